@@ -1,0 +1,121 @@
+// Package coldata holds the engine's data contract: logical types, constant
+// values (Datum), column vectors (Vec) and batches with selection vectors.
+//
+// It is a leaf package: the scanner, the planner and the executor all speak it,
+// so it must not import any of them.
+package coldata
+
+import (
+	"fmt"
+	"strings"
+)
+
+// TypeID names a logical type. Each logical type has exactly one physical
+// representation in a Vec, listed beside it.
+type TypeID uint8
+
+const (
+	Unknown   TypeID = iota // the type of a bare NULL; no storage
+	Bool                    // Vec.B
+	Int32                   // Vec.I32 (INTEGER)
+	Int64                   // Vec.I64 (BIGINT)
+	Float64                 // Vec.F64 (DOUBLE)
+	Decimal                 // Vec.I64, value = I64 / 10^Scale
+	String                  // Vec.Str (VARCHAR)
+	Date                    // Vec.I32, days since 1970-01-01
+	Timestamp               // Vec.I64, microseconds since 1970-01-01 00:00:00 UTC
+	Interval                // constants only: Datum.I = months, Datum.F unused, Datum.I2 = days (see Datum)
+)
+
+// MaxDecimalPrecision is the largest precision a DECIMAL may declare. Values
+// are stored in 64 bits, so a value whose magnitude needs more than 18 digits
+// is an overflow error at the point it is produced; sums accumulate in 128 bits.
+const MaxDecimalPrecision = 38
+
+// Type is a logical type. Precision and Scale are meaningful for Decimal only.
+type Type struct {
+	ID        TypeID
+	Precision uint8
+	Scale     uint8
+}
+
+var (
+	TypeUnknown   = Type{ID: Unknown}
+	TypeBool      = Type{ID: Bool}
+	TypeInt32     = Type{ID: Int32}
+	TypeInt64     = Type{ID: Int64}
+	TypeFloat64   = Type{ID: Float64}
+	TypeString    = Type{ID: String}
+	TypeDate      = Type{ID: Date}
+	TypeTimestamp = Type{ID: Timestamp}
+	TypeInterval  = Type{ID: Interval}
+)
+
+// DecimalType returns DECIMAL(p,s).
+func DecimalType(p, s int) Type { return Type{ID: Decimal, Precision: uint8(p), Scale: uint8(s)} }
+
+// IsNumeric reports whether t takes part in arithmetic.
+func (t Type) IsNumeric() bool {
+	switch t.ID {
+	case Int32, Int64, Float64, Decimal:
+		return true
+	}
+	return false
+}
+
+// IsInteger reports whether t is an integer type.
+func (t Type) IsInteger() bool { return t.ID == Int32 || t.ID == Int64 }
+
+func (t Type) String() string {
+	switch t.ID {
+	case Unknown:
+		return "NULL"
+	case Bool:
+		return "BOOLEAN"
+	case Int32:
+		return "INTEGER"
+	case Int64:
+		return "BIGINT"
+	case Float64:
+		return "DOUBLE"
+	case Decimal:
+		return fmt.Sprintf("DECIMAL(%d,%d)", t.Precision, t.Scale)
+	case String:
+		return "VARCHAR"
+	case Date:
+		return "DATE"
+	case Timestamp:
+		return "TIMESTAMP"
+	case Interval:
+		return "INTERVAL"
+	}
+	return fmt.Sprintf("TYPE(%d)", t.ID)
+}
+
+// ParseTypeName maps a SQL type name (as written in CAST) to a Type.
+// Decimal precision/scale are given separately by the caller.
+func ParseTypeName(name string) (Type, bool) {
+	switch strings.ToUpper(strings.TrimSpace(name)) {
+	case "BOOLEAN", "BOOL":
+		return TypeBool, true
+	case "INTEGER", "INT", "INT4", "SIGNED", "SMALLINT", "TINYINT", "INT2", "INT1":
+		return TypeInt32, true
+	case "BIGINT", "INT8", "LONG":
+		return TypeInt64, true
+	case "DOUBLE", "FLOAT", "FLOAT8", "REAL", "FLOAT4", "DOUBLE PRECISION":
+		return TypeFloat64, true
+	case "DECIMAL", "NUMERIC":
+		return DecimalType(18, 3), true
+	case "VARCHAR", "TEXT", "STRING", "CHAR", "BPCHAR":
+		return TypeString, true
+	case "DATE":
+		return TypeDate, true
+	case "TIMESTAMP", "DATETIME":
+		return TypeTimestamp, true
+	}
+	return Type{}, false
+}
+
+// Pow10 holds 10^i for i in [0, 18].
+var Pow10 = [19]int64{1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+	1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18}

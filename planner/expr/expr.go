@@ -1,0 +1,397 @@
+// Package expr is the bound scalar-expression IR shared by the binder (which
+// produces it), the planner (which rewrites it) and the executor (which
+// compiles it into vector kernels).
+//
+// Typing contract, established by the binder so kernels never coerce:
+//   - Comparison, Add, Sub, Mod, Coalesce, Case branches and In lists: all
+//     operands have the identical Type (the binder inserts Cast nodes).
+//   - Mul on decimals may mix scales: the result scale is the sum of the
+//     operand scales and the result precision the sum of precisions (capped
+//     at 38); a result precision above 18 means the kernel checks overflow.
+//   - Div is DOUBLE / DOUBLE → DOUBLE (DuckDB's '/').
+//   - And/Or/Not take and return BOOLEAN with SQL three-valued logic.
+package expr
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/peregrinedb/peregrine/exec/coldata"
+)
+
+// Expr is a bound scalar expression over the columns of one input row.
+type Expr interface {
+	Type() coldata.Type
+	String() string
+}
+
+// Column reads input column Index.
+type Column struct {
+	Index int
+	Typ   coldata.Type
+	Name  string // for EXPLAIN and errors only
+}
+
+// Const is a constant; Val.Null for a typed NULL.
+type Const struct {
+	Val coldata.Datum
+	Typ coldata.Type
+}
+
+// Op names a scalar function or operator.
+type Op uint8
+
+const (
+	OpAdd Op = iota
+	OpSub
+	OpMul
+	OpDiv
+	OpMod
+	OpNeg
+	OpEq
+	OpNe
+	OpLt
+	OpLe
+	OpGt
+	OpGe
+	OpAnd
+	OpOr
+	OpNot
+	OpConcat        // (string, string) → string
+	OpSubstring     // (string, start int64 1-based, [length int64]) → string
+	OpUpper         // (string) → string
+	OpLower         // (string) → string
+	OpLength        // (string) → int64 (characters)
+	OpTrim          // (string) → string
+	OpExtractYear   // (date|timestamp) → int64
+	OpExtractMonth  // (date|timestamp) → int64
+	OpExtractDay    // (date|timestamp) → int64
+	OpDateAddDays   // (date, int64 days) → date
+	OpDateAddMonths // (date, int64 months) → date (day clamped to month end, like DuckDB)
+	OpAbs           // numeric → same type
+	OpRound         // (numeric, int64 digits) → same type (decimal keeps its scale)
+	OpCoalesce      // (T, T, ...) → T
+	OpStartsWith    // (string, string) → bool
+	OpContains      // (string, string) → bool
+	opCount
+)
+
+var opNames = [...]string{
+	OpAdd: "+", OpSub: "-", OpMul: "*", OpDiv: "/", OpMod: "%", OpNeg: "-",
+	OpEq: "=", OpNe: "<>", OpLt: "<", OpLe: "<=", OpGt: ">", OpGe: ">=",
+	OpAnd: "AND", OpOr: "OR", OpNot: "NOT", OpConcat: "||",
+	OpSubstring: "substring", OpUpper: "upper", OpLower: "lower", OpLength: "length",
+	OpTrim: "trim", OpExtractYear: "year", OpExtractMonth: "month", OpExtractDay: "day",
+	OpDateAddDays: "date_add_days", OpDateAddMonths: "date_add_months", OpAbs: "abs",
+	OpRound: "round", OpCoalesce: "coalesce", OpStartsWith: "starts_with", OpContains: "contains",
+}
+
+func (o Op) String() string {
+	if int(o) < len(opNames) && opNames[o] != "" {
+		return opNames[o]
+	}
+	return fmt.Sprintf("op%d", o)
+}
+
+// IsComparison reports whether o is one of = <> < <= > >=.
+func (o Op) IsComparison() bool { return o >= OpEq && o <= OpGe }
+
+// IsInfix reports whether o prints between its operands.
+func (o Op) IsInfix() bool { return o <= OpMod || (o >= OpEq && o <= OpOr) || o == OpConcat }
+
+// Commute returns the comparison with operands swapped (a < b ⇔ b > a).
+func (o Op) Commute() Op {
+	switch o {
+	case OpLt:
+		return OpGt
+	case OpLe:
+		return OpGe
+	case OpGt:
+		return OpLt
+	case OpGe:
+		return OpLe
+	}
+	return o
+}
+
+// Negate returns the comparison's complement (NOT a < b ⇔ a >= b).
+func (o Op) Negate() Op {
+	switch o {
+	case OpEq:
+		return OpNe
+	case OpNe:
+		return OpEq
+	case OpLt:
+		return OpGe
+	case OpLe:
+		return OpGt
+	case OpGt:
+		return OpLe
+	case OpGe:
+		return OpLt
+	}
+	return o
+}
+
+// Func applies Op to Args.
+type Func struct {
+	Op   Op
+	Args []Expr
+	Typ  coldata.Type
+}
+
+// Cast converts Arg to Typ (DuckDB's cast rules; failures are errors naming the value).
+type Cast struct {
+	Arg Expr
+	Typ coldata.Type
+}
+
+// When is one CASE branch.
+type When struct{ Cond, Then Expr }
+
+// Case is a searched CASE; Else nil means NULL.
+type Case struct {
+	Whens []When
+	Else  Expr
+	Typ   coldata.Type
+}
+
+// In is `Arg [NOT] IN (List...)` with constant list values of Arg's type.
+// A NULL in the list is recorded in HasNull (it makes non-matches NULL).
+type In struct {
+	Arg     Expr
+	List    []coldata.Datum
+	HasNull bool
+	Not     bool
+}
+
+// Like is `Arg [NOT] LIKE Pattern` with SQL wildcards % and _ (escape '\').
+type Like struct {
+	Arg     Expr
+	Pattern string
+	Not     bool
+}
+
+// IsNull is `Arg IS [NOT] NULL`.
+type IsNull struct {
+	Arg Expr
+	Not bool
+}
+
+func (e *Column) Type() coldata.Type { return e.Typ }
+func (e *Const) Type() coldata.Type  { return e.Typ }
+func (e *Func) Type() coldata.Type   { return e.Typ }
+func (e *Cast) Type() coldata.Type   { return e.Typ }
+func (e *Case) Type() coldata.Type   { return e.Typ }
+func (e *In) Type() coldata.Type     { return coldata.TypeBool }
+func (e *Like) Type() coldata.Type   { return coldata.TypeBool }
+func (e *IsNull) Type() coldata.Type { return coldata.TypeBool }
+
+func (e *Column) String() string {
+	if e.Name != "" {
+		return e.Name
+	}
+	return fmt.Sprintf("#%d", e.Index)
+}
+
+func (e *Const) String() string {
+	if e.Val.Null {
+		return "NULL"
+	}
+	switch e.Typ.ID {
+	case coldata.String:
+		return "'" + strings.ReplaceAll(e.Val.S, "'", "''") + "'"
+	case coldata.Date:
+		return "DATE '" + coldata.Format(e.Typ, e.Val) + "'"
+	case coldata.Timestamp:
+		return "TIMESTAMP '" + coldata.Format(e.Typ, e.Val) + "'"
+	}
+	return coldata.Format(e.Typ, e.Val)
+}
+
+func (e *Func) String() string {
+	switch {
+	case e.Op == OpNeg:
+		return "-(" + e.Args[0].String() + ")"
+	case e.Op == OpNot:
+		return "NOT (" + e.Args[0].String() + ")"
+	case e.Op.IsInfix() && len(e.Args) == 2:
+		return "(" + e.Args[0].String() + " " + e.Op.String() + " " + e.Args[1].String() + ")"
+	}
+	parts := make([]string, len(e.Args))
+	for i, a := range e.Args {
+		parts[i] = a.String()
+	}
+	return e.Op.String() + "(" + strings.Join(parts, ", ") + ")"
+}
+
+func (e *Cast) String() string { return "CAST(" + e.Arg.String() + " AS " + e.Typ.String() + ")" }
+
+func (e *Case) String() string {
+	var sb strings.Builder
+	sb.WriteString("CASE")
+	for _, w := range e.Whens {
+		sb.WriteString(" WHEN " + w.Cond.String() + " THEN " + w.Then.String())
+	}
+	if e.Else != nil {
+		sb.WriteString(" ELSE " + e.Else.String())
+	}
+	sb.WriteString(" END")
+	return sb.String()
+}
+
+func (e *In) String() string {
+	parts := make([]string, len(e.List))
+	for i, d := range e.List {
+		parts[i] = (&Const{Val: d, Typ: e.Arg.Type()}).String()
+	}
+	if e.HasNull {
+		parts = append(parts, "NULL")
+	}
+	not := ""
+	if e.Not {
+		not = "NOT "
+	}
+	return e.Arg.String() + " " + not + "IN (" + strings.Join(parts, ", ") + ")"
+}
+
+func (e *Like) String() string {
+	not := ""
+	if e.Not {
+		not = "NOT "
+	}
+	return e.Arg.String() + " " + not + "LIKE '" + strings.ReplaceAll(e.Pattern, "'", "''") + "'"
+}
+
+func (e *IsNull) String() string {
+	if e.Not {
+		return e.Arg.String() + " IS NOT NULL"
+	}
+	return e.Arg.String() + " IS NULL"
+}
+
+// Children returns e's direct sub-expressions.
+func Children(e Expr) []Expr {
+	switch e := e.(type) {
+	case *Func:
+		return e.Args
+	case *Cast:
+		return []Expr{e.Arg}
+	case *Case:
+		out := make([]Expr, 0, 2*len(e.Whens)+1)
+		for _, w := range e.Whens {
+			out = append(out, w.Cond, w.Then)
+		}
+		if e.Else != nil {
+			out = append(out, e.Else)
+		}
+		return out
+	case *In:
+		return []Expr{e.Arg}
+	case *Like:
+		return []Expr{e.Arg}
+	case *IsNull:
+		return []Expr{e.Arg}
+	}
+	return nil
+}
+
+// Walk calls fn on e and its sub-expressions, parents first; fn returning
+// false stops the descent below that node.
+func Walk(e Expr, fn func(Expr) bool) {
+	if !fn(e) {
+		return
+	}
+	for _, c := range Children(e) {
+		Walk(c, fn)
+	}
+}
+
+// Rewrite rebuilds e bottom-up, replacing each node by fn(node) after its
+// children were rewritten. It never mutates e.
+func Rewrite(e Expr, fn func(Expr) Expr) Expr {
+	switch n := e.(type) {
+	case *Func:
+		args := make([]Expr, len(n.Args))
+		for i, a := range n.Args {
+			args[i] = Rewrite(a, fn)
+		}
+		e = &Func{Op: n.Op, Args: args, Typ: n.Typ}
+	case *Cast:
+		e = &Cast{Arg: Rewrite(n.Arg, fn), Typ: n.Typ}
+	case *Case:
+		c := &Case{Typ: n.Typ, Whens: make([]When, len(n.Whens))}
+		for i, w := range n.Whens {
+			c.Whens[i] = When{Cond: Rewrite(w.Cond, fn), Then: Rewrite(w.Then, fn)}
+		}
+		if n.Else != nil {
+			c.Else = Rewrite(n.Else, fn)
+		}
+		e = c
+	case *In:
+		e = &In{Arg: Rewrite(n.Arg, fn), List: n.List, HasNull: n.HasNull, Not: n.Not}
+	case *Like:
+		e = &Like{Arg: Rewrite(n.Arg, fn), Pattern: n.Pattern, Not: n.Not}
+	case *IsNull:
+		e = &IsNull{Arg: Rewrite(n.Arg, fn), Not: n.Not}
+	case *Column:
+		c := *n
+		e = &c
+	case *Const:
+		c := *n
+		e = &c
+	}
+	return fn(e)
+}
+
+// Columns returns the set of input column indexes e reads.
+func Columns(e Expr) map[int]bool {
+	out := map[int]bool{}
+	Walk(e, func(x Expr) bool {
+		if c, ok := x.(*Column); ok {
+			out[c.Index] = true
+		}
+		return true
+	})
+	return out
+}
+
+// Remap returns e with every Column index i replaced by m[i].
+func Remap(e Expr, m map[int]int) Expr {
+	return Rewrite(e, func(x Expr) Expr {
+		if c, ok := x.(*Column); ok {
+			if to, ok := m[c.Index]; ok {
+				c.Index = to
+			}
+		}
+		return x
+	})
+}
+
+// SplitAnd flattens a conjunction into its terms.
+func SplitAnd(e Expr) []Expr {
+	if f, ok := e.(*Func); ok && f.Op == OpAnd {
+		var out []Expr
+		for _, a := range f.Args {
+			out = append(out, SplitAnd(a)...)
+		}
+		return out
+	}
+	return []Expr{e}
+}
+
+// And joins terms into one conjunction (nil for none).
+func And(terms ...Expr) Expr {
+	var out Expr
+	for _, t := range terms {
+		if t == nil {
+			continue
+		}
+		if out == nil {
+			out = t
+		} else {
+			out = &Func{Op: OpAnd, Args: []Expr{out, t}, Typ: coldata.TypeBool}
+		}
+	}
+	return out
+}

@@ -1,0 +1,336 @@
+package scan
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/apache/arrow-go/v18/parquet/metadata"
+	"github.com/peregrinedb/peregrine/exec/coldata"
+)
+
+// Column describes one top-level column of a file.
+type Column struct {
+	Name     string
+	Type     coldata.Type
+	Nullable bool
+	// Unsupported is non-empty when the column cannot be read, and says why
+	// (e.g. "nested type LIST, not supported yet"). Its Type is then Unknown.
+	Unsupported string
+}
+
+// File is an open Parquet file: its parsed footer and a handle for reading
+// column chunks. It is safe for concurrent use: readers only use ReadAt.
+type File struct {
+	path   string
+	r      io.ReaderAt
+	closer io.Closer
+	size   int64
+	// dataEnd is where the footer starts; no column chunk may extend past it.
+	dataEnd int64
+
+	md     *metadata.FileMetaData
+	cols   []Column
+	leaves []leafInfo // per top-level column
+	nLeaf  int        // leaf columns in the file, including nested ones
+}
+
+// leafInfo is what decoding needs to know about a supported column.
+type leafInfo struct {
+	leaf     int   // index of the column chunk within a row group
+	phys     int32 // Parquet physical type
+	typeLen  int
+	maxDef   uint32
+	dk       decodeKind
+	unsigned bool // unsigned sort order for statistics
+	strLike  bool // BYTE_ARRAY/FLBA compared bytewise: stats may be truncated
+	// typeOrder is set when the footer declares TYPE_ORDER for the column,
+	// which is what makes min_value/max_value trustworthy for every type.
+	typeOrder bool
+}
+
+// Parquet physical types.
+const (
+	physBoolean   = 0
+	physInt32     = 1
+	physInt64     = 2
+	physInt96     = 3
+	physFloat     = 4
+	physDouble    = 5
+	physByteArray = 6
+	physFLBA      = 7
+)
+
+// Converted types used in the mapping.
+const (
+	ctUTF8            = 0
+	ctMap             = 1
+	ctMapKeyValue     = 2
+	ctList            = 3
+	ctEnum            = 4
+	ctDecimal         = 5
+	ctDate            = 6
+	ctTimeMillis      = 7
+	ctTimeMicros      = 8
+	ctTimestampMillis = 9
+	ctTimestampMicros = 10
+	ctUint8           = 11
+	ctUint16          = 12
+	ctUint32          = 13
+	ctUint64          = 14
+	ctInterval        = 21
+)
+
+const (
+	repRequired = 0
+	repOptional = 1
+	repRepeated = 2
+)
+
+var magic = []byte("PAR1")
+
+// maxFooterSize bounds the footer allocation; real footers of even very
+// wide files are a few MiB.
+const maxFooterSize = 256 << 20
+
+// Open opens a Parquet file and reads its footer.
+func Open(path string) (*File, error) {
+	fh, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	st, err := fh.Stat()
+	if err != nil {
+		fh.Close()
+		return nil, err
+	}
+	f, err := NewFile(fh, st.Size(), path)
+	if err != nil {
+		fh.Close()
+		return nil, err
+	}
+	f.closer = fh
+	return f, nil
+}
+
+// NewFile reads the footer of a Parquet file of the given size available
+// through r (a local file, an object-store range reader, a byte slice).
+// name is used in error messages and returned by Path.
+func NewFile(r io.ReaderAt, size int64, name string) (f *File, err error) {
+	if size < 12 {
+		return nil, fmt.Errorf("%s: not a Parquet file (too small: %d bytes)", name, size)
+	}
+	var tail [8]byte
+	if _, err := r.ReadAt(tail[:], size-8); err != nil {
+		return nil, fmt.Errorf("%s: reading footer: %w", name, err)
+	}
+	var head [4]byte
+	if _, err := r.ReadAt(head[:], 0); err != nil {
+		return nil, fmt.Errorf("%s: reading header: %w", name, err)
+	}
+	if string(tail[4:]) == "PARE" {
+		return nil, fmt.Errorf("%s: encrypted Parquet files are not supported", name)
+	}
+	if string(tail[4:]) != string(magic) || string(head[:]) != string(magic) {
+		return nil, fmt.Errorf("%s: not a Parquet file (bad magic)", name)
+	}
+	flen := int64(binary.LittleEndian.Uint32(tail[:4]))
+	if flen == 0 || flen > size-12 || flen > maxFooterSize {
+		return nil, fmt.Errorf("%s: corrupt footer length %d (file is %d bytes)", name, flen, size)
+	}
+	buf := make([]byte, flen)
+	if _, err := r.ReadAt(buf, size-8-flen); err != nil {
+		return nil, fmt.Errorf("%s: reading footer: %w", name, err)
+	}
+	md, err := parseFooter(buf)
+	if err != nil {
+		return nil, fmt.Errorf("%s: corrupt footer: %w", name, err)
+	}
+	f = &File{path: name, r: r, size: size, dataEnd: size - 8 - flen, md: md}
+	if err := f.initSchema(); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if err := f.checkRowGroups(); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return f, nil
+}
+
+// parseFooter runs arrow-go's Thrift footer decoder, which is generated code
+// we do not control: a panic on hostile input becomes an error.
+func parseFooter(buf []byte) (md *metadata.FileMetaData, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			md, err = nil, fmt.Errorf("footer decoder failed: %v", p)
+		}
+	}()
+	return metadata.NewFileMetaData(buf, nil)
+}
+
+// Path returns the name the file was opened with.
+func (f *File) Path() string { return f.path }
+
+// Close closes the underlying file when Open opened it.
+func (f *File) Close() error {
+	if f.closer == nil {
+		return nil
+	}
+	c := f.closer
+	f.closer = nil
+	return c.Close()
+}
+
+// NumRows is the total number of rows in the file.
+func (f *File) NumRows() int64 { return f.md.NumRows }
+
+// Columns lists the top-level columns in file order. The slice is shared:
+// callers must not modify it.
+func (f *File) Columns() []Column { return f.cols }
+
+// NumRowGroups is the number of row groups.
+func (f *File) NumRowGroups() int { return len(f.md.RowGroups) }
+
+// RowGroupNumRows is the number of rows in row group rg.
+func (f *File) RowGroupNumRows(rg int) int64 {
+	if rg < 0 || rg >= len(f.md.RowGroups) {
+		return 0
+	}
+	return f.md.RowGroups[rg].NumRows
+}
+
+// initSchema maps the flattened schema tree to top-level columns. The raw
+// SchemaElements (reached through the embedded Thrift struct) are used
+// rather than arrow-go's schema package so that the converted-type and
+// logical-type rules below are ours and explicit.
+func (f *File) initSchema() error {
+	els := schemaElems(f.md)
+	if len(els) == 0 {
+		return errors.New("corrupt footer: empty schema")
+	}
+	nroot := els[0].nchild
+	if nroot < 0 || nroot > len(els)-1 {
+		return fmt.Errorf("corrupt footer: root has %d children", nroot)
+	}
+	pos := 1
+	leaf := 0
+	for i := 0; i < nroot; i++ {
+		if pos >= len(els) {
+			return errors.New("corrupt footer: schema ends early")
+		}
+		se := &els[pos]
+		col := Column{Name: se.name}
+		rep := se.rep
+		col.Nullable = rep != repRequired
+		if se.nchild > 0 || !se.hasType {
+			// A group: find the extent of its subtree to count its leaves.
+			end, nleaves, err := skipSubtree(els, pos)
+			if err != nil {
+				return err
+			}
+			col.Unsupported = "nested type " + groupKind(se) + ", not supported yet"
+			f.cols = append(f.cols, col)
+			f.leaves = append(f.leaves, leafInfo{leaf: -1})
+			pos = end
+			leaf += nleaves
+			continue
+		}
+		li := leafInfo{leaf: leaf, phys: se.phys, typeLen: int(se.typeLen)}
+		if rep == repOptional {
+			li.maxDef = 1
+		}
+		if rep == repRepeated {
+			col.Unsupported = "nested type LIST, not supported yet"
+		} else {
+			typ, why := mapType(se, &li)
+			if why != "" {
+				col.Unsupported = why
+			} else {
+				col.Type = typ
+			}
+		}
+		if col.Unsupported != "" {
+			li.leaf = -1
+		}
+		if ords := f.md.ColumnOrders; leaf < len(ords) && ords[leaf] != nil && ords[leaf].TYPE_ORDER != nil {
+			li.typeOrder = true
+		}
+		f.cols = append(f.cols, col)
+		f.leaves = append(f.leaves, li)
+		pos++
+		leaf++
+	}
+	f.nLeaf = leaf
+	return nil
+}
+
+// skipSubtree returns the index after the subtree rooted at els[pos] and
+// the number of leaves in it.
+func skipSubtree(els []elem, pos int) (int, int, error) {
+	pending := 1 // nodes still to visit
+	leaves := 0
+	for pending > 0 {
+		if pos >= len(els) {
+			return 0, 0, errors.New("corrupt footer: schema ends inside a group")
+		}
+		pending--
+		n := els[pos].nchild
+		if n < 0 || n > len(els) {
+			return 0, 0, errors.New("corrupt footer: bad child count")
+		}
+		if n == 0 && els[pos].hasType {
+			leaves++
+		}
+		pending += n
+		pos++
+	}
+	return pos, leaves, nil
+}
+
+func groupKind(se *elem) string {
+	switch se.logical {
+	case ltList:
+		return "LIST"
+	case ltMap:
+		return "MAP"
+	case ltVariant:
+		return "VARIANT"
+	}
+	switch se.conv {
+	case ctList:
+		return "LIST"
+	case ctMap, ctMapKeyValue:
+		return "MAP"
+	}
+	return "STRUCT"
+}
+
+// checkRowGroups validates what the readers will rely on so that a corrupt
+// footer fails at Open rather than deep in a scan.
+func (f *File) checkRowGroups() error {
+	for i, rg := range f.md.RowGroups {
+		if rg == nil {
+			return fmt.Errorf("corrupt footer: row group %d missing", i)
+		}
+		if rg.NumRows < 0 {
+			return fmt.Errorf("corrupt footer: row group %d has %d rows", i, rg.NumRows)
+		}
+		if len(rg.Columns) != f.nLeaf {
+			return fmt.Errorf("corrupt footer: row group %d has %d column chunks, schema has %d leaf columns", i, len(rg.Columns), f.nLeaf)
+		}
+		for j, li := range f.leaves {
+			if li.leaf < 0 {
+				continue
+			}
+			cc := rg.Columns[li.leaf]
+			if cc == nil || cc.MetaData == nil {
+				return fmt.Errorf("corrupt footer: column %s has no metadata in row group %d", f.cols[j].Name, i)
+			}
+			if int32(cc.MetaData.Type) != li.phys {
+				return fmt.Errorf("corrupt footer: column %s has physical type %d in row group %d, schema says %d", f.cols[j].Name, cc.MetaData.Type, i, li.phys)
+			}
+		}
+	}
+	return nil
+}

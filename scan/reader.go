@@ -1,0 +1,237 @@
+package scan
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+
+	"github.com/peregrinedb/peregrine/exec/coldata"
+)
+
+// Reader decodes some columns of one row group a batch at a time. It is not
+// safe for concurrent use; run one Reader per worker (morsel).
+type Reader struct {
+	f    *File
+	rg   int
+	cols []int
+	cs   []*colState
+	rows int64 // rows not yet returned
+
+	loaded    bool
+	err       error // sticky: a failed reader keeps failing
+	bytesRead int64
+	dec       decompressor
+}
+
+// coalesceGap is how far apart two selected column chunks may be and still
+// be fetched with one read: reading a few unneeded KiB is cheaper than
+// another round trip, especially on object stores.
+const coalesceGap = 64 << 10
+
+// NewReader reads the given columns (indexes into Columns()) of row group
+// rg. Column chunks are fetched on the first call to Next.
+func (f *File) NewReader(rg int, cols []int) (*Reader, error) {
+	if rg < 0 || rg >= len(f.md.RowGroups) {
+		return nil, fmt.Errorf("%s: row group %d out of range (file has %d)", f.path, rg, len(f.md.RowGroups))
+	}
+	r := &Reader{f: f, rg: rg, cols: slices.Clone(cols), rows: f.md.RowGroups[rg].NumRows}
+	for _, ci := range cols {
+		if ci < 0 || ci >= len(f.cols) {
+			return nil, fmt.Errorf("%s: column index %d out of range (file has %d columns)", f.path, ci, len(f.cols))
+		}
+		col := f.cols[ci]
+		if col.Unsupported != "" {
+			return nil, fmt.Errorf("column %s of %s has %s", col.Name, f.path, col.Unsupported)
+		}
+		li := f.leaves[ci]
+		md := f.md.RowGroups[rg].Columns[li.leaf].MetaData
+		codec := int32(md.Codec)
+		if !codecSupported(codec) {
+			return nil, fmt.Errorf("column %s of %s: codec %s not supported", col.Name, f.path, codecName(codec))
+		}
+		if f.md.RowGroups[rg].Columns[li.leaf].FilePath != nil {
+			return nil, fmt.Errorf("column %s of %s: column chunks in external files are not supported", col.Name, f.path)
+		}
+		r.cs = append(r.cs, &colState{
+			name:  col.Name,
+			li:    li,
+			typ:   col.Type,
+			codec: codec,
+			left:  r.rows,
+		})
+	}
+	return r, nil
+}
+
+// chunkRange returns the byte range of column ci's chunk in row group rg.
+func (f *File) chunkRange(rg, ci int) (int64, int64, error) {
+	md := f.md.RowGroups[rg].Columns[f.leaves[ci].leaf].MetaData
+	start := md.DataPageOffset
+	// Some writers set dictionary_page_offset to 0 when there is no
+	// dictionary (or even when there is one); only a plausible offset
+	// before the data pages moves the start.
+	if d := md.DictionaryPageOffset; d != nil && *d >= 4 && *d < start {
+		start = *d
+	}
+	length := md.TotalCompressedSize
+	if start < 4 || start >= f.dataEnd || length <= 0 {
+		return 0, 0, fmt.Errorf("corrupt column chunk location (offset %d, length %d)", start, length)
+	}
+	end := start + length
+	if end > f.dataEnd || end < start {
+		// Clamp rather than fail: the pages themselves say where they end,
+		// and a short chunk is reported when a page runs past it.
+		end = f.dataEnd
+	}
+	return start, end, nil
+}
+
+// load fetches every selected column chunk, coalescing neighbours.
+func (r *Reader) load() error {
+	type span struct {
+		start, end int64
+		cols       []int // indexes into r.cs
+	}
+	spans := make([]span, 0, len(r.cs))
+	for i, ci := range r.cols {
+		s, e, err := r.f.chunkRange(r.rg, ci)
+		if err != nil {
+			return r.fail(r.cs[i], err)
+		}
+		spans = append(spans, span{s, e, []int{i}})
+	}
+	slices.SortFunc(spans, func(a, b span) int {
+		switch {
+		case a.start < b.start:
+			return -1
+		case a.start > b.start:
+			return 1
+		}
+		return 0
+	})
+	var merged []span
+	for _, s := range spans {
+		if n := len(merged); n > 0 && s.start <= merged[n-1].end+coalesceGap {
+			m := &merged[n-1]
+			m.end = max(m.end, s.end)
+			m.cols = append(m.cols, s.cols...)
+			continue
+		}
+		merged = append(merged, s)
+	}
+	for _, m := range merged {
+		buf := make([]byte, m.end-m.start)
+		if n, err := r.f.r.ReadAt(buf, m.start); err != nil && !(errors.Is(err, io.EOF) && n == len(buf)) {
+			return fmt.Errorf("%s: reading row group %d: %w", r.f.path, r.rg, err)
+		}
+		r.bytesRead += int64(len(buf))
+		for _, i := range m.cols {
+			s, e, _ := r.f.chunkRange(r.rg, r.cols[i])
+			r.cs[i].chunk = buf[s-m.start : e-m.start]
+		}
+	}
+	r.loaded = true
+	return nil
+}
+
+func (r *Reader) fail(c *colState, err error) error {
+	if c == nil {
+		return fmt.Errorf("%s: row group %d: %w", r.f.path, r.rg, err)
+	}
+	return fmt.Errorf("%s: column %s, row group %d: %w", r.f.path, c.name, r.rg, err)
+}
+
+// Next fills b with up to max rows: b.Vecs[i] is column cols[i]. It
+// (re)sizes b's vectors, sets b.N and clears b.Sel, and returns (0, io.EOF)
+// after the last row. b must come from coldata.NewBatch with the columns'
+// types or from a previous call. Values stay valid after the next call
+// (strings point into buffers that are never reused), but b's slices and
+// null masks are overwritten.
+func (r *Reader) Next(b *coldata.Batch, max int) (n int, err error) {
+	if r.err != nil {
+		return 0, r.err
+	}
+	if r.rows == 0 {
+		return 0, io.EOF
+	}
+	if b == nil || len(b.Vecs) != len(r.cs) {
+		return 0, fmt.Errorf("%s: batch has the wrong number of vectors for %d columns", r.f.path, len(r.cs))
+	}
+	if !r.loaded {
+		if err := r.load(); err != nil {
+			r.err = err
+			return 0, err
+		}
+	}
+	if max <= 0 {
+		max = coldata.DefaultBatchSize
+	}
+	n = int(min(int64(max), r.rows))
+	var cur *colState
+	// Decoders bounds-check their input; this is the last line of defence
+	// so that a decoder bug on a hostile file is an error, not a crash.
+	defer func() {
+		if p := recover(); p != nil {
+			r.err = r.fail(cur, fmt.Errorf("internal error while decoding: %v", p))
+			n, err = 0, r.err
+		}
+	}()
+	for i, c := range r.cs {
+		cur = c
+		v := b.Vecs[i]
+		if v == nil {
+			v = &coldata.Vec{Type: c.typ}
+			b.Vecs[i] = v
+		} else if v.Type != c.typ {
+			return 0, fmt.Errorf("%s: column %s is %s but batch vector %d is %s", r.f.path, c.name, c.typ, i, v.Type)
+		}
+		if err := c.read(v, n, &r.dec); err != nil {
+			r.err = r.fail(c, err)
+			return 0, r.err
+		}
+	}
+	r.rows -= int64(n)
+	b.N = n
+	b.Sel = nil
+	return n, nil
+}
+
+// Close releases the reader's buffers. It is idempotent.
+func (r *Reader) Close() error {
+	for _, c := range r.cs {
+		*c = colState{}
+	}
+	r.cs = nil
+	if r.err == nil {
+		r.err = errors.New("scan: reader closed")
+	}
+	return nil
+}
+
+// BytesRead reports how many bytes of column chunks the reader fetched.
+func (r *Reader) BytesRead() int64 { return r.bytesRead }
+
+// Encodings (parquet.thrift Encoding).
+const (
+	encPlain             = 0
+	encPlainDict         = 2
+	encRLE               = 3
+	encBitPacked         = 4
+	encDeltaBinaryPacked = 5
+	encDeltaLengthBA     = 6
+	encDeltaBA           = 7
+	encRLEDict           = 8
+	encByteStreamSplit   = 9
+)
+
+func encodingName(e int32) string {
+	names := map[int32]string{encPlain: "PLAIN", encPlainDict: "PLAIN_DICTIONARY", encRLE: "RLE",
+		encBitPacked: "BIT_PACKED", encDeltaBinaryPacked: "DELTA_BINARY_PACKED",
+		encDeltaLengthBA: "DELTA_LENGTH_BYTE_ARRAY", encDeltaBA: "DELTA_BYTE_ARRAY",
+		encRLEDict: "RLE_DICTIONARY", encByteStreamSplit: "BYTE_STREAM_SPLIT"}
+	if s, ok := names[e]; ok {
+		return s
+	}
+	return fmt.Sprintf("%d", e)
+}

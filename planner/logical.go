@@ -1,0 +1,185 @@
+// Package planner turns bound logical plans into physical plans: rule passes
+// (predicate pushdown, join-key extraction, projection pruning), a
+// cardinality-driven join order, and physical choices (hash-join build
+// sides, top-N), printed by EXPLAIN.
+//
+// In logical plans every column has a query-wide ColID and expr.Column.Index
+// holds that ID, so rules can move expressions between nodes without
+// renumbering. The physical plan switches to positional indexes.
+package planner
+
+import (
+	"github.com/peregrinedb/peregrine/exec/coldata"
+	"github.com/peregrinedb/peregrine/planner/expr"
+	"github.com/peregrinedb/peregrine/storage"
+)
+
+// ColID identifies a column within one query's plans.
+type ColID = int
+
+// ColMeta describes one output column of a node.
+type ColMeta struct {
+	ID    ColID
+	Name  string
+	Table string // qualifier that may name it ("" for computed columns)
+	Type  coldata.Type
+}
+
+// Node is a logical plan node.
+type Node interface {
+	Cols() []ColMeta
+	Inputs() []Node
+}
+
+// Scan reads a Parquet table. Out lists the columns read; ColIdx[i] is the
+// table column of Out[i]. Filters are conjuncts over Out, all evaluated by
+// the scan (simple ones also prune row groups).
+type Scan struct {
+	Table   *storage.Table
+	Alias   string
+	ColIdx  []int
+	Out     []ColMeta
+	Filters []expr.Expr
+	Limit   int64 // -1: none
+}
+
+// Filter keeps rows where Pred is TRUE.
+type Filter struct {
+	Input Node
+	Pred  expr.Expr
+}
+
+// Project computes Exprs, producing Out.
+type Project struct {
+	Input Node
+	Exprs []expr.Expr
+	Out   []ColMeta
+}
+
+// JoinType is the logical join kind.
+type JoinType uint8
+
+const (
+	JoinInner JoinType = iota
+	JoinLeft
+	JoinSemi
+	JoinAnti
+)
+
+func (t JoinType) String() string {
+	return [...]string{"INNER", "LEFT", "SEMI", "ANTI"}[t]
+}
+
+// Join combines Left and Right. Before the join rules run Cond holds the
+// whole condition; afterwards LeftKeys[i] = RightKeys[i] are the equi-join
+// keys and Cond the residual (nil when none).
+type Join struct {
+	Left, Right Node
+	Type        JoinType
+	Cond        expr.Expr
+	LeftKeys    []expr.Expr
+	RightKeys   []expr.Expr
+}
+
+// AggFunc is an aggregate function.
+type AggFunc uint8
+
+const (
+	AggCountStar AggFunc = iota
+	AggCount
+	AggSum
+	AggAvg
+	AggMin
+	AggMax
+)
+
+func (f AggFunc) String() string {
+	return [...]string{"count_star", "count", "sum", "avg", "min", "max"}[f]
+}
+
+// AggCall is one aggregate; Arg is a column of the input (nil for COUNT(*)).
+type AggCall struct {
+	Func     AggFunc
+	Arg      expr.Expr
+	Distinct bool
+	Typ      coldata.Type
+}
+
+// Aggregate groups Input by Groups (columns of the input) and computes Aggs.
+// Out is the group columns (same IDs as in the input) then one per agg.
+type Aggregate struct {
+	Input  Node
+	Groups []ColMeta
+	Aggs   []AggCall
+	Out    []ColMeta
+}
+
+// SortKey orders by a column.
+type SortKey struct {
+	Col        ColID
+	Desc       bool
+	NullsFirst bool
+}
+
+// Sort orders its input.
+type Sort struct {
+	Input Node
+	Keys  []SortKey
+}
+
+// Limit skips Offset rows and returns at most Count (-1: all).
+type Limit struct {
+	Input  Node
+	Offset int64
+	Count  int64
+}
+
+// Values is a constant relation (SELECT without FROM has one empty row).
+type Values struct {
+	Out  []ColMeta
+	Rows [][]coldata.Datum
+}
+
+func (n *Scan) Cols() []ColMeta      { return n.Out }
+func (n *Filter) Cols() []ColMeta    { return n.Input.Cols() }
+func (n *Project) Cols() []ColMeta   { return n.Out }
+func (n *Aggregate) Cols() []ColMeta { return n.Out }
+func (n *Sort) Cols() []ColMeta      { return n.Input.Cols() }
+func (n *Limit) Cols() []ColMeta     { return n.Input.Cols() }
+func (n *Values) Cols() []ColMeta    { return n.Out }
+func (n *Join) Cols() []ColMeta {
+	if n.Type == JoinSemi || n.Type == JoinAnti {
+		return n.Left.Cols()
+	}
+	l, r := n.Left.Cols(), n.Right.Cols()
+	out := make([]ColMeta, 0, len(l)+len(r))
+	return append(append(out, l...), r...)
+}
+
+func (n *Scan) Inputs() []Node      { return nil }
+func (n *Filter) Inputs() []Node    { return []Node{n.Input} }
+func (n *Project) Inputs() []Node   { return []Node{n.Input} }
+func (n *Aggregate) Inputs() []Node { return []Node{n.Input} }
+func (n *Sort) Inputs() []Node      { return []Node{n.Input} }
+func (n *Limit) Inputs() []Node     { return []Node{n.Input} }
+func (n *Values) Inputs() []Node    { return nil }
+func (n *Join) Inputs() []Node      { return []Node{n.Left, n.Right} }
+
+// IDs returns the column IDs of cols.
+func IDs(cols []ColMeta) map[ColID]bool {
+	m := make(map[ColID]bool, len(cols))
+	for _, c := range cols {
+		m[c.ID] = true
+	}
+	return m
+}
+
+// covers reports whether every column e reads is in ids.
+func covers(ids map[ColID]bool, e expr.Expr) bool {
+	for c := range expr.Columns(e) {
+		if !ids[c] {
+			return false
+		}
+	}
+	return true
+}

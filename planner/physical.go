@@ -1,0 +1,375 @@
+package planner
+
+import (
+	"fmt"
+
+	"github.com/peregrinedb/peregrine/exec/coldata"
+	"github.com/peregrinedb/peregrine/planner/expr"
+	"github.com/peregrinedb/peregrine/scan"
+	"github.com/peregrinedb/peregrine/storage"
+)
+
+// Physical is a node of the physical plan. Expressions in physical nodes
+// refer to input columns by position; Out describes the output layout.
+type Physical interface {
+	Base() *PhysBase
+	Children() []Physical
+}
+
+// PhysBase is shared by all physical nodes.
+type PhysBase struct {
+	Out     []ColMeta
+	EstRows float64
+}
+
+func (b *PhysBase) Base() *PhysBase { return b }
+
+// Types lists the output types of p.
+func Types(p Physical) []coldata.Type {
+	out := make([]coldata.Type, len(p.Base().Out))
+	for i, c := range p.Base().Out {
+		out[i] = c.Type
+	}
+	return out
+}
+
+// PhysScan reads ColIdx of Table; Filter (over Out) is applied to every
+// row, Preds prune row groups by statistics.
+type PhysScan struct {
+	PhysBase
+	Table  *storage.Table
+	Alias  string
+	ColIdx []int
+	Filter expr.Expr
+	Preds  []scan.Predicate
+	Limit  int64
+}
+
+type PhysFilter struct {
+	PhysBase
+	Input Physical
+	Pred  expr.Expr
+}
+
+type PhysProject struct {
+	PhysBase
+	Input Physical
+	Exprs []expr.Expr
+}
+
+// PhysHashJoin builds a hash table on Build (once, shared read-only by all
+// probe workers) and streams Probe through it. Output: probe columns then
+// build columns (probe only for semi/anti). Residual is evaluated over
+// [probe..., build...] candidate pairs.
+type PhysHashJoin struct {
+	PhysBase
+	Probe, Build Physical
+	ProbeKeys    []int
+	BuildKeys    []int
+	Type         JoinType
+	Residual     expr.Expr
+}
+
+type PhysAgg struct {
+	Func     AggFunc
+	Arg      int // -1 for COUNT(*)
+	Distinct bool
+	Typ      coldata.Type
+}
+
+type PhysHashAgg struct {
+	PhysBase
+	Input  Physical
+	Groups []int
+	Aggs   []PhysAgg
+}
+
+type PhysSortKey struct {
+	Col        int
+	Desc       bool
+	NullsFirst bool
+}
+
+type PhysSort struct {
+	PhysBase
+	Input Physical
+	Keys  []PhysSortKey
+}
+
+// PhysTopN keeps the first Offset+Count rows in key order, then skips Offset.
+type PhysTopN struct {
+	PhysBase
+	Input  Physical
+	Keys   []PhysSortKey
+	Offset int64
+	Count  int64
+}
+
+type PhysLimit struct {
+	PhysBase
+	Input  Physical
+	Offset int64
+	Count  int64
+}
+
+type PhysValues struct {
+	PhysBase
+	Rows [][]coldata.Datum
+}
+
+func (p *PhysScan) Children() []Physical     { return nil }
+func (p *PhysFilter) Children() []Physical   { return []Physical{p.Input} }
+func (p *PhysProject) Children() []Physical  { return []Physical{p.Input} }
+func (p *PhysHashJoin) Children() []Physical { return []Physical{p.Probe, p.Build} }
+func (p *PhysHashAgg) Children() []Physical  { return []Physical{p.Input} }
+func (p *PhysSort) Children() []Physical     { return []Physical{p.Input} }
+func (p *PhysTopN) Children() []Physical     { return []Physical{p.Input} }
+func (p *PhysLimit) Children() []Physical    { return []Physical{p.Input} }
+func (p *PhysValues) Children() []Physical   { return nil }
+
+// Plan optimizes a bound logical plan and lowers it to a physical plan.
+func Plan(root Node) (Physical, error) {
+	o := &optimizer{est: newEstimator()}
+	o.est.register(root)
+	n := o.pushDown(root, nil)
+	n = prune(n, IDs(root.Cols()))
+	n = pushLimit(n)
+	// Estimates were cached on pre-pruning nodes; recompute on the final tree.
+	o.est.cache = map[Node]float64{}
+	return o.lower(n)
+}
+
+type optimizer struct {
+	est *estimator
+}
+
+func positions(cols []ColMeta) map[ColID]int {
+	m := make(map[ColID]int, len(cols))
+	for i, c := range cols {
+		m[c.ID] = i
+	}
+	return m
+}
+
+// toPos rewrites column references from IDs to positions in layout.
+func toPos(e expr.Expr, layout []ColMeta) (expr.Expr, error) {
+	pos := positions(layout)
+	var missing error
+	out := expr.Rewrite(e, func(x expr.Expr) expr.Expr {
+		if c, ok := x.(*expr.Column); ok {
+			p, ok := pos[c.Index]
+			if !ok && missing == nil {
+				missing = fmt.Errorf("internal error: column %s (#%d) is not available to %s", c.Name, c.Index, e)
+			}
+			c.Index = p
+		}
+		return x
+	})
+	return out, missing
+}
+
+func (o *optimizer) lower(n Node) (Physical, error) {
+	est := o.est.rows(n)
+	switch n := n.(type) {
+	case *Scan:
+		p := &PhysScan{PhysBase: PhysBase{Out: n.Out, EstRows: est}, Table: n.Table, Alias: n.Alias, ColIdx: n.ColIdx, Limit: n.Limit}
+		if len(n.Filters) > 0 {
+			f, err := toPos(expr.And(n.Filters...), n.Out)
+			if err != nil {
+				return nil, err
+			}
+			p.Filter = f
+			p.Preds = scanPredicates(expr.SplitAnd(f), n.ColIdx)
+		}
+		return p, nil
+	case *Filter:
+		in, err := o.lower(n.Input)
+		if err != nil {
+			return nil, err
+		}
+		pred, err := toPos(n.Pred, in.Base().Out)
+		if err != nil {
+			return nil, err
+		}
+		return &PhysFilter{PhysBase: PhysBase{Out: in.Base().Out, EstRows: est}, Input: in, Pred: pred}, nil
+	case *Project:
+		in, err := o.lower(n.Input)
+		if err != nil {
+			return nil, err
+		}
+		p := &PhysProject{PhysBase: PhysBase{Out: n.Out, EstRows: est}, Input: in}
+		for _, e := range n.Exprs {
+			x, err := toPos(e, in.Base().Out)
+			if err != nil {
+				return nil, err
+			}
+			p.Exprs = append(p.Exprs, x)
+		}
+		return p, nil
+	case *Join:
+		return o.lowerJoin(n, est)
+	case *Aggregate:
+		in, err := o.lower(n.Input)
+		if err != nil {
+			return nil, err
+		}
+		pos := positions(in.Base().Out)
+		p := &PhysHashAgg{PhysBase: PhysBase{Out: n.Out, EstRows: est}, Input: in}
+		for _, g := range n.Groups {
+			p.Groups = append(p.Groups, pos[g.ID])
+		}
+		for _, a := range n.Aggs {
+			pa := PhysAgg{Func: a.Func, Arg: -1, Distinct: a.Distinct, Typ: a.Typ}
+			if a.Arg != nil {
+				c, ok := a.Arg.(*expr.Column)
+				if !ok {
+					return nil, fmt.Errorf("internal error: aggregate argument %s is not a column", a.Arg)
+				}
+				pa.Arg = pos[c.Index]
+			}
+			p.Aggs = append(p.Aggs, pa)
+		}
+		return p, nil
+	case *Sort:
+		in, err := o.lower(n.Input)
+		if err != nil {
+			return nil, err
+		}
+		return &PhysSort{PhysBase: PhysBase{Out: in.Base().Out, EstRows: est}, Input: in, Keys: sortKeys(n.Keys, in)}, nil
+	case *Limit:
+		if s, ok := n.Input.(*Sort); ok && n.Count >= 0 {
+			in, err := o.lower(s.Input)
+			if err != nil {
+				return nil, err
+			}
+			return &PhysTopN{PhysBase: PhysBase{Out: in.Base().Out, EstRows: est}, Input: in, Keys: sortKeys(s.Keys, in), Offset: n.Offset, Count: n.Count}, nil
+		}
+		in, err := o.lower(n.Input)
+		if err != nil {
+			return nil, err
+		}
+		return &PhysLimit{PhysBase: PhysBase{Out: in.Base().Out, EstRows: est}, Input: in, Offset: n.Offset, Count: n.Count}, nil
+	case *Values:
+		return &PhysValues{PhysBase: PhysBase{Out: n.Out, EstRows: est}, Rows: n.Rows}, nil
+	}
+	return nil, fmt.Errorf("internal error: cannot lower %T", n)
+}
+
+func sortKeys(keys []SortKey, in Physical) []PhysSortKey {
+	pos := positions(in.Base().Out)
+	out := make([]PhysSortKey, len(keys))
+	for i, k := range keys {
+		out[i] = PhysSortKey{Col: pos[k.Col], Desc: k.Desc, NullsFirst: k.NullsFirst}
+	}
+	return out
+}
+
+func (o *optimizer) lowerJoin(n *Join, est float64) (Physical, error) {
+	probe, err := o.lower(n.Left)
+	if err != nil {
+		return nil, err
+	}
+	build, err := o.lower(n.Right)
+	if err != nil {
+		return nil, err
+	}
+	var pk, bk []int
+	if probe, pk, err = keyColumns(probe, n.LeftKeys); err != nil {
+		return nil, err
+	}
+	if build, bk, err = keyColumns(build, n.RightKeys); err != nil {
+		return nil, err
+	}
+	j := &PhysHashJoin{Probe: probe, Build: build, ProbeKeys: pk, BuildKeys: bk, Type: n.Type}
+	both := append(append([]ColMeta{}, probe.Base().Out...), build.Base().Out...)
+	if n.Cond != nil {
+		if j.Residual, err = toPos(n.Cond, both); err != nil {
+			return nil, err
+		}
+	}
+	j.Out = both
+	if n.Type == JoinSemi || n.Type == JoinAnti {
+		j.Out = probe.Base().Out
+	}
+	j.EstRows = est
+	return j, nil
+}
+
+// keyColumns returns the positions of join keys in p, adding a projection
+// that computes keys that are expressions rather than plain columns.
+func keyColumns(p Physical, keys []expr.Expr) (Physical, []int, error) {
+	layout := p.Base().Out
+	pos := positions(layout)
+	out := make([]int, len(keys))
+	var extra []expr.Expr
+	for i, k := range keys {
+		if c, ok := k.(*expr.Column); ok {
+			if at, ok := pos[c.Index]; ok {
+				out[i] = at
+				continue
+			}
+		}
+		x, err := toPos(k, layout)
+		if err != nil {
+			return nil, nil, err
+		}
+		out[i] = len(layout) + len(extra)
+		extra = append(extra, x)
+	}
+	if len(extra) == 0 {
+		return p, out, nil
+	}
+	proj := &PhysProject{Input: p, PhysBase: PhysBase{EstRows: p.Base().EstRows}}
+	for i, c := range layout {
+		proj.Exprs = append(proj.Exprs, &expr.Column{Index: i, Typ: c.Type, Name: c.Name})
+		proj.Out = append(proj.Out, c)
+	}
+	for _, x := range extra {
+		proj.Exprs = append(proj.Exprs, x)
+		// Computed keys get IDs no logical column uses.
+		proj.Out = append(proj.Out, ColMeta{ID: -len(proj.Out) - 1, Name: x.String(), Type: x.Type()})
+	}
+	return proj, out, nil
+}
+
+// scanPredicates extracts the `column op constant` conjuncts the scanner can
+// use to skip row groups. filters are positional over the scan's output;
+// colIdx maps output positions to file columns.
+func scanPredicates(filters []expr.Expr, colIdx []int) []scan.Predicate {
+	var out []scan.Predicate
+	for _, f := range filters {
+		switch f := f.(type) {
+		case *expr.Func:
+			if !f.Op.IsComparison() {
+				continue
+			}
+			col, okc := f.Args[0].(*expr.Column)
+			k, okk := f.Args[1].(*expr.Const)
+			op := f.Op
+			if !okc || !okk {
+				col, okc = f.Args[1].(*expr.Column)
+				k, okk = f.Args[0].(*expr.Const)
+				op = op.Commute()
+			}
+			if !okc || !okk || k.Val.Null {
+				continue
+			}
+			sop := map[expr.Op]scan.Op{expr.OpEq: scan.OpEq, expr.OpNe: scan.OpNe, expr.OpLt: scan.OpLt,
+				expr.OpLe: scan.OpLe, expr.OpGt: scan.OpGt, expr.OpGe: scan.OpGe}[op]
+			out = append(out, scan.Predicate{Col: colIdx[col.Index], Op: sop, Vals: []coldata.Datum{k.Val}})
+		case *expr.In:
+			if col, ok := f.Arg.(*expr.Column); ok && !f.Not && len(f.List) > 0 {
+				out = append(out, scan.Predicate{Col: colIdx[col.Index], Op: scan.OpIn, Vals: f.List})
+			}
+		case *expr.IsNull:
+			if col, ok := f.Arg.(*expr.Column); ok {
+				op := scan.OpIsNull
+				if f.Not {
+					op = scan.OpIsNotNull
+				}
+				out = append(out, scan.Predicate{Col: colIdx[col.Index], Op: op})
+			}
+		}
+	}
+	return out
+}

@@ -1,0 +1,152 @@
+package planner
+
+import (
+	"github.com/peregrinedb/peregrine/exec/coldata"
+	"github.com/peregrinedb/peregrine/planner/expr"
+)
+
+// prune removes columns nobody reads, so scans decode only what the query
+// needs (projection pushdown). need holds the IDs required above n.
+func prune(n Node, need map[ColID]bool) Node {
+	switch n := n.(type) {
+	case *Scan:
+		s := *n
+		s.Out, s.ColIdx = nil, nil
+		used := copySet(need)
+		for _, f := range n.Filters {
+			addCols(used, f)
+		}
+		for i, c := range n.Out {
+			if used[c.ID] {
+				s.Out = append(s.Out, c)
+				s.ColIdx = append(s.ColIdx, n.ColIdx[i])
+			}
+		}
+		if len(s.Out) == 0 && len(n.Out) > 0 {
+			// COUNT(*) still needs row counts: read the cheapest column.
+			k := cheapestColumn(n)
+			s.Out, s.ColIdx = []ColMeta{n.Out[k]}, []int{n.ColIdx[k]}
+		}
+		return &s
+	case *Filter:
+		used := copySet(need)
+		addCols(used, n.Pred)
+		return &Filter{Input: prune(n.Input, used), Pred: n.Pred}
+	case *Project:
+		p := &Project{}
+		used := map[ColID]bool{}
+		for i, c := range n.Out {
+			if need[c.ID] {
+				p.Out = append(p.Out, c)
+				p.Exprs = append(p.Exprs, n.Exprs[i])
+				addCols(used, n.Exprs[i])
+			}
+		}
+		p.Input = prune(n.Input, used)
+		return p
+	case *Join:
+		used := copySet(need)
+		for _, k := range n.LeftKeys {
+			addCols(used, k)
+		}
+		for _, k := range n.RightKeys {
+			addCols(used, k)
+		}
+		if n.Cond != nil {
+			addCols(used, n.Cond)
+		}
+		j := *n
+		j.Left = prune(n.Left, used)
+		j.Right = prune(n.Right, used)
+		return &j
+	case *Aggregate:
+		a := &Aggregate{Groups: n.Groups}
+		used := IDs(n.Groups)
+		a.Out = append(a.Out, n.Groups...)
+		for i, call := range n.Aggs {
+			out := n.Out[len(n.Groups)+i]
+			if !need[out.ID] && len(n.Aggs) > 1 {
+				continue
+			}
+			a.Aggs = append(a.Aggs, call)
+			a.Out = append(a.Out, out)
+			if call.Arg != nil {
+				addCols(used, call.Arg)
+			}
+		}
+		a.Input = prune(n.Input, used)
+		return a
+	case *Sort:
+		used := copySet(need)
+		for _, k := range n.Keys {
+			used[k.Col] = true
+		}
+		return &Sort{Input: prune(n.Input, used), Keys: n.Keys}
+	case *Limit:
+		return &Limit{Input: prune(n.Input, need), Offset: n.Offset, Count: n.Count}
+	}
+	return n
+}
+
+// cheapestColumn picks a fixed-width column when there is one.
+func cheapestColumn(s *Scan) int {
+	for i, c := range s.Out {
+		if c.Type.ID != coldata.Unknown && c.Type.ID != coldata.String {
+			return i
+		}
+	}
+	return 0
+}
+
+func copySet(m map[ColID]bool) map[ColID]bool {
+	out := make(map[ColID]bool, len(m))
+	for k := range m {
+		out[k] = true
+	}
+	return out
+}
+
+func addCols(set map[ColID]bool, e expr.Expr) {
+	for c := range expr.Columns(e) {
+		set[c] = true
+	}
+}
+
+// pushLimit lets a LIMIT without ORDER BY stop the scan early: a limit over
+// a filter-free scan (through projections) caps the rows the scan produces.
+func pushLimit(n Node) Node {
+	switch n := n.(type) {
+	case *Limit:
+		if n.Count >= 0 {
+			if s := scanBelow(n.Input); s != nil && len(s.Filters) == 0 {
+				s.Limit = n.Offset + n.Count
+			}
+		}
+		n.Input = pushLimit(n.Input)
+		return n
+	case *Project:
+		n.Input = pushLimit(n.Input)
+	case *Filter:
+		n.Input = pushLimit(n.Input)
+	case *Sort:
+		n.Input = pushLimit(n.Input)
+	case *Aggregate:
+		n.Input = pushLimit(n.Input)
+	case *Join:
+		n.Left, n.Right = pushLimit(n.Left), pushLimit(n.Right)
+	}
+	return n
+}
+
+func scanBelow(n Node) *Scan {
+	for {
+		switch x := n.(type) {
+		case *Scan:
+			return x
+		case *Project:
+			n = x.Input
+		default:
+			return nil
+		}
+	}
+}

@@ -1,0 +1,157 @@
+package planner
+
+import (
+	"github.com/peregrinedb/peregrine/exec/coldata"
+	"github.com/peregrinedb/peregrine/planner/expr"
+)
+
+// pushDown moves the conjuncts preds (and those of Filters it meets) as far
+// down as they can go: into scans, below projections and grouping, and into
+// join inputs. Regions of inner joins are flattened and re-ordered by
+// orderJoins once their single-relation predicates have been pushed.
+func (o *optimizer) pushDown(n Node, preds []expr.Expr) Node {
+	switch n := n.(type) {
+	case *Filter:
+		return o.pushDown(n.Input, append(preds, expr.SplitAnd(n.Pred)...))
+	case *Scan:
+		s := *n
+		s.Filters = append(append([]expr.Expr{}, n.Filters...), preds...)
+		return &s
+	case *Project:
+		// Substitute the projection's expressions so the predicate can be
+		// evaluated below it.
+		defs := map[ColID]expr.Expr{}
+		for i, c := range n.Out {
+			defs[c.ID] = n.Exprs[i]
+		}
+		var below []expr.Expr
+		for _, p := range preds {
+			below = append(below, substitute(p, defs))
+		}
+		p := *n
+		p.Input = o.pushDown(n.Input, below)
+		return &p
+	case *Aggregate:
+		groups := IDs(n.Groups)
+		var below, above []expr.Expr
+		for _, p := range preds {
+			if len(n.Groups) > 0 && covers(groups, p) {
+				below = append(below, p)
+			} else {
+				above = append(above, p)
+			}
+		}
+		a := *n
+		a.Input = o.pushDown(n.Input, below)
+		return filterOver(&a, above)
+	case *Sort:
+		s := *n
+		s.Input = o.pushDown(n.Input, preds)
+		return &s
+	case *Limit:
+		l := *n
+		l.Input = o.pushDown(n.Input, nil)
+		return filterOver(&l, preds)
+	case *Join:
+		if n.Type == JoinInner {
+			rels, conds := flattenInner(n)
+			return o.orderJoins(rels, append(conds, preds...))
+		}
+		return o.pushOuterJoin(n, preds)
+	}
+	// Values and anything else: evaluate above.
+	return filterOver(n, preds)
+}
+
+// pushOuterJoin pushes through LEFT/SEMI/ANTI joins: predicates above the
+// join may only go to the preserved (left) side; ON conjuncts that touch only
+// the right side filter the right input.
+func (o *optimizer) pushOuterJoin(n *Join, preds []expr.Expr) Node {
+	leftIDs, rightIDs := IDs(n.Left.Cols()), IDs(n.Right.Cols())
+	var toLeft, above, toRight, cond []expr.Expr
+	for _, p := range preds {
+		if covers(leftIDs, p) {
+			toLeft = append(toLeft, p)
+		} else {
+			above = append(above, p)
+		}
+	}
+	if n.Cond != nil {
+		for _, c := range expr.SplitAnd(n.Cond) {
+			if covers(rightIDs, c) && len(expr.Columns(c)) > 0 {
+				toRight = append(toRight, c)
+			} else {
+				cond = append(cond, c)
+			}
+		}
+	}
+	j := &Join{Type: n.Type, Left: o.pushDown(n.Left, toLeft), Right: o.pushDown(n.Right, toRight)}
+	j.LeftKeys, j.RightKeys, j.Cond = splitKeys(cond, IDs(j.Left.Cols()), IDs(j.Right.Cols()))
+	return filterOver(j, above)
+}
+
+// flattenInner collects the inputs and conditions of a tree of inner joins.
+func flattenInner(n Node) ([]Node, []expr.Expr) {
+	j, ok := n.(*Join)
+	if !ok || j.Type != JoinInner {
+		if f, ok := n.(*Filter); ok {
+			if _, isJoin := f.Input.(*Join); isJoin {
+				rels, conds := flattenInner(f.Input)
+				return rels, append(conds, expr.SplitAnd(f.Pred)...)
+			}
+		}
+		return []Node{n}, nil
+	}
+	lr, lc := flattenInner(j.Left)
+	rr, rc := flattenInner(j.Right)
+	conds := append(lc, rc...)
+	if j.Cond != nil {
+		conds = append(conds, expr.SplitAnd(j.Cond)...)
+	}
+	for i := range j.LeftKeys {
+		conds = append(conds, &expr.Func{Op: expr.OpEq, Args: []expr.Expr{j.LeftKeys[i], j.RightKeys[i]}, Typ: coldata.TypeBool})
+	}
+	return append(lr, rr...), conds
+}
+
+// splitKeys separates equi-join conditions (left expr = right expr) from the
+// residual.
+func splitKeys(conds []expr.Expr, left, right map[ColID]bool) (lk, rk []expr.Expr, residual expr.Expr) {
+	var rest []expr.Expr
+	for _, c := range conds {
+		if f, ok := c.(*expr.Func); ok && f.Op == expr.OpEq {
+			a, b := f.Args[0], f.Args[1]
+			if len(expr.Columns(a)) > 0 && len(expr.Columns(b)) > 0 {
+				if covers(left, a) && covers(right, b) {
+					lk, rk = append(lk, a), append(rk, b)
+					continue
+				}
+				if covers(left, b) && covers(right, a) {
+					lk, rk = append(lk, b), append(rk, a)
+					continue
+				}
+			}
+		}
+		rest = append(rest, c)
+	}
+	return lk, rk, expr.And(rest...)
+}
+
+func filterOver(n Node, preds []expr.Expr) Node {
+	if len(preds) == 0 {
+		return n
+	}
+	return &Filter{Input: n, Pred: expr.And(preds...)}
+}
+
+// substitute replaces column references by their definitions.
+func substitute(e expr.Expr, defs map[ColID]expr.Expr) expr.Expr {
+	return expr.Rewrite(e, func(x expr.Expr) expr.Expr {
+		if c, ok := x.(*expr.Column); ok {
+			if d, ok := defs[c.Index]; ok {
+				return d
+			}
+		}
+		return x
+	})
+}

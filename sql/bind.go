@@ -1,0 +1,532 @@
+package sql
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/xwb1989/sqlparser"
+
+	"github.com/peregrinedb/peregrine/exec/coldata"
+	"github.com/peregrinedb/peregrine/planner"
+	"github.com/peregrinedb/peregrine/planner/expr"
+	"github.com/peregrinedb/peregrine/storage"
+)
+
+// Catalog resolves table references (names, paths and globs).
+type Catalog interface {
+	Table(name string) (*storage.Table, error)
+}
+
+// Bound is a bound query: its logical plan and output column names.
+type Bound struct {
+	Plan  planner.Node
+	Names []string
+}
+
+// Bind resolves q against cat into a logical plan.
+func Bind(q *Query, cat Catalog) (*Bound, error) {
+	b := &binder{cat: cat}
+	node, names, err := b.bindStatement(q.AST)
+	if err != nil {
+		return nil, err
+	}
+	return &Bound{Plan: node, Names: names}, nil
+}
+
+type binder struct {
+	cat    Catalog
+	nextID int
+}
+
+func (b *binder) newCol(name, table string, t coldata.Type) planner.ColMeta {
+	b.nextID++
+	return planner.ColMeta{ID: b.nextID, Name: name, Table: table, Type: t}
+}
+
+// scopeCol is a column visible by name.
+type scopeCol struct {
+	table string
+	meta  planner.ColMeta
+}
+
+type scope struct{ cols []scopeCol }
+
+func (s *scope) add(table string, cols []planner.ColMeta) {
+	for _, c := range cols {
+		s.cols = append(s.cols, scopeCol{table: table, meta: c})
+	}
+}
+
+// lookup finds table.name (table may be "") case-insensitively.
+func (s *scope) lookup(table, name string) (planner.ColMeta, error) {
+	var found []planner.ColMeta
+	for _, c := range s.cols {
+		if strings.EqualFold(c.meta.Name, name) && (table == "" || strings.EqualFold(c.table, table)) {
+			found = append(found, c.meta)
+		}
+	}
+	full := name
+	if table != "" {
+		full = table + "." + name
+	}
+	switch len(found) {
+	case 1:
+		return found[0], nil
+	case 0:
+		if table != "" && !s.hasTable(table) {
+			return planner.ColMeta{}, fmt.Errorf("Binder Error: Referenced table %q not found!", table)
+		}
+		msg := fmt.Sprintf("Binder Error: Referenced column %q not found in FROM clause!", full)
+		if cand := s.closest(name); cand != "" {
+			msg += fmt.Sprintf(" Candidate bindings: %q", cand)
+		}
+		return planner.ColMeta{}, fmt.Errorf("%s", msg)
+	}
+	return planner.ColMeta{}, fmt.Errorf("Binder Error: Ambiguous reference to column name %q", full)
+}
+
+func (s *scope) hasTable(t string) bool {
+	for _, c := range s.cols {
+		if strings.EqualFold(c.table, t) {
+			return true
+		}
+	}
+	return false
+}
+
+// closest suggests a visible column whose name shares a prefix with name.
+func (s *scope) closest(name string) string {
+	best, bestScore := "", 0
+	ln := strings.ToLower(name)
+	for _, c := range s.cols {
+		cn := strings.ToLower(c.meta.Name)
+		score := 0
+		for score < len(cn) && score < len(ln) && cn[score] == ln[score] {
+			score++
+		}
+		if score > bestScore && score >= 2 {
+			best, bestScore = c.meta.Name, score
+		}
+	}
+	return best
+}
+
+func (b *binder) bindStatement(st sqlparser.SelectStatement) (planner.Node, []string, error) {
+	switch st := st.(type) {
+	case *sqlparser.Select:
+		return b.bindSelect(st)
+	case *sqlparser.ParenSelect:
+		return b.bindStatement(st.Select)
+	case *sqlparser.Union:
+		return nil, nil, fmt.Errorf("Not implemented Error: UNION is not supported yet")
+	}
+	return nil, nil, fmt.Errorf("Not implemented Error: unsupported statement %T", st)
+}
+
+func (b *binder) bindSelect(sel *sqlparser.Select) (planner.Node, []string, error) {
+	if sel.Lock != "" {
+		return nil, nil, fmt.Errorf("Not implemented Error: locking clauses are not supported")
+	}
+	var (
+		node planner.Node
+		sc   = &scope{}
+		err  error
+	)
+	if len(sel.From) == 1 && isDual(sel.From[0]) {
+		node = &planner.Values{Rows: [][]coldata.Datum{{}}}
+	} else {
+		for _, te := range sel.From {
+			n, err := b.bindTableExpr(te, sc)
+			if err != nil {
+				return nil, nil, err
+			}
+			if node == nil {
+				node = n
+			} else {
+				node = &planner.Join{Left: node, Right: n, Type: planner.JoinInner}
+			}
+		}
+	}
+	if sel.Where != nil {
+		ctx := &exprCtx{b: b, sc: sc, clause: "WHERE"}
+		pred, err := ctx.bindBool(sel.Where.Expr)
+		if err != nil {
+			return nil, nil, err
+		}
+		node = &planner.Filter{Input: node, Pred: pred}
+	}
+
+	// Aggregation: GROUP BY, or aggregates anywhere in SELECT/HAVING/ORDER BY.
+	var agg *aggState
+	if len(sel.GroupBy) > 0 || hasAggregate(sel) || sel.Having != nil {
+		agg = &aggState{}
+		for _, g := range sel.GroupBy {
+			ge, err := b.bindGroupExpr(g, sel.SelectExprs, sc)
+			if err != nil {
+				return nil, nil, err
+			}
+			agg.addGroup(b, ge, groupName(g))
+		}
+	}
+	ctx := &exprCtx{b: b, sc: sc, agg: agg, clause: "SELECT"}
+
+	// SELECT list.
+	var (
+		exprs []expr.Expr
+		names []string
+	)
+	for _, se := range sel.SelectExprs {
+		switch se := se.(type) {
+		case *sqlparser.StarExpr:
+			tbl := se.TableName.Name.String()
+			n := 0
+			for _, c := range sc.cols {
+				if tbl != "" && !strings.EqualFold(c.table, tbl) {
+					continue
+				}
+				e, err := ctx.colRef(c.meta)
+				if err != nil {
+					return nil, nil, err
+				}
+				exprs = append(exprs, e)
+				names = append(names, c.meta.Name)
+				n++
+			}
+			if n == 0 && tbl != "" {
+				return nil, nil, fmt.Errorf("Binder Error: Referenced table %q not found!", tbl)
+			}
+		case *sqlparser.AliasedExpr:
+			e, err := ctx.bind(se.Expr)
+			if err != nil {
+				return nil, nil, err
+			}
+			exprs = append(exprs, e)
+			name := se.As.String()
+			if name == "" {
+				name = outputName(se.Expr)
+			}
+			names = append(names, name)
+		default:
+			return nil, nil, fmt.Errorf("Not implemented Error: unsupported select item %s", sqlparser.String(se))
+		}
+	}
+
+	var having expr.Expr
+	if sel.Having != nil {
+		hctx := &exprCtx{b: b, sc: sc, agg: agg, clause: "HAVING", aliases: aliasMap(names, exprs)}
+		if having, err = hctx.bindBool(sel.Having.Expr); err != nil {
+			return nil, nil, err
+		}
+	}
+
+	// ORDER BY: ordinals, output aliases, or expressions (hidden columns).
+	type orderItem struct {
+		outIdx int
+		desc   bool
+	}
+	var orders []orderItem
+	nVisible := len(exprs)
+	for _, o := range sel.OrderBy {
+		idx := -1
+		if v, ok := o.Expr.(*sqlparser.SQLVal); ok && v.Type == sqlparser.IntVal {
+			k, _ := strconv.Atoi(string(v.Val))
+			if k < 1 || k > nVisible {
+				return nil, nil, fmt.Errorf("Binder Error: ORDER term out of range - should be between 1 and %d", nVisible)
+			}
+			idx = k - 1
+		} else if cn, ok := o.Expr.(*sqlparser.ColName); ok && cn.Qualifier.IsEmpty() {
+			for i := 0; i < nVisible; i++ {
+				if strings.EqualFold(names[i], cn.Name.String()) && isAliasOrSame(sel.SelectExprs, i, cn) {
+					idx = i
+					break
+				}
+			}
+		}
+		if idx < 0 {
+			octx := &exprCtx{b: b, sc: sc, agg: agg, clause: "ORDER BY"}
+			e, err := octx.bind(o.Expr)
+			if err != nil {
+				return nil, nil, err
+			}
+			key := exprKey(e)
+			for i, x := range exprs {
+				if exprKey(x) == key {
+					idx = i
+					break
+				}
+			}
+			if idx < 0 {
+				if sel.Distinct != "" {
+					return nil, nil, fmt.Errorf("Binder Error: for SELECT DISTINCT, ORDER BY expressions must appear in select list")
+				}
+				exprs = append(exprs, e)
+				names = append(names, outputName(o.Expr))
+				idx = len(exprs) - 1
+			}
+		}
+		orders = append(orders, orderItem{outIdx: idx, desc: o.Direction == sqlparser.DescScr})
+	}
+
+	if agg != nil {
+		node = agg.build(b, node)
+		if having != nil {
+			node = &planner.Filter{Input: node, Pred: having}
+		}
+	}
+	proj := &planner.Project{Input: node, Exprs: exprs}
+	for i, e := range exprs {
+		proj.Out = append(proj.Out, b.newCol(names[i], "", e.Type()))
+	}
+	node = proj
+	if sel.Distinct != "" {
+		node = &planner.Aggregate{Input: node, Groups: proj.Out, Out: proj.Out}
+	}
+	if len(orders) > 0 {
+		s := &planner.Sort{Input: node}
+		for _, o := range orders {
+			// DuckDB's default: NULLs sort last in both directions.
+			s.Keys = append(s.Keys, planner.SortKey{Col: proj.Out[o.outIdx].ID, Desc: o.desc})
+		}
+		node = s
+	}
+	if sel.Limit != nil {
+		lim, err := bindLimit(sel.Limit)
+		if err != nil {
+			return nil, nil, err
+		}
+		node = lim.withInput(node)
+	}
+	if len(exprs) > nVisible {
+		final := &planner.Project{Input: node, Out: proj.Out[:nVisible]}
+		for _, c := range proj.Out[:nVisible] {
+			final.Exprs = append(final.Exprs, &expr.Column{Index: c.ID, Typ: c.Type, Name: c.Name})
+		}
+		node = final
+		names = names[:nVisible]
+	}
+	return node, names, nil
+}
+
+func isDual(te sqlparser.TableExpr) bool {
+	at, ok := te.(*sqlparser.AliasedTableExpr)
+	if !ok {
+		return false
+	}
+	tn, ok := at.Expr.(sqlparser.TableName)
+	return ok && tn.Name.String() == "dual" && tn.Qualifier.IsEmpty()
+}
+
+// isAliasOrSame reports whether select item i can be referenced by cn's name:
+// it is aliased to it, or it is that same column.
+func isAliasOrSame(items sqlparser.SelectExprs, i int, cn *sqlparser.ColName) bool {
+	k := 0
+	for _, se := range items {
+		ae, ok := se.(*sqlparser.AliasedExpr)
+		if !ok {
+			return true // after a star expansion positions shift; names suffice
+		}
+		if k == i {
+			if !ae.As.IsEmpty() {
+				return true
+			}
+			c, ok := ae.Expr.(*sqlparser.ColName)
+			return ok && strings.EqualFold(c.Name.String(), cn.Name.String())
+		}
+		k++
+	}
+	return false
+}
+
+type limitSpec struct{ offset, count int64 }
+
+func (l limitSpec) withInput(n planner.Node) planner.Node {
+	return &planner.Limit{Input: n, Offset: l.offset, Count: l.count}
+}
+
+func bindLimit(l *sqlparser.Limit) (limitSpec, error) {
+	spec := limitSpec{count: -1}
+	parse := func(e sqlparser.Expr, what string) (int64, error) {
+		v, ok := e.(*sqlparser.SQLVal)
+		if !ok || v.Type != sqlparser.IntVal {
+			return 0, fmt.Errorf("Binder Error: %s must be a non-negative integer constant, got %s", what, sqlparser.String(e))
+		}
+		return strconv.ParseInt(string(v.Val), 10, 64)
+	}
+	var err error
+	if l.Rowcount != nil {
+		if spec.count, err = parse(l.Rowcount, "LIMIT"); err != nil {
+			return spec, err
+		}
+	}
+	if l.Offset != nil {
+		if spec.offset, err = parse(l.Offset, "OFFSET"); err != nil {
+			return spec, err
+		}
+	}
+	return spec, nil
+}
+
+func (b *binder) bindTableExpr(te sqlparser.TableExpr, sc *scope) (planner.Node, error) {
+	switch te := te.(type) {
+	case *sqlparser.AliasedTableExpr:
+		alias := te.As.String()
+		switch src := te.Expr.(type) {
+		case sqlparser.TableName:
+			name := src.Name.String()
+			if !src.Qualifier.IsEmpty() {
+				name = src.Qualifier.String() + "." + name
+			}
+			t, err := b.cat.Table(name)
+			if err != nil {
+				return nil, err
+			}
+			if alias == "" {
+				alias = tableAlias(name)
+			}
+			s := &planner.Scan{Table: t, Alias: alias, Limit: -1}
+			for i, c := range t.Columns {
+				s.ColIdx = append(s.ColIdx, i)
+				s.Out = append(s.Out, b.newCol(c.Name, alias, c.Type))
+			}
+			sc.add(alias, s.Out)
+			return s, nil
+		case *sqlparser.Subquery:
+			if alias == "" {
+				return nil, fmt.Errorf("Binder Error: a subquery in FROM needs an alias")
+			}
+			sub := &binder{cat: b.cat, nextID: b.nextID}
+			n, names, err := sub.bindStatement(src.Select)
+			b.nextID = sub.nextID
+			if err != nil {
+				return nil, err
+			}
+			cols := n.Cols()
+			out := make([]planner.ColMeta, len(cols))
+			for i, c := range cols {
+				out[i] = c
+				out[i].Name, out[i].Table = names[i], alias
+			}
+			sc.add(alias, out)
+			return n, nil
+		}
+	case *sqlparser.ParenTableExpr:
+		var node planner.Node
+		for _, e := range te.Exprs {
+			n, err := b.bindTableExpr(e, sc)
+			if err != nil {
+				return nil, err
+			}
+			if node == nil {
+				node = n
+			} else {
+				node = &planner.Join{Left: node, Right: n, Type: planner.JoinInner}
+			}
+		}
+		return node, nil
+	case *sqlparser.JoinTableExpr:
+		left, err := b.bindTableExpr(te.LeftExpr, sc)
+		if err != nil {
+			return nil, err
+		}
+		right, err := b.bindTableExpr(te.RightExpr, sc)
+		if err != nil {
+			return nil, err
+		}
+		j := &planner.Join{Left: left, Right: right}
+		switch te.Join {
+		case sqlparser.JoinStr:
+			j.Type = planner.JoinInner
+		case sqlparser.LeftJoinStr:
+			j.Type = planner.JoinLeft
+		case sqlparser.RightJoinStr:
+			j.Type, j.Left, j.Right = planner.JoinLeft, right, left
+		default:
+			return nil, fmt.Errorf("Not implemented Error: %s is not supported", strings.ToUpper(te.Join))
+		}
+		ctx := &exprCtx{b: b, sc: sc, clause: "JOIN"}
+		if te.Condition.On != nil {
+			if j.Cond, err = ctx.bindBool(te.Condition.On); err != nil {
+				return nil, err
+			}
+		}
+		for _, u := range te.Condition.Using {
+			l, err := (&scope{cols: scopeOf(left)}).lookup("", u.String())
+			if err != nil {
+				return nil, err
+			}
+			r, err := (&scope{cols: scopeOf(right)}).lookup("", u.String())
+			if err != nil {
+				return nil, err
+			}
+			eq, err := ctx.compare(expr.OpEq, colExpr(l), colExpr(r))
+			if err != nil {
+				return nil, err
+			}
+			j.Cond = expr.And(j.Cond, eq)
+		}
+		if j.Cond == nil && te.Join != sqlparser.JoinStr {
+			return nil, fmt.Errorf("Binder Error: %s requires an ON or USING condition", strings.ToUpper(te.Join))
+		}
+		return j, nil
+	}
+	return nil, fmt.Errorf("Not implemented Error: unsupported FROM item %s", sqlparser.String(te))
+}
+
+func scopeOf(n planner.Node) []scopeCol {
+	var out []scopeCol
+	for _, c := range n.Cols() {
+		out = append(out, scopeCol{table: c.Table, meta: c})
+	}
+	return out
+}
+
+// tableAlias is the name a path-named table is referred to by: its base name
+// without extension, as DuckDB does.
+func tableAlias(name string) string {
+	if !storage.IsPath(name) {
+		return name
+	}
+	base := name
+	if i := strings.LastIndexAny(base, "/\\"); i >= 0 {
+		base = base[i+1:]
+	}
+	if i := strings.Index(base, "."); i > 0 {
+		base = base[:i]
+	}
+	return base
+}
+
+func colExpr(c planner.ColMeta) *expr.Column {
+	return &expr.Column{Index: c.ID, Typ: c.Type, Name: c.Name}
+}
+
+// outputName is DuckDB's column name for an unaliased select item.
+func outputName(e sqlparser.Expr) string {
+	if cn, ok := e.(*sqlparser.ColName); ok {
+		return cn.Name.String()
+	}
+	s := sqlparser.String(e)
+	s = strings.ReplaceAll(s, "__cast(", "CAST(")
+	return s
+}
+
+func groupName(e sqlparser.Expr) string { return outputName(e) }
+
+func aliasMap(names []string, exprs []expr.Expr) map[string]expr.Expr {
+	m := map[string]expr.Expr{}
+	for i, n := range names {
+		m[strings.ToLower(n)] = exprs[i]
+	}
+	return m
+}
+
+// exprKey identifies a bound expression structurally, with columns by ID.
+func exprKey(e expr.Expr) string {
+	return expr.Rewrite(e, func(x expr.Expr) expr.Expr {
+		if c, ok := x.(*expr.Column); ok {
+			c.Name = "#" + strconv.Itoa(c.Index)
+		}
+		return x
+	}).String()
+}

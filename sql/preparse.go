@@ -1,0 +1,255 @@
+package sql
+
+import (
+	"fmt"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// rewritten is a statement text the MySQL parser accepts, with a map back to
+// positions in the text the user typed so errors can point at their SQL.
+type rewritten struct {
+	text   string
+	pieces []piece // sorted by out
+}
+
+type piece struct{ out, orig int }
+
+// origPos maps a byte offset in the rewritten text to the user's text.
+func (r *rewritten) origPos(out int) int {
+	k := sort.Search(len(r.pieces), func(i int) bool { return r.pieces[i].out > out }) - 1
+	if k < 0 {
+		return 0
+	}
+	p := r.pieces[k]
+	return p.orig + (out - p.out)
+}
+
+type emitter struct {
+	sb     strings.Builder
+	pieces []piece
+}
+
+func (e *emitter) emit(s string, orig int) {
+	e.pieces = append(e.pieces, piece{out: e.sb.Len(), orig: orig})
+	e.sb.WriteString(s)
+}
+
+var intervalText = regexp.MustCompile(`^\s*([+-]?\d+)\s*([A-Za-z]+)?\s*$`)
+
+// Interval units the binder understands, by their singular spelling.
+var intervalUnits = map[string]string{
+	"DAY": "day", "DAYS": "day", "MONTH": "month", "MONTHS": "month", "YEAR": "year", "YEARS": "year",
+	"WEEK": "week", "WEEKS": "week", "QUARTER": "quarter", "QUARTERS": "quarter",
+	"HOUR": "hour", "HOURS": "hour", "MINUTE": "minute", "MINUTES": "minute", "SECOND": "second", "SECONDS": "second",
+}
+
+var extractFields = map[string]bool{"YEAR": true, "MONTH": true, "DAY": true, "QUARTER": true, "DOW": true, "DOY": true, "HOUR": true, "MINUTE": true, "SECOND": true, "EPOCH": true, "WEEK": true}
+
+// rewrite turns the ANSI/DuckDB forms users type into MySQL syntax:
+//
+//	DATE 'x' / TIMESTAMP 'x'    → __cast('x', 'DATE')
+//	CAST(e AS any type)         → __cast(e, 'TYPE')   (MySQL CAST knows few types)
+//	INTERVAL '3' MONTH          → interval 3 month
+//	INTERVAL '3 months'         → interval 3 month
+//	EXTRACT(year FROM e)        → __extract_year(e)
+//	"identifier"                → `identifier`
+//	FROM 'file.parquet'         → FROM `file.parquet`
+//	read_parquet('glob')        → `glob`
+func rewrite(src string) (*rewritten, error) {
+	toks, err := lex(src)
+	if err != nil {
+		return nil, err
+	}
+	// Index significant tokens so rewrites can look ahead past spaces.
+	sig := make([]int, 0, len(toks))
+	for i, t := range toks {
+		if t.kind != tkSpace && t.kind != tkComment {
+			sig = append(sig, i)
+		}
+		if t.kind == tkUnknown {
+			return nil, fmt.Errorf("unexpected character %q at position %d", t.text, t.pos+1)
+		}
+	}
+	at := func(k int) token {
+		if k < 0 || k >= len(sig) {
+			return token{kind: tkSpace}
+		}
+		return toks[sig[k]]
+	}
+	// matching returns the sig index of the parenthesis closing the one at k.
+	matching := func(k int) int {
+		depth := 0
+		for j := k; j < len(sig); j++ {
+			switch at(j).text {
+			case "(":
+				depth++
+			case ")":
+				depth--
+				if depth == 0 {
+					return j
+				}
+			}
+		}
+		return -1
+	}
+
+	// replace[k] = text replacing sig tokens k..end (inclusive).
+	type repl struct {
+		end  int
+		text string
+	}
+	replace := map[int]repl{}
+	inFrom := false
+	fromDepth, depth := 0, 0
+	for k := 0; k < len(sig); k++ {
+		t := at(k)
+		switch {
+		case t.kind == tkPunct && t.text == "(":
+			depth++
+		case t.kind == tkPunct && t.text == ")":
+			depth--
+			if inFrom && depth < fromDepth {
+				inFrom = false
+			}
+		case t.isWord("FROM"):
+			inFrom, fromDepth = true, depth
+		case t.kind == tkIdent && depth == fromDepth && inFrom:
+			switch t.upper() {
+			case "WHERE", "GROUP", "ORDER", "LIMIT", "HAVING", "ON", "USING", "UNION", "WINDOW":
+				inFrom = false
+			}
+		}
+		if _, done := replace[k]; done {
+			continue
+		}
+		next := at(k + 1)
+		switch {
+		case (t.isWord("DATE") || t.isWord("TIMESTAMP")) && next.kind == tkString:
+			replace[k] = repl{k + 1, fmt.Sprintf("__cast(%s, '%s')", next.text, t.upper())}
+		case t.isWord("CAST") && next.text == "(":
+			close := matching(k + 1)
+			if close < 0 {
+				continue
+			}
+			as := -1
+			d := 0
+			for j := k + 1; j < close; j++ {
+				switch at(j).text {
+				case "(":
+					d++
+				case ")":
+					d--
+				}
+				if d == 1 && at(j).isWord("AS") {
+					as = j
+				}
+			}
+			if as < 0 {
+				continue
+			}
+			var typ strings.Builder
+			for j := as + 1; j < close; j++ {
+				if typ.Len() > 0 && at(j).kind == tkIdent && at(j-1).kind == tkIdent {
+					typ.WriteByte(' ')
+				}
+				typ.WriteString(strings.ToUpper(at(j).text))
+			}
+			replace[k] = repl{k + 1, "__cast("}
+			replace[as] = repl{close, fmt.Sprintf(", '%s')", strings.ReplaceAll(typ.String(), "'", ""))}
+		case t.isWord("INTERVAL") && next.kind == tkString:
+			m := intervalText.FindStringSubmatch(next.stringValue())
+			if m == nil {
+				return nil, fmt.Errorf("invalid interval literal %s at position %d", next.text, next.pos+1)
+			}
+			unit, end := m[2], k+1
+			if unit == "" {
+				unit, end = at(k+2).text, k+2
+			}
+			u, ok := intervalUnits[strings.ToUpper(unit)]
+			if !ok {
+				return nil, fmt.Errorf("unsupported interval unit %q at position %d", unit, next.pos+1)
+			}
+			replace[k] = repl{end, fmt.Sprintf("interval %s %s", m[1], u)}
+		case t.isWord("INTERVAL") && next.kind == tkNumber:
+			if u, ok := intervalUnits[at(k+2).upper()]; ok {
+				replace[k] = repl{k + 2, fmt.Sprintf("interval %s %s", next.text, u)}
+			}
+		case t.isWord("EXTRACT") && next.text == "(" && at(k+3).isWord("FROM"):
+			field := at(k + 2).upper()
+			if at(k+2).kind == tkString {
+				field = strings.ToUpper(at(k + 2).stringValue())
+			}
+			if !extractFields[field] {
+				return nil, fmt.Errorf("unsupported EXTRACT field %q at position %d", at(k+2).text, at(k+2).pos+1)
+			}
+			replace[k] = repl{k + 3, "__extract_" + strings.ToLower(field) + "("}
+		case t.kind == tkQuoted && t.text[0] == '"':
+			replace[k] = repl{k, "`" + strings.ReplaceAll(t.identValue(), "`", "``") + "`"}
+		case t.kind == tkString && inFrom && (at(k-1).isWord("FROM") || at(k-1).isWord("JOIN") || at(k-1).text == ","):
+			replace[k] = repl{k, "`" + strings.ReplaceAll(t.stringValue(), "`", "``") + "`"}
+		case (t.isWord("READ_PARQUET") || t.isWord("PARQUET_SCAN")) && next.text == "(" && inFrom:
+			close := matching(k + 1)
+			if close < 0 || at(k+2).kind != tkString {
+				return nil, fmt.Errorf("read_parquet expects a quoted path or glob at position %d", t.pos+1)
+			}
+			if close != k+3 {
+				return nil, fmt.Errorf("read_parquet options are not supported yet (position %d)", at(k+3).pos+1)
+			}
+			replace[k] = repl{close, "`" + strings.ReplaceAll(at(k+2).stringValue(), "`", "``") + "`"}
+		}
+	}
+
+	var e emitter
+	for k := 0; k < len(sig); k++ {
+		// Emit the whitespace/comments before this token as a single space
+		// so the parser's positions stay close to the original ones.
+		if k > 0 && sig[k] > sig[k-1]+1 {
+			e.emit(" ", toks[sig[k-1]+1].pos)
+		}
+		t := at(k)
+		if r, ok := replace[k]; ok {
+			e.emit(r.text, t.pos)
+			k = r.end
+			continue
+		}
+		e.emit(t.text, t.pos)
+	}
+	return &rewritten{text: e.sb.String(), pieces: e.pieces}, nil
+}
+
+// lineCol converts a byte offset to 1-based line and column.
+func lineCol(src string, pos int) (int, int) {
+	if pos > len(src) {
+		pos = len(src)
+	}
+	line := 1 + strings.Count(src[:pos], "\n")
+	col := pos - strings.LastIndex(src[:pos], "\n")
+	return line, col
+}
+
+var mysqlErrPos = regexp.MustCompile(`^syntax error at position (\d+)(?: near '(.*)')?$`)
+
+// syntaxError turns the MySQL parser's message into one that points at the
+// user's text.
+func syntaxError(src string, rw *rewritten, err error) error {
+	m := mysqlErrPos.FindStringSubmatch(err.Error())
+	if m == nil {
+		return fmt.Errorf("Parser Error: %v", err)
+	}
+	p, _ := strconv.Atoi(m[1])
+	// The MySQL tokenizer reports the offset just past the offending token.
+	orig := rw.origPos(max(p-1, 0))
+	line, col := lineCol(src, orig)
+	if m[2] == "" {
+		return fmt.Errorf("Parser Error: syntax error at end of input (line %d, column %d)", line, col)
+	}
+	near := m[2]
+	col -= len(near) - 1
+	if col < 1 {
+		col = 1
+	}
+	return fmt.Errorf("Parser Error: syntax error at or near %q (line %d, column %d)", near, line, col)
+}

@@ -1,0 +1,287 @@
+// Package storage maps table names to Parquet files: a database directory
+// where each NAME.parquet file or NAME folder is a table, plus tables named
+// by path or glob. It keeps opened files (parsed footers) in a cache keyed by
+// path, size and modification time so repeated queries skip re-parsing.
+package storage
+
+import (
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/peregrinedb/peregrine/exec/coldata"
+	"github.com/peregrinedb/peregrine/scan"
+)
+
+// Table is a set of Parquet files with one schema.
+type Table struct {
+	Name    string
+	Files   []*scan.File
+	Columns []scan.Column
+	NumRows int64
+}
+
+// Catalog resolves table names. It is safe for concurrent use.
+type Catalog struct {
+	dir string // "" for an in-memory database
+
+	mu    sync.Mutex
+	files map[string]cachedFile
+}
+
+type cachedFile struct {
+	f     *scan.File
+	size  int64
+	mtime time.Time
+}
+
+// Open returns a catalog over dir; "" means no directory (tables by path only).
+func Open(dir string) (*Catalog, error) {
+	if dir != "" {
+		st, err := os.Stat(dir)
+		if err != nil {
+			return nil, fmt.Errorf("cannot open database %q: %w", dir, err)
+		}
+		if !st.IsDir() {
+			return nil, fmt.Errorf("cannot open database %q: not a directory", dir)
+		}
+	}
+	return &Catalog{dir: dir, files: map[string]cachedFile{}}, nil
+}
+
+// Dir is the database directory ("" when in memory).
+func (c *Catalog) Dir() string { return c.dir }
+
+// Close closes every cached file.
+func (c *Catalog) Close() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var first error
+	for p, cf := range c.files {
+		if err := cf.f.Close(); err != nil && first == nil {
+			first = err
+		}
+		delete(c.files, p)
+	}
+	return first
+}
+
+// TableNames lists the tables of the database directory, sorted.
+func (c *Catalog) TableNames() ([]string, error) {
+	if c.dir == "" {
+		return nil, nil
+	}
+	entries, err := os.ReadDir(c.dir)
+	if err != nil {
+		return nil, err
+	}
+	var names []string
+	for _, e := range entries {
+		n := e.Name()
+		switch {
+		case strings.HasPrefix(n, "."):
+		case e.IsDir():
+			if files, _ := parquetFilesUnder(filepath.Join(c.dir, n)); len(files) > 0 {
+				names = append(names, n)
+			}
+		case strings.HasSuffix(strings.ToLower(n), ".parquet"):
+			names = append(names, n[:len(n)-len(".parquet")])
+		}
+	}
+	sort.Strings(names)
+	return names, nil
+}
+
+// IsPath reports whether a table reference names files rather than a table.
+func IsPath(name string) bool {
+	return strings.ContainsAny(name, "/\\*?[") || strings.HasSuffix(strings.ToLower(name), ".parquet")
+}
+
+// Table resolves name: a table of the database directory, or a file path,
+// folder or glob (relative paths are relative to the working directory).
+func (c *Catalog) Table(name string) (*Table, error) {
+	paths, err := c.resolve(name)
+	if err != nil {
+		return nil, err
+	}
+	t := &Table{Name: name}
+	for _, p := range paths {
+		f, err := c.open(p)
+		if err != nil {
+			return nil, err
+		}
+		if t.Columns == nil {
+			t.Columns = f.Columns()
+		} else if err := sameSchema(t.Files[0], f); err != nil {
+			return nil, err
+		}
+		t.Files = append(t.Files, f)
+		t.NumRows += f.NumRows()
+	}
+	return t, nil
+}
+
+func (c *Catalog) resolve(name string) ([]string, error) {
+	if IsPath(name) {
+		return expandPath(name)
+	}
+	if c.dir == "" {
+		return nil, fmt.Errorf("Catalog Error: Table with name %s does not exist!", name)
+	}
+	entries, err := os.ReadDir(c.dir)
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range entries {
+		n := e.Name()
+		full := filepath.Join(c.dir, n)
+		if e.IsDir() && strings.EqualFold(n, name) {
+			files, err := parquetFilesUnder(full)
+			if err != nil {
+				return nil, err
+			}
+			if len(files) > 0 {
+				return files, nil
+			}
+		}
+		if !e.IsDir() && strings.EqualFold(n, name+".parquet") {
+			return []string{full}, nil
+		}
+	}
+	return nil, fmt.Errorf("Catalog Error: Table with name %s does not exist!", name)
+}
+
+// expandPath turns a file, folder or glob (with ** for any depth) into files.
+func expandPath(p string) ([]string, error) {
+	if !strings.ContainsAny(p, "*?[") {
+		st, err := os.Stat(p)
+		if err != nil {
+			return nil, fmt.Errorf("IO Error: No files found that match the pattern %q", p)
+		}
+		if st.IsDir() {
+			files, err := parquetFilesUnder(p)
+			if err == nil && len(files) == 0 {
+				err = fmt.Errorf("IO Error: No files found that match the pattern %q", p)
+			}
+			return files, err
+		}
+		return []string{p}, nil
+	}
+	var files []string
+	if strings.Contains(p, "**") {
+		root := p[:strings.Index(p, "**")]
+		root = strings.TrimRight(root, "/")
+		if root == "" {
+			root = "."
+		}
+		rest := strings.TrimLeft(p[strings.Index(p, "**")+2:], "/")
+		err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if d.IsDir() {
+				return nil
+			}
+			if ok, _ := filepath.Match(rest, filepath.Base(path)); ok || rest == "" {
+				files = append(files, path)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("IO Error: %v", err)
+		}
+	} else {
+		m, err := filepath.Glob(p)
+		if err != nil {
+			return nil, fmt.Errorf("IO Error: bad pattern %q: %v", p, err)
+		}
+		files = m
+	}
+	sort.Strings(files)
+	if len(files) == 0 {
+		return nil, fmt.Errorf("IO Error: No files found that match the pattern %q", p)
+	}
+	return files, nil
+}
+
+// parquetFilesUnder lists *.parquet files below dir at any depth, sorted.
+func parquetFilesUnder(dir string) ([]string, error) {
+	var files []string
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		name := d.Name()
+		if d.IsDir() {
+			if path != dir && (strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_")) {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if strings.HasSuffix(strings.ToLower(name), ".parquet") && !strings.HasPrefix(name, ".") {
+			files = append(files, path)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("IO Error: %v", err)
+	}
+	sort.Strings(files)
+	return files, nil
+}
+
+// open returns the cached file for path, reopening it when it changed.
+func (c *Catalog) open(path string) (*scan.File, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, fmt.Errorf("IO Error: %v", err)
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		abs = path
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if cf, ok := c.files[abs]; ok {
+		if cf.size == st.Size() && cf.mtime.Equal(st.ModTime()) {
+			return cf.f, nil
+		}
+		// The file changed: queries that already hold the old handle keep
+		// it; new ones see the new contents.
+		delete(c.files, abs)
+	}
+	f, err := scan.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	c.files[abs] = cachedFile{f: f, size: st.Size(), mtime: st.ModTime()}
+	return f, nil
+}
+
+func sameSchema(a, b *scan.File) error {
+	ca, cb := a.Columns(), b.Columns()
+	if len(ca) != len(cb) {
+		return fmt.Errorf("Binder Error: files %s and %s have different schemas (%d vs %d columns)", a.Path(), b.Path(), len(ca), len(cb))
+	}
+	for i := range ca {
+		if !strings.EqualFold(ca[i].Name, cb[i].Name) || ca[i].Type != cb[i].Type {
+			return fmt.Errorf("Binder Error: files %s and %s differ in column %d: %s %s vs %s %s",
+				a.Path(), b.Path(), i+1, ca[i].Name, ca[i].Type, cb[i].Name, cb[i].Type)
+		}
+	}
+	return nil
+}
+
+// ColumnTypes lists the table's column types.
+func (t *Table) ColumnTypes() []coldata.Type {
+	out := make([]coldata.Type, len(t.Columns))
+	for i, c := range t.Columns {
+		out[i] = c.Type
+	}
+	return out
+}

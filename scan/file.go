@@ -35,6 +35,9 @@ type File struct {
 	cols   []Column
 	leaves []leafInfo // per top-level column
 	nLeaf  int        // leaf columns in the file, including nested ones
+	// padChunks works around PARQUET-816: parquet-mr up to 1.2.8 left the
+	// dictionary page header out of total_compressed_size.
+	padChunks bool
 }
 
 // leafInfo is what decoding needs to know about a supported column.
@@ -149,6 +152,7 @@ func NewFile(r io.ReaderAt, size int64, name string) (f *File, err error) {
 		return nil, fmt.Errorf("%s: corrupt footer: %w", name, err)
 	}
 	f = &File{path: name, r: r, size: size, dataEnd: size - 8 - flen, md: md}
+	f.padChunks = md.WriterVersion().LessThan(metadata.Parquet816FixedVersion)
 	if err := f.initSchema(); err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}

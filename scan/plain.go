@@ -280,7 +280,11 @@ func mulInPlace(s []int64, k int64) {
 const julianEpoch = 2440588
 
 // int96Micros converts an Impala/Spark INT96 timestamp (nanoseconds within
-// the day, little endian, then the Julian day) to microseconds since the epoch.
+// the day, little endian, then the Julian day) to microseconds since the
+// epoch. The arithmetic wraps on purpose: Spark computes the pair from
+// microseconds with wrapping int64 arithmetic, so timestamps beyond the
+// nanosecond range (year 290000 in int96_from_spark.parquet) come back
+// exactly when we wrap the same way.
 func int96Micros(b []byte) int64 {
 	nanos := int64(binary.LittleEndian.Uint64(b[0:8]))
 	day := int64(int32(binary.LittleEndian.Uint32(b[8:12])))

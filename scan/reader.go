@@ -64,6 +64,10 @@ func (f *File) NewReader(rg int, cols []int) (*Reader, error) {
 	return r, nil
 }
 
+// maxDictHeaderPad is how far a PARQUET-816 chunk may extend past its
+// declared length (arrow and parquet-cpp use the same bound).
+const maxDictHeaderPad = 100
+
 // chunkRange returns the byte range of column ci's chunk in row group rg.
 func (f *File) chunkRange(rg, ci int) (int64, int64, error) {
 	md := f.md.RowGroups[rg].Columns[f.leaves[ci].leaf].MetaData
@@ -79,6 +83,9 @@ func (f *File) chunkRange(rg, ci int) (int64, int64, error) {
 		return 0, 0, fmt.Errorf("corrupt column chunk location (offset %d, length %d)", start, length)
 	}
 	end := start + length
+	if f.padChunks && end < f.dataEnd {
+		end += min(maxDictHeaderPad, f.dataEnd-end)
+	}
 	if end > f.dataEnd || end < start {
 		// Clamp rather than fail: the pages themselves say where they end,
 		// and a short chunk is reported when a page runs past it.

@@ -1,0 +1,418 @@
+package exec
+
+import (
+	"cmp"
+	"fmt"
+	"math/big"
+	"math/bits"
+	"unsafe"
+
+	"github.com/peregrinedb/peregrine/exec/coldata"
+)
+
+// AggFunc names an aggregate function.
+type AggFunc uint8
+
+const (
+	AggCountStar AggFunc = iota
+	AggCount
+	AggSum
+	AggAvg
+	AggMin
+	AggMax
+)
+
+var aggNames = [...]string{"count_star", "count", "sum", "avg", "min", "max"}
+
+func (f AggFunc) String() string {
+	if int(f) < len(aggNames) {
+		return aggNames[f]
+	}
+	return fmt.Sprintf("agg(%d)", f)
+}
+
+// AggSpec is one aggregate of a HashAgg. Arg is the input column (-1 for
+// COUNT(*)); Out is the result type set by the binder:
+//
+//	COUNT, COUNT(*)          → Int64
+//	SUM(Int32|Int64)         → Int64 (128-bit accumulation, error if the result overflows)
+//	SUM(Decimal(p,s))        → Decimal(38,s) (same, value must fit 64 bits)
+//	SUM(Float64)             → Float64
+//	AVG(numeric)             → Float64
+//	MIN/MAX(T)               → T
+type AggSpec struct {
+	Func     AggFunc
+	Arg      int
+	Distinct bool
+	Out      coldata.Type
+}
+
+func (s AggSpec) String() string {
+	d := ""
+	if s.Distinct {
+		d = "DISTINCT "
+	}
+	if s.Func == AggCountStar {
+		return "count(*)"
+	}
+	return fmt.Sprintf("%s(%s#%d)", s.Func, d, s.Arg)
+}
+
+// accumulator holds one aggregate's state for every group of a table as
+// typed slices indexed by group id: no per-group object or interface.
+// Methods are called once per batch.
+type accumulator interface {
+	// resize makes room for ids < groups; new groups start empty.
+	resize(groups int)
+	// update folds the first n rows of arg (dense; nil for COUNT(*)) into
+	// the groups gids[k].
+	update(gids []int32, arg *coldata.Vec, n int)
+	// merge folds src's group i into this accumulator's group gmap[i].
+	merge(src accumulator, gmap []int32)
+	// finalize writes groups [from,to) into out, already sized to to-from.
+	finalize(out *coldata.Vec, from, to int) error
+	bytes() int64
+}
+
+func newAccumulator(s AggSpec, in coldata.Type) (accumulator, error) {
+	bad := func() (accumulator, error) {
+		return nil, fmt.Errorf("hash aggregate: %s of %s returning %s is not supported", s.Func, in, s.Out)
+	}
+	switch s.Func {
+	case AggCountStar, AggCount:
+		if s.Out.ID != coldata.Int64 {
+			return bad()
+		}
+		return &countAcc{star: s.Func == AggCountStar}, nil
+	case AggSum, AggAvg:
+		avg := s.Func == AggAvg
+		switch in.ID {
+		case coldata.Int32, coldata.Int64, coldata.Decimal, coldata.Unknown:
+			if avg && s.Out.ID != coldata.Float64 || !avg && s.Out.ID != coldata.Int64 && s.Out.ID != coldata.Decimal {
+				return bad()
+			}
+			return &sum128Acc{avg: avg, scale: int(in.Scale)}, nil
+		case coldata.Float64:
+			if s.Out.ID != coldata.Float64 {
+				return bad()
+			}
+			return &floatSumAcc{avg: avg}, nil
+		}
+		return bad()
+	case AggMin, AggMax:
+		if s.Out.ID != in.ID && in.ID != coldata.Unknown {
+			return bad()
+		}
+		max := s.Func == AggMax
+		switch s.Out.ID {
+		case coldata.Int32, coldata.Date:
+			return &minMaxAcc[int32]{max: max, get: func(v *coldata.Vec) []int32 { return v.I32 }}, nil
+		case coldata.Int64, coldata.Decimal, coldata.Timestamp:
+			return &minMaxAcc[int64]{max: max, get: func(v *coldata.Vec) []int64 { return v.I64 }}, nil
+		case coldata.Float64:
+			return &minMaxAcc[float64]{max: max, get: func(v *coldata.Vec) []float64 { return v.F64 }}, nil
+		case coldata.String:
+			return &minMaxAcc[string]{max: max, get: func(v *coldata.Vec) []string { return v.Str }}, nil
+		}
+		return bad()
+	}
+	return bad()
+}
+
+func growZero[T any](s []T, n int) []T {
+	if n <= len(s) {
+		return s
+	}
+	old := len(s)
+	s = coldata.Grow(s, n)
+	clear(s[old:])
+	return s
+}
+
+// argNulls returns the null mask of arg's first n rows; all-true for NULL-typed
+// arguments (callers skip those entirely).
+func argNulls(arg *coldata.Vec, n int) []bool {
+	if arg.Nulls == nil {
+		return nil
+	}
+	return arg.Nulls[:n]
+}
+
+type countAcc struct {
+	star bool
+	c    []int64
+}
+
+func (a *countAcc) resize(g int) { a.c = growZero(a.c, g) }
+
+func (a *countAcc) update(gids []int32, arg *coldata.Vec, n int) {
+	c := a.c
+	gids = gids[:n]
+	if a.star || arg.Nulls == nil && arg.Type.ID != coldata.Unknown {
+		for _, g := range gids {
+			c[g]++
+		}
+		return
+	}
+	if arg.Type.ID == coldata.Unknown {
+		return
+	}
+	nulls := arg.Nulls[:n]
+	for k, g := range gids {
+		if !nulls[k] {
+			c[g]++
+		}
+	}
+}
+
+func (a *countAcc) merge(src accumulator, gmap []int32) {
+	for i, v := range src.(*countAcc).c[:len(gmap)] {
+		a.c[gmap[i]] += v
+	}
+}
+
+func (a *countAcc) finalize(out *coldata.Vec, from, to int) error {
+	copy(out.I64, a.c[from:to])
+	return nil
+}
+
+func (a *countAcc) bytes() int64 { return 8 * int64(cap(a.c)) }
+
+// sum128 is a 128-bit two's-complement sum and a count of the values folded.
+type sum128 struct {
+	lo  uint64
+	hi  int64
+	cnt int64
+}
+
+func (s *sum128) add(lo uint64, hi int64) {
+	var c uint64
+	s.lo, c = bits.Add64(s.lo, lo, 0)
+	s.hi += hi + int64(c)
+}
+
+// sum128Acc serves SUM and AVG of integers and decimals: exact in 128 bits,
+// so TPC-H Q1 sums cannot overflow at any scale factor.
+type sum128Acc struct {
+	avg   bool
+	scale int
+	st    []sum128
+}
+
+func (a *sum128Acc) resize(g int) { a.st = growZero(a.st, g) }
+
+func (a *sum128Acc) update(gids []int32, arg *coldata.Vec, n int) {
+	switch arg.Type.ID {
+	case coldata.Int32:
+		sumInts(a.st, gids[:n], arg.I32[:n], argNulls(arg, n))
+	case coldata.Int64, coldata.Decimal:
+		sumInts(a.st, gids[:n], arg.I64[:n], argNulls(arg, n))
+	}
+}
+
+func sumInts[T int32 | int64](st []sum128, gids []int32, vals []T, nulls []bool) {
+	vals = vals[:len(gids)]
+	if nulls == nil {
+		for k, g := range gids {
+			v := int64(vals[k])
+			s := &st[g]
+			var c uint64
+			s.lo, c = bits.Add64(s.lo, uint64(v), 0)
+			s.hi += v>>63 + int64(c)
+			s.cnt++
+		}
+		return
+	}
+	nulls = nulls[:len(gids)]
+	for k, g := range gids {
+		if nulls[k] {
+			continue
+		}
+		v := int64(vals[k])
+		s := &st[g]
+		var c uint64
+		s.lo, c = bits.Add64(s.lo, uint64(v), 0)
+		s.hi += v>>63 + int64(c)
+		s.cnt++
+	}
+}
+
+func (a *sum128Acc) merge(src accumulator, gmap []int32) {
+	for i, s := range src.(*sum128Acc).st[:len(gmap)] {
+		d := &a.st[gmap[i]]
+		d.add(s.lo, s.hi)
+		d.cnt += s.cnt
+	}
+}
+
+func (a *sum128Acc) finalize(out *coldata.Vec, from, to int) error {
+	for i, s := range a.st[from:to] {
+		if s.cnt == 0 {
+			out.SetNull(i)
+			continue
+		}
+		if a.avg {
+			out.F64[i] = avgDecimal(s, a.scale)
+			continue
+		}
+		if s.hi != int64(s.lo)>>63 {
+			return fmt.Errorf("SUM out of range: the result does not fit in 64 bits")
+		}
+		out.I64[i] = int64(s.lo)
+	}
+	return nil
+}
+
+func (a *sum128Acc) bytes() int64 { return 24 * int64(cap(a.st)) }
+
+// avgDecimal returns sum / (cnt * 10^scale) rounded once to the nearest
+// double, the exact quotient DuckDB's long-double division approximates.
+func avgDecimal(s sum128, scale int) float64 {
+	const exact = 1 << 53
+	v := int64(s.lo)
+	if s.hi == v>>63 && v > -exact && v < exact && s.cnt < exact/coldata.Pow10[scale] {
+		// Both operands are exact doubles, so IEEE division rounds once.
+		return float64(v) / float64(s.cnt*coldata.Pow10[scale])
+	}
+	num := new(big.Int).SetInt64(s.hi)
+	num.Lsh(num, 64)
+	num.Add(num, new(big.Int).SetUint64(s.lo))
+	den := new(big.Int).Mul(big.NewInt(s.cnt), new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(scale)), nil))
+	q := new(big.Float).SetPrec(53).Quo(new(big.Float).SetInt(num), new(big.Float).SetInt(den))
+	f, _ := q.Float64()
+	return f
+}
+
+type fsum struct {
+	s   float64
+	cnt int64
+}
+
+type floatSumAcc struct {
+	avg bool
+	st  []fsum
+}
+
+func (a *floatSumAcc) resize(g int) { a.st = growZero(a.st, g) }
+
+func (a *floatSumAcc) update(gids []int32, arg *coldata.Vec, n int) {
+	if arg.Type.ID != coldata.Float64 {
+		return
+	}
+	st, vals, nulls := a.st, arg.F64[:n], argNulls(arg, n)
+	gids = gids[:n]
+	for k, g := range gids {
+		if nulls != nil && nulls[k] {
+			continue
+		}
+		st[g].s += vals[k]
+		st[g].cnt++
+	}
+}
+
+func (a *floatSumAcc) merge(src accumulator, gmap []int32) {
+	for i, s := range src.(*floatSumAcc).st[:len(gmap)] {
+		d := &a.st[gmap[i]]
+		d.s += s.s
+		d.cnt += s.cnt
+	}
+}
+
+func (a *floatSumAcc) finalize(out *coldata.Vec, from, to int) error {
+	for i, s := range a.st[from:to] {
+		switch {
+		case s.cnt == 0:
+			out.SetNull(i)
+		case a.avg:
+			out.F64[i] = s.s / float64(s.cnt)
+		default:
+			out.F64[i] = s.s
+		}
+	}
+	return nil
+}
+
+func (a *floatSumAcc) bytes() int64 { return 16 * int64(cap(a.st)) }
+
+type minMaxState[T cmp.Ordered] struct {
+	v    T
+	seen bool
+}
+
+// minMaxAcc is MIN or MAX over one physical type; get picks the typed slice
+// out of a vector once per batch.
+type minMaxAcc[T cmp.Ordered] struct {
+	max bool
+	get func(*coldata.Vec) []T
+	st  []minMaxState[T]
+}
+
+func (a *minMaxAcc[T]) resize(g int) { a.st = growZero(a.st, g) }
+
+func (a *minMaxAcc[T]) update(gids []int32, arg *coldata.Vec, n int) {
+	if arg.Type.ID == coldata.Unknown {
+		return
+	}
+	vals := a.get(arg)[:n]
+	nulls := argNulls(arg, n)
+	if a.max {
+		foldMax(a.st, gids[:n], vals, nulls)
+	} else {
+		foldMin(a.st, gids[:n], vals, nulls)
+	}
+}
+
+func foldMin[T cmp.Ordered](st []minMaxState[T], gids []int32, vals []T, nulls []bool) {
+	vals = vals[:len(gids)]
+	for k, g := range gids {
+		if nulls != nil && nulls[k] {
+			continue
+		}
+		s := &st[g]
+		if v := vals[k]; !s.seen || v < s.v {
+			s.v, s.seen = v, true
+		}
+	}
+}
+
+func foldMax[T cmp.Ordered](st []minMaxState[T], gids []int32, vals []T, nulls []bool) {
+	vals = vals[:len(gids)]
+	for k, g := range gids {
+		if nulls != nil && nulls[k] {
+			continue
+		}
+		s := &st[g]
+		if v := vals[k]; !s.seen || v > s.v {
+			s.v, s.seen = v, true
+		}
+	}
+}
+
+func (a *minMaxAcc[T]) merge(src accumulator, gmap []int32) {
+	for i, s := range src.(*minMaxAcc[T]).st[:len(gmap)] {
+		if !s.seen {
+			continue
+		}
+		d := &a.st[gmap[i]]
+		if !d.seen || (a.max && s.v > d.v) || (!a.max && s.v < d.v) {
+			*d = s
+		}
+	}
+}
+
+func (a *minMaxAcc[T]) finalize(out *coldata.Vec, from, to int) error {
+	dst := a.get(out)
+	for i, s := range a.st[from:to] {
+		if !s.seen {
+			out.SetNull(i)
+			continue
+		}
+		dst[i] = s.v
+	}
+	return nil
+}
+
+func (a *minMaxAcc[T]) bytes() int64 {
+	var z minMaxState[T]
+	return int64(unsafe.Sizeof(z)) * int64(cap(a.st))
+}

@@ -1,0 +1,469 @@
+package exec
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"runtime/debug"
+	"sync"
+	"time"
+
+	"github.com/peregrinedb/peregrine/exec/coldata"
+)
+
+// NewHashAgg groups the rows of all inputs by groupCols and computes aggs.
+// Each input is a worker pipeline drained by its own goroutine into a private
+// partial table (Sink); the partials are merged into the first (Combine) and
+// the result streamed out (Finalize), as in DuckDB. Output columns are the
+// group columns in groupCols order, then one column per aggregate; group order
+// is unspecified. With no group columns exactly one row is produced, even for
+// empty input (COUNT → 0, the others NULL).
+//
+// DISTINCT aggregates keep a per-worker set of (group, value) pairs instead
+// of a running state; the sets are merged and only then folded, so a value
+// seen by two workers counts once.
+func NewHashAgg(inputs []Operator, groupCols []int, aggs []AggSpec) Operator {
+	h := &hashAgg{inputs: inputs, groupCols: groupCols, aggs: aggs}
+	h.err = h.init()
+	return h
+}
+
+type hashAgg struct {
+	opStats
+	inputs    []Operator
+	groupCols []int
+	aggs      []AggSpec
+	inTypes   []coldata.Type
+	outTypes  []coldata.Type
+	err       error // configuration error, reported by Open and Next
+
+	cancel   context.CancelFunc
+	wg       sync.WaitGroup
+	finished chan struct{} // closed when every worker has returned
+	errMu    sync.Mutex
+	firstErr error
+	parts    []*aggPartial
+
+	merged bool
+	final  *aggPartial
+	emit   int
+	out    *coldata.Batch
+	closed bool
+}
+
+func (h *hashAgg) init() error {
+	if len(h.inputs) == 0 {
+		return errors.New("hash aggregate: no inputs")
+	}
+	h.inTypes = h.inputs[0].Types()
+	for _, in := range h.inputs[1:] {
+		if len(in.Types()) != len(h.inTypes) {
+			return errors.New("hash aggregate: inputs disagree on their columns")
+		}
+	}
+	if err := checkCols("hash aggregate", h.groupCols, len(h.inTypes)); err != nil {
+		return err
+	}
+	for _, c := range h.groupCols {
+		h.outTypes = append(h.outTypes, h.inTypes[c])
+	}
+	for _, a := range h.aggs {
+		in := coldata.TypeUnknown
+		if a.Func != AggCountStar {
+			if err := checkCols("hash aggregate", []int{a.Arg}, len(h.inTypes)); err != nil {
+				return err
+			}
+			in = h.inTypes[a.Arg]
+		}
+		if _, err := newAccumulator(a, in); err != nil {
+			return err
+		}
+		h.outTypes = append(h.outTypes, a.Out)
+	}
+	return nil
+}
+
+func (h *hashAgg) Types() []coldata.Type { return h.outTypes }
+
+// Open starts one goroutine per input; they run while the consumer waits in
+// the first Next.
+func (h *hashAgg) Open(ctx context.Context) error {
+	if h.err != nil {
+		return h.err
+	}
+	if h.finished != nil {
+		return errors.New("hash aggregate: opened twice")
+	}
+	wctx, cancel := context.WithCancel(ctx)
+	h.cancel = cancel
+	h.finished = make(chan struct{})
+	h.parts = make([]*aggPartial, len(h.inputs))
+	for i := range h.inputs {
+		h.parts[i] = newAggPartial(h)
+	}
+	h.wg.Add(len(h.inputs))
+	for i := range h.inputs {
+		go h.runWorker(wctx, i)
+	}
+	go func() {
+		h.wg.Wait()
+		close(h.finished)
+	}()
+	return nil
+}
+
+func (h *hashAgg) fail(err error) {
+	h.errMu.Lock()
+	if h.firstErr == nil {
+		h.firstErr = err
+	}
+	h.errMu.Unlock()
+	h.cancel()
+}
+
+func (h *hashAgg) runWorker(ctx context.Context, i int) {
+	defer h.wg.Done()
+	in, p := h.inputs[i], h.parts[i]
+	defer func() {
+		if r := recover(); r != nil {
+			h.fail(fmt.Errorf("hash aggregate worker panicked: %v\n%s", r, debug.Stack()))
+			_ = in.Close()
+		}
+	}()
+	err := in.Open(ctx)
+	for err == nil {
+		if err = ctx.Err(); err != nil {
+			break
+		}
+		var b *coldata.Batch
+		b, err = in.Next(ctx)
+		if err != nil {
+			break
+		}
+		p.sink(b)
+	}
+	if cerr := in.Close(); err == io.EOF {
+		err = cerr
+	}
+	if err != nil {
+		h.fail(err)
+	}
+}
+
+func (h *hashAgg) Next(ctx context.Context) (*coldata.Batch, error) {
+	if h.err != nil {
+		return nil, h.err
+	}
+	if h.finished == nil || h.closed {
+		return nil, errors.New("hash aggregate: Next without Open")
+	}
+	t0 := time.Now()
+	if !h.merged {
+		select {
+		case <-h.finished:
+		case <-ctx.Done():
+			h.cancel()
+			return nil, ctx.Err()
+		}
+		if h.firstErr != nil {
+			h.err = h.firstErr
+			return nil, h.err
+		}
+		if err := h.combine(ctx); err != nil {
+			h.err = err
+			return nil, err
+		}
+		h.merged = true
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	b, err := h.finalizeBatch()
+	if err != nil {
+		h.err = err
+		return nil, err
+	}
+	if b == nil {
+		return nil, io.EOF
+	}
+	h.done(t0, b.N)
+	return b, nil
+}
+
+// combine merges every partial into the first and folds DISTINCT sets.
+func (h *hashAgg) combine(ctx context.Context) error {
+	final := h.parts[0]
+	var bytes int64
+	for _, p := range h.parts {
+		bytes += p.bytes()
+	}
+	h.peak(bytes)
+	for w, p := range h.parts[1:] {
+		if err := final.absorb(ctx, p); err != nil {
+			return err
+		}
+		h.parts[w+1] = nil
+	}
+	if err := final.foldDistinct(ctx); err != nil {
+		return err
+	}
+	h.final = final
+	h.parts = nil
+	return nil
+}
+
+func (h *hashAgg) finalizeBatch() (*coldata.Batch, error) {
+	f := h.final
+	from := h.emit
+	to := min(f.ngroups, from+coldata.DefaultBatchSize)
+	if from >= to {
+		return nil, nil
+	}
+	h.emit = to
+	if h.out == nil {
+		h.out = &coldata.Batch{Vecs: make([]*coldata.Vec, len(h.outTypes))}
+		for i := range h.groupCols {
+			h.out.Vecs[i] = &coldata.Vec{}
+		}
+		for i := len(h.groupCols); i < len(h.outTypes); i++ {
+			h.out.Vecs[i] = coldata.NewVec(h.outTypes[i], 0)
+		}
+	}
+	n := to - from
+	for i := range h.groupCols {
+		sliceVec(h.out.Vecs[i], f.table.keys[i], from, to)
+	}
+	for i, acc := range f.accs {
+		v := h.out.Vecs[len(h.groupCols)+i]
+		v.Resize(n)
+		if err := acc.finalize(v, from, to); err != nil {
+			return nil, err
+		}
+	}
+	h.out.N, h.out.Sel = n, nil
+	return h.out, nil
+}
+
+func (h *hashAgg) Close() error {
+	if h.closed {
+		return nil
+	}
+	h.closed = true
+	if h.finished != nil {
+		h.cancel()
+		<-h.finished
+	} else {
+		// Never opened: the inputs were never opened either, but Close is
+		// how callers release them.
+		for _, in := range h.inputs {
+			_ = in.Close()
+		}
+	}
+	h.parts, h.final, h.out = nil, nil, nil
+	return nil
+}
+
+// aggPartial is one worker's local state: a group table and one accumulator
+// (or DISTINCT set) per aggregate.
+type aggPartial struct {
+	h       *hashAgg
+	table   *groupTable // nil without group columns: everything is group 0
+	ngroups int
+	accs    []accumulator
+	dist    []*groupTable // per aggregate, non-nil for DISTINCT sets
+
+	need    []int // input columns read: group columns, then distinct args
+	argPos  []int // per aggregate, index into need (-1 for COUNT(*))
+	dense   []*coldata.Vec
+	scratch []*coldata.Vec
+	gids    []int32
+	dgids   []int32
+	gidVec  *coldata.Vec
+}
+
+func newAggPartial(h *hashAgg) *aggPartial {
+	p := &aggPartial{h: h}
+	p.need = append(p.need, h.groupCols...)
+	for _, a := range h.aggs {
+		pos := -1
+		if a.Func != AggCountStar {
+			pos = len(p.need)
+			for i, c := range p.need[len(h.groupCols):] {
+				if c == a.Arg {
+					pos = len(h.groupCols) + i
+				}
+			}
+			if pos == len(p.need) {
+				p.need = append(p.need, a.Arg)
+			}
+		}
+		p.argPos = append(p.argPos, pos)
+	}
+	keyTypes := make([]coldata.Type, len(h.groupCols))
+	for i, c := range h.groupCols {
+		keyTypes[i] = h.inTypes[c]
+	}
+	if len(h.groupCols) > 0 {
+		p.table = newGroupTable(keyTypes, true)
+	} else {
+		p.ngroups = 1
+	}
+	for _, a := range h.aggs {
+		in := coldata.TypeUnknown
+		if a.Func != AggCountStar {
+			in = h.inTypes[a.Arg]
+		}
+		acc, _ := newAccumulator(a, in) // validated by init
+		acc.resize(p.ngroups)
+		p.accs = append(p.accs, acc)
+		var d *groupTable
+		if a.Distinct && (a.Func == AggCount || a.Func == AggSum || a.Func == AggAvg) {
+			d = newGroupTable([]coldata.Type{coldata.TypeInt64, in}, false)
+		}
+		p.dist = append(p.dist, d)
+	}
+	p.dense = make([]*coldata.Vec, len(p.need))
+	p.scratch = make([]*coldata.Vec, len(p.need))
+	for i, c := range p.need {
+		p.scratch[i] = coldata.NewVec(h.inTypes[c], 0)
+	}
+	p.gidVec = coldata.NewVec(coldata.TypeInt64, 0)
+	return p
+}
+
+func (p *aggPartial) sink(b *coldata.Batch) {
+	n := b.Len()
+	if n == 0 {
+		return
+	}
+	denseCols(b, p.need, p.dense, p.scratch)
+	p.gids = growZero(p.gids, n)
+	gids := p.gids[:n]
+	if p.table != nil {
+		p.table.insert(p.dense[:len(p.h.groupCols)], n, nil, gids)
+		p.setGroups(p.table.n)
+	}
+	for i, acc := range p.accs {
+		var arg *coldata.Vec
+		if pos := p.argPos[i]; pos >= 0 {
+			arg = p.dense[pos]
+		}
+		if d := p.dist[i]; d != nil {
+			p.sinkDistinct(d, gids, arg, n)
+			continue
+		}
+		acc.update(gids, arg, n)
+	}
+}
+
+func (p *aggPartial) setGroups(n int) {
+	if n == p.ngroups {
+		return
+	}
+	p.ngroups = n
+	for _, acc := range p.accs {
+		acc.resize(n)
+	}
+}
+
+func (p *aggPartial) sinkDistinct(d *groupTable, gids []int32, arg *coldata.Vec, n int) {
+	p.gidVec.Resize(n)
+	for k, g := range gids[:n] {
+		p.gidVec.I64[k] = int64(g)
+	}
+	p.dgids = coldata.Grow(p.dgids, n)
+	d.insert([]*coldata.Vec{p.gidVec, arg}, n, nil, p.dgids)
+}
+
+// absorb merges another worker's partial into p.
+func (p *aggPartial) absorb(ctx context.Context, o *aggPartial) error {
+	gmap := make([]int32, o.ngroups)
+	if p.table != nil {
+		views := make([]*coldata.Vec, len(o.table.keys))
+		for from := 0; from < o.ngroups; from += coldata.DefaultBatchSize {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			to := min(o.ngroups, from+coldata.DefaultBatchSize)
+			for i, k := range o.table.keys {
+				views[i] = sliceVec(views[i], k, from, to)
+			}
+			var hs []uint64
+			if !o.table.intKey {
+				hs = o.table.hashes[from:to]
+			}
+			p.table.insert(views, to-from, hs, gmap[from:to])
+		}
+		p.setGroups(p.table.n)
+	}
+	for i, acc := range p.accs {
+		if d := p.dist[i]; d != nil {
+			if err := mergeDistinct(ctx, d, o.dist[i], gmap); err != nil {
+				return err
+			}
+			continue
+		}
+		acc.merge(o.accs[i], gmap)
+	}
+	return nil
+}
+
+// mergeDistinct inserts src's (group, value) pairs into dst, renumbering the
+// groups through gmap.
+func mergeDistinct(ctx context.Context, dst, src *groupTable, gmap []int32) error {
+	gv := coldata.NewVec(coldata.TypeInt64, 0)
+	var vv coldata.Vec
+	ids := make([]int32, coldata.DefaultBatchSize)
+	for from := 0; from < src.n; from += coldata.DefaultBatchSize {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		to := min(src.n, from+coldata.DefaultBatchSize)
+		gv.Resize(to - from)
+		for k, g := range src.keys[0].I64[from:to] {
+			gv.I64[k] = int64(gmap[g])
+		}
+		sliceVec(&vv, src.keys[1], from, to)
+		dst.insert([]*coldata.Vec{gv, &vv}, to-from, nil, ids)
+	}
+	return nil
+}
+
+// foldDistinct feeds each DISTINCT set's values into its accumulator.
+func (p *aggPartial) foldDistinct(ctx context.Context) error {
+	var vv coldata.Vec
+	gids := make([]int32, coldata.DefaultBatchSize)
+	for i, d := range p.dist {
+		if d == nil {
+			continue
+		}
+		for from := 0; from < d.n; from += coldata.DefaultBatchSize {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			to := min(d.n, from+coldata.DefaultBatchSize)
+			for k, g := range d.keys[0].I64[from:to] {
+				gids[k] = int32(g)
+			}
+			sliceVec(&vv, d.keys[1], from, to)
+			p.accs[i].update(gids, &vv, to-from)
+		}
+		p.dist[i] = nil
+	}
+	return nil
+}
+
+func (p *aggPartial) bytes() int64 {
+	var b int64
+	if p.table != nil {
+		b += p.table.bytes()
+	}
+	for i, acc := range p.accs {
+		b += acc.bytes()
+		if p.dist[i] != nil {
+			b += p.dist[i].bytes()
+		}
+	}
+	return b
+}

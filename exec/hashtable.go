@@ -1,0 +1,519 @@
+package exec
+
+import (
+	"hash/maphash"
+	"math"
+	"math/bits"
+
+	"github.com/peregrinedb/peregrine/exec/coldata"
+)
+
+// groupTable maps composite keys to dense ids 0..n-1 and stores each
+// distinct key once, columnar, in keys. Hash aggregation uses the ids to
+// index its accumulators, the join build to index its row lists, DISTINCT
+// aggregates to deduplicate (group, value) pairs.
+//
+// Work is done a batch at a time: a hash column is computed over typed slices
+// one key column per pass, then rows probe an open-addressing table whose
+// slots hold 32 hash bits and the id; candidate matches are verified column by
+// column over the whole batch (DuckDB's FindOrCreateGroups), and rows whose
+// candidate was a false positive probe on in the next round. A single integer
+// key, the common case (order keys, part keys), takes a one-pass path whose
+// slots hold the key itself, so a probe costs one cache miss and no re-check.
+type groupTable struct {
+	types []coldata.Type
+	// nullsEqual: GROUP BY semantics, NULL keys form a group. Otherwise (join
+	// keys, DISTINCT values) a row with any NULL key is never inserted nor
+	// found and gets id -1.
+	nullsEqual bool
+
+	keys   []*coldata.Vec // distinct keys, length n
+	hashes []uint64       // per id; general path only
+	n      int
+
+	intKey  bool
+	islots  []intSlot
+	nullGID int32 // id of the NULL key on the int path, -1 until seen
+
+	slots []uint64 // general path: hash>>32<<32 | id+1, 0 = empty
+	mask  uint64
+
+	hbuf, pos        []uint64
+	rows, next, cmps []int32
+	fresh            []int32
+	mism, nullRow    []bool
+}
+
+type intSlot struct {
+	key int64
+	gid int32 // id+1; 0 = empty
+}
+
+const minTableSlots = 64
+
+func newGroupTable(types []coldata.Type, nullsEqual bool) *groupTable {
+	t := &groupTable{types: types, nullsEqual: nullsEqual, keys: newVecs(types), nullGID: -1}
+	if len(types) == 1 && isIntKey(types[0]) {
+		t.intKey = true
+		t.islots = make([]intSlot, minTableSlots)
+	} else {
+		t.slots = make([]uint64, minTableSlots)
+	}
+	t.mask = minTableSlots - 1
+	return t
+}
+
+func isIntKey(t coldata.Type) bool {
+	switch t.ID {
+	case coldata.Int32, coldata.Date, coldata.Int64, coldata.Decimal, coldata.Timestamp:
+		return true
+	}
+	return false
+}
+
+// sameKeyClass reports whether keys of types a and b can be compared by the
+// table: identical physical storage, or two integer widths on the int path.
+func sameKeyClass(a, b coldata.Type) bool {
+	if isIntKey(a) && isIntKey(b) {
+		return true
+	}
+	return a.ID == b.ID
+}
+
+var hashSeed = maphash.MakeSeed()
+
+const nullKeyHash uint64 = 0x5bd1e9955bd1e995
+
+// mix64 is murmur3's finaliser: every input bit affects every output bit, so
+// both the low bits (slot) and the high bits (tag) are usable.
+func mix64(x uint64) uint64 {
+	x ^= x >> 33
+	x *= 0xff51afd7ed558ccd
+	x ^= x >> 33
+	x *= 0xc4ceb9fe1a85ec53
+	x ^= x >> 33
+	return x
+}
+
+func combine(h, x uint64) uint64 { return mix64(bits.RotateLeft64(h, 27) ^ x) }
+
+// hashKeys computes the hash of the first n rows of keys into t.hbuf.
+func (t *groupTable) hashKeys(keys []*coldata.Vec, n int) []uint64 {
+	t.hbuf = coldata.Grow(t.hbuf, n)
+	h := t.hbuf
+	for c, v := range keys {
+		hashVec(h, v, c == 0)
+	}
+	if degradeHashForTest {
+		for k := range h {
+			h[k] &= 7
+		}
+	}
+	return h
+}
+
+// degradeHashForTest makes all general-path keys collide into 8 hash values
+// so tests exercise verification and long probe sequences.
+var degradeHashForTest = false
+
+// hashVec folds the first len(h) values of v into h (initialising h when
+// first). Integers of both widths hash alike so Int32 and Int64 keys agree.
+func hashVec(h []uint64, v *coldata.Vec, first bool) {
+	n := len(h)
+	var nulls []bool
+	if v.Nulls != nil {
+		nulls = v.Nulls[:n]
+	}
+	switch v.Type.ID {
+	case coldata.Int32, coldata.Date:
+		hashInts(h, v.I32[:n], nulls, first)
+	case coldata.Int64, coldata.Decimal, coldata.Timestamp:
+		hashInts(h, v.I64[:n], nulls, first)
+	case coldata.Float64:
+		for k, f := range v.F64[:n] {
+			if f == 0 {
+				f = 0 // -0 and +0 are one key
+			}
+			u := math.Float64bits(f)
+			if f != f {
+				u = 0x7ff8000000000001
+			}
+			if nulls != nil && nulls[k] {
+				u = nullKeyHash
+			}
+			h[k] = hashStep(h[k], u, first)
+		}
+	case coldata.Bool:
+		for k, b := range v.B[:n] {
+			u := uint64(0)
+			if b {
+				u = 1
+			}
+			if nulls != nil && nulls[k] {
+				u = nullKeyHash
+			}
+			h[k] = hashStep(h[k], u, first)
+		}
+	case coldata.String:
+		for k, s := range v.Str[:n] {
+			var u uint64
+			if nulls != nil && nulls[k] {
+				u = nullKeyHash
+			} else {
+				u = maphash.String(hashSeed, s)
+			}
+			h[k] = hashStep(h[k], u, first)
+		}
+	default: // Unknown: all NULL
+		for k := range h {
+			h[k] = hashStep(h[k], nullKeyHash, first)
+		}
+	}
+}
+
+func hashStep(h, u uint64, first bool) uint64 {
+	if first {
+		return mix64(u)
+	}
+	return combine(h, u)
+}
+
+func hashInts[T int32 | int64](h []uint64, vals []T, nulls []bool, first bool) {
+	vals = vals[:len(h)]
+	switch {
+	case nulls == nil && first:
+		for k, x := range vals {
+			h[k] = mix64(uint64(int64(x)))
+		}
+	case nulls == nil:
+		for k, x := range vals {
+			h[k] = combine(h[k], uint64(int64(x)))
+		}
+	default:
+		nulls = nulls[:len(h)]
+		for k, x := range vals {
+			u := uint64(int64(x))
+			if nulls[k] {
+				u = nullKeyHash
+			}
+			h[k] = hashStep(h[k], u, first)
+		}
+	}
+}
+
+// insert maps the first n rows of keys (dense, of the table's key types) to
+// ids in gids[:n], creating ids for unseen keys. hashes, when non-nil, are
+// the rows' precomputed hashes (used when merging tables). It returns the
+// rows that created an id, in creation order; the slice is scratch.
+func (t *groupTable) insert(keys []*coldata.Vec, n int, hashes []uint64, gids []int32) []int32 {
+	if t.intKey {
+		t.fresh = t.fresh[:0]
+		v := keys[0]
+		if v.Type.ID == coldata.Int32 || v.Type.ID == coldata.Date {
+			insertInts(t, v.I32[:n], v.Nulls, gids)
+		} else {
+			insertInts(t, v.I64[:n], v.Nulls, gids)
+		}
+		return t.fresh
+	}
+	return t.probe(keys, n, hashes, gids, true)
+}
+
+// find maps the first n rows of keys to existing ids, -1 when absent.
+func (t *groupTable) find(keys []*coldata.Vec, n int, gids []int32) {
+	if t.intKey {
+		v := keys[0]
+		if v.Type.ID == coldata.Int32 || v.Type.ID == coldata.Date {
+			findInts(t, v.I32[:n], v.Nulls, gids)
+		} else {
+			findInts(t, v.I64[:n], v.Nulls, gids)
+		}
+		return
+	}
+	t.probe(keys, n, nil, gids, false)
+}
+
+func insertInts[T int32 | int64](t *groupTable, vals []T, nulls []bool, gids []int32) {
+	gids = gids[:len(vals)]
+	slots, mask := t.islots, t.mask
+	for k, x := range vals {
+		if nulls != nil && nulls[k] {
+			gids[k] = t.nullGroup(k)
+			continue
+		}
+		key := int64(x)
+		p := mix64(uint64(key)) & mask
+		for {
+			s := &slots[p]
+			if s.gid == 0 {
+				gid := t.newIntGroup(key, k)
+				s.key, s.gid = key, gid+1
+				gids[k] = gid
+				if 2*t.n > len(slots) {
+					t.growInt()
+					slots, mask = t.islots, t.mask
+				}
+				break
+			}
+			if s.key == key {
+				gids[k] = s.gid - 1
+				break
+			}
+			p = (p + 1) & mask
+		}
+	}
+}
+
+func findInts[T int32 | int64](t *groupTable, vals []T, nulls []bool, gids []int32) {
+	gids = gids[:len(vals)]
+	slots, mask := t.islots, t.mask
+	for k, x := range vals {
+		if nulls != nil && nulls[k] {
+			gids[k] = -1
+			if t.nullsEqual {
+				gids[k] = t.nullGID
+			}
+			continue
+		}
+		key := int64(x)
+		p := mix64(uint64(key)) & mask
+		g := int32(-1)
+		for {
+			s := slots[p]
+			if s.gid == 0 {
+				break
+			}
+			if s.key == key {
+				g = s.gid - 1
+				break
+			}
+			p = (p + 1) & mask
+		}
+		gids[k] = g
+	}
+}
+
+func (t *groupTable) newIntGroup(key int64, row int) int32 {
+	gid := int32(t.n)
+	t.n++
+	v := t.keys[0]
+	if v.Type.ID == coldata.Int32 || v.Type.ID == coldata.Date {
+		v.I32 = append(v.I32, int32(key))
+	} else {
+		v.I64 = append(v.I64, key)
+	}
+	if v.Nulls != nil {
+		v.Nulls = append(v.Nulls, false)
+	}
+	t.fresh = append(t.fresh, int32(row))
+	return gid
+}
+
+func (t *groupTable) nullGroup(row int) int32 {
+	if !t.nullsEqual {
+		return -1
+	}
+	if t.nullGID < 0 {
+		t.nullGID = t.newIntGroup(0, row)
+		v := t.keys[0]
+		v.EnsureNulls()[t.nullGID] = true
+	}
+	return t.nullGID
+}
+
+func (t *groupTable) growInt() {
+	old := t.islots
+	t.islots = make([]intSlot, 2*len(old))
+	t.mask = uint64(len(t.islots) - 1)
+	for _, s := range old {
+		if s.gid == 0 {
+			continue
+		}
+		p := mix64(uint64(s.key)) & t.mask
+		for t.islots[p].gid != 0 {
+			p = (p + 1) & t.mask
+		}
+		t.islots[p] = s
+	}
+}
+
+// reserve sizes the general table so that extra more ids keep the load
+// factor at most 1/2; done per batch so probing rounds never see a resize.
+func (t *groupTable) reserve(extra int) {
+	need := 2 * (t.n + extra)
+	if need <= len(t.slots) {
+		return
+	}
+	size := len(t.slots)
+	for size < need {
+		size *= 2
+	}
+	t.slots = make([]uint64, size)
+	t.mask = uint64(size - 1)
+	for gid, h := range t.hashes[:t.n] {
+		p := h & t.mask
+		for t.slots[p] != 0 {
+			p = (p + 1) & t.mask
+		}
+		t.slots[p] = h>>32<<32 | uint64(gid+1)
+	}
+}
+
+// probe is the general path of insert (create true) and find.
+func (t *groupTable) probe(keys []*coldata.Vec, n int, hashes []uint64, gids []int32, create bool) []int32 {
+	if create {
+		t.reserve(n)
+	}
+	if hashes == nil {
+		hashes = t.hashKeys(keys, n)
+	}
+	t.pos = coldata.Grow(t.pos, n)
+	t.mism = coldata.Grow(t.mism, n)
+	pos, mask := t.pos, t.mask
+	rows := t.rows[:0]
+	skip := t.nullRows(keys, n)
+	for k := 0; k < n; k++ {
+		if skip != nil && skip[k] {
+			gids[k] = -1
+			continue
+		}
+		rows = append(rows, int32(k))
+		pos[k] = hashes[k] & mask
+	}
+	t.fresh = t.fresh[:0]
+	next := t.next[:0]
+	for len(rows) > 0 {
+		cmps := t.cmps[:0]
+		start := len(t.fresh)
+		for _, k := range rows {
+			h := hashes[k]
+			tag := h >> 32
+			p := pos[k]
+			for {
+				s := t.slots[p]
+				if s == 0 {
+					if !create {
+						gids[k] = -1
+						break
+					}
+					gid := int32(t.n)
+					t.n++
+					t.hashes = append(t.hashes, h)
+					t.slots[p] = tag<<32 | uint64(gid+1)
+					gids[k] = gid
+					t.fresh = append(t.fresh, k)
+					break
+				}
+				if s>>32 == tag {
+					gids[k] = int32(uint32(s)) - 1
+					cmps = append(cmps, k)
+					break
+				}
+				p = (p + 1) & mask
+			}
+			pos[k] = p
+		}
+		// New keys are stored before verification so that later rows of the
+		// same batch that landed on them compare against real values.
+		if added := t.fresh[start:]; len(added) > 0 {
+			for c, kv := range keys {
+				appendVec(t.keys[c], kv, added, len(added))
+			}
+		}
+		for _, k := range cmps {
+			t.mism[k] = false
+		}
+		for c, kv := range keys {
+			eqCol(t.keys[c], kv, cmps, gids, t.mism)
+		}
+		next = next[:0]
+		for _, k := range cmps {
+			if t.mism[k] {
+				gids[k] = -1
+				pos[k] = (pos[k] + 1) & mask
+				next = append(next, k)
+			}
+		}
+		t.cmps = cmps
+		rows, next = next, rows
+	}
+	t.rows, t.next = rows, next
+	return t.fresh
+}
+
+// nullRows marks rows with a NULL in any key when NULL keys are excluded;
+// nil when there are none to exclude.
+func (t *groupTable) nullRows(keys []*coldata.Vec, n int) []bool {
+	if t.nullsEqual {
+		return nil
+	}
+	var out []bool
+	for _, v := range keys {
+		if v.Nulls == nil && v.Type.ID != coldata.Unknown {
+			continue
+		}
+		if out == nil {
+			t.nullRow = coldata.Grow(t.nullRow, n)
+			out = t.nullRow
+			clear(out)
+		}
+		if v.Type.ID == coldata.Unknown {
+			for k := range out {
+				out[k] = true
+			}
+			continue
+		}
+		for k, isNull := range v.Nulls[:n] {
+			if isNull {
+				out[k] = true
+			}
+		}
+	}
+	return out
+}
+
+// eqCol sets mism[k] for rows k whose value differs from group gids[k]'s key.
+func eqCol(g, b *coldata.Vec, rows, gids []int32, mism []bool) {
+	gn, bn := g.Nulls, b.Nulls
+	switch g.Type.ID {
+	case coldata.Int32, coldata.Date:
+		eqTyped(g.I32, b.I32, gn, bn, rows, gids, mism)
+	case coldata.Int64, coldata.Decimal, coldata.Timestamp:
+		eqTyped(g.I64, b.I64, gn, bn, rows, gids, mism)
+	case coldata.String:
+		eqTyped(g.Str, b.Str, gn, bn, rows, gids, mism)
+	case coldata.Bool:
+		eqTyped(g.B, b.B, gn, bn, rows, gids, mism)
+	case coldata.Float64:
+		for _, k := range rows {
+			gi := gids[k]
+			gNull, bNull := gn != nil && gn[gi], bn != nil && bn[k]
+			x, y := g.F64[gi], b.F64[k]
+			if gNull != bNull || (!gNull && x != y && (x == x || y == y)) {
+				mism[k] = true
+			}
+		}
+	}
+}
+
+func eqTyped[T comparable](gv, bv []T, gn, bn []bool, rows, gids []int32, mism []bool) {
+	if gn == nil && bn == nil {
+		for _, k := range rows {
+			if gv[gids[k]] != bv[k] {
+				mism[k] = true
+			}
+		}
+		return
+	}
+	for _, k := range rows {
+		gi := gids[k]
+		gNull, bNull := gn != nil && gn[gi], bn != nil && bn[k]
+		if gNull != bNull || (!gNull && gv[gi] != bv[k]) {
+			mism[k] = true
+		}
+	}
+}
+
+func (t *groupTable) bytes() int64 {
+	return vecsBytes(t.keys) + 8*int64(cap(t.hashes)) + 16*int64(cap(t.islots)) + 8*int64(cap(t.slots))
+}

@@ -202,3 +202,60 @@ func checkAgainstArrow(t *testing.T, data []byte, name string, rng *rand.Rand) {
 		}
 	}
 }
+
+func TestDifferentialEncodings(t *testing.T) {
+	rng := rand.New(rand.NewSource(2))
+	cases := []struct {
+		name string
+		encs map[string]parquet.Encoding
+	}{
+		{"delta", map[string]parquet.Encoding{
+			"i32": parquet.Encodings.DeltaBinaryPacked, "i64": parquet.Encodings.DeltaBinaryPacked,
+			"d": parquet.Encodings.DeltaBinaryPacked, "ts_ms": parquet.Encodings.DeltaBinaryPacked,
+			"ts_ns": parquet.Encodings.DeltaBinaryPacked, "runs": parquet.Encodings.DeltaBinaryPacked,
+			"u32": parquet.Encodings.DeltaBinaryPacked, "u64": parquet.Encodings.DeltaBinaryPacked,
+			"dec9": parquet.Encodings.DeltaBinaryPacked, "i8": parquet.Encodings.DeltaBinaryPacked,
+			"s": parquet.Encodings.DeltaByteArray,
+		}},
+		{"delta-length", map[string]parquet.Encoding{
+			"s": parquet.Encodings.DeltaLengthByteArray, "ts_us": parquet.Encodings.DeltaBinaryPacked,
+		}},
+		{"byte-stream-split", map[string]parquet.Encoding{
+			"f32": parquet.Encodings.ByteStreamSplit, "f64": parquet.Encodings.ByteStreamSplit,
+			"i32": parquet.Encodings.ByteStreamSplit, "i64": parquet.Encodings.ByteStreamSplit,
+			"dec18": parquet.Encodings.ByteStreamSplit,
+		}},
+	}
+	for _, c := range cases {
+		for _, v2 := range []bool{false, true} {
+			for _, nulls := range []bool{false, true} {
+				name := fmt.Sprintf("%s/v2=%v/nulls=%v", c.name, v2, nulls)
+				t.Run(name, func(t *testing.T) {
+					nullFrac := 0.0
+					if nulls {
+						nullFrac = 0.3
+					}
+					tbl := genTable(rng, 1800, nullFrac)
+					defer tbl.Release()
+					ver := parquet.DataPageV1
+					if v2 {
+						ver = parquet.DataPageV2
+					}
+					opts := []parquet.WriterProperty{
+						parquet.WithCompression(compress.Codecs.Snappy),
+						parquet.WithDataPageVersion(ver),
+						parquet.WithDictionaryDefault(false),
+						parquet.WithDataPageSize(700),
+						parquet.WithBatchSize(50),
+						parquet.WithStoreDecimalAsInteger(c.name != "byte-stream-split"),
+					}
+					for col, enc := range c.encs {
+						opts = append(opts, parquet.WithEncodingFor(col, enc))
+					}
+					data := writeTable(t, tbl, 1000, parquet.NewWriterProperties(opts...), pqarrow.NewArrowWriterProperties())
+					checkAgainstArrow(t, data, name, rng)
+				})
+			}
+		}
+	}
+}

@@ -240,16 +240,13 @@ func syntaxError(src string, rw *rewritten, err error) error {
 		return fmt.Errorf("Parser Error: %v", err)
 	}
 	p, _ := strconv.Atoi(m[1])
-	// The MySQL tokenizer reports the offset just past the offending token.
-	orig := rw.origPos(max(p-1, 0))
-	line, col := lineCol(src, orig)
+	// The MySQL tokenizer reports the offset one past the end of the
+	// offending token plus one.
 	if m[2] == "" {
+		line, col := lineCol(src, rw.origPos(max(p-1, 0)))
 		return fmt.Errorf("Parser Error: syntax error at end of input (line %d, column %d)", line, col)
 	}
 	near := m[2]
-	col -= len(near) - 1
-	if col < 1 {
-		col = 1
-	}
+	line, col := lineCol(src, rw.origPos(max(p-1-len(near), 0)))
 	return fmt.Errorf("Parser Error: syntax error at or near %q (line %d, column %d)", near, line, col)
 }

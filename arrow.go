@@ -1,0 +1,215 @@
+package peregrine
+
+import (
+	"context"
+	"fmt"
+	"sync/atomic"
+	"time"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/decimal128"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+
+	"github.com/peregrinedb/peregrine/exec/coldata"
+)
+
+// QueryArrow runs a statement and streams its result as Arrow record
+// batches. The caller must Release the reader; cancelling ctx stops it.
+func (db *DB) QueryArrow(ctx context.Context, text string) (array.RecordReader, error) {
+	rows, err := db.Query(ctx, text)
+	if err != nil {
+		return nil, err
+	}
+	return NewArrowReader(ctx, rows, memory.DefaultAllocator)
+}
+
+// ArrowType maps an engine type to its Arrow type.
+func ArrowType(t coldata.Type) (arrow.DataType, error) {
+	switch t.ID {
+	case coldata.Bool:
+		return arrow.FixedWidthTypes.Boolean, nil
+	case coldata.Int32:
+		return arrow.PrimitiveTypes.Int32, nil
+	case coldata.Int64:
+		return arrow.PrimitiveTypes.Int64, nil
+	case coldata.Float64:
+		return arrow.PrimitiveTypes.Float64, nil
+	case coldata.Decimal:
+		return &arrow.Decimal128Type{Precision: int32(t.Precision), Scale: int32(t.Scale)}, nil
+	case coldata.String:
+		return arrow.BinaryTypes.String, nil
+	case coldata.Date:
+		return arrow.FixedWidthTypes.Date32, nil
+	case coldata.Timestamp:
+		return &arrow.TimestampType{Unit: arrow.Microsecond, TimeZone: "UTC"}, nil
+	case coldata.Unknown:
+		return arrow.Null, nil
+	}
+	return nil, fmt.Errorf("no Arrow type for %s", t)
+}
+
+// ArrowReader adapts Rows to array.RecordReader.
+type ArrowReader struct {
+	refs   atomic.Int64
+	ctx    context.Context
+	rows   *Rows
+	mem    memory.Allocator
+	schema *arrow.Schema
+	cur    arrow.RecordBatch
+	err    error
+}
+
+// NewArrowReader wraps rows; it takes ownership of them.
+func NewArrowReader(ctx context.Context, rows *Rows, mem memory.Allocator) (*ArrowReader, error) {
+	fields := make([]arrow.Field, len(rows.Columns()))
+	for i, c := range rows.Columns() {
+		t, err := ArrowType(c.Type)
+		if err != nil {
+			rows.Close()
+			return nil, err
+		}
+		fields[i] = arrow.Field{Name: c.Name, Type: t, Nullable: true}
+	}
+	r := &ArrowReader{ctx: ctx, rows: rows, mem: mem, schema: arrow.NewSchema(fields, nil)}
+	r.refs.Store(1)
+	return r, nil
+}
+
+func (r *ArrowReader) Retain() { r.refs.Add(1) }
+
+func (r *ArrowReader) Release() {
+	if r.refs.Add(-1) == 0 {
+		if r.cur != nil {
+			r.cur.Release()
+			r.cur = nil
+		}
+		r.rows.Close()
+	}
+}
+
+func (r *ArrowReader) Schema() *arrow.Schema { return r.schema }
+
+func (r *ArrowReader) Next() bool {
+	if r.cur != nil {
+		r.cur.Release()
+		r.cur = nil
+	}
+	if r.err != nil {
+		return false
+	}
+	b, err := r.rows.Next(r.ctx)
+	if err != nil {
+		r.err = err
+		return false
+	}
+	if b == nil {
+		return false
+	}
+	rec, err := toRecord(r.mem, r.schema, b)
+	if err != nil {
+		r.err = err
+		r.rows.Close()
+		return false
+	}
+	r.cur = rec
+	return true
+}
+
+func (r *ArrowReader) RecordBatch() arrow.RecordBatch { return r.cur }
+
+// Record returns the current batch. Deprecated: use RecordBatch.
+func (r *ArrowReader) Record() arrow.RecordBatch { return r.cur }
+
+func (r *ArrowReader) Err() error { return r.err }
+
+// toRecord copies the live rows of b into Arrow arrays.
+func toRecord(mem memory.Allocator, schema *arrow.Schema, b *coldata.Batch) (arrow.RecordBatch, error) {
+	dense := b.Compact(nil)
+	n := dense.N
+	cols := make([]arrow.Array, len(dense.Vecs))
+	defer func() {
+		for _, c := range cols {
+			if c != nil {
+				c.Release()
+			}
+		}
+	}()
+	for i, v := range dense.Vecs {
+		valid := validity(v, n)
+		switch v.Type.ID {
+		case coldata.Bool:
+			bld := array.NewBooleanBuilder(mem)
+			bld.AppendValues(v.B[:n], valid)
+			cols[i] = bld.NewArray()
+			bld.Release()
+		case coldata.Int32:
+			bld := array.NewInt32Builder(mem)
+			bld.AppendValues(v.I32[:n], valid)
+			cols[i] = bld.NewArray()
+			bld.Release()
+		case coldata.Int64:
+			bld := array.NewInt64Builder(mem)
+			bld.AppendValues(v.I64[:n], valid)
+			cols[i] = bld.NewArray()
+			bld.Release()
+		case coldata.Float64:
+			bld := array.NewFloat64Builder(mem)
+			bld.AppendValues(v.F64[:n], valid)
+			cols[i] = bld.NewArray()
+			bld.Release()
+		case coldata.String:
+			bld := array.NewStringBuilder(mem)
+			bld.AppendValues(v.Str[:n], valid)
+			cols[i] = bld.NewArray()
+			bld.Release()
+		case coldata.Decimal:
+			bld := array.NewDecimal128Builder(mem, schema.Field(i).Type.(*arrow.Decimal128Type))
+			vals := make([]decimal128.Num, n)
+			for k, x := range v.I64[:n] {
+				vals[k] = decimal128.FromI64(x)
+			}
+			bld.AppendValues(vals, valid)
+			cols[i] = bld.NewArray()
+			bld.Release()
+		case coldata.Date:
+			bld := array.NewDate32Builder(mem)
+			vals := make([]arrow.Date32, n)
+			for k, x := range v.I32[:n] {
+				vals[k] = arrow.Date32(x)
+			}
+			bld.AppendValues(vals, valid)
+			cols[i] = bld.NewArray()
+			bld.Release()
+		case coldata.Timestamp:
+			bld := array.NewTimestampBuilder(mem, schema.Field(i).Type.(*arrow.TimestampType))
+			vals := make([]arrow.Timestamp, n)
+			for k, x := range v.I64[:n] {
+				vals[k] = arrow.Timestamp(x)
+			}
+			bld.AppendValues(vals, valid)
+			cols[i] = bld.NewArray()
+			bld.Release()
+		case coldata.Unknown:
+			cols[i] = array.NewNull(n)
+		default:
+			return nil, fmt.Errorf("cannot convert %s to Arrow", v.Type)
+		}
+	}
+	rec := array.NewRecordBatch(schema, cols, int64(n))
+	return rec, nil
+}
+
+// validity returns Arrow's validity slice (nil: all valid).
+func validity(v *coldata.Vec, n int) []bool {
+	if v.Nulls == nil {
+		return nil
+	}
+	out := make([]bool, n)
+	for i, isNull := range v.Nulls[:n] {
+		out[i] = !isNull
+	}
+	return out
+}
+
+func timeFromMicros(us int64) time.Time { return time.UnixMicro(us).UTC() }

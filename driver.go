@@ -1,0 +1,198 @@
+package peregrine
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/peregrinedb/peregrine/exec/coldata"
+)
+
+func init() {
+	sql.Register("peregrine", &Driver{})
+}
+
+// Driver is the database/sql driver. All connections of one sql.DB share a
+// single engine DB (one catalog and file cache).
+type Driver struct{}
+
+// Open opens a standalone connection (database/sql prefers OpenConnector).
+func (d *Driver) Open(dsn string) (driver.Conn, error) {
+	c, err := d.OpenConnector(dsn)
+	if err != nil {
+		return nil, err
+	}
+	return c.Connect(context.Background())
+}
+
+// OpenConnector parses the DSN: a directory path ("" for in-memory), with
+// optional query parameters, e.g. "data/tpch?threads=4".
+func (d *Driver) OpenConnector(dsn string) (driver.Connector, error) {
+	dir, params, _ := strings.Cut(dsn, "?")
+	db, err := Open(dir)
+	if err != nil {
+		return nil, err
+	}
+	if params != "" {
+		vals, err := url.ParseQuery(params)
+		if err != nil {
+			return nil, fmt.Errorf("invalid DSN options %q: %v", params, err)
+		}
+		for k, v := range vals {
+			switch k {
+			case "threads":
+				n, err := strconv.Atoi(v[0])
+				if err != nil {
+					return nil, fmt.Errorf("invalid DSN option threads=%q", v[0])
+				}
+				if err := db.SetThreads(n); err != nil {
+					return nil, err
+				}
+			default:
+				return nil, fmt.Errorf("unknown DSN option %q", k)
+			}
+		}
+	}
+	return &connector{db: db, drv: d}, nil
+}
+
+type connector struct {
+	db  *DB
+	drv *Driver
+}
+
+func (c *connector) Connect(context.Context) (driver.Conn, error) { return &conn{db: c.db}, nil }
+func (c *connector) Driver() driver.Driver                        { return c.drv }
+
+// Close is called by sql.DB.Close.
+func (c *connector) Close() error { return c.db.Close() }
+
+type conn struct{ db *DB }
+
+var errNoArgs = errors.New("peregrine: query arguments are not supported yet; inline the values")
+
+func (c *conn) Prepare(query string) (driver.Stmt, error) { return &stmt{c: c, query: query}, nil }
+func (c *conn) Close() error                              { return nil }
+func (c *conn) Begin() (driver.Tx, error) {
+	return nil, errors.New("peregrine: transactions are not supported (read-only engine)")
+}
+
+func (c *conn) QueryContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
+	if len(args) > 0 {
+		return nil, errNoArgs
+	}
+	r, err := c.db.Query(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	return &rows{ctx: ctx, r: r}, nil
+}
+
+func (c *conn) ExecContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Result, error) {
+	if len(args) > 0 {
+		return nil, errNoArgs
+	}
+	if err := c.db.Exec(ctx, query); err != nil {
+		return nil, err
+	}
+	return driver.RowsAffected(0), nil
+}
+
+type stmt struct {
+	c     *conn
+	query string
+}
+
+func (s *stmt) Close() error  { return nil }
+func (s *stmt) NumInput() int { return -1 }
+func (s *stmt) Exec(args []driver.Value) (driver.Result, error) {
+	return s.c.ExecContext(context.Background(), s.query, named(args))
+}
+func (s *stmt) Query(args []driver.Value) (driver.Rows, error) {
+	return s.c.QueryContext(context.Background(), s.query, named(args))
+}
+
+func named(args []driver.Value) []driver.NamedValue {
+	out := make([]driver.NamedValue, len(args))
+	for i, a := range args {
+		out[i] = driver.NamedValue{Ordinal: i + 1, Value: a}
+	}
+	return out
+}
+
+// rows adapts the batch cursor to database/sql's row-at-a-time interface.
+type rows struct {
+	ctx context.Context
+	r   *Rows
+	b   *coldata.Batch
+	k   int
+}
+
+func (r *rows) Columns() []string {
+	cols := r.r.Columns()
+	out := make([]string, len(cols))
+	for i, c := range cols {
+		out[i] = c.Name
+	}
+	return out
+}
+
+func (r *rows) Close() error { return r.r.Close() }
+
+// ColumnTypeDatabaseTypeName reports the SQL type of column i.
+func (r *rows) ColumnTypeDatabaseTypeName(i int) string { return r.r.Columns()[i].Type.String() }
+
+func (r *rows) Next(dest []driver.Value) error {
+	for r.b == nil || r.k >= r.b.Len() {
+		b, err := r.r.Next(r.ctx)
+		if err != nil {
+			return err
+		}
+		if b == nil {
+			return io.EOF
+		}
+		r.b, r.k = b, 0
+	}
+	i := r.k
+	if r.b.Sel != nil {
+		i = int(r.b.Sel[r.k])
+	}
+	r.k++
+	for c, v := range r.b.Vecs {
+		dest[c] = driverValue(v, i)
+	}
+	return nil
+}
+
+// driverValue converts one value; decimals are exact strings, which
+// database/sql converts to float64 or int on Scan when asked.
+func driverValue(v *coldata.Vec, i int) driver.Value {
+	if v.IsNull(i) {
+		return nil
+	}
+	switch v.Type.ID {
+	case coldata.Bool:
+		return v.B[i]
+	case coldata.Int32:
+		return int64(v.I32[i])
+	case coldata.Int64:
+		return v.I64[i]
+	case coldata.Float64:
+		return v.F64[i]
+	case coldata.Decimal:
+		return coldata.FormatDecimal(v.I64[i], int(v.Type.Scale))
+	case coldata.String:
+		return v.Str[i]
+	case coldata.Date:
+		return coldata.DateToTime(v.I32[i])
+	case coldata.Timestamp:
+		return timeFromMicros(v.I64[i])
+	}
+	return nil
+}

@@ -1,0 +1,245 @@
+package exec
+
+import (
+	"fmt"
+	"runtime"
+
+	"github.com/peregrinedb/peregrine/exec/coldata"
+	"github.com/peregrinedb/peregrine/exec/kernel"
+	"github.com/peregrinedb/peregrine/planner"
+	"github.com/peregrinedb/peregrine/planner/expr"
+)
+
+// BuildOptions tune how a plan is executed.
+type BuildOptions struct {
+	// Threads is the number of workers per parallel pipeline (0: all cores).
+	Threads int
+}
+
+// Query is an executable plan: Root yields the result batches.
+type Query struct {
+	Root Operator
+	// ops records the operators built for each physical node (one per
+	// worker) so EXPLAIN ANALYZE can sum their statistics.
+	ops   map[planner.Physical][]Operator
+	scans map[*planner.PhysScan]*ScanSource
+}
+
+// Build turns a physical plan into operators. Pipelines between breakers
+// (hash build, aggregation, sort) are replicated once per worker; workers
+// share each scan's morsel queue, so they divide row groups among
+// themselves.
+func Build(p planner.Physical, opts BuildOptions) (*Query, error) {
+	threads := opts.Threads
+	if threads <= 0 {
+		threads = runtime.GOMAXPROCS(0)
+	}
+	b := &builder{threads: threads, q: &Query{ops: map[planner.Physical][]Operator{}, scans: map[*planner.PhysScan]*ScanSource{}}}
+	s, err := b.build(p)
+	if err != nil {
+		return nil, err
+	}
+	b.q.Root = b.single(s)
+	return b.q, nil
+}
+
+type builder struct {
+	threads int
+	q       *Query
+}
+
+// stream is one pipeline's operators: one per worker.
+type stream []Operator
+
+func (b *builder) single(s stream) Operator {
+	if len(s) == 1 {
+		return s[0]
+	}
+	return NewGather(s)
+}
+
+func (b *builder) record(p planner.Physical, s stream) stream {
+	b.q.ops[p] = append(b.q.ops[p], s...)
+	return s
+}
+
+func (b *builder) build(p planner.Physical) (stream, error) {
+	switch p := p.(type) {
+	case *planner.PhysScan:
+		src := NewScanSource(p.Table.Files, p.ColIdx, p.Preds, p.Limit)
+		b.q.scans[p] = src
+		n := b.threads
+		rgs := 0
+		for _, f := range p.Table.Files {
+			rgs += f.NumRowGroups()
+		}
+		if rgs < n {
+			n = max(rgs, 1)
+		}
+		s := make(stream, n)
+		for i := range s {
+			s[i] = NewScan(src)
+		}
+		b.record(p, s)
+		if p.Filter != nil {
+			return b.filter(p, s, p.Filter, planner.Types(p))
+		}
+		return s, nil
+	case *planner.PhysFilter:
+		in, err := b.build(p.Input)
+		if err != nil {
+			return nil, err
+		}
+		return b.filter(p, in, p.Pred, planner.Types(p.Input))
+	case *planner.PhysProject:
+		in, err := b.build(p.Input)
+		if err != nil {
+			return nil, err
+		}
+		inTypes := planner.Types(p.Input)
+		for i := range in {
+			exprs := make([]VecExpr, len(p.Exprs))
+			for k, e := range p.Exprs {
+				ev, err := kernel.Compile(e, inTypes)
+				if err != nil {
+					return nil, err
+				}
+				exprs[k] = ev
+			}
+			in[i] = NewProject(in[i], exprs, planner.Types(p))
+		}
+		return b.record(p, in), nil
+	case *planner.PhysHashJoin:
+		bs, err := b.build(p.Build)
+		if err != nil {
+			return nil, err
+		}
+		jb := NewJoinBuild(b.single(bs), p.BuildKeys)
+		ps, err := b.build(p.Probe)
+		if err != nil {
+			return nil, err
+		}
+		probeTypes, buildTypes := planner.Types(p.Probe), planner.Types(p.Build)
+		probeOut, buildOut := seq(len(probeTypes)), seq(len(buildTypes))
+		typ, err := joinType(p.Type)
+		if err != nil {
+			return nil, err
+		}
+		if typ == JoinSemi || typ == JoinAnti || typ == JoinAntiNullAware {
+			buildOut = nil
+		}
+		for i := range ps {
+			var residual Selector
+			if p.Residual != nil {
+				f, err := kernel.CompileFilter(p.Residual, append(append([]coldata.Type{}, probeTypes...), buildTypes...))
+				if err != nil {
+					return nil, err
+				}
+				residual = f
+			}
+			ps[i] = NewHashJoin(jb, ps[i], p.ProbeKeys, typ, probeOut, buildOut, residual)
+		}
+		return b.record(p, ps), nil
+	case *planner.PhysHashAgg:
+		in, err := b.build(p.Input)
+		if err != nil {
+			return nil, err
+		}
+		aggs := make([]AggSpec, len(p.Aggs))
+		for i, a := range p.Aggs {
+			f, err := aggFunc(a.Func)
+			if err != nil {
+				return nil, err
+			}
+			aggs[i] = AggSpec{Func: f, Arg: a.Arg, Distinct: a.Distinct, Out: a.Typ}
+		}
+		return b.record(p, stream{NewHashAgg(in, p.Groups, aggs)}), nil
+	case *planner.PhysSort:
+		in, err := b.build(p.Input)
+		if err != nil {
+			return nil, err
+		}
+		return b.record(p, stream{NewSort(b.single(in), sortKeys(p.Keys))}), nil
+	case *planner.PhysTopN:
+		in, err := b.build(p.Input)
+		if err != nil {
+			return nil, err
+		}
+		var op Operator = NewTopN(b.single(in), sortKeys(p.Keys), p.Offset+p.Count)
+		if p.Offset > 0 {
+			op = NewLimit(op, p.Offset, p.Count)
+		}
+		return b.record(p, stream{op}), nil
+	case *planner.PhysLimit:
+		in, err := b.build(p.Input)
+		if err != nil {
+			return nil, err
+		}
+		return b.record(p, stream{NewLimit(b.single(in), p.Offset, p.Count)}), nil
+	case *planner.PhysValues:
+		return b.record(p, stream{NewValues(planner.Types(p), p.Rows)}), nil
+	}
+	return nil, fmt.Errorf("internal error: no operator for %T", p)
+}
+
+func (b *builder) filter(p planner.Physical, in stream, pred expr.Expr, types []coldata.Type) (stream, error) {
+	for i := range in {
+		f, err := kernel.CompileFilter(pred, types)
+		if err != nil {
+			return nil, err
+		}
+		in[i] = NewFilter(in[i], f)
+	}
+	if _, isScan := p.(*planner.PhysScan); !isScan {
+		b.record(p, in)
+	}
+	return in, nil
+}
+
+func seq(n int) []int {
+	out := make([]int, n)
+	for i := range out {
+		out[i] = i
+	}
+	return out
+}
+
+func joinType(t planner.JoinType) (JoinType, error) {
+	switch t {
+	case planner.JoinInner:
+		return JoinInner, nil
+	case planner.JoinLeft:
+		return JoinLeft, nil
+	case planner.JoinSemi:
+		return JoinSemi, nil
+	case planner.JoinAnti:
+		return JoinAnti, nil
+	}
+	return 0, fmt.Errorf("internal error: join type %v", t)
+}
+
+func aggFunc(f planner.AggFunc) (AggFunc, error) {
+	switch f {
+	case planner.AggCountStar:
+		return AggCountStar, nil
+	case planner.AggCount:
+		return AggCount, nil
+	case planner.AggSum:
+		return AggSum, nil
+	case planner.AggAvg:
+		return AggAvg, nil
+	case planner.AggMin:
+		return AggMin, nil
+	case planner.AggMax:
+		return AggMax, nil
+	}
+	return 0, fmt.Errorf("internal error: aggregate %v", f)
+}
+
+func sortKeys(keys []planner.PhysSortKey) []SortKey {
+	out := make([]SortKey, len(keys))
+	for i, k := range keys {
+		out[i] = SortKey{Col: k.Col, Desc: k.Desc, NullsFirst: k.NullsFirst}
+	}
+	return out
+}

@@ -1,0 +1,51 @@
+package exec
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/peregrinedb/peregrine/planner"
+)
+
+type statser interface{ OpStats() OpStats }
+
+// Annotate returns the EXPLAIN ANALYZE figures of physical node p after the
+// query ran: rows produced and time summed over its workers, and for scans
+// what was pruned and read.
+func (q *Query) Annotate(p planner.Physical) string {
+	var rows int64
+	var elapsed time.Duration
+	var peak int64
+	for _, op := range q.ops[p] {
+		if s, ok := op.(statser); ok {
+			st := s.OpStats()
+			rows += st.RowsOut
+			elapsed += st.Elapsed
+			peak += st.PeakBytes
+		}
+	}
+	out := fmt.Sprintf("[actual rows: %d, time: %s", rows, elapsed.Round(time.Microsecond))
+	if peak > 0 {
+		out += fmt.Sprintf(", memory: %s", humanBytes(peak))
+	}
+	if ps, ok := p.(*planner.PhysScan); ok {
+		if src := q.scans[ps]; src != nil {
+			st := src.Stats()
+			out += fmt.Sprintf(", files: %d, row groups: %d of %d read, rows read: %d, bytes read: %s",
+				st.Files, st.RowGroupsRead, st.RowGroups, st.RowsRead, humanBytes(st.BytesRead))
+		}
+	}
+	return out + "]"
+}
+
+func humanBytes(n int64) string {
+	switch {
+	case n >= 1<<30:
+		return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d B", n)
+}

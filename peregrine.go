@@ -1,0 +1,225 @@
+// Package peregrine is an embedded analytical SQL engine over Parquet files.
+//
+//	db, err := peregrine.Open("path/to/dir") // each NAME.parquet or folder is a table
+//	rows, err := db.Query(ctx, "SELECT count(*) FROM lineitem")
+//
+// Importing the package also registers the database/sql driver "peregrine"
+// (DSN: a directory, or "" for an in-memory database; options as
+// "dir?threads=4").
+package peregrine
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/peregrinedb/peregrine/exec"
+	"github.com/peregrinedb/peregrine/exec/coldata"
+	"github.com/peregrinedb/peregrine/planner"
+	"github.com/peregrinedb/peregrine/sql"
+	"github.com/peregrinedb/peregrine/storage"
+)
+
+// DB is a database: a catalog of Parquet tables plus settings. It is safe
+// for concurrent use by many goroutines.
+type DB struct {
+	cat *storage.Catalog
+
+	mu      sync.RWMutex
+	threads int
+}
+
+// Open opens the directory dir as a database ("" for an empty in-memory
+// database where tables are named by path).
+func Open(dir string) (*DB, error) {
+	cat, err := storage.Open(dir)
+	if err != nil {
+		return nil, err
+	}
+	return &DB{cat: cat, threads: runtime.GOMAXPROCS(0)}, nil
+}
+
+// Close releases cached file handles.
+func (db *DB) Close() error { return db.cat.Close() }
+
+// Threads is the number of worker threads queries use.
+func (db *DB) Threads() int {
+	db.mu.RLock()
+	defer db.mu.RUnlock()
+	return db.threads
+}
+
+// SetThreads sets the number of worker threads (at least 1).
+func (db *DB) SetThreads(n int) error {
+	if n < 1 {
+		return fmt.Errorf("Invalid Input Error: threads must be at least 1")
+	}
+	db.mu.Lock()
+	db.threads = n
+	db.mu.Unlock()
+	return nil
+}
+
+// Tables lists the tables of the database directory.
+func (db *DB) Tables() ([]string, error) { return db.cat.TableNames() }
+
+// Column describes a result column.
+type Column struct {
+	Name string
+	Type coldata.Type
+}
+
+// Query runs one statement and returns a cursor over its result batches.
+// Statements without a result (SET) return a cursor with no columns.
+func (db *DB) Query(ctx context.Context, text string) (*Rows, error) {
+	st, err := sql.Parse(text)
+	if err != nil {
+		return nil, err
+	}
+	return db.run(ctx, st)
+}
+
+// Exec runs every statement of a script, discarding results.
+func (db *DB) Exec(ctx context.Context, script string) error {
+	stmts, err := sql.SplitStatements(script)
+	if err != nil {
+		return fmt.Errorf("Parser Error: %v", err)
+	}
+	for _, s := range stmts {
+		rows, err := db.Query(ctx, s)
+		if err != nil {
+			return err
+		}
+		for {
+			b, err := rows.Next(ctx)
+			if err != nil {
+				rows.Close()
+				return err
+			}
+			if b == nil {
+				break
+			}
+		}
+		if err := rows.Close(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (db *DB) run(ctx context.Context, st sql.Statement) (*Rows, error) {
+	switch st := st.(type) {
+	case *sql.Set:
+		return emptyRows(), db.set(st)
+	case *sql.ShowTables:
+		names, err := db.cat.TableNames()
+		if err != nil {
+			return nil, err
+		}
+		rows := make([][]coldata.Datum, len(names))
+		for i, n := range names {
+			rows[i] = []coldata.Datum{{S: n}}
+		}
+		return valueRows([]Column{{"name", coldata.TypeString}}, rows), nil
+	case *sql.Describe:
+		bound, err := sql.Bind(st.Query, db.cat)
+		if err != nil {
+			return nil, err
+		}
+		var rows [][]coldata.Datum
+		for i, c := range bound.Plan.Cols() {
+			rows = append(rows, []coldata.Datum{{S: bound.Names[i]}, {S: c.Type.String()}, {S: "YES"}})
+		}
+		return valueRows([]Column{{"column_name", coldata.TypeString}, {"column_type", coldata.TypeString}, {"null", coldata.TypeString}}, rows), nil
+	case *sql.Explain:
+		return db.explain(ctx, st)
+	case *sql.Query:
+		phys, names, err := db.plan(st)
+		if err != nil {
+			return nil, err
+		}
+		return db.start(ctx, phys, names)
+	}
+	return nil, fmt.Errorf("Not implemented Error: statement %T", st)
+}
+
+func (db *DB) set(st *sql.Set) error {
+	switch st.Name {
+	case "threads", "worker_threads":
+		if st.Reset {
+			return db.SetThreads(runtime.GOMAXPROCS(0))
+		}
+		n, err := strconv.Atoi(strings.TrimSpace(st.Value))
+		if err != nil {
+			return fmt.Errorf("Invalid Input Error: threads must be an integer, got %q", st.Value)
+		}
+		return db.SetThreads(n)
+	}
+	return fmt.Errorf("Catalog Error: unrecognized configuration parameter %q", st.Name)
+}
+
+func (db *DB) plan(q *sql.Query) (planner.Physical, []string, error) {
+	bound, err := sql.Bind(q, db.cat)
+	if err != nil {
+		return nil, nil, err
+	}
+	phys, err := planner.Plan(bound.Plan)
+	if err != nil {
+		return nil, nil, err
+	}
+	return phys, bound.Names, nil
+}
+
+func (db *DB) start(ctx context.Context, phys planner.Physical, names []string) (*Rows, error) {
+	q, err := exec.Build(phys, exec.BuildOptions{Threads: db.Threads()})
+	if err != nil {
+		return nil, err
+	}
+	cols := make([]Column, len(names))
+	for i, c := range phys.Base().Out {
+		cols[i] = Column{Name: names[i], Type: c.Type}
+	}
+	r := &Rows{cols: cols, op: q.Root, query: q}
+	if err := q.Root.Open(ctx); err != nil {
+		r.Close()
+		return nil, err
+	}
+	return r, nil
+}
+
+func (db *DB) explain(ctx context.Context, st *sql.Explain) (*Rows, error) {
+	phys, names, err := db.plan(st.Query)
+	if err != nil {
+		return nil, err
+	}
+	text := planner.Explain(phys)
+	if st.Analyze {
+		rows, err := db.start(ctx, phys, names)
+		if err != nil {
+			return nil, err
+		}
+		var n int64
+		for {
+			b, err := rows.Next(ctx)
+			if err != nil {
+				rows.Close()
+				return nil, err
+			}
+			if b == nil {
+				break
+			}
+			n += int64(b.Len())
+		}
+		rows.Close()
+		text = planner.ExplainAnalyze(phys, rows.query.Annotate)
+		text += fmt.Sprintf("result rows: %d\n", n)
+	}
+	var out [][]coldata.Datum
+	for _, line := range strings.Split(strings.TrimRight(text, "\n"), "\n") {
+		out = append(out, []coldata.Datum{{S: line}})
+	}
+	return valueRows([]Column{{"explain", coldata.TypeString}}, out), nil
+}

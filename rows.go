@@ -1,0 +1,74 @@
+package peregrine
+
+import (
+	"context"
+	"errors"
+	"io"
+
+	"github.com/peregrinedb/peregrine/exec"
+	"github.com/peregrinedb/peregrine/exec/coldata"
+)
+
+// Rows is a cursor over a statement's result, a batch at a time. It is not
+// safe for concurrent use; Close it when done (Next closes it at the end).
+type Rows struct {
+	cols   []Column
+	op     exec.Operator
+	query  *exec.Query
+	closed bool
+}
+
+// Columns describes the result columns.
+func (r *Rows) Columns() []Column { return r.cols }
+
+// Next returns the next non-empty batch, or (nil, nil) at the end. The batch
+// is valid until the next call; it may carry a selection vector.
+func (r *Rows) Next(ctx context.Context) (*coldata.Batch, error) {
+	if r.closed || r.op == nil {
+		return nil, nil
+	}
+	for {
+		if err := ctx.Err(); err != nil {
+			r.Close()
+			return nil, err
+		}
+		b, err := r.op.Next(ctx)
+		if errors.Is(err, io.EOF) || (err == nil && b == nil) {
+			return nil, r.Close()
+		}
+		if err != nil {
+			r.Close()
+			return nil, err
+		}
+		if b.Len() > 0 {
+			return b, nil
+		}
+	}
+}
+
+// Close stops the query and frees its resources. It is idempotent.
+func (r *Rows) Close() error {
+	if r.closed {
+		return nil
+	}
+	r.closed = true
+	if r.op != nil {
+		return r.op.Close()
+	}
+	return nil
+}
+
+func emptyRows() *Rows { return &Rows{} }
+
+func valueRows(cols []Column, rows [][]coldata.Datum) *Rows {
+	types := make([]coldata.Type, len(cols))
+	for i, c := range cols {
+		types[i] = c.Type
+	}
+	op := exec.NewValues(types, rows)
+	r := &Rows{cols: cols, op: op}
+	if err := op.Open(context.Background()); err != nil {
+		r.op = nil
+	}
+	return r
+}

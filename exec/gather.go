@@ -130,6 +130,11 @@ func (g *gather) Next(ctx context.Context) (*coldata.Batch, error) {
 	if g.err != nil {
 		return nil, g.err
 	}
+	if err := ctx.Err(); err != nil {
+		g.cancel()
+		g.err = err
+		return nil, err
+	}
 	t0 := time.Now()
 	if g.holding >= 0 {
 		g.resume[g.holding] <- struct{}{}

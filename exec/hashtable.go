@@ -38,6 +38,12 @@ type groupTable struct {
 	slots []uint64 // general path: hash>>32<<32 | id+1, 0 = empty
 	mask  uint64
 
+	sc tableScratch // for insert; concurrent finds bring their own
+}
+
+// tableScratch holds per-batch buffers. A finished table is probed by many
+// goroutines at once (join probes), each with its own scratch.
+type tableScratch struct {
 	hbuf, pos        []uint64
 	rows, next, cmps []int32
 	fresh            []int32
@@ -97,10 +103,10 @@ func mix64(x uint64) uint64 {
 
 func combine(h, x uint64) uint64 { return mix64(bits.RotateLeft64(h, 27) ^ x) }
 
-// hashKeys computes the hash of the first n rows of keys into t.hbuf.
-func (t *groupTable) hashKeys(keys []*coldata.Vec, n int) []uint64 {
-	t.hbuf = coldata.Grow(t.hbuf, n)
-	h := t.hbuf
+// hashKeys computes the hash of the first n rows of keys into sc.hbuf.
+func hashKeys(keys []*coldata.Vec, n int, sc *tableScratch) []uint64 {
+	sc.hbuf = coldata.Grow(sc.hbuf, n)
+	h := sc.hbuf
 	for c, v := range keys {
 		hashVec(h, v, c == 0)
 	}
@@ -207,20 +213,22 @@ func hashInts[T int32 | int64](h []uint64, vals []T, nulls []bool, first bool) {
 // rows that created an id, in creation order; the slice is scratch.
 func (t *groupTable) insert(keys []*coldata.Vec, n int, hashes []uint64, gids []int32) []int32 {
 	if t.intKey {
-		t.fresh = t.fresh[:0]
+		t.sc.fresh = t.sc.fresh[:0]
 		v := keys[0]
 		if v.Type.ID == coldata.Int32 || v.Type.ID == coldata.Date {
 			insertInts(t, v.I32[:n], v.Nulls, gids)
 		} else {
 			insertInts(t, v.I64[:n], v.Nulls, gids)
 		}
-		return t.fresh
+		return t.sc.fresh
 	}
-	return t.probe(keys, n, hashes, gids, true)
+	return t.probe(keys, n, hashes, gids, true, &t.sc)
 }
 
-// find maps the first n rows of keys to existing ids, -1 when absent.
-func (t *groupTable) find(keys []*coldata.Vec, n int, gids []int32) {
+// find maps the first n rows of keys to existing ids, -1 when absent. It
+// does not modify the table: any number of goroutines may call it at once,
+// each with its own scratch.
+func (t *groupTable) find(keys []*coldata.Vec, n int, gids []int32, sc *tableScratch) {
 	if t.intKey {
 		v := keys[0]
 		if v.Type.ID == coldata.Int32 || v.Type.ID == coldata.Date {
@@ -230,7 +238,7 @@ func (t *groupTable) find(keys []*coldata.Vec, n int, gids []int32) {
 		}
 		return
 	}
-	t.probe(keys, n, nil, gids, false)
+	t.probe(keys, n, nil, gids, false, sc)
 }
 
 func insertInts[T int32 | int64](t *groupTable, vals []T, nulls []bool, gids []int32) {
@@ -305,7 +313,7 @@ func (t *groupTable) newIntGroup(key int64, row int) int32 {
 	if v.Nulls != nil {
 		v.Nulls = append(v.Nulls, false)
 	}
-	t.fresh = append(t.fresh, int32(row))
+	t.sc.fresh = append(t.sc.fresh, int32(row))
 	return gid
 }
 
@@ -360,18 +368,18 @@ func (t *groupTable) reserve(extra int) {
 }
 
 // probe is the general path of insert (create true) and find.
-func (t *groupTable) probe(keys []*coldata.Vec, n int, hashes []uint64, gids []int32, create bool) []int32 {
+func (t *groupTable) probe(keys []*coldata.Vec, n int, hashes []uint64, gids []int32, create bool, sc *tableScratch) []int32 {
 	if create {
 		t.reserve(n)
 	}
 	if hashes == nil {
-		hashes = t.hashKeys(keys, n)
+		hashes = hashKeys(keys, n, sc)
 	}
-	t.pos = coldata.Grow(t.pos, n)
-	t.mism = coldata.Grow(t.mism, n)
-	pos, mask := t.pos, t.mask
-	rows := t.rows[:0]
-	skip := t.nullRows(keys, n)
+	sc.pos = coldata.Grow(sc.pos, n)
+	sc.mism = coldata.Grow(sc.mism, n)
+	pos, mask := sc.pos, t.mask
+	rows := sc.rows[:0]
+	skip := t.nullRows(keys, n, sc)
 	for k := 0; k < n; k++ {
 		if skip != nil && skip[k] {
 			gids[k] = -1
@@ -380,11 +388,11 @@ func (t *groupTable) probe(keys []*coldata.Vec, n int, hashes []uint64, gids []i
 		rows = append(rows, int32(k))
 		pos[k] = hashes[k] & mask
 	}
-	t.fresh = t.fresh[:0]
-	next := t.next[:0]
+	sc.fresh = sc.fresh[:0]
+	next := sc.next[:0]
 	for len(rows) > 0 {
-		cmps := t.cmps[:0]
-		start := len(t.fresh)
+		cmps := sc.cmps[:0]
+		start := len(sc.fresh)
 		for _, k := range rows {
 			h := hashes[k]
 			tag := h >> 32
@@ -401,7 +409,7 @@ func (t *groupTable) probe(keys []*coldata.Vec, n int, hashes []uint64, gids []i
 					t.hashes = append(t.hashes, h)
 					t.slots[p] = tag<<32 | uint64(gid+1)
 					gids[k] = gid
-					t.fresh = append(t.fresh, k)
+					sc.fresh = append(sc.fresh, k)
 					break
 				}
 				if s>>32 == tag {
@@ -415,35 +423,35 @@ func (t *groupTable) probe(keys []*coldata.Vec, n int, hashes []uint64, gids []i
 		}
 		// New keys are stored before verification so that later rows of the
 		// same batch that landed on them compare against real values.
-		if added := t.fresh[start:]; len(added) > 0 {
+		if added := sc.fresh[start:]; len(added) > 0 {
 			for c, kv := range keys {
 				appendVec(t.keys[c], kv, added, len(added))
 			}
 		}
 		for _, k := range cmps {
-			t.mism[k] = false
+			sc.mism[k] = false
 		}
 		for c, kv := range keys {
-			eqCol(t.keys[c], kv, cmps, gids, t.mism)
+			eqCol(t.keys[c], kv, cmps, gids, sc.mism)
 		}
 		next = next[:0]
 		for _, k := range cmps {
-			if t.mism[k] {
+			if sc.mism[k] {
 				gids[k] = -1
 				pos[k] = (pos[k] + 1) & mask
 				next = append(next, k)
 			}
 		}
-		t.cmps = cmps
+		sc.cmps = cmps
 		rows, next = next, rows
 	}
-	t.rows, t.next = rows, next
-	return t.fresh
+	sc.rows, sc.next = rows, next
+	return sc.fresh
 }
 
 // nullRows marks rows with a NULL in any key when NULL keys are excluded;
 // nil when there are none to exclude.
-func (t *groupTable) nullRows(keys []*coldata.Vec, n int) []bool {
+func (t *groupTable) nullRows(keys []*coldata.Vec, n int, sc *tableScratch) []bool {
 	if t.nullsEqual {
 		return nil
 	}
@@ -453,8 +461,8 @@ func (t *groupTable) nullRows(keys []*coldata.Vec, n int) []bool {
 			continue
 		}
 		if out == nil {
-			t.nullRow = coldata.Grow(t.nullRow, n)
-			out = t.nullRow
+			sc.nullRow = coldata.Grow(sc.nullRow, n)
+			out = sc.nullRow
 			clear(out)
 		}
 		if v.Type.ID == coldata.Unknown {

@@ -1,0 +1,316 @@
+package kernel
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/peregrinedb/peregrine/exec/coldata"
+	"github.com/peregrinedb/peregrine/planner/expr"
+)
+
+// castNode converts between types. Casts never create NULLs: a value that
+// does not fit is an error naming the value and the target type. Rows that
+// are NULL are skipped on the error paths, since their slots hold garbage.
+type castNode struct {
+	x        node
+	from, to coldata.Type
+	res      result
+	arena    strArena
+}
+
+func (c *compiler) compileCast(e *expr.Cast) (node, error) {
+	x, err := c.compile(e.Arg)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkType(e.Typ); err != nil {
+		return nil, err
+	}
+	from, to := x.typ(), e.Typ
+	if from.ID == coldata.Unknown || isNullConst(x) {
+		return newConst(to, coldata.NullDatum), nil
+	}
+	if from == to {
+		return x, nil
+	}
+	if !castable(from.ID, to.ID) {
+		return nil, errorf("unsupported cast from %s to %s", from, to)
+	}
+	return fold(&castNode{x: x, from: from, to: to}, x), nil
+}
+
+func castable(from, to coldata.TypeID) bool {
+	numeric := func(id coldata.TypeID) bool {
+		switch id {
+		case coldata.Bool, coldata.Int32, coldata.Int64, coldata.Float64, coldata.Decimal:
+			return true
+		}
+		return false
+	}
+	switch {
+	case from == coldata.String || to == coldata.String:
+		return true
+	case numeric(from) && numeric(to):
+		return true
+	case (from == coldata.Date || from == coldata.Timestamp) && (to == coldata.Date || to == coldata.Timestamp):
+		return true
+	}
+	return false
+}
+
+func (n *castNode) typ() coldata.Type { return n.to }
+
+func (n *castNode) eval(b *coldata.Batch, sel []int32) (*coldata.Vec, error) {
+	v, err := n.x.eval(b, sel)
+	if err != nil {
+		return nil, err
+	}
+	rows := b.N
+	out := n.res.reset(n.to, rows)
+	n.res.shareNulls(sel, rows, v, nil)
+	switch {
+	case n.to.ID == coldata.String:
+		n.toString(out, v, sel, rows)
+		return out, nil
+	case n.from.ID == coldata.String:
+		return out, n.fromString(out, v, sel, rows)
+	}
+	return out, n.numeric(out, v, sel, rows)
+}
+
+type number interface {
+	~uint8 | ~int32 | ~int64 | ~float64
+}
+
+// conv is the value-preserving conversion (widening, int to double).
+func conv[S, D number](dst []D, src []S, sel []int32, n int) {
+	if sel == nil {
+		dst, src = dst[:n], src[:n]
+		for i, x := range src {
+			dst[i] = D(x)
+		}
+		return
+	}
+	for _, i := range sel {
+		dst[i] = D(src[i])
+	}
+}
+
+func toBool[S number](dst []bool, src []S, sel []int32, n int) {
+	if sel == nil {
+		dst, src = dst[:n], src[:n]
+		for i, x := range src {
+			dst[i] = x != 0
+		}
+		return
+	}
+	for _, i := range sel {
+		dst[i] = src[i] != 0
+	}
+}
+
+// asInts returns the integer view of a Bool, Int32 or Int64/Decimal vector
+// as int64s, converting into scratch when needed.
+func (n *castNode) numeric(out, v *coldata.Vec, sel []int32, rows int) error {
+	from, to := n.from, n.to
+	// Source as one of four physical views.
+	var u8 []uint8
+	switch from.ID {
+	case coldata.Bool:
+		u8 = boolBytes(v.B)
+	case coldata.Date, coldata.Timestamp:
+		return n.dateTime(out, v, sel, rows)
+	}
+	switch to.ID {
+	case coldata.Bool:
+		switch from.ID {
+		case coldata.Int32:
+			toBool(out.B, v.I32, sel, rows)
+		case coldata.Int64, coldata.Decimal:
+			toBool(out.B, v.I64, sel, rows)
+		case coldata.Float64:
+			toBool(out.B, v.F64, sel, rows)
+		}
+		return nil
+	case coldata.Float64:
+		switch from.ID {
+		case coldata.Bool:
+			conv(out.F64, u8, sel, rows)
+		case coldata.Int32:
+			conv(out.F64, v.I32, sel, rows)
+		case coldata.Int64:
+			conv(out.F64, v.I64, sel, rows)
+		case coldata.Decimal:
+			// One correctly rounded division: exact for |v| < 2^53.
+			p := float64(coldata.Pow10[from.Scale])
+			conv(out.F64, v.I64, sel, rows)
+			for k := 0; k < liveLen(sel, rows); k++ {
+				i := rowAt(sel, k)
+				out.F64[i] /= p
+			}
+		}
+		return nil
+	case coldata.Int64:
+		switch from.ID {
+		case coldata.Bool:
+			conv(out.I64, u8, sel, rows)
+			return nil
+		case coldata.Int32:
+			conv(out.I64, v.I32, sel, rows)
+			return nil
+		}
+	case coldata.Int32:
+		if from.ID == coldata.Bool {
+			conv(out.I32, u8, sel, rows)
+			return nil
+		}
+	}
+	// The remaining casts can fail; each row checks and reports.
+	for k := 0; k < liveLen(sel, rows); k++ {
+		i := rowAt(sel, k)
+		var r int64
+		var ok bool
+		switch from.ID {
+		case coldata.Float64:
+			r, ok = n.fromFloat(v.F64[i])
+		case coldata.Decimal:
+			r, ok = n.fromDecimal(v.I64[i])
+		default:
+			var x int64
+			switch from.ID {
+			case coldata.Bool:
+				x = int64(u8[i])
+			case coldata.Int32:
+				x = int64(v.I32[i])
+			default:
+				x = v.I64[i]
+			}
+			r, ok = n.fromInt(x)
+		}
+		if !ok {
+			if v.IsNull(i) {
+				continue
+			}
+			return n.rangeError(v.Get(i))
+		}
+		if to.ID == coldata.Int32 {
+			out.I32[i] = int32(r)
+		} else {
+			out.I64[i] = r
+		}
+	}
+	return nil
+}
+
+// decimalLimit is the largest magnitude DECIMAL(t) holds in int64.
+func decimalLimit(t coldata.Type) int64 {
+	return coldata.Pow10[min(t.Precision, 18)] - 1
+}
+
+// fromInt converts an integer to Int32, Int64 or Decimal.
+func (n *castNode) fromInt(x int64) (int64, bool) {
+	switch n.to.ID {
+	case coldata.Int32:
+		return x, x >= math.MinInt32 && x <= math.MaxInt32
+	case coldata.Decimal:
+		p := coldata.Pow10[n.to.Scale]
+		lim := decimalLimit(n.to) / p
+		return x * p, x >= -lim && x <= lim
+	}
+	return x, true
+}
+
+// fromFloat rounds a double to an integer (half to even, like DuckDB's
+// nearbyint) or to a decimal. For decimals DuckDB scales, nudges the product
+// by 1e-9 away from zero (so 1.005 becomes 1.01 despite its binary value
+// being 1.00499...), then rounds half to even; we do the same.
+func (n *castNode) fromFloat(f float64) (int64, bool) {
+	switch n.to.ID {
+	case coldata.Int32:
+		r := math.RoundToEven(f)
+		return int64(r), r >= math.MinInt32 && r <= math.MaxInt32
+	case coldata.Int64:
+		r := math.RoundToEven(f)
+		return int64(r), r >= -(1<<63) && r < 1<<63
+	}
+	v := f * float64(coldata.Pow10[n.to.Scale])
+	if v > 0 {
+		v += 1e-9
+	} else if v < 0 {
+		v -= 1e-9
+	}
+	r := math.RoundToEven(v)
+	lim := float64(decimalLimit(n.to))
+	return int64(r), r >= -lim && r <= lim
+}
+
+// fromDecimal rescales a decimal to an integer or another decimal, rounding
+// half away from zero when digits are dropped.
+func (n *castNode) fromDecimal(x int64) (int64, bool) {
+	to := n.to
+	ts := int64(0)
+	if to.ID == coldata.Decimal {
+		ts = int64(to.Scale)
+	}
+	diff := ts - int64(n.from.Scale)
+	r, ok := x, true
+	switch {
+	case diff > 0:
+		var ov uint64
+		r, ov = mul64(x, coldata.Pow10[diff])
+		ok = ov == 0
+	case diff < 0:
+		r, ok = roundDiv(x, coldata.Pow10[-diff]), true
+	}
+	switch to.ID {
+	case coldata.Int32:
+		ok = ok && r >= math.MinInt32 && r <= math.MaxInt32
+	case coldata.Decimal:
+		lim := decimalLimit(to)
+		ok = ok && r >= -lim && r <= lim
+	}
+	return r, ok
+}
+
+// roundDiv is x/p rounded half away from zero.
+func roundDiv(x, p int64) int64 {
+	q, r := x/p, x%p
+	if 2*r >= p {
+		q++
+	} else if -2*r >= p {
+		q--
+	}
+	return q
+}
+
+func (n *castNode) rangeError(d coldata.Datum) error {
+	src := coldata.Format(n.from, d)
+	switch {
+	case n.to.ID == coldata.Decimal:
+		return fmt.Errorf("Could not cast value %s to %s", src, n.to)
+	case n.from.ID == coldata.Decimal:
+		return fmt.Errorf("Failed to cast decimal value %s to type %s", src, typeName(n.to))
+	}
+	return fmt.Errorf("Type %s with value %s can't be cast because the value is out of range for the destination type %s",
+		typeName(n.from), src, typeName(n.to))
+}
+
+// dateTime converts between DATE and TIMESTAMP.
+func (n *castNode) dateTime(out, v *coldata.Vec, sel []int32, rows int) error {
+	if n.from.ID == coldata.Timestamp { // to Date: the day the instant falls on
+		for k := 0; k < liveLen(sel, rows); k++ {
+			i := rowAt(sel, k)
+			out.I32[i] = int32(floorDiv(v.I64[i], usPerDay))
+		}
+		return nil
+	}
+	for k := 0; k < liveLen(sel, rows); k++ {
+		i := rowAt(sel, k)
+		us, ov := mul64(int64(v.I32[i]), usPerDay)
+		if ov != 0 && !v.IsNull(i) {
+			return fmt.Errorf("Could not cast DATE %s to TIMESTAMP: out of range", coldata.FormatDate(v.I32[i]))
+		}
+		out.I64[i] = us
+	}
+	return nil
+}

@@ -1,0 +1,360 @@
+package kernel
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/peregrinedb/peregrine/exec/coldata"
+	"github.com/peregrinedb/peregrine/planner/expr"
+)
+
+// Dates are days since 1970-01-01 and timestamps microseconds since then.
+// The conversions to and from civil dates use Howard Hinnant's algorithms
+// (proleptic Gregorian calendar, exact for every int32 day), which cost a
+// handful of integer operations per value instead of a time.Time.
+
+const (
+	usPerSec = 1_000_000
+	usPerDay = 86_400 * usPerSec
+)
+
+// civil returns the year, month (1-12) and day (1-31) of a day number.
+func civil(days int64) (y, m, d int64) {
+	z := days + 719468
+	era := z / 146097
+	if z < 0 && z%146097 != 0 {
+		era--
+	}
+	doe := z - era*146097                                  // [0, 146096]
+	yoe := (doe - doe/1460 + doe/36524 - doe/146096) / 365 // [0, 399]
+	doy := doe - (365*yoe + yoe/4 - yoe/100)               // [0, 365]
+	mp := (5*doy + 2) / 153                                // [0, 11], March-based
+	d = doy - (153*mp+2)/5 + 1
+	m = mp + 3
+	if mp >= 10 {
+		m = mp - 9
+	}
+	y = yoe + era*400
+	if m <= 2 {
+		y++
+	}
+	return y, m, d
+}
+
+// daysFromCivil is civil's inverse; the day must be valid for the month.
+func daysFromCivil(y, m, d int64) int64 {
+	if m <= 2 {
+		y--
+	}
+	era := y / 400
+	if y < 0 && y%400 != 0 {
+		era--
+	}
+	yoe := y - era*400
+	mp := m - 3
+	if m <= 2 {
+		mp = m + 9
+	}
+	doy := (153*mp+2)/5 + d - 1
+	doe := yoe*365 + yoe/4 - yoe/100 + doy
+	return era*146097 + doe - 719468
+}
+
+func isLeap(y int64) bool { return y%4 == 0 && (y%100 != 0 || y%400 == 0) }
+
+func daysInMonth(y, m int64) int64 {
+	switch m {
+	case 2:
+		if isLeap(y) {
+			return 29
+		}
+		return 28
+	case 4, 6, 9, 11:
+		return 30
+	}
+	return 31
+}
+
+// floorDiv divides rounding toward negative infinity, so instants before the
+// epoch fall on the right day.
+func floorDiv(a, b int64) int64 {
+	q := a / b
+	if (a%b != 0) && ((a < 0) != (b < 0)) {
+		q--
+	}
+	return q
+}
+
+// appendDate formats like coldata.FormatDate; years outside 0..9999 take
+// the slow path so the two never disagree.
+func appendDate(buf []byte, days int64) []byte {
+	y, m, d := civil(days)
+	if y < 0 || y > 9999 {
+		return append(buf, coldata.FormatDate(int32(days))...)
+	}
+	return append(buf, byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10), '-',
+		byte('0'+m/10), byte('0'+m%10), '-', byte('0'+d/10), byte('0'+d%10))
+}
+
+// appendTimestamp formats like coldata.FormatTimestamp.
+func appendTimestamp(buf []byte, us int64) []byte {
+	days := floorDiv(us, usPerDay)
+	if y, _, _ := civil(days); y < 0 || y > 9999 {
+		return append(buf, coldata.FormatTimestamp(us)...)
+	}
+	buf = appendDate(buf, days)
+	tod := us - days*usPerDay
+	secs, frac := tod/usPerSec, tod%usPerSec
+	h, mi, s := secs/3600, secs/60%60, secs%60
+	buf = append(buf, ' ', byte('0'+h/10), byte('0'+h%10), ':', byte('0'+mi/10), byte('0'+mi%10), ':',
+		byte('0'+s/10), byte('0'+s%10))
+	if frac == 0 {
+		return buf
+	}
+	buf = append(buf, '.')
+	for p := int64(100000); p > 0 && frac > 0; p /= 10 {
+		buf = append(buf, byte('0'+frac/p))
+		frac %= p
+	}
+	return buf
+}
+
+// parseDate reads [space]Y+-M{1,2}-D{1,2}[space] ('/' also separates).
+func parseDate(s string) (int64, bool) {
+	s = trimSpace(s)
+	days, rest, ok := parseDatePrefix(s)
+	return days, ok && rest == ""
+}
+
+func parseDatePrefix(s string) (int64, string, bool) {
+	y, s, ok := digits(s, 1, 9)
+	if !ok || s == "" || (s[0] != '-' && s[0] != '/') {
+		return 0, "", false
+	}
+	sep := s[0]
+	m, s, ok := digits(s[1:], 1, 2)
+	if !ok || s == "" || s[0] != sep {
+		return 0, "", false
+	}
+	d, s, ok := digits(s[1:], 1, 2)
+	if !ok || m < 1 || m > 12 || d < 1 || d > daysInMonth(y, m) {
+		return 0, "", false
+	}
+	days := daysFromCivil(y, m, d)
+	if days < math.MinInt32 || days > math.MaxInt32 {
+		return 0, "", false
+	}
+	return days, s, true
+}
+
+// parseTimestamp reads a date, optionally followed by ' ' or 'T' and
+// HH:MM[:SS[.fraction]], and an optional 'Z' or ±HH[:MM] offset.
+func parseTimestamp(s string) (int64, bool) {
+	s = trimSpace(s)
+	days, s, ok := parseDatePrefix(s)
+	if !ok {
+		return 0, false
+	}
+	us := days * usPerDay
+	if s == "" {
+		return us, true
+	}
+	if s[0] != ' ' && s[0] != 'T' {
+		return 0, false
+	}
+	h, s, ok := digits(s[1:], 1, 2)
+	if !ok || s == "" || s[0] != ':' {
+		return 0, false
+	}
+	mi, s, ok := digits(s[1:], 2, 2)
+	if !ok {
+		return 0, false
+	}
+	var sec, frac int64
+	if s != "" && s[0] == ':' {
+		if sec, s, ok = digits(s[1:], 2, 2); !ok {
+			return 0, false
+		}
+		if s != "" && s[0] == '.' {
+			n := 0
+			for s = s[1:]; s != "" && s[0] >= '0' && s[0] <= '9'; s = s[1:] {
+				if n < 6 { // beyond microseconds: truncate
+					frac = frac*10 + int64(s[0]-'0')
+				}
+				n++
+			}
+			if n == 0 {
+				return 0, false
+			}
+			for ; n < 6; n++ {
+				frac *= 10
+			}
+		}
+	}
+	if h > 24 || mi > 59 || sec > 59 || (h == 24 && (mi != 0 || sec != 0 || frac != 0)) {
+		return 0, false
+	}
+	us += ((h*60+mi)*60+sec)*usPerSec + frac
+	switch {
+	case s == "" || s == "Z":
+	case s[0] == '+' || s[0] == '-':
+		oh, rest, ok := digits(s[1:], 2, 2)
+		var om int64
+		if ok && rest != "" && rest[0] == ':' {
+			om, rest, ok = digits(rest[1:], 2, 2)
+		}
+		if !ok || rest != "" || oh > 23 || om > 59 {
+			return 0, false
+		}
+		off := (oh*60 + om) * 60 * usPerSec
+		if s[0] == '+' {
+			off = -off
+		}
+		us += off
+	default:
+		return 0, false
+	}
+	return us, true
+}
+
+// digits reads between lo and hi decimal digits.
+func digits(s string, lo, hi int) (int64, string, bool) {
+	var v int64
+	n := 0
+	for n < len(s) && n < hi && s[n] >= '0' && s[n] <= '9' {
+		v = v*10 + int64(s[n]-'0')
+		n++
+	}
+	return v, s[n:], n >= lo
+}
+
+func trimSpace(s string) string {
+	for s != "" && isSpace(s[0]) {
+		s = s[1:]
+	}
+	for s != "" && isSpace(s[len(s)-1]) {
+		s = s[:len(s)-1]
+	}
+	return s
+}
+
+func isSpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'
+}
+
+// dateNode is extract(year|month|day), date_add_days and date_add_months.
+type dateNode struct {
+	op   expr.Op
+	x    node
+	arg  node // days or months to add
+	from coldata.Type
+	t    coldata.Type
+	res  result
+}
+
+func (c *compiler) compileDateFunc(e *expr.Func, args []node) (node, error) {
+	x := args[0]
+	from := x.typ()
+	if from.ID == coldata.Unknown || isNullConst(x) || len(args) > 1 && (args[1].typ().ID == coldata.Unknown || isNullConst(args[1])) {
+		return newConst(e.Typ, coldata.NullDatum), nil
+	}
+	n := &dateNode{op: e.Op, x: x, from: from, t: e.Typ}
+	switch e.Op {
+	case expr.OpExtractYear, expr.OpExtractMonth, expr.OpExtractDay:
+		if (from.ID != coldata.Date && from.ID != coldata.Timestamp) || e.Typ.ID != coldata.Int64 {
+			return nil, errorf("%s(%s) -> %s is not supported", e.Op, from, e.Typ)
+		}
+		return fold(n, x), nil
+	}
+	if len(args) != 2 || from.ID != coldata.Date || e.Typ.ID != coldata.Date || !args[1].typ().IsInteger() {
+		return nil, errorf("%s needs (DATE, integer) -> DATE", e.Op)
+	}
+	n.arg = args[1]
+	return fold(n, x, n.arg), nil
+}
+
+func (n *dateNode) typ() coldata.Type { return n.t }
+
+func (n *dateNode) eval(b *coldata.Batch, sel []int32) (*coldata.Vec, error) {
+	xv, err := n.x.eval(b, sel)
+	if err != nil {
+		return nil, err
+	}
+	rows := b.N
+	if n.arg == nil {
+		out := n.res.reset(n.t, rows)
+		n.res.shareNulls(sel, rows, xv, nil)
+		n.extract(out.I64, xv, sel, rows)
+		return out, nil
+	}
+	av, err := n.arg.eval(b, sel)
+	if err != nil {
+		return nil, err
+	}
+	out := n.res.reset(n.t, rows)
+	n.res.shareNulls(sel, rows, xv, av)
+	for k := 0; k < liveLen(sel, rows); k++ {
+		i := rowAt(sel, k)
+		days := int64(xv.I32[i])
+		var delta int64
+		if av.Type.ID == coldata.Int32 {
+			delta = int64(av.I32[i])
+		} else {
+			delta = av.I64[i]
+		}
+		r, ok := days+delta, true
+		if n.op == expr.OpDateAddDays {
+			ok = (delta >= 0) == (r >= days) // no int64 wrap
+		} else {
+			r, ok = addMonths(days, delta)
+		}
+		if !ok || r < math.MinInt32 || r > math.MaxInt32 {
+			if xv.IsNull(i) || av.IsNull(i) {
+				continue
+			}
+			return nil, fmt.Errorf("Overflow in %s(%s, %d): date out of range", n.op, coldata.FormatDate(int32(days)), delta)
+		}
+		out.I32[i] = int32(r)
+	}
+	return out, nil
+}
+
+// addMonths adds months, clamping the day to the new month's length
+// ('2024-01-31' + 1 month = '2024-02-29'), as DuckDB does.
+func addMonths(days, months int64) (int64, bool) {
+	if months > 1e8 || months < -1e8 { // far beyond any DATE
+		return 0, false
+	}
+	y, m, d := civil(days)
+	total := y*12 + (m - 1) + months
+	ny := total / 12
+	nm := total % 12
+	if nm < 0 {
+		nm += 12
+		ny--
+	}
+	nm++
+	return daysFromCivil(ny, nm, min(d, daysInMonth(ny, nm))), true
+}
+
+func (n *dateNode) extract(out []int64, xv *coldata.Vec, sel []int32, rows int) {
+	ts := n.from.ID == coldata.Timestamp
+	for k := 0; k < liveLen(sel, rows); k++ {
+		i := rowAt(sel, k)
+		var days int64
+		if ts {
+			days = floorDiv(xv.I64[i], usPerDay)
+		} else {
+			days = int64(xv.I32[i])
+		}
+		y, m, d := civil(days)
+		switch n.op {
+		case expr.OpExtractYear:
+			out[i] = y
+		case expr.OpExtractMonth:
+			out[i] = m
+		default:
+			out[i] = d
+		}
+	}
+}

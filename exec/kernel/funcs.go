@@ -1,0 +1,72 @@
+package kernel
+
+import "github.com/peregrinedb/peregrine/planner/expr"
+
+// compileFunc checks the arity of e and hands it to the family that
+// implements its operator.
+func (c *compiler) compileFunc(e *expr.Func) (node, error) {
+	if err := checkType(e.Typ); err != nil {
+		return nil, err
+	}
+	args, err := c.compileArgs(e.Args)
+	if err != nil {
+		return nil, err
+	}
+	arity := func(lo, hi int) error {
+		if len(args) < lo || len(args) > hi {
+			return errorf("%s takes %d to %d arguments, got %d", e.Op, lo, hi, len(args))
+		}
+		return nil
+	}
+	switch e.Op {
+	case expr.OpAdd, expr.OpSub, expr.OpMul, expr.OpDiv, expr.OpMod:
+		if err := arity(2, 2); err != nil {
+			return nil, err
+		}
+		return c.compileArith(e, args)
+	case expr.OpNeg, expr.OpAbs:
+		if err := arity(1, 1); err != nil {
+			return nil, err
+		}
+		return c.compileMath(e, args)
+	case expr.OpRound:
+		if err := arity(1, 2); err != nil {
+			return nil, err
+		}
+		return c.compileMath(e, args)
+	case expr.OpEq, expr.OpNe, expr.OpLt, expr.OpLe, expr.OpGt, expr.OpGe:
+		if err := arity(2, 2); err != nil {
+			return nil, err
+		}
+		return c.compileCompare(e, args)
+	case expr.OpAnd, expr.OpOr:
+		if err := arity(1, 1<<20); err != nil {
+			return nil, err
+		}
+		return c.compileLogic(e, args)
+	case expr.OpNot:
+		if err := arity(1, 1); err != nil {
+			return nil, err
+		}
+		return c.compileNot(args)
+	case expr.OpCoalesce:
+		if err := arity(1, 1<<20); err != nil {
+			return nil, err
+		}
+		return c.compileCoalesce(e, args)
+	case expr.OpConcat, expr.OpSubstring, expr.OpUpper, expr.OpLower, expr.OpLength, expr.OpTrim,
+		expr.OpStartsWith, expr.OpContains:
+		return c.compileStrFunc(e, args)
+	case expr.OpExtractYear, expr.OpExtractMonth, expr.OpExtractDay:
+		if err := arity(1, 1); err != nil {
+			return nil, err
+		}
+		return c.compileDateFunc(e, args)
+	case expr.OpDateAddDays, expr.OpDateAddMonths:
+		if err := arity(2, 2); err != nil {
+			return nil, err
+		}
+		return c.compileDateFunc(e, args)
+	}
+	return nil, errorf("unsupported operator %s", e.Op)
+}

@@ -49,6 +49,10 @@ func (c *colState) read(v *coldata.Vec, n int, dec *decompressor) error {
 		nulls = c.nulls[:n]
 	}
 	anyNull := false
+	// nulls[:valid] hold real flags. Rows covered by a run of "defined"
+	// levels are not written at all unless a null turns up later in the
+	// batch, so columns without nulls never touch the mask.
+	valid := 0
 	for filled := 0; filled < n; {
 		if c.pageLeft == 0 {
 			if err := c.nextPage(dec); err != nil {
@@ -58,15 +62,20 @@ func (c *colState) read(v *coldata.Vec, n int, dec *decompressor) error {
 		k := min(n-filled, c.pageLeft)
 		nn := 0
 		if nulls != nil {
-			seg := nulls[filled : filled+k]
+			allDefined := c.noNulls
 			var err error
-			switch {
-			case c.noNulls:
-				clear(seg)
-			case c.legacy:
-				nn, err = c.oldDefs.decodeNulls(seg, c.li.maxDef)
-			default:
-				nn, err = c.defs.decodeNulls(seg, c.li.maxDef)
+			if !allDefined && !c.legacy {
+				allDefined, err = c.defs.takeDefinedRun(k, c.li.maxDef)
+			}
+			if err == nil && !allDefined {
+				clear(nulls[valid:filled])
+				seg := nulls[filled : filled+k]
+				if c.legacy {
+					nn, err = c.oldDefs.decodeNulls(seg, c.li.maxDef)
+				} else {
+					nn, err = c.defs.decodeNulls(seg, c.li.maxDef)
+				}
+				valid = filled + k
 			}
 			if err != nil {
 				return fmt.Errorf("definition levels: %w", err)
@@ -84,6 +93,7 @@ func (c *colState) read(v *coldata.Vec, n int, dec *decompressor) error {
 		c.left -= int64(k)
 	}
 	if anyNull {
+		clear(nulls[valid:])
 		v.Nulls = nulls
 	}
 	return nil

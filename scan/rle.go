@@ -179,6 +179,21 @@ func (d *hybrid) decode(dst []uint32) error {
 	return nil
 }
 
+// takeDefinedRun consumes k levels and returns true when they all lie in one
+// RLE run of maxDef (all rows defined); otherwise it consumes nothing.
+func (d *hybrid) takeDefinedRun(k int, maxDef uint32) (bool, error) {
+	if d.rle == 0 && d.bp == 0 && d.grpN == 0 {
+		if err := d.nextRun(); err != nil {
+			return false, err
+		}
+	}
+	if d.rle >= k && d.val == maxDef {
+		d.rle -= k
+		return true, nil
+	}
+	return false, nil
+}
+
 // decodeNulls reads len(nulls) definition levels of a column whose maximum
 // level is maxDef and sets nulls[i] = level < maxDef. It returns the number
 // of nulls.

@@ -158,7 +158,7 @@ func TestDecimalFromBE(t *testing.T) {
 		{[]byte{0x00, 0x00, 0x01, 0x00}, 256, true},
 		{[]byte{0x7f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff}, math.MaxInt64, true},
 		{[]byte{0x80, 0, 0, 0, 0, 0, 0, 0}, math.MinInt64, true},
-		{[]byte{0x00, 0x80, 0, 0, 0, 0, 0, 0, 0}, 0, false},                  // 2^63
+		{[]byte{0x00, 0x80, 0, 0, 0, 0, 0, 0, 0}, 0, false},                      // 2^63
 		{[]byte{0xff, 0x7f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff}, 0, false}, // -2^63-1
 		{[]byte{0xff, 0xff, 0x80, 0, 0, 0, 0, 0, 0, 0}, math.MinInt64, true},
 		{[]byte{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x30, 0x39}, 12345, true},

@@ -33,6 +33,7 @@ type groupTable struct {
 
 	intKey  bool
 	islots  []intSlot
+	shift   uint  // int path: slot = key*fib >> shift
 	nullGID int32 // id of the NULL key on the int path, -1 until seen
 
 	slots []uint64 // general path: hash>>32<<32 | id+1, 0 = empty
@@ -62,6 +63,7 @@ func newGroupTable(types []coldata.Type, nullsEqual bool) *groupTable {
 	if len(types) == 1 && isIntKey(types[0]) {
 		t.intKey = true
 		t.islots = make([]intSlot, minTableSlots)
+		t.shift = 64 - uint(bits.TrailingZeros(minTableSlots))
 	} else {
 		t.slots = make([]uint64, minTableSlots)
 	}
@@ -102,6 +104,11 @@ func mix64(x uint64) uint64 {
 }
 
 func combine(h, x uint64) uint64 { return mix64(bits.RotateLeft64(h, 27) ^ x) }
+
+// fibSlot is the int path's hash: Fibonacci hashing takes the top bits of
+// one multiply, which spreads sequential and strided keys alike and costs a
+// third of mix64. No tag is stored, so the low bits need not be good.
+func fibSlot(key int64, shift uint) uint64 { return uint64(key) * 0x9E3779B97F4A7C15 >> shift }
 
 // hashKeys computes the hash of the first n rows of keys into sc.hbuf.
 func hashKeys(keys []*coldata.Vec, n int, sc *tableScratch) []uint64 {
@@ -243,14 +250,14 @@ func (t *groupTable) find(keys []*coldata.Vec, n int, gids []int32, sc *tableScr
 
 func insertInts[T int32 | int64](t *groupTable, vals []T, nulls []bool, gids []int32) {
 	gids = gids[:len(vals)]
-	slots, mask := t.islots, t.mask
+	slots, mask, shift := t.islots, t.mask, t.shift
 	for k, x := range vals {
 		if nulls != nil && nulls[k] {
 			gids[k] = t.nullGroup(k)
 			continue
 		}
 		key := int64(x)
-		p := mix64(uint64(key)) & mask
+		p := fibSlot(key, shift)
 		for {
 			s := &slots[p]
 			if s.gid == 0 {
@@ -259,7 +266,7 @@ func insertInts[T int32 | int64](t *groupTable, vals []T, nulls []bool, gids []i
 				gids[k] = gid
 				if 2*t.n > len(slots) {
 					t.growInt()
-					slots, mask = t.islots, t.mask
+					slots, mask, shift = t.islots, t.mask, t.shift
 				}
 				break
 			}
@@ -274,7 +281,7 @@ func insertInts[T int32 | int64](t *groupTable, vals []T, nulls []bool, gids []i
 
 func findInts[T int32 | int64](t *groupTable, vals []T, nulls []bool, gids []int32) {
 	gids = gids[:len(vals)]
-	slots, mask := t.islots, t.mask
+	slots, mask, shift := t.islots, t.mask, t.shift
 	for k, x := range vals {
 		if nulls != nil && nulls[k] {
 			gids[k] = -1
@@ -284,7 +291,7 @@ func findInts[T int32 | int64](t *groupTable, vals []T, nulls []bool, gids []int
 			continue
 		}
 		key := int64(x)
-		p := mix64(uint64(key)) & mask
+		p := fibSlot(key, shift)
 		g := int32(-1)
 		for {
 			s := slots[p]
@@ -333,11 +340,12 @@ func (t *groupTable) growInt() {
 	old := t.islots
 	t.islots = make([]intSlot, 2*len(old))
 	t.mask = uint64(len(t.islots) - 1)
+	t.shift--
 	for _, s := range old {
 		if s.gid == 0 {
 			continue
 		}
-		p := mix64(uint64(s.key)) & t.mask
+		p := fibSlot(s.key, t.shift)
 		for t.islots[p].gid != 0 {
 			p = (p + 1) & t.mask
 		}

@@ -241,64 +241,103 @@ func comparator(cols []*coldata.Vec, keys []SortKey) rowCmp {
 
 // sortRows returns the permutation of rows [0,n) of cols ordered by keys.
 func sortRows(cols []*coldata.Vec, n int, keys []SortKey) []int32 {
+	pairs := make([]sortPair, n)
+	for i := range pairs {
+		pairs[i].i = int32(i)
+	}
+	st := sorter{cols: cols, keys: keys, scratch: make([]sortPair, n)}
+	st.sort(pairs, st.scratch, 0)
 	perm := make([]int32, n)
-	for i := range perm {
-		perm[i] = int32(i)
+	for x, p := range pairs {
+		perm[x] = p.i
 	}
-	if len(keys) == 0 || n < 2 {
-		return perm
+	return perm
+}
+
+// sorter orders (prefix, row) pairs one key at a time: rows are sorted on
+// the current key's 64-bit prefix, then each run of equal prefixes is sorted
+// on the next key. Only strings, whose prefix is 8 bytes, fall back to full
+// comparisons, and only within runs of equal prefixes.
+type sorter struct {
+	cols    []*coldata.Vec
+	keys    []SortKey
+	scratch []sortPair
+}
+
+// sort orders p (rows equal on keys[:ki]) by keys[ki:]; tmp is scratch of
+// the same length.
+func (st *sorter) sort(p, tmp []sortPair, ki int) {
+	if ki >= len(st.keys) || len(p) < 2 {
+		return
 	}
-	first := cols[keys[0].Col]
-	if first.Type.ID == coldata.Unknown {
-		slices.SortFunc(perm, comparator(cols, keys[1:]))
-		return perm
+	k := st.keys[ki]
+	v := st.cols[k.Col]
+	if v.Type.ID == coldata.Unknown {
+		st.sort(p, tmp, ki+1)
+		return
 	}
-	// Split NULLs of the first key out; they tie on it and sort by the rest.
-	var nulls []int32
-	if nl := first.Nulls; nl != nil {
-		live := perm[:0]
-		for _, r := range perm {
-			if nl[r] {
-				nulls = append(nulls, r)
+	// NULLs tie on this key: move them to their end, sort them by the rest.
+	if nl := v.Nulls; nl != nil {
+		live, nulls := partitionNulls(p, tmp, nl, k.NullsFirst)
+		if len(nulls) > 0 {
+			st.sort(nulls, tmp[:len(nulls)], ki+1)
+			if k.NullsFirst {
+				tmp = tmp[len(nulls):]
 			} else {
-				live = append(live, r)
+				tmp = tmp[:len(live)]
+			}
+			p = live
+		}
+	}
+	complete := encodePrefix(p, v, k.Desc)
+	radixSort(p, tmp)
+	for lo := 0; lo < len(p); {
+		hi := lo + 1
+		for hi < len(p) && p[hi].k == p[lo].k {
+			hi++
+		}
+		if hi-lo > 1 {
+			if complete {
+				st.sort(p[lo:hi], tmp[lo:hi], ki+1)
+			} else {
+				rest := comparator(st.cols, st.keys[ki:])
+				slices.SortFunc(p[lo:hi], func(a, b sortPair) int { return rest(a.i, b.i) })
 			}
 		}
-		perm = live
+		lo = hi
 	}
-	pairs := make([]sortPair, len(perm))
-	complete := encodePrefix(pairs, perm, first, keys[0].Desc)
-	if complete && len(keys) == 1 {
-		radixSort(pairs)
-	} else {
-		rest := comparator(cols, keys[1:])
-		if !complete {
-			rest = comparator(cols, keys)
+}
+
+// partitionNulls stably splits p into rows whose nl is false and true,
+// NULLs first or last, returning the two sub-slices of p.
+func partitionNulls(p, tmp []sortPair, nl []bool, nullsFirst bool) (live, nulls []sortPair) {
+	nn := 0
+	for _, x := range p {
+		if nl[x.i] {
+			nn++
 		}
-		slices.SortFunc(pairs, func(a, b sortPair) int {
-			if a.k != b.k {
-				if a.k < b.k {
-					return -1
-				}
-				return 1
-			}
-			return rest(a.i, b.i)
-		})
 	}
-	if len(nulls) > 1 && len(keys) > 1 {
-		slices.SortFunc(nulls, comparator(cols, keys[1:]))
+	if nn == 0 {
+		return p, nil
 	}
-	out := make([]int32, 0, n)
-	if keys[0].NullsFirst {
-		out = append(out, nulls...)
+	li, ni := nn, 0
+	if !nullsFirst {
+		li, ni = 0, len(p)-nn
 	}
-	for _, p := range pairs {
-		out = append(out, p.i)
+	for _, x := range p {
+		if nl[x.i] {
+			tmp[ni] = x
+			ni++
+		} else {
+			tmp[li] = x
+			li++
+		}
 	}
-	if !keys[0].NullsFirst {
-		out = append(out, nulls...)
+	copy(p, tmp)
+	if nullsFirst {
+		return p[nn:], p[:nn]
 	}
-	return out
+	return p[:len(p)-nn], p[len(p)-nn:]
 }
 
 type sortPair struct {
@@ -306,35 +345,42 @@ type sortPair struct {
 	i int32
 }
 
-// encodePrefix fills pairs with rows and their order-preserving 64-bit
-// prefix of v (non-NULL rows only). It reports whether the prefix decides
-// the order completely (every type but strings).
-func encodePrefix(pairs []sortPair, rows []int32, v *coldata.Vec, desc bool) bool {
+// encodePrefix sets each pair's k to the order-preserving 64-bit prefix of
+// its row's (non-NULL) value in v. It reports whether the prefix decides the
+// order completely (every type but strings).
+func encodePrefix(pairs []sortPair, v *coldata.Vec, desc bool) bool {
 	var flip uint64
 	if desc {
 		flip = math.MaxUint64
 	}
-	complete := true
-	for x, r := range rows {
-		var u uint64
-		switch v.Type.ID {
-		case coldata.Int32, coldata.Date:
-			u = uint64(int64(v.I32[r])) ^ 1<<63
-		case coldata.Int64, coldata.Decimal, coldata.Timestamp:
-			u = uint64(v.I64[r]) ^ 1<<63
-		case coldata.Float64:
-			u = floatKey(v.F64[r])
-		case coldata.Bool:
-			if v.B[r] {
+	switch v.Type.ID {
+	case coldata.Int32, coldata.Date:
+		for x := range pairs {
+			pairs[x].k = (uint64(int64(v.I32[pairs[x].i])) ^ 1<<63) ^ flip
+		}
+	case coldata.Int64, coldata.Decimal, coldata.Timestamp:
+		for x := range pairs {
+			pairs[x].k = (uint64(v.I64[pairs[x].i]) ^ 1<<63) ^ flip
+		}
+	case coldata.Float64:
+		for x := range pairs {
+			pairs[x].k = floatKey(v.F64[pairs[x].i]) ^ flip
+		}
+	case coldata.Bool:
+		for x := range pairs {
+			var u uint64
+			if v.B[pairs[x].i] {
 				u = 1
 			}
-		case coldata.String:
-			u = stringPrefix(v.Str[r])
-			complete = false
+			pairs[x].k = u ^ flip
 		}
-		pairs[x] = sortPair{k: u ^ flip, i: r}
+	case coldata.String:
+		for x := range pairs {
+			pairs[x].k = stringPrefix(v.Str[pairs[x].i]) ^ flip
+		}
+		return false
 	}
-	return complete
+	return true
 }
 
 // floatKey maps a double to a uint64 with the same order (NaN last, -0 = 0).
@@ -361,23 +407,82 @@ func stringPrefix(s string) uint64 {
 	return binary.BigEndian.Uint64(buf[:])
 }
 
-// radixSort sorts pairs by k with an LSD radix sort over bytes, skipping
-// bytes on which every key agrees (the high bytes of small integers).
-func radixSort(pairs []sortPair) {
-	if len(pairs) < 256 {
+// radixSort sorts pairs by k using tmp (same length) as scratch. Large
+// inputs take one most-significant-byte pass so that the buckets, sorted
+// next by LSD passes, fit in cache; bytes on which all keys agree (the high
+// bytes of small integers) are skipped.
+func radixSort(pairs, tmp []sortPair) {
+	n := len(pairs)
+	if n < 256 {
 		slices.SortFunc(pairs, func(a, b sortPair) int { return cmp.Compare(a.k, b.k) })
 		return
 	}
 	var counts [8][256]int
-	for _, p := range pairs {
-		k := p.k
-		for d := 0; d < 8; d++ {
-			counts[d][byte(k>>(8*d))]++
+	histogram(pairs, &counts)
+	hi := -1
+	for d := 7; d >= 0; d-- {
+		if counts[d][byte(pairs[0].k>>(8*d))] != n {
+			hi = d
+			break
 		}
 	}
-	src, dst := pairs, make([]sortPair, len(pairs))
-	n := len(pairs)
-	for d := 0; d < 8; d++ {
+	if hi < 0 {
+		return
+	}
+	if n <= 1<<16 || hi == 0 {
+		if out := lsd(pairs, tmp, &counts, hi); &out[0] != &pairs[0] {
+			copy(pairs, out)
+		}
+		return
+	}
+	var offs [257]int
+	for b := 0; b < 256; b++ {
+		offs[b+1] = offs[b] + counts[hi][b]
+	}
+	next := offs
+	shift := uint(8 * hi)
+	for _, p := range pairs {
+		b := byte(p.k >> shift)
+		tmp[next[b]] = p
+		next[b]++
+	}
+	for b := 0; b < 256; b++ {
+		lo, up := offs[b], offs[b+1]
+		switch {
+		case up-lo < 2:
+			copy(pairs[lo:up], tmp[lo:up])
+		case up-lo < 256:
+			copy(pairs[lo:up], tmp[lo:up])
+			slices.SortFunc(pairs[lo:up], func(a, b sortPair) int { return cmp.Compare(a.k, b.k) })
+		default:
+			var c [8][256]int
+			histogram(tmp[lo:up], &c)
+			if out := lsd(tmp[lo:up], pairs[lo:up], &c, hi-1); &out[0] != &pairs[lo] {
+				copy(pairs[lo:up], out)
+			}
+		}
+	}
+}
+
+func histogram(pairs []sortPair, c *[8][256]int) {
+	for _, p := range pairs {
+		k := p.k
+		c[0][byte(k)]++
+		c[1][byte(k>>8)]++
+		c[2][byte(k>>16)]++
+		c[3][byte(k>>24)]++
+		c[4][byte(k>>32)]++
+		c[5][byte(k>>40)]++
+		c[6][byte(k>>48)]++
+		c[7][byte(k>>56)]++
+	}
+}
+
+// lsd sorts src by bytes [0, top] of k, least significant first, ping-
+// ponging with buf; it returns whichever of the two holds the result.
+func lsd(src, buf []sortPair, counts *[8][256]int, top int) []sortPair {
+	n := len(src)
+	for d := 0; d <= top; d++ {
 		c := &counts[d]
 		if c[byte(src[0].k>>(8*d))] == n {
 			continue
@@ -391,12 +496,10 @@ func radixSort(pairs []sortPair) {
 		shift := uint(8 * d)
 		for _, p := range src {
 			b := byte(p.k >> shift)
-			dst[offs[b]] = p
+			buf[offs[b]] = p
 			offs[b]++
 		}
-		src, dst = dst, src
+		src, buf = buf, src
 	}
-	if &src[0] != &pairs[0] {
-		copy(pairs, src)
-	}
+	return src
 }

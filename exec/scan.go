@@ -1,0 +1,214 @@
+package exec
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"sync/atomic"
+	"time"
+
+	"github.com/peregrinedb/peregrine/exec/coldata"
+	"github.com/peregrinedb/peregrine/scan"
+)
+
+// ScanStats describes what one table scan did, summed over its workers.
+type ScanStats struct {
+	Files           int64
+	RowGroups       int64 // in all files
+	RowGroupsRead   int64 // opened and read (possibly partly, under LIMIT)
+	RowGroupsPruned int64 // skipped because their statistics rule the predicates out
+	RowsRead        int64
+	BytesRead       int64
+}
+
+// ScanSource is the morsel queue of one table scan, shared by all its
+// workers: the (file, row group) pairs in file order, handed out by an
+// atomic counter so that fast workers take more.
+type ScanSource struct {
+	files []*scan.File
+	cols  []int
+	preds []scan.Predicate
+	limit int64
+	types []coldata.Type
+	err   error
+
+	morsels []morsel
+	next    atomic.Int64
+	// produced counts rows handed to consumers, for LIMIT pushdown.
+	produced atomic.Int64
+
+	rgRead, pruned, rows, bytes atomic.Int64
+}
+
+type morsel struct {
+	f  *scan.File
+	rg int
+}
+
+// NewScanSource prepares a scan of columns cols (indexes into each file's
+// Columns()) of files. Row groups for which preds cannot match are skipped;
+// preds are not applied to rows, a Filter above does that. limit >= 0 stops
+// handing out work once that many rows were produced: only valid when every
+// row produced is wanted (no filter between the scan and the LIMIT).
+func NewScanSource(files []*scan.File, cols []int, preds []scan.Predicate, limit int64) *ScanSource {
+	s := &ScanSource{files: files, cols: cols, preds: preds, limit: limit}
+	s.err = s.init()
+	return s
+}
+
+func (s *ScanSource) init() error {
+	for fi, f := range s.files {
+		fc := f.Columns()
+		var ts []coldata.Type
+		for _, c := range s.cols {
+			if c < 0 || c >= len(fc) {
+				return fmt.Errorf("scan %s: column %d out of range", f.Path(), c)
+			}
+			if fc[c].Unsupported != "" {
+				return fmt.Errorf("scan %s: column %s: %s", f.Path(), fc[c].Name, fc[c].Unsupported)
+			}
+			ts = append(ts, fc[c].Type)
+		}
+		if fi == 0 {
+			s.types = ts
+		} else {
+			for i, t := range ts {
+				if t != s.types[i] {
+					return fmt.Errorf("scan %s: column %s is %s in this file but %s in %s",
+						f.Path(), fc[s.cols[i]].Name, t, s.types[i], s.files[0].Path())
+				}
+			}
+		}
+		for rg := 0; rg < f.NumRowGroups(); rg++ {
+			s.morsels = append(s.morsels, morsel{f, rg})
+		}
+	}
+	return nil
+}
+
+// Types of the scanned columns; nil when there are no files (the planner
+// knows the table's types; a scan of nothing produces no batches anyway).
+func (s *ScanSource) Types() []coldata.Type { return s.types }
+
+// Stats reports the scan's progress so far (exact once workers are done).
+func (s *ScanSource) Stats() ScanStats {
+	return ScanStats{
+		Files:           int64(len(s.files)),
+		RowGroups:       int64(len(s.morsels)),
+		RowGroupsRead:   s.rgRead.Load(),
+		RowGroupsPruned: s.pruned.Load(),
+		RowsRead:        s.rows.Load(),
+		BytesRead:       s.bytes.Load(),
+	}
+}
+
+func (s *ScanSource) limitReached() bool {
+	return s.limit >= 0 && s.produced.Load() >= s.limit
+}
+
+// take returns the next row group worth reading, or ok=false when the
+// queue is exhausted.
+func (s *ScanSource) take() (m morsel, ok bool) {
+	for {
+		if s.limitReached() {
+			return morsel{}, false
+		}
+		i := s.next.Add(1) - 1
+		if i >= int64(len(s.morsels)) {
+			return morsel{}, false
+		}
+		m = s.morsels[i]
+		if len(s.preds) > 0 && !m.f.RowGroupMayMatch(m.rg, s.preds) {
+			s.pruned.Add(1)
+			continue
+		}
+		return m, true
+	}
+}
+
+// NewScan returns one worker of the scan: each worker of a pipeline gets
+// its own, all sharing src.
+func NewScan(src *ScanSource) Operator {
+	return &scanOp{src: src}
+}
+
+type scanOp struct {
+	opStats
+	src    *ScanSource
+	r      *scan.Reader
+	b      *coldata.Batch
+	closed bool
+}
+
+func (o *scanOp) Types() []coldata.Type { return o.src.types }
+
+func (o *scanOp) Open(context.Context) error { return o.src.err }
+
+func (o *scanOp) Next(ctx context.Context) (*coldata.Batch, error) {
+	if o.src.err != nil {
+		return nil, o.src.err
+	}
+	if o.closed {
+		return nil, errors.New("scan: Next after Close")
+	}
+	t0 := time.Now()
+	for {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		if o.r == nil {
+			m, ok := o.src.take()
+			if !ok {
+				return nil, io.EOF
+			}
+			r, err := m.f.NewReader(m.rg, o.src.cols)
+			if err != nil {
+				return nil, err
+			}
+			o.r = r
+			o.src.rgRead.Add(1)
+		}
+		if o.src.limitReached() {
+			o.release()
+			return nil, io.EOF
+		}
+		if o.b == nil {
+			o.b = coldata.NewBatch(o.src.types, 0)
+		}
+		n, err := o.r.Next(o.b, coldata.DefaultBatchSize)
+		if err == io.EOF {
+			o.release()
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		if n == 0 {
+			continue
+		}
+		o.src.rows.Add(int64(n))
+		o.src.produced.Add(int64(n))
+		o.done(t0, n)
+		return o.b, nil
+	}
+}
+
+// release closes the current row group's reader and books its bytes.
+func (o *scanOp) release() {
+	if o.r != nil {
+		o.src.bytes.Add(o.r.BytesRead())
+		_ = o.r.Close()
+		o.r = nil
+	}
+}
+
+func (o *scanOp) Close() error {
+	if o.closed {
+		return nil
+	}
+	o.closed = true
+	o.release()
+	o.b = nil
+	return nil
+}

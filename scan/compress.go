@@ -115,6 +115,10 @@ func (d *decompressor) decompress(codec int32, dst, src []byte, size int) ([]byt
 		}
 		return out, nil
 	case codecLZ4Raw:
+		if size == 0 {
+			// lz4's assembly decoder faults on an empty destination.
+			return dst[:0], nil
+		}
 		if uint64(size) > uint64(len(src))*255+16 {
 			return nil, errors.New("lz4: implausible decoded length")
 		}

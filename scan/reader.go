@@ -149,6 +149,10 @@ func (r *Reader) fail(c *colState, err error) error {
 	return fmt.Errorf("%s: column %s, row group %d: %w", r.f.path, c.name, r.rg, err)
 }
 
+// catchPanics is cleared by the fuzz tests so that a decoder bug shows up
+// as a crash there instead of being turned into an error.
+var catchPanics = true
+
 // Next fills b with up to max rows: b.Vecs[i] is column cols[i]. It
 // (re)sizes b's vectors, sets b.N and clears b.Sel, and returns (0, io.EOF)
 // after the last row. b must come from coldata.NewBatch with the columns'
@@ -179,6 +183,9 @@ func (r *Reader) Next(b *coldata.Batch, max int) (n int, err error) {
 	// Decoders bounds-check their input; this is the last line of defence
 	// so that a decoder bug on a hostile file is an error, not a crash.
 	defer func() {
+		if !catchPanics {
+			return
+		}
 		if p := recover(); p != nil {
 			r.err = r.fail(cur, fmt.Errorf("internal error while decoding: %v", p))
 			n, err = 0, r.err

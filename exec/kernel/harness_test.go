@@ -87,43 +87,70 @@ func runCase(t *testing.T, tc tcase) {
 			t.Fatalf("eval %s: error %v, want %q", tc.e, err, tc.err)
 		}
 	}
-	checkAllVariants(t, tc.e, tc.types, tc.rows, ref)
-	// All-NULL inputs.
-	nullRows := make([][]coldata.Datum, len(tc.rows))
-	for i := range nullRows {
-		nullRows[i] = make([]coldata.Datum, len(tc.types))
-		for j := range nullRows[i] {
-			nullRows[i][j] = coldata.NullDatum
+	checkVariants(t, tc.e, tc.types, prepareVariants(tc.types, tc.rows), ref)
+	nullRows := allNull(len(tc.rows), len(tc.types))
+	checkVariants(t, tc.e, tc.types, prepareVariants(tc.types, nullRows), refAll(tc.e, nullRows))
+}
+
+func allNull(n, cols int) [][]coldata.Datum {
+	rows := make([][]coldata.Datum, n)
+	for i := range rows {
+		rows[i] = make([]coldata.Datum, cols)
+		for j := range rows[i] {
+			rows[i][j] = coldata.NullDatum
 		}
 	}
-	checkAllVariants(t, tc.e, tc.types, nullRows, refAll(tc.e, nullRows))
+	return rows
 }
 
 var batchSizes = []int{1, 2, 3, 1024}
 
-func checkAllVariants(t *testing.T, e expr.Expr, types []coldata.Type, rows [][]coldata.Datum, ref []refResult) {
-	t.Helper()
+// variant is one way of feeding the rows: batches[k] holds rows
+// [starts[k], starts[k]+live rows of batches[k]).
+type variant struct {
+	name    string
+	batches []*coldata.Batch
+	starts  []int
+}
+
+// prepareVariants lays the rows out in batches of every size, with and
+// without a random selection. Batches are shared by every expression run
+// over them, which also checks that kernels never write to their input.
+func prepareVariants(types []coldata.Type, rows [][]coldata.Datum) []variant {
 	rng := rand.New(rand.NewPCG(uint64(len(rows)), 7))
+	var out []variant
 	for _, size := range batchSizes {
 		for _, withSel := range []bool{false, true} {
-			name := fmt.Sprintf("size=%d sel=%v", size, withSel)
-			ev, err := Compile(e, types)
-			if err != nil {
-				t.Fatalf("%s: compile %s: %v", name, e, err)
-			}
-			var f *Filter
-			if e.Type().ID == coldata.Bool {
-				if f, err = CompileFilter(e, types); err != nil {
-					t.Fatalf("%s: compile filter %s: %v", name, e, err)
-				}
-			}
+			v := variant{name: fmt.Sprintf("size=%d sel=%v", size, withSel)}
 			for start := 0; start < len(rows); start += size {
 				end := min(start+size, len(rows))
-				b := buildBatch(rng, types, rows[start:end], withSel)
-				checkEval(t, name, ev, e, b, ref[start:end])
-				if f != nil {
-					checkFilter(t, name, f, e, b, ref[start:end])
-				}
+				v.batches = append(v.batches, buildBatch(rng, types, rows[start:end], withSel))
+				v.starts = append(v.starts, start)
+			}
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+func checkVariants(t *testing.T, e expr.Expr, types []coldata.Type, vs []variant, ref []refResult) {
+	t.Helper()
+	for _, v := range vs {
+		ev, err := Compile(e, types)
+		if err != nil {
+			t.Fatalf("%s: compile %s: %v", v.name, e, err)
+		}
+		var f *Filter
+		if e.Type().ID == coldata.Bool {
+			if f, err = CompileFilter(e, types); err != nil {
+				t.Fatalf("%s: compile filter %s: %v", v.name, e, err)
+			}
+		}
+		for k, b := range v.batches {
+			r := ref[v.starts[k] : v.starts[k]+b.Len()]
+			checkEval(t, v.name, ev, e, b, r)
+			if f != nil {
+				checkFilter(t, v.name, f, e, b, r)
 			}
 		}
 	}

@@ -344,9 +344,16 @@ func refRound(t coldata.Type, x coldata.Datum, d int64) (coldata.Datum, error) {
 	if drop <= 0 {
 		return x, nil
 	}
+	drop = min(drop, 40) // 10^40 already rounds every int64 to 0
 	p := pow10(drop)
 	r := new(big.Int).Mul(refRoundHalfAway(big.NewInt(x.I), p), p)
-	if lo, hi := refRange(t, true); !fits(r, lo, hi) {
+	// A rounded decimal may gain a digit (99.9 -> 100.0); only the 18-digit
+	// storage bound applies, the declared precision is CAST's business.
+	rt := t
+	if t.ID == coldata.Decimal {
+		rt.Precision = 38
+	}
+	if lo, hi := refRange(rt, true); !fits(r, lo, hi) {
 		return x, fmt.Errorf("overflow in round")
 	}
 	return coldata.Datum{I: r.Int64()}, nil

@@ -91,6 +91,11 @@ func newAccumulator(s AggSpec, in coldata.Type) (accumulator, error) {
 			if avg && s.Out.ID != coldata.Float64 || !avg && s.Out.ID != coldata.Int64 && s.Out.ID != coldata.Decimal {
 				return bad()
 			}
+			// The sum is kept in the input's scale; a different output scale
+			// would silently rescale every result.
+			if !avg && s.Out.ID == coldata.Decimal && s.Out.Scale != in.Scale {
+				return bad()
+			}
 			return &sum128Acc{avg: avg, scale: int(in.Scale)}, nil
 		case coldata.Float64:
 			if s.Out.ID != coldata.Float64 {
@@ -100,11 +105,16 @@ func newAccumulator(s AggSpec, in coldata.Type) (accumulator, error) {
 		}
 		return bad()
 	case AggMin, AggMax:
-		if s.Out.ID != in.ID && in.ID != coldata.Unknown {
+		if s.Out != in && in.ID != coldata.Unknown {
 			return bad()
 		}
 		max := s.Func == AggMax
 		switch s.Out.ID {
+		case coldata.Unknown:
+			return nullAcc{}, nil
+		case coldata.Bool:
+			// Booleans order false < true: MIN is bool_and, MAX bool_or.
+			return &minMaxAcc[uint8]{max: max, get: boolBytes}, nil
 		case coldata.Int32, coldata.Date:
 			return &minMaxAcc[int32]{max: max, get: func(v *coldata.Vec) []int32 { return v.I32 }}, nil
 		case coldata.Int64, coldata.Decimal, coldata.Timestamp:
@@ -415,4 +425,26 @@ func (a *minMaxAcc[T]) finalize(out *coldata.Vec, from, to int) error {
 func (a *minMaxAcc[T]) bytes() int64 {
 	var z minMaxState[T]
 	return int64(unsafe.Sizeof(z)) * int64(cap(a.st))
+}
+
+// nullAcc is MIN/MAX of a NULL-typed argument: always NULL.
+type nullAcc struct{}
+
+func (nullAcc) resize(int)                        {}
+func (nullAcc) update([]int32, *coldata.Vec, int) {}
+func (nullAcc) merge(accumulator, []int32)        {}
+func (nullAcc) bytes() int64                      { return 0 }
+func (nullAcc) finalize(out *coldata.Vec, from, to int) error {
+	nl := out.EnsureNulls()
+	for i := range to - from {
+		nl[i] = true
+	}
+	return nil
+}
+
+// boolBytes views a Bool vector's values as bytes (false=0 < true=1) so that
+// MIN/MAX share the ordered kernels. Go stores bool as one byte 0 or 1, and
+// the kernels only copy values, so the bytes written back are valid bools.
+func boolBytes(v *coldata.Vec) []uint8 {
+	return unsafe.Slice((*uint8)(unsafe.Pointer(unsafe.SliceData(v.B))), len(v.B))
 }

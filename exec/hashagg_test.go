@@ -149,6 +149,20 @@ func TestHashAggTypes(t *testing.T) {
 		expected: []row{{5, 1.0}},
 		mk:       aggOp(nil, agg(AggSum, 0, i64), agg(AggAvg, 0, f64)),
 	}, {
+		name:     "bool min max and null arg",
+		types:    [][]coldata.Type{types(i64, coldata.TypeBool, coldata.TypeUnknown)},
+		inputs:   [][]row{{{1, true, nil}, {1, false, nil}, {2, true, nil}, {2, nil, nil}, {3, nil, nil}}},
+		expected: []row{{1, false, true, nil, 0}, {2, true, true, nil, 0}, {3, nil, nil, nil, 0}},
+		workers:  2,
+		mk: aggOp([]int{0}, agg(AggMin, 1, coldata.TypeBool), agg(AggMax, 1, coldata.TypeBool),
+			agg(AggMax, 2, coldata.TypeUnknown), agg(AggCount, 2, i64)),
+	}, {
+		name:    "decimal scale mismatch",
+		types:   [][]coldata.Type{types(coldata.DecimalType(15, 2))},
+		inputs:  [][]row{nil},
+		wantErr: "not supported",
+		mk:      aggOp(nil, agg(AggSum, 0, coldata.DecimalType(38, 3))),
+	}, {
 		name:    "unsupported",
 		types:   [][]coldata.Type{types(str)},
 		inputs:  [][]row{nil},
@@ -273,7 +287,7 @@ func TestHashAggManyGroups(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			// Batch size 1 would make this slow without adding coverage.
 			for _, w := range []int{1, 3} {
-				for _, bs := range []int{3, 1024} {
+				for _, bs := range []int{7, 1024} {
 					runVariant(t, c, fmt.Sprintf("w=%d/bs=%d", w, bs), w, bs, true)
 				}
 			}

@@ -1,0 +1,252 @@
+package tpchgen
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/apache/arrow-go/v18/parquet"
+	"github.com/apache/arrow-go/v18/parquet/compress"
+	"github.com/peregrinedb/peregrine/bench/dbgen"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata")
+
+const goldenPath = "testdata/sf0.01.golden"
+
+var wantRows = map[string]int64{
+	"lineitem": 60175, "orders": 15000, "customer": 1500, "part": 2000,
+	"partsupp": 8000, "supplier": 100, "nation": 25, "region": 5,
+}
+
+// TestGolden pins the row counts and a checksum of every column of SF 0.01
+// as read back from the written files, so that a change to the generator
+// or the writer shows up without the shared reference files.
+func TestGolden(t *testing.T) {
+	dir := defaultSF001(t)
+	var got strings.Builder
+	got.WriteString("# table column rows fnv64a(values)  -- go test ./bench/tpchgen -run TestGolden -update\n")
+	for _, table := range allTables {
+		f := readParquet(t, filepath.Join(dir, table+".parquet"))
+		if n := f.meta.NumRows(); n != wantRows[table] {
+			t.Errorf("%s: %d rows, want %d", table, n, wantRows[table])
+		}
+		for i := 0; i < int(f.table.NumCols()); i++ {
+			fmt.Fprintf(&got, "%s %s %d %016x\n", table, f.table.Schema().Field(i).Name, f.table.NumRows(),
+				hashColumn(t, arrayOf(t, f.table, i)))
+		}
+	}
+	if *update {
+		if err := os.WriteFile(goldenPath, []byte(got.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(goldenPath)
+	if err != nil {
+		t.Fatalf("%v (run with -update to create it)", err)
+	}
+	if got.String() != string(want) {
+		gl, wl := strings.Split(got.String(), "\n"), strings.Split(string(want), "\n")
+		for i := range max(len(gl), len(wl)) {
+			var g, w string
+			if i < len(gl) {
+				g = gl[i]
+			}
+			if i < len(wl) {
+				w = wl[i]
+			}
+			if g != w {
+				t.Errorf("golden line %d: got %q, want %q", i+1, g, w)
+			}
+		}
+	}
+}
+
+func TestDeterministic(t *testing.T) {
+	first := defaultSF001(t)
+	again := t.TempDir()
+	if err := Generate(context.Background(), Options{SF: 0.01, OutDir: again}); err != nil {
+		t.Fatal(err)
+	}
+	for _, table := range allTables {
+		a, err := os.ReadFile(filepath.Join(first, table+".parquet"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := os.ReadFile(filepath.Join(again, table+".parquet"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(a, b) {
+			t.Errorf("%s differs between two generations", table)
+		}
+	}
+}
+
+func dirNames(t *testing.T, dir string) []string {
+	t.Helper()
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range ents {
+		names = append(names, e.Name())
+	}
+	slices.Sort(names)
+	return names
+}
+
+func TestOnlyFinalFilesRemain(t *testing.T) {
+	var want []string
+	for _, table := range allTables {
+		want = append(want, table+".parquet")
+	}
+	slices.Sort(want)
+	if got := dirNames(t, defaultSF001(t)); !slices.Equal(got, want) {
+		t.Fatalf("directory holds %v, want %v", got, want)
+	}
+}
+
+func TestOptionsHonoured(t *testing.T) {
+	dir := t.TempDir()
+	err := Generate(context.Background(), Options{
+		SF: 0.01, OutDir: dir, Compression: "zstd", RowGroupSize: 4000,
+		Tables: []string{"orders", "NATION"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := dirNames(t, dir); !slices.Equal(got, []string{"nation.parquet", "orders.parquet"}) {
+		t.Fatalf("wrote %v", got)
+	}
+	orders := readParquet(t, filepath.Join(dir, "orders.parquet"))
+	md := orders.meta.MetaData()
+	if md.NumRowGroups() != 4 || md.NumRows != 15000 {
+		t.Fatalf("orders: %d row groups, %d rows; want 4 groups of at most 4000 rows", md.NumRowGroups(), md.NumRows)
+	}
+	for rg := 0; rg < md.NumRowGroups(); rg++ {
+		g := md.RowGroup(rg)
+		if want := min(4000, 15000-rg*4000); g.NumRows() != int64(want) {
+			t.Errorf("row group %d has %d rows, want %d", rg, g.NumRows(), want)
+		}
+		for c := 0; c < g.NumColumns(); c++ {
+			cc, err := g.ColumnChunk(c)
+			if err != nil {
+				t.Fatal(err)
+			}
+			name := md.Schema.Column(c).Name()
+			if cc.Compression() != compress.Codecs.Zstd {
+				t.Errorf("%s: codec %s, want ZSTD", name, cc.Compression())
+			}
+			if ok, err := cc.StatsSet(); !ok || err != nil {
+				t.Errorf("%s: no statistics (%v)", name, err)
+			}
+			if want := specs[dbgen.TableOrders].columns[c].dict; cc.HasDictionaryPage() != want {
+				t.Errorf("%s: dictionary page %v, want %v", name, cc.HasDictionaryPage(), want)
+			}
+			if md.Schema.Column(c).SchemaNode().RepetitionType() != parquet.Repetitions.Required {
+				t.Errorf("%s is not REQUIRED", name)
+			}
+		}
+	}
+	if v := md.KeyValueMetadata().FindValue(MetadataScaleFactor); v == nil || *v != "0.01" {
+		t.Errorf("scale factor metadata %v", v)
+	}
+	nation := readParquet(t, filepath.Join(dir, "nation.parquet"))
+	if n := nation.meta.NumRows(); n != 25 {
+		t.Errorf("nation: %d rows", n)
+	}
+
+	for name, codec := range map[string]compress.Compression{
+		"": compress.Codecs.Snappy, "snappy": compress.Codecs.Snappy, "gzip": compress.Codecs.Gzip,
+		"none": compress.Codecs.Uncompressed, "lz4_raw": compress.Codecs.Lz4Raw,
+	} {
+		dir := t.TempDir()
+		if err := Generate(context.Background(), Options{SF: 0.01, OutDir: dir, Compression: name, Tables: []string{"region"}}); err != nil {
+			t.Fatalf("compression %q: %v", name, err)
+		}
+		f := readParquet(t, filepath.Join(dir, "region.parquet"))
+		cc, err := f.meta.MetaData().RowGroup(0).ColumnChunk(2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if cc.Compression() != codec {
+			t.Errorf("compression %q wrote %s", name, cc.Compression())
+		}
+		if f.table.NumRows() != 5 {
+			t.Errorf("compression %q: %d rows read back", name, f.table.NumRows())
+		}
+	}
+}
+
+func TestBadOptions(t *testing.T) {
+	dir := t.TempDir()
+	for _, o := range []Options{
+		{SF: 0.01},
+		{SF: 0.01, OutDir: dir, Compression: "brotli-ish"},
+		{SF: 0.01, OutDir: dir, Tables: []string{"lineitems"}},
+		{SF: 0.01, OutDir: dir, RowGroupSize: -1},
+		{SF: 0, OutDir: dir},
+		{SF: 1.5, OutDir: dir},
+	} {
+		if err := Generate(context.Background(), o); err == nil {
+			t.Errorf("%+v accepted", o)
+		}
+	}
+	if got := dirNames(t, dir); len(got) != 0 {
+		t.Errorf("rejected options left %v", got)
+	}
+}
+
+func TestCancelledBeforeStart(t *testing.T) {
+	dir := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := Generate(ctx, Options{SF: 0.01, OutDir: dir}); !errors.Is(err, context.Canceled) {
+		t.Fatalf("got %v, want context.Canceled", err)
+	}
+	if got := dirNames(t, dir); len(got) != 0 {
+		t.Errorf("cancelled generation left %v", got)
+	}
+}
+
+// TestCancelledMidway cancels SF 0.1 while lineitem is being written: the
+// call must fail with the cancellation and leave no temporary file.
+func TestCancelledMidway(t *testing.T) {
+	dir := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	timer := time.AfterFunc(100*time.Millisecond, cancel)
+	defer timer.Stop()
+	err := Generate(ctx, Options{SF: 0.1, OutDir: dir, RowGroupSize: 10000})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("got %v, want context.Canceled", err)
+	}
+	for _, name := range dirNames(t, dir) {
+		if !strings.HasSuffix(name, ".parquet") || strings.HasPrefix(name, ".") {
+			t.Errorf("left %s behind", name)
+		}
+		if name == "lineitem.parquet" {
+			t.Errorf("lineitem.parquet completed despite the cancellation")
+		}
+	}
+}
+
+func TestOutDirIsAFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "file")
+	if err := os.WriteFile(path, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := Generate(context.Background(), Options{SF: 0.01, OutDir: path}); err == nil {
+		t.Fatal("generating into a file succeeded")
+	}
+}

@@ -1,0 +1,306 @@
+package tpchgen
+
+import (
+	"fmt"
+	"unsafe"
+
+	"github.com/apache/arrow-go/v18/parquet"
+	"github.com/apache/arrow-go/v18/parquet/schema"
+	"github.com/peregrinedb/peregrine/bench/dbgen"
+)
+
+// kind is a column's Parquet representation. The choices copy the files
+// DuckDB writes for its TPC-H tables (see shared/tpch/duckdb-sf0.01), so
+// that engines and tests can treat our files and DuckDB's alike.
+type kind int
+
+const (
+	kInt32   kind = iota // INT32, Int(32, signed): DuckDB INTEGER
+	kInt64               // INT64, Int(64, signed): DuckDB BIGINT
+	kDecimal             // INT64, Decimal(15, 2): values in hundredths
+	kDate                // INT32, Date: days since 1970-01-01
+	kString              // BYTE_ARRAY, String (UTF8)
+)
+
+type column struct {
+	name string
+	kind kind
+	// dict marks columns drawn from a domain that does not grow with the
+	// scale factor (flags, dates, quantities, nation keys, ...). Only those
+	// get dictionary encoding: for keys, prices, names and comments the
+	// dictionary would reach the page size limit and be thrown away, after
+	// costing more time than all the rest of the encoding.
+	dict bool
+}
+
+// tableSpec describes one output file.
+type tableSpec struct {
+	table   dbgen.Table
+	columns []column
+}
+
+func spec(t dbgen.Table, cols ...column) *tableSpec {
+	return &tableSpec{table: t, columns: cols}
+}
+
+var specs = map[dbgen.Table]*tableSpec{
+	dbgen.TableRegion: spec(dbgen.TableRegion,
+		column{"r_regionkey", kInt32, false},
+		column{"r_name", kString, true},
+		column{"r_comment", kString, false},
+	),
+	dbgen.TableNation: spec(dbgen.TableNation,
+		column{"n_nationkey", kInt32, false},
+		column{"n_name", kString, true},
+		column{"n_regionkey", kInt32, true},
+		column{"n_comment", kString, false},
+	),
+	dbgen.TableSupplier: spec(dbgen.TableSupplier,
+		column{"s_suppkey", kInt64, false},
+		column{"s_name", kString, false},
+		column{"s_address", kString, false},
+		column{"s_nationkey", kInt32, true},
+		column{"s_phone", kString, false},
+		column{"s_acctbal", kDecimal, false},
+		column{"s_comment", kString, false},
+	),
+	dbgen.TableCustomer: spec(dbgen.TableCustomer,
+		column{"c_custkey", kInt64, false},
+		column{"c_name", kString, false},
+		column{"c_address", kString, false},
+		column{"c_nationkey", kInt32, true},
+		column{"c_phone", kString, false},
+		column{"c_acctbal", kDecimal, false},
+		column{"c_mktsegment", kString, true},
+		column{"c_comment", kString, false},
+	),
+	dbgen.TablePart: spec(dbgen.TablePart,
+		column{"p_partkey", kInt64, false},
+		column{"p_name", kString, false},
+		column{"p_mfgr", kString, true},
+		column{"p_brand", kString, true},
+		column{"p_type", kString, true},
+		column{"p_size", kInt32, true},
+		column{"p_container", kString, true},
+		column{"p_retailprice", kDecimal, false},
+		column{"p_comment", kString, false},
+	),
+	dbgen.TablePartSupp: spec(dbgen.TablePartSupp,
+		column{"ps_partkey", kInt64, false},
+		column{"ps_suppkey", kInt64, false},
+		column{"ps_availqty", kInt64, true},
+		column{"ps_supplycost", kDecimal, false},
+		column{"ps_comment", kString, false},
+	),
+	dbgen.TableOrders: spec(dbgen.TableOrders,
+		column{"o_orderkey", kInt64, false},
+		column{"o_custkey", kInt64, false},
+		column{"o_orderstatus", kString, true},
+		column{"o_totalprice", kDecimal, false},
+		column{"o_orderdate", kDate, true},
+		column{"o_orderpriority", kString, true},
+		column{"o_clerk", kString, true},
+		column{"o_shippriority", kInt32, true},
+		column{"o_comment", kString, false},
+	),
+	dbgen.TableLineItem: spec(dbgen.TableLineItem,
+		column{"l_orderkey", kInt64, false},
+		column{"l_partkey", kInt64, false},
+		column{"l_suppkey", kInt64, false},
+		column{"l_linenumber", kInt64, true},
+		column{"l_quantity", kDecimal, true},
+		column{"l_extendedprice", kDecimal, false},
+		column{"l_discount", kDecimal, true},
+		column{"l_tax", kDecimal, true},
+		column{"l_returnflag", kString, true},
+		column{"l_linestatus", kString, true},
+		column{"l_shipdate", kDate, true},
+		column{"l_commitdate", kDate, true},
+		column{"l_receiptdate", kDate, true},
+		column{"l_shipinstruct", kString, true},
+		column{"l_shipmode", kString, true},
+		column{"l_comment", kString, false},
+	),
+}
+
+// parquetSchema builds the file schema. Every TPC-H column is NOT NULL, so
+// all are REQUIRED (DuckDB marks them OPTIONAL without writing any null;
+// readers see the same values either way).
+func (ts *tableSpec) parquetSchema() (*schema.GroupNode, error) {
+	fields := make(schema.FieldList, len(ts.columns))
+	for i, c := range ts.columns {
+		var (
+			lt   schema.LogicalType
+			phys parquet.Type
+		)
+		switch c.kind {
+		case kInt32:
+			lt, phys = schema.NewIntLogicalType(32, true), parquet.Types.Int32
+		case kInt64:
+			lt, phys = schema.NewIntLogicalType(64, true), parquet.Types.Int64
+		case kDecimal:
+			lt, phys = schema.NewDecimalLogicalType(15, 2), parquet.Types.Int64
+		case kDate:
+			lt, phys = schema.DateLogicalType{}, parquet.Types.Int32
+		case kString:
+			lt, phys = schema.StringLogicalType{}, parquet.Types.ByteArray
+		default:
+			return nil, fmt.Errorf("tpchgen: column %s: unknown kind %d", c.name, c.kind)
+		}
+		n, err := schema.NewPrimitiveNodeLogical(c.name, parquet.Repetitions.Required, lt, phys, -1, -1)
+		if err != nil {
+			return nil, fmt.Errorf("tpchgen: column %s: %w", c.name, err)
+		}
+		fields[i] = n
+	}
+	return schema.NewGroupNode("schema", parquet.Repetitions.Required, fields, -1)
+}
+
+// batch holds one row group of a table column by column. Each column uses
+// the one slice that matches its kind.
+type batch struct {
+	rows int
+	cols []colBuf
+}
+
+type colBuf struct {
+	i32 []int32
+	i64 []int64
+	str []parquet.ByteArray
+}
+
+func newBatch(ts *tableSpec, capacity int) *batch {
+	b := &batch{cols: make([]colBuf, len(ts.columns))}
+	for i, c := range ts.columns {
+		switch c.kind {
+		case kInt32, kDate:
+			b.cols[i].i32 = make([]int32, 0, capacity)
+		case kInt64, kDecimal:
+			b.cols[i].i64 = make([]int64, 0, capacity)
+		case kString:
+			b.cols[i].str = make([]parquet.ByteArray, 0, capacity)
+		}
+	}
+	return b
+}
+
+func (b *batch) reset() {
+	b.rows = 0
+	for i := range b.cols {
+		c := &b.cols[i]
+		c.i32, c.i64 = c.i32[:0], c.i64[:0]
+		// Drop the string references so written rows can be collected.
+		clear(c.str)
+		c.str = c.str[:0]
+	}
+}
+
+// bytesOf views a string's bytes without copying. dbgen never reuses a
+// string's memory and the Parquet writer only reads values, so the view
+// stays valid and unmodified for as long as the batch refers to it.
+func bytesOf(s string) parquet.ByteArray {
+	return unsafe.Slice(unsafe.StringData(s), len(s))
+}
+
+// The append functions below must list the columns in spec order.
+
+func (b *batch) addRegion(r *dbgen.Region) {
+	c := b.cols
+	c[0].i32 = append(c[0].i32, r.RegionKey)
+	c[1].str = append(c[1].str, bytesOf(r.Name))
+	c[2].str = append(c[2].str, bytesOf(r.Comment))
+	b.rows++
+}
+
+func (b *batch) addNation(n *dbgen.Nation) {
+	c := b.cols
+	c[0].i32 = append(c[0].i32, n.NationKey)
+	c[1].str = append(c[1].str, bytesOf(n.Name))
+	c[2].i32 = append(c[2].i32, n.RegionKey)
+	c[3].str = append(c[3].str, bytesOf(n.Comment))
+	b.rows++
+}
+
+func (b *batch) addSupplier(s *dbgen.Supplier) {
+	c := b.cols
+	c[0].i64 = append(c[0].i64, s.SuppKey)
+	c[1].str = append(c[1].str, bytesOf(s.Name))
+	c[2].str = append(c[2].str, bytesOf(s.Address))
+	c[3].i32 = append(c[3].i32, s.NationKey)
+	c[4].str = append(c[4].str, bytesOf(s.Phone))
+	c[5].i64 = append(c[5].i64, s.AcctBal)
+	c[6].str = append(c[6].str, bytesOf(s.Comment))
+	b.rows++
+}
+
+func (b *batch) addCustomer(cu *dbgen.Customer) {
+	c := b.cols
+	c[0].i64 = append(c[0].i64, cu.CustKey)
+	c[1].str = append(c[1].str, bytesOf(cu.Name))
+	c[2].str = append(c[2].str, bytesOf(cu.Address))
+	c[3].i32 = append(c[3].i32, cu.NationKey)
+	c[4].str = append(c[4].str, bytesOf(cu.Phone))
+	c[5].i64 = append(c[5].i64, cu.AcctBal)
+	c[6].str = append(c[6].str, bytesOf(cu.MktSegment))
+	c[7].str = append(c[7].str, bytesOf(cu.Comment))
+	b.rows++
+}
+
+func (b *batch) addPart(p *dbgen.Part) {
+	c := b.cols
+	c[0].i64 = append(c[0].i64, p.PartKey)
+	c[1].str = append(c[1].str, bytesOf(p.Name))
+	c[2].str = append(c[2].str, bytesOf(p.Mfgr))
+	c[3].str = append(c[3].str, bytesOf(p.Brand))
+	c[4].str = append(c[4].str, bytesOf(p.Type))
+	c[5].i32 = append(c[5].i32, p.Size)
+	c[6].str = append(c[6].str, bytesOf(p.Container))
+	c[7].i64 = append(c[7].i64, p.RetailPrice)
+	c[8].str = append(c[8].str, bytesOf(p.Comment))
+	b.rows++
+}
+
+func (b *batch) addPartSupp(ps *dbgen.PartSupp) {
+	c := b.cols
+	c[0].i64 = append(c[0].i64, ps.PartKey)
+	c[1].i64 = append(c[1].i64, ps.SuppKey)
+	c[2].i64 = append(c[2].i64, ps.AvailQty)
+	c[3].i64 = append(c[3].i64, ps.SupplyCost)
+	c[4].str = append(c[4].str, bytesOf(ps.Comment))
+	b.rows++
+}
+
+func (b *batch) addOrder(o *dbgen.Order) {
+	c := b.cols
+	c[0].i64 = append(c[0].i64, o.OrderKey)
+	c[1].i64 = append(c[1].i64, o.CustKey)
+	c[2].str = append(c[2].str, bytesOf(o.OrderStatus))
+	c[3].i64 = append(c[3].i64, o.TotalPrice)
+	c[4].i32 = append(c[4].i32, int32(o.OrderDate))
+	c[5].str = append(c[5].str, bytesOf(o.OrderPriority))
+	c[6].str = append(c[6].str, bytesOf(o.Clerk))
+	c[7].i32 = append(c[7].i32, o.ShipPriority)
+	c[8].str = append(c[8].str, bytesOf(o.Comment))
+	b.rows++
+}
+
+func (b *batch) addLineItem(l *dbgen.LineItem) {
+	c := b.cols
+	c[0].i64 = append(c[0].i64, l.OrderKey)
+	c[1].i64 = append(c[1].i64, l.PartKey)
+	c[2].i64 = append(c[2].i64, l.SuppKey)
+	c[3].i64 = append(c[3].i64, l.LineNumber)
+	c[4].i64 = append(c[4].i64, l.Quantity*100)
+	c[5].i64 = append(c[5].i64, l.ExtendedPrice)
+	c[6].i64 = append(c[6].i64, l.Discount)
+	c[7].i64 = append(c[7].i64, l.Tax)
+	c[8].str = append(c[8].str, bytesOf(l.ReturnFlag))
+	c[9].str = append(c[9].str, bytesOf(l.LineStatus))
+	c[10].i32 = append(c[10].i32, int32(l.ShipDate))
+	c[11].i32 = append(c[11].i32, int32(l.CommitDate))
+	c[12].i32 = append(c[12].i32, int32(l.ReceiptDate))
+	c[13].str = append(c[13].str, bytesOf(l.ShipInstruct))
+	c[14].str = append(c[14].str, bytesOf(l.ShipMode))
+	c[15].str = append(c[15].str, bytesOf(l.Comment))
+	b.rows++
+}

@@ -120,7 +120,7 @@ func (b *builder) build(p planner.Physical) (stream, error) {
 			return nil, err
 		}
 		probeTypes, buildTypes := planner.Types(p.Probe), planner.Types(p.Build)
-		probeOut, buildOut := seq(len(probeTypes)), seq(len(buildTypes))
+		probeOut, buildOut := allCols(len(probeTypes)), allCols(len(buildTypes))
 		typ, err := joinType(p.Type)
 		if err != nil {
 			return nil, err
@@ -196,7 +196,7 @@ func (b *builder) filter(p planner.Physical, in stream, pred expr.Expr, types []
 	return in, nil
 }
 
-func seq(n int) []int {
+func allCols(n int) []int {
 	out := make([]int, n)
 	for i := range out {
 		out[i] = i

@@ -95,7 +95,7 @@ func Describe(p Physical) string {
 			keys[i] = pc[p.ProbeKeys[i]].Name + " = " + bc[p.BuildKeys[i]].Name
 		}
 		s := fmt.Sprintf("HASH_JOIN %s on %s (build: right, shared by all workers)", p.Type, strings.Join(keys, " AND "))
-		if len(keys) == 0 {
+		if p.Cross {
 			s = fmt.Sprintf("HASH_JOIN %s CROSS PRODUCT", p.Type)
 		}
 		if p.Residual != nil {

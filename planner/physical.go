@@ -68,6 +68,7 @@ type PhysHashJoin struct {
 	BuildKeys    []int
 	Type         JoinType
 	Residual     expr.Expr
+	Cross        bool // keys are a constant: every pair matches
 }
 
 type PhysAgg struct {
@@ -274,13 +275,21 @@ func (o *optimizer) lowerJoin(n *Join, est float64) (Physical, error) {
 		return nil, err
 	}
 	var pk, bk []int
-	if probe, pk, err = keyColumns(probe, n.LeftKeys); err != nil {
+	lk, rk := n.LeftKeys, n.RightKeys
+	cross := len(lk) == 0
+	if cross {
+		// A cross product is a hash join on a constant key: one bucket that
+		// every probe row matches, emitted in bounded batches.
+		zero := &expr.Const{Val: coldata.Datum{I: 0}, Typ: coldata.TypeInt32}
+		lk, rk = []expr.Expr{zero}, []expr.Expr{zero}
+	}
+	if probe, pk, err = keyColumns(probe, lk); err != nil {
 		return nil, err
 	}
-	if build, bk, err = keyColumns(build, n.RightKeys); err != nil {
+	if build, bk, err = keyColumns(build, rk); err != nil {
 		return nil, err
 	}
-	j := &PhysHashJoin{Probe: probe, Build: build, ProbeKeys: pk, BuildKeys: bk, Type: n.Type}
+	j := &PhysHashJoin{Probe: probe, Build: build, ProbeKeys: pk, BuildKeys: bk, Type: n.Type, Cross: cross}
 	both := append(append([]ColMeta{}, probe.Base().Out...), build.Base().Out...)
 	if n.Cond != nil {
 		if j.Residual, err = toPos(n.Cond, both); err != nil {

@@ -234,11 +234,17 @@ func (e *estimator) compareSel(f *expr.Func) float64 {
 		}
 		return selDefault
 	}
+	// Without distinct counts, only integer-like columns have a usable
+	// bound (their value range); assume a string has few distinct values.
+	eq := selEq
+	if col.Typ.IsInteger() || col.Typ.ID == coldata.Date {
+		eq = 1 / e.ndv(col.Index, 1/selEq)
+	}
 	switch op {
 	case expr.OpEq:
-		return 1 / e.ndv(col.Index, 1/selEq)
+		return eq
 	case expr.OpNe:
-		return 1 - 1/e.ndv(col.Index, 1/selEq)
+		return 1 - eq
 	}
 	rg := e.colRange(col.Index)
 	if !rg.ok || rg.hi <= rg.lo {

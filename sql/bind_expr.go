@@ -385,6 +385,9 @@ var arithOps = map[string]expr.Op{
 }
 
 func (c *exprCtx) arith(e *sqlparser.BinaryExpr) (expr.Expr, error) {
+	if e.Operator == sqlparser.BitOrStr {
+		return c.concat(e.Left, e.Right)
+	}
 	op, ok := arithOps[e.Operator]
 	if !ok {
 		return nil, fmt.Errorf("Not implemented Error: operator %s is not supported", e.Operator)
@@ -632,4 +635,23 @@ func resultType(a, b coldata.Type) (coldata.Type, error) {
 		return coldata.Type{}, fmt.Errorf("%s and %s", a, b)
 	}
 	return commonType(a, b)
+}
+
+// concat is a || b: NULL if either is NULL; non-strings are cast to text.
+func (c *exprCtx) concat(l, r sqlparser.Expr) (expr.Expr, error) {
+	a, err := c.bind(l)
+	if err != nil {
+		return nil, err
+	}
+	b, err := c.bind(r)
+	if err != nil {
+		return nil, err
+	}
+	if a, err = castTo(a, coldata.TypeString); err != nil {
+		return nil, err
+	}
+	if b, err = castTo(b, coldata.TypeString); err != nil {
+		return nil, err
+	}
+	return &expr.Func{Op: expr.OpConcat, Args: []expr.Expr{a, b}, Typ: coldata.TypeString}, nil
 }

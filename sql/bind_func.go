@@ -130,7 +130,7 @@ func (c *exprCtx) function(e *sqlparser.FuncExpr) (expr.Expr, error) {
 			return nil, err
 		}
 		return call(expr.OpLength, coldata.TypeInt64, a), nil
-	case "substring", "substr":
+	case "substring", "substr", "__substring":
 		if len(args) < 2 || len(args) > 3 {
 			return nil, want(2, 3)
 		}

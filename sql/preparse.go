@@ -55,6 +55,9 @@ var extractFields = map[string]bool{"YEAR": true, "MONTH": true, "DAY": true, "Q
 //	INTERVAL '3' MONTH          → interval 3 month
 //	INTERVAL '3 months'         → interval 3 month
 //	EXTRACT(year FROM e)        → __extract_year(e)
+//	SUBSTRING(s FROM a FOR b)   → __substring(s, a, b)
+//	a || b                      → a | b   (string concatenation)
+//	e::type                     → __cast(e, 'TYPE')
 //	"identifier"                → `identifier`
 //	FROM 'file.parquet'         → FROM `file.parquet`
 //	read_parquet('glob')        → `glob`
@@ -96,12 +99,31 @@ func rewrite(src string) (*rewritten, error) {
 		return -1
 	}
 
+	// matchingBack returns the sig index of the parenthesis opening the one
+	// closing at k.
+	matchingBack := func(k int) int {
+		depth := 0
+		for j := k; j >= 0; j-- {
+			switch at(j).text {
+			case ")":
+				depth++
+			case "(":
+				depth--
+				if depth == 0 {
+					return j
+				}
+			}
+		}
+		return -1
+	}
 	// replace[k] = text replacing sig tokens k..end (inclusive).
 	type repl struct {
 		end  int
 		text string
 	}
 	replace := map[int]repl{}
+	prefix := map[int]string{} // text emitted before a token
+	castEnds := map[int]int{}  // last token of a `::` cast → its operand's first token
 	inFrom := false
 	fromDepth, depth := 0, 0
 	for k := 0; k < len(sig); k++ {
@@ -159,6 +181,57 @@ func rewrite(src string) (*rewritten, error) {
 			}
 			replace[k] = repl{k + 1, "__cast("}
 			replace[as] = repl{close, fmt.Sprintf(", '%s')", strings.ReplaceAll(typ.String(), "'", ""))}
+		case (t.isWord("SUBSTRING") || t.isWord("SUBSTR")) && next.text == "(":
+			// MySQL's grammar takes only a column as substring's first
+			// argument; a plain call with commas takes any expression.
+			close := matching(k + 1)
+			if close < 0 {
+				continue
+			}
+			replace[k] = repl{k + 1, "__substring("}
+			d := 0
+			for j := k + 1; j < close; j++ {
+				switch at(j).text {
+				case "(":
+					d++
+				case ")":
+					d--
+				}
+				if d == 1 && (at(j).isWord("FROM") || at(j).isWord("FOR")) {
+					replace[j] = repl{j, ","}
+				}
+			}
+		case t.kind == tkPunct && t.text == "||":
+			// MySQL reads || as OR; its | has the precedence PostgreSQL and
+			// DuckDB give ||, and the binder reads | as concatenation.
+			replace[k] = repl{k, "|"}
+		case t.kind == tkPunct && t.text == "::":
+			start, chained := castEnds[k-1]
+			if !chained {
+				start = castOperandStart(k, at, matchingBack)
+			}
+			if start < 0 || next.kind != tkIdent {
+				return nil, fmt.Errorf("'::' must follow a value or parenthesized expression (position %d)", t.pos+1)
+			}
+			end := k + 1
+			typ := strings.ToUpper(next.text)
+			for at(end+1).kind == tkIdent && !isClauseWord(at(end+1)) {
+				end++
+				typ += " " + strings.ToUpper(at(end).text)
+			}
+			if at(end+1).text == "(" {
+				close := matching(end + 1)
+				if close < 0 {
+					return nil, fmt.Errorf("unbalanced parenthesis in type at position %d", at(end+1).pos+1)
+				}
+				for j := end + 1; j <= close; j++ {
+					typ += at(j).text
+				}
+				end = close
+			}
+			prefix[start] += "__cast("
+			replace[k] = repl{end, fmt.Sprintf(", '%s')", typ)}
+			castEnds[end] = start
 		case t.isWord("INTERVAL") && next.kind == tkString:
 			m := intervalText.FindStringSubmatch(next.stringValue())
 			if m == nil {
@@ -210,6 +283,9 @@ func rewrite(src string) (*rewritten, error) {
 			e.emit(" ", toks[sig[k-1]+1].pos)
 		}
 		t := at(k)
+		if p, ok := prefix[k]; ok {
+			e.emit(p, t.pos)
+		}
 		if r, ok := replace[k]; ok {
 			e.emit(r.text, t.pos)
 			k = r.end
@@ -249,4 +325,42 @@ func syntaxError(src string, rw *rewritten, err error) error {
 	near := m[2]
 	line, col := lineCol(src, rw.origPos(max(p-1-len(near), 0)))
 	return fmt.Errorf("Parser Error: syntax error at or near %q (line %d, column %d)", near, line, col)
+}
+
+// castOperandStart finds where the operand of a `::` cast at sig index k
+// begins: a literal, a (qualified) name, a function call or a
+// parenthesized expression.
+func castOperandStart(k int, at func(int) token, matchingBack func(int) int) int {
+	prev := at(k - 1)
+	switch {
+	case prev.kind == tkPunct && prev.text == ")":
+		open := matchingBack(k - 1)
+		if open < 0 {
+			return -1
+		}
+		if at(open-1).kind == tkIdent && !isClauseWord(at(open-1)) {
+			return open - 1 // function call
+		}
+		return open
+	case prev.kind == tkString || prev.kind == tkNumber:
+		return k - 1
+	case prev.kind == tkIdent || prev.kind == tkQuoted:
+		start := k - 1
+		for at(start-1).text == "." && (at(start-2).kind == tkIdent || at(start-2).kind == tkQuoted) {
+			start -= 2
+		}
+		return start
+	}
+	return -1
+}
+
+// isClauseWord reports keywords that can follow an expression, so they are
+// not taken as part of a type name or function name.
+func isClauseWord(t token) bool {
+	switch t.upper() {
+	case "FROM", "WHERE", "AS", "AND", "OR", "NOT", "IN", "IS", "LIKE", "BETWEEN", "GROUP", "ORDER", "HAVING",
+		"LIMIT", "OFFSET", "ON", "JOIN", "LEFT", "RIGHT", "INNER", "UNION", "THEN", "ELSE", "END", "WHEN", "ASC", "DESC", "SELECT":
+		return true
+	}
+	return false
 }

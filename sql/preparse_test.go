@@ -19,6 +19,10 @@ func TestRewrite(t *testing.T) {
 		{"select * from 'data/x.parquet'", "select * from `data/x.parquet`"},
 		{"select * from read_parquet('d/*.parquet') as t", "select * from `d/*.parquet` as t"},
 		{"select * from a, 'b.parquet' where x = 'c.parquet'", "select * from a, `b.parquet` where x = 'c.parquet'"},
+		{"select substring(c_phone from 1 for 2), substr(upper(x), 2) from t", "select __substring(c_phone , 1 , 2), __substring(upper(x), 2) from t"},
+		{"select x::int, '1995-01-01'::date, t.a::decimal(10, 2) from t", "select __cast(x, 'INT'), __cast('1995-01-01', 'DATE'), __cast(t.a, 'DECIMAL(10,2)') from t"},
+		{"select (a + b)::varchar as s, abs(x)::bigint::varchar from t", "select __cast((a + b), 'VARCHAR') as s, __cast(__cast(abs(x), 'BIGINT'), 'VARCHAR') from t"},
+		{"select a || 'x' || b from t", "select a | 'x' | b from t"},
 		{"select 'it''s' -- comment\nfrom t", "select 'it''s' from t"},
 		{"select a /* c */ from t", "select a from t"},
 	}

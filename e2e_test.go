@@ -1,0 +1,273 @@
+package peregrine_test
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/peregrinedb/peregrine"
+	"github.com/peregrinedb/peregrine/bench/tpch"
+	"github.com/peregrinedb/peregrine/bench/tpchgen"
+)
+
+const duckdbSF001 = "testdata/tpch-sf0.01-duckdb"
+
+// issue2Queries are the TPC-H queries the first milestone must answer.
+var issue2Queries = []int{1, 3, 5, 6, 10}
+
+func runTPCH(t *testing.T, dir string, threads int) {
+	t.Helper()
+	db, err := peregrine.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := db.SetThreads(threads); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := tpch.Run(context.Background(), db, tpch.RunOptions{Queries: issue2Queries, Runs: 1, AnswerSF: "0.01"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rep.Results {
+		if r.Error != "" {
+			t.Errorf("Q%02d: %s", r.Query, r.Error)
+		} else if r.Check != "ok" {
+			t.Errorf("Q%02d: %s", r.Query, r.Check)
+		}
+	}
+}
+
+func TestTPCHOnDuckDBFiles(t *testing.T) {
+	for _, threads := range []int{1, 4} {
+		t.Run(fmt.Sprintf("threads=%d", threads), func(t *testing.T) { runTPCH(t, duckdbSF001, threads) })
+	}
+}
+
+func TestTPCHOnGeneratedFiles(t *testing.T) {
+	dir := t.TempDir()
+	// Small row groups and pages spread the data over many morsels.
+	err := tpchgen.Generate(context.Background(), tpchgen.Options{SF: 0.01, OutDir: dir, Compression: "zstd", RowGroupSize: 5000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	runTPCH(t, dir, 3)
+}
+
+func queryStrings(t *testing.T, db *sql.DB, q string) [][]string {
+	t.Helper()
+	rows, err := db.Query(q)
+	if err != nil {
+		t.Fatalf("%s: %v", q, err)
+	}
+	defer rows.Close()
+	cols, _ := rows.Columns()
+	var out [][]string
+	for rows.Next() {
+		vals := make([]sql.NullString, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			t.Fatal(err)
+		}
+		row := make([]string, len(cols))
+		for i, v := range vals {
+			row[i] = v.String
+			if !v.Valid {
+				row[i] = "NULL"
+			}
+		}
+		out = append(out, row)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func TestDatabaseSQLDriver(t *testing.T) {
+	db, err := sql.Open("peregrine", duckdbSF001+"?threads=2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	got := queryStrings(t, db, "SELECT n_name, n_regionkey FROM nation WHERE n_nationkey < 3 ORDER BY n_nationkey")
+	want := "ALGERIA,0|ARGENTINA,1|BRAZIL,1"
+	if s := join(got); s != want {
+		t.Errorf("got %s, want %s", s, want)
+	}
+	var total float64
+	if err := db.QueryRow("SELECT sum(l_extendedprice) FROM lineitem").Scan(&total); err != nil {
+		t.Fatal(err)
+	}
+	if total < 1e8 {
+		t.Errorf("sum(l_extendedprice) = %v", total)
+	}
+	var n int64
+	if err := db.QueryRow("SELECT count(*) FROM lineitem WHERE l_shipdate >= DATE '1998-01-01'").Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	if n == 0 || n > 60175 {
+		t.Errorf("count = %d", n)
+	}
+	if _, err := db.Exec("SET threads = 1"); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func join(rows [][]string) string {
+	parts := make([]string, len(rows))
+	for i, r := range rows {
+		parts[i] = strings.Join(r, ",")
+	}
+	return strings.Join(parts, "|")
+}
+
+// TestConcurrentQueries runs queries from many goroutines on one DB; run
+// with -race it proves the engine shares nothing unsafely.
+func TestConcurrentQueries(t *testing.T) {
+	db, err := peregrine.Open(duckdbSF001)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	q6, _ := tpch.Query(6)
+	want, _ := tpch.ReferenceAnswer("0.01", 6)
+	var wg sync.WaitGroup
+	errs := make(chan error, 16)
+	for g := 0; g < 8; g++ {
+		wg.Add(1)
+		go func(g int) {
+			defer wg.Done()
+			q := q6
+			if g%2 == 1 {
+				q = "SELECT count(*) FROM lineitem, orders WHERE l_orderkey = o_orderkey AND o_orderstatus = 'F'"
+			}
+			rows, err := db.QueryArrow(context.Background(), q)
+			if err != nil {
+				errs <- err
+				return
+			}
+			defer rows.Release()
+			n := 0
+			for rows.Next() {
+				rec := rows.RecordBatch()
+				n += int(rec.NumRows())
+				if g%2 == 0 {
+					got := rec.Column(0).ValueStr(0)
+					if err := tpch.Check(want, [][]string{{got}}); err != nil {
+						errs <- err
+					}
+				}
+			}
+			if rows.Err() != nil {
+				errs <- rows.Err()
+			}
+			if n != 1 {
+				errs <- fmt.Errorf("goroutine %d: %d rows", g, n)
+			}
+		}(g)
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+}
+
+func TestArrowResult(t *testing.T) {
+	db, err := peregrine.Open(duckdbSF001)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	rr, err := db.QueryArrow(context.Background(), "SELECT o_orderkey, o_totalprice, o_orderdate, o_comment FROM orders ORDER BY o_orderkey LIMIT 3")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rr.Release()
+	if got := rr.Schema().String(); !strings.Contains(got, "o_totalprice: type=decimal(15, 2)") || !strings.Contains(got, "o_orderdate: type=date32") {
+		t.Errorf("schema: %s", got)
+	}
+	rows := 0
+	for rr.Next() {
+		rec := rr.RecordBatch()
+		rows += int(rec.NumRows())
+		if v := rec.Column(0).ValueStr(0); v != "1" {
+			t.Errorf("first key %s", v)
+		}
+	}
+	if rows != 3 || rr.Err() != nil {
+		t.Errorf("rows %d err %v", rows, rr.Err())
+	}
+}
+
+func TestCancellation(t *testing.T) {
+	db, err := peregrine.Open(duckdbSF001)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	// A cross product of lineitem with itself would run for hours.
+	rows, err := db.Query(ctx, "SELECT count(*) FROM lineitem a, lineitem b WHERE a.l_quantity + b.l_quantity > 1000")
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		_, err := rows.Next(ctx)
+		done <- err
+	}()
+	time.Sleep(50 * time.Millisecond)
+	cancel()
+	select {
+	case err := <-done:
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("got %v, want context.Canceled", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("query did not stop after cancellation")
+	}
+	rows.Close()
+}
+
+func TestErrors(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "broken.parquet"), []byte("PAR1 this is not parquet"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	good, _ := os.ReadFile(filepath.Join(duckdbSF001, "nation.parquet"))
+	if err := os.WriteFile(filepath.Join(dir, "truncated.parquet"), good[:len(good)/2], 0o644); err != nil {
+		t.Fatal(err)
+	}
+	db, err := peregrine.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	cases := []struct{ sql, want string }{
+		{"SELECT * FROM nosuch", "Table with name nosuch does not exist"},
+		{"SELECT nocol FROM '" + duckdbSF001 + "/nation.parquet'", `Referenced column "nocol" not found`},
+		{"SELECT n_name FROM '" + duckdbSF001 + "/nation.parquet' WHERE", "syntax error at end of input"},
+		{"SELECT * FROM broken", "broken.parquet"},
+		{"SELECT * FROM truncated", "truncated.parquet"},
+		{"SELECT n_name + 1 FROM '" + duckdbSF001 + "/nation.parquet'", "No function matches"},
+		{"SET threads = 0", "threads must be at least 1"},
+	}
+	for _, c := range cases {
+		err := db.Exec(context.Background(), c.sql)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: got %v, want error containing %q", c.sql, err, c.want)
+		}
+	}
+}

@@ -185,6 +185,12 @@ func expandPath(p string) ([]string, error) {
 				return err
 			}
 			if d.IsDir() {
+				if path != root && isHidden(d.Name()) {
+					return filepath.SkipDir
+				}
+				return nil
+			}
+			if isHidden(d.Name()) {
 				return nil
 			}
 			if ok, _ := filepath.Match(rest, filepath.Base(path)); ok || rest == "" {
@@ -200,13 +206,34 @@ func expandPath(p string) ([]string, error) {
 		if err != nil {
 			return nil, fmt.Errorf("IO Error: bad pattern %q: %v", p, err)
 		}
-		files = m
+		for _, f := range m {
+			if !hiddenBelow(f, p) {
+				files = append(files, f)
+			}
+		}
 	}
 	sort.Strings(files)
 	if len(files) == 0 {
 		return nil, fmt.Errorf("IO Error: No files found that match the pattern %q", p)
 	}
 	return files, nil
+}
+
+// isHidden reports names writers use for temporary or metadata files
+// (.staging, _SUCCESS, _delta_log), which dataset readers skip.
+func isHidden(name string) bool { return strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_") }
+
+// hiddenBelow reports whether a glob match passes through a hidden folder or
+// names a hidden file that the pattern did not spell out.
+func hiddenBelow(match, pattern string) bool {
+	mp := strings.Split(filepath.ToSlash(match), "/")
+	pp := strings.Split(filepath.ToSlash(pattern), "/")
+	for i, part := range mp {
+		if i < len(pp) && isHidden(part) && !isHidden(pp[i]) {
+			return true
+		}
+	}
+	return false
 }
 
 // parquetFilesUnder lists *.parquet files below dir at any depth, sorted.
@@ -218,12 +245,12 @@ func parquetFilesUnder(dir string) ([]string, error) {
 		}
 		name := d.Name()
 		if d.IsDir() {
-			if path != dir && (strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_")) {
+			if path != dir && isHidden(name) {
 				return filepath.SkipDir
 			}
 			return nil
 		}
-		if strings.HasSuffix(strings.ToLower(name), ".parquet") && !strings.HasPrefix(name, ".") {
+		if strings.HasSuffix(strings.ToLower(name), ".parquet") && !isHidden(name) {
 			files = append(files, path)
 		}
 		return nil

@@ -22,8 +22,13 @@ const helpText = `Enter SQL statements terminated by ";". Dot commands:
 Ctrl-C cancels a running query or the current input.
 `
 
-// repl reads statements interactively with line editing and history. An
-// error is printed and the session goes on.
+// lineReader is the part of liner the loop uses (a fake in tests).
+type lineReader interface {
+	Prompt(prompt string) (string, error)
+	AppendHistory(item string)
+}
+
+// repl reads statements interactively with line editing and history.
 func (sh *shell) repl(dir string) {
 	ln := liner.NewLiner()
 	defer ln.Close()
@@ -37,6 +42,18 @@ func (sh *shell) repl(dir string) {
 			f.Close()
 		}
 	}
+	sh.loop(ln, dir)
+	if histPath != "" {
+		if f, err := os.Create(histPath); err == nil {
+			ln.WriteHistory(f)
+			f.Close()
+		}
+	}
+}
+
+// loop runs the read-eval-print loop. An error is printed and the session
+// goes on; Ctrl-C drops the statement being typed.
+func (sh *shell) loop(ln lineReader, dir string) {
 	where := "an in-memory database"
 	if dir != "" {
 		where = dir
@@ -76,12 +93,6 @@ func (sh *shell) repl(dir string) {
 		buf.Reset()
 		ln.AppendHistory(strings.TrimSpace(text))
 		sh.script(text)
-	}
-	if histPath != "" {
-		if f, err := os.Create(histPath); err == nil {
-			ln.WriteHistory(f)
-			f.Close()
-		}
 	}
 	// Errors in an interactive session are not the session's exit status.
 	sh.failed = false

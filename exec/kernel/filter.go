@@ -265,7 +265,7 @@ func fuseRanges(terms []selNode, fails []bool) []andTerm {
 		fused := false
 		for j := i + 1; j < len(terms) && !fused; j++ {
 			hi, ok := boundOf(terms[j])
-			if !ok || used[j] || hi.col != lo.col || hi.lower == lo.lower {
+			if !ok || used[j] || hi.col.idx != lo.col.idx || hi.lower == lo.lower {
 				continue
 			}
 			if hi.lower {

@@ -157,7 +157,8 @@ func checkVariants(t *testing.T, e expr.Expr, types []coldata.Type, vs []variant
 }
 
 // buildBatch lays rows out in a batch. With sel, junk rows (random values,
-// some NULL) surround the live ones and b.Sel lists the live rows in order.
+// some NULL) surround the live ones and b.Sel lists the live rows in order,
+// which is not always ascending.
 func buildBatch(rng *rand.Rand, types []coldata.Type, rows [][]coldata.Datum, withSel bool) *coldata.Batch {
 	var layout [][]coldata.Datum
 	var sel []int32
@@ -172,6 +173,18 @@ func buildBatch(rng *rand.Rand, types []coldata.Type, rows [][]coldata.Datum, wi
 	}
 	if withSel && rng.IntN(2) == 0 {
 		layout = append(layout, junkRow(rng, types))
+	}
+	if withSel && rng.IntN(2) == 0 {
+		// Selections need not be ascending: shuffle where the rows live.
+		perm := rng.Perm(len(layout))
+		shuffled := make([][]coldata.Datum, len(layout))
+		for i, r := range layout {
+			shuffled[perm[i]] = r
+		}
+		layout = shuffled
+		for k := range sel {
+			sel[k] = int32(perm[sel[k]])
+		}
 	}
 	b := makeBatch(types, layout)
 	if withSel {

@@ -67,8 +67,9 @@ type accumulator interface {
 	// update folds the first n rows of arg (dense; nil for COUNT(*)) into
 	// the groups gids[k].
 	update(gids []int32, arg *coldata.Vec, n int)
-	// merge folds src's group i into this accumulator's group gmap[i].
-	merge(src accumulator, gmap []int32)
+	// merge folds src's group rows[x] (x when rows is nil) into this
+	// accumulator's group gmap[x].
+	merge(src accumulator, rows, gmap []int32)
 	// finalize writes groups [from,to) into out, already sized to to-from.
 	finalize(out *coldata.Vec, from, to int) error
 	bytes() int64
@@ -175,10 +176,18 @@ func (a *countAcc) update(gids []int32, arg *coldata.Vec, n int) {
 	}
 }
 
-func (a *countAcc) merge(src accumulator, gmap []int32) {
-	for i, v := range src.(*countAcc).c[:len(gmap)] {
-		a.c[gmap[i]] += v
+func (a *countAcc) merge(src accumulator, rows, gmap []int32) {
+	sc := src.(*countAcc).c
+	for x, g := range gmap {
+		a.c[g] += sc[srcRow(rows, x)]
 	}
+}
+
+func srcRow(rows []int32, x int) int {
+	if rows == nil {
+		return x
+	}
+	return int(rows[x])
 }
 
 func (a *countAcc) finalize(out *coldata.Vec, from, to int) error {
@@ -247,9 +256,11 @@ func sumInts[T int32 | int64](st []sum128, gids []int32, vals []T, nulls []bool)
 	}
 }
 
-func (a *sum128Acc) merge(src accumulator, gmap []int32) {
-	for i, s := range src.(*sum128Acc).st[:len(gmap)] {
-		d := &a.st[gmap[i]]
+func (a *sum128Acc) merge(src accumulator, rows, gmap []int32) {
+	ss := src.(*sum128Acc).st
+	for x, g := range gmap {
+		s := ss[srcRow(rows, x)]
+		d := &a.st[g]
 		d.add(s.lo, s.hi)
 		d.cnt += s.cnt
 	}
@@ -320,9 +331,11 @@ func (a *floatSumAcc) update(gids []int32, arg *coldata.Vec, n int) {
 	}
 }
 
-func (a *floatSumAcc) merge(src accumulator, gmap []int32) {
-	for i, s := range src.(*floatSumAcc).st[:len(gmap)] {
-		d := &a.st[gmap[i]]
+func (a *floatSumAcc) merge(src accumulator, rows, gmap []int32) {
+	ss := src.(*floatSumAcc).st
+	for x, g := range gmap {
+		s := ss[srcRow(rows, x)]
+		d := &a.st[g]
 		d.s += s.s
 		d.cnt += s.cnt
 	}
@@ -398,12 +411,14 @@ func foldMax[T cmp.Ordered](st []minMaxState[T], gids []int32, vals []T, nulls [
 	}
 }
 
-func (a *minMaxAcc[T]) merge(src accumulator, gmap []int32) {
-	for i, s := range src.(*minMaxAcc[T]).st[:len(gmap)] {
+func (a *minMaxAcc[T]) merge(src accumulator, rows, gmap []int32) {
+	ss := src.(*minMaxAcc[T]).st
+	for x, g := range gmap {
+		s := ss[srcRow(rows, x)]
 		if !s.seen {
 			continue
 		}
-		d := &a.st[gmap[i]]
+		d := &a.st[g]
 		if !d.seen || (a.max && s.v > d.v) || (!a.max && s.v < d.v) {
 			*d = s
 		}
@@ -430,10 +445,10 @@ func (a *minMaxAcc[T]) bytes() int64 {
 // nullAcc is MIN/MAX of a NULL-typed argument: always NULL.
 type nullAcc struct{}
 
-func (nullAcc) resize(int)                        {}
-func (nullAcc) update([]int32, *coldata.Vec, int) {}
-func (nullAcc) merge(accumulator, []int32)        {}
-func (nullAcc) bytes() int64                      { return 0 }
+func (nullAcc) resize(int)                          {}
+func (nullAcc) update([]int32, *coldata.Vec, int)   {}
+func (nullAcc) merge(accumulator, []int32, []int32) {}
+func (nullAcc) bytes() int64                        { return 0 }
 func (nullAcc) finalize(out *coldata.Vec, from, to int) error {
 	nl := out.EnsureNulls()
 	for i := range to - from {

@@ -46,8 +46,9 @@ type hashAgg struct {
 	parts    []*aggPartial
 
 	merged bool
-	final  *aggPartial
-	emit   int
+	finals []*aggPartial // merged state, one per hash partition of the groups
+	fi     int           // partition being emitted
+	emit   int           // next group of finals[fi]
 	out    *coldata.Batch
 	closed bool
 }
@@ -191,35 +192,18 @@ func (h *hashAgg) Next(ctx context.Context) (*coldata.Batch, error) {
 	return b, nil
 }
 
-// combine merges every partial into the first and folds DISTINCT sets.
-func (h *hashAgg) combine(ctx context.Context) error {
-	final := h.parts[0]
-	var bytes int64
-	for _, p := range h.parts {
-		bytes += p.bytes()
-	}
-	h.peak(bytes)
-	for w, p := range h.parts[1:] {
-		if err := final.absorb(ctx, p); err != nil {
-			return err
-		}
-		h.parts[w+1] = nil
-	}
-	if err := final.foldDistinct(ctx); err != nil {
-		return err
-	}
-	h.final = final
-	h.parts = nil
-	return nil
-}
-
 func (h *hashAgg) finalizeBatch() (*coldata.Batch, error) {
-	f := h.final
-	from := h.emit
-	to := min(f.ngroups, from+coldata.DefaultBatchSize)
-	if from >= to {
+	for h.fi < len(h.finals) && h.emit >= h.finals[h.fi].ngroups {
+		h.finals[h.fi] = nil
+		h.fi++
+		h.emit = 0
+	}
+	if h.fi >= len(h.finals) {
 		return nil, nil
 	}
+	f := h.finals[h.fi]
+	from := h.emit
+	to := min(f.ngroups, from+coldata.DefaultBatchSize)
 	h.emit = to
 	if h.out == nil {
 		h.out = &coldata.Batch{Vecs: make([]*coldata.Vec, len(h.outTypes))}
@@ -260,7 +244,7 @@ func (h *hashAgg) Close() error {
 			_ = in.Close()
 		}
 	}
-	h.parts, h.final, h.out = nil, nil, nil
+	h.parts, h.finals, h.out = nil, nil, nil
 	return nil
 }
 
@@ -374,84 +358,6 @@ func (p *aggPartial) sinkDistinct(d *groupTable, gids []int32, arg *coldata.Vec,
 	}
 	p.dgids = coldata.Grow(p.dgids, n)
 	d.insert([]*coldata.Vec{p.gidVec, arg}, n, nil, p.dgids)
-}
-
-// absorb merges another worker's partial into p.
-func (p *aggPartial) absorb(ctx context.Context, o *aggPartial) error {
-	gmap := make([]int32, o.ngroups)
-	if p.table != nil {
-		views := make([]*coldata.Vec, len(o.table.keys))
-		for from := 0; from < o.ngroups; from += coldata.DefaultBatchSize {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-			to := min(o.ngroups, from+coldata.DefaultBatchSize)
-			for i, k := range o.table.keys {
-				views[i] = sliceVec(views[i], k, from, to)
-			}
-			var hs []uint64
-			if !o.table.intKey {
-				hs = o.table.hashes[from:to]
-			}
-			p.table.insert(views, to-from, hs, gmap[from:to])
-		}
-		p.setGroups(p.table.n)
-	}
-	for i, acc := range p.accs {
-		if d := p.dist[i]; d != nil {
-			if err := mergeDistinct(ctx, d, o.dist[i], gmap); err != nil {
-				return err
-			}
-			continue
-		}
-		acc.merge(o.accs[i], gmap)
-	}
-	return nil
-}
-
-// mergeDistinct inserts src's (group, value) pairs into dst, renumbering the
-// groups through gmap.
-func mergeDistinct(ctx context.Context, dst, src *groupTable, gmap []int32) error {
-	gv := coldata.NewVec(coldata.TypeInt64, 0)
-	var vv coldata.Vec
-	ids := make([]int32, coldata.DefaultBatchSize)
-	for from := 0; from < src.n; from += coldata.DefaultBatchSize {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		to := min(src.n, from+coldata.DefaultBatchSize)
-		gv.Resize(to - from)
-		for k, g := range src.keys[0].I64[from:to] {
-			gv.I64[k] = int64(gmap[g])
-		}
-		sliceVec(&vv, src.keys[1], from, to)
-		dst.insert([]*coldata.Vec{gv, &vv}, to-from, nil, ids)
-	}
-	return nil
-}
-
-// foldDistinct feeds each DISTINCT set's values into its accumulator.
-func (p *aggPartial) foldDistinct(ctx context.Context) error {
-	var vv coldata.Vec
-	gids := make([]int32, coldata.DefaultBatchSize)
-	for i, d := range p.dist {
-		if d == nil {
-			continue
-		}
-		for from := 0; from < d.n; from += coldata.DefaultBatchSize {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-			to := min(d.n, from+coldata.DefaultBatchSize)
-			for k, g := range d.keys[0].I64[from:to] {
-				gids[k] = int32(g)
-			}
-			sliceVec(&vv, d.keys[1], from, to)
-			p.accs[i].update(gids, &vv, to-from)
-		}
-		p.dist[i] = nil
-	}
-	return nil
 }
 
 func (p *aggPartial) bytes() int64 {

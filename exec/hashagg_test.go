@@ -412,3 +412,16 @@ func TestGroupTableCollisions(t *testing.T) {
 		runVariant(t, d, fmt.Sprintf("distinct w=%d/sel", w), w, 5, true)
 	}
 }
+
+// TestHashAggParallelCombine reruns the aggregation suites with the
+// partitioned parallel merge forced on.
+func TestHashAggParallelCombine(t *testing.T) {
+	defer func(v int64) { parallelMergeMin = v }(parallelMergeMin)
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(4))
+	parallelMergeMin = 0
+	t.Run("basic", TestHashAggBasic)
+	t.Run("types", TestHashAggTypes)
+	t.Run("distinct", TestHashAggDistinct)
+	t.Run("many", TestHashAggManyGroups)
+	t.Run("collisions", TestGroupTableCollisions)
+}

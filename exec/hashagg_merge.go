@@ -1,0 +1,263 @@
+package exec
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"runtime/debug"
+	"sync"
+
+	"github.com/peregrinedb/peregrine/exec/coldata"
+)
+
+// parallelMergeMin is the total number of partial groups from which the
+// Combine phase runs in parallel. Below it, folding the partials into the
+// first one is cheaper than partitioning them. (A variable for tests.)
+var parallelMergeMin int64 = 1 << 14
+
+// maxMergePartitions bounds the partition count (it must fit partOf's uint8).
+const maxMergePartitions = 64
+
+// combine merges the workers' partials (DuckDB's Combine) and folds the
+// DISTINCT sets. Many groups are merged in parallel: each partial's groups
+// are split by hash into partitions, and one goroutine per partition builds
+// that partition's final table from the matching groups of every partial.
+// Partitions are disjoint, so the result is their concatenation.
+func (h *hashAgg) combine(ctx context.Context) error {
+	var bytes, total int64
+	for _, p := range h.parts {
+		bytes += p.bytes()
+		total += int64(p.ngroups)
+	}
+	h.peak(bytes)
+	np := min(len(h.parts), runtime.GOMAXPROCS(0), maxMergePartitions)
+	// Folding into the first partial re-inserts all groups but its own; the
+	// partitioned merge re-inserts all groups, spread over np goroutines. It
+	// wins from three partitions on (measured slower at two).
+	if np < 3 || len(h.groupCols) == 0 || total < parallelMergeMin {
+		final := h.parts[0]
+		for w, o := range h.parts[1:] {
+			if err := final.absorb(ctx, o, nil, nil, 0); err != nil {
+				return err
+			}
+			h.parts[w+1] = nil
+		}
+		if err := final.foldDistinct(ctx); err != nil {
+			return err
+		}
+		h.finals = []*aggPartial{final}
+		h.parts = nil
+		return nil
+	}
+
+	splits := make([]groupSplit, len(h.parts))
+	err := parallel(len(h.parts), func(w int) error {
+		splits[w] = splitGroups(h.parts[w], np)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	finals := make([]*aggPartial, np)
+	err = parallel(np, func(q int) error {
+		f := newAggPartial(h)
+		for w, o := range h.parts {
+			if err := f.absorb(ctx, o, splits[w].rows[q], splits[w].partOf, uint8(q)); err != nil {
+				return err
+			}
+		}
+		finals[q] = f
+		return f.foldDistinct(ctx)
+	})
+	if err != nil {
+		return err
+	}
+	h.finals = finals
+	h.parts = nil
+	return nil
+}
+
+// parallel runs f(0..n-1) in n goroutines and returns the first error.
+func parallel(n int, f func(i int) error) error {
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer func() {
+				if r := recover(); r != nil {
+					errs[i] = fmt.Errorf("hash aggregate merge panicked: %v\n%s", r, debug.Stack())
+				}
+			}()
+			errs[i] = f(i)
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// groupSplit assigns one partial's groups to merge partitions.
+type groupSplit struct {
+	partOf []uint8   // per group
+	rows   [][]int32 // per partition: its groups, ascending
+}
+
+func splitGroups(p *aggPartial, np int) groupSplit {
+	t := p.table
+	s := groupSplit{partOf: make([]uint8, p.ngroups), rows: make([][]int32, np)}
+	for q := range s.rows {
+		// Non-nil even when empty: absorb reads a nil list as "all groups".
+		s.rows[q] = make([]int32, 0, p.ngroups/np+1)
+	}
+	for g := range p.ngroups {
+		var h uint64
+		switch {
+		case !t.intKey:
+			h = t.hashes[g]
+		case t.keys[0].IsNull(g):
+			h = nullKeyHash
+		case t.keys[0].I32 != nil:
+			h = mix64(uint64(int64(t.keys[0].I32[g])))
+		default:
+			h = mix64(uint64(t.keys[0].I64[g]))
+		}
+		q := uint8((h >> 32) % uint64(np))
+		s.partOf[g] = q
+		s.rows[q] = append(s.rows[q], int32(g))
+	}
+	return s
+}
+
+// absorb merges into p the groups rows of another partial o (all of them
+// when rows is nil). For DISTINCT sets, partOf/part select the pairs whose
+// group belongs to this merge partition (partOf nil: all).
+func (p *aggPartial) absorb(ctx context.Context, o *aggPartial, rows []int32, partOf []uint8, part uint8) error {
+	n := o.ngroups
+	if rows != nil {
+		n = len(rows)
+	}
+	gmap := make([]int32, n) // o's rows[x] (or x) → p's group
+	if p.table != nil {
+		keys := make([]*coldata.Vec, len(o.table.keys))
+		scratch := newVecs(p.table.types)
+		var hs []uint64
+		for from := 0; from < n; from += coldata.DefaultBatchSize {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			to := min(n, from+coldata.DefaultBatchSize)
+			var chunkHashes []uint64
+			if rows == nil {
+				for i, k := range o.table.keys {
+					keys[i] = sliceVec(keys[i], k, from, to)
+				}
+				if !o.table.intKey {
+					chunkHashes = o.table.hashes[from:to]
+				}
+			} else {
+				sel := rows[from:to]
+				for i, k := range o.table.keys {
+					scratch[i].Resize(to - from)
+					if k.Type.ID != coldata.Unknown {
+						scratch[i].CopyFrom(k, sel, to-from, 0)
+					}
+					keys[i] = scratch[i]
+				}
+				if !o.table.intKey {
+					hs = coldata.Grow(hs, to-from)
+					coldata.Gather(hs, o.table.hashes, sel)
+					chunkHashes = hs
+				}
+			}
+			p.table.insert(keys, to-from, chunkHashes, gmap[from:to])
+		}
+		p.setGroups(p.table.n)
+	}
+	// Distinct pairs name o's groups; renumber them through a full map.
+	var full []int32
+	for _, d := range o.dist {
+		if d != nil {
+			full = make([]int32, o.ngroups)
+			for x, g := range gmap {
+				full[srcRow(rows, x)] = g
+			}
+			break
+		}
+	}
+	for i, acc := range p.accs {
+		if d := p.dist[i]; d != nil {
+			if err := mergeDistinct(ctx, d, o.dist[i], full, partOf, part); err != nil {
+				return err
+			}
+			continue
+		}
+		acc.merge(o.accs[i], rows, gmap)
+	}
+	return nil
+}
+
+// mergeDistinct inserts src's (group, value) pairs into dst, renumbering the
+// groups through gmap and keeping only groups of partition part when partOf
+// is set.
+func mergeDistinct(ctx context.Context, dst, src *groupTable, gmap []int32, partOf []uint8, part uint8) error {
+	gv := coldata.NewVec(coldata.TypeInt64, 0)
+	vv := coldata.NewVec(src.types[1], 0)
+	ids := make([]int32, coldata.DefaultBatchSize)
+	sel := make([]int32, 0, coldata.DefaultBatchSize)
+	for from := 0; from < src.n; from += coldata.DefaultBatchSize {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		to := min(src.n, from+coldata.DefaultBatchSize)
+		sel = sel[:0]
+		for k, g := range src.keys[0].I64[from:to] {
+			if partOf == nil || partOf[g] == part {
+				sel = append(sel, int32(from+k))
+			}
+		}
+		m := len(sel)
+		if m == 0 {
+			continue
+		}
+		gv.Resize(m)
+		for k, r := range sel {
+			gv.I64[k] = int64(gmap[src.keys[0].I64[r]])
+		}
+		vv.Resize(m)
+		if vv.Type.ID != coldata.Unknown {
+			vv.CopyFrom(src.keys[1], sel, m, 0)
+		}
+		dst.insert([]*coldata.Vec{gv, vv}, m, nil, ids)
+	}
+	return nil
+}
+
+// foldDistinct feeds each DISTINCT set's values into its accumulator.
+func (p *aggPartial) foldDistinct(ctx context.Context) error {
+	var vv coldata.Vec
+	gids := make([]int32, coldata.DefaultBatchSize)
+	for i, d := range p.dist {
+		if d == nil {
+			continue
+		}
+		for from := 0; from < d.n; from += coldata.DefaultBatchSize {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			to := min(d.n, from+coldata.DefaultBatchSize)
+			for k, g := range d.keys[0].I64[from:to] {
+				gids[k] = int32(g)
+			}
+			sliceVec(&vv, d.keys[1], from, to)
+			p.accs[i].update(gids, &vv, to-from)
+		}
+		p.dist[i] = nil
+	}
+	return nil
+}

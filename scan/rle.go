@@ -284,6 +284,8 @@ func fill[T any](s []T, v T) {
 	}
 }
 
+//go:generate go run ./internal/genunpack
+
 // unpackGroups unpacks len(dst)/8 groups of 8 width-bit values from src
 // (LSB-first). src may be short (a truncated last group): missing bits read
 // as zero.
@@ -293,6 +295,10 @@ func unpackGroups(dst []uint32, src []byte, width uint) {
 		return
 	}
 	w := int(width)
+	if n := unpackers[width](dst, src); n > 0 {
+		dst = dst[n:]
+		src = src[n/8*w:]
+	}
 	mask := uint64(1)<<width - 1
 	for len(dst) >= 8 {
 		// Eight 64-bit loads per group need w+8 readable bytes; the tail of

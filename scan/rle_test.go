@@ -2,6 +2,7 @@ package scan
 
 import (
 	"errors"
+	"fmt"
 	"math/rand"
 	"slices"
 	"strings"
@@ -249,5 +250,34 @@ func TestTakeDefinedRun(t *testing.T) {
 	nn, err := d.decodeNulls(nulls, 1)
 	if err != nil || nn != 2 || !slices.Equal(nulls, []bool{false, false, false, false, true, true}) {
 		t.Fatal(nulls, nn, err)
+	}
+}
+
+// BenchmarkUnpack compares the width-specialised unpackers with the
+// generic loop they replace.
+func BenchmarkUnpack(b *testing.B) {
+	for _, w := range []uint{1, 5, 13, 20} {
+		src := make([]byte, 4096*int(w)/8+64)
+		for i := range src {
+			src[i] = byte(i * 37)
+		}
+		dst := make([]uint32, 4096)
+		b.Run(fmt.Sprintf("w=%d/specialised", w), func(b *testing.B) {
+			b.SetBytes(int64(len(dst)) * 4)
+			for i := 0; i < b.N; i++ {
+				unpackGroups(dst, src, w)
+			}
+		})
+		b.Run(fmt.Sprintf("w=%d/generic", w), func(b *testing.B) {
+			b.SetBytes(int64(len(dst)) * 4)
+			mask := uint64(1)<<w - 1
+			for i := 0; i < b.N; i++ {
+				s := src
+				for g := 0; g < len(dst); g += 8 {
+					unpack8(dst[g:g+8], s, w, mask)
+					s = s[w:]
+				}
+			}
+		})
 	}
 }

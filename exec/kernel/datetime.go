@@ -41,6 +41,51 @@ func civil(days int64) (y, m, d int64) {
 	return y, m, d
 }
 
+// civilFast is civil with tables for 1900-2299, where nearly all real
+// dates fall: the year comes from a linear estimate corrected against a table
+// of January 1sts, month and day from a day-of-year table. It is several
+// times cheaper than the general algorithm's chain of multiplications.
+func civilFast(days int64) (y, m, d int64) {
+	off := days - civilLo
+	if uint64(off) >= 146097 {
+		return civil(days)
+	}
+	yi := off * 400 / 146097
+	for days < int64(yearStarts[yi]) {
+		yi--
+	}
+	for days >= int64(yearStarts[yi+1]) {
+		yi++
+	}
+	start := int64(yearStarts[yi])
+	leap := b2i(yearStarts[yi+1]-yearStarts[yi] == 366)
+	md := monthDay[leap][days-start]
+	return 1900 + yi, int64(md >> 8), int64(md & 0xff)
+}
+
+// civilLo is 1900-01-01; the tables cover the 400 years from there.
+const civilLo = -25567
+
+var (
+	yearStarts [401]int32     // day number of January 1st of 1900+i
+	monthDay   [2][366]uint16 // [leap][day of year] = month<<8 | day
+)
+
+func init() {
+	for i := range yearStarts {
+		yearStarts[i] = int32(daysFromCivil(1900+int64(i), 1, 1))
+	}
+	for leap, y := range []int64{1999, 2000} {
+		doy := 0
+		for m := int64(1); m <= 12; m++ {
+			for d := int64(1); d <= daysInMonth(y, m); d++ {
+				monthDay[leap][doy] = uint16(m<<8 | d)
+				doy++
+			}
+		}
+	}
+}
+
 // daysFromCivil is civil's inverse; the day must be valid for the month.
 func daysFromCivil(y, m, d int64) int64 {
 	if m <= 2 {
@@ -88,7 +133,7 @@ func floorDiv(a, b int64) int64 {
 // appendDate formats like coldata.FormatDate; years outside 0..9999 take
 // the slow path so the two never disagree.
 func appendDate(buf []byte, days int64) []byte {
-	y, m, d := civil(days)
+	y, m, d := civilFast(days)
 	if y < 0 || y > 9999 {
 		return append(buf, coldata.FormatDate(int32(days))...)
 	}
@@ -99,7 +144,7 @@ func appendDate(buf []byte, days int64) []byte {
 // appendTimestamp formats like coldata.FormatTimestamp.
 func appendTimestamp(buf []byte, us int64) []byte {
 	days := floorDiv(us, usPerDay)
-	if y, _, _ := civil(days); y < 0 || y > 9999 {
+	if y, _, _ := civilFast(days); y < 0 || y > 9999 {
 		return append(buf, coldata.FormatTimestamp(us)...)
 	}
 	buf = appendDate(buf, days)
@@ -325,7 +370,7 @@ func addMonths(days, months int64) (int64, bool) {
 	if months > 1e8 || months < -1e8 { // far beyond any DATE
 		return 0, false
 	}
-	y, m, d := civil(days)
+	y, m, d := civilFast(days)
 	total := y*12 + (m - 1) + months
 	ny := total / 12
 	nm := total % 12
@@ -347,7 +392,7 @@ func (n *dateNode) extract(out []int64, xv *coldata.Vec, sel []int32, rows int) 
 		} else {
 			days = int64(xv.I32[i])
 		}
-		y, m, d := civil(days)
+		y, m, d := civilFast(days)
 		switch n.op {
 		case expr.OpExtractYear:
 			out[i] = y

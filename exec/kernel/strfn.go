@@ -221,6 +221,16 @@ func (n *strNode) substring(out []string, vs []*coldata.Vec, sel []int32, rows i
 // start counts from the end, and a negative length takes characters before
 // start.
 func substring(s string, offset, length int64) string {
+	if offset >= 0 && length > 0 {
+		// The common case only walks the characters it returns.
+		if offset == 0 {
+			length--
+		} else {
+			offset--
+		}
+		p := advance(s, 0, offset)
+		return s[p:advance(s, p, length)]
+	}
 	ascii := true
 	for j := 0; j < len(s); j++ {
 		if s[j] >= utf8.RuneSelf {
@@ -263,6 +273,18 @@ func substring(s string, offset, length int64) string {
 		return s[start:end]
 	}
 	return s[charOffset(s, start):charOffset(s, end)]
+}
+
+// advance returns the byte offset n characters after byte p (or the end).
+func advance(s string, p int, n int64) int {
+	for ; n > 0 && p < len(s); n-- {
+		if s[p] < utf8.RuneSelf {
+			p++
+		} else {
+			p += runeLen(s, p)
+		}
+	}
+	return p
 }
 
 // charOffset is the byte offset of character c.

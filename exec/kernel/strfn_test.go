@@ -100,6 +100,9 @@ func TestCivilExhaustive(t *testing.T) {
 		if back := daysFromCivil(y, m, d); back != days {
 			t.Fatalf("daysFromCivil(civil(%d)) = %d", days, back)
 		}
+		if fy, fm, fd := civilFast(days); fy != y || fm != m || fd != d {
+			t.Fatalf("civilFast(%d) = %d-%d-%d, civil says %d-%d-%d", days, fy, fm, fd, y, m, d)
+		}
 		tm := coldata.DateToTime(int32(days))
 		if int64(tm.Year()) != y || int64(tm.Month()) != m || int64(tm.Day()) != d {
 			t.Fatalf("civil(%d) = %d-%d-%d, time says %s", days, y, m, d, tm.Format("2006-01-02"))

@@ -239,12 +239,13 @@ const (
 	encByteStreamSplit   = 9
 )
 
+var encodingNames = map[int32]string{encPlain: "PLAIN", encPlainDict: "PLAIN_DICTIONARY", encRLE: "RLE",
+	encBitPacked: "BIT_PACKED", encDeltaBinaryPacked: "DELTA_BINARY_PACKED",
+	encDeltaLengthBA: "DELTA_LENGTH_BYTE_ARRAY", encDeltaBA: "DELTA_BYTE_ARRAY",
+	encRLEDict: "RLE_DICTIONARY", encByteStreamSplit: "BYTE_STREAM_SPLIT"}
+
 func encodingName(e int32) string {
-	names := map[int32]string{encPlain: "PLAIN", encPlainDict: "PLAIN_DICTIONARY", encRLE: "RLE",
-		encBitPacked: "BIT_PACKED", encDeltaBinaryPacked: "DELTA_BINARY_PACKED",
-		encDeltaLengthBA: "DELTA_LENGTH_BYTE_ARRAY", encDeltaBA: "DELTA_BYTE_ARRAY",
-		encRLEDict: "RLE_DICTIONARY", encByteStreamSplit: "BYTE_STREAM_SPLIT"}
-	if s, ok := names[e]; ok {
+	if s, ok := encodingNames[e]; ok {
 		return s
 	}
 	return fmt.Sprintf("%d", e)

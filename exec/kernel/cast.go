@@ -109,12 +109,12 @@ func toBool[S number](dst []bool, src []S, sel []int32, n int) {
 	}
 }
 
-// asInts returns the integer view of a Bool, Int32 or Int64/Decimal vector
-// as int64s, converting into scratch when needed.
+// numeric converts among BOOLEAN, the integers, DOUBLE and DECIMAL (and
+// DATE/TIMESTAMP among themselves). Conversions that cannot fail run as
+// generic loops; the others check each row.
 func (n *castNode) numeric(out, v *coldata.Vec, sel []int32, rows int) error {
 	from, to := n.from, n.to
-	// Source as one of four physical views.
-	var u8 []uint8
+	var u8 []uint8 // BOOLEAN source viewed as 0/1
 	switch from.ID {
 	case coldata.Bool:
 		u8 = boolBytes(v.B)

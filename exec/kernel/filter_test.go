@@ -1,6 +1,7 @@
 package kernel
 
 import (
+	"math/rand/v2"
 	"testing"
 
 	"github.com/peregrinedb/peregrine/exec/coldata"
@@ -160,4 +161,64 @@ func TestNoAllocs(t *testing.T) {
 		}
 	}
 	_ = coldata.DefaultBatchSize
+}
+
+// TestEmptySelection: a batch whose selection is empty evaluates nothing, so
+// even an expression that fails on every row succeeds.
+func TestEmptySelection(t *testing.T) {
+	ts := types(tS, tI64)
+	b := makeBatch(ts, rowsOf(ts, "abc|1", "x|9223372036854775807"))
+	b.Sel = []int32{}
+	for _, e := range []expr.Expr{
+		castTo(col(0, tS), tI32),
+		bin(expr.OpAdd, col(1, tI64), lit(tI64, "9223372036854775807")),
+		bin(expr.OpAnd, bin(expr.OpGt, castTo(col(0, tS), tI32), lit(tI32, "1")), isNull(col(1, tI64), true)),
+		caseOf(tI32, castTo(col(0, tS), tI32), bin(expr.OpGt, col(1, tI64), lit(tI64, "0")), lit(tI32, "1")),
+		fn(expr.OpCoalesce, tI32, null(tI32), castTo(col(0, tS), tI32)),
+	} {
+		ev, err := Compile(e, ts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := ev.Eval(b); err != nil {
+			t.Errorf("Eval(%s) on an empty selection: %v", e, err)
+		}
+		if e.Type().ID == coldata.Bool {
+			f, _ := CompileFilter(e, ts)
+			if err := f.Select(b); err != nil || len(b.Sel) != 0 || b.Sel == nil {
+				t.Errorf("Select(%s) on an empty selection: %v, %v", e, err, b.Sel)
+			}
+		}
+	}
+}
+
+// TestReuseAcrossSizes runs one evaluator over batches that grow and shrink,
+// so every reused buffer is exercised in both directions.
+func TestReuseAcrossSizes(t *testing.T) {
+	schema := types(tI64, tS, dec(15, 2), tD)
+	x, s, d, dt := col(0, tI64), col(1, tS), col(2, dec(15, 2)), col(3, tD)
+	exprs := []expr.Expr{
+		caseOf(tS, fn(expr.OpUpper, tS, s), bin(expr.OpLt, x, lit(tI64, "0")), castTo(x, tS), isNull(d, false), lit(tS, "none")),
+		fn(expr.OpConcat, tS, s, castTo(dt, tS)),
+		fn(expr.OpCoalesce, dec(15, 2), d, castTo(x, dec(15, 2))),
+		bin(expr.OpOr, like(s, "%e%", false), inList(x, false, "1", "2", "3", "NULL")),
+		fn(expr.OpMul, dec(30, 4), d, d),
+	}
+	rng := rand.New(rand.NewPCG(9, 9))
+	for _, e := range exprs {
+		ev, err := Compile(e, schema)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, n := range []int{3, 2000, 1, 700, 0, 40} {
+			rows := make([][]coldata.Datum, n)
+			for i := range rows {
+				rows[i] = junkRow(rng, schema)
+				if rows[i][0].I > 1e12 || rows[i][0].I < -1e12 {
+					rows[i][0].I = 5 // keep the casts to DECIMAL(15,2) in range
+				}
+			}
+			checkEval(t, "reuse", ev, e, makeBatch(schema, rows), refAll(e, rows))
+		}
+	}
 }

@@ -16,6 +16,7 @@ func (o *optimizer) orderJoins(rels []Node, conds []expr.Expr) Node {
 	for i, r := range rels {
 		ids[i] = IDs(r.Cols())
 	}
+	conds = factorOr(conds, ids)
 	// Single-relation predicates go into their relation.
 	var multi []expr.Expr
 	perRel := make([][]expr.Expr, len(rels))

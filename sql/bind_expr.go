@@ -9,6 +9,7 @@ import (
 	"github.com/xwb1989/sqlparser"
 
 	"github.com/peregrinedb/peregrine/exec/coldata"
+	"github.com/peregrinedb/peregrine/exec/kernel"
 	"github.com/peregrinedb/peregrine/planner"
 	"github.com/peregrinedb/peregrine/planner/expr"
 )
@@ -50,6 +51,31 @@ func (c *exprCtx) colRef(m planner.ColMeta) (expr.Expr, error) {
 }
 
 func (c *exprCtx) bind(e sqlparser.Expr) (expr.Expr, error) {
+	x, err := c.bindRaw(e)
+	if err != nil {
+		return nil, err
+	}
+	return fold(x)
+}
+
+// fold evaluates an expression without column references to a constant,
+// with the executor's own kernels so folding cannot disagree with run time.
+func fold(e expr.Expr) (expr.Expr, error) {
+	switch e.(type) {
+	case *expr.Const, *expr.Column:
+		return e, nil
+	}
+	if len(expr.Columns(e)) > 0 || e.Type().ID == coldata.Interval {
+		return e, nil
+	}
+	v, err := kernel.EvalConst(e)
+	if err != nil {
+		return nil, err
+	}
+	return &expr.Const{Val: v, Typ: e.Type()}, nil
+}
+
+func (c *exprCtx) bindRaw(e sqlparser.Expr) (expr.Expr, error) {
 	if c.agg != nil {
 		if isAggregate(e) {
 			return c.bindAgg(e.(*sqlparser.FuncExpr))

@@ -214,6 +214,8 @@ func joinType(t planner.JoinType) (JoinType, error) {
 		return JoinSemi, nil
 	case planner.JoinAnti:
 		return JoinAnti, nil
+	case planner.JoinAntiNull:
+		return JoinAntiNullAware, nil
 	}
 	return 0, fmt.Errorf("internal error: join type %v", t)
 }

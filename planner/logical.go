@@ -64,11 +64,17 @@ const (
 	JoinLeft
 	JoinSemi
 	JoinAnti
+	// JoinAntiNull is NOT IN: like ANTI, but a NULL on either side of the
+	// key makes the comparison unknown, so such rows never qualify.
+	JoinAntiNull
 )
 
 func (t JoinType) String() string {
-	return [...]string{"INNER", "LEFT", "SEMI", "ANTI"}[t]
+	return [...]string{"INNER", "LEFT", "SEMI", "ANTI", "ANTI (NOT IN)"}[t]
 }
+
+// Preserving reports joins whose output is the left input's rows only.
+func (t JoinType) LeftOnly() bool { return t == JoinSemi || t == JoinAnti || t == JoinAntiNull }
 
 // Join combines Left and Right. Before the join rules run Cond holds the
 // whole condition; afterwards LeftKeys[i] = RightKeys[i] are the equi-join
@@ -148,7 +154,7 @@ func (n *Sort) Cols() []ColMeta      { return n.Input.Cols() }
 func (n *Limit) Cols() []ColMeta     { return n.Input.Cols() }
 func (n *Values) Cols() []ColMeta    { return n.Out }
 func (n *Join) Cols() []ColMeta {
-	if n.Type == JoinSemi || n.Type == JoinAnti {
+	if n.Type.LeftOnly() {
 		return n.Left.Cols()
 	}
 	l, r := n.Left.Cols(), n.Right.Cols()

@@ -297,7 +297,7 @@ func (o *optimizer) lowerJoin(n *Join, est float64) (Physical, error) {
 		}
 	}
 	j.Out = both
-	if n.Type == JoinSemi || n.Type == JoinAnti {
+	if n.Type.LeftOnly() {
 		j.Out = probe.Base().Out
 	}
 	j.EstRows = est

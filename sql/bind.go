@@ -26,7 +26,8 @@ type Bound struct {
 
 // Bind resolves q against cat into a logical plan.
 func Bind(q *Query, cat Catalog) (*Bound, error) {
-	b := &binder{cat: cat}
+	b := &binder{cat: cat, ids: new(int)}
+	b = b.forQuery(q)
 	node, names, err := b.bindStatement(q.AST)
 	if err != nil {
 		return nil, err
@@ -34,14 +35,42 @@ func Bind(q *Query, cat Catalog) (*Bound, error) {
 	return &Bound{Plan: node, Names: names}, nil
 }
 
+// binder binds one query text; sub-binders for CTE bodies share the ID
+// counter so column IDs stay unique across the whole statement.
 type binder struct {
-	cat    Catalog
-	nextID int
+	cat     Catalog
+	ids     *int
+	ctes    map[string]visibleCTE // visible WITH names, lower-cased
+	aliases map[string][]string // derived tables' column lists
+}
+
+// visibleCTE is a CTE with its place in its WITH clause, so its body sees
+// only the CTEs defined before it (no recursion through forward references).
+type visibleCTE struct {
+	CTE
+	with *Query
+	idx  int
+}
+
+// forQuery returns a binder for q's text: its derived-table column lists,
+// and its WITH names added to the visible ones.
+func (b *binder) forQuery(q *Query) *binder {
+	nb := &binder{cat: b.cat, ids: b.ids, ctes: b.ctes, aliases: q.ColAliases}
+	if len(q.CTEs) > 0 {
+		nb.ctes = map[string]visibleCTE{}
+		for k, v := range b.ctes {
+			nb.ctes[k] = v
+		}
+		for i, c := range q.CTEs {
+			nb.ctes[strings.ToLower(c.Name)] = visibleCTE{CTE: c, with: q, idx: i}
+		}
+	}
+	return nb
 }
 
 func (b *binder) newCol(name, table string, t coldata.Type) planner.ColMeta {
-	b.nextID++
-	return planner.ColMeta{ID: b.nextID, Name: name, Table: table, Type: t}
+	*b.ids++
+	return planner.ColMeta{ID: *b.ids, Name: name, Table: table, Type: t}
 }
 
 // scopeCol is a column visible by name.
@@ -113,21 +142,63 @@ func (s *scope) closest(name string) string {
 }
 
 func (b *binder) bindStatement(st sqlparser.SelectStatement) (planner.Node, []string, error) {
-	switch st := st.(type) {
-	case *sqlparser.Select:
-		return b.bindSelect(st)
-	case *sqlparser.ParenSelect:
-		return b.bindStatement(st.Select)
-	case *sqlparser.Union:
-		return nil, nil, fmt.Errorf("Not implemented Error: UNION is not supported yet")
+	res, err := b.bindSelectStatement(st, selectOpts{})
+	if err != nil {
+		return nil, nil, err
 	}
-	return nil, nil, fmt.Errorf("Not implemented Error: unsupported statement %T", st)
+	return res.node, res.names, nil
 }
 
-func (b *binder) bindSelect(sel *sqlparser.Select) (planner.Node, []string, error) {
-	if sel.Lock != "" {
-		return nil, nil, fmt.Errorf("Not implemented Error: locking clauses are not supported")
+func (b *binder) bindSelectStatement(st sqlparser.SelectStatement, opts selectOpts) (*selectResult, error) {
+	switch st := st.(type) {
+	case *sqlparser.Select:
+		return b.bindSelect(st, opts)
+	case *sqlparser.ParenSelect:
+		return b.bindSelectStatement(st.Select, opts)
+	case *sqlparser.Union:
+		return nil, fmt.Errorf("Not implemented Error: UNION is not supported yet")
 	}
+	return nil, fmt.Errorf("Not implemented Error: unsupported statement %T", st)
+}
+
+// selectOpts bind a SELECT that is a subquery.
+type selectOpts struct {
+	// outer is the enclosing query's scope: WHERE conjuncts that reference
+	// it are correlations, returned rather than applied.
+	outer *scope
+	// groupCorrelated turns correlations `inner = outer` into GROUP BY keys
+	// of the subquery (a scalar aggregate subquery becomes a join with the
+	// subquery grouped by its correlation keys).
+	groupCorrelated bool
+}
+
+// selectResult is a bound SELECT.
+type selectResult struct {
+	node  planner.Node
+	names []string
+	// plain is the FROM + local WHERE plan, before grouping and projection
+	// (an EXISTS subquery joins with it directly).
+	plain planner.Node
+	// corr are correlated conjuncts over inner and outer columns.
+	corr []expr.Expr
+	// keys pair an output column of node (a grouped correlation key) with
+	// the outer expression it must equal.
+	keys []corrKey
+	// aggregated: grouping or aggregates; oneRow: an ungrouped aggregate,
+	// which returns exactly one row.
+	aggregated, oneRow, limited bool
+}
+
+type corrKey struct {
+	inner planner.ColMeta
+	outer expr.Expr
+}
+
+func (b *binder) bindSelect(sel *sqlparser.Select, opts selectOpts) (*selectResult, error) {
+	if sel.Lock != "" {
+		return nil, fmt.Errorf("Not implemented Error: locking clauses are not supported")
+	}
+	res := &selectResult{}
 	var (
 		node planner.Node
 		sc   = &scope{}
@@ -139,7 +210,7 @@ func (b *binder) bindSelect(sel *sqlparser.Select) (planner.Node, []string, erro
 		for _, te := range sel.From {
 			n, err := b.bindTableExpr(te, sc)
 			if err != nil {
-				return nil, nil, err
+				return nil, err
 			}
 			if node == nil {
 				node = n
@@ -148,25 +219,61 @@ func (b *binder) bindSelect(sel *sqlparser.Select) (planner.Node, []string, erro
 			}
 		}
 	}
+	var corrEq []expr.Expr // correlations to group by
 	if sel.Where != nil {
-		ctx := &exprCtx{b: b, sc: sc, clause: "WHERE"}
-		pred, err := ctx.bindBool(sel.Where.Expr)
-		if err != nil {
-			return nil, nil, err
+		var preds []expr.Expr
+		for _, conj := range splitAndAST(sel.Where.Expr) {
+			if opts.outer != nil {
+				if ce, ok, err := b.correlated(conj, sc, opts.outer); err != nil {
+					return nil, err
+				} else if ok {
+					if opts.groupCorrelated && isInnerOuterEq(ce, sc) {
+						corrEq = append(corrEq, ce)
+					} else {
+						res.corr = append(res.corr, ce)
+					}
+					continue
+				}
+			}
+			var pending []pendingJoin
+			ctx := &exprCtx{b: b, sc: sc, clause: "WHERE", pending: &pending, conj: conj}
+			pred, err := ctx.bindBool(conj)
+			if err != nil {
+				return nil, err
+			}
+			node = attach(node, pending)
+			if !isTrue(pred) {
+				preds = append(preds, pred)
+			}
 		}
-		node = &planner.Filter{Input: node, Pred: pred}
+		if len(preds) > 0 {
+			node = &planner.Filter{Input: node, Pred: expr.And(preds...)}
+		}
 	}
+	res.plain = node
 
 	// Aggregation: GROUP BY, or aggregates anywhere in SELECT/HAVING/ORDER BY.
 	var agg *aggState
-	if len(sel.GroupBy) > 0 || hasAggregate(sel) || sel.Having != nil {
+	if len(sel.GroupBy) > 0 || hasAggregate(sel) || sel.Having != nil || len(corrEq) > 0 {
 		agg = &aggState{}
+		res.aggregated = true
+		res.oneRow = len(sel.GroupBy) == 0 && len(corrEq) == 0
 		for _, g := range sel.GroupBy {
 			ge, err := b.bindGroupExpr(g, sel.SelectExprs, sc)
 			if err != nil {
-				return nil, nil, err
+				return nil, err
 			}
 			agg.addGroup(b, ge, groupName(g))
+		}
+		for _, ce := range corrEq {
+			f := ce.(*expr.Func)
+			in, out := f.Args[0], f.Args[1]
+			if !covers(sc, in) {
+				in, out = out, in
+			}
+			agg.addGroup(b, in, in.String())
+			g, _ := agg.group(exprKey(in))
+			res.keys = append(res.keys, corrKey{inner: g, outer: out})
 		}
 	}
 	ctx := &exprCtx{b: b, sc: sc, agg: agg, clause: "SELECT"}
@@ -187,19 +294,19 @@ func (b *binder) bindSelect(sel *sqlparser.Select) (planner.Node, []string, erro
 				}
 				e, err := ctx.colRef(c.meta)
 				if err != nil {
-					return nil, nil, err
+					return nil, err
 				}
 				exprs = append(exprs, e)
 				names = append(names, c.meta.Name)
 				n++
 			}
 			if n == 0 && tbl != "" {
-				return nil, nil, fmt.Errorf("Binder Error: Referenced table %q not found!", tbl)
+				return nil, fmt.Errorf("Binder Error: Referenced table %q not found!", tbl)
 			}
 		case *sqlparser.AliasedExpr:
 			e, err := ctx.bind(se.Expr)
 			if err != nil {
-				return nil, nil, err
+				return nil, err
 			}
 			exprs = append(exprs, e)
 			name := se.As.String()
@@ -208,15 +315,16 @@ func (b *binder) bindSelect(sel *sqlparser.Select) (planner.Node, []string, erro
 			}
 			names = append(names, name)
 		default:
-			return nil, nil, fmt.Errorf("Not implemented Error: unsupported select item %s", sqlparser.String(se))
+			return nil, fmt.Errorf("Not implemented Error: unsupported select item %s", sqlparser.String(se))
 		}
 	}
 
 	var having expr.Expr
+	var havingJoins []pendingJoin
 	if sel.Having != nil {
-		hctx := &exprCtx{b: b, sc: sc, agg: agg, clause: "HAVING", aliases: aliasMap(names, exprs)}
+		hctx := &exprCtx{b: b, sc: sc, agg: agg, clause: "HAVING", aliases: aliasMap(names, exprs), pending: &havingJoins, conj: sel.Having.Expr}
 		if having, err = hctx.bindBool(sel.Having.Expr); err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 	}
 
@@ -232,7 +340,7 @@ func (b *binder) bindSelect(sel *sqlparser.Select) (planner.Node, []string, erro
 		if v, ok := o.Expr.(*sqlparser.SQLVal); ok && v.Type == sqlparser.IntVal {
 			k, _ := strconv.Atoi(string(v.Val))
 			if k < 1 || k > nVisible {
-				return nil, nil, fmt.Errorf("Binder Error: ORDER term out of range - should be between 1 and %d", nVisible)
+				return nil, fmt.Errorf("Binder Error: ORDER term out of range - should be between 1 and %d", nVisible)
 			}
 			idx = k - 1
 		} else if cn, ok := o.Expr.(*sqlparser.ColName); ok && cn.Qualifier.IsEmpty() {
@@ -247,7 +355,7 @@ func (b *binder) bindSelect(sel *sqlparser.Select) (planner.Node, []string, erro
 			octx := &exprCtx{b: b, sc: sc, agg: agg, clause: "ORDER BY"}
 			e, err := octx.bind(o.Expr)
 			if err != nil {
-				return nil, nil, err
+				return nil, err
 			}
 			key := exprKey(e)
 			for i, x := range exprs {
@@ -258,7 +366,7 @@ func (b *binder) bindSelect(sel *sqlparser.Select) (planner.Node, []string, erro
 			}
 			if idx < 0 {
 				if sel.Distinct != "" {
-					return nil, nil, fmt.Errorf("Binder Error: for SELECT DISTINCT, ORDER BY expressions must appear in select list")
+					return nil, fmt.Errorf("Binder Error: for SELECT DISTINCT, ORDER BY expressions must appear in select list")
 				}
 				exprs = append(exprs, e)
 				names = append(names, outputName(o.Expr))
@@ -267,9 +375,16 @@ func (b *binder) bindSelect(sel *sqlparser.Select) (planner.Node, []string, erro
 		}
 		orders = append(orders, orderItem{outIdx: idx, desc: o.Direction == sqlparser.DescScr})
 	}
+	nHidden := len(exprs) - nVisible
+	// Grouped correlation keys are outputs the enclosing query joins on.
+	for i, k := range res.keys {
+		exprs = append(exprs, colExpr(k.inner))
+		names = append(names, fmt.Sprintf("__corr%d", i))
+	}
 
 	if agg != nil {
 		node = agg.build(b, node)
+		node = attach(node, havingJoins)
 		if having != nil {
 			node = &planner.Filter{Input: node, Pred: having}
 		}
@@ -277,6 +392,9 @@ func (b *binder) bindSelect(sel *sqlparser.Select) (planner.Node, []string, erro
 	proj := &planner.Project{Input: node, Exprs: exprs}
 	for i, e := range exprs {
 		proj.Out = append(proj.Out, b.newCol(names[i], "", e.Type()))
+	}
+	for i := range res.keys {
+		res.keys[i].inner = proj.Out[len(exprs)-len(res.keys)+i]
 	}
 	node = proj
 	if sel.Distinct != "" {
@@ -293,19 +411,22 @@ func (b *binder) bindSelect(sel *sqlparser.Select) (planner.Node, []string, erro
 	if sel.Limit != nil {
 		lim, err := bindLimit(sel.Limit)
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 		node = lim.withInput(node)
+		res.limited = true
 	}
-	if len(exprs) > nVisible {
-		final := &planner.Project{Input: node, Out: proj.Out[:nVisible]}
-		for _, c := range proj.Out[:nVisible] {
-			final.Exprs = append(final.Exprs, &expr.Column{Index: c.ID, Typ: c.Type, Name: c.Name})
+	if nHidden > 0 {
+		keep := append(append([]planner.ColMeta{}, proj.Out[:nVisible]...), proj.Out[nVisible+nHidden:]...)
+		final := &planner.Project{Input: node, Out: keep}
+		for _, c := range keep {
+			final.Exprs = append(final.Exprs, colExpr(c))
 		}
 		node = final
-		names = names[:nVisible]
 	}
-	return node, names, nil
+	res.node = node
+	res.names = names[:nVisible]
+	return res, nil
 }
 
 func isDual(te sqlparser.TableExpr) bool {
@@ -377,6 +498,20 @@ func (b *binder) bindTableExpr(te sqlparser.TableExpr, sc *scope) (planner.Node,
 			if !src.Qualifier.IsEmpty() {
 				name = src.Qualifier.String() + "." + name
 			}
+			if cte, ok := b.ctes[strings.ToLower(name)]; ok && src.Qualifier.IsEmpty() {
+				if alias == "" {
+					alias = cte.Name
+				}
+				// A CTE binds like a derived table at each reference; its
+				// body sees only the CTEs defined before it.
+				cb := &binder{cat: b.cat, ids: b.ids, ctes: ctesBefore(b.ctes, cte)}
+				cb = cb.forQuery(cte.Query)
+				n, names, err := cb.bindStatement(cte.Query.AST)
+				if err != nil {
+					return nil, err
+				}
+				return derived(n, names, cte.Columns, alias, sc)
+			}
 			t, err := b.cat.Table(name)
 			if err != nil {
 				return nil, err
@@ -395,20 +530,11 @@ func (b *binder) bindTableExpr(te sqlparser.TableExpr, sc *scope) (planner.Node,
 			if alias == "" {
 				return nil, fmt.Errorf("Binder Error: a subquery in FROM needs an alias")
 			}
-			sub := &binder{cat: b.cat, nextID: b.nextID}
-			n, names, err := sub.bindStatement(src.Select)
-			b.nextID = sub.nextID
+			n, names, err := b.bindStatement(src.Select)
 			if err != nil {
 				return nil, err
 			}
-			cols := n.Cols()
-			out := make([]planner.ColMeta, len(cols))
-			for i, c := range cols {
-				out[i] = c
-				out[i].Name, out[i].Table = names[i], alias
-			}
-			sc.add(alias, out)
-			return n, nil
+			return derived(n, names, b.aliases[strings.ToLower(alias)], alias, sc)
 		}
 	case *sqlparser.ParenTableExpr:
 		var node planner.Node
@@ -471,6 +597,37 @@ func (b *binder) bindTableExpr(te sqlparser.TableExpr, sc *scope) (planner.Node,
 		return j, nil
 	}
 	return nil, fmt.Errorf("Not implemented Error: unsupported FROM item %s", sqlparser.String(te))
+}
+
+// derived makes a bound subquery visible as table alias, with its columns
+// renamed by an explicit column list when given.
+func derived(n planner.Node, names, rename []string, alias string, sc *scope) (planner.Node, error) {
+	cols := n.Cols()[:len(names)]
+	if len(rename) > len(cols) {
+		return nil, fmt.Errorf("Binder Error: table %q has %d columns available but %d columns specified", alias, len(cols), len(rename))
+	}
+	out := make([]planner.ColMeta, len(cols))
+	for i, c := range cols {
+		out[i] = c
+		out[i].Name, out[i].Table = names[i], alias
+		if i < len(rename) {
+			out[i].Name = rename[i]
+		}
+	}
+	sc.add(alias, out)
+	return n, nil
+}
+
+// ctesBefore returns the CTEs visible inside cte's body: those defined
+// before it in its WITH clause, plus any of enclosing queries.
+func ctesBefore(all map[string]visibleCTE, cte visibleCTE) map[string]visibleCTE {
+	out := map[string]visibleCTE{}
+	for k, v := range all {
+		if v.with != cte.with || v.idx < cte.idx {
+			out[k] = v
+		}
+	}
+	return out
 }
 
 func scopeOf(n planner.Node) []scopeCol {

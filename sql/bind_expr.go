@@ -23,6 +23,15 @@ type exprCtx struct {
 	agg     *aggState
 	clause  string
 	aliases map[string]expr.Expr
+	// pending collects subqueries decorrelated into joins; nil where
+	// subqueries are not supported.
+	pending *[]pendingJoin
+	// conj is the WHERE/HAVING conjunct being bound: EXISTS and IN
+	// subqueries become joins only when they are the whole conjunct.
+	conj sqlparser.Expr
+	// innerFirst resolves names in this scope before the rest of sc
+	// (correlated conditions: the subquery's columns shadow the outer ones).
+	innerFirst *scope
 }
 
 func (c *exprCtx) bindBool(e sqlparser.Expr) (expr.Expr, error) {
@@ -98,7 +107,14 @@ func (c *exprCtx) bindRaw(e sqlparser.Expr) (expr.Expr, error) {
 	case *sqlparser.ParenExpr:
 		return c.bind(e.Expr)
 	case *sqlparser.ColName:
-		m, err := c.sc.lookup(e.Qualifier.Name.String(), e.Name.String())
+		var m planner.ColMeta
+		var err error
+		if c.innerFirst != nil {
+			m, err = c.innerFirst.lookup(e.Qualifier.Name.String(), e.Name.String())
+		}
+		if c.innerFirst == nil || err != nil {
+			m, err = c.sc.lookup(e.Qualifier.Name.String(), e.Name.String())
+		}
 		if err != nil {
 			if x, ok := c.aliases[strings.ToLower(e.Name.String())]; ok && e.Qualifier.IsEmpty() {
 				return x, nil
@@ -117,6 +133,9 @@ func (c *exprCtx) bindRaw(e sqlparser.Expr) (expr.Expr, error) {
 	case *sqlparser.OrExpr:
 		return c.logical(expr.OpOr, e.Left, e.Right)
 	case *sqlparser.NotExpr:
+		if ex, ok := e.Expr.(*sqlparser.ExistsExpr); ok && c.conj == sqlparser.Expr(e) {
+			return c.exists(ex, true)
+		}
 		x, err := c.bindBool(e.Expr)
 		if err != nil {
 			return nil, err
@@ -220,8 +239,10 @@ func (c *exprCtx) bindRaw(e sqlparser.Expr) (expr.Expr, error) {
 		return castTo(x, t)
 	case *sqlparser.IntervalExpr:
 		return nil, fmt.Errorf("Binder Error: an INTERVAL can only be added to or subtracted from a date (%s)", sqlparser.String(e))
-	case *sqlparser.Subquery, *sqlparser.ExistsExpr:
-		return nil, fmt.Errorf("Not implemented Error: subqueries are not supported yet: %s", sqlparser.String(e))
+	case *sqlparser.ExistsExpr:
+		return c.exists(e, false)
+	case *sqlparser.Subquery:
+		return c.scalar(e)
 	}
 	return nil, fmt.Errorf("Not implemented Error: unsupported expression %s", sqlparser.String(e))
 }
@@ -291,9 +312,15 @@ func (c *exprCtx) comparison(e *sqlparser.ComparisonExpr) (expr.Expr, error) {
 	}
 	switch e.Operator {
 	case sqlparser.InStr, sqlparser.NotInStr:
+		if sub, ok := e.Right.(*sqlparser.Subquery); ok {
+			if c.conj != sqlparser.Expr(e) {
+				return nil, fmt.Errorf("Not implemented Error: IN (subquery) is only supported as a whole condition of WHERE or HAVING, not inside OR or other expressions")
+			}
+			return c.inSubquery(l, sub, e.Operator == sqlparser.NotInStr)
+		}
 		tuple, ok := e.Right.(sqlparser.ValTuple)
 		if !ok {
-			return nil, fmt.Errorf("Not implemented Error: IN with a subquery is not supported yet: %s", sqlparser.String(e))
+			return nil, fmt.Errorf("Not implemented Error: IN needs a list or a subquery: %s", sqlparser.String(e))
 		}
 		return c.inList(l, tuple, e.Operator == sqlparser.NotInStr)
 	case sqlparser.LikeStr, sqlparser.NotLikeStr:

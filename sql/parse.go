@@ -19,6 +19,18 @@ type Statement interface{ statement() }
 type Query struct {
 	AST  sqlparser.SelectStatement
 	Text string // the user's text
+	// CTEs are the WITH clause's named queries, in order.
+	CTEs []CTE
+	// ColAliases are derived tables' column lists (`AS t (a, b)`), by
+	// lower-cased alias.
+	ColAliases map[string][]string
+}
+
+// CTE is one `name [(columns)] AS (query)` of a WITH clause.
+type CTE struct {
+	Name    string
+	Columns []string
+	Query   *Query
 }
 
 // Explain is EXPLAIN [ANALYZE] query.
@@ -101,6 +113,18 @@ func parseQuery(text, errorText string) (*Query, error) {
 	if strings.TrimSpace(text) == "" {
 		return nil, fmt.Errorf("Parser Error: empty statement")
 	}
+	if ctes, body, ok, err := splitWith(text); ok || err != nil {
+		if err != nil {
+			return nil, fmt.Errorf("Parser Error: %v", err)
+		}
+		q, err := parseQuery(body, body)
+		if err != nil {
+			return nil, err
+		}
+		q.CTEs = append(ctes, q.CTEs...)
+		q.Text = text
+		return q, nil
+	}
 	rw, err := rewrite(text)
 	if err != nil {
 		return nil, fmt.Errorf("Parser Error: %v", err)
@@ -114,5 +138,88 @@ func parseQuery(text, errorText string) (*Query, error) {
 		word := strings.Fields(text)[0]
 		return nil, fmt.Errorf("Not implemented Error: %s statements are not supported (Peregrine is read-only over Parquet; use SELECT)", strings.ToUpper(word))
 	}
-	return &Query{AST: sel, Text: text}, nil
+	return &Query{AST: sel, Text: text, ColAliases: rw.colAliases}, nil
+}
+
+// splitWith separates `WITH a [(cols)] AS (q1), b AS (q2) body` (the MySQL
+// grammar has no WITH) into named queries and the body.
+func splitWith(text string) ([]CTE, string, bool, error) {
+	toks, err := lex(text)
+	if err != nil {
+		return nil, "", false, err
+	}
+	sig := significant(toks)
+	if len(sig) == 0 || !sig[0].isWord("WITH") {
+		return nil, "", false, nil
+	}
+	k := 1
+	if k < len(sig) && sig[k].isWord("RECURSIVE") {
+		return nil, "", true, fmt.Errorf("WITH RECURSIVE is not supported")
+	}
+	closeOf := func(open int) int {
+		depth := 0
+		for j := open; j < len(sig); j++ {
+			switch sig[j].text {
+			case "(":
+				depth++
+			case ")":
+				depth--
+				if depth == 0 {
+					return j
+				}
+			}
+		}
+		return -1
+	}
+	var ctes []CTE
+	for {
+		if k >= len(sig) || (sig[k].kind != tkIdent && sig[k].kind != tkQuoted) {
+			return nil, "", true, fmt.Errorf("expected a name after WITH at position %d", posOf(sig, k, text))
+		}
+		cte := CTE{Name: sig[k].identValue()}
+		k++
+		if k < len(sig) && sig[k].text == "(" {
+			end := closeOf(k)
+			if end < 0 {
+				return nil, "", true, fmt.Errorf("unbalanced parenthesis at position %d", sig[k].pos+1)
+			}
+			for j := k + 1; j < end; j++ {
+				if sig[j].kind == tkIdent || sig[j].kind == tkQuoted {
+					cte.Columns = append(cte.Columns, sig[j].identValue())
+				}
+			}
+			k = end + 1
+		}
+		if k >= len(sig) || !sig[k].isWord("AS") || k+1 >= len(sig) || sig[k+1].text != "(" {
+			return nil, "", true, fmt.Errorf("expected AS (query) after WITH %s at position %d", cte.Name, posOf(sig, k, text))
+		}
+		end := closeOf(k + 1)
+		if end < 0 {
+			return nil, "", true, fmt.Errorf("unbalanced parenthesis at position %d", sig[k+1].pos+1)
+		}
+		body := text[sig[k+1].pos+1 : sig[end].pos]
+		q, err := parseQuery(body, body)
+		if err != nil {
+			return nil, "", true, fmt.Errorf("in WITH %s: %v", cte.Name, err)
+		}
+		cte.Query = q
+		ctes = append(ctes, cte)
+		k = end + 1
+		if k < len(sig) && sig[k].text == "," {
+			k++
+			continue
+		}
+		break
+	}
+	if k >= len(sig) {
+		return nil, "", true, fmt.Errorf("WITH needs a query after its definitions")
+	}
+	return ctes, text[sig[k].pos:], true, nil
+}
+
+func posOf(sig []token, k int, text string) int {
+	if k < len(sig) {
+		return sig[k].pos + 1
+	}
+	return len(text) + 1
 }

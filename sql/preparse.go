@@ -13,6 +13,9 @@ import (
 type rewritten struct {
 	text   string
 	pieces []piece // sorted by out
+	// colAliases holds `AS alias (c1, c2)` column lists of derived tables,
+	// which the MySQL grammar lacks; keyed by lower-cased alias.
+	colAliases map[string][]string
 }
 
 type piece struct{ out, orig int }
@@ -123,27 +126,29 @@ func rewrite(src string) (*rewritten, error) {
 	}
 	replace := map[int]repl{}
 	prefix := map[int]string{} // text emitted before a token
+	var colAliases map[string][]string
 	castEnds := map[int]int{}  // last token of a `::` cast → its operand's first token
-	inFrom := false
-	fromDepth, depth := 0, 0
+	// fromAt[d] tells whether parenthesis depth d is inside a FROM clause;
+	// subqueries nest their own clauses.
+	fromAt := map[int]bool{}
+	depth := 0
 	for k := 0; k < len(sig); k++ {
 		t := at(k)
 		switch {
 		case t.kind == tkPunct && t.text == "(":
 			depth++
 		case t.kind == tkPunct && t.text == ")":
+			delete(fromAt, depth)
 			depth--
-			if inFrom && depth < fromDepth {
-				inFrom = false
-			}
 		case t.isWord("FROM"):
-			inFrom, fromDepth = true, depth
-		case t.kind == tkIdent && depth == fromDepth && inFrom:
+			fromAt[depth] = true
+		case t.kind == tkIdent && fromAt[depth]:
 			switch t.upper() {
 			case "WHERE", "GROUP", "ORDER", "LIMIT", "HAVING", "ON", "USING", "UNION", "WINDOW":
-				inFrom = false
+				fromAt[depth] = false
 			}
 		}
+		inFrom := fromAt[depth]
 		if _, done := replace[k]; done {
 			continue
 		}
@@ -201,6 +206,27 @@ func rewrite(src string) (*rewritten, error) {
 					replace[j] = repl{j, ","}
 				}
 			}
+		case t.isWord("AS") && inFrom && at(k-1).text == ")" && (next.kind == tkIdent || next.kind == tkQuoted) && at(k+2).text == "(":
+			close := matching(k + 2)
+			if close < 0 {
+				continue
+			}
+			var names []string
+			for j := k + 3; j < close; j++ {
+				tj := at(j)
+				switch {
+				case tj.kind == tkIdent || tj.kind == tkQuoted:
+					names = append(names, tj.identValue())
+				case tj.text == ",":
+				default:
+					return nil, fmt.Errorf("invalid column alias list at position %d", tj.pos+1)
+				}
+			}
+			if colAliases == nil {
+				colAliases = map[string][]string{}
+			}
+			colAliases[strings.ToLower(next.identValue())] = names
+			replace[k] = repl{close, "as `" + strings.ReplaceAll(next.identValue(), "`", "``") + "`"}
 		case t.kind == tkPunct && t.text == "||":
 			// MySQL reads || as OR; its | has the precedence PostgreSQL and
 			// DuckDB give ||, and the binder reads | as concatenation.
@@ -293,7 +319,7 @@ func rewrite(src string) (*rewritten, error) {
 		}
 		e.emit(t.text, t.pos)
 	}
-	return &rewritten{text: e.sb.String(), pieces: e.pieces}, nil
+	return &rewritten{text: e.sb.String(), pieces: e.pieces, colAliases: colAliases}, nil
 }
 
 // lineCol converts a byte offset to 1-based line and column.

@@ -1,0 +1,235 @@
+package sql
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/xwb1989/sqlparser"
+
+	"github.com/peregrinedb/peregrine/exec/coldata"
+	"github.com/peregrinedb/peregrine/planner"
+	"github.com/peregrinedb/peregrine/planner/expr"
+)
+
+// pendingJoin is a decorrelated subquery waiting to be joined onto the plan
+// of the clause that contains it.
+type pendingJoin struct {
+	right planner.Node
+	typ   planner.JoinType
+	cond  expr.Expr
+}
+
+func attach(node planner.Node, joins []pendingJoin) planner.Node {
+	for _, j := range joins {
+		node = &planner.Join{Left: node, Right: j.right, Type: j.typ, Cond: j.cond}
+	}
+	return node
+}
+
+func splitAndAST(e sqlparser.Expr) []sqlparser.Expr {
+	switch x := e.(type) {
+	case *sqlparser.AndExpr:
+		return append(splitAndAST(x.Left), splitAndAST(x.Right)...)
+	case *sqlparser.ParenExpr:
+		if _, ok := x.Expr.(*sqlparser.AndExpr); ok {
+			return splitAndAST(x.Expr)
+		}
+	}
+	return []sqlparser.Expr{e}
+}
+
+// nullRejecting reports whether sub is an operand of the conjunct conj
+// being a comparison: a missing row (NULL) then rejects the row anyway, so
+// the subquery may join with an inner join.
+func nullRejecting(conj sqlparser.Expr, sub *sqlparser.Subquery) bool {
+	c, ok := conj.(*sqlparser.ComparisonExpr)
+	if !ok {
+		return false
+	}
+	if _, ok = comparisonOps[c.Operator]; !ok {
+		return false
+	}
+	return c.Left == sqlparser.Expr(sub) || c.Right == sqlparser.Expr(sub)
+}
+
+func isTrue(e expr.Expr) bool {
+	c, ok := e.(*expr.Const)
+	return ok && c.Typ.ID == coldata.Bool && !c.Val.Null && c.Val.B
+}
+
+var errNotFound = errors.New("not found")
+
+// correlated binds conj if it references the outer scope (and is not
+// resolvable in the inner scope alone), over the IDs of both scopes.
+func (b *binder) correlated(conj sqlparser.Expr, inner, outer *scope) (expr.Expr, bool, error) {
+	refsOuter := false
+	_ = sqlparser.Walk(func(n sqlparser.SQLNode) (bool, error) {
+		switch n := n.(type) {
+		case *sqlparser.Subquery:
+			return false, nil
+		case *sqlparser.ColName:
+			if _, err := inner.lookup(n.Qualifier.Name.String(), n.Name.String()); err != nil {
+				if _, err := outer.lookup(n.Qualifier.Name.String(), n.Name.String()); err == nil {
+					refsOuter = true
+				}
+			}
+		}
+		return true, nil
+	}, conj)
+	if !refsOuter {
+		return nil, false, nil
+	}
+	if containsSubquery(conj) {
+		return nil, false, fmt.Errorf("Not implemented Error: a correlated condition containing a subquery is not supported yet: %s", sqlparser.String(conj))
+	}
+	both := &scope{cols: append(append([]scopeCol{}, inner.cols...), outer.cols...)}
+	ctx := &exprCtx{b: b, sc: both, clause: "WHERE", innerFirst: inner}
+	e, err := ctx.bindBool(conj)
+	return e, err == nil, err
+}
+
+func containsSubquery(n sqlparser.SQLNode) bool {
+	found := false
+	_ = sqlparser.Walk(func(n sqlparser.SQLNode) (bool, error) {
+		switch n.(type) {
+		case *sqlparser.Subquery, *sqlparser.ExistsExpr:
+			found = true
+			return false, nil
+		}
+		return true, nil
+	}, n)
+	return found
+}
+
+// isInnerOuterEq reports `inner expr = outer expr` (either order).
+func isInnerOuterEq(e expr.Expr, inner *scope) bool {
+	f, ok := e.(*expr.Func)
+	if !ok || f.Op != expr.OpEq {
+		return false
+	}
+	a, b := covers(inner, f.Args[0]), covers(inner, f.Args[1])
+	return a != b && len(expr.Columns(f.Args[0])) > 0 && len(expr.Columns(f.Args[1])) > 0
+}
+
+// covers reports whether every column of e is in sc.
+func covers(sc *scope, e expr.Expr) bool {
+	ids := map[int]bool{}
+	for _, c := range sc.cols {
+		ids[c.meta.ID] = true
+	}
+	for c := range expr.Columns(e) {
+		if !ids[c] {
+			return false
+		}
+	}
+	return true
+}
+
+// exists decorrelates [NOT] EXISTS (subquery) into a semi or anti join.
+func (c *exprCtx) exists(ex *sqlparser.ExistsExpr, not bool) (expr.Expr, error) {
+	if c.pending == nil || (c.conj != sqlparser.Expr(ex) && !not) {
+		return nil, fmt.Errorf("Not implemented Error: EXISTS is only supported as a whole condition of WHERE or HAVING, not inside OR or other expressions")
+	}
+	res, err := c.b.bindSelectStatement(ex.Subquery.Select, selectOpts{outer: c.sc})
+	if err != nil {
+		return nil, err
+	}
+	if res.aggregated || res.limited {
+		return nil, fmt.Errorf("Not implemented Error: EXISTS over an aggregate or LIMIT subquery is not supported yet")
+	}
+	typ := planner.JoinSemi
+	if not {
+		typ = planner.JoinAnti
+	}
+	*c.pending = append(*c.pending, pendingJoin{right: res.plain, typ: typ, cond: expr.And(res.corr...)})
+	return trueConst(), nil
+}
+
+// inSubquery decorrelates x [NOT] IN (subquery) into a semi join or a
+// NULL-aware anti join.
+func (c *exprCtx) inSubquery(x expr.Expr, sub *sqlparser.Subquery, not bool) (expr.Expr, error) {
+	if c.pending == nil {
+		return nil, fmt.Errorf("Not implemented Error: IN (subquery) is only supported in WHERE and HAVING conditions")
+	}
+	res, err := c.b.bindSelectStatement(sub.Select, selectOpts{outer: c.sc})
+	if err != nil {
+		return nil, err
+	}
+	if len(res.corr) > 0 {
+		return nil, fmt.Errorf("Not implemented Error: a correlated IN subquery is not supported yet")
+	}
+	cols := res.node.Cols()
+	if len(res.names) != 1 {
+		return nil, fmt.Errorf("Binder Error: subquery returns %d columns - expected 1", len(res.names))
+	}
+	cond, err := c.compare(expr.OpEq, x, colExpr(cols[0]))
+	if err != nil {
+		return nil, err
+	}
+	typ := planner.JoinSemi
+	if not {
+		typ = planner.JoinAntiNull
+	}
+	*c.pending = append(*c.pending, pendingJoin{right: res.node, typ: typ, cond: cond})
+	return trueConst(), nil
+}
+
+// scalar decorrelates a scalar subquery: an ungrouped aggregate joins as a
+// single row; a correlated one is grouped by its correlation keys and
+// joined on them.
+func (c *exprCtx) scalar(sub *sqlparser.Subquery) (expr.Expr, error) {
+	if c.pending == nil {
+		return nil, fmt.Errorf("Not implemented Error: scalar subqueries are only supported in WHERE and HAVING conditions")
+	}
+	res, err := c.b.bindSelectStatement(sub.Select, selectOpts{outer: c.sc, groupCorrelated: true})
+	if err != nil {
+		return nil, err
+	}
+	if len(res.names) != 1 {
+		return nil, fmt.Errorf("Binder Error: subquery returns %d columns - expected 1", len(res.names))
+	}
+	if len(res.corr) > 0 {
+		return nil, fmt.Errorf("Not implemented Error: scalar subqueries correlated by anything but equalities are not supported yet")
+	}
+	val := res.node.Cols()[0]
+	if len(res.keys) == 0 {
+		if !res.oneRow {
+			return nil, fmt.Errorf("Not implemented Error: a scalar subquery must be an aggregate without GROUP BY for now (it could return more than one row)")
+		}
+		*c.pending = append(*c.pending, pendingJoin{right: res.node, typ: planner.JoinInner})
+		return colExpr(val), nil
+	}
+	if sel, ok := sub.Select.(*sqlparser.Select); ok && containsCount(sel.SelectExprs) {
+		return nil, fmt.Errorf("Not implemented Error: a correlated scalar subquery with COUNT is not supported yet")
+	}
+	var conds []expr.Expr
+	for _, k := range res.keys {
+		eq, err := c.compare(expr.OpEq, k.outer, colExpr(k.inner))
+		if err != nil {
+			return nil, err
+		}
+		conds = append(conds, eq)
+	}
+	typ := planner.JoinLeft
+	if nullRejecting(c.conj, sub) {
+		typ = planner.JoinInner
+	}
+	*c.pending = append(*c.pending, pendingJoin{right: res.node, typ: typ, cond: expr.And(conds...)})
+	return colExpr(val), nil
+}
+
+func containsCount(n sqlparser.SQLNode) bool {
+	found := false
+	_ = sqlparser.Walk(func(n sqlparser.SQLNode) (bool, error) {
+		if f, ok := n.(*sqlparser.FuncExpr); ok && strings.EqualFold(f.Name.String(), "count") {
+			found = true
+		}
+		return !found, nil
+	}, n)
+	return found
+}
+
+func trueConst() expr.Expr {
+	return &expr.Const{Val: coldata.Datum{B: true}, Typ: coldata.TypeBool}
+}

@@ -41,7 +41,7 @@ type binder struct {
 	cat     Catalog
 	ids     *int
 	ctes    map[string]visibleCTE // visible WITH names, lower-cased
-	aliases map[string][]string // derived tables' column lists
+	aliases map[string][]string   // derived tables' column lists
 }
 
 // visibleCTE is a CTE with its place in its WITH clause, so its body sees

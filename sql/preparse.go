@@ -127,7 +127,7 @@ func rewrite(src string) (*rewritten, error) {
 	replace := map[int]repl{}
 	prefix := map[int]string{} // text emitted before a token
 	var colAliases map[string][]string
-	castEnds := map[int]int{}  // last token of a `::` cast → its operand's first token
+	castEnds := map[int]int{} // last token of a `::` cast → its operand's first token
 	// fromAt[d] tells whether parenthesis depth d is inside a FROM clause;
 	// subqueries nest their own clauses.
 	fromAt := map[int]bool{}

@@ -191,7 +191,7 @@ func TestRowCounts(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, tab := range Tables {
+		for _, tab := range Tables() {
 			if w := tc.want[tab]; w >= 0 {
 				if got := g.RowCount(tab); got != w {
 					t.Errorf("SF %v %s: RowCount %d, want %d", tc.sf, tab, got, w)
@@ -226,7 +226,7 @@ func TestGeneratedCounts(t *testing.T) {
 	if err := g.Regions(func(*Region) error { n[TableRegion]++; return nil }); err != nil {
 		t.Fatal(err)
 	}
-	for _, tab := range Tables {
+	for _, tab := range Tables() {
 		if n[tab] != g.RowCount(tab) {
 			t.Errorf("%s: generated %d rows, RowCount says %d", tab, n[tab], g.RowCount(tab))
 		}
@@ -307,7 +307,7 @@ func TestCurrentDate(t *testing.T) {
 }
 
 func TestParseTable(t *testing.T) {
-	for _, tab := range Tables {
+	for _, tab := range Tables() {
 		got, err := ParseTable(tab.String())
 		if err != nil || got != tab {
 			t.Errorf("ParseTable(%q) = %v, %v", tab.String(), got, err)

@@ -27,7 +27,9 @@ const (
 )
 
 // Tables lists every table in dbgen's order.
-var Tables = []Table{TablePart, TablePartSupp, TableSupplier, TableCustomer, TableOrders, TableLineItem, TableNation, TableRegion}
+func Tables() []Table {
+	return []Table{TablePart, TablePartSupp, TableSupplier, TableCustomer, TableOrders, TableLineItem, TableNation, TableRegion}
+}
 
 var tableNames = [...]string{"part", "partsupp", "supplier", "customer", "orders", "lineitem", "nation", "region"}
 

@@ -184,7 +184,7 @@ func writerProps(codec compress.Compression) *parquet.WriterProperties {
 func selectTables(names []string) (map[dbgen.Table]bool, error) {
 	want := make(map[dbgen.Table]bool)
 	if len(names) == 0 {
-		for _, t := range dbgen.Tables {
+		for _, t := range dbgen.Tables() {
 			want[t] = true
 		}
 		return want, nil

@@ -358,6 +358,12 @@ func (c *exprCtx) compare(op expr.Op, l, r expr.Expr) (expr.Expr, error) {
 		if t, err = commonType(lt, rt); err != nil {
 			return nil, fmt.Errorf("Binder Error: Cannot compare values of type %s and type %s (%s %s %s)", lt, rt, l, op, r)
 		}
+		if t.ID == coldata.Decimal && t.Precision > 18 && lt != rt {
+			// Decimals are 64-bit: a common type wider than 18 digits (e.g.
+			// DECIMAL(38,2) vs DECIMAL(38,12)) cannot hold both sides'
+			// values, so such comparisons run in DOUBLE.
+			t = coldata.TypeFloat64
+		}
 	}
 	l, err := castTo(l, t)
 	if err != nil {
@@ -502,11 +508,11 @@ func arithmetic(op expr.Op, l, r expr.Expr) (expr.Expr, error) {
 			if lt.ID == coldata.Float64 || rt.ID == coldata.Float64 {
 				break
 			}
-			a, err := castTo(l, asDecimal(lt, l))
+			a, err := castTo(trimConstScale(l), asDecimal(lt, l))
 			if err != nil {
 				return nil, err
 			}
-			b, err := castTo(r, asDecimal(rt, r))
+			b, err := castTo(trimConstScale(r), asDecimal(rt, r))
 			if err != nil {
 				return nil, err
 			}
@@ -544,9 +550,28 @@ func arithmetic(op expr.Op, l, r expr.Expr) (expr.Expr, error) {
 	return &expr.Func{Op: op, Args: []expr.Expr{a, b}, Typ: res}, nil
 }
 
+// trimConstScale drops trailing fractional zeros of a decimal constant
+// (0.0001000000 → 0.0001). The value is unchanged, and a product's scale is
+// the sum of its operands' scales: with 64-bit decimals, needless scale is
+// needless overflow (TPC-H Q11 multiplies a sum by 0.0001000000).
+func trimConstScale(e expr.Expr) expr.Expr {
+	k, ok := e.(*expr.Const)
+	if !ok || k.Val.Null || k.Typ.ID != coldata.Decimal {
+		return e
+	}
+	v, s, p := k.Val.I, int(k.Typ.Scale), int(k.Typ.Precision)
+	for s > 0 && v%10 == 0 {
+		v, s, p = v/10, s-1, p-1
+	}
+	return &expr.Const{Val: coldata.Datum{I: v}, Typ: coldata.DecimalType(max(p, s, 1), s)}
+}
+
 // asDecimal is the decimal type an operand of a decimal product takes; a
 // constant gets just the digits it needs.
 func asDecimal(t coldata.Type, e expr.Expr) coldata.Type {
+	if k, ok := e.(*expr.Const); ok && t.ID == coldata.Decimal {
+		return trimConstScale(k).Type()
+	}
 	if t.ID == coldata.Decimal {
 		return t
 	}

@@ -194,7 +194,8 @@ func loadAnswer(opts RunOptions, q int) (*Answer, error) {
 	return nil, nil
 }
 
-// collect runs text and returns its rows printed as the answers print them.
+// collect runs text and returns its rows printed as the answers print them
+// (NULL as an empty value).
 func collect(ctx context.Context, db *peregrine.DB, text string) ([][]string, error) {
 	rows, err := db.Query(ctx, text)
 	if err != nil {
@@ -218,7 +219,9 @@ func collect(ctx context.Context, db *peregrine.DB, text string) ([][]string, er
 			}
 			row := make([]string, len(cols))
 			for c, v := range b.Vecs {
-				row[c] = coldata.Format(v.Type, v.Get(i))
+				if !v.IsNull(i) {
+					row[c] = coldata.Format(v.Type, v.Get(i))
+				}
 			}
 			out = append(out, row)
 		}

@@ -47,9 +47,11 @@ func ReferenceAnswer(sf string, n int) (*Answer, error) {
 }
 
 // ParseAnswer parses the answers' format: a header line, then one line per
-// row, values separated by '|', no quoting.
+// row, values separated by '|', no quoting, NULL as an empty value.
 func ParseAnswer(text string) (*Answer, error) {
-	lines := strings.Split(strings.TrimRight(text, "\n"), "\n")
+	// Only the final newline ends the file: an empty line before it is a
+	// row holding one NULL (Q17 at SF 0.01).
+	lines := strings.Split(strings.TrimSuffix(text, "\n"), "\n")
 	if len(lines) == 0 || lines[0] == "" {
 		return nil, fmt.Errorf("empty answer file")
 	}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/apache/arrow-go/v18/parquet"
 	"github.com/apache/arrow-go/v18/parquet/compress"
+	"github.com/apache/arrow-go/v18/parquet/metadata"
 	"github.com/peregrinedb/peregrine/bench/dbgen"
 )
 
@@ -157,6 +158,22 @@ func TestOptionsHonoured(t *testing.T) {
 			if md.Schema.Column(c).SchemaNode().RepetitionType() != parquet.Repetitions.Required {
 				t.Errorf("%s is not REQUIRED", name)
 			}
+		}
+	}
+	// Dictionary-encoded strings take a different path to the writer;
+	// their statistics must still be right.
+	for col, want := range map[int][2]string{2: {"F", "P"}, 5: {"1-URGENT", "5-LOW"}} {
+		cc, err := md.RowGroup(0).ColumnChunk(col)
+		if err != nil {
+			t.Fatal(err)
+		}
+		st, err := cc.Statistics()
+		if err != nil {
+			t.Fatal(err)
+		}
+		bs, ok := st.(*metadata.ByteArrayStatistics)
+		if !ok || !bs.HasMinMax() || string(bs.Min()) != want[0] || string(bs.Max()) != want[1] {
+			t.Errorf("%s statistics %v, want min %q max %q", md.Schema.Column(col).Name(), st, want[0], want[1])
 		}
 	}
 	if v := md.KeyValueMetadata().FindValue(MetadataScaleFactor); v == nil || *v != "0.01" {

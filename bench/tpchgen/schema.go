@@ -167,6 +167,36 @@ type colBuf struct {
 	i32 []int32
 	i64 []int64
 	str []parquet.ByteArray
+	// Dictionary-encoded string columns keep indices into dict instead of
+	// str: a Go map lookup is far cheaper than the writer's own hashing of
+	// every value, which allocates per value.
+	idx  []int32
+	dict *stringDict
+}
+
+// stringDict numbers distinct strings in order of first appearance, the
+// order the writer's own dictionary encoder would give them.
+type stringDict struct {
+	ids    map[string]int32
+	values []string
+}
+
+func (d *stringDict) id(s string) int32 {
+	if id, ok := d.ids[s]; ok {
+		return id
+	}
+	id := int32(len(d.values))
+	d.ids[s] = id
+	d.values = append(d.values, s)
+	return id
+}
+
+func (c *colBuf) addString(s string) {
+	if c.dict != nil {
+		c.idx = append(c.idx, c.dict.id(s))
+		return
+	}
+	c.str = append(c.str, bytesOf(s))
 }
 
 func newBatch(ts *tableSpec, capacity int) *batch {
@@ -178,7 +208,12 @@ func newBatch(ts *tableSpec, capacity int) *batch {
 		case kInt64, kDecimal:
 			b.cols[i].i64 = make([]int64, 0, capacity)
 		case kString:
-			b.cols[i].str = make([]parquet.ByteArray, 0, capacity)
+			if c.dict {
+				b.cols[i].idx = make([]int32, 0, capacity)
+				b.cols[i].dict = &stringDict{ids: make(map[string]int32)}
+			} else {
+				b.cols[i].str = make([]parquet.ByteArray, 0, capacity)
+			}
 		}
 	}
 	return b
@@ -188,7 +223,12 @@ func (b *batch) reset() {
 	b.rows = 0
 	for i := range b.cols {
 		c := &b.cols[i]
-		c.i32, c.i64 = c.i32[:0], c.i64[:0]
+		c.i32, c.i64, c.idx = c.i32[:0], c.i64[:0], c.idx[:0]
+		if c.dict != nil {
+			clear(c.dict.ids)
+			clear(c.dict.values)
+			c.dict.values = c.dict.values[:0]
+		}
 		// Drop the string references so written rows can be collected.
 		clear(c.str)
 		c.str = c.str[:0]
@@ -207,56 +247,56 @@ func bytesOf(s string) parquet.ByteArray {
 func (b *batch) addRegion(r *dbgen.Region) {
 	c := b.cols
 	c[0].i32 = append(c[0].i32, r.RegionKey)
-	c[1].str = append(c[1].str, bytesOf(r.Name))
-	c[2].str = append(c[2].str, bytesOf(r.Comment))
+	c[1].addString(r.Name)
+	c[2].addString(r.Comment)
 	b.rows++
 }
 
 func (b *batch) addNation(n *dbgen.Nation) {
 	c := b.cols
 	c[0].i32 = append(c[0].i32, n.NationKey)
-	c[1].str = append(c[1].str, bytesOf(n.Name))
+	c[1].addString(n.Name)
 	c[2].i32 = append(c[2].i32, n.RegionKey)
-	c[3].str = append(c[3].str, bytesOf(n.Comment))
+	c[3].addString(n.Comment)
 	b.rows++
 }
 
 func (b *batch) addSupplier(s *dbgen.Supplier) {
 	c := b.cols
 	c[0].i64 = append(c[0].i64, s.SuppKey)
-	c[1].str = append(c[1].str, bytesOf(s.Name))
-	c[2].str = append(c[2].str, bytesOf(s.Address))
+	c[1].addString(s.Name)
+	c[2].addString(s.Address)
 	c[3].i32 = append(c[3].i32, s.NationKey)
-	c[4].str = append(c[4].str, bytesOf(s.Phone))
+	c[4].addString(s.Phone)
 	c[5].i64 = append(c[5].i64, s.AcctBal)
-	c[6].str = append(c[6].str, bytesOf(s.Comment))
+	c[6].addString(s.Comment)
 	b.rows++
 }
 
 func (b *batch) addCustomer(cu *dbgen.Customer) {
 	c := b.cols
 	c[0].i64 = append(c[0].i64, cu.CustKey)
-	c[1].str = append(c[1].str, bytesOf(cu.Name))
-	c[2].str = append(c[2].str, bytesOf(cu.Address))
+	c[1].addString(cu.Name)
+	c[2].addString(cu.Address)
 	c[3].i32 = append(c[3].i32, cu.NationKey)
-	c[4].str = append(c[4].str, bytesOf(cu.Phone))
+	c[4].addString(cu.Phone)
 	c[5].i64 = append(c[5].i64, cu.AcctBal)
-	c[6].str = append(c[6].str, bytesOf(cu.MktSegment))
-	c[7].str = append(c[7].str, bytesOf(cu.Comment))
+	c[6].addString(cu.MktSegment)
+	c[7].addString(cu.Comment)
 	b.rows++
 }
 
 func (b *batch) addPart(p *dbgen.Part) {
 	c := b.cols
 	c[0].i64 = append(c[0].i64, p.PartKey)
-	c[1].str = append(c[1].str, bytesOf(p.Name))
-	c[2].str = append(c[2].str, bytesOf(p.Mfgr))
-	c[3].str = append(c[3].str, bytesOf(p.Brand))
-	c[4].str = append(c[4].str, bytesOf(p.Type))
+	c[1].addString(p.Name)
+	c[2].addString(p.Mfgr)
+	c[3].addString(p.Brand)
+	c[4].addString(p.Type)
 	c[5].i32 = append(c[5].i32, p.Size)
-	c[6].str = append(c[6].str, bytesOf(p.Container))
+	c[6].addString(p.Container)
 	c[7].i64 = append(c[7].i64, p.RetailPrice)
-	c[8].str = append(c[8].str, bytesOf(p.Comment))
+	c[8].addString(p.Comment)
 	b.rows++
 }
 
@@ -266,7 +306,7 @@ func (b *batch) addPartSupp(ps *dbgen.PartSupp) {
 	c[1].i64 = append(c[1].i64, ps.SuppKey)
 	c[2].i64 = append(c[2].i64, ps.AvailQty)
 	c[3].i64 = append(c[3].i64, ps.SupplyCost)
-	c[4].str = append(c[4].str, bytesOf(ps.Comment))
+	c[4].addString(ps.Comment)
 	b.rows++
 }
 
@@ -274,13 +314,13 @@ func (b *batch) addOrder(o *dbgen.Order) {
 	c := b.cols
 	c[0].i64 = append(c[0].i64, o.OrderKey)
 	c[1].i64 = append(c[1].i64, o.CustKey)
-	c[2].str = append(c[2].str, bytesOf(o.OrderStatus))
+	c[2].addString(o.OrderStatus)
 	c[3].i64 = append(c[3].i64, o.TotalPrice)
 	c[4].i32 = append(c[4].i32, int32(o.OrderDate))
-	c[5].str = append(c[5].str, bytesOf(o.OrderPriority))
-	c[6].str = append(c[6].str, bytesOf(o.Clerk))
+	c[5].addString(o.OrderPriority)
+	c[6].addString(o.Clerk)
 	c[7].i32 = append(c[7].i32, o.ShipPriority)
-	c[8].str = append(c[8].str, bytesOf(o.Comment))
+	c[8].addString(o.Comment)
 	b.rows++
 }
 
@@ -294,13 +334,13 @@ func (b *batch) addLineItem(l *dbgen.LineItem) {
 	c[5].i64 = append(c[5].i64, l.ExtendedPrice)
 	c[6].i64 = append(c[6].i64, l.Discount)
 	c[7].i64 = append(c[7].i64, l.Tax)
-	c[8].str = append(c[8].str, bytesOf(l.ReturnFlag))
-	c[9].str = append(c[9].str, bytesOf(l.LineStatus))
+	c[8].addString(l.ReturnFlag)
+	c[9].addString(l.LineStatus)
 	c[10].i32 = append(c[10].i32, int32(l.ShipDate))
 	c[11].i32 = append(c[11].i32, int32(l.CommitDate))
 	c[12].i32 = append(c[12].i32, int32(l.ReceiptDate))
-	c[13].str = append(c[13].str, bytesOf(l.ShipInstruct))
-	c[14].str = append(c[14].str, bytesOf(l.ShipMode))
-	c[15].str = append(c[15].str, bytesOf(l.Comment))
+	c[13].addString(l.ShipInstruct)
+	c[14].addString(l.ShipMode)
+	c[15].addString(l.Comment)
 	b.rows++
 }

@@ -10,9 +10,13 @@ import (
 	"runtime"
 	"sync"
 
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/apache/arrow-go/v18/parquet"
 	"github.com/apache/arrow-go/v18/parquet/file"
 	"github.com/apache/arrow-go/v18/parquet/metadata"
+	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 )
 
 // sink writes one table to OutDir/<table>.parquet. Rows accumulate in a
@@ -133,7 +137,11 @@ func (s *sink) writeColumn(rg file.BufferedRowGroupWriter, b *batch, i int) erro
 	case kInt64, kDecimal:
 		_, err = cw.(*file.Int64ColumnChunkWriter).WriteBatch(b.cols[i].i64, nil, nil)
 	case kString:
-		_, err = cw.(*file.ByteArrayColumnChunkWriter).WriteBatch(b.cols[i].str, nil, nil)
+		if b.cols[i].dict != nil {
+			err = writeDictColumn(cw, &b.cols[i])
+		} else {
+			_, err = cw.(*file.ByteArrayColumnChunkWriter).WriteBatch(b.cols[i].str, nil, nil)
+		}
 	}
 	if err != nil {
 		return fmt.Errorf("column %s: %w", c.name, err)
@@ -237,4 +245,25 @@ func errIfAny(errs []error) error {
 		return err
 	}
 	return ctxErr
+}
+
+var dictType = &arrow.DictionaryType{IndexType: arrow.PrimitiveTypes.Int32, ValueType: arrow.BinaryTypes.String}
+
+// writeDictColumn hands a dictionary-encoded column to pqarrow as an Arrow
+// dictionary array; pqarrow gives the column writer the dictionary and the
+// indices as they are, and derives the statistics from the dictionary.
+func writeDictColumn(cw file.ColumnChunkWriter, c *colBuf) error {
+	mem := memory.DefaultAllocator
+	sb := array.NewStringBuilder(mem)
+	defer sb.Release()
+	sb.AppendValues(c.dict.values, nil)
+	values := sb.NewStringArray()
+	defer values.Release()
+	indices := array.NewInt32Data(array.NewData(arrow.PrimitiveTypes.Int32, len(c.idx),
+		[]*memory.Buffer{nil, memory.NewBufferBytes(arrow.Int32Traits.CastToBytes(c.idx))}, nil, 0, 0))
+	defer indices.Release()
+	arr := array.NewDictionaryArray(dictType, indices, values)
+	defer arr.Release()
+	ctx := pqarrow.NewArrowWriteContext(context.Background(), nil)
+	return pqarrow.WriteArrowToColumn(ctx, cw, arr, nil, nil, false)
 }

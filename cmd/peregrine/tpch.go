@@ -134,7 +134,7 @@ func runQueries(ctx context.Context, data, queries string, runs int, sf, answers
 func tpchDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("demo", stderr)
 	sf := fs.String("sf", "0.1", "scale factor with embedded answers: 0.01, 0.1 or 1")
-	queries := fs.String("queries", demoQueries, "queries to run")
+	queries := fs.String("queries", "1-22", "queries to run")
 	runs := fs.Int("runs", 3, "timed runs per query")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -162,7 +162,3 @@ func tpchDemo(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	return runQueries(ctx, dir, *queries, *runs, *sf, "", "", 0, stdout)
 }
-
-// demoQueries are the queries the demo runs by default: those the engine
-// plans today. The rest need subqueries, outer joins and WITH.
-const demoQueries = "1,3,5,6,10"

@@ -59,15 +59,25 @@ type intSlot struct {
 const minTableSlots = 64
 
 func newGroupTable(types []coldata.Type, nullsEqual bool) *groupTable {
+	return newGroupTableSized(types, nullsEqual, 0)
+}
+
+// newGroupTableSized sizes the table for about expected keys up front, which
+// saves the rehashing of every doubling when the caller knows (join builds).
+func newGroupTableSized(types []coldata.Type, nullsEqual bool, expected int) *groupTable {
 	t := &groupTable{types: types, nullsEqual: nullsEqual, keys: newVecs(types), nullGID: -1}
+	size := minTableSlots
+	for size < 2*expected {
+		size *= 2
+	}
 	if len(types) == 1 && isIntKey(types[0]) {
 		t.intKey = true
-		t.islots = make([]intSlot, minTableSlots)
-		t.shift = 64 - uint(bits.TrailingZeros(minTableSlots))
+		t.islots = make([]intSlot, size)
+		t.shift = 64 - uint(bits.TrailingZeros(uint(size)))
 	} else {
-		t.slots = make([]uint64, minTableSlots)
+		t.slots = make([]uint64, size)
 	}
-	t.mask = minTableSlots - 1
+	t.mask = uint64(size - 1)
 	return t
 }
 

@@ -86,9 +86,6 @@ func (jb *JoinBuild) run(ctx context.Context) (err error) {
 		keyTypes[i] = jb.types[c]
 	}
 	jb.cols = newVecs(jb.types)
-	jb.table = newGroupTable(keyTypes, false)
-	var rowKey []int32
-	views := make([]*coldata.Vec, len(jb.keys))
 	for {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -100,20 +97,23 @@ func (jb *JoinBuild) run(ctx context.Context) (err error) {
 		if err != nil {
 			return err
 		}
-		n := b.Len()
-		if n == 0 {
-			continue
-		}
-		old := jb.nrows
 		appendBatch(jb.cols, b, nil)
-		jb.nrows += n
-		// Hash the keys where they now live, densely, rather than compacting
-		// the batch a second time.
-		for i, c := range jb.keys {
-			views[i] = sliceVec(views[i], jb.cols[c], old, old+n)
+		jb.nrows += b.Len()
+	}
+	// Hashing after the drain sizes the table once for every row (no
+	// rehash per doubling) and reads the keys densely where they now live.
+	jb.table = newGroupTableSized(keyTypes, false, jb.nrows)
+	rowKey := make([]int32, jb.nrows)
+	views := make([]*coldata.Vec, len(jb.keys))
+	for from := 0; from < jb.nrows; from += coldata.DefaultBatchSize {
+		if err := ctx.Err(); err != nil {
+			return err
 		}
-		rowKey = coldata.Grow(rowKey, old+n)
-		jb.table.insert(views, n, nil, rowKey[old:])
+		to := min(jb.nrows, from+coldata.DefaultBatchSize)
+		for i, c := range jb.keys {
+			views[i] = sliceVec(views[i], jb.cols[c], from, to)
+		}
+		jb.table.insert(views, to-from, nil, rowKey[from:to])
 	}
 	// Counting sort of rows by key id into CSR form, so a key's rows are
 	// contiguous and a probe walks them without pointer chasing.

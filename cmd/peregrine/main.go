@@ -16,6 +16,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"runtime/pprof"
 	"strings"
 	"time"
 
@@ -68,6 +69,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 		format  = fs.String("format", "table", "output format: table, csv or json")
 		threads = fs.Int("threads", 0, "worker threads (default: all cores)")
 		bail    = fs.Bool("bail", false, "stop at the first error")
+		profile = fs.String("cpuprofile", "", "write a CPU profile of the run to `FILE` (for go tool pprof)")
 	)
 	dir := ""
 	for {
@@ -91,6 +93,14 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	default:
 		fmt.Fprintf(stderr, "Error: unknown format %q (use table, csv or json)\n", *format)
 		return 1
+	}
+	if *profile != "" {
+		stop, err := startProfile(*profile)
+		if err != nil {
+			fmt.Fprintf(stderr, "Error: %v\n", err)
+			return 1
+		}
+		defer stop()
 	}
 	db, err := peregrine.Open(dir)
 	if err != nil {
@@ -129,6 +139,18 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 		return 1
 	}
 	return 0
+}
+
+func startProfile(path string) (func(), error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }
 
 func isTerminal(r io.Reader) bool {

@@ -7,10 +7,9 @@ import (
 )
 
 // orderJoins plans a region of inner joins: predicates on one relation are
-// pushed into it, then relations are joined greedily. The largest relation
-// is the probe pipeline; at each step the connected relation that yields the
-// smallest estimated result joins next, and the smaller side of each join
-// becomes the hash table's build side.
+// pushed into it, then the join order is chosen by dynamic programming over
+// connected subsets (up to maxDPRelations relations) or greedily beyond.
+// The smaller side of each join becomes the hash table's build side.
 func (o *optimizer) orderJoins(rels []Node, conds []expr.Expr) Node {
 	ids := make([]map[ColID]bool, len(rels))
 	for i, r := range rels {
@@ -44,9 +43,23 @@ func (o *optimizer) orderJoins(rels []Node, conds []expr.Expr) Node {
 	}
 
 	card := make([]float64, len(rels))
-	start := 0
 	for i, r := range rels {
 		card[i] = o.est.rows(r)
+	}
+	if len(rels) <= maxDPRelations {
+		if n := o.dpJoins(rels, ids, card, multi); n != nil {
+			return n
+		}
+	}
+	return o.greedyJoins(rels, ids, card, multi)
+}
+
+// greedyJoins orders joins greedily: the largest relation is the probe
+// pipeline; at each step the connected relation that yields the smallest
+// estimated result joins next.
+func (o *optimizer) greedyJoins(rels []Node, ids []map[ColID]bool, card []float64, multi []expr.Expr) Node {
+	start := 0
+	for i := range rels {
 		if card[i] > card[start] {
 			start = i
 		}

@@ -119,6 +119,11 @@ func (e *estimator) joinRows(l, r float64, lk, rk []expr.Expr) float64 {
 	best := l * r
 	for i := range lk {
 		d := math.Max(e.exprNDV(lk[i], l), e.exprNDV(rk[i], r))
+		a, okA := lk[i].(*expr.Column)
+		b, okB := rk[i].(*expr.Column)
+		if okA && okB {
+			d = e.keyNDV(a.Index, b.Index)
+		}
 		if est := l * r / math.Max(d, 1); est < best {
 			best = est
 		}

@@ -42,6 +42,7 @@ type binder struct {
 	ids     *int
 	ctes    map[string]visibleCTE // visible WITH names, lower-cased
 	aliases map[string][]string   // derived tables' column lists
+	funcs   []TableFunc           // table function calls, named __tf_N in the text
 }
 
 // visibleCTE is a CTE with its place in its WITH clause, so its body sees
@@ -55,7 +56,7 @@ type visibleCTE struct {
 // forQuery returns a binder for q's text: its derived-table column lists,
 // and its WITH names added to the visible ones.
 func (b *binder) forQuery(q *Query) *binder {
-	nb := &binder{cat: b.cat, ids: b.ids, ctes: b.ctes, aliases: q.ColAliases}
+	nb := &binder{cat: b.cat, ids: b.ids, ctes: b.ctes, aliases: q.ColAliases, funcs: q.TableFuncs}
 	if len(q.CTEs) > 0 {
 		nb.ctes = map[string]visibleCTE{}
 		for k, v := range b.ctes {
@@ -512,12 +513,24 @@ func (b *binder) bindTableExpr(te sqlparser.TableExpr, sc *scope) (planner.Node,
 				}
 				return derived(n, names, cte.Columns, alias, sc)
 			}
-			t, err := b.cat.Table(name)
+			var (
+				t   *storage.Table
+				err error
+			)
+			if k, ok := tableFuncIndex(name); ok && k < len(b.funcs) {
+				tf := b.funcs[k]
+				if alias == "" {
+					alias = tf.Name
+				}
+				t, err = b.tableFunc(tf)
+			} else {
+				if alias == "" {
+					alias = tableAlias(name)
+				}
+				t, err = b.cat.Table(name)
+			}
 			if err != nil {
 				return nil, err
-			}
-			if alias == "" {
-				alias = tableAlias(name)
 			}
 			s := &planner.Scan{Table: t, Alias: alias, Limit: -1}
 			for i, c := range t.Columns {

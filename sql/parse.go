@@ -24,6 +24,9 @@ type Query struct {
 	// ColAliases are derived tables' column lists (`AS t (a, b)`), by
 	// lower-cased alias.
 	ColAliases map[string][]string
+	// TableFuncs are the FROM clause's table function calls; the text
+	// refers to call i as the table `__tf_i`.
+	TableFuncs []TableFunc
 }
 
 // CTE is one `name [(columns)] AS (query)` of a WITH clause.
@@ -138,7 +141,7 @@ func parseQuery(text, errorText string) (*Query, error) {
 		word := strings.Fields(text)[0]
 		return nil, fmt.Errorf("Not implemented Error: %s statements are not supported (Peregrine is read-only over Parquet; use SELECT)", strings.ToUpper(word))
 	}
-	return &Query{AST: sel, Text: text, ColAliases: rw.colAliases}, nil
+	return &Query{AST: sel, Text: text, ColAliases: rw.colAliases, TableFuncs: rw.tableFuncs}, nil
 }
 
 // splitWith separates `WITH a [(cols)] AS (q1), b AS (q2) body` (the MySQL

@@ -16,6 +16,8 @@ type rewritten struct {
 	// colAliases holds `AS alias (c1, c2)` column lists of derived tables,
 	// which the MySQL grammar lacks; keyed by lower-cased alias.
 	colAliases map[string][]string
+	// tableFuncs are the table function calls replaced by `__tf_N`.
+	tableFuncs []TableFunc
 }
 
 type piece struct{ out, orig int }
@@ -63,7 +65,7 @@ var extractFields = map[string]bool{"YEAR": true, "MONTH": true, "DAY": true, "Q
 //	e::type                     → __cast(e, 'TYPE')
 //	"identifier"                → `identifier`
 //	FROM 'file.parquet'         → FROM `file.parquet`
-//	read_parquet('glob')        → `glob`
+//	read_parquet('glob', k=v)   → `__tf_0` (call kept in tableFuncs)
 func rewrite(src string) (*rewritten, error) {
 	toks, err := lex(src)
 	if err != nil {
@@ -127,6 +129,7 @@ func rewrite(src string) (*rewritten, error) {
 	replace := map[int]repl{}
 	prefix := map[int]string{} // text emitted before a token
 	var colAliases map[string][]string
+	var tableFuncs []TableFunc
 	castEnds := map[int]int{} // last token of a `::` cast → its operand's first token
 	// fromAt[d] tells whether parenthesis depth d is inside a FROM clause;
 	// subqueries nest their own clauses.
@@ -289,15 +292,13 @@ func rewrite(src string) (*rewritten, error) {
 			replace[k] = repl{k, "`" + strings.ReplaceAll(t.identValue(), "`", "``") + "`"}
 		case t.kind == tkString && inFrom && (at(k-1).isWord("FROM") || at(k-1).isWord("JOIN") || at(k-1).text == ","):
 			replace[k] = repl{k, "`" + strings.ReplaceAll(t.stringValue(), "`", "``") + "`"}
-		case (t.isWord("READ_PARQUET") || t.isWord("PARQUET_SCAN")) && next.text == "(" && inFrom:
-			close := matching(k + 1)
-			if close < 0 || at(k+2).kind != tkString {
-				return nil, fmt.Errorf("read_parquet expects a quoted path or glob at position %d", t.pos+1)
+		case t.kind == tkIdent && tableFuncNames[strings.ToLower(t.text)] && next.text == "(" && inFrom:
+			tf, close, err := tableFuncCall(at, k)
+			if err != nil {
+				return nil, err
 			}
-			if close != k+3 {
-				return nil, fmt.Errorf("read_parquet options are not supported yet (position %d)", at(k+3).pos+1)
-			}
-			replace[k] = repl{close, "`" + strings.ReplaceAll(at(k+2).stringValue(), "`", "``") + "`"}
+			replace[k] = repl{close, fmt.Sprintf("`__tf_%d`", len(tableFuncs))}
+			tableFuncs = append(tableFuncs, tf)
 		}
 	}
 
@@ -319,7 +320,7 @@ func rewrite(src string) (*rewritten, error) {
 		}
 		e.emit(t.text, t.pos)
 	}
-	return &rewritten{text: e.sb.String(), pieces: e.pieces, colAliases: colAliases}, nil
+	return &rewritten{text: e.sb.String(), pieces: e.pieces, colAliases: colAliases, tableFuncs: tableFuncs}, nil
 }
 
 // lineCol converts a byte offset to 1-based line and column.

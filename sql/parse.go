@@ -86,6 +86,9 @@ func Parse(text string) (Statement, error) {
 	if m := reReset.FindStringSubmatch(text); m != nil {
 		return &Set{Name: strings.ToLower(m[1]), Reset: true}, nil
 	}
+	if c, ok, err := parseCopy(text); ok || err != nil {
+		return c, err
+	}
 	if reShow.MatchString(text) {
 		return &ShowTables{}, nil
 	}

@@ -167,3 +167,25 @@ func FuzzParse(f *testing.F) {
 		_ = Complete(s)
 	})
 }
+
+func TestParseCopy(t *testing.T) {
+	st, err := Parse("COPY (SELECT a FROM t WHERE b > 1) TO 'out/x.parquet' (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 1000, PARTITION_BY (a, b), OVERWRITE_OR_IGNORE, FILE_SIZE_BYTES '1GB')")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := st.(*Copy)
+	if c.Path != "out/x.parquet" || c.Options["format"].Str != "parquet" || c.Options["compression"].Str != "zstd" ||
+		c.Options["row_group_size"].Str != "1000" || len(c.Options["partition_by"].List) != 2 || !c.Options["overwrite_or_ignore"].Bool ||
+		c.Options["file_size_bytes"].Str != "1GB" {
+		t.Errorf("parsed %+v", c)
+	}
+	st, err = Parse("copy lineitem to 'l.parquet'")
+	if err != nil || st.(*Copy).Query == nil {
+		t.Fatalf("%v %+v", err, st)
+	}
+	for _, bad := range []string{"COPY t TO x.parquet", "COPY (SELECT 1 TO 'x'", "COPY t FROM 'x.csv'", "COPY t TO 'x' (FORMAT parquet) junk"} {
+		if _, err := Parse(bad); err == nil {
+			t.Errorf("%q: want error", bad)
+		}
+	}
+}

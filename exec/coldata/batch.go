@@ -5,7 +5,13 @@ package coldata
 // in that order. Filters narrow Sel rather than copying the vectors; operators
 // that hash, sort or spill compact first.
 //
+// "No live rows" is a non-nil, empty Sel (Go's s[:0] of a nil slice is nil,
+// which would mean "all rows"): producers must keep it non-nil.
+//
 // A batch returned by an operator's Next stays valid until the next call.
+// Strings in it may point into buffers owned by the batch's producer (a
+// page, a kernel's per-batch arena): an operator that keeps a string
+// across batches (hash-table keys, sort runs) must copy it (strings.Clone).
 type Batch struct {
 	Vecs []*Vec
 	N    int

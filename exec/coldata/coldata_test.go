@@ -45,6 +45,7 @@ func TestParseDecimal(t *testing.T) {
 		{"7", 3, 7000, false},
 		{".5", 1, 5, false},
 		{"1x", 0, 0, true},
+		{"1.234x", 2, 0, true},
 		{"99999999999999999999", 0, 0, true},
 	}
 	for _, c := range cases {
@@ -91,5 +92,20 @@ func TestCompactAndCopy(t *testing.T) {
 	d2 := b.Compact(d)
 	if d2 != d || d2.N != 1 || d2.Vecs[0].I64[0] != 0 || d2.Vecs[1].IsNull(0) {
 		t.Errorf("reuse: %+v", d2.Vecs[0].I64)
+	}
+}
+
+func TestResizeDropsNulls(t *testing.T) {
+	v := NewVec(TypeInt64, 4)
+	v.SetNull(2)
+	shared := v.Nulls
+	v.Resize(3)
+	if v.HasNulls() {
+		t.Fatal("Resize must drop the mask")
+	}
+	v.SetNull(0)
+	// A mask another vector may alias must never be reused and cleared.
+	if !shared[2] || shared[0] {
+		t.Fatalf("old mask was modified: %v", shared)
 	}
 }

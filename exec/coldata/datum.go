@@ -184,6 +184,11 @@ func ParseDecimal(s string, scale int) (int64, error) {
 		}
 		v = v*10 + d
 	}
+	for _, c := range frac {
+		if c < '0' || c > '9' {
+			return 0, fmt.Errorf("invalid decimal %q", s)
+		}
+	}
 	if len(frac) > scale {
 		if c := frac[scale]; c >= '5' && c <= '9' {
 			v++

@@ -51,7 +51,8 @@ func (v *Vec) Len() int {
 
 // Resize sets the physical length to n, reusing capacity. Contents of
 // surviving positions are kept; new positions are unspecified. Nulls are
-// dropped (set to nil): the caller re-marks them.
+// dropped (set to nil): the caller re-marks them. The old mask is never
+// reused, because producers may alias another vector's mask.
 func (v *Vec) Resize(n int) {
 	v.Nulls = v.Nulls[:0]
 	v.Nulls = nil

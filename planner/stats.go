@@ -216,10 +216,16 @@ func (e *estimator) selectivity(p expr.Expr) float64 {
 		}
 		return s
 	case *expr.IsNull:
-		if p.Not {
-			return 0.95
+		frac := 0.05
+		if c, ok := p.Arg.(*expr.Column); ok {
+			if f, ok := e.nullFraction(c.Index); ok {
+				frac = f
+			}
 		}
-		return 0.05
+		if p.Not {
+			return 1 - frac
+		}
+		return frac
 	}
 	return selDefault
 }
@@ -262,4 +268,24 @@ func (e *estimator) compareSel(f *expr.Func) float64 {
 		frac = 1 - frac
 	}
 	return math.Max(frac, 0.001)
+}
+
+// nullFraction is the share of NULLs in a base column, from the footers'
+// null counts, when every row group has one.
+func (e *estimator) nullFraction(id ColID) (float64, bool) {
+	info, ok := e.cols[id]
+	if !ok || info.rows == 0 {
+		return 0, false
+	}
+	var nulls int64
+	for _, f := range info.table.Files {
+		for rg := 0; rg < f.NumRowGroups(); rg++ {
+			st, ok := f.ColumnStats(rg, info.idx)
+			if !ok || !st.HasNullCount {
+				return 0, false
+			}
+			nulls += st.NullCount
+		}
+	}
+	return float64(nulls) / info.rows, true
 }

@@ -5,6 +5,7 @@
 package storage
 
 import (
+	"context"
 	"fmt"
 	"io/fs"
 	"os"
@@ -12,18 +13,28 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/peregrinedb/peregrine/exec/coldata"
 	"github.com/peregrinedb/peregrine/scan"
 )
 
-// Table is a set of Parquet files with one schema.
+// Table is a set of opened Parquet files read as one relation.
+//
+// Columns lists the dataset's file columns followed by its hive partition
+// columns. When Dataset is nil or Dataset.Uniform(DataFiles) is true, column
+// i is column i of every file (the layout exec has always assumed);
+// otherwise DataFiles[k] says, for Files[k], which file column feeds each
+// table column, which need widening, and the partition values.
 type Table struct {
 	Name    string
 	Files   []*scan.File
 	Columns []scan.Column
 	NumRows int64
+
+	Dataset   *Dataset
+	DataFiles []DataFile // parallel to Files
 }
 
 // Catalog resolves table names. It is safe for concurrent use.
@@ -32,10 +43,16 @@ type Catalog struct {
 
 	mu    sync.Mutex
 	files map[string]cachedFile
+	// handles bounds the number of open descriptors: a dataset of 10,000
+	// files must not hold 10,000 descriptors between queries.
+	handles *handlePool
+	// footers counts footers parsed (cache misses), for tests and EXPLAIN.
+	footers atomic.Int64
 }
 
 type cachedFile struct {
 	f     *scan.File
+	h     *pooledFile
 	size  int64
 	mtime time.Time
 }
@@ -51,7 +68,7 @@ func Open(dir string) (*Catalog, error) {
 			return nil, fmt.Errorf("cannot open database %q: not a directory", dir)
 		}
 	}
-	return &Catalog{dir: dir, files: map[string]cachedFile{}}, nil
+	return &Catalog{dir: dir, files: map[string]cachedFile{}, handles: newHandlePool(maxOpenHandles)}, nil
 }
 
 // Dir is the database directory ("" when in memory).
@@ -63,13 +80,17 @@ func (c *Catalog) Close() error {
 	defer c.mu.Unlock()
 	var first error
 	for p, cf := range c.files {
-		if err := cf.f.Close(); err != nil && first == nil {
+		if err := cf.h.Close(); err != nil && first == nil {
 			first = err
 		}
 		delete(c.files, p)
 	}
 	return first
 }
+
+// FootersOpened is the number of Parquet footers the catalog has parsed
+// (cache hits excluded).
+func (c *Catalog) FootersOpened() int64 { return c.footers.Load() }
 
 // TableNames lists the tables of the database directory, sorted.
 func (c *Catalog) TableNames() ([]string, error) {
@@ -104,38 +125,45 @@ func IsPath(name string) bool {
 
 // Table resolves name: a table of the database directory, or a file path,
 // folder or glob (relative paths are relative to the working directory).
+// Hive partitions are detected automatically and every file is opened; use
+// Dataset to prune partitions before footers are read.
 func (c *Catalog) Table(name string) (*Table, error) {
-	paths, err := c.resolve(name)
+	d, err := c.Dataset(context.Background(), []string{name}, DatasetOptions{})
 	if err != nil {
 		return nil, err
 	}
-	t := &Table{Name: name}
-	for _, p := range paths {
-		f, err := c.open(p)
-		if err != nil {
-			return nil, err
-		}
-		if t.Columns == nil {
-			t.Columns = f.Columns()
-		} else if err := sameSchema(t.Files[0], f); err != nil {
-			return nil, err
-		}
-		t.Files = append(t.Files, f)
-		t.NumRows += f.NumRows()
-	}
-	return t, nil
+	return d.Table(context.Background(), d.Files)
 }
 
-func (c *Catalog) resolve(name string) ([]string, error) {
+// Tables reads a list of paths (files, folders, globs) as one table, like
+// read_parquet(['a', 'b']).
+func (c *Catalog) Tables(paths []string) (*Table, error) {
+	d, err := c.Dataset(context.Background(), paths, DatasetOptions{})
+	if err != nil {
+		return nil, err
+	}
+	return d.Table(context.Background(), d.Files)
+}
+
+// resolve expands a name into files and the folder they were found under
+// ("" when the name is a single file).
+func (c *Catalog) resolve(name string) (files []string, root string, err error) {
 	if IsPath(name) {
-		return expandPath(name)
+		files, err := expandPath(name)
+		if err != nil {
+			return nil, "", err
+		}
+		if st, err := os.Stat(name); err == nil && st.IsDir() {
+			return files, name, nil
+		}
+		return files, "", nil
 	}
 	if c.dir == "" {
-		return nil, fmt.Errorf("Catalog Error: Table with name %s does not exist!", name)
+		return nil, "", fmt.Errorf("Catalog Error: Table with name %s does not exist!", name)
 	}
 	entries, err := os.ReadDir(c.dir)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	for _, e := range entries {
 		n := e.Name()
@@ -143,17 +171,17 @@ func (c *Catalog) resolve(name string) ([]string, error) {
 		if e.IsDir() && strings.EqualFold(n, name) {
 			files, err := parquetFilesUnder(full)
 			if err != nil {
-				return nil, err
+				return nil, "", err
 			}
 			if len(files) > 0 {
-				return files, nil
+				return files, full, nil
 			}
 		}
 		if !e.IsDir() && strings.EqualFold(n, name+".parquet") {
-			return []string{full}, nil
+			return []string{full}, "", nil
 		}
 	}
-	return nil, fmt.Errorf("Catalog Error: Table with name %s does not exist!", name)
+	return nil, "", fmt.Errorf("Catalog Error: Table with name %s does not exist!", name)
 }
 
 // expandPath turns a file, folder or glob (with ** for any depth) into files.
@@ -263,6 +291,7 @@ func parquetFilesUnder(dir string) ([]string, error) {
 }
 
 // open returns the cached file for path, reopening it when it changed.
+// Footers are parsed outside the lock so that many can be read in parallel.
 func (c *Catalog) open(path string) (*scan.File, error) {
 	st, err := os.Stat(path)
 	if err != nil {
@@ -273,35 +302,34 @@ func (c *Catalog) open(path string) (*scan.File, error) {
 		abs = path
 	}
 	c.mu.Lock()
-	defer c.mu.Unlock()
 	if cf, ok := c.files[abs]; ok {
 		if cf.size == st.Size() && cf.mtime.Equal(st.ModTime()) {
+			c.mu.Unlock()
 			return cf.f, nil
 		}
 		// The file changed: queries that already hold the old handle keep
-		// it; new ones see the new contents.
+		// it (its reads fail cleanly, see pooledFile); new ones see the new
+		// contents.
 		delete(c.files, abs)
 	}
-	f, err := scan.Open(path)
+	c.mu.Unlock()
+
+	h := c.handles.file(path, st.Size(), st.ModTime())
+	f, err := scan.NewFile(h, st.Size(), path)
 	if err != nil {
+		h.Close()
 		return nil, err
 	}
-	c.files[abs] = cachedFile{f: f, size: st.Size(), mtime: st.ModTime()}
+	c.footers.Add(1)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if cf, ok := c.files[abs]; ok && cf.size == st.Size() && cf.mtime.Equal(st.ModTime()) {
+		// Another goroutine opened it meanwhile: keep one copy.
+		h.Close()
+		return cf.f, nil
+	}
+	c.files[abs] = cachedFile{f: f, h: h, size: st.Size(), mtime: st.ModTime()}
 	return f, nil
-}
-
-func sameSchema(a, b *scan.File) error {
-	ca, cb := a.Columns(), b.Columns()
-	if len(ca) != len(cb) {
-		return fmt.Errorf("Binder Error: files %s and %s have different schemas (%d vs %d columns)", a.Path(), b.Path(), len(ca), len(cb))
-	}
-	for i := range ca {
-		if !strings.EqualFold(ca[i].Name, cb[i].Name) || ca[i].Type != cb[i].Type {
-			return fmt.Errorf("Binder Error: files %s and %s differ in column %d: %s %s vs %s %s",
-				a.Path(), b.Path(), i+1, ca[i].Name, ca[i].Type, cb[i].Name, cb[i].Type)
-		}
-	}
-	return nil
 }
 
 // ColumnTypes lists the table's column types.

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"hash/crc32"
 
 	"github.com/peregrinedb/peregrine/exec/coldata"
 )
@@ -119,6 +120,11 @@ func (c *colState) nextPage(dec *decompressor) error {
 		}
 		body = body[:h.compressedSize]
 		c.chunk = c.chunk[hl+int(h.compressedSize):]
+		// The checksum covers the page as stored (compressed, levels
+		// included); checking it costs far less than decoding a corrupt page.
+		if h.hasCRC && crc32.ChecksumIEEE(body) != uint32(h.crc) {
+			return fmt.Errorf("page CRC mismatch (%s page of %d bytes)", pageTypeName(h.typ), len(body))
+		}
 		switch h.typ {
 		case pageDictionary:
 			if c.seenData || c.dict != nil {
@@ -367,4 +373,18 @@ func spread[T any](s []T, nulls []bool, nonNull int) {
 			j--
 		}
 	}
+}
+
+func pageTypeName(t int32) string {
+	switch t {
+	case pageData:
+		return "data"
+	case pageDataV2:
+		return "data v2"
+	case pageDictionary:
+		return "dictionary"
+	case pageIndex:
+		return "index"
+	}
+	return fmt.Sprintf("type %d", t)
 }

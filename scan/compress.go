@@ -2,6 +2,7 @@ package scan
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -50,7 +51,7 @@ func codecName(c int32) string {
 
 func codecSupported(c int32) bool {
 	switch c {
-	case codecUncompressed, codecSnappy, codecGzip, codecBrotli, codecZstd, codecLZ4Raw:
+	case codecUncompressed, codecSnappy, codecGzip, codecBrotli, codecZstd, codecLZ4Raw, codecLZ4:
 		return true
 	}
 	return false
@@ -112,6 +113,28 @@ func (d *decompressor) decompress(codec int32, dst, src []byte, size int) ([]byt
 		out, err := snappy.Decode(grow(dst, size), src)
 		if err != nil {
 			return nil, fmt.Errorf("snappy: %w", err)
+		}
+		return out, nil
+	case codecLZ4:
+		if size == 0 {
+			return dst[:0], nil
+		}
+		if uint64(size) > uint64(len(src))*255+16 {
+			return nil, errors.New("lz4: implausible decoded length")
+		}
+		out := grow(dst, size)
+		// parquet-mr wrote Hadoop-framed blocks under this codec id, old
+		// parquet-cpp wrote a bare block: try the framing first, as Arrow
+		// C++ does, and fall back when it does not add up.
+		if lz4Hadoop(src, out) {
+			return out, nil
+		}
+		n, err := lz4.UncompressBlock(src, out)
+		if err != nil {
+			return nil, fmt.Errorf("lz4: neither Hadoop-framed nor a raw block: %w", err)
+		}
+		if n != size {
+			return nil, fmt.Errorf("lz4: page decodes to %d bytes, header says %d", n, size)
 		}
 		return out, nil
 	case codecLZ4Raw:
@@ -208,4 +231,32 @@ func grow(b []byte, n int) []byte {
 		return b[:n]
 	}
 	return make([]byte, n)
+}
+
+// lz4Hadoop decodes Hadoop's BlockCompressorStream framing: frames of
+// [uncompressed length BE32][compressed length BE32][LZ4 block] that must
+// fill out exactly. It reports false, leaving out in an unspecified state,
+// when src is not framed that way.
+func lz4Hadoop(src, out []byte) bool {
+	pos := 0
+	for len(src) > 0 {
+		if len(src) < 8 {
+			return false
+		}
+		ulen := uint64(binary.BigEndian.Uint32(src))
+		clen := uint64(binary.BigEndian.Uint32(src[4:]))
+		src = src[8:]
+		if clen > uint64(len(src)) || ulen > uint64(len(out)-pos) {
+			return false
+		}
+		if ulen > 0 {
+			n, err := lz4.UncompressBlock(src[:clen], out[pos:pos+int(ulen)])
+			if err != nil || uint64(n) != ulen {
+				return false
+			}
+		}
+		pos += int(ulen)
+		src = src[clen:]
+	}
+	return pos == len(out)
 }

@@ -134,7 +134,7 @@ func NewFile(r io.ReaderAt, size int64, name string) (f *File, err error) {
 		return nil, fmt.Errorf("%s: reading header: %w", name, err)
 	}
 	if string(tail[4:]) == "PARE" {
-		return nil, fmt.Errorf("%s: encrypted Parquet files are not supported", name)
+		return nil, fmt.Errorf("%s: encrypted Parquet is not supported", name)
 	}
 	if string(tail[4:]) != string(magic) || string(head[:]) != string(magic) {
 		return nil, fmt.Errorf("%s: not a Parquet file (bad magic)", name)
@@ -149,7 +149,23 @@ func NewFile(r io.ReaderAt, size int64, name string) (f *File, err error) {
 	}
 	md, err := parseFooter(buf)
 	if err != nil {
-		return nil, fmt.Errorf("%s: corrupt footer: %w", name, err)
+		fixed, elems := neutralizeUnknownLogicalTypes(buf)
+		if fixed == nil {
+			return nil, fmt.Errorf("%s: corrupt footer: %w", name, err)
+		}
+		if md, err = parseFooter(fixed); err != nil {
+			return nil, fmt.Errorf("%s: corrupt footer: %w", name, err)
+		}
+		for _, i := range elems {
+			if i < len(md.FileMetaData.Schema) && md.FileMetaData.Schema[i] != nil {
+				md.FileMetaData.Schema[i].LogicalType = nil
+			}
+		}
+	}
+	// A plaintext footer still announces encryption (signed footer mode):
+	// the column chunks are ciphertext that would only decode to garbage.
+	if md.IsSetEncryptionAlgorithm() {
+		return nil, fmt.Errorf("%s: encrypted Parquet is not supported", name)
 	}
 	f = &File{path: name, r: r, size: size, dataEnd: size - 8 - flen, md: md}
 	f.padChunks = md.WriterVersion().LessThan(metadata.Parquet816FixedVersion)
@@ -330,6 +346,9 @@ func (f *File) checkRowGroups() error {
 			cc := rg.Columns[li.leaf]
 			if cc == nil || cc.MetaData == nil {
 				return fmt.Errorf("corrupt footer: column %s has no metadata in row group %d", f.cols[j].Name, i)
+			}
+			if cc.CryptoMetadata != nil || cc.EncryptedColumnMetadata != nil {
+				return fmt.Errorf("column %s is encrypted: encrypted Parquet is not supported", f.cols[j].Name)
 			}
 			if int32(cc.MetaData.Type) != li.phys {
 				return fmt.Errorf("corrupt footer: column %s has physical type %d in row group %d, schema says %d", f.cols[j].Name, cc.MetaData.Type, i, li.phys)

@@ -65,6 +65,10 @@ type pageHeader struct {
 	v2IsCompressed bool
 
 	hasData, hasDict, hasV2 bool
+
+	// crc is the CRC-32 of the page bytes after the header, when hasCRC.
+	crc    int32
+	hasCRC bool
 }
 
 type thriftReader struct {
@@ -294,6 +298,9 @@ func decodePageHeader(b []byte) (pageHeader, int, error) {
 		case 3:
 			seenC = true
 			return r.i32Field(typ, &h.compressedSize)
+		case 4:
+			h.hasCRC = true
+			return r.i32Field(typ, &h.crc)
 		case 5: // DataPageHeader
 			if typ != ttStruct {
 				return false, nil

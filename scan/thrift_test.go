@@ -88,7 +88,7 @@ func TestDecodePageHeader(t *testing.T) {
 		err  string
 	}{
 		{name: "v1", in: v1, want: pageHeader{typ: pageData, uncompressedSize: 100, compressedSize: 50, numValues: 10,
-			encoding: encPlain, defEnc: encRLE, repEnc: encRLE, v2IsCompressed: true, hasData: true}},
+			encoding: encPlain, defEnc: encRLE, repEnc: encRLE, v2IsCompressed: true, hasData: true, crc: 12345, hasCRC: true}},
 		{name: "dict", in: dict, want: pageHeader{typ: pageDictionary, uncompressedSize: 8, compressedSize: 8, numValues: 2,
 			encoding: encPlainDict, v2IsCompressed: true, hasDict: true}},
 		{name: "v2", in: v2, want: pageHeader{typ: pageDataV2, uncompressedSize: 100, compressedSize: 60, numValues: 10,

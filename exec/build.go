@@ -14,6 +14,14 @@ import (
 type BuildOptions struct {
 	// Threads is the number of workers per parallel pipeline (0: all cores).
 	Threads int
+	// Memory is the budget the query's hash tables, aggregation states,
+	// sort buffers and scan batches are accounted in; operators spill to
+	// TempDir when it is exhausted. Share one pool between queries for a
+	// process-wide limit. nil: unlimited and untracked.
+	Memory *MemoryPool
+	// TempDir receives spill files, removed when the query's operators
+	// close; "" means DefaultTempDir().
+	TempDir string
 }
 
 // Query is an executable plan: Root yields the result batches.
@@ -34,7 +42,7 @@ func Build(p planner.Physical, opts BuildOptions) (*Query, error) {
 	if threads <= 0 {
 		threads = runtime.GOMAXPROCS(0)
 	}
-	b := &builder{threads: threads, q: &Query{ops: map[planner.Physical][]Operator{}, scans: map[*planner.PhysScan]*ScanSource{}}}
+	b := &builder{threads: threads, env: memEnv{pool: opts.Memory, dir: opts.TempDir}, q: &Query{ops: map[planner.Physical][]Operator{}, scans: map[*planner.PhysScan]*ScanSource{}}}
 	s, err := b.build(p)
 	if err != nil {
 		return nil, err
@@ -45,6 +53,7 @@ func Build(p planner.Physical, opts BuildOptions) (*Query, error) {
 
 type builder struct {
 	threads int
+	env     memEnv
 	q       *Query
 }
 
@@ -66,7 +75,7 @@ func (b *builder) record(p planner.Physical, s stream) stream {
 func (b *builder) build(p planner.Physical) (stream, error) {
 	switch p := p.(type) {
 	case *planner.PhysScan:
-		src := NewScanSource(p.Table.Files, p.ColIdx, p.Preds, p.Limit)
+		src := NewScanSource(p.Table.Files, p.ColIdx, planner.Types(p), p.Preds, p.Limit)
 		b.q.scans[p] = src
 		n := b.threads
 		rgs := 0
@@ -78,7 +87,7 @@ func (b *builder) build(p planner.Physical) (stream, error) {
 		}
 		s := make(stream, n)
 		for i := range s {
-			s[i] = NewScan(src)
+			s[i] = withMemory(NewScan(src), b.env)
 		}
 		b.record(p, s)
 		if p.Filter != nil {
@@ -115,6 +124,7 @@ func (b *builder) build(p planner.Physical) (stream, error) {
 			return nil, err
 		}
 		jb := NewJoinBuild(b.single(bs), p.BuildKeys)
+		jb.env = b.env
 		ps, err := b.build(p.Probe)
 		if err != nil {
 			return nil, err
@@ -153,13 +163,13 @@ func (b *builder) build(p planner.Physical) (stream, error) {
 			}
 			aggs[i] = AggSpec{Func: f, Arg: a.Arg, Distinct: a.Distinct, Out: a.Typ}
 		}
-		return b.record(p, stream{NewHashAgg(in, p.Groups, aggs)}), nil
+		return b.record(p, stream{withMemory(NewHashAgg(in, p.Groups, aggs), b.env)}), nil
 	case *planner.PhysSort:
 		in, err := b.build(p.Input)
 		if err != nil {
 			return nil, err
 		}
-		return b.record(p, stream{NewSort(b.single(in), sortKeys(p.Keys))}), nil
+		return b.record(p, stream{withMemory(NewSort(b.single(in), sortKeys(p.Keys)), b.env)}), nil
 	case *planner.PhysTopN:
 		in, err := b.build(p.Input)
 		if err != nil {
@@ -194,6 +204,19 @@ func (b *builder) filter(p planner.Physical, in stream, pred expr.Expr, types []
 		b.record(p, in)
 	}
 	return in, nil
+}
+
+// withMemory gives a buffering operator its pool and spill directory.
+func withMemory(op Operator, env memEnv) Operator {
+	switch o := op.(type) {
+	case *sortOp:
+		o.env = env
+	case *hashAgg:
+		o.env = env
+	case *scanOp:
+		o.env = env
+	}
+	return op
 }
 
 func allCols(n int) []int {

@@ -15,18 +15,22 @@ type statser interface{ OpStats() OpStats }
 func (q *Query) Annotate(p planner.Physical) string {
 	var rows int64
 	var elapsed time.Duration
-	var peak int64
+	var peak, spilled int64
 	for _, op := range q.ops[p] {
 		if s, ok := op.(statser); ok {
 			st := s.OpStats()
 			rows += st.RowsOut
 			elapsed += st.Elapsed
 			peak += st.PeakBytes
+			spilled += st.SpilledBytes
 		}
 	}
 	out := fmt.Sprintf("[actual rows: %d, time: %s", rows, elapsed.Round(time.Microsecond))
 	if peak > 0 {
 		out += fmt.Sprintf(", memory: %s", humanBytes(peak))
+	}
+	if spilled > 0 {
+		out += fmt.Sprintf(", spilled: %s", humanBytes(spilled))
 	}
 	if ps, ok := p.(*planner.PhysScan); ok {
 		if src := q.scans[ps]; src != nil {

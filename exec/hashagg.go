@@ -31,6 +31,7 @@ func NewHashAgg(inputs []Operator, groupCols []int, aggs []AggSpec) Operator {
 
 type hashAgg struct {
 	opStats
+	env       memEnv
 	inputs    []Operator
 	groupCols []int
 	aggs      []AggSpec

@@ -17,6 +17,7 @@ import (
 // in its own goroutine (sync.Once); the others wait for it, and a build error
 // is returned to all of them.
 type JoinBuild struct {
+	env   memEnv
 	build Operator
 	keys  []int
 	types []coldata.Type

@@ -47,18 +47,22 @@ type morsel struct {
 }
 
 // NewScanSource prepares a scan of columns cols (indexes into each file's
-// Columns()) of files. Row groups for which preds cannot match are skipped;
+// Columns()) of files, whose types are types (from the catalog, so that a
+// scan of zero files still describes its output); every file must agree. Row groups for which preds cannot match are skipped;
 // preds are not applied to rows, a Filter above does that. limit >= 0 stops
 // handing out work once that many rows were produced: only valid when every
 // row produced is wanted (no filter between the scan and the LIMIT).
-func NewScanSource(files []*scan.File, cols []int, preds []scan.Predicate, limit int64) *ScanSource {
-	s := &ScanSource{files: files, cols: cols, preds: preds, limit: limit}
+func NewScanSource(files []*scan.File, cols []int, types []coldata.Type, preds []scan.Predicate, limit int64) *ScanSource {
+	s := &ScanSource{files: files, cols: cols, types: types, preds: preds, limit: limit}
 	s.err = s.init()
 	return s
 }
 
 func (s *ScanSource) init() error {
-	for fi, f := range s.files {
+	if len(s.types) != len(s.cols) {
+		return fmt.Errorf("scan: %d types for %d columns", len(s.types), len(s.cols))
+	}
+	for _, f := range s.files {
 		fc := f.Columns()
 		var ts []coldata.Type
 		for _, c := range s.cols {
@@ -70,14 +74,10 @@ func (s *ScanSource) init() error {
 			}
 			ts = append(ts, fc[c].Type)
 		}
-		if fi == 0 {
-			s.types = ts
-		} else {
-			for i, t := range ts {
-				if t != s.types[i] {
-					return fmt.Errorf("scan %s: column %s is %s in this file but %s in %s",
-						f.Path(), fc[s.cols[i]].Name, t, s.types[i], s.files[0].Path())
-				}
+		for i, t := range ts {
+			if t != s.types[i] {
+				return fmt.Errorf("scan %s: column %s is %s in this file but the table's is %s",
+					f.Path(), fc[s.cols[i]].Name, t, s.types[i])
 			}
 		}
 		for rg := 0; rg < f.NumRowGroups(); rg++ {
@@ -87,8 +87,7 @@ func (s *ScanSource) init() error {
 	return nil
 }
 
-// Types of the scanned columns; nil when there are no files (the planner
-// knows the table's types; a scan of nothing produces no batches anyway).
+// Types of the scanned columns.
 func (s *ScanSource) Types() []coldata.Type { return s.types }
 
 // Stats reports the scan's progress so far (exact once workers are done).
@@ -135,6 +134,8 @@ func NewScan(src *ScanSource) Operator {
 
 type scanOp struct {
 	opStats
+	env    memEnv
+	acc    *MemoryAccount
 	src    *ScanSource
 	r      *scan.Reader
 	b      *coldata.Batch
@@ -187,10 +188,24 @@ func (o *scanOp) Next(ctx context.Context) (*coldata.Batch, error) {
 		if n == 0 {
 			continue
 		}
+		o.account()
 		o.src.rows.Add(int64(n))
 		o.src.produced.Add(int64(n))
 		o.done(t0, n)
 		return o.b, nil
+	}
+}
+
+// account books the batch buffers. They are forced in, not refused: a scan
+// cannot spill, and its one batch is small next to what the breakers above
+// it hold, which spill sooner instead.
+func (o *scanOp) account() {
+	if o.acc == nil {
+		o.acc = o.env.pool.NewAccount("while scanning")
+	}
+	if d := colsBytes(o.b.Vecs, 0) - o.acc.Used(); d > 0 {
+		o.acc.ForceGrow(d)
+		o.peak(o.acc.Used())
 	}
 }
 
@@ -210,5 +225,6 @@ func (o *scanOp) Close() error {
 	o.closed = true
 	o.release()
 	o.b = nil
+	o.acc.Close()
 	return nil
 }

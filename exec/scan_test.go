@@ -60,7 +60,7 @@ func TestScanQ1(t *testing.T) {
 		for i := range files {
 			files[i] = li
 		}
-		src := NewScanSource(files, cols, nil, -1)
+		src := newTestScanSource(files, cols, nil, -1)
 		cutoff, _ := coldata.ParseDate("1998-09-02")
 		ws := scanWorkers(src, 3)
 		for i, w := range ws {
@@ -108,9 +108,9 @@ func TestScanQ1(t *testing.T) {
 // probe workers) and checks every line finds its order.
 func TestScanJoin(t *testing.T) {
 	li, ord := openTPCH(t, "lineitem"), openTPCH(t, "orders")
-	build := NewGather(scanWorkers(NewScanSource([]*scan.File{ord}, colIndex(t, ord, "o_orderkey", "o_orderdate"), nil, -1), 2))
+	build := NewGather(scanWorkers(newTestScanSource([]*scan.File{ord}, colIndex(t, ord, "o_orderkey", "o_orderdate"), nil, -1), 2))
 	jb := NewJoinBuild(build, []int{0})
-	probe := scanWorkers(NewScanSource([]*scan.File{li}, colIndex(t, li, "l_orderkey", "l_shipdate"), nil, -1), 2)
+	probe := scanWorkers(newTestScanSource([]*scan.File{li}, colIndex(t, li, "l_orderkey", "l_shipdate"), nil, -1), 2)
 	for i, p := range probe {
 		probe[i] = NewHashJoin(jb, p, []int{0}, JoinInner, []int{1}, []int{1}, nil)
 	}
@@ -124,8 +124,8 @@ func TestScanJoin(t *testing.T) {
 		t.Fatalf("got %v", got)
 	}
 	// Orders without lineitems (anti join) — TPC-H has none.
-	jb2 := NewJoinBuild(NewScan(NewScanSource([]*scan.File{li}, colIndex(t, li, "l_orderkey"), nil, -1)), []int{0})
-	anti := NewHashJoin(jb2, NewScan(NewScanSource([]*scan.File{ord}, colIndex(t, ord, "o_orderkey"), nil, -1)),
+	jb2 := NewJoinBuild(NewScan(newTestScanSource([]*scan.File{li}, colIndex(t, li, "l_orderkey"), nil, -1)), []int{0})
+	anti := NewHashJoin(jb2, NewScan(newTestScanSource([]*scan.File{ord}, colIndex(t, ord, "o_orderkey"), nil, -1)),
 		[]int{0}, JoinAnti, []int{0}, nil, nil)
 	got, err = drain(context.Background(), anti)
 	if err != nil || len(got) != 0 {
@@ -138,7 +138,7 @@ func TestScanPruneAndLimit(t *testing.T) {
 	li := openTPCH(t, "lineitem")
 	cols := colIndex(t, li, "l_orderkey", "l_shipdate")
 	late, _ := coldata.ParseDate("2000-01-01")
-	src := NewScanSource([]*scan.File{li}, cols, []scan.Predicate{{Col: cols[1], Op: scan.OpGt, Vals: []coldata.Datum{{I: int64(late)}}}}, -1)
+	src := newTestScanSource([]*scan.File{li}, cols, []scan.Predicate{{Col: cols[1], Op: scan.OpGt, Vals: []coldata.Datum{{I: int64(late)}}}}, -1)
 	rows, err := drain(context.Background(), NewGather(scanWorkers(src, 2)))
 	if err != nil || len(rows) != 0 {
 		t.Fatalf("%d rows, %v", len(rows), err)
@@ -147,7 +147,7 @@ func TestScanPruneAndLimit(t *testing.T) {
 		t.Fatalf("stats %+v", st)
 	}
 
-	src = NewScanSource([]*scan.File{li}, cols, nil, 100)
+	src = newTestScanSource([]*scan.File{li}, cols, nil, 100)
 	op := NewLimit(NewGather(scanWorkers(src, 2)), 0, 100)
 	rows, err = drain(context.Background(), op)
 	_ = op.Close()
@@ -171,7 +171,7 @@ func TestScanManyRowGroups(t *testing.T) {
 			cols = append(cols, i)
 		}
 	}
-	src := NewScanSource([]*scan.File{f, f}, cols, nil, -1)
+	src := newTestScanSource([]*scan.File{f, f}, cols, nil, -1)
 	op := NewHashAgg(scanWorkers(src, 3), nil, []AggSpec{countStar()})
 	rows, err := drain(context.Background(), op)
 	_ = op.Close()
@@ -181,8 +181,23 @@ func TestScanManyRowGroups(t *testing.T) {
 	if st := src.Stats(); st.RowGroups != 10 || st.RowGroupsRead != 10 || st.RowsRead != 100 {
 		t.Fatalf("stats %+v", st)
 	}
-	bad := NewScan(NewScanSource([]*scan.File{f}, []int{99}, nil, -1))
+	bad := NewScan(newTestScanSource([]*scan.File{f}, []int{99}, nil, -1))
 	if err := bad.Open(context.Background()); err == nil {
 		t.Fatal("out of range column accepted")
 	}
+}
+
+// newTestScanSource derives the column types from the first file, as the
+// catalog does for the planner.
+func newTestScanSource(files []*scan.File, cols []int, preds []scan.Predicate, limit int64) *ScanSource {
+	ts := make([]coldata.Type, len(cols))
+	if len(files) > 0 {
+		fc := files[0].Columns()
+		for i, c := range cols {
+			if c >= 0 && c < len(fc) {
+				ts[i] = fc[c].Type
+			}
+		}
+	}
+	return NewScanSource(files, cols, ts, preds, limit)
 }

@@ -9,6 +9,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/peregrinedb/peregrine/exec/coldata"
@@ -47,6 +48,17 @@ type sortOp struct {
 	emit   int
 	out    *coldata.Batch
 	closed bool
+
+	env      memEnv
+	acc      *MemoryAccount
+	strBytes int64 // string contents held in cols
+	batches  int   // input batches in cols since the last run
+	runs     *spillFile
+	runIDs   []int // sorted runs on disk, merged in this order
+	merger   *runMerger
+	spilled  atomic.Int64
+	encBuf   []byte
+	sel      []int32
 }
 
 func checkSortKeys(what string, keys []SortKey, width int) error {
@@ -80,15 +92,33 @@ func (s *sortOp) Next(ctx context.Context) (*coldata.Batch, error) {
 			s.err = err
 			return nil, err
 		}
-		s.perm = sortRows(s.cols, s.n, s.keys)
 		s.sorted = true
-		s.peak(vecsBytes(s.cols) + 4*int64(cap(s.perm)))
+		if s.runs != nil {
+			if err := s.startMerge(ctx); err != nil {
+				s.err = err
+				return nil, err
+			}
+		} else {
+			s.perm = sortRows(s.cols, s.n, s.keys)
+		}
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	if s.merger != nil {
+		b, err := s.merger.next()
+		if err != nil {
+			if err != io.EOF {
+				s.err = err
+			}
+			return nil, err
+		}
+		s.done(t0, b.N)
+		return b, nil
+	}
 	if s.emit >= s.n {
 		s.cols, s.perm = nil, nil
+		s.acc.Close()
 		return nil, io.EOF
 	}
 	b := emitPerm(&s.out, s.cols, s.perm[s.emit:min(s.n, s.emit+coldata.DefaultBatchSize)])
@@ -97,9 +127,11 @@ func (s *sortOp) Next(ctx context.Context) (*coldata.Batch, error) {
 	return b, nil
 }
 
-// consume materialises the whole input and closes the child early.
+// consume materialises the whole input and closes the child early. When
+// the account cannot grow, the rows so far are sorted and written as a run.
 func (s *sortOp) consume(ctx context.Context) error {
 	s.cols = newVecs(s.child.Types())
+	s.acc = s.env.pool.NewAccount("while sorting")
 	for {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -113,9 +145,35 @@ func (s *sortOp) consume(ctx context.Context) error {
 		}
 		appendBatch(s.cols, b, nil)
 		s.n += b.Len()
+		s.strBytes += liveStrBytes(b)
+		s.batches++
+		if err := s.acc.Resize(s.stateBytes()); err != nil {
+			if !errors.Is(err, ErrMemoryLimit) {
+				return err
+			}
+			if s.batches <= 1 {
+				// A run of one batch would not bound anything: the limit
+				// is below what a single batch needs.
+				return s.acc.limitError(s.stateBytes())
+			}
+			if err := s.spillRun(); err != nil {
+				return err
+			}
+		}
+	}
+	if s.runs != nil && s.n > 0 {
+		if err := s.spillRun(); err != nil {
+			return err
+		}
 	}
 	// Close is idempotent, so Close closing the child again is harmless.
 	return s.child.Close()
+}
+
+// stateBytes is what the buffered rows cost once sorted: the columns plus
+// sortRows' pairs, scratch and permutation (36 bytes a row).
+func (s *sortOp) stateBytes() int64 {
+	return colsBytes(s.cols, s.strBytes) + 36*int64(s.n)
 }
 
 // emitPerm gathers rows perm of cols into *out (allocated on first use).
@@ -143,8 +201,13 @@ func (s *sortOp) Close() error {
 		return nil
 	}
 	s.closed = true
-	s.cols, s.perm, s.out = nil, nil, nil
-	return s.child.Close()
+	s.cols, s.perm, s.out, s.merger = nil, nil, nil, nil
+	err := s.child.Close()
+	if rerr := s.runs.Close(); err == nil {
+		err = rerr
+	}
+	s.acc.Close()
+	return err
 }
 
 // rowCmp compares rows a and b of a column set by the sort keys.

@@ -5,12 +5,15 @@ import "time"
 // OpStats is what EXPLAIN ANALYZE shows for one operator. Elapsed is the
 // wall time spent inside Next, children included (subtract the children's
 // figures for self time); for operators that run goroutines it is the time the
-// consumer waited, not CPU time. PeakBytes is an estimate of the largest state
-// the operator held (0 for streaming operators).
+// consumer waited, not CPU time. PeakBytes is the largest size of the
+// operator's memory accounts (per worker, summed, so an upper bound when
+// workers peak at different times; 0 for streaming operators). SpilledBytes
+// is what it wrote to spill files.
 type OpStats struct {
-	RowsOut   int64
-	Elapsed   time.Duration
-	PeakBytes int64
+	RowsOut      int64
+	Elapsed      time.Duration
+	PeakBytes    int64
+	SpilledBytes int64
 }
 
 // StatsReporter is implemented by every operator of this package.

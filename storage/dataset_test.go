@@ -46,10 +46,16 @@ func writeJSON(t testing.TB, path string, fields []arrow.Field, rows string) {
 }
 
 var (
-	fInt32 = func(n string) arrow.Field { return arrow.Field{Name: n, Type: arrow.PrimitiveTypes.Int32, Nullable: true} }
-	fInt64 = func(n string) arrow.Field { return arrow.Field{Name: n, Type: arrow.PrimitiveTypes.Int64, Nullable: true} }
-	fStr   = func(n string) arrow.Field { return arrow.Field{Name: n, Type: arrow.BinaryTypes.String, Nullable: true} }
-	fDec   = func(n string, p, s int32) arrow.Field {
+	fInt32 = func(n string) arrow.Field {
+		return arrow.Field{Name: n, Type: arrow.PrimitiveTypes.Int32, Nullable: true}
+	}
+	fInt64 = func(n string) arrow.Field {
+		return arrow.Field{Name: n, Type: arrow.PrimitiveTypes.Int64, Nullable: true}
+	}
+	fStr = func(n string) arrow.Field {
+		return arrow.Field{Name: n, Type: arrow.BinaryTypes.String, Nullable: true}
+	}
+	fDec = func(n string, p, s int32) arrow.Field {
 		return arrow.Field{Name: n, Type: &arrow.Decimal128Type{Precision: p, Scale: s}, Nullable: true}
 	}
 )

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -21,6 +22,7 @@ func main() {
 	runs := flag.Int("runs", 3, "runs per query")
 	threads := flag.Int("threads", 2, "threads")
 	write := flag.String("write", "", "rewrite the tables into this folder with DuckDB's Parquet defaults, then exit")
+	answers := flag.String("answers", "", "write each query's result as qNN.csv (the reference answers' format) into this folder, then exit")
 	flag.Parse()
 	db, err := sql.Open("duckdb", "")
 	if err != nil {
@@ -42,6 +44,12 @@ func main() {
 			if _, err := db.Exec(fmt.Sprintf("COPY (SELECT * FROM %s) TO '%s' (FORMAT parquet)", t, filepath.Join(*write, t+".parquet"))); err != nil {
 				panic(err)
 			}
+		}
+		return
+	}
+	if *answers != "" {
+		if err := writeAnswers(db, *queries, *answers); err != nil {
+			panic(err)
 		}
 		return
 	}
@@ -69,4 +77,62 @@ func main() {
 			fmt.Printf("Q%02d %9.1f ms (min %9.1f ms)\n", q, ts[len(ts)/2], ts[0])
 		}
 	}
+}
+
+// writeAnswers stores each query's rows as '|'-separated text with a header,
+// NULL as empty, like the reference answers.
+func writeAnswers(db *sql.DB, queries, dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	for q := 1; q <= 22; q++ {
+		b, err := os.ReadFile(filepath.Join(queries, fmt.Sprintf("q%02d.sql", q)))
+		if err != nil {
+			return err
+		}
+		rows, err := db.Query(strings.TrimSpace(string(b)))
+		if err != nil {
+			return fmt.Errorf("Q%02d: %w", q, err)
+		}
+		cols, _ := rows.Columns()
+		var sb strings.Builder
+		sb.WriteString(strings.Join(cols, "|") + "\n")
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		for rows.Next() {
+			if err := rows.Scan(ptrs...); err != nil {
+				return err
+			}
+			parts := make([]string, len(cols))
+			for i, v := range vals {
+				parts[i] = format(v)
+			}
+			sb.WriteString(strings.Join(parts, "|") + "\n")
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		rows.Close()
+		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("q%02d.csv", q)), []byte(sb.String()), 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func format(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return ""
+	case time.Time:
+		return x.Format("2006-01-02")
+	case float64:
+		return strconv.FormatFloat(x, 'g', -1, 64)
+	case interface{ Float64() float64 }:
+		return strconv.FormatFloat(x.Float64(), 'f', -1, 64)
+	}
+	return fmt.Sprint(v)
 }

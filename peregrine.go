@@ -30,6 +30,9 @@ type DB struct {
 
 	mu      sync.RWMutex
 	threads int
+	tempDir string
+	// mem is one budget for all of this DB's running queries.
+	mem *exec.MemoryPool
 }
 
 // Open opens the directory dir as a database ("" for an empty in-memory
@@ -39,7 +42,7 @@ func Open(dir string) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &DB{cat: cat, threads: runtime.GOMAXPROCS(0)}, nil
+	return &DB{cat: cat, threads: runtime.GOMAXPROCS(0), mem: exec.NewMemoryPool(exec.DefaultMemoryLimit())}, nil
 }
 
 // Close releases cached file handles.
@@ -136,6 +139,8 @@ func (db *DB) run(ctx context.Context, st sql.Statement) (*Rows, error) {
 		return valueRows([]Column{{"column_name", coldata.TypeString}, {"column_type", coldata.TypeString}, {"null", coldata.TypeString}}, rows), nil
 	case *sql.Explain:
 		return db.explain(ctx, st)
+	case *sql.Copy:
+		return emptyRows(), db.copy(ctx, st)
 	case *sql.Query:
 		phys, names, err := db.plan(st)
 		if err != nil {
@@ -157,6 +162,22 @@ func (db *DB) set(st *sql.Set) error {
 			return fmt.Errorf("Invalid Input Error: threads must be an integer, got %q", st.Value)
 		}
 		return db.SetThreads(n)
+	case "memory_limit", "max_memory":
+		if st.Reset {
+			db.SetMemoryLimit(exec.DefaultMemoryLimit())
+			return nil
+		}
+		n, err := ParseBytes(st.Value)
+		if err != nil {
+			return err
+		}
+		db.SetMemoryLimit(n)
+		return nil
+	case "temp_directory":
+		if st.Reset {
+			return db.SetTempDir("")
+		}
+		return db.SetTempDir(st.Value)
 	}
 	return fmt.Errorf("Catalog Error: unrecognized configuration parameter %q", st.Name)
 }
@@ -174,7 +195,7 @@ func (db *DB) plan(q *sql.Query) (planner.Physical, []string, error) {
 }
 
 func (db *DB) start(ctx context.Context, phys planner.Physical, names []string) (*Rows, error) {
-	q, err := exec.Build(phys, exec.BuildOptions{Threads: db.Threads()})
+	q, err := exec.Build(phys, db.buildOptions())
 	if err != nil {
 		return nil, err
 	}

@@ -32,7 +32,8 @@ func (d *Driver) Open(dsn string) (driver.Conn, error) {
 }
 
 // OpenConnector parses the DSN: a directory path ("" for in-memory), with
-// optional query parameters, e.g. "data/tpch?threads=4".
+// optional query parameters threads, memory_limit and temp_directory, e.g.
+// "data/tpch?threads=4&memory_limit=2GB".
 func (d *Driver) OpenConnector(dsn string) (driver.Connector, error) {
 	dir, params, _ := strings.Cut(dsn, "?")
 	db, err := Open(dir)
@@ -52,6 +53,16 @@ func (d *Driver) OpenConnector(dsn string) (driver.Connector, error) {
 					return nil, fmt.Errorf("invalid DSN option threads=%q", v[0])
 				}
 				if err := db.SetThreads(n); err != nil {
+					return nil, err
+				}
+			case "memory_limit":
+				n, err := ParseBytes(v[0])
+				if err != nil {
+					return nil, err
+				}
+				db.SetMemoryLimit(n)
+			case "temp_directory":
+				if err := db.SetTempDir(v[0]); err != nil {
 					return nil, err
 				}
 			default:

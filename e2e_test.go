@@ -277,3 +277,40 @@ func TestErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestCopyAndMemorySettings(t *testing.T) {
+	db, err := sql.Open("peregrine", duckdbSF001+"?memory_limit=64MB&threads=2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	out := filepath.Join(t.TempDir(), "o")
+	stmts := []string{
+		"SET memory_limit = '32MiB'",
+		"SET temp_directory = '" + t.TempDir() + "'",
+		"COPY (SELECT o_orderkey, o_orderstatus, o_totalprice, o_orderdate FROM orders WHERE o_orderkey < 5000) TO '" + out + "/a.parquet' (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 500)",
+		"COPY nation TO '" + out + "/nation' (PARTITION_BY (n_regionkey))",
+	}
+	for _, s := range stmts {
+		if _, err := db.Exec(s); err != nil {
+			t.Fatalf("%s: %v", s, err)
+		}
+	}
+	got := queryStrings(t, db, "SELECT count(*), sum(o_totalprice), min(o_orderdate) FROM '"+out+"/a.parquet'")
+	want := queryStrings(t, db, "SELECT count(*), sum(o_totalprice), min(o_orderdate) FROM orders WHERE o_orderkey < 5000")
+	if join(got) != join(want) {
+		t.Errorf("round trip: %v vs %v", got, want)
+	}
+	if n := queryStrings(t, db, "SELECT count(*) FROM '"+out+"/nation/**/*.parquet'"); join(n) != "25" {
+		t.Errorf("partitioned copy: %v", n)
+	}
+	for _, bad := range []string{
+		"SET memory_limit = 'lots'",
+		"COPY nation TO '" + out + "/x.csv' (FORMAT csv)",
+		"COPY nation TO '" + out + "/y.parquet' (NO_SUCH_OPTION 1)",
+	} {
+		if _, err := db.Exec(bad); err == nil {
+			t.Errorf("%s: want error", bad)
+		}
+	}
+}

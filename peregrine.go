@@ -5,7 +5,7 @@
 //
 // Importing the package also registers the database/sql driver "peregrine"
 // (DSN: a directory, or "" for an in-memory database; options as
-// "dir?threads=4").
+// "dir?threads=4&memory_limit=2GB").
 package peregrine
 
 import (

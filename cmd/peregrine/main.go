@@ -68,6 +68,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 		file    = fs.String("f", "", "run the SQL script `FILE` and exit")
 		format  = fs.String("format", "table", "output format: table, csv or json")
 		threads = fs.Int("threads", 0, "worker threads (default: all cores)")
+		memory  = fs.String("memory-limit", "", "query memory budget, e.g. 2GB (default: 80% of RAM); operators spill beyond it")
+		tempDir = fs.String("temp-directory", "", "folder for spill files (default: under the OS temp dir)")
 		bail    = fs.Bool("bail", false, "stop at the first error")
 		profile = fs.String("cpuprofile", "", "write a CPU profile of the run to `FILE` (for go tool pprof)")
 	)
@@ -113,6 +115,18 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 			fmt.Fprintf(stderr, "Error: %v\n", err)
 			return 1
 		}
+	}
+	if *memory != "" {
+		n, err := peregrine.ParseBytes(*memory)
+		if err != nil {
+			fmt.Fprintf(stderr, "Error: --memory-limit: %v\n", err)
+			return 1
+		}
+		db.SetMemoryLimit(n)
+	}
+	if err := db.SetTempDir(*tempDir); err != nil {
+		fmt.Fprintf(stderr, "Error: %v\n", err)
+		return 1
 	}
 	sh := &shell{db: db, out: stdout, errOut: stderr, format: *format, bail: *bail}
 	switch {

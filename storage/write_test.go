@@ -485,4 +485,3 @@ func TestEmptyWrite(t *testing.T) {
 		t.Errorf("%d cols %d rows", len(cols), len(rows))
 	}
 }
-

@@ -284,7 +284,7 @@ func TestCopyAndMemorySettings(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	out := filepath.Join(t.TempDir(), "o")
+	out := t.TempDir()
 	stmts := []string{
 		"SET memory_limit = '32MiB'",
 		"SET temp_directory = '" + t.TempDir() + "'",

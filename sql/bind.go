@@ -522,6 +522,9 @@ func (b *binder) bindTableExpr(te sqlparser.TableExpr, sc *scope) (planner.Node,
 				if alias == "" {
 					alias = tf.Name
 				}
+				if tf.Name == "parquet_metadata" || tf.Name == "parquet_schema" {
+					return b.metadataFunc(tf, alias, sc)
+				}
 				t, err = b.tableFunc(tf)
 			} else {
 				if alias == "" {

@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/peregrinedb/peregrine/planner"
+	"github.com/peregrinedb/peregrine/scan"
 	"github.com/peregrinedb/peregrine/storage"
 )
 
@@ -48,4 +50,38 @@ func (b *binder) tableFunc(tf TableFunc) (*storage.Table, error) {
 		return mc.Tables(paths)
 	}
 	return nil, fmt.Errorf("Not implemented Error: table function %s is not supported yet", tf.Name)
+}
+
+// metadataFunc binds parquet_metadata('glob') and parquet_schema('glob'):
+// one row per row group and column, or per schema element, of each file.
+func (b *binder) metadataFunc(tf TableFunc, alias string, sc *scope) (planner.Node, error) {
+	if len(tf.Args) != 1 || len(tf.Named) > 0 {
+		return nil, fmt.Errorf("Binder Error: %s takes one path, glob or list of paths", tf.Name)
+	}
+	paths, err := tf.Args[0].Strings()
+	if err != nil {
+		return nil, fmt.Errorf("Binder Error: %s: %v", tf.Name, err)
+	}
+	var files []*scan.File
+	for _, p := range paths {
+		t, err := b.cat.Table(p)
+		if err != nil {
+			return nil, err
+		}
+		files = append(files, t.Files...)
+	}
+	fn := storage.ParquetMetadata
+	if tf.Name == "parquet_schema" {
+		fn = storage.ParquetSchema
+	}
+	names, types, rows, err := fn(files...)
+	if err != nil {
+		return nil, err
+	}
+	v := &planner.Values{Rows: rows}
+	for i, n := range names {
+		v.Out = append(v.Out, b.newCol(n, alias, types[i]))
+	}
+	sc.add(alias, v.Out)
+	return v, nil
 }

@@ -314,3 +314,19 @@ func TestCopyAndMemorySettings(t *testing.T) {
 		}
 	}
 }
+
+func TestParquetMetadataFunctions(t *testing.T) {
+	db, err := sql.Open("peregrine", duckdbSF001)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	got := queryStrings(t, db, "SELECT path_in_schema, compression, stats_min, stats_max FROM parquet_metadata('"+duckdbSF001+"/nation.parquet') WHERE path_in_schema = 'n_nationkey'")
+	if join(got) != "n_nationkey,SNAPPY,0,24" {
+		t.Errorf("parquet_metadata: %v", got)
+	}
+	got = queryStrings(t, db, "SELECT count(*) FROM parquet_schema('"+duckdbSF001+"/*.parquet') WHERE type = 'BYTE_ARRAY'")
+	if join(got) == "0" {
+		t.Errorf("parquet_schema found no string columns: %v", got)
+	}
+}

@@ -62,13 +62,19 @@ func (b *binder) metadataFunc(tf TableFunc, alias string, sc *scope) (planner.No
 	if err != nil {
 		return nil, fmt.Errorf("Binder Error: %s: %v", tf.Name, err)
 	}
+	fc, ok := b.cat.(interface {
+		Files(name string) ([]*scan.File, error)
+	})
+	if !ok {
+		return nil, fmt.Errorf("Not implemented Error: %s needs a file catalog", tf.Name)
+	}
 	var files []*scan.File
 	for _, p := range paths {
-		t, err := b.cat.Table(p)
+		fs, err := fc.Files(p)
 		if err != nil {
 			return nil, err
 		}
-		files = append(files, t.Files...)
+		files = append(files, fs...)
 	}
 	fn := storage.ParquetMetadata
 	if tf.Name == "parquet_schema" {

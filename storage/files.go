@@ -6,7 +6,7 @@ import "github.com/peregrinedb/peregrine/scan"
 // requiring one schema (parquet_metadata and parquet_schema list files of
 // any shape).
 func (c *Catalog) Files(name string) ([]*scan.File, error) {
-	paths, err := c.resolve(name)
+	paths, _, err := c.resolve(name)
 	if err != nil {
 		return nil, err
 	}

@@ -331,13 +331,21 @@ func (b *binder) bindSelect(sel *sqlparser.Select, opts selectOpts) (*selectResu
 
 	// ORDER BY: ordinals, output aliases, or expressions (hidden columns).
 	type orderItem struct {
-		outIdx int
-		desc   bool
+		outIdx     int
+		desc       bool
+		nullsFirst bool
 	}
 	var orders []orderItem
 	nVisible := len(exprs)
 	for _, o := range sel.OrderBy {
 		idx := -1
+		nullsFirst := false
+		if f, ok := o.Expr.(*sqlparser.FuncExpr); ok && len(f.Exprs) == 1 && (f.Name.Lowered() == "__nulls_first" || f.Name.Lowered() == "__nulls_last") {
+			if ae, ok := f.Exprs[0].(*sqlparser.AliasedExpr); ok {
+				nullsFirst = f.Name.Lowered() == "__nulls_first"
+				o = &sqlparser.Order{Expr: ae.Expr, Direction: o.Direction}
+			}
+		}
 		if v, ok := o.Expr.(*sqlparser.SQLVal); ok && v.Type == sqlparser.IntVal {
 			k, _ := strconv.Atoi(string(v.Val))
 			if k < 1 || k > nVisible {
@@ -374,7 +382,7 @@ func (b *binder) bindSelect(sel *sqlparser.Select, opts selectOpts) (*selectResu
 				idx = len(exprs) - 1
 			}
 		}
-		orders = append(orders, orderItem{outIdx: idx, desc: o.Direction == sqlparser.DescScr})
+		orders = append(orders, orderItem{outIdx: idx, desc: o.Direction == sqlparser.DescScr, nullsFirst: nullsFirst})
 	}
 	nHidden := len(exprs) - nVisible
 	// Grouped correlation keys are outputs the enclosing query joins on.
@@ -405,7 +413,7 @@ func (b *binder) bindSelect(sel *sqlparser.Select, opts selectOpts) (*selectResu
 		s := &planner.Sort{Input: node}
 		for _, o := range orders {
 			// DuckDB's default: NULLs sort last in both directions.
-			s.Keys = append(s.Keys, planner.SortKey{Col: proj.Out[o.outIdx].ID, Desc: o.desc})
+			s.Keys = append(s.Keys, planner.SortKey{Col: proj.Out[o.outIdx].ID, Desc: o.desc, NullsFirst: o.nullsFirst})
 		}
 		node = s
 	}

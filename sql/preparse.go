@@ -22,6 +22,65 @@ type rewritten struct {
 
 type piece struct{ out, orig int }
 
+// repl replaces sig tokens k..end (inclusive) by text.
+type repl struct {
+	end  int
+	text string
+}
+
+// rewriteNullsOrder turns `ORDER BY e [ASC|DESC] NULLS FIRST|LAST` items
+// into `__nulls_first(e) [ASC|DESC]` (or __nulls_last), which the MySQL
+// grammar accepts and the binder unwraps into the sort key's NULL order.
+func rewriteNullsOrder(at func(int) token, n int, replace map[int]repl, prefix map[int]string) error {
+	for k := 0; k+1 < n; k++ {
+		if !(at(k).isWord("ORDER") && at(k+1).isWord("BY")) {
+			continue
+		}
+		depth := 0
+		start := k + 2
+		for j := k + 2; j <= n; j++ {
+			t := at(j)
+			end := j == n
+			switch {
+			case t.text == "(":
+				depth++
+			case t.text == ")":
+				if depth == 0 {
+					end = true
+				}
+				depth--
+			case depth == 0 && (t.isWord("LIMIT") || t.isWord("OFFSET") || t.text == ";"):
+				end = true
+			}
+			if depth == 0 && (t.text == "," || end) {
+				item := j - 1 // last token of the item
+				if item-1 >= start && at(item-1).isWord("NULLS") && (at(item).isWord("FIRST") || at(item).isWord("LAST")) {
+					fn := "__nulls_last("
+					if at(item).isWord("FIRST") {
+						fn = "__nulls_first("
+					}
+					exprEnd := item - 2
+					dir := ""
+					if at(exprEnd).isWord("ASC") || at(exprEnd).isWord("DESC") {
+						dir = " " + at(exprEnd).upper()
+						exprEnd--
+					}
+					if exprEnd < start {
+						return fmt.Errorf("NULLS %s needs an expression to order by (position %d)", at(item).upper(), at(item).pos+1)
+					}
+					prefix[start] += fn
+					replace[exprEnd+1] = repl{item, ")" + dir}
+				}
+				start = j + 1
+			}
+			if end {
+				break
+			}
+		}
+	}
+	return nil
+}
+
 // origPos maps a byte offset in the rewritten text to the user's text.
 func (r *rewritten) origPos(out int) int {
 	k := sort.Search(len(r.pieces), func(i int) bool { return r.pieces[i].out > out }) - 1
@@ -122,10 +181,6 @@ func rewrite(src string) (*rewritten, error) {
 		return -1
 	}
 	// replace[k] = text replacing sig tokens k..end (inclusive).
-	type repl struct {
-		end  int
-		text string
-	}
 	replace := map[int]repl{}
 	prefix := map[int]string{} // text emitted before a token
 	var colAliases map[string][]string
@@ -300,6 +355,10 @@ func rewrite(src string) (*rewritten, error) {
 			replace[k] = repl{close, fmt.Sprintf("`__tf_%d`", len(tableFuncs))}
 			tableFuncs = append(tableFuncs, tf)
 		}
+	}
+
+	if err := rewriteNullsOrder(at, len(sig), replace, prefix); err != nil {
+		return nil, err
 	}
 
 	var e emitter

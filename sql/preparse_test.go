@@ -24,6 +24,7 @@ func TestRewrite(t *testing.T) {
 		{"select x::int, '1995-01-01'::date, t.a::decimal(10, 2) from t", "select __cast(x, 'INT'), __cast('1995-01-01', 'DATE'), __cast(t.a, 'DECIMAL(10,2)') from t"},
 		{"select (a + b)::varchar as s, abs(x)::bigint::varchar from t", "select __cast((a + b), 'VARCHAR') as s, __cast(__cast(abs(x), 'BIGINT'), 'VARCHAR') from t"},
 		{"select a || 'x' || b from t", "select a | 'x' | b from t"},
+		{"select a from t order by a desc nulls first, f(b, c) nulls last limit 3", "select a from t order by __nulls_first(a ) DESC, __nulls_last(f(b, c) ) limit 3"},
 		{"select 'it''s' -- comment\nfrom t", "select 'it''s' from t"},
 		{"select a /* c */ from t", "select a from t"},
 	}

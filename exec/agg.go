@@ -73,6 +73,12 @@ type accumulator interface {
 	// finalize writes groups [from,to) into out, already sized to to-from.
 	finalize(out *coldata.Vec, from, to int) error
 	bytes() int64
+	// Spilling: the state is a few typed columns (stateTypes, given the
+	// aggregate's output type); store writes groups rows into them (sized
+	// len(rows)), load replaces the state by n groups read back.
+	stateTypes(out coldata.Type) []coldata.Type
+	store(dst []*coldata.Vec, rows []int32)
+	load(src []*coldata.Vec, n int)
 }
 
 func newAccumulator(s AggSpec, in coldata.Type) (accumulator, error) {
@@ -197,6 +203,17 @@ func (a *countAcc) finalize(out *coldata.Vec, from, to int) error {
 
 func (a *countAcc) bytes() int64 { return 8 * int64(cap(a.c)) }
 
+func (a *countAcc) stateTypes(coldata.Type) []coldata.Type {
+	return []coldata.Type{coldata.TypeInt64}
+}
+
+func (a *countAcc) store(dst []*coldata.Vec, rows []int32) { coldata.Gather(dst[0].I64, a.c, rows) }
+
+func (a *countAcc) load(src []*coldata.Vec, n int) {
+	a.c = coldata.Grow(a.c[:0], n)
+	copy(a.c, src[0].I64[:n])
+}
+
 // sum128 is a 128-bit two's-complement sum and a count of the values folded.
 type sum128 struct {
 	lo  uint64
@@ -286,6 +303,26 @@ func (a *sum128Acc) finalize(out *coldata.Vec, from, to int) error {
 
 func (a *sum128Acc) bytes() int64 { return 24 * int64(cap(a.st)) }
 
+func (a *sum128Acc) stateTypes(coldata.Type) []coldata.Type {
+	return []coldata.Type{coldata.TypeInt64, coldata.TypeInt64, coldata.TypeInt64}
+}
+
+func (a *sum128Acc) store(dst []*coldata.Vec, rows []int32) {
+	lo, hi, cnt := dst[0].I64, dst[1].I64, dst[2].I64
+	for k, r := range rows {
+		s := a.st[r]
+		lo[k], hi[k], cnt[k] = int64(s.lo), s.hi, s.cnt
+	}
+}
+
+func (a *sum128Acc) load(src []*coldata.Vec, n int) {
+	a.st = coldata.Grow(a.st[:0], n)
+	lo, hi, cnt := src[0].I64[:n], src[1].I64[:n], src[2].I64[:n]
+	for k := range a.st {
+		a.st[k] = sum128{lo: uint64(lo[k]), hi: hi[k], cnt: cnt[k]}
+	}
+}
+
 // avgDecimal returns sum / (cnt * 10^scale) rounded once to the nearest
 // double, the exact quotient DuckDB's long-double division approximates.
 func avgDecimal(s sum128, scale int) float64 {
@@ -356,6 +393,25 @@ func (a *floatSumAcc) finalize(out *coldata.Vec, from, to int) error {
 }
 
 func (a *floatSumAcc) bytes() int64 { return 16 * int64(cap(a.st)) }
+
+func (a *floatSumAcc) stateTypes(coldata.Type) []coldata.Type {
+	return []coldata.Type{coldata.TypeFloat64, coldata.TypeInt64}
+}
+
+func (a *floatSumAcc) store(dst []*coldata.Vec, rows []int32) {
+	sum, cnt := dst[0].F64, dst[1].I64
+	for k, r := range rows {
+		sum[k], cnt[k] = a.st[r].s, a.st[r].cnt
+	}
+}
+
+func (a *floatSumAcc) load(src []*coldata.Vec, n int) {
+	a.st = coldata.Grow(a.st[:0], n)
+	sum, cnt := src[0].F64[:n], src[1].I64[:n]
+	for k := range a.st {
+		a.st[k] = fsum{s: sum[k], cnt: cnt[k]}
+	}
+}
 
 type minMaxState[T cmp.Ordered] struct {
 	v    T
@@ -442,13 +498,38 @@ func (a *minMaxAcc[T]) bytes() int64 {
 	return int64(unsafe.Sizeof(z)) * int64(cap(a.st))
 }
 
+// The state is the value, NULL while no value was seen.
+func (a *minMaxAcc[T]) stateTypes(out coldata.Type) []coldata.Type { return []coldata.Type{out} }
+
+func (a *minMaxAcc[T]) store(dst []*coldata.Vec, rows []int32) {
+	vals := a.get(dst[0])
+	for k, r := range rows {
+		s := a.st[r]
+		vals[k] = s.v
+		if !s.seen {
+			dst[0].SetNull(k)
+		}
+	}
+}
+
+func (a *minMaxAcc[T]) load(src []*coldata.Vec, n int) {
+	a.st = coldata.Grow(a.st[:0], n)
+	vals, nulls := a.get(src[0])[:n], argNulls(src[0], n)
+	for k := range a.st {
+		a.st[k] = minMaxState[T]{v: vals[k], seen: nulls == nil || !nulls[k]}
+	}
+}
+
 // nullAcc is MIN/MAX of a NULL-typed argument: always NULL.
 type nullAcc struct{}
 
-func (nullAcc) resize(int)                          {}
-func (nullAcc) update([]int32, *coldata.Vec, int)   {}
-func (nullAcc) merge(accumulator, []int32, []int32) {}
-func (nullAcc) bytes() int64                        { return 0 }
+func (nullAcc) resize(int)                             {}
+func (nullAcc) update([]int32, *coldata.Vec, int)      {}
+func (nullAcc) merge(accumulator, []int32, []int32)    {}
+func (nullAcc) bytes() int64                           { return 0 }
+func (nullAcc) stateTypes(coldata.Type) []coldata.Type { return nil }
+func (nullAcc) store([]*coldata.Vec, []int32)          {}
+func (nullAcc) load([]*coldata.Vec, int)               {}
 func (nullAcc) finalize(out *coldata.Vec, from, to int) error {
 	nl := out.EnsureNulls()
 	for i := range to - from {

@@ -7,6 +7,7 @@ import (
 	"io"
 	"runtime/debug"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/peregrinedb/peregrine/exec/coldata"
@@ -45,6 +46,19 @@ type hashAgg struct {
 	errMu    sync.Mutex
 	firstErr error
 	parts    []*aggPartial
+
+	// Spilling (hashagg_spill.go).
+	allParts     []*aggPartial // every worker's partial, for accounts and stats
+	spillOnce    sync.Once
+	root         *aggSpill // level-0 partitions, set by the first spill
+	spilled      atomic.Bool
+	spilledBytes atomic.Int64
+	spillMu      sync.Mutex
+	spills       []*aggSpill // every level's files, removed by Close
+	pending      []aggWork   // spilled partitions still to merge (a stack)
+	stateTypes   []coldata.Type
+	stateCol     []int // aggregate i's state columns: stateCol[i]:stateCol[i+1]
+	finalAcc     *MemoryAccount
 
 	merged bool
 	finals []*aggPartial // merged state, one per hash partition of the groups
@@ -103,7 +117,9 @@ func (h *hashAgg) Open(ctx context.Context) error {
 	h.parts = make([]*aggPartial, len(h.inputs))
 	for i := range h.inputs {
 		h.parts[i] = newAggPartial(h)
+		h.parts[i].acc = h.env.pool.NewAccount("while aggregating")
 	}
+	h.allParts = append([]*aggPartial{}, h.parts...)
 	h.wg.Add(len(h.inputs))
 	for i := range h.inputs {
 		go h.runWorker(wctx, i)
@@ -144,6 +160,7 @@ func (h *hashAgg) runWorker(ctx context.Context, i int) {
 			break
 		}
 		p.sink(b)
+		err = p.account()
 	}
 	if cerr := in.Close(); err == io.EOF {
 		err = cerr
@@ -172,7 +189,11 @@ func (h *hashAgg) Next(ctx context.Context) (*coldata.Batch, error) {
 			h.err = h.firstErr
 			return nil, h.err
 		}
-		if err := h.combine(ctx); err != nil {
+		combine := h.combine
+		if h.spilled.Load() {
+			combine = func(context.Context) error { return h.startSpilledMerge() }
+		}
+		if err := combine(ctx); err != nil {
 			h.err = err
 			return nil, err
 		}
@@ -181,7 +202,7 @@ func (h *hashAgg) Next(ctx context.Context) (*coldata.Batch, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	b, err := h.finalizeBatch()
+	b, err := h.finalizeBatch(ctx)
 	if err != nil {
 		h.err = err
 		return nil, err
@@ -193,14 +214,20 @@ func (h *hashAgg) Next(ctx context.Context) (*coldata.Batch, error) {
 	return b, nil
 }
 
-func (h *hashAgg) finalizeBatch() (*coldata.Batch, error) {
-	for h.fi < len(h.finals) && h.emit >= h.finals[h.fi].ngroups {
-		h.finals[h.fi] = nil
-		h.fi++
-		h.emit = 0
-	}
-	if h.fi >= len(h.finals) {
-		return nil, nil
+func (h *hashAgg) finalizeBatch(ctx context.Context) (*coldata.Batch, error) {
+	for {
+		for h.fi < len(h.finals) && h.emit >= h.finals[h.fi].ngroups {
+			h.finals[h.fi] = nil
+			h.fi++
+			h.emit = 0
+		}
+		if h.fi < len(h.finals) {
+			break
+		}
+		ok, err := h.nextSpilledPartition(ctx)
+		if err != nil || !ok {
+			return nil, err
+		}
 	}
 	f := h.finals[h.fi]
 	from := h.emit
@@ -246,7 +273,7 @@ func (h *hashAgg) Close() error {
 		}
 	}
 	h.parts, h.finals, h.out = nil, nil, nil
-	return nil
+	return h.closeSpills()
 }
 
 // aggPartial is one worker's local state: a group table and one accumulator
@@ -265,6 +292,9 @@ type aggPartial struct {
 	gids    []int32
 	dgids   []int32
 	gidVec  *coldata.Vec
+
+	acc     *MemoryAccount
+	batches int // sunk since the last spill
 }
 
 func newAggPartial(h *hashAgg) *aggPartial {

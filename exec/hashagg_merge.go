@@ -116,18 +116,7 @@ func splitGroups(p *aggPartial, np int) groupSplit {
 		s.rows[q] = make([]int32, 0, p.ngroups/np+1)
 	}
 	for g := range p.ngroups {
-		var h uint64
-		switch {
-		case !t.intKey:
-			h = t.hashes[g]
-		case t.keys[0].IsNull(g):
-			h = nullKeyHash
-		case t.keys[0].I32 != nil:
-			h = mix64(uint64(int64(t.keys[0].I32[g])))
-		default:
-			h = mix64(uint64(t.keys[0].I64[g]))
-		}
-		q := uint8((h >> 32) % uint64(np))
+		q := uint8((t.hashOf(g) >> 32) % uint64(np))
 		s.partOf[g] = q
 		s.rows[q] = append(s.rows[q], int32(g))
 	}

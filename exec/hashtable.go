@@ -27,9 +27,10 @@ type groupTable struct {
 	// found and gets id -1.
 	nullsEqual bool
 
-	keys   []*coldata.Vec // distinct keys, length n
-	hashes []uint64       // per id; general path only
-	n      int
+	keys     []*coldata.Vec // distinct keys, length n
+	hashes   []uint64       // per id; general path only
+	n        int
+	strBytes int64 // string contents of keys, for bytes() without a walk
 
 	intKey  bool
 	islots  []intSlot
@@ -467,6 +468,11 @@ func (t *groupTable) probe(keys []*coldata.Vec, n int, hashes []uint64, gids []i
 		if added := sc.fresh[start:]; len(added) > 0 {
 			for c, kv := range keys {
 				appendVec(t.keys[c], kv, added, len(added))
+				if kv.Type.ID == coldata.String {
+					for _, k := range added {
+						t.strBytes += int64(len(kv.Str[k]))
+					}
+				}
 			}
 		}
 		for _, k := range cmps {
@@ -564,5 +570,20 @@ func eqTyped[T comparable](gv, bv []T, gn, bn []bool, rows, gids []int32, mism [
 }
 
 func (t *groupTable) bytes() int64 {
-	return vecsBytes(t.keys) + 8*int64(cap(t.hashes)) + 16*int64(cap(t.islots)) + 8*int64(cap(t.slots))
+	return colsBytes(t.keys, t.strBytes) + 8*int64(cap(t.hashes)) + 16*int64(cap(t.islots)) + 8*int64(cap(t.slots))
+}
+
+// hashOf returns the hash of group g's key: the stored hash on the general
+// path, the int path's mix64 of the key otherwise. Spilling partitions
+// groups by its top bits.
+func (t *groupTable) hashOf(g int) uint64 {
+	switch {
+	case !t.intKey:
+		return t.hashes[g]
+	case t.keys[0].IsNull(g):
+		return nullKeyHash
+	case t.keys[0].I32 != nil:
+		return mix64(uint64(int64(t.keys[0].I32[g])))
+	}
+	return mix64(uint64(t.keys[0].I64[g]))
 }

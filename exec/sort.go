@@ -151,9 +151,9 @@ func (s *sortOp) consume(ctx context.Context) error {
 			if !errors.Is(err, ErrMemoryLimit) {
 				return err
 			}
-			if s.batches <= 1 {
-				// A run of one batch would not bound anything: the limit
-				// is below what a single batch needs.
+			if lim := s.env.pool.Limit(); s.batches <= 1 && lim > 0 && s.stateBytes() > lim {
+				// One batch alone exceeds the limit: spilling it as a run
+				// could never bound what a batch needs.
 				return s.acc.limitError(s.stateBytes())
 			}
 			if err := s.spillRun(); err != nil {

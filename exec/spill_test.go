@@ -1,9 +1,13 @@
 package exec
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"io"
+	"math/rand"
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/peregrinedb/peregrine/exec/coldata"
@@ -67,7 +71,7 @@ func runSpilling(t *testing.T, c opCase, limit int64, wantSpill bool, mk func(in
 		workers = append(workers, c.workers)
 	}
 	for _, w := range workers {
-		for _, bs := range []int{3, 1024} {
+		for _, bs := range []int{16, 1024} {
 			for _, sel := range []bool{false, true} {
 				name := fmt.Sprintf("%s/w=%d/bs=%d/sel=%v", c.name, w, bs, sel)
 				runVariant(t, c, name, w, bs, sel)
@@ -160,4 +164,135 @@ func TestMemoryPool(t *testing.T) {
 	}
 }
 
-var _ = coldata.DefaultBatchSize
+// inMemory runs mk once without a limit over c's inputs and returns its
+// rows as test literals: the reference a spilling run must reproduce.
+func inMemory(t *testing.T, c opCase, mk func(ins [][]Operator, env memEnv) Operator) []row {
+	t.Helper()
+	ins := make([][]Operator, len(c.inputs))
+	for i, rows := range c.inputs {
+		ins[i] = []Operator{&testSource{types: c.types[i], rows: datums(c.types[i], rows), batchSize: 1024, t: t}}
+	}
+	op := mk(ins, memEnv{})
+	ctx := context.Background()
+	if err := op.Open(ctx); err != nil {
+		t.Fatal(err)
+	}
+	defer op.Close()
+	ts := op.Types()
+	var out []row
+	for {
+		b, err := op.Next(ctx)
+		if err == io.EOF {
+			return out
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		for k := 0; k < b.Len(); k++ {
+			r := row{}
+			for c, d := range b.Row(k) {
+				r = append(r, literal(ts[c], d))
+			}
+			out = append(out, r)
+		}
+	}
+}
+
+func literal(t coldata.Type, d coldata.Datum) any {
+	if d.Null {
+		return nil
+	}
+	switch t.ID {
+	case coldata.Bool:
+		return d.B
+	case coldata.Int32, coldata.Int64, coldata.Timestamp:
+		return int(d.I)
+	case coldata.Float64:
+		return d.F
+	case coldata.Decimal:
+		return coldata.FormatDecimal(d.I, int(t.Scale))
+	case coldata.Date:
+		return coldata.FormatDate(int32(d.I))
+	case coldata.String:
+		return d.S
+	}
+	panic("literal: " + t.String())
+}
+
+func aggSpillCase(name string, ts []coldata.Type, in []row, groups []int, aggs ...AggSpec) (opCase, func([][]Operator, memEnv) Operator) {
+	mk := func(ins [][]Operator, env memEnv) Operator {
+		return withMemory(NewHashAgg(ins[0], groups, aggs), env)
+	}
+	return opCase{name: name, types: [][]coldata.Type{ts}, inputs: [][]row{in}, workers: 3}, mk
+}
+
+func TestHashAggSpill(t *testing.T) {
+	rng := rand.New(rand.NewSource(3))
+	in := seq(4000, func(i int) row {
+		var v any = rng.Intn(1000) - 500
+		if i%13 == 0 {
+			v = nil
+		}
+		var s any = fmt.Sprintf("str-%d-%s", rng.Intn(50), strings.Repeat("x", i%7))
+		if i%17 == 0 {
+			s = nil
+		}
+		var g any = (i * 7919) % 6007
+		if i%101 == 0 {
+			g = nil
+		}
+		return row{g, s, v, fmt.Sprintf("%d.%02d", rng.Intn(100000), rng.Intn(100)), float64(rng.Intn(100)) / 8}
+	})
+	ts := types(i64, str, i64, coldata.DecimalType(15, 2), f64)
+	dec := coldata.DecimalType(38, 2)
+	all := []AggSpec{countStar(), agg(AggCount, 2, i64), agg(AggSum, 2, i64), agg(AggAvg, 2, f64),
+		agg(AggMin, 1, str), agg(AggMax, 1, str), agg(AggSum, 3, dec), agg(AggAvg, 3, f64),
+		agg(AggSum, 4, f64), agg(AggMin, 4, f64), agg(AggMax, 3, coldata.DecimalType(15, 2))}
+	cases := []struct {
+		name   string
+		groups []int
+		aggs   []AggSpec
+		limit  int64
+		spill  bool
+	}{
+		{"many groups int key", []int{0}, all, 512 << 10, true},
+		{"many groups composite", []int{0, 1}, all, 640 << 10, true},
+		{"string key", []int{1}, all, 160 << 10, true},
+		{"few groups", []int{4}, all, 1 << 20, false},
+		{"distinct", []int{0}, []AggSpec{distinct(AggCount, 2, i64), distinct(AggSum, 3, dec),
+			distinct(AggAvg, 2, f64), agg(AggSum, 2, i64), distinct(AggCount, 1, i64)}, 512 << 10, true},
+		{"distinct few groups", []int{4}, []AggSpec{distinct(AggCount, 1, i64), distinct(AggSum, 2, i64)}, 128 << 10, true},
+		{"ungrouped", nil, all, 64 << 10, false},
+	}
+	for _, tc := range cases {
+		c, mk := aggSpillCase(tc.name, ts, in, tc.groups, tc.aggs...)
+		c.expected = inMemory(t, c, mk)
+		runSpilling(t, c, tc.limit, tc.spill, mk)
+	}
+}
+
+// TestHashAggRepartition: a limit so small that merged partitions must be
+// split again by further hash bits.
+func TestHashAggRepartition(t *testing.T) {
+	in := seq(60000, func(i int) row { return row{i, i % 7} })
+	c, mk := aggSpillCase("repartition", types(i64, i64), in, []int{0}, countStar(), agg(AggSum, 1, i64))
+	c.expected = inMemory(t, c, mk)
+	r := &spillRun{limit: 96 << 10, t: t}
+	c.mk = func(ins [][]Operator) Operator {
+		op := mk(ins, r.env())
+		r.ops = append(r.ops, op)
+		return op
+	}
+	runVariant(t, c, "repartition", 1, 1024, false)
+	r.check("repartition")
+}
+
+func TestHashAggLimitBelowOneBatch(t *testing.T) {
+	in := seq(5000, func(i int) row { return row{i, i} })
+	c, mk := aggSpillCase("tiny", types(i64, i64), in, []int{0, 1}, countStar())
+	c.wantErr = "memory limit of 1.0 KiB exceeded while aggregating"
+	r := &spillRun{limit: 1 << 10, t: t}
+	c.mk = func(ins [][]Operator) Operator { return mk(ins, r.env()) }
+	runVariant(t, c, "tiny", 1, 1024, false)
+	r.check("tiny")
+}

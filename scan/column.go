@@ -20,6 +20,14 @@ type colState struct {
 	left     int64  // values still to deliver (= rows left in the row group)
 	seenData bool
 
+	// With page-level pushdown only some pages are fetched: segs holds the
+	// fetched runs of pages after chunk, and row the index of the next row
+	// this column will deliver or skip.
+	segs    []segment
+	row     int64
+	scratch *coldata.Vec // target of decoded-and-discarded rows
+	stats   *ReaderStats
+
 	// dict holds the dictionary already converted to the output type, so
 	// that dictionary indices map straight to final values.
 	dict *coldata.Vec
@@ -92,6 +100,7 @@ func (c *colState) read(v *coldata.Vec, n int, dec *decompressor) error {
 		filled += k
 		c.pageLeft -= k
 		c.left -= int64(k)
+		c.row += int64(k)
 	}
 	if anyNull {
 		clear(nulls[valid:])
@@ -106,6 +115,12 @@ func (c *colState) nextPage(dec *decompressor) error {
 	for {
 		if c.left <= 0 {
 			return errors.New("internal: page requested past the end of the row group")
+		}
+		if len(c.chunk) == 0 && len(c.segs) > 0 {
+			if c.segs[0].firstRow != c.row {
+				return errSegGap
+			}
+			c.chunk, c.segs = c.segs[0].b, c.segs[1:]
 		}
 		if len(c.chunk) == 0 {
 			return fmt.Errorf("column chunk ends with %d values still expected", c.left)
@@ -143,6 +158,9 @@ func (c *colState) nextPage(dec *decompressor) error {
 			}
 			if err := c.startPage(&h, body, dec); err != nil {
 				return err
+			}
+			if c.stats != nil {
+				c.stats.PagesRead++
 			}
 			c.pageLeft = int(h.numValues)
 			return nil
@@ -387,4 +405,81 @@ func pageTypeName(t int32) string {
 		return "index"
 	}
 	return fmt.Sprintf("type %d", t)
+}
+
+// errSegGap stops nextPage before pages that were not fetched; only
+// skipTo may jump them.
+var errSegGap = errors.New("internal: rows needed from a page that was not fetched")
+
+// segment is a run of fetched pages starting at row firstRow (the
+// dictionary page, if any, comes first with firstRow 0).
+type segment struct {
+	firstRow int64
+	b        []byte
+}
+
+// skipTo advances the column to row target without delivering the rows in
+// between: whole pages are stepped over by their headers alone (never
+// decompressed), pages that were not fetched are jumped, and only the part
+// of a page before target is decoded and thrown away.
+func (c *colState) skipTo(target int64, dec *decompressor) error {
+	for c.row < target {
+		if c.pageLeft > 0 {
+			k := min(int64(c.pageLeft), target-c.row)
+			if int(k) == c.pageLeft {
+				c.pageLeft = 0
+				c.left -= k
+				c.row += k
+				continue
+			}
+			if c.scratch == nil {
+				c.scratch = &coldata.Vec{Type: c.typ}
+			}
+			if err := c.read(c.scratch, int(k), dec); err != nil {
+				return err
+			}
+			continue
+		}
+		if len(c.chunk) == 0 {
+			if len(c.segs) == 0 {
+				return fmt.Errorf("column chunk ends with %d values still expected", c.left)
+			}
+			s := c.segs[0]
+			if s.firstRow > target {
+				return fmt.Errorf("internal: row %d lies in a page that was not fetched", target)
+			}
+			if s.firstRow > c.row {
+				c.left -= s.firstRow - c.row
+				c.row = s.firstRow
+			}
+			c.chunk, c.segs = s.b, c.segs[1:]
+			continue
+		}
+		h, hl, err := decodePageHeader(c.chunk)
+		if err != nil {
+			return err
+		}
+		isData := h.typ == pageData || h.typ == pageDataV2
+		if isData && int64(h.numValues) <= target-c.row && int64(h.compressedSize) <= int64(len(c.chunk)-hl) {
+			c.chunk = c.chunk[hl+int(h.compressedSize):]
+			c.seenData = true
+			c.left -= int64(h.numValues)
+			c.row += int64(h.numValues)
+			if c.stats != nil && h.numValues > 0 {
+				c.stats.PagesSkipped++
+			}
+			continue
+		}
+		if !isData && h.typ != pageDictionary && int64(h.compressedSize) <= int64(len(c.chunk)-hl) {
+			c.chunk = c.chunk[hl+int(h.compressedSize):]
+			continue
+		}
+		// A dictionary page, or a data page holding target: let nextPage
+		// load it (and report any corruption). After a dictionary page it
+		// may stop at a gap of unfetched pages, which the loop then jumps.
+		if err := c.nextPage(dec); err != nil && err != errSegGap {
+			return err
+		}
+	}
+	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"time"
 
 	"github.com/peregrinedb/peregrine/exec/coldata"
 )
@@ -22,6 +23,9 @@ type Reader struct {
 	err       error // sticky: a failed reader keeps failing
 	bytesRead int64
 	dec       decompressor
+	stats     ReaderStats
+
+	push *pushdown // nil unless NewReaderWith got predicates
 }
 
 // coalesceGap is how far apart two selected column chunks may be and still
@@ -59,8 +63,10 @@ func (f *File) NewReader(rg int, cols []int) (*Reader, error) {
 			typ:   col.Type,
 			codec: codec,
 			left:  r.rows,
+			stats: &r.stats,
 		})
 	}
+	r.stats.RowsTotal = r.rows
 	return r, nil
 }
 
@@ -163,6 +169,9 @@ func (r *Reader) Next(b *coldata.Batch, max int) (n int, err error) {
 	if r.err != nil {
 		return 0, r.err
 	}
+	if r.push != nil {
+		return r.nextPush(b, max)
+	}
 	if r.rows == 0 {
 		return 0, io.EOF
 	}
@@ -179,6 +188,8 @@ func (r *Reader) Next(b *coldata.Batch, max int) (n int, err error) {
 		max = coldata.DefaultBatchSize
 	}
 	n = int(min(int64(max), r.rows))
+	start := time.Now()
+	defer func() { r.stats.DecodeTime += time.Since(start) }()
 	var cur *colState
 	// Decoders bounds-check their input; this is the last line of defence
 	// so that a decoder bug on a hostile file is an error, not a crash.

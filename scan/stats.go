@@ -191,7 +191,20 @@ func (f *File) predMayMatch(rg int, p Predicate) bool {
 	if !ok {
 		return true
 	}
-	rows := f.md.RowGroups[rg].NumRows
+	typ := f.cols[p.Col].Type
+	// Statistics exclude NaN, which sorts above every number: unless the
+	// footer says there is none, max says nothing about "greater than".
+	noNaN := true
+	if typ.ID == coldata.Float64 {
+		nc := f.md.RowGroups[rg].Columns[f.leaves[p.Col].leaf].MetaData.Statistics.NanCount
+		noNaN = nc != nil && *nc == 0
+	}
+	return statsMayMatch(typ, st, f.md.RowGroups[rg].NumRows, noNaN, &p)
+}
+
+// statsMayMatch is false only when st, the statistics of rows values
+// (a row group or a page), prove that none satisfies p.
+func statsMayMatch(typ coldata.Type, st Stats, rows int64, noNaN bool, p *Predicate) bool {
 	allNull := st.HasNullCount && st.NullCount >= rows
 	switch p.Op {
 	case OpIsNull:
@@ -211,13 +224,7 @@ func (f *File) predMayMatch(rg int, p Predicate) bool {
 	if !st.HasMinMax {
 		return true
 	}
-	typ := f.cols[p.Col].Type
-	// Statistics exclude NaN, which sorts above every number: unless the
-	// footer says there is none, max says nothing about "greater than".
-	noNaN := true
 	if typ.ID == coldata.Float64 {
-		nc := f.md.RowGroups[rg].Columns[f.leaves[p.Col].leaf].MetaData.Statistics.NanCount
-		noNaN = nc != nil && *nc == 0
 		for _, v := range p.Vals {
 			if math.IsNaN(v.F) {
 				return true

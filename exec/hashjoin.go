@@ -60,6 +60,8 @@ func NewHashJoin(jb *JoinBuild, probe Operator, probeKeys []int, typ JoinType, p
 type hashJoin struct {
 	opStats
 	jb        *JoinBuild
+	jt        *joinTable // jb's table, or the spilled partition being joined
+	grace     graceState
 	probe     Operator
 	probeKeys []int
 	typ       JoinType
@@ -179,6 +181,7 @@ func (j *hashJoin) Next(ctx context.Context) (*coldata.Batch, error) {
 			return nil, err
 		}
 		j.built = true
+		j.jt = j.jb.jt
 	}
 	for {
 		if err := ctx.Err(); err != nil {
@@ -203,9 +206,10 @@ func (j *hashJoin) step(ctx context.Context) (*coldata.Batch, error) {
 	switch j.stage {
 	case stageNext:
 		if j.buildDecides() {
+			j.grace.arrive(j.jb)
 			return nil, io.EOF
 		}
-		b, err := j.probe.Next(ctx)
+		b, err := j.nextProbe(ctx)
 		if err != nil {
 			return nil, err
 		}
@@ -241,12 +245,12 @@ func (j *hashJoin) startBatch(b *coldata.Batch) (*coldata.Batch, error) {
 	denseCols(b, j.probeKeys, j.keyDense, j.keyScratch)
 	j.gids = coldata.Grow(j.gids, j.n)
 	gids := j.gids[:j.n]
-	if j.jb.nrows == 0 {
+	if j.jt.nrows == 0 {
 		for k := range gids {
 			gids[k] = -1
 		}
 	} else {
-		j.jb.table.find(j.keyDense, j.n, gids, &j.sc)
+		j.jt.table.find(j.keyDense, j.n, gids, &j.sc)
 	}
 	j.pnull = j.pnull[:0]
 	if j.typ == JoinAntiNullAware {
@@ -259,7 +263,7 @@ func (j *hashJoin) startBatch(b *coldata.Batch) (*coldata.Batch, error) {
 	switch {
 	case (j.typ == JoinSemi || j.typ == JoinAnti || j.typ == JoinAntiNullAware) && j.residual == nil:
 		return j.selectRows(func(k int) bool { return j.keepAnti(k, gids[k] >= 0) }), nil
-	case j.emitsBuild() && j.jb.unique:
+	case j.emitsBuild() && j.jt.unique:
 		return j.uniqueBatch()
 	}
 	j.stage = stagePairs
@@ -334,7 +338,7 @@ func (j *hashJoin) setProbeVecs() {
 // gathered at the probe rows' physical positions.
 func (j *hashJoin) uniqueBatch() (*coldata.Batch, error) {
 	j.stage = stageNext
-	start, rowIdx := j.jb.start, j.jb.rowIdx
+	start, rowIdx := j.jt.start, j.jt.rowIdx
 	j.pi, j.bi = j.pi[:0], j.bi[:0]
 	left := j.typ == JoinLeft
 	for k, g := range j.gids[:j.n] {
@@ -353,7 +357,7 @@ func (j *hashJoin) uniqueBatch() (*coldata.Batch, error) {
 		for i, c := range j.buildOut {
 			v := j.outVecs[len(j.probeOut)+i]
 			v.Resize(N)
-			gatherInto(v, j.jb.cols[c], j.pi, j.bi)
+			gatherInto(v, j.jt.cols[c], j.pi, j.bi)
 			j.out.Vecs[len(j.probeOut)+i] = v
 		}
 		j.out.N, j.out.Sel = N, j.pi
@@ -367,7 +371,7 @@ func (j *hashJoin) uniqueBatch() (*coldata.Batch, error) {
 		}
 		v := j.candOwned[i]
 		v.Resize(N)
-		gatherInto(v, j.jb.cols[i-j.nprobe], j.pi, j.bi)
+		gatherInto(v, j.jt.cols[i-j.nprobe], j.pi, j.bi)
 		j.candVecs[i] = v
 	}
 	j.sel = j.sel[:0]

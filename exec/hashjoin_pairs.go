@@ -9,7 +9,7 @@ import (
 // previous call stopped, and turns them into output (or, for SEMI/ANTI with a
 // residual, into match marks).
 func (j *hashJoin) pairBatch() (*coldata.Batch, error) {
-	start, rowIdx := j.jb.start, j.jb.rowIdx
+	start, rowIdx := j.jt.start, j.jt.rowIdx
 	j.pi, j.bi, j.pk = j.pi[:0], j.bi[:0], j.pk[:0]
 	room := coldata.DefaultBatchSize
 	nullExtend := j.typ == JoinLeft && j.residual == nil
@@ -62,7 +62,7 @@ func (j *hashJoin) pairBatch() (*coldata.Batch, error) {
 		if i < j.nprobe {
 			v.CopyFrom(j.in.Vecs[i], j.pi, m, 0)
 		} else {
-			gatherInto(v, j.jb.cols[i-j.nprobe], nil, j.bi)
+			gatherInto(v, j.jt.cols[i-j.nprobe], nil, j.bi)
 		}
 		j.candVecs[i] = v
 	}
@@ -105,7 +105,7 @@ func (j *hashJoin) gatherPairs() *coldata.Batch {
 	for i, c := range j.buildOut {
 		v := j.outVecs[len(j.probeOut)+i]
 		v.Resize(m)
-		gatherInto(v, j.jb.cols[c], nil, j.bi)
+		gatherInto(v, j.jt.cols[c], nil, j.bi)
 		j.out.Vecs = append(j.out.Vecs, v)
 	}
 	j.out.N, j.out.Sel = m, nil
@@ -139,6 +139,7 @@ func (j *hashJoin) Close() error {
 	j.closed = true
 	j.in, j.out, j.cand = nil, coldata.Batch{}, coldata.Batch{}
 	j.candVecs, j.candOwned, j.outVecs = nil, nil, nil
+	j.grace.close(j.jb)
 	j.jb.release()
 	return j.probe.Close()
 }

@@ -295,7 +295,7 @@ func testSharedBuild(t *testing.T, strKey bool) {
 	if build.opened != 1 || build.closed != 1 {
 		t.Errorf("build opened %d, closed %d times", build.opened, build.closed)
 	}
-	if jb.cols != nil {
+	if jb.jt != nil {
 		t.Error("build data not released after the last probe closed")
 	}
 }

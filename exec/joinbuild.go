@@ -26,22 +26,41 @@ type JoinBuild struct {
 	once sync.Once
 	mu   sync.Mutex
 	refs int
+	// Probe workers pass a barrier before joining spilled partitions:
+	// each arrives once, when its probe rows are written or it closes.
+	probers, arrived int
+	allArrived       chan struct{}
 
 	// Written inside once.Do, read-only afterwards.
+	jt      *joinTable // nil when the build side spilled
+	nrows   int        // build rows, all partitions
+	hasNull bool       // some build row has a NULL key (NOT IN needs to know)
+	stats   OpStats
+
+	acc   *MemoryAccount
+	grace *graceBuild // non-nil when the build side spilled
+}
+
+// joinTable is a materialised build side (or one spilled partition of it)
+// hashed on its keys.
+type joinTable struct {
+	hasNull bool
 	cols    []*coldata.Vec // every build column, all rows
 	nrows   int
 	table   *groupTable // distinct non-NULL keys → key id
 	start   []int32     // rows of key id g: rowIdx[start[g]:start[g+1]]
 	rowIdx  []int32
 	unique  bool // each key id has exactly one row: probe rows match at most once
-	hasNull bool // some build row has a NULL key (NOT IN needs to know)
-	stats   OpStats
 }
+
+// tableBytes estimates what hashing nrows rows adds: slots, the row-key
+// map and the CSR arrays.
+func tableBytes(nrows int) int64 { return 52 * int64(nrows) }
 
 // NewJoinBuild prepares to materialise build, hashing it on the columns keys.
 // build may itself be a Gather over parallel workers.
 func NewJoinBuild(build Operator, keys []int) *JoinBuild {
-	jb := &JoinBuild{build: build, keys: keys, types: build.Types()}
+	jb := &JoinBuild{build: build, keys: keys, types: build.Types(), allArrived: make(chan struct{})}
 	jb.err = checkCols("join build", keys, len(jb.types))
 	if jb.err == nil && len(keys) == 0 {
 		jb.err = fmt.Errorf("join build: no key columns")
@@ -82,11 +101,10 @@ func (jb *JoinBuild) run(ctx context.Context) (err error) {
 	if err := jb.build.Open(ctx); err != nil {
 		return err
 	}
-	keyTypes := make([]coldata.Type, len(jb.keys))
-	for i, c := range jb.keys {
-		keyTypes[i] = jb.types[c]
-	}
-	jb.cols = newVecs(jb.types)
+	jb.acc = jb.env.pool.NewAccount("while building the hash table of a join")
+	cols := newVecs(jb.types)
+	var strBytes int64
+	batches := 0
 	for {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -98,56 +116,110 @@ func (jb *JoinBuild) run(ctx context.Context) (err error) {
 		if err != nil {
 			return err
 		}
-		appendBatch(jb.cols, b, nil)
+		if jb.grace != nil {
+			if err := jb.grace.partitionBuild(b); err != nil {
+				return err
+			}
+			continue
+		}
+		appendBatch(cols, b, nil)
 		jb.nrows += b.Len()
+		strBytes += liveStrBytes(b)
+		batches++
+		if err := jb.acc.Resize(colsBytes(cols, strBytes)); err != nil {
+			if err := jb.startGrace(err, cols, batches); err != nil {
+				return err
+			}
+			cols = nil
+		}
+	}
+	if jb.grace == nil {
+		if err := jb.acc.Resize(colsBytes(cols, strBytes) + tableBytes(jb.nrows)); err != nil {
+			if err := jb.startGrace(err, cols, batches); err != nil {
+				return err
+			}
+			cols = nil
+		}
+	}
+	if jb.grace != nil {
+		jb.stats.RowsOut = int64(jb.nrows)
+		jb.stats.PeakBytes = jb.acc.Peak()
+		jb.acc.Close()
+		return jb.grace.finishBuild()
+	}
+	jt, err := buildJoinTable(ctx, cols, jb.nrows, jb.keys, jb.types)
+	if err != nil {
+		return err
+	}
+	jb.jt = jt
+	jb.hasNull = jt.hasNull
+	jb.stats.RowsOut = int64(jb.nrows)
+	jb.stats.PeakBytes = jb.acc.Peak()
+	return nil
+}
+
+// buildJoinTable hashes nrows rows of cols on keys.
+func buildJoinTable(ctx context.Context, cols []*coldata.Vec, nrows int, keys []int, types []coldata.Type) (*joinTable, error) {
+	jt := &joinTable{cols: cols, nrows: nrows}
+	keyTypes := make([]coldata.Type, len(keys))
+	for i, c := range keys {
+		keyTypes[i] = types[c]
 	}
 	// Hashing after the drain sizes the table once for every row (no
 	// rehash per doubling) and reads the keys densely where they now live.
-	jb.table = newGroupTableSized(keyTypes, false, jb.nrows)
-	rowKey := make([]int32, jb.nrows)
-	views := make([]*coldata.Vec, len(jb.keys))
-	for from := 0; from < jb.nrows; from += coldata.DefaultBatchSize {
+	jt.table = newGroupTableSized(keyTypes, false, nrows)
+	rowKey := make([]int32, nrows)
+	views := make([]*coldata.Vec, len(keys))
+	for from := 0; from < nrows; from += coldata.DefaultBatchSize {
 		if err := ctx.Err(); err != nil {
-			return err
+			return nil, err
 		}
-		to := min(jb.nrows, from+coldata.DefaultBatchSize)
-		for i, c := range jb.keys {
-			views[i] = sliceVec(views[i], jb.cols[c], from, to)
+		to := min(nrows, from+coldata.DefaultBatchSize)
+		for i, c := range keys {
+			views[i] = sliceVec(views[i], cols[c], from, to)
 		}
-		jb.table.insert(views, to-from, nil, rowKey[from:to])
+		jt.table.insert(views, to-from, nil, rowKey[from:to])
 	}
 	// Counting sort of rows by key id into CSR form, so a key's rows are
 	// contiguous and a probe walks them without pointer chasing.
-	nk := jb.table.n
-	jb.start = make([]int32, nk+1)
-	for _, g := range rowKey[:jb.nrows] {
+	nk := jt.table.n
+	jt.start = make([]int32, nk+1)
+	for _, g := range rowKey[:nrows] {
 		if g < 0 {
-			jb.hasNull = true
+			jt.hasNull = true
 			continue
 		}
-		jb.start[g+1]++
+		jt.start[g+1]++
 	}
 	for g := 1; g <= nk; g++ {
-		jb.start[g] += jb.start[g-1]
+		jt.start[g] += jt.start[g-1]
 	}
-	jb.rowIdx = make([]int32, jb.start[nk])
+	jt.rowIdx = make([]int32, jt.start[nk])
 	fill := make([]int32, nk)
-	copy(fill, jb.start[:nk])
-	for r, g := range rowKey[:jb.nrows] {
+	copy(fill, jt.start[:nk])
+	for r, g := range rowKey[:nrows] {
 		if g >= 0 {
-			jb.rowIdx[fill[g]] = int32(r)
+			jt.rowIdx[fill[g]] = int32(r)
 			fill[g]++
 		}
 	}
-	jb.unique = int(jb.start[nk]) == nk
-	jb.stats.RowsOut = int64(jb.nrows)
-	jb.stats.PeakBytes = vecsBytes(jb.cols) + jb.table.bytes() + 4*int64(len(jb.start)+len(jb.rowIdx)+len(rowKey))
-	return nil
+	jt.unique = int(jt.start[nk]) == nk
+	return jt, nil
 }
 
 func (jb *JoinBuild) acquire() {
 	jb.mu.Lock()
 	jb.refs++
+	jb.probers++
+	jb.mu.Unlock()
+}
+
+func (jb *JoinBuild) arrive() {
+	jb.mu.Lock()
+	jb.arrived++
+	if jb.arrived == jb.probers {
+		close(jb.allArrived)
+	}
 	jb.mu.Unlock()
 }
 
@@ -171,5 +243,9 @@ func (jb *JoinBuild) release() {
 	if !ran {
 		_ = jb.build.Close()
 	}
-	jb.cols, jb.table, jb.start, jb.rowIdx = nil, nil, nil, nil
+	jb.jt = nil
+	jb.acc.Close()
+	if jb.grace != nil {
+		_ = jb.grace.close()
+	}
 }

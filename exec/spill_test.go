@@ -296,3 +296,102 @@ func TestHashAggLimitBelowOneBatch(t *testing.T) {
 	runVariant(t, c, "tiny", 1, 1024, false)
 	r.check("tiny")
 }
+
+func (s joinSpec) mkEnv(ins [][]Operator, env memEnv) Operator {
+	jb := NewJoinBuild(single(ins), s.bk)
+	jb.env = env
+	var res Selector
+	if s.residual != nil {
+		res = *s.residual
+	}
+	ps := make([]Operator, len(ins[1]))
+	for i, p := range ins[1] {
+		ps[i] = NewHashJoin(jb, p, s.pk, s.typ, s.probeOut, s.buildOut, res)
+	}
+	if len(ps) == 1 {
+		return &buildStatsOp{Operator: ps[0], jb: jb}
+	}
+	return &buildStatsOp{Operator: NewGather(ps), jb: jb}
+}
+
+// buildStatsOp exposes the build's spilled bytes to spillRun.
+type buildStatsOp struct {
+	Operator
+	jb *JoinBuild
+}
+
+func (o *buildStatsOp) OpStats() OpStats { return o.jb.BuildStats() }
+
+func TestHashJoinSpill(t *testing.T) {
+	rng := rand.New(rand.NewSource(11))
+	build := seq(6000, func(i int) row {
+		var k any = rng.Intn(4000)
+		if i%97 == 0 {
+			k = nil
+		}
+		return row{k, fmt.Sprintf("b%d-%s", i, strings.Repeat("y", i%9)), rng.Intn(100)}
+	})
+	probe := seq(5000, func(i int) row {
+		var k any = rng.Intn(5000)
+		if i%89 == 0 {
+			k = nil
+		}
+		return row{k, rng.Intn(100), fmt.Sprint("p", i)}
+	})
+	noNull := make([]row, 0, len(build))
+	for _, r := range build {
+		if r[0] != nil {
+			noNull = append(noNull, r)
+		}
+	}
+	bt, pt := types(i64, str, i64), types(i64, i64, str)
+	for _, typ := range allJoinTypes {
+		for _, res := range []*colCmpSel{nil, {a: 1, b: 5, op: "<"}} {
+			s := joinSpec{bk: []int{0}, pk: []int{0}, typ: typ, probeOut: []int{2, 0}, buildOut: []int{1}, residual: res}
+			name := typ.String()
+			if res != nil {
+				name += " residual"
+			}
+			b := build
+			if typ == JoinAntiNullAware && res == nil {
+				runSpilling(t, joinCase(name+" null build", bt, pt, build, probe, s), 128<<10, false, s.mkEnv)
+				b = noNull
+			}
+			runSpilling(t, joinCase(name, bt, pt, b, probe, s), 128<<10, true, s.mkEnv)
+		}
+	}
+	// String and composite keys take the general table path.
+	s := joinSpec{bk: []int{1, 0}, pk: []int{2, 0}, typ: JoinInner, probeOut: []int{1}, buildOut: []int{2}}
+	sb := seq(3000, func(i int) row { return row{i % 50, fmt.Sprint("p", i), i} })
+	runSpilling(t, joinCase("composite", bt, pt, sb, probe, s), 96<<10, true, s.mkEnv)
+}
+
+// TestHashJoinSpillRepartition: one partition's build rows exceed the
+// limit, so it is split again with the next hash bits.
+func TestHashJoinSpillRepartition(t *testing.T) {
+	build := seq(40000, func(i int) row { return row{i, i} })
+	probe := seq(3000, func(i int) row { return row{i * 13, i} })
+	s := joinSpec{bk: []int{0}, pk: []int{0}, typ: JoinInner, probeOut: []int{1}, buildOut: []int{1}}
+	c := joinCase("repartition", types(i64, i64), types(i64, i64), build, probe, s)
+	r := &spillRun{limit: 96 << 10, t: t}
+	c.mk = func(ins [][]Operator) Operator {
+		op := s.mkEnv(ins, r.env())
+		r.ops = append(r.ops, op)
+		return op
+	}
+	runVariant(t, c, "repartition", 3, 1024, false)
+	r.check("repartition")
+}
+
+func TestHashJoinSpillSkew(t *testing.T) {
+	// One key's rows alone exceed the limit: no split can help.
+	build := seq(20000, func(i int) row { return row{7, i} })
+	s := joinSpec{bk: []int{0}, pk: []int{0}, typ: JoinInner, probeOut: []int{1}, buildOut: []int{1}}
+	c := joinCase("skew", types(i64, i64), types(i64, i64), build, []row{{7, 1}}, s)
+	c.expected = nil
+	c.wantErr = "memory limit of 64.0 KiB exceeded while building the hash table of a join"
+	r := &spillRun{limit: 64 << 10, t: t}
+	c.mk = func(ins [][]Operator) Operator { return s.mkEnv(ins, r.env()) }
+	runVariant(t, c, "skew", 1, 1024, false)
+	r.check("skew")
+}

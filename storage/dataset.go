@@ -399,3 +399,97 @@ func globRoot(pattern string) string {
 	}
 	return dir
 }
+
+// ColumnSource says where a table column's values come from in one file.
+type ColumnSource struct {
+	// FileCol is the file column to read, or -1: then every row is Const
+	// (the partition value, or NULL for a column the file lacks).
+	FileCol int
+	Const   coldata.Datum
+	// Widen is set when the file stores a narrower type than the table
+	// column: read into a vector of the file column's type, then Widen.
+	Widen bool
+}
+
+// Sources maps table columns cols (indices into Table.Columns) onto file k.
+func (t *Table) Sources(k int, cols []int) []ColumnSource {
+	out := make([]ColumnSource, len(cols))
+	for i, c := range cols {
+		if t.Dataset == nil {
+			out[i] = ColumnSource{FileCol: c}
+			continue
+		}
+		d, f := t.Dataset, &t.DataFiles[k]
+		if p := c - len(d.Columns); p >= 0 {
+			out[i] = ColumnSource{FileCol: -1, Const: f.Partition[p]}
+			continue
+		}
+		out[i] = ColumnSource{FileCol: f.ColumnMap[c], Const: coldata.NullDatum, Widen: f.NeedsWiden(d, c)}
+	}
+	return out
+}
+
+// PartitionOf returns the partition index of table column col, or -1 when
+// it is a file column.
+func (d *Dataset) PartitionOf(col int) int {
+	if p := col - len(d.Columns); p >= 0 && p < len(d.PartitionCols) {
+		return p
+	}
+	return -1
+}
+
+// FilePredicates rewrites predicates on table columns into predicates on
+// file k's columns for scan.RowGroupMayMatch. mayMatch is false when the
+// file cannot hold a matching row: a comparison on a column the file lacks
+// (all NULL) or on a partition value that fails it. Predicates that cannot
+// be expressed exactly in the file's type are dropped (they only prune).
+func (t *Table) FilePredicates(k int, preds []scan.Predicate) (out []scan.Predicate, mayMatch bool) {
+	if t.Dataset == nil {
+		return preds, true
+	}
+	d, f := t.Dataset, &t.DataFiles[k]
+	for _, p := range preds {
+		if pi := d.PartitionOf(p.Col); pi >= 0 {
+			pp := PartitionPredicate{Col: pi, Op: p.Op, Vals: p.Vals}
+			if !partitionMatches(d.PartitionCols[pi].Type, f.Partition[pi], pp) {
+				return nil, false
+			}
+			continue
+		}
+		if p.Col < 0 || p.Col >= len(d.Columns) {
+			continue
+		}
+		j := f.ColumnMap[p.Col]
+		if j < 0 {
+			if p.Op != scan.OpIsNull {
+				return nil, false
+			}
+			continue
+		}
+		from, to := f.File.Columns()[j].Type, d.Columns[p.Col].Type
+		q := scan.Predicate{Col: j, Op: p.Op, Vals: p.Vals}
+		if from.ID == coldata.Decimal && from.Scale < to.Scale {
+			q.Vals = make([]coldata.Datum, len(p.Vals))
+			div := coldata.Pow10[to.Scale-from.Scale]
+			exact := true
+			for i, v := range p.Vals {
+				exact = exact && (v.Null || v.I%div == 0)
+				q.Vals[i] = coldata.Datum{Null: v.Null, I: v.I / div}
+			}
+			if !exact {
+				continue
+			}
+		}
+		if from.ID == coldata.Int32 && to.ID == coldata.Int64 {
+			fits := true
+			for _, v := range p.Vals {
+				fits = fits && (v.Null || int64(int32(v.I)) == v.I)
+			}
+			if !fits {
+				continue
+			}
+		}
+		out = append(out, q)
+	}
+	return out, true
+}

@@ -329,3 +329,54 @@ func TestHandlePoolBound(t *testing.T) {
 		t.Errorf("%d descriptors open, bound is 4", cat.handles.open)
 	}
 }
+
+func TestSourcesAndFilePredicates(t *testing.T) {
+	dir := t.TempDir()
+	writeJSON(t, filepath.Join(dir, "t", "k=1", "a.parquet"), []arrow.Field{fInt32("id"), fDec("p", 7, 2)}, `[{"id": 1, "p": "1.25"}]`)
+	writeJSON(t, filepath.Join(dir, "t", "k=2", "b.parquet"), []arrow.Field{fInt64("id"), fDec("p", 9, 4), fStr("extra")}, `[{"id": 2, "p": "2.5", "extra": "e"}]`)
+	cat, _ := Open(dir)
+	defer cat.Close()
+	d, err := cat.Dataset(context.Background(), []string{"t"}, DatasetOptions{UnionByName: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tb, err := d.Table(context.Background(), d.Files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := colNames(tb.Columns); got != "id BIGINT, p DECIMAL(9,4), extra VARCHAR, k BIGINT" {
+		t.Fatalf("columns %s", got)
+	}
+	src := tb.Sources(0, []int{3, 2, 1, 0})
+	if src[0].FileCol != -1 || src[0].Const.I != 1 || src[1].FileCol != -1 || !src[1].Const.Null ||
+		src[2].FileCol != 1 || !src[2].Widen || src[3].FileCol != 0 || !src[3].Widen {
+		t.Errorf("sources %+v", src)
+	}
+	i64 := func(v int64) []coldata.Datum { return []coldata.Datum{{I: v}} }
+	cases := []struct {
+		name  string
+		file  int
+		preds []scan.Predicate
+		may   bool
+		out   string
+	}{
+		{"partition fails", 0, []scan.Predicate{{Col: 3, Op: scan.OpEq, Vals: i64(2)}}, false, ""},
+		{"partition passes, dropped", 1, []scan.Predicate{{Col: 3, Op: scan.OpEq, Vals: i64(2)}}, true, ""},
+		{"missing column compared", 0, []scan.Predicate{{Col: 2, Op: scan.OpEq, Vals: []coldata.Datum{{S: "e"}}}}, false, ""},
+		{"missing column IS NULL", 0, []scan.Predicate{{Col: 2, Op: scan.OpIsNull}}, true, ""},
+		{"decimal rescaled", 0, []scan.Predicate{{Col: 1, Op: scan.OpGt, Vals: i64(12500)}}, true, "1:125"},
+		{"decimal inexact dropped", 0, []scan.Predicate{{Col: 1, Op: scan.OpGt, Vals: i64(12501)}}, true, ""},
+		{"int out of int32 range dropped", 0, []scan.Predicate{{Col: 0, Op: scan.OpLt, Vals: i64(1 << 40)}}, true, ""},
+		{"same type kept", 1, []scan.Predicate{{Col: 0, Op: scan.OpLt, Vals: i64(5)}}, true, "0:5"},
+	}
+	for _, c := range cases {
+		out, may := tb.FilePredicates(c.file, c.preds)
+		var got []string
+		for _, p := range out {
+			got = append(got, fmtInt(p.Col)+":"+fmtInt(int(p.Vals[0].I)))
+		}
+		if may != c.may || strings.Join(got, ",") != c.out {
+			t.Errorf("%s: %v %v, want %v %q", c.name, got, may, c.may, c.out)
+		}
+	}
+}

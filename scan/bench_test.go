@@ -16,8 +16,8 @@ import (
 	"github.com/apache/arrow-go/v18/parquet/compress"
 	"github.com/apache/arrow-go/v18/parquet/file"
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
-	"github.com/peregrinedb/peregrine/exec/coldata"
 	pgo "github.com/parquet-go/parquet-go"
+	"github.com/peregrinedb/peregrine/exec/coldata"
 )
 
 const lineitemPath = "testdata/lineitem.parquet"

@@ -128,7 +128,7 @@ func (c *Catalog) Dataset(ctx context.Context, paths []string, opts DatasetOptio
 			if err != nil || root == "" {
 				rel = filepath.Base(f)
 				if opts.HivePartitioning == HiveEnabled || len(opts.HiveTypes) > 0 {
-					rel = f // a single file named explicitly: use its whole path
+					rel = kvSuffix(f) // a single file named explicitly: its path's key=value folders
 				}
 			}
 			rels = append(rels, rel)
@@ -385,6 +385,17 @@ func (c *Catalog) resolveRoot(name string) (files []string, root string, err err
 		root = globRoot(name)
 	}
 	return files, root, nil
+}
+
+// kvSuffix returns the trailing key=value folders of path with the file
+// name, dropping the folders above them.
+func kvSuffix(path string) string {
+	parts := strings.Split(filepath.ToSlash(path), "/")
+	i := len(parts) - 1
+	for i > 0 && strings.Contains(parts[i-1], "=") {
+		i--
+	}
+	return strings.Join(parts[i:], "/")
 }
 
 // globRoot is the folder part of a pattern before its first wildcard.

@@ -116,6 +116,15 @@ func TestHiveInference(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "city=New York") {
 		t.Errorf("bad hive_types value: %v", err)
 	}
+	// A single file named explicitly gets its key=value folders on request.
+	one := filepath.Join(dir, "t", parts[0], "f.parquet")
+	d, err = cat.Dataset(context.Background(), []string{one}, DatasetOptions{HivePartitioning: HiveEnabled})
+	if err != nil || len(d.PartitionCols) != 3 || d.Files[0].Partition[2].S != "New York" {
+		t.Errorf("single file with hive_partitioning: %v %v", d, err)
+	}
+	if d, err := cat.Dataset(context.Background(), []string{one}, DatasetOptions{}); err != nil || len(d.PartitionCols) != 0 {
+		t.Errorf("single file, auto: %v", err)
+	}
 	// A file outside the layout disables auto-detection but fails when asked for.
 	writeJSON(t, filepath.Join(dir, "t", "loose.parquet"), []arrow.Field{fInt32("x")}, `[{"x": 9}]`)
 	if d, err := cat.Dataset(context.Background(), []string{"t"}, DatasetOptions{}); err != nil || len(d.PartitionCols) != 0 {

@@ -330,3 +330,28 @@ func TestParquetMetadataFunctions(t *testing.T) {
 		t.Errorf("parquet_schema found no string columns: %v", got)
 	}
 }
+
+// TestAggregatesFromFooters checks that COUNT/MIN/MAX answered from
+// statistics equal the same aggregates computed by reading the data.
+func TestAggregatesFromFooters(t *testing.T) {
+	db, err := sql.Open("peregrine", duckdbSF001)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for _, q := range []struct{ table, cols, keepAll string }{
+		{"lineitem", "count(*), min(l_shipdate), max(l_shipdate), count(l_comment), min(l_comment), max(l_extendedprice), min(l_returnflag)", "l_orderkey > 0"},
+		{"customer", "count(*), max(c_name), min(c_acctbal), max(c_custkey)", "c_custkey > 0"},
+		{"nation", "min(n_name), max(n_comment), count(n_regionkey)", "n_nationkey >= 0"},
+	} {
+		footer := queryStrings(t, db, "SELECT "+q.cols+" FROM "+q.table)
+		scanned := queryStrings(t, db, "SELECT "+q.cols+" FROM "+q.table+" WHERE "+q.keepAll)
+		if join(footer) != join(scanned) {
+			t.Errorf("%s: footer %v, scan %v", q.table, footer, scanned)
+		}
+	}
+	plan := queryStrings(t, db, "EXPLAIN SELECT count(*), max(l_shipdate) FROM lineitem")
+	if !strings.Contains(join(plan), "VALUES") || strings.Contains(join(plan), "PARQUET_SCAN") {
+		t.Errorf("expected a footer answer, got plan %v", plan)
+	}
+}

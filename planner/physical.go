@@ -135,6 +135,7 @@ func Plan(root Node) (Physical, error) {
 	n := o.pushDown(root, nil)
 	n = prune(n, IDs(root.Cols()))
 	n = pushLimit(n)
+	n = answerFromFooters(n)
 	// Estimates were cached on pre-pruning nodes; recompute on the final tree.
 	o.est.cache = map[Node]float64{}
 	return o.lower(n)

@@ -296,6 +296,29 @@ func readBytes(data []byte, name string) error {
 			}
 		}
 		r.Close()
+		// The pushdown paths (bloom, page index, dictionary, page-level
+		// fetching, skipping) must fail as cleanly on hostile input.
+		for j, c := range cols {
+			pr := Predicate{Col: c, Op: OpGe, Vals: []coldata.Datum{{I: 1, F: 0.5, S: "m"}}}
+			if j%2 == 1 {
+				pr.Op = OpIn
+				pr.Vals = append(pr.Vals, coldata.Datum{I: 7, S: "x"})
+			}
+			r, err := f.NewReaderWith(rg, cols, ReaderOptions{Preds: []Predicate{pr}})
+			if err != nil {
+				return err
+			}
+			for {
+				_, err := r.Next(b, 100)
+				if err == io.EOF {
+					break
+				}
+				if err != nil {
+					return err
+				}
+			}
+			r.Close()
+		}
 	}
 	return nil
 }

@@ -29,8 +29,9 @@ type Query struct {
 	Root Operator
 	// ops records the operators built for each physical node (one per
 	// worker) so EXPLAIN ANALYZE can sum their statistics.
-	ops   map[planner.Physical][]Operator
-	scans map[*planner.PhysScan]*ScanSource
+	ops    map[planner.Physical][]Operator
+	scans  map[*planner.PhysScan]*ScanSource
+	builds map[planner.Physical]*JoinBuild
 }
 
 // Build turns a physical plan into operators. Pipelines between breakers
@@ -42,7 +43,8 @@ func Build(p planner.Physical, opts BuildOptions) (*Query, error) {
 	if threads <= 0 {
 		threads = runtime.GOMAXPROCS(0)
 	}
-	b := &builder{threads: threads, env: memEnv{pool: opts.Memory, dir: opts.TempDir}, q: &Query{ops: map[planner.Physical][]Operator{}, scans: map[*planner.PhysScan]*ScanSource{}}}
+	b := &builder{threads: threads, env: memEnv{pool: opts.Memory, dir: opts.TempDir}, q: &Query{ops: map[planner.Physical][]Operator{}, scans: map[*planner.PhysScan]*ScanSource{},
+		builds: map[planner.Physical]*JoinBuild{}}}
 	s, err := b.build(p)
 	if err != nil {
 		return nil, err
@@ -125,6 +127,7 @@ func (b *builder) build(p planner.Physical) (stream, error) {
 		}
 		jb := NewJoinBuild(b.single(bs), p.BuildKeys)
 		jb.env = b.env
+		b.q.builds[p] = jb
 		ps, err := b.build(p.Probe)
 		if err != nil {
 			return nil, err

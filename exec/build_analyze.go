@@ -25,6 +25,11 @@ func (q *Query) Annotate(p planner.Physical) string {
 			spilled += st.SpilledBytes
 		}
 	}
+	if jb := q.builds[p]; jb != nil {
+		st := jb.BuildStats()
+		peak += st.PeakBytes
+		spilled += st.SpilledBytes
+	}
 	out := fmt.Sprintf("[actual rows: %d, time: %s", rows, elapsed.Round(time.Microsecond))
 	if peak > 0 {
 		out += fmt.Sprintf(", memory: %s", humanBytes(peak))

@@ -32,7 +32,8 @@ type VecExpr interface {
 }
 
 // Selector narrows b.Sel to the live rows for which a compiled predicate is
-// TRUE (NULL and FALSE drop the row).
+// TRUE (NULL and FALSE drop the row). When no row passes it must leave a
+// non-nil, empty Sel: a nil Sel means every row is live.
 type Selector interface {
 	Select(b *coldata.Batch) error
 }

@@ -324,15 +324,15 @@ func (o *buildStatsOp) OpStats() OpStats { return o.jb.BuildStats() }
 
 func TestHashJoinSpill(t *testing.T) {
 	rng := rand.New(rand.NewSource(11))
-	build := seq(6000, func(i int) row {
-		var k any = rng.Intn(4000)
+	build := seq(2500, func(i int) row {
+		var k any = rng.Intn(2000)
 		if i%97 == 0 {
 			k = nil
 		}
 		return row{k, fmt.Sprintf("b%d-%s", i, strings.Repeat("y", i%9)), rng.Intn(100)}
 	})
-	probe := seq(5000, func(i int) row {
-		var k any = rng.Intn(5000)
+	probe := seq(1500, func(i int) row {
+		var k any = rng.Intn(2500)
 		if i%89 == 0 {
 			k = nil
 		}
@@ -354,26 +354,26 @@ func TestHashJoinSpill(t *testing.T) {
 			}
 			b := build
 			if typ == JoinAntiNullAware && res == nil {
-				runSpilling(t, joinCase(name+" null build", bt, pt, build, probe, s), 128<<10, false, s.mkEnv)
+				runSpilling(t, joinCase(name+" null build", bt, pt, build, probe, s), 48<<10, false, s.mkEnv)
 				b = noNull
 			}
-			runSpilling(t, joinCase(name, bt, pt, b, probe, s), 128<<10, true, s.mkEnv)
+			runSpilling(t, joinCase(name, bt, pt, b, probe, s), 48<<10, true, s.mkEnv)
 		}
 	}
 	// String and composite keys take the general table path.
 	s := joinSpec{bk: []int{1, 0}, pk: []int{2, 0}, typ: JoinInner, probeOut: []int{1}, buildOut: []int{2}}
-	sb := seq(3000, func(i int) row { return row{i % 50, fmt.Sprint("p", i), i} })
-	runSpilling(t, joinCase("composite", bt, pt, sb, probe, s), 96<<10, true, s.mkEnv)
+	sb := seq(2000, func(i int) row { return row{i % 50, fmt.Sprint("p", i), i} })
+	runSpilling(t, joinCase("composite", bt, pt, sb, probe, s), 48<<10, true, s.mkEnv)
 }
 
 // TestHashJoinSpillRepartition: one partition's build rows exceed the
 // limit, so it is split again with the next hash bits.
 func TestHashJoinSpillRepartition(t *testing.T) {
-	build := seq(40000, func(i int) row { return row{i, i} })
+	build := seq(16000, func(i int) row { return row{i, i} })
 	probe := seq(3000, func(i int) row { return row{i * 13, i} })
 	s := joinSpec{bk: []int{0}, pk: []int{0}, typ: JoinInner, probeOut: []int{1}, buildOut: []int{1}}
 	c := joinCase("repartition", types(i64, i64), types(i64, i64), build, probe, s)
-	r := &spillRun{limit: 96 << 10, t: t}
+	r := &spillRun{limit: 40 << 10, t: t}
 	c.mk = func(ins [][]Operator) Operator {
 		op := s.mkEnv(ins, r.env())
 		r.ops = append(r.ops, op)

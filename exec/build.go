@@ -30,7 +30,7 @@ type Query struct {
 	// ops records the operators built for each physical node (one per
 	// worker) so EXPLAIN ANALYZE can sum their statistics.
 	ops    map[planner.Physical][]Operator
-	scans  map[*planner.PhysScan]*ScanSource
+	scans  map[*planner.PhysScan]scanStatser
 	builds map[planner.Physical]*JoinBuild
 }
 
@@ -43,7 +43,7 @@ func Build(p planner.Physical, opts BuildOptions) (*Query, error) {
 	if threads <= 0 {
 		threads = runtime.GOMAXPROCS(0)
 	}
-	b := &builder{threads: threads, env: memEnv{pool: opts.Memory, dir: opts.TempDir}, q: &Query{ops: map[planner.Physical][]Operator{}, scans: map[*planner.PhysScan]*ScanSource{},
+	b := &builder{threads: threads, env: memEnv{pool: opts.Memory, dir: opts.TempDir}, q: &Query{ops: map[planner.Physical][]Operator{}, scans: map[*planner.PhysScan]scanStatser{},
 		builds: map[planner.Physical]*JoinBuild{}}}
 	s, err := b.build(p)
 	if err != nil {
@@ -77,6 +77,9 @@ func (b *builder) record(p planner.Physical, s stream) stream {
 func (b *builder) build(p planner.Physical) (stream, error) {
 	switch p := p.(type) {
 	case *planner.PhysScan:
+		if t := p.Table; t.Dataset != nil && !t.Dataset.Uniform(t.DataFiles) {
+			return b.datasetScan(p)
+		}
 		src := NewScanSource(p.Table.Files, p.ColIdx, planner.Types(p), p.Preds, p.Limit)
 		b.q.scans[p] = src
 		n := b.threads

@@ -76,6 +76,9 @@ func Describe(p Physical) string {
 		if p.Limit >= 0 {
 			s += fmt.Sprintf(" limit: %d", p.Limit)
 		}
+		if p.Pruned != nil {
+			s += fmt.Sprintf(" partitions: %d of %d files, %d of %d partitions", p.Pruned.FilesKept, p.Pruned.Files, p.Pruned.PartitionsKept, p.Pruned.Partitions)
+		}
 		return s
 	case *PhysFilter:
 		return "FILTER " + p.Pred.String()

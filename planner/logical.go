@@ -41,6 +41,8 @@ type Scan struct {
 	Out     []ColMeta
 	Filters []expr.Expr
 	Limit   int64 // -1: none
+	// Pruned reports hive partition pruning (nil: the table has none).
+	Pruned *storage.PruneStats
 }
 
 // Filter keeps rows where Pred is TRUE.

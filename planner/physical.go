@@ -43,6 +43,7 @@ type PhysScan struct {
 	Filter expr.Expr
 	Preds  []scan.Predicate
 	Limit  int64
+	Pruned *storage.PruneStats // hive partition pruning, when the table has partitions
 }
 
 type PhysFilter struct {
@@ -133,6 +134,9 @@ func Plan(root Node) (Physical, error) {
 	o := &optimizer{est: newEstimator()}
 	o.est.register(root)
 	n := o.pushDown(root, nil)
+	if o.err != nil {
+		return nil, o.err
+	}
 	n = prune(n, IDs(root.Cols()))
 	n = pushLimit(n)
 	n = answerFromFooters(n)
@@ -143,6 +147,7 @@ func Plan(root Node) (Physical, error) {
 
 type optimizer struct {
 	est *estimator
+	err error // the first error of a rule that can fail (opening files)
 }
 
 func positions(cols []ColMeta) map[ColID]int {
@@ -174,7 +179,7 @@ func (o *optimizer) lower(n Node) (Physical, error) {
 	est := o.est.rows(n)
 	switch n := n.(type) {
 	case *Scan:
-		p := &PhysScan{PhysBase: PhysBase{Out: n.Out, EstRows: est}, Table: n.Table, Alias: n.Alias, ColIdx: n.ColIdx, Limit: n.Limit}
+		p := &PhysScan{PhysBase: PhysBase{Out: n.Out, EstRows: est}, Table: n.Table, Alias: n.Alias, ColIdx: n.ColIdx, Limit: n.Limit, Pruned: n.Pruned}
 		if len(n.Filters) > 0 {
 			f, err := toPos(expr.And(n.Filters...), n.Out)
 			if err != nil {

@@ -16,6 +16,9 @@ func (o *optimizer) pushDown(n Node, preds []expr.Expr) Node {
 	case *Scan:
 		s := *n
 		s.Filters = append(append([]expr.Expr{}, n.Filters...), preds...)
+		if err := o.prunePartitions(&s); err != nil {
+			o.err = err
+		}
 		return &s
 	case *Project:
 		// Substitute the projection's expressions so the predicate can be

@@ -538,7 +538,7 @@ func (b *binder) bindTableExpr(te sqlparser.TableExpr, sc *scope) (planner.Node,
 				if alias == "" {
 					alias = tableAlias(name)
 				}
-				t, err = b.cat.Table(name)
+				t, err = b.table(name)
 			}
 			if err != nil {
 				return nil, err

@@ -1,10 +1,12 @@
 package sql
 
 import (
+	"context"
 	"fmt"
 	"strconv"
 	"strings"
 
+	"github.com/peregrinedb/peregrine/exec/coldata"
 	"github.com/peregrinedb/peregrine/planner"
 	"github.com/peregrinedb/peregrine/scan"
 	"github.com/peregrinedb/peregrine/storage"
@@ -20,13 +22,13 @@ func tableFuncIndex(name string) (int, bool) {
 	return k, err == nil
 }
 
-// MultiCatalog is implemented by catalogs that can read a list of paths
-// as one table.
-type MultiCatalog interface {
-	Tables(paths []string) (*storage.Table, error)
+// DatasetCatalog is implemented by catalogs that read datasets: lists of
+// paths, hive partitions and schema merging (read_parquet's options).
+type DatasetCatalog interface {
+	Dataset(ctx context.Context, paths []string, opts storage.DatasetOptions) (*storage.Dataset, error)
 }
 
-// tableFunc resolves a table function call in FROM.
+// tableFunc resolves read_parquet/parquet_scan(paths, options) in FROM.
 func (b *binder) tableFunc(tf TableFunc) (*storage.Table, error) {
 	switch tf.Name {
 	case "read_parquet", "parquet_scan":
@@ -37,19 +39,88 @@ func (b *binder) tableFunc(tf TableFunc) (*storage.Table, error) {
 		if err != nil {
 			return nil, fmt.Errorf("Binder Error: %s: %v", tf.Name, err)
 		}
-		for opt := range tf.Named {
-			return nil, fmt.Errorf("Not implemented Error: %s option %s is not supported yet", tf.Name, opt)
+		opts, err := datasetOptions(tf)
+		if err != nil {
+			return nil, err
 		}
-		if len(paths) == 1 {
-			return b.cat.Table(paths[0])
-		}
-		mc, ok := b.cat.(MultiCatalog)
+		dc, ok := b.cat.(DatasetCatalog)
 		if !ok {
-			return nil, fmt.Errorf("Not implemented Error: %s over a list of paths is not supported by this catalog", tf.Name)
+			if len(paths) == 1 && len(tf.Named) == 0 {
+				return b.cat.Table(paths[0])
+			}
+			return nil, fmt.Errorf("Not implemented Error: %s options need a dataset catalog", tf.Name)
 		}
-		return mc.Tables(paths)
+		return openDataset(dc, paths, opts)
 	}
 	return nil, fmt.Errorf("Not implemented Error: table function %s is not supported yet", tf.Name)
+}
+
+// openDataset resolves paths into a table. A hive-partitioned dataset is
+// returned unopened (no footers read but the first): the planner prunes its
+// partitions once the query's filters are known, then opens what is left.
+func openDataset(dc DatasetCatalog, paths []string, opts storage.DatasetOptions) (*storage.Table, error) {
+	ctx := context.Background()
+	d, err := dc.Dataset(ctx, paths, opts)
+	if err != nil {
+		return nil, err
+	}
+	if len(d.PartitionCols) > 0 {
+		return &storage.Table{Name: d.Name, Columns: d.AllColumns(), Dataset: d, DataFiles: d.Files}, nil
+	}
+	return d.Table(ctx, d.Files)
+}
+
+// table resolves a table name, path or glob.
+func (b *binder) table(name string) (*storage.Table, error) {
+	if dc, ok := b.cat.(DatasetCatalog); ok {
+		return openDataset(dc, []string{name}, storage.DatasetOptions{})
+	}
+	return b.cat.Table(name)
+}
+
+// datasetOptions maps read_parquet's named arguments (DuckDB's names).
+func datasetOptions(tf TableFunc) (storage.DatasetOptions, error) {
+	var o storage.DatasetOptions
+	for name, v := range tf.Named {
+		switch name {
+		case "hive_partitioning":
+			on, err := v.AsBool()
+			if err != nil {
+				return o, fmt.Errorf("Binder Error: %s: hive_partitioning: %v", tf.Name, err)
+			}
+			o.HivePartitioning = storage.HiveDisabled
+			if on {
+				o.HivePartitioning = storage.HiveEnabled
+			}
+		case "union_by_name":
+			on, err := v.AsBool()
+			if err != nil {
+				return o, fmt.Errorf("Binder Error: %s: union_by_name: %v", tf.Name, err)
+			}
+			o.UnionByName = on
+		case "hive_types":
+			if v.Kind != VStruct {
+				return o, fmt.Errorf("Binder Error: %s: hive_types must be a struct like {'year': BIGINT}", tf.Name)
+			}
+			o.HiveTypes = map[string]coldata.Type{}
+			for k, tv := range v.Fields {
+				t, err := parseType(tv.Str)
+				if err != nil {
+					return o, fmt.Errorf("Binder Error: %s: hive_types[%s]: %v", tf.Name, k, err)
+				}
+				o.HiveTypes[k] = t
+			}
+			if o.HivePartitioning == storage.HiveAuto {
+				o.HivePartitioning = storage.HiveEnabled
+			}
+		case "hive_types_autocast", "binary_as_string":
+			// Accepted for compatibility; our inference and string handling
+			// already behave like DuckDB's defaults.
+		default:
+			return o, fmt.Errorf("Binder Error: %s: unknown option %q", tf.Name, name)
+		}
+	}
+	return o, nil
 }
 
 // metadataFunc binds parquet_metadata('glob') and parquet_schema('glob'):

@@ -259,7 +259,19 @@ func (b *binder) bindSelect(sel *sqlparser.Select, opts selectOpts) (*selectResu
 		agg = &aggState{}
 		res.aggregated = true
 		res.oneRow = len(sel.GroupBy) == 0 && len(corrEq) == 0
-		for _, g := range sel.GroupBy {
+		groupBy := sel.GroupBy
+		if len(groupBy) == 1 {
+			if cn, ok := groupBy[0].(*sqlparser.ColName); ok && cn.Name.Lowered() == groupByAllMarker {
+				groupBy = nil
+				for _, se := range sel.SelectExprs {
+					if ae, ok := se.(*sqlparser.AliasedExpr); ok && !containsAggregate(ae.Expr) {
+						groupBy = append(groupBy, ae.Expr)
+					}
+				}
+				res.oneRow = len(groupBy) == 0 && len(corrEq) == 0
+			}
+		}
+		for _, g := range groupBy {
 			ge, err := b.bindGroupExpr(g, sel.SelectExprs, sc)
 			if err != nil {
 				return nil, err

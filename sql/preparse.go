@@ -28,6 +28,9 @@ type repl struct {
 	text string
 }
 
+// groupByAllMarker stands for GROUP BY ALL in the rewritten text.
+const groupByAllMarker = "__group_by_all"
+
 // rewriteNullsOrder turns `ORDER BY e [ASC|DESC] NULLS FIRST|LAST` items
 // into `__nulls_first(e) [ASC|DESC]` (or __nulls_last), which the MySQL
 // grammar accepts and the binder unwraps into the sort key's NULL order.
@@ -285,6 +288,22 @@ func rewrite(src string) (*rewritten, error) {
 			}
 			colAliases[strings.ToLower(next.identValue())] = names
 			replace[k] = repl{close, "as `" + strings.ReplaceAll(next.identValue(), "`", "``") + "`"}
+		case t.isWord("GROUP") && next.isWord("BY") && at(k+2).isWord("ALL"):
+			// GROUP BY ALL: group by every select item without an aggregate
+			// (DuckDB); the binder expands the marker.
+			replace[k] = repl{k + 2, "group by " + groupByAllMarker}
+		case t.kind == tkPunct && t.text == "(" && fromAt[depth-1] && (at(k-1).isWord("FROM") || at(k-1).isWord("JOIN") || at(k-1).text == ",") &&
+			(next.isWord("SELECT") || next.isWord("WITH") || next.text == "("):
+			// DuckDB lets a derived table go without an alias; MySQL needs one.
+			close := matching(k)
+			if close > 0 {
+				after := at(close + 1)
+				if !after.isWord("AS") && (after.kind != tkIdent || isClauseWord(after) || after.isWord("JOIN") || after.isWord("LEFT") || after.isWord("INNER") || after.isWord("CROSS")) && after.kind != tkQuoted {
+					if _, taken := replace[close]; !taken {
+						replace[close] = repl{close, fmt.Sprintf(") as __subquery%d", close)}
+					}
+				}
+			}
 		case t.kind == tkPunct && t.text == "||":
 			// MySQL reads || as OR; its | has the precedence PostgreSQL and
 			// DuckDB give ||, and the binder reads | as concatenation.

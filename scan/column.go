@@ -28,6 +28,13 @@ type colState struct {
 	scratch *coldata.Vec // target of decoded-and-discarded rows
 	stats   *ReaderStats
 
+	// With wantIdx (a predicate column with a dictionary) read also
+	// leaves the batch's dictionary indices in idx; idxAll says every row
+	// of the batch came from a dictionary-encoded page.
+	wantIdx bool
+	idxAll  bool
+	idx32   []uint32
+
 	// dict holds the dictionary already converted to the output type, so
 	// that dictionary indices map straight to final values.
 	dict *coldata.Vec
@@ -56,6 +63,10 @@ func (c *colState) read(v *coldata.Vec, n int, dec *decompressor) error {
 	if c.li.maxDef > 0 {
 		c.nulls = coldata.Grow(c.nulls, n)
 		nulls = c.nulls[:n]
+	}
+	if c.wantIdx {
+		c.idx32 = coldata.Grow(c.idx32, n)[:n]
+		c.idxAll = true
 	}
 	anyNull := false
 	// nulls[:valid] hold real flags. Rows covered by a run of "defined"
@@ -95,6 +106,9 @@ func (c *colState) read(v *coldata.Vec, n int, dec *decompressor) error {
 		}
 		if nn > 0 {
 			spreadNulls(v, filled, k, nulls[filled:filled+k], k-nn)
+			if c.wantIdx {
+				spread(c.idx32[filled:filled+k], nulls[filled:filled+k], k-nn)
+			}
 			anyNull = true
 		}
 		filled += k
@@ -324,6 +338,9 @@ func (c *colState) decodeValues(v *coldata.Vec, off, cnt int) error {
 	if cnt == 0 {
 		return nil
 	}
+	if c.wantIdx && c.enc != encPlainDict && c.enc != encRLEDict {
+		c.idxAll = false
+	}
 	switch c.enc {
 	case encPlain:
 		if c.li.dk == dkBool {
@@ -335,7 +352,12 @@ func (c *colState) decodeValues(v *coldata.Vec, off, cnt int) error {
 		c.vpos += m
 		return err
 	case encPlainDict, encRLEDict:
-		err := decodeDictVec(&c.idx, v, c.dict, off, cnt)
+		var err error
+		if c.wantIdx {
+			err = decodeDictVecIdx(&c.idx, v, c.dict, off, cnt, c.idx32[off:off+cnt])
+		} else {
+			err = decodeDictVec(&c.idx, v, c.dict, off, cnt)
+		}
 		if errors.Is(err, errRLEEnd) {
 			err = errors.New("dictionary indices end before the page's values")
 		}

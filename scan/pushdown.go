@@ -6,6 +6,7 @@ import (
 	"hash/crc32"
 	"io"
 	"math"
+	"slices"
 	"time"
 
 	"github.com/peregrinedb/peregrine/exec/coldata"
@@ -64,8 +65,9 @@ type pushdown struct {
 }
 
 type boundPred struct {
-	p  Predicate
-	cs int // index into r.cs
+	p     Predicate
+	cs    int    // index into r.cs
+	match []bool // per dictionary entry, when evaluated on the dictionary
 }
 
 // lateMinRows and lateKeepFrac decide when late filtering stops paying: once
@@ -169,7 +171,8 @@ func (r *Reader) prepare() error {
 	} else if err := r.loadPages(locs); err != nil {
 		return err
 	}
-	for _, bp := range pd.preds {
+	for j := range pd.preds {
+		bp := &pd.preds[j]
 		c := r.cs[bp.cs]
 		if bp.p.Op == OpIsNull || bp.p.Op == OpIsNotNull || !f.allDictEncoded(r.rg, r.cols[bp.cs]) {
 			continue
@@ -180,11 +183,13 @@ func (r *Reader) prepare() error {
 		if c.dict == nil {
 			continue
 		}
-		if m := filterVec(&bp.p, c.typ, c.dict, c.dict.Len(), nil, nil); len(m) == 0 {
+		bp.match = dictMatches(&bp.p, c.dict)
+		if !slices.Contains(bp.match, true) {
 			r.stats.RowsSkippedDict = kept
 			pd.ranges = nil
 			return nil
 		}
+		c.wantIdx = true
 	}
 	return nil
 }
@@ -444,7 +449,11 @@ func (r *Reader) nextPush(b *coldata.Batch, max int) (n int, err error) {
 			bufs := [2][]int32{pd.sel, pd.tmp}
 			w := 0
 			for _, bp := range pd.preds {
-				bufs[w] = filterVec(&bp.p, r.cs[bp.cs].typ, vec(bp.cs), k, sel, bufs[w])
+				if c := r.cs[bp.cs]; bp.match != nil && c.idxAll {
+					bufs[w] = filterIdx(bufs[w], sel, k, c.idx32, vec(bp.cs).Nulls, bp.match)
+				} else {
+					bufs[w] = filterVec(&bp.p, c.typ, vec(bp.cs), k, sel, bufs[w])
+				}
 				sel = bufs[w]
 				w ^= 1
 				if len(sel) == 0 {

@@ -355,3 +355,70 @@ func TestAggregatesFromFooters(t *testing.T) {
 		t.Errorf("expected a footer answer, got plan %v", plan)
 	}
 }
+
+func TestPartitionedDatasets(t *testing.T) {
+	dir := t.TempDir()
+	db, err := peregrine.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	src := duckdbSF001 + "/lineitem.parquet"
+	ctx := context.Background()
+	if err := db.Exec(ctx, "COPY (SELECT l_orderkey, l_quantity, year(l_shipdate) AS yr, l_returnflag FROM '"+src+"') TO '"+dir+"/li' (PARTITION_BY (yr, l_returnflag))"); err != nil {
+		t.Fatal(err)
+	}
+	count := func(q string) string {
+		rows, err := db.Query(ctx, q)
+		if err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+		defer rows.Close()
+		b, err := rows.Next(ctx)
+		if err != nil || b == nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+		return fmt.Sprint(b.Row(0)[0].I)
+	}
+	for _, c := range []struct{ part, flat string }{
+		{"SELECT count(*) FROM li WHERE yr = 1995", "SELECT count(*) FROM '" + src + "' WHERE year(l_shipdate) = 1995"},
+		{"SELECT count(*) FROM li WHERE yr BETWEEN 1993 AND 1994 AND l_returnflag = 'R' AND l_quantity > 10",
+			"SELECT count(*) FROM '" + src + "' WHERE year(l_shipdate) BETWEEN 1993 AND 1994 AND l_returnflag = 'R' AND l_quantity > 10"},
+		{"SELECT count(*) FROM read_parquet('" + dir + "/li/*/*/*.parquet', hive_partitioning = true) WHERE l_returnflag IN ('A', 'N')",
+			"SELECT count(*) FROM '" + src + "' WHERE l_returnflag IN ('A', 'N')"},
+	} {
+		if a, b := count(c.part), count(c.flat); a != b {
+			t.Errorf("%s = %s, want %s", c.part, a, b)
+		}
+	}
+	rows, err := db.Query(ctx, "EXPLAIN SELECT count(*) FROM li WHERE yr = 1995 AND l_quantity > 1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := rows.Next(ctx)
+	var plan strings.Builder
+	for b != nil {
+		for k := 0; k < b.Len(); k++ {
+			plan.WriteString(b.Row(k)[0].S + "\n")
+		}
+		b, _ = rows.Next(ctx)
+	}
+	if !strings.Contains(plan.String(), "partitions: 3 of 12 files") {
+		t.Errorf("expected pruning to 3 of 12 files:\n%s", plan.String())
+	}
+
+	// union_by_name: a missing column reads as NULL, INTEGER widens to BIGINT.
+	if err := os.Mkdir(dir+"/u", 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Exec(ctx, "COPY (SELECT n_nationkey AS k, n_name AS name FROM '"+duckdbSF001+"/nation.parquet') TO '"+dir+"/u/a.parquet'; COPY (SELECT CAST(r_regionkey AS BIGINT) AS k, r_comment AS c FROM '"+duckdbSF001+"/region.parquet') TO '"+dir+"/u/b.parquet'"); err == nil {
+		if got := count("SELECT count(*) FROM read_parquet('" + dir + "/u/*.parquet', union_by_name = true) WHERE name IS NULL AND c IS NOT NULL AND k < 5"); got != "5" {
+			t.Errorf("union_by_name: %s rows, want 5", got)
+		}
+		if _, err := db.Query(ctx, "SELECT * FROM read_parquet('"+dir+"/u/*.parquet')"); err == nil || !strings.Contains(err.Error(), "a.parquet") {
+			t.Errorf("mismatched schemas without union_by_name: %v", err)
+		}
+	} else {
+		t.Fatal(err)
+	}
+}

@@ -5,6 +5,7 @@
 //	peregrine -c "SQL" [DIR]       run statements and exit
 //	peregrine -f script.sql [DIR]  run a script
 //	peregrine tpch [gen|run|demo]  TPC-H data and benchmarks
+//	peregrine inspect PATH         layout report and advice for a dataset
 package main
 
 import (
@@ -45,6 +46,7 @@ func usage(fs *flag.FlagSet) func() {
 	return func() {
 		fmt.Fprintf(fs.Output(), `Usage: peregrine [flags] [DIR]
        peregrine tpch gen|run|demo [flags]
+       peregrine inspect PATH
 
 Opens DIR as a database: each NAME.parquet file and each folder of Parquet
 files is a table NAME. Files can also be queried by path:
@@ -59,6 +61,9 @@ Flags:
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	if len(args) > 0 && args[0] == "tpch" {
 		return runTPCH(args[1:], stdout, stderr)
+	}
+	if len(args) > 0 && args[0] == "inspect" {
+		return runInspect(args[1:], stdout, stderr)
 	}
 	fs := flag.NewFlagSet("peregrine", flag.ContinueOnError)
 	fs.SetOutput(stderr)

@@ -40,8 +40,8 @@ func (q *Query) Annotate(p planner.Physical) string {
 	if ps, ok := p.(*planner.PhysScan); ok {
 		if src := q.scans[ps]; src != nil {
 			st := src.Stats()
-			out += fmt.Sprintf(", files: %d, row groups: %d of %d read, rows read: %d, bytes read: %s",
-				st.Files, st.RowGroupsRead, st.RowGroups, st.RowsRead, humanBytes(st.BytesRead))
+			out += fmt.Sprintf(", files: %d, row groups: %d of %d read, pages: %d of %d read, rows read: %d (%d skipped early), bytes read: %s, decoding: %s",
+				st.Files, st.RowGroupsRead, st.RowGroups, st.PagesRead, st.PagesRead+st.PagesSkipped, st.RowsRead, st.RowsSkipped, humanBytes(st.BytesRead), st.DecodeTime.Round(time.Microsecond))
 		}
 	}
 	return out + "]"

@@ -67,6 +67,10 @@ func (ds *datasetSource) Stats() ScanStats {
 		st.RowGroupsPruned += s.RowGroupsPruned
 		st.RowsRead += s.RowsRead
 		st.BytesRead += s.BytesRead
+		st.PagesRead += s.PagesRead
+		st.PagesSkipped += s.PagesSkipped
+		st.RowsSkipped += s.RowsSkipped
+		st.DecodeTime += s.DecodeTime
 	}
 	return st
 }

@@ -20,6 +20,11 @@ type ScanStats struct {
 	RowGroupsPruned int64 // skipped because their statistics rule the predicates out
 	RowsRead        int64
 	BytesRead       int64
+	// Inside row groups (the scanner's pushdown): pages read and skipped,
+	// rows skipped before materialisation, time decoding.
+	PagesRead, PagesSkipped int64
+	RowsSkipped             int64
+	DecodeTime              time.Duration
 }
 
 // ScanSource is the morsel queue of one table scan, shared by all its
@@ -38,7 +43,8 @@ type ScanSource struct {
 	// produced counts rows handed to consumers, for LIMIT pushdown.
 	produced atomic.Int64
 
-	rgRead, pruned, rows, bytes atomic.Int64
+	rgRead, pruned, rows, bytes                    atomic.Int64
+	pagesRead, pagesSkipped, rowsSkipped, decodeNs atomic.Int64
 }
 
 type morsel struct {
@@ -96,6 +102,10 @@ func (s *ScanSource) Stats() ScanStats {
 		Files:           int64(len(s.files)),
 		RowGroups:       int64(len(s.morsels)),
 		RowGroupsRead:   s.rgRead.Load(),
+		PagesRead:       s.pagesRead.Load(),
+		PagesSkipped:    s.pagesSkipped.Load(),
+		RowsSkipped:     s.rowsSkipped.Load(),
+		DecodeTime:      time.Duration(s.decodeNs.Load()),
 		RowGroupsPruned: s.pruned.Load(),
 		RowsRead:        s.rows.Load(),
 		BytesRead:       s.bytes.Load(),
@@ -163,7 +173,10 @@ func (o *scanOp) Next(ctx context.Context) (*coldata.Batch, error) {
 			if !ok {
 				return nil, io.EOF
 			}
-			r, err := m.f.NewReader(m.rg, o.src.cols)
+			// The reader applies the predicates itself (page index,
+			// dictionary, bloom filter, late materialisation); the Filter
+			// above still evaluates the full WHERE clause.
+			r, err := m.f.NewReaderWith(m.rg, o.src.cols, scan.ReaderOptions{Preds: o.src.preds})
 			if err != nil {
 				return nil, err
 			}
@@ -212,7 +225,12 @@ func (o *scanOp) account() {
 // release closes the current row group's reader and books its bytes.
 func (o *scanOp) release() {
 	if o.r != nil {
-		o.src.bytes.Add(o.r.BytesRead())
+		st := o.r.Stats()
+		o.src.bytes.Add(st.BytesRead)
+		o.src.pagesRead.Add(st.PagesRead)
+		o.src.pagesSkipped.Add(st.PagesSkipped)
+		o.src.rowsSkipped.Add(st.RowsSkippedPageIndex + st.RowsSkippedDict + st.RowsSkippedBloom + st.RowsSkippedLate)
+		o.src.decodeNs.Add(int64(st.DecodeTime))
 		_ = o.r.Close()
 		o.r = nil
 	}

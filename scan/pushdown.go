@@ -73,6 +73,10 @@ type boundPred struct {
 // lateMinRows and lateKeepFrac decide when late filtering stops paying: once
 // this many rows were evaluated and more than this fraction survived, the
 // reader stops filtering and just decodes (the caller filters anyway).
+// Filtering is kept on while it drops rows, even when every batch has a
+// survivor and so every column is decoded: evaluating a predicate on a
+// decoded vector costs little next to decoding, and the selection spares
+// the caller's filter and everything downstream the dropped rows.
 const (
 	lateMinRows  = 16 << 10
 	lateKeepFrac = 0.9

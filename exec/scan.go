@@ -190,7 +190,7 @@ func (o *scanOp) Next(ctx context.Context) (*coldata.Batch, error) {
 		if o.b == nil {
 			o.b = coldata.NewBatch(o.src.types, 0)
 		}
-		n, err := o.r.Next(o.b, coldata.DefaultBatchSize)
+		_, err := o.r.Next(o.b, coldata.DefaultBatchSize)
 		if err == io.EOF {
 			o.release()
 			continue
@@ -198,6 +198,8 @@ func (o *scanOp) Next(ctx context.Context) (*coldata.Batch, error) {
 		if err != nil {
 			return nil, err
 		}
+		// With predicates the reader marks survivors in Sel: count live rows.
+		n := o.b.Len()
 		if n == 0 {
 			continue
 		}

@@ -422,3 +422,25 @@ func TestPartitionedDatasets(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestWriteOptionsVisible writes with COPY options and reads them back
+// through parquet_metadata, then asks parquet_inspect for advice.
+func TestWriteOptionsVisible(t *testing.T) {
+	dir := t.TempDir()
+	db, err := sql.Open("peregrine", dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Exec("COPY (SELECT * FROM '" + duckdbSF001 + "/orders.parquet') TO '" + dir + "/o.parquet' (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 4000)"); err != nil {
+		t.Fatal(err)
+	}
+	got := queryStrings(t, db, "SELECT count(DISTINCT row_group_id), min(compression), max(compression), max(row_group_num_rows) FROM parquet_metadata('"+dir+"/o.parquet')")
+	if join(got) != "4,ZSTD,ZSTD,4000" {
+		t.Errorf("metadata of the written file: %v", got)
+	}
+	advice := queryStrings(t, db, "SELECT kind FROM parquet_inspect('"+dir+"/o.parquet')")
+	if !strings.Contains(join(advice), "row-group-size") {
+		t.Errorf("expected row-group-size advice for 4000-row groups, got %v", advice)
+	}
+}

@@ -542,8 +542,11 @@ func (b *binder) bindTableExpr(te sqlparser.TableExpr, sc *scope) (planner.Node,
 				if alias == "" {
 					alias = tf.Name
 				}
-				if tf.Name == "parquet_metadata" || tf.Name == "parquet_schema" {
+				switch tf.Name {
+				case "parquet_metadata", "parquet_schema":
 					return b.metadataFunc(tf, alias, sc)
+				case "parquet_inspect":
+					return b.inspectFunc(tf, alias, sc)
 				}
 				t, err = b.tableFunc(tf)
 			} else {

@@ -162,3 +162,28 @@ func (b *binder) metadataFunc(tf TableFunc, alias string, sc *scope) (planner.No
 	sc.add(alias, v.Out)
 	return v, nil
 }
+
+// inspectFunc binds parquet_inspect('path'): the layout advice of
+// `peregrine inspect` as rows (kind, suggestion, why).
+func (b *binder) inspectFunc(tf TableFunc, alias string, sc *scope) (planner.Node, error) {
+	if len(tf.Args) != 1 || tf.Args[0].Kind != VString || len(tf.Named) > 0 {
+		return nil, fmt.Errorf("Binder Error: parquet_inspect takes one path, folder or glob")
+	}
+	cat, ok := b.cat.(*storage.Catalog)
+	if !ok {
+		return nil, fmt.Errorf("Not implemented Error: parquet_inspect needs a file catalog")
+	}
+	rep, err := storage.Inspect(context.Background(), cat, tf.Args[0].Str)
+	if err != nil {
+		return nil, err
+	}
+	v := &planner.Values{}
+	for _, n := range []string{"kind", "suggestion", "why"} {
+		v.Out = append(v.Out, b.newCol(n, alias, coldata.TypeString))
+	}
+	for _, s := range rep.Suggestions {
+		v.Rows = append(v.Rows, []coldata.Datum{{S: s.Kind}, {S: s.What}, {S: s.Why}})
+	}
+	sc.add(alias, v.Out)
+	return v, nil
+}

@@ -8,7 +8,7 @@ import (
 
 // TableFunc is a table function call in FROM, lifted out of the text by
 // the pre-parse (the MySQL grammar has none): read_parquet, parquet_scan,
-// parquet_metadata, parquet_schema.
+// parquet_metadata, parquet_schema, parquet_inspect.
 type TableFunc struct {
 	Name  string  // lower-case
 	Args  []Value // positional
@@ -84,7 +84,7 @@ func (v Value) AsInt() (int64, error) {
 
 // tableFuncNames are the table functions the pre-parse recognises in FROM.
 var tableFuncNames = map[string]bool{
-	"read_parquet": true, "parquet_scan": true, "parquet_metadata": true, "parquet_schema": true,
+	"read_parquet": true, "parquet_scan": true, "parquet_metadata": true, "parquet_schema": true, "parquet_inspect": true,
 }
 
 // valueParser reads constant values from significant tokens.

@@ -2,7 +2,9 @@ package peregrine
 
 import (
 	"fmt"
+	"math"
 	"os"
+	"runtime/debug"
 	"strconv"
 	"strings"
 
@@ -11,7 +13,19 @@ import (
 
 // SetMemoryLimit sets the process's query memory budget in bytes (≤ 0:
 // unlimited). Operators spill to the temp directory instead of exceeding it.
-func (db *DB) SetMemoryLimit(bytes int64) { db.mem.SetLimit(bytes) }
+//
+// The engine's accounts bound live data, but Go's collector lets the heap
+// grow to about twice the live data before collecting (GOGC=100). So the
+// runtime also gets a soft limit a quarter above the budget, which makes
+// it collect sooner instead of letting the process outgrow the promise.
+func (db *DB) SetMemoryLimit(bytes int64) {
+	db.mem.SetLimit(bytes)
+	if bytes > 0 {
+		debug.SetMemoryLimit(bytes + max(bytes/4, 64<<20))
+	} else {
+		debug.SetMemoryLimit(math.MaxInt64)
+	}
+}
 
 // MemoryLimit is the current budget in bytes (≤ 0: unlimited).
 func (db *DB) MemoryLimit() int64 { return db.mem.Limit() }

@@ -12,6 +12,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/peregrinedb/peregrine/exec/coldata"
+	"github.com/peregrinedb/peregrine/storage"
 )
 
 // QueryArrow runs a statement and streams its result as Arrow record
@@ -24,29 +25,13 @@ func (db *DB) QueryArrow(ctx context.Context, text string) (array.RecordReader, 
 	return NewArrowReader(ctx, rows, memory.DefaultAllocator)
 }
 
-// ArrowType maps an engine type to its Arrow type.
+// ArrowType maps an engine type to its Arrow type: the types Parquet files
+// are written with, and Arrow's null type for a bare NULL column.
 func ArrowType(t coldata.Type) (arrow.DataType, error) {
-	switch t.ID {
-	case coldata.Bool:
-		return arrow.FixedWidthTypes.Boolean, nil
-	case coldata.Int32:
-		return arrow.PrimitiveTypes.Int32, nil
-	case coldata.Int64:
-		return arrow.PrimitiveTypes.Int64, nil
-	case coldata.Float64:
-		return arrow.PrimitiveTypes.Float64, nil
-	case coldata.Decimal:
-		return &arrow.Decimal128Type{Precision: int32(t.Precision), Scale: int32(t.Scale)}, nil
-	case coldata.String:
-		return arrow.BinaryTypes.String, nil
-	case coldata.Date:
-		return arrow.FixedWidthTypes.Date32, nil
-	case coldata.Timestamp:
-		return &arrow.TimestampType{Unit: arrow.Microsecond, TimeZone: "UTC"}, nil
-	case coldata.Unknown:
+	if t.ID == coldata.Unknown {
 		return arrow.Null, nil
 	}
-	return nil, fmt.Errorf("no Arrow type for %s", t)
+	return storage.ArrowType(t)
 }
 
 // ArrowReader adapts Rows to array.RecordReader.

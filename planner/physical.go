@@ -355,18 +355,8 @@ func scanPredicates(filters []expr.Expr, colIdx []int) []scan.Predicate {
 	for _, f := range filters {
 		switch f := f.(type) {
 		case *expr.Func:
-			if !f.Op.IsComparison() {
-				continue
-			}
-			col, okc := f.Args[0].(*expr.Column)
-			k, okk := f.Args[1].(*expr.Const)
-			op := f.Op
-			if !okc || !okk {
-				col, okc = f.Args[1].(*expr.Column)
-				k, okk = f.Args[0].(*expr.Const)
-				op = op.Commute()
-			}
-			if !okc || !okk || k.Val.Null {
+			col, k, op, ok := columnVsConst(f)
+			if !ok || !op.IsComparison() || k.Val.Null {
 				continue
 			}
 			sop := map[expr.Op]scan.Op{expr.OpEq: scan.OpEq, expr.OpNe: scan.OpNe, expr.OpLt: scan.OpLt,
@@ -387,4 +377,23 @@ func scanPredicates(filters []expr.Expr, colIdx []int) []scan.Predicate {
 		}
 	}
 	return out
+}
+
+// columnVsConst matches `column op constant` in either order, returning the
+// operator as seen from the column (5 > x gives x < 5).
+func columnVsConst(f *expr.Func) (*expr.Column, *expr.Const, expr.Op, bool) {
+	if len(f.Args) != 2 {
+		return nil, nil, 0, false
+	}
+	if col, ok := f.Args[0].(*expr.Column); ok {
+		if k, ok := f.Args[1].(*expr.Const); ok {
+			return col, k, f.Op, true
+		}
+	}
+	if col, ok := f.Args[1].(*expr.Column); ok {
+		if k, ok := f.Args[0].(*expr.Const); ok {
+			return col, k, f.Op.Commute(), true
+		}
+	}
+	return nil, nil, 0, false
 }

@@ -231,15 +231,8 @@ func (e *estimator) selectivity(p expr.Expr) float64 {
 }
 
 func (e *estimator) compareSel(f *expr.Func) float64 {
-	col, okc := f.Args[0].(*expr.Column)
-	k, okk := f.Args[1].(*expr.Const)
-	op := f.Op
-	if !okc || !okk {
-		col, okc = f.Args[1].(*expr.Column)
-		k, okk = f.Args[0].(*expr.Const)
-		op = op.Commute()
-	}
-	if !okc || !okk || k.Val.Null {
+	col, k, op, ok := columnVsConst(f)
+	if !ok || k.Val.Null {
 		if f.Op == expr.OpEq {
 			return selEq
 		}

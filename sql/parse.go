@@ -162,21 +162,6 @@ func splitWith(text string) ([]CTE, string, bool, error) {
 	if k < len(sig) && sig[k].isWord("RECURSIVE") {
 		return nil, "", true, fmt.Errorf("WITH RECURSIVE is not supported")
 	}
-	closeOf := func(open int) int {
-		depth := 0
-		for j := open; j < len(sig); j++ {
-			switch sig[j].text {
-			case "(":
-				depth++
-			case ")":
-				depth--
-				if depth == 0 {
-					return j
-				}
-			}
-		}
-		return -1
-	}
 	var ctes []CTE
 	for {
 		if k >= len(sig) || (sig[k].kind != tkIdent && sig[k].kind != tkQuoted) {
@@ -185,7 +170,7 @@ func splitWith(text string) ([]CTE, string, bool, error) {
 		cte := CTE{Name: sig[k].identValue()}
 		k++
 		if k < len(sig) && sig[k].text == "(" {
-			end := closeOf(k)
+			end := matchParen(sig, k)
 			if end < 0 {
 				return nil, "", true, fmt.Errorf("unbalanced parenthesis at position %d", sig[k].pos+1)
 			}
@@ -199,7 +184,7 @@ func splitWith(text string) ([]CTE, string, bool, error) {
 		if k >= len(sig) || !sig[k].isWord("AS") || k+1 >= len(sig) || sig[k+1].text != "(" {
 			return nil, "", true, fmt.Errorf("expected AS (query) after WITH %s at position %d", cte.Name, posOf(sig, k, text))
 		}
-		end := closeOf(k + 1)
+		end := matchParen(sig, k+1)
 		if end < 0 {
 			return nil, "", true, fmt.Errorf("unbalanced parenthesis at position %d", sig[k+1].pos+1)
 		}

@@ -32,10 +32,10 @@ type sink struct {
 	rows    int64
 }
 
-// arrowType is the Arrow type a coldata type is written as; pqarrow maps it
+// ArrowType is the Arrow type a coldata type is written as; pqarrow maps it
 // to Parquet: DECIMAL as INT32/INT64 when precision ≤ 9/18, DATE as INT32
 // DATE, TIMESTAMP as INT64 TIMESTAMP(MICROS, adjusted to UTC).
-func arrowType(t coldata.Type) (arrow.DataType, error) {
+func ArrowType(t coldata.Type) (arrow.DataType, error) {
 	switch t.ID {
 	case coldata.Bool:
 		return arrow.FixedWidthTypes.Boolean, nil

@@ -153,7 +153,7 @@ func newWriter(types []coldata.Type, names []string, path string, opts WriteOpti
 		if isPart[i] {
 			continue
 		}
-		at, err := arrowType(t)
+		at, err := ArrowType(t)
 		if err != nil {
 			return nil, fmt.Errorf("column %q: %w", names[i], err)
 		}

@@ -31,7 +31,7 @@ type DB struct {
 	mu      sync.RWMutex
 	threads int
 	tempDir string
-	// mem is one budget for all of this DB's running queries.
+	// mem is the process's budget, shared by every DB's running queries.
 	mem *exec.MemoryPool
 }
 
@@ -42,7 +42,7 @@ func Open(dir string) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &DB{cat: cat, threads: runtime.GOMAXPROCS(0), mem: exec.NewMemoryPool(exec.DefaultMemoryLimit())}, nil
+	return &DB{cat: cat, threads: runtime.GOMAXPROCS(0), mem: processMemory}, nil
 }
 
 // Close releases cached file handles.

@@ -11,6 +11,11 @@ import (
 	"github.com/peregrinedb/peregrine/exec"
 )
 
+// processMemory is the one memory budget of the process: every DB and every
+// running query draws on it, so opening more databases does not multiply
+// the promise.
+var processMemory = exec.NewMemoryPool(exec.DefaultMemoryLimit())
+
 // SetMemoryLimit sets the process's query memory budget in bytes (≤ 0:
 // unlimited). Operators spill to the temp directory instead of exceeding it.
 //

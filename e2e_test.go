@@ -284,6 +284,12 @@ func TestCopyAndMemorySettings(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
+	// The budget is the process's: give the other tests theirs back.
+	t.Cleanup(func() {
+		if _, err := db.Exec("RESET memory_limit"); err != nil {
+			t.Error(err)
+		}
+	})
 	out := t.TempDir()
 	stmts := []string{
 		"SET memory_limit = '32MiB'",

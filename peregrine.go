@@ -18,10 +18,17 @@ import (
 
 	"github.com/peregrinedb/peregrine/exec"
 	"github.com/peregrinedb/peregrine/exec/coldata"
+	"github.com/peregrinedb/peregrine/exec/kernel"
 	"github.com/peregrinedb/peregrine/planner"
 	"github.com/peregrinedb/peregrine/sql"
 	"github.com/peregrinedb/peregrine/storage"
 )
+
+func init() {
+	// The planner prunes partitions by evaluating filters on partition
+	// values; it uses the executor's kernels without importing them.
+	planner.EvalConst = kernel.EvalConst
+}
 
 // DB is a database: a catalog of Parquet tables plus settings. It is safe
 // for concurrent use by many goroutines.

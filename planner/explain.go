@@ -70,8 +70,8 @@ func Describe(p Physical) string {
 		if p.Filter != nil {
 			s += " filter: " + p.Filter.String()
 		}
-		if len(p.Preds) > 0 {
-			s += fmt.Sprintf(" (%d pushed to row-group pruning)", len(p.Preds))
+		if n := len(p.Preds) + len(p.OrPreds); n > 0 {
+			s += fmt.Sprintf(" (%d pushed to row-group pruning)", n)
 		}
 		if p.Limit >= 0 {
 			s += fmt.Sprintf(" limit: %d", p.Limit)

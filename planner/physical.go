@@ -44,6 +44,9 @@ type PhysScan struct {
 	Preds  []scan.Predicate
 	Limit  int64
 	Pruned *storage.PruneStats // hive partition pruning, when the table has partitions
+	// OrPreds are OR filters whose every branch is a conjunction of simple
+	// predicates; a row group no branch can match is skipped.
+	OrPreds []scan.Disjunction
 }
 
 type PhysFilter struct {
@@ -187,6 +190,7 @@ func (o *optimizer) lower(n Node) (Physical, error) {
 			}
 			p.Filter = f
 			p.Preds = scanPredicates(expr.SplitAnd(f), n.ColIdx)
+			p.OrPreds = scanDisjunctions(expr.SplitAnd(f), n.ColIdx)
 		}
 		return p, nil
 	case *Filter:
@@ -374,6 +378,34 @@ func scanPredicates(filters []expr.Expr, colIdx []int) []scan.Predicate {
 				}
 				out = append(out, scan.Predicate{Col: colIdx[col.Index], Op: op})
 			}
+		}
+	}
+	return out
+}
+
+// scanDisjunctions extracts OR filters all of whose branches the scanner can
+// test against statistics: (a = 1 AND b < 5) OR c IN (…).
+func scanDisjunctions(filters []expr.Expr, colIdx []int) []scan.Disjunction {
+	var out []scan.Disjunction
+	for _, f := range filters {
+		fn, ok := f.(*expr.Func)
+		if !ok || fn.Op != expr.OpOr {
+			continue
+		}
+		var d scan.Disjunction
+		for _, branch := range splitOr(f) {
+			terms := expr.SplitAnd(branch)
+			preds := scanPredicates(terms, colIdx)
+			if len(preds) == 0 {
+				d = nil // a branch the statistics can't judge may always match
+				break
+			}
+			// Terms that are not simple predicates only make the branch
+			// narrower, so testing its simple ones alone is conservative.
+			d = append(d, preds)
+		}
+		if d != nil {
+			out = append(out, d)
 		}
 	}
 	return out

@@ -22,6 +22,9 @@ type BuildOptions struct {
 	// TempDir receives spill files, removed when the query's operators
 	// close; "" means DefaultTempDir().
 	TempDir string
+	// NoRuntimeFilters turns off the filters finished join builds push
+	// into their probe side's scans.
+	NoRuntimeFilters bool
 }
 
 // Query is an executable plan: Root yields the result batches.
@@ -43,7 +46,7 @@ func Build(p planner.Physical, opts BuildOptions) (*Query, error) {
 	if threads <= 0 {
 		threads = runtime.GOMAXPROCS(0)
 	}
-	b := &builder{threads: threads, env: memEnv{pool: opts.Memory, dir: opts.TempDir}, q: &Query{ops: map[planner.Physical][]Operator{}, scans: map[*planner.PhysScan]scanStatser{},
+	b := &builder{threads: threads, noRuntimeFilters: opts.NoRuntimeFilters, env: memEnv{pool: opts.Memory, dir: opts.TempDir}, q: &Query{ops: map[planner.Physical][]Operator{}, scans: map[*planner.PhysScan]scanStatser{},
 		builds: map[planner.Physical]*JoinBuild{}}}
 	s, err := b.build(p)
 	if err != nil {
@@ -54,9 +57,10 @@ func Build(p planner.Physical, opts BuildOptions) (*Query, error) {
 }
 
 type builder struct {
-	threads int
-	env     memEnv
-	q       *Query
+	threads          int
+	noRuntimeFilters bool
+	env              memEnv
+	q                *Query
 }
 
 // stream is one pipeline's operators: one per worker.
@@ -155,6 +159,9 @@ func (b *builder) build(p planner.Physical) (stream, error) {
 			}
 			ps[i] = NewHashJoin(jb, ps[i], p.ProbeKeys, typ, probeOut, buildOut, residual)
 		}
+		if typ == JoinInner || typ == JoinSemi {
+			b.runtimeTargets(p, jb)
+		}
 		return b.record(p, ps), nil
 	case *planner.PhysHashAgg:
 		in, err := b.build(p.Input)
@@ -196,6 +203,64 @@ func (b *builder) build(p planner.Physical) (stream, error) {
 		return b.record(p, stream{NewValues(planner.Types(p), p.Rows)}), nil
 	}
 	return nil, fmt.Errorf("internal error: no operator for %T", p)
+}
+
+// runtimeTargets finds the probe keys of join p that come straight from a
+// scan column in p's probe pipeline, for the runtime filters jb hands over
+// when its build finishes. Every worker of the probe pipeline runs jb's build
+// (or waits for it) before it pulls its first probe batch, so the scans see
+// the filters before they take a morsel.
+func (b *builder) runtimeTargets(p *planner.PhysHashJoin, jb *JoinBuild) {
+	if b.noRuntimeFilters {
+		return
+	}
+	probeTypes := planner.Types(p.Probe)
+	for i, pk := range p.ProbeKeys {
+		bt := jb.types[p.BuildKeys[i]]
+		if !rtCompatible(probeTypes[pk], bt) {
+			continue
+		}
+		ps, pos := scanOrigin(p.Probe, pk)
+		if ps == nil {
+			continue
+		}
+		src, ok := b.q.scans[ps].(*ScanSource)
+		if !ok || pos < 0 || pos >= len(ps.ColIdx) {
+			continue
+		}
+		jb.targets = append(jb.targets, rtTarget{src: src, key: i, pos: pos, fileCol: ps.ColIdx[pos],
+			typ: probeTypes[pk], single: len(p.ProbeKeys) == 1})
+	}
+}
+
+// scanOrigin follows output column col of p down to the scan column it is a
+// copy of, through filters, plain-column projections and the probe side of
+// joins; nil when it is computed or comes from elsewhere.
+func scanOrigin(p planner.Physical, col int) (*planner.PhysScan, int) {
+	for {
+		switch n := p.(type) {
+		case *planner.PhysScan:
+			return n, col
+		case *planner.PhysFilter:
+			p = n.Input
+		case *planner.PhysProject:
+			if col < 0 || col >= len(n.Exprs) {
+				return nil, 0
+			}
+			c, ok := n.Exprs[col].(*expr.Column)
+			if !ok {
+				return nil, 0
+			}
+			col, p = c.Index, n.Input
+		case *planner.PhysHashJoin:
+			if col >= len(planner.Types(n.Probe)) {
+				return nil, 0
+			}
+			p = n.Probe
+		default:
+			return nil, 0
+		}
+	}
 }
 
 func (b *builder) filter(p planner.Physical, in stream, pred expr.Expr, types []coldata.Type) (stream, error) {

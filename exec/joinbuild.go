@@ -39,6 +39,10 @@ type JoinBuild struct {
 
 	acc   *MemoryAccount
 	grace *graceBuild // non-nil when the build side spilled
+
+	// targets are the probe scans that take runtime filters from the
+	// finished build (inner and semi joins only).
+	targets []rtTarget
 }
 
 // joinTable is a materialised build side (or one spilled partition of it)
@@ -153,6 +157,7 @@ func (jb *JoinBuild) run(ctx context.Context) (err error) {
 	}
 	jb.jt = jt
 	jb.hasNull = jt.hasNull
+	jb.pushRuntimeFilters()
 	jb.stats.RowsOut = int64(jb.nrows)
 	jb.stats.PeakBytes = jb.acc.Peak()
 	return nil
@@ -247,5 +252,24 @@ func (jb *JoinBuild) release() {
 	jb.acc.Close()
 	if jb.grace != nil {
 		_ = jb.grace.close()
+	}
+}
+
+// pushRuntimeFilters hands the finished build's key range and membership
+// filter to the probe scans in targets.
+func (jb *JoinBuild) pushRuntimeFilters() {
+	if len(jb.targets) == 0 || jb.jt == nil || jb.jt.table == nil {
+		return
+	}
+	tab := jb.jt.table
+	if tab.n == 0 {
+		return // the probe is not read at all
+	}
+	for _, t := range jb.targets {
+		if t.key >= len(tab.keys) {
+			continue
+		}
+		preds, set := t.filter(tab.keys[t.key], tab.n)
+		t.src.AddRuntimeFilter(preds, t.pos, set)
 	}
 }

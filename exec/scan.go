@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -25,6 +26,13 @@ type ScanStats struct {
 	PagesRead, PagesSkipped int64
 	RowsSkipped             int64
 	DecodeTime              time.Duration
+	// Runtime filters from finished join builds: how many were added, the
+	// row groups they pruned (beyond the plan's predicates) and the rows
+	// their membership filters removed after decoding. Rows they removed
+	// inside the reader count in RowsSkipped.
+	RuntimeFilters         int64
+	RuntimeRowGroupsPruned int64
+	RuntimeRowsFiltered    int64
 }
 
 // ScanSource is the morsel queue of one table scan, shared by all its
@@ -45,6 +53,11 @@ type ScanSource struct {
 
 	rgRead, pruned, rows, bytes                    atomic.Int64
 	pagesRead, pagesSkipped, rowsSkipped, decodeNs atomic.Int64
+
+	// Runtime filters (see AddRuntimeFilter).
+	rtMu             sync.Mutex
+	rt               atomic.Pointer[runtimeState]
+	rtPruned, rtRows atomic.Int64
 }
 
 type morsel struct {
@@ -98,18 +111,24 @@ func (s *ScanSource) Types() []coldata.Type { return s.types }
 
 // Stats reports the scan's progress so far (exact once workers are done).
 func (s *ScanSource) Stats() ScanStats {
-	return ScanStats{
-		Files:           int64(len(s.files)),
-		RowGroups:       int64(len(s.morsels)),
-		RowGroupsRead:   s.rgRead.Load(),
-		PagesRead:       s.pagesRead.Load(),
-		PagesSkipped:    s.pagesSkipped.Load(),
-		RowsSkipped:     s.rowsSkipped.Load(),
-		DecodeTime:      time.Duration(s.decodeNs.Load()),
-		RowGroupsPruned: s.pruned.Load(),
-		RowsRead:        s.rows.Load(),
-		BytesRead:       s.bytes.Load(),
+	st := ScanStats{
+		Files:                  int64(len(s.files)),
+		RowGroups:              int64(len(s.morsels)),
+		RowGroupsRead:          s.rgRead.Load(),
+		PagesRead:              s.pagesRead.Load(),
+		PagesSkipped:           s.pagesSkipped.Load(),
+		RowsSkipped:            s.rowsSkipped.Load(),
+		DecodeTime:             time.Duration(s.decodeNs.Load()),
+		RowGroupsPruned:        s.pruned.Load(),
+		RowsRead:               s.rows.Load(),
+		BytesRead:              s.bytes.Load(),
+		RuntimeRowGroupsPruned: s.rtPruned.Load(),
+		RuntimeRowsFiltered:    s.rtRows.Load(),
 	}
+	if rt := s.rt.Load(); rt != nil {
+		st.RuntimeFilters = int64(rt.n)
+	}
+	return st
 }
 
 func (s *ScanSource) limitReached() bool {
@@ -118,7 +137,7 @@ func (s *ScanSource) limitReached() bool {
 
 // take returns the next row group worth reading, or ok=false when the
 // queue is exhausted.
-func (s *ScanSource) take() (m morsel, ok bool) {
+func (s *ScanSource) take(rt *runtimeState) (m morsel, ok bool) {
 	for {
 		if s.limitReached() {
 			return morsel{}, false
@@ -130,6 +149,10 @@ func (s *ScanSource) take() (m morsel, ok bool) {
 		m = s.morsels[i]
 		if len(s.preds) > 0 && !m.f.RowGroupMayMatch(m.rg, s.preds) {
 			s.pruned.Add(1)
+			continue
+		}
+		if rt != nil && len(rt.runtime) > 0 && !m.f.RowGroupMayMatch(m.rg, rt.runtime) {
+			s.rtPruned.Add(1)
 			continue
 		}
 		return m, true
@@ -150,6 +173,8 @@ type scanOp struct {
 	r      *scan.Reader
 	b      *coldata.Batch
 	closed bool
+	rt     *runtimeState // the runtime filters of the current reader
+	sels   [2][]int32
 }
 
 func (o *scanOp) Types() []coldata.Type { return o.src.types }
@@ -169,14 +194,19 @@ func (o *scanOp) Next(ctx context.Context) (*coldata.Batch, error) {
 			return nil, err
 		}
 		if o.r == nil {
-			m, ok := o.src.take()
+			o.rt = o.src.rt.Load()
+			m, ok := o.src.take(o.rt)
 			if !ok {
 				return nil, io.EOF
+			}
+			preds := o.src.preds
+			if o.rt != nil {
+				preds = o.rt.all
 			}
 			// The reader applies the predicates itself (page index,
 			// dictionary, bloom filter, late materialisation); the Filter
 			// above still evaluates the full WHERE clause.
-			r, err := m.f.NewReaderWith(m.rg, o.src.cols, scan.ReaderOptions{Preds: o.src.preds})
+			r, err := m.f.NewReaderWith(m.rg, o.src.cols, scan.ReaderOptions{Preds: preds})
 			if err != nil {
 				return nil, err
 			}
@@ -197,6 +227,9 @@ func (o *scanOp) Next(ctx context.Context) (*coldata.Batch, error) {
 		}
 		if err != nil {
 			return nil, err
+		}
+		if o.rt != nil && len(o.rt.sets) > 0 && o.b.Len() > 0 {
+			o.src.rtRows.Add(int64(applySets(o.b, o.rt.sets, &o.sels)))
 		}
 		// With predicates the reader marks survivors in Sel: count live rows.
 		n := o.b.Len()

@@ -1,0 +1,253 @@
+package exec
+
+import (
+	"hash/maphash"
+	"math/bits"
+
+	"github.com/peregrinedb/peregrine/exec/coldata"
+	"github.com/peregrinedb/peregrine/scan"
+)
+
+// Runtime filters: when the build side of an inner or semi hash join is
+// finished, its key range (and, for a single key, a membership filter over
+// its distinct keys) is handed to the scan that feeds the probe key, which
+// then skips row groups (min/max statistics), pages and rows (the reader's
+// pushdown) and rows (the membership filter) that cannot find a match.
+// Filters are conservative: they may keep rows that do not match, never
+// drop one that does. A NULL key never matches, so dropping NULLs is safe.
+
+// rtTarget is one probe key column that comes straight from a scan column.
+type rtTarget struct {
+	src     *ScanSource
+	key     int // index into the join's keys
+	pos     int // the scan's output column
+	fileCol int // the file column the scan reads for pos
+	typ     coldata.Type
+	single  bool // the join has one key: a membership filter is exact per key
+}
+
+// Limits of the runtime filters.
+const (
+	rtMaxInList   = 64      // up to this many distinct keys become an IN list
+	rtMaxDistinct = 1 << 20 // beyond this many keys only the range is used
+	rtMaxBitset   = 1 << 26 // bits of an exact bitset over the key range
+)
+
+// rtKind reports whether runtime filters can carry values of build key
+// type bt to a probe column of type pt.
+func rtCompatible(pt, bt coldata.Type) bool {
+	switch pt.ID {
+	case coldata.Int32, coldata.Date, coldata.Timestamp, coldata.Decimal, coldata.String:
+		return pt == bt
+	case coldata.Int64:
+		return bt.ID == coldata.Int64 || bt.ID == coldata.Int32
+	}
+	return false
+}
+
+// keySet is a membership filter: an exact bitset over [lo, lo+nbits) for
+// integers with a narrow range, else a bloom filter over the key hash.
+type keySet struct {
+	isStr bool
+	lo    int64
+	nbits uint64
+	bits  []uint64
+	bloom bool
+	mask  uint64 // bloom: number of bits - 1
+}
+
+var rtSeed = maphash.MakeSeed()
+
+func (k *keySet) setBit(i uint64) { k.bits[i>>6] |= 1 << (i & 63) }
+func (k *keySet) bit(i uint64) bool {
+	return k.bits[i>>6]&(1<<(i&63)) != 0
+}
+
+func (k *keySet) addHash(h uint64) {
+	k.setBit(h & k.mask)
+	k.setBit((h >> 32) & k.mask)
+}
+
+func (k *keySet) hasHash(h uint64) bool {
+	return k.bit(h&k.mask) && k.bit((h>>32)&k.mask)
+}
+
+func (k *keySet) hasInt(v int64) bool {
+	if !k.bloom {
+		d := uint64(v - k.lo)
+		return v >= k.lo && d < k.nbits && k.bit(d)
+	}
+	return k.hasHash(mix64(uint64(v)))
+}
+
+func (k *keySet) hasStr(s string) bool { return k.hasHash(maphash.String(rtSeed, s)) }
+
+// newBloom sizes a bloom filter at ~16 bits per key (2 probes: ~1.5% false
+// positives).
+func newBloom(n int) *keySet {
+	nb := uint64(1) << bits.Len64(uint64(max(n, 4))*16-1)
+	return &keySet{bloom: true, mask: nb - 1, bits: make([]uint64, (nb+63)/64)}
+}
+
+// intVals returns the values of an integer-like vector as int64.
+func vecInt(v *coldata.Vec, i int) int64 {
+	if v.Type.ID == coldata.Int32 || v.Type.ID == coldata.Date {
+		return int64(v.I32[i])
+	}
+	return v.I64[i]
+}
+
+// runtimeFilter computes the filter of target t from the distinct build
+// keys (column t.key of the join table's key vectors, n of them).
+func (t rtTarget) filter(keys *coldata.Vec, n int) (preds []scan.Predicate, set *keySet) {
+	if n == 0 {
+		return nil, nil
+	}
+	col := t.fileCol
+	if keys.Type.ID == coldata.String {
+		lo, hi := keys.Str[0], keys.Str[0]
+		for _, s := range keys.Str[1:n] {
+			lo, hi = min(lo, s), max(hi, s)
+		}
+		preds = []scan.Predicate{
+			{Col: col, Op: scan.OpGe, Vals: []coldata.Datum{{S: lo}}},
+			{Col: col, Op: scan.OpLe, Vals: []coldata.Datum{{S: hi}}},
+		}
+		if !t.single {
+			return preds, nil
+		}
+		if n <= rtMaxInList {
+			vals := make([]coldata.Datum, n)
+			for i, s := range keys.Str[:n] {
+				vals[i] = coldata.Datum{S: s}
+			}
+			return append(preds, scan.Predicate{Col: col, Op: scan.OpIn, Vals: vals}), nil
+		}
+		if n > rtMaxDistinct {
+			return preds, nil
+		}
+		set = newBloom(n)
+		set.isStr = true
+		for _, s := range keys.Str[:n] {
+			set.addHash(maphash.String(rtSeed, s))
+		}
+		return preds, set
+	}
+	lo, hi := vecInt(keys, 0), vecInt(keys, 0)
+	for i := 1; i < n; i++ {
+		v := vecInt(keys, i)
+		lo, hi = min(lo, v), max(hi, v)
+	}
+	preds = []scan.Predicate{
+		{Col: col, Op: scan.OpGe, Vals: []coldata.Datum{{I: lo}}},
+		{Col: col, Op: scan.OpLe, Vals: []coldata.Datum{{I: hi}}},
+	}
+	if !t.single || lo == hi {
+		return preds, nil
+	}
+	if n <= rtMaxInList {
+		vals := make([]coldata.Datum, n)
+		for i := range vals {
+			vals[i] = coldata.Datum{I: vecInt(keys, i)}
+		}
+		return append(preds, scan.Predicate{Col: col, Op: scan.OpIn, Vals: vals}), nil
+	}
+	if n > rtMaxDistinct {
+		return preds, nil
+	}
+	if span := uint64(hi - lo); span < rtMaxBitset && span/32 <= uint64(n) {
+		set = &keySet{lo: lo, nbits: span + 1, bits: make([]uint64, (span+1+63)/64)}
+		for i := 0; i < n; i++ {
+			set.setBit(uint64(vecInt(keys, i) - lo))
+		}
+		return preds, set
+	}
+	set = newBloom(n)
+	for i := 0; i < n; i++ {
+		set.addHash(mix64(uint64(vecInt(keys, i))))
+	}
+	return preds, set
+}
+
+// posSet is a membership filter on one output column of a scan.
+type posSet struct {
+	pos int
+	set *keySet
+}
+
+// runtimeState is the scan's predicates: the plan's and the runtime ones.
+type runtimeState struct {
+	all     []scan.Predicate // static then runtime, for the reader
+	runtime []scan.Predicate // for row-group pruning after the static ones
+	sets    []posSet
+	n       int // filters added
+}
+
+// AddRuntimeFilter adds predicates (over file columns) that rows of the
+// scan need not satisfy to be dropped safely: any row they rule out is known
+// to be useless downstream, and set (if non-nil) a membership filter on
+// output column pos. It must be called before the scan's workers take their
+// first morsel to have full effect; later calls apply to later morsels.
+func (s *ScanSource) AddRuntimeFilter(preds []scan.Predicate, pos int, set *keySet) {
+	if len(preds) == 0 && set == nil {
+		return
+	}
+	s.rtMu.Lock()
+	defer s.rtMu.Unlock()
+	old := s.rt.Load()
+	st := &runtimeState{}
+	if old != nil {
+		*st = *old
+	} else {
+		st.all = s.preds
+	}
+	st.all = append(append([]scan.Predicate{}, st.all...), preds...)
+	st.runtime = append(append([]scan.Predicate{}, st.runtime...), preds...)
+	if set != nil {
+		st.sets = append(append([]posSet{}, st.sets...), posSet{pos, set})
+	}
+	st.n++
+	s.rt.Store(st)
+}
+
+// applySets narrows b.Sel to the rows every membership filter keeps; NULL
+// keys are dropped. bufs are the caller's two selection buffers (b.Sel may
+// point into the reader's). Returns the number of rows removed.
+func applySets(b *coldata.Batch, sets []posSet, bufs *[2][]int32) int {
+	before := b.Len()
+	for k, ps := range sets {
+		v := b.Vecs[ps.pos]
+		n := b.Len()
+		out := bufs[k&1][:0]
+		if cap(out) < n {
+			out = make([]int32, 0, max(n, coldata.DefaultBatchSize))
+		}
+		sel := b.Sel
+		for j := 0; j < n; j++ {
+			i := j
+			if sel != nil {
+				i = int(sel[j])
+			}
+			if v.Nulls != nil && v.Nulls[i] {
+				continue
+			}
+			var ok bool
+			switch {
+			case ps.set.isStr:
+				ok = ps.set.hasStr(v.Str[i])
+			case v.I32 != nil && (v.Type.ID == coldata.Int32 || v.Type.ID == coldata.Date):
+				ok = ps.set.hasInt(int64(v.I32[i]))
+			default:
+				ok = ps.set.hasInt(v.I64[i])
+			}
+			if ok {
+				out = append(out, int32(i))
+			}
+		}
+		bufs[k&1] = out
+		if len(out) < n {
+			b.Sel = out
+		}
+	}
+	return before - b.Len()
+}

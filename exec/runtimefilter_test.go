@@ -1,0 +1,207 @@
+package exec
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/apache/arrow-go/v18/parquet"
+	"github.com/apache/arrow-go/v18/parquet/pqarrow"
+
+	"github.com/peregrinedb/peregrine/exec/coldata"
+	"github.com/peregrinedb/peregrine/planner"
+	"github.com/peregrinedb/peregrine/scan"
+	"github.com/peregrinedb/peregrine/storage"
+)
+
+// writeKeyFile writes a Parquet file of (k BIGINT, s VARCHAR, v INT) rows
+// from keys, rowGroup rows per row group, and opens it.
+func writeKeyFile(t *testing.T, name string, keys []int64, rowGroup int64) *scan.File {
+	t.Helper()
+	schema := arrow.NewSchema([]arrow.Field{
+		{Name: "k", Type: arrow.PrimitiveTypes.Int64, Nullable: true},
+		{Name: "s", Type: arrow.BinaryTypes.String, Nullable: true},
+		{Name: "v", Type: arrow.PrimitiveTypes.Int32, Nullable: true},
+	}, nil)
+	bld := array.NewRecordBuilder(memory.DefaultAllocator, schema)
+	defer bld.Release()
+	for i, k := range keys {
+		if k < 0 { // a NULL key
+			bld.Field(0).(*array.Int64Builder).AppendNull()
+			bld.Field(1).(*array.StringBuilder).AppendNull()
+		} else {
+			bld.Field(0).(*array.Int64Builder).Append(k)
+			bld.Field(1).(*array.StringBuilder).Append(fmt.Sprintf("key%08d", k))
+		}
+		bld.Field(2).(*array.Int32Builder).Append(int32(i))
+	}
+	rec := bld.NewRecordBatch()
+	defer rec.Release()
+	tbl := array.NewTableFromRecords(schema, []arrow.RecordBatch{rec})
+	defer tbl.Release()
+	path := filepath.Join(t.TempDir(), name+".parquet")
+	out, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	props := parquet.NewWriterProperties(parquet.WithStats(true), parquet.WithDictionaryDefault(false))
+	if err := pqarrow.WriteTable(tbl, out, rowGroup, props, pqarrow.DefaultWriterProps()); err != nil {
+		t.Fatal(err)
+	}
+	f, err := scan.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = f.Close() })
+	return f
+}
+
+func keyScan(f *scan.File) *planner.PhysScan {
+	cols := f.Columns()
+	p := &planner.PhysScan{Table: &storage.Table{Name: "t", Files: []*scan.File{f}, Columns: cols}, ColIdx: []int{0, 1, 2}, Limit: -1}
+	for _, c := range cols[:3] {
+		p.Out = append(p.Out, planner.ColMeta{Name: c.Name, Type: c.Type})
+	}
+	return p
+}
+
+func joinPlan(probe, build *planner.PhysScan, key int, typ planner.JoinType) *planner.PhysHashJoin {
+	j := &planner.PhysHashJoin{Probe: probe, Build: build, ProbeKeys: []int{key}, BuildKeys: []int{key}, Type: typ}
+	j.Out = append(j.Out, probe.Out...)
+	if typ == planner.JoinInner || typ == planner.JoinLeft {
+		j.Out = append(j.Out, build.Out...)
+	}
+	return j
+}
+
+func runPlan(t *testing.T, p planner.Physical, opts BuildOptions) ([]string, *Query) {
+	t.Helper()
+	opts.Threads = 2
+	q, err := Build(p, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := drain(context.Background(), q.Root)
+	_ = q.Root.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	slices.Sort(rows)
+	return rows, q
+}
+
+// TestRuntimeFilterJoin joins a 100,000-row probe file sorted by its key (20
+// row groups) with small build sides: the runtime filters must prune row
+// groups and rows for inner and semi joins, never for left and anti joins,
+// and every join must give the same rows as without runtime filters.
+func TestRuntimeFilterJoin(t *testing.T) {
+	const n = 100_000
+	probeKeys := make([]int64, n)
+	for i := range probeKeys {
+		probeKeys[i] = int64(i / 2) // two rows per key
+	}
+	probeKeys[n-1] = -1 // a NULL key
+	probeF := writeKeyFile(t, "probe", probeKeys, 5000)
+
+	// build sides: a few keys (IN list), a dense range with holes (bitset),
+	// scattered keys (bloom), and a NULL key in each.
+	var few, dense, sparse []int64
+	for i := int64(0); i < 40; i++ {
+		few = append(few, 20_000+i*7)
+	}
+	for i := int64(10_000); i < 14_000; i++ {
+		if i%3 != 0 {
+			dense = append(dense, i)
+		}
+	}
+	for i := int64(0); i < 3000; i++ {
+		sparse = append(sparse, 25_000+i*i%20_000)
+	}
+	few, dense, sparse = append(few, -1), append(dense, -1, 999_999_999), append(sparse, -1)
+
+	for _, bc := range []struct {
+		name string
+		keys []int64
+	}{{"few", few}, {"dense", dense}, {"sparse", sparse}} {
+		buildF := writeKeyFile(t, "build_"+bc.name, bc.keys, 1000)
+		for _, key := range []int{0, 1} { // the int key and the string key
+			for _, typ := range []planner.JoinType{planner.JoinInner, planner.JoinSemi, planner.JoinLeft, planner.JoinAnti} {
+				name := fmt.Sprintf("%s/key%d/%v", bc.name, key, typ)
+				plan := func() (planner.Physical, *planner.PhysScan) {
+					ps := keyScan(probeF)
+					return joinPlan(ps, keyScan(buildF), key, typ), ps
+				}
+				p1, _ := plan()
+				want, _ := runPlan(t, p1, BuildOptions{NoRuntimeFilters: true})
+				p2, ps := plan()
+				got, q := runPlan(t, p2, BuildOptions{})
+				if !slices.Equal(got, want) {
+					t.Errorf("%s: %d rows with runtime filters, %d without", name, len(got), len(want))
+					continue
+				}
+				st := q.scans[ps].(*ScanSource).Stats()
+				filtered := typ == planner.JoinInner || typ == planner.JoinSemi
+				if !filtered {
+					if st.RuntimeFilters != 0 {
+						t.Errorf("%s: runtime filter on a join that keeps unmatched probe rows", name)
+					}
+					continue
+				}
+				if st.RuntimeFilters == 0 || st.RuntimeRowGroupsPruned == 0 {
+					t.Errorf("%s: no row groups pruned: %+v", name, st)
+				}
+				if bc.name != "few" && key == 0 && st.RuntimeRowsFiltered == 0 {
+					t.Errorf("%s: membership filter removed no rows: %+v", name, st)
+				}
+				if st.RowsRead >= n/4 {
+					t.Errorf("%s: %d rows read", name, st.RowsRead)
+				}
+				if typ == planner.JoinInner && key == 0 {
+					t.Logf("%s: %d rows, %s", name, len(got), q.Annotate(ps))
+				}
+			}
+		}
+	}
+}
+
+func TestRuntimeFilterSets(t *testing.T) {
+	keys := coldata.NewVec(coldata.TypeInt64, 0)
+	keys.I64 = []int64{5, 100, 77, 1 << 40}
+	for _, single := range []bool{true, false} {
+		tg := rtTarget{fileCol: 3, single: single}
+		preds, set := tg.filter(keys, len(keys.I64))
+		if len(preds) < 2 || preds[0].Op != scan.OpGe || preds[0].Vals[0].I != 5 || preds[1].Vals[0].I != 1<<40 {
+			t.Fatalf("range %+v", preds)
+		}
+		if single != (len(preds) == 3) || set != nil {
+			t.Fatalf("single %v: %+v %v", single, preds, set)
+		}
+	}
+	// Many keys, wide range: a bloom filter that keeps every key.
+	keys.I64 = nil
+	for i := int64(0); i < 5000; i++ {
+		keys.I64 = append(keys.I64, i*i*1000)
+	}
+	_, set := rtTarget{single: true}.filter(keys, len(keys.I64))
+	if set == nil || !set.bloom {
+		t.Fatal("no bloom filter")
+	}
+	fp := 0
+	for i := int64(0); i < 5000; i++ {
+		if !set.hasInt(i * i * 1000) {
+			t.Fatalf("bloom lost %d", i*i*1000)
+		}
+		if set.hasInt(i*i*1000 + 1) {
+			fp++
+		}
+	}
+	if fp > 250 {
+		t.Fatalf("%d false positives of 5000", fp)
+	}
+}

@@ -5,9 +5,12 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"unsafe"
+
+	"github.com/klauspost/compress/zstd"
 
 	"github.com/peregrinedb/peregrine/exec/coldata"
 )
@@ -19,9 +22,15 @@ import (
 //
 // The encoding is our own: typed slices copied as raw little-endian memory,
 // padded to 8 bytes so they can be viewed in place, strings as lengths plus
-// bytes, NULLs as one byte per row. It is uncompressed: spilled state is
-// mostly integers that are read back once, and a compressor's window per
-// partition writer would cost more memory than the limit we spill under.
+// bytes, NULLs as one byte per row. Each block is then compressed with zstd
+// (fastest level, 1 MiB window, codecs shared by the process: see
+// spillCodec) and framed as
+//
+//	[codec u64][raw length u64][stored length u64][stored bytes]
+//
+// where codec 0 stores the raw block (when compression does not pay) and 1
+// a zstd frame. Lengths are checked against the in-memory index on reading,
+// so a corrupt file gives an error, never a panic or a huge allocation.
 // The file is created on the first write and removed by Close.
 type spillFile struct {
 	env   memEnv
@@ -34,17 +43,73 @@ type spillFile struct {
 	index  [][]blockRef // per partition
 	rows   []int64      // per partition
 	closed bool
+	raw    int64 // bytes before compression (statistics)
 }
 
 type blockRef struct {
 	off int64
-	len int64
+	len int64 // stored, with the header
+	raw int64 // encoded block before compression
 }
+
+const (
+	spillHdr    = 24
+	codecRaw    = 0
+	codecZstd   = 1
+	spillWindow = 1 << 20
+)
 
 func newSpillFile(env memEnv, types []coldata.Type, parts int, counter *atomic.Int64) *spillFile {
 	return &spillFile{env: env, types: types, bytes: counter,
 		index: make([][]blockRef, parts), rows: make([]int64, parts)}
 }
+
+// The codecs are shared by every spill file of the process: EncodeAll and
+// DecodeAll are safe for concurrent use, and with GOMAXPROCS encoders at
+// most (fastest level, 1 MiB window, lower-memory mode: about 350 KiB each,
+// measured) and low-memory decoders, their memory is a small fixed
+// overhead of the process, like the runtime's, rather than a cost per file
+// or per operator. A codec per file would cost more than the small limits
+// operators spill under (an aggregate opens a file per level and DISTINCT
+// argument), so it is not charged to the pool.
+var spillCodec struct {
+	once sync.Once
+	enc  *zstd.Encoder
+	dec  *zstd.Decoder
+	err  error
+}
+
+func spillCodecs() (*zstd.Encoder, *zstd.Decoder, error) {
+	c := &spillCodec
+	c.once.Do(func() {
+		n := runtime.GOMAXPROCS(0)
+		c.enc, c.err = zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedFastest),
+			zstd.WithWindowSize(spillWindow), zstd.WithEncoderConcurrency(n),
+			zstd.WithLowerEncoderMem(true))
+		if c.err != nil {
+			return
+		}
+		c.dec, c.err = zstd.NewReader(nil, zstd.WithDecoderConcurrency(n),
+			zstd.WithDecoderLowmem(true), zstd.WithDecoderMaxWindow(spillWindow),
+			zstd.WithDecodeAllCapLimit(true))
+	})
+	if c.err != nil {
+		return nil, nil, fmt.Errorf("spill: %w", c.err)
+	}
+	return c.enc, c.dec, nil
+}
+
+// RawBytes is the size of everything written before compression.
+func (s *spillFile) RawBytes() int64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.raw
+}
+
+// spillRawTotal counts block bytes before compression across all spill
+// files of the process, for benchmarks (after-compression bytes are the
+// operators' SpilledBytes).
+var spillRawTotal atomic.Int64
 
 func (s *spillFile) open() error {
 	if s.f != nil {
@@ -72,25 +137,45 @@ func (s *spillFile) write(part int, cols []*coldata.Vec, sel []int32, n int, buf
 	if n == 0 {
 		return buf, nil
 	}
+	enc, _, err := spillCodecs()
+	if err != nil {
+		return buf, err
+	}
+	// buf holds the raw block, then the framed block after it.
 	buf = encodeBlock(buf[:0], cols, sel, n)
+	rl := len(buf)
+	out := append(buf, make([]byte, spillHdr)...)
+	out = enc.EncodeAll(buf[:rl], out)
+	codec := uint64(codecZstd)
+	if len(out)-rl-spillHdr >= rl {
+		codec = codecRaw
+		out = append(out[:rl+spillHdr], buf[:rl]...)
+	}
+	// out[:rl] is the raw block (or its copy); only out[rl:] is written.
+	blk := out[rl:]
+	binary.LittleEndian.PutUint64(blk[0:], codec)
+	binary.LittleEndian.PutUint64(blk[8:], uint64(rl))
+	binary.LittleEndian.PutUint64(blk[16:], uint64(len(blk)-spillHdr))
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if err := s.open(); err != nil {
-		return buf, err
+		return out, err
 	}
-	if _, err := s.f.WriteAt(buf, s.size); err != nil {
-		return buf, fmt.Errorf("spill: %w", err)
+	if _, err := s.f.WriteAt(blk, s.size); err != nil {
+		return out, fmt.Errorf("spill: %w", err)
 	}
 	for part >= len(s.index) {
 		s.index, s.rows = append(s.index, nil), append(s.rows, 0)
 	}
-	s.index[part] = append(s.index[part], blockRef{s.size, int64(len(buf))})
+	s.index[part] = append(s.index[part], blockRef{s.size, int64(len(blk)), int64(rl)})
 	s.rows[part] += int64(n)
-	s.size += int64(len(buf))
+	s.size += int64(len(blk))
+	s.raw += int64(rl)
+	spillRawTotal.Add(int64(rl))
 	if s.bytes != nil {
-		s.bytes.Add(int64(len(buf)))
+		s.bytes.Add(int64(len(blk)))
 	}
-	return buf, nil
+	return out, nil
 }
 
 // partBytes is the encoded size of partition part.
@@ -104,15 +189,15 @@ func (s *spillFile) partBytes(part int) int64 {
 	return b
 }
 
-// maxBlock is the largest encoded block of partition part: what a reader
-// of it holds at once.
+// maxBlock is the largest block of partition part, stored or decoded
+// (a reader holds one of each at once).
 func (s *spillFile) maxBlock(part int) int64 {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var m int64
 	if part < len(s.index) {
 		for _, r := range s.index[part] {
-			m = max(m, r.len)
+			m = max(m, r.len, r.raw)
 		}
 	}
 	return m
@@ -144,7 +229,8 @@ type spillReader struct {
 	s      *spillFile
 	blocks []blockRef
 	i      int
-	buf    []uint64 // 8-aligned read buffer
+	buf    []byte   // stored block
+	rawBuf []uint64 // 8-aligned decoded block
 	b      *coldata.Batch
 }
 
@@ -164,21 +250,65 @@ func (r *spillReader) next() (*coldata.Batch, error) {
 	}
 	ref := r.blocks[r.i]
 	r.i++
-	r.buf = coldata.Grow(r.buf, int((ref.len+7)/8))
-	raw := unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(r.buf))), ref.len)
+	if ref.len < spillHdr || ref.raw < 0 {
+		return nil, errCorruptSpill
+	}
+	r.buf = coldata.Grow(r.buf[:0], int(ref.len))
 	r.s.mu.Lock()
 	f := r.s.f
 	r.s.mu.Unlock()
 	if f == nil {
 		return nil, fmt.Errorf("spill: read after close")
 	}
-	if _, err := f.ReadAt(raw, ref.off); err != nil {
+	if _, err := f.ReadAt(r.buf, ref.off); err != nil {
 		return nil, fmt.Errorf("spill: %w", err)
+	}
+	raw, err := r.unframe(r.buf, ref)
+	if err != nil {
+		return nil, err
 	}
 	if err := decodeBlock(raw, r.b); err != nil {
 		return nil, err
 	}
 	return r.b, nil
+}
+
+var errCorruptSpill = fmt.Errorf("spill: corrupt block")
+
+// unframe checks a stored block's header against the index and returns
+// the decoded block, 8-aligned in r.rawBuf (or in place when raw).
+func (r *spillReader) unframe(blk []byte, ref blockRef) ([]byte, error) {
+	codec := binary.LittleEndian.Uint64(blk[0:])
+	rl := binary.LittleEndian.Uint64(blk[8:])
+	sl := binary.LittleEndian.Uint64(blk[16:])
+	if rl != uint64(ref.raw) || sl != uint64(ref.len-spillHdr) {
+		return nil, errCorruptSpill
+	}
+	r.rawBuf = coldata.Grow(r.rawBuf, int((rl+7)/8))
+	raw := unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(r.rawBuf))), rl)
+	switch codec {
+	case codecRaw:
+		if sl != rl {
+			return nil, errCorruptSpill
+		}
+		copy(raw, blk[spillHdr:])
+	case codecZstd:
+		_, dec, err := spillCodecs()
+		if err != nil {
+			return nil, err
+		}
+		// The cap limit bounds the output to the indexed size.
+		out, err := dec.DecodeAll(blk[spillHdr:], raw[:0])
+		if err != nil {
+			return nil, fmt.Errorf("spill: corrupt block: %w", err)
+		}
+		if uint64(len(out)) != rl || (rl > 0 && &out[0] != &raw[0]) {
+			return nil, errCorruptSpill
+		}
+	default:
+		return nil, errCorruptSpill
+	}
+	return raw, nil
 }
 
 func pad8(buf []byte) []byte {

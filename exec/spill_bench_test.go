@@ -20,11 +20,20 @@ func spillBenchEnv(b *testing.B, limited bool) memEnv {
 }
 
 func reportSpill(b *testing.B, op Operator, extra int64) {
+	reportRaw(b)
 	var s int64
 	if r, ok := op.(StatsReporter); ok {
 		s = r.OpStats().SpilledBytes
 	}
 	b.ReportMetric(float64(s+extra), "spilled-B/op")
+}
+
+var raw0 int64
+
+// reportRaw reports the bytes spilled before compression since raw0
+// (spilled-B/op is after compression).
+func reportRaw(b *testing.B) {
+	b.ReportMetric(float64(spillRawTotal.Load()-raw0), "raw-B/op")
 }
 
 func benchSpillAgg(b *testing.B, limited bool) {
@@ -42,6 +51,7 @@ func benchSpillAgg(b *testing.B, limited bool) {
 		op := withMemory(NewHashAgg(splitReplay(ts, batches, 2), []int{0},
 			[]AggSpec{{Func: AggCountStar, Arg: -1, Out: coldata.TypeInt64}, {Func: AggSum, Arg: 1, Out: coldata.TypeInt64}}),
 			spillBenchEnv(b, limited))
+		raw0 = spillRawTotal.Load()
 		runOp(b, op)
 		reportSpill(b, op, 0)
 	}
@@ -76,7 +86,9 @@ func benchSpillJoin(b *testing.B, limited bool) {
 			ps[i] = NewHashJoin(jb, p, []int{0}, JoinInner, []int{0}, []int{1}, nil)
 		}
 		op := NewGather(ps)
+		raw0 = spillRawTotal.Load()
 		runOp(b, op)
+		reportRaw(b)
 		b.ReportMetric(float64(jb.BuildStats().SpilledBytes), "spilled-B/op")
 	}
 }
@@ -93,6 +105,7 @@ func benchSpillSort(b *testing.B, limited bool) {
 	b.ReportAllocs()
 	for b.Loop() {
 		op := withMemory(NewSort(&replay{ts: ts, batches: batches}, []SortKey{{Col: 0}, {Col: 1, Desc: true}}), spillBenchEnv(b, limited))
+		raw0 = spillRawTotal.Load()
 		runOp(b, op)
 		reportSpill(b, op, 0)
 	}

@@ -155,7 +155,7 @@ func (t rtTarget) filter(keys *coldata.Vec, n int) (preds []scan.Predicate, set 
 	if n > rtMaxDistinct {
 		return preds, nil
 	}
-	if span := uint64(hi - lo); span < rtMaxBitset && span/32 <= uint64(n) {
+	if span := uint64(hi - lo); span < rtMaxBitset && span/64 <= uint64(n) {
 		set = &keySet{lo: lo, nbits: span + 1, bits: make([]uint64, (span+1+63)/64)}
 		for i := 0; i < n; i++ {
 			set.setBit(uint64(vecInt(keys, i) - lo))
@@ -201,7 +201,12 @@ func (s *ScanSource) AddRuntimeFilter(preds []scan.Predicate, pos int, set *keyS
 	} else {
 		st.all = s.preds
 	}
-	st.all = append(append([]scan.Predicate{}, st.all...), preds...)
+	if set == nil {
+		// Without a membership filter the reader filters rows by the range
+		// (or IN list); with one, the range only prunes row groups and the
+		// set filters rows, which costs less than evaluating both.
+		st.all = append(append([]scan.Predicate{}, st.all...), preds...)
+	}
 	st.runtime = append(append([]scan.Predicate{}, st.runtime...), preds...)
 	if set != nil {
 		st.sets = append(append([]posSet{}, st.sets...), posSet{pos, set})
@@ -210,44 +215,112 @@ func (s *ScanSource) AddRuntimeFilter(preds []scan.Predicate, pos int, set *keyS
 	s.rt.Store(st)
 }
 
+// rtMinRows and rtKeepFrac: once a membership filter has seen this many
+// rows in one worker and kept more than this fraction, that worker stops
+// applying it (the join drops the rows anyway; the filter only costs).
+const (
+	rtMinRows  = 32 << 10
+	rtKeepFrac = 0.8
+)
+
+// setState is one worker's use of a membership filter.
+type setState struct {
+	in, kept int64
+	off      bool
+}
+
 // applySets narrows b.Sel to the rows every membership filter keeps; NULL
 // keys are dropped. bufs are the caller's two selection buffers (b.Sel may
 // point into the reader's). Returns the number of rows removed.
-func applySets(b *coldata.Batch, sets []posSet, bufs *[2][]int32) int {
+func applySets(b *coldata.Batch, sets []posSet, states []setState, bufs *[2][]int32) int {
 	before := b.Len()
 	for k, ps := range sets {
+		st := &states[k]
+		if st.off {
+			continue
+		}
 		v := b.Vecs[ps.pos]
 		n := b.Len()
 		out := bufs[k&1][:0]
 		if cap(out) < n {
 			out = make([]int32, 0, max(n, coldata.DefaultBatchSize))
 		}
-		sel := b.Sel
+		out = ps.set.filter(v, b.Sel, n, out)
+		bufs[k&1] = out
+		if len(out) < n {
+			b.Sel = out
+		}
+		st.in += int64(n)
+		st.kept += int64(len(out))
+		if st.in >= rtMinRows && float64(st.kept) > rtKeepFrac*float64(st.in) {
+			st.off = true
+		}
+	}
+	return before - b.Len()
+}
+
+// filter appends to out the rows of v (sel, or the first n) that may be in
+// the set.
+func (k *keySet) filter(v *coldata.Vec, sel []int32, n int, out []int32) []int32 {
+	nulls := v.Nulls
+	switch {
+	case k.isStr:
+		strs := v.Str
 		for j := 0; j < n; j++ {
 			i := j
 			if sel != nil {
 				i = int(sel[j])
 			}
-			if v.Nulls != nil && v.Nulls[i] {
-				continue
-			}
-			var ok bool
-			switch {
-			case ps.set.isStr:
-				ok = ps.set.hasStr(v.Str[i])
-			case v.I32 != nil && (v.Type.ID == coldata.Int32 || v.Type.ID == coldata.Date):
-				ok = ps.set.hasInt(int64(v.I32[i]))
-			default:
-				ok = ps.set.hasInt(v.I64[i])
-			}
-			if ok {
+			if (nulls == nil || !nulls[i]) && k.hasHash(maphash.String(rtSeed, strs[i])) {
 				out = append(out, int32(i))
 			}
 		}
-		bufs[k&1] = out
-		if len(out) < n {
-			b.Sel = out
+	case v.Type.ID == coldata.Int32 || v.Type.ID == coldata.Date:
+		out = filterInts(k, v.I32, nulls, sel, n, out)
+	default:
+		out = filterInts(k, v.I64, nulls, sel, n, out)
+	}
+	return out
+}
+
+func filterInts[T int32 | int64](k *keySet, vals []T, nulls []bool, sel []int32, n int, out []int32) []int32 {
+	bitsv, lo, nbits, mask := k.bits, k.lo, k.nbits, k.mask
+	if !k.bloom {
+		if sel == nil && nulls == nil {
+			vals = vals[:n]
+			for i, x := range vals {
+				d := uint64(int64(x) - lo)
+				if d < nbits && bitsv[d>>6]&(1<<(d&63)) != 0 {
+					out = append(out, int32(i))
+				}
+			}
+			return out
+		}
+		for j := 0; j < n; j++ {
+			i := j
+			if sel != nil {
+				i = int(sel[j])
+			}
+			d := uint64(int64(vals[i]) - lo)
+			if (nulls == nil || !nulls[i]) && d < nbits && bitsv[d>>6]&(1<<(d&63)) != 0 {
+				out = append(out, int32(i))
+			}
+		}
+		return out
+	}
+	for j := 0; j < n; j++ {
+		i := j
+		if sel != nil {
+			i = int(sel[j])
+		}
+		if nulls != nil && nulls[i] {
+			continue
+		}
+		h := mix64(uint64(int64(vals[i])))
+		a, c := h&mask, (h>>32)&mask
+		if bitsv[a>>6]&(1<<(a&63)) != 0 && bitsv[c>>6]&(1<<(c&63)) != 0 {
+			out = append(out, int32(i))
 		}
 	}
-	return before - b.Len()
+	return out
 }

@@ -175,6 +175,7 @@ type scanOp struct {
 	closed bool
 	rt     *runtimeState // the runtime filters of the current reader
 	sels   [2][]int32
+	sets   []setState // per membership filter of rt
 }
 
 func (o *scanOp) Types() []coldata.Type { return o.src.types }
@@ -195,6 +196,9 @@ func (o *scanOp) Next(ctx context.Context) (*coldata.Batch, error) {
 		}
 		if o.r == nil {
 			o.rt = o.src.rt.Load()
+			if o.rt != nil && len(o.sets) < len(o.rt.sets) {
+				o.sets = append(o.sets, make([]setState, len(o.rt.sets)-len(o.sets))...)
+			}
 			m, ok := o.src.take(o.rt)
 			if !ok {
 				return nil, io.EOF
@@ -229,7 +233,7 @@ func (o *scanOp) Next(ctx context.Context) (*coldata.Batch, error) {
 			return nil, err
 		}
 		if o.rt != nil && len(o.rt.sets) > 0 && o.b.Len() > 0 {
-			o.src.rtRows.Add(int64(applySets(o.b, o.rt.sets, &o.sels)))
+			o.src.rtRows.Add(int64(applySets(o.b, o.rt.sets, o.sets, &o.sels)))
 		}
 		// With predicates the reader marks survivors in Sel: count live rows.
 		n := o.b.Len()

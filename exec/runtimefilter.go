@@ -83,9 +83,9 @@ func (k *keySet) hasInt(v int64) bool {
 func (k *keySet) hasStr(s string) bool { return k.hasHash(maphash.String(rtSeed, s)) }
 
 // newBloom sizes a bloom filter at ~16 bits per key (2 probes: ~1.5% false
-// positives).
+// positives), and at least 64 Kbit (8 KiB, in L1) for few keys.
 func newBloom(n int) *keySet {
-	nb := uint64(1) << bits.Len64(uint64(max(n, 4))*16-1)
+	nb := uint64(1) << bits.Len64(uint64(max(n, 4096))*16-1)
 	return &keySet{bloom: true, mask: nb - 1, bits: make([]uint64, (nb+63)/64)}
 }
 

@@ -56,6 +56,7 @@ type hashAgg struct {
 	spillMu      sync.Mutex
 	spills       []*aggSpill // every level's files, removed by Close
 	pending      []aggWork   // spilled partitions still to merge (a stack)
+	combs        []*aggCombine
 	stateTypes   []coldata.Type
 	stateCol     []int // aggregate i's state columns: stateCol[i]:stateCol[i+1]
 	finalAcc     *MemoryAccount

@@ -35,6 +35,21 @@ type aggSpill struct {
 type aggWork struct {
 	sp   *aggSpill
 	part int
+	// comb is set for partitions of a DISTINCT set split by value (see
+	// repartitionValues); vlevel is the value-hash level to split at next.
+	comb   *aggCombine
+	vlevel int
+}
+
+// aggCombine gathers the results of the value partitions of one spilled
+// partition. A (group, value) pair lands in exactly one value partition,
+// so each partition's DISTINCT counts and sums are disjoint pieces of the
+// group's, and merging the partitions' states like parallel partials'
+// gives the answer; the other aggregates' states all go to the first
+// value partition.
+type aggCombine struct {
+	left int // value partitions not merged yet
+	f    *aggPartial
 }
 
 func aggPartOf(h uint64, level int) int {
@@ -193,8 +208,14 @@ func (h *hashAgg) startSpilledMerge() error {
 		p.acc.Close()
 	}
 	h.parts = nil
-	for q := aggParts - 1; q >= 0; q-- {
-		h.pending = append(h.pending, aggWork{h.root, q})
+	// Without group columns everything is in partition 0, and an empty
+	// partition would still emit its one (empty) group.
+	top := aggParts - 1
+	if len(h.groupCols) == 0 {
+		top = 0
+	}
+	for q := top; q >= 0; q-- {
+		h.pending = append(h.pending, aggWork{sp: h.root, part: q})
 	}
 	return nil
 }
@@ -208,6 +229,28 @@ func (h *hashAgg) nextSpilledPartition(ctx context.Context) (bool, error) {
 		f, err := h.mergePartition(ctx, w)
 		if err != nil {
 			return false, err
+		}
+		if f != nil && w.comb != nil {
+			c := w.comb
+			c.left--
+			if c.f == nil {
+				c.f = f
+			} else {
+				err := c.f.absorb(ctx, f, nil, nil, 0)
+				f.acc.Close()
+				if err != nil {
+					return false, err
+				}
+				// The combined state is the few groups' accumulators, which
+				// can't spill any further.
+				if n := c.f.bytes() - c.f.acc.Used(); n > 0 {
+					c.f.acc.ForceGrow(n)
+				}
+			}
+			if c.left > 0 {
+				continue
+			}
+			f = c.f
 		}
 		if f != nil {
 			h.setFinal(f)
@@ -250,10 +293,14 @@ func (h *hashAgg) mergePartition(ctx context.Context, w aggWork) (*aggPartial, e
 		if !errors.Is(err, ErrMemoryLimit) {
 			return false, err
 		}
-		if f.table == nil || w.sp.level+1 >= maxAggLevel {
-			return false, f.acc.limitError(f.bytes())
+		if f.table != nil && w.sp.level+1 < maxAggLevel && w.comb == nil {
+			return false, h.repartition(ctx, w)
 		}
-		return false, h.repartition(ctx, w)
+		// Too few groups to split by: split the DISTINCT sets by value.
+		if w.vlevel < maxAggLevel && w.sp.hasDistinct() {
+			return false, h.repartitionValues(ctx, w)
+		}
+		return false, f.acc.limitError(f.bytes())
 	}
 	r := w.sp.state.reader(w.part)
 	for {
@@ -299,7 +346,9 @@ func (h *hashAgg) mergePartition(ctx context.Context, w aggWork) (*aggPartial, e
 			}
 			gmap = growZero(gmap, b.N)
 			if f.table != nil {
+				// A value partition may hold groups its state rows don't.
 				f.table.insert(b.Vecs[:ng], b.N, nil, gmap[:b.N])
+				f.setGroups(f.table.n)
 			} else {
 				clear(gmap[:b.N])
 			}
@@ -367,7 +416,83 @@ func (h *hashAgg) repartition(ctx context.Context, w aggWork) error {
 		}
 	}
 	for q := aggParts - 1; q >= 0; q-- {
-		h.pending = append(h.pending, aggWork{sub, q})
+		h.pending = append(h.pending, aggWork{sp: sub, part: q})
+	}
+	return nil
+}
+
+func (sp *aggSpill) hasDistinct() bool {
+	for _, d := range sp.dist {
+		if d != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// repartitionValues splits partition w's DISTINCT pairs by the hash of the
+// value (next bits at each value level) into a new spill whose partitions
+// are merged separately and combined (aggCombine); the groups' states all
+// go to the first partition.
+func (h *hashAgg) repartitionValues(ctx context.Context, w aggWork) error {
+	sub := h.newSpill(w.sp.level)
+	ng := len(h.groupCols)
+	var sc tableScratch
+	var buf []byte
+	sels := make([][]int32, aggParts)
+	split := func(src, dst *spillFile, byValue bool) error {
+		r := src.reader(w.part)
+		for {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			b, err := r.next()
+			if err == io.EOF {
+				return nil
+			}
+			if err != nil {
+				return err
+			}
+			if !byValue {
+				if buf, err = dst.write(0, b.Vecs, nil, b.N, buf); err != nil {
+					return err
+				}
+				continue
+			}
+			hs := hashKeys(b.Vecs[ng:ng+1], b.N, &sc)
+			for q := range sels {
+				sels[q] = sels[q][:0]
+			}
+			for k, x := range hs[:b.N] {
+				q := aggPartOf(x, w.vlevel)
+				sels[q] = append(sels[q], int32(k))
+			}
+			for q, sel := range sels {
+				if buf, err = dst.write(q, b.Vecs, sel, len(sel), buf); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	if err := split(w.sp.state, sub.state, false); err != nil {
+		return err
+	}
+	for i, d := range w.sp.dist {
+		if d != nil {
+			if err := split(d, sub.dist[i], true); err != nil {
+				return err
+			}
+		}
+	}
+	c := w.comb
+	if c == nil {
+		c = &aggCombine{left: aggParts}
+		h.combs = append(h.combs, c)
+	} else {
+		c.left += aggParts - 1 // w's place is taken by its value partitions
+	}
+	for q := aggParts - 1; q >= 0; q-- {
+		h.pending = append(h.pending, aggWork{sp: sub, part: q, comb: c, vlevel: w.vlevel + 1})
 	}
 	return nil
 }
@@ -386,6 +511,12 @@ func (h *hashAgg) closeSpills() error {
 		}
 	}
 	h.spills = nil
+	for _, c := range h.combs {
+		if c.f != nil {
+			c.f.acc.Close()
+		}
+	}
+	h.combs = nil
 	for _, p := range h.allParts {
 		p.acc.Close()
 	}

@@ -7,6 +7,7 @@ import (
 	"io"
 	"math/rand"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 
@@ -430,4 +431,116 @@ func TestSpillFileCorrupt(t *testing.T) {
 		}
 		f.Close()
 	}
+}
+
+// runAggCollect runs an aggregate to the end and returns its rows.
+func runAggCollect(t *testing.T, op Operator) [][]coldata.Datum {
+	t.Helper()
+	ctx := context.Background()
+	if err := op.Open(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var out [][]coldata.Datum
+	for {
+		b, err := op.Next(ctx)
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			op.Close()
+			t.Fatal(err)
+		}
+		for k := range b.Len() {
+			i := selRow(b.Sel, k)
+			var r []coldata.Datum
+			for _, v := range b.Vecs {
+				r = append(r, v.Get(i))
+			}
+			out = append(out, r)
+		}
+	}
+	if err := op.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// TestHashAggHugeDistinctSpill: one group whose DISTINCT sets are far
+// beyond the limit spills by value partitions and gives the unlimited
+// result.
+func TestHashAggHugeDistinctSpill(t *testing.T) {
+	if testing.Short() {
+		t.Skip("large")
+	}
+	const nInt, nStr = 1_000_000, 200_000
+	rng := rand.New(rand.NewSource(5))
+	perm := rng.Perm(nInt)
+	vals := make([]int64, 0, nInt+nInt/5)
+	for _, p := range perm {
+		vals = append(vals, int64(p)*7-3_000_000)
+	}
+	for i := range nInt / 5 { // duplicates
+		vals = append(vals, vals[i*3])
+	}
+	ints := int64Batches(vals)
+	var strs []*coldata.Batch
+	for from := 0; from < nStr*3/2; from += coldata.DefaultBatchSize {
+		to := min(nStr*3/2, from+coldata.DefaultBatchSize)
+		b := coldata.NewBatch([]coldata.Type{coldata.TypeString, coldata.TypeInt64}, 0)
+		b.Reset(to - from)
+		for k := range to - from {
+			x := rng.Intn(nStr)
+			if from+k < nStr {
+				x = from + k
+			}
+			b.Vecs[0].Str[k] = fmt.Sprintf("distinct-value-%07d", x)
+			b.Vecs[1].I64[k] = int64(x % 3)
+		}
+		strs = append(strs, b)
+	}
+	i64, str := coldata.TypeInt64, coldata.TypeString
+	cases := []struct {
+		name    string
+		ts      []coldata.Type
+		batches []*coldata.Batch
+		groups  []int
+		aggs    []AggSpec
+	}{
+		{"int64", []coldata.Type{i64}, ints, nil, []AggSpec{distinct(AggCount, 0, i64), distinct(AggSum, 0, i64),
+			countStar(), distinct(AggAvg, 0, coldata.TypeFloat64)}},
+		{"string", []coldata.Type{str, i64}, strs, nil, []AggSpec{distinct(AggCount, 0, i64), countStar(),
+			distinct(AggSum, 1, i64)}},
+		{"string few groups", []coldata.Type{str, i64}, strs, []int{1}, []AggSpec{distinct(AggCount, 0, i64)}},
+	}
+	for _, c := range cases {
+		for _, w := range []int{2} {
+			want := runAggCollect(t, NewHashAgg(splitReplay(c.ts, c.batches, w), c.groups, c.aggs))
+			pool, dir := NewMemoryPool(4<<20), t.TempDir()
+			op := withMemory(NewHashAgg(splitReplay(c.ts, c.batches, w), c.groups, c.aggs), memEnv{pool: pool, dir: dir})
+			got := runAggCollect(t, op)
+			if fmt.Sprint(sortedRows(got)) != fmt.Sprint(sortedRows(want)) {
+				t.Errorf("%s w=%d: got %v, want %v", c.name, w, got, want)
+			}
+			st := op.(StatsReporter).OpStats()
+			if st.SpilledBytes == 0 {
+				t.Errorf("%s w=%d: nothing spilled", c.name, w)
+			}
+			if pool.Used() != 0 {
+				t.Errorf("%s w=%d: pool holds %d after Close", c.name, w, pool.Used())
+			}
+			if ents, _ := os.ReadDir(dir); len(ents) != 0 {
+				t.Errorf("%s w=%d: %d spill files left", c.name, w, len(ents))
+			}
+			t.Logf("%s w=%d: %v spilled %s, pool peak %s", c.name, w, got[0], humanBytes(st.SpilledBytes), humanBytes(pool.Peak()))
+		}
+	}
+}
+
+func sortedRows(rs [][]coldata.Datum) []string {
+	out := make([]string, len(rs))
+	for i, r := range rs {
+		out[i] = fmt.Sprint(r)
+	}
+	slices.Sort(out)
+	return out
 }

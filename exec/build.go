@@ -211,7 +211,7 @@ func (b *builder) build(p planner.Physical) (stream, error) {
 // (or waits for it) before it pulls its first probe batch, so the scans see
 // the filters before they take a morsel.
 func (b *builder) runtimeTargets(p *planner.PhysHashJoin, jb *JoinBuild) {
-	if b.noRuntimeFilters {
+	if b.noRuntimeFilters || p.Cross {
 		return
 	}
 	probeTypes := planner.Types(p.Probe)

@@ -408,6 +408,11 @@ func (j *hashJoin) writeBuildPart(f *spillFile, b *coldata.Batch, level int) err
 		keys[i] = b.Vecs[c]
 	}
 	hs := hashKeys(keys, b.N, &s.sc)
+	// A worker whose own probe side never spilled has no selection buffers
+	// yet, but may still be the one re-splitting a spilled build partition.
+	if s.sels == nil {
+		s.sels = make([][]int32, joinParts)
+	}
 	for q := range s.sels {
 		s.sels[q] = s.sels[q][:0]
 	}

@@ -85,6 +85,7 @@ func (b *builder) build(p planner.Physical) (stream, error) {
 			return b.datasetScan(p)
 		}
 		src := NewScanSource(p.Table.Files, p.ColIdx, planner.Types(p), p.Preds, p.Limit)
+		src.SetDisjunctions(p.OrPreds)
 		b.q.scans[p] = src
 		n := b.threads
 		rgs := 0

@@ -42,6 +42,7 @@ type ScanSource struct {
 	files []*scan.File
 	cols  []int
 	preds []scan.Predicate
+	ors   []scan.Disjunction // OR filters for row-group pruning
 	limit int64
 	types []coldata.Type
 	err   error
@@ -151,12 +152,30 @@ func (s *ScanSource) take(rt *runtimeState) (m morsel, ok bool) {
 			s.pruned.Add(1)
 			continue
 		}
+		if !s.disjunctionsMayMatch(m) {
+			s.pruned.Add(1)
+			continue
+		}
 		if rt != nil && len(rt.runtime) > 0 && !m.f.RowGroupMayMatch(m.rg, rt.runtime) {
 			s.rtPruned.Add(1)
 			continue
 		}
 		return m, true
 	}
+}
+
+// SetDisjunctions adds OR filters (each an OR of conjunctions of simple
+// predicates) that prune row groups no branch can match. Call it before the
+// scan runs.
+func (s *ScanSource) SetDisjunctions(d []scan.Disjunction) { s.ors = d }
+
+func (s *ScanSource) disjunctionsMayMatch(m morsel) bool {
+	for _, d := range s.ors {
+		if !m.f.RowGroupMayMatchAny(m.rg, d) {
+			return false
+		}
+	}
+	return true
 }
 
 // NewScan returns one worker of the scan: each worker of a pipeline gets

@@ -124,57 +124,33 @@ func toRecord(mem memory.Allocator, schema *arrow.Schema, b *coldata.Batch) (arr
 		valid := validity(v, n)
 		switch v.Type.ID {
 		case coldata.Bool:
-			bld := array.NewBooleanBuilder(mem)
-			bld.AppendValues(v.B[:n], valid)
-			cols[i] = bld.NewArray()
-			bld.Release()
+			cols[i] = buildArray(array.NewBooleanBuilder(mem), v.B[:n], valid)
 		case coldata.Int32:
-			bld := array.NewInt32Builder(mem)
-			bld.AppendValues(v.I32[:n], valid)
-			cols[i] = bld.NewArray()
-			bld.Release()
+			cols[i] = buildArray(array.NewInt32Builder(mem), v.I32[:n], valid)
 		case coldata.Int64:
-			bld := array.NewInt64Builder(mem)
-			bld.AppendValues(v.I64[:n], valid)
-			cols[i] = bld.NewArray()
-			bld.Release()
+			cols[i] = buildArray(array.NewInt64Builder(mem), v.I64[:n], valid)
 		case coldata.Float64:
-			bld := array.NewFloat64Builder(mem)
-			bld.AppendValues(v.F64[:n], valid)
-			cols[i] = bld.NewArray()
-			bld.Release()
+			cols[i] = buildArray(array.NewFloat64Builder(mem), v.F64[:n], valid)
 		case coldata.String:
-			bld := array.NewStringBuilder(mem)
-			bld.AppendValues(v.Str[:n], valid)
-			cols[i] = bld.NewArray()
-			bld.Release()
+			cols[i] = buildArray(array.NewStringBuilder(mem), v.Str[:n], valid)
 		case coldata.Decimal:
-			bld := array.NewDecimal128Builder(mem, schema.Field(i).Type.(*arrow.Decimal128Type))
 			vals := make([]decimal128.Num, n)
 			for k, x := range v.I64[:n] {
 				vals[k] = decimal128.FromI64(x)
 			}
-			bld.AppendValues(vals, valid)
-			cols[i] = bld.NewArray()
-			bld.Release()
+			cols[i] = buildArray(array.NewDecimal128Builder(mem, schema.Field(i).Type.(*arrow.Decimal128Type)), vals, valid)
 		case coldata.Date:
-			bld := array.NewDate32Builder(mem)
 			vals := make([]arrow.Date32, n)
 			for k, x := range v.I32[:n] {
 				vals[k] = arrow.Date32(x)
 			}
-			bld.AppendValues(vals, valid)
-			cols[i] = bld.NewArray()
-			bld.Release()
+			cols[i] = buildArray(array.NewDate32Builder(mem), vals, valid)
 		case coldata.Timestamp:
-			bld := array.NewTimestampBuilder(mem, schema.Field(i).Type.(*arrow.TimestampType))
 			vals := make([]arrow.Timestamp, n)
 			for k, x := range v.I64[:n] {
 				vals[k] = arrow.Timestamp(x)
 			}
-			bld.AppendValues(vals, valid)
-			cols[i] = bld.NewArray()
-			bld.Release()
+			cols[i] = buildArray(array.NewTimestampBuilder(mem, schema.Field(i).Type.(*arrow.TimestampType)), vals, valid)
 		case coldata.Unknown:
 			cols[i] = array.NewNull(n)
 		default:
@@ -183,6 +159,20 @@ func toRecord(mem memory.Allocator, schema *arrow.Schema, b *coldata.Batch) (arr
 	}
 	rec := array.NewRecordBatch(schema, cols, int64(n))
 	return rec, nil
+}
+
+// appender is the part of Arrow's typed builders toRecord uses.
+type appender[T any] interface {
+	AppendValues(vals []T, valid []bool)
+	NewArray() arrow.Array
+	Release()
+}
+
+// buildArray appends a whole column at once and releases the builder.
+func buildArray[T any](b appender[T], vals []T, valid []bool) arrow.Array {
+	defer b.Release()
+	b.AppendValues(vals, valid)
+	return b.NewArray()
 }
 
 // validity returns Arrow's validity slice (nil: all valid).

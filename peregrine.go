@@ -84,7 +84,8 @@ type Column struct {
 
 // Query runs one statement and returns a cursor over its result batches.
 // Statements without a result (SET) return a cursor with no columns.
-func (db *DB) Query(ctx context.Context, text string) (*Rows, error) {
+func (db *DB) Query(ctx context.Context, text string) (rows *Rows, err error) {
+	defer recoverInternal(&err)
 	st, err := sql.Parse(text)
 	if err != nil {
 		return nil, err
@@ -118,6 +119,16 @@ func (db *DB) Exec(ctx context.Context, script string) error {
 		}
 	}
 	return nil
+}
+
+// recoverInternal turns a panic (a bug) in the caller's goroutine into an
+// error, so an embedding application never crashes on a query: binding,
+// planning and the serial top of a plan run on the caller's goroutine;
+// workers recover on their own.
+func recoverInternal(err *error) {
+	if r := recover(); r != nil {
+		*err = fmt.Errorf("internal error: %v", r)
+	}
 }
 
 func (db *DB) run(ctx context.Context, st sql.Statement) (*Rows, error) {

@@ -3,6 +3,7 @@ package peregrine
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 
 	"github.com/peregrinedb/peregrine/exec"
@@ -23,7 +24,16 @@ func (r *Rows) Columns() []Column { return r.cols }
 
 // Next returns the next non-empty batch, or (nil, nil) at the end. The batch
 // is valid until the next call; it may carry a selection vector.
-func (r *Rows) Next(ctx context.Context) (*coldata.Batch, error) {
+func (r *Rows) Next(ctx context.Context) (b *coldata.Batch, err error) {
+	defer func() {
+		if err != nil {
+			return
+		}
+		if p := recover(); p != nil {
+			r.Close()
+			b, err = nil, fmt.Errorf("internal error: %v", p)
+		}
+	}()
 	if r.closed || r.op == nil {
 		return nil, nil
 	}

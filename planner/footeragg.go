@@ -10,23 +10,12 @@ import (
 // count, COUNT(col) the row count minus null counts, and MIN/MAX come from
 // exact (untruncated) statistics. The files are then never read.
 func answerFromFooters(n Node) Node {
-	switch x := n.(type) {
-	case *Aggregate:
-		if v := footerAggregate(x); v != nil {
+	if a, ok := n.(*Aggregate); ok {
+		if v := footerAggregate(a); v != nil {
 			return v
 		}
-		x.Input = answerFromFooters(x.Input)
-	case *Project:
-		x.Input = answerFromFooters(x.Input)
-	case *Filter:
-		x.Input = answerFromFooters(x.Input)
-	case *Sort:
-		x.Input = answerFromFooters(x.Input)
-	case *Limit:
-		x.Input = answerFromFooters(x.Input)
-	case *Join:
-		x.Left, x.Right = answerFromFooters(x.Left), answerFromFooters(x.Right)
 	}
+	mapInputs(n, answerFromFooters)
 	return n
 }
 

@@ -191,3 +191,22 @@ func covers(ids map[ColID]bool, e expr.Expr) bool {
 	}
 	return true
 }
+
+// mapInputs replaces each input of n by f(input), in place: the walk that
+// rules rewriting below a node share.
+func mapInputs(n Node, f func(Node) Node) {
+	switch x := n.(type) {
+	case *Filter:
+		x.Input = f(x.Input)
+	case *Project:
+		x.Input = f(x.Input)
+	case *Aggregate:
+		x.Input = f(x.Input)
+	case *Sort:
+		x.Input = f(x.Input)
+	case *Limit:
+		x.Input = f(x.Input)
+	case *Join:
+		x.Left, x.Right = f(x.Left), f(x.Right)
+	}
+}

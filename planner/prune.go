@@ -115,26 +115,12 @@ func addCols(set map[ColID]bool, e expr.Expr) {
 // pushLimit lets a LIMIT without ORDER BY stop the scan early: a limit over
 // a filter-free scan (through projections) caps the rows the scan produces.
 func pushLimit(n Node) Node {
-	switch n := n.(type) {
-	case *Limit:
-		if n.Count >= 0 {
-			if s := scanBelow(n.Input); s != nil && len(s.Filters) == 0 {
-				s.Limit = n.Offset + n.Count
-			}
+	if l, ok := n.(*Limit); ok && l.Count >= 0 {
+		if s := scanBelow(l.Input); s != nil && len(s.Filters) == 0 {
+			s.Limit = l.Offset + l.Count
 		}
-		n.Input = pushLimit(n.Input)
-		return n
-	case *Project:
-		n.Input = pushLimit(n.Input)
-	case *Filter:
-		n.Input = pushLimit(n.Input)
-	case *Sort:
-		n.Input = pushLimit(n.Input)
-	case *Aggregate:
-		n.Input = pushLimit(n.Input)
-	case *Join:
-		n.Left, n.Right = pushLimit(n.Left), pushLimit(n.Right)
 	}
+	mapInputs(n, pushLimit)
 	return n
 }
 

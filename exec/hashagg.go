@@ -54,8 +54,9 @@ type hashAgg struct {
 	spilled      atomic.Bool
 	spilledBytes atomic.Int64
 	spillMu      sync.Mutex
-	spills       []*aggSpill // every level's files, removed by Close
-	pending      []aggWork   // spilled partitions still to merge (a stack)
+	spills       []*aggSpill    // every level's files, removed by Close
+	mergeAcc     *MemoryAccount // books the in-memory merge of the partials
+	pending      []aggWork      // spilled partitions still to merge (a stack)
 	combs        []*aggCombine
 	stateTypes   []coldata.Type
 	stateCol     []int // aggregate i's state columns: stateCol[i]:stateCol[i+1]
@@ -158,6 +159,9 @@ func (h *hashAgg) runWorker(ctx context.Context, i int) {
 		var b *coldata.Batch
 		b, err = in.Next(ctx)
 		if err != nil {
+			break
+		}
+		if err = p.reserve(b.Len()); err != nil {
 			break
 		}
 		p.sink(b)
@@ -390,6 +394,26 @@ func (p *aggPartial) sinkDistinct(d *groupTable, gids []int32, arg *coldata.Vec,
 	}
 	p.dgids = coldata.Grow(p.dgids, n)
 	d.insert([]*coldata.Vec{p.gidVec, arg}, n, nil, p.dgids)
+}
+
+// growthBytes bounds what sinking extra more rows may allocate (see
+// groupTable.growthBytes); accumulators grow in step with the key columns.
+func (p *aggPartial) growthBytes(extra int) int64 {
+	var b int64
+	if p.table != nil {
+		b = p.table.growthBytes(extra)
+		if len(p.table.keys) > 0 && p.table.n+extra > vecCap(p.table.keys[0]) {
+			for _, acc := range p.accs {
+				b += acc.bytes()
+			}
+		}
+	}
+	for _, d := range p.dist {
+		if d != nil {
+			b += d.growthBytes(extra)
+		}
+	}
+	return b
 }
 
 func (p *aggPartial) bytes() int64 {

@@ -31,10 +31,19 @@ func (h *hashAgg) combine(ctx context.Context) error {
 	}
 	h.peak(bytes)
 	np := min(len(h.parts), runtime.GOMAXPROCS(0), maxMergePartitions)
+	fold := np < 3 || len(h.groupCols) == 0 || total < parallelMergeMin
+	if !h.reserveMerge(bytes, total, fold) {
+		// The merged table would not fit: merge from disk, one partition
+		// at a time, as if the workers had spilled.
+		h.spillOnce.Do(func() { h.root = h.newSpill(0) })
+		h.spilled.Store(true)
+		return h.startSpilledMerge()
+	}
+	defer h.settleMerge()
 	// Folding into the first partial re-inserts all groups but its own; the
 	// partitioned merge re-inserts all groups, spread over np goroutines. It
 	// wins from three partitions on (measured slower at two).
-	if np < 3 || len(h.groupCols) == 0 || total < parallelMergeMin {
+	if fold {
 		final := h.parts[0]
 		for w, o := range h.parts[1:] {
 			if err := final.absorb(ctx, o, nil, nil, 0); err != nil {
@@ -75,6 +84,47 @@ func (h *hashAgg) combine(ctx context.Context) error {
 	h.finals = finals
 	h.parts = nil
 	return nil
+}
+
+// reserveMerge books what merging the partials (bytes in all, total groups
+// between them) may add before they are freed: the merged table grows to up
+// to total groups, with a rehash's old and new slots alive at once. Folding
+// into the first partial reuses its groups. It reports false when that does
+// not fit under the memory limit.
+func (h *hashAgg) reserveMerge(bytes, total int64, fold bool) bool {
+	if h.env.pool.Limit() <= 0 || len(h.groupCols) == 0 || len(h.parts) < 2 || total == 0 {
+		return true
+	}
+	perGroup := float64(bytes) / float64(total)
+	grow := total
+	if fold {
+		grow -= int64(h.parts[0].ngroups)
+	}
+	h.mergeAcc = h.env.pool.NewAccount("while merging aggregates")
+	if err := h.mergeAcc.Grow(int64(perGroup * float64(grow) * 1.5)); err != nil {
+		h.mergeAcc = nil
+		return false
+	}
+	return true
+}
+
+// settleMerge books the merged state in place of the partials' accounts
+// and the merge reservation.
+func (h *hashAgg) settleMerge() {
+	if h.mergeAcc == nil {
+		return
+	}
+	var held int64
+	for _, f := range h.finals {
+		held += f.bytes()
+	}
+	for _, p := range h.allParts {
+		p.acc.Close()
+	}
+	h.mergeAcc.Close()
+	h.mergeAcc.ForceGrow(held)
+	h.peak(h.mergeAcc.Peak())
+	h.finalAcc, h.mergeAcc = h.mergeAcc, nil
 }
 
 // parallel runs f(0..n-1) in n goroutines and returns the first error.

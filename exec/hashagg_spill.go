@@ -85,6 +85,26 @@ func (h *hashAgg) newSpill(level int) *aggSpill {
 	return sp
 }
 
+// reserve books, before a batch of n rows is sunk, what sinking it may
+// allocate on top of the partial's size, spilling the partial first when the
+// account cannot grow that far.
+func (p *aggPartial) reserve(n int) error {
+	g := p.growthBytes(n)
+	if g == 0 {
+		return nil
+	}
+	err := p.acc.Resize(p.bytes() + g)
+	if err == nil || !errors.Is(err, ErrMemoryLimit) {
+		return err
+	}
+	if p.ngroups == 0 || p.table == nil {
+		// Nothing to spill yet: account decides after the batch whether
+		// the query can progress at all.
+		return nil
+	}
+	return p.spillAndReset()
+}
+
 // account books the partial's size after a batch, spilling it when the
 // account cannot grow.
 func (p *aggPartial) account() error {
@@ -96,6 +116,10 @@ func (p *aggPartial) account() error {
 	if lim := p.h.env.pool.Limit(); p.batches <= 1 && lim > 0 && p.bytes() > lim {
 		return p.acc.limitError(p.bytes())
 	}
+	return p.spillAndReset()
+}
+
+func (p *aggPartial) spillAndReset() error {
 	if err := p.spill(); err != nil {
 		return err
 	}

@@ -573,6 +573,47 @@ func (t *groupTable) bytes() int64 {
 	return colsBytes(t.keys, t.strBytes) + 8*int64(cap(t.hashes)) + 16*int64(cap(t.islots)) + 8*int64(cap(t.slots))
 }
 
+// growthBytes bounds what inserting up to extra new keys may allocate before
+// the table is next accounted: a rehash holds the old and the new slot arrays
+// at once, and full key columns double. Reserving it first keeps a growing
+// table inside the memory limit instead of overshooting it by a doubling.
+func (t *groupTable) growthBytes(extra int) int64 {
+	var b int64
+	need := 2 * (t.n + extra)
+	if t.intKey {
+		if need > len(t.islots) {
+			b += 16 * 2 * int64(len(t.islots))
+		}
+	} else if need > len(t.slots) {
+		size := max(len(t.slots), 1)
+		for size < need {
+			size *= 2
+		}
+		b += 8 * int64(size)
+	}
+	if len(t.keys) > 0 && t.n+extra > vecCap(t.keys[0]) {
+		b += colsBytes(t.keys, 0) + 8*int64(cap(t.hashes))
+	}
+	return b
+}
+
+// vecCap is the number of values v's storage holds without growing.
+func vecCap(v *coldata.Vec) int {
+	switch {
+	case v.I64 != nil:
+		return cap(v.I64)
+	case v.I32 != nil:
+		return cap(v.I32)
+	case v.Str != nil:
+		return cap(v.Str)
+	case v.F64 != nil:
+		return cap(v.F64)
+	case v.B != nil:
+		return cap(v.B)
+	}
+	return 0
+}
+
 // hashOf returns the hash of group g's key: the stored hash on the general
 // path, the int path's mix64 of the key otherwise. Spilling partitions
 // groups by its top bits.

@@ -20,6 +20,7 @@ const tpchUsage = `Usage:
   peregrine tpch [demo] [--sf 0.1]     generate a small data set into the cache folder (once) and run the queries
   peregrine tpch gen --sf N --out DIR [--compression snappy|zstd|gzip|lz4_raw|none] [--row-group-size ROWS]
   peregrine tpch run --data DIR [--queries 1,3-5] [--runs N] [--sf 0.01|0.1|1 | --answers DIR] [--json FILE] [--threads N]
+                    [--memory-limit 1GB] [--temp-directory DIR]
 `
 
 func runTPCH(args []string, stdout, stderr io.Writer) int {
@@ -90,37 +91,62 @@ func tpchRun(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	answers := fs.String("answers", "", "check results against qNN.csv answer files in this directory")
 	jsonOut := fs.String("json", "", "also write the report as JSON to this file")
 	threads := fs.Int("threads", 0, "worker threads (default: all cores)")
+	memLimit := fs.String("memory-limit", "", "memory limit, e.g. 1GB (default: 80% of RAM)")
+	tempDir := fs.String("temp-directory", "", "where queries spill under the memory limit")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if *data == "" {
 		return fmt.Errorf("--data DIR is required")
 	}
-	return runQueries(ctx, *data, *queries, *runs, *sf, *answers, *jsonOut, *threads, stdout)
+	return runQueries(ctx, runConfig{data: *data, queries: *queries, runs: *runs, sf: *sf, answers: *answers,
+		jsonOut: *jsonOut, threads: *threads, memLimit: *memLimit, tempDir: *tempDir}, stdout)
 }
 
-func runQueries(ctx context.Context, data, queries string, runs int, sf, answers, jsonOut string, threads int, stdout io.Writer) error {
-	qs, err := tpch.ParseQueryList(queries)
+// runConfig is what `tpch run` and `tpch demo` ask of a benchmark run.
+type runConfig struct {
+	data, queries, sf, answers, jsonOut string
+	runs, threads                       int
+	memLimit, tempDir                   string
+}
+
+func runQueries(ctx context.Context, c runConfig, stdout io.Writer) error {
+	qs, err := tpch.ParseQueryList(c.queries)
 	if err != nil {
 		return err
 	}
-	db, err := peregrine.Open(data)
+	db, err := peregrine.Open(c.data)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	if threads > 0 {
-		if err := db.SetThreads(threads); err != nil {
+	if c.threads > 0 {
+		if err := db.SetThreads(c.threads); err != nil {
 			return err
 		}
 	}
-	fmt.Fprintf(stdout, "TPC-H on %s, %d threads, %d runs per query\n", data, db.Threads(), runs)
-	rep, err := tpch.Run(ctx, db, tpch.RunOptions{Queries: qs, Runs: runs, AnswerSF: sf, AnswersDir: answers, Out: stdout})
+	if c.memLimit != "" {
+		n, err := peregrine.ParseBytes(c.memLimit)
+		if err != nil {
+			return fmt.Errorf("--memory-limit: %w", err)
+		}
+		db.SetMemoryLimit(n)
+	}
+	if c.tempDir != "" {
+		if err := db.SetTempDir(c.tempDir); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(stdout, "TPC-H on %s, %d threads, %d runs per query\n", c.data, db.Threads(), c.runs)
+	rep, err := tpch.Run(ctx, db, tpch.RunOptions{Queries: qs, Runs: c.runs, AnswerSF: c.sf, AnswersDir: c.answers, Out: stdout})
 	if err != nil {
 		return err
 	}
-	if jsonOut != "" {
-		if err := rep.WriteJSON(jsonOut); err != nil {
+	if rss := peakRSS(); rss > 0 {
+		fmt.Fprintf(stdout, "process peak RSS: %.2f GB\n", float64(rss)/1e9)
+	}
+	if c.jsonOut != "" {
+		if err := rep.WriteJSON(c.jsonOut); err != nil {
 			return err
 		}
 	}
@@ -160,5 +186,5 @@ func tpchDemo(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 		fmt.Fprintf(stdout, "generated in %.1fs\n", time.Since(start).Seconds())
 	}
-	return runQueries(ctx, dir, *queries, *runs, *sf, "", "", 0, stdout)
+	return runQueries(ctx, runConfig{data: dir, queries: *queries, runs: *runs, sf: *sf}, stdout)
 }

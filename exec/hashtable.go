@@ -184,7 +184,7 @@ func hashVec(h []uint64, v *coldata.Vec, first bool) {
 			if nulls != nil && nulls[k] {
 				u = nullKeyHash
 			} else {
-				u = maphash.String(hashSeed, s)
+				u = strHash(s)
 			}
 			h[k] = hashStep(h[k], u, first)
 		}
@@ -193,6 +193,34 @@ func hashVec(h []uint64, v *coldata.Vec, first bool) {
 			h[k] = hashStep(h[k], nullKeyHash, first)
 		}
 	}
+}
+
+// strHash hashes a string key. Short strings, the usual grouping keys
+// (flags, codes, names of few values), are loaded as integers and mixed, far
+// cheaper than a call into maphash; the load is injective for a given
+// length, which the mix also takes in.
+func strHash(s string) uint64 {
+	n := len(s)
+	var u uint64
+	switch {
+	case n > 8:
+		return maphash.String(hashSeed, s)
+	case n >= 4:
+		u = uint64(le32(s)) | uint64(le32(s[n-4:]))<<32
+	case n > 0:
+		u = uint64(s[0]) | uint64(s[n>>1])<<8 | uint64(s[n-1])<<16
+	}
+	return mix64(u^uint64(n)<<59) ^ strHashSalt
+}
+
+// strHashSalt keeps short-string hashes apart from those of integer keys
+// with the same bits (a union of both never shares a table, but the salt
+// costs nothing).
+const strHashSalt = 0x2545f4914f6cdd1d
+
+func le32(s string) uint32 {
+	_ = s[3]
+	return uint32(s[0]) | uint32(s[1])<<8 | uint32(s[2])<<16 | uint32(s[3])<<24
 }
 
 func hashStep(h, u uint64, first bool) uint64 {

@@ -56,6 +56,7 @@ type hashAgg struct {
 	spillMu      sync.Mutex
 	spills       []*aggSpill    // every level's files, removed by Close
 	mergeAcc     *MemoryAccount // books the in-memory merge of the partials
+	mergeSpilled bool           // the partials fit but their merge did not
 	pending      []aggWork      // spilled partitions still to merge (a stack)
 	combs        []*aggCombine
 	stateTypes   []coldata.Type

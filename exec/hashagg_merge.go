@@ -37,6 +37,7 @@ func (h *hashAgg) combine(ctx context.Context) error {
 		// at a time, as if the workers had spilled.
 		h.spillOnce.Do(func() { h.root = h.newSpill(0) })
 		h.spilled.Store(true)
+		h.mergeSpilled = true
 		return h.startSpilledMerge()
 	}
 	defer h.settleMerge()

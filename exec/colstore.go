@@ -15,6 +15,9 @@ import (
 // New positions are unspecified; callers overwrite them.
 func growVec(v *coldata.Vec, n int) {
 	switch v.Type.ID {
+	case coldata.List, coldata.Map, coldata.Struct:
+		coldata.GrowKeep(v, n)
+		return
 	case coldata.Bool:
 		v.B = coldata.Grow(v.B, n)
 	case coldata.Int32, coldata.Date:
@@ -79,6 +82,9 @@ func sliceVec(dst, v *coldata.Vec, from, to int) *coldata.Vec {
 	}
 	*dst = coldata.Vec{Type: v.Type}
 	switch v.Type.ID {
+	case coldata.List, coldata.Map, coldata.Struct:
+		coldata.SliceNested(dst, v, from, to)
+		return dst
 	case coldata.Bool:
 		dst.B = v.B[from:to]
 	case coldata.Int32, coldata.Date:
@@ -100,6 +106,9 @@ func sliceVec(dst, v *coldata.Vec, from, to int) *coldata.Vec {
 // per-row moves (top-N replacement).
 func copyRow(dst *coldata.Vec, i int, src *coldata.Vec, j int) {
 	switch dst.Type.ID {
+	case coldata.List, coldata.Map, coldata.Struct:
+		coldata.ReplaceRow(dst, i, src, j)
+		return
 	case coldata.Bool:
 		dst.B[i] = src.B[j]
 	case coldata.Int32, coldata.Date:
@@ -126,6 +135,9 @@ func vecBytes(v *coldata.Vec) int64 {
 	b += int64(cap(v.B)) + 4*int64(cap(v.I32)) + 8*int64(cap(v.I64)) + 8*int64(cap(v.F64))
 	for _, s := range v.Str {
 		b += 16 + int64(len(s))
+	}
+	if v.Type.IsNested() {
+		b += coldata.NestedBytes(v)
 	}
 	return b
 }

@@ -137,6 +137,11 @@ func (s *spillFile) write(part int, cols []*coldata.Vec, sel []int32, n int, buf
 	if n == 0 {
 		return buf, nil
 	}
+	for _, c := range cols {
+		if c.Type.IsNested() {
+			return buf, fmt.Errorf("spill: a nested column (%s) cannot be spilled yet", c.Type)
+		}
+	}
 	enc, _, err := spillCodecs()
 	if err != nil {
 		return buf, err

@@ -23,6 +23,8 @@ type Datum struct {
 	I3   int64
 	F    float64
 	S    string
+	// N holds a nested value (List, Struct, Map); see Nested.
+	N *Nested
 }
 
 // NullDatum is the SQL NULL.
@@ -53,6 +55,8 @@ func Format(t Type, d Datum) string {
 		return FormatTimestamp(d.I)
 	case Interval:
 		return fmt.Sprintf("%d months %d days %d us", d.I, d.I2, d.I3)
+	case List, Struct, Map:
+		return formatNested(t, d)
 	}
 	return "?"
 }
@@ -236,6 +240,8 @@ func Compare(t Type, a, b Datum) int {
 		return 0
 	case String:
 		return strings.Compare(a.S, b.S)
+	case List, Struct, Map:
+		return CompareNested(t, a, b)
 	}
 	switch {
 	case a.I < b.I:

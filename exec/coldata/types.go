@@ -25,6 +25,9 @@ const (
 	Date                    // Vec.I32, days since 1970-01-01
 	Timestamp               // Vec.I64, microseconds since 1970-01-01 00:00:00 UTC
 	Interval                // constants only: Datum.I = months, Datum.F unused, Datum.I2 = days (see Datum)
+	List                    // Vec.Offsets (n+1) and Vec.Child[0] (elements); see nested.go
+	Struct                  // Vec.Child, one per field, each of the struct's length
+	Map                     // Vec.Offsets and Vec.Child[0] (keys), Vec.Child[1] (values)
 )
 
 // MaxDecimalPrecision is the largest precision a DECIMAL may declare. Values
@@ -33,10 +36,15 @@ const (
 const MaxDecimalPrecision = 38
 
 // Type is a logical type. Precision and Scale are meaningful for Decimal only.
+//
+// Nested types (List, Struct, Map) carry their children in Nest, a pointer to
+// an immutable descriptor, so that Type stays comparable. == on two nested
+// types compares descriptor identity; use Equal to compare structurally.
 type Type struct {
 	ID        TypeID
 	Precision uint8
 	Scale     uint8
+	Nest      *NestedType
 }
 
 var (
@@ -88,6 +96,8 @@ func (t Type) String() string {
 		return "TIMESTAMP"
 	case Interval:
 		return "INTERVAL"
+	case List, Struct, Map:
+		return nestedTypeString(t)
 	}
 	return fmt.Sprintf("TYPE(%d)", t.ID)
 }

@@ -23,6 +23,13 @@ type Vec struct {
 	I64 []int64
 	F64 []float64
 	Str []string
+
+	// Nested vectors (see nested.go): Offsets has Len()+1 entries for List
+	// and Map; Child holds the element (List), key and value (Map) or
+	// field (Struct) vectors; SLen is a Struct's length.
+	Offsets []int32
+	Child   []*Vec
+	SLen    int
 }
 
 // NewVec returns a vector of type t with room for n values (length n).
@@ -45,6 +52,8 @@ func (v *Vec) Len() int {
 		return len(v.F64)
 	case String:
 		return len(v.Str)
+	case List, Map, Struct:
+		return v.nestedLen()
 	}
 	return len(v.Nulls)
 }
@@ -67,6 +76,8 @@ func (v *Vec) Resize(n int) {
 		v.F64 = grow(v.F64, n)
 	case String:
 		v.Str = grow(v.Str, n)
+	case List, Map, Struct:
+		v.resizeNested(n)
 	case Unknown:
 		// A NULL-typed vector: every row is NULL.
 		v.Nulls = grow(v.Nulls, n)
@@ -132,6 +143,8 @@ func (v *Vec) Get(i int) Datum {
 		return Datum{F: v.F64[i]}
 	case String:
 		return Datum{S: v.Str[i]}
+	case List, Map, Struct:
+		return v.getNested(i)
 	}
 	return Datum{Null: true}
 }
@@ -139,6 +152,9 @@ func (v *Vec) Get(i int) Datum {
 // Set stores d at row i (slow path).
 func (v *Vec) Set(i int, d Datum) {
 	if d.Null {
+		if v.Type.IsNested() {
+			v.setNested(i, Datum{})
+		}
 		v.SetNull(i)
 		return
 	}
@@ -156,11 +172,15 @@ func (v *Vec) Set(i int, d Datum) {
 		v.F64[i] = d.F
 	case String:
 		v.Str[i] = d.S
+	case List, Map, Struct:
+		v.setNested(i, d)
 	}
 }
 
 // CopyFrom copies src rows sel[k] (or k when sel is nil), k in [0,n), into v
 // rows [at, at+n). v must already have length >= at+n and src's type.
+// For List and Map vectors rows must be filled in order: rows [0,at) must
+// already be final, and the children are cut back to the end of row at-1.
 func (v *Vec) CopyFrom(src *Vec, sel []int32, n, at int) {
 	switch v.Type.ID {
 	case Bool:
@@ -173,6 +193,8 @@ func (v *Vec) CopyFrom(src *Vec, sel []int32, n, at int) {
 		gather(v.F64[at:at+n], src.F64, sel)
 	case String:
 		gather(v.Str[at:at+n], src.Str, sel)
+	case List, Map, Struct:
+		v.copyNested(src, sel, n, at)
 	}
 	if src.Nulls != nil {
 		dst := v.EnsureNulls()

@@ -1,0 +1,56 @@
+package coldata
+
+import "testing"
+
+func TestNestedVec(t *testing.T) {
+	st := StructType([]Field{{"a", TypeInt64}, {"b", TypeString}})
+	lt := ListType(st)
+	mt := MapType(TypeString, ListType(TypeInt32))
+	if !lt.Equal(ListType(StructType([]Field{{"a", TypeInt64}, {"b", TypeString}}))) || lt.Equal(ListType(TypeInt64)) {
+		t.Fatal("Equal")
+	}
+	if got := lt.String(); got != "STRUCT(a BIGINT, b VARCHAR)[]" {
+		t.Fatal(got)
+	}
+	v := NewVec(lt, 4)
+	rows := []Datum{
+		ListDatum(StructDatum(Datum{I: 1}, Datum{S: "x"}), StructDatum(NullDatum, Datum{S: "y"})),
+		NullDatum,
+		ListDatum(),
+		ListDatum(NullDatum, StructDatum(Datum{I: 3}, NullDatum)),
+	}
+	for i, d := range rows {
+		v.Set(i, d)
+	}
+	want := []string{"[{'a': 1, 'b': x}, {'a': NULL, 'b': y}]", "NULL", "[]", "[NULL, {'a': 3, 'b': NULL}]"}
+	for i, w := range want {
+		if got := Format(lt, v.Get(i)); got != w {
+			t.Errorf("row %d: %s, want %s", i, got, w)
+		}
+	}
+	// Gather through a selection, in two steps.
+	b := &Batch{Vecs: []*Vec{v}, N: 4, Sel: []int32{3, 0, 1}}
+	c := b.Compact(nil)
+	for k, i := range []int{3, 0, 1} {
+		if got := Format(lt, c.Vecs[0].Get(k)); got != want[i] {
+			t.Errorf("compact row %d: %s, want %s", k, got, want[i])
+		}
+	}
+	w := NewVec(lt, 0)
+	w.AppendRows(v, []int32{2, 3}, 2)
+	w.AppendRows(v, nil, 1)
+	for k, i := range []int{2, 3, 0} {
+		if got := Format(lt, w.Get(k)); got != want[i] {
+			t.Errorf("append row %d: %s, want %s", k, got, want[i])
+		}
+	}
+	m := NewVec(mt, 2)
+	m.Set(0, MapDatum([]Datum{{S: "k1"}, {S: "k2"}}, []Datum{ListDatum(Datum{I: 1}), NullDatum}))
+	m.Set(1, MapDatum(nil, nil))
+	if got := Format(mt, m.Get(0)); got != "{k1=[1], k2=NULL}" {
+		t.Error(got)
+	}
+	if CompareNested(lt, v.Get(0), v.Get(3)) >= 0 && Compare(lt, v.Get(2), v.Get(0)) >= 0 {
+		t.Error("compare")
+	}
+}

@@ -152,7 +152,7 @@ type Nested struct {
 }
 
 // ListDatum, StructDatum and MapDatum build nested datums.
-func ListDatum(elems ...Datum) Datum   { return Datum{N: &Nested{Elems: elems}} }
+func ListDatum(elems ...Datum) Datum    { return Datum{N: &Nested{Elems: elems}} }
 func StructDatum(fields ...Datum) Datum { return Datum{N: &Nested{Elems: fields}} }
 func MapDatum(keys, vals []Datum) Datum { return Datum{N: &Nested{Keys: keys, Elems: vals}} }
 

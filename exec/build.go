@@ -133,7 +133,12 @@ func (b *builder) build(p planner.Physical) (stream, error) {
 		if err != nil {
 			return nil, err
 		}
-		jb := NewJoinBuild(b.single(bs), p.BuildKeys)
+		var jb *JoinBuild
+		if p.Mode == planner.JoinPartitioned && b.threads > 1 && !p.Cross {
+			jb = NewPartitionedJoinBuild(bs, p.BuildKeys, DefaultJoinPartBits(b.threads), b.threads)
+		} else {
+			jb = NewJoinBuild(b.single(bs), p.BuildKeys)
+		}
 		jb.env = b.env
 		b.q.builds[p] = jb
 		ps, err := b.build(p.Probe)

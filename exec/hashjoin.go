@@ -95,6 +95,7 @@ type hashJoin struct {
 	candOwned            []*coldata.Vec // owned candidate columns
 	keep                 []bool
 	sc                   tableScratch
+	ps                   partScratch
 }
 
 const (
@@ -250,7 +251,7 @@ func (j *hashJoin) startBatch(b *coldata.Batch) (*coldata.Batch, error) {
 			gids[k] = -1
 		}
 	} else {
-		j.jt.table.find(j.keyDense, j.n, gids, &j.sc)
+		j.jt.find(j.keyDense, j.n, gids, &j.sc, &j.ps)
 	}
 	j.pnull = j.pnull[:0]
 	if j.typ == JoinAntiNullAware {

@@ -6,6 +6,7 @@ import (
 	"io"
 	"runtime/debug"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/peregrinedb/peregrine/exec/coldata"
@@ -18,7 +19,7 @@ import (
 // is returned to all of them.
 type JoinBuild struct {
 	env   memEnv
-	build Operator
+	build Operator // broadcast: the whole build input (maybe a Gather)
 	keys  []int
 	types []coldata.Type
 	err   error
@@ -40,6 +41,15 @@ type JoinBuild struct {
 	acc   *MemoryAccount
 	grace *graceBuild // non-nil when the build side spilled
 
+	// Partitioned builds (joinpart.go): the build pipeline's workers,
+	// drained in parallel into 1<<partBits partitions built by threads
+	// goroutines; gmu serialises their writes once the build spills.
+	inputs   []Operator
+	partBits uint
+	threads  int
+	gmu      sync.Mutex
+	spilling atomic.Bool
+
 	// targets are the probe scans that take runtime filters from the
 	// finished build (inner and semi joins only).
 	targets []rtTarget
@@ -55,6 +65,10 @@ type joinTable struct {
 	start   []int32     // rows of key id g: rowIdx[start[g]:start[g+1]]
 	rowIdx  []int32
 	unique  bool // each key id has exactly one row: probe rows match at most once
+	// parts, when non-nil, replaces table: a partitioned build's tables,
+	// whose ids are offset into the global id space of start (see
+	// joinpart.go). cols, start and rowIdx are then global.
+	parts *partTables
 }
 
 // tableBytes estimates what hashing nrows rows adds: slots, the row-key
@@ -93,6 +107,16 @@ func (jb *JoinBuild) ensure(ctx context.Context) error {
 
 func (jb *JoinBuild) run(ctx context.Context) (err error) {
 	t0 := time.Now()
+	if jb.inputs != nil {
+		jb.acc = jb.env.pool.NewAccount("while building the hash table of a join")
+		defer func() {
+			if r := recover(); r != nil {
+				err = fmt.Errorf("join build panicked: %v\n%s", r, debug.Stack())
+			}
+			jb.stats.Elapsed = time.Since(t0)
+		}()
+		return jb.runPartitioned(ctx)
+	}
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("join build panicked: %v\n%s", r, debug.Stack())
@@ -246,7 +270,12 @@ func (jb *JoinBuild) release() {
 		}
 	})
 	if !ran {
-		_ = jb.build.Close()
+		if jb.build != nil {
+			_ = jb.build.Close()
+		}
+		for _, in := range jb.inputs {
+			_ = in.Close()
+		}
 	}
 	jb.jt = nil
 	jb.acc.Close()
@@ -258,7 +287,21 @@ func (jb *JoinBuild) release() {
 // pushRuntimeFilters hands the finished build's key range and membership
 // filter to the probe scans in targets.
 func (jb *JoinBuild) pushRuntimeFilters() {
-	if len(jb.targets) == 0 || jb.jt == nil || jb.jt.table == nil {
+	if len(jb.targets) == 0 || jb.jt == nil {
+		return
+	}
+	if pt := jb.jt.parts; pt != nil {
+		for _, t := range jb.targets {
+			keys, n := pt.keys(t.key)
+			if n == 0 {
+				continue
+			}
+			preds, set := t.filter(keys, n)
+			t.src.AddRuntimeFilter(preds, t.pos, set)
+		}
+		return
+	}
+	if jb.jt.table == nil {
 		return
 	}
 	tab := jb.jt.table

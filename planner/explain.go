@@ -97,7 +97,7 @@ func Describe(p Physical) string {
 		for i := range p.ProbeKeys {
 			keys[i] = pc[p.ProbeKeys[i]].Name + " = " + bc[p.BuildKeys[i]].Name
 		}
-		s := fmt.Sprintf("HASH_JOIN %s on %s (build: right, shared by all workers)", p.Type, strings.Join(keys, " AND "))
+		s := fmt.Sprintf("HASH_JOIN %s on %s (build: right, %s)", p.Type, strings.Join(keys, " AND "), p.Mode)
 		if p.Cross {
 			s = fmt.Sprintf("HASH_JOIN %s CROSS PRODUCT", p.Type)
 		}

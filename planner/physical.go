@@ -64,7 +64,7 @@ type PhysProject struct {
 // PhysHashJoin builds a hash table on Build (once, shared read-only by all
 // probe workers) and streams Probe through it. Output: probe columns then
 // build columns (probe only for semi/anti). Residual is evaluated over
-// [probe..., build...] candidate pairs.
+// [probe..., build...] candidate pairs. Mode says how the table is built.
 type PhysHashJoin struct {
 	PhysBase
 	Probe, Build Physical
@@ -73,6 +73,40 @@ type PhysHashJoin struct {
 	Type         JoinType
 	Residual     expr.Expr
 	Cross        bool // keys are a constant: every pair matches
+	Mode         JoinMode
+}
+
+// JoinMode is how a hash join's build side is built.
+type JoinMode uint8
+
+const (
+	// JoinBroadcast drains the build side (all its workers) into one
+	// goroutine that hashes every row: cheapest for small build sides.
+	JoinBroadcast JoinMode = iota
+	// JoinPartitioned has every build worker hash and radix-partition its
+	// own rows, then builds the partitions' tables in parallel.
+	JoinPartitioned
+)
+
+func (m JoinMode) String() string {
+	if m == JoinPartitioned {
+		return "partitioned"
+	}
+	return "broadcast"
+}
+
+// PartitionedJoinMinRows is the estimated build size from which a join is
+// built partitioned: below it one goroutine hashes the build side faster
+// than the workers partition it and then build the partitions (measured
+// with BenchmarkJoinBuildProbe in exec on two cores).
+const PartitionedJoinMinRows = 1 << 18
+
+// PlanOptions describe the executor the plan is for.
+type PlanOptions struct {
+	// Threads is the number of workers per pipeline; 0: several (unknown).
+	// With one thread every join is broadcast: nobody would build the
+	// partitions in parallel.
+	Threads int
 }
 
 type PhysAgg struct {
@@ -132,9 +166,13 @@ func (p *PhysTopN) Children() []Physical     { return []Physical{p.Input} }
 func (p *PhysLimit) Children() []Physical    { return []Physical{p.Input} }
 func (p *PhysValues) Children() []Physical   { return nil }
 
-// Plan optimizes a bound logical plan and lowers it to a physical plan.
-func Plan(root Node) (Physical, error) {
-	o := &optimizer{est: newEstimator()}
+// Plan optimizes a bound logical plan and lowers it to a physical plan for
+// an executor with several threads.
+func Plan(root Node) (Physical, error) { return PlanWith(root, PlanOptions{}) }
+
+// PlanWith is Plan for the executor opts describes.
+func PlanWith(root Node, opts PlanOptions) (Physical, error) {
+	o := &optimizer{est: newEstimator(), opts: opts}
 	o.est.register(root)
 	n := o.pushDown(root, nil)
 	if o.err != nil {
@@ -149,8 +187,9 @@ func Plan(root Node) (Physical, error) {
 }
 
 type optimizer struct {
-	est *estimator
-	err error // the first error of a rule that can fail (opening files)
+	opts PlanOptions
+	est  *estimator
+	err  error // the first error of a rule that can fail (opening files)
 }
 
 func positions(cols []ColMeta) map[ColID]int {
@@ -311,7 +350,19 @@ func (o *optimizer) lowerJoin(n *Join, est float64) (Physical, error) {
 		j.Out = probe.Base().Out
 	}
 	j.EstRows = est
+	j.Mode = o.joinMode(j)
 	return j, nil
+}
+
+// joinMode picks partitioned for build sides estimated large enough that
+// building them in parallel pays for partitioning them, broadcast otherwise
+// (and always for one thread and for cross products, whose single key would
+// put every row in one partition).
+func (o *optimizer) joinMode(j *PhysHashJoin) JoinMode {
+	if o.opts.Threads == 1 || j.Cross || j.Build.Base().EstRows < PartitionedJoinMinRows {
+		return JoinBroadcast
+	}
+	return JoinPartitioned
 }
 
 // keyColumns returns the positions of join keys in p, adding a projection

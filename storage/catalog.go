@@ -91,6 +91,7 @@ func (c *Catalog) Close() error {
 		if err := cf.h.Close(); err != nil && first == nil {
 			first = err
 		}
+		forgetStats(cf.f)
 		delete(c.files, p)
 	}
 	return first
@@ -317,7 +318,8 @@ func (c *Catalog) open(path string) (*scan.File, error) {
 		}
 		// The file changed: queries that already hold the old handle keep
 		// it (its reads fail cleanly, see pooledFile); new ones see the new
-		// contents.
+		// contents. Its cached statistics go with it.
+		forgetStats(cf.f)
 		delete(c.files, abs)
 	}
 	c.mu.Unlock()

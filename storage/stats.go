@@ -1,20 +1,9 @@
 package storage
 
 import (
-	"sync"
-
 	"github.com/peregrinedb/peregrine/exec/coldata"
 	"github.com/peregrinedb/peregrine/scan"
 )
-
-// rangeCache holds per-file column ranges; files are cached by the catalog
-// across queries, so this is computed once per file and column.
-var rangeCache sync.Map // rangeKey → colRange
-
-type rangeKey struct {
-	f   *scan.File
-	col int
-}
 
 type colRange struct {
 	lo, hi coldata.Datum
@@ -42,10 +31,23 @@ func ColumnRange(t *Table, col int) (lo, hi coldata.Datum, ok bool) {
 }
 
 func fileRange(f *scan.File, col int, typ coldata.Type) colRange {
-	key := rangeKey{f, col}
-	if v, hit := rangeCache.Load(key); hit {
-		return v.(colRange)
+	// Per-file column ranges live with the file's other cached statistics
+	// (see fileStats): computed once per file and column.
+	fs := statsOf(f)
+	fs.mu.Lock()
+	r, hit := fs.ranges[col]
+	fs.mu.Unlock()
+	if hit {
+		return r
 	}
+	r = computeRange(f, col, typ)
+	fs.mu.Lock()
+	fs.ranges[col] = r
+	fs.mu.Unlock()
+	return r
+}
+
+func computeRange(f *scan.File, col int, typ coldata.Type) colRange {
 	r := colRange{ok: true}
 	first := true
 	for rg := 0; rg < f.NumRowGroups() && r.ok; rg++ {
@@ -67,6 +69,5 @@ func fileRange(f *scan.File, col int, typ coldata.Type) colRange {
 	if first {
 		r.ok = false
 	}
-	rangeCache.Store(key, r)
 	return r
 }

@@ -79,6 +79,9 @@ func arrowDatum(a arrow.Array, i int, typ coldata.Type) (coldata.Datum, error) {
 	if a.IsNull(i) {
 		return coldata.NullDatum, nil
 	}
+	if typ.IsNested() {
+		return arrowNested(a, i, typ)
+	}
 	switch a := a.(type) {
 	case *array.Boolean:
 		return coldata.Datum{B: a.Value(i)}, nil
@@ -200,6 +203,9 @@ func sameDatum(typ coldata.Type, a, b coldata.Datum) bool {
 	if a.Null || b.Null {
 		return a.Null == b.Null
 	}
+	if typ.IsNested() {
+		return coldata.Format(typ, a) == coldata.Format(typ, b)
+	}
 	if typ.ID == coldata.Float64 {
 		return math.Float64bits(a.F) == math.Float64bits(b.F) || (math.IsNaN(a.F) && math.IsNaN(b.F))
 	}
@@ -249,4 +255,63 @@ func supportedCols(f *File) []int {
 		}
 	}
 	return cols
+}
+
+// arrowNested converts a non-NULL nested arrow value to our datum.
+func arrowNested(a arrow.Array, i int, typ coldata.Type) (coldata.Datum, error) {
+	switch a := a.(type) {
+	case *array.Map:
+		if typ.ID != coldata.Map {
+			break
+		}
+		lo, hi := a.ValueOffsets(i)
+		keys := make([]coldata.Datum, 0, hi-lo)
+		vals := make([]coldata.Datum, 0, hi-lo)
+		for j := int(lo); j < int(hi); j++ {
+			k, err := arrowDatum(a.Keys(), j, typ.Nest.Key)
+			if err != nil {
+				return k, err
+			}
+			v, err := arrowDatum(a.Items(), j, typ.Nest.Value)
+			if err != nil {
+				return v, err
+			}
+			keys, vals = append(keys, k), append(vals, v)
+		}
+		return coldata.MapDatum(keys, vals), nil
+	case *array.List:
+		if typ.ID != coldata.List {
+			break
+		}
+		lo, hi := a.ValueOffsets(i)
+		out := make([]coldata.Datum, 0, hi-lo)
+		for j := int(lo); j < int(hi); j++ {
+			e, err := arrowDatum(a.ListValues(), j, typ.Nest.Elem)
+			if err != nil {
+				return e, err
+			}
+			out = append(out, e)
+		}
+		return coldata.ListDatum(out...), nil
+	case *array.Struct:
+		if typ.ID != coldata.Struct && a.NumField() == 1 {
+			// arrow-go reads a legacy two-level list whose repeated group
+			// is named "array" as a struct around the element; the
+			// LogicalTypes rules make that group the element itself.
+			return arrowDatum(a.Field(0), i, typ)
+		}
+		if typ.ID != coldata.Struct || a.NumField() != len(typ.Nest.Fields) {
+			break
+		}
+		out := make([]coldata.Datum, a.NumField())
+		for k := range out {
+			f, err := arrowDatum(a.Field(k), i, typ.Nest.Fields[k].Type)
+			if err != nil {
+				return f, err
+			}
+			out[k] = f
+		}
+		return coldata.StructDatum(out...), nil
+	}
+	return coldata.Datum{}, fmt.Errorf("arrow type %s does not match %s", a.DataType(), typ)
 }

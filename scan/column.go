@@ -54,10 +54,15 @@ type colState struct {
 
 	buf   []byte // decompression buffer, reused when no string points into it
 	nulls []bool
+
+	nest *nestState // set for a nested column (nested_read.go)
 }
 
 // read decodes the next n rows into v.
 func (c *colState) read(v *coldata.Vec, n int, dec *decompressor) error {
+	if c.nest != nil {
+		return c.readNested(v, n, dec)
+	}
 	v.Resize(n)
 	var nulls []bool
 	if c.li.maxDef > 0 {
@@ -300,6 +305,12 @@ func (c *colState) startPage(h *pageHeader, body []byte, dec *decompressor) erro
 			}
 		}
 	}
+	return c.startValues(h, rest)
+}
+
+// startValues prepares the value decoder for a data page whose values (after
+// the levels) are rest.
+func (c *colState) startValues(h *pageHeader, rest []byte) error {
 	c.enc = h.encoding
 	c.vals, c.vpos, c.bitPos = rest, 0, 0
 	switch h.encoding {
@@ -445,6 +456,10 @@ type segment struct {
 // decompressed), pages that were not fetched are jumped, and only the part
 // of a page before target is decoded and thrown away.
 func (c *colState) skipTo(target int64, dec *decompressor) error {
+	if c.nest != nil {
+		c.skipNested(target)
+		return nil
+	}
 	for c.row < target {
 		if c.pageLeft > 0 {
 			k := min(int64(c.pageLeft), target-c.row)

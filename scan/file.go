@@ -34,6 +34,7 @@ type File struct {
 	md     *metadata.FileMetaData
 	cols   []Column
 	leaves []leafInfo // per top-level column
+	nested []*nestedCol // per top-level column: nil unless nested and readable
 	nLeaf  int        // leaf columns in the file, including nested ones
 	// padChunks works around PARQUET-816: parquet-mr up to 1.2.8 left the
 	// dictionary page header out of total_compressed_size.
@@ -243,15 +244,27 @@ func (f *File) initSchema() error {
 		col := Column{Name: se.name}
 		rep := se.rep
 		col.Nullable = rep != repRequired
-		if se.nchild > 0 || !se.hasType {
-			// A group: find the extent of its subtree to count its leaves.
+		if se.nchild > 0 || !se.hasType || rep == repRepeated {
+			// A nested column: a group, or a repeated primitive (a list).
 			end, nleaves, err := skipSubtree(els, pos)
 			if err != nil {
 				return err
 			}
-			col.Unsupported = "nested type " + groupKind(se) + ", not supported yet"
+			nc, next, why, err := buildNested(els, pos, leaf, f.typeOrder)
+			switch {
+			case err != nil:
+				return err
+			case why != "":
+				col.Unsupported = "nested type " + groupKind(se) + " with " + why
+			case next != end || len(nc.leaves) != nleaves:
+				return errors.New("corrupt footer: inconsistent nested schema")
+			default:
+				col.Type = nc.root.typ
+				col.Nullable = nc.root.kind != nkList || nc.root.defLevel > 0
+			}
 			f.cols = append(f.cols, col)
 			f.leaves = append(f.leaves, leafInfo{leaf: -1})
+			f.nested = append(f.nested, nc)
 			pos = end
 			leaf += nleaves
 			continue
@@ -260,15 +273,10 @@ func (f *File) initSchema() error {
 		if rep == repOptional {
 			li.maxDef = 1
 		}
-		if rep == repRepeated {
-			col.Unsupported = "nested type LIST, not supported yet"
+		if typ, why := mapType(se, &li); why != "" {
+			col.Unsupported = why
 		} else {
-			typ, why := mapType(se, &li)
-			if why != "" {
-				col.Unsupported = why
-			} else {
-				col.Type = typ
-			}
+			col.Type = typ
 		}
 		if col.Unsupported != "" {
 			li.leaf = -1
@@ -278,11 +286,17 @@ func (f *File) initSchema() error {
 		}
 		f.cols = append(f.cols, col)
 		f.leaves = append(f.leaves, li)
+		f.nested = append(f.nested, nil)
 		pos++
 		leaf++
 	}
 	f.nLeaf = leaf
 	return nil
+}
+
+func (f *File) typeOrder(leaf int) bool {
+	ords := f.md.ColumnOrders
+	return leaf < len(ords) && ords[leaf] != nil && ords[leaf].TYPE_ORDER != nil
 }
 
 // skipSubtree returns the index after the subtree rooted at els[pos] and
@@ -340,6 +354,20 @@ func (f *File) checkRowGroups() error {
 			return fmt.Errorf("corrupt footer: row group %d has %d column chunks, schema has %d leaf columns", i, len(rg.Columns), f.nLeaf)
 		}
 		for j, li := range f.leaves {
+			if nc := f.nested[j]; nc != nil {
+				for _, l := range nc.leaves {
+					cc := rg.Columns[l.leaf]
+					if cc == nil || cc.MetaData == nil {
+						return fmt.Errorf("corrupt footer: column %s has no metadata in row group %d", f.cols[j].Name, i)
+					}
+					if cc.CryptoMetadata != nil || cc.EncryptedColumnMetadata != nil {
+						return fmt.Errorf("column %s is encrypted: encrypted Parquet is not supported", f.cols[j].Name)
+					}
+					if int32(cc.MetaData.Type) != l.li.phys {
+						return fmt.Errorf("corrupt footer: column %s has physical type %d in row group %d, schema says %d", f.cols[j].Name, cc.MetaData.Type, i, l.li.phys)
+					}
+				}
+			}
 			if li.leaf < 0 {
 				continue
 			}

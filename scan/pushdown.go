@@ -94,7 +94,7 @@ func (f *File) NewReaderWith(rg int, cols []int, opts ReaderOptions) (*Reader, e
 	}
 	pd := &pushdown{nOut: len(r.cs), late: true}
 	for _, p := range opts.Preds {
-		if p.Col < 0 || p.Col >= len(f.cols) || f.cols[p.Col].Unsupported != "" {
+		if p.Col < 0 || p.Col >= len(f.cols) || f.cols[p.Col].Unsupported != "" || f.nested[p.Col] != nil {
 			continue
 		}
 		k := -1
@@ -207,6 +207,9 @@ func (r *Reader) pageIndexRanges() ([][]pageLoc, error) {
 	rows := r.rows
 	locs := make([][]pageLoc, len(r.cs))
 	for i, ci := range r.cols {
+		if f.leaves[ci].leaf < 0 {
+			continue // nested: read whole
+		}
 		cc := f.md.RowGroups[r.rg].Columns[f.leaves[ci].leaf]
 		b, err := f.readIndex(cc.OffsetIndexOffset, cc.OffsetIndexLength)
 		if err != nil || b == nil {
@@ -275,6 +278,12 @@ func (f *File) pagesMayMatch(ci int, idx *columnIndex, locs []pageLoc, rows int6
 func (r *Reader) loadPages(locs [][]pageLoc) error {
 	pd := r.push
 	for i, c := range r.cs {
+		if c.nest != nil {
+			if err := r.loadNested(c); err != nil {
+				return r.fail(c, err)
+			}
+			continue
+		}
 		start, end, err := r.f.chunkRange(r.rg, r.cols[i])
 		if err != nil {
 			return r.fail(c, err)

@@ -48,6 +48,15 @@ func (f *File) NewReader(rg int, cols []int) (*Reader, error) {
 		if col.Unsupported != "" {
 			return nil, fmt.Errorf("column %s of %s has %s", col.Name, f.path, col.Unsupported)
 		}
+		if nc := f.nested[ci]; nc != nil {
+			ns, err := f.newNestState(rg, nc, col.Name)
+			if err != nil {
+				return nil, err
+			}
+			r.cs = append(r.cs, &colState{name: col.Name, li: leafInfo{leaf: -1}, typ: col.Type, left: r.rows,
+				stats: &r.stats, nest: ns})
+			continue
+		}
 		li := f.leaves[ci]
 		md := f.md.RowGroups[rg].Columns[li.leaf].MetaData
 		codec := int32(md.Codec)
@@ -76,7 +85,12 @@ const maxDictHeaderPad = 100
 
 // chunkRange returns the byte range of column ci's chunk in row group rg.
 func (f *File) chunkRange(rg, ci int) (int64, int64, error) {
-	md := f.md.RowGroups[rg].Columns[f.leaves[ci].leaf].MetaData
+	return f.leafRange(rg, f.leaves[ci].leaf)
+}
+
+// leafRange returns the byte range of column chunk leaf in row group rg.
+func (f *File) leafRange(rg, leaf int) (int64, int64, error) {
+	md := f.md.RowGroups[rg].Columns[leaf].MetaData
 	start := md.DataPageOffset
 	// Some writers set dictionary_page_offset to 0 when there is no
 	// dictionary (or even when there is one); only a plausible offset
@@ -102,17 +116,31 @@ func (f *File) chunkRange(rg, ci int) (int64, int64, error) {
 
 // load fetches every selected column chunk, coalescing neighbours.
 func (r *Reader) load() error {
+	type ref struct{ cs, leaf int } // leaf: index among a nested column's leaves, or -1
 	type span struct {
 		start, end int64
-		cols       []int // indexes into r.cs
+		cols       []ref
 	}
 	spans := make([]span, 0, len(r.cs))
 	for i, ci := range r.cols {
+		if ns := r.cs[i].nest; ns != nil {
+			for k, l := range ns.nc.leaves {
+				if ns.want != nil && !ns.want[k] {
+					continue
+				}
+				s, e, err := r.f.leafRange(r.rg, l.leaf)
+				if err != nil {
+					return r.fail(r.cs[i], err)
+				}
+				spans = append(spans, span{s, e, []ref{{i, k}}})
+			}
+			continue
+		}
 		s, e, err := r.f.chunkRange(r.rg, ci)
 		if err != nil {
 			return r.fail(r.cs[i], err)
 		}
-		spans = append(spans, span{s, e, []int{i}})
+		spans = append(spans, span{s, e, []ref{{i, -1}}})
 	}
 	slices.SortFunc(spans, func(a, b span) int {
 		switch {
@@ -139,9 +167,15 @@ func (r *Reader) load() error {
 			return fmt.Errorf("%s: reading row group %d: %w", r.f.path, r.rg, err)
 		}
 		r.bytesRead += int64(len(buf))
-		for _, i := range m.cols {
-			s, e, _ := r.f.chunkRange(r.rg, r.cols[i])
-			r.cs[i].chunk = buf[s-m.start : e-m.start]
+		for _, rf := range m.cols {
+			c := r.cs[rf.cs]
+			if rf.leaf >= 0 {
+				s, e, _ := r.f.leafRange(r.rg, c.nest.nc.leaves[rf.leaf].leaf)
+				c.nest.chunks[rf.leaf] = buf[s-m.start : e-m.start]
+				continue
+			}
+			s, e, _ := r.f.chunkRange(r.rg, r.cols[rf.cs])
+			c.chunk = buf[s-m.start : e-m.start]
 		}
 	}
 	r.loaded = true

@@ -33,9 +33,9 @@ type File struct {
 
 	md     *metadata.FileMetaData
 	cols   []Column
-	leaves []leafInfo // per top-level column
+	leaves []leafInfo   // per top-level column
 	nested []*nestedCol // per top-level column: nil unless nested and readable
-	nLeaf  int        // leaf columns in the file, including nested ones
+	nLeaf  int          // leaf columns in the file, including nested ones
 	// padChunks works around PARQUET-816: parquet-mr up to 1.2.8 left the
 	// dictionary page header out of total_compressed_size.
 	padChunks bool

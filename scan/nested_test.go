@@ -71,3 +71,50 @@ func TestNestedCorruptLevels(t *testing.T) {
 		}
 	}
 }
+
+// FuzzNestedAssembly feeds arbitrary repetition/definition levels to the
+// record assembly of optional list<optional struct<a: optional int32,
+// b: optional list<optional int32>>>: it must return vectors or an error,
+// never panic.
+func FuzzNestedAssembly(f *testing.F) {
+	f.Add([]byte{0, 4, 1, 4, 0, 0, 0, 1}, []byte{0, 6, 1, 5, 0, 1, 0, 2, 2, 6}, uint16(3))
+	f.Add([]byte{1, 4}, []byte{0, 0}, uint16(1))
+	f.Fuzz(func(t *testing.T, la, lb []byte, rows uint16) {
+		// a: def max 4 (list, element, struct... ), rep max 1; b's leaf:
+		// def max 6, rep max 2.
+		a := &nestNode{name: "a", kind: nkLeaf, typ: coldata.TypeInt32, defLevel: 4, maxDef: 4, maxRep: 1, first: 0}
+		bl := &nestNode{name: "element", kind: nkLeaf, typ: coldata.TypeInt32, defLevel: 6, maxDef: 6, maxRep: 2, first: 1}
+		b := &nestNode{name: "b", kind: nkList, typ: coldata.ListType(coldata.TypeInt32), defLevel: 4, repDef: 5, repRep: 2,
+			children: []*nestNode{bl}, first: 1}
+		st := &nestNode{name: "element", kind: nkStruct, defLevel: 3, children: []*nestNode{a, b}, first: 0,
+			typ: coldata.StructType([]coldata.Field{{Name: "a", Type: a.typ}, {Name: "b", Type: b.typ}})}
+		root := &nestNode{name: "l", kind: nkList, typ: coldata.ListType(st.typ), defLevel: 1, repDef: 2, repRep: 1,
+			children: []*nestNode{st}, first: 0}
+		mk := func(raw []byte, maxDef, maxRep uint8) leafData {
+			var d leafData
+			for i := 0; i+1 < len(raw); i += 2 {
+				d.def = append(d.def, raw[i]%(maxDef+1))
+				d.rep = append(d.rep, raw[i+1]%(maxRep+1))
+			}
+			if len(d.rep) > 0 {
+				d.rep[0] = 0
+			}
+			n := 0
+			for _, x := range d.def {
+				if x == maxDef {
+					n++
+				}
+			}
+			d.vals = coldata.NewVec(coldata.TypeInt32, n)
+			return d
+		}
+		as := assembler{data: []leafData{mk(la, 4, 1), mk(lb, 6, 2)}, rows: int64(rows)}
+		v, err := as.build(root, 0, 0)
+		if err != nil {
+			return
+		}
+		for i := 0; i < v.Len(); i++ {
+			_ = coldata.Format(v.Type, v.Get(i))
+		}
+	})
+}

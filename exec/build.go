@@ -169,6 +169,8 @@ func (b *builder) build(p planner.Physical) (stream, error) {
 			b.runtimeTargets(p, jb)
 		}
 		return b.record(p, ps), nil
+	case *planner.PhysMarkJoin:
+		return b.markJoin(p)
 	case *planner.PhysHashAgg:
 		in, err := b.build(p.Input)
 		if err != nil {

@@ -105,6 +105,8 @@ func Describe(p Physical) string {
 			s += " residual: " + p.Residual.String()
 		}
 		return s
+	case *PhysMarkJoin:
+		return p.describe()
 	case *PhysHashAgg:
 		in := p.Input.Base().Out
 		aggs := make([]string, len(p.Aggs))

@@ -257,7 +257,7 @@ func (o *optimizer) lower(n Node) (Physical, error) {
 		}
 		return p, nil
 	case *Join:
-		return o.lowerJoin(n, est)
+		return o.markJoin(o.lowerJoin(n, est))
 	case *Aggregate:
 		in, err := o.lower(n.Input)
 		if err != nil {

@@ -1,0 +1,95 @@
+package exec
+
+import (
+	"github.com/peregrinedb/peregrine/exec/coldata"
+	"github.com/peregrinedb/peregrine/exec/kernel"
+	"github.com/peregrinedb/peregrine/planner"
+	"github.com/peregrinedb/peregrine/planner/expr"
+)
+
+// markJoin builds the workers of a join that hashes its left side (see
+// markjoin.go), or, when the estimated left side would take more than a
+// quarter of the memory limit, the same join in its ordinary form, which
+// can spill.
+func (b *builder) markJoin(p *planner.PhysMarkJoin) (stream, error) {
+	if !b.markFits(p) {
+		s, err := b.build(p.Join)
+		if err != nil {
+			return nil, err
+		}
+		b.q.builds[p] = b.q.builds[p.Join]
+		return b.record(p, s), nil
+	}
+	ls, err := b.build(p.Left)
+	if err != nil {
+		return nil, err
+	}
+	rs, err := b.build(p.Right)
+	if err != nil {
+		return nil, err
+	}
+	typ, err := joinType(p.Type)
+	if err != nil {
+		return nil, err
+	}
+	var newResidual func() (Selector, error)
+	var cols map[int]bool
+	if p.Residual != nil {
+		types := append(planner.Types(p.Left), planner.Types(p.Right)...)
+		newResidual = func() (Selector, error) { return kernel.CompileFilter(p.Residual, types) }
+		cols = expr.Columns(p.Residual)
+	}
+	ops, err := NewMarkJoin(b.single(ls), p.LeftKeys, rs, p.RightKeys, typ, newResidual, cols)
+	if err != nil {
+		return nil, err
+	}
+	sh := ops[0].(*markJoin).sh
+	sh.env = b.env
+	if typ != JoinAntiNullAware && !b.noRuntimeFilters {
+		sh.targets = b.rightTargets(p)
+	}
+	return b.record(p, ops), nil
+}
+
+// markFits reports whether the estimated left side of p, hashed, takes at
+// most a quarter of the memory limit (always, without a limit).
+func (b *builder) markFits(p *planner.PhysMarkJoin) bool {
+	lim := b.env.pool.Limit()
+	if lim <= 0 {
+		return true
+	}
+	width := int64(52 + 2) // hash table and marks, per row
+	for _, t := range planner.Types(p.Left) {
+		switch t.ID {
+		case coldata.String:
+			width += 40
+		default:
+			width += 9
+		}
+	}
+	return int64(p.Left.Base().EstRows)*width <= lim/4
+}
+
+// rightTargets finds the right keys of p that come straight from a scan
+// column, for the runtime filters the finished left side hands over: a right
+// row whose key no left row has can mark nothing.
+func (b *builder) rightTargets(p *planner.PhysMarkJoin) []rtTarget {
+	var out []rtTarget
+	rightTypes, leftTypes := planner.Types(p.Right), planner.Types(p.Left)
+	for i, rk := range p.RightKeys {
+		if !rtCompatible(rightTypes[rk], leftTypes[p.LeftKeys[i]]) {
+			continue
+		}
+		ps, pos := scanOrigin(p.Right, rk)
+		if ps == nil {
+			continue
+		}
+		src, ok := b.q.scans[ps].(*ScanSource)
+		if !ok || pos < 0 || pos >= len(ps.ColIdx) {
+			continue
+		}
+		out = append(out, rtTarget{src: src, key: i, pos: pos, fileCol: ps.ColIdx[pos],
+			typ: rightTypes[rk], single: len(p.RightKeys) == 1})
+	}
+	return out
+}

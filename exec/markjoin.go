@@ -1,0 +1,546 @@
+package exec
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math/bits"
+	"runtime/debug"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/peregrinedb/peregrine/exec/coldata"
+)
+
+// Mark joins: SEMI, ANTI and NOT IN joins that hash their LEFT input (the
+// rows they filter) instead of the right one, for when the right side (the
+// subquery) is much larger. The left rows are materialised once into a
+// joinTable (the same CSR layout as an ordinary join build, built by
+// buildJoinTable); every worker of the right pipeline then probes it with
+// its own right rows and sets a bit per matched left row in one shared
+// bitmap (atomic OR, skipped when the bit is already set, so no lock and no
+// allocation per row). With a residual the bit is set only by a (left,
+// right) pair that passes it. When every worker has read its right input
+// (a barrier), the workers emit the left rows whose bit is set (SEMI) or not
+// (ANTI), taking chunks of left rows from a shared cursor; duplicate left
+// rows are each emitted.
+//
+// NOT IN (JoinAntiNullAware) follows hashJoin exactly: an empty right side
+// keeps every left row, NULL keys included; otherwise a left row with a NULL
+// in any key column is dropped, and a right row with a NULL in any key
+// column drops every row. A residual only decides which pairs match.
+//
+// The left side is accounted; when it does not fit under the memory limit
+// the join fails with the limit error (it does not spill: exec.Build only
+// picks this form when the estimated left side is small next to the limit).
+
+// markShared is the state all workers of one mark join share.
+type markShared struct {
+	env     memEnv
+	left    Operator
+	keys    []int
+	types   []coldata.Type
+	typ     JoinType
+	targets []rtTarget
+
+	once  sync.Once
+	err   error
+	jt    *joinTable
+	nrows int
+	marks []uint64 // bit r: left row r matched; atomic during the probe
+	nulls []uint64 // NOT IN: bit r: left row r has a NULL key
+	acc   *MemoryAccount
+	stats OpStats
+
+	rightRows atomic.Bool // some right row was read
+	rightNull atomic.Bool // some right row has a NULL key (NOT IN only)
+
+	mu      sync.Mutex
+	workers int // workers not yet arrived at the barrier
+	refs    int
+	allDone chan struct{}
+	cursor  atomic.Int64 // next left row to emit
+}
+
+// NewMarkJoin returns the workers of a mark join: one per right input.
+// left (possibly a Gather) is hashed on leftKeys; each right[i] is probed
+// with rightKeys. The output is the left columns. residual, built by
+// newResidual for each worker, is evaluated over [left..., right...].
+func NewMarkJoin(left Operator, leftKeys []int, right []Operator, rightKeys []int, typ JoinType, newResidual func() (Selector, error), residualCols map[int]bool) ([]Operator, error) {
+	sh := &markShared{left: left, keys: leftKeys, types: left.Types(), typ: typ,
+		workers: len(right), refs: len(right), allDone: make(chan struct{})}
+	if err := checkCols("mark join left", leftKeys, len(sh.types)); err != nil {
+		return nil, err
+	}
+	if len(leftKeys) == 0 || len(leftKeys) != len(rightKeys) {
+		return nil, fmt.Errorf("mark join: %d left keys for %d right keys", len(leftKeys), len(rightKeys))
+	}
+	if typ != JoinSemi && typ != JoinAnti && typ != JoinAntiNullAware {
+		return nil, fmt.Errorf("mark join: unsupported join type %s", typ)
+	}
+	if len(right) == 0 {
+		return nil, errors.New("mark join: no right input")
+	}
+	out := make([]Operator, len(right))
+	for i, r := range right {
+		rt := r.Types()
+		if err := checkCols("mark join right", rightKeys, len(rt)); err != nil {
+			return nil, err
+		}
+		for k, c := range rightKeys {
+			a, b := rt[c], sh.types[leftKeys[k]]
+			if a.ID != b.ID && !(len(rightKeys) == 1 && isIntKey(a) && isIntKey(b)) {
+				return nil, fmt.Errorf("mark join: key %d compares %s with %s", k, b, a)
+			}
+		}
+		m := &markJoin{sh: sh, right: r, rightKeys: rightKeys, nleft: len(sh.types), first: i == 0}
+		if newResidual != nil {
+			res, err := newResidual()
+			if err != nil {
+				return nil, err
+			}
+			m.residual = res
+			all := append(append([]coldata.Type{}, sh.types...), rt...)
+			m.candVecs = newVecs(all)
+			m.need = make([]bool, len(all))
+			for c := range residualCols {
+				if c >= 0 && c < len(all) {
+					m.need[c] = true
+				}
+			}
+		}
+		m.keyDense = make([]*coldata.Vec, len(rightKeys))
+		m.keyScratch = make([]*coldata.Vec, len(rightKeys))
+		for k, c := range rightKeys {
+			m.keyScratch[k] = coldata.NewVec(rt[c], 0)
+		}
+		m.sel = make([]int32, 0, coldata.DefaultBatchSize)
+		out[i] = m
+	}
+	return out, nil
+}
+
+// ensure builds the left side once; every worker waits for it.
+func (sh *markShared) ensure(ctx context.Context) error {
+	sh.once.Do(func() { sh.err = sh.build(ctx) })
+	return sh.err
+}
+
+func (sh *markShared) build(ctx context.Context) (err error) {
+	t0 := time.Now()
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("mark join build panicked: %v\n%s", r, debug.Stack())
+		}
+		if cerr := sh.left.Close(); err == nil {
+			err = cerr
+		}
+		sh.stats.Elapsed = time.Since(t0)
+		sh.stats.RowsOut = int64(sh.nrows)
+		if sh.acc != nil {
+			sh.stats.PeakBytes = sh.acc.Peak()
+		}
+	}()
+	if err := sh.left.Open(ctx); err != nil {
+		return err
+	}
+	sh.acc = sh.env.pool.NewAccount("while building the hash table of a semi or anti join on its left side")
+	cols := newVecs(sh.types)
+	var strBytes int64
+	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		b, err := sh.left.Next(ctx)
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return err
+		}
+		appendBatch(cols, b, nil)
+		sh.nrows += b.Len()
+		strBytes += liveStrBytes(b)
+		if err := sh.acc.Resize(colsBytes(cols, strBytes)); err != nil {
+			return err
+		}
+	}
+	words := (sh.nrows + 63) / 64
+	if err := sh.acc.Resize(colsBytes(cols, strBytes) + tableBytes(sh.nrows) + 16*int64(words)); err != nil {
+		return err
+	}
+	jt, err := buildJoinTable(ctx, cols, sh.nrows, sh.keys, sh.types)
+	if err != nil {
+		return err
+	}
+	sh.jt = jt
+	sh.marks = make([]uint64, words)
+	if sh.typ == JoinAntiNullAware && jt.hasNull {
+		// Rows missing from the CSR arrays are those with a NULL key.
+		sh.nulls = make([]uint64, words)
+		for i := range sh.nulls {
+			sh.nulls[i] = ^uint64(0)
+		}
+		for _, r := range jt.rowIdx {
+			sh.nulls[r>>6] &^= 1 << (r & 63)
+		}
+	}
+	sh.pushRuntimeFilters()
+	return nil
+}
+
+// pushRuntimeFilters narrows the right scans to keys the left side has:
+// other right rows can mark nothing. Not for NOT IN, which must see the
+// right side's NULL keys and whether it is empty.
+func (sh *markShared) pushRuntimeFilters() {
+	if len(sh.targets) == 0 || sh.typ == JoinAntiNullAware || sh.jt.table == nil || sh.jt.table.n == 0 {
+		return
+	}
+	tab := sh.jt.table
+	for _, t := range sh.targets {
+		if t.key >= len(tab.keys) {
+			continue
+		}
+		preds, set := t.filter(tab.keys[t.key], tab.n)
+		t.src.AddRuntimeFilter(preds, t.pos, set)
+	}
+}
+
+// probeDone reports whether the right side can no longer change the result.
+func (sh *markShared) probeDone() bool {
+	return sh.nrows == 0 || sh.typ == JoinAntiNullAware && sh.rightNull.Load()
+}
+
+// arrive records that one worker has read all its right rows (or closed).
+func (sh *markShared) arrive() {
+	sh.mu.Lock()
+	sh.workers--
+	if sh.workers == 0 {
+		close(sh.allDone)
+	}
+	sh.mu.Unlock()
+}
+
+// release drops one worker's reference; the last frees the left side.
+func (sh *markShared) release() {
+	sh.mu.Lock()
+	sh.refs--
+	last := sh.refs == 0
+	sh.mu.Unlock()
+	if !last {
+		return
+	}
+	ran := true
+	sh.once.Do(func() {
+		ran = false
+		sh.err = errors.New("mark join: released before use")
+	})
+	if !ran {
+		_ = sh.left.Close()
+	}
+	sh.jt, sh.marks, sh.nulls = nil, nil, nil
+	sh.acc.Close()
+}
+
+func (sh *markShared) marked(r int32) bool {
+	return atomic.LoadUint64(&sh.marks[r>>6])&(1<<(r&63)) != 0
+}
+
+func (sh *markShared) mark(r int32) {
+	w, bit := &sh.marks[r>>6], uint64(1)<<(r&63)
+	if atomic.LoadUint64(w)&bit == 0 {
+		atomic.OrUint64(w, bit)
+	}
+}
+
+// keepWord returns the bits of word w of the rows the join emits.
+func (sh *markShared) keepWord(w int) uint64 {
+	m := sh.marks[w]
+	switch sh.typ {
+	case JoinSemi:
+		return m
+	case JoinAnti:
+		return ^m
+	}
+	// NOT IN (a NULL right key was handled by probeDone).
+	if !sh.rightRows.Load() {
+		return ^uint64(0)
+	}
+	if sh.nulls != nil {
+		m |= sh.nulls[w]
+	}
+	return ^m
+}
+
+// markJoin is one worker: it probes with its right input, then emits a
+// share of the left rows.
+type markJoin struct {
+	sh        *markShared
+	right     Operator
+	rightKeys []int
+	residual  Selector
+	need      []bool // candidate columns the residual reads
+	nleft     int
+	first     bool // reports the left side's memory
+
+	stats   OpStats
+	built   bool
+	probed  bool
+	arrived bool
+	closed  bool
+	err     error
+
+	keyDense, keyScratch []*coldata.Vec
+	gids                 []int32
+	sc                   tableScratch
+	pi, bi               []int32 // residual pairs: physical right row, left row
+	candVecs             []*coldata.Vec
+	cand                 coldata.Batch
+	views                []*coldata.Vec
+	out                  coldata.Batch
+	sel                  []int32
+}
+
+func (m *markJoin) Types() []coldata.Type { return m.sh.types }
+
+func (m *markJoin) Open(ctx context.Context) error { return m.right.Open(ctx) }
+
+// OpStats reports the rows this worker emitted and its time; the first
+// worker also carries the left side's build memory.
+func (m *markJoin) OpStats() OpStats {
+	st := m.stats
+	if m.first {
+		st.PeakBytes = m.sh.stats.PeakBytes
+	}
+	return st
+}
+
+func (m *markJoin) Next(ctx context.Context) (*coldata.Batch, error) {
+	if m.err != nil {
+		return nil, m.err
+	}
+	if m.closed {
+		return nil, errors.New("mark join: Next after Close")
+	}
+	b, err := m.next(ctx)
+	if err != nil && err != io.EOF {
+		m.err = err
+	}
+	return b, err
+}
+
+func (m *markJoin) next(ctx context.Context) (*coldata.Batch, error) {
+	t0 := time.Now()
+	sh := m.sh
+	if !m.built {
+		if err := sh.ensure(ctx); err != nil {
+			return nil, err
+		}
+		m.built = true
+	}
+	for !m.probed {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		if sh.probeDone() {
+			break
+		}
+		b, err := m.right.Next(ctx)
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		if err := m.probe(b); err != nil {
+			return nil, err
+		}
+	}
+	if !m.probed {
+		m.probed = true
+		if err := m.right.Close(); err != nil {
+			return nil, err
+		}
+		m.arrive()
+		m.stats.Elapsed += time.Since(t0)
+		select {
+		case <-sh.allDone:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+		t0 = time.Now()
+	}
+	defer func() { m.stats.Elapsed += time.Since(t0) }()
+	if sh.typ == JoinAntiNullAware && sh.rightNull.Load() {
+		return nil, io.EOF
+	}
+	for {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		from := int(sh.cursor.Add(coldata.DefaultBatchSize)) - coldata.DefaultBatchSize
+		if from >= sh.nrows {
+			return nil, io.EOF
+		}
+		to := min(sh.nrows, from+coldata.DefaultBatchSize)
+		// Chunks are multiples of 64 rows, so words do not straddle them.
+		m.sel = m.sel[:0]
+		for w := from >> 6; w<<6 < to; w++ {
+			keep := sh.keepWord(w)
+			base := w << 6
+			for keep != 0 {
+				r := base + bits.TrailingZeros64(keep)
+				keep &= keep - 1
+				if r >= to {
+					break
+				}
+				m.sel = append(m.sel, int32(r-from))
+			}
+		}
+		if len(m.sel) == 0 {
+			continue
+		}
+		if m.views == nil {
+			m.views = make([]*coldata.Vec, len(sh.types))
+		}
+		for i, c := range sh.jt.cols {
+			m.views[i] = sliceVec(m.views[i], c, from, to)
+		}
+		m.out = coldata.Batch{Vecs: m.views, N: to - from, Sel: m.sel}
+		m.stats.RowsOut += int64(len(m.sel))
+		return &m.out, nil
+	}
+}
+
+func (m *markJoin) arrive() {
+	if !m.arrived {
+		m.arrived = true
+		m.sh.arrive()
+	}
+}
+
+// probe marks the left rows that b's rows match.
+func (m *markJoin) probe(b *coldata.Batch) error {
+	n := b.Len()
+	if n == 0 {
+		return nil
+	}
+	sh := m.sh
+	if !sh.rightRows.Load() {
+		sh.rightRows.Store(true)
+	}
+	denseCols(b, m.rightKeys, m.keyDense, m.keyScratch)
+	if sh.typ == JoinAntiNullAware && m.hasNullKey(n) {
+		sh.rightNull.Store(true)
+		return nil
+	}
+	m.gids = coldata.Grow(m.gids, n)
+	gids := m.gids[:n]
+	sh.jt.table.find(m.keyDense, n, gids, &m.sc)
+	start, rowIdx := sh.jt.start, sh.jt.rowIdx
+	if m.residual == nil {
+		for _, g := range gids {
+			if g < 0 {
+				continue
+			}
+			rows := rowIdx[start[g]:start[g+1]]
+			// A key's rows are marked together: one set bit means all are.
+			if sh.marked(rows[0]) {
+				continue
+			}
+			for _, r := range rows {
+				sh.mark(r)
+			}
+		}
+		return nil
+	}
+	m.pi, m.bi = m.pi[:0], m.bi[:0]
+	for k, g := range gids {
+		if g < 0 {
+			continue
+		}
+		p := int32(selRow(b.Sel, k))
+		for _, r := range rowIdx[start[g]:start[g+1]] {
+			if sh.marked(r) {
+				continue
+			}
+			m.pi = append(m.pi, p)
+			m.bi = append(m.bi, r)
+			if len(m.pi) == coldata.DefaultBatchSize {
+				if err := m.checkPairs(b); err != nil {
+					return err
+				}
+				m.pi, m.bi = m.pi[:0], m.bi[:0]
+			}
+		}
+	}
+	if len(m.pi) > 0 {
+		return m.checkPairs(b)
+	}
+	return nil
+}
+
+// checkPairs evaluates the residual on the pairs (pi, bi) and marks the
+// left rows of those that pass.
+func (m *markJoin) checkPairs(b *coldata.Batch) error {
+	np := len(m.pi)
+	for i, v := range m.candVecs {
+		v.Resize(np)
+		if !m.need[i] {
+			continue
+		}
+		if i < m.nleft {
+			gatherInto(v, m.sh.jt.cols[i], nil, m.bi)
+		} else if v.Type.ID != coldata.Unknown {
+			v.CopyFrom(b.Vecs[i-m.nleft], m.pi, np, 0)
+		}
+	}
+	m.cand = coldata.Batch{Vecs: m.candVecs, N: np}
+	if err := m.residual.Select(&m.cand); err != nil {
+		return err
+	}
+	if m.cand.Sel == nil {
+		for _, r := range m.bi {
+			m.sh.mark(r)
+		}
+		return nil
+	}
+	for _, x := range m.cand.Sel {
+		m.sh.mark(m.bi[x])
+	}
+	return nil
+}
+
+func (m *markJoin) hasNullKey(n int) bool {
+	for _, v := range m.keyDense {
+		if v.Type.ID == coldata.Unknown {
+			return true
+		}
+		if v.Nulls == nil {
+			continue
+		}
+		for _, isNull := range v.Nulls[:n] {
+			if isNull {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func (m *markJoin) Close() error {
+	if m.closed {
+		return nil
+	}
+	m.closed = true
+	var err error
+	if !m.probed {
+		err = m.right.Close()
+	}
+	m.arrive()
+	m.views, m.candVecs, m.out, m.cand = nil, nil, coldata.Batch{}, coldata.Batch{}
+	m.sh.release()
+	return err
+}

@@ -1,0 +1,317 @@
+package exec
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/peregrinedb/peregrine/exec/coldata"
+)
+
+// markSpec is a SEMI/ANTI/NOT IN join run both ways: as a mark join (left
+// hashed, right streamed) and as the ordinary hash join (right hashed).
+// Inputs: 0 is the left side, 1 the right side. Output: all left columns.
+type markSpec struct {
+	lk, rk   []int
+	typ      JoinType
+	residual *colCmpSel // over [left..., right...]
+}
+
+func (s markSpec) mkMark(ins [][]Operator) Operator {
+	var newRes func() (Selector, error)
+	var cols map[int]bool
+	if s.residual != nil {
+		r := *s.residual
+		newRes = func() (Selector, error) { return r, nil }
+		cols = map[int]bool{r.a: true, r.b: true}
+	}
+	ops, err := NewMarkJoin(single(ins), s.lk, ins[1], s.rk, s.typ, newRes, cols)
+	if err != nil {
+		return &errOp{err: err}
+	}
+	if len(ops) == 1 {
+		return ops[0]
+	}
+	return NewGather(ops)
+}
+
+// mkHash is the same join in the ordinary form.
+func (s markSpec) mkHash(ins [][]Operator) Operator {
+	jb := NewJoinBuild(single(ins[1:]), s.rk)
+	var res Selector
+	if s.residual != nil {
+		res = *s.residual
+	}
+	out := allCols(len(ins[0][0].Types()))
+	ps := make([]Operator, len(ins[0]))
+	for i, p := range ins[0] {
+		ps[i] = NewHashJoin(jb, p, s.lk, s.typ, out, nil, res)
+	}
+	if len(ps) == 1 {
+		return ps[0]
+	}
+	return NewGather(ps)
+}
+
+func (s markSpec) joinSpec(width int) joinSpec {
+	return joinSpec{bk: s.rk, pk: s.lk, typ: s.typ, probeOut: allCols(width), residual: s.residual}
+}
+
+// errOp fails Open (a constructor error in a harness case).
+type errOp struct{ err error }
+
+func (e *errOp) Types() []coldata.Type                        { return nil }
+func (e *errOp) Open(context.Context) error                   { return e.err }
+func (e *errOp) Next(context.Context) (*coldata.Batch, error) { return nil, e.err }
+func (e *errOp) Close() error                                 { return nil }
+
+var markJoinTypes = []JoinType{JoinSemi, JoinAnti, JoinAntiNullAware}
+
+// markCases builds, for each case, one harness case per form (mark and
+// ordinary), both checked against the nested-loop reference.
+func markCases(name string, lt, rt []coldata.Type, left, right []row, s markSpec) []opCase {
+	want := s.joinSpec(len(lt)).ref(right, left)
+	c := opCase{name: name + " mark", types: [][]coldata.Type{lt, rt}, inputs: [][]row{left, right},
+		expected: want, workers: 4, mk: s.mkMark}
+	h := c
+	h.name, h.mk = name+" hash", s.mkHash
+	return []opCase{c, h}
+}
+
+func TestMarkJoinTypes(t *testing.T) {
+	// Left: the rows filtered (duplicates included); right: the subquery.
+	left := []row{{1, 10}, {2, 20}, {2, 21}, {4, 40}, {nil, 50}, {5, 60}, {1, 11}, {nil, 70}, {1, 10}}
+	right := []row{{1, "b1"}, {2, "b2"}, {2, "b2x"}, {3, "b3"}, {nil, "bnull"}, {5, "b5"}, {5, "b5x"}}
+	rightNoNull := []row{{1, "b1"}, {2, "b2"}, {2, "b2x"}, {3, "b3"}}
+	lt, rt := types(i64, i64), types(i64, str)
+	var cases []opCase
+	for _, typ := range markJoinTypes {
+		s := markSpec{lk: []int{0}, rk: []int{0}, typ: typ}
+		n := typ.String()
+		cases = append(cases, markCases(n, lt, rt, left, right, s)...)
+		cases = append(cases, markCases(n+" no null right", lt, rt, left, rightNoNull, s)...)
+		cases = append(cases, markCases(n+" empty right", lt, rt, left, nil, s)...)
+		cases = append(cases, markCases(n+" empty left", lt, rt, nil, right, s)...)
+		cases = append(cases, markCases(n+" all null", lt, rt, []row{{nil, 1}, {nil, 2}}, []row{{nil, "x"}, {nil, "y"}}, s)...)
+		cases = append(cases, markCases(n+" null left only", lt, rt, []row{{nil, 1}, {3, 2}, {7, 3}}, rightNoNull, s)...)
+		cases = append(cases, markCases(n+" right null only", lt, rt, []row{{1, 1}, {7, 3}}, []row{{nil, "x"}}, s)...)
+	}
+	runCases(t, cases)
+}
+
+func TestMarkJoinKeys(t *testing.T) {
+	// Composite keys (int32, string) with NULLs in either column on either
+	// side, string keys, and int32 probing int64.
+	left := []row{{1, "a", 0}, {1, "b", 1}, {2, "b", 2}, {nil, "a", 3}, {3, nil, 4}, {2, "a", 5}, {1, "a", 6}}
+	right := []row{{1, "a", 100}, {1, "b", 101}, {2, "a", 102}, {1, "a", 103}, {nil, "a", 104}, {3, nil, 105}}
+	rightNoNull := []row{{1, "a", 100}, {2, "a", 102}, {1, "a", 103}}
+	ts := types(i32, str, i64)
+	var cases []opCase
+	for _, typ := range markJoinTypes {
+		n := typ.String()
+		comp := markSpec{lk: []int{0, 1}, rk: []int{0, 1}, typ: typ}
+		cases = append(cases, markCases("composite "+n, ts, ts, left, right, comp)...)
+		cases = append(cases, markCases("composite no null right "+n, ts, ts, left, rightNoNull, comp)...)
+		cases = append(cases, markCases("string "+n, ts, ts, left, right, markSpec{lk: []int{1}, rk: []int{1}, typ: typ})...)
+	}
+	cases = append(cases, opCase{
+		name:     "int32 left int64 right",
+		types:    [][]coldata.Type{types(i32), types(i64)},
+		inputs:   [][]row{{{1}, {3}, {2}, {0}, {1}}, {{1}, {2}, {1 << 40}}},
+		expected: []row{{1}, {2}, {1}},
+		workers:  4,
+		mk:       markSpec{lk: []int{0}, rk: []int{0}, typ: JoinSemi}.mkMark,
+	}, opCase{
+		name:    "key type mismatch",
+		types:   [][]coldata.Type{types(str), types(i64)},
+		inputs:  [][]row{nil, nil},
+		wantErr: "compares",
+		mk:      markSpec{lk: []int{0}, rk: []int{0}, typ: JoinSemi}.mkMark,
+	})
+	runCases(t, cases)
+}
+
+func TestMarkJoinResidual(t *testing.T) {
+	// Q21 shape: EXISTS (same order, different supplier); columns are
+	// [l.order, l.supp, r.order, r.supp].
+	left := []row{{1, 10}, {1, 12}, {2, 20}, {3, 30}, {3, 31}, {4, 40}, {5, 50}, {nil, 1}, {3, 31}, {6, nil}}
+	right := []row{{1, 10}, {1, 11}, {2, 20}, {3, 30}, {3, 30}, {4, nil}, {nil, 5}, {6, 1}}
+	rightNoNull := []row{{1, 10}, {1, 11}, {2, 20}, {3, 30}, {3, 30}, {4, nil}, {6, 1}}
+	ts := types(i64, i64)
+	var cases []opCase
+	for _, typ := range markJoinTypes {
+		n := typ.String()
+		for _, op := range []string{"<>", "<", "="} {
+			s := markSpec{lk: []int{0}, rk: []int{0}, typ: typ, residual: &colCmpSel{a: 1, b: 3, op: op}}
+			cases = append(cases, markCases(n+" "+op, ts, ts, left, right, s)...)
+			cases = append(cases, markCases(n+" no null right "+op, ts, ts, left, rightNoNull, s)...)
+			cases = append(cases, markCases(n+" empty right "+op, ts, ts, left, nil, s)...)
+		}
+	}
+	runCases(t, cases)
+}
+
+// TestMarkJoinDifferential compares the mark form with the ordinary form on
+// random inputs: many duplicate keys on both sides, NULL keys, composite
+// keys, a residual or not, several chunks of left rows, 1 and 4 workers.
+func TestMarkJoinDifferential(t *testing.T) {
+	rng := rand.New(rand.NewSource(7))
+	gen := func(n, keys int, nullFrac float64) []row {
+		out := make([]row, n)
+		for i := range out {
+			r := row{rng.Intn(keys), rng.Intn(4), rng.Intn(5)}
+			for c := 0; c < 2; c++ {
+				if rng.Float64() < nullFrac {
+					r[c] = nil
+				}
+			}
+			out[i] = r
+		}
+		return out
+	}
+	ts := types(i64, i64, i64)
+	for _, typ := range markJoinTypes {
+		for _, res := range []*colCmpSel{nil, {a: 2, b: 5, op: "<>"}, {a: 2, b: 5, op: "<"}} {
+			for _, keys := range [][]int{{0}, {0, 1}} {
+				for _, nulls := range []float64{0, 0.001, 0.05} {
+					left := gen(2500, 1500, nulls)
+					right := gen(6000, 2000, nulls/10)
+					s := markSpec{lk: keys, rk: keys, typ: typ, residual: res}
+					name := fmt.Sprintf("%s/res=%v/keys=%d/nulls=%v", typ, res != nil, len(keys), nulls)
+					t.Run(name, func(t *testing.T) {
+						for _, w := range []int{1, 4} {
+							for _, bs := range []int{7, 1024} {
+								got := runJoin(t, s.mkMark, ts, left, right, w, bs)
+								want := runJoin(t, s.mkHash, ts, left, right, w, bs)
+								if !slices.Equal(got, want) {
+									t.Fatalf("w=%d bs=%d: mark form gives %d rows, hash form %d", w, bs, len(got), len(want))
+								}
+							}
+						}
+					})
+				}
+			}
+		}
+	}
+}
+
+// runJoin runs a two-input operator over rows split across w workers and
+// returns its output rows sorted.
+func runJoin(t *testing.T, mk func([][]Operator) Operator, ts []coldata.Type, left, right []row, w, bs int) []string {
+	t.Helper()
+	ins := make([][]Operator, 2)
+	for i, rows := range [][]row{left, right} {
+		all := datums(ts, rows)
+		parts := make([][][]coldata.Datum, w)
+		for r, d := range all {
+			parts[r%w] = append(parts[r%w], d)
+		}
+		for _, p := range parts {
+			ins[i] = append(ins[i], &testSource{types: ts, rows: p, batchSize: bs, t: t})
+		}
+	}
+	op := mk(ins)
+	got, err := drain(context.Background(), op)
+	if cerr := op.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	slices.Sort(got)
+	return got
+}
+
+// TestMarkJoinMemoryLimit: a left side over the limit fails with the
+// limit error and gives its memory back.
+func TestMarkJoinMemoryLimit(t *testing.T) {
+	pool := NewMemoryPool(64 << 10)
+	left := seq(20000, func(i int) row { return row{i, i} })
+	ins := [][]Operator{{&testSource{types: types(i64, i64), rows: datums(types(i64, i64), left), batchSize: 1024, t: t}},
+		{&testSource{types: types(i64), rows: datums(types(i64), []row{{1}}), batchSize: 1024, t: t}}}
+	ops, err := NewMarkJoin(ins[0][0], []int{0}, ins[1], []int{0}, JoinSemi, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ops[0].(*markJoin).sh.env = memEnv{pool: pool}
+	_, err = drain(context.Background(), ops[0])
+	var le *MemoryLimitError
+	if !errors.As(err, &le) || !strings.Contains(err.Error(), "semi or anti join") {
+		t.Fatalf("got %v, want a memory limit error", err)
+	}
+	if err := ops[0].Close(); err != nil {
+		t.Fatal(err)
+	}
+	if u := pool.Used(); u != 0 {
+		t.Fatalf("pool holds %d bytes after Close", u)
+	}
+}
+
+// TestMarkJoinCancel: cancelling the context stops workers reading an
+// endless right side, and workers waiting at the barrier.
+func TestMarkJoinCancel(t *testing.T) {
+	goroutines := 0
+	_ = goroutines
+	left := &testSource{types: types(i64), rows: datums(types(i64), []row{{0}, {1}}), batchSize: 2, t: t}
+	right := []Operator{newEndless(), &testSource{types: types(i64), rows: nil, batchSize: 1, t: t}}
+	ops, err := NewMarkJoin(left, []int{0}, right, []int{0}, JoinAnti, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := NewGather(ops)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		_, err := drain(ctx, g)
+		done <- err
+	}()
+	time.Sleep(20 * time.Millisecond)
+	cancel()
+	select {
+	case err := <-done:
+		if !errors.Is(err, context.Canceled) {
+			t.Fatalf("got %v, want context.Canceled", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("mark join did not stop after cancel")
+	}
+	if err := g.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestMarkJoinCloseEarly: closing the join before reading it all (a LIMIT
+// above) neither blocks nor leaks.
+func TestMarkJoinCloseEarly(t *testing.T) {
+	left := seq(10000, func(i int) row { return row{i % 100} })
+	right := seq(300, func(i int) row { return row{i % 50} })
+	for _, w := range []int{1, 4} {
+		ins := make([][]Operator, 2)
+		for i, rows := range [][]row{left, right} {
+			for k := 0; k < w; k++ {
+				var part [][]coldata.Datum
+				for r, d := range datums(types(i64), rows) {
+					if r%w == k {
+						part = append(part, d)
+					}
+				}
+				ins[i] = append(ins[i], &testSource{types: types(i64), rows: part, batchSize: 7, t: t})
+			}
+		}
+		op := markSpec{lk: []int{0}, rk: []int{0}, typ: JoinSemi}.mkMark(ins)
+		if err := op.Open(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		if b, err := op.Next(context.Background()); err != nil || b.Len() == 0 {
+			t.Fatalf("w=%d: first batch: %v", w, err)
+		}
+		if err := op.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+}

@@ -31,6 +31,9 @@ func ArrowType(t coldata.Type) (arrow.DataType, error) {
 	if t.ID == coldata.Unknown {
 		return arrow.Null, nil
 	}
+	if t.IsNested() {
+		return nestedArrowType(t)
+	}
 	return storage.ArrowType(t)
 }
 
@@ -153,6 +156,12 @@ func toRecord(mem memory.Allocator, schema *arrow.Schema, b *coldata.Batch) (arr
 			cols[i] = buildArray(array.NewTimestampBuilder(mem, schema.Field(i).Type.(*arrow.TimestampType)), vals, valid)
 		case coldata.Unknown:
 			cols[i] = array.NewNull(n)
+		case coldata.List, coldata.Struct, coldata.Map:
+			a, err := nestedArray(mem, schema.Field(i).Type, v, n)
+			if err != nil {
+				return nil, err
+			}
+			cols[i] = a
 		default:
 			return nil, fmt.Errorf("cannot convert %s to Arrow", v.Type)
 		}

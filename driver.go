@@ -204,6 +204,8 @@ func driverValue(v *coldata.Vec, i int) driver.Value {
 		return coldata.DateToTime(v.I32[i])
 	case coldata.Timestamp:
 		return timeFromMicros(v.I64[i])
+	case coldata.List, coldata.Struct, coldata.Map:
+		return coldata.Format(v.Type, v.Get(i))
 	}
 	return nil
 }

@@ -45,6 +45,11 @@ func printRows(ctx context.Context, w io.Writer, format string, rows *peregrine.
 
 // each calls fn for every result row with values formatted as text.
 func each(ctx context.Context, rows *peregrine.Rows, fn func(vals []string, null []bool) error) error {
+	return eachFormatted(ctx, rows, coldata.Format, fn)
+}
+
+// eachFormatted is each with the value formatter given.
+func eachFormatted(ctx context.Context, rows *peregrine.Rows, format func(coldata.Type, coldata.Datum) string, fn func(vals []string, null []bool) error) error {
 	n := len(rows.Columns())
 	vals, null := make([]string, n), make([]bool, n)
 	for {
@@ -65,7 +70,7 @@ func each(ctx context.Context, rows *peregrine.Rows, fn func(vals []string, null
 				if null[c] {
 					vals[c] = ""
 				} else {
-					vals[c] = coldata.Format(v.Type, v.Get(i))
+					vals[c] = format(v.Type, v.Get(i))
 				}
 			}
 			if err := fn(vals, null); err != nil {
@@ -101,7 +106,7 @@ func printJSON(ctx context.Context, w io.Writer, rows *peregrine.Rows) error {
 	}
 	first := true
 	var sb strings.Builder
-	err := each(ctx, rows, func(vals []string, null []bool) error {
+	err := eachFormatted(ctx, rows, formatJSON, func(vals []string, null []bool) error {
 		sb.Reset()
 		if first {
 			sb.WriteString("[")
@@ -138,7 +143,7 @@ func jsonValue(t coldata.Type, v string, null bool) string {
 		return "null"
 	}
 	switch t.ID {
-	case coldata.Int32, coldata.Int64, coldata.Decimal, coldata.Bool:
+	case coldata.Int32, coldata.Int64, coldata.Decimal, coldata.Bool, coldata.List, coldata.Struct, coldata.Map:
 		return v
 	case coldata.Float64:
 		if v == "nan" || v == "inf" || v == "-inf" {
@@ -257,3 +262,70 @@ func printTable(ctx context.Context, w io.Writer, rows *peregrine.Rows) error {
 }
 
 func width(s string) int { return utf8.RuneCountInString(s) }
+
+// formatJSON renders nested values as JSON (lists as arrays, structs and
+// maps as objects, map keys as text) and other values as Format does, for
+// jsonValue to quote.
+func formatJSON(t coldata.Type, d coldata.Datum) string {
+	if !t.IsNested() {
+		return coldata.Format(t, d)
+	}
+	var sb strings.Builder
+	writeJSON(&sb, t, d)
+	return sb.String()
+}
+
+func writeJSON(sb *strings.Builder, t coldata.Type, d coldata.Datum) {
+	if d.Null {
+		sb.WriteString("null")
+		return
+	}
+	if !t.IsNested() {
+		sb.WriteString(jsonValue(t, coldata.Format(t, d), false))
+		return
+	}
+	var nd coldata.Nested
+	if d.N != nil {
+		nd = *d.N
+	}
+	key := func(s string) {
+		k, _ := json.Marshal(s)
+		sb.Write(k)
+		sb.WriteByte(':')
+	}
+	switch t.ID {
+	case coldata.List:
+		sb.WriteByte('[')
+		for i, e := range nd.Elems {
+			if i > 0 {
+				sb.WriteByte(',')
+			}
+			writeJSON(sb, t.Nest.Elem, e)
+		}
+		sb.WriteByte(']')
+	case coldata.Struct:
+		sb.WriteByte('{')
+		for i, f := range t.Nest.Fields {
+			if i > 0 {
+				sb.WriteByte(',')
+			}
+			key(f.Name)
+			e := coldata.NullDatum
+			if i < len(nd.Elems) {
+				e = nd.Elems[i]
+			}
+			writeJSON(sb, f.Type, e)
+		}
+		sb.WriteByte('}')
+	case coldata.Map:
+		sb.WriteByte('{')
+		for i, k := range nd.Keys {
+			if i > 0 {
+				sb.WriteByte(',')
+			}
+			key(coldata.Format(t.Nest.Key, k))
+			writeJSON(sb, t.Nest.Value, nd.Elems[i])
+		}
+		sb.WriteByte('}')
+	}
+}

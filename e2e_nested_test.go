@@ -1,0 +1,186 @@
+package peregrine_test
+
+import (
+	"context"
+	"flag"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/apache/arrow-go/v18/parquet"
+	"github.com/apache/arrow-go/v18/parquet/pqarrow"
+
+	"github.com/peregrinedb/peregrine"
+	"github.com/peregrinedb/peregrine/exec/coldata"
+)
+
+var regenNested = flag.Bool("regen-nested", false, "rewrite testdata/nested/nested.parquet")
+
+const nestedFile = "testdata/nested/nested.parquet"
+
+// nestedJSON is the content of testdata/nested/nested.parquet.
+const nestedJSON = `[
+{"id": 1, "tags": ["a", "b"], "s": {"a": 1, "b": "x"}, "m": [{"key": "k1", "value": 1}, {"key": "k2", "value": 2}], "pts": [{"x": 1, "y": 2}, {"x": 3, "y": 4}], "ll": [[1, 2], [3]]},
+{"id": 2, "tags": [], "s": {"a": 2, "b": null}, "m": [], "pts": [], "ll": [[]]},
+{"id": 3, "tags": null, "s": null, "m": null, "pts": null, "ll": null},
+{"id": 4, "tags": ["c", null], "s": {"a": null, "b": "z"}, "m": [{"key": "k3", "value": null}], "pts": [null], "ll": [null, [4]]},
+{"id": 5, "tags": ["d"], "s": {"a": 5, "b": "w"}, "m": [{"key": "k1", "value": 10}], "pts": [{"x": 5, "y": null}], "ll": []},
+{"id": 6, "tags": ["e", "f", "g"], "s": {"a": 6, "b": "v"}, "m": [], "pts": [], "ll": [[5]]}
+]`
+
+func nestedSchema() *arrow.Schema {
+	return arrow.NewSchema([]arrow.Field{
+		{Name: "id", Type: arrow.PrimitiveTypes.Int64},
+		{Name: "tags", Type: arrow.ListOf(arrow.BinaryTypes.String), Nullable: true},
+		{Name: "s", Type: arrow.StructOf(arrow.Field{Name: "a", Type: arrow.PrimitiveTypes.Int64, Nullable: true},
+			arrow.Field{Name: "b", Type: arrow.BinaryTypes.String, Nullable: true}), Nullable: true},
+		{Name: "m", Type: arrow.MapOf(arrow.BinaryTypes.String, arrow.PrimitiveTypes.Int64), Nullable: true},
+		{Name: "pts", Type: arrow.ListOf(arrow.StructOf(arrow.Field{Name: "x", Type: arrow.PrimitiveTypes.Int32, Nullable: true},
+			arrow.Field{Name: "y", Type: arrow.PrimitiveTypes.Int32, Nullable: true})), Nullable: true},
+		{Name: "ll", Type: arrow.ListOf(arrow.ListOf(arrow.PrimitiveTypes.Int32)), Nullable: true},
+	}, nil)
+}
+
+// TestNestedTestdataFile regenerates the committed file with -regen-nested
+// (two row groups of three rows, written by arrow-go).
+func TestNestedTestdataFile(t *testing.T) {
+	if !*regenNested {
+		if _, err := os.Stat(nestedFile); err != nil {
+			t.Fatalf("%v (run with -regen-nested)", err)
+		}
+		return
+	}
+	rec, _, err := array.RecordFromJSON(memory.DefaultAllocator, nestedSchema(), strings.NewReader(nestedJSON))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rec.Release()
+	tbl := array.NewTableFromRecords(nestedSchema(), []arrow.RecordBatch{rec})
+	defer tbl.Release()
+	out, err := os.Create(nestedFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer out.Close()
+	if err := pqarrow.WriteTable(tbl, out, 3, parquet.NewWriterProperties(), pqarrow.DefaultWriterProps()); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func formattedRows(t *testing.T, db *peregrine.DB, q string) []string {
+	t.Helper()
+	rows, err := db.Query(context.Background(), q)
+	if err != nil {
+		t.Fatalf("%s: %v", q, err)
+	}
+	defer rows.Close()
+	var out []string
+	for {
+		b, err := rows.Next(context.Background())
+		if err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+		if b == nil {
+			return out
+		}
+		for k := 0; k < b.Len(); k++ {
+			var cells []string
+			for c, d := range b.Row(k) {
+				cells = append(cells, coldata.Format(rows.Columns()[c].Type, d))
+			}
+			out = append(out, strings.Join(cells, " | "))
+		}
+	}
+}
+
+func TestNestedSelect(t *testing.T) {
+	db, err := peregrine.Open("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	all := []string{
+		"1 | [a, b] | {'a': 1, 'b': x} | {k1=1, k2=2} | [{'x': 1, 'y': 2}, {'x': 3, 'y': 4}] | [[1, 2], [3]]",
+		"2 | [] | {'a': 2, 'b': NULL} | {} | [] | [[]]",
+		"3 | NULL | NULL | NULL | NULL | NULL",
+		"4 | [c, NULL] | {'a': NULL, 'b': z} | {k3=NULL} | [NULL] | [NULL, [4]]",
+		"5 | [d] | {'a': 5, 'b': w} | {k1=10} | [{'x': 5, 'y': NULL}] | []",
+		"6 | [e, f, g] | {'a': 6, 'b': v} | {} | [] | [[5]]",
+	}
+	cases := []struct {
+		q    string
+		want []string
+	}{
+		{"SELECT * FROM '" + nestedFile + "'", all},
+		{"SELECT * FROM '" + nestedFile + "' WHERE id >= 4 AND id <> 5", []string{all[3], all[5]}},
+		{"SELECT * FROM '" + nestedFile + "' ORDER BY id DESC LIMIT 3", []string{all[5], all[4], all[3]}},
+		{"SELECT * FROM '" + nestedFile + "' ORDER BY id DESC", []string{all[5], all[4], all[3], all[2], all[1], all[0]}},
+		{"SELECT tags, id FROM '" + nestedFile + "' ORDER BY id LIMIT 2 OFFSET 1", []string{"[] | 2", "NULL | 3"}},
+	}
+	for _, c := range cases {
+		got := formattedRows(t, db, c.q)
+		if !strings.Contains(c.q, "ORDER BY") {
+			slices.Sort(got) // row groups are read in parallel
+		}
+		if strings.Join(got, "\n") != strings.Join(c.want, "\n") {
+			t.Errorf("%s:\ngot\n%s\nwant\n%s", c.q, strings.Join(got, "\n"), strings.Join(c.want, "\n"))
+		}
+	}
+	rows, err := db.Query(context.Background(), "SELECT * FROM '"+nestedFile+"'")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var types []string
+	for _, c := range rows.Columns() {
+		types = append(types, c.Type.String())
+	}
+	rows.Close()
+	if s := strings.Join(types, ", "); s != "BIGINT, VARCHAR[], STRUCT(a BIGINT, b VARCHAR), MAP(VARCHAR, BIGINT), STRUCT(x INTEGER, y INTEGER)[], INTEGER[][]" {
+		t.Errorf("types: %s", s)
+	}
+}
+
+func TestNestedArrowResult(t *testing.T) {
+	db, err := peregrine.Open("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	rr, err := db.QueryArrow(context.Background(), "SELECT * FROM '"+filepath.ToSlash(nestedFile)+"' ORDER BY id")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rr.Release()
+	want := nestedSchema()
+	got := rr.Schema()
+	for i := 0; i < want.NumFields(); i++ {
+		if !arrow.TypeEqual(got.Field(i).Type, want.Field(i).Type) {
+			t.Errorf("column %s: Arrow type %s, want %s", want.Field(i).Name, got.Field(i).Type, want.Field(i).Type)
+		}
+	}
+	ref, _, err := array.RecordFromJSON(memory.DefaultAllocator, want, strings.NewReader(nestedJSON))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ref.Release()
+	row := int64(0)
+	for rr.Next() {
+		rec := rr.RecordBatch()
+		for c := 1; c < int(rec.NumCols()); c++ {
+			exp := array.NewSlice(ref.Column(c), row, row+rec.NumRows())
+			if !array.Equal(exp, rec.Column(c)) {
+				t.Errorf("column %s rows %d..: got %v, want %v", want.Field(c).Name, row, rec.Column(c), exp)
+			}
+			exp.Release()
+		}
+		row += rec.NumRows()
+	}
+	if err := rr.Err(); err != nil || row != 6 {
+		t.Fatalf("rows %d, err %v", row, err)
+	}
+}

@@ -61,18 +61,25 @@ func (o *optimizer) dpJoins(rels []Node, ids []map[ColID]bool, card []float64, c
 	}
 	classSel := make([]float64, len(groups))
 	for gi, g := range groups {
-		// The class's distinct values: its smallest table's key (see keyNDV).
+		// The class's distinct values: its smallest table's key (see
+		// keyNDV), raised to the largest distinct count measured from the
+		// files, since |A ⋈ B| = |A|·|B| / max(ndv(a), ndv(b)).
 		d := math.Inf(1)
+		measured := 0.0
 		for _, m := range g {
 			if info, ok := o.est.cols[m.col.Index]; ok {
 				if v := o.est.ndv(m.col.Index, info.rows); info.rows < d || v < d {
 					d = math.Min(d, v)
+				}
+				if b := o.est.base(m.col.Index); b.measured {
+					measured = math.Max(measured, b.d)
 				}
 			}
 		}
 		if math.IsInf(d, 1) {
 			d = 1 / selEq
 		}
+		d = math.Max(d, measured)
 		classSel[gi] = 1 / math.Max(d, 1)
 	}
 	refs := make([]uint32, len(others))
@@ -286,11 +293,28 @@ func (e *estimator) condSelectivity(c expr.Expr, card []float64, ids []map[ColID
 	return 1 / math.Max(e.keyNDV(a.Index, b.Index), 1)
 }
 
-// keyNDV estimates the distinct values of an equi-join key pair. Without
-// distinct counts in the files, the key of the smaller base table is taken
-// to be the primary key its values come from (foreign keys point from big
-// tables to small ones), so its count bounds the join's distinct values.
+// keyNDV estimates the distinct values of an equi-join key pair, the
+// max(ndv(a), ndv(b)) of |A ⋈ B| = |A|·|B| / max(ndv(a), ndv(b)). Distinct
+// counts measured from the files are used as they are; a value range or a
+// row count is only an upper bound (a sparse key's range or a foreign key's
+// row count can be far above its distinct values), so without
+// measurements the key of the smaller base table is taken to be the
+// primary key its values come from (foreign keys point from big tables to
+// small ones), and its count bounds the join's distinct values. A measured
+// count on either side raises the result to at least that.
 func (e *estimator) keyNDV(a, b ColID) float64 {
+	d := e.keyNDVUnmeasured(a, b)
+	for _, id := range []ColID{a, b} {
+		if _, ok := e.cols[id]; ok {
+			if nb := e.base(id); nb.measured {
+				d = math.Max(d, nb.d)
+			}
+		}
+	}
+	return d
+}
+
+func (e *estimator) keyNDVUnmeasured(a, b ColID) float64 {
 	ia, okA := e.cols[a]
 	ib, okB := e.cols[b]
 	switch {

@@ -133,8 +133,12 @@ func (b *builder) build(p planner.Physical) (stream, error) {
 		if err != nil {
 			return nil, err
 		}
+		if b.threads == 1 || p.Cross {
+			// Nothing to build in parallel; EXPLAIN ANALYZE shows what ran.
+			p.Mode = planner.JoinBroadcast
+		}
 		var jb *JoinBuild
-		if p.Mode == planner.JoinPartitioned && b.threads > 1 && !p.Cross {
+		if p.Mode == planner.JoinPartitioned {
 			jb = NewPartitionedJoinBuild(bs, p.BuildKeys, DefaultJoinPartBits(b.threads), b.threads)
 		} else {
 			jb = NewJoinBuild(b.single(bs), p.BuildKeys)

@@ -376,16 +376,31 @@ func (jb *JoinBuild) runPartitioned(ctx context.Context) error {
 	if jb.grace == nil {
 		// Phases 2 and 3 hold the concatenated rows, the permutation and
 		// the tables besides the buffers.
-		n := 0
+		n, with := 0, 0
 		var bufBytes int64
 		for _, w := range ws {
 			n += w.n
 			bufBytes += colsBytes(w.cols, w.strBytes)
+			if w.n > 0 {
+				with++
+			}
 		}
-		need := 8*int64(n) + tableBytes(n)
-		if nw > 1 {
-			need += bufBytes
+		if with <= 1 {
+			// The one buffer becomes the table's columns: its bytes move
+			// to the build's account.
+			for _, w := range ws {
+				w.acc.Close()
+			}
 		}
+		// tableBytes covers the general path's tables and the CSR arrays;
+		// the int path's region array is known exactly.
+		need := 4*int64(n) + tableBytes(n)
+		if intKey {
+			if size, ok := regionSize(ws, np, n); ok {
+				need += 16*int64(np*size) - 32*int64(n)
+			}
+		}
+		need += bufBytes
 		if err := jb.acc.Resize(need); err != nil {
 			if !errors.Is(err, ErrMemoryLimit) {
 				return err
@@ -626,23 +641,9 @@ func (jb *JoinBuild) buildPartitions(ctx context.Context, ws []*partWorker, intK
 		w.cols, w.part = nil, nil
 		w.acc.Close()
 	}
-	size := minTableSlots
+	size, ok := regionSize(ws, np, n)
 	if intKey {
-		// Regions are sized for the largest partition; when duplicate keys
-		// skew the row counts so much that they would take over 4x the
-		// broadcast table's slots, build the broadcast table instead.
-		maxn := 0
-		for q := 0; q < np; q++ {
-			maxn = max(maxn, R[q+1]-R[q])
-		}
-		whole := minTableSlots
-		for size < 2*maxn {
-			size *= 2
-		}
-		for whole < 2*n {
-			whole *= 2
-		}
-		if np*size > 4*whole {
+		if !ok {
 			jt, err := buildJoinTable(ctx, cols, n, jb.keys, jb.types)
 			if err != nil {
 				return nil, err
@@ -702,6 +703,29 @@ func (jb *JoinBuild) buildPartitions(ctx context.Context, ws []*partWorker, intK
 	jt.unique = !notUnique.Load()
 	jt.parts = pt
 	return jt, nil
+}
+
+// regionSize is the int path's slots per partition: room for the largest
+// partition's rows at load 1/2. ok is false when duplicate keys skew the
+// partitions' row counts so much that the regions would take over 4x the
+// broadcast table's slots; the build is then a broadcast table.
+func regionSize(ws []*partWorker, np, n int) (size int, ok bool) {
+	maxn := 0
+	for q := 0; q < np; q++ {
+		c := 0
+		for _, w := range ws {
+			c += int(w.cnt[q])
+		}
+		maxn = max(maxn, c)
+	}
+	size, whole := minTableSlots, minTableSlots
+	for size < 2*maxn {
+		size *= 2
+	}
+	for whole < 2*n {
+		whole *= 2
+	}
+	return size, np*size <= 4*whole
 }
 
 // insertRegion hashes partition q's rows (global row ids, no NULL keys) of

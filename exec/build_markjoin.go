@@ -13,6 +13,7 @@ import (
 // can spill.
 func (b *builder) markJoin(p *planner.PhysMarkJoin) (stream, error) {
 	if !b.markFits(p) {
+		p.Fallback = true
 		s, err := b.build(p.Join)
 		if err != nil {
 			return nil, err

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/peregrinedb/peregrine/exec/coldata"
+	"github.com/peregrinedb/peregrine/planner"
 )
 
 // markSpec is a SEMI/ANTI/NOT IN join run both ways: as a mark join (left
@@ -313,5 +314,66 @@ func TestMarkJoinCloseEarly(t *testing.T) {
 		if err := op.Close(); err != nil {
 			t.Fatal(err)
 		}
+	}
+}
+
+// markPlan is the mark form of joinPlan(left, right): left hashed.
+func markPlan(left, right *planner.PhysScan, key int, typ planner.JoinType) *planner.PhysMarkJoin {
+	j := joinPlan(left, right, key, typ)
+	return &planner.PhysMarkJoin{PhysBase: j.PhysBase, Left: left, Right: right, LeftKeys: j.ProbeKeys,
+		RightKeys: j.BuildKeys, Type: typ, Join: j}
+}
+
+// TestMarkJoinPlan runs mark joins from physical plans over Parquet files:
+// the same rows as the ordinary form, runtime filters from the left keys
+// pruning the right scan (SEMI and ANTI only), EXPLAIN ANALYZE figures, and
+// the ordinary form when the left side may not fit the memory limit.
+func TestMarkJoinPlan(t *testing.T) {
+	const n = 100_000
+	rightKeys := make([]int64, n)
+	for i := range rightKeys {
+		rightKeys[i] = int64(i / 2)
+	}
+	rightKeys[n-1] = -1 // a NULL key
+	var leftKeys []int64
+	for i := int64(0); i < 3000; i++ {
+		leftKeys = append(leftKeys, 20_000+i%1000*3) // duplicates
+	}
+	leftKeys = append(leftKeys, -1, 10_000_000)
+	leftF := writeKeyFile(t, "left", leftKeys, 1000)
+	rightF := writeKeyFile(t, "right", rightKeys, 5000)
+	for _, typ := range []planner.JoinType{planner.JoinSemi, planner.JoinAnti, planner.JoinAntiNull} {
+		t.Run(typ.String(), func(t *testing.T) {
+			want, _ := runPlan(t, joinPlan(keyScan(leftF), keyScan(rightF), 0, typ), BuildOptions{NoRuntimeFilters: true})
+			mp := markPlan(keyScan(leftF), keyScan(rightF), 0, typ)
+			got, q := runPlan(t, mp, BuildOptions{})
+			if !slices.Equal(got, want) {
+				t.Fatalf("mark form: %d rows, ordinary form: %d", len(got), len(want))
+			}
+			if _, ok := q.ops[mp][0].(*markJoin); !ok || mp.Fallback {
+				t.Fatalf("ran %T, want a mark join", q.ops[mp][0])
+			}
+			ann := q.Annotate(mp)
+			if !strings.Contains(ann, fmt.Sprintf("actual rows: %d", len(want))) || !strings.Contains(ann, "memory:") {
+				t.Errorf("annotation %q lacks rows or memory", ann)
+			}
+			st := q.scans[mp.Right.(*planner.PhysScan)].Stats()
+			if pruned := st.RuntimeRowGroupsPruned > 0; pruned != (typ != planner.JoinAntiNull) {
+				t.Errorf("right scan: %d row groups pruned by runtime filters", st.RuntimeRowGroupsPruned)
+			}
+			// Under a small limit the ordinary form runs (and spills).
+			fb := markPlan(keyScan(leftF), keyScan(rightF), 0, typ)
+			fb.Left.Base().EstRows = 3000
+			got, q = runPlan(t, fb, BuildOptions{Memory: NewMemoryPool(256 << 10), TempDir: t.TempDir()})
+			if !slices.Equal(got, want) {
+				t.Fatalf("fallback: %d rows, want %d", len(got), len(want))
+			}
+			if _, ok := q.ops[fb][0].(*hashJoin); !ok || !fb.Fallback {
+				t.Fatalf("ran %T under the limit, want the ordinary hash join", q.ops[fb][0])
+			}
+			if !strings.Contains(planner.Describe(fb), "(build: right, as the left side may not fit in memory)") {
+				t.Errorf("fallback described as %q", planner.Describe(fb))
+			}
+		})
 	}
 }

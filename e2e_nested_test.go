@@ -184,3 +184,66 @@ func TestNestedArrowResult(t *testing.T) {
 		t.Fatalf("rows %d, err %v", row, err)
 	}
 }
+
+func TestNestedSQL(t *testing.T) {
+	db, err := peregrine.Open("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	from := " FROM '" + nestedFile + "'"
+	cases := []struct {
+		q    string
+		want []string
+	}{
+		{"SELECT id, s.a, s['b'], struct_extract(s, 'a'), nested.s.b" + from + " ORDER BY id", []string{
+			"1 | 1 | x | 1 | x", "2 | 2 | NULL | 2 | NULL", "3 | NULL | NULL | NULL | NULL",
+			"4 | NULL | z | NULL | z", "5 | 5 | w | 5 | w", "6 | 6 | v | 6 | v"}},
+		{"SELECT id, tags[1], tags[-1], tags[3], len(tags), array_length(ll), ll[2][1], pts[1].x, m['k1']" + from + " ORDER BY id", []string{
+			"1 | a | b | NULL | 2 | 2 | 3 | 1 | 1", "2 | NULL | NULL | NULL | 0 | 1 | NULL | NULL | NULL",
+			"3 | NULL | NULL | NULL | NULL | NULL | NULL | NULL | NULL", "4 | c | NULL | NULL | 2 | 2 | 4 | NULL | NULL",
+			"5 | d | d | NULL | 1 | 0 | NULL | 5 | 10", "6 | e | g | g | 3 | 1 | NULL | NULL | NULL"}},
+		// Filters on fields, nested columns as payload through filter, sort and limit.
+		{"SELECT id, tags, m" + from + " WHERE s.a >= 2 AND len(tags) > 0 ORDER BY s.b DESC LIMIT 2", []string{
+			"5 | [d] | {k1=10}", "6 | [e, f, g] | {}"}},
+		{"SELECT s.b, count(*), max(len(tags))" + from + " GROUP BY s.b ORDER BY 1", []string{
+			"v | 1 | 3", "w | 1 | 1", "x | 1 | 2", "z | 1 | 2", "NULL | 2 | 0"}},
+		{"SELECT count(tags), count(s)" + from, []string{"5 | 5"}},
+	}
+	for _, c := range cases {
+		got := formattedRows(t, db, c.q)
+		if strings.Join(got, "\n") != strings.Join(c.want, "\n") {
+			t.Errorf("%s:\ngot\n%s\nwant\n%s", c.q, strings.Join(got, "\n"), strings.Join(c.want, "\n"))
+		}
+	}
+	rows, err := db.Query(context.Background(), "SELECT tags[1], s['b'], pts[1].x, s.a"+from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, c := range rows.Columns() {
+		names = append(names, c.Name)
+	}
+	rows.Close()
+	if s := strings.Join(names, ", "); s != "tags[1], s['b'], pts[1]['x'], a" {
+		t.Errorf("names: %s", s)
+	}
+	for q, want := range map[string]string{
+		"SELECT s, count(*)" + from + " GROUP BY s":                     "GROUP BY on the nested value s",
+		"SELECT *" + from + " ORDER BY tags":                            "ORDER BY on the nested column tags",
+		"SELECT DISTINCT m" + from:                                      "DISTINCT on the nested column m",
+		"SELECT count(DISTINCT tags)" + from:                            "count(distinct tags) on the nested value tags",
+		"SELECT a.id" + from + " a JOIN" + from[5:] + " b ON a.s = b.s": "comparison on the nested value",
+		"SELECT s.zz" + from:                                            `Could not find key "zz" in struct`,
+		"SELECT id[1]" + from:                                           "cannot subscript a value of type BIGINT",
+	} {
+		rows, err := db.Query(context.Background(), q)
+		if err == nil {
+			_, err = rows.Next(context.Background())
+			rows.Close()
+		}
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: got %v, want %q", q, err, want)
+		}
+	}
+}

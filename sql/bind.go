@@ -276,6 +276,9 @@ func (b *binder) bindSelect(sel *sqlparser.Select, opts selectOpts) (*selectResu
 			if err != nil {
 				return nil, err
 			}
+			if err := checkNotNested("GROUP BY", ge); err != nil {
+				return nil, err
+			}
 			agg.addGroup(b, ge, groupName(g))
 		}
 		for _, ce := range corrEq {
@@ -419,11 +422,19 @@ func (b *binder) bindSelect(sel *sqlparser.Select, opts selectOpts) (*selectResu
 	}
 	node = proj
 	if sel.Distinct != "" {
+		for _, c := range proj.Out {
+			if c.Type.IsNested() {
+				return nil, fmt.Errorf("Not implemented Error: DISTINCT on the nested column %s (%s) is not supported", c.Name, c.Type)
+			}
+		}
 		node = &planner.Aggregate{Input: node, Groups: proj.Out, Out: proj.Out}
 	}
 	if len(orders) > 0 {
 		s := &planner.Sort{Input: node}
 		for _, o := range orders {
+			if c := proj.Out[o.outIdx]; c.Type.IsNested() {
+				return nil, fmt.Errorf("Not implemented Error: ORDER BY on the nested column %s (%s) is not supported", c.Name, c.Type)
+			}
 			// DuckDB's default: NULLs sort last in both directions.
 			s.Keys = append(s.Keys, planner.SortKey{Col: proj.Out[o.outIdx].ID, Desc: o.desc, NullsFirst: o.nullsFirst})
 		}
@@ -701,6 +712,9 @@ func colExpr(c planner.ColMeta) *expr.Column {
 func outputName(e sqlparser.Expr) string {
 	if cn, ok := e.(*sqlparser.ColName); ok {
 		return cn.Name.String()
+	}
+	if f, ok := e.(*sqlparser.FuncExpr); ok && f.Name.Lowered() == "__index" {
+		return indexName(f)
 	}
 	s := sqlparser.String(e)
 	s = strings.ReplaceAll(s, "__cast(", "CAST(")

@@ -149,6 +149,9 @@ func (c *exprCtx) bindAgg(fe *sqlparser.FuncExpr) (expr.Expr, error) {
 		if err != nil {
 			return nil, err
 		}
+		if arg.Type().IsNested() && (fe.Distinct || fn != planner.AggCount) {
+			return nil, fmt.Errorf("Not implemented Error: %s on the nested value %s (%s) is not supported", sqlparser.String(fe), arg, arg.Type())
+		}
 		call.Arg = arg
 	default:
 		return nil, fmt.Errorf("Binder Error: %s takes exactly one argument", name)

@@ -116,6 +116,9 @@ func (c *exprCtx) bindRaw(e sqlparser.Expr) (expr.Expr, error) {
 			m, err = c.sc.lookup(e.Qualifier.Name.String(), e.Name.String())
 		}
 		if err != nil {
+			if x, ok, ferr := c.structField(e); ok {
+				return x, ferr
+			}
 			if x, ok := c.aliases[strings.ToLower(e.Name.String())]; ok && e.Qualifier.IsEmpty() {
 				return x, nil
 			}
@@ -347,6 +350,12 @@ func (c *exprCtx) comparison(e *sqlparser.ComparisonExpr) (expr.Expr, error) {
 // cast to the other side's type when that loses nothing, so `col < 24`
 // stays a column-vs-constant predicate the scanner can use.
 func (c *exprCtx) compare(op expr.Op, l, r expr.Expr) (expr.Expr, error) {
+	if err := checkNotNested("comparison", l); err != nil {
+		return nil, err
+	}
+	if err := checkNotNested("comparison", r); err != nil {
+		return nil, err
+	}
 	lt, rt := l.Type(), r.Type()
 	var t coldata.Type
 	if k, ok := r.(*expr.Const); ok && lt != rt && constFits(k, lt) {

@@ -85,6 +85,9 @@ func (c *exprCtx) function(e *sqlparser.FuncExpr) (expr.Expr, error) {
 		return &expr.Func{Op: op, Args: xs, Typ: t}
 	}
 	str := func(i int) (expr.Expr, error) { return castTo(args[i], coldata.TypeString) }
+	if x, ok, err := nestedFunction(name, args); ok {
+		return x, err
+	}
 	switch name {
 	case "__cast":
 		if err := want(2); err != nil {

@@ -125,6 +125,7 @@ var extractFields = map[string]bool{"YEAR": true, "MONTH": true, "DAY": true, "Q
 //	SUBSTRING(s FROM a FOR b)   → __substring(s, a, b)
 //	a || b                      → a | b   (string concatenation)
 //	e::type                     → __cast(e, 'TYPE')
+//	x[i]                        → __index(x, i)   (nested values; bind_nested.go)
 //	"identifier"                → `identifier`
 //	FROM 'file.parquet'         → FROM `file.parquet`
 //	read_parquet('glob', k=v)   → `__tf_0` (call kept in tableFuncs)
@@ -188,7 +189,8 @@ func rewrite(src string) (*rewritten, error) {
 	prefix := map[int]string{} // text emitted before a token
 	var colAliases map[string][]string
 	var tableFuncs []TableFunc
-	castEnds := map[int]int{} // last token of a `::` cast → its operand's first token
+	castEnds := map[int]int{}  // last token of a `::` cast → its operand's first token
+	indexEnds := map[int]int{} // the `]` of a subscript → its operand's first token
 	// fromAt[d] tells whether parenthesis depth d is inside a FROM clause;
 	// subqueries nest their own clauses.
 	fromAt := map[int]bool{}
@@ -308,6 +310,26 @@ func rewrite(src string) (*rewritten, error) {
 			// MySQL reads || as OR; its | has the precedence PostgreSQL and
 			// DuckDB give ||, and the binder reads | as concatenation.
 			replace[k] = repl{k, "|"}
+		case t.kind == tkPunct && t.text == "[":
+			// x[i] (list element, struct field, map value) → __index(x, i).
+			start, chained := indexEnds[k-1]
+			if !chained {
+				start = castOperandStart(k, at, matchingBack)
+			}
+			close := matchingBracket(k, at, len(sig))
+			if start < 0 || close < 0 {
+				continue // a list literal (table function arguments) or a syntax error
+			}
+			prefix[start] += "__index("
+			replace[k] = repl{k, ", "}
+			replace[close] = repl{close, ")"}
+			indexEnds[close] = start
+			// x[i].f: a field of the element.
+			if at(close+1).text == "." && at(close+2).kind == tkIdent {
+				prefix[start] += "__index("
+				replace[close] = repl{close + 2, fmt.Sprintf("), '%s')", at(close+2).text)}
+				indexEnds[close+2] = start
+			}
 		case t.kind == tkPunct && t.text == "::":
 			start, chained := castEnds[k-1]
 			if !chained {

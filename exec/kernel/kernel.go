@@ -94,7 +94,7 @@ func (c *compiler) compile(e expr.Expr) (node, error) {
 		if e.Index < 0 || e.Index >= len(c.input) {
 			return nil, fmt.Errorf("kernel: column %s (#%d) out of range: input has %d columns", e, e.Index, len(c.input))
 		}
-		if got := c.input[e.Index]; got != e.Typ {
+		if got := c.input[e.Index]; got != e.Typ && !got.Equal(e.Typ) {
 			return nil, fmt.Errorf("kernel: column %s has type %s but input #%d is %s", e, e.Typ, e.Index, got)
 		}
 		if err := checkType(e.Typ); err != nil {
@@ -107,6 +107,9 @@ func (c *compiler) compile(e expr.Expr) (node, error) {
 		}
 		return newConst(e.Typ, e.Val), nil
 	case *expr.Func:
+		if e.Op.IsNestedOp() {
+			return c.compileNested(e)
+		}
 		return c.compileFunc(e)
 	case *expr.Cast:
 		return c.compileCast(e)

@@ -87,6 +87,9 @@ var opNames = [...]string{
 }
 
 func (o Op) String() string {
+	if s, ok := nestedOpNames[o]; ok {
+		return s
+	}
 	if int(o) < len(opNames) && opNames[o] != "" {
 		return opNames[o]
 	}

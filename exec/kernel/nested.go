@@ -1,0 +1,204 @@
+package kernel
+
+import (
+	"github.com/peregrinedb/peregrine/exec/coldata"
+	"github.com/peregrinedb/peregrine/planner/expr"
+)
+
+// Kernels on nested values: struct field access, list element and length,
+// map lookup. Struct fields are zero-copy views of the struct's child with
+// the struct's NULLs folded in; elements are gathered from the child.
+
+func (c *compiler) compileNested(e *expr.Func) (node, error) {
+	args, err := c.compileArgs(e.Args)
+	if err != nil {
+		return nil, err
+	}
+	want := func(n int) error {
+		if len(args) != n {
+			return errorf("%s takes %d arguments, got %d", e.Op, n, len(args))
+		}
+		return nil
+	}
+	switch e.Op {
+	case expr.OpStructExtract:
+		if err := want(2); err != nil {
+			return nil, err
+		}
+		st := args[0].typ()
+		name, ok := e.Args[1].(*expr.Const)
+		if st.ID != coldata.Struct || !ok || name.Typ.ID != coldata.String {
+			return nil, errorf("struct_extract takes (STRUCT, constant VARCHAR), got (%s, %s)", st, args[1].typ())
+		}
+		k := st.FieldIndex(name.Val.S)
+		if k < 0 {
+			return nil, errorf("struct %s has no field %q", st, name.Val.S)
+		}
+		return &structFieldNode{arg: args[0], k: k, t: st.Nest.Fields[k].Type}, nil
+	case expr.OpListLength:
+		if err := want(1); err != nil {
+			return nil, err
+		}
+		if t := args[0].typ(); t.ID != coldata.List && t.ID != coldata.Map {
+			return nil, errorf("len takes a LIST, got %s", t)
+		}
+		return &listLenNode{arg: args[0]}, nil
+	case expr.OpListElement:
+		if err := want(2); err != nil {
+			return nil, err
+		}
+		lt := args[0].typ()
+		if lt.ID != coldata.List || args[1].typ().ID != coldata.Int64 {
+			return nil, errorf("list_element takes (LIST, BIGINT), got (%s, %s)", lt, args[1].typ())
+		}
+		return &elemNode{list: args[0], idx: args[1], t: lt.Nest.Elem}, nil
+	case expr.OpMapElement:
+		if err := want(2); err != nil {
+			return nil, err
+		}
+		mt := args[0].typ()
+		if mt.ID != coldata.Map || !args[1].typ().Equal(mt.Nest.Key) {
+			return nil, errorf("map_extract takes (MAP, key), got (%s, %s)", mt, args[1].typ())
+		}
+		return &elemNode{list: args[0], idx: args[1], t: mt.Nest.Value, isMap: true}, nil
+	}
+	return nil, errorf("unsupported operator %s", e.Op)
+}
+
+type structFieldNode struct {
+	arg   node
+	k     int
+	t     coldata.Type
+	out   coldata.Vec
+	nulls []bool
+}
+
+func (n *structFieldNode) typ() coldata.Type { return n.t }
+
+func (n *structFieldNode) eval(b *coldata.Batch, sel []int32) (*coldata.Vec, error) {
+	v, err := n.arg.eval(b, sel)
+	if err != nil {
+		return nil, err
+	}
+	f := v.Child[n.k]
+	if v.Nulls == nil {
+		return f, nil
+	}
+	n.out = *f
+	n.nulls = coldata.Grow(n.nulls, b.N)
+	for i := range n.nulls {
+		n.nulls[i] = v.Nulls[i] || f.IsNull(i)
+	}
+	n.out.Nulls = n.nulls
+	return &n.out, nil
+}
+
+type listLenNode struct {
+	arg node
+	out coldata.Vec
+}
+
+func (n *listLenNode) typ() coldata.Type { return coldata.TypeInt64 }
+
+func (n *listLenNode) eval(b *coldata.Batch, sel []int32) (*coldata.Vec, error) {
+	v, err := n.arg.eval(b, sel)
+	if err != nil {
+		return nil, err
+	}
+	n.out.Type = coldata.TypeInt64
+	n.out.Resize(b.N)
+	out := n.out.I64
+	each(sel, b.N, func(i int) {
+		if v.IsNull(i) {
+			n.out.SetNull(i)
+			return
+		}
+		out[i] = int64(v.Offsets[i+1] - v.Offsets[i])
+	})
+	return &n.out, nil
+}
+
+// elemNode gathers one element per row: list[idx] (1-based, negative from
+// the end) or, for maps, the value of the first entry whose key equals idx.
+type elemNode struct {
+	list, idx node
+	t         coldata.Type
+	isMap     bool
+	out       coldata.Vec
+	pos       []int32
+	nulls     []bool
+}
+
+func (n *elemNode) typ() coldata.Type { return n.t }
+
+func (n *elemNode) eval(b *coldata.Batch, sel []int32) (*coldata.Vec, error) {
+	v, err := n.list.eval(b, sel)
+	if err != nil {
+		return nil, err
+	}
+	ix, err := n.idx.eval(b, sel)
+	if err != nil {
+		return nil, err
+	}
+	src := v.Child[0]
+	if n.isMap {
+		src = v.Child[1]
+	}
+	n.pos = coldata.Grow(n.pos, b.N)
+	n.nulls = coldata.Grow(n.nulls, b.N)
+	for i := range n.nulls {
+		n.nulls[i], n.pos[i] = true, 0
+	}
+	var kt coldata.Type
+	if n.isMap {
+		kt = v.Type.Nest.Key
+	}
+	each(sel, b.N, func(i int) {
+		if v.IsNull(i) || ix.IsNull(i) {
+			return
+		}
+		lo, hi := v.Offsets[i], v.Offsets[i+1]
+		if n.isMap {
+			key := ix.Get(i)
+			for j := lo; j < hi; j++ {
+				if !v.Child[0].IsNull(int(j)) && coldata.Compare(kt, v.Child[0].Get(int(j)), key) == 0 {
+					n.pos[i], n.nulls[i] = j, false
+					return
+				}
+			}
+			return
+		}
+		k, size := ix.I64[i], int64(hi-lo)
+		switch {
+		case k > 0 && k <= size:
+			n.pos[i], n.nulls[i] = lo+int32(k-1), false
+		case k < 0 && -k <= size:
+			n.pos[i], n.nulls[i] = hi+int32(k), false
+		}
+	})
+	n.out.Type = n.t
+	n.out.Resize(b.N)
+	if src.Len() > 0 {
+		n.out.CopyFrom(src, n.pos, b.N, 0)
+	}
+	nulls := n.out.EnsureNulls()
+	for i, isNull := range n.nulls {
+		if isNull {
+			nulls[i] = true
+		}
+	}
+	return &n.out, nil
+}
+
+// each calls fn for the live rows.
+func each(sel []int32, n int, fn func(i int)) {
+	if sel == nil {
+		for i := 0; i < n; i++ {
+			fn(i)
+		}
+		return
+	}
+	for _, i := range sel {
+		fn(int(i))
+	}
+}

@@ -1,0 +1,19 @@
+package expr
+
+// Operators on nested values (LIST, STRUCT, MAP). They live apart from the
+// main Op list, at the top of its range, so that the scalar operators keep
+// their dense numbering.
+const (
+	OpStructExtract Op = 200 + iota // (struct, field name string constant) → the field's type
+	OpListElement                   // (list, int64 1-based, negative from the end) → element; NULL out of range
+	OpListLength                    // (list) → int64
+	OpMapElement                    // (map, key) → value; NULL when the key is absent
+)
+
+var nestedOpNames = map[Op]string{
+	OpStructExtract: "struct_extract", OpListElement: "list_element", OpListLength: "len",
+	OpMapElement: "map_extract",
+}
+
+// IsNestedOp reports whether o is one of the nested-value operators.
+func (o Op) IsNestedOp() bool { _, ok := nestedOpNames[o]; return ok }

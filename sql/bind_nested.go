@@ -1,0 +1,198 @@
+package sql
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/xwb1989/sqlparser"
+
+	"github.com/peregrinedb/peregrine/exec/coldata"
+	"github.com/peregrinedb/peregrine/planner"
+	"github.com/peregrinedb/peregrine/planner/expr"
+)
+
+// Nested values in SQL, as DuckDB spells them:
+//
+//	s.a, t.s.a, s.a.b          struct field (when no table s is in scope)
+//	s['a'], struct_extract(s, 'a')
+//	l[1], l[-1]                list element, 1-based, NULL out of range
+//	len(l), array_length(l)    list length
+//	m['k'], map_extract_value(m, 'k')   map value, NULL when absent
+//
+// The pre-parse layer rewrites x[i] into __index(x, i).
+
+// lookupCol resolves table.name like a column reference does.
+func (c *exprCtx) lookupCol(table, name string) (planner.ColMeta, error) {
+	var m planner.ColMeta
+	var err error
+	if c.innerFirst != nil {
+		m, err = c.innerFirst.lookup(table, name)
+	}
+	if c.innerFirst == nil || err != nil {
+		m, err = c.sc.lookup(table, name)
+	}
+	return m, err
+}
+
+// structField binds a qualified name that is not a table's column as
+// field access on a struct column: s.a, t.s.a or s.a.b.
+func (c *exprCtx) structField(e *sqlparser.ColName) (expr.Expr, bool, error) {
+	q := e.Qualifier
+	if q.Name.IsEmpty() {
+		return nil, false, nil
+	}
+	var base expr.Expr
+	var path []string
+	var col planner.ColMeta
+	if m, err := c.lookupCol(q.Qualifier.String(), q.Name.String()); err == nil && m.Type.ID == coldata.Struct {
+		col, path = m, []string{e.Name.String()}
+	} else if !q.Qualifier.IsEmpty() {
+		m, err := c.lookupCol("", q.Qualifier.String())
+		if err != nil || m.Type.ID != coldata.Struct {
+			return nil, false, nil
+		}
+		col, path = m, []string{q.Name.String(), e.Name.String()}
+	} else {
+		return nil, false, nil
+	}
+	base = colExpr(col)
+	for _, f := range path {
+		x, err := structExtract(base, f)
+		if err != nil {
+			return nil, true, err
+		}
+		base = x
+	}
+	if c.agg != nil {
+		// Under GROUP BY the field access itself may be a group key.
+		if g, ok := c.agg.group(exprKey(base)); ok {
+			return colExpr(g), true, nil
+		}
+		x, err := c.colRef(col)
+		if err != nil {
+			return nil, true, err
+		}
+		base = x
+		for _, f := range path {
+			if base, err = structExtract(base, f); err != nil {
+				return nil, true, err
+			}
+		}
+	}
+	return base, true, nil
+}
+
+func structExtract(s expr.Expr, field string) (expr.Expr, error) {
+	t := s.Type()
+	if t.ID != coldata.Struct {
+		return nil, fmt.Errorf("Binder Error: cannot extract field %q from %s: not a STRUCT", field, t)
+	}
+	k := t.FieldIndex(field)
+	if k < 0 {
+		var names []string
+		for _, f := range t.Nest.Fields {
+			names = append(names, f.Name)
+		}
+		return nil, fmt.Errorf("Binder Error: Could not find key %q in struct; candidates: %s", field, strings.Join(names, ", "))
+	}
+	name := &expr.Const{Val: coldata.Datum{S: t.Nest.Fields[k].Name}, Typ: coldata.TypeString}
+	return &expr.Func{Op: expr.OpStructExtract, Args: []expr.Expr{s, name}, Typ: t.Nest.Fields[k].Type}, nil
+}
+
+// nestedFunction binds the functions on nested values; ok is false when
+// name with these arguments is not one of them.
+func nestedFunction(name string, args []expr.Expr) (x expr.Expr, ok bool, err error) {
+	first := coldata.TypeUnknown
+	if len(args) > 0 {
+		first = args[0].Type()
+	}
+	arity := func(n int) error {
+		if len(args) != n {
+			return fmt.Errorf("Binder Error: function %s does not take %d arguments", name, len(args))
+		}
+		return nil
+	}
+	switch name {
+	case "__index", "struct_extract", "list_element", "list_extract", "array_extract", "map_extract_value":
+		if err := arity(2); err != nil {
+			return nil, true, err
+		}
+		switch first.ID {
+		case coldata.Struct:
+			k, isConst := args[1].(*expr.Const)
+			if !isConst || k.Typ.ID != coldata.String || k.Val.Null {
+				return nil, true, fmt.Errorf("Binder Error: a STRUCT field must be named by a constant string")
+			}
+			x, err := structExtract(args[0], k.Val.S)
+			return x, true, err
+		case coldata.List:
+			i, err := castTo(args[1], coldata.TypeInt64)
+			if err != nil {
+				return nil, true, err
+			}
+			return &expr.Func{Op: expr.OpListElement, Args: []expr.Expr{args[0], i}, Typ: first.Nest.Elem}, true, nil
+		case coldata.Map:
+			k, err := castTo(args[1], first.Nest.Key)
+			if err != nil {
+				return nil, true, err
+			}
+			return &expr.Func{Op: expr.OpMapElement, Args: []expr.Expr{args[0], k}, Typ: first.Nest.Value}, true, nil
+		}
+		if name == "__index" || name == "struct_extract" {
+			return nil, true, fmt.Errorf("Binder Error: cannot subscript a value of type %s", first)
+		}
+	case "len", "length", "array_length", "list_length", "cardinality":
+		if first.ID != coldata.List && first.ID != coldata.Map {
+			return nil, false, nil
+		}
+		if err := arity(1); err != nil {
+			return nil, true, err
+		}
+		return &expr.Func{Op: expr.OpListLength, Args: args, Typ: coldata.TypeInt64}, true, nil
+	}
+	return nil, false, nil
+}
+
+// checkNotNested refuses nested values where the engine needs to hash or
+// order them (GROUP BY, join keys, ORDER BY, DISTINCT).
+func checkNotNested(what string, e expr.Expr) error {
+	if t := e.Type(); t.IsNested() {
+		return fmt.Errorf("Not implemented Error: %s on the nested value %s (%s) is not supported", what, e, t)
+	}
+	return nil
+}
+
+// matchingBracket returns the sig index of the `]` closing the `[` at k.
+func matchingBracket(k int, at func(int) token, n int) int {
+	depth := 0
+	for j := k; j < n; j++ {
+		switch at(j).text {
+		case "[":
+			depth++
+		case "]":
+			depth--
+			if depth == 0 {
+				return j
+			}
+		}
+	}
+	return -1
+}
+
+// indexName prints __index(x, i) back as x[i], DuckDB's column name.
+func indexName(f *sqlparser.FuncExpr) string {
+	if len(f.Exprs) != 2 {
+		return sqlparser.String(f)
+	}
+	part := func(se sqlparser.SelectExpr) string {
+		ae, ok := se.(*sqlparser.AliasedExpr)
+		if !ok {
+			return sqlparser.String(se)
+		}
+		if g, ok := ae.Expr.(*sqlparser.FuncExpr); ok && g.Name.Lowered() == "__index" {
+			return indexName(g)
+		}
+		return sqlparser.String(ae.Expr)
+	}
+	return part(f.Exprs[0]) + "[" + part(f.Exprs[1]) + "]"
+}

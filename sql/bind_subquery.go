@@ -128,7 +128,7 @@ func covers(sc *scope, e expr.Expr) bool {
 
 // exists decorrelates [NOT] EXISTS (subquery) into a semi or anti join.
 func (c *exprCtx) exists(ex *sqlparser.ExistsExpr, not bool) (expr.Expr, error) {
-	if c.pending == nil || (c.conj != sqlparser.Expr(ex) && !not) {
+	if c.pending == nil || c.conj == nil || (c.conj != sqlparser.Expr(ex) && !not) {
 		return nil, fmt.Errorf("Not implemented Error: EXISTS is only supported as a whole condition of WHERE or HAVING, not inside OR or other expressions")
 	}
 	res, err := c.b.bindSelectStatement(ex.Subquery.Select, selectOpts{outer: c.sc})
@@ -149,7 +149,7 @@ func (c *exprCtx) exists(ex *sqlparser.ExistsExpr, not bool) (expr.Expr, error) 
 // inSubquery decorrelates x [NOT] IN (subquery) into a semi join or a
 // NULL-aware anti join.
 func (c *exprCtx) inSubquery(x expr.Expr, sub *sqlparser.Subquery, not bool) (expr.Expr, error) {
-	if c.pending == nil {
+	if c.pending == nil || c.conj == nil {
 		return nil, fmt.Errorf("Not implemented Error: IN (subquery) is only supported in WHERE and HAVING conditions")
 	}
 	res, err := c.b.bindSelectStatement(sub.Select, selectOpts{outer: c.sc})
@@ -175,12 +175,70 @@ func (c *exprCtx) inSubquery(x expr.Expr, sub *sqlparser.Subquery, not bool) (ex
 	return trueConst(), nil
 }
 
+// inSubqueryValue binds x [NOT] IN (subquery) as a value, for where it is
+// not a whole condition (inside OR, NOT, CASE, a SELECT list): a left join
+// with the subquery's distinct values marks the rows that match, and a
+// one-row aggregate of the subquery's row and NULL counts settles the
+// three-valued rest: no rows gives FALSE, else no match is NULL when x or
+// some value is NULL.
+func (c *exprCtx) inSubqueryValue(x expr.Expr, sub *sqlparser.Subquery, not bool) (expr.Expr, error) {
+	if c.pending == nil {
+		return nil, fmt.Errorf("Not implemented Error: IN (subquery) is only supported in WHERE, HAVING and SELECT lists without aggregation")
+	}
+	res, err := c.b.bindSelectStatement(sub.Select, selectOpts{outer: c.sc})
+	if err != nil {
+		return nil, err
+	}
+	if len(res.corr) > 0 {
+		return nil, fmt.Errorf("Not implemented Error: a correlated IN subquery is not supported yet")
+	}
+	if len(res.names) != 1 {
+		return nil, fmt.Errorf("Binder Error: subquery returns %d columns - expected 1", len(res.names))
+	}
+	b := c.b
+	v := res.node.Cols()[0]
+	distinct := &planner.Aggregate{Input: res.node, Groups: []planner.ColMeta{v}, Out: []planner.ColMeta{v}}
+	match, err := c.compare(expr.OpEq, x, colExpr(v))
+	if err != nil {
+		return nil, err
+	}
+	// The counts read the subquery again, bound afresh: a plan is a tree.
+	again, err := c.b.bindSelectStatement(sub.Select, selectOpts{outer: c.sc})
+	if err != nil {
+		return nil, err
+	}
+	counts := &planner.Aggregate{Input: again.node, Aggs: []planner.AggCall{
+		{Func: planner.AggCountStar, Typ: coldata.TypeInt64},
+		{Func: planner.AggCount, Arg: colExpr(again.node.Cols()[0]), Typ: coldata.TypeInt64},
+	}}
+	rows, vals := b.newCol("__rows", "", coldata.TypeInt64), b.newCol("__values", "", coldata.TypeInt64)
+	counts.Out = []planner.ColMeta{rows, vals}
+	*c.pending = append(*c.pending,
+		pendingJoin{right: distinct, typ: planner.JoinLeft, cond: match},
+		pendingJoin{right: counts, typ: planner.JoinInner})
+	boolc := func(b bool) expr.Expr { return &expr.Const{Val: coldata.Datum{B: b}, Typ: coldata.TypeBool} }
+	null := &expr.Const{Val: coldata.NullDatum, Typ: coldata.TypeBool}
+	zero := &expr.Const{Val: coldata.Datum{I: 0}, Typ: coldata.TypeInt64}
+	eq := func(a, b expr.Expr) expr.Expr {
+		return &expr.Func{Op: expr.OpEq, Args: []expr.Expr{a, b}, Typ: coldata.TypeBool}
+	}
+	hasNull := &expr.Func{Op: expr.OpOr, Typ: coldata.TypeBool, Args: []expr.Expr{
+		&expr.IsNull{Arg: x},
+		&expr.Func{Op: expr.OpNe, Args: []expr.Expr{colExpr(rows), colExpr(vals)}, Typ: coldata.TypeBool},
+	}}
+	return &expr.Case{Typ: coldata.TypeBool, Else: boolc(not), Whens: []expr.When{
+		{Cond: &expr.IsNull{Arg: colExpr(v), Not: true}, Then: boolc(!not)},
+		{Cond: eq(colExpr(rows), zero), Then: boolc(not)},
+		{Cond: hasNull, Then: null},
+	}}, nil
+}
+
 // scalar decorrelates a scalar subquery: an ungrouped aggregate joins as a
 // single row; a correlated one is grouped by its correlation keys and
 // joined on them.
 func (c *exprCtx) scalar(sub *sqlparser.Subquery) (expr.Expr, error) {
 	if c.pending == nil {
-		return nil, fmt.Errorf("Not implemented Error: scalar subqueries are only supported in WHERE and HAVING conditions")
+		return nil, fmt.Errorf("Not implemented Error: scalar subqueries are only supported in SELECT lists without aggregation and in WHERE and HAVING conditions")
 	}
 	res, err := c.b.bindSelectStatement(sub.Select, selectOpts{outer: c.sc, groupCorrelated: true})
 	if err != nil {
@@ -194,14 +252,27 @@ func (c *exprCtx) scalar(sub *sqlparser.Subquery) (expr.Expr, error) {
 	}
 	val := res.node.Cols()[0]
 	if len(res.keys) == 0 {
+		node := res.node
+		var v expr.Expr = colExpr(val)
 		if !res.oneRow {
-			return nil, fmt.Errorf("Not implemented Error: a scalar subquery must be an aggregate without GROUP BY for now (it could return more than one row)")
+			// Any number of rows: one aggregate row carries the count, which
+			// must not pass 1, and the value (NULL without rows).
+			node, v = c.b.singleRow(res.node, val)
 		}
-		*c.pending = append(*c.pending, pendingJoin{right: res.node, typ: planner.JoinInner})
-		return colExpr(val), nil
+		// An ungrouped aggregate returns exactly one row: an inner join
+		// keeps every outer row.
+		*c.pending = append(*c.pending, pendingJoin{right: node, typ: planner.JoinInner})
+		return v, nil
 	}
+	// A correlated COUNT has no row for an outer row without matches,
+	// where the answer is 0 (the "COUNT bug"): the left join's NULL is
+	// turned back into 0. Other expressions over COUNT are refused.
+	countOnly := false
 	if sel, ok := sub.Select.(*sqlparser.Select); ok && containsCount(sel.SelectExprs) {
-		return nil, fmt.Errorf("Not implemented Error: a correlated scalar subquery with COUNT is not supported yet")
+		if !isBareCount(sel.SelectExprs) {
+			return nil, fmt.Errorf("Not implemented Error: a correlated scalar subquery with an expression over COUNT is not supported yet")
+		}
+		countOnly = true
 	}
 	var conds []expr.Expr
 	for _, k := range res.keys {
@@ -212,11 +283,40 @@ func (c *exprCtx) scalar(sub *sqlparser.Subquery) (expr.Expr, error) {
 		conds = append(conds, eq)
 	}
 	typ := planner.JoinLeft
-	if nullRejecting(c.conj, sub) {
+	if nullRejecting(c.conj, sub) && !countOnly {
 		typ = planner.JoinInner
 	}
 	*c.pending = append(*c.pending, pendingJoin{right: res.node, typ: typ, cond: expr.And(conds...)})
+	if countOnly {
+		zero := &expr.Const{Val: coldata.Datum{I: 0}, Typ: val.Type}
+		return &expr.Func{Op: expr.OpCoalesce, Args: []expr.Expr{colExpr(val), zero}, Typ: val.Type}, nil
+	}
 	return colExpr(val), nil
+}
+
+// isBareCount reports a select list that is exactly one COUNT call.
+func isBareCount(items sqlparser.SelectExprs) bool {
+	if len(items) != 1 {
+		return false
+	}
+	ae, ok := items[0].(*sqlparser.AliasedExpr)
+	if !ok {
+		return false
+	}
+	f, ok := ae.Expr.(*sqlparser.FuncExpr)
+	return ok && strings.EqualFold(f.Name.String(), "count")
+}
+
+// singleRow aggregates a subquery's rows into one: their count and the
+// value (min over at most one row), checked at run time by OpSingleRow.
+func (b *binder) singleRow(n planner.Node, val planner.ColMeta) (planner.Node, expr.Expr) {
+	agg := &planner.Aggregate{Input: n, Aggs: []planner.AggCall{
+		{Func: planner.AggCountStar, Typ: coldata.TypeInt64},
+		{Func: planner.AggMin, Arg: colExpr(val), Typ: val.Type},
+	}}
+	cnt, v := b.newCol("__rows", "", coldata.TypeInt64), b.newCol(val.Name, "", val.Type)
+	agg.Out = []planner.ColMeta{cnt, v}
+	return agg, &expr.Func{Op: expr.OpSingleRow, Args: []expr.Expr{colExpr(cnt), colExpr(v)}, Typ: val.Type}
 }
 
 func containsCount(n sqlparser.SQLNode) bool {

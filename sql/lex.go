@@ -125,7 +125,7 @@ func lex(src string) ([]token, error) {
 			if i < len(src) {
 				two := src[start : i+1]
 				switch two {
-				case "<=", ">=", "<>", "!=", "||", "::", "<<", ">>":
+				case "<=", ">=", "<>", "!=", "||", "::", "<<", ">>", "//":
 					i++
 				}
 			}

@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -143,13 +144,47 @@ func TestSampleChunks(t *testing.T) {
 	}
 }
 
-// BenchmarkColumnNDV10000Files is what the planner's first distinct-count
-// question costs over 10,000 dictionary-encoded files (footers already
-// cached): the footers are scanned for the sample, at most maxNDVChunks
-// dictionary page headers are read, and the results are cached per file
-// (warm).
-func BenchmarkColumnNDV10000Files(b *testing.B) {
-	dir := b.TempDir()
+// TestColumnNDVConcurrent plans from many goroutines over one catalog, as
+// concurrent queries do: the per-file cache must be safe (run with -race),
+// and closing the catalog drops it.
+func TestColumnNDVConcurrent(t *testing.T) {
+	dir := t.TempDir()
+	writeDictFiles(t, dir, 20)
+	cat, _ := Open("")
+	tb, err := cat.Tables([]string{dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	for g := 0; g < 8; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < 20; i++ {
+				if n, ok := ColumnNDV(tb, 1); !ok || math.Round(n) != 7 {
+					t.Errorf("estimate %v %v", n, ok)
+					return
+				}
+				if _, _, ok := ColumnRange(tb, 0); !ok {
+					t.Error("no range")
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	cat.Close()
+	for _, f := range tb.Files {
+		if _, ok := statsCache.Load(f); ok {
+			t.Fatal("statistics of a closed file still cached")
+		}
+	}
+}
+
+// writeDictFiles writes n copies of a 1000-row file whose column 1 is a
+// dictionary-encoded string with 7 distinct values.
+func writeDictFiles(t testing.TB, dir string, n int) {
+	t.Helper()
 	sc := arrow.NewSchema([]arrow.Field{fInt64("id"), fStr("name")}, nil)
 	bld := array.NewRecordBuilder(memory.DefaultAllocator, sc)
 	for i := 0; i < 1000; i++ {
@@ -164,13 +199,23 @@ func BenchmarkColumnNDV10000Files(b *testing.B) {
 	tbl.Release()
 	rec.Release()
 	if err != nil {
-		b.Fatal(err)
+		t.Fatal(err)
 	}
-	for i := 0; i < 10000; i++ {
+	for i := 0; i < n; i++ {
 		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("f%05d.parquet", i)), buf.Bytes(), 0o644); err != nil {
-			b.Fatal(err)
+			t.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkColumnNDV10000Files is what the planner's first distinct-count
+// question costs over 10,000 dictionary-encoded files (footers already
+// cached): the footers are scanned for the sample, at most maxNDVChunks
+// dictionary page headers are read, and the results are cached per file
+// (warm).
+func BenchmarkColumnNDV10000Files(b *testing.B) {
+	dir := b.TempDir()
+	writeDictFiles(b, dir, 10000)
 	ctx := context.Background()
 	cat, _ := Open("")
 	defer cat.Close()

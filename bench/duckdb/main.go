@@ -23,6 +23,7 @@ func main() {
 	threads := flag.Int("threads", 2, "threads")
 	write := flag.String("write", "", "rewrite the tables into this folder with DuckDB's Parquet defaults, then exit")
 	answers := flag.String("answers", "", "write each query's result as qNN.csv (the reference answers' format) into this folder, then exit")
+	slt := flag.Bool("complete", false, "fill in the expected results of the sqllogictest files given as arguments from DuckDB, then exit")
 	flag.Parse()
 	db, err := sql.Open("duckdb", "")
 	if err != nil {
@@ -37,6 +38,15 @@ func main() {
 		if _, err := db.Exec(q); err != nil {
 			panic(err)
 		}
+	}
+	if *slt {
+		for _, f := range flag.Args() {
+			if err := complete(db, f); err != nil {
+				fmt.Fprintln(os.Stderr, err)
+				os.Exit(1)
+			}
+		}
+		return
 	}
 	if *write != "" {
 		os.MkdirAll(*write, 0o755)

@@ -208,7 +208,11 @@ func floatArith(op expr.Op, out, a, b []float64, sel []int32, n int) {
 
 // modInts computes a % b with a zero divisor giving NULL (DuckDB). Go's %
 // already yields 0 for MinInt % -1 instead of trapping.
-func modInts[T signed](out, a, b []T, nulls []bool, sel []int32, n int) {
+func modInts[T signed](out, a, b []T, nulls []bool, sel []int32, n int, div bool) {
+	if div {
+		divInts(out, a, b, nulls, sel, n)
+		return
+	}
 	if sel == nil {
 		out, a, b = out[:n], a[:n], b[:n]
 		for i := range out {
@@ -223,6 +227,29 @@ func modInts[T signed](out, a, b []T, nulls []bool, sel []int32, n int) {
 	for _, i := range sel {
 		if d := b[i]; d != 0 {
 			out[i] = a[i] % d
+		} else {
+			nulls[i] = true
+		}
+	}
+}
+
+// divInts is integer division truncating towards zero; a zero divisor
+// gives NULL, as DuckDB's // does.
+func divInts[T signed](out, a, b []T, nulls []bool, sel []int32, n int) {
+	if sel == nil {
+		out, a, b = out[:n], a[:n], b[:n]
+		for i := range out {
+			if d := b[i]; d != 0 {
+				out[i] = a[i] / d
+			} else {
+				nulls[i] = true
+			}
+		}
+		return
+	}
+	for _, i := range sel {
+		if d := b[i]; d != 0 {
+			out[i] = a[i] / d
 		} else {
 			nulls[i] = true
 		}
@@ -250,6 +277,10 @@ func (c *compiler) compileArith(e *expr.Func, args []node) (node, error) {
 	}
 	n := &arithNode{op: e.Op, l: l, r: r, t: e.Typ, p: physOf(e.Typ)}
 	switch {
+	case e.Op == expr.OpIntDiv:
+		if !lt.IsInteger() || rt != lt || e.Typ != lt {
+			return nil, bad()
+		}
 	case e.Op == expr.OpDiv:
 		if lt.ID != coldata.Float64 || rt.ID != coldata.Float64 || e.Typ.ID != coldata.Float64 {
 			return nil, bad()
@@ -293,12 +324,13 @@ func (n *arithNode) eval(b *coldata.Batch, sel []int32) (*coldata.Vec, error) {
 	}
 	rows := b.N
 	out := n.res.reset(n.t, rows)
-	if n.op == expr.OpMod && n.p != physF64 {
+	if (n.op == expr.OpMod || n.op == expr.OpIntDiv) && n.p != physF64 {
 		nulls := n.res.copyNulls(sel, rows, lv, rv)
+		div := n.op == expr.OpIntDiv
 		if n.p == physI32 {
-			modInts(out.I32, lv.I32, rv.I32, nulls, sel, rows)
+			modInts(out.I32, lv.I32, rv.I32, nulls, sel, rows, div)
 		} else {
-			modInts(out.I64, lv.I64, rv.I64, nulls, sel, rows)
+			modInts(out.I64, lv.I64, rv.I64, nulls, sel, rows, div)
 		}
 		dropEmptyNulls(out, sel, rows)
 		return out, nil

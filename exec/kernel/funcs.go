@@ -1,6 +1,9 @@
 package kernel
 
-import "github.com/peregrinedb/peregrine/planner/expr"
+import (
+	"github.com/peregrinedb/peregrine/exec/coldata"
+	"github.com/peregrinedb/peregrine/planner/expr"
+)
 
 // compileFunc checks the arity of e and hands it to the family that
 // implements its operator.
@@ -19,7 +22,7 @@ func (c *compiler) compileFunc(e *expr.Func) (node, error) {
 		return nil
 	}
 	switch e.Op {
-	case expr.OpAdd, expr.OpSub, expr.OpMul, expr.OpDiv, expr.OpMod:
+	case expr.OpAdd, expr.OpSub, expr.OpMul, expr.OpDiv, expr.OpMod, expr.OpIntDiv:
 		if err := arity(2, 2); err != nil {
 			return nil, err
 		}
@@ -49,6 +52,14 @@ func (c *compiler) compileFunc(e *expr.Func) (node, error) {
 			return nil, err
 		}
 		return c.compileNot(args)
+	case expr.OpSingleRow:
+		if err := arity(2, 2); err != nil {
+			return nil, err
+		}
+		if args[0].typ() != (coldata.Type{ID: coldata.Int64}) || args[1].typ() != e.Typ {
+			return nil, errorf("single_row takes (BIGINT, %s), got (%s, %s)", e.Typ, args[0].typ(), args[1].typ())
+		}
+		return &singleRowNode{count: args[0], val: args[1]}, nil
 	case expr.OpCoalesce:
 		if err := arity(1, 1<<20); err != nil {
 			return nil, err

@@ -1,0 +1,153 @@
+package main
+
+import (
+	"database/sql"
+	"fmt"
+	"math/big"
+	"os"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/duckdb/duckdb-go/v2"
+)
+
+// complete fills in the expected results of a sqllogictest file
+// (../../testdata/sql/*.slt) from DuckDB, the reference for Peregrine's SQL
+// results: each `query` record gets DuckDB's rows, each `statement` record
+// `ok` or `error` as DuckDB answers it. Records marked `# duckdb: skip` keep
+// what they have (a Peregrine-only statement). The value format is the one
+// the root package's TestSQLLogic prints: NULL, (empty), true/false, exact
+// decimals, dates as YYYY-MM-DD, floats in Go's shortest form.
+func complete(db *sql.DB, path string) error {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	var out strings.Builder
+	for _, rec := range strings.Split(strings.TrimRight(string(raw), "\n")+"\n", "\n\n") {
+		rec = strings.Trim(rec, "\n")
+		if rec == "" {
+			continue
+		}
+		lines := strings.Split(rec, "\n")
+		head := 0
+		for head < len(lines) && strings.HasPrefix(lines[head], "#") {
+			head++
+		}
+		if head == len(lines) || strings.Contains(rec, "# duckdb: skip") {
+			out.WriteString(rec + "\n\n")
+			continue
+		}
+		words := strings.Fields(lines[head])
+		body := lines[head+1:]
+		for i, l := range body {
+			if l == "----" {
+				body = body[:i]
+				break
+			}
+		}
+		text := strings.Join(body, "\n")
+		out.WriteString(strings.Join(lines[:head], "\n"))
+		if head > 0 {
+			out.WriteString("\n")
+		}
+		switch words[0] {
+		case "statement":
+			verdict := "ok"
+			if _, err := db.Exec(text); err != nil {
+				verdict = "error"
+			}
+			fmt.Fprintf(&out, "statement %s\n%s\n\n", verdict, text)
+		case "query":
+			rows, err := queryRows(db, text)
+			if err != nil {
+				return fmt.Errorf("%s: %q: %w", path, text, err)
+			}
+			if len(words) > 2 && words[2] == "rowsort" {
+				sort.Strings(rows)
+			}
+			fmt.Fprintf(&out, "%s\n%s\n----\n", strings.Join(words, " "), text)
+			for _, r := range rows {
+				out.WriteString(r + "\n")
+			}
+			out.WriteString("\n")
+		default:
+			return fmt.Errorf("%s: unknown record %q", path, lines[head])
+		}
+	}
+	return os.WriteFile(path, []byte(strings.TrimRight(out.String(), "\n")+"\n"), 0o644)
+}
+
+func queryRows(db *sql.DB, text string) ([]string, error) {
+	rows, err := db.Query(text)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	cols, _ := rows.Columns()
+	cts, _ := rows.ColumnTypes()
+	vals := make([]any, len(cols))
+	ptrs := make([]any, len(cols))
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
+	var out []string
+	for rows.Next() {
+		if err := rows.Scan(ptrs...); err != nil {
+			return nil, err
+		}
+		parts := make([]string, len(cols))
+		for i, v := range vals {
+			parts[i] = sltValue(v, cts[i].DatabaseTypeName())
+		}
+		out = append(out, strings.Join(parts, "\t"))
+	}
+	return out, rows.Err()
+}
+
+func sltValue(v any, typ string) string {
+	switch x := v.(type) {
+	case nil:
+		return "NULL"
+	case string:
+		if x == "" {
+			return "(empty)"
+		}
+		return x
+	case bool:
+		return strconv.FormatBool(x)
+	case time.Time:
+		if typ == "DATE" {
+			return x.Format("2006-01-02")
+		}
+		if x.Nanosecond() == 0 {
+			return x.Format("2006-01-02 15:04:05")
+		}
+		return strings.TrimRight(x.Format("2006-01-02 15:04:05.000000"), "0")
+	case float64:
+		return strconv.FormatFloat(x, 'g', -1, 64)
+	case float32:
+		return strconv.FormatFloat(float64(x), 'g', -1, 32)
+	case duckdb.Decimal:
+		return decimalString(x.Value, int(x.Scale))
+	case *big.Int:
+		return x.String()
+	}
+	return fmt.Sprint(v)
+}
+
+func decimalString(v *big.Int, scale int) string {
+	s := new(big.Int).Abs(v).String()
+	if scale > 0 {
+		if len(s) <= scale {
+			s = strings.Repeat("0", scale-len(s)+1) + s
+		}
+		s = s[:len(s)-scale] + "." + s[len(s)-scale:]
+	}
+	if v.Sign() < 0 {
+		s = "-" + s
+	}
+	return s
+}

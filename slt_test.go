@@ -1,0 +1,193 @@
+package peregrine_test
+
+import (
+	"context"
+	"math"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/peregrinedb/peregrine"
+	"github.com/peregrinedb/peregrine/exec/coldata"
+)
+
+// TestSQLLogic runs the sqllogictest files under testdata/sql against the
+// TPC-H SF 0.01 tables. Their expected results come from DuckDB, the
+// reference for SQL semantics: `go run ./bench/duckdb -data
+// testdata/tpch-sf0.01-duckdb -complete testdata/sql/*.slt` (from the
+// bench/duckdb module) rewrites them. A record is
+//
+//	statement ok|error
+//	SQL
+//
+// or
+//
+//	query <column types> [rowsort]
+//	SQL
+//	----
+//	values separated by tabs, one row a line
+//
+// with NULL, (empty) for the empty string, true/false, exact decimals and
+// floats in Go's shortest form (compared with a relative tolerance).
+func TestSQLLogic(t *testing.T) {
+	files, err := filepath.Glob("testdata/sql/*.slt")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no sqllogictest files: %v", err)
+	}
+	db, err := peregrine.Open(duckdbSF001)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for _, f := range files {
+		t.Run(strings.TrimSuffix(filepath.Base(f), ".slt"), func(t *testing.T) {
+			raw, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, r := range parseSLT(string(raw)) {
+				r.run(t, db, f)
+			}
+		})
+	}
+}
+
+type sltRecord struct {
+	line    int
+	kind    string // statement, query
+	verdict string // ok, error (statements)
+	rowsort bool
+	sql     string
+	want    []string
+}
+
+func parseSLT(text string) []sltRecord {
+	var out []sltRecord
+	lines := strings.Split(text, "\n")
+	for i := 0; i < len(lines); i++ {
+		l := lines[i]
+		if l == "" || strings.HasPrefix(l, "#") {
+			continue
+		}
+		w := strings.Fields(l)
+		r := sltRecord{line: i + 1, kind: w[0]}
+		if r.kind == "statement" && len(w) > 1 {
+			r.verdict = w[1]
+		}
+		r.rowsort = len(w) > 2 && w[2] == "rowsort"
+		var body []string
+		for i++; i < len(lines) && lines[i] != "" && lines[i] != "----"; i++ {
+			body = append(body, lines[i])
+		}
+		r.sql = strings.Join(body, "\n")
+		if i < len(lines) && lines[i] == "----" {
+			for i++; i < len(lines) && lines[i] != ""; i++ {
+				r.want = append(r.want, lines[i])
+			}
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+func (r sltRecord) run(t *testing.T, db *peregrine.DB, file string) {
+	t.Helper()
+	ctx := context.Background()
+	where := file + ":" + strconv.Itoa(r.line)
+	switch r.kind {
+	case "statement":
+		err := db.Exec(ctx, r.sql)
+		if (err == nil) != (r.verdict == "ok") {
+			t.Errorf("%s: statement %s, got error %v\n%s", where, r.verdict, err, r.sql)
+		}
+	case "query":
+		got, floats, err := sltRows(ctx, db, r.sql)
+		if err != nil {
+			t.Errorf("%s: %v\n%s", where, err, r.sql)
+			return
+		}
+		if r.rowsort {
+			sort.Strings(got)
+		}
+		if !sltEqual(got, r.want, floats) {
+			t.Errorf("%s: %s\ngot:\n%s\nwant:\n%s", where, r.sql, strings.Join(got, "\n"), strings.Join(r.want, "\n"))
+		}
+	default:
+		t.Errorf("%s: unknown record %q", where, r.kind)
+	}
+}
+
+// sltRows runs q and prints its rows; floats marks the DOUBLE columns.
+func sltRows(ctx context.Context, db *peregrine.DB, q string) (out []string, floats []bool, err error) {
+	rows, err := db.Query(ctx, q)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rows.Close()
+	for _, c := range rows.Columns() {
+		floats = append(floats, c.Type.ID == coldata.Float64)
+	}
+	for {
+		b, err := rows.Next(ctx)
+		if err != nil {
+			return nil, nil, err
+		}
+		if b == nil {
+			return out, floats, nil
+		}
+		for k := range b.Len() {
+			row := b.Row(k)
+			parts := make([]string, len(row))
+			for c, d := range row {
+				parts[c] = sltValue(b.Vecs[c].Type, d)
+			}
+			out = append(out, strings.Join(parts, "\t"))
+		}
+	}
+}
+
+func sltValue(t coldata.Type, d coldata.Datum) string {
+	if d.Null {
+		return "NULL"
+	}
+	switch t.ID {
+	case coldata.String:
+		if d.S == "" {
+			return "(empty)"
+		}
+	case coldata.Float64:
+		return strconv.FormatFloat(d.F, 'g', -1, 64)
+	}
+	return coldata.Format(t, d)
+}
+
+// sltEqual compares rows cell by cell; DOUBLE values may differ in the last
+// bits (summation order).
+func sltEqual(got, want []string, floats []bool) bool {
+	if len(got) != len(want) {
+		return false
+	}
+	for i := range got {
+		g, w := strings.Split(got[i], "\t"), strings.Split(want[i], "\t")
+		if len(g) != len(w) {
+			return false
+		}
+		for j := range g {
+			if g[j] == w[j] {
+				continue
+			}
+			if j >= len(floats) || !floats[j] {
+				return false
+			}
+			a, err1 := strconv.ParseFloat(g[j], 64)
+			b, err2 := strconv.ParseFloat(w[j], 64)
+			if err1 != nil || err2 != nil || math.Abs(a-b) > 1e-9*math.Max(math.Abs(a), math.Abs(b)) {
+				return false
+			}
+		}
+	}
+	return true
+}

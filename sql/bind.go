@@ -293,6 +293,13 @@ func (b *binder) bindSelect(sel *sqlparser.Select, opts selectOpts) (*selectResu
 		}
 	}
 	ctx := &exprCtx{b: b, sc: sc, agg: agg, clause: "SELECT"}
+	// Scalar subqueries in the SELECT list join onto the rows before the
+	// projection (not supported over aggregates: their join would have to
+	// follow the grouping).
+	var selectJoins []pendingJoin
+	if agg == nil {
+		ctx.pending = &selectJoins
+	}
 
 	// SELECT list.
 	var (
@@ -406,6 +413,7 @@ func (b *binder) bindSelect(sel *sqlparser.Select, opts selectOpts) (*selectResu
 		names = append(names, fmt.Sprintf("__corr%d", i))
 	}
 
+	node = attach(node, selectJoins)
 	if agg != nil {
 		node = agg.build(b, node)
 		node = attach(node, havingJoins)

@@ -317,7 +317,7 @@ func (c *exprCtx) comparison(e *sqlparser.ComparisonExpr) (expr.Expr, error) {
 	case sqlparser.InStr, sqlparser.NotInStr:
 		if sub, ok := e.Right.(*sqlparser.Subquery); ok {
 			if c.conj != sqlparser.Expr(e) {
-				return nil, fmt.Errorf("Not implemented Error: IN (subquery) is only supported as a whole condition of WHERE or HAVING, not inside OR or other expressions")
+				return c.inSubqueryValue(l, sub, e.Operator == sqlparser.NotInStr)
 			}
 			return c.inSubquery(l, sub, e.Operator == sqlparser.NotInStr)
 		}
@@ -327,8 +327,17 @@ func (c *exprCtx) comparison(e *sqlparser.ComparisonExpr) (expr.Expr, error) {
 		}
 		return c.inList(l, tuple, e.Operator == sqlparser.NotInStr)
 	case sqlparser.LikeStr, sqlparser.NotLikeStr:
+		var esc byte
 		if e.Escape != nil {
-			return nil, fmt.Errorf("Not implemented Error: LIKE ... ESCAPE is not supported yet")
+			x, err := c.bind(e.Escape)
+			if err != nil {
+				return nil, err
+			}
+			k, ok := x.(*expr.Const)
+			if !ok || k.Typ.ID != coldata.String || len(k.Val.S) != 1 {
+				return nil, fmt.Errorf("Binder Error: the ESCAPE of LIKE must be a single character: %s", sqlparser.String(e.Escape))
+			}
+			esc = k.Val.S[0]
 		}
 		r, err := c.bind(e.Right)
 		if err != nil {
@@ -341,7 +350,11 @@ func (c *exprCtx) comparison(e *sqlparser.ComparisonExpr) (expr.Expr, error) {
 		if l, err = castTo(l, coldata.TypeString); err != nil {
 			return nil, err
 		}
-		return &expr.Like{Arg: l, Pattern: pat.Val.S, Not: e.Operator == sqlparser.NotLikeStr}, nil
+		p, err := likePattern(pat.Val.S, esc)
+		if err != nil {
+			return nil, err
+		}
+		return &expr.Like{Arg: l, Pattern: p, Not: e.Operator == sqlparser.NotLikeStr}, nil
 	}
 	return nil, fmt.Errorf("Not implemented Error: operator %s is not supported", e.Operator)
 }
@@ -449,7 +462,7 @@ func (c *exprCtx) inList(l expr.Expr, tuple sqlparser.ValTuple, not bool) (expr.
 
 var arithOps = map[string]expr.Op{
 	sqlparser.PlusStr: expr.OpAdd, sqlparser.MinusStr: expr.OpSub, sqlparser.MultStr: expr.OpMul,
-	sqlparser.DivStr: expr.OpDiv, sqlparser.ModStr: expr.OpMod,
+	sqlparser.DivStr: expr.OpDiv, sqlparser.ModStr: expr.OpMod, sqlparser.IntDivStr: expr.OpIntDiv,
 }
 
 func (c *exprCtx) arith(e *sqlparser.BinaryExpr) (expr.Expr, error) {
@@ -500,6 +513,26 @@ func arithmetic(op expr.Op, l, r expr.Expr) (expr.Expr, error) {
 	}
 	if !lt.IsNumeric() || !rt.IsNumeric() {
 		return nil, fmt.Errorf("Binder Error: cannot apply %s to %s and %s", op, lt, rt)
+	}
+	if op == expr.OpIntDiv {
+		if !lt.IsInteger() || !rt.IsInteger() {
+			// DuckDB's // divides other numbers as / does.
+			op = expr.OpDiv
+		} else {
+			t, err := commonType(lt, rt)
+			if err != nil {
+				return nil, err
+			}
+			a, err := castTo(l, t)
+			if err != nil {
+				return nil, err
+			}
+			b, err := castTo(r, t)
+			if err != nil {
+				return nil, err
+			}
+			return &expr.Func{Op: op, Args: []expr.Expr{a, b}, Typ: t}, nil
+		}
 	}
 	switch op {
 	case expr.OpDiv:
@@ -741,4 +774,31 @@ func (c *exprCtx) concat(l, r sqlparser.Expr) (expr.Expr, error) {
 		return nil, err
 	}
 	return &expr.Func{Op: expr.OpConcat, Args: []expr.Expr{a, b}, Typ: coldata.TypeString}, nil
+}
+
+// likePattern turns a SQL LIKE pattern into expr.Like's form, where '\'
+// escapes the next character. In SQL a backslash is an ordinary character
+// unless named by ESCAPE (esc, 0 for none), as in DuckDB and PostgreSQL.
+func likePattern(p string, esc byte) (string, error) {
+	if esc == 0 && !strings.Contains(p, `\`) {
+		return p, nil
+	}
+	var sb strings.Builder
+	for i := 0; i < len(p); i++ {
+		c := p[i]
+		switch {
+		case esc != 0 && c == esc:
+			if i+1 == len(p) {
+				return "", fmt.Errorf("Invalid Input Error: LIKE pattern must not end with the escape character: %q", p)
+			}
+			i++
+			sb.WriteByte('\\')
+			sb.WriteByte(p[i])
+		case c == '\\':
+			sb.WriteString(`\\`)
+		default:
+			sb.WriteByte(c)
+		}
+	}
+	return sb.String(), nil
 }

@@ -195,7 +195,27 @@ func (c *exprCtx) function(e *sqlparser.FuncExpr) (expr.Expr, error) {
 				return nil, err
 			}
 		}
-		return call(expr.OpRound, args[0].Type(), args[0], digits), nil
+		r := call(expr.OpRound, args[0].Type(), args[0], digits)
+		// DuckDB types round(DECIMAL(p,s), d) with a constant d as
+		// DECIMAL(p, max(d,0)): the rounded-off digits are dropped.
+		t := args[0].Type()
+		if k, ok := digits.(*expr.Const); ok && !k.Val.Null && t.ID == coldata.Decimal {
+			d := max(k.Val.I, 0)
+			if d < int64(t.Scale) {
+				return castTo(r, coldata.DecimalType(int(t.Precision), int(d)))
+			}
+		}
+		return r, nil
+	case "nullif":
+		// NULLIF(a, b) = CASE WHEN a = b THEN NULL ELSE a END, typed as a.
+		if err := want(2); err != nil {
+			return nil, err
+		}
+		eq, err := c.compare(expr.OpEq, args[0], args[1])
+		if err != nil {
+			return nil, err
+		}
+		return &expr.Case{Whens: []expr.When{{Cond: eq, Then: &expr.Const{Val: coldata.NullDatum, Typ: args[0].Type()}}}, Else: args[0], Typ: args[0].Type()}, nil
 	case "coalesce", "ifnull":
 		if len(args) == 0 {
 			return nil, want(1)

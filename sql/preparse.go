@@ -306,6 +306,9 @@ func rewrite(src string) (*rewritten, error) {
 					}
 				}
 			}
+		case t.kind == tkPunct && t.text == "//":
+			// DuckDB's integer division; MySQL spells it DIV.
+			replace[k] = repl{k, " div "}
 		case t.kind == tkPunct && t.text == "||":
 			// MySQL reads || as OR; its | has the precedence PostgreSQL and
 			// DuckDB give ||, and the binder reads | as concatenation.
@@ -395,6 +398,10 @@ func rewrite(src string) (*rewritten, error) {
 			}
 			replace[k] = repl{close, fmt.Sprintf("`__tf_%d`", len(tableFuncs))}
 			tableFuncs = append(tableFuncs, tf)
+		case t.kind == tkString && strings.Contains(t.text, `\`):
+			// A backslash is an ordinary character in SQL strings (DuckDB,
+			// PostgreSQL); MySQL's tokenizer reads it as an escape.
+			replace[k] = repl{k, strings.ReplaceAll(t.text, `\`, `\\`)}
 		}
 	}
 

@@ -73,6 +73,8 @@ const (
 	OpCoalesce      // (T, T, ...) → T
 	OpStartsWith    // (string, string) → bool
 	OpContains      // (string, string) → bool
+	OpIntDiv        // (int, int) → int, truncating; NULL for a zero divisor (DuckDB's //)
+	OpSingleRow     // (count int64, T) → T; an error when count > 1 (a scalar subquery's rows)
 	opCount
 )
 
@@ -84,6 +86,7 @@ var opNames = [...]string{
 	OpTrim: "trim", OpExtractYear: "year", OpExtractMonth: "month", OpExtractDay: "day",
 	OpDateAddDays: "date_add_days", OpDateAddMonths: "date_add_months", OpAbs: "abs",
 	OpRound: "round", OpCoalesce: "coalesce", OpStartsWith: "starts_with", OpContains: "contains",
+	OpIntDiv: "//", OpSingleRow: "single_row",
 }
 
 func (o Op) String() string {
@@ -100,7 +103,9 @@ func (o Op) String() string {
 func (o Op) IsComparison() bool { return o >= OpEq && o <= OpGe }
 
 // IsInfix reports whether o prints between its operands.
-func (o Op) IsInfix() bool { return o <= OpMod || (o >= OpEq && o <= OpOr) || o == OpConcat }
+func (o Op) IsInfix() bool {
+	return o <= OpMod || (o >= OpEq && o <= OpOr) || o == OpConcat || o == OpIntDiv
+}
 
 // Commute returns the comparison with operands swapped (a < b ⇔ b > a).
 func (o Op) Commute() Op {

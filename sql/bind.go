@@ -32,6 +32,9 @@ func Bind(q *Query, cat Catalog) (*Bound, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := checkNestedJoins(node); err != nil {
+		return nil, err
+	}
 	return &Bound{Plan: node, Names: names}, nil
 }
 

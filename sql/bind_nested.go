@@ -196,3 +196,76 @@ func indexName(f *sqlparser.FuncExpr) string {
 	}
 	return part(f.Exprs[0]) + "[" + part(f.Exprs[1]) + "]"
 }
+
+// checkNestedJoins refuses plans where a nested column is read above a join
+// it comes through: the hash join's build side cannot carry nested values
+// yet (its gather has no LIST/STRUCT/MAP case), and which side builds is
+// decided later. Scalars taken from nested values below the join are fine.
+func checkNestedJoins(root planner.Node) error {
+	above := map[planner.ColID]bool{}
+	for _, c := range root.Cols() {
+		above[c.ID] = true
+	}
+	return walkNestedJoins(root, above)
+}
+
+func walkNestedJoins(n planner.Node, above map[planner.ColID]bool) error {
+	refs := map[planner.ColID]bool{}
+	for id := range above {
+		refs[id] = true
+	}
+	add := func(e expr.Expr) {
+		if e == nil {
+			return
+		}
+		for id := range expr.Columns(e) {
+			refs[planner.ColID(id)] = true
+		}
+	}
+	switch n := n.(type) {
+	case *planner.Scan:
+		return nil
+	case *planner.Filter:
+		add(n.Pred)
+	case *planner.Project:
+		for _, e := range n.Exprs {
+			add(e)
+		}
+	case *planner.Aggregate:
+		for _, g := range n.Groups {
+			refs[g.ID] = true
+		}
+		for _, a := range n.Aggs {
+			add(a.Arg)
+		}
+	case *planner.Sort:
+		for _, k := range n.Keys {
+			refs[k.Col] = true
+		}
+	case *planner.Join:
+		for _, in := range n.Inputs() {
+			for _, c := range in.Cols() {
+				if c.Type.IsNested() && above[c.ID] {
+					return fmt.Errorf("Not implemented Error: the nested column %s (%s) cannot pass through a join yet; take a scalar from it (such as %s.x, len(%s) or %s[1]) in a subquery below the join", c.Name, c.Type, c.Name, c.Name, c.Name)
+				}
+			}
+		}
+		add(n.Cond)
+		for _, k := range n.LeftKeys {
+			add(k)
+		}
+		for _, k := range n.RightKeys {
+			add(k)
+		}
+	default:
+		for _, c := range n.Cols() {
+			refs[c.ID] = true
+		}
+	}
+	for _, in := range n.Inputs() {
+		if err := walkNestedJoins(in, refs); err != nil {
+			return err
+		}
+	}
+	return nil
+}

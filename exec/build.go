@@ -61,6 +61,7 @@ type builder struct {
 	noRuntimeFilters bool
 	env              memEnv
 	q                *Query
+	ctes             map[*planner.PhysShared]*cteResult
 }
 
 // stream is one pipeline's operators: one per worker.
@@ -104,6 +105,8 @@ func (b *builder) build(p planner.Physical) (stream, error) {
 			return b.filter(p, s, p.Filter, planner.Types(p))
 		}
 		return s, nil
+	case *planner.PhysCTEScan:
+		return b.cteScan(p)
 	case *planner.PhysFilter:
 		in, err := b.build(p.Input)
 		if err != nil {

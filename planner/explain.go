@@ -133,6 +133,12 @@ func Describe(p Physical) string {
 		return fmt.Sprintf("LIMIT %d OFFSET %d", p.Count, p.Offset)
 	case *PhysValues:
 		return fmt.Sprintf("VALUES (%d rows)", len(p.Rows))
+	case *PhysCTEScan:
+		s := "CTE_SCAN " + p.Shared.Name
+		if p.First {
+			s += " (computed once, shared by its references)"
+		}
+		return s
 	}
 	return fmt.Sprintf("%T", p)
 }

@@ -174,6 +174,9 @@ func Plan(root Node) (Physical, error) { return PlanWith(root, PlanOptions{}) }
 func PlanWith(root Node, opts PlanOptions) (Physical, error) {
 	o := &optimizer{est: newEstimator(), opts: opts}
 	o.est.register(root)
+	if err := o.planShared(root); err != nil {
+		return nil, err
+	}
 	n := o.pushDown(root, nil)
 	if o.err != nil {
 		return nil, o.err
@@ -301,6 +304,8 @@ func (o *optimizer) lower(n Node) (Physical, error) {
 		return &PhysLimit{PhysBase: PhysBase{Out: in.Base().Out, EstRows: est}, Input: in, Offset: n.Offset, Count: n.Count}, nil
 	case *Values:
 		return &PhysValues{PhysBase: PhysBase{Out: n.Out, EstRows: est}, Rows: n.Rows}, nil
+	case *CTERef:
+		return o.lowerCTERef(n, est)
 	}
 	return nil, fmt.Errorf("internal error: cannot lower %T", n)
 }

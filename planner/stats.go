@@ -147,6 +147,8 @@ func (e *estimator) rows(n Node) float64 {
 		}
 	case *Values:
 		r = float64(len(n.Rows))
+	case *CTERef:
+		r = e.cteRows(n)
 	}
 	if r < 1 {
 		r = 1

@@ -26,7 +26,7 @@ type Bound struct {
 
 // Bind resolves q against cat into a logical plan.
 func Bind(q *Query, cat Catalog) (*Bound, error) {
-	b := &binder{cat: cat, ids: new(int)}
+	b := &binder{cat: cat, ids: new(int), shared: newCTEShare(q)}
 	b = b.forQuery(q)
 	node, names, err := b.bindStatement(q.AST)
 	if err != nil {
@@ -46,6 +46,7 @@ type binder struct {
 	ctes    map[string]visibleCTE // visible WITH names, lower-cased
 	aliases map[string][]string   // derived tables' column lists
 	funcs   []TableFunc           // table function calls, named __tf_N in the text
+	shared  *cteShare             // CTEs computed once for the statement
 }
 
 // visibleCTE is a CTE with its place in its WITH clause, so its body sees
@@ -59,7 +60,7 @@ type visibleCTE struct {
 // forQuery returns a binder for q's text: its derived-table column lists,
 // and its WITH names added to the visible ones.
 func (b *binder) forQuery(q *Query) *binder {
-	nb := &binder{cat: b.cat, ids: b.ids, ctes: b.ctes, aliases: q.ColAliases, funcs: q.TableFuncs}
+	nb := &binder{cat: b.cat, ids: b.ids, ctes: b.ctes, aliases: q.ColAliases, funcs: q.TableFuncs, shared: b.shared}
 	if len(q.CTEs) > 0 {
 		nb.ctes = map[string]visibleCTE{}
 		for k, v := range b.ctes {
@@ -545,9 +546,12 @@ func (b *binder) bindTableExpr(te sqlparser.TableExpr, sc *scope) (planner.Node,
 				if alias == "" {
 					alias = cte.Name
 				}
+				if ref, err := b.sharedCTERef(cte, alias, sc); ref != nil || err != nil {
+					return ref, err
+				}
 				// A CTE binds like a derived table at each reference; its
 				// body sees only the CTEs defined before it.
-				cb := &binder{cat: b.cat, ids: b.ids, ctes: ctesBefore(b.ctes, cte)}
+				cb := &binder{cat: b.cat, ids: b.ids, ctes: ctesBefore(b.ctes, cte), shared: b.shared}
 				cb = cb.forQuery(cte.Query)
 				n, names, err := cb.bindStatement(cte.Query.AST)
 				if err != nil {

@@ -1,0 +1,273 @@
+package exec
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"runtime/debug"
+	"sync"
+	"sync/atomic"
+	"time"
+	"unsafe"
+
+	"github.com/peregrinedb/peregrine/exec/coldata"
+	"github.com/peregrinedb/peregrine/planner"
+)
+
+// A shared CTE (planner.PhysShared) is computed once, by whichever of its
+// references is opened first, into column vectors that every reference
+// then reads in parallel, workers taking batch-sized row ranges from a
+// per-reference counter. Its rows are accounted; past the memory limit
+// they go to a spill file instead, read back by each reference in turn.
+
+type cteResult struct {
+	env   memEnv
+	body  Operator
+	types []coldata.Type
+
+	once sync.Once
+	err  error
+
+	// Written inside once.Do, read-only afterwards.
+	cols  []*coldata.Vec
+	nrows int
+	spill *spillFile // rows beyond the memory limit, in part 0
+	acc   *MemoryAccount
+	stats OpStats
+
+	mu   sync.Mutex
+	open int // reading operators not yet closed
+}
+
+func (b *builder) cteScan(p *planner.PhysCTEScan) (stream, error) {
+	if b.ctes == nil {
+		b.ctes = map[*planner.PhysShared]*cteResult{}
+	}
+	res := b.ctes[p.Shared]
+	if res == nil {
+		s, err := b.build(p.Shared.Plan)
+		if err != nil {
+			return nil, err
+		}
+		res = &cteResult{env: b.env, body: b.single(s), types: planner.Types(p.Shared.Plan)}
+		b.ctes[p.Shared] = res
+	}
+	ref := &cteRef{res: res}
+	s := make(stream, b.threads)
+	res.mu.Lock()
+	res.open += len(s)
+	res.mu.Unlock()
+	for i := range s {
+		// The reference EXPLAIN shows the body under also reports the
+		// materialization's memory and spill, once.
+		s[i] = &cteScanOp{ref: ref, cols: p.ColIdx, types: planner.Types(p), reports: p.First && i == 0}
+	}
+	return b.record(p, s), nil
+}
+
+func (r *cteResult) ensure(ctx context.Context) error {
+	r.once.Do(func() { r.err = r.run(ctx) })
+	return r.err
+}
+
+func (r *cteResult) run(ctx context.Context) (err error) {
+	t0 := time.Now()
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("shared CTE panicked: %v\n%s", p, debug.Stack())
+		}
+		if cerr := r.body.Close(); err == nil {
+			err = cerr
+		}
+		r.stats.Elapsed = time.Since(t0)
+	}()
+	if err := r.body.Open(ctx); err != nil {
+		return err
+	}
+	r.acc = r.env.pool.NewAccount("while materializing a CTE")
+	r.cols = newVecs(r.types)
+	var strBytes int64
+	var buf []byte
+	var counter atomic.Int64
+	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		b, err := r.body.Next(ctx)
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return err
+		}
+		if r.spill != nil {
+			if buf, err = r.spill.write(0, b.Vecs, b.Sel, b.Len(), buf); err != nil {
+				return err
+			}
+			continue
+		}
+		appendBatch(r.cols, b, nil)
+		r.nrows += b.Len()
+		strBytes += liveStrBytes(b)
+		if err := r.acc.Resize(colsBytes(r.cols, strBytes)); err != nil {
+			if !errors.Is(err, ErrMemoryLimit) {
+				return err
+			}
+			// Keep what is held; the rest goes to disk.
+			r.spill = newSpillFile(r.env, r.types, 1, &counter)
+		}
+	}
+	r.stats.RowsOut = int64(r.nrows)
+	if r.spill != nil {
+		r.stats.RowsOut += r.spill.rows[0]
+		r.stats.SpilledBytes = counter.Load()
+	}
+	r.stats.PeakBytes = r.acc.Peak()
+	return nil
+}
+
+// release is called as each reading operator closes; the last one frees
+// the rows and the spill file.
+func (r *cteResult) release() error {
+	r.mu.Lock()
+	r.open--
+	last := r.open == 0
+	r.mu.Unlock()
+	if !last {
+		return nil
+	}
+	// Never read (a LIMIT above was met first, or the query failed before):
+	// the body still needs closing.
+	r.once.Do(func() {
+		r.err = errors.New("shared CTE read after close")
+		_ = r.body.Close()
+	})
+	r.cols = nil
+	r.acc.Close()
+	if r.spill != nil {
+		return r.spill.Close()
+	}
+	return nil
+}
+
+// cteRef is one reference's read position, shared by its workers.
+type cteRef struct {
+	res  *cteResult
+	next atomic.Int64 // next in-memory row to hand out
+	mu   sync.Mutex
+	rd   *spillReader // spilled rows, read after the in-memory ones
+	done bool
+}
+
+type cteScanOp struct {
+	opStats
+	ref     *cteRef
+	cols    []int
+	types   []coldata.Type
+	out     *coldata.Batch
+	closed  bool
+	reports bool
+}
+
+func (o *cteScanOp) OpStats() OpStats {
+	st := o.opStats.OpStats()
+	if o.reports {
+		st.PeakBytes = o.ref.res.stats.PeakBytes
+		st.SpilledBytes = o.ref.res.stats.SpilledBytes
+	}
+	return st
+}
+
+func (o *cteScanOp) Types() []coldata.Type { return o.types }
+
+func (o *cteScanOp) Open(ctx context.Context) error { return o.ref.res.ensure(ctx) }
+
+func (o *cteScanOp) Next(ctx context.Context) (*coldata.Batch, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	res := o.ref.res
+	if err := res.ensure(ctx); err != nil {
+		return nil, err
+	}
+	t0 := time.Now()
+	if o.out == nil {
+		o.out = &coldata.Batch{Vecs: make([]*coldata.Vec, len(o.cols))}
+	}
+	n := int64(res.nrows)
+	if from := o.ref.next.Add(coldata.DefaultBatchSize) - coldata.DefaultBatchSize; from < n {
+		to := min(n, from+coldata.DefaultBatchSize)
+		for i, c := range o.cols {
+			o.out.Vecs[i] = sliceVec(o.out.Vecs[i], res.cols[c], int(from), int(to))
+		}
+		o.out.N, o.out.Sel = int(to-from), nil
+		o.done(t0, o.out.N)
+		return o.out, nil
+	}
+	if res.spill == nil {
+		return nil, io.EOF
+	}
+	// Spilled rows: one reader per reference, its batches copied out
+	// under the lock since the reader reuses its buffers.
+	o.ref.mu.Lock()
+	defer o.ref.mu.Unlock()
+	if o.ref.done {
+		return nil, io.EOF
+	}
+	if o.ref.rd == nil {
+		o.ref.rd = res.spill.reader(0)
+	}
+	b, err := o.ref.rd.next()
+	if err == io.EOF {
+		o.ref.done = true
+		return nil, io.EOF
+	}
+	if err != nil {
+		return nil, err
+	}
+	for i, c := range o.cols {
+		v := &coldata.Vec{Type: res.types[c]}
+		v.Resize(b.N)
+		v.CopyFrom(b.Vecs[c], nil, b.N, 0)
+		o.out.Vecs[i] = v
+	}
+	ownStrings(o.out.Vecs, b.N)
+	o.out.N, o.out.Sel = b.N, nil
+	o.done(t0, o.out.N)
+	return o.out, nil
+}
+
+// ownStrings moves the string values of vs, which point into a reader's
+// reused buffer, into one fresh allocation: strings handed downstream stay
+// valid for as long as anyone holds them.
+func ownStrings(vs []*coldata.Vec, n int) {
+	total := 0
+	for _, v := range vs {
+		for _, s := range v.Str[:min(n, len(v.Str))] {
+			total += len(s)
+		}
+	}
+	if total == 0 {
+		return
+	}
+	arena := make([]byte, 0, total)
+	for _, v := range vs {
+		for i, s := range v.Str[:min(n, len(v.Str))] {
+			if s == "" {
+				continue
+			}
+			off := len(arena)
+			arena = append(arena, s...)
+			v.Str[i] = unsafe.String(&arena[off], len(s))
+		}
+	}
+}
+
+func (o *cteScanOp) Close() error {
+	if o.closed {
+		return nil
+	}
+	o.closed = true
+	return o.ref.res.release()
+}

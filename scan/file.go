@@ -35,7 +35,10 @@ type File struct {
 	cols   []Column
 	leaves []leafInfo   // per top-level column
 	nested []*nestedCol // per top-level column: nil unless nested and readable
-	nLeaf  int          // leaf columns in the file, including nested ones
+	// fieldWant[col] selects the leaves of a nested column to read (see
+	// WithFields); nil reads them all.
+	fieldWant map[int][]bool
+	nLeaf     int // leaf columns in the file, including nested ones
 	// padChunks works around PARQUET-816: parquet-mr up to 1.2.8 left the
 	// dictionary page header out of total_compressed_size.
 	padChunks bool

@@ -118,3 +118,86 @@ func FuzzNestedAssembly(f *testing.F) {
 		}
 	})
 }
+
+// TestWithFieldsReadsOnlyLeaves checks the projection of single leaves of a
+// struct: only the chosen leaves' column chunks are fetched and decoded,
+// the chosen fields keep their values and the others read as NULL.
+func TestWithFieldsReadsOnlyLeaves(t *testing.T) {
+	f, err := Open(filepath.Join(corpusDir, "data", "nullable.impala.parquet"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	col := -1
+	for i, c := range f.Columns() {
+		if c.Name == "nested_struct" {
+			col = i
+		}
+	}
+	typ := f.Columns()[col].Type
+	full, err := readAll(t, f, []int{col}, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	read := func(f *File) (int64, int64) {
+		r, err := f.NewReader(0, []int{col})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer r.Close()
+		b := coldata.NewBatch([]coldata.Type{typ}, 0)
+		for {
+			if _, err := r.Next(b, 1024); err != nil {
+				break
+			}
+		}
+		return r.BytesRead(), r.Stats().PagesRead
+	}
+	allBytes, allPages := read(f)
+	v := f.WithFields(map[int][][]string{col: {{"A"}, {"C", "d"}}})
+	someBytes, somePages := read(v)
+	md := f.md.RowGroups[0].Columns
+	var want int64
+	for _, l := range f.nested[col].leaves {
+		if name := leafPath(f.nested[col], indexOf(f.nested[col].leaves, l)); strings.HasPrefix(name, "nested_struct.A") || strings.HasPrefix(name, "nested_struct.C.") {
+			want += md[l.leaf].MetaData.TotalCompressedSize
+		}
+	}
+	if someBytes >= allBytes || someBytes < want || somePages >= allPages {
+		t.Fatalf("fields A and C.d: read %d bytes (%d pages), the whole struct %d (%d pages); their chunks hold %d", someBytes, somePages, allBytes, allPages, want)
+	}
+	got, err := readAll(t, v, []int{col}, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, c := typ.FieldIndex("A"), typ.FieldIndex("C")
+	for r := range full[0] {
+		w, g := full[0][r], got[0][r]
+		if w.Null != g.Null {
+			t.Fatalf("row %d: struct NULL %v, want %v", r, g.Null, w.Null)
+		}
+		if w.Null {
+			continue
+		}
+		for k, e := range g.N.Elems {
+			ft := typ.Nest.Fields[k].Type
+			switch {
+			case k == a || k == c:
+				if coldata.Format(ft, e) != coldata.Format(ft, w.N.Elems[k]) {
+					t.Fatalf("row %d field %d: %s, want %s", r, k, coldata.Format(ft, e), coldata.Format(ft, w.N.Elems[k]))
+				}
+			case !e.Null:
+				t.Fatalf("row %d: unread field %d is %s, want NULL", r, k, coldata.Format(ft, e))
+			}
+		}
+	}
+}
+
+func indexOf(ls []*nestNode, n *nestNode) int {
+	for i, l := range ls {
+		if l == n {
+			return i
+		}
+	}
+	return -1
+}

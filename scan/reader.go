@@ -53,6 +53,7 @@ func (f *File) NewReader(rg int, cols []int) (*Reader, error) {
 			if err != nil {
 				return nil, err
 			}
+			ns.want = f.fieldWant[ci]
 			r.cs = append(r.cs, &colState{name: col.Name, li: leafInfo{leaf: -1}, typ: col.Type, left: r.rows,
 				stats: &r.stats, nest: ns})
 			continue

@@ -35,6 +35,7 @@ func Bind(q *Query, cat Catalog) (*Bound, error) {
 	if err := checkNestedJoins(node); err != nil {
 		return nil, err
 	}
+	node = pruneNestedFields(node)
 	return &Bound{Plan: node, Names: names}, nil
 }
 

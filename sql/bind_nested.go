@@ -9,6 +9,8 @@ import (
 	"github.com/peregrinedb/peregrine/exec/coldata"
 	"github.com/peregrinedb/peregrine/planner"
 	"github.com/peregrinedb/peregrine/planner/expr"
+	"github.com/peregrinedb/peregrine/scan"
+	"github.com/peregrinedb/peregrine/storage"
 )
 
 // Nested values in SQL, as DuckDB spells them:
@@ -268,4 +270,143 @@ func walkNestedJoins(n planner.Node, above map[planner.ColID]bool) error {
 		}
 	}
 	return nil
+}
+
+// pruneNestedFields lets scans read only the leaves of struct columns that
+// the query uses through field access alone (s.a, s['b'].c): such a scan
+// gets a view of its table whose files read the other fields as NULL
+// (scan.File.WithFields), so their column chunks are never fetched.
+func pruneNestedFields(root planner.Node) planner.Node {
+	whole := map[int]bool{}
+	paths := map[int][][]string{}
+	var visit func(e expr.Expr)
+	visit = func(e expr.Expr) {
+		if e == nil {
+			return
+		}
+		if col, p, ok := fieldPath(e); ok {
+			paths[col] = append(paths[col], p)
+			return
+		}
+		if c, ok := e.(*expr.Column); ok {
+			whole[c.Index] = true
+			return
+		}
+		for _, ch := range expr.Children(e) {
+			visit(ch)
+		}
+	}
+	for _, c := range root.Cols() {
+		whole[int(c.ID)] = true
+	}
+	var scans []*planner.Scan
+	var walk func(n planner.Node)
+	walk = func(n planner.Node) {
+		switch n := n.(type) {
+		case *planner.Scan:
+			scans = append(scans, n)
+			for _, f := range n.Filters {
+				visit(f)
+			}
+		case *planner.Filter:
+			visit(n.Pred)
+		case *planner.Project:
+			for _, e := range n.Exprs {
+				visit(e)
+			}
+		case *planner.Join:
+			visit(n.Cond)
+			for _, k := range n.LeftKeys {
+				visit(k)
+			}
+			for _, k := range n.RightKeys {
+				visit(k)
+			}
+		case *planner.Aggregate:
+			for _, g := range n.Groups {
+				whole[int(g.ID)] = true
+			}
+			for _, a := range n.Aggs {
+				visit(a.Arg)
+			}
+		case *planner.Sort:
+			for _, k := range n.Keys {
+				whole[int(k.Col)] = true
+			}
+		case *planner.Limit, *planner.Values:
+		default:
+			for _, c := range n.Cols() {
+				whole[int(c.ID)] = true
+			}
+		}
+		for _, in := range n.Inputs() {
+			walk(in)
+		}
+	}
+	walk(root)
+	for _, s := range scans {
+		if s.Table == nil {
+			continue
+		}
+		byTableCol := map[int][][]string{}
+		for i, c := range s.Out {
+			if c.Type.ID == coldata.Struct && !whole[int(c.ID)] && len(paths[int(c.ID)]) > 0 {
+				byTableCol[s.ColIdx[i]] = paths[int(c.ID)]
+			}
+		}
+		if len(byTableCol) == 0 {
+			continue
+		}
+		t := *s.Table
+		t.Files = make([]*scan.File, len(s.Table.Files))
+		t.DataFiles = append([]storage.DataFile(nil), s.Table.DataFiles...)
+		for k, f := range s.Table.Files {
+			fields := map[int][][]string{}
+			for tc, p := range byTableCol {
+				fc := tc
+				if k < len(t.DataFiles) && t.DataFiles[k].ColumnMap != nil {
+					if tc >= len(t.DataFiles[k].ColumnMap) {
+						continue
+					}
+					fc = t.DataFiles[k].ColumnMap[tc]
+				}
+				if fc >= 0 {
+					fields[fc] = p
+				}
+			}
+			t.Files[k] = f.WithFields(fields)
+			if k < len(t.DataFiles) && t.DataFiles[k].File == f {
+				t.DataFiles[k].File = t.Files[k]
+			}
+		}
+		s.Table = &t
+	}
+	return root
+}
+
+// fieldPath recognises struct_extract chains over a column: s.a.b gives
+// (s, [a b]).
+func fieldPath(e expr.Expr) (int, []string, bool) {
+	var rev []string
+	for {
+		f, ok := e.(*expr.Func)
+		if !ok || f.Op != expr.OpStructExtract || len(f.Args) != 2 {
+			break
+		}
+		k, ok := f.Args[1].(*expr.Const)
+		if !ok {
+			return 0, nil, false
+		}
+		rev = append(rev, k.Val.S)
+		e = f.Args[0]
+	}
+	c, ok := e.(*expr.Column)
+	if !ok || len(rev) == 0 {
+		return 0, nil, false
+	}
+	p := make([]string, len(rev))
+	for i, s := range rev {
+		p[len(rev)-1-i] = s
+	}
+	return c.Index, p, true
 }

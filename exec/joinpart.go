@@ -385,12 +385,22 @@ func (jb *JoinBuild) runPartitioned(ctx context.Context) error {
 				with++
 			}
 		}
-		if with <= 1 {
-			// The one buffer becomes the table's columns: its bytes move
-			// to the build's account.
-			for _, w := range ws {
-				w.acc.Close()
+		// The buffers become the table's columns (concatenated a column at
+		// a time, each worker's copy freed as soon as it is copied): their
+		// bytes move to the build's account, plus the columns in flight.
+		for _, w := range ws {
+			w.acc.Close()
+		}
+		if with > 1 {
+			var widest int64
+			for c := range jb.types {
+				var b int64
+				for _, w := range ws {
+					b += colsBytes(w.cols[c:c+1], 0)
+				}
+				widest = max(widest, b)
 			}
+			bufBytes += widest * int64(min(jb.threads, len(jb.types)))
 		}
 		// tableBytes covers the general path's tables and the CSR arrays;
 		// the int path's region array is known exactly.
@@ -594,8 +604,11 @@ func (jb *JoinBuild) buildPartitions(ctx context.Context, ws []*partWorker, intK
 		}
 	}
 	if with != 1 {
+		// A column at a time, so that only the columns being copied exist
+		// twice.
 		cols = make([]*coldata.Vec, len(jb.types))
-		for c, t := range jb.types {
+		err := runParallel(ctx, len(cols), jb.threads, func(ctx context.Context, c int) error {
+			t := jb.types[c]
 			v := coldata.NewVec(t, n)
 			for _, w := range ws {
 				if w.cols[c].Nulls != nil && t.ID != coldata.Unknown {
@@ -603,7 +616,17 @@ func (jb *JoinBuild) buildPartitions(ctx context.Context, ws []*partWorker, intK
 					break
 				}
 			}
+			for i, w := range ws {
+				if w.n > 0 && t.ID != coldata.Unknown {
+					v.CopyFrom(w.cols[c], nil, w.n, base[i])
+				}
+				w.cols[c] = nil
+			}
 			cols[c] = v
+			return nil
+		})
+		if err != nil {
+			return nil, err
 		}
 	}
 	perm := make([]int32, n)
@@ -620,13 +643,6 @@ func (jb *JoinBuild) buildPartitions(ctx context.Context, ws []*partWorker, intK
 	}
 	err := runParallel(ctx, len(ws), jb.threads, func(ctx context.Context, i int) error {
 		w := ws[i]
-		if with != 1 && w.n > 0 {
-			for c, v := range cols {
-				if v.Type.ID != coldata.Unknown {
-					v.CopyFrom(w.cols[c], nil, w.n, base[i])
-				}
-			}
-		}
 		off, b := next[i], int32(base[i])
 		for r, q := range w.part[:w.n] {
 			perm[off[q]] = b + int32(r)
@@ -639,7 +655,6 @@ func (jb *JoinBuild) buildPartitions(ctx context.Context, ws []*partWorker, intK
 	}
 	for _, w := range ws {
 		w.cols, w.part = nil, nil
-		w.acc.Close()
 	}
 	size, ok := regionSize(ws, np, n)
 	if intKey {

@@ -304,3 +304,32 @@ func TestNestedLeafProjection(t *testing.T) {
 		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// TestNestedManyFiles reads nested columns from a glob of files and with
+// union_by_name: the files' types must agree (nested types are interned).
+func TestNestedManyFiles(t *testing.T) {
+	data, err := os.ReadFile(nestedFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	for _, n := range []string{"a.parquet", "b.parquet"} {
+		if err := os.WriteFile(filepath.Join(dir, n), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db, err := peregrine.Open("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	glob := filepath.ToSlash(filepath.Join(dir, "*.parquet"))
+	for q, want := range map[string]string{
+		"SELECT count(*), sum(len(tags)), max(s.a), count(m['k1']) FROM '" + glob + "'":                          "12 | 16 | 6 | 4",
+		"SELECT count(*) FROM read_parquet('" + glob + "', union_by_name = true) WHERE s.a > 1 AND ll[1][1] = 5": "2",
+	} {
+		if got := strings.Join(formattedRows(t, db, q), "\n"); got != want {
+			t.Errorf("%s: got %s, want %s", q, got, want)
+		}
+	}
+}

@@ -2,7 +2,9 @@ package coldata
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
+	"sync"
 )
 
 // NestedType describes the children of a List, Struct or Map type. It is
@@ -22,17 +24,53 @@ type Field struct {
 
 // ListType returns LIST(elem), printed elem[] like DuckDB.
 func ListType(elem Type) Type {
-	return Type{ID: List, Nest: &NestedType{Elem: elem}}
+	return intern(List, &NestedType{Elem: elem})
 }
 
 // StructType returns STRUCT(fields...).
 func StructType(fields []Field) Type {
-	return Type{ID: Struct, Nest: &NestedType{Fields: append([]Field(nil), fields...)}}
+	return intern(Struct, &NestedType{Fields: append([]Field(nil), fields...)})
 }
 
 // MapType returns MAP(key, value).
 func MapType(key, value Type) Type {
-	return Type{ID: Map, Nest: &NestedType{Key: key, Value: value}}
+	return intern(Map, &NestedType{Key: key, Value: value})
+}
+
+// Nested types are interned: structurally equal types share one
+// descriptor, so == on Type stays structural (files of one dataset, the
+// binder and the executor all build their own types).
+var (
+	internMu sync.Mutex
+	interned = map[string]*NestedType{}
+)
+
+func intern(id TypeID, nt *NestedType) Type {
+	var sb strings.Builder
+	key := func(t Type) {
+		fmt.Fprintf(&sb, "%d.%d.%d.%p;", t.ID, t.Precision, t.Scale, t.Nest)
+	}
+	fmt.Fprintf(&sb, "%d:", id)
+	switch id {
+	case List:
+		key(nt.Elem)
+	case Map:
+		key(nt.Key)
+		key(nt.Value)
+	default:
+		for _, f := range nt.Fields {
+			sb.WriteString(strconv.Quote(f.Name))
+			key(f.Type)
+		}
+	}
+	k := sb.String()
+	internMu.Lock()
+	defer internMu.Unlock()
+	if have, ok := interned[k]; ok {
+		return Type{ID: id, Nest: have}
+	}
+	interned[k] = nt
+	return Type{ID: id, Nest: nt}
 }
 
 // IsNested reports whether t is a List, Struct or Map.

@@ -9,6 +9,9 @@ func TestNestedVec(t *testing.T) {
 	if !lt.Equal(ListType(StructType([]Field{{"a", TypeInt64}, {"b", TypeString}}))) || lt.Equal(ListType(TypeInt64)) {
 		t.Fatal("Equal")
 	}
+	if lt != ListType(StructType([]Field{{"a", TypeInt64}, {"b", TypeString}})) || lt == ListType(StructType([]Field{{"a", TypeInt64}, {"B", TypeString}})) {
+		t.Fatal("nested types are not interned")
+	}
 	if got := lt.String(); got != "STRUCT(a BIGINT, b VARCHAR)[]" {
 		t.Fatal(got)
 	}

@@ -1,6 +1,8 @@
 package scan
 
 import (
+	"bytes"
+	"context"
 	"fmt"
 	"math/rand"
 	"testing"
@@ -10,6 +12,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/apache/arrow-go/v18/parquet"
 	"github.com/apache/arrow-go/v18/parquet/compress"
+	pqfile "github.com/apache/arrow-go/v18/parquet/file"
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 	"github.com/peregrinedb/peregrine/exec/coldata"
 )
@@ -148,4 +151,68 @@ func TestNestedDifferential(t *testing.T) {
 			}
 		}
 	}
+}
+
+// BenchmarkNestedScan reads a list<int64> and a struct<a int32, b string>
+// column of 200K rows with our reader and with arrow-go's pqarrow.
+func BenchmarkNestedScan(b *testing.B) {
+	rng := rand.New(rand.NewSource(3))
+	tbl := genNestedTable(rng, 200_000, 0.1)
+	defer tbl.Release()
+	props := parquet.NewWriterProperties(parquet.WithCompression(compress.Codecs.Snappy), parquet.WithMaxRowGroupLength(100_000))
+	data := writeTable(b, tbl, 100_000, props, pqarrow.NewArrowWriterProperties())
+	f := openBytes(b, data, "bench")
+	cols := []int{1, 3}
+	types := []coldata.Type{f.Columns()[1].Type, f.Columns()[3].Type}
+	b.Run("peregrine", func(b *testing.B) {
+		b.ReportAllocs()
+		b.SetBytes(int64(len(data)))
+		for i := 0; i < b.N; i++ {
+			bt := coldata.NewBatch(types, 0)
+			rows := 0
+			for rg := 0; rg < f.NumRowGroups(); rg++ {
+				r, err := f.NewReader(rg, cols)
+				if err != nil {
+					b.Fatal(err)
+				}
+				for {
+					n, err := r.Next(bt, coldata.DefaultBatchSize)
+					if err != nil {
+						break
+					}
+					rows += n
+				}
+				r.Close()
+			}
+			if rows != 200_000 {
+				b.Fatalf("%d rows", rows)
+			}
+		}
+	})
+	b.Run("pqarrow", func(b *testing.B) {
+		b.ReportAllocs()
+		b.SetBytes(int64(len(data)))
+		for i := 0; i < b.N; i++ {
+			rdr, err := pqfile.NewParquetReader(bytes.NewReader(data))
+			if err != nil {
+				b.Fatal(err)
+			}
+			fr, err := pqarrow.NewFileReader(rdr, pqarrow.ArrowReadProperties{BatchSize: coldata.DefaultBatchSize}, memory.DefaultAllocator)
+			if err != nil {
+				b.Fatal(err)
+			}
+			rr, err := fr.GetRecordReader(context.Background(), []int{1, 3, 4}, nil) // leaves of li, st.a, st.b
+			if err != nil {
+				b.Fatal(err)
+			}
+			rows := 0
+			for rr.Next() {
+				rows += int(rr.RecordBatch().NumRows())
+			}
+			rr.Release()
+			if rows != 200_000 {
+				b.Fatalf("%d rows", rows)
+			}
+		}
+	})
 }

@@ -239,6 +239,9 @@ func TestNestedSQL(t *testing.T) {
 		"SELECT count(DISTINCT tags)" + from:                                      "count(distinct tags) on the nested value tags",
 		"SELECT a.id" + from + " a JOIN" + from[5:] + " b ON a.s = b.s":           "comparison on the nested value",
 		"SELECT a.id, b.tags" + from + " a JOIN" + from[5:] + " b ON a.id = b.id": "the nested column tags (VARCHAR[]) cannot pass through a join yet",
+		"SELECT CASE WHEN id > 2 THEN tags END" + from:                            "CASE on the nested type VARCHAR[] is not supported yet",
+		"SELECT upper(s)" + from:                                                  "CAST on the nested type STRUCT(a BIGINT, b VARCHAR) is not supported yet",
+		"SELECT id" + from + " WHERE tags || 'x' = 'y'":                           "CAST on the nested type VARCHAR[] is not supported yet",
 		"SELECT s.zz" + from:                                                      `Could not find key "zz" in struct`,
 		"SELECT id[1]" + from:                                                     "cannot subscript a value of type BIGINT",
 	} {

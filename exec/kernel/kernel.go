@@ -89,6 +89,9 @@ type compiler struct {
 }
 
 func (c *compiler) compile(e expr.Expr) (node, error) {
+	if err := checkNestedUse(e); err != nil {
+		return nil, err
+	}
 	switch e := e.(type) {
 	case *expr.Column:
 		if e.Index < 0 || e.Index >= len(c.input) {

@@ -1,6 +1,8 @@
 package kernel
 
 import (
+	"fmt"
+
 	"github.com/peregrinedb/peregrine/exec/coldata"
 	"github.com/peregrinedb/peregrine/planner/expr"
 )
@@ -201,4 +203,49 @@ func each(sel []int32, n int, fn func(i int)) {
 	for _, i := range sel {
 		fn(int(i))
 	}
+}
+
+// checkNestedUse refuses expressions that would hand nested values to
+// kernels written for flat vectors (CASE, CAST, string and arithmetic
+// functions, IN, LIKE): they would read the wrong slices. Column
+// references, constants, IS NULL and the nested operators are fine.
+func checkNestedUse(e expr.Expr) error {
+	bad := func(what string, t coldata.Type) error {
+		return fmt.Errorf("Not implemented Error: %s on the nested type %s is not supported yet: %s", what, t, e)
+	}
+	switch e := e.(type) {
+	case *expr.Func:
+		if e.Op.IsNestedOp() {
+			return nil
+		}
+		if e.Typ.IsNested() {
+			return bad(e.Op.String(), e.Typ)
+		}
+		for _, a := range e.Args {
+			if a.Type().IsNested() {
+				return bad(e.Op.String(), a.Type())
+			}
+		}
+	case *expr.Cast:
+		if e.Typ.IsNested() || e.Arg.Type().IsNested() {
+			t := e.Typ
+			if !t.IsNested() {
+				t = e.Arg.Type()
+			}
+			return bad("CAST", t)
+		}
+	case *expr.Case:
+		if e.Typ.IsNested() {
+			return bad("CASE", e.Typ)
+		}
+	case *expr.In:
+		if e.Arg.Type().IsNested() {
+			return bad("IN", e.Arg.Type())
+		}
+	case *expr.Like:
+		if e.Arg.Type().IsNested() {
+			return bad("LIKE", e.Arg.Type())
+		}
+	}
+	return nil
 }

@@ -272,6 +272,8 @@ func scanOrigin(p planner.Physical, col int) (*planner.PhysScan, int) {
 				return nil, 0
 			}
 			p = n.Probe
+		case *planner.PhysMarkJoin:
+			p = n.Left // its output is the left columns
 		default:
 			return nil, 0
 		}

@@ -377,3 +377,25 @@ func TestMarkJoinPlan(t *testing.T) {
 		})
 	}
 }
+
+// TestMarkJoinUnderJoin: an inner join above a mark join still filters the
+// scan under the mark join's left side (scanOrigin follows Left).
+func TestMarkJoinUnderJoin(t *testing.T) {
+	leftKeys := make([]int64, 50_000)
+	for i := range leftKeys {
+		leftKeys[i] = int64(i)
+	}
+	leftF := writeKeyFile(t, "left", leftKeys, 5000)
+	rightF := writeKeyFile(t, "right", leftKeys[:40_000], 5000)
+	topF := writeKeyFile(t, "top", []int64{7, 12_345, 12_346}, 10)
+	mp := markPlan(keyScan(leftF), keyScan(rightF), 0, planner.JoinSemi)
+	top := &planner.PhysHashJoin{Probe: mp, Build: keyScan(topF), ProbeKeys: []int{0}, BuildKeys: []int{0}, Type: planner.JoinInner}
+	top.Out = append(append(top.Out, mp.Out...), top.Build.Base().Out...)
+	got, q := runPlan(t, top, BuildOptions{})
+	if len(got) != 3 {
+		t.Fatalf("got %d rows, want 3: %v", len(got), got)
+	}
+	if st := q.scans[mp.Left.(*planner.PhysScan)].Stats(); st.RuntimeRowGroupsPruned == 0 {
+		t.Errorf("the mark join's left scan took no runtime filter from the join above: %+v", st)
+	}
+}

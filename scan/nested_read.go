@@ -73,7 +73,7 @@ func (s *nestState) assemble(dec *decompressor, stats *ReaderStats) (*coldata.Ve
 		if s.want != nil && !s.want[i] {
 			continue
 		}
-		d, err := decodeLeaf(l, s.chunks[i], s.codecs[i], s.nvals[i], dec, stats)
+		d, err := decodeLeaf(l, s.chunks[i], s.codecs[i], s.nvals[i], s.rows, dec, stats)
 		if err != nil {
 			return nil, fmt.Errorf("field %s: %w", leafPath(s.nc, i), err)
 		}
@@ -117,18 +117,22 @@ func leafPath(nc *nestedCol, i int) string {
 	return path
 }
 
-// maxPageLevels bounds the levels a page may declare beyond what its bytes
-// plausibly hold (RLE can describe millions of NULLs in a few bytes; a
-// corrupt header must not make us allocate gigabytes).
-const maxPageLevels = 1 << 24
+// A chunk's levels are bounded by what its pages plausibly hold: RLE can
+// describe millions of NULLs in a few bytes (one level per row), but beyond
+// the row group's rows every level costs bits of page data. A corrupt
+// header must not make us allocate gigabytes.
+const (
+	levelsPerByte = 64
+	maxPageLevels = 1 << 27
+)
 
 // decodeLeaf decodes every page of a leaf's column chunk.
-func decodeLeaf(l *nestNode, chunk []byte, codec int32, numValues int64, dec *decompressor, stats *ReaderStats) (leafData, error) {
+func decodeLeaf(l *nestNode, chunk []byte, codec int32, numValues, rows int64, dec *decompressor, stats *ReaderStats) (leafData, error) {
 	c := &colState{name: l.name, li: l.li, typ: l.typ, codec: codec, chunk: chunk, left: 1 << 62, stats: stats}
 	var out leafData
 	out.vals = coldata.NewVec(l.typ, 0)
 	nv := 0
-	var total int64
+	var total, pageBytes int64
 	var scratch []uint32
 	for len(c.chunk) > 0 {
 		h, hl, err := decodePageHeader(c.chunk)
@@ -165,8 +169,9 @@ func decodeLeaf(l *nestNode, chunk []byte, codec int32, numValues int64, dec *de
 		if n == 0 {
 			continue
 		}
-		if n > maxPageLevels && int64(n) > 64*int64(max(h.uncompressedSize, h.compressedSize)) {
-			return out, fmt.Errorf("page declares %d values in %d bytes", n, h.compressedSize)
+		pageBytes += int64(max(h.uncompressedSize, h.compressedSize, 0))
+		if n > maxPageLevels || total+int64(n) > rows+levelsPerByte*pageBytes+4096 {
+			return out, fmt.Errorf("pages declare %d values in %d bytes for %d rows", total+int64(n), pageBytes, rows)
 		}
 		off := len(out.def)
 		out.def = append(out.def, make([]uint8, n)...)

@@ -115,6 +115,13 @@ func (c *compiler) compile(e expr.Expr) (node, error) {
 		}
 		return c.compileFunc(e)
 	case *expr.Cast:
+		if e.Arg.Type().IsNested() && e.Typ.ID == coldata.String {
+			arg, err := c.compile(e.Arg)
+			if err != nil {
+				return nil, err
+			}
+			return &nestedStringNode{arg: arg}, nil
+		}
 		return c.compileCast(e)
 	case *expr.Case:
 		return c.compileCase(e)

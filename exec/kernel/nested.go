@@ -227,6 +227,9 @@ func checkNestedUse(e expr.Expr) error {
 			}
 		}
 	case *expr.Cast:
+		if e.Arg.Type().IsNested() && e.Typ.ID == coldata.String {
+			return nil // printed like DuckDB (nestedStringNode)
+		}
 		if e.Typ.IsNested() || e.Arg.Type().IsNested() {
 			t := e.Typ
 			if !t.IsNested() {
@@ -248,4 +251,31 @@ func checkNestedUse(e expr.Expr) error {
 		}
 	}
 	return nil
+}
+
+// nestedStringNode casts nested values to VARCHAR, printed as DuckDB does
+// ([1, 2], {'a': 1}, {k=v}).
+type nestedStringNode struct {
+	arg node
+	out coldata.Vec
+}
+
+func (n *nestedStringNode) typ() coldata.Type { return coldata.TypeString }
+
+func (n *nestedStringNode) eval(b *coldata.Batch, sel []int32) (*coldata.Vec, error) {
+	v, err := n.arg.eval(b, sel)
+	if err != nil {
+		return nil, err
+	}
+	n.out.Type = coldata.TypeString
+	n.out.Resize(b.N)
+	out := n.out.Str
+	each(sel, b.N, func(i int) {
+		if v.IsNull(i) {
+			n.out.SetNull(i)
+			return
+		}
+		out[i] = coldata.Format(v.Type, v.Get(i))
+	})
+	return &n.out, nil
 }

@@ -2,6 +2,7 @@ package peregrine_test
 
 import (
 	"context"
+	"database/sql"
 	"flag"
 	"fmt"
 	"os"
@@ -336,5 +337,20 @@ func TestNestedManyFiles(t *testing.T) {
 		if got := strings.Join(formattedRows(t, db, q), "\n"); got != want {
 			t.Errorf("%s: got %s, want %s", q, got, want)
 		}
+	}
+}
+
+// TestNestedDatabaseSQL: database/sql hands nested values out as their
+// DuckDB text.
+func TestNestedDatabaseSQL(t *testing.T) {
+	db, err := sql.Open("peregrine", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	got := queryStrings(t, db, "SELECT tags, s, m, ll FROM '"+nestedFile+"' WHERE id IN (1, 3) ORDER BY id")
+	want := [][]string{{"[a, b]", "{'a': 1, 'b': x}", "{k1=1, k2=2}", "[[1, 2], [3]]"}, {"NULL", "NULL", "NULL", "NULL"}}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("got %v, want %v", got, want)
 	}
 }

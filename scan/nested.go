@@ -104,7 +104,7 @@ func (b *nestBuilder) node(pos int, def, rep uint32, asElem bool) (*nestNode, in
 	b.depth++
 	defer func() { b.depth-- }()
 	if b.depth > maxNestLevel || def >= maxNestLevel || rep >= maxNestLevel {
-		return nil, pos, "", errors.New("corrupt footer: schema nested too deeply")
+		return nil, pos, fmt.Sprintf("more than %d levels of nesting", maxNestLevel), nil
 	}
 	e := &b.els[pos]
 	if e.rep == repRepeated && !asElem {

@@ -1,6 +1,7 @@
 package scan
 
 import (
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -200,4 +201,33 @@ func indexOf(ls []*nestNode, n *nestNode) int {
 		}
 	}
 	return -1
+}
+
+// TestNestedSchemaShapes maps hand-built schemas: a too deep one is an
+// unsupported column, not an unreadable file.
+func TestNestedSchemaShapes(t *testing.T) {
+	var els []elem
+	depth := 300
+	for i := 0; i < depth; i++ {
+		els = append(els, elem{name: fmt.Sprintf("g%d", i), nchild: 1, rep: repOptional, conv: -1})
+	}
+	els = append(els, elem{name: "x", hasType: true, phys: physInt32, rep: repOptional, conv: -1})
+	_, _, why, err := buildNested(els, 0, 0, func(int) bool { return false })
+	if err != nil || !strings.Contains(why, "levels of nesting") {
+		t.Fatalf("deep schema: why %q, err %v", why, err)
+	}
+	// optional group a (LIST) { repeated group array (LIST) { repeated int32 array } }:
+	// the legacy two-level list of lists.
+	els = []elem{
+		{name: "a", nchild: 1, rep: repOptional, conv: ctList},
+		{name: "array", nchild: 1, rep: repRepeated, conv: ctList},
+		{name: "array", hasType: true, phys: physInt32, rep: repRepeated, conv: -1},
+	}
+	nc, _, why, err := buildNested(els, 0, 0, func(int) bool { return false })
+	if err != nil || why != "" || nc.root.typ.String() != "INTEGER[][]" {
+		t.Fatalf("old list: %v %q %v", nc, why, err)
+	}
+	if l := nc.leaves[0]; l.maxDef != 3 || l.maxRep != 2 {
+		t.Fatalf("old list leaf levels def %d rep %d", l.maxDef, l.maxRep)
+	}
 }

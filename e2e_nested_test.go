@@ -211,6 +211,8 @@ func TestNestedSQL(t *testing.T) {
 		{"SELECT s.b, count(*), max(len(tags))" + from + " GROUP BY s.b ORDER BY 1", []string{
 			"v | 1 | 3", "w | 1 | 1", "x | 1 | 2", "z | 1 | 2", "NULL | 2 | 0"}},
 		{"SELECT count(tags), count(s)" + from, []string{"5 | 5"}},
+		{"SELECT id, list_contains(tags, 'c'), array_contains(ll[2], 4), map_keys(m), map_values(m)" + from + " WHERE list_contains(tags, 'c') OR id < 4 ORDER BY id", []string{
+			"1 | false | false | [k1, k2] | [1, 2]", "2 | false | NULL | [] | []", "3 | NULL | NULL | NULL | NULL", "4 | true | true | [k3] | [NULL]"}},
 		// Nested values cast to VARCHAR print as DuckDB prints them.
 		{"SELECT id, CAST(tags AS VARCHAR), upper(s), tags || '!', ll::VARCHAR" + from + " WHERE CAST(m AS VARCHAR) LIKE '%k1%' ORDER BY id", []string{
 			"1 | [a, b] | {'A': 1, 'B': X} | [a, b]! | [[1, 2], [3]]", "5 | [d] | {'A': 5, 'B': W} | [d]! | []"}},

@@ -20,6 +20,7 @@ import (
 //	l[1], l[-1]                list element, 1-based, NULL out of range
 //	len(l), array_length(l)    list length
 //	m['k'], map_extract_value(m, 'k')   map value, NULL when absent
+//	list_contains(l, x), map_keys(m), map_values(m)
 //
 // The pre-parse layer rewrites x[i] into __index(x, i).
 
@@ -143,6 +144,33 @@ func nestedFunction(name string, args []expr.Expr) (x expr.Expr, ok bool, err er
 		if name == "__index" || name == "struct_extract" {
 			return nil, true, fmt.Errorf("Binder Error: cannot subscript a value of type %s", first)
 		}
+	case "list_contains", "array_contains", "list_has", "array_has":
+		if first.ID != coldata.List {
+			return nil, false, nil
+		}
+		if err := arity(2); err != nil {
+			return nil, true, err
+		}
+		if first.Nest.Elem.IsNested() {
+			return nil, true, fmt.Errorf("Not implemented Error: %s on a list of %s is not supported", name, first.Nest.Elem)
+		}
+		x, err := castTo(args[1], first.Nest.Elem)
+		if err != nil {
+			return nil, true, err
+		}
+		return &expr.Func{Op: expr.OpListContains, Args: []expr.Expr{args[0], x}, Typ: coldata.TypeBool}, true, nil
+	case "map_keys", "map_values":
+		if first.ID != coldata.Map {
+			return nil, false, nil
+		}
+		if err := arity(1); err != nil {
+			return nil, true, err
+		}
+		op, t := expr.OpMapKeys, coldata.ListType(first.Nest.Key)
+		if name == "map_values" {
+			op, t = expr.OpMapValues, coldata.ListType(first.Nest.Value)
+		}
+		return &expr.Func{Op: op, Args: args, Typ: t}, true, nil
 	case "len", "length", "array_length", "list_length", "cardinality":
 		if first.ID != coldata.List && first.ID != coldata.Map {
 			return nil, false, nil

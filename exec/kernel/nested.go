@@ -63,8 +63,88 @@ func (c *compiler) compileNested(e *expr.Func) (node, error) {
 			return nil, errorf("map_extract takes (MAP, key), got (%s, %s)", mt, args[1].typ())
 		}
 		return &elemNode{list: args[0], idx: args[1], t: mt.Nest.Value, isMap: true}, nil
+	case expr.OpListContains:
+		if err := want(2); err != nil {
+			return nil, err
+		}
+		lt := args[0].typ()
+		if lt.ID != coldata.List || !args[1].typ().Equal(lt.Nest.Elem) || lt.Nest.Elem.IsNested() {
+			return nil, errorf("list_contains takes (LIST, element), got (%s, %s)", lt, args[1].typ())
+		}
+		return &containsNode{list: args[0], x: args[1]}, nil
+	case expr.OpMapKeys, expr.OpMapValues:
+		if err := want(1); err != nil {
+			return nil, err
+		}
+		if args[0].typ().ID != coldata.Map {
+			return nil, errorf("%s takes a MAP, got %s", e.Op, args[0].typ())
+		}
+		k := 0
+		if e.Op == expr.OpMapValues {
+			k = 1
+		}
+		return &mapPartNode{arg: args[0], k: k, t: e.Typ}, nil
 	}
 	return nil, errorf("unsupported operator %s", e.Op)
+}
+
+// mapPartNode views a map's keys or values as a list (zero copy: the
+// map's offsets and child).
+type mapPartNode struct {
+	arg node
+	k   int
+	t   coldata.Type
+	out coldata.Vec
+}
+
+func (n *mapPartNode) typ() coldata.Type { return n.t }
+
+func (n *mapPartNode) eval(b *coldata.Batch, sel []int32) (*coldata.Vec, error) {
+	v, err := n.arg.eval(b, sel)
+	if err != nil {
+		return nil, err
+	}
+	n.out = coldata.Vec{Type: n.t, Nulls: v.Nulls, Offsets: v.Offsets, Child: []*coldata.Vec{v.Child[n.k]}}
+	return &n.out, nil
+}
+
+// containsNode is list_contains(l, x): NULL when l or x is NULL.
+type containsNode struct {
+	list, x node
+	out     coldata.Vec
+}
+
+func (n *containsNode) typ() coldata.Type { return coldata.TypeBool }
+
+func (n *containsNode) eval(b *coldata.Batch, sel []int32) (*coldata.Vec, error) {
+	v, err := n.list.eval(b, sel)
+	if err != nil {
+		return nil, err
+	}
+	x, err := n.x.eval(b, sel)
+	if err != nil {
+		return nil, err
+	}
+	n.out.Type = coldata.TypeBool
+	n.out.Resize(b.N)
+	out := n.out.B
+	et := v.Type.Nest.Elem
+	c := v.Child[0]
+	each(sel, b.N, func(i int) {
+		if v.IsNull(i) || x.IsNull(i) {
+			n.out.SetNull(i)
+			return
+		}
+		want := x.Get(i)
+		out[i] = false
+		for j := v.Offsets[i]; j < v.Offsets[i+1]; j++ {
+			if !c.IsNull(int(j)) && coldata.Compare(et, c.Get(int(j)), want) == 0 {
+				out[i] = true
+				return
+			}
+		}
+	})
+	return &n.out, nil
 }
 
 type structFieldNode struct {

@@ -8,11 +8,14 @@ const (
 	OpListElement                   // (list, int64 1-based, negative from the end) → element; NULL out of range
 	OpListLength                    // (list) → int64
 	OpMapElement                    // (map, key) → value; NULL when the key is absent
+	OpListContains                  // (list, value of the element type) → bool
+	OpMapKeys                       // (map) → list of keys
+	OpMapValues                     // (map) → list of values
 )
 
 var nestedOpNames = map[Op]string{
 	OpStructExtract: "struct_extract", OpListElement: "list_element", OpListLength: "len",
-	OpMapElement: "map_extract",
+	OpMapElement: "map_extract", OpListContains: "list_contains", OpMapKeys: "map_keys", OpMapValues: "map_values",
 }
 
 // IsNestedOp reports whether o is one of the nested-value operators.

@@ -302,6 +302,16 @@ func TestNestedLeafProjection(t *testing.T) {
 	if _, p := stats("SELECT nested_struct['A'] + 1, nested_struct.b[1] FROM '" + file + "'"); p != 2 {
 		t.Errorf("fields A and b: %d pages, want 2", p)
 	}
+	// Through lists: an element's field, and lengths (one leaf's levels).
+	if _, p := stats("SELECT nested_struct.C.d[1][1].E, len(nested_struct.C.d) FROM '" + file + "'"); p != 1 {
+		t.Errorf("C.d[1][1].E and len(C.d): %d pages, want 1", p)
+	}
+	if _, p := stats("SELECT len(int_Map_Array) FROM '" + file + "'"); p != 1 {
+		t.Errorf("len(int_Map_Array): %d pages, want 1 (the map's keys or values, not both)", p)
+	}
+	if got := strings.Join(formattedRows(t, db, "SELECT id, nested_struct.C.d[1][1].E, len(nested_struct.C.d), len(int_Map_Array) FROM '"+file+"' ORDER BY id"), ", "); got != "1 | 10 | 2 | 1, 2 | NULL | 4 | 3, 3 | NULL | 0 | 2, 4 | NULL | NULL | 0, 5 | NULL | NULL | NULL, 6 | NULL | NULL | NULL, 7 | NULL | 3 | NULL" {
+		t.Errorf("through lists: %s", got)
+	}
 	if b, p := stats("SELECT nested_struct.A, nested_struct FROM '" + file + "'"); p != wholePages || b != wholeBytes {
 		t.Errorf("the whole struct used: %d pages, %d bytes; want %d, %d", p, b, wholePages, wholeBytes)
 	}

@@ -2,10 +2,11 @@ package scan
 
 import "strings"
 
-// WithFields returns a view of f that reads, of each struct column col in
-// fields, only the leaves under the given field paths (field names from the
-// column down, e.g. {"a"} or {"c", "d"}); the other fields of those columns
-// read as NULL. A query that uses only s.a then fetches and decodes only
+// WithFields returns a view of f that reads, of each nested column col in
+// fields, only the leaves under the given paths (field names from the
+// column down, e.g. {"a"} or {"c", "d"}; "*" steps into a list's element
+// and a final "#len" needs only a list's lengths, i.e. one leaf); the other
+// fields of those columns read as NULL. A query that uses only s.a then fetches and decodes only
 // the column chunks of s.a (projection of single leaves). Paths that do
 // not name struct fields all the way down keep the whole column. The view
 // shares f's footer and reader; closing it does nothing.
@@ -20,8 +21,16 @@ func (f *File) WithFields(fields map[int][][]string) *File {
 		all := false
 		for _, p := range paths {
 			n := nc.root
+			one := false
 			for _, name := range p {
-				n = structChild(n, name)
+				switch {
+				case name == "#len" && (n.kind == nkList || n.kind == nkMap):
+					one = true // offsets only: any one leaf has them
+				case name == "*" && n.kind == nkList:
+					n = n.children[0]
+				default:
+					n = structChild(n, name)
+				}
 				if n == nil {
 					break
 				}
@@ -29,6 +38,10 @@ func (f *File) WithFields(fields map[int][][]string) *File {
 			if n == nil {
 				all = true
 				break
+			}
+			if one {
+				mask[n.first] = true
+				continue
 			}
 			for i := n.first; i < n.first+countLeaves(n); i++ {
 				mask[i] = true

@@ -300,8 +300,9 @@ func walkNestedJoins(n planner.Node, above map[planner.ColID]bool) error {
 	return nil
 }
 
-// pruneNestedFields lets scans read only the leaves of struct columns that
-// the query uses through field access alone (s.a, s['b'].c): such a scan
+// pruneNestedFields lets scans read only the leaves of struct and list
+// columns that the query uses through access paths alone (s.a, s['b'].c,
+// l[1].x, len(l)): such a scan
 // gets a view of its table whose files read the other fields as NULL
 // (scan.File.WithFields), so their column chunks are never fetched.
 func pruneNestedFields(root planner.Node) planner.Node {
@@ -312,8 +313,11 @@ func pruneNestedFields(root planner.Node) planner.Node {
 		if e == nil {
 			return
 		}
-		if col, p, ok := fieldPath(e); ok {
+		if col, p, idx, ok := fieldPath(e); ok {
 			paths[col] = append(paths[col], p)
+			for _, x := range idx {
+				visit(x)
+			}
 			return
 		}
 		if c, ok := e.(*expr.Column); ok {
@@ -378,7 +382,7 @@ func pruneNestedFields(root planner.Node) planner.Node {
 		}
 		byTableCol := map[int][][]string{}
 		for i, c := range s.Out {
-			if c.Type.ID == coldata.Struct && !whole[int(c.ID)] && len(paths[int(c.ID)]) > 0 {
+			if (c.Type.ID == coldata.Struct || c.Type.ID == coldata.List) && !whole[int(c.ID)] && len(paths[int(c.ID)]) > 0 {
 				byTableCol[s.ColIdx[i]] = paths[int(c.ID)]
 			}
 		}
@@ -412,29 +416,42 @@ func pruneNestedFields(root planner.Node) planner.Node {
 	return root
 }
 
-// fieldPath recognises struct_extract chains over a column: s.a.b gives
-// (s, [a b]).
-func fieldPath(e expr.Expr) (int, []string, bool) {
+// fieldPath recognises access paths over a column: s.a.b gives (s, [a b]);
+// l[i].x gives (l, [* x]) with the index expressions in idx; len(l) gives
+// (l, [#len]), which needs the levels of one leaf only.
+func fieldPath(e expr.Expr) (col int, path []string, idx []expr.Expr, ok bool) {
 	var rev []string
-	for {
-		f, ok := e.(*expr.Func)
-		if !ok || f.Op != expr.OpStructExtract || len(f.Args) != 2 {
-			break
-		}
-		k, ok := f.Args[1].(*expr.Const)
-		if !ok {
-			return 0, nil, false
-		}
-		rev = append(rev, k.Val.S)
+	if f, isF := e.(*expr.Func); isF && f.Op == expr.OpListLength && len(f.Args) == 1 {
+		rev = append(rev, "#len")
 		e = f.Args[0]
 	}
-	c, ok := e.(*expr.Column)
-	if !ok || len(rev) == 0 {
-		return 0, nil, false
+	for {
+		f, isF := e.(*expr.Func)
+		if !isF || len(f.Args) != 2 {
+			break
+		}
+		switch f.Op {
+		case expr.OpStructExtract:
+			k, isConst := f.Args[1].(*expr.Const)
+			if !isConst {
+				return 0, nil, nil, false
+			}
+			rev = append(rev, k.Val.S)
+		case expr.OpListElement:
+			rev = append(rev, "*")
+			idx = append(idx, f.Args[1])
+		default:
+			return 0, nil, nil, false
+		}
+		e = f.Args[0]
 	}
-	p := make([]string, len(rev))
+	c, isCol := e.(*expr.Column)
+	if !isCol || len(rev) == 0 {
+		return 0, nil, nil, false
+	}
+	path = make([]string, len(rev))
 	for i, s := range rev {
-		p[len(rev)-1-i] = s
+		path[len(rev)-1-i] = s
 	}
-	return c.Index, p, true
+	return c.Index, path, idx, true
 }

@@ -19,19 +19,20 @@ import (
 // instead runs in three parallel phases:
 //
 //  1. Every worker of the build pipeline drains its own input, hashes each
-//     row's keys and appends the row to a worker-local buffer together with
-//     its partition (hash bits). Rows with a NULL key are counted and dropped
+//     row's keys and appends the row to its worker-local buffer of the row's
+//     partition (hash bits). Rows with a NULL key are counted and dropped
 //     (they never match; NOT IN only needs to know one existed).
-//  2. From the per-worker, per-partition counts every worker's rows get
-//     their place: the buffers are concatenated (one memory copy per column,
-//     none with a single worker) and a permutation lists each partition's
-//     rows contiguously.
+//  2. From the per-worker, per-partition counts every buffer gets its place
+//     and the buffers are concatenated a column at a time (each column's
+//     copies freed as it is done), partition after partition, so partition
+//     q's rows are the contiguous range [R_q, R_{q+1}).
 //  3. Goroutines take partitions from a shared counter and build each one's
-//     hash table independently. Key ids and CSR arrays are global: partition
-//     q owns ids and row positions [R_q, R_{q+1}) where R_q is the number of
-//     rows in the partitions before it, so a probe that found local id g in
-//     partition q uses id R_q+g against the one start/rowIdx/cols of the
-//     joinTable, and the rest of the probe code is unchanged.
+//     hash table independently, reading its rows sequentially, with local
+//     key ids. Then ids and CSR arrays are made global: partition q's keys
+//     get ids [K_q, K_q+n_q) (K_q: distinct keys in the partitions before
+//     it; the int path rewrites its slots, the general path adds K_q after
+//     a lookup), so the probe code after the lookup, which reads the one
+//     start/rowIdx/cols of the joinTable, is the broadcast join's.
 //
 // A probe computes the partition from the same hash bits and looks up in
 // that partition's table. Single integer keys (the common case) use
@@ -81,7 +82,7 @@ type partTables struct {
 	ikeys  []*coldata.Vec // per partition: its distinct keys
 	// General path: a table per partition, ids offset by base.
 	tabs []*groupTable
-	base []int32 // partition q's ids and rows start at base[q]
+	base []int32 // partition q's global ids start at base[q]
 }
 
 // partScratch is a probe worker's buffers for partitioned lookups.
@@ -273,11 +274,10 @@ func (jb *JoinBuild) Partitioned() bool { return jb.inputs != nil }
 
 // partWorker is one build input's state in phase 1.
 type partWorker struct {
-	cols     []*coldata.Vec
-	part     []uint8
-	cnt      []int32 // rows per partition
-	n        int     // rows buffered
-	seen     int     // rows read, NULL keys and spilled rows included
+	parts    [][]*coldata.Vec // per partition: its buffered rows' columns
+	cnt      []int32          // rows per partition
+	n        int              // rows buffered
+	seen     int              // rows read, NULL keys and spilled rows included
 	hasNull  bool
 	strBytes int64
 	acc      *MemoryAccount
@@ -285,7 +285,16 @@ type partWorker struct {
 	sc                   tableScratch
 	keyDense, keyScratch []*coldata.Vec
 	q                    []uint8
-	sel                  []int32
+	sels                 [][]int32 // per partition: its rows of the batch
+}
+
+// bufBytes is what w's buffers hold.
+func (w *partWorker) bufBytes() int64 {
+	b := w.strBytes
+	for _, cols := range w.parts {
+		b += colsBytes(cols, 0)
+	}
+	return b
 }
 
 func (jb *JoinBuild) keyTypes() []coldata.Type {
@@ -343,7 +352,7 @@ func (jb *JoinBuild) runPartitioned(ctx context.Context) error {
 	kt := jb.keyTypes()
 	intKey := len(kt) == 1 && isIntKey(kt[0])
 	for i := range ws {
-		w := &partWorker{cols: newVecs(jb.types), cnt: make([]int32, np),
+		w := &partWorker{parts: make([][]*coldata.Vec, np), cnt: make([]int32, np), sels: make([][]int32, np),
 			acc:      jb.env.pool.NewAccount("while building the hash table of a join"),
 			keyDense: make([]*coldata.Vec, len(kt)), keyScratch: newVecs(kt)}
 		ws[i] = w
@@ -374,13 +383,13 @@ func (jb *JoinBuild) runPartitioned(ctx context.Context) error {
 		return err
 	}
 	if jb.grace == nil {
-		// Phases 2 and 3 hold the concatenated rows, the permutation and
+		// Phases 2 and 3 hold the concatenated rows, the CSR arrays and
 		// the tables besides the buffers.
 		n, with := 0, 0
 		var bufBytes int64
 		for _, w := range ws {
 			n += w.n
-			bufBytes += colsBytes(w.cols, w.strBytes)
+			bufBytes += w.bufBytes()
 			if w.n > 0 {
 				with++
 			}
@@ -396,7 +405,11 @@ func (jb *JoinBuild) runPartitioned(ctx context.Context) error {
 			for c := range jb.types {
 				var b int64
 				for _, w := range ws {
-					b += colsBytes(w.cols[c:c+1], 0)
+					for _, cols := range w.parts {
+						if cols != nil {
+							b += colsBytes(cols[c:c+1], 0)
+						}
+					}
 				}
 				widest = max(widest, b)
 			}
@@ -486,29 +499,32 @@ func (jb *JoinBuild) partitionInput(ctx context.Context, w *partWorker, op Opera
 				q[k] = uint8(hashPartOf(h, jb.partBits))
 			}
 		}
-		sel, m := b.Sel, n
-		if skip != nil {
-			w.sel = w.sel[:0]
-			for k := 0; k < n; k++ {
-				if skip[k] {
-					w.hasNull = true
-					continue
-				}
-				w.sel = append(w.sel, int32(selRow(b.Sel, k)))
-				q[len(w.sel)-1] = q[k]
+		for p := range w.sels {
+			w.sels[p] = w.sels[p][:0]
+		}
+		for k, p := range q {
+			if skip != nil && skip[k] {
+				w.hasNull = true
+				continue
 			}
-			sel, m = w.sel, len(w.sel)
+			w.sels[p] = append(w.sels[p], int32(selRow(b.Sel, k)))
 		}
-		for _, p := range q[:m] {
-			w.cnt[p]++
+		for p, sel := range w.sels {
+			m := len(sel)
+			if m == 0 {
+				continue
+			}
+			if w.parts[p] == nil {
+				w.parts[p] = newVecs(jb.types)
+			}
+			for c, v := range w.parts[p] {
+				appendVec(v, b.Vecs[c], sel, m)
+			}
+			w.cnt[p] += int32(m)
+			w.n += m
 		}
-		w.part = append(w.part, q[:m]...)
-		for c, v := range w.cols {
-			appendVec(v, b.Vecs[c], sel, m)
-		}
-		w.n += m
 		w.strBytes += liveStrBytes(b)
-		if err := w.acc.Resize(colsBytes(w.cols, w.strBytes) + int64(cap(w.part))); err != nil {
+		if err := w.acc.Resize(w.bufBytes()); err != nil {
 			if !errors.Is(err, ErrMemoryLimit) {
 				return err
 			}
@@ -550,18 +566,21 @@ func (jb *JoinBuild) spillWorker(w *partWorker) error {
 	jb.gmu.Lock()
 	defer jb.gmu.Unlock()
 	g := jb.grace
-	for from := 0; from < w.n; from += coldata.DefaultBatchSize {
-		to := min(w.n, from+coldata.DefaultBatchSize)
-		b := &coldata.Batch{Vecs: make([]*coldata.Vec, len(w.cols)), N: to - from}
-		for i, c := range w.cols {
-			b.Vecs[i] = sliceVec(nil, c, from, to)
+	for p, cols := range w.parts {
+		n := int(w.cnt[p])
+		for from := 0; from < n; from += coldata.DefaultBatchSize {
+			to := min(n, from+coldata.DefaultBatchSize)
+			b := &coldata.Batch{Vecs: make([]*coldata.Vec, len(cols)), N: to - from}
+			for i, c := range cols {
+				b.Vecs[i] = sliceVec(nil, c, from, to)
+			}
+			if err := g.write(g.build, b, jb.keys, 0, false); err != nil {
+				return err
+			}
 		}
-		if err := g.write(g.build, b, jb.keys, 0, false); err != nil {
-			return err
-		}
+		w.parts[p] = nil
 	}
-	w.cols = newVecs(jb.types)
-	w.part, w.n, w.strBytes = nil, 0, 0
+	w.n, w.strBytes = 0, 0
 	clear(w.cnt)
 	w.acc.Close()
 	return nil
@@ -590,71 +609,52 @@ func (jb *JoinBuild) buildPartitions(ctx context.Context, ws []*partWorker, intK
 		R[q] += R[q-1]
 	}
 	n := R[np]
-	// Concatenate the buffers (worker order) and place every row.
-	base := make([]int, len(ws))
-	var cols []*coldata.Vec
-	with := 0
-	for i, w := range ws {
-		if i > 0 {
-			base[i] = base[i-1] + ws[i-1].n
-		}
-		if w.n > 0 {
-			with++
-			cols = w.cols
+	// at[w][q]: where worker w's rows of partition q go.
+	at := make([][]int, len(ws))
+	for i := range ws {
+		at[i] = make([]int, np)
+	}
+	for q := 0; q < np; q++ {
+		off := R[q]
+		for i, w := range ws {
+			at[i][q] = off
+			off += int(w.cnt[q])
 		}
 	}
-	if with != 1 {
-		// A column at a time, so that only the columns being copied exist
-		// twice.
-		cols = make([]*coldata.Vec, len(jb.types))
-		err := runParallel(ctx, len(cols), jb.threads, func(ctx context.Context, c int) error {
-			t := jb.types[c]
-			v := coldata.NewVec(t, n)
+	// Concatenate a column at a time, so that only the columns being
+	// copied exist twice.
+	cols := make([]*coldata.Vec, len(jb.types))
+	err := runParallel(ctx, len(cols), jb.threads, func(ctx context.Context, c int) error {
+		t := jb.types[c]
+		v := coldata.NewVec(t, n)
+		if t.ID != coldata.Unknown {
 			for _, w := range ws {
-				if w.cols[c].Nulls != nil && t.ID != coldata.Unknown {
-					v.EnsureNulls()
-					break
+				for _, pc := range w.parts {
+					if pc != nil && pc[c].Nulls != nil {
+						v.EnsureNulls()
+					}
 				}
 			}
-			for i, w := range ws {
-				if w.n > 0 && t.ID != coldata.Unknown {
-					v.CopyFrom(w.cols[c], nil, w.n, base[i])
+		}
+		for i, w := range ws {
+			for q, pc := range w.parts {
+				if pc == nil {
+					continue
 				}
-				w.cols[c] = nil
+				if t.ID != coldata.Unknown {
+					v.CopyFrom(pc[c], nil, int(w.cnt[q]), at[i][q])
+				}
+				pc[c] = nil
 			}
-			cols[c] = v
-			return nil
-		})
-		if err != nil {
-			return nil, err
 		}
-	}
-	perm := make([]int32, n)
-	next := make([][]int32, len(ws))
-	run := make([]int32, np)
-	for q := range run {
-		run[q] = int32(R[q])
-	}
-	for i, w := range ws {
-		next[i] = append([]int32(nil), run...)
-		for q, c := range w.cnt {
-			run[q] += c
-		}
-	}
-	err := runParallel(ctx, len(ws), jb.threads, func(ctx context.Context, i int) error {
-		w := ws[i]
-		off, b := next[i], int32(base[i])
-		for r, q := range w.part[:w.n] {
-			perm[off[q]] = b + int32(r)
-			off[q]++
-		}
+		cols[c] = v
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
 	for _, w := range ws {
-		w.cols, w.part = nil, nil
+		w.parts = nil
 	}
 	size, ok := regionSize(ws, np, n)
 	if intKey {
@@ -667,14 +667,9 @@ func (jb *JoinBuild) buildPartitions(ctx context.Context, ws []*partWorker, intK
 			return jt, nil
 		}
 	}
-	jt := &joinTable{cols: cols, nrows: n, hasNull: jb.hasNull}
-	jt.start = make([]int32, n+1)
-	jt.start[n] = int32(n)
+	jt := &joinTable{cols: cols, nrows: n, hasNull: jb.hasNull, unique: true}
 	jt.rowIdx = make([]int32, n)
 	pt := &partTables{bits: jb.partBits, intKey: intKey, base: make([]int32, np)}
-	for q := range pt.base {
-		pt.base[q] = int32(R[q])
-	}
 	if intKey {
 		pt.islots = make([]intSlot, np*size)
 		pt.lo = uint64(size - 1)
@@ -683,39 +678,58 @@ func (jb *JoinBuild) buildPartitions(ctx context.Context, ws []*partWorker, intK
 	} else {
 		pt.tabs = make([]*groupTable, np)
 	}
-	var notUnique atomic.Bool
+	// Phase 3a: each partition's table, with local key ids.
+	rowKeys, nks := make([][]int32, np), make([]int, np)
 	err = runParallel(ctx, np, jb.threads, func(ctx context.Context, q int) error {
-		rows := perm[R[q]:R[q+1]]
-		var rowKey []int32
-		var nk int
+		from, to := R[q], R[q+1]
+		var err error
 		if intKey {
-			var err error
 			v := cols[jb.keys[0]]
 			if v.Type.ID == coldata.Int32 || v.Type.ID == coldata.Date {
-				rowKey, nk, err = insertRegion(ctx, pt, q, v.I32, rows, R[q], v.Type)
+				rowKeys[q], nks[q], err = insertRegion(ctx, pt, q, v.I32[from:to], v.Type)
 			} else {
-				rowKey, nk, err = insertRegion(ctx, pt, q, v.I64, rows, R[q], v.Type)
+				rowKeys[q], nks[q], err = insertRegion(ctx, pt, q, v.I64[from:to], v.Type)
 			}
-			if err != nil {
-				return err
-			}
-		} else {
-			t, rk, err := buildPartTable(ctx, cols, rows, jb.keys, kt)
-			if err != nil {
-				return err
-			}
-			pt.tabs[q], rowKey, nk = t, rk, t.n
+			return err
 		}
-		if nk != len(rows) {
-			notUnique.Store(true)
+		pt.tabs[q], rowKeys[q], err = buildPartTable(ctx, cols, from, to, jb.keys, kt)
+		if err == nil {
+			nks[q] = pt.tabs[q].n
 		}
-		writeCSR(jt, rows, rowKey, nk, R[q])
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	// Phase 3b: partition q's ids become K_q+local, K_q the distinct keys
+	// of the partitions before it, so the id space (and start) is dense.
+	nkeys := 0
+	for q, nk := range nks {
+		pt.base[q] = int32(nkeys)
+		nkeys += nk
+		if nk != R[q+1]-R[q] {
+			jt.unique = false
+		}
+	}
+	jt.start = make([]int32, nkeys+1)
+	jt.start[nkeys] = int32(n)
+	err = runParallel(ctx, np, jb.threads, func(ctx context.Context, q int) error {
+		if intKey && pt.base[q] != 0 {
+			size := int(pt.lo) + 1
+			b := pt.base[q]
+			for i := range pt.islots[q*size : (q+1)*size] {
+				if s := &pt.islots[q*size+i]; s.gid != 0 {
+					s.gid += b
+				}
+			}
+		}
+		writeCSR(jt, rowKeys[q], nks[q], int(pt.base[q]), R[q])
+		rowKeys[q] = nil
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	jt.unique = !notUnique.Load()
 	jt.parts = pt
 	return jt, nil
 }
@@ -743,43 +757,43 @@ func regionSize(ws []*partWorker, np, n int) (size int, ok bool) {
 	return size, np*size <= 4*whole
 }
 
-// insertRegion hashes partition q's rows (global row ids, no NULL keys) of
-// the integer key column vals into its region of pt.islots, numbering new
-// keys from base (global ids), and stores its distinct keys in pt.ikeys[q].
+// insertRegion hashes the integer keys vals of partition q's rows (no NULL
+// keys) into its region of pt.islots, numbering new keys from 0 (phase 3b
+// offsets them), and stores its distinct keys in pt.ikeys[q].
 // It returns each row's local key id and the number of distinct keys.
-func insertRegion[T int32 | int64](ctx context.Context, pt *partTables, q int, vals []T, rows []int32, base int, typ coldata.Type) ([]int32, int, error) {
+func insertRegion[T int32 | int64](ctx context.Context, pt *partTables, q int, vals []T, typ coldata.Type) ([]int32, int, error) {
 	slots, gshift, lo := pt.islots, pt.gshift, pt.lo
-	gbase := int32(base)
-	rowKey := make([]int32, len(rows))
+	rowKey := make([]int32, len(vals))
 	var keys []T
 	prefetch := len(slots) >= prefetchMinSlots
-	for from := 0; from < len(rows); from += coldata.DefaultBatchSize {
+	for from := 0; from < len(vals); from += coldata.DefaultBatchSize {
 		if err := ctx.Err(); err != nil {
 			return nil, 0, err
 		}
-		chunk := rows[from:min(len(rows), from+coldata.DefaultBatchSize)]
+		chunk := vals[from:min(len(vals), from+coldata.DefaultBatchSize)]
 		if prefetch {
 			// Independent loads first, so their cache misses overlap.
 			var s uint32
-			for _, r := range chunk {
-				s += uint32(slots[uint64(int64(vals[r]))*fibMul>>gshift].gid)
+			for _, x := range chunk {
+				s += uint32(slots[uint64(int64(x))*fibMul>>gshift].gid)
 			}
 			prefetchSink += s
 		}
-		for i, r := range chunk {
-			key := int64(vals[r])
+		rk := rowKey[from : from+len(chunk)]
+		for i, x := range chunk {
+			key := int64(x)
 			p := uint64(key) * fibMul >> gshift
 			for {
 				s := &slots[p]
 				if s.gid == 0 {
 					nk := int32(len(keys))
-					s.key, s.gid = key, gbase+nk+1
-					rowKey[from+i] = nk
+					s.key, s.gid = key, nk+1
+					rk[i] = nk
 					keys = append(keys, T(key))
 					break
 				}
 				if s.key == key {
-					rowKey[from+i] = s.gid - 1 - gbase
+					rk[i] = s.gid - 1
 					break
 				}
 				p = p&^lo | (p+1)&lo
@@ -797,11 +811,11 @@ func insertRegion[T int32 | int64](ctx context.Context, pt *partTables, q int, v
 	return rowKey, len(keys), nil
 }
 
-// writeCSR writes a partition's rows grouped by key id into jt's global
-// start and rowIdx arrays at [at, at+len(rows)): ids the partition did not
-// use point at its end.
-func writeCSR(jt *joinTable, rows, rowKey []int32, nk, at int) {
-	nq := len(rows)
+// writeCSR writes a partition's rows (global rows at.., local key ids
+// rowKey, nk of them) grouped by key into jt's global arrays: start at
+// [kbase, kbase+nk), rowIdx at [at, at+len(rowKey)).
+func writeCSR(jt *joinTable, rowKey []int32, nk, kbase, at int) {
+	nq := len(rowKey)
 	cnt := make([]int32, nk+1)
 	for _, g := range rowKey {
 		cnt[g+1]++
@@ -809,42 +823,33 @@ func writeCSR(jt *joinTable, rows, rowKey []int32, nk, at int) {
 	for g := 1; g <= nk; g++ {
 		cnt[g] += cnt[g-1]
 	}
-	start, rowIdx := jt.start[at:at+nq], jt.rowIdx[at:at+nq]
+	start, rowIdx := jt.start[kbase:kbase+nk], jt.rowIdx[at:at+nq]
 	b := int32(at)
-	for g := 0; g < nk; g++ {
+	for g := range start {
 		start[g] = b + cnt[g]
 	}
-	for g := nk; g < nq; g++ {
-		start[g] = b + int32(nq)
-	}
 	for i, g := range rowKey {
-		rowIdx[cnt[g]] = rows[i]
+		rowIdx[cnt[g]] = b + int32(i)
 		cnt[g]++
 	}
 }
 
-// buildPartTable hashes one partition's rows (global row ids, no NULL
+// buildPartTable hashes one partition's rows [from, to) of cols (no NULL
 // keys) on the general path; it returns the table and each row's key id.
-func buildPartTable(ctx context.Context, cols []*coldata.Vec, rows []int32, keys []int, kt []coldata.Type) (*groupTable, []int32, error) {
-	nq := len(rows)
+func buildPartTable(ctx context.Context, cols []*coldata.Vec, from, to int, keys []int, kt []coldata.Type) (*groupTable, []int32, error) {
+	nq := to - from
 	t := newGroupTableSized(kt, false, nq)
 	rowKey := make([]int32, nq)
-	views := newVecs(kt)
-	dense := make([]*coldata.Vec, len(keys))
-	for from := 0; from < nq; from += coldata.DefaultBatchSize {
+	views := make([]*coldata.Vec, len(keys))
+	for lo := from; lo < to; lo += coldata.DefaultBatchSize {
 		if err := ctx.Err(); err != nil {
 			return nil, nil, err
 		}
-		to := min(nq, from+coldata.DefaultBatchSize)
+		hi := min(to, lo+coldata.DefaultBatchSize)
 		for i, c := range keys {
-			v := views[i]
-			v.Resize(to - from)
-			if v.Type.ID != coldata.Unknown {
-				v.CopyFrom(cols[c], rows[from:to], to-from, 0)
-			}
-			dense[i] = v
+			views[i] = sliceVec(views[i], cols[c], lo, hi)
 		}
-		t.insert(dense, to-from, nil, rowKey[from:to])
+		t.insert(views, hi-lo, nil, rowKey[lo-from:hi-from])
 	}
 	t.hashes = nil // only inserts rehash from them
 	return t, rowKey, nil

@@ -599,3 +599,54 @@ func NestedBytes(v *Vec) int64 {
 	}
 	return b
 }
+
+// GatherNested is the nested-vector form of a join's gather: dst[at[x]]
+// (dst[x] when at is nil) becomes src[idx[x]], or NULL where idx[x] < 0;
+// other rows of dst keep their values. dst must have at least len(idx)
+// rows (max(at)+1 with at). Lists and maps keep their elements contiguous,
+// so dst is rebuilt row by row.
+func GatherNested(dst, src *Vec, at, idx []int32) {
+	n := dst.Len()
+	if at == nil {
+		n = max(n, len(idx))
+	}
+	from := make([]int32, n) // -1: keep dst's row, -2: NULL, else src row
+	for i := range from {
+		from[i] = -1
+	}
+	for x, i := range idx {
+		d := x
+		if at != nil {
+			d = int(at[x])
+		}
+		if i < 0 {
+			from[d] = -2
+		} else {
+			from[d] = i
+		}
+	}
+	old := &Vec{}
+	SliceVec(old, dst, 0, dst.Len())
+	if old.Nulls != nil {
+		old.Nulls = append([]bool(nil), old.Nulls...)
+	}
+	out := &Vec{Type: dst.Type}
+	out.Resize(0)
+	null := NewVec(dst.Type, 1)
+	null.Set(0, NullDatum)
+	one := []int32{0}
+	for d, f := range from {
+		switch {
+		case f == -1 && d < old.Len():
+			one[0] = int32(d)
+			out.AppendRows(old, one, 1)
+		case f >= 0:
+			one[0] = f
+			out.AppendRows(src, one, 1)
+		default:
+			one[0] = 0
+			out.AppendRows(null, one, 1)
+		}
+	}
+	*dst = *out
+}

@@ -1,6 +1,9 @@
 package coldata
 
-import "testing"
+import (
+	"fmt"
+	"testing"
+)
 
 func TestNestedVec(t *testing.T) {
 	st := StructType([]Field{{"a", TypeInt64}, {"b", TypeString}})
@@ -55,5 +58,34 @@ func TestNestedVec(t *testing.T) {
 	}
 	if CompareNested(lt, v.Get(0), v.Get(3)) >= 0 && Compare(lt, v.Get(2), v.Get(0)) >= 0 {
 		t.Error("compare")
+	}
+}
+
+func TestGatherNested(t *testing.T) {
+	lt := ListType(TypeInt64)
+	src := NewVec(lt, 3)
+	for i := 0; i < 3; i++ {
+		src.Set(i, ListDatum(Datum{I: int64(i)}, Datum{I: int64(10 * i)}))
+	}
+	dst := NewVec(lt, 4)
+	for i := 0; i < 4; i++ {
+		dst.Set(i, ListDatum(Datum{I: 100}))
+	}
+	GatherNested(dst, src, []int32{3, 1}, []int32{2, -1})
+	var got []string
+	for i := 0; i < dst.Len(); i++ {
+		got = append(got, Format(lt, dst.Get(i)))
+	}
+	if s := fmt.Sprint(got); s != "[[100] NULL [100] [2, 20]]" {
+		t.Fatal(s)
+	}
+	dst = NewVec(lt, 0)
+	GatherNested(dst, src, nil, []int32{1, -1, 0})
+	got = nil
+	for i := 0; i < dst.Len(); i++ {
+		got = append(got, Format(lt, dst.Get(i)))
+	}
+	if s := fmt.Sprint(got); s != "[[1, 10] NULL [0, 0]]" {
+		t.Fatal(s)
 	}
 }

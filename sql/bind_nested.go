@@ -276,7 +276,14 @@ func walkNestedJoins(n planner.Node, above map[planner.ColID]bool) error {
 		for _, in := range n.Inputs() {
 			for _, c := range in.Cols() {
 				if c.Type.IsNested() && above[c.ID] {
-					return fmt.Errorf("Not implemented Error: the nested column %s (%s) cannot pass through a join yet; take a scalar from it (such as %s.x, len(%s) or %s[1]) in a subquery below the join", c.Name, c.Type, c.Name, c.Name, c.Name)
+					hint := fmt.Sprintf("len(%s) or %s[1]", c.Name, c.Name)
+					switch c.Type.ID {
+					case coldata.Struct:
+						hint = c.Name + "." + c.Type.Nest.Fields[0].Name
+					case coldata.Map:
+						hint = c.Name + "['key']"
+					}
+					return fmt.Errorf("Not implemented Error: the nested column %s (%s) cannot pass through a join yet; take scalars from it (such as %s) in a subquery below the join", c.Name, c.Type, hint)
 				}
 			}
 		}

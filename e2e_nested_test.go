@@ -213,6 +213,13 @@ func TestNestedSQL(t *testing.T) {
 		{"SELECT count(tags), count(s)" + from, []string{"5 | 5"}},
 		{"SELECT id, list_contains(tags, 'c'), array_contains(ll[2], 4), map_keys(m), map_values(m)" + from + " WHERE list_contains(tags, 'c') OR id < 4 ORDER BY id", []string{
 			"1 | false | false | [k1, k2] | [1, 2]", "2 | false | NULL | [] | []", "3 | NULL | NULL | NULL | NULL", "4 | true | true | [k3] | [NULL]"}},
+		// Nested columns as join payload, from either side, inner, left and semi joins.
+		{"SELECT a.id, b.tags, b.s, a.m, b.ll" + from + " a JOIN" + from[5:] + " b ON a.id = b.id WHERE len(b.tags) > 0 AND a.s.a > 1 ORDER BY 1", []string{
+			"5 | [d] | {'a': 5, 'b': w} | {k1=10} | []", "6 | [e, f, g] | {'a': 6, 'b': v} | {} | [[5]]"}},
+		{"SELECT a.id, b.tags, b.pts" + from + " a LEFT JOIN" + from[5:] + " b ON a.id = b.id + 3 ORDER BY 1", []string{
+			"1 | NULL | NULL", "2 | NULL | NULL", "3 | NULL | NULL", "4 | [a, b] | [{'x': 1, 'y': 2}, {'x': 3, 'y': 4}]", "5 | [] | []", "6 | NULL | NULL"}},
+		{"SELECT id, tags, s" + from + " WHERE id IN (SELECT id" + from + " WHERE id < 3) ORDER BY id", []string{
+			"1 | [a, b] | {'a': 1, 'b': x}", "2 | [] | {'a': 2, 'b': NULL}"}},
 		// Nested values cast to VARCHAR print as DuckDB prints them.
 		{"SELECT id, CAST(tags AS VARCHAR), upper(s), tags || '!', ll::VARCHAR" + from + " WHERE CAST(m AS VARCHAR) LIKE '%k1%' ORDER BY id", []string{
 			"1 | [a, b] | {'A': 1, 'B': X} | [a, b]! | [[1, 2], [3]]", "5 | [d] | {'A': 5, 'B': W} | [d]! | []"}},
@@ -239,16 +246,15 @@ func TestNestedSQL(t *testing.T) {
 		t.Errorf("names: %s", s)
 	}
 	for q, want := range map[string]string{
-		"SELECT s, count(*)" + from + " GROUP BY s":                               "GROUP BY on the nested value s",
-		"SELECT *" + from + " ORDER BY tags":                                      "ORDER BY on the nested column tags",
-		"SELECT DISTINCT m" + from:                                                "DISTINCT on the nested column m",
-		"SELECT count(DISTINCT tags)" + from:                                      "count(distinct tags) on the nested value tags",
-		"SELECT a.id" + from + " a JOIN" + from[5:] + " b ON a.s = b.s":           "comparison on the nested value",
-		"SELECT a.id, b.tags" + from + " a JOIN" + from[5:] + " b ON a.id = b.id": "the nested column tags (VARCHAR[]) cannot pass through a join yet",
-		"SELECT CASE WHEN id > 2 THEN tags END" + from:                            "CASE on the nested type VARCHAR[] is not supported yet",
-		"SELECT CAST(tags AS INTEGER)" + from:                                     "CAST on the nested type VARCHAR[] is not supported yet",
-		"SELECT s.zz" + from:                                                      `Could not find key "zz" in struct`,
-		"SELECT id[1]" + from:                                                     "cannot subscript a value of type BIGINT",
+		"SELECT s, count(*)" + from + " GROUP BY s":                     "GROUP BY on the nested value s",
+		"SELECT *" + from + " ORDER BY tags":                            "ORDER BY on the nested column tags",
+		"SELECT DISTINCT m" + from:                                      "DISTINCT on the nested column m",
+		"SELECT count(DISTINCT tags)" + from:                            "count(distinct tags) on the nested value tags",
+		"SELECT a.id" + from + " a JOIN" + from[5:] + " b ON a.s = b.s": "comparison on the nested value",
+		"SELECT CASE WHEN id > 2 THEN tags END" + from:                  "CASE on the nested type VARCHAR[] is not supported yet",
+		"SELECT CAST(tags AS INTEGER)" + from:                           "CAST on the nested type VARCHAR[] is not supported yet",
+		"SELECT s.zz" + from:                                            `Could not find key "zz" in struct`,
+		"SELECT id[1]" + from:                                           "cannot subscript a value of type BIGINT",
 	} {
 		rows, err := db.Query(context.Background(), q)
 		if err == nil {
@@ -364,5 +370,20 @@ func TestNestedDatabaseSQL(t *testing.T) {
 	want := [][]string{{"[a, b]", "{'a': 1, 'b': x}", "{k1=1, k2=2}", "[[1, 2], [3]]"}, {"NULL", "NULL", "NULL", "NULL"}}
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("got %v, want %v", got, want)
+	}
+}
+
+// TestNestedThreeWayJoin carries nested columns of two sides through two
+// hash joins (tables of a folder).
+func TestNestedThreeWayJoin(t *testing.T) {
+	db, err := peregrine.Open("testdata/nested")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	got := formattedRows(t, db, "SELECT a.id, b.tags, c.s.b, c.m FROM nested a JOIN nested b ON a.id = b.id JOIN nested c ON c.id = b.id WHERE len(b.tags) > 1 AND b.s.a > 0 ORDER BY 1")
+	want := []string{"1 | [a, b] | x | {k1=1, k2=2}", "6 | [e, f, g] | v | {}"}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }

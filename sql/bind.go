@@ -32,7 +32,7 @@ func Bind(q *Query, cat Catalog) (*Bound, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := checkNestedJoins(node); err != nil {
+	if node, err = b.encodeNestedJoins(node); err != nil {
 		return nil, err
 	}
 	node = pruneNestedFields(node)

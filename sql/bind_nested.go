@@ -462,3 +462,140 @@ func fieldPath(e expr.Expr) (col int, path []string, idx []expr.Expr, ok bool) {
 	}
 	return c.Index, path, idx, true
 }
+
+// encodeNestedJoins lets nested columns pass through joins: below a join,
+// each nested column that is read above it is encoded into a VARCHAR (the
+// hash join's build side only carries flat vectors), and a projection
+// above the join decodes it back under its original column ID. Plans with
+// node kinds it does not know keep the clear error of checkNestedJoins.
+func (b *binder) encodeNestedJoins(root planner.Node) (planner.Node, error) {
+	above := map[planner.ColID]bool{}
+	for _, c := range root.Cols() {
+		above[c.ID] = true
+	}
+	return b.encodeNestedBelow(root, above)
+}
+
+func (b *binder) encodeNestedBelow(n planner.Node, above map[planner.ColID]bool) (planner.Node, error) {
+	refs := map[planner.ColID]bool{}
+	for id := range above {
+		refs[id] = true
+	}
+	add := func(e expr.Expr) {
+		if e == nil {
+			return
+		}
+		for id := range expr.Columns(e) {
+			refs[planner.ColID(id)] = true
+		}
+	}
+	switch n := n.(type) {
+	case *planner.Scan, *planner.Values:
+		return n, nil
+	case *planner.Filter:
+		add(n.Pred)
+		in, err := b.encodeNestedBelow(n.Input, refs)
+		if err != nil {
+			return nil, err
+		}
+		return &planner.Filter{Input: in, Pred: n.Pred}, nil
+	case *planner.Project:
+		for _, e := range n.Exprs {
+			add(e)
+		}
+		in, err := b.encodeNestedBelow(n.Input, refs)
+		if err != nil {
+			return nil, err
+		}
+		return &planner.Project{Input: in, Exprs: n.Exprs, Out: n.Out}, nil
+	case *planner.Aggregate:
+		for _, g := range n.Groups {
+			refs[g.ID] = true
+		}
+		for _, a := range n.Aggs {
+			add(a.Arg)
+		}
+		in, err := b.encodeNestedBelow(n.Input, refs)
+		if err != nil {
+			return nil, err
+		}
+		a := *n
+		a.Input = in
+		return &a, nil
+	case *planner.Sort:
+		for _, k := range n.Keys {
+			refs[k.Col] = true
+		}
+		in, err := b.encodeNestedBelow(n.Input, refs)
+		if err != nil {
+			return nil, err
+		}
+		return &planner.Sort{Input: in, Keys: n.Keys}, nil
+	case *planner.Limit:
+		in, err := b.encodeNestedBelow(n.Input, refs)
+		if err != nil {
+			return nil, err
+		}
+		return &planner.Limit{Input: in, Offset: n.Offset, Count: n.Count}, nil
+	case *planner.Join:
+		add(n.Cond)
+		for _, k := range n.LeftKeys {
+			add(k)
+		}
+		for _, k := range n.RightKeys {
+			add(k)
+		}
+		j := *n
+		var err error
+		if j.Left, err = b.encodeNestedBelow(n.Left, refs); err != nil {
+			return nil, err
+		}
+		if j.Right, err = b.encodeNestedBelow(n.Right, refs); err != nil {
+			return nil, err
+		}
+		orig := map[planner.ColID]planner.ColMeta{} // encoded ID → the column it carries
+		wrap := func(side planner.Node) planner.Node {
+			var exprs []expr.Expr
+			var out []planner.ColMeta
+			changed := false
+			for _, c := range side.Cols() {
+				if c.Type.IsNested() && above[c.ID] {
+					enc := b.newCol(c.Name, c.Table, coldata.TypeString)
+					exprs = append(exprs, &expr.Func{Op: expr.OpNestedEncode, Args: []expr.Expr{colExpr(c)}, Typ: coldata.TypeString})
+					out = append(out, enc)
+					orig[enc.ID] = c
+					changed = true
+					continue
+				}
+				exprs = append(exprs, colExpr(c))
+				out = append(out, c)
+			}
+			if !changed {
+				return side
+			}
+			return &planner.Project{Input: side, Exprs: exprs, Out: out}
+		}
+		j.Left = wrap(j.Left)
+		if !j.Type.LeftOnly() {
+			j.Right = wrap(j.Right)
+		}
+		if len(orig) == 0 {
+			return &j, nil
+		}
+		var exprs []expr.Expr
+		var out []planner.ColMeta
+		for _, c := range j.Cols() {
+			if o, ok := orig[c.ID]; ok {
+				exprs = append(exprs, &expr.Func{Op: expr.OpNestedDecode, Args: []expr.Expr{colExpr(c)}, Typ: o.Type})
+				out = append(out, o)
+				continue
+			}
+			exprs = append(exprs, colExpr(c))
+			out = append(out, c)
+		}
+		return &planner.Project{Input: &j, Exprs: exprs, Out: out}, nil
+	}
+	// A node kind this pass does not rewrite: keep it, and refuse nested
+	// columns through joins below it.
+	return n, walkNestedJoins(n, above)
+}

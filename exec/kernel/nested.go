@@ -12,6 +12,12 @@ import (
 // the struct's NULLs folded in; elements are gathered from the child.
 
 func (c *compiler) compileNested(e *expr.Func) (node, error) {
+	if e.Op == expr.OpNestedDecode && len(e.Args) == 1 {
+		// A filter pushed below a join's encoding reads the value itself.
+		if in, ok := e.Args[0].(*expr.Func); ok && in.Op == expr.OpNestedEncode && len(in.Args) == 1 && in.Args[0].Type().Equal(e.Typ) {
+			return c.compile(in.Args[0])
+		}
+	}
 	args, err := c.compileArgs(e.Args)
 	if err != nil {
 		return nil, err
@@ -84,6 +90,19 @@ func (c *compiler) compileNested(e *expr.Func) (node, error) {
 			k = 1
 		}
 		return &mapPartNode{arg: args[0], k: k, t: e.Typ}, nil
+	case expr.OpNestedEncode:
+		if err := want(1); err != nil {
+			return nil, err
+		}
+		return &encodeNode{arg: args[0]}, nil
+	case expr.OpNestedDecode:
+		if err := want(1); err != nil {
+			return nil, err
+		}
+		if args[0].typ().ID != coldata.String || !e.Typ.IsNested() {
+			return nil, errorf("__nested_decode takes VARCHAR to a nested type, got %s to %s", args[0].typ(), e.Typ)
+		}
+		return &decodeNode{arg: args[0], t: e.Typ}, nil
 	}
 	return nil, errorf("unsupported operator %s", e.Op)
 }

@@ -11,11 +11,14 @@ const (
 	OpListContains                  // (list, value of the element type) → bool
 	OpMapKeys                       // (map) → list of keys
 	OpMapValues                     // (map) → list of values
+	OpNestedEncode                  // (nested) → VARCHAR holding the value in a self-describing binary form
+	OpNestedDecode                  // (VARCHAR from OpNestedEncode) → the nested type (Func.Typ)
 )
 
 var nestedOpNames = map[Op]string{
 	OpStructExtract: "struct_extract", OpListElement: "list_element", OpListLength: "len",
 	OpMapElement: "map_extract", OpListContains: "list_contains", OpMapKeys: "map_keys", OpMapValues: "map_values",
+	OpNestedEncode: "__nested_encode", OpNestedDecode: "__nested_decode",
 }
 
 // IsNestedOp reports whether o is one of the nested-value operators.

@@ -220,6 +220,14 @@ func TestNestedSQL(t *testing.T) {
 			"1 | NULL | NULL", "2 | NULL | NULL", "3 | NULL | NULL", "4 | [a, b] | [{'x': 1, 'y': 2}, {'x': 3, 'y': 4}]", "5 | [] | []", "6 | NULL | NULL"}},
 		{"SELECT id, tags, s" + from + " WHERE id IN (SELECT id" + from + " WHERE id < 3) ORDER BY id", []string{
 			"1 | [a, b] | {'a': 1, 'b': x}", "2 | [] | {'a': 2, 'b': NULL}"}},
+		// GROUP BY, DISTINCT and count(DISTINCT) on nested values.
+		{"SELECT tags, count(*), max(id)" + from + " a GROUP BY tags HAVING count(*) = 1 ORDER BY max(id)", []string{
+			"[a, b] | 1 | 1", "[] | 1 | 2", "NULL | 1 | 3", "[c, NULL] | 1 | 4", "[d] | 1 | 5", "[e, f, g] | 1 | 6"}},
+		{"SELECT s.b, m, count(*)" + from + " GROUP BY s.b, m ORDER BY 1", []string{
+			"v | {} | 1", "w | {k1=10} | 1", "x | {k1=1, k2=2} | 1", "z | {k3=NULL} | 1", "NULL | {} | 1", "NULL | NULL | 1"}},
+		{"SELECT DISTINCT pts, len(pts)" + from, []string{
+			"NULL | NULL", "[NULL] | 1", "[] | 0", "[{'x': 1, 'y': 2}, {'x': 3, 'y': 4}] | 2", "[{'x': 5, 'y': NULL}] | 1"}},
+		{"SELECT count(DISTINCT pts), count(DISTINCT m), count(m)" + from, []string{"4 | 4 | 5"}},
 		// Nested values cast to VARCHAR print as DuckDB prints them.
 		{"SELECT id, CAST(tags AS VARCHAR), upper(s), tags || '!', ll::VARCHAR" + from + " WHERE CAST(m AS VARCHAR) LIKE '%k1%' ORDER BY id", []string{
 			"1 | [a, b] | {'A': 1, 'B': X} | [a, b]! | [[1, 2], [3]]", "5 | [d] | {'A': 5, 'B': W} | [d]! | []"}},
@@ -229,6 +237,9 @@ func TestNestedSQL(t *testing.T) {
 	}
 	for _, c := range cases {
 		got := formattedRows(t, db, c.q)
+		if !strings.Contains(c.q, "ORDER BY") {
+			slices.Sort(got)
+		}
 		if strings.Join(got, "\n") != strings.Join(c.want, "\n") {
 			t.Errorf("%s:\ngot\n%s\nwant\n%s", c.q, strings.Join(got, "\n"), strings.Join(c.want, "\n"))
 		}
@@ -246,10 +257,7 @@ func TestNestedSQL(t *testing.T) {
 		t.Errorf("names: %s", s)
 	}
 	for q, want := range map[string]string{
-		"SELECT s, count(*)" + from + " GROUP BY s":                     "GROUP BY on the nested value s",
 		"SELECT *" + from + " ORDER BY tags":                            "ORDER BY on the nested column tags",
-		"SELECT DISTINCT m" + from:                                      "DISTINCT on the nested column m",
-		"SELECT count(DISTINCT tags)" + from:                            "count(distinct tags) on the nested value tags",
 		"SELECT a.id" + from + " a JOIN" + from[5:] + " b ON a.s = b.s": "comparison on the nested value",
 		"SELECT CASE WHEN id > 2 THEN tags END" + from:                  "CASE on the nested type VARCHAR[] is not supported yet",
 		"SELECT CAST(tags AS INTEGER)" + from:                           "CAST on the nested type VARCHAR[] is not supported yet",

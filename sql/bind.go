@@ -281,8 +281,9 @@ func (b *binder) bindSelect(sel *sqlparser.Select, opts selectOpts) (*selectResu
 			if err != nil {
 				return nil, err
 			}
-			if err := checkNotNested("GROUP BY", ge); err != nil {
-				return nil, err
+			if ge.Type().IsNested() {
+				// Grouped by its encoding; references decode it (nestedGroup).
+				ge = nestedEncode(ge)
 			}
 			agg.addGroup(b, ge, groupName(g))
 		}
@@ -435,12 +436,7 @@ func (b *binder) bindSelect(sel *sqlparser.Select, opts selectOpts) (*selectResu
 	}
 	node = proj
 	if sel.Distinct != "" {
-		for _, c := range proj.Out {
-			if c.Type.IsNested() {
-				return nil, fmt.Errorf("Not implemented Error: DISTINCT on the nested column %s (%s) is not supported", c.Name, c.Type)
-			}
-		}
-		node = &planner.Aggregate{Input: node, Groups: proj.Out, Out: proj.Out}
+		node = b.distinct(node, proj.Out)
 	}
 	if len(orders) > 0 {
 		s := &planner.Sort{Input: node}

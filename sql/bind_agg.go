@@ -149,8 +149,11 @@ func (c *exprCtx) bindAgg(fe *sqlparser.FuncExpr) (expr.Expr, error) {
 		if err != nil {
 			return nil, err
 		}
-		if arg.Type().IsNested() && (fe.Distinct || fn != planner.AggCount) {
+		if arg.Type().IsNested() && fn != planner.AggCount {
 			return nil, fmt.Errorf("Not implemented Error: %s on the nested value %s (%s) is not supported", sqlparser.String(fe), arg, arg.Type())
+		}
+		if arg.Type().IsNested() && fe.Distinct {
+			arg = nestedEncode(arg) // equal values encode alike
 		}
 		call.Arg = arg
 	default:

@@ -54,6 +54,9 @@ func (c *exprCtx) colRef(m planner.ColMeta) (expr.Expr, error) {
 		if g, ok := c.agg.group(exprKey(colExpr(m))); ok {
 			return colExpr(g), nil
 		}
+		if x, ok := c.nestedGroup(colExpr(m)); ok {
+			return x, nil
+		}
 		return nil, fmt.Errorf("Binder Error: column %q must appear in the GROUP BY clause or must be part of an aggregate function.", m.Name)
 	}
 	return colExpr(m), nil

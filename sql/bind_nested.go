@@ -71,6 +71,9 @@ func (c *exprCtx) structField(e *sqlparser.ColName) (expr.Expr, bool, error) {
 		if g, ok := c.agg.group(exprKey(base)); ok {
 			return colExpr(g), true, nil
 		}
+		if x, ok := c.nestedGroup(base); ok {
+			return x, true, nil
+		}
 		x, err := c.colRef(col)
 		if err != nil {
 			return nil, true, err
@@ -598,4 +601,53 @@ func (b *binder) encodeNestedBelow(n planner.Node, above map[planner.ColID]bool)
 	// A node kind this pass does not rewrite: keep it, and refuse nested
 	// columns through joins below it.
 	return n, walkNestedJoins(n, above)
+}
+
+func nestedEncode(e expr.Expr) expr.Expr {
+	return &expr.Func{Op: expr.OpNestedEncode, Args: []expr.Expr{e}, Typ: coldata.TypeString}
+}
+
+func nestedDecode(e expr.Expr, t coldata.Type) expr.Expr {
+	return &expr.Func{Op: expr.OpNestedDecode, Args: []expr.Expr{e}, Typ: t}
+}
+
+// nestedGroup finds a nested group key (grouped by its encoding) and
+// returns it decoded.
+func (c *exprCtx) nestedGroup(x expr.Expr) (expr.Expr, bool) {
+	if !x.Type().IsNested() {
+		return nil, false
+	}
+	g, ok := c.agg.group(exprKey(nestedEncode(x)))
+	if !ok {
+		return nil, false
+	}
+	return nestedDecode(colExpr(g), x.Type()), true
+}
+
+// distinct is SELECT DISTINCT over cols: nested columns are grouped by
+// their encoding and decoded back under their own IDs.
+func (b *binder) distinct(in planner.Node, cols []planner.ColMeta) planner.Node {
+	nested := false
+	for _, c := range cols {
+		nested = nested || c.Type.IsNested()
+	}
+	if !nested {
+		return &planner.Aggregate{Input: in, Groups: cols, Out: cols}
+	}
+	var enc, dec []expr.Expr
+	var encOut []planner.ColMeta
+	for _, c := range cols {
+		if !c.Type.IsNested() {
+			enc, dec = append(enc, colExpr(c)), append(dec, colExpr(c))
+			encOut = append(encOut, c)
+			continue
+		}
+		k := b.newCol(c.Name, c.Table, coldata.TypeString)
+		enc = append(enc, nestedEncode(colExpr(c)))
+		dec = append(dec, nestedDecode(colExpr(k), c.Type))
+		encOut = append(encOut, k)
+	}
+	p := &planner.Project{Input: in, Exprs: enc, Out: encOut}
+	a := &planner.Aggregate{Input: p, Groups: encOut, Out: encOut}
+	return &planner.Project{Input: a, Exprs: dec, Out: cols}
 }

@@ -203,7 +203,8 @@ func rewrite(src string) (*rewritten, error) {
 		case t.kind == tkPunct && t.text == ")":
 			delete(fromAt, depth)
 			depth--
-		case t.isWord("FROM"):
+		case t.isWord("FROM"), t.isWord("JOIN"):
+			// JOIN only appears in FROM: after an ON, the clause resumes.
 			fromAt[depth] = true
 		case t.kind == tkIdent && fromAt[depth]:
 			switch t.upper() {

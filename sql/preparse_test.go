@@ -27,6 +27,7 @@ func TestRewrite(t *testing.T) {
 		{"select a from t order by a desc nulls first, f(b, c) nulls last limit 3", "select a from t order by __nulls_first(a ) DESC, __nulls_last(f(b, c) ) limit 3"},
 		{"select a, count(*) from t group by all", "select a, count(*) from t group by __group_by_all"},
 		{"select x from (select 1 as x) where x > 0", "select x from (select 1 as x) as __subquery8 where x > 0"},
+		{"select * from 'a.parquet' a join 'b.parquet' b on a.x = b.x join 'c.parquet' c on c.y = b.y", "select * from `a.parquet` a join `b.parquet` b on a.x = b.x join `c.parquet` c on c.y = b.y"},
 		{"select x from (select 1 as x) s, (select 2 as y) join u on 1=1", "select x from (select 1 as x) s, (select 2 as y) as __subquery16 join u on 1=1"},
 		{"select 'it''s' -- comment\nfrom t", "select 'it''s' from t"},
 		{"select a /* c */ from t", "select a from t"},

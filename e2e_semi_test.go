@@ -56,3 +56,24 @@ func TestSemiJoinsMovedIntoJoinRegions(t *testing.T) {
 		}
 	}
 }
+
+// TestOneThreadPlansBroadcast: EXPLAIN shows the join form that runs: a
+// build side estimated past a million rows is partitioned across threads,
+// and broadcast with one thread.
+func TestOneThreadPlansBroadcast(t *testing.T) {
+	const q = "EXPLAIN SELECT count(*) FROM (SELECT l_orderkey AS a FROM lineitem, nation) x, (SELECT l_orderkey AS b FROM lineitem, nation) y WHERE a = b"
+	for _, c := range []struct {
+		threads string
+		want    string
+	}{{"1", "broadcast"}, {"2", "partitioned"}} {
+		db, err := sql.Open("peregrine", duckdbSF001+"?threads="+c.threads)
+		if err != nil {
+			t.Fatal(err)
+		}
+		plan := join(queryStrings(t, db, q))
+		db.Close()
+		if !strings.Contains(plan, "INNER on") || !strings.Contains(plan, c.want) {
+			t.Errorf("threads=%s: want a %s join:\n%s", c.threads, c.want, plan)
+		}
+	}
+}

@@ -6,7 +6,10 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
+	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -24,15 +27,52 @@ const lineitemPath = "testdata/lineitem.parquet"
 
 // lineitemFiles are the files the scan benchmarks decode: the SF 0.01
 // lineitem in testdata (DuckDB: snappy, dictionary pages v1) and, when
-// PEREGRINE_SF1_DIR names a folder holding one, the SF 1 lineitem.
-func lineitemFiles() map[string]string {
-	m := map[string]string{"sf0.01": lineitemPath}
+// PEREGRINE_SF1_DIR names a folder holding one, the SF 1 lineitem; each
+// also as rewritten by arrow-go with zstd ("-arrow-zstd").
+func lineitemFiles(b *testing.B) map[string][]byte {
+	src := map[string]string{"sf0.01": lineitemPath}
 	if dir := os.Getenv("PEREGRINE_SF1_DIR"); dir != "" {
 		if p := filepath.Join(dir, "lineitem.parquet"); fileExists(p) {
-			m["sf1"] = p
+			src["sf1"] = p
 		}
 	}
-	return m
+	out := map[string][]byte{}
+	for name, path := range src {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		out[name] = data
+		out[name+"-arrow-zstd"] = arrowZstdCopy(b, path, data)
+	}
+	return out
+}
+
+var zstdCopies sync.Map // source path → []byte
+
+// arrowZstdCopy rewrites a file with arrow-go's writer, zstd, its default
+// page settings and DuckDB's row-group size (122,880 rows), once per run.
+func arrowZstdCopy(b *testing.B, path string, data []byte) []byte {
+	if c, ok := zstdCopies.Load(path); ok {
+		return c.([]byte)
+	}
+	pf, err := file.NewParquetReader(bytes.NewReader(data))
+	if err != nil {
+		b.Fatal(err)
+	}
+	fr, err := pqarrow.NewFileReader(pf, pqarrow.ArrowReadProperties{BatchSize: 64 << 10}, memory.DefaultAllocator)
+	if err != nil {
+		b.Fatal(err)
+	}
+	tbl, err := fr.ReadTable(context.Background())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer tbl.Release()
+	props := parquet.NewWriterProperties(parquet.WithCompression(compress.Codecs.Zstd), parquet.WithStats(true))
+	c := writeTable(b, tbl, 122880, props, pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema()))
+	zstdCopies.Store(path, c)
+	return c
 }
 
 func fileExists(p string) bool {
@@ -40,59 +80,94 @@ func fileExists(p string) bool {
 	return err == nil
 }
 
-// BenchmarkScanLineitem decodes every column of lineitem, single-threaded,
-// with our reader, arrow-go's pqarrow and parquet-go, and reports rows/s
-// and decoded bytes/s (the size of the values in our representation:
-// 8 bytes per integer, decimal, date or double, 1 per boolean, the length
-// of each string; the same figure is used for all three readers).
-// SetBytes is the file size, so MB/s is input throughput.
+// scanFunc decodes every column of the given row groups (nil: all) of a
+// file and returns the rows (or, for parquet-go, the values) read.
+type scanFunc func(b testing.TB, data []byte, rgs []int) int64
+
+// onAllCores splits the row groups round-robin over GOMAXPROCS goroutines,
+// each with its own reader, as a parallel scan divides a file.
+func onAllCores(b testing.TB, data []byte, nrg int, scan scanFunc) int64 {
+	p := runtime.GOMAXPROCS(0)
+	var total atomic.Int64
+	var wg sync.WaitGroup
+	for w := 0; w < p && w < nrg; w++ {
+		var rgs []int
+		for rg := w; rg < nrg; rg += p {
+			rgs = append(rgs, rg)
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			total.Add(scan(b, data, rgs))
+		}()
+	}
+	wg.Wait()
+	return total.Load()
+}
+
+// BenchmarkScanLineitem decodes every column of lineitem with our reader,
+// arrow-go's pqarrow and parquet-go, on one goroutine and on all cores
+// (row groups divided among GOMAXPROCS readers), and reports rows/s and
+// decoded bytes/s (the size of the values in our representation: 8 bytes
+// per integer, decimal, date or double, 1 per boolean, the length of each
+// string; the same figure is used for all three readers). SetBytes is the
+// file size, so MB/s is input throughput.
 func BenchmarkScanLineitem(b *testing.B) {
-	for name, path := range lineitemFiles() {
-		data, err := os.ReadFile(path)
+	files := lineitemFiles(b)
+	names := make([]string, 0, len(files))
+	for n := range files {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		data := files[name]
+		f, err := NewFile(bytes.NewReader(data), int64(len(data)), name)
 		if err != nil {
 			b.Fatal(err)
 		}
-		rows, decoded := oursScan(b, data, path)
-		report := func(b *testing.B) {
-			secs := b.Elapsed().Seconds()
-			b.ReportMetric(float64(rows)*float64(b.N)/secs, "rows/s")
-			b.ReportMetric(float64(decoded)*float64(b.N)/secs/1e6, "decodedMB/s")
+		nrg := f.NumRowGroups()
+		rows, decoded := oursScan(b, data, name, nil)
+		readers := []struct {
+			name string
+			scan scanFunc
+			want int64
+		}{
+			{"peregrine", func(b testing.TB, data []byte, rgs []int) int64 { n, _ := oursScan(b, data, name, rgs); return n }, rows},
+			{"arrow-go", arrowScan, rows},
+			{"parquet-go", parquetGoScan, rows * 16},
 		}
-		b.Run(name+"/peregrine", func(b *testing.B) {
-			b.SetBytes(int64(len(data)))
-			b.ReportAllocs()
-			for i := 0; i < b.N; i++ {
-				if n, _ := oursScan(b, data, path); n != rows {
-					b.Fatalf("read %d rows", n)
+		for _, r := range readers {
+			for _, par := range []bool{false, true} {
+				mode := "1-core"
+				if par {
+					mode = "all-cores"
 				}
+				b.Run(name+"/"+r.name+"/"+mode, func(b *testing.B) {
+					b.SetBytes(int64(len(data)))
+					b.ReportAllocs()
+					for i := 0; i < b.N; i++ {
+						var n int64
+						if par {
+							n = onAllCores(b, data, nrg, r.scan)
+						} else {
+							n = r.scan(b, data, nil)
+						}
+						if n != r.want {
+							b.Fatalf("read %d, want %d", n, r.want)
+						}
+					}
+					secs := b.Elapsed().Seconds()
+					b.ReportMetric(float64(rows)*float64(b.N)/secs, "rows/s")
+					b.ReportMetric(float64(decoded)*float64(b.N)/secs/1e6, "decodedMB/s")
+				})
 			}
-			report(b)
-		})
-		b.Run(name+"/arrow-go", func(b *testing.B) {
-			b.SetBytes(int64(len(data)))
-			b.ReportAllocs()
-			for i := 0; i < b.N; i++ {
-				if n := arrowScan(b, data); n != rows {
-					b.Fatalf("read %d rows", n)
-				}
-			}
-			report(b)
-		})
-		b.Run(name+"/parquet-go", func(b *testing.B) {
-			b.SetBytes(int64(len(data)))
-			b.ReportAllocs()
-			for i := 0; i < b.N; i++ {
-				if n := parquetGoScan(b, data); n != rows*16 {
-					b.Fatalf("read %d values", n)
-				}
-			}
-			report(b)
-		})
+		}
 	}
 }
 
-// oursScan reads every column and returns the row count and decoded bytes.
-func oursScan(b testing.TB, data []byte, path string) (rows, decoded int64) {
+// oursScan reads every column of row groups rgs (nil: all) and returns the
+// row count and decoded bytes.
+func oursScan(b testing.TB, data []byte, path string, rgs []int) (rows, decoded int64) {
 	f, err := NewFile(bytes.NewReader(data), int64(len(data)), path)
 	if err != nil {
 		b.Fatal(err)
@@ -103,7 +178,7 @@ func oursScan(b testing.TB, data []byte, path string) (rows, decoded int64) {
 	for i, c := range cols {
 		batch.Vecs[i] = &coldata.Vec{Type: f.Columns()[c].Type}
 	}
-	for rg := 0; rg < f.NumRowGroups(); rg++ {
+	for _, rg := range rowGroups(rgs, f.NumRowGroups()) {
 		r, err := f.NewReader(rg, cols)
 		if err != nil {
 			b.Fatal(err)
@@ -135,7 +210,18 @@ func oursScan(b testing.TB, data []byte, path string) (rows, decoded int64) {
 	return rows, decoded
 }
 
-func arrowScan(b testing.TB, data []byte) int64 {
+func rowGroups(rgs []int, n int) []int {
+	if rgs != nil {
+		return rgs
+	}
+	all := make([]int, n)
+	for i := range all {
+		all[i] = i
+	}
+	return all
+}
+
+func arrowScan(b testing.TB, data []byte, rgs []int) int64 {
 	pf, err := file.NewParquetReader(bytes.NewReader(data), file.WithReadProps(parquet.NewReaderProperties(memory.DefaultAllocator)))
 	if err != nil {
 		b.Fatal(err)
@@ -145,7 +231,7 @@ func arrowScan(b testing.TB, data []byte) int64 {
 	if err != nil {
 		b.Fatal(err)
 	}
-	rr, err := fr.GetRecordReader(context.Background(), nil, nil)
+	rr, err := fr.GetRecordReader(context.Background(), nil, rgs)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -160,18 +246,19 @@ func arrowScan(b testing.TB, data []byte) int64 {
 	return rows
 }
 
-// parquetGoScan decodes every value of every column chunk page by page with
-// parquet-go's column API (its fastest general path) and returns the number
-// of values.
-func parquetGoScan(b testing.TB, data []byte) int64 {
+// parquetGoScan decodes every value of every column chunk of row groups rgs
+// page by page with parquet-go's column API (its fastest general path) and
+// returns the number of values.
+func parquetGoScan(b testing.TB, data []byte, rgs []int) int64 {
 	pf, err := pgo.OpenFile(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
 		b.Fatal(err)
 	}
 	buf := make([]pgo.Value, coldata.DefaultBatchSize)
 	var vals int64
-	for _, rg := range pf.RowGroups() {
-		for _, cc := range rg.ColumnChunks() {
+	all := pf.RowGroups()
+	for _, i := range rowGroups(rgs, len(all)) {
+		for _, cc := range all[i].ColumnChunks() {
 			pages := cc.Pages()
 			for {
 				p, err := pages.ReadPage()

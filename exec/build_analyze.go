@@ -42,6 +42,9 @@ func (q *Query) Annotate(p planner.Physical) string {
 			st := src.Stats()
 			out += fmt.Sprintf(", files: %d, row groups: %d of %d read, pages: %d of %d read, rows read: %d (%d skipped early), bytes read: %s, decoding: %s",
 				st.Files, st.RowGroupsRead, st.RowGroups, st.PagesRead, st.PagesRead+st.PagesSkipped, st.RowsRead, st.RowsSkipped, humanBytes(st.BytesRead), st.DecodeTime.Round(time.Microsecond))
+			if st.ValuesSkippedLate > 0 {
+				out += fmt.Sprintf(", values not decoded: %d", st.ValuesSkippedLate)
+			}
 			if st.RuntimeFilters > 0 {
 				out += fmt.Sprintf(", runtime filters: %d (%d row groups pruned, %d rows removed after decoding)",
 					st.RuntimeFilters, st.RuntimeRowGroupsPruned, st.RuntimeRowsFiltered)

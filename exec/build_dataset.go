@@ -70,6 +70,7 @@ func (ds *datasetSource) Stats() ScanStats {
 		st.PagesRead += s.PagesRead
 		st.PagesSkipped += s.PagesSkipped
 		st.RowsSkipped += s.RowsSkipped
+		st.ValuesSkippedLate += s.ValuesSkippedLate
 		st.DecodeTime += s.DecodeTime
 	}
 	return st

@@ -26,6 +26,9 @@ type ScanStats struct {
 	PagesRead, PagesSkipped int64
 	RowsSkipped             int64
 	DecodeTime              time.Duration
+	// Values of non-filter columns stepped over, not decoded, in batches
+	// where only a few rows passed the filter columns.
+	ValuesSkippedLate int64
 	// Runtime filters from finished join builds: how many were added, the
 	// row groups they pruned (beyond the plan's predicates) and the rows
 	// their membership filters removed after decoding. Rows they removed
@@ -54,6 +57,7 @@ type ScanSource struct {
 
 	rgRead, pruned, rows, bytes                    atomic.Int64
 	pagesRead, pagesSkipped, rowsSkipped, decodeNs atomic.Int64
+	valuesSkipped                                  atomic.Int64
 
 	// Runtime filters (see AddRuntimeFilter).
 	rtMu             sync.Mutex
@@ -120,6 +124,7 @@ func (s *ScanSource) Stats() ScanStats {
 		PagesSkipped:           s.pagesSkipped.Load(),
 		RowsSkipped:            s.rowsSkipped.Load(),
 		DecodeTime:             time.Duration(s.decodeNs.Load()),
+		ValuesSkippedLate:      s.valuesSkipped.Load(),
 		RowGroupsPruned:        s.pruned.Load(),
 		RowsRead:               s.rows.Load(),
 		BytesRead:              s.bytes.Load(),
@@ -289,6 +294,7 @@ func (o *scanOp) release() {
 		o.src.pagesSkipped.Add(st.PagesSkipped)
 		o.src.rowsSkipped.Add(st.RowsSkippedPageIndex + st.RowsSkippedDict + st.RowsSkippedBloom + st.RowsSkippedLate)
 		o.src.decodeNs.Add(int64(st.DecodeTime))
+		o.src.valuesSkipped.Add(st.ValuesSkippedLate)
 		_ = o.r.Close()
 		o.r = nil
 	}

@@ -28,6 +28,11 @@ type colState struct {
 	scratch *coldata.Vec // target of decoded-and-discarded rows
 	stats   *ReaderStats
 
+	// Row-granular late materialisation (latemat.go): selBuf receives one
+	// run of surviving rows, selNulls backs the output's null mask.
+	selBuf   *coldata.Vec
+	selNulls []bool
+
 	// With wantIdx (a predicate column with a dictionary) read also
 	// leaves the batch's dictionary indices in idx; idxAll says every row
 	// of the batch came from a dictionary-encoded page.
@@ -453,8 +458,8 @@ type segment struct {
 
 // skipTo advances the column to row target without delivering the rows in
 // between: whole pages are stepped over by their headers alone (never
-// decompressed), pages that were not fetched are jumped, and only the part
-// of a page before target is decoded and thrown away.
+// decompressed), pages that were not fetched are jumped, and the part of a
+// page before target is skipped without materialising its values.
 func (c *colState) skipTo(target int64, dec *decompressor) error {
 	if c.nest != nil {
 		c.skipNested(target)
@@ -469,10 +474,7 @@ func (c *colState) skipTo(target int64, dec *decompressor) error {
 				c.row += k
 				continue
 			}
-			if c.scratch == nil {
-				c.scratch = &coldata.Vec{Type: c.typ}
-			}
-			if err := c.read(c.scratch, int(k), dec); err != nil {
+			if err := c.skipInPage(int(k), dec); err != nil {
 				return err
 			}
 			continue

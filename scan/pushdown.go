@@ -31,10 +31,15 @@ type ReaderStats struct {
 	RowsSkippedDict      int64 // no dictionary entry matches
 	RowsSkippedBloom     int64 // the bloom filter excludes every constant
 	RowsSkippedLate      int64 // evaluated on decoded predicate columns
-	PagesRead            int64 // data pages decompressed and decoded
-	PagesSkipped         int64 // data pages stepped over or never fetched
-	BytesRead            int64 // column chunk, page index and bloom bytes fetched
-	DecodeTime           time.Duration
+	// Values of the other projected columns never decoded because the
+	// predicate columns ruled their rows out: whole batches without a
+	// survivor, and the rows between a few survivors.
+	ValuesSkippedLate int64
+	batchesByRow      int64 // batches finished by readSelected (for tests)
+	PagesRead         int64 // data pages decompressed and decoded
+	PagesSkipped      int64 // data pages stepped over or never fetched
+	BytesRead         int64 // column chunk, page index and bloom bytes fetched
+	DecodeTime        time.Duration
 }
 
 // PagesTotal is the number of data pages the reader dealt with.
@@ -52,6 +57,7 @@ type pushdown struct {
 	preds   []boundPred
 	nOut    int   // r.cs[:nOut] are the projected columns, the rest only filter
 	predCol []int // distinct indexes into r.cs of predicate columns
+	nOther  int   // projected columns that are not predicate columns
 	own     []*coldata.Vec
 
 	prepared bool
@@ -124,6 +130,12 @@ func (f *File) NewReaderWith(rg int, cols []int, opts ReaderOptions) (*Reader, e
 		if !seen[bp.cs] {
 			seen[bp.cs] = true
 			pd.predCol = append(pd.predCol, bp.cs)
+		}
+	}
+	pd.nOther = pd.nOut
+	for _, i := range pd.predCol {
+		if i < pd.nOut {
+			pd.nOther--
 		}
 	}
 	pd.own = make([]*coldata.Vec, len(r.cs))
@@ -481,6 +493,7 @@ func (r *Reader) nextPush(b *coldata.Batch, max int) (n int, err error) {
 				pd.late = false
 			}
 			if len(sel) == 0 {
+				r.stats.ValuesSkippedLate += int64(k * pd.nOther)
 				pd.pos += int64(k)
 				continue
 			}
@@ -494,6 +507,14 @@ func (r *Reader) nextPush(b *coldata.Batch, max int) (n int, err error) {
 					}
 				}
 				return false
+			}
+			if sel != nil && countRuns(sel)*selRunDivisor <= k && !r.nestedOut() {
+				n, err := r.readSelected(b, k, sel, isPred)
+				if err != nil {
+					r.err = err
+					return 0, err
+				}
+				return n, nil
 			}
 		}
 		for i := 0; i < pd.nOut; i++ {
@@ -510,6 +531,52 @@ func (r *Reader) nextPush(b *coldata.Batch, max int) (n int, err error) {
 		b.Sel = sel
 		return k, nil
 	}
+}
+
+// nestedOut reports whether a projected column is nested (those are read
+// whole: their rows are not runs of values).
+func (r *Reader) nestedOut() bool {
+	for _, c := range r.cs[:r.push.nOut] {
+		if c.nest != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// readSelected finishes a batch of k rows of which only sel survived, as a
+// dense batch of len(sel) rows: the decoded predicate columns are compacted
+// in place and the others decode only the surviving rows (latemat.go).
+func (r *Reader) readSelected(b *coldata.Batch, k int, sel []int32, isPred func(int) bool) (int, error) {
+	pd := r.push
+	n := len(sel)
+	for i := 0; i < pd.nOut; i++ {
+		v := b.Vecs[i]
+		if isPred(i) {
+			// sel ascends with sel[j] >= j, so gathering in place never
+			// overwrites a row still to be read.
+			v.CopyFrom(v, sel, n, 0)
+			nulls := v.Nulls
+			v.Resize(n)
+			if nulls != nil {
+				v.Nulls = nulls[:n]
+			}
+			continue
+		}
+		c := r.cs[i]
+		if err := c.skipTo(pd.pos, &r.dec); err != nil {
+			return 0, r.fail(c, err)
+		}
+		if err := c.readSel(v, sel, &r.dec); err != nil {
+			return 0, r.fail(c, err)
+		}
+		r.stats.ValuesSkippedLate += int64(k - n)
+	}
+	r.stats.batchesByRow++
+	pd.pos += int64(k)
+	b.N = n
+	b.Sel = nil
+	return n, nil
 }
 
 func max64(a, b int64) int64 {

@@ -115,6 +115,8 @@ func readRows(t testing.TB, f *File, cols []int, opts ReaderOptions, batch int) 
 		st.RowsSkippedDict += s.RowsSkippedDict
 		st.RowsSkippedBloom += s.RowsSkippedBloom
 		st.RowsSkippedLate += s.RowsSkippedLate
+		st.ValuesSkippedLate += s.ValuesSkippedLate
+		st.batchesByRow += s.batchesByRow
 		st.PagesRead += s.PagesRead
 		st.PagesSkipped += s.PagesSkipped
 		st.BytesRead += s.BytesRead

@@ -2,6 +2,7 @@ package scan
 
 import (
 	"os"
+	"slices"
 	"path/filepath"
 	"testing"
 )
@@ -54,6 +55,18 @@ func FuzzRLE(f *testing.F) {
 		d4, _ := newHybrid(data, w)
 		d4.takeDefinedRun(int(n), 1)
 		d4.decodeBools(make([]bool, n))
+		// Skipping must land where decoding does.
+		d5, _ := newHybrid(data, w)
+		d6, _ := newHybrid(data, w)
+		half := int(n) / 2
+		if d5.skip(half) == nil && d6.decode(make([]uint32, half)) == nil {
+			a, b := make([]uint32, int(n)-half), make([]uint32, int(n)-half)
+			if d5.decode(a) == nil && d6.decode(b) == nil && !slices.Equal(a, b) {
+				t.Fatalf("width %d: values after skipping %d differ from those after decoding them", w, half)
+			}
+		}
+		d7, _ := newHybrid(data, w)
+		d7.countNulls(int(n), 1)
 	})
 }
 

@@ -2,8 +2,8 @@ package scan
 
 import (
 	"os"
-	"slices"
 	"path/filepath"
+	"slices"
 	"testing"
 )
 

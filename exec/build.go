@@ -244,13 +244,14 @@ func (b *builder) runtimeTargets(p *planner.PhysHashJoin, jb *JoinBuild) {
 			continue
 		}
 		jb.targets = append(jb.targets, rtTarget{src: src, key: i, pos: pos, fileCol: ps.ColIdx[pos],
-			typ: probeTypes[pk], single: len(p.ProbeKeys) == 1})
+			typ: probeTypes[pk]})
 	}
 }
 
 // scanOrigin follows output column col of p down to the scan column it is a
-// copy of, through filters, plain-column projections and the probe side of
-// joins; nil when it is computed or comes from elsewhere.
+// copy of, through filters, plain-column projections, group keys of
+// aggregates and the probe side of joins; nil when it is computed or comes
+// from elsewhere.
 func scanOrigin(p planner.Physical, col int) (*planner.PhysScan, int) {
 	for {
 		switch n := p.(type) {
@@ -274,6 +275,15 @@ func scanOrigin(p planner.Physical, col int) (*planner.PhysScan, int) {
 			p = n.Probe
 		case *planner.PhysMarkJoin:
 			p = n.Left // its output is the left columns
+		case *planner.PhysHashAgg:
+			// A group key: dropping the input rows of a key the join can
+			// never match drops exactly that key's group, which the join
+			// would drop anyway (Q20 aggregates lineitem per partsupp key
+			// and then keeps the few keys of 'forest%' parts).
+			if col < 0 || col >= len(n.Groups) {
+				return nil, 0
+			}
+			col, p = n.Groups[col], n.Input
 		default:
 			return nil, 0
 		}

@@ -90,7 +90,7 @@ func (b *builder) rightTargets(p *planner.PhysMarkJoin) []rtTarget {
 			continue
 		}
 		out = append(out, rtTarget{src: src, key: i, pos: pos, fileCol: ps.ColIdx[pos],
-			typ: rightTypes[rk], single: len(p.RightKeys) == 1})
+			typ: rightTypes[rk]})
 	}
 	return out
 }

@@ -43,6 +43,8 @@ type hashAgg struct {
 	cancel   context.CancelFunc
 	wg       sync.WaitGroup
 	finished chan struct{} // closed when every worker has returned
+	wctx     context.Context
+	launched bool // workers started (by the first Next)
 	errMu    sync.Mutex
 	firstErr error
 	parts    []*aggPartial
@@ -105,8 +107,10 @@ func (h *hashAgg) init() error {
 
 func (h *hashAgg) Types() []coldata.Type { return h.outTypes }
 
-// Open starts one goroutine per input; they run while the consumer waits in
-// the first Next.
+// Open prepares one worker per input; the first Next starts them and waits.
+// Starting there rather than here matters: a join above opens its probe side
+// (this aggregate) before it builds, and the runtime filters of that build
+// reach the scans below only if they have not started yet.
 func (h *hashAgg) Open(ctx context.Context) error {
 	if h.err != nil {
 		return h.err
@@ -123,15 +127,20 @@ func (h *hashAgg) Open(ctx context.Context) error {
 		h.parts[i].acc = h.env.pool.NewAccount("while aggregating")
 	}
 	h.allParts = append([]*aggPartial{}, h.parts...)
+	h.wctx = wctx
+	return nil
+}
+
+func (h *hashAgg) launch() {
+	h.launched = true
 	h.wg.Add(len(h.inputs))
 	for i := range h.inputs {
-		go h.runWorker(wctx, i)
+		go h.runWorker(h.wctx, i)
 	}
 	go func() {
 		h.wg.Wait()
 		close(h.finished)
 	}()
-	return nil
 }
 
 func (h *hashAgg) fail(err error) {
@@ -184,6 +193,9 @@ func (h *hashAgg) Next(ctx context.Context) (*coldata.Batch, error) {
 		return nil, errors.New("hash aggregate: Next without Open")
 	}
 	t0 := time.Now()
+	if !h.launched {
+		h.launch()
+	}
 	if !h.merged {
 		select {
 		case <-h.finished:
@@ -268,10 +280,13 @@ func (h *hashAgg) Close() error {
 		return nil
 	}
 	h.closed = true
-	if h.finished != nil {
+	if h.launched {
 		h.cancel()
 		<-h.finished
 	} else {
+		if h.cancel != nil {
+			h.cancel()
+		}
 		// Never opened: the inputs were never opened either, but Close is
 		// how callers release them.
 		for _, in := range h.inputs {

@@ -9,12 +9,15 @@ import (
 )
 
 // Runtime filters: when the build side of an inner or semi hash join is
-// finished, its key range (and, for a single key, a membership filter over
-// its distinct keys) is handed to the scan that feeds the probe key, which
+// finished, each key column's range and a membership filter over its values
+// are handed to the scan that feeds the probe key, which
 // then skips row groups (min/max statistics), pages and rows (the reader's
 // pushdown) and rows (the membership filter) that cannot find a match.
 // Filters are conservative: they may keep rows that do not match, never
 // drop one that does. A NULL key never matches, so dropping NULLs is safe.
+// With several keys each column gets its own filter over the values it
+// takes in the build's keys: a probe row whose value in one key column
+// appears in no build key cannot match, whatever its other columns hold.
 
 // rtTarget is one probe key column that comes straight from a scan column.
 type rtTarget struct {
@@ -23,7 +26,6 @@ type rtTarget struct {
 	pos     int // the scan's output column
 	fileCol int // the file column the scan reads for pos
 	typ     coldata.Type
-	single  bool // the join has one key: a membership filter is exact per key
 }
 
 // Limits of the runtime filters.
@@ -113,9 +115,6 @@ func (t rtTarget) filter(keys *coldata.Vec, n int) (preds []scan.Predicate, set 
 			{Col: col, Op: scan.OpGe, Vals: []coldata.Datum{{S: lo}}},
 			{Col: col, Op: scan.OpLe, Vals: []coldata.Datum{{S: hi}}},
 		}
-		if !t.single {
-			return preds, nil
-		}
 		if n <= rtMaxInList {
 			vals := make([]coldata.Datum, n)
 			for i, s := range keys.Str[:n] {
@@ -142,7 +141,7 @@ func (t rtTarget) filter(keys *coldata.Vec, n int) (preds []scan.Predicate, set 
 		{Col: col, Op: scan.OpGe, Vals: []coldata.Datum{{I: lo}}},
 		{Col: col, Op: scan.OpLe, Vals: []coldata.Datum{{I: hi}}},
 	}
-	if !t.single || lo == hi {
+	if lo == hi {
 		return preds, nil
 	}
 	if n <= rtMaxInList {

@@ -173,22 +173,16 @@ func TestRuntimeFilterJoin(t *testing.T) {
 func TestRuntimeFilterSets(t *testing.T) {
 	keys := coldata.NewVec(coldata.TypeInt64, 0)
 	keys.I64 = []int64{5, 100, 77, 1 << 40}
-	for _, single := range []bool{true, false} {
-		tg := rtTarget{fileCol: 3, single: single}
-		preds, set := tg.filter(keys, len(keys.I64))
-		if len(preds) < 2 || preds[0].Op != scan.OpGe || preds[0].Vals[0].I != 5 || preds[1].Vals[0].I != 1<<40 {
-			t.Fatalf("range %+v", preds)
-		}
-		if single != (len(preds) == 3) || set != nil {
-			t.Fatalf("single %v: %+v %v", single, preds, set)
-		}
+	preds, set := rtTarget{fileCol: 3}.filter(keys, len(keys.I64))
+	if len(preds) != 3 || preds[0].Op != scan.OpGe || preds[0].Vals[0].I != 5 || preds[1].Vals[0].I != 1<<40 || preds[2].Op != scan.OpIn || set != nil {
+		t.Fatalf("range and IN list: %+v %v", preds, set)
 	}
 	// Many keys, wide range: a bloom filter that keeps every key.
 	keys.I64 = nil
 	for i := int64(0); i < 5000; i++ {
 		keys.I64 = append(keys.I64, i*i*1000)
 	}
-	_, set := rtTarget{single: true}.filter(keys, len(keys.I64))
+	_, set = rtTarget{}.filter(keys, len(keys.I64))
 	if set == nil || !set.bloom {
 		t.Fatal("no bloom filter")
 	}
@@ -203,5 +197,45 @@ func TestRuntimeFilterSets(t *testing.T) {
 	}
 	if fp > 250 {
 		t.Fatalf("%d false positives of 5000", fp)
+	}
+}
+
+// TestRuntimeFilterThroughAggregate joins an aggregate grouped by (k, s)
+// with a small build side on both keys: each key column's membership filter
+// must reach the scan below the aggregate (the aggregate starts its workers
+// only after the build finished) and remove most rows before they are
+// grouped, with the same result as without runtime filters.
+func TestRuntimeFilterThroughAggregate(t *testing.T) {
+	const n = 60_000
+	probeKeys := make([]int64, n)
+	for i := range probeKeys {
+		probeKeys[i] = int64(i*7919) % 20_000 // three rows per key, scattered
+	}
+	probeF := writeKeyFile(t, "probe", probeKeys, 10_000)
+	var build []int64
+	for i := int64(0); i < 300; i++ {
+		build = append(build, i*i%20_000)
+	}
+	buildF := writeKeyFile(t, "build", append(build, -1), 1000)
+	plan := func() (planner.Physical, *planner.PhysScan) {
+		ps := keyScan(probeF)
+		agg := &planner.PhysHashAgg{Input: ps, Groups: []int{0, 1},
+			Aggs: []planner.PhysAgg{{Func: planner.AggSum, Arg: 2, Typ: coldata.TypeInt64}}}
+		agg.Out = append(agg.Out, ps.Out[0], ps.Out[1], planner.ColMeta{Name: "sum", Type: coldata.TypeInt64})
+		bs := keyScan(buildF)
+		j := &planner.PhysHashJoin{Probe: agg, Build: bs, ProbeKeys: []int{0, 1}, BuildKeys: []int{0, 1}, Type: planner.JoinInner}
+		j.Out = append(append(j.Out, agg.Out...), bs.Out...)
+		return j, ps
+	}
+	p1, _ := plan()
+	want, _ := runPlan(t, p1, BuildOptions{NoRuntimeFilters: true})
+	p2, ps := plan()
+	got, q := runPlan(t, p2, BuildOptions{})
+	if len(want) == 0 || !slices.Equal(got, want) {
+		t.Fatalf("%d rows with runtime filters, %d without", len(got), len(want))
+	}
+	st := q.scans[ps].(*ScanSource).Stats()
+	if st.RuntimeFilters != 2 || st.RuntimeRowsFiltered+st.RowsSkipped < n*9/10 {
+		t.Fatalf("the filters did not reach the scan below the aggregate: %+v", st)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -237,5 +238,32 @@ func TestRuntimeFilterThroughAggregate(t *testing.T) {
 	st := q.scans[ps].(*ScanSource).Stats()
 	if st.RuntimeFilters != 2 || st.RuntimeRowsFiltered+st.RowsSkipped < n*9/10 {
 		t.Fatalf("the filters did not reach the scan below the aggregate: %+v", st)
+	}
+}
+
+// TestScanAccountsReaderBuffers checks that a scan books the column chunks
+// its reader fetched, not just the batch it hands out.
+func TestScanAccountsReaderBuffers(t *testing.T) {
+	keys := make([]int64, 50_000)
+	for i := range keys {
+		keys[i] = int64(i)
+	}
+	ps := keyScan(writeKeyFile(t, "held", keys, 50_000))
+	_, q := runPlan(t, ps, BuildOptions{})
+	text := q.Annotate(ps)
+	parse := func(label string) float64 {
+		i := strings.Index(text, label)
+		if i < 0 {
+			t.Fatalf("no %q in %s", label, text)
+		}
+		var v float64
+		var unit string
+		if _, err := fmt.Sscanf(strings.TrimSuffix(strings.SplitN(text[i+len(label):], ",", 2)[0], "]"), "%g %s", &v, &unit); err != nil {
+			t.Fatalf("%q in %s: %v", label, text, err)
+		}
+		return v * map[string]float64{"B": 1, "KiB": 1 << 10, "MiB": 1 << 20, "GiB": 1 << 30}[unit]
+	}
+	if mem, read := parse("memory: "), parse("bytes read: "); read < 100<<10 || mem < read {
+		t.Fatalf("scan booked %.0f bytes having fetched %.0f: %s", mem, read, text)
 	}
 }

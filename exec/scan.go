@@ -272,14 +272,20 @@ func (o *scanOp) Next(ctx context.Context) (*coldata.Batch, error) {
 	}
 }
 
-// account books the batch buffers. They are forced in, not refused: a scan
-// cannot spill, and its one batch is small next to what the breakers above
-// it hold, which spill sooner instead.
+// account books the batch buffers and what the reader holds (the row
+// group's fetched column chunks, page buffers, an assembled nested column).
+// They are forced in, not refused: a scan cannot spill, and one row group
+// per worker is small next to what the breakers above it hold, which spill
+// sooner instead.
 func (o *scanOp) account() {
 	if o.acc == nil {
 		o.acc = o.env.pool.NewAccount("while scanning")
 	}
-	if d := colsBytes(o.b.Vecs, 0) - o.acc.Used(); d > 0 {
+	held := colsBytes(o.b.Vecs, 0)
+	if o.r != nil {
+		held += o.r.HeldBytes()
+	}
+	if d := held - o.acc.Used(); d > 0 {
 		o.acc.ForceGrow(d)
 		o.peak(o.acc.Used())
 	}

@@ -178,3 +178,47 @@ func TestLateMaterialisationByRow(t *testing.T) {
 		}
 	}
 }
+
+// TestHeldBytes checks that a reader reports the chunk bytes it fetched and
+// a nested column's assembled row group as memory it holds.
+func TestHeldBytes(t *testing.T) {
+	f, err := Open(corpusDir + "/data/nested_structs.rust.parquet")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var cols, nested []int
+	for i, c := range f.Columns() {
+		if c.Unsupported == "" {
+			cols = append(cols, i)
+			if c.Type.IsNested() {
+				nested = append(nested, len(cols)-1)
+			}
+		}
+	}
+	if len(nested) == 0 {
+		t.Fatal("no nested column")
+	}
+	r, err := f.NewReader(0, cols)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	if r.HeldBytes() != 0 {
+		t.Fatalf("%d bytes held before reading", r.HeldBytes())
+	}
+	types := make([]coldata.Type, len(cols))
+	for j, c := range cols {
+		types[j] = f.Columns()[c].Type
+	}
+	if _, err := r.Next(coldata.NewBatch(types, 0), 1); err != nil {
+		t.Fatal(err)
+	}
+	var assembled int64
+	for _, j := range nested {
+		assembled += coldata.NestedBytes(r.cs[j].nest.full)
+	}
+	if r.BytesRead() == 0 || assembled == 0 || r.HeldBytes() < r.BytesRead()+assembled {
+		t.Fatalf("held %d, fetched %d, assembled %d", r.HeldBytes(), r.BytesRead(), assembled)
+	}
+}

@@ -272,6 +272,20 @@ func (r *Reader) Close() error {
 // BytesRead reports how many bytes of column chunks the reader fetched.
 func (r *Reader) BytesRead() int64 { return r.bytesRead }
 
+// HeldBytes estimates the memory the reader keeps between calls: the column
+// chunk bytes it fetched (held until Close), each column's page buffer and,
+// for a nested column, the row group assembled at its first batch.
+func (r *Reader) HeldBytes() int64 {
+	b := r.bytesRead
+	for _, c := range r.cs {
+		b += int64(cap(c.buf))
+		if c.nest != nil && c.nest.full != nil {
+			b += coldata.NestedBytes(c.nest.full)
+		}
+	}
+	return b
+}
+
 // Encodings (parquet.thrift Encoding).
 const (
 	encPlain             = 0

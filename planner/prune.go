@@ -56,8 +56,8 @@ func prune(n Node, need map[ColID]bool) Node {
 			addCols(used, n.Cond)
 		}
 		j := *n
-		j.Left = prune(n.Left, used)
-		j.Right = prune(n.Right, used)
+		j.Left = narrow(prune(n.Left, used), used)
+		j.Right = narrow(prune(n.Right, used), used)
 		return &j
 	case *Aggregate:
 		a := &Aggregate{Groups: n.Groups}
@@ -81,11 +81,30 @@ func prune(n Node, need map[ColID]bool) Node {
 		for _, k := range n.Keys {
 			used[k.Col] = true
 		}
-		return &Sort{Input: prune(n.Input, used), Keys: n.Keys}
+		return &Sort{Input: narrow(prune(n.Input, used), used), Keys: n.Keys}
 	case *Limit:
 		return &Limit{Input: prune(n.Input, need), Offset: n.Offset, Count: n.Count}
 	}
 	return n
+}
+
+// narrow drops the columns of n that nothing above reads. A scan or filter
+// keeps the columns its own predicate reads (o_comment in Q13's
+// `o_comment NOT LIKE …`); below a join or sort they would otherwise be
+// buffered with every row, so they go right after the filter.
+func narrow(n Node, used map[ColID]bool) Node {
+	cols := n.Cols()
+	p := &Project{Input: n}
+	for _, c := range cols {
+		if used[c.ID] {
+			p.Out = append(p.Out, c)
+			p.Exprs = append(p.Exprs, &expr.Column{Index: c.ID, Typ: c.Type, Name: c.Name})
+		}
+	}
+	if len(p.Out) == len(cols) || len(p.Out) == 0 {
+		return n
+	}
+	return p
 }
 
 // cheapestColumn picks a fixed-width column when there is one.

@@ -57,8 +57,11 @@ type colState struct {
 	idx      hybrid // dictionary indices, RLE booleans
 	delta    deltaState
 
-	buf   []byte // decompression buffer, reused when no string points into it
-	nulls []bool
+	buf []byte // decompression buffer, reused when no string points into it
+	// inPlace: a string page was decoded straight from the chunk bytes (a
+	// v2 page stored uncompressed), so they must outlive the reader.
+	inPlace bool
+	nulls   []bool
 
 	nest *nestState // set for a nested column (nested_read.go)
 }
@@ -216,6 +219,17 @@ func (c *colState) decompress(dec *decompressor, src []byte, size int, fresh boo
 	if fresh {
 		return dec.decompress(c.codec, nil, src, size)
 	}
+	if cap(c.buf) < size && size <= maxPageSize {
+		// A recycled buffer; sized by the declared size only where the
+		// codec would allocate that much anyway (the streaming ones grow
+		// with the data actually produced, so a lying header costs nothing).
+		want := size
+		if c.codec == codecGzip || c.codec == codecBrotli || c.codec == codecZstd {
+			want = min(size, 16*len(src)+64<<10)
+		}
+		putBuf(c.buf)
+		c.buf = getBuf(want)[:0]
+	}
 	out, err := dec.decompress(c.codec, c.buf, src, size)
 	if err == nil {
 		c.buf = out
@@ -270,6 +284,7 @@ func (c *colState) startPage(h *pageHeader, body []byte, dec *decompressor) erro
 			}
 		} else {
 			rest = vals
+			c.inPlace = c.inPlace || c.freshBuffer(false, h.encoding)
 		}
 		if c.li.maxDef > 0 {
 			c.noNulls = h.numNulls == 0

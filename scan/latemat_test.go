@@ -222,3 +222,54 @@ func TestHeldBytes(t *testing.T) {
 		t.Fatalf("held %d, fetched %d, assembled %d", r.HeldBytes(), r.BytesRead(), assembled)
 	}
 }
+
+// TestRecycledBuffersKeepStrings reads strings from one row group, closes
+// its reader (recycling its buffers), reads the other row groups through
+// the recycled buffers and checks that the first strings are unchanged.
+func TestRecycledBuffersKeepStrings(t *testing.T) {
+	rng := rand.New(rand.NewSource(8))
+	tbl := genTable(rng, 6000, 0.1)
+	defer tbl.Release()
+	for _, v2 := range []bool{false, true} {
+		for _, dict := range []bool{false, true} {
+			ver := parquet.DataPageV1
+			if v2 {
+				ver = parquet.DataPageV2
+			}
+			props := parquet.NewWriterProperties(parquet.WithCompression(compress.Codecs.Snappy), parquet.WithDataPageVersion(ver),
+				parquet.WithDictionaryDefault(dict), parquet.WithDataPageSize(2<<10))
+			f := openBytes(t, writeTable(t, tbl, 1500, props, pqarrow.NewArrowWriterProperties()), "strings")
+			cols := supportedCols(f)
+			want, _ := readRows(t, f, cols, ReaderOptions{}, 4096)
+			types := make([]coldata.Type, len(cols))
+			for j, c := range cols {
+				types[j] = f.Columns()[c].Type
+			}
+			var kept [][]coldata.Datum
+			for rg := 0; rg < f.NumRowGroups(); rg++ {
+				r, err := f.NewReader(rg, cols)
+				if err != nil {
+					t.Fatal(err)
+				}
+				b := coldata.NewBatch(types, 0)
+				for {
+					n, err := r.Next(b, 700)
+					if err != nil || n == 0 {
+						break
+					}
+					for k := 0; k < b.Len(); k++ {
+						kept = append(kept, b.Row(k))
+					}
+				}
+				r.Close()
+			}
+			for i := range want {
+				for j, c := range cols {
+					if !sameDatum(f.Columns()[c].Type, want[i][j], kept[i][j]) {
+						t.Fatalf("v2=%v dict=%v: row %d column %d changed after its buffers were recycled", v2, dict, i, c)
+					}
+				}
+			}
+		}
+	}
+}

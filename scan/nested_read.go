@@ -517,7 +517,7 @@ func (r *Reader) loadNested(c *colState) error {
 		if err != nil {
 			return err
 		}
-		buf, err := r.readRange(s, e)
+		buf, err := r.readRange(nil, s, e)
 		if err != nil {
 			return err
 		}

@@ -302,7 +302,7 @@ func (r *Reader) loadPages(locs [][]pageLoc) error {
 		}
 		l := locs[i]
 		if l == nil {
-			buf, err := r.readRange(start, end)
+			buf, err := r.readRange(c, start, end)
 			if err != nil {
 				return err
 			}
@@ -311,7 +311,7 @@ func (r *Reader) loadPages(locs [][]pageLoc) error {
 		}
 		var segs []segment
 		if start < l[0].offset {
-			buf, err := r.readRange(start, l[0].offset)
+			buf, err := r.readRange(c, start, l[0].offset)
 			if err != nil {
 				return err
 			}
@@ -347,7 +347,7 @@ func (r *Reader) loadPages(locs [][]pageLoc) error {
 				}
 				q++
 			}
-			buf, err := r.readRange(l[p].offset, l[q-1].offset+int64(l[q-1].size))
+			buf, err := r.readRange(c, l[p].offset, l[q-1].offset+int64(l[q-1].size))
 			if err != nil {
 				return err
 			}
@@ -360,8 +360,16 @@ func (r *Reader) loadPages(locs [][]pageLoc) error {
 	return nil
 }
 
-func (r *Reader) readRange(start, end int64) ([]byte, error) {
-	buf := make([]byte, end-start)
+// readRange fetches file bytes [start, end) for column c (nil for bytes
+// that may not be recycled).
+func (r *Reader) readRange(c *colState, start, end int64) ([]byte, error) {
+	var buf []byte
+	if c != nil && c.nest == nil && c.codec != codecUncompressed {
+		buf = getBuf(int(end - start))
+		r.pooled = append(r.pooled, pooledBuf{b: buf, cols: []*colState{c}})
+	} else {
+		buf = make([]byte, end-start)
+	}
 	if n, err := r.f.r.ReadAt(buf, start); err != nil && !(errors.Is(err, io.EOF) && n == len(buf)) {
 		return nil, fmt.Errorf("%s: reading row group %d: %w", r.f.path, r.rg, err)
 	}

@@ -26,6 +26,14 @@ type Reader struct {
 	stats     ReaderStats
 
 	push *pushdown // nil unless NewReaderWith got predicates
+
+	pooled []pooledBuf // fetched chunk bytes that Close may recycle
+}
+
+// pooledBuf is a recycled chunk buffer and the columns reading from it.
+type pooledBuf struct {
+	b    []byte
+	cols []*colState
 }
 
 // coalesceGap is how far apart two selected column chunks may be and still
@@ -163,7 +171,23 @@ func (r *Reader) load() error {
 		merged = append(merged, s)
 	}
 	for _, m := range merged {
-		buf := make([]byte, m.end-m.start)
+		reuse := true
+		for _, rf := range m.cols {
+			if c := r.cs[rf.cs]; c.nest != nil || c.codec == codecUncompressed {
+				reuse = false
+			}
+		}
+		var buf []byte
+		if reuse {
+			buf = getBuf(int(m.end - m.start))
+			pb := pooledBuf{b: buf}
+			for _, rf := range m.cols {
+				pb.cols = append(pb.cols, r.cs[rf.cs])
+			}
+			r.pooled = append(r.pooled, pb)
+		} else {
+			buf = make([]byte, m.end-m.start)
+		}
 		if n, err := r.f.r.ReadAt(buf, m.start); err != nil && !(errors.Is(err, io.EOF) && n == len(buf)) {
 			return fmt.Errorf("%s: reading row group %d: %w", r.f.path, r.rg, err)
 		}
@@ -259,7 +283,14 @@ func (r *Reader) Next(b *coldata.Batch, max int) (n int, err error) {
 
 // Close releases the reader's buffers. It is idempotent.
 func (r *Reader) Close() error {
+	for _, pb := range r.pooled {
+		if !slices.ContainsFunc(pb.cols, func(c *colState) bool { return c.inPlace }) {
+			putBuf(pb.b)
+		}
+	}
+	r.pooled = nil
 	for _, c := range r.cs {
+		putBuf(c.buf)
 		*c = colState{}
 	}
 	r.cs = nil

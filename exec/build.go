@@ -3,6 +3,7 @@ package exec
 import (
 	"fmt"
 	"runtime"
+	"sync"
 
 	"github.com/peregrinedb/peregrine/exec/coldata"
 	"github.com/peregrinedb/peregrine/exec/kernel"
@@ -62,6 +63,9 @@ type builder struct {
 	env              memEnv
 	q                *Query
 	ctes             map[*planner.PhysShared]*cteResult
+	// runMu serialises builds made while the query runs (a mark join
+	// falling back to its ordinary form), which write the query's maps.
+	runMu sync.Mutex
 }
 
 // stream is one pipeline's operators: one per worker.

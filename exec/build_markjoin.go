@@ -10,7 +10,8 @@ import (
 // markJoin builds the workers of a join that hashes its left side (see
 // markjoin.go), or, when the estimated left side would take more than a
 // quarter of the memory limit, the same join in its ordinary form, which
-// can spill.
+// can spill. The mark form also falls back to the ordinary one at run time
+// when its left side turns out not to fit.
 func (b *builder) markJoin(p *planner.PhysMarkJoin) (stream, error) {
 	if !b.markFits(p) {
 		p.Fallback = true
@@ -46,6 +47,19 @@ func (b *builder) markJoin(p *planner.PhysMarkJoin) (stream, error) {
 	}
 	sh := ops[0].(*markJoin).sh
 	sh.env = b.env
+	sh.fallback = func() ([]Operator, error) {
+		// At run time, from the goroutine that found the left side too
+		// large: build the ordinary form of the same join.
+		b.runMu.Lock()
+		defer b.runMu.Unlock()
+		s, err := b.build(p.Join)
+		if err != nil {
+			return nil, err
+		}
+		p.Fallback = true
+		b.q.builds[p] = b.q.builds[p.Join]
+		return s, nil
+	}
 	if typ != JoinAntiNullAware && !b.noRuntimeFilters {
 		sh.targets = b.rightTargets(p)
 	}

@@ -32,9 +32,11 @@ import (
 // in any key column is dropped, and a right row with a NULL in any key
 // column drops every row. A residual only decides which pairs match.
 //
-// The left side is accounted; when it does not fit under the memory limit
-// the join fails with the limit error (it does not spill: exec.Build only
-// picks this form when the estimated left side is small next to the limit).
+// The left side is accounted. exec.Build picks this form only when the
+// estimated left side is small next to the memory limit; when the estimate
+// was wrong and the left rows do not fit, they are dropped and the join
+// runs in its ordinary form instead (fallback), which hashes the right side
+// and can spill. The left side is then read a second time.
 
 // markShared is the state all workers of one mark join share.
 type markShared struct {
@@ -44,6 +46,11 @@ type markShared struct {
 	types   []coldata.Type
 	typ     JoinType
 	targets []rtTarget
+
+	// fallback builds the ordinary form's workers; fb holds them once the
+	// left side turned out too large (nil: none available, fail instead).
+	fallback func() ([]Operator, error)
+	fb       []Operator
 
 	once  sync.Once
 	err   error
@@ -57,11 +64,12 @@ type markShared struct {
 	rightRows atomic.Bool // some right row was read
 	rightNull atomic.Bool // some right row has a NULL key (NOT IN only)
 
-	mu      sync.Mutex
-	workers int // workers not yet arrived at the barrier
-	refs    int
-	allDone chan struct{}
-	cursor  atomic.Int64 // next left row to emit
+	mu           sync.Mutex
+	workersTotal int
+	workers      int // workers not yet arrived at the barrier
+	refs         int
+	allDone      chan struct{}
+	cursor       atomic.Int64 // next left row to emit
 }
 
 // NewMarkJoin returns the workers of a mark join: one per right input.
@@ -70,7 +78,7 @@ type markShared struct {
 // newResidual for each worker, is evaluated over [left..., right...].
 func NewMarkJoin(left Operator, leftKeys []int, right []Operator, rightKeys []int, typ JoinType, newResidual func() (Selector, error), residualCols map[int]bool) ([]Operator, error) {
 	sh := &markShared{left: left, keys: leftKeys, types: left.Types(), typ: typ,
-		workers: len(right), refs: len(right), allDone: make(chan struct{})}
+		workers: len(right), workersTotal: len(right), refs: len(right), allDone: make(chan struct{})}
 	if err := checkCols("mark join left", leftKeys, len(sh.types)); err != nil {
 		return nil, err
 	}
@@ -95,7 +103,7 @@ func NewMarkJoin(left Operator, leftKeys []int, right []Operator, rightKeys []in
 				return nil, fmt.Errorf("mark join: key %d compares %s with %s", k, b, a)
 			}
 		}
-		m := &markJoin{sh: sh, right: r, rightKeys: rightKeys, nleft: len(sh.types), first: i == 0}
+		m := &markJoin{sh: sh, right: r, rightKeys: rightKeys, nleft: len(sh.types), first: i == 0, idx: i}
 		if newResidual != nil {
 			res, err := newResidual()
 			if err != nil {
@@ -164,12 +172,12 @@ func (sh *markShared) build(ctx context.Context) (err error) {
 		sh.nrows += b.Len()
 		strBytes += liveStrBytes(b)
 		if err := sh.acc.Resize(colsBytes(cols, strBytes)); err != nil {
-			return err
+			return sh.fallBack(err)
 		}
 	}
 	words := (sh.nrows + 63) / 64
 	if err := sh.acc.Resize(colsBytes(cols, strBytes) + tableBytes(sh.nrows) + 16*int64(words)); err != nil {
-		return err
+		return sh.fallBack(err)
 	}
 	jt, err := buildJoinTable(ctx, cols, sh.nrows, sh.keys, sh.types)
 	if err != nil {
@@ -188,6 +196,24 @@ func (sh *markShared) build(ctx context.Context) (err error) {
 		}
 	}
 	sh.pushRuntimeFilters()
+	return nil
+}
+
+// fallBack answers a failed reservation of the left side: with a fallback
+// available it frees the left rows and builds the ordinary form, which the
+// workers then run; otherwise the error stands.
+func (sh *markShared) fallBack(err error) error {
+	var mle *MemoryLimitError
+	if sh.fallback == nil || !errors.As(err, &mle) {
+		return err
+	}
+	sh.acc.Close()
+	sh.nrows = 0
+	ops, ferr := sh.fallback()
+	if ferr != nil {
+		return ferr
+	}
+	sh.fb = ops
 	return nil
 }
 
@@ -242,6 +268,10 @@ func (sh *markShared) release() {
 	}
 	sh.jt, sh.marks, sh.nulls = nil, nil, nil
 	sh.acc.Close()
+	for _, op := range sh.fb {
+		_ = op.Close()
+	}
+	sh.fb = nil
 }
 
 func (sh *markShared) marked(r int32) bool {
@@ -284,6 +314,9 @@ type markJoin struct {
 	need      []bool // candidate columns the residual reads
 	nleft     int
 	first     bool // reports the left side's memory
+	idx       int  // this worker's index: it runs fallback workers idx, idx+W, ...
+	fbAt      int  // next fallback worker to run
+	fbOpen    bool
 
 	stats   OpStats
 	built   bool
@@ -339,6 +372,9 @@ func (m *markJoin) next(ctx context.Context) (*coldata.Batch, error) {
 			return nil, err
 		}
 		m.built = true
+	}
+	if sh.fb != nil {
+		return m.nextFallback(ctx)
 	}
 	for !m.probed {
 		if err := ctx.Err(); err != nil {
@@ -412,6 +448,41 @@ func (m *markJoin) next(ctx context.Context) (*coldata.Batch, error) {
 		m.stats.RowsOut += int64(len(m.sel))
 		return &m.out, nil
 	}
+}
+
+// nextFallback returns the next batch of the ordinary form's workers this
+// worker runs (idx, idx+W, ... for W mark workers), one after the other.
+func (m *markJoin) nextFallback(ctx context.Context) (*coldata.Batch, error) {
+	sh := m.sh
+	if !m.probed {
+		m.probed = true
+		if err := m.right.Close(); err != nil {
+			return nil, err
+		}
+		m.arrive()
+		m.fbAt = m.idx
+	}
+	for m.fbAt < len(sh.fb) {
+		op := sh.fb[m.fbAt]
+		if !m.fbOpen {
+			if err := op.Open(ctx); err != nil {
+				return nil, err
+			}
+			m.fbOpen = true
+		}
+		b, err := op.Next(ctx)
+		if err == io.EOF {
+			m.fbAt += sh.workersTotal
+			m.fbOpen = false
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		m.stats.RowsOut += int64(b.Len())
+		return b, nil
+	}
+	return nil, io.EOF
 }
 
 func (m *markJoin) arrive() {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -373,6 +374,45 @@ func TestMarkJoinPlan(t *testing.T) {
 			}
 			if !strings.Contains(planner.Describe(fb), "(build: right, as the left side may not fit in memory)") {
 				t.Errorf("fallback described as %q", planner.Describe(fb))
+			}
+		})
+	}
+}
+
+// TestMarkJoinFallsBackAtRunTime: a mark join whose left side was
+// estimated tiny but does not fit the memory limit drops its left rows and
+// runs the ordinary form (which spills), with the same rows, no spill files
+// left and the pool back at zero.
+func TestMarkJoinFallsBackAtRunTime(t *testing.T) {
+	leftKeys := make([]int64, 40_000)
+	for i := range leftKeys {
+		leftKeys[i] = int64(i * 3)
+	}
+	rightKeys := make([]int64, 100_000)
+	for i := range rightKeys {
+		rightKeys[i] = int64(i)
+	}
+	rightKeys[5] = -1 // a NULL key
+	leftF := writeKeyFile(t, "left", leftKeys, 5000)
+	rightF := writeKeyFile(t, "right", rightKeys, 10_000)
+	for _, typ := range []planner.JoinType{planner.JoinSemi, planner.JoinAnti, planner.JoinAntiNull} {
+		t.Run(typ.String(), func(t *testing.T) {
+			want, _ := runPlan(t, joinPlan(keyScan(leftF), keyScan(rightF), 0, typ), BuildOptions{NoRuntimeFilters: true})
+			mp := markPlan(keyScan(leftF), keyScan(rightF), 0, typ)
+			mp.Left.Base().EstRows = 10 // wrong on purpose: the mark form is chosen
+			pool, dir := NewMemoryPool(1<<20), t.TempDir()
+			got, q := runPlan(t, mp, BuildOptions{Memory: pool, TempDir: dir})
+			if !slices.Equal(got, want) {
+				t.Fatalf("after falling back: %d rows, want %d", len(got), len(want))
+			}
+			if _, ok := q.ops[mp][0].(*markJoin); !ok || !mp.Fallback {
+				t.Fatalf("ran %T (fallback %v), want a mark join that fell back", q.ops[mp][0], mp.Fallback)
+			}
+			if pool.Used() != 0 {
+				t.Errorf("pool holds %d bytes after Close", pool.Used())
+			}
+			if ents, _ := os.ReadDir(dir); len(ents) != 0 {
+				t.Errorf("%d spill files left", len(ents))
 			}
 		})
 	}

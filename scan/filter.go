@@ -234,7 +234,19 @@ func cmpSel[T int32 | int64 | float64 | string](out, sel []int32, vals []T, op O
 	return out
 }
 
+// inListLinear is the IN-list length up to which a linear scan is as fast
+// as a hash lookup (runtime filters send lists of up to 64 join keys).
+const inListLinear = 8
+
 func filterIn[T int32 | int64 | float64 | string](out, sel []int32, n int, vals []T, list []T) []int32 {
+	if len(list) > inListLinear {
+		switch v := any(vals).(type) {
+		case []int64:
+			return filterInSet(out, sel, n, v, newIntSet(any(list).([]int64)))
+		case []int32:
+			return filterInSet(out, sel, n, v, newIntSet(any(list).([]int32)))
+		}
+	}
 	if sel == nil {
 		for i, x := range vals[:n] {
 			for _, c := range list {
@@ -256,6 +268,59 @@ func filterIn[T int32 | int64 | float64 | string](out, sel []int32, n int, vals 
 		}
 	}
 	return out
+}
+
+func filterInSet[T int32 | int64](out, sel []int32, n int, vals []T, set intSet) []int32 {
+	if sel == nil {
+		for i, x := range vals[:n] {
+			if set.has(int64(x)) {
+				out = append(out, int32(i))
+			}
+		}
+		return out
+	}
+	for _, i := range sel {
+		if set.has(int64(vals[i])) {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// intSet is a small open-addressing hash set of an IN list's integers (a
+// table at most a quarter full, so a lookup mostly probes one slot).
+type intSet struct {
+	slots []int64
+	used  []bool
+	mask  uint64
+	shift uint
+}
+
+func newIntSet[T int32 | int64](list []T) intSet {
+	bitsN := uint(3)
+	for 1<<bitsN < 4*len(list) {
+		bitsN++
+	}
+	s := intSet{slots: make([]int64, 1<<bitsN), used: make([]bool, 1<<bitsN), mask: 1<<bitsN - 1, shift: 64 - bitsN}
+	for _, x := range list {
+		h := uint64(x) * 0x9E3779B97F4A7C15 >> s.shift
+		for s.used[h] && s.slots[h] != int64(x) {
+			h = (h + 1) & s.mask
+		}
+		s.slots[h], s.used[h] = int64(x), true
+	}
+	return s
+}
+
+func (s *intSet) has(x int64) bool {
+	h := uint64(x) * 0x9E3779B97F4A7C15 >> s.shift
+	for s.used[h] {
+		if s.slots[h] == x {
+			return true
+		}
+		h = (h + 1) & s.mask
+	}
+	return false
 }
 
 func filterFunc(out, sel []int32, n int, keep func(int32) bool) []int32 {

@@ -47,10 +47,17 @@ type markShared struct {
 	typ     JoinType
 	targets []rtTarget
 
-	// fallback builds the ordinary form's workers; fb holds them once the
-	// left side turned out too large (nil: none available, fail instead).
+	// fallback builds the ordinary form's workers (nil: none available,
+	// fail instead). Once the left side turned out too large, fell is set
+	// and fb[w] is what worker w runs: its share of the ordinary form's
+	// workers, gathered when several, since all of them must run at once
+	// (a spilling hash join waits for every probe worker at a barrier).
+	// Each worker closes its own share; a worker closed before the fallback
+	// existed has its share closed on the spot.
 	fallback func() ([]Operator, error)
-	fb       []Operator
+	fell     bool
+	fb       []Operator // guarded by mu
+	gone     []bool     // worker w has closed; guarded by mu
 
 	once  sync.Once
 	err   error
@@ -78,7 +85,8 @@ type markShared struct {
 // newResidual for each worker, is evaluated over [left..., right...].
 func NewMarkJoin(left Operator, leftKeys []int, right []Operator, rightKeys []int, typ JoinType, newResidual func() (Selector, error), residualCols map[int]bool) ([]Operator, error) {
 	sh := &markShared{left: left, keys: leftKeys, types: left.Types(), typ: typ,
-		workers: len(right), workersTotal: len(right), refs: len(right), allDone: make(chan struct{})}
+		workers: len(right), workersTotal: len(right), refs: len(right), allDone: make(chan struct{}),
+		gone: make([]bool, len(right))}
 	if err := checkCols("mark join left", leftKeys, len(sh.types)); err != nil {
 		return nil, err
 	}
@@ -213,8 +221,51 @@ func (sh *markShared) fallBack(err error) error {
 	if ferr != nil {
 		return ferr
 	}
-	sh.fb = ops
+	w := sh.workersTotal
+	shares := make([]Operator, w)
+	for i := range w {
+		var mine []Operator
+		for j := i; j < len(ops); j += w {
+			mine = append(mine, ops[j])
+		}
+		switch len(mine) {
+		case 0:
+		case 1:
+			shares[i] = mine[0]
+		default:
+			shares[i] = NewGather(mine)
+		}
+	}
+	var orphans []Operator
+	sh.mu.Lock()
+	sh.fb, sh.fell = shares, true
+	for i, op := range shares {
+		if sh.gone[i] && op != nil {
+			orphans = append(orphans, op)
+			sh.fb[i] = nil
+		}
+	}
+	sh.mu.Unlock()
+	for _, op := range orphans {
+		_ = op.Close()
+	}
 	return nil
+}
+
+// takeShare removes and returns worker w's share of the fallback, marking
+// the worker gone when it is closing.
+func (sh *markShared) takeShare(w int, closing bool) Operator {
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	if closing {
+		sh.gone[w] = true
+	}
+	if sh.fb == nil {
+		return nil
+	}
+	op := sh.fb[w]
+	sh.fb[w] = nil
+	return op
 }
 
 // pushRuntimeFilters narrows the right scans to keys the left side has:
@@ -268,10 +319,6 @@ func (sh *markShared) release() {
 	}
 	sh.jt, sh.marks, sh.nulls = nil, nil, nil
 	sh.acc.Close()
-	for _, op := range sh.fb {
-		_ = op.Close()
-	}
-	sh.fb = nil
 }
 
 func (sh *markShared) marked(r int32) bool {
@@ -313,10 +360,10 @@ type markJoin struct {
 	residual  Selector
 	need      []bool // candidate columns the residual reads
 	nleft     int
-	first     bool // reports the left side's memory
-	idx       int  // this worker's index: it runs fallback workers idx, idx+W, ...
-	fbAt      int  // next fallback worker to run
-	fbOpen    bool
+	first     bool     // reports the left side's memory
+	idx       int      // this worker's index: it runs fallback workers idx, idx+W, ...
+	fbOp      Operator // its share of the fallback, once taken
+	fbDone    bool
 
 	stats   OpStats
 	built   bool
@@ -373,7 +420,7 @@ func (m *markJoin) next(ctx context.Context) (*coldata.Batch, error) {
 		}
 		m.built = true
 	}
-	if sh.fb != nil {
+	if sh.fell {
 		return m.nextFallback(ctx)
 	}
 	for !m.probed {
@@ -450,39 +497,34 @@ func (m *markJoin) next(ctx context.Context) (*coldata.Batch, error) {
 	}
 }
 
-// nextFallback returns the next batch of the ordinary form's workers this
-// worker runs (idx, idx+W, ... for W mark workers), one after the other.
+// nextFallback returns the next batch of this worker's share of the
+// ordinary form.
 func (m *markJoin) nextFallback(ctx context.Context) (*coldata.Batch, error) {
-	sh := m.sh
 	if !m.probed {
 		m.probed = true
 		if err := m.right.Close(); err != nil {
 			return nil, err
 		}
 		m.arrive()
-		m.fbAt = m.idx
-	}
-	for m.fbAt < len(sh.fb) {
-		op := sh.fb[m.fbAt]
-		if !m.fbOpen {
-			if err := op.Open(ctx); err != nil {
-				return nil, err
-			}
-			m.fbOpen = true
-		}
-		b, err := op.Next(ctx)
-		if err == io.EOF {
-			m.fbAt += sh.workersTotal
-			m.fbOpen = false
-			continue
-		}
-		if err != nil {
+		m.fbOp = m.sh.takeShare(m.idx, false)
+		if m.fbOp == nil {
+			m.fbDone = true
+		} else if err := m.fbOp.Open(ctx); err != nil {
 			return nil, err
 		}
-		m.stats.RowsOut += int64(b.Len())
-		return b, nil
 	}
-	return nil, io.EOF
+	if m.fbDone {
+		return nil, io.EOF
+	}
+	b, err := m.fbOp.Next(ctx)
+	if err == io.EOF {
+		m.fbDone = true
+	}
+	if err != nil {
+		return nil, err
+	}
+	m.stats.RowsOut += int64(b.Len())
+	return b, nil
 }
 
 func (m *markJoin) arrive() {
@@ -609,6 +651,15 @@ func (m *markJoin) Close() error {
 	var err error
 	if !m.probed {
 		err = m.right.Close()
+	}
+	if op := m.fbOp; op != nil {
+		m.fbOp = nil
+		if cerr := op.Close(); err == nil {
+			err = cerr
+		}
+	}
+	if op := m.sh.takeShare(m.idx, true); op != nil {
+		_ = op.Close() // the fallback came after this worker last ran
 	}
 	m.arrive()
 	m.views, m.candVecs, m.out, m.cand = nil, nil, coldata.Batch{}, coldata.Batch{}

@@ -414,6 +414,29 @@ func TestMarkJoinFallsBackAtRunTime(t *testing.T) {
 			if ents, _ := os.ReadDir(dir); len(ents) != 0 {
 				t.Errorf("%d spill files left", len(ents))
 			}
+			// One mark worker (the right side is a single stream) over two
+			// probe workers of the ordinary form, which spills and waits
+			// for both at a barrier: the worker must run them together.
+			right := keyScan(rightF)
+			lim := &planner.PhysLimit{PhysBase: right.PhysBase, Input: right, Count: 1 << 40}
+			one := markPlan(keyScan(leftF), right, 0, typ)
+			one.Right, one.Join.Build = lim, lim
+			one.Left.Base().EstRows = 10
+			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			defer cancel()
+			q2, err := Build(one, BuildOptions{Threads: 2, Memory: NewMemoryPool(1 << 20), TempDir: t.TempDir()})
+			if err != nil {
+				t.Fatal(err)
+			}
+			rows, err := drain(ctx, q2.Root)
+			_ = q2.Root.Close()
+			if err != nil {
+				t.Fatal(err)
+			}
+			slices.Sort(rows)
+			if !slices.Equal(rows, want) || !one.Fallback {
+				t.Fatalf("one mark worker: %d rows (fallback %v), want %d", len(rows), one.Fallback, len(want))
+			}
 		})
 	}
 }

@@ -230,19 +230,10 @@ func indexName(f *sqlparser.FuncExpr) string {
 	return part(f.Exprs[0]) + "[" + part(f.Exprs[1]) + "]"
 }
 
-// checkNestedJoins refuses plans where a nested column is read above a join
-// it comes through: the hash join's build side cannot carry nested values
-// yet (its gather has no LIST/STRUCT/MAP case), and which side builds is
-// decided later. Scalars taken from nested values below the join are fine.
-func checkNestedJoins(root planner.Node) error {
-	above := map[planner.ColID]bool{}
-	for _, c := range root.Cols() {
-		above[c.ID] = true
-	}
-	return walkNestedJoins(root, above)
-}
-
-func walkNestedJoins(n planner.Node, above map[planner.ColID]bool) error {
+// nodeReads returns the column IDs a node's inputs must supply: those read
+// above it (above) plus those its own expressions read. Node kinds without
+// expressions of their own pass everything through.
+func nodeReads(n planner.Node, above map[planner.ColID]bool) map[planner.ColID]bool {
 	refs := map[planner.ColID]bool{}
 	for id := range above {
 		refs[id] = true
@@ -256,8 +247,6 @@ func walkNestedJoins(n planner.Node, above map[planner.ColID]bool) error {
 		}
 	}
 	switch n := n.(type) {
-	case *planner.Scan:
-		return nil
 	case *planner.Filter:
 		add(n.Pred)
 	case *planner.Project:
@@ -276,6 +265,30 @@ func walkNestedJoins(n planner.Node, above map[planner.ColID]bool) error {
 			refs[k.Col] = true
 		}
 	case *planner.Join:
+		add(n.Cond)
+		for _, k := range n.LeftKeys {
+			add(k)
+		}
+		for _, k := range n.RightKeys {
+			add(k)
+		}
+	case *planner.Scan, *planner.Values, *planner.Limit:
+	default:
+		for _, c := range n.Cols() {
+			refs[c.ID] = true
+		}
+	}
+	return refs
+}
+
+// walkNestedJoins refuses plans where a nested column is read above a join
+// it comes through, for the node kinds encodeNestedBelow does not rewrite:
+// the hash join's build side carries only flat vectors.
+func walkNestedJoins(n planner.Node, above map[planner.ColID]bool) error {
+	switch n := n.(type) {
+	case *planner.Scan:
+		return nil
+	case *planner.Join:
 		for _, in := range n.Inputs() {
 			for _, c := range in.Cols() {
 				if c.Type.IsNested() && above[c.ID] {
@@ -290,18 +303,8 @@ func walkNestedJoins(n planner.Node, above map[planner.ColID]bool) error {
 				}
 			}
 		}
-		add(n.Cond)
-		for _, k := range n.LeftKeys {
-			add(k)
-		}
-		for _, k := range n.RightKeys {
-			add(k)
-		}
-	default:
-		for _, c := range n.Cols() {
-			refs[c.ID] = true
-		}
 	}
+	refs := nodeReads(n, above)
 	for _, in := range n.Inputs() {
 		if err := walkNestedJoins(in, refs); err != nil {
 			return err
@@ -470,7 +473,7 @@ func fieldPath(e expr.Expr) (col int, path []string, idx []expr.Expr, ok bool) {
 // each nested column that is read above it is encoded into a VARCHAR (the
 // hash join's build side only carries flat vectors), and a projection
 // above the join decodes it back under its original column ID. Plans with
-// node kinds it does not know keep the clear error of checkNestedJoins.
+// node kinds it does not know keep the clear error of walkNestedJoins.
 func (b *binder) encodeNestedJoins(root planner.Node) (planner.Node, error) {
 	above := map[planner.ColID]bool{}
 	for _, c := range root.Cols() {
@@ -480,44 +483,23 @@ func (b *binder) encodeNestedJoins(root planner.Node) (planner.Node, error) {
 }
 
 func (b *binder) encodeNestedBelow(n planner.Node, above map[planner.ColID]bool) (planner.Node, error) {
-	refs := map[planner.ColID]bool{}
-	for id := range above {
-		refs[id] = true
-	}
-	add := func(e expr.Expr) {
-		if e == nil {
-			return
-		}
-		for id := range expr.Columns(e) {
-			refs[planner.ColID(id)] = true
-		}
-	}
+	refs := nodeReads(n, above)
 	switch n := n.(type) {
 	case *planner.Scan, *planner.Values:
 		return n, nil
 	case *planner.Filter:
-		add(n.Pred)
 		in, err := b.encodeNestedBelow(n.Input, refs)
 		if err != nil {
 			return nil, err
 		}
 		return &planner.Filter{Input: in, Pred: n.Pred}, nil
 	case *planner.Project:
-		for _, e := range n.Exprs {
-			add(e)
-		}
 		in, err := b.encodeNestedBelow(n.Input, refs)
 		if err != nil {
 			return nil, err
 		}
 		return &planner.Project{Input: in, Exprs: n.Exprs, Out: n.Out}, nil
 	case *planner.Aggregate:
-		for _, g := range n.Groups {
-			refs[g.ID] = true
-		}
-		for _, a := range n.Aggs {
-			add(a.Arg)
-		}
 		in, err := b.encodeNestedBelow(n.Input, refs)
 		if err != nil {
 			return nil, err
@@ -526,9 +508,6 @@ func (b *binder) encodeNestedBelow(n planner.Node, above map[planner.ColID]bool)
 		a.Input = in
 		return &a, nil
 	case *planner.Sort:
-		for _, k := range n.Keys {
-			refs[k.Col] = true
-		}
 		in, err := b.encodeNestedBelow(n.Input, refs)
 		if err != nil {
 			return nil, err
@@ -541,13 +520,6 @@ func (b *binder) encodeNestedBelow(n planner.Node, above map[planner.ColID]bool)
 		}
 		return &planner.Limit{Input: in, Offset: n.Offset, Count: n.Count}, nil
 	case *planner.Join:
-		add(n.Cond)
-		for _, k := range n.LeftKeys {
-			add(k)
-		}
-		for _, k := range n.RightKeys {
-			add(k)
-		}
 		j := *n
 		var err error
 		if j.Left, err = b.encodeNestedBelow(n.Left, refs); err != nil {
@@ -564,7 +536,7 @@ func (b *binder) encodeNestedBelow(n planner.Node, above map[planner.ColID]bool)
 			for _, c := range side.Cols() {
 				if c.Type.IsNested() && above[c.ID] {
 					enc := b.newCol(c.Name, c.Table, coldata.TypeString)
-					exprs = append(exprs, &expr.Func{Op: expr.OpNestedEncode, Args: []expr.Expr{colExpr(c)}, Typ: coldata.TypeString})
+					exprs = append(exprs, nestedEncode(colExpr(c)))
 					out = append(out, enc)
 					orig[enc.ID] = c
 					changed = true
@@ -589,7 +561,7 @@ func (b *binder) encodeNestedBelow(n planner.Node, above map[planner.ColID]bool)
 		var out []planner.ColMeta
 		for _, c := range j.Cols() {
 			if o, ok := orig[c.ID]; ok {
-				exprs = append(exprs, &expr.Func{Op: expr.OpNestedDecode, Args: []expr.Expr{colExpr(c)}, Typ: o.Type})
+				exprs = append(exprs, nestedDecode(colExpr(c), o.Type))
 				out = append(out, o)
 				continue
 			}

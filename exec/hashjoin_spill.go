@@ -66,17 +66,26 @@ func (jb *JoinBuild) startGrace(err error, cols []*coldata.Vec, batches int) err
 	if len(cols) > 0 {
 		n = cols[0].Len()
 	}
+	if err := g.writeBuildCols(cols, n); err != nil {
+		return err
+	}
+	jb.acc.Close()
+	return nil
+}
+
+// writeBuildCols writes the first n rows of buffered build columns to the
+// spilled build partitions, a batch at a time.
+func (g *graceBuild) writeBuildCols(cols []*coldata.Vec, n int) error {
 	for from := 0; from < n; from += coldata.DefaultBatchSize {
 		to := min(n, from+coldata.DefaultBatchSize)
 		b := &coldata.Batch{Vecs: make([]*coldata.Vec, len(cols)), N: to - from}
 		for i, c := range cols {
 			b.Vecs[i] = sliceVec(nil, c, from, to)
 		}
-		if err := g.write(g.build, b, jb.keys, 0, false); err != nil {
+		if err := g.write(g.build, b, g.jb.keys, 0, false); err != nil {
 			return err
 		}
 	}
-	jb.acc.Close()
 	return nil
 }
 

@@ -567,16 +567,8 @@ func (jb *JoinBuild) spillWorker(w *partWorker) error {
 	defer jb.gmu.Unlock()
 	g := jb.grace
 	for p, cols := range w.parts {
-		n := int(w.cnt[p])
-		for from := 0; from < n; from += coldata.DefaultBatchSize {
-			to := min(n, from+coldata.DefaultBatchSize)
-			b := &coldata.Batch{Vecs: make([]*coldata.Vec, len(cols)), N: to - from}
-			for i, c := range cols {
-				b.Vecs[i] = sliceVec(nil, c, from, to)
-			}
-			if err := g.write(g.build, b, jb.keys, 0, false); err != nil {
-				return err
-			}
+		if err := g.writeBuildCols(cols, int(w.cnt[p])); err != nil {
+			return err
 		}
 		w.parts[p] = nil
 	}

@@ -390,11 +390,8 @@ func (c *exprCtx) compare(op expr.Op, l, r expr.Expr) (expr.Expr, error) {
 			t = coldata.TypeFloat64
 		}
 	}
-	l, err := castTo(l, t)
+	l, r, err := castBoth(l, r, t)
 	if err != nil {
-		return nil, err
-	}
-	if r, err = castTo(r, t); err != nil {
 		return nil, err
 	}
 	return &expr.Func{Op: op, Args: []expr.Expr{l, r}, Typ: coldata.TypeBool}, nil
@@ -526,11 +523,7 @@ func arithmetic(op expr.Op, l, r expr.Expr) (expr.Expr, error) {
 			if err != nil {
 				return nil, err
 			}
-			a, err := castTo(l, t)
-			if err != nil {
-				return nil, err
-			}
-			b, err := castTo(r, t)
+			a, b, err := castBoth(l, r, t)
 			if err != nil {
 				return nil, err
 			}
@@ -539,11 +532,7 @@ func arithmetic(op expr.Op, l, r expr.Expr) (expr.Expr, error) {
 	}
 	switch op {
 	case expr.OpDiv:
-		a, err := castTo(l, coldata.TypeFloat64)
-		if err != nil {
-			return nil, err
-		}
-		b, err := castTo(r, coldata.TypeFloat64)
+		a, b, err := castBoth(l, r, coldata.TypeFloat64)
 		if err != nil {
 			return nil, err
 		}
@@ -580,11 +569,7 @@ func arithmetic(op expr.Op, l, r expr.Expr) (expr.Expr, error) {
 	} else if k, ok := r.(*expr.Const); ok && constFits(k, lt) && lt.ID == coldata.Decimal {
 		t = lt
 	}
-	a, err := castTo(l, t)
-	if err != nil {
-		return nil, err
-	}
-	b, err := castTo(r, t)
+	a, b, err := castBoth(l, r, t)
 	if err != nil {
 		return nil, err
 	}
@@ -593,6 +578,19 @@ func arithmetic(op expr.Op, l, r expr.Expr) (expr.Expr, error) {
 		res = decimalOf(int(t.Precision)-int(t.Scale)+1, int(t.Scale))
 	}
 	return &expr.Func{Op: op, Args: []expr.Expr{a, b}, Typ: res}, nil
+}
+
+// castBoth casts both operands of a binary operator to t.
+func castBoth(l, r expr.Expr, t coldata.Type) (expr.Expr, expr.Expr, error) {
+	a, err := castTo(l, t)
+	if err != nil {
+		return nil, nil, err
+	}
+	b, err := castTo(r, t)
+	if err != nil {
+		return nil, nil, err
+	}
+	return a, b, nil
 }
 
 // trimConstScale drops trailing fractional zeros of a decimal constant

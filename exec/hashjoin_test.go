@@ -190,10 +190,17 @@ func TestHashJoinKeys(t *testing.T) {
 	runCases(t, cases)
 }
 
+// residualJoinRows are a build and a probe side for residual tests: keys
+// with duplicates, equal and unequal second columns, and NULLs in both.
+func residualJoinRows() (build, probe []row) {
+	build = []row{{1, 10}, {1, 11}, {2, 20}, {3, 30}, {3, 30}, {4, nil}, {nil, 5}}
+	probe = []row{{1, 10}, {1, 12}, {2, 20}, {3, 30}, {3, 31}, {4, 40}, {5, 50}, {nil, 1}}
+	return build, probe
+}
+
 func TestHashJoinResidual(t *testing.T) {
 	// Q21 shape: EXISTS (same order, different supplier).
-	build := []row{{1, 10}, {1, 11}, {2, 20}, {3, 30}, {3, 30}, {4, nil}, {nil, 5}}
-	probe := []row{{1, 10}, {1, 12}, {2, 20}, {3, 30}, {3, 31}, {4, 40}, {5, 50}, {nil, 1}}
+	build, probe := residualJoinRows()
 	ts := types(i64, i64)
 	var cases []opCase
 	for _, typ := range allJoinTypes {

@@ -110,8 +110,7 @@ func TestPartitionedJoinKeys(t *testing.T) {
 }
 
 func TestPartitionedJoinResidual(t *testing.T) {
-	build := []row{{1, 10}, {1, 11}, {2, 20}, {3, 30}, {3, 30}, {4, nil}, {nil, 5}}
-	probe := []row{{1, 10}, {1, 12}, {2, 20}, {3, 30}, {3, 31}, {4, 40}, {5, 50}, {nil, 1}}
+	build, probe := residualJoinRows()
 	ts := types(i64, i64)
 	var cases []joinMatrixCase
 	for _, typ := range allJoinTypes {
@@ -193,28 +192,7 @@ func TestPartitionedJoinCollisions(t *testing.T) {
 // falls back to the Grace path, with the same results, and releases its
 // memory and files.
 func TestPartitionedJoinSpill(t *testing.T) {
-	rng := rand.New(rand.NewSource(11))
-	build := seq(2500, func(i int) row {
-		var k any = rng.Intn(2000)
-		if i%97 == 0 {
-			k = nil
-		}
-		return row{k, fmt.Sprintf("b%d-%s", i, strings.Repeat("y", i%9)), rng.Intn(100)}
-	})
-	probe := seq(1500, func(i int) row {
-		var k any = rng.Intn(2500)
-		if i%89 == 0 {
-			k = nil
-		}
-		return row{k, rng.Intn(100), fmt.Sprint("p", i)}
-	})
-	noNull := make([]row, 0, len(build))
-	for _, r := range build {
-		if r[0] != nil {
-			noNull = append(noNull, r)
-		}
-	}
-	bt, pt := types(i64, str, i64), types(i64, i64, str)
+	build, probe, noNull, bt, pt := spillJoinInputs()
 	mk := func(s joinSpec) func([][]Operator, memEnv) Operator {
 		return func(ins [][]Operator, env memEnv) Operator { return s.mkPartEnv(ins, env, 4, 2) }
 	}

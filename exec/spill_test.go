@@ -323,29 +323,37 @@ type buildStatsOp struct {
 
 func (o *buildStatsOp) OpStats() OpStats { return o.jb.BuildStats() }
 
-func TestHashJoinSpill(t *testing.T) {
+// spillJoinInputs are the join inputs of the spill tests: 2500 build rows
+// with strings of varying length and some NULL keys, 1500 probe rows, the
+// build rows without NULL keys, and both sides' types.
+func spillJoinInputs() (build, probe, noNull []row, bt, pt []coldata.Type) {
 	rng := rand.New(rand.NewSource(11))
-	build := seq(2500, func(i int) row {
+	build = seq(2500, func(i int) row {
 		var k any = rng.Intn(2000)
 		if i%97 == 0 {
 			k = nil
 		}
 		return row{k, fmt.Sprintf("b%d-%s", i, strings.Repeat("y", i%9)), rng.Intn(100)}
 	})
-	probe := seq(1500, func(i int) row {
+	probe = seq(1500, func(i int) row {
 		var k any = rng.Intn(2500)
 		if i%89 == 0 {
 			k = nil
 		}
 		return row{k, rng.Intn(100), fmt.Sprint("p", i)}
 	})
-	noNull := make([]row, 0, len(build))
+	noNull = make([]row, 0, len(build))
 	for _, r := range build {
 		if r[0] != nil {
 			noNull = append(noNull, r)
 		}
 	}
-	bt, pt := types(i64, str, i64), types(i64, i64, str)
+	bt, pt = types(i64, str, i64), types(i64, i64, str)
+	return build, probe, noNull, bt, pt
+}
+
+func TestHashJoinSpill(t *testing.T) {
+	build, probe, noNull, bt, pt := spillJoinInputs()
 	for _, typ := range allJoinTypes {
 		for _, res := range []*colCmpSel{nil, {a: 1, b: 5, op: "<"}} {
 			s := joinSpec{bk: []int{0}, pk: []int{0}, typ: typ, probeOut: []int{2, 0}, buildOut: []int{1}, residual: res}

@@ -91,7 +91,7 @@ func filterIdx(out, sel []int32, n int, idx []uint32, nulls []bool, match []bool
 // dictMatches evaluates p on every dictionary entry.
 func dictMatches(p *Predicate, dict *coldata.Vec) []bool {
 	m := make([]bool, dict.Len())
-	for _, i := range filterVec(p, dict.Type, dict, dict.Len(), nil, nil) {
+	for _, i := range filterVec(p, dict.Type, dict, dict.Len(), nil, nil, nil) {
 		m[i] = true
 	}
 	return m

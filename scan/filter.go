@@ -13,8 +13,9 @@ import (
 
 // filterVec keeps in sel (row indexes into v, ascending) the rows that may
 // satisfy p and returns the shortened slice. n is the number of rows in v;
-// sel == nil means all of them, and out receives the result.
-func filterVec(p *Predicate, typ coldata.Type, v *coldata.Vec, n int, sel, out []int32) []int32 {
+// sel == nil means all of them, and out receives the result. set, when not
+// nil, is p's long integer IN list already hashed (inSetFor).
+func filterVec(p *Predicate, typ coldata.Type, v *coldata.Vec, n int, sel, out []int32, set *intSet) []int32 {
 	out = out[:0]
 	var nulls []bool
 	if v.Nulls != nil {
@@ -31,18 +32,18 @@ func filterVec(p *Predicate, typ coldata.Type, v *coldata.Vec, n int, sel, out [
 	switch typ.ID {
 	case coldata.Int32, coldata.Date:
 		k := makeConsts(p, func(d coldata.Datum) int32 { return int32(d.I) })
-		return filterOrdered(out, sel, n, v.I32[:n], nulls, p.Op, k)
+		return filterOrdered(out, sel, n, v.I32[:n], nulls, p.Op, k, set)
 	case coldata.Int64, coldata.Decimal, coldata.Timestamp:
 		k := makeConsts(p, func(d coldata.Datum) int64 { return d.I })
-		return filterOrdered(out, sel, n, v.I64[:n], nulls, p.Op, k)
+		return filterOrdered(out, sel, n, v.I64[:n], nulls, p.Op, k, set)
 	case coldata.Float64:
 		k := makeConsts(p, func(d coldata.Datum) float64 { return d.F })
-		out = filterOrdered(out, sel, n, v.F64[:n], nulls, p.Op, k)
+		out = filterOrdered(out, sel, n, v.F64[:n], nulls, p.Op, k, nil)
 		// NaN orders differently in different engines; never drop one.
 		return addNaNs(out, sel, n, v.F64[:n], nulls)
 	case coldata.String:
 		k := makeConsts(p, func(d coldata.Datum) string { return d.S })
-		return filterOrdered(out, sel, n, v.Str[:n], nulls, p.Op, k)
+		return filterOrdered(out, sel, n, v.Str[:n], nulls, p.Op, k, nil)
 	}
 	return keepAll(out, sel, n)
 }
@@ -113,13 +114,13 @@ func makeConsts[T any](p *Predicate, conv func(coldata.Datum) T) consts[T] {
 // call per value. Null slots hold zero values after decoding; they are
 // compared like the rest and dropped afterwards, since a NULL never
 // satisfies a comparison.
-func filterOrdered[T int32 | int64 | float64 | string](out, sel []int32, n int, vals []T, nulls []bool, op Op, k consts[T]) []int32 {
+func filterOrdered[T int32 | int64 | float64 | string](out, sel []int32, n int, vals []T, nulls []bool, op Op, k consts[T], set *intSet) []int32 {
 	if k.none {
 		return out
 	}
 	a, b := k.a, k.b
 	if op == OpIn {
-		out = filterIn(out, sel, n, vals, k.list)
+		out = filterIn(out, sel, n, vals, k.list, set)
 	} else if sel == nil {
 		out = cmpDense(out, vals[:n], op, a, b)
 	} else {
@@ -238,13 +239,21 @@ func cmpSel[T int32 | int64 | float64 | string](out, sel []int32, vals []T, op O
 // as a hash lookup (runtime filters send lists of up to 64 join keys).
 const inListLinear = 8
 
-func filterIn[T int32 | int64 | float64 | string](out, sel []int32, n int, vals []T, list []T) []int32 {
+func filterIn[T int32 | int64 | float64 | string](out, sel []int32, n int, vals []T, list []T, set *intSet) []int32 {
 	if len(list) > inListLinear {
 		switch v := any(vals).(type) {
 		case []int64:
-			return filterInSet(out, sel, n, v, newIntSet(any(list).([]int64)))
+			if set == nil {
+				s := newIntSet(any(list).([]int64))
+				set = &s
+			}
+			return filterInSet(out, sel, n, v, set)
 		case []int32:
-			return filterInSet(out, sel, n, v, newIntSet(any(list).([]int32)))
+			if set == nil {
+				s := newIntSet(any(list).([]int32))
+				set = &s
+			}
+			return filterInSet(out, sel, n, v, set)
 		}
 	}
 	if sel == nil {
@@ -270,7 +279,7 @@ func filterIn[T int32 | int64 | float64 | string](out, sel []int32, n int, vals 
 	return out
 }
 
-func filterInSet[T int32 | int64](out, sel []int32, n int, vals []T, set intSet) []int32 {
+func filterInSet[T int32 | int64](out, sel []int32, n int, vals []T, set *intSet) []int32 {
 	if sel == nil {
 		for i, x := range vals[:n] {
 			if set.has(int64(x)) {
@@ -294,6 +303,31 @@ type intSet struct {
 	used  []bool
 	mask  uint64
 	shift uint
+}
+
+// inSetFor hashes p's IN list once for a reader when it is a long list over
+// an integer column (nil otherwise: filterVec then needs none, or builds
+// one per call).
+func inSetFor(p *Predicate, typ coldata.Type) *intSet {
+	if p.Op != OpIn || !predUsable(p, typ) {
+		return nil
+	}
+	switch typ.ID {
+	case coldata.Int32, coldata.Date, coldata.Int64, coldata.Decimal, coldata.Timestamp:
+	default:
+		return nil
+	}
+	var ints []int64
+	for _, d := range p.Vals {
+		if !d.Null {
+			ints = append(ints, d.I)
+		}
+	}
+	if len(ints) <= inListLinear {
+		return nil
+	}
+	s := newIntSet(ints)
+	return &s
 }
 
 func newIntSet[T int32 | int64](list []T) intSet {

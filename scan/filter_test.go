@@ -4,6 +4,8 @@ import (
 	"math/rand"
 	"slices"
 	"testing"
+
+	"github.com/peregrinedb/peregrine/exec/coldata"
 )
 
 // TestFilterInLongLists checks the hash-set path of IN lists longer than
@@ -36,10 +38,18 @@ func TestFilterInLongLists(t *testing.T) {
 			l32[i] = int32(x)
 		}
 		for _, s := range [][]int32{nil, sel} {
-			if got, want := filterIn(nil, s, len(vals), vals, list), inRef(s, vals, list); !slices.Equal(got, want) {
+			if got, want := filterIn(nil, s, len(vals), vals, list, nil), inRef(s, vals, list); !slices.Equal(got, want) {
 				t.Fatalf("int64 list of %d, sel %v: %d rows kept, want %d", size, s != nil, len(got), len(want))
 			}
-			if got, want := filterIn(nil, s, len(v32), v32, l32), inRef(s, v32, l32); !slices.Equal(got, want) {
+			// The reader's path: the list hashed once from the predicate.
+			p := Predicate{Op: OpIn}
+			for _, x := range list {
+				p.Vals = append(p.Vals, coldata.Datum{I: x})
+			}
+			if got, want := filterIn(nil, s, len(vals), vals, list, inSetFor(&p, coldata.TypeInt64)), inRef(s, vals, list); !slices.Equal(got, want) {
+				t.Fatalf("int64 list of %d hashed once, sel %v: %d rows kept, want %d", size, s != nil, len(got), len(want))
+			}
+			if got, want := filterIn(nil, s, len(v32), v32, l32, nil), inRef(s, v32, l32); !slices.Equal(got, want) {
 				t.Fatalf("int32 list of %d, sel %v: %d rows kept, want %d", size, s != nil, len(got), len(want))
 			}
 		}
@@ -74,10 +84,15 @@ func BenchmarkFilterInList(b *testing.B) {
 		list[i] = rng.Int63n(6_000_000)
 	}
 	list[3] = vals[100]
+	p := Predicate{Op: OpIn}
+	for _, x := range list {
+		p.Vals = append(p.Vals, coldata.Datum{I: x})
+	}
+	set := inSetFor(&p, coldata.TypeInt64) // as a reader does, once
 	out := make([]int32, 0, 4096)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		out = filterIn(out[:0], nil, len(vals), vals, list)
+		out = filterIn(out[:0], nil, len(vals), vals, list, set)
 	}
 	if len(out) == 0 {
 		b.Fatal("nothing kept")

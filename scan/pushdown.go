@@ -72,8 +72,9 @@ type pushdown struct {
 
 type boundPred struct {
 	p     Predicate
-	cs    int    // index into r.cs
-	match []bool // per dictionary entry, when evaluated on the dictionary
+	cs    int     // index into r.cs
+	match []bool  // per dictionary entry, when evaluated on the dictionary
+	inSet *intSet // a long integer IN list, hashed once (inSetFor)
 }
 
 // lateMinRows and lateKeepFrac decide when late filtering stops paying: once
@@ -120,7 +121,7 @@ func (f *File) NewReaderWith(rg int, cols []int, opts ReaderOptions) (*Reader, e
 			r.cols = append(r.cols, p.Col)
 			k = len(r.cs) - 1
 		}
-		pd.preds = append(pd.preds, boundPred{p: p, cs: k})
+		pd.preds = append(pd.preds, boundPred{p: p, cs: k, inSet: inSetFor(&p, r.cs[k].typ)})
 	}
 	if len(pd.preds) == 0 {
 		return r, nil
@@ -485,7 +486,7 @@ func (r *Reader) nextPush(b *coldata.Batch, max int) (n int, err error) {
 				if c := r.cs[bp.cs]; bp.match != nil && c.idxAll {
 					bufs[w] = filterIdx(bufs[w], sel, k, c.idx32, vec(bp.cs).Nulls, bp.match)
 				} else {
-					bufs[w] = filterVec(&bp.p, c.typ, vec(bp.cs), k, sel, bufs[w])
+					bufs[w] = filterVec(&bp.p, c.typ, vec(bp.cs), k, sel, bufs[w], bp.inSet)
 				}
 				sel = bufs[w]
 				w ^= 1

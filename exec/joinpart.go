@@ -87,11 +87,10 @@ type partTables struct {
 
 // partScratch is a probe worker's buffers for partitioned lookups.
 type partScratch struct {
-	part     []uint8
-	cnt      []int32
-	rows     []int32
-	alt      [2][]int32
-	hashBits uint
+	part []uint8
+	cnt  []int32
+	rows []int32
+	alt  [2][]int32
 }
 
 // find maps the first n rows of keys to global key ids (-1: no match).

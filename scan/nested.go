@@ -230,17 +230,4 @@ func (b *nestBuilder) mapNode(e *elem, pos, c int, def, rep uint32) (*nestNode, 
 	return n, next, "", nil
 }
 
-// nestedKind names a nested column's outer type for messages.
-func (n *nestNode) kindName() string {
-	switch n.kind {
-	case nkList:
-		return "LIST"
-	case nkMap:
-		return "MAP"
-	case nkStruct:
-		return "STRUCT"
-	}
-	return "leaf"
-}
-
 func (n *nestNode) String() string { return fmt.Sprintf("%s %s", n.name, n.typ) }

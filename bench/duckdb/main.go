@@ -23,6 +23,8 @@ func main() {
 	threads := flag.Int("threads", 2, "threads")
 	write := flag.String("write", "", "rewrite the tables into this folder with DuckDB's Parquet defaults, then exit")
 	answers := flag.String("answers", "", "write each query's result as qNN.csv (the reference answers' format) into this folder, then exit")
+	script := flag.Bool("sql", false, "run the SQL script given with -c (or on standard input) and print each statement's columns with their types, rows, or DuckDB's error, then exit")
+	command := flag.String("c", "", "the script for -sql")
 	slt := flag.Bool("complete", false, "fill in the expected results of the sqllogictest files given as arguments from DuckDB, then exit")
 	flag.Parse()
 	db, err := sql.Open("duckdb", "")
@@ -34,10 +36,21 @@ func main() {
 		panic(err)
 	}
 	for _, t := range []string{"customer", "lineitem", "nation", "orders", "part", "partsupp", "region", "supplier"} {
+		if *data == "" {
+			break
+		}
 		q := fmt.Sprintf("CREATE VIEW %s AS SELECT * FROM read_parquet('%s')", t, filepath.Join(*data, t+".parquet"))
 		if _, err := db.Exec(q); err != nil {
 			panic(err)
 		}
+	}
+	if *script {
+		text, err := scriptFrom(*command)
+		if err != nil {
+			panic(err)
+		}
+		runScript(db, text, os.Stdout)
+		return
 	}
 	if *slt {
 		for _, f := range flag.Args() {

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"sync"
 
+	"github.com/axiomhq/hyperloglog"
+
 	"github.com/peregrinedb/peregrine/exec/coldata"
 	"github.com/peregrinedb/peregrine/scan"
 )
@@ -22,9 +24,10 @@ const maxNDVChunks = 64
 // this is computed at most once per file, column and row group; the
 // catalog drops it with the file (forgetStats).
 type fileStats struct {
-	mu     sync.Mutex
-	ranges map[int]colRange
-	chunks map[[2]int]scan.ChunkNDV // (column, row group) → NDV
+	mu       sync.Mutex
+	ranges   map[int]colRange
+	chunks   map[[2]int]scan.ChunkNDV       // (column, row group) → NDV
+	sketches map[[2]int]*hyperloglog.Sketch // (column, row group) → dictionary sketch
 }
 
 var statsCache sync.Map // *scan.File → *fileStats
@@ -33,7 +36,7 @@ func statsOf(f *scan.File) *fileStats {
 	if v, ok := statsCache.Load(f); ok {
 		return v.(*fileStats)
 	}
-	v, _ := statsCache.LoadOrStore(f, &fileStats{ranges: map[int]colRange{}, chunks: map[[2]int]scan.ChunkNDV{}})
+	v, _ := statsCache.LoadOrStore(f, &fileStats{ranges: map[int]colRange{}, chunks: map[[2]int]scan.ChunkNDV{}, sketches: map[[2]int]*hyperloglog.Sketch{}})
 	return v.(*fileStats)
 }
 
@@ -70,6 +73,8 @@ func ColumnNDV(t *Table, col int) (ndv float64, ok bool) {
 	}
 	typ := t.Columns[col].Type
 	var samples []ndvSample
+	var sks []*hyperloglog.Sketch
+	var sketchRows float64
 	rgs := make([]int, len(t.Files))
 	for i, f := range t.Files {
 		rgs[i] = f.NumRowGroups()
@@ -84,10 +89,21 @@ func ColumnNDV(t *Table, col int) (ndv float64, ok bool) {
 		}
 		c := statsOf(f).chunkNDV(f, p.rg, fc)
 		s := ndvSample{source: c.Source, ndv: float64(c.NDV), rows: float64(c.Rows)}
+		if c.Rows > 0 {
+			var sk *hyperloglog.Sketch
+			if c.Source == scan.NDVDictionary || c.Source == scan.NDVFooter {
+				sk = statsOf(f).chunkSketch(f, p.rg, fc)
+			}
+			sks = append(sks, sk)
+			sketchRows += float64(c.Rows)
+		}
 		if st, has := f.ColumnStats(p.rg, fc); has && st.HasMinMax && f.Columns()[fc].Type == typ {
 			s.lo, s.hi, s.hasRange = st.Min, st.Max, true
 		}
 		samples = append(samples, s)
+	}
+	if d, ok := sketchedNDV(sks, sketchRows, float64(t.NumRows)); ok {
+		return d, true
 	}
 	return combineNDV(samples, typ, float64(t.NumRows))
 }

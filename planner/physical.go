@@ -180,7 +180,7 @@ func PlanWith(root Node, opts PlanOptions) (Physical, error) {
 	if err := o.planShared(root); err != nil {
 		return nil, err
 	}
-	n := o.pushDown(root, nil)
+	n := o.pushDown(simplifyOuterJoins(root), nil)
 	if o.err != nil {
 		return nil, o.err
 	}

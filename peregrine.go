@@ -205,7 +205,7 @@ func (db *DB) plan(q *sql.Query) (planner.Physical, []string, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	phys, err := planner.PlanWith(bound.Plan, planner.PlanOptions{Threads: db.Threads()})
+	phys, err := planner.PlanWith(bound.Plan, planner.PlanOptions{Threads: db.Threads(), Sample: exec.SampleScan})
 	if err != nil {
 		return nil, nil, err
 	}

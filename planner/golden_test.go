@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/peregrinedb/peregrine/exec"
 	"github.com/peregrinedb/peregrine/planner"
 	"github.com/peregrinedb/peregrine/sql"
 	"github.com/peregrinedb/peregrine/storage"
@@ -56,7 +57,9 @@ func explain(text string, cat *storage.Catalog) string {
 	if err != nil {
 		return "error: " + err.Error() + "\n"
 	}
-	p, err := planner.Plan(b.Plan)
+	// Plans as the engine makes them: small filtered dimensions measured
+	// at plan time by the executor's scan.
+	p, err := planner.PlanWith(b.Plan, planner.PlanOptions{Sample: exec.SampleScan})
 	if err != nil {
 		return "error: " + err.Error() + "\n"
 	}

@@ -11,24 +11,32 @@ import (
 // joinGraph is the cardinality model of a region of inner joins: its
 // relations, the equivalence classes of their equi-join keys, and the
 // other conditions. rows(set) estimates the join of any subset of the
-// relations independently of the order it is joined in, so dynamic
-// programming and greedy ordering compare plans on one footing.
+// relations independently of the order the plan joins it in (it adds the
+// relations in one canonical order), so dynamic programming and greedy
+// ordering compare plans on one footing.
 //
-// Keys follow the containment assumption (of two join columns the one with
-// fewer distinct values draws them from the other's), refined where star
-// and snowflake schemas break the textbook formula:
+// Each step joins a relation r to the relations T joined so far on every
+// key class linking them, by the textbook |T|·|r| / max(V(T.k), V(r.k))
+// with V the key's distinct values in its base table: filtered rows on
+// either side keep their share of the matches (a filter on a dimension
+// keeps its share of the fact rows), refined where star and snowflake
+// schemas break it:
 //
+//   - a foreign key into a dimension measured at plan time (sample.go)
+//     keeps the share of fact rows the measured keys stand for within the
+//     fact's key range (fkDivisor): d_year = 2001 keeps a fifth of five
+//     years of sales, not 1/200 of a two-century calendar;
 //   - a column whose distinct count is a guess (no statistic, no integer
 //     range: a string foreign key, a computed column) is taken to draw from
 //     the other side's domain, so it never inflates the divisor;
-//   - two relations joined on several keys (a composite foreign key such as
-//     lineitem's (partkey, suppkey) into partsupp, or store_returns'
-//     (ticket, item) into store_sales) join on the combination: its
-//     distinct values are the product of the columns', capped by the rows
-//     holding them, taken on the side that spans more combinations (a tie
-//     goes to the side with fewer rows, which is the primary key's). The
-//     textbook product of the keys' separate selectivities makes such a
-//     join a handful of rows when it is as large as its foreign-key side.
+//   - several keys at once (a composite foreign key such as lineitem's
+//     (partkey, suppkey) into partsupp, or store_returns' (ticket, item)
+//     into store_sales) join on the combination: its distinct values are
+//     the product of the columns', capped by the rows holding them, taken
+//     on the side spanning more combinations (a tie goes to the side with
+//     fewer rows, the primary key's). The product of the keys' separate
+//     selectivities makes such a join a handful of rows when it is as
+//     large as its foreign-key side.
 type joinGraph struct {
 	est   *estimator
 	n     int
@@ -58,8 +66,9 @@ type joinClass struct {
 type classMember struct {
 	col   *expr.Column
 	rel   int
-	ndv   float64 // distinct values of col within its relation
+	ndv   float64 // distinct values of col in its base table (V)
 	known bool    // ndv is measured or bounded, not the row count
+	base  float64 // rows of the table col comes from (its relation's when computed)
 }
 
 func newJoinGraph(est *estimator, rels []Node, ids []map[ColID]bool, card []float64, conds []expr.Expr) *joinGraph {
@@ -67,7 +76,9 @@ func newJoinGraph(est *estimator, rels []Node, ids []map[ColID]bool, card []floa
 	for _, r := range rels {
 		w := 0.0
 		for _, c := range r.Cols() {
-			w += colWidth(c.Type)
+			if est.used == nil || est.used[c.ID] {
+				w += colWidth(c.Type)
+			}
 		}
 		g.width = append(g.width, math.Max(w, 8)/16)
 	}
@@ -102,8 +113,8 @@ func newJoinGraph(est *estimator, rels []Node, ids []map[ColID]bool, card []floa
 		var jc joinClass
 		for _, c := range cols {
 			r := relOf(c.Index)
-			d, known := est.ndvKnown(c.Index, card[r])
-			jc.members = append(jc.members, classMember{col: c, rel: r, ndv: d, known: known})
+			d, known, base := est.baseNDV(c.Index, card[r])
+			jc.members = append(jc.members, classMember{col: c, rel: r, ndv: d, known: known, base: base})
 			jc.rels |= 1 << r
 		}
 		// A guessed distinct count draws from the best-known domain of the
@@ -151,76 +162,132 @@ func (g *joinGraph) rows(set uint64) float64 {
 	if r, ok := g.memo[set]; ok {
 		return r
 	}
-	r := 1.0
-	for i := 0; i < g.n; i++ {
-		if set&(1<<i) != 0 {
-			r *= g.card[i]
-		}
-	}
-	// Classes with exactly two relations in set are grouped by that pair,
-	// so a composite key counts once (see joinGraph).
-	type pair struct{ a, b int }
-	pairs := map[pair][]int{}
-	var pairOrder []pair
-	for ci, c := range g.class {
-		in := c.rels & set
-		switch bits.OnesCount64(in) {
-		case 0, 1:
-			continue
-		case 2:
-			a := bits.TrailingZeros64(in)
-			p := pair{a, 63 - bits.LeadingZeros64(in)}
-			if _, ok := pairs[p]; !ok {
-				pairOrder = append(pairOrder, p)
+	var r float64
+	if bits.OnesCount64(set) == 1 {
+		r = g.card[bits.TrailingZeros64(set)]
+	} else {
+		// Canonical order: the relation added last is the highest-indexed
+		// one whose removal leaves the rest linked (any, if none does).
+		last := -1
+		for i := g.n - 1; i >= 0 && last < 0; i-- {
+			if bit := uint64(1) << i; set&bit != 0 && g.linked(set&^bit) {
+				last = i
 			}
-			pairs[p] = append(pairs[p], ci)
-		default:
-			r /= g.classDivisor(ci, set)
 		}
-	}
-	for _, p := range pairOrder {
-		r /= g.pairDivisor(p.a, p.b, pairs[p])
-	}
-	for i := range g.others {
-		if g.refs[i] != 0 && g.refs[i]&set == g.refs[i] && bits.OnesCount64(g.refs[i]) > 1 {
-			r *= g.sel[i]
+		if last < 0 {
+			last = 63 - bits.LeadingZeros64(set)
 		}
+		bit := uint64(1) << last
+		rest := set &^ bit
+		r = g.rows(rest) * g.step(rest, last)
 	}
 	r = math.Max(r, 1)
 	g.memo[set] = r
 	return r
 }
 
-// classDivisor is what joining k relations on one key divides their
-// product by: every member's distinct values but the smallest.
-func (g *joinGraph) classDivisor(ci int, set uint64) float64 {
-	d, least := 1.0, math.Inf(1)
-	for _, m := range g.class[ci].members {
-		if set&(1<<m.rel) == 0 {
-			continue
+// linked reports whether the relations of set are connected by hash keys
+// or other conditions.
+func (g *joinGraph) linked(set uint64) bool {
+	seen := set & -set
+	for {
+		grown := seen
+		for i := 0; i < g.n; i++ {
+			if bit := uint64(1) << i; set&bit != 0 && grown&bit == 0 {
+				if hash, theta := g.link(grown, bit); hash || theta {
+					grown |= bit
+				}
+			}
 		}
-		v := math.Max(1, math.Min(m.ndv, g.card[m.rel]))
-		d *= v
-		least = math.Min(least, v)
+		if grown == seen {
+			return seen == set
+		}
+		seen = grown
 	}
-	return d / least
 }
 
-// pairDivisor is the distinct combinations of the keys joining relations a
-// and b (classes cs): the side spanning more combinations is the domain.
-func (g *joinGraph) pairDivisor(a, b int, cs []int) float64 {
-	pa, pb := 1.0, 1.0
-	for _, ci := range cs {
+// step is the factor by which joining relation r to the set t multiplies
+// t's rows: r's rows over the divisor of the keys linking them, times the
+// selectivity of the other conditions the join completes.
+func (g *joinGraph) step(t uint64, r int) float64 {
+	bit := uint64(1) << r
+	f := g.card[r]
+	var linking []int
+	for ci, c := range g.class {
+		if c.rels&bit != 0 && c.rels&t != 0 {
+			linking = append(linking, ci)
+		}
+	}
+	if len(linking) > 0 {
+		f /= g.keyDivisor(t, r, linking)
+	}
+	for i := range g.others {
+		if ref := g.refs[i]; ref&bit != 0 && ref&t != 0 && ref&^(t|bit) == 0 {
+			f *= g.sel[i]
+		}
+	}
+	return f
+}
+
+// keyDivisor is the distinct values (or combinations) of the keys joining
+// relation r to the set t, in classes cs.
+func (g *joinGraph) keyDivisor(t uint64, r int, cs []int) float64 {
+	side := func(ci int, in func(m classMember) bool) (best classMember, ok bool) {
 		for _, m := range g.class[ci].members {
-			switch m.rel {
-			case a:
-				pa *= math.Max(1, m.ndv)
-			case b:
-				pb *= math.Max(1, m.ndv)
+			if in(m) && (!ok || m.ndv < best.ndv) {
+				best, ok = m, true // after a join on k, T holds the smaller domain
+			}
+		}
+		return best, ok
+	}
+	inT := func(m classMember) bool { return t&(1<<m.rel) != 0 }
+	inR := func(m classMember) bool { return m.rel == r }
+	if len(cs) == 1 {
+		mr, _ := side(cs[0], inR)
+		for _, m := range g.class[cs[0]].members {
+			if !inT(m) {
+				continue
+			}
+			if d, ok := g.est.fkDivisor(m.col.Index, mr.col.Index); ok {
+				return d
+			}
+			if d, ok := g.est.fkDivisor(mr.col.Index, m.col.Index); ok {
+				return d
 			}
 		}
 	}
-	return domainNDV(pa, pb, g.card[a], g.card[b])
+	pt, pr := 1.0, 1.0
+	bt, br := 0.0, 0.0
+	for _, ci := range cs {
+		mt, _ := side(ci, inT)
+		mr, _ := side(ci, inR)
+		dt, dr := reconcileNDV(mt.ndv, mt.known, mt.base, mr.ndv, mr.known, mr.base)
+		pt *= math.Max(dt, 1)
+		pr *= math.Max(dr, 1)
+		bt = math.Max(bt, mt.base)
+		br = math.Max(br, mr.base)
+	}
+	return domainNDV(pt, pr, bt, br)
+}
+
+// reconcileNDV adjusts two join columns' distinct counts (a over a base
+// table of ra rows, b over rb) where they are upper bounds rather than
+// measurements. One measured: the other draws from its domain, so it is
+// capped by it. Neither: the key of the smaller table is taken to be the
+// primary key the other's values come from (foreign keys point from big
+// tables to small ones), and its count stands for both.
+func reconcileNDV(a float64, ka bool, ra float64, b float64, kb bool, rb float64) (float64, float64) {
+	switch {
+	case ka && !kb:
+		b = math.Min(b, a)
+	case kb && !ka:
+		a = math.Min(a, b)
+	case !ka && !kb && ra < rb:
+		b = math.Min(b, a)
+	case !ka && !kb && rb < ra:
+		a = math.Min(a, b)
+	}
+	return a, b
 }
 
 // domainNDV picks the join's domain from two sides' key combinations pa and
@@ -237,6 +304,56 @@ func domainNDV(pa, pb, ra, rb float64) float64 {
 		return math.Max(da, 1)
 	}
 	return math.Max(db, 1)
+}
+
+// usedColumns collects every column the plan reads above its scans: the
+// output, and the columns of every expression, key and grouping. Scans
+// still carry all their table's columns while joins are ordered (pruning
+// runs later), so a build side's width counts only these.
+func usedColumns(root Node) map[ColID]bool {
+	used := IDs(root.Cols())
+	add := func(e expr.Expr) {
+		if e != nil {
+			for c := range expr.Columns(e) {
+				used[c] = true
+			}
+		}
+	}
+	var walk func(n Node)
+	walk = func(n Node) {
+		switch n := n.(type) {
+		case *Filter:
+			add(n.Pred)
+		case *Project:
+			for _, e := range n.Exprs {
+				add(e)
+			}
+		case *Join:
+			add(n.Cond)
+			for i := range n.LeftKeys {
+				add(n.LeftKeys[i])
+				add(n.RightKeys[i])
+			}
+		case *Aggregate:
+			for _, g := range n.Groups {
+				used[g.ID] = true
+			}
+			for _, a := range n.Aggs {
+				add(a.Arg)
+			}
+		case *Sort:
+			for _, k := range n.Keys {
+				used[k.Col] = true
+			}
+		case *CTERef:
+			walk(n.Shared.Plan)
+		}
+		for _, in := range n.Inputs() {
+			walk(in)
+		}
+	}
+	walk(root)
+	return used
 }
 
 // colWidth is a column's bytes per row in a hash table: a string is its
@@ -286,20 +403,52 @@ func (g *joinGraph) link(a, b uint64) (hash, theta bool) {
 // equiJoinRows estimates |L ⋈ R| on key pairs lk[i] = rk[i] over l and r
 // rows, the two-relation case of joinGraph.rows.
 func (e *estimator) equiJoinRows(l, r float64, lk, rk []expr.Expr) float64 {
-	pl, pr := 1.0, 1.0
-	for i := range lk {
-		dl, kl := e.exprNDVKnown(lk[i], l)
-		dr, kr := e.exprNDVKnown(rk[i], r)
-		switch {
-		case kl && !kr:
-			dr = math.Min(dr, dl)
-		case kr && !kl:
-			dl = math.Min(dl, dr)
+	if len(lk) == 1 {
+		a, okA := stripCasts(lk[0]).(*expr.Column)
+		b, okB := stripCasts(rk[0]).(*expr.Column)
+		if okA && okB {
+			if d, ok := e.fkDivisor(a.Index, b.Index); ok {
+				return math.Max(1, l*r/d)
+			}
+			if d, ok := e.fkDivisor(b.Index, a.Index); ok {
+				return math.Max(1, l*r/d)
+			}
 		}
+	}
+	pl, pr := 1.0, 1.0
+	bl, br := 0.0, 0.0
+	for i := range lk {
+		dl, kl, basel := e.exprBaseNDV(lk[i], l)
+		dr, kr, baser := e.exprBaseNDV(rk[i], r)
+		dl, dr = reconcileNDV(dl, kl, basel, dr, kr, baser)
 		pl *= math.Max(dl, 1)
 		pr *= math.Max(dr, 1)
+		bl, br = math.Max(bl, basel), math.Max(br, baser)
 	}
-	return math.Max(1, l*r/domainNDV(pl, pr, l, r))
+	return math.Max(1, l*r/domainNDV(pl, pr, bl, br))
+}
+
+func (e *estimator) exprBaseNDV(x expr.Expr, rows float64) (float64, bool, float64) {
+	if c, ok := stripCasts(x).(*expr.Column); ok {
+		return e.baseNDV(c.Index, rows)
+	}
+	return math.Max(1, rows), false, rows
+}
+
+// baseNDV is a join column's distinct values in its base table (V in
+// |R|·|S| / max(V(R.a), V(S.a))), whether that rests on more than the row
+// count, and the rows of that table. A column computed above the scans
+// (a grouping key, a projection) has its relation's rows for both.
+func (e *estimator) baseNDV(id ColID, rows float64) (float64, bool, float64) {
+	if info, ok := e.cols[id]; ok {
+		// Only a measured count is known: a value range bounds the
+		// distinct values from above, and a sparse key's range (TPC-H's
+		// order keys use a quarter of theirs) is far above them.
+		b := e.base(id)
+		return b.d, b.measured, info.rows
+	}
+	d, known := e.ndvKnown(id, rows)
+	return d, known, rows
 }
 
 func (e *estimator) exprNDVKnown(x expr.Expr, rows float64) (float64, bool) {
@@ -326,6 +475,9 @@ func stripCasts(x expr.Expr) expr.Expr {
 // calendar bound of a derived column.
 func (e *estimator) ndvKnown(id ColID, rows float64) (float64, bool) {
 	d := e.ndv(id, rows)
+	if e.sampled(id) != nil {
+		return d, true
+	}
 	if _, ok := e.cols[id]; ok {
 		_, known := e.knownNDV(id)
 		return d, known

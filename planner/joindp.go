@@ -118,9 +118,8 @@ func (o *optimizer) buildTree(g *joinGraph, rels []Node, full uint64, split func
 				used[ci] = true
 			}
 		}
-		j := &Join{Type: JoinInner, Left: left, Right: right}
+		j := &Join{Type: JoinInner, Left: left, Right: right, Est: g.rows(set)}
 		j.LeftKeys, j.RightKeys, j.Cond = splitKeys(here, IDs(left.Cols()), IDs(right.Cols()))
-		o.est.set(j, g.rows(set))
 		return j
 	}
 	root := build(full)

@@ -87,6 +87,9 @@ type Join struct {
 	Cond        expr.Expr
 	LeftKeys    []expr.Expr
 	RightKeys   []expr.Expr
+	// Est is the join order's estimate of the join's rows (0: none, the
+	// estimator computes one from its inputs).
+	Est float64
 }
 
 // AggFunc is an aggregate function.

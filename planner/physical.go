@@ -110,6 +110,9 @@ type PlanOptions struct {
 	// With one thread every join is broadcast: nobody would build the
 	// partitions in parallel.
 	Threads int
+	// Sample, when set, measures small filtered scans at plan time (see
+	// sample.go); nil plans from statistics alone.
+	Sample Sampler
 }
 
 type PhysAgg struct {
@@ -176,6 +179,8 @@ func Plan(root Node) (Physical, error) { return PlanWith(root, PlanOptions{}) }
 // PlanWith is Plan for the executor opts describes.
 func PlanWith(root Node, opts PlanOptions) (Physical, error) {
 	o := &optimizer{est: newEstimator(), opts: opts}
+	o.est.sampler = opts.Sample
+	o.est.used = usedColumns(root)
 	o.est.register(root)
 	if err := o.planShared(root); err != nil {
 		return nil, err

@@ -40,6 +40,16 @@ type estimator struct {
 	// filtered anyway, so its selectivity given them is its own divided
 	// by theirs.
 	implied map[string][]expr.Expr
+
+	// used holds the columns the query reads above its scans (see
+	// usedColumns); nil counts every column.
+	used map[ColID]bool
+
+	// Plan-time measurements of filtered dimensions (sample.go).
+	sampler      Sampler
+	samples      map[string]*scanSample
+	sampledCols  map[ColID]*colSample
+	sampleBudget float64
 }
 
 // baseNDV is a base column's distinct values over its whole table.
@@ -57,7 +67,8 @@ type colRange struct {
 }
 
 func newEstimator() *estimator {
-	return &estimator{cols: map[ColID]colInfo{}, cache: map[Node]float64{}, rng: map[ColID]colRange{}, ndvs: map[ColID]baseNDV{}, derived: map[ColID]expr.Expr{}, alias: map[ColID]ColID{}, implied: map[string][]expr.Expr{}}
+	return &estimator{cols: map[ColID]colInfo{}, cache: map[Node]float64{}, rng: map[ColID]colRange{}, ndvs: map[ColID]baseNDV{}, derived: map[ColID]expr.Expr{}, alias: map[ColID]ColID{}, implied: map[string][]expr.Expr{},
+		samples: map[string]*scanSample{}, sampledCols: map[ColID]*colSample{}}
 }
 
 func (e *estimator) set(n Node, rows float64) { e.cache[n] = rows }
@@ -102,7 +113,9 @@ func (e *estimator) rows(n Node) float64 {
 	switch n := n.(type) {
 	case *Scan:
 		r = float64(n.Table.NumRows)
-		if len(n.Filters) > 0 {
+		if s := e.sampleScan(n); s != nil {
+			r = s.rows
+		} else if len(n.Filters) > 0 {
 			var terms []expr.Expr
 			for _, f := range n.Filters {
 				terms = append(terms, expr.SplitAnd(f)...)
@@ -144,6 +157,12 @@ func (e *estimator) rows(n Node) float64 {
 			r = math.Min(in, g)
 		}
 	case *Join:
+		if n.Est > 0 {
+			// Ordered by joinGraph, whose estimate of the whole set of
+			// relations is the one the order was chosen by.
+			r = n.Est
+			break
+		}
 		l, rr := e.rows(n.Left), e.rows(n.Right)
 		switch n.Type {
 		case JoinInner:
@@ -236,6 +255,15 @@ func (e *estimator) joinRows(l, r float64, lk, rk []expr.Expr) float64 {
 // correlated one keeps fewer, which this does not see. More rows than the
 // table's (after a join) keep every value.
 func (e *estimator) ndv(id ColID, rows float64) float64 {
+	if cs := e.sampled(id); cs != nil {
+		// Measured among the filtered scan's rows, which play the table.
+		d := cs.ndv
+		if rows > 0 && rows < cs.rows && d > 1 {
+			d *= 1 - math.Pow(1-rows/cs.rows, cs.rows/d)
+			d = math.Min(d, rows)
+		}
+		return math.Max(1, d)
+	}
 	info, ok := e.cols[id]
 	if !ok {
 		if x, ok := e.derived[e.source(id)]; ok {

@@ -51,16 +51,31 @@ func (s *fileStats) chunkSketch(f *scan.File, rg, col int) *hyperloglog.Sketch {
 // more and a chunk's dictionary fills most registers anyway.
 const sketchPrecision = 12
 
-func newSketch() *hyperloglog.Sketch {
+// sketchVec adds every non-null value of v to a new sketch.
+func sketchVec(v *coldata.Vec) *hyperloglog.Sketch {
+	sk := NewSketch()
+	if !AddToSketch(sk, v, nil, v.Len()) {
+		return nil
+	}
+	return sk
+}
+
+// NewSketch returns an empty distinct-value sketch of the precision the
+// planner's statistics use.
+func NewSketch() *hyperloglog.Sketch {
 	sk, _ := hyperloglog.NewSketch(sketchPrecision, false)
 	return sk
 }
 
-// sketchVec adds every non-null value of v to a new sketch.
-func sketchVec(v *coldata.Vec) *hyperloglog.Sketch {
-	sk := newSketch()
-	n := v.Len()
-	for i := 0; i < n; i++ {
+// AddToSketch adds the non-null values of v's live rows to sk: rows sel[k]
+// for k < n, or rows 0..n-1 when sel is nil. It returns false for types
+// it cannot hash (nested values).
+func AddToSketch(sk *hyperloglog.Sketch, v *coldata.Vec, sel []int32, n int) bool {
+	for k := 0; k < n; k++ {
+		i := k
+		if sel != nil {
+			i = int(sel[k])
+		}
 		if v.Nulls != nil && v.Nulls[i] {
 			continue
 		}
@@ -81,10 +96,10 @@ func sketchVec(v *coldata.Vec) *hyperloglog.Sketch {
 			s := v.Str[i]
 			sk.Insert(unsafe.Slice(unsafe.StringData(s), len(s)))
 		default:
-			return nil
+			return false
 		}
 	}
-	return sk
+	return true
 }
 
 // mix64 is a 64-bit finalizer (MurmurHash3's fmix64): HyperLogLog needs
@@ -110,7 +125,7 @@ func sketchedNDV(sks []*hyperloglog.Sketch, sampledRows, tableRows float64) (flo
 	if len(sks) == 0 || sampledRows <= 0 {
 		return 0, false
 	}
-	all, half := newSketch(), newSketch()
+	all, half := NewSketch(), NewSketch()
 	for i, sk := range sks {
 		if sk == nil {
 			return 0, false

@@ -64,8 +64,13 @@ type builder struct {
 	q                *Query
 	ctes             map[*planner.PhysShared]*cteResult
 	// runMu serialises builds made while the query runs (a mark join
-	// falling back to its ordinary form), which write the query's maps.
+	// falling back to its ordinary form, an adaptive region's chosen
+	// plan), which write the query's maps.
 	runMu sync.Mutex
+	// mats holds adaptive regions' materialised stages; region is the
+	// stack of regions whose chosen plan is being built (adaptive.go).
+	mats   map[*planner.PhysAdaptive][]*materialized
+	region []*planner.PhysAdaptive
 }
 
 // stream is one pipeline's operators: one per worker.
@@ -182,6 +187,10 @@ func (b *builder) build(p planner.Physical) (stream, error) {
 		return b.record(p, ps), nil
 	case *planner.PhysMarkJoin:
 		return b.markJoin(p)
+	case *planner.PhysAdaptive:
+		return b.adaptive(p)
+	case *planner.PhysMaterialized:
+		return b.materialized(p)
 	case *planner.PhysHashAgg:
 		in, err := b.build(p.Input)
 		if err != nil {

@@ -113,6 +113,9 @@ type PlanOptions struct {
 	// Sample, when set, measures small filtered scans at plan time (see
 	// sample.go); nil plans from statistics alone.
 	Sample Sampler
+	// NoAdaptive plans every join region once, without stages measured
+	// at run time (adaptive.go).
+	NoAdaptive bool
 }
 
 type PhysAgg struct {
@@ -201,6 +204,9 @@ type optimizer struct {
 	opts PlanOptions
 	est  *estimator
 	err  error // the first error of a rule that can fail (opening files)
+	// inRegion is above zero while an adaptive region's own joins are
+	// lowered.
+	inRegion int
 }
 
 func positions(cols []ColMeta) map[ColID]int {
@@ -268,7 +274,14 @@ func (o *optimizer) lower(n Node) (Physical, error) {
 		}
 		return p, nil
 	case *Join:
+		if n.Type == JoinInner && o.inRegion == 0 && !o.opts.NoAdaptive {
+			if rels, conds, stages := regionStages(n); len(stages) > 0 {
+				return o.lowerAdaptive(n, est, rels, conds, stages)
+			}
+		}
 		return o.markJoin(o.lowerJoin(n, est))
+	case *Materialized:
+		return &PhysMaterialized{PhysBase: PhysBase{Out: n.Out, EstRows: est}, Slot: n.Slot}, nil
 	case *Aggregate:
 		in, err := o.lower(n.Input)
 		if err != nil {

@@ -176,6 +176,8 @@ func (e *estimator) rows(n Node) float64 {
 		r = float64(len(n.Rows))
 	case *CTERef:
 		r = e.cteRows(n)
+	case *Materialized:
+		r = n.Rows
 	}
 	if r < 1 {
 		r = 1

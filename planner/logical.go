@@ -1,11 +1,3 @@
-// Package planner turns bound logical plans into physical plans: rule passes
-// (predicate pushdown, join-key extraction, projection pruning), a
-// cardinality-driven join order, and physical choices (hash-join build
-// sides, top-N), printed by EXPLAIN.
-//
-// In logical plans every column has a query-wide ColID and expr.Column.Index
-// holds that ID, so rules can move expressions between nodes without
-// renumbering. The physical plan switches to positional indexes.
 package planner
 
 import (

@@ -32,6 +32,7 @@ func runSSB(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	fs.Usage = func() { fmt.Fprint(stderr, ssbUsage) }
 	threads := fs.Int("threads", 0, "worker threads (default: all cores)")
+	memLimit := fs.String("memory-limit", "", "memory limit, e.g. 4GB (default: 80% of RAM); operators spill beyond it")
 	var err error
 	switch sub {
 	case "gen":
@@ -44,7 +45,7 @@ func runSSB(args []string, stdout, stderr io.Writer) int {
 			err = fmt.Errorf("--tpch DIR and --out DIR are required")
 			break
 		}
-		err = ssbGen(ctx, *src, *out, *threads, stderr)
+		err = ssbGen(ctx, *src, *out, *threads, *memLimit, stderr)
 	case "run":
 		data := fs.String("data", "", "directory with the SSB tables (peregrine ssb gen)")
 		queries := fs.String("queries", "", "comma-separated query names (default: all)")
@@ -59,7 +60,7 @@ func runSSB(args []string, stdout, stderr io.Writer) int {
 			err = fmt.Errorf("--data DIR is required")
 			break
 		}
-		err = ssbRun(ctx, ssbConfig{dir: *dir, data: *data, queries: *queries, runs: *runs, answers: *answers, jsonOut: *jsonOut, threads: *threads}, stdout)
+		err = ssbRun(ctx, ssbConfig{memLimit: *memLimit, dir: *dir, data: *data, queries: *queries, runs: *runs, answers: *answers, jsonOut: *jsonOut, threads: *threads}, stdout)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, ssbUsage)
 		return 0
@@ -77,17 +78,12 @@ func runSSB(args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-func ssbGen(ctx context.Context, src, out string, threads int, stderr io.Writer) error {
-	db, err := peregrine.Open(src)
+func ssbGen(ctx context.Context, src, out string, threads int, memLimit string, stderr io.Writer) error {
+	db, err := openSSBDB(src, threads, memLimit)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	if threads > 0 {
-		if err := db.SetThreads(threads); err != nil {
-			return err
-		}
-	}
 	start := time.Now()
 	logf := func(format string, args ...any) { fmt.Fprintf(stderr, format, args...) }
 	if err := ssb.Derive(ctx, db, out, ssb.DeriveOptions{Log: logf}); err != nil {
@@ -100,19 +96,15 @@ func ssbGen(ctx context.Context, src, out string, threads int, stderr io.Writer)
 type ssbConfig struct {
 	dir, data, queries, answers, jsonOut string
 	runs, threads                        int
+	memLimit                             string
 }
 
 func ssbRun(ctx context.Context, c ssbConfig, stdout io.Writer) error {
-	db, err := peregrine.Open(c.data)
+	db, err := openSSBDB(c.data, c.threads, c.memLimit)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	if c.threads > 0 {
-		if err := db.SetThreads(c.threads); err != nil {
-			return err
-		}
-	}
 	var names []string
 	if c.queries != "" {
 		names = strings.Split(c.queries, ",")
@@ -134,4 +126,28 @@ func ssbRun(ctx context.Context, c ssbConfig, stdout io.Writer) error {
 		return fmt.Errorf("%d of %d queries failed", rep.Failed, len(rep.Results))
 	}
 	return nil
+}
+
+// openSSBDB opens dir with the given threads and memory limit (0 and "":
+// the defaults).
+func openSSBDB(dir string, threads int, memLimit string) (*peregrine.DB, error) {
+	db, err := peregrine.Open(dir)
+	if err != nil {
+		return nil, err
+	}
+	if threads > 0 {
+		if err := db.SetThreads(threads); err != nil {
+			db.Close()
+			return nil, err
+		}
+	}
+	if memLimit != "" {
+		n, err := peregrine.ParseBytes(memLimit)
+		if err != nil {
+			db.Close()
+			return nil, fmt.Errorf("--memory-limit: %w", err)
+		}
+		db.SetMemoryLimit(n)
+	}
+	return db, nil
 }

@@ -441,10 +441,18 @@ func (e *estimator) exprBaseNDV(x expr.Expr, rows float64) (float64, bool, float
 // (a grouping key, a projection) has its relation's rows for both.
 func (e *estimator) baseNDV(id ColID, rows float64) (float64, bool, float64) {
 	if info, ok := e.cols[id]; ok {
-		// Only a measured count is known: a value range bounds the
-		// distinct values from above, and a sparse key's range (TPC-H's
-		// order keys use a quarter of theirs) is far above them.
+		// Only a measured count is known, or a range exactly as wide as
+		// the rows: a value range bounds the distinct values from above,
+		// and a sparse key's range (TPC-H's order keys use a quarter of
+		// theirs) is far above them.
 		b := e.base(id)
+		if !b.measured {
+			// A dense unique key's range is exact (a date dimension's
+			// surrogate keys, one per row).
+			if _, unique := e.uniqueBase(id); unique {
+				return info.rows, true, info.rows
+			}
+		}
 		return b.d, b.measured, info.rows
 	}
 	d, known := e.ndvKnown(id, rows)

@@ -36,6 +36,9 @@ type Query struct {
 	ops    map[planner.Physical][]Operator
 	scans  map[*planner.PhysScan]scanStatser
 	builds map[planner.Physical]*JoinBuild
+	// scanOut holds the filters of filtered scans: their rows are the
+	// scan's output.
+	scanOut map[*planner.PhysScan][]Operator
 }
 
 // Build turns a physical plan into operators. Pipelines between breakers
@@ -48,7 +51,7 @@ func Build(p planner.Physical, opts BuildOptions) (*Query, error) {
 		threads = runtime.GOMAXPROCS(0)
 	}
 	b := &builder{threads: threads, noRuntimeFilters: opts.NoRuntimeFilters, env: memEnv{pool: opts.Memory, dir: opts.TempDir}, q: &Query{ops: map[planner.Physical][]Operator{}, scans: map[*planner.PhysScan]scanStatser{},
-		builds: map[planner.Physical]*JoinBuild{}}}
+		builds: map[planner.Physical]*JoinBuild{}, scanOut: map[*planner.PhysScan][]Operator{}}}
 	s, err := b.build(p)
 	if err != nil {
 		return nil, err
@@ -311,7 +314,11 @@ func (b *builder) filter(p planner.Physical, in stream, pred expr.Expr, types []
 		}
 		in[i] = NewFilter(in[i], f)
 	}
-	if _, isScan := p.(*planner.PhysScan); !isScan {
+	if ps, isScan := p.(*planner.PhysScan); isScan {
+		// The scan's own operators report its reading; the rows it
+		// produces are those its filter passes.
+		b.q.scanOut[ps] = append(b.q.scanOut[ps], in...)
+	} else {
 		b.record(p, in)
 	}
 	return in, nil

@@ -44,6 +44,14 @@ func (q *Query) Figures(p planner.Physical) Figures {
 		f.PeakBytes += st.PeakBytes
 		f.SpilledBytes += st.SpilledBytes
 	}
+	if ps, ok := p.(*planner.PhysScan); ok && len(q.scanOut[ps]) > 0 {
+		f.Rows = 0
+		for _, op := range q.scanOut[ps] {
+			if s, ok := op.(statser); ok {
+				f.Rows += s.OpStats().RowsOut
+			}
+		}
+	}
 	return f
 }
 

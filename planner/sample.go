@@ -99,7 +99,25 @@ func (e *estimator) noteSample(n *Scan, s *scanSample) {
 // column index so a cached sample serves any scan of the same table and
 // filters.
 func (e *estimator) runSample(n *Scan) *scanSample {
-	p := &PhysScan{PhysBase: PhysBase{Out: n.Out}, Table: n.Table, Alias: n.Alias, ColIdx: n.ColIdx, Limit: -1}
+	// Read only the columns the query reads (filters, keys, groupings):
+	// scans still carry all their table's columns while joins are
+	// ordered.
+	need := map[ColID]bool{}
+	for _, f := range n.Filters {
+		for c := range expr.Columns(f) {
+			need[c] = true
+		}
+	}
+	var out []ColMeta
+	var colIdx []int
+	for i, c := range n.Out {
+		if need[c.ID] || e.used == nil || e.used[c.ID] {
+			out = append(out, c)
+			colIdx = append(colIdx, n.ColIdx[i])
+		}
+	}
+	n = &Scan{Table: n.Table, Alias: n.Alias, ColIdx: colIdx, Out: out, Filters: n.Filters, Limit: -1}
+	p := &PhysScan{PhysBase: PhysBase{Out: out}, Table: n.Table, Alias: n.Alias, ColIdx: colIdx, Limit: -1}
 	f, err := toPos(expr.And(n.Filters...), n.Out)
 	if err != nil {
 		return nil

@@ -111,10 +111,28 @@ func newJoinGraph(est *estimator, rels []Node, ids []map[ColID]bool, card []floa
 	}
 	for _, cols := range classes.groups() {
 		var jc joinClass
+		// A class holding a primary key (a unique base column) has that
+		// key's rows as every member's domain: the others' values come
+		// from it, and counting them (sketching a fact table's foreign
+		// key) would cost planning time for nothing.
+		unique := 0.0
+		for _, c := range cols {
+			if n, ok := est.uniqueBase(c.Index); ok {
+				unique = math.Max(unique, n)
+			}
+		}
 		for _, c := range cols {
 			r := relOf(c.Index)
-			d, known, base := est.baseNDV(c.Index, card[r])
-			jc.members = append(jc.members, classMember{col: c, rel: r, ndv: d, known: known, base: base})
+			m := classMember{col: c, rel: r}
+			if unique > 0 {
+				m.ndv, m.known, m.base = unique, true, card[r]
+				if info, ok := est.cols[c.Index]; ok {
+					m.base = info.rows
+				}
+			} else {
+				m.ndv, m.known, m.base = est.baseNDV(c.Index, card[r])
+			}
+			jc.members = append(jc.members, m)
 			jc.rels |= 1 << r
 		}
 		// A guessed distinct count draws from the best-known domain of the

@@ -202,16 +202,25 @@ func (e *estimator) uniqueBase(id ColID) (float64, bool) {
 	if !ok || info.rows <= 0 {
 		return 0, false
 	}
-	if d, ok := storage.ColumnNDV(info.table, info.idx); ok {
-		return info.rows, d >= 0.95*info.rows
-	}
+	// The range first: it is free, and decides for integer keys unless
+	// they are sparse (distinct counts may mean sketching dictionaries).
 	t := info.table.Columns[info.idx].Type
-	rg := e.colRange(id)
-	if !rg.ok || !(t.IsInteger() || t.ID == coldata.Date) {
-		return 0, false
+	if rg := e.colRange(id); rg.ok && (t.IsInteger() || t.ID == coldata.Date) {
+		w := rg.hi - rg.lo + 1
+		switch {
+		case w < info.rows:
+			return 0, false // fewer possible values than rows
+		case w <= 1.05*info.rows:
+			// As wide as the rows, but a chunk repeating values (a
+			// foreign key that happens to span as many values as rows)
+			// is no key.
+			return info.rows, !storage.ValuesRepeat(info.table, info.idx)
+		}
 	}
-	w := rg.hi - rg.lo + 1
-	return info.rows, w >= info.rows && w <= 1.05*info.rows
+	if b := e.base(id); b.measured {
+		return info.rows, b.d >= 0.95*info.rows
+	}
+	return 0, false
 }
 
 // fkDivisor estimates a join of a foreign key fk with the primary key pk

@@ -153,3 +153,30 @@ func sketchedNDV(sks []*hyperloglog.Sketch, sampledRows, tableRows float64) (flo
 	}
 	return math.Max(1, math.Min(d, tableRows)), true
 }
+
+// ValuesRepeat reports, from the sampled chunks' footers and dictionary
+// page headers only (no sketching), whether some chunk of column col holds
+// fewer distinct values than rows: the column is then not a key.
+func ValuesRepeat(t *Table, col int) bool {
+	if col < 0 || col >= len(t.Columns) || len(t.Files) == 0 {
+		return false
+	}
+	rgs := make([]int, len(t.Files))
+	for i, f := range t.Files {
+		rgs[i] = f.NumRowGroups()
+	}
+	for _, p := range sampleChunks(rgs, maxNDVChunks) {
+		f := t.Files[p.file]
+		fc := col
+		if p.file < len(t.DataFiles) && t.DataFiles[p.file].ColumnMap != nil {
+			if fc = t.DataFiles[p.file].ColumnMap[col]; fc < 0 {
+				continue
+			}
+		}
+		c := statsOf(f).chunkNDV(f, p.rg, fc)
+		if (c.Source == scan.NDVDictionary || c.Source == scan.NDVFooter) && float64(c.NDV) < 0.9*float64(c.Rows) {
+			return true
+		}
+	}
+	return false
+}

@@ -199,7 +199,10 @@ func (e *estimator) sampled(id ColID) *colSample {
 // dense surrogate key). It returns the table's rows.
 func (e *estimator) uniqueBase(id ColID) (float64, bool) {
 	info, ok := e.cols[id]
-	if !ok || info.rows <= 0 {
+	if !ok || info.rows <= 0 || info.table == nil {
+		if b, ok := e.ndvs[id]; ok && b.measured && info.rows > 0 {
+			return info.rows, b.d >= 0.95*info.rows // tests preset counts
+		}
 		return 0, false
 	}
 	// The range first: it is free, and decides for integer keys unless

@@ -15,6 +15,8 @@
 //   - stats.go, selectivity.go: the estimator (rows, distinct values,
 //     filter selectivities); sample.go: small filtered dimensions measured
 //     at plan time through the executor.
+//   - impliedrange.go: range filters implied by join keys and footer
+//     ranges.
 //   - joincard.go: the cardinality model of a join region; joindp.go,
 //     joinorder.go: join ordering (dynamic programming over linked subsets,
 //     greedy beyond maxDPRelations).

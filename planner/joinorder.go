@@ -34,6 +34,9 @@ func (o *optimizer) orderJoins(rels []Node, conds []expr.Expr) Node {
 			multi = append(multi, c)
 		}
 	}
+	for i, im := range o.est.impliedRanges(ids, multi) {
+		perRel[i] = append(perRel[i], im...)
+	}
 	for i := range rels {
 		rels[i] = o.pushDown(rels[i], perRel[i])
 		ids[i] = IDs(rels[i].Cols())

@@ -529,7 +529,20 @@ func (e *estimator) condSelectivity(c expr.Expr, relOf func(ColID) int, card []f
 	case expr.OpEq:
 		a, okA := stripCasts(f.Args[0]).(*expr.Column)
 		b, okB := stripCasts(f.Args[1]).(*expr.Column)
-		if !okA || !okB || relOf(a.Index) < 0 || relOf(b.Index) < 0 {
+		if okA != okB {
+			// A column equal to a computed value (a scalar subquery's,
+			// an expression of the other side's columns): each value
+			// matches the column's share of one distinct value.
+			c := a
+			if okB {
+				c = b
+			}
+			if d, known := e.ndvKnown(c.Index, math.Inf(1)); known {
+				return 1 / math.Max(d, 1)
+			}
+			return selEq
+		}
+		if !okA || relOf(a.Index) < 0 || relOf(b.Index) < 0 {
 			return selEq
 		}
 		ra, rb := card[relOf(a.Index)], card[relOf(b.Index)]

@@ -217,6 +217,7 @@ func (db *DB) start(ctx context.Context, phys planner.Physical, names []string) 
 	if err != nil {
 		return nil, err
 	}
+	track(ctx, q)
 	cols := make([]Column, len(names))
 	for i, c := range phys.Base().Out {
 		cols[i] = Column{Name: names[i], Type: c.Type}

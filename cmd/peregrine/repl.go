@@ -48,6 +48,8 @@ func (sh *shell) repl() {
 	rl := readline.NewShell()
 	rl.Prompt.Primary(func() string { return "D " })
 	rl.Prompt.Secondary(func() string { return "‣ " })
+	// Draw the secondary prompt on continuation lines (DuckDB's "‣ ").
+	rl.Config.Set("multiline-column", true)
 	if path := historyFile(); path != "" {
 		if h, err := readline.NewHistoryFromFile(path); err == nil || h != nil {
 			rl.History.Add("history", h)
@@ -65,6 +67,17 @@ func (sh *shell) repl() {
 		c := readline.CompleteValues(cands...).NoSpace()
 		c.PREFIX = prefix
 		return c
+	}
+	// Tab inserts a sole candidate (or the candidates' common prefix)
+	// directly and lists several in the menu. The library's own
+	// menu-complete drops a lone inserted candidate at the next key typed.
+	rl.Keymap.Register(map[string]func(){"peregrine-complete": func() { sh.completeKey(rl) }})
+	for km, binds := range rl.Config.Binds {
+		for seq, b := range binds {
+			if b.Action == "complete" {
+				rl.Config.Bind(km, seq, "peregrine-complete", false)
+			}
+		}
 	}
 	where := "an in-memory database"
 	if sh.dir != "" {
@@ -99,4 +112,42 @@ func (sh *shell) repl() {
 func inputComplete(buf string) bool {
 	t := strings.TrimSpace(buf)
 	return t == "" || strings.HasPrefix(strings.TrimLeft(buf, " \t"), ".") && !strings.Contains(t, "\n") || statementComplete(buf)
+}
+
+// completeKey is Tab: complete the word before the cursor in place when
+// that is unambiguous, else show the candidates.
+func (sh *shell) completeKey(rl *readline.Shell) {
+	line := []rune(string(*rl.Line()))
+	pos := rl.Cursor().Pos()
+	prefix, cands := sh.complete(string(line[:pos]))
+	if len(cands) == 0 {
+		return
+	}
+	common := cands[0]
+	for _, c := range cands[1:] {
+		common = commonPrefix(common, c)
+	}
+	p := []rune(prefix)
+	if c := []rune(common); len(c) > len(p) || len(cands) == 1 {
+		// Replace the typed prefix: the candidate's case wins (ord -> order).
+		start := pos - len(p)
+		rest := append(append([]rune{}, c...), line[pos:]...)
+		rl.Line().Set(append(append([]rune{}, line[:start]...), rest...)...)
+		rl.Cursor().Set(start + len(c))
+		return
+	}
+	if cmd := rl.Keymap.Commands()["possible-completions"]; cmd != nil {
+		cmd()
+	}
+}
+
+// commonPrefix is the longest common prefix of a and b, compared without
+// regard to case (taking a's letters).
+func commonPrefix(a, b string) string {
+	ra, rb := []rune(a), []rune(b)
+	n := 0
+	for n < len(ra) && n < len(rb) && strings.EqualFold(string(ra[n]), string(rb[n])) {
+		n++
+	}
+	return string(ra[:n])
 }

@@ -105,7 +105,7 @@ func (s *session) send(keys string) {
 func (s *session) expect(re string) string {
 	s.t.Helper()
 	rx := regexp.MustCompile(re)
-	deadline := time.Now().Add(20 * time.Second)
+	deadline := time.Now().Add(60 * time.Second)
 	for time.Now().Before(deadline) {
 		s.mu.Lock()
 		out := s.buf.String()

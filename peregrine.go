@@ -254,7 +254,7 @@ func (db *DB) explain(ctx context.Context, st *sql.Explain) (*Rows, error) {
 			n += int64(b.Len())
 		}
 		rows.Close()
-		text = planner.ExplainAnalyze(phys, rows.query.Annotate)
+		text = planner.ExplainAnalyzeTree(phys, rows.query.Elapsed, []planner.AnalyzeColumn{{Value: rows.query.Annotate}})
 		text += fmt.Sprintf("result rows: %d\n", n)
 	}
 	var out [][]coldata.Datum

@@ -1,4 +1,4 @@
-// Command peregrine is the Peregrine SQL shell: an interactive REPL, a
+// Command peregrine is the Peregrine SQL shell (files: doc.go): an interactive REPL, a
 // one-shot query runner, and TPC-H data generation and benchmark runs.
 //
 //	peregrine [flags] [DIR]        open DIR (each NAME.parquet / folder is a table)

@@ -39,6 +39,9 @@ type Query struct {
 	// scanOut holds the filters of filtered scans: their rows are the
 	// scan's output.
 	scanOut map[*planner.PhysScan][]Operator
+	// progress lists the scans' progress counters (see Progress).
+	progMu   sync.Mutex
+	progress []progressor
 }
 
 // Build turns a physical plan into operators. Pipelines between breakers
@@ -100,6 +103,7 @@ func (b *builder) build(p planner.Physical) (stream, error) {
 		src := NewScanSource(p.Table.Files, p.ColIdx, planner.Types(p), p.Preds, p.Limit)
 		src.SetDisjunctions(p.OrPreds)
 		b.q.scans[p] = src
+		b.q.addProgress(src)
 		n := b.threads
 		rgs := 0
 		for _, f := range p.Table.Files {

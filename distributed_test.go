@@ -222,6 +222,3 @@ func TestMain(m *testing.M) {
 	}
 	os.Exit(code)
 }
-
-
-

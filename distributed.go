@@ -115,90 +115,153 @@ func TargetBatchRows(types []coldata.Type) int {
 	return min(max((4<<20)/max(w, 1), 1024), 64<<10)
 }
 
-// RunTask runs one task of fragment fragID: task is its split or partition
-// (0 for single-task fragments). in yields the elements the task receives
-// (it picks each exchange leaf's by producer); emit receives the encoded
-// output, with its partition (0 unless the output is a hash exchange).
-// Errors name the fragment and the task's split or partition.
-func (d *Distributed) RunTask(ctx context.Context, fragID, task int, in Elements, emit func(part int, data []byte) error) (st TaskStats, err error) {
-	t0 := time.Now()
+// Task is one running task of a fragment, read a batch at a time.
+type Task struct {
+	frag    *planner.Fragment
+	task    int
+	root    exec.Operator
+	sources []*elementSource
+	t0      time.Time
+	rows    int64
+	closed  bool
+}
+
+// OpenTask starts task task of fragment fragID (its split or partition; 0
+// for single-task fragments); in yields the elements the task receives
+// (each exchange leaf picks its producer's).
+func (d *Distributed) OpenTask(ctx context.Context, fragID, task int, in Elements) (t *Task, err error) {
+	defer recoverInternal(&err)
 	f, err := d.Fragment(fragID)
 	if err != nil {
-		return st, err
+		return nil, err
 	}
 	if task < 0 || task >= f.Tasks() {
-		return st, fmt.Errorf("fragment %d has %d tasks, not task %d", fragID, f.Tasks(), task)
+		return nil, fmt.Errorf("fragment %d has %d tasks, not task %d", fragID, f.Tasks(), task)
 	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("internal error: %v", r)
-		}
-		if err != nil {
-			err = fmt.Errorf("fragment %d, %s: %w", fragID, TaskName(f, task), err)
-		}
-		st.Total = time.Since(t0)
-	}()
-	var sources []*elementSource
-	defer func() {
-		for _, s := range sources {
-			st.RowsIn += s.st.RowsIn
-			st.BatchesIn += s.st.BatchesIn
-			st.BytesIn += s.st.BytesIn
-			st.Decode += s.st.Decode
-		}
-	}()
+	t = &Task{frag: f, task: task, t0: time.Now()}
 	ft := exec.FragmentTask{Input: func(x *planner.PhysExchange) (exec.BatchSource, error) {
 		s := &elementSource{from: x.From.ID, types: planner.Types(x), pass: in}
-		sources = append(sources, s)
+		t.sources = append(t.sources, s)
 		return s, nil
 	}}
 	if f.Kind == planner.FragSplits {
 		ft.Scan, ft.Split = f.Scan, &f.Splits[task]
 	}
-	opts := d.db.buildOptions()
-	q, err := exec.BuildFragment(f.Root, ft, opts)
+	q, err := exec.BuildFragment(f.Root, ft, d.db.buildOptions())
 	if err != nil {
-		return st, err
+		return nil, t.wrap(err)
 	}
-	root := q.Root
-	types := root.Types()
+	t.root = q.Root
+	if err := t.root.Open(ctx); err != nil {
+		t.root.Close()
+		return nil, t.wrap(err)
+	}
+	return t, nil
+}
+
+// wrap names the fragment and the task's split or partition in err.
+func (t *Task) wrap(err error) error {
+	return fmt.Errorf("fragment %d, %s: %w", t.frag.ID, TaskName(t.frag, t.task), err)
+}
+
+// Types are the task's output columns.
+func (t *Task) Types() []coldata.Type { return t.root.Types() }
+
+// Next returns the next output batch, or (nil, io.EOF) at the end.
+func (t *Task) Next(ctx context.Context) (b *coldata.Batch, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("internal error: %v", r)
+		}
+		if err != nil && !errors.Is(err, io.EOF) {
+			err = t.wrap(err)
+		}
+	}()
+	for {
+		b, err = t.root.Next(ctx)
+		if err != nil || b.Len() > 0 {
+			if b != nil {
+				t.rows += int64(b.Len())
+			}
+			return b, err
+		}
+	}
+}
+
+// Close stops the task and frees what it holds.
+func (t *Task) Close() error {
+	if t.closed {
+		return nil
+	}
+	t.closed = true
+	if err := t.root.Close(); err != nil {
+		return t.wrap(err)
+	}
+	return nil
+}
+
+// Stats reports what the task read and how long it has run (RowsOut: the
+// rows Next returned).
+func (t *Task) Stats() TaskStats {
+	st := TaskStats{RowsOut: t.rows, Total: time.Since(t.t0)}
+	for _, s := range t.sources {
+		st.RowsIn += s.st.RowsIn
+		st.BatchesIn += s.st.BatchesIn
+		st.BytesIn += s.st.BytesIn
+		st.Decode += s.st.Decode
+	}
+	return st
+}
+
+// RunTask runs a task to its end, encoding its output for the exchange:
+// emit receives each element with its partition (0 unless the fragment's
+// output is a hash exchange). Errors name the fragment and the task's
+// split or partition.
+func (d *Distributed) RunTask(ctx context.Context, fragID, task int, in Elements, emit func(part int, data []byte) error) (TaskStats, error) {
+	t, err := d.OpenTask(ctx, fragID, task, in)
+	if err != nil {
+		return TaskStats{}, err
+	}
+	f := t.frag
+	types := t.Types()
 	parts, keys := 1, []int(nil)
 	if f.Output.Kind == planner.ExchangeHash {
 		parts, keys = f.Output.Partitions, f.Output.Keys
 	}
+	var enc TaskStats
 	out := exec.NewPartitioner(types, keys, parts, TargetBatchRows(types), func(part int, b *coldata.Batch) error {
-		t := time.Now()
+		t0 := time.Now()
 		data, err := EncodeBatch(fragID, types, b)
-		st.Encode += time.Since(t)
+		enc.Encode += time.Since(t0)
 		if err != nil {
 			return err
 		}
-		st.BatchesOut++
-		st.RowsOut += int64(b.Len())
-		st.BytesOut += int64(len(data))
+		enc.BatchesOut++
+		enc.BytesOut += int64(len(data))
 		return emit(part, data)
 	})
-	if err := root.Open(ctx); err != nil {
-		root.Close()
-		return st, err
-	}
 	for {
 		var b *coldata.Batch
-		b, err = root.Next(ctx)
+		b, err = t.Next(ctx)
 		if err != nil {
 			break
 		}
 		if err = out.Add(b); err != nil {
+			err = t.wrap(err)
 			break
 		}
 	}
-	cerr := root.Close()
+	cerr := t.Close()
 	if errors.Is(err, io.EOF) {
 		err = cerr
 		if err == nil {
-			err = out.Flush()
+			if err = out.Flush(); err != nil {
+				err = t.wrap(err)
+			}
 		}
 	}
+	st := t.Stats()
+	st.BatchesOut, st.BytesOut, st.Encode = enc.BatchesOut, enc.BytesOut, enc.Encode
 	return st, err
 }
 
@@ -246,3 +309,27 @@ func (s *elementSource) Next(ctx context.Context) (*coldata.Batch, error) {
 		return b, nil
 	}
 }
+
+// ResultRows presents a distributed query's result batches, as next yields
+// them ((nil, io.EOF) at the end), as Rows: read and printed like a local
+// result.
+func (d *Distributed) ResultRows(next func(ctx context.Context) (*coldata.Batch, error)) *Rows {
+	types := make([]coldata.Type, len(d.Columns))
+	for i, c := range d.Columns {
+		types[i] = c.Type
+	}
+	return &Rows{cols: d.Columns, op: &funcOp{types: types, next: next}}
+}
+
+// funcOp is an operator over a function's batches.
+type funcOp struct {
+	types []coldata.Type
+	next  func(ctx context.Context) (*coldata.Batch, error)
+}
+
+func (o *funcOp) Open(context.Context) error { return nil }
+func (o *funcOp) Next(ctx context.Context) (*coldata.Batch, error) {
+	return o.next(ctx)
+}
+func (o *funcOp) Close() error          { return nil }
+func (o *funcOp) Types() []coldata.Type { return o.types }

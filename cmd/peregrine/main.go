@@ -24,6 +24,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/peregrinedb/peregrine"
+	"github.com/peregrinedb/peregrine/cmd/internal/resultfmt"
 	"github.com/peregrinedb/peregrine/sql"
 )
 
@@ -208,7 +209,7 @@ func (sh *shell) statement(text string) (ok bool) {
 	start := time.Now()
 	rows, err := sh.db.Query(ctx, text)
 	if err == nil {
-		err = printRows(ctx, sh.out, sh.format, rows)
+		err = resultfmt.Print(ctx, sh.out, sh.format, rows)
 	}
 	if err != nil {
 		if errors.Is(err, context.Canceled) {

@@ -1,4 +1,4 @@
-package main
+package resultfmt
 
 import (
 	"bufio"
@@ -18,7 +18,8 @@ import (
 // middle, like DuckDB's .maxrows.
 const maxTableRows = 40
 
-func printRows(ctx context.Context, w io.Writer, format string, rows *peregrine.Rows) error {
+// Print writes rows to w as table, csv or json (closing rows).
+func Print(ctx context.Context, w io.Writer, format string, rows *peregrine.Rows) error {
 	defer rows.Close()
 	cols := rows.Columns()
 	if len(cols) == 0 {

@@ -78,28 +78,10 @@ func runLocal(ctx context.Context, d *peregrine.Distributed, seed int64) ([][]st
 			if err != nil {
 				return nil, err
 			}
-			rows = append(rows, formatRows(b)...)
+			rows = append(rows, tpch.FormatRows(b)...)
 		}
 	}
 	return rows, nil
-}
-
-func formatRows(b *coldata.Batch) [][]string {
-	var rows [][]string
-	for k := 0; k < b.Len(); k++ {
-		i := k
-		if b.Sel != nil {
-			i = int(b.Sel[k])
-		}
-		row := make([]string, len(b.Vecs))
-		for c, v := range b.Vecs {
-			if !v.IsNull(i) {
-				row[c] = coldata.Format(v.Type, v.Get(i))
-			}
-		}
-		rows = append(rows, row)
-	}
-	return rows
 }
 
 var (

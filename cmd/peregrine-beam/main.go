@@ -32,7 +32,9 @@ func main() {
 
 type config struct {
 	runner, format, out, sql, resultDir string
-	explain, quiet, verbose             bool
+	explain, quiet, verbose, bench      bool
+	queries                             string
+	runs                                int
 	threads                             int
 	memory                              string
 	opts                                planner.DistOptions
@@ -51,6 +53,9 @@ func flags(args []string, stderr io.Writer) (*config, string, error) {
 	fs.StringVar(&c.sql, "c", "", "the SQL query to run")
 	fs.StringVar(&c.resultDir, "result-dir", "", "folder `URL` the workers write the result to (default: a local temporary folder; a cluster needs gs:// or s3://)")
 	fs.BoolVar(&c.explain, "explain", false, "print the distributed plan (EXPLAIN (DISTRIBUTED)) and exit")
+	fs.BoolVar(&c.bench, "tpch", false, "benchmark: run the TPC-H queries (--queries) on DIR both in this process and as Beam jobs, --runs times each, and report times and exchange costs")
+	fs.StringVar(&c.queries, "queries", "1-22", "TPC-H queries for --tpch, e.g. 1,3-5")
+	fs.IntVar(&c.runs, "runs", 3, "timed runs per query and engine for --tpch")
 	fs.BoolVar(&c.quiet, "quiet", false, "no stage list and progress on stderr")
 	fs.BoolVar(&c.verbose, "verbose", false, "show Beam's and the runner's own log")
 	fs.IntVar(&c.threads, "threads", 0, "executor threads per task (default: all cores)")
@@ -102,6 +107,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	// A runner starts this binary as its worker with Beam's flags: Init
 	// then runs the worker and does not return.
 	beam.Init()
+	if c.bench {
+		return c.benchTPCH(context.Background(), data, stdout, stderr)
+	}
 	if err := c.query(context.Background(), data, stdout, stderr); err != nil {
 		fmt.Fprintf(stderr, "Error: %v\n", err)
 		return 1
@@ -119,15 +127,7 @@ func (c *config) query(ctx context.Context, data string, stdout, stderr io.Write
 		return errors.New(`usage: peregrine-beam [flags] DIR_OR_URL -c "SQL" (see --help)`)
 	}
 	quietLogs(c.verbose)
-	var limit int64
-	if c.memory != "" {
-		n, err := peregrine.ParseBytes(c.memory)
-		if err != nil {
-			return err
-		}
-		limit = n
-	}
-	db, err := openDB(data, c.threads, limit)
+	db, limit, err := c.open(data)
 	if err != nil {
 		return err
 	}
@@ -140,56 +140,74 @@ func (c *config) query(ctx context.Context, data string, stdout, stderr io.Write
 		_, err := io.WriteString(stdout, d.Explain())
 		return err
 	}
-	q := query{Data: data, SQL: c.sql, Opts: c.opts, Fingerprint: d.Fingerprint, Threads: c.threads, MemoryLimit: limit,
-		Result: c.resultDir, Out: c.out != ""}
-	for _, col := range d.Columns {
-		q.Names = append(q.Names, col.Name)
+	_, result, err := c.execute(ctx, d, data, limit, newProgress(d, stderr, c.quiet))
+	if result != "" {
+		defer removeAll(ctx, result)
 	}
-	if c.out != "" {
-		// Staged beside the final files, so that moving them is a rename.
-		q.Result = join(c.out, ".peregrine-staging-"+randomID())
-		if !strings.Contains(q.Result, "://") {
-			if err := os.MkdirAll(q.Result, 0o755); err != nil {
-				return err
-			}
-		}
-	} else if q.Result == "" {
-		dir, err := os.MkdirTemp("", "peregrine-beam-result-")
-		if err != nil {
-			return err
-		}
-		q.Result = dir
-	} else {
-		q.Result = join(q.Result, "peregrine-"+randomID())
-		if !strings.Contains(q.Result, "://") {
-			if err := os.MkdirAll(q.Result, 0o755); err != nil {
-				return err
-			}
-		}
-	}
-	defer removeAll(ctx, q.Result)
-	p := newProgress(d, stderr, c.quiet)
-	p.stages()
-	res, err := runJob(ctx, c.runner, buildPipeline(d, q), p.update, p.status)
-	if err != nil {
+	if err != nil || c.out != "" {
 		return err
 	}
-	p.summary(res)
-	if c.out != "" {
-		files, err := commitParquet(ctx, q.Result, c.out)
-		if err != nil {
-			return err
-		}
-		p.status(fmt.Sprintf("wrote %d Parquet files to %s", len(files), c.out))
-		return nil
-	}
-	types := planner.Types(d.Plan.Fragments[len(d.Plan.Fragments)-1].Root)
-	r, err := openResult(ctx, q.Result, types)
+	r, err := openResult(ctx, result, planner.Types(d.Plan.Root().Root))
 	if err != nil {
 		return err
 	}
 	defer r.Close()
 	return resultfmt.Print(ctx, stdout, c.format, d.ResultRows(r.Next))
+}
+
+func (c *config) open(data string) (*peregrine.DB, int64, error) {
+	var limit int64
+	if c.memory != "" {
+		n, err := peregrine.ParseBytes(c.memory)
+		if err != nil {
+			return nil, 0, err
+		}
+		limit = n
+	}
+	db, err := openDB(data, c.threads, limit)
+	return db, limit, err
+}
+
+// execute runs a planned query as a Beam job. The result is left in the
+// returned folder (the caller removes it), or committed to --out.
+func (c *config) execute(ctx context.Context, d *peregrine.Distributed, data string, limit int64, p *progress) (*jobResult, string, error) {
+	q := query{Data: data, SQL: c.sql, Opts: c.opts, Fingerprint: d.Fingerprint, Threads: c.threads, MemoryLimit: limit,
+		Result: c.resultDir, Out: c.out != ""}
+	for _, col := range d.Columns {
+		q.Names = append(q.Names, col.Name)
+	}
+	switch {
+	case c.out != "":
+		// Staged beside the final files, so that moving them is a rename.
+		q.Result = join(c.out, ".peregrine-staging-"+randomID())
+	case q.Result == "":
+		dir, err := os.MkdirTemp("", "peregrine-beam-result-")
+		if err != nil {
+			return nil, "", err
+		}
+		q.Result = dir
+	default:
+		q.Result = join(q.Result, "peregrine-"+randomID())
+	}
+	if !strings.Contains(q.Result, "://") {
+		if err := os.MkdirAll(q.Result, 0o755); err != nil {
+			return nil, "", err
+		}
+	}
+	p.stages()
+	res, err := runJob(ctx, c.runner, buildPipeline(d, q), p.update, p.status)
+	if err != nil {
+		return nil, q.Result, err
+	}
+	p.summary(res)
+	if c.out != "" {
+		files, err := commitParquet(ctx, q.Result, c.out)
+		if err != nil {
+			return res, q.Result, err
+		}
+		p.status(fmt.Sprintf("wrote %d Parquet files to %s", len(files), c.out))
+	}
+	return res, q.Result, nil
 }
 
 // quietLogs keeps Beam's and prism's informational logging off stderr.

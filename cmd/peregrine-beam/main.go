@@ -1,9 +1,3 @@
-// Command peregrine-beam runs one Peregrine query as an Apache Beam
-// pipeline: locally on prism (the default), or on Flink, Spark or Google
-// Cloud Dataflow through Beam's runners.
-//
-//	peregrine-beam [--runner prism|flink|spark|dataflow] [--endpoint HOST:PORT]
-//	    [--format table|csv|json] [--out URL] DIR_OR_URL -c "SQL"
 package main
 
 import (

@@ -41,10 +41,10 @@ func (d *distributor) aggregate(a *PhysHashAgg) (*stream, error) {
 	}
 	local := func(s *stream) *stream {
 		s.root = &PhysHashAgg{PhysBase: a.PhysBase, Input: s.root, Groups: a.Groups, Aggs: a.Aggs}
-		s.keys = groupKeys(s.keys, a.Groups)
+		s.mapKeys(func(k []int) []int { return groupKeys(k, a.Groups) })
 		return s
 	}
-	if s.kind == FragSingle || s.kind == FragPartitions && subsetOf(s.keys, a.Groups) {
+	if s.kind == FragSingle || s.kind == FragPartitions && (subsetOf(s.keys, a.Groups) || subsetOf(s.alt, a.Groups)) {
 		return local(s), nil
 	}
 	parts := d.partitions(bytesOf(a))
@@ -83,7 +83,7 @@ func (d *distributor) aggregate(a *PhysHashAgg) (*stream, error) {
 	keys := allCols(len(a.Groups))
 	f := exchange(s, keys)
 	f.root = &PhysFinalAgg{PhysBase: a.PhysBase, Input: f.root, InTypes: inTypes, Groups: a.Groups, Aggs: a.Aggs}
-	f.keys = groupKeys(f.keys, keys)
+	f.mapKeys(func(k []int) []int { return groupKeys(k, keys) })
 	return f, nil
 }
 
@@ -107,7 +107,7 @@ func (d *distributor) dedupAggregate(a *PhysHashAgg, s *stream, arg int, exchang
 		final.Aggs = append(final.Aggs, x)
 	}
 	f.root = final
-	f.keys = groupKeys(f.keys, allCols(ng))
+	f.mapKeys(func(k []int) []int { return groupKeys(k, allCols(ng)) })
 	return f, nil
 }
 

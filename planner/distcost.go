@@ -79,7 +79,7 @@ func (d *distributor) broadcastBuild(j *PhysHashJoin, probe, build *stream) bool
 	}
 	broadcast := b * float64(probe.tasks())
 	shuffle := b
-	if !(probe.kind == FragPartitions && sameInts(probe.keys, j.ProbeKeys)) {
+	if !probe.partitionedOn(j.ProbeKeys) {
 		shuffle += bytesOf(j.Probe)
 	}
 	return broadcast <= shuffle

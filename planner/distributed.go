@@ -203,8 +203,24 @@ type stream struct {
 	parts  int
 	// keys: FragPartitions streams whose rows are partitioned by the hash of
 	// these output columns (nil: partitioned, but by nothing known here).
-	keys   []int
+	keys []int
+	// alt: other columns the rows are partitioned by as well (after an
+	// inner join on keys, the build side's equal key columns).
+	alt    []int
 	inputs []*PhysExchange
+}
+
+// partitionedOn reports whether s's rows are hash-partitioned on keys.
+func (s *stream) partitionedOn(keys []int) bool {
+	return s.kind == FragPartitions && (sameInts(s.keys, keys) || sameInts(s.alt, keys))
+}
+
+// mapKeys carries the partitioning keys through a node.
+func (s *stream) mapKeys(f func([]int) []int) {
+	s.keys, s.alt = f(s.keys), f(s.alt)
+	if s.keys == nil {
+		s.keys, s.alt = s.alt, nil
+	}
 }
 
 func (s *stream) tasks() int {
@@ -241,7 +257,7 @@ func (d *distributor) gather(s *stream) *stream {
 // returns the exchange leaf, or s's plan unchanged when s is already
 // partitioned that way.
 func (d *distributor) shuffle(s *stream, keys []int, parts int) (Physical, []*PhysExchange) {
-	if s.kind == FragPartitions && s.parts == parts && sameInts(s.keys, keys) {
+	if s.parts == parts && s.partitionedOn(keys) {
 		return s.root, s.inputs
 	}
 	x := d.close(s, Exchange{Kind: ExchangeHash, Keys: keys, Partitions: parts})
@@ -269,7 +285,7 @@ func (d *distributor) visit(p Physical) (*stream, error) {
 			return nil, err
 		}
 		s.root = &PhysProject{PhysBase: p.PhysBase, Input: s.root, Exprs: p.Exprs}
-		s.keys = projectKeys(s.keys, p.Exprs)
+		s.mapKeys(func(k []int) []int { return projectKeys(k, p.Exprs) })
 		return s, nil
 	case *PhysHashJoin:
 		return d.join(p)
@@ -361,7 +377,7 @@ func (d *distributor) join(j *PhysHashJoin) (*stream, error) {
 		probe.inputs = append(probe.inputs, build.inputs...)
 		return out(probe, probe.root, build.root), nil
 	case probe.kind == FragPartitions && build.kind == FragPartitions && probe.parts == build.parts &&
-		sameInts(probe.keys, j.ProbeKeys) && sameInts(build.keys, j.BuildKeys) && !j.Cross && j.Type != JoinAntiNull:
+		probe.partitionedOn(j.ProbeKeys) && build.partitionedOn(j.BuildKeys) && !j.Cross && j.Type != JoinAntiNull:
 		probe.inputs = append(probe.inputs, build.inputs...)
 		return out(probe, probe.root, build.root), nil
 	case d.broadcastBuild(j, probe, build):
@@ -370,12 +386,18 @@ func (d *distributor) join(j *PhysHashJoin) (*stream, error) {
 		return out(probe, probe.root, x), nil
 	}
 	parts := d.partitions(max(bytesOf(j.Probe), bytesOf(j.Build)))
-	if probe.kind == FragPartitions && sameInts(probe.keys, j.ProbeKeys) {
+	if probe.partitionedOn(j.ProbeKeys) {
 		parts = probe.parts // the probe side is in place already
 	}
 	pr, pin := d.shuffle(probe, j.ProbeKeys, parts)
 	br, bin := d.shuffle(build, j.BuildKeys, parts)
 	s := &stream{kind: FragPartitions, parts: parts, keys: j.ProbeKeys, inputs: append(pin, bin...)}
+	if j.Type == JoinInner {
+		// Equal keys hash alike: the rows are partitioned on either side's.
+		for _, k := range j.BuildKeys {
+			s.alt = append(s.alt, len(j.Probe.Base().Out)+k)
+		}
+	}
 	return out(s, pr, br), nil
 }
 

@@ -60,21 +60,13 @@ func (b *builder) fragmentNode(p planner.Physical) (s stream, ok bool, err error
 		}
 		return b.record(p, s), true, nil
 	case *planner.PhysPartialAgg:
-		in, err := b.build(p.Input)
-		if err != nil {
-			return nil, true, err
-		}
-		specs, err := aggSpecs(p.Aggs)
+		in, specs, err := b.aggInput(p.Input, p.Aggs)
 		if err != nil {
 			return nil, true, err
 		}
 		return b.record(p, stream{withMemory(NewPartialAgg(in, p.Groups, specs), b.env)}), true, nil
 	case *planner.PhysFinalAgg:
-		in, err := b.build(p.Input)
-		if err != nil {
-			return nil, true, err
-		}
-		specs, err := aggSpecs(p.Aggs)
+		in, specs, err := b.aggInput(p.Input, p.Aggs)
 		if err != nil {
 			return nil, true, err
 		}
@@ -91,6 +83,15 @@ func (b *builder) fragmentNode(p planner.Physical) (s stream, ok bool, err error
 		return s, true, err
 	}
 	return nil, false, nil
+}
+
+func (b *builder) aggInput(input planner.Physical, aggs []planner.PhysAgg) (stream, []AggSpec, error) {
+	in, err := b.build(input)
+	if err != nil {
+		return nil, nil, err
+	}
+	specs, err := aggSpecs(aggs)
+	return in, specs, err
 }
 
 // splitScan builds the scan of one split: the table cut down to the

@@ -141,23 +141,7 @@ func dedupArg(a *PhysHashAgg) (int, bool) {
 // groupKeys maps input partitioning keys to an aggregation's output: a key
 // that is a group column is that group's output position.
 func groupKeys(keys, groups []int) []int {
-	if keys == nil {
-		return nil
-	}
-	out := make([]int, len(keys))
-	for i, k := range keys {
-		out[i] = -1
-		for pos, g := range groups {
-			if g == k {
-				out[i] = pos
-				break
-			}
-		}
-		if out[i] < 0 {
-			return nil
-		}
-	}
-	return out
+	return mapKeys(keys, len(groups), func(pos, k int) bool { return groups[pos] == k })
 }
 
 // subsetOf reports whether every key is one of the groups (so each group's

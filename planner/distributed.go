@@ -404,14 +404,22 @@ func (d *distributor) join(j *PhysHashJoin) (*stream, error) {
 // projectKeys maps partitioning keys through a projection: a key survives
 // when some output is that very column; one lost key loses them all.
 func projectKeys(keys []int, exprs []expr.Expr) []int {
+	return mapKeys(keys, len(exprs), func(pos, k int) bool {
+		c, ok := exprs[pos].(*expr.Column)
+		return ok && c.Index == k
+	})
+}
+
+// mapKeys maps each key to the first of n output positions that is it.
+func mapKeys(keys []int, n int, is func(pos, key int) bool) []int {
 	if keys == nil {
 		return nil
 	}
 	out := make([]int, len(keys))
 	for i, k := range keys {
 		out[i] = -1
-		for pos, e := range exprs {
-			if c, ok := e.(*expr.Column); ok && c.Index == k {
+		for pos := 0; pos < n; pos++ {
+			if is(pos, k) {
 				out[i] = pos
 				break
 			}

@@ -78,7 +78,7 @@ func (c *config) benchTPCH(ctx context.Context, data string, stdout, stderr io.W
 			tasks, bytes, enc, dec, task = tasks+f["tasks"], bytes+f["bytes_out"], enc+f["encode_us"], dec+f["decode_us"], task+f["task_us"]
 		}
 		fmt.Fprintf(stdout, "| Q%02d | %.0f | %.0f | %.1f | %d | %d | %s | %.0f | %.0f | %.0f |\n", q, lm, bm, bm/lm,
-			len(d.Plan.Fragments), tasks, humanBytes(bytes), float64(enc)/1e3, float64(dec)/1e3, float64(task)/1e3)
+			len(d.Plan.Fragments), tasks, mib(bytes), float64(enc)/1e3, float64(dec)/1e3, float64(task)/1e3)
 	}
 	fmt.Fprintf(stdout, "| total | %.0f | %.0f | %.1f | | | | | | |\n", sumLocal, sumBeam, sumBeam/sumLocal)
 	return 0

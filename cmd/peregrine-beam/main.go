@@ -280,21 +280,12 @@ func (p *progress) summary(res *jobResult) {
 		c := counts[id]
 		enc, dec, task, bytes = enc+c["encode_us"], dec+c["decode_us"], task+c["task_us"], bytes+c["bytes_out"]
 		fmt.Fprintf(p.w, "  stage %d: %d tasks, %d rows in, %d rows out, %d batches (%s) out, task time %s\n", id, c["tasks"],
-			c["rows_in"], c["rows_out"], c["batches_out"], humanBytes(c["bytes_out"]), time.Duration(c["task_us"])*time.Microsecond)
+			c["rows_in"], c["rows_out"], c["batches_out"], mib(c["bytes_out"]), time.Duration(c["task_us"])*time.Microsecond)
 	}
 	p.status(fmt.Sprintf("job done in %s: tasks ran %s (Arrow IPC encoding %s, decoding %s), %s crossed exchanges",
 		res.elapsed.Round(time.Millisecond), time.Duration(task)*time.Microsecond, time.Duration(enc)*time.Microsecond,
-		time.Duration(dec)*time.Microsecond, humanBytes(bytes)))
+		time.Duration(dec)*time.Microsecond, mib(bytes)))
 }
 
-func humanBytes(n int64) string {
-	switch {
-	case n >= 1<<30:
-		return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))
-	case n >= 1<<20:
-		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
-	case n >= 1<<10:
-		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
-	}
-	return fmt.Sprintf("%d B", n)
-}
+// mib formats a byte count for progress lines.
+func mib(n int64) string { return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20)) }

@@ -333,3 +333,24 @@ func (o *funcOp) Next(ctx context.Context) (*coldata.Batch, error) {
 }
 func (o *funcOp) Close() error          { return nil }
 func (o *funcOp) Types() []coldata.Type { return o.types }
+
+// BufferElements reads a task's own input (a hash partition's elements,
+// which a runner hands over in one pass while the task's exchange leaves
+// each want a pass of their own) into memory, booked in the memory budget
+// like any buffer of the query. It cannot spill: past the limit the task
+// fails with the limit's error, and more partitions make each smaller.
+// release returns the memory.
+func (d *Distributed) BufferElements(next func() ([]byte, bool)) (elems [][]byte, release func(), err error) {
+	acc := d.db.mem.NewAccount("while buffering a partition's exchange input")
+	for {
+		e, ok := next()
+		if !ok {
+			return elems, acc.Close, nil
+		}
+		if err := acc.Grow(int64(len(e))); err != nil {
+			acc.Close()
+			return nil, nil, err
+		}
+		elems = append(elems, e)
+	}
+}

@@ -132,10 +132,16 @@ func runTask(ctx context.Context, q *query, frag, task int, values func(*[]byte)
 	}
 	var own [][]byte
 	if values != nil {
-		var e []byte
-		for values(&e) {
-			own = append(own, e)
+		var release func()
+		own, release, err = d.BufferElements(func() ([]byte, bool) {
+			var e []byte
+			ok := values(&e)
+			return e, ok
+		})
+		if err != nil {
+			return fmt.Errorf("fragment %d, %s: %w", frag, peregrine.TaskName(f, task), err)
 		}
+		defer release()
 	}
 	in := func() func() ([]byte, bool) {
 		i := 0

@@ -120,7 +120,8 @@ func (c *config) query(ctx context.Context, data string, stdout, stderr io.Write
 	if data == "" || c.sql == "" {
 		return errors.New(`usage: peregrine-beam [flags] DIR_OR_URL -c "SQL" (see --help)`)
 	}
-	quietLogs(c.verbose)
+	// Beam's Dataflow runner reports the job's progress in its own log.
+	quietLogs(c.verbose || c.runner == "dataflow" && !c.quiet)
 	db, limit, err := c.open(data)
 	if err != nil {
 		return err

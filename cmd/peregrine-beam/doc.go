@@ -19,4 +19,6 @@
 //   - result.go: the result's part files, reading them back, committing
 //     --out Parquet files
 //   - bench.go: --tpch, TPC-H in-process against Beam jobs
+//   - cloud.go: the Dataflow runner and the GCS and S3 file systems (left
+//     out by -tags nocloud)
 package main

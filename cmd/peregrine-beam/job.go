@@ -18,7 +18,6 @@ import (
 	jobpb "github.com/apache/beam/sdks/v2/go/pkg/beam/model/jobmanagement_v1"
 	pipepb "github.com/apache/beam/sdks/v2/go/pkg/beam/model/pipeline_v1"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/options/jobopts"
-	"github.com/apache/beam/sdks/v2/go/pkg/beam/runners/dataflow"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/runners/prism"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/runners/universal/extworker"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/runners/universal/runnerlib"
@@ -32,6 +31,10 @@ import (
 // second, its metrics (each fragment's tasks done, rows and bytes moved)
 // can be shown as the runner reports them. Dataflow goes through Beam's
 // Dataflow runner, which reports its own progress.
+
+// runDataflow runs a pipeline on Dataflow (cloud.go; nil in a build
+// with -tags nocloud).
+var runDataflow func(ctx context.Context, p *beam.Pipeline) (beam.PipelineResult, error)
 
 // jobResult is what a finished job reports.
 type jobResult struct {
@@ -57,7 +60,10 @@ func prismClient(ctx context.Context) (jobpb.JobServiceClient, error) {
 func runJob(ctx context.Context, runner string, p *beam.Pipeline, progress func(metrics.Results), status func(string)) (*jobResult, error) {
 	t0 := time.Now()
 	if runner == "dataflow" {
-		res, err := dataflow.Execute(ctx, p)
+		if runDataflow == nil {
+			return nil, errors.New("this build has no Dataflow runner (it was built with -tags nocloud)")
+		}
+		res, err := runDataflow(ctx, p)
 		if err != nil {
 			return nil, err
 		}

@@ -32,15 +32,15 @@ func (c *config) benchTPCH(ctx context.Context, data string, stdout, stderr io.W
 		return fail(err)
 	}
 	defer db.Close()
-	fmt.Fprintf(stdout, "| query | peregrine ms | %s ms | ratio | stages | tasks | exchanged | IPC encode ms | IPC decode ms | task time ms |\n", c.runner)
-	fmt.Fprintln(stdout, "|---|---|---|---|---|---|---|---|---|---|")
-	var sumLocal, sumBeam float64
+	fmt.Fprintf(stdout, "| query | peregrine ms | %s ms | ratio | peregrine CPU ms | %s CPU ms | stages | tasks | exchanged | IPC encode ms | IPC decode ms | task time ms |\n", c.runner, c.runner)
+	fmt.Fprintln(stdout, "|---|---|---|---|---|---|---|---|---|---|---|---|")
+	var sumLocal, sumBeam, sumLocalCPU, sumBeamCPU float64
 	for _, q := range qs {
 		text, err := tpch.Query(q)
 		if err != nil {
 			return fail(err)
 		}
-		var local, beam []time.Duration
+		var local, beam, localCPU, beamCPU []time.Duration
 		var want, got [][]string
 		var res *jobResult
 		d, err := db.PlanDistributed(text, c.opts)
@@ -48,13 +48,13 @@ func (c *config) benchTPCH(ctx context.Context, data string, stdout, stderr io.W
 			return fail(fmt.Errorf("Q%d: %w", q, err))
 		}
 		for r := 0; r < c.runs; r++ {
-			t0 := time.Now()
+			t0, c0 := time.Now(), cpuTime()
 			want, err = tpch.Collect(ctx, db, text)
 			if err != nil {
 				return fail(fmt.Errorf("Q%d: %w", q, err))
 			}
-			local = append(local, time.Since(t0))
-			t0 = time.Now()
+			local, localCPU = append(local, time.Since(t0)), append(localCPU, cpuTime()-c0)
+			t0, c0 = time.Now(), cpuTime()
 			cq := *c
 			cq.sql = text
 			var dir string
@@ -66,21 +66,21 @@ func (c *config) benchTPCH(ctx context.Context, data string, stdout, stderr io.W
 			if err != nil {
 				return fail(fmt.Errorf("Q%d: %w", q, err))
 			}
-			beam = append(beam, time.Since(t0))
+			beam, beamCPU = append(beam, time.Since(t0)), append(beamCPU, cpuTime()-c0)
 		}
 		if err := tpch.Check(&tpch.Answer{Columns: make([]string, len(d.Columns)), Rows: want}, got); err != nil {
 			return fail(fmt.Errorf("Q%d: the Beam result differs from the local one: %w", q, err))
 		}
-		lm, bm := median(local), median(beam)
-		sumLocal, sumBeam = sumLocal+lm, sumBeam+bm
+		lm, bm, lc, bc := median(local), median(beam), median(localCPU), median(beamCPU)
+		sumLocal, sumBeam, sumLocalCPU, sumBeamCPU = sumLocal+lm, sumBeam+bm, sumLocalCPU+lc, sumBeamCPU+bc
 		var tasks, bytes, enc, dec, task int64
 		for _, f := range fragmentCounters(res.metrics) {
 			tasks, bytes, enc, dec, task = tasks+f["tasks"], bytes+f["bytes_out"], enc+f["encode_us"], dec+f["decode_us"], task+f["task_us"]
 		}
-		fmt.Fprintf(stdout, "| Q%02d | %.0f | %.0f | %.1f | %d | %d | %s | %.0f | %.0f | %.0f |\n", q, lm, bm, bm/lm,
+		fmt.Fprintf(stdout, "| Q%02d | %.0f | %.0f | %.1f | %.0f | %.0f | %d | %d | %s | %.0f | %.0f | %.0f |\n", q, lm, bm, bm/lm, lc, bc,
 			len(d.Plan.Fragments), tasks, mib(bytes), float64(enc)/1e3, float64(dec)/1e3, float64(task)/1e3)
 	}
-	fmt.Fprintf(stdout, "| total | %.0f | %.0f | %.1f | | | | | | |\n", sumLocal, sumBeam, sumBeam/sumLocal)
+	fmt.Fprintf(stdout, "| total | %.0f | %.0f | %.1f | %.0f | %.0f | | | | | | |\n", sumLocal, sumBeam, sumBeam/sumLocal, sumLocalCPU, sumBeamCPU)
 	return 0
 }
 

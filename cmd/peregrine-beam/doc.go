@@ -18,7 +18,8 @@
 //     its metrics; Dataflow through Beam's runner
 //   - result.go: the result's part files, reading them back, committing
 //     --out Parquet files
-//   - bench.go: --tpch, TPC-H in-process against Beam jobs
+//   - bench.go: --tpch, TPC-H in-process against Beam jobs (cpu_*.go: the
+//     process's CPU time)
 //   - cloud.go: the Dataflow runner and the GCS and S3 file systems (left
 //     out by -tags nocloud)
 package main

@@ -204,3 +204,44 @@ func TestMain(m *testing.M) {
 	}
 	os.Exit(code)
 }
+
+// TestDistributedSplits checks that a scan's splits cover each row group
+// exactly once, in file order, and follow the options.
+func TestDistributedSplits(t *testing.T) {
+	db, err := peregrine.Open(smallRowGroups(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for _, tc := range []struct {
+		opts      planner.DistOptions
+		min, most int
+	}{
+		{planner.DistOptions{}, 8, 8},                             // 61 row groups, 60K rows: MinSplits
+		{planner.DistOptions{SplitRows: 5000}, 12, 13},            // about 5,000 rows each
+		{planner.DistOptions{SplitRows: 1, MinSplits: 1}, 61, 61}, // one row group each at most
+		{planner.DistOptions{MinSplits: 1}, 1, 1},
+	} {
+		d, err := db.PlanDistributed("SELECT sum(l_quantity) FROM lineitem", tc.opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f := d.Plan.Fragments[0]
+		if f.Kind != planner.FragSplits || len(f.Splits) < tc.min || len(f.Splits) > tc.most {
+			t.Fatalf("%+v: %d splits, want %d..%d:\n%s", tc.opts, len(f.Splits), tc.min, tc.most, d.Explain())
+		}
+		next, rows := 0, int64(0)
+		for _, s := range f.Splits {
+			for _, p := range s.Pieces {
+				if p.File != 0 || p.From != next || p.To <= p.From {
+					t.Fatalf("%+v: piece %+v after row group %d", tc.opts, p, next)
+				}
+				next = p.To
+			}
+			rows += s.Rows
+		}
+		if n := f.Scan.Table.Files[0].NumRowGroups(); next != n || rows != 60175 {
+			t.Errorf("%+v: splits end at row group %d of %d with %d rows", tc.opts, next, n, rows)
+		}
+	}
+}

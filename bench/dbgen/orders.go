@@ -42,7 +42,7 @@ func orderKey(n int64) int64 { return n>>3<<5 | n&7 }
 type orderCursor struct {
 	custKey, priority, clerk, comment, date, count lane
 
-	quantity, discount, tax, instruct, mode, lineComment lane
+	quantity, discount, tax, instruct, mode, lineComment                 lane
 	partKey, suppIndex, shipDelay, commitDelay, receiptDelay, returnFlag lane
 }
 

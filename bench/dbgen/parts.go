@@ -11,9 +11,9 @@ import "strconv"
 // whose supplier keys spread the part over the supplier table.
 
 const (
-	nameWords                 = 5
-	partCommentMin            = 5
-	partCommentMax            = 22
+	nameWords                  = 5
+	partCommentMin             = 5
+	partCommentMax             = 22
 	psCommentMin, psCommentMax = 49, 198
 )
 

@@ -74,7 +74,7 @@ func (g *Generator) CustomerRows(first, count int64, fn func(*Customer) error) e
 }
 
 type supplierCursor struct {
-	address, nation, phone, balance, comment lane
+	address, nation, phone, balance, comment          lane
 	remarkChance, remarkKind, remarkGap, remarkOffset lane
 }
 

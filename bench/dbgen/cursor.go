@@ -61,6 +61,25 @@ func (p lanePack) nextRow() {
 	}
 }
 
+// eachRow calls fill and then fn for rows [first, first+count) of table t
+// (fill gets the row's key, its number plus one), with c's lanes placed at
+// first and moved on after every row.
+func eachRow[R any](g *Generator, t Table, first, count int64, c cursorLanes, fill func(*R, int64), fn func(*R) error) error {
+	if err := rangeCheck(t, first, count, g.rows[t]); err != nil {
+		return err
+	}
+	pack := g.placeLanes(c, first)
+	var r R
+	for key := first + 1; key <= first+count; key++ {
+		fill(&r, key)
+		if err := fn(&r); err != nil {
+			return err
+		}
+		pack.nextRow()
+	}
+	return nil
+}
+
 // arena hands out strings carved from large byte blocks, so that a row's
 // formatted strings cost no allocation each. A block is never written
 // again once a string points into it.

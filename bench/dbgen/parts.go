@@ -48,7 +48,6 @@ func (g *Generator) partSupplier(key, i int64) int64 {
 type partMaker struct {
 	g      *Generator
 	c      partCursor
-	pack   lanePack
 	text   *textPool
 	a      arena
 	order  []uint8
@@ -56,9 +55,8 @@ type partMaker struct {
 	brands [6][6]string
 }
 
-func (g *Generator) newPartMaker(row int64) *partMaker {
+func (g *Generator) newPartMaker() *partMaker {
 	m := &partMaker{g: g, text: g.text(), order: make([]uint8, len(g.lists.colors.words))}
-	m.pack = g.placeLanes(&m.c, row)
 	for i := 1; i <= 5; i++ {
 		m.mfgrs[i] = "Manufacturer#" + strconv.Itoa(i)
 		for j := 1; j <= 5; j++ {
@@ -123,20 +121,11 @@ func (g *Generator) Parts(fn func(*Part) error) error {
 // PartRows calls fn for the parts in rows [first, first+count), counted
 // from 0 (the key of row r is r+1), each with its partsupp rows.
 func (g *Generator) PartRows(first, count int64, fn func(*Part) error) error {
-	if err := rangeCheck(TablePart, first, count, g.rows[TablePart]); err != nil {
-		return err
-	}
-	m := g.newPartMaker(first)
-	var p Part
-	for key := first + 1; key <= first+count; key++ {
-		m.part(&p, key)
-		m.supps(&p, key)
-		if err := fn(&p); err != nil {
-			return err
-		}
-		m.pack.nextRow()
-	}
-	return nil
+	m := g.newPartMaker()
+	return eachRow(g, TablePart, first, count, &m.c, func(p *Part, key int64) {
+		m.part(p, key)
+		m.supps(p, key)
+	}, fn)
 }
 
 // PartSuppRows calls fn for the partsupp rows [first, first+count),
@@ -147,7 +136,8 @@ func (g *Generator) PartSuppRows(first, count int64, fn func(*PartSupp) error) e
 	}
 	row := first / suppsPerPart
 	skip := first % suppsPerPart
-	m := g.newPartMaker(row)
+	m := g.newPartMaker()
+	pack := g.placeLanes(&m.c, row)
 	var p Part
 	for count > 0 {
 		m.supps(&p, row+1)
@@ -159,7 +149,7 @@ func (g *Generator) PartSuppRows(first, count int64, fn func(*PartSupp) error) e
 		}
 		skip = 0
 		row++
-		m.pack.nextRow()
+		pack.nextRow()
 	}
 	return nil
 }

@@ -25,16 +25,48 @@ const (
 	remarkGood       = "Recommends"
 )
 
+// party is what customers and suppliers share, drawn from the lanes of
+// one table: the name, address, nation, phone and account balance.
+type party struct {
+	address, nation, phone, balance lane
+	a                               arena
+	text                            *textPool
+}
+
+type partyRow struct {
+	name, address, phone string
+	nation               int32
+	balance              int64
+}
+
+func (p *party) refs(prefix string) []laneRef {
+	return []laneRef{
+		{&p.address, prefix + "_address"}, {&p.nation, prefix + "_nationkey"},
+		{&p.phone, prefix + "_phone"}, {&p.balance, prefix + "_acctbal"},
+	}
+}
+
+// draw fills the shared columns of the row with key; label is "Customer#"
+// or "Supplier#".
+func (p *party) draw(g *Generator, label string, key int64) partyRow {
+	nation := p.nation.between(0, int64(len(g.lists.nations.words))-1)
+	return partyRow{
+		name:    p.a.label(label, key, 9),
+		address: g.vstring(&p.a, &p.address, addressMin, addressMax),
+		nation:  int32(nation),
+		phone:   phone(&p.a, &p.phone, nation),
+		balance: p.balance.between(balanceMin, balanceMax),
+	}
+}
+
 type customerCursor struct {
-	address, nation, phone, balance, segment, comment lane
+	party
+	segment, comment lane
 }
 
 func (*customerCursor) streamTable() string { return "customer" }
 func (c *customerCursor) lanes() []laneRef {
-	return []laneRef{
-		{&c.address, "c_address"}, {&c.nation, "c_nationkey"}, {&c.phone, "c_phone"},
-		{&c.balance, "c_acctbal"}, {&c.segment, "c_mktsegment"}, {&c.comment, "c_comment"},
-	}
+	return append(c.refs("c"), laneRef{&c.segment, "c_mktsegment"}, laneRef{&c.comment, "c_comment"})
 }
 
 // Customers calls fn for every customer in key order.
@@ -45,47 +77,25 @@ func (g *Generator) Customers(fn func(*Customer) error) error {
 // CustomerRows calls fn for the customers in rows [first, first+count),
 // counted from 0 (the key of row r is r+1).
 func (g *Generator) CustomerRows(first, count int64, fn func(*Customer) error) error {
-	if err := rangeCheck(TableCustomer, first, count, g.rows[TableCustomer]); err != nil {
-		return err
-	}
-	var c customerCursor
-	pack := g.placeLanes(&c, first)
-	text := g.text()
-	var a arena
-	var cu Customer
-	for key := first + 1; key <= first+count; key++ {
-		nation := c.nation.between(0, int64(len(g.lists.nations.words))-1)
-		cu = Customer{
-			CustKey:    key,
-			Name:       a.label("Customer#", key, 9),
-			Address:    g.vstring(&a, &c.address, addressMin, addressMax),
-			NationKey:  int32(nation),
-			Phone:      phone(&a, &c.phone, nation),
-			AcctBal:    c.balance.between(balanceMin, balanceMax),
-			MktSegment: g.lists.segments.pick(&c.segment),
-			Comment:    text.cut(&c.comment, custCommentMin, custCommentMax),
-		}
-		if err := fn(&cu); err != nil {
-			return err
-		}
-		pack.nextRow()
-	}
-	return nil
+	c := customerCursor{party: party{text: g.text()}}
+	return eachRow(g, TableCustomer, first, count, &c, func(cu *Customer, key int64) {
+		p := c.draw(g, "Customer#", key)
+		*cu = Customer{CustKey: key, Name: p.name, Address: p.address, NationKey: p.nation, Phone: p.phone, AcctBal: p.balance,
+			MktSegment: g.lists.segments.pick(&c.segment), Comment: c.text.cut(&c.comment, custCommentMin, custCommentMax)}
+	}, fn)
 }
 
 type supplierCursor struct {
-	address, nation, phone, balance, comment          lane
+	party
+	comment                                           lane
 	remarkChance, remarkKind, remarkGap, remarkOffset lane
 }
 
 func (*supplierCursor) streamTable() string { return "supplier" }
 func (c *supplierCursor) lanes() []laneRef {
-	return []laneRef{
-		{&c.address, "s_address"}, {&c.nation, "s_nationkey"}, {&c.phone, "s_phone"},
-		{&c.balance, "s_acctbal"}, {&c.comment, "s_comment"},
-		{&c.remarkChance, "s_remark_chance"}, {&c.remarkKind, "s_remark_kind"},
-		{&c.remarkGap, "s_remark_gap"}, {&c.remarkOffset, "s_remark_offset"},
-	}
+	return append(c.refs("s"), laneRef{&c.comment, "s_comment"},
+		laneRef{&c.remarkChance, "s_remark_chance"}, laneRef{&c.remarkKind, "s_remark_kind"},
+		laneRef{&c.remarkGap, "s_remark_gap"}, laneRef{&c.remarkOffset, "s_remark_offset"})
 }
 
 // Suppliers calls fn for every supplier in key order.
@@ -96,38 +106,18 @@ func (g *Generator) Suppliers(fn func(*Supplier) error) error {
 // SupplierRows calls fn for the suppliers in rows [first, first+count),
 // counted from 0 (the key of row r is r+1).
 func (g *Generator) SupplierRows(first, count int64, fn func(*Supplier) error) error {
-	if err := rangeCheck(TableSupplier, first, count, g.rows[TableSupplier]); err != nil {
-		return err
-	}
-	var c supplierCursor
-	pack := g.placeLanes(&c, first)
-	text := g.text()
-	var a arena
-	var s Supplier
-	for key := first + 1; key <= first+count; key++ {
-		nation := c.nation.between(0, int64(len(g.lists.nations.words))-1)
-		s = Supplier{
-			SuppKey:   key,
-			Name:      a.label("Supplier#", key, 9),
-			Address:   g.vstring(&a, &c.address, addressMin, addressMax),
-			NationKey: int32(nation),
-			Phone:     phone(&a, &c.phone, nation),
-			AcctBal:   c.balance.between(balanceMin, balanceMax),
-			Comment:   text.cut(&c.comment, suppCommentMin, suppCommentMax),
-		}
-		s.Comment = c.remark(&a, s.Comment)
-		if err := fn(&s); err != nil {
-			return err
-		}
-		pack.nextRow()
-	}
-	return nil
+	c := supplierCursor{party: party{text: g.text()}}
+	return eachRow(g, TableSupplier, first, count, &c, func(s *Supplier, key int64) {
+		p := c.draw(g, "Supplier#", key)
+		*s = Supplier{SuppKey: key, Name: p.name, Address: p.address, NationKey: p.nation, Phone: p.phone, AcctBal: p.balance,
+			Comment: c.remark(c.text.cut(&c.comment, suppCommentMin, suppCommentMax))}
+	}, fn)
 }
 
 // remark draws whether a supplier's comment carries a customer remark and
 // where: "Customer " at a random offset, then after a random gap the
 // complaint or recommendation, overwriting the comment's characters.
-func (c *supplierCursor) remark(a *arena, comment string) string {
+func (c *supplierCursor) remark(comment string) string {
 	chance := c.remarkChance.between(1, remarkOdds)
 	kind := c.remarkKind.between(0, 100)
 	span := int64(len(remarkHead) + len(remarkBad))
@@ -136,12 +126,12 @@ func (c *supplierCursor) remark(a *arena, comment string) string {
 	if chance > remarkPerOdds {
 		return comment
 	}
-	b := append(a.room(len(comment)), comment...)
+	b := append(c.a.room(len(comment)), comment...)
 	copy(b[off:], remarkHead)
 	tail := remarkGood
 	if kind < remarkComplaints {
 		tail = remarkBad
 	}
 	copy(b[off+int64(len(remarkHead))+gap:], tail)
-	return a.keep(b)
+	return c.a.keep(b)
 }

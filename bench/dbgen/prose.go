@@ -13,8 +13,9 @@ import (
 	"unsafe"
 )
 
-// Pool sizes: the TPC's dbgen writes 300 MiB of text; DuckDB's tpch
-// extension writes 10 MiB, which is all that differs in its comments.
+// Pool sizes: the TPC's dbgen (and DuckDB 2.0's) writes 300 MiB of text;
+// DuckDB 1.x's tpch extension wrote 10 MiB, which is all that differs in
+// its comments.
 const (
 	tpcPoolSize    = 300 << 20
 	duckdbPoolSize = 10 << 20

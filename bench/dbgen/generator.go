@@ -80,9 +80,21 @@ const (
 	maxLines     = 7
 )
 
-// sf1Rows is each table's row count at scale factor 1 (orders: 10 per
+// sf1Rows is a table's row count at scale factor 1 (orders: 10 per
 // customer; partsupp and lineitem follow from part and orders).
-var sf1Rows = [...]int64{TablePart: 200000, TableSupplier: 10000, TableCustomer: 150000, TableOrders: 1500000}
+func sf1Rows(t Table) int64 {
+	switch t {
+	case TablePart:
+		return 200000
+	case TableSupplier:
+		return 10000
+	case TableCustomer:
+		return 150000
+	case TableOrders:
+		return 1500000
+	}
+	return 0
+}
 
 // Generator produces the rows of one scale factor. Apart from two
 // values computed once on first use (the comment text and the index of
@@ -168,7 +180,7 @@ func New(sf float64, opts Options) (*Generator, error) {
 		shrink = int64(1000 * sf)
 	}
 	for _, t := range []Table{TablePart, TableSupplier, TableCustomer, TableOrders} {
-		g.rows[t] = max(shrink*sf1Rows[t]/1000, 1) * g.scale
+		g.rows[t] = max(shrink*sf1Rows(t)/1000, 1) * g.scale
 	}
 	g.rows[TablePartSupp] = g.rows[TablePart] * suppsPerPart
 	g.rows[TableNation] = int64(len(g.lists.nations.words))

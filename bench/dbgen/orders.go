@@ -3,7 +3,6 @@ package dbgen
 import (
 	"runtime"
 	"sync"
-	"time"
 )
 
 // Orders and their lines (specification 4.2.3). Order row r (0-based)
@@ -14,15 +13,12 @@ import (
 // date; its return flag and status compare them with CURRENTDATE; the
 // order's total price and status are computed from its lines.
 
-var (
-	startDate   = dayNumber(1992, time.January, 1)
-	currentDate = dayNumber(1995, time.June, 17)
-	endDate     = dayNumber(1998, time.December, 31)
+// STARTDATE, CURRENTDATE and ENDDATE as days since 1970-01-01 (Date).
+const (
+	startDate   = 8035  // 1992-01-01
+	currentDate = 9298  // 1995-06-17
+	endDate     = 10591 // 1998-12-31
 )
-
-func dayNumber(y int, m time.Month, d int) int64 {
-	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Unix() / 86400
-}
 
 const (
 	shipDelayMin, shipDelayMax       = 1, 121

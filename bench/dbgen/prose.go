@@ -31,8 +31,11 @@ type grammar struct {
 	parts [128]*wordList
 }
 
-var phraseLists = map[byte]string{
-	'N': "nouns", 'V': "verbs", 'J': "adjectives", 'D': "adverbs", 'X': "auxillaries", 'A': "articles",
+// phraseLists names the dists.dss list of each part-of-speech letter.
+func phraseLists() map[byte]string {
+	return map[byte]string{
+		'N': "nouns", 'V': "verbs", 'J': "adjectives", 'D': "adverbs", 'X': "auxillaries", 'A': "articles",
+	}
 }
 
 func newGrammar(c *catalog) (*grammar, error) {
@@ -44,7 +47,7 @@ func newGrammar(c *catalog) (*grammar, error) {
 		prepositions: c.list("prepositions", &err),
 		terminators:  c.list("terminators", &err),
 	}
-	for letter, name := range phraseLists {
+	for letter, name := range phraseLists() {
 		g.parts[letter] = c.list(name, &err)
 	}
 	return g, err

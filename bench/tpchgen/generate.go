@@ -104,7 +104,7 @@ func Generate(ctx context.Context, opts Options) error {
 	return run(ctx, g, tables, opts.OutDir, rowGroup, props, kv)
 }
 
-func writerProps(codec compress.Compression) *parquet.WriterProperties {
+func writerProps(codec compress.Compression, extra ...parquet.WriterProperty) *parquet.WriterProperties {
 	opts := []parquet.WriterProperty{
 		parquet.WithCompression(codec),
 		parquet.WithDictionaryDefault(true),
@@ -123,7 +123,7 @@ func writerProps(codec compress.Compression) *parquet.WriterProperties {
 			}
 		}
 	}
-	return parquet.NewWriterProperties(opts...)
+	return parquet.NewWriterProperties(append(opts, extra...)...)
 }
 
 func selectTables(names []string) (map[dbgen.Table]bool, error) {

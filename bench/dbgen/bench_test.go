@@ -45,6 +45,6 @@ func BenchmarkTextPool(b *testing.B) {
 		b.Fatal(err)
 	}
 	for b.Loop() {
-		g.gram.writePool(g.poolSize, g.cat.streams["text_pool"])
+		g.rules.writePool(g.poolSize, g.cat.streams["text_pool"])
 	}
 }

@@ -31,9 +31,9 @@ type wordList struct {
 	sorted bool
 }
 
-// pickIndex draws one number from l and returns the entry it selects: the
+// chooseIndex draws one number from l and returns the entry it selects: the
 // first whose running total reaches a uniform draw in [1, total].
-func (w *wordList) pickIndex(l *lane) int {
+func (w *wordList) chooseIndex(l *lane) int {
 	r := l.between(1, w.cum[len(w.cum)-1])
 	if w.flat {
 		return int(r - 1)
@@ -58,7 +58,7 @@ func (w *wordList) pickIndex(l *lane) int {
 	return len(w.cum) - 1
 }
 
-func (w *wordList) pick(l *lane) string { return w.words[w.pickIndex(l)] }
+func (w *wordList) choose(l *lane) string { return w.words[w.chooseIndex(l)] }
 
 // parseDists reads the dists.dss format: "BEGIN name", "COUNT|n", one
 // "token|weight" line per entry, "END name"; '#' starts a comment line.

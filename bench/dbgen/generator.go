@@ -108,14 +108,14 @@ type Generator struct {
 	rows  [len(tableNames)]int64
 
 	cat      *catalog
-	gram     *grammar
+	rules    *prose
 	lists    namedLists
 	poolSize int
 	// vspan is the width of the draws behind v-string characters.
 	vspan float64
 
 	poolOnce sync.Once
-	pool     textPool
+	pool     commentText
 
 	linesOnce sync.Once
 	lines     *lineIndex
@@ -153,7 +153,7 @@ func New(sf float64, opts Options) (*Generator, error) {
 	if g.cat, err = loadCatalog(); err != nil {
 		return nil, err
 	}
-	if g.gram, err = newGrammar(g.cat); err != nil {
+	if g.rules, err = newProse(g.cat); err != nil {
 		return nil, err
 	}
 	c := g.cat
@@ -205,9 +205,9 @@ func (g *Generator) RowCount(t Table) int64 {
 }
 
 // text returns the comment text, written on first use.
-func (g *Generator) text() *textPool {
+func (g *Generator) text() *commentText {
 	g.poolOnce.Do(func() {
-		g.pool.text = g.gram.writePool(g.poolSize, g.cat.streams["text_pool"])
+		g.pool.text = g.rules.writePool(g.poolSize, g.cat.streams["text_pool"])
 	})
 	return &g.pool
 }

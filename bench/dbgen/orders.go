@@ -59,7 +59,7 @@ type orderMaker struct {
 	g     *Generator
 	c     orderCursor
 	pack  lanePack
-	text  *textPool
+	text  *commentText
 	a     arena
 	lines [maxLines]LineItem
 	// orderCols says whether the order's own drawn columns (customer,
@@ -90,7 +90,7 @@ func (m *orderMaker) fill(o *Order, row int64) {
 	o.OrderKey = orderKey(row + 1)
 	if m.orderCols {
 		o.CustKey = m.custKey()
-		o.OrderPriority = g.lists.priorities.pick(&c.priority)
+		o.OrderPriority = g.lists.priorities.choose(&c.priority)
 		o.Clerk = m.a.label("Clerk#", c.clerk.between(1, max(g.scale*clerksPerScale, clerksPerScale)), 9)
 		o.Comment = m.text.cut(&c.comment, orderCommentMin, orderCommentMax)
 	}
@@ -108,12 +108,12 @@ func (m *orderMaker) fill(o *Order, row int64) {
 		l.Quantity = c.quantity.between(1, 50)
 		l.Discount = c.discount.between(0, 10)
 		l.Tax = c.tax.between(0, 8)
-		l.ShipInstruct = g.lists.instructions.pick(&c.instruct)
-		l.ShipMode = g.lists.modes.pick(&c.mode)
+		l.ShipInstruct = g.lists.instructions.choose(&c.instruct)
+		l.ShipMode = g.lists.modes.choose(&c.mode)
 		l.Comment = m.text.cut(&c.lineComment, lineCommentMin, lineCommentMax)
 		l.PartKey = c.partKey.between(1, g.rows[TablePart])
 		l.SuppKey = g.partSupplier(l.PartKey, c.suppIndex.between(0, suppsPerPart-1))
-		l.ExtendedPrice = retailPrice(l.PartKey) * l.Quantity
+		l.ExtendedPrice = priceOf(l.PartKey) * l.Quantity
 		// dbgen's integer arithmetic, truncating at each step.
 		total += l.ExtendedPrice * (100 - l.Discount) / 100 * (100 + l.Tax) / 100
 		ship := date + c.shipDelay.between(shipDelayMin, shipDelayMax)
@@ -123,7 +123,7 @@ func (m *orderMaker) fill(o *Order, row int64) {
 		l.ReceiptDate = Date(receipt)
 		l.ReturnFlag = "N"
 		if receipt <= currentDate {
-			l.ReturnFlag = g.lists.returnFlags.pick(&c.returnFlag)
+			l.ReturnFlag = g.lists.returnFlags.choose(&c.returnFlag)
 		}
 		l.LineStatus = "F"
 		if ship > currentDate {

@@ -31,9 +31,9 @@ func (c *partCursor) lanes() []laneRef {
 	}
 }
 
-// retailPrice is P_RETAILPRICE in cents: 90000 + ((key/10) mod 20001) +
+// priceOf is P_RETAILPRICE in cents: 90000 + ((key/10) mod 20001) +
 // 100·(key mod 1000).
-func retailPrice(key int64) int64 {
+func priceOf(key int64) int64 {
 	return 90000 + (key/10)%20001 + 100*(key%1000)
 }
 
@@ -48,7 +48,7 @@ func (g *Generator) partSupplier(key, i int64) int64 {
 type partMaker struct {
 	g      *Generator
 	c      partCursor
-	text   *textPool
+	text   *commentText
 	a      arena
 	order  []uint8
 	mfgrs  [6]string
@@ -93,10 +93,10 @@ func (m *partMaker) part(p *Part, key int64) {
 	p.Name = m.name()
 	p.Mfgr = m.mfgrs[mfgr]
 	p.Brand = m.brands[mfgr][m.c.brand.between(1, 5)]
-	p.Type = l.types.pick(&m.c.ptype)
+	p.Type = l.types.choose(&m.c.ptype)
 	p.Size = int32(m.c.size.between(1, 50))
-	p.Container = l.containers.pick(&m.c.container)
-	p.RetailPrice = retailPrice(key)
+	p.Container = l.containers.choose(&m.c.container)
+	p.RetailPrice = priceOf(key)
 	p.Comment = m.text.cut(&m.c.comment, partCommentMin, partCommentMax)
 }
 

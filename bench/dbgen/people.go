@@ -30,7 +30,7 @@ const (
 type party struct {
 	address, nation, phone, balance lane
 	a                               arena
-	text                            *textPool
+	text                            *commentText
 }
 
 type partyRow struct {
@@ -81,7 +81,7 @@ func (g *Generator) CustomerRows(first, count int64, fn func(*Customer) error) e
 	return eachRow(g, TableCustomer, first, count, &c, func(cu *Customer, key int64) {
 		p := c.draw(g, "Customer#", key)
 		*cu = Customer{CustKey: key, Name: p.name, Address: p.address, NationKey: p.nation, Phone: p.phone, AcctBal: p.balance,
-			MktSegment: g.lists.segments.pick(&c.segment), Comment: c.text.cut(&c.comment, custCommentMin, custCommentMax)}
+			MktSegment: g.lists.segments.choose(&c.segment), Comment: c.text.cut(&c.comment, custCommentMin, custCommentMax)}
 	}, fn)
 }
 

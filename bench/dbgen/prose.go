@@ -21,8 +21,8 @@ const (
 	duckdbPoolSize = 10 << 20
 )
 
-// grammar holds the distributions the text is made of.
-type grammar struct {
+// prose holds the distributions the text is made of.
+type prose struct {
 	sentences, nounPhrases, verbPhrases *wordList
 	prepositions, terminators           *wordList
 	// parts maps a part-of-speech letter of a phrase production to its
@@ -38,9 +38,9 @@ func phraseLists() map[byte]string {
 	}
 }
 
-func newGrammar(c *catalog) (*grammar, error) {
+func newProse(c *catalog) (*prose, error) {
 	var err error
-	g := &grammar{
+	r := &prose{
 		sentences:    c.list("grammar", &err),
 		nounPhrases:  c.list("np", &err),
 		verbPhrases:  c.list("vp", &err),
@@ -48,55 +48,55 @@ func newGrammar(c *catalog) (*grammar, error) {
 		terminators:  c.list("terminators", &err),
 	}
 	for letter, name := range phraseLists() {
-		g.parts[letter] = c.list(name, &err)
+		r.parts[letter] = c.list(name, &err)
 	}
-	return g, err
+	return r, err
 }
 
 // phrase appends a noun or verb phrase: a production is picked from list
 // and each of its letters becomes a word, followed by the letter's
 // punctuation if it has any ("J," gives "word,") and a space.
-func (g *grammar) phrase(dst []byte, list *wordList, l *lane) []byte {
-	for tok := range strings.FieldsSeq(list.pick(l)) {
-		dst = append(dst, g.parts[tok[0]].pick(l)...)
+func (r *prose) phrase(dst []byte, list *wordList, l *lane) []byte {
+	for tok := range strings.FieldsSeq(list.choose(l)) {
+		dst = append(dst, r.parts[tok[0]].choose(l)...)
 		dst = append(dst, tok[1:]...)
 		dst = append(dst, ' ')
 	}
 	return dst
 }
 
-// sentence appends one sentence: N noun phrase, V verb phrase, P a
+// writeSentence appends one sentence: N noun phrase, V verb phrase, P a
 // preposition, "the" and a noun phrase, T a terminator that replaces the
 // space after the last word.
-func (g *grammar) sentence(dst []byte, l *lane) []byte {
-	for tok := range strings.FieldsSeq(g.sentences.pick(l)) {
+func (r *prose) writeSentence(dst []byte, l *lane) []byte {
+	for tok := range strings.FieldsSeq(r.sentences.choose(l)) {
 		switch tok[0] {
 		case 'N':
-			dst = g.phrase(dst, g.nounPhrases, l)
+			dst = r.phrase(dst, r.nounPhrases, l)
 		case 'V':
-			dst = g.phrase(dst, g.verbPhrases, l)
+			dst = r.phrase(dst, r.verbPhrases, l)
 		case 'P':
-			dst = append(dst, g.prepositions.pick(l)...)
+			dst = append(dst, r.prepositions.choose(l)...)
 			dst = append(dst, " the "...)
-			dst = g.phrase(dst, g.nounPhrases, l)
+			dst = r.phrase(dst, r.nounPhrases, l)
 		case 'T':
 			if n := len(dst); n > 0 && dst[n-1] == ' ' {
 				dst = dst[:n-1]
 			}
-			dst = append(dst, g.terminators.pick(l)...)
+			dst = append(dst, r.terminators.choose(l)...)
 		}
 	}
 	return dst
 }
 
 // writePool writes size bytes of text from the text stream.
-func (g *grammar) writePool(size int, s streamSpec) string {
+func (r *prose) writePool(size int, s streamSpec) string {
 	var l lane
 	l.place(s, 0)
 	pool := make([]byte, 0, size)
 	var sent []byte
 	for len(pool) < size {
-		sent = g.sentence(sent[:0], &l)
+		sent = r.writeSentence(sent[:0], &l)
 		if room := size - len(pool); room < len(sent)+1 {
 			pool = append(pool, sent[:room]...)
 			break
@@ -107,14 +107,14 @@ func (g *grammar) writePool(size int, s streamSpec) string {
 	return unsafe.String(unsafe.SliceData(pool), len(pool))
 }
 
-// textPool is the written text and the comment cutter.
-type textPool struct {
+// commentText is the written text and the comment cutter.
+type commentText struct {
 	text string
 }
 
 // cut returns a text string of length [lo, hi]: the offset is drawn
 // first, from [0, pool size − hi], then the length.
-func (p *textPool) cut(l *lane, lo, hi int64) string {
+func (p *commentText) cut(l *lane, lo, hi int64) string {
 	off := l.between(0, int64(len(p.text))-hi)
 	n := l.between(lo, hi)
 	return p.text[off : off+n]

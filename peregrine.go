@@ -22,6 +22,7 @@ import (
 	"github.com/peregrinedb/peregrine/planner"
 	"github.com/peregrinedb/peregrine/sql"
 	"github.com/peregrinedb/peregrine/storage"
+	"github.com/peregrinedb/peregrine/storage/tempdir"
 )
 
 func init() {
@@ -49,6 +50,10 @@ func Open(dir string) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Every start clears what processes that are gone left in the
+	// temporary folder (spill files, COPY's staging) and finishes their
+	// interrupted commits; once per process.
+	tempdir.SweepOnce("")
 	return &DB{cat: cat, threads: runtime.GOMAXPROCS(0), mem: processMemory}, nil
 }
 

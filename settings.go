@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/peregrinedb/peregrine/exec"
+	"github.com/peregrinedb/peregrine/storage/tempdir"
 )
 
 // processMemory is the one memory budget of the process: every DB and every
@@ -45,10 +46,20 @@ func (db *DB) SetTempDir(dir string) error {
 			return fmt.Errorf("Invalid Input Error: temp_directory %q is not a directory", dir)
 		}
 	}
+	if dir != "" {
+		tempdir.SweepOnce(dir)
+	}
 	db.mu.Lock()
 	db.tempDir = dir
 	db.mu.Unlock()
 	return nil
+}
+
+// tempRoot is the folder this process's temporary folder goes in for db.
+func (db *DB) tempRoot() string {
+	db.mu.RLock()
+	defer db.mu.RUnlock()
+	return db.tempDir
 }
 
 func (db *DB) buildOptions() exec.BuildOptions {

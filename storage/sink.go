@@ -2,7 +2,8 @@ package storage
 
 import (
 	"fmt"
-	"os"
+	"io"
+	"path"
 	"path/filepath"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -18,18 +19,30 @@ import (
 // at FileSizeBytes.
 type sink struct {
 	w   *writer
-	dir string
+	dir string // slash path below the target folder ("" for the target)
 
 	bld      *array.RecordBuilder
 	buffered int   // rows in bld
 	bufBytes int64 // their approximate uncompressed size
 
-	fh      *os.File
+	fh      StagedFile
 	fw      *pqarrow.FileWriter
-	tmp     string
-	final   string
+	cw      *countingWriter
+	final   string // the file's path once committed
 	fileIdx int
 	rows    int64
+}
+
+// countingWriter counts what reaches a staged file.
+type countingWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
 }
 
 // ArrowType is the Arrow type a coldata type is written as; pqarrow maps it
@@ -205,18 +218,24 @@ func (s *sink) flush() error {
 // open starts the next file of this sink. first, the first row group, picks
 // which columns are dictionary encoded.
 func (s *sink) open(first arrow.RecordBatch) error {
+	name := ""
 	s.final = s.w.path
 	if s.w.folder {
-		s.final = filepath.Join(s.dir, fmt.Sprintf("data_%d.parquet", s.fileIdx))
+		if s.w.opts.Mode == WriteAppend {
+			name = s.w.stage.FreshName(s.dir, ".parquet")
+		} else {
+			name = path.Join(s.dir, fmt.Sprintf("data_%d.parquet", s.fileIdx))
+		}
+		s.final = filepath.Join(s.w.path, filepath.FromSlash(name))
 	}
 	s.fileIdx++
-	s.tmp = tempName(filepath.Dir(s.final), s.final)
-	fh, err := os.OpenFile(s.tmp, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o644)
+	fh, err := s.w.stage.Create(name)
 	if err != nil {
-		return fmt.Errorf("IO Error: %v", err)
+		return err
 	}
 	s.fh = fh
-	fw, err := pqarrow.NewFileWriter(s.w.schema, fh, s.w.writerProps(dictionaryColumns(first)), arrowWriterProps())
+	s.cw = &countingWriter{w: fh}
+	fw, err := pqarrow.NewFileWriter(s.w.schema, s.cw, s.w.writerProps(dictionaryColumns(first)), arrowWriterProps())
 	if err != nil {
 		return fmt.Errorf("IO Error: %v", err)
 	}
@@ -237,23 +256,22 @@ func (s *sink) closeFile() error {
 	}
 	fw := s.fw
 	s.fw = nil
-	if err := fw.Close(); err != nil { // also closes fh
-		s.fh = nil
-		os.Remove(s.tmp)
-		return fmt.Errorf("IO Error: writing %s: %v", s.final, err)
+	err := fw.Close()
+	if cerr := s.fh.Close(); err == nil {
+		err = cerr
 	}
 	s.fh = nil
-	s.w.done = append(s.w.done, tempFile{tmp: s.tmp, final: s.final})
+	if err != nil {
+		return fmt.Errorf("IO Error: writing %s: %v", s.final, err)
+	}
+	s.w.files = append(s.w.files, s.final)
+	s.w.bytes += s.cw.n
 	return nil
 }
 
-// discard drops the file being written.
+// discard drops the file being written (the stage's Abort removes it).
 func (s *sink) discard() {
-	if s.fh != nil {
-		s.fh.Close()
-		os.Remove(s.tmp)
-		s.fh, s.fw = nil, nil
-	}
+	s.fh, s.fw = nil, nil
 	if s.bld != nil {
 		s.bld.Release()
 		s.bld = nil

@@ -399,7 +399,7 @@ func TestAtomicWrites(t *testing.T) {
 			dir := t.TempDir()
 			target := filepath.Join(dir, "out.parquet")
 			if c.opts.FileSizeBytes > 0 || len(c.opts.PartitionBy) > 0 {
-				target = filepath.Join(dir, "nested", "out")
+				target = filepath.Join(dir, "out")
 			}
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
@@ -453,10 +453,10 @@ func TestExistingTargets(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err := WriteParquet(context.Background(), src2(), types2, names2, folder, opts)
-	if err == nil || !strings.Contains(err.Error(), "is not empty") || !strings.Contains(err.Error(), "OVERWRITE_OR_IGNORE") {
+	if err == nil || !strings.Contains(err.Error(), "is not empty") || !strings.Contains(err.Error(), "Enable OVERWRITE option") {
 		t.Errorf("non-empty folder: %v", err)
 	}
-	opts.OverwriteOrIgnore = true
+	opts.Mode = WriteOverwriteOrIgnore
 	if _, err := WriteParquet(context.Background(), src2(), types2, names2, folder, opts); err != nil {
 		t.Errorf("overwrite_or_ignore: %v", err)
 	}

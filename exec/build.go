@@ -20,9 +20,12 @@ type BuildOptions struct {
 	// TempDir when it is exhausted. Share one pool between queries for a
 	// process-wide limit. nil: unlimited and untracked.
 	Memory *MemoryPool
-	// TempDir receives spill files, removed when the query's operators
-	// close; "" means DefaultTempDir().
+	// TempDir receives this process's folder of spill files (see
+	// storage/tempdir), removed when the query's operators close; "" is
+	// the OS temp directory.
 	TempDir string
+	// TempSpace bounds the bytes spill files hold (nil: unlimited).
+	TempSpace *TempSpace
 	// NoRuntimeFilters turns off the filters finished join builds push
 	// into their probe side's scans.
 	NoRuntimeFilters bool
@@ -47,7 +50,7 @@ func Build(p planner.Physical, opts BuildOptions) (*Query, error) {
 	if threads <= 0 {
 		threads = runtime.GOMAXPROCS(0)
 	}
-	b := &builder{threads: threads, noRuntimeFilters: opts.NoRuntimeFilters, env: memEnv{pool: opts.Memory, dir: opts.TempDir}, q: &Query{ops: map[planner.Physical][]Operator{}, scans: map[*planner.PhysScan]scanStatser{},
+	b := &builder{threads: threads, noRuntimeFilters: opts.NoRuntimeFilters, env: memEnv{pool: opts.Memory, dir: opts.TempDir, temp: opts.TempSpace}, q: &Query{ops: map[planner.Physical][]Operator{}, scans: map[*planner.PhysScan]scanStatser{},
 		builds: map[planner.Physical]*JoinBuild{}}}
 	s, err := b.build(p)
 	if err != nil {

@@ -2,6 +2,7 @@ package exec
 
 import (
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -13,6 +14,7 @@ import (
 	"github.com/klauspost/compress/zstd"
 
 	"github.com/peregrinedb/peregrine/exec/coldata"
+	"github.com/peregrinedb/peregrine/storage/tempdir"
 )
 
 // spillFile is one temporary file of columnar blocks, each tagged with a
@@ -39,6 +41,7 @@ type spillFile struct {
 
 	mu     sync.Mutex
 	f      *os.File
+	dir    *tempdir.Dir // the process folder f is in
 	size   int64
 	index  [][]blockRef // per partition
 	rows   []int64      // per partition
@@ -118,15 +121,16 @@ func (s *spillFile) open() error {
 	if s.closed {
 		return fmt.Errorf("spill: write after close")
 	}
-	dir := s.env.tempDir()
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return fmt.Errorf("spill: %w", err)
-	}
-	f, err := os.CreateTemp(dir, "spill-*.bin")
+	d, err := tempdir.Use(s.env.dir)
 	if err != nil {
-		return fmt.Errorf("spill: %w", err)
+		return err
 	}
-	s.f = f
+	f, err := os.CreateTemp(d.Path(), "spill-*.bin")
+	if err != nil {
+		d.Release()
+		return fmt.Errorf("IO Error: Could not create a spill file in %q: %v", d.Path(), sysErr(err))
+	}
+	s.f, s.dir = f, d
 	return nil
 }
 
@@ -166,8 +170,12 @@ func (s *spillFile) write(part int, cols []*coldata.Vec, sel []int32, n int, buf
 	if err := s.open(); err != nil {
 		return out, err
 	}
+	if err := s.env.temp.grow(int64(len(blk)), s.dir.Path()); err != nil {
+		return out, err
+	}
 	if _, err := s.f.WriteAt(blk, s.size); err != nil {
-		return out, fmt.Errorf("spill: %w", err)
+		s.env.temp.shrink(int64(len(blk)))
+		return out, fmt.Errorf("IO Error: Could not write to the spill file %q: %v", s.f.Name(), sysErr(err))
 	}
 	for part >= len(s.index) {
 		s.index, s.rows = append(s.index, nil), append(s.rows, 0)
@@ -224,7 +232,23 @@ func (s *spillFile) Close() error {
 	if rerr := os.Remove(name); err == nil {
 		err = rerr
 	}
+	s.env.temp.shrink(s.size)
 	s.f = nil
+	s.dir.Release()
+	s.dir = nil
+	if err != nil {
+		return fmt.Errorf("IO Error: Could not remove the spill file %q: %v", name, sysErr(err))
+	}
+	return nil
+}
+
+// sysErr is the operating system's part of a file error, without Go's
+// "op path:" prefix (the message names the file itself).
+func sysErr(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
 	return err
 }
 

@@ -1,0 +1,166 @@
+package peregrine_test
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/peregrinedb/peregrine"
+	"github.com/peregrinedb/peregrine/exec"
+)
+
+func openDB(t *testing.T) *peregrine.DB {
+	t.Helper()
+	db, err := peregrine.Open(duckdbSF001)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+func mustExec(t *testing.T, db *peregrine.DB, script string) {
+	t.Helper()
+	if err := db.Exec(context.Background(), script); err != nil {
+		t.Fatalf("%s: %v", script, err)
+	}
+}
+
+// explainAnalyze returns EXPLAIN ANALYZE's text for q.
+func explainAnalyze(t *testing.T, db *peregrine.DB, q string) string {
+	t.Helper()
+	got, _, err := sltRows(context.Background(), db, "EXPLAIN ANALYZE "+q)
+	if err != nil {
+		t.Fatalf("%s: %v", q, err)
+	}
+	return strings.Join(got, "\n")
+}
+
+// assertEmptyDir fails when dir holds anything (spill files, process
+// folders, staging).
+func assertEmptyDir(t *testing.T, dir string) {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		t.Errorf("left in %s: %s", dir, e.Name())
+	}
+}
+
+const spillingSort = "SELECT count(*) FROM (SELECT l_comment, l_orderkey FROM lineitem ORDER BY l_comment)"
+
+func TestPerDatabaseLimits(t *testing.T) {
+	a, b := openDB(t), openDB(t)
+	mustExec(t, a, "SET memory_limit = '2MB'; SET threads = 1")
+	if a.MemoryLimit() != 2_000_000 || a.Threads() != 1 {
+		t.Fatalf("a: limit %d threads %d", a.MemoryLimit(), a.Threads())
+	}
+	if b.MemoryLimit() != exec.DefaultMemoryLimit() || (b.Threads() == 1) != (runtime.GOMAXPROCS(0) == 1) {
+		t.Fatalf("SET on a changed b: limit %d threads %d", b.MemoryLimit(), b.Threads())
+	}
+	b.SetMemoryLimit(20 << 20)
+	if a.MemoryLimit() != 2_000_000 {
+		t.Fatalf("the API on b changed a: %d", a.MemoryLimit())
+	}
+	// The DSN's settings are the opened database's own.
+	sdb, err := sql.Open("peregrine", duckdbSF001+"?memory_limit=3MB&threads=1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sdb.Close()
+	if got := queryStrings(t, sdb, "SELECT count(*) FROM nation"); join(got) != "25" {
+		t.Fatal(got)
+	}
+	if a.MemoryLimit() != 2_000_000 || b.MemoryLimit() != 20<<20 {
+		t.Fatalf("the DSN changed other databases: %d %d", a.MemoryLimit(), b.MemoryLimit())
+	}
+	// a spills under its own small limit; b, with more, does not.
+	if plan := explainAnalyze(t, a, spillingSort); !strings.Contains(plan, "spilled:") {
+		t.Errorf("a did not spill under 2MB:\n%s", plan)
+	}
+	if plan := explainAnalyze(t, b, spillingSort); strings.Contains(plan, "spilled:") {
+		t.Errorf("b spilled under a's limit:\n%s", plan)
+	}
+	// RESET gives a the default back.
+	mustExec(t, a, "RESET memory_limit")
+	if a.MemoryLimit() != exec.DefaultMemoryLimit() {
+		t.Fatalf("RESET: %d", a.MemoryLimit())
+	}
+}
+
+func TestProcessCeiling(t *testing.T) {
+	db := openDB(t)
+	db.SetMemoryLimit(0) // unlimited on its own
+	old := peregrine.ProcessMemoryLimit()
+	peregrine.SetProcessMemoryLimit(2 << 20)
+	defer peregrine.SetProcessMemoryLimit(old)
+	if plan := explainAnalyze(t, db, spillingSort); !strings.Contains(plan, "spilled:") {
+		t.Errorf("the process ceiling did not make the query spill:\n%s", plan)
+	}
+	if used := peregrine.ProcessMemoryUsed(); used != 0 {
+		t.Errorf("the ceiling holds %d bytes after the query", used)
+	}
+}
+
+func TestSettingValuesRejected(t *testing.T) {
+	db := openDB(t)
+	// DuckDB 1.5.5's messages (duckq).
+	for _, c := range []struct{ sql, want string }{
+		{"SET memory_limit = '99999999999999999999GB'", "Parser Error: Memory value out of range: value is too large"},
+		{"SET memory_limit = '0'", "Parser Error: Unknown unit for memory: '' (expected: KB, MB, GB, TB for 1000^i units or KiB, MiB, GiB, TiB for 1024^i units)"},
+		{"SET memory_limit = 'abc'", "Parser Error: Memory must have a number (e.g. 1GB)"},
+		{"SET memory_limit = '1GiBx'", "Parser Error: Unknown unit for memory: 'gibx' (expected: KB, MB, GB, TB for 1000^i units or KiB, MiB, GiB, TiB for 1024^i units)"},
+		{"SET max_temp_directory_size = '99999999999999999999GB'", "Parser Error: Memory value out of range: value is too large"},
+		{"SET threads = 0", "Syntax Error: Must have at least 1 thread!"},
+		{"SET threads = -1", "Syntax Error: Must have at least 1 thread!"},
+		{"SET threads = 'abc'", "Invalid Input Error: Failed to cast value: Could not convert string 'abc' to INT64"},
+	} {
+		err := db.Exec(context.Background(), c.sql)
+		if err == nil || err.Error() != c.want {
+			t.Errorf("%s: got %v, want %q", c.sql, err, c.want)
+		}
+	}
+	limit := db.MemoryLimit()
+	for _, ok := range []string{"SET memory_limit = '1.5GB'", "SET memory_limit = ' 2 GB '", "SET memory_limit = '10KiB'", "SET memory_limit = '2 gigabytes'", "SET memory_limit = '-1'"} {
+		mustExec(t, db, ok)
+	}
+	if db.MemoryLimit() > 0 {
+		t.Errorf("'-1' is no limit, got %d", db.MemoryLimit())
+	}
+	_ = limit
+}
+
+func TestMaxTempDirectorySize(t *testing.T) {
+	db := openDB(t)
+	tmp := t.TempDir()
+	mustExec(t, db, "SET temp_directory = '"+tmp+"'; SET memory_limit = '1MB'; SET threads = 1")
+	// Under the default bound the query spills and succeeds.
+	if plan := explainAnalyze(t, db, spillingSort); !strings.Contains(plan, "spilled:") {
+		t.Fatalf("no spill:\n%s", plan)
+	}
+	mustExec(t, db, "SET max_temp_directory_size = '100KB'")
+	_, _, err := sltRows(context.Background(), db, spillingSort)
+	var te *exec.TempSpaceError
+	if !errors.As(err, &te) || te.Limit != 100_000 {
+		t.Fatalf("want the temp space error, got %v", err)
+	}
+	if !strings.HasPrefix(err.Error(), "Out of Memory Error: failed to offload data block of size ") || !strings.Contains(err.Error(), "/97.6 KiB used).\nThis limit was set by the 'max_temp_directory_size' setting.") {
+		t.Errorf("message: %v", err)
+	}
+	assertEmptyDir(t, tmp)
+	mustExec(t, db, "RESET max_temp_directory_size")
+	if _, _, err := sltRows(context.Background(), db, spillingSort); err != nil {
+		t.Fatal(err)
+	}
+	assertEmptyDir(t, tmp)
+	// A COPY leaves nothing in the temporary folder either.
+	mustExec(t, db, "COPY (SELECT * FROM nation) TO '"+filepath.Join(t.TempDir(), "n")+"' (PARTITION_BY (n_regionkey))")
+	assertEmptyDir(t, tmp)
+}

@@ -268,7 +268,7 @@ func TestErrors(t *testing.T) {
 		{"SELECT * FROM broken", "broken.parquet"},
 		{"SELECT * FROM truncated", "truncated.parquet"},
 		{"SELECT n_name + 1 FROM '" + duckdbSF001 + "/nation.parquet'", "No function matches"},
-		{"SET threads = 0", "threads must be at least 1"},
+		{"SET threads = 0", "Must have at least 1 thread!"},
 	}
 	for _, c := range cases {
 		err := db.Exec(context.Background(), c.sql)

@@ -1,8 +1,8 @@
 package kernel
 
 import (
-	"fmt"
 	"math"
+	"strconv"
 
 	"github.com/peregrinedb/peregrine/exec/coldata"
 	"github.com/peregrinedb/peregrine/planner/expr"
@@ -34,7 +34,7 @@ func (c *compiler) compileCast(e *expr.Cast) (node, error) {
 		return x, nil
 	}
 	if !castable(from.ID, to.ID) {
-		return nil, errorf("unsupported cast from %s to %s", from, to)
+		return nil, conversionErrorf("Unimplemented type for cast (%s -> %s)", from, to)
 	}
 	return fold(&castNode{x: x, from: from, to: to}, x), nil
 }
@@ -283,16 +283,34 @@ func roundDiv(x, p int64) int64 {
 	return q
 }
 
+// rangeError is DuckDB's message for a value out of the target's range.
 func (n *castNode) rangeError(d coldata.Datum) error {
 	src := coldata.Format(n.from, d)
 	switch {
+	case n.from.ID == coldata.Decimal && n.to.ID == coldata.Decimal:
+		return conversionErrorf("Casting value \"%s\" to type %s failed: value is out of range!", src, n.to)
+	case n.to.ID == coldata.Decimal && n.from.ID == coldata.Float64:
+		if !math.IsInf(d.F, 0) && !math.IsNaN(d.F) {
+			src = strconv.FormatFloat(d.F, 'f', 6, 64)
+		}
+		return conversionErrorf("Could not cast value %s to %s", src, n.to)
 	case n.to.ID == coldata.Decimal:
-		return fmt.Errorf("Could not cast value %s to %s", src, n.to)
+		return conversionErrorf("Could not cast value %s to %s", src, n.to)
 	case n.from.ID == coldata.Decimal:
-		return fmt.Errorf("Failed to cast decimal value %s to type %s", src, typeName(n.to))
+		// DuckDB prints the value rounded to the target's precision.
+		r, _ := roundTo(d.I, int64(n.from.Scale))
+		return conversionErrorf("Failed to cast decimal value %d to type %s", r, typeName(n.to))
 	}
-	return fmt.Errorf("Type %s with value %s can't be cast because the value is out of range for the destination type %s",
+	return conversionErrorf("Type %s with value %s can't be cast because the value is out of range for the destination type %s",
 		typeName(n.from), src, typeName(n.to))
+}
+
+// roundTo drops k decimal places, rounding half away from zero.
+func roundTo(v, k int64) (int64, bool) {
+	if k == 0 {
+		return v, true
+	}
+	return roundDiv(v, coldata.Pow10[k]), true
 }
 
 // dateTime converts between DATE and TIMESTAMP.
@@ -308,7 +326,7 @@ func (n *castNode) dateTime(out, v *coldata.Vec, sel []int32, rows int) error {
 		i := rowAt(sel, k)
 		us, ov := mul64(int64(v.I32[i]), usPerDay)
 		if ov != 0 && !v.IsNull(i) {
-			return fmt.Errorf("Could not cast DATE %s to TIMESTAMP: out of range", coldata.FormatDate(v.I32[i]))
+			return conversionErrorf("Type INT32 with value %s can't be cast to the destination type INT64", coldata.FormatDate(v.I32[i]))
 		}
 		out.I64[i] = us
 	}

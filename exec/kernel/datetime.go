@@ -1,7 +1,6 @@
 package kernel
 
 import (
-	"fmt"
 	"math"
 
 	"github.com/peregrinedb/peregrine/exec/coldata"
@@ -353,21 +352,32 @@ func (n *dateNode) eval(b *coldata.Batch, sel []int32) (*coldata.Vec, error) {
 		} else {
 			r, ok = addMonths(days, delta)
 		}
-		if !ok || r < math.MinInt32 || r > math.MaxInt32 {
+		if !ok || r < -maxDateDays || r > maxDateDays {
 			if xv.IsNull(i) || av.IsNull(i) {
 				continue
 			}
-			return nil, fmt.Errorf("Overflow in %s(%s, %d): date out of range", n.op, coldata.FormatDate(int32(days)), delta)
+			if n.op == expr.OpDateAddMonths {
+				// DuckDB names the civil date it could not make.
+				y, m, d := civil(days)
+				total := y*12 + m - 1 + delta
+				ny, nm := floorDiv(total, 12), total-12*floorDiv(total, 12)+1
+				return nil, conversionErrorf("Date out of range: %d-%d-%d", ny, nm, d)
+			}
+			return nil, rangeErrorf("Date out of range")
 		}
 		out.I32[i] = int32(r)
 	}
 	return out, nil
 }
 
+// maxDateDays bounds DATE values: DuckDB keeps ±(2^31-1) days for
+// ±infinity, so the finite dates lie strictly within.
+const maxDateDays = math.MaxInt32 - 1
+
 // addMonths adds months, clamping the day to the new month's length
 // ('2024-01-31' + 1 month = '2024-02-29'), as DuckDB does.
 func addMonths(days, months int64) (int64, bool) {
-	if months > 1e8 || months < -1e8 { // far beyond any DATE
+	if months > 1e11 || months < -1e11 { // far beyond any DATE; keeps y*12 in range
 		return 0, false
 	}
 	y, m, d := civilFast(days)

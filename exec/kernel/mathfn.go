@@ -1,7 +1,6 @@
 package kernel
 
 import (
-	"fmt"
 	"math"
 
 	"github.com/peregrinedb/peregrine/exec/coldata"
@@ -193,9 +192,9 @@ func (n *mathNode) eval(b *coldata.Batch, sel []int32) (*coldata.Vec, error) {
 			i := rowAt(sel, k)
 			if d := xv.Get(i); !d.Null && (d.I == math.MinInt64 || n.p == physI32 && d.I == math.MinInt32) {
 				if abs {
-					return nil, fmt.Errorf("Overflow on abs(%d)", d.I)
+					return nil, rangeErrorf("Overflow on abs(%d)", d.I)
 				}
-				return nil, fmt.Errorf("Overflow in negation of %s (%d)!", typeName(n.t), d.I)
+				return nil, rangeErrorf("Overflow in negation of numeric value!")
 			}
 		}
 	}
@@ -248,7 +247,7 @@ func (n *mathNode) round(b *coldata.Batch, xv *coldata.Vec, sel []int32) (*colda
 				ok = ok && r >= -maxDecimal18 && r <= maxDecimal18
 			}
 			if !ok && !(xv.Nulls != nil && xv.Nulls[i]) && !(dv.Nulls != nil && dv.Nulls[i]) {
-				return nil, fmt.Errorf("Overflow in round(%s, %d)", coldata.Format(n.t, coldata.Datum{I: v}), intAt(dv, i))
+				return nil, rangeErrorf("Overflow in round(%s, %d)", coldata.Format(n.t, coldata.Datum{I: v}), intAt(dv, i))
 			}
 			v = r
 		}

@@ -187,7 +187,7 @@ func refFunc(e *expr.Func, row []coldata.Datum) (coldata.Datum, error) {
 		return coldata.Datum{B: r}, nil
 	case expr.OpNot:
 		return coldata.Datum{B: !x.B}, nil
-	case expr.OpAdd, expr.OpSub, expr.OpMul, expr.OpDiv, expr.OpMod:
+	case expr.OpAdd, expr.OpSub, expr.OpMul, expr.OpDiv, expr.OpMod, expr.OpIntDiv:
 		return refArith(e, at, x, args[1])
 	case expr.OpNeg, expr.OpAbs:
 		if at.ID == coldata.Float64 {
@@ -240,7 +240,7 @@ func refFunc(e *expr.Func, row []coldata.Datum) (coldata.Datum, error) {
 		return coldata.Datum{I: int64(v)}, nil
 	case expr.OpDateAddDays:
 		v := new(big.Int).Add(big.NewInt(x.I), big.NewInt(args[1].I))
-		if !fits(v, big.NewInt(math.MinInt32), big.NewInt(math.MaxInt32)) {
+		if !fits(v, big.NewInt(-math.MaxInt32+1), big.NewInt(math.MaxInt32-1)) {
 			return x, fmt.Errorf("date out of range")
 		}
 		return coldata.Datum{I: v.Int64()}, nil
@@ -258,7 +258,7 @@ func refFunc(e *expr.Func, row []coldata.Datum) (coldata.Datum, error) {
 		last := time.Date(int(y), time.Month(m+2), 0, 0, 0, 0, 0, time.UTC).Day()
 		res := time.Date(int(y), time.Month(m+1), min(t.Day(), last), 0, 0, 0, 0, time.UTC)
 		days := res.Unix() / 86400
-		if days < math.MinInt32 || days > math.MaxInt32 {
+		if days < -math.MaxInt32+1 || days > math.MaxInt32-1 {
 			return x, fmt.Errorf("date out of range")
 		}
 		return coldata.Datum{I: days}, nil
@@ -299,11 +299,18 @@ func refArith(e *expr.Func, at coldata.Type, x, y coldata.Datum) (coldata.Datum,
 		r.Sub(a, b)
 	case expr.OpMul:
 		r.Mul(a, b)
-	case expr.OpMod:
+	case expr.OpMod, expr.OpIntDiv:
 		if y.I == 0 {
 			return coldata.NullDatum, nil
 		}
-		r.Rem(a, b)
+		if lo, _ := refRange(e.Typ, false); e.Typ.IsInteger() && y.I == -1 && x.I == lo.Int64() {
+			return x, fmt.Errorf("Overflow in division")
+		}
+		if e.Op == expr.OpIntDiv {
+			r.Quo(a, b)
+		} else {
+			r.Rem(a, b)
+		}
 	}
 	if lo, hi := refRange(e.Typ, e.Typ.Precision > 18); !fits(&r, lo, hi) {
 		return x, fmt.Errorf("Overflow in %s", e.Op)

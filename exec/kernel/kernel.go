@@ -22,7 +22,6 @@
 package kernel
 
 import (
-
 	"github.com/peregrinedb/peregrine/exec/coldata"
 	"github.com/peregrinedb/peregrine/planner/expr"
 )

@@ -176,6 +176,8 @@ func driverValue(v *coldata.Vec, i int) driver.Value {
 		return int64(v.I32[i])
 	case coldata.Int64:
 		return v.I64[i]
+	case coldata.Hugeint:
+		return v.I128[i].BigInt() // as DuckDB's Go driver returns HUGEINT
 	case coldata.Float64:
 		return v.F64[i]
 	case coldata.Decimal:

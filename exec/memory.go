@@ -258,7 +258,7 @@ func colsBytes(vs []*coldata.Vec, strBytes int64) int64 {
 	b := strBytes
 	for _, v := range vs {
 		b += int64(cap(v.Nulls)) + int64(cap(v.B)) + 4*int64(cap(v.I32)) +
-			8*int64(cap(v.I64)) + 8*int64(cap(v.F64)) + 16*int64(cap(v.Str))
+			8*int64(cap(v.I64)) + 8*int64(cap(v.F64)) + 16*int64(cap(v.Str)) + 16*int64(cap(v.I128))
 	}
 	return b
 }

@@ -367,6 +367,8 @@ func encodeBlock(buf []byte, cols []*coldata.Vec, sel []int32, n int) []byte {
 			buf = appendFixed(buf, v.I64, sel, n)
 		case coldata.Float64:
 			buf = appendFixed(buf, v.F64, sel, n)
+		case coldata.Hugeint:
+			buf = appendFixed(buf, v.I128, sel, n)
 		case coldata.String:
 			total := 0
 			for k := range n {
@@ -467,6 +469,8 @@ func decodeBlock(raw []byte, out *coldata.Batch) error {
 			decodeFixed(d, v.I64[:n])
 		case coldata.Float64:
 			decodeFixed(d, v.F64[:n])
+		case coldata.Hugeint:
+			decodeFixed(d, v.I128[:n])
 		case coldata.String:
 			lens := d.take(4 * n)
 			tb := d.take(8)

@@ -45,6 +45,9 @@ func (c *countingWriter) Write(p []byte) (int, error) {
 	return n, err
 }
 
+// HugeintArrowType is how HUGEINT columns leave the engine.
+var HugeintArrowType = &arrow.Decimal128Type{Precision: 38, Scale: 0}
+
 // ArrowType is the Arrow type a coldata type is written as; pqarrow maps it
 // to Parquet: DECIMAL as INT32/INT64 when precision ≤ 9/18, DATE as INT32
 // DATE, TIMESTAMP as INT64 TIMESTAMP(MICROS, adjusted to UTC).
@@ -60,6 +63,11 @@ func ArrowType(t coldata.Type) (arrow.DataType, error) {
 		return arrow.PrimitiveTypes.Float64, nil
 	case coldata.Decimal:
 		return &arrow.Decimal128Type{Precision: int32(t.Precision), Scale: int32(t.Scale)}, nil
+	case coldata.Hugeint:
+		// Arrow has no 128-bit integer; DECIMAL(38,0) stores the same
+		// two's-complement bits, so every HUGEINT round-trips exactly
+		// (DuckDB's Arrow export uses this type too).
+		return HugeintArrowType, nil
 	case coldata.String:
 		return arrow.BinaryTypes.String, nil
 	case coldata.Date:
@@ -170,13 +178,16 @@ func appendVec(fb array.Builder, v *coldata.Vec, from, k int, rows []int32) int6
 		return 8 * int64(k)
 	case *array.Decimal128Builder:
 		for j := 0; j < k; j++ {
-			if i := row(j); null(i) {
+			switch i := row(j); {
+			case null(i):
 				bb.AppendNull()
-			} else {
+			case v.Type.ID == coldata.Hugeint:
+				bb.Append(decimal128.New(v.I128[i].Hi, v.I128[i].Lo))
+			default:
 				bb.Append(decimal128.FromI64(v.I64[i]))
 			}
 		}
-		return 8 * int64(k)
+		return 16 * int64(k)
 	case *array.StringBuilder:
 		for j := 0; j < k; j++ {
 			if i := row(j); null(i) {

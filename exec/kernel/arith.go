@@ -294,6 +294,10 @@ func (c *compiler) compileArith(e *expr.Func, args []node) (node, error) {
 	}
 	n := &arithNode{op: e.Op, l: l, r: r, t: e.Typ, p: physOf(e.Typ)}
 	switch {
+	case lt.ID == coldata.Hugeint:
+		if rt != lt || e.Typ != lt || e.Op == expr.OpDiv {
+			return nil, bad()
+		}
 	case e.Op == expr.OpIntDiv:
 		if !lt.IsInteger() || rt != lt || e.Typ != lt {
 			return nil, bad()
@@ -341,6 +345,14 @@ func (n *arithNode) eval(b *coldata.Batch, sel []int32) (*coldata.Vec, error) {
 	}
 	rows := b.N
 	out := n.res.reset(n.t, rows)
+	if n.p == physI128 {
+		nulls := n.res.copyNulls(sel, rows, lv, rv)
+		if i, ok := arithI128(n.op, out.I128, lv.I128, rv.I128, nulls, sel, rows); !ok {
+			return nil, i128ArithError(n.op, lv.I128[i], rv.I128[i])
+		}
+		dropEmptyNulls(out, sel, rows)
+		return out, nil
+	}
 	if (n.op == expr.OpMod || n.op == expr.OpIntDiv) && n.p != physF64 {
 		nulls := n.res.copyNulls(sel, rows, lv, rv)
 		div := n.op == expr.OpIntDiv
@@ -470,6 +482,8 @@ func typeName(t coldata.Type) string {
 		return "INT64"
 	case coldata.Bool:
 		return "BOOL"
+	case coldata.Hugeint:
+		return "INT128"
 	}
 	return t.String()
 }

@@ -42,7 +42,7 @@ func (c *compiler) compileCast(e *expr.Cast) (node, error) {
 func castable(from, to coldata.TypeID) bool {
 	numeric := func(id coldata.TypeID) bool {
 		switch id {
-		case coldata.Bool, coldata.Int32, coldata.Int64, coldata.Float64, coldata.Decimal:
+		case coldata.Bool, coldata.Int32, coldata.Int64, coldata.Float64, coldata.Decimal, coldata.Hugeint:
 			return true
 		}
 		return false
@@ -114,6 +114,18 @@ func toBool[S number](dst []bool, src []S, sel []int32, n int) {
 // generic loops; the others check each row.
 func (n *castNode) numeric(out, v *coldata.Vec, sel []int32, rows int) error {
 	from, to := n.from, n.to
+	if to.ID == coldata.Hugeint {
+		if i, ok := castToI128(out.I128, v, sel, rows); !ok {
+			return n.rangeError(v.Get(i))
+		}
+		return nil
+	}
+	if from.ID == coldata.Hugeint {
+		if i, ok := castFromI128(out, v.I128, v.Nulls, to, sel, rows); !ok {
+			return n.rangeError(v.Get(i))
+		}
+		return nil
+	}
 	var u8 []uint8 // BOOLEAN source viewed as 0/1
 	switch from.ID {
 	case coldata.Bool:
@@ -287,6 +299,8 @@ func roundDiv(x, p int64) int64 {
 func (n *castNode) rangeError(d coldata.Datum) error {
 	src := coldata.Format(n.from, d)
 	switch {
+	case n.from.ID == coldata.Hugeint && n.to.ID == coldata.Decimal:
+		return conversionErrorf("Could not cast value %s to %s", src, n.to)
 	case n.from.ID == coldata.Decimal && n.to.ID == coldata.Decimal:
 		return conversionErrorf("Casting value \"%s\" to type %s failed: value is out of range!", src, n.to)
 	case n.to.ID == coldata.Decimal && n.from.ID == coldata.Float64:

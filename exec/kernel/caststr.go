@@ -35,6 +35,8 @@ func (n *castNode) toString(out, v *coldata.Vec, sel []int32, rows int) {
 			a.buf = strconv.AppendInt(a.buf, int64(v.I32[i]), 10)
 		case coldata.Int64:
 			a.buf = strconv.AppendInt(a.buf, v.I64[i], 10)
+		case coldata.Hugeint:
+			a.buf = append(a.buf, v.I128[i].String()...)
 		case coldata.Float64:
 			a.buf = appendFloat(a.buf, v.F64[i])
 		case coldata.Decimal:
@@ -104,6 +106,8 @@ func (n *castNode) fromString(out, v *coldata.Vec, sel []int32, rows int) error 
 		switch to.ID {
 		case coldata.Bool:
 			out.B[i], ok = parseBool(s)
+		case coldata.Hugeint:
+			out.I128[i], ok = parseI128(s)
 		case coldata.Int32:
 			var x int64
 			x, ok = parseInt(s)

@@ -231,6 +231,8 @@ func (n *constNode) vec(rows int) *coldata.Vec {
 		v.F64 = v.F64[:rows]
 	case physStr:
 		v.Str = v.Str[:rows]
+	case physI128:
+		v.I128 = v.I128[:rows]
 	}
 	if v.Nulls != nil {
 		v.Nulls = v.Nulls[:rows]

@@ -139,6 +139,9 @@ func (c *compiler) compileMath(e *expr.Func, args []node) (node, error) {
 		return nil, errorf("%s needs a numeric argument of its result type, got %s -> %s", e.Op, t, e.Typ)
 	}
 	n := &mathNode{op: e.Op, x: x, t: t, p: physOf(t)}
+	if e.Op == expr.OpRound && n.p == physI128 {
+		return nil, errorf("round(HUGEINT) is not supported yet")
+	}
 	if e.Op == expr.OpRound {
 		if len(args) == 1 {
 			args = append(args, newConst(coldata.TypeInt64, coldata.Datum{}))
@@ -186,6 +189,13 @@ func (n *mathNode) eval(b *coldata.Batch, sel []int32) (*coldata.Vec, error) {
 		}
 	case physF64:
 		negFloats(out.F64, xv.F64, sel, rows, abs)
+	case physI128:
+		if i, ok := negI128(abs, out.I128, xv.I128, xv.Nulls, sel, rows); !ok {
+			if abs {
+				return nil, rangeErrorf("Overflow on abs(%s)", xv.I128[i])
+			}
+			return nil, rangeErrorf("Overflow in negation of numeric value!")
+		}
 	}
 	if ovf {
 		for k := 0; k < liveLen(sel, rows); k++ {

@@ -1,8 +1,8 @@
 package kernel
 
 import (
-	"math/big"
 	"fmt"
+	"math/big"
 	"strconv"
 	"strings"
 

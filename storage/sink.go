@@ -1,8 +1,10 @@
 package storage
 
 import (
+	"bufio"
 	"fmt"
 	"io"
+	"os"
 	"path"
 	"path/filepath"
 
@@ -12,6 +14,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 	"github.com/peregrinedb/peregrine/exec/coldata"
+	"github.com/peregrinedb/peregrine/storage/tempdir"
 )
 
 // sink buffers the rows of one output folder (or the single output file) as
@@ -25,12 +28,16 @@ type sink struct {
 	buffered int   // rows in bld
 	bufBytes int64 // their approximate uncompressed size
 
-	fh      StagedFile
-	fw      *pqarrow.FileWriter
-	cw      *countingWriter
-	final   string // the file's path once committed
-	fileIdx int
-	rows    int64
+	fh StagedFile
+	fw *pqarrow.FileWriter
+	cw *countingWriter
+	// scratch receives arrow-go's file when page checksums are on; closing
+	// the file copies it into fh with the checksums (pagecrc.go).
+	scratch    *os.File
+	scratchDir *tempdir.Dir
+	final      string // the file's path once committed
+	fileIdx    int
+	rows       int64
 }
 
 // countingWriter counts what reaches a staged file.
@@ -246,11 +253,62 @@ func (s *sink) open(first arrow.RecordBatch) error {
 	}
 	s.fh = fh
 	s.cw = &countingWriter{w: fh}
-	fw, err := pqarrow.NewFileWriter(s.w.schema, s.cw, s.w.writerProps(dictionaryColumns(first)), arrowWriterProps())
+	var out io.Writer = s.cw
+	if !s.w.opts.NoPageChecksums {
+		if err := s.openScratch(); err != nil {
+			return err
+		}
+		out = struct{ io.Writer }{s.scratch} // pqarrow would close an io.Closer
+	}
+	fw, err := pqarrow.NewFileWriter(s.w.schema, out, s.w.writerProps(dictionaryColumns(first)), arrowWriterProps())
 	if err != nil {
 		return fmt.Errorf("IO Error: %v", err)
 	}
 	s.fw = fw
+	return nil
+}
+
+// openScratch makes the file arrow-go writes into before the checksum
+// pass, in this process's temporary folder (so a crash leaves nothing the
+// next start does not remove).
+func (s *sink) openScratch() error {
+	d, err := tempdir.Use(s.w.opts.TempRoot)
+	if err != nil {
+		return err
+	}
+	f, err := os.CreateTemp(d.Path(), "copy-*.parquet")
+	if err != nil {
+		d.Release()
+		return ioErrorf("Cannot open file in %q: %s", d.Path(), sysMessage(err))
+	}
+	s.scratch, s.scratchDir = f, d
+	return nil
+}
+
+func (s *sink) dropScratch() {
+	if s.scratch != nil {
+		s.scratch.Close()
+		os.Remove(s.scratch.Name())
+		s.scratchDir.Release()
+		s.scratch, s.scratchDir = nil, nil
+	}
+}
+
+// checksumScratch copies the finished scratch file into the staged file
+// with a CRC in every page header.
+func (s *sink) checksumScratch() error {
+	defer s.dropScratch()
+	st, err := s.scratch.Stat()
+	if err != nil {
+		return ioErrorf("Could not read file %q: %s", s.scratch.Name(), sysMessage(err))
+	}
+	bw := bufio.NewWriterSize(s.cw, 1<<20)
+	if err := addPageChecksums(s.scratch, st.Size(), bw); err != nil {
+		return ioErrorf("Could not write file %q: %v", s.final, err)
+	}
+	if err := bw.Flush(); err != nil {
+		return ioErrorf("Could not write file %q: %s", s.final, sysMessage(err))
+	}
 	return nil
 }
 
@@ -268,12 +326,17 @@ func (s *sink) closeFile() error {
 	fw := s.fw
 	s.fw = nil
 	err := fw.Close()
+	if err != nil {
+		err = fmt.Errorf("IO Error: writing %s: %v", s.final, err)
+	} else if s.scratch != nil {
+		err = s.checksumScratch()
+	}
 	if cerr := s.fh.Close(); err == nil {
 		err = cerr
 	}
 	s.fh = nil
 	if err != nil {
-		return fmt.Errorf("IO Error: writing %s: %v", s.final, err)
+		return err
 	}
 	s.w.files = append(s.w.files, s.final)
 	s.w.bytes += s.cw.n
@@ -282,6 +345,7 @@ func (s *sink) closeFile() error {
 
 // discard drops the file being written (the stage's Abort removes it).
 func (s *sink) discard() {
+	s.dropScratch()
 	s.fh, s.fw = nil, nil
 	if s.bld != nil {
 		s.bld.Release()

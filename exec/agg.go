@@ -83,7 +83,7 @@ type accumulator interface {
 
 func newAccumulator(s AggSpec, in coldata.Type) (accumulator, error) {
 	bad := func() (accumulator, error) {
-		return nil, fmt.Errorf("hash aggregate: %s of %s returning %s is not supported", s.Func, in, s.Out)
+		return nil, fmt.Errorf("Internal Error: hash aggregate: %s of %s returning %s is not supported", s.Func, in, s.Out)
 	}
 	switch s.Func {
 	case AggCountStar, AggCount:

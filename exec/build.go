@@ -224,7 +224,7 @@ func (b *builder) build(p planner.Physical) (stream, error) {
 	case *planner.PhysValues:
 		return b.record(p, stream{NewValues(planner.Types(p), p.Rows)}), nil
 	}
-	return nil, fmt.Errorf("internal error: no operator for %T", p)
+	return nil, fmt.Errorf("Internal Error: no operator for %T", p)
 }
 
 // runtimeTargets finds the probe keys of join p that come straight from a
@@ -345,7 +345,7 @@ func joinType(t planner.JoinType) (JoinType, error) {
 	case planner.JoinAntiNull:
 		return JoinAntiNullAware, nil
 	}
-	return 0, fmt.Errorf("internal error: join type %v", t)
+	return 0, fmt.Errorf("Internal Error: join type %v", t)
 }
 
 func aggFunc(f planner.AggFunc) (AggFunc, error) {
@@ -363,7 +363,7 @@ func aggFunc(f planner.AggFunc) (AggFunc, error) {
 	case planner.AggMax:
 		return AggMax, nil
 	}
-	return 0, fmt.Errorf("internal error: aggregate %v", f)
+	return 0, fmt.Errorf("Internal Error: aggregate %v", f)
 }
 
 func sortKeys(keys []planner.PhysSortKey) []SortKey {

@@ -25,7 +25,7 @@ type MemoryLimitError struct {
 }
 
 func (e *MemoryLimitError) Error() string {
-	return fmt.Sprintf("memory limit of %s exceeded %s (needed %s more)",
+	return fmt.Sprintf("Out of Memory Error: memory limit of %s exceeded %s (needed %s more)",
 		humanBytes(e.Limit), e.What, humanBytes(e.Needed))
 }
 

@@ -97,7 +97,7 @@ func spillCodecs() (*zstd.Encoder, *zstd.Decoder, error) {
 			zstd.WithDecodeAllCapLimit(true))
 	})
 	if c.err != nil {
-		return nil, nil, fmt.Errorf("spill: %w", c.err)
+		return nil, nil, fmt.Errorf("Internal Error: the spill codec could not start: %v", c.err)
 	}
 	return c.enc, c.dec, nil
 }
@@ -119,7 +119,7 @@ func (s *spillFile) open() error {
 		return nil
 	}
 	if s.closed {
-		return fmt.Errorf("spill: write after close")
+		return fmt.Errorf("Internal Error: spill file written after close")
 	}
 	d, err := tempdir.Use(s.env.dir)
 	if err != nil {
@@ -143,7 +143,7 @@ func (s *spillFile) write(part int, cols []*coldata.Vec, sel []int32, n int, buf
 	}
 	for _, c := range cols {
 		if c.Type.IsNested() {
-			return buf, fmt.Errorf("spill: a nested column (%s) cannot be spilled yet", c.Type)
+			return buf, fmt.Errorf("Not implemented Error: a nested column (%s) cannot be spilled yet; raise memory_limit", c.Type)
 		}
 	}
 	enc, _, err := spillCodecs()
@@ -287,10 +287,10 @@ func (r *spillReader) next() (*coldata.Batch, error) {
 	f := r.s.f
 	r.s.mu.Unlock()
 	if f == nil {
-		return nil, fmt.Errorf("spill: read after close")
+		return nil, fmt.Errorf("Internal Error: spill file read after close")
 	}
 	if _, err := f.ReadAt(r.buf, ref.off); err != nil {
-		return nil, fmt.Errorf("spill: %w", err)
+		return nil, fmt.Errorf("IO Error: Could not read the spill file %q: %v", f.Name(), sysErr(err))
 	}
 	raw, err := r.unframe(r.buf, ref)
 	if err != nil {
@@ -302,7 +302,7 @@ func (r *spillReader) next() (*coldata.Batch, error) {
 	return r.b, nil
 }
 
-var errCorruptSpill = fmt.Errorf("spill: corrupt block")
+var errCorruptSpill = fmt.Errorf("IO Error: a spill file block is corrupt")
 
 // unframe checks a stored block's header against the index and returns
 // the decoded block, 8-aligned in r.rawBuf (or in place when raw).
@@ -329,7 +329,7 @@ func (r *spillReader) unframe(blk []byte, ref blockRef) ([]byte, error) {
 		// The cap limit bounds the output to the indexed size.
 		out, err := dec.DecodeAll(blk[spillHdr:], raw[:0])
 		if err != nil {
-			return nil, fmt.Errorf("spill: corrupt block: %w", err)
+			return nil, fmt.Errorf("IO Error: a spill file block is corrupt: %v", err)
 		}
 		if uint64(len(out)) != rl || (rl > 0 && &out[0] != &raw[0]) {
 			return nil, errCorruptSpill
@@ -423,7 +423,7 @@ type blockDecoder struct {
 
 func (d *blockDecoder) take(n int) []byte {
 	if d.err != nil || d.pos+n > len(d.raw) {
-		d.err = fmt.Errorf("spill: corrupt block")
+		d.err = errCorruptSpill
 		return nil
 	}
 	b := d.raw[d.pos : d.pos+n]

@@ -70,10 +70,10 @@ func Open(dir string) (*Catalog, error) {
 	if dir != "" {
 		st, err := os.Stat(dir)
 		if err != nil {
-			return nil, fmt.Errorf("cannot open database %q: %w", dir, err)
+			return nil, ioErrorf("Cannot open database %q: %s", dir, sysMessage(err))
 		}
 		if !st.IsDir() {
-			return nil, fmt.Errorf("cannot open database %q: not a directory", dir)
+			return nil, ioErrorf("Cannot open database %q: Not a directory", dir)
 		}
 	}
 	return &Catalog{dir: dir, files: map[string]cachedFile{}, handles: newHandlePool(maxOpenHandles)}, nil
@@ -236,7 +236,7 @@ func expandPath(p string) ([]string, error) {
 			return nil
 		})
 		if err != nil {
-			return nil, fmt.Errorf("IO Error: %v", err)
+			return nil, pathError("Cannot read directory", err)
 		}
 	} else {
 		m, err := filepath.Glob(p)
@@ -293,7 +293,7 @@ func parquetFilesUnder(dir string) ([]string, error) {
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("IO Error: %v", err)
+		return nil, pathError("Cannot read directory", err)
 	}
 	sort.Strings(files)
 	return files, nil
@@ -304,7 +304,7 @@ func parquetFilesUnder(dir string) ([]string, error) {
 func (c *Catalog) open(path string) (*scan.File, error) {
 	st, err := os.Stat(path)
 	if err != nil {
-		return nil, fmt.Errorf("IO Error: %v", err)
+		return nil, ioErrorf("Cannot open file %q: %s", path, sysMessage(err))
 	}
 	abs, err := filepath.Abs(path)
 	if err != nil {

@@ -262,7 +262,7 @@ func (s *sink) open(first arrow.RecordBatch) error {
 	}
 	fw, err := pqarrow.NewFileWriter(s.w.schema, out, s.w.writerProps(dictionaryColumns(first)), arrowWriterProps())
 	if err != nil {
-		return fmt.Errorf("IO Error: %v", err)
+		return ioErrorf("Could not write file %q: %v", s.final, err)
 	}
 	s.fw = fw
 	return nil

@@ -92,6 +92,16 @@ func ioErrorf(format string, args ...any) error {
 	return fmt.Errorf("IO Error: "+format, args...)
 }
 
+// pathError is "IO Error: <what> "<path>": <system message>" for an error
+// carrying a path (fs.PathError).
+func pathError(what string, err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return ioErrorf("%s %q: %s", what, pe.Path, sysMessage(err))
+	}
+	return ioErrorf("%s: %s", what, sysMessage(err))
+}
+
 // sysMessage is the operating system's text for err ("No such file or
 // directory"), without Go's "open PATH:" prefix.
 func sysMessage(err error) string {

@@ -157,7 +157,7 @@ func newWriter(types []coldata.Type, names []string, path string, opts WriteOpti
 		}
 		at, err := ArrowType(t)
 		if err != nil {
-			return nil, fmt.Errorf("column %q: %w", names[i], err)
+			return nil, fmt.Errorf("%w (column %q)", err, names[i])
 		}
 		w.dataCols = append(w.dataCols, i)
 		fields = append(fields, arrow.Field{Name: names[i], Type: at, Nullable: true})

@@ -1,6 +1,7 @@
 package kernel
 
 import (
+	"errors"
 	"math"
 	"strconv"
 
@@ -16,6 +17,9 @@ type castNode struct {
 	from, to coldata.Type
 	res      result
 	arena    strArena
+	// source names the column cast, for DuckDB's "when casting from
+	// source column x" ("" when the argument is not a column).
+	source string
 }
 
 func (c *compiler) compileCast(e *expr.Cast) (node, error) {
@@ -36,7 +40,19 @@ func (c *compiler) compileCast(e *expr.Cast) (node, error) {
 	if !castable(from.ID, to.ID) {
 		return nil, conversionErrorf("Unimplemented type for cast (%s -> %s)", from, to)
 	}
-	return fold(&castNode{x: x, from: from, to: to}, x), nil
+	n := &castNode{x: x, from: from, to: to}
+	if col, ok := e.Arg.(*expr.Column); ok {
+		n.source = col.Name
+	}
+	return fold(n, x), nil
+}
+
+// sourceSuffix is what DuckDB appends to a failed cast of a column.
+func (n *castNode) sourceSuffix() string {
+	if n.source == "" {
+		return ""
+	}
+	return " when casting from source column " + n.source
 }
 
 func castable(from, to coldata.TypeID) bool {
@@ -297,6 +313,10 @@ func roundDiv(x, p int64) int64 {
 
 // rangeError is DuckDB's message for a value out of the target's range.
 func (n *castNode) rangeError(d coldata.Datum) error {
+	return n.withSource(n.rangeErrorText(d))
+}
+
+func (n *castNode) rangeErrorText(d coldata.Datum) error {
 	src := coldata.Format(n.from, d)
 	switch {
 	case n.from.ID == coldata.Hugeint && n.to.ID == coldata.Decimal:
@@ -317,6 +337,14 @@ func (n *castNode) rangeError(d coldata.Datum) error {
 	}
 	return conversionErrorf("Type %s with value %s can't be cast because the value is out of range for the destination type %s",
 		typeName(n.from), src, typeName(n.to))
+}
+
+// withSource appends the source column to a cast error.
+func (n *castNode) withSource(err error) error {
+	if err == nil || n.source == "" {
+		return err
+	}
+	return errors.New(err.Error() + n.sourceSuffix())
 }
 
 // roundTo drops k decimal places, rounding half away from zero.
@@ -340,7 +368,7 @@ func (n *castNode) dateTime(out, v *coldata.Vec, sel []int32, rows int) error {
 		i := rowAt(sel, k)
 		us, ov := mul64(int64(v.I32[i]), usPerDay)
 		if ov != 0 && !v.IsNull(i) {
-			return conversionErrorf("Type INT32 with value %s can't be cast to the destination type INT64", coldata.FormatDate(v.I32[i]))
+			return n.withSource(conversionErrorf("Type INT32 with value %s can't be cast to the destination type INT64", coldata.FormatDate(v.I32[i])))
 		}
 		out.I64[i] = us
 	}

@@ -128,7 +128,7 @@ func (n *castNode) fromString(out, v *coldata.Vec, sel []int32, rows int) error 
 			out.I64[i], ok = parseTimestamp(s)
 		}
 		if !ok {
-			return stringCastError(s, to)
+			return n.withSource(stringCastError(s, to))
 		}
 	}
 	return nil

@@ -185,7 +185,7 @@ func parseDatePrefix(s string) (int64, string, bool) {
 		return 0, "", false
 	}
 	days := daysFromCivil(y, m, d)
-	if days < math.MinInt32 || days > math.MaxInt32 {
+	if days < -maxDateDays || days > maxDateDays {
 		return 0, "", false
 	}
 	return days, s, true
@@ -199,7 +199,12 @@ func parseTimestamp(s string) (int64, bool) {
 	if !ok {
 		return 0, false
 	}
-	us := days * usPerDay
+	// Timestamps are int64 microseconds: years past 294247 do not fit,
+	// and the arithmetic below must say so rather than wrap.
+	us, ov := mul64(days, usPerDay)
+	if ov != 0 {
+		return 0, false
+	}
 	if s == "" {
 		return us, true
 	}
@@ -238,7 +243,9 @@ func parseTimestamp(s string) (int64, bool) {
 	if h > 24 || mi > 59 || sec > 59 || (h == 24 && (mi != 0 || sec != 0 || frac != 0)) {
 		return 0, false
 	}
-	us += ((h*60+mi)*60+sec)*usPerSec + frac
+	if us, ok = addChecked(us, ((h*60+mi)*60+sec)*usPerSec+frac); !ok {
+		return 0, false
+	}
 	switch {
 	case s == "" || s == "Z":
 	case s[0] == '+' || s[0] == '-':
@@ -254,11 +261,19 @@ func parseTimestamp(s string) (int64, bool) {
 		if s[0] == '+' {
 			off = -off
 		}
-		us += off
+		if us, ok = addChecked(us, off); !ok {
+			return 0, false
+		}
 	default:
 		return 0, false
 	}
 	return us, true
+}
+
+// addChecked adds, reporting int64 overflow.
+func addChecked(a, b int64) (int64, bool) {
+	s := a + b
+	return s, (s^a)&(s^b) >= 0
 }
 
 // digits reads between lo and hi decimal digits.

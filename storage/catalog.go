@@ -1,15 +1,3 @@
-// Package storage maps table names to Parquet files: a database directory
-// where each NAME.parquet file or NAME folder is a table, plus tables named
-// by path or glob. It keeps opened files (parsed footers) in a cache keyed by
-// path, size and modification time so repeated queries skip re-parsing, with
-// a bounded pool of descriptors behind them.
-//
-// A Dataset is the file set of one table before any footer but the first is
-// read: hive key=value folders become typed partition columns, which
-// PrunePartitions evaluates on paths alone; with union_by_name, schemas are
-// merged by column name with lossless widening. Dataset.Table opens what is
-// left, in parallel. WriteParquet is COPY ... TO; ParquetMetadata and
-// ParquetSchema are DuckDB's table functions; Inspect gives layout advice.
 package storage
 
 import (

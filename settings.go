@@ -55,7 +55,7 @@ func ProcessMemoryUsed() int64 { return process.mem.Used() }
 // (0: no cap, the default).
 func SetProcessThreads(n int) error {
 	if n < 0 {
-		return fmt.Errorf("Syntax Error: Must have at least 1 thread!")
+		return fmt.Errorf("Invalid Input Error: the process-wide thread ceiling must be 0 (none) or more")
 	}
 	process.mu.Lock()
 	process.threads = n

@@ -12,7 +12,6 @@ import (
 	"testing"
 
 	"github.com/peregrinedb/peregrine/exec/coldata"
-	"github.com/peregrinedb/peregrine/scan"
 )
 
 // pageSpan is one page of a written file: where its header starts, where
@@ -164,34 +163,8 @@ func TestPageChecksumsWritten(t *testing.T) {
 // scanAll reads every column of every row group and returns the first
 // error.
 func scanAll(path string) error {
-	f, err := scan.Open(path)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	cols := f.Columns()
-	idx := make([]int, len(cols))
-	types := make([]coldata.Type, len(cols))
-	for i, c := range cols {
-		idx[i], types[i] = i, c.Type
-	}
-	for rg := 0; rg < f.NumRowGroups(); rg++ {
-		r, err := f.NewReader(rg, idx)
-		if err != nil {
-			return err
-		}
-		b := coldata.NewBatch(types, 1024)
-		for {
-			_, err := r.Next(b, 1024)
-			if err == io.EOF {
-				break
-			}
-			if err != nil {
-				return err
-			}
-		}
-	}
-	return nil
+	_, _, err := scanFile(path)
+	return err
 }
 
 // TestCorruptPagesAreErrors flips bytes in the pages of files Peregrine

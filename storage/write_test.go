@@ -90,9 +90,18 @@ func allTypeRows(n int) [][]coldata.Datum {
 // readScan reads every row of a file with our reader.
 func readScan(t *testing.T, path string) ([]scan.Column, [][]coldata.Datum) {
 	t.Helper()
-	f, err := scan.Open(path)
+	cols, rows, err := scanFile(path)
 	if err != nil {
 		t.Fatal(err)
+	}
+	return cols, rows
+}
+
+// scanFile reads every row of every column with the scanner.
+func scanFile(path string) ([]scan.Column, [][]coldata.Datum, error) {
+	f, err := scan.Open(path)
+	if err != nil {
+		return nil, nil, err
 	}
 	defer f.Close()
 	cols := f.Columns()
@@ -105,7 +114,7 @@ func readScan(t *testing.T, path string) ([]scan.Column, [][]coldata.Datum) {
 	for rg := 0; rg < f.NumRowGroups(); rg++ {
 		r, err := f.NewReader(rg, idx)
 		if err != nil {
-			t.Fatal(err)
+			return nil, nil, err
 		}
 		b := coldata.NewBatch(types, 1024)
 		for {
@@ -114,7 +123,8 @@ func readScan(t *testing.T, path string) ([]scan.Column, [][]coldata.Datum) {
 				break
 			}
 			if err != nil {
-				t.Fatal(err)
+				r.Close()
+				return nil, nil, err
 			}
 			for k := 0; k < n; k++ {
 				out = append(out, b.Row(k))
@@ -122,7 +132,7 @@ func readScan(t *testing.T, path string) ([]scan.Column, [][]coldata.Datum) {
 		}
 		r.Close()
 	}
-	return cols, out
+	return cols, out, nil
 }
 
 // readArrow reads a file with arrow-go and renders every value as a string.

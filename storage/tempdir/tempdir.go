@@ -66,10 +66,7 @@ func Use(root string) (*Dir, error) {
 	root = cleanRoot(root)
 	mu.Lock()
 	defer mu.Unlock()
-	if !swept[root] {
-		swept[root] = true
-		sweepLocked(root)
-	}
+	sweepOnceLocked(root)
 	if d := dirs[root]; d != nil {
 		d.refs++
 		return d, nil
@@ -162,6 +159,10 @@ func SweepOnce(root string) {
 	root = cleanRoot(root)
 	mu.Lock()
 	defer mu.Unlock()
+	sweepOnceLocked(root)
+}
+
+func sweepOnceLocked(root string) {
 	if !swept[root] {
 		swept[root] = true
 		sweepLocked(root)

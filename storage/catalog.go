@@ -58,10 +58,10 @@ func Open(dir string) (*Catalog, error) {
 	if dir != "" {
 		st, err := os.Stat(dir)
 		if err != nil {
-			return nil, ioErrorf("Cannot open database %q: %s", dir, sysMessage(err))
+			return nil, ioErrorf("cannot open database %q: %s", dir, sysMessage(err))
 		}
 		if !st.IsDir() {
-			return nil, ioErrorf("Cannot open database %q: Not a directory", dir)
+			return nil, ioErrorf("cannot open database %q: Not a directory", dir)
 		}
 	}
 	return &Catalog{dir: dir, files: map[string]cachedFile{}, handles: newHandlePool(maxOpenHandles)}, nil

@@ -141,6 +141,8 @@ func scanType(t coldata.Type) reflect.Type {
 		return reflect.TypeOf(false)
 	case coldata.Int32, coldata.Int64:
 		return reflect.TypeOf(int64(0))
+	case coldata.Hugeint:
+		return reflect.TypeOf((*big.Int)(nil))
 	case coldata.Float64:
 		return reflect.TypeOf(float64(0))
 	case coldata.Decimal:

@@ -4,12 +4,14 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"math/big"
 	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
 
+	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/peregrinedb/peregrine"
 	"github.com/peregrinedb/peregrine/exec"
 )
@@ -212,5 +214,35 @@ func TestCopyTargets(t *testing.T) {
 	mustExec(t, db, "COPY nation TO '"+dir+"/plain.parquet' (PAGE_CHECKSUMS false)")
 	if got, _, err := sltRows(context.Background(), db, "SELECT count(*) FROM '"+dir+"/plain.parquet'"); err != nil || strings.Join(got, "") != "25" {
 		t.Errorf("PAGE_CHECKSUMS false: %v %v", got, err)
+	}
+}
+
+// TestHugeintResults: database/sql gives *big.Int (as DuckDB's driver
+// does), Arrow a decimal128(38,0) with the exact bits.
+func TestHugeintResults(t *testing.T) {
+	sdb, err := sql.Open("peregrine", duckdbSF001)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sdb.Close()
+	var v any
+	if err := sdb.QueryRow("SELECT CAST('-170141183460469231731687303715884105728' AS HUGEINT)").Scan(&v); err != nil {
+		t.Fatal(err)
+	}
+	if b, ok := v.(*big.Int); !ok || b.String() != "-170141183460469231731687303715884105728" {
+		t.Fatalf("database/sql value %T %v", v, v)
+	}
+	db := openDB(t)
+	rdr, err := db.QueryArrow(context.Background(), "SELECT CAST('18446744073709551616' AS HUGEINT) AS h")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rdr.Release()
+	if !rdr.Next() {
+		t.Fatal(rdr.Err())
+	}
+	col := rdr.RecordBatch().Column(0).(*array.Decimal128)
+	if got := col.Value(0).BigInt().String(); got != "18446744073709551616" || col.DataType().String() != "decimal(38, 0)" {
+		t.Fatalf("arrow: %s %s", col.DataType(), got)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"weak"
 
 	"github.com/peregrinedb/peregrine/exec"
 	"github.com/peregrinedb/peregrine/storage/tempdir"
@@ -28,11 +29,12 @@ var process = struct {
 	// threads caps every database's threads (0: no cap).
 	threads int
 	// dbs are the open databases, whose limits size the Go heap's soft
-	// limit; explicit says whether any limit was ever set (until then the
-	// runtime's own default stays).
-	dbs      map[*DB]struct{}
+	// limit (weak: a database its user dropped without Close is not kept
+	// alive by this); explicit says whether any limit was ever set (until
+	// then the runtime's own default stays).
+	dbs      map[weak.Pointer[DB]]struct{}
 	explicit bool
-}{mem: exec.NewMemoryPool(exec.DefaultMemoryLimit()), dbs: map[*DB]struct{}{}}
+}{mem: exec.NewMemoryPool(exec.DefaultMemoryLimit()), dbs: map[weak.Pointer[DB]]struct{}{}}
 
 // SetProcessMemoryLimit sets the ceiling on the memory the queries of all
 // databases of the process hold together, in bytes (≤ 0: none; the default
@@ -65,13 +67,13 @@ func SetProcessThreads(n int) error {
 
 func registerDB(db *DB) {
 	process.mu.Lock()
-	process.dbs[db] = struct{}{}
+	process.dbs[weak.Make(db)] = struct{}{}
 	process.mu.Unlock()
 }
 
 func unregisterDB(db *DB) {
 	process.mu.Lock()
-	delete(process.dbs, db)
+	delete(process.dbs, weak.Make(db))
 	process.mu.Unlock()
 	updateRuntimeLimit()
 }
@@ -100,7 +102,12 @@ func updateRuntimeLimit() {
 		return
 	}
 	var total int64
-	for db := range process.dbs {
+	for p := range process.dbs {
+		db := p.Value()
+		if db == nil {
+			delete(process.dbs, p)
+			continue
+		}
 		lim := db.mem.Limit()
 		if lim <= 0 || total > math.MaxInt64-lim {
 			total = math.MaxInt64

@@ -66,7 +66,7 @@ type localStage struct {
 	kind    commitKind
 	token   string
 	staging string      // folder kinds: the staging folder
-	mode    fs.FileMode // kindFile: the replaced file's permissions
+	mode    fs.FileMode // kindFile: the replaced file's permissions (0: a new file)
 	files   []*localFile
 	rec     *record
 	// ended: Commit succeeded or Abort ran; published: files may have
@@ -183,7 +183,7 @@ func (s *localStage) planFile(st fs.FileInfo, exists bool) error {
 		if err := parentIsDir(s.target); err != nil {
 			return ioErrorf("Cannot open file %q: %s", s.spec.Path, sysMessage(err))
 		}
-		s.kind, s.mode = kindFile, 0o644
+		s.kind = kindFile
 	case st.IsDir():
 		return ioErrorf("Cannot open file %q: Is a directory", s.spec.Path)
 	case st.Mode().IsRegular():
@@ -353,7 +353,9 @@ func (s *localStage) Commit(ctx context.Context) error {
 			return err
 		}
 	}
-	if s.kind == kindFile {
+	if s.kind == kindFile && s.mode != 0 {
+		// The new file takes the replaced one's permissions (a new
+		// target keeps what the umask gave it).
 		for _, f := range s.files {
 			if err := os.Chmod(f.path, s.mode); err != nil {
 				return ioErrorf("Could not write file %q: %s", f.final, sysMessage(err))

@@ -37,6 +37,8 @@ func TestHugeint(t *testing.T) {
 			e: bin(expr.OpLt, col(0, h), col(1, h)), want: strs("true", "false", "NULL")},
 		{name: "hugeint compare const", types: hh, rows: rowsOf(hh, "18446744073709551615|0", "18446744073709551616|0"),
 			e: bin(expr.OpEq, col(0, h), lit(h, "18446744073709551616")), want: strs("false", "true")},
+		{name: "hugeint in", types: hh, rows: rowsOf(hh, "18446744073709551616|0", "18446744073709551615|0", "NULL|0"),
+			e: &expr.In{Arg: col(0, h), List: []coldata.Datum{datum(h, "18446744073709551616"), datum(h, "-1")}}, want: strs("true", "false", "NULL")},
 		{name: "hugeint to bigint overflow", types: hh, rows: rowsOf(hh, max+"|0"),
 			e: castTo(col(0, h), tI64), err: "Conversion Error: Type INT128 with value " + max + " can't be cast because the value is out of range for the destination type INT64"},
 		{name: "hugeint to varchar", types: hh, rows: rowsOf(hh, min+"|0", "NULL|0"),

@@ -353,7 +353,8 @@ func (s *localStage) Commit(ctx context.Context) error {
 			return err
 		}
 	}
-	if s.kind == kindFile && s.mode != 0 {
+	switch {
+	case s.kind == kindFile && s.mode != 0:
 		// The new file takes the replaced one's permissions (a new
 		// target keeps what the umask gave it).
 		for _, f := range s.files {
@@ -361,8 +362,10 @@ func (s *localStage) Commit(ctx context.Context) error {
 				return ioErrorf("Could not write file %q: %s", f.final, sysMessage(err))
 			}
 		}
-	} else if err := os.WriteFile(filepath.Join(s.staging, commitMarker), nil, 0o644); err != nil {
-		return ioErrorf("Could not write file %q: %s", s.staging, sysMessage(err))
+	case s.staging != "":
+		if err := os.WriteFile(filepath.Join(s.staging, commitMarker), nil, 0o644); err != nil {
+			return ioErrorf("Could not write file %q: %s", s.staging, sysMessage(err))
+		}
 	}
 	// The commit point: from here on a crash is rolled forward.
 	if err := s.rec.commit(); err != nil {

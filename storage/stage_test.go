@@ -157,6 +157,10 @@ func TestWriteTargetRules(t *testing.T) {
 	if err := writeInts(t, file, 5, WriteOptions{}); err != nil {
 		t.Fatal(err)
 	}
+	if _, err := os.Stat(commitMarker); err == nil {
+		os.Remove(commitMarker)
+		t.Fatal("a single-file commit wrote a marker into the working directory")
+	}
 	os.Chmod(file, 0o600)
 	if err := writeInts(t, file, 6, WriteOptions{}); err != nil || countRows(t, file) != 6 {
 		t.Fatalf("replace a file: %v", err)

@@ -17,7 +17,7 @@ func (db *DB) copy(ctx context.Context, st *sql.Copy) error {
 	if err != nil {
 		return err
 	}
-	phys, names, err := db.plan(st.Query)
+	phys, names, err := db.plan(ctx, st.Query)
 	if err != nil {
 		return err
 	}

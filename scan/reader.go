@@ -1,6 +1,7 @@
 package scan
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -28,6 +29,9 @@ type Reader struct {
 	push *pushdown // nil unless NewReaderWith got predicates
 
 	pooled []pooledBuf // fetched chunk bytes that Close may recycle
+
+	ctx     context.Context // bounds the reader's fetches
+	fetched *Fetched        // bytes read ahead (ReaderOptions.Fetched)
 }
 
 // pooledBuf is a recycled chunk buffer and the columns reading from it.
@@ -47,7 +51,7 @@ func (f *File) NewReader(rg int, cols []int) (*Reader, error) {
 	if rg < 0 || rg >= len(f.md.RowGroups) {
 		return nil, fmt.Errorf("%s: row group %d out of range (file has %d)", f.path, rg, len(f.md.RowGroups))
 	}
-	r := &Reader{f: f, rg: rg, cols: slices.Clone(cols), rows: f.md.RowGroups[rg].NumRows}
+	r := &Reader{f: f, rg: rg, cols: slices.Clone(cols), rows: f.md.RowGroups[rg].NumRows, ctx: context.Background()}
 	for _, ci := range cols {
 		if ci < 0 || ci >= len(f.cols) {
 			return nil, fmt.Errorf("%s: column index %d out of range (file has %d columns)", f.path, ci, len(f.cols))
@@ -160,9 +164,10 @@ func (r *Reader) load() error {
 		}
 		return 0
 	})
+	gap := r.f.gap()
 	var merged []span
 	for _, s := range spans {
-		if n := len(merged); n > 0 && s.start <= merged[n-1].end+coalesceGap {
+		if n := len(merged); n > 0 && s.start <= merged[n-1].end+gap {
 			m := &merged[n-1]
 			m.end = max(m.end, s.end)
 			m.cols = append(m.cols, s.cols...)
@@ -170,28 +175,53 @@ func (r *Reader) load() error {
 		}
 		merged = append(merged, s)
 	}
-	for _, m := range merged {
-		reuse := true
-		for _, rf := range m.cols {
-			if c := r.cs[rf.cs]; c.nest != nil || c.codec == codecUncompressed {
-				reuse = false
+	bufs := make([][]byte, len(merged))
+	var missing []Span
+	for i, m := range merged {
+		if b, ok := r.fetched.lookup(m.start, m.end); ok {
+			bufs[i] = b
+			r.bytesRead += int64(len(b))
+			continue
+		}
+		missing = append(missing, Span{m.start, m.end})
+	}
+	if r.f.remote && len(missing) > 0 {
+		// Round trips are what costs: fetch every missing span at once.
+		fd, err := r.f.Fetch(r.ctx, missing)
+		if err != nil {
+			return fmt.Errorf("reading row group %d of %w", r.rg, err)
+		}
+		for i, m := range merged {
+			if bufs[i] == nil {
+				bufs[i], _ = fd.lookup(m.start, m.end)
+				r.bytesRead += m.end - m.start
 			}
 		}
-		var buf []byte
-		if reuse {
-			buf = getBuf(int(m.end - m.start))
-			pb := pooledBuf{b: buf}
+	}
+	for i, m := range merged {
+		buf := bufs[i]
+		if buf == nil {
+			reuse := true
 			for _, rf := range m.cols {
-				pb.cols = append(pb.cols, r.cs[rf.cs])
+				if c := r.cs[rf.cs]; c.nest != nil || c.codec == codecUncompressed {
+					reuse = false
+				}
 			}
-			r.pooled = append(r.pooled, pb)
-		} else {
-			buf = make([]byte, m.end-m.start)
+			if reuse {
+				buf = getBuf(int(m.end - m.start))
+				pb := pooledBuf{b: buf}
+				for _, rf := range m.cols {
+					pb.cols = append(pb.cols, r.cs[rf.cs])
+				}
+				r.pooled = append(r.pooled, pb)
+			} else {
+				buf = make([]byte, m.end-m.start)
+			}
+			if err := readAt(r.ctx, r.f.r, buf, m.start); err != nil {
+				return fmt.Errorf("%s: reading row group %d: %w", r.f.path, r.rg, err)
+			}
+			r.bytesRead += int64(len(buf))
 		}
-		if n, err := r.f.r.ReadAt(buf, m.start); err != nil && !(errors.Is(err, io.EOF) && n == len(buf)) {
-			return fmt.Errorf("%s: reading row group %d: %w", r.f.path, r.rg, err)
-		}
-		r.bytesRead += int64(len(buf))
 		for _, rf := range m.cols {
 			c := r.cs[rf.cs]
 			if rf.leaf >= 0 {
@@ -307,7 +337,7 @@ func (r *Reader) BytesRead() int64 { return r.bytesRead }
 // chunk bytes it fetched (held until Close), each column's page buffer and,
 // for a nested column, the row group assembled at its first batch.
 func (r *Reader) HeldBytes() int64 {
-	b := r.bytesRead
+	b := max(r.bytesRead, r.fetched.Bytes())
 	for _, c := range r.cs {
 		b += int64(cap(c.buf))
 		if c.nest != nil && c.nest.full != nil {

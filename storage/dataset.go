@@ -50,6 +50,9 @@ type Dataset struct {
 // DataFile is one file of a dataset.
 type DataFile struct {
 	Path string
+	// Info is what the listing said of the file (size, version): opening
+	// it needs no further request.
+	Info FileStat
 	// File is the opened footer; nil until Dataset.Open (files pruned by
 	// partition never get one).
 	File *scan.File
@@ -118,14 +121,18 @@ func (c *Catalog) Dataset(ctx context.Context, paths []string, opts DatasetOptio
 	d := &Dataset{Name: strings.Join(paths, ", "), Opts: opts, cat: c}
 	var rels []string // path relative to its root, for hive parsing
 	for _, p := range paths {
-		files, root, err := c.resolveRoot(p)
+		files, root, err := c.resolve(ctx, p)
 		if err != nil {
 			return nil, err
 		}
-		for _, f := range files {
-			d.Files = append(d.Files, DataFile{Path: f})
-			rel, err := filepath.Rel(root, f)
-			if err != nil || root == "" {
+		for _, fi := range files {
+			f := fi.Path
+			d.Files = append(d.Files, DataFile{Path: f, Info: fi})
+			rel := ""
+			if root != "" {
+				rel = relPath(root, f)
+			}
+			if rel == "" {
 				rel = filepath.Base(f)
 				if opts.HivePartitioning == HiveEnabled || len(opts.HiveTypes) > 0 {
 					rel = kvSuffix(f) // a single file named explicitly: its path's key=value folders
@@ -157,7 +164,7 @@ func (c *Catalog) Dataset(ctx context.Context, paths []string, opts DatasetOptio
 		}
 		return d, nil
 	}
-	f, err := c.open(d.Files[0].Path)
+	f, err := c.open(ctx, d.Files[0].info())
 	if err != nil {
 		return nil, err
 	}
@@ -343,7 +350,7 @@ func (c *Catalog) openAll(ctx context.Context, files []DataFile) ([]*scan.File, 
 					out[i] = files[i].File
 					continue
 				}
-				if out[i], errs[i] = c.open(files[i].Path); errs[i] != nil {
+				if out[i], errs[i] = c.open(ctx, files[i].info()); errs[i] != nil {
 					once.Do(func() { close(stop) })
 				}
 			}
@@ -374,17 +381,12 @@ feed:
 	return out, nil
 }
 
-// resolveRoot expands one path and returns the folder that hive key=value
-// parsing is relative to ("" for a single named file).
-func (c *Catalog) resolveRoot(name string) (files []string, root string, err error) {
-	files, root, err = c.resolve(name)
-	if err != nil {
-		return nil, "", err
+// info is what is known of the file before opening it.
+func (f *DataFile) info() FileStat {
+	if f.Info.Path == "" {
+		return FileStat{Path: f.Path}
 	}
-	if IsPath(name) && strings.ContainsAny(name, "*?[") {
-		root = globRoot(name)
-	}
-	return files, root, nil
+	return f.Info
 }
 
 // kvSuffix returns the trailing key=value folders of path with the file
@@ -398,16 +400,10 @@ func kvSuffix(path string) string {
 	return strings.Join(parts[i:], "/")
 }
 
-// globRoot is the folder part of a pattern before its first wildcard.
+// globRoot is the folder part of a pattern before its first wildcard
+// segment.
 func globRoot(pattern string) string {
-	i := strings.IndexAny(pattern, "*?[")
-	if i < 0 {
-		return filepath.Dir(pattern)
-	}
-	dir := filepath.Dir(pattern[:i+1])
-	if dir == "" {
-		return "."
-	}
+	dir, _ := splitPattern(pattern)
 	return dir
 }
 

@@ -165,7 +165,7 @@ func (c *Catalog) dirTables() (map[string]dirTable, error) {
 	}
 	entries, err := c.list(c.ctx, fsys, c.dir, true)
 	if err != nil {
-		return nil, fmt.Errorf("IO Error: %v", err)
+		return nil, ioError(err)
 	}
 	folders, files := map[string]dirTable{}, map[string]dirTable{}
 	for _, e := range entries {
@@ -302,7 +302,7 @@ func (c *Catalog) open(ctx context.Context, info FileStat) (*scan.File, error) {
 		// were listed; remotely the listing's ETag is the version.
 		st, err := fsys.Stat(ctx, info.Path)
 		if err != nil {
-			return nil, fmt.Errorf("IO Error: %v", err)
+			return nil, ioError(err)
 		}
 		if st.IsDir {
 			return nil, fmt.Errorf("IO Error: %s is a directory", info.Path)

@@ -150,7 +150,7 @@ func (c *Catalog) glob(ctx context.Context, fsys FileSystem, pattern string) ([]
 			for _, d := range cur {
 				entries, err := c.list(ctx, fsys, d.dir, true)
 				if err != nil {
-					return nil, fmt.Errorf("IO Error: %v", err)
+					return nil, ioError(err)
 				}
 				for _, e := range entries {
 					rel := relPath(d.dir, e.Path)
@@ -172,7 +172,7 @@ func (c *Catalog) glob(ctx context.Context, fsys FileSystem, pattern string) ([]
 				if isNotExist(err) {
 					continue
 				}
-				return nil, fmt.Errorf("IO Error: %v", err)
+				return nil, ioError(err)
 			}
 			for _, e := range entries {
 				name := path.Base(filepath.ToSlash(e.Path))
@@ -209,7 +209,7 @@ func (c *Catalog) glob(ctx context.Context, fsys FileSystem, pattern string) ([]
 func (c *Catalog) parquetFilesUnder(ctx context.Context, fsys FileSystem, dir string) ([]FileStat, error) {
 	entries, err := c.list(ctx, fsys, dir, true)
 	if err != nil {
-		return nil, fmt.Errorf("IO Error: %v", err)
+		return nil, ioError(err)
 	}
 	var out []FileStat
 	for _, e := range entries {

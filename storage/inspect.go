@@ -2,7 +2,6 @@ package storage
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"sort"
 	"strings"
@@ -107,7 +106,7 @@ func InspectWith(ctx context.Context, c *Catalog, path string, g Guidance) (*Rep
 			}
 			st, err := fsys.Stat(ctx, f.Path)
 			if err != nil {
-				return nil, fmt.Errorf("IO Error: %v", err)
+				return nil, ioError(err)
 			}
 			size = st.Size
 		}

@@ -116,7 +116,7 @@ func retryable(err error) bool {
 	switch st := httpStatus(err); {
 	case st == 408 || st == 429 || st >= 500:
 		return true
-	case st != 0:
+	case st >= 300:
 		return false
 	}
 	if code := serviceCode(err); code != "" {
@@ -160,4 +160,12 @@ func firstLine(s string) string {
 		return s[:i]
 	}
 	return s
+}
+
+// ioError prefixes DuckDB's error class once.
+func ioError(err error) error {
+	if err == nil || strings.HasPrefix(err.Error(), "IO Error: ") {
+		return err
+	}
+	return fmt.Errorf("IO Error: %w", err)
 }

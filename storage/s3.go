@@ -6,14 +6,18 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/aws/smithy-go/logging"
 )
 
 // s3Config is the resolved configuration of one S3 (or S3-compatible)
@@ -57,8 +61,17 @@ func (c s3Config) endpointURL() string {
 // objectFS retries every call under one policy.
 func newS3API(ctx context.Context, c s3Config, bucket string) (*s3API, error) {
 	opts := []func(*config.LoadOptions) error{
+		// Errors are returned, never logged (they could name a bucket
+		// layout in a shared log; credentials never appear in either).
+		config.WithLogger(logging.Nop{}),
+		config.WithClientLogMode(0),
 		config.WithRetryer(func() aws.Retryer { return aws.NopRetryer{} }),
-		config.WithHTTPClient(sharedHTTPClient),
+		// A buildable client, so that the SDK can add AWS_CA_BUNDLE's
+		// certificates; same pool limits as the other stores.
+		config.WithHTTPClient(awshttp.NewBuildableClient().WithTransportOptions(func(tr *http.Transport) {
+			tr.MaxIdleConns, tr.MaxIdleConnsPerHost = 256, 64
+			tr.ResponseHeaderTimeout = 60 * time.Second
+		})),
 		// Third-party servers (MinIO, Ceph, R2, older versions) do not all
 		// accept the newer trailing checksums; send them only when required.
 		config.WithRequestChecksumCalculation(aws.RequestChecksumCalculationWhenRequired),

@@ -285,9 +285,9 @@ var errStalled = errors.New("response stalled")
 // stallGuard cancels a request whose body has made no progress for a
 // while; time.AfterFunc keeps it to one timer per request.
 type stallGuard struct {
-	t     *time.Timer
-	d     time.Duration
-	mu    sync.Mutex
+	t       *time.Timer
+	d       time.Duration
+	mu      sync.Mutex
 	didFire bool
 }
 

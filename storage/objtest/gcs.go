@@ -31,7 +31,9 @@ func GCSEnv(t testing.TB, endpoint string) {
 }
 
 // Bucket creates a bucket.
-func (g *GCS) Bucket(name string) { g.Srv.CreateBucketWithOpts(fakestorage.CreateBucketOpts{Name: name}) }
+func (g *GCS) Bucket(name string) {
+	g.Srv.CreateBucketWithOpts(fakestorage.CreateBucketOpts{Name: name})
+}
 
 // Put stores an object.
 func (g *GCS) Put(bucket, key string, data []byte) {

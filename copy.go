@@ -30,7 +30,7 @@ func (db *DB) copy(ctx context.Context, st *sql.Copy) error {
 	for i, c := range rows.Columns() {
 		types[i] = c.Type
 	}
-	_, err = storage.WriteParquet(ctx, rows, types, names, st.Path, opts)
+	_, err = db.cat.WriteParquet(ctx, rows, types, names, st.Path, opts)
 	return err
 }
 

@@ -162,7 +162,7 @@ func (a *gcsAPI) startMultipart(ctx context.Context, key string) (multipart, err
 	m := &gcsMultipart{pw: pw, done: make(chan error, 1), cancel: cancel}
 	go func() {
 		_, err := a.svc.Objects.Insert(a.bucket, &gcs.Object{Name: key}).
-			Media(pr, googleapi.ContentType("application/octet-stream"), googleapi.ChunkSize(defaultPartSize)).
+			Media(pr, googleapi.ContentType("application/octet-stream"), googleapi.ChunkSize(UploadPartSize)).
 			Context(uctx).Do()
 		pr.CloseWithError(errors.Join(err, errUploadEnded))
 		m.done <- err

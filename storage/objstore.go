@@ -62,12 +62,13 @@ type objectFS struct {
 	stallTimeout time.Duration
 }
 
-// defaultPartSize is the multipart part size: above S3's 5 MiB minimum,
-// small enough that a writer holds little.
-const defaultPartSize = 8 << 20
+// UploadPartSize is the multipart part size: above S3's 5 MiB minimum,
+// small enough that a writer holds little; a multiple of 256 KiB as GCS's
+// resumable uploads want. Tests lower it to exercise multipart uploads.
+var UploadPartSize = 8 << 20
 
 func newObjectFS(root string, api objectAPI) *objectFS {
-	return &objectFS{root: root, api: api, retry: DefaultRetry, partSize: defaultPartSize, stallTimeout: 30 * time.Second}
+	return &objectFS{root: root, api: api, retry: DefaultRetry, partSize: UploadPartSize, stallTimeout: 30 * time.Second}
 }
 
 func (o *objectFS) key(path string) (string, error) {
@@ -184,7 +185,7 @@ func (o *objectFS) Remove(ctx context.Context, path string) error {
 	return err
 }
 
-func (o *objectFS) Create(_ context.Context, path string) (Upload, error) {
+func (o *objectFS) Create(ctx context.Context, path string) (Upload, error) {
 	key, err := o.key(path)
 	if err != nil {
 		return nil, err
@@ -192,7 +193,7 @@ func (o *objectFS) Create(_ context.Context, path string) (Upload, error) {
 	if key == "" || strings.HasSuffix(key, "/") {
 		return nil, fmt.Errorf("IO Error: cannot write to %s: it names a folder", path)
 	}
-	return &objUpload{fs: o, key: key, path: path}, nil
+	return &objUpload{fs: o, ctx: ctx, key: key, path: path}, nil
 }
 
 // objReader reads byte ranges of one object version with ranged GETs.
@@ -314,6 +315,7 @@ func (g *stallGuard) fired() bool {
 // multipart upload; a file smaller than one part is one PUT at Commit.
 type objUpload struct {
 	fs   *objectFS
+	ctx  context.Context // the write's: cancelling it stops part uploads
 	key  string
 	path string
 	buf  bytes.Buffer
@@ -334,7 +336,7 @@ func (u *objUpload) Write(p []byte) (int, error) {
 	u.n += int64(len(p))
 	for u.buf.Len() >= 2*u.fs.partSize {
 		// Keep at least one part buffered so the last part is never empty.
-		if err := u.sendPart(context.Background(), u.buf.Next(u.fs.partSize)); err != nil {
+		if err := u.sendPart(u.ctx, u.buf.Next(u.fs.partSize)); err != nil {
 			u.err = err
 			return len(p), err
 		}

@@ -2,6 +2,7 @@ package storage
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 
@@ -24,7 +25,7 @@ type sink struct {
 	buffered int   // rows in bld
 	bufBytes int64 // their approximate uncompressed size
 
-	fh      *os.File
+	fh      io.WriteCloser // a local temporary file or an object-store upload
 	fw      *pqarrow.FileWriter
 	tmp     string
 	final   string
@@ -207,16 +208,28 @@ func (s *sink) flush() error {
 func (s *sink) open(first arrow.RecordBatch) error {
 	s.final = s.w.path
 	if s.w.folder {
-		s.final = filepath.Join(s.dir, fmt.Sprintf("data_%d.parquet", s.fileIdx))
+		s.final = s.w.join(s.dir, fmt.Sprintf("data_%d.parquet", s.fileIdx))
 	}
 	s.fileIdx++
-	s.tmp = tempName(filepath.Dir(s.final), s.final)
-	fh, err := os.OpenFile(s.tmp, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o644)
-	if err != nil {
-		return fmt.Errorf("IO Error: %v", err)
+	if s.w.obj != nil {
+		name := ""
+		if s.w.folder {
+			name = relPath(s.w.path, s.final)
+		}
+		f, err := s.w.obj.Create(name)
+		if err != nil {
+			return err
+		}
+		s.fh = f
+	} else {
+		s.tmp = tempName(filepath.Dir(s.final), s.final)
+		fh, err := os.OpenFile(s.tmp, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o644)
+		if err != nil {
+			return fmt.Errorf("IO Error: %v", err)
+		}
+		s.fh = fh
 	}
-	s.fh = fh
-	fw, err := pqarrow.NewFileWriter(s.w.schema, fh, s.w.writerProps(dictionaryColumns(first)), arrowWriterProps())
+	fw, err := pqarrow.NewFileWriter(s.w.schema, s.fh, s.w.writerProps(dictionaryColumns(first)), arrowWriterProps())
 	if err != nil {
 		return fmt.Errorf("IO Error: %v", err)
 	}
@@ -239,11 +252,15 @@ func (s *sink) closeFile() error {
 	s.fw = nil
 	if err := fw.Close(); err != nil { // also closes fh
 		s.fh = nil
-		os.Remove(s.tmp)
+		if s.w.obj == nil {
+			os.Remove(s.tmp)
+		}
 		return fmt.Errorf("IO Error: writing %s: %v", s.final, err)
 	}
 	s.fh = nil
-	s.w.done = append(s.w.done, tempFile{tmp: s.tmp, final: s.final})
+	if s.w.obj == nil {
+		s.w.done = append(s.w.done, tempFile{tmp: s.tmp, final: s.final})
+	}
 	return nil
 }
 
@@ -251,7 +268,9 @@ func (s *sink) closeFile() error {
 func (s *sink) discard() {
 	if s.fh != nil {
 		s.fh.Close()
-		os.Remove(s.tmp)
+		if s.w.obj == nil {
+			os.Remove(s.tmp)
+		}
 		s.fh, s.fw = nil, nil
 	}
 	if s.bld != nil {

@@ -65,12 +65,43 @@ const DefaultRowGroupSize = 122880
 // folders this call created. A single-file target is replaced if it exists,
 // like DuckDB; a folder target must be empty unless OverwriteOrIgnore.
 func WriteParquet(ctx context.Context, src BatchSource, types []coldata.Type, names []string, path string, opts WriteOptions) (res WriteResult, err error) {
+	if IsRemote(path) {
+		return res, fmt.Errorf("IO Error: writing %q needs the catalog's object-store settings: use Catalog.WriteParquet", path)
+	}
+	return writeParquet(ctx, src, types, names, path, opts, nil)
+}
+
+// WriteParquet is COPY ... TO: WriteParquet for any file system the
+// catalog reaches. On an object store every file is an upload staged until
+// all are complete (see objectStage): an error or a cancelled ctx aborts
+// them all, and nothing appears under the final names.
+func (c *Catalog) WriteParquet(ctx context.Context, src BatchSource, types []coldata.Type, names []string, path string, opts WriteOptions) (WriteResult, error) {
+	if !IsRemote(path) {
+		lp, err := localPath(path)
+		if err != nil {
+			return WriteResult{}, err
+		}
+		return writeParquet(ctx, src, types, names, lp, opts, nil)
+	}
+	fsys, err := c.FileSystem(ctx, path)
+	if err != nil {
+		return WriteResult{}, err
+	}
+	return writeParquet(ctx, src, types, names, strings.TrimRight(path, "/"), opts, fsys)
+}
+
+func writeParquet(ctx context.Context, src BatchSource, types []coldata.Type, names []string, path string, opts WriteOptions, fsys FileSystem) (res WriteResult, err error) {
 	if len(types) != len(names) {
 		return res, fmt.Errorf("WriteParquet: %d types but %d names", len(types), len(names))
 	}
 	w, err := newWriter(types, names, path, opts)
 	if err != nil {
 		return res, err
+	}
+	if fsys != nil {
+		if w.obj, err = openObjectStage(ctx, fsys, path, w.folder, opts.OverwriteOrIgnore); err != nil {
+			return res, err
+		}
 	}
 	defer func() {
 		if err != nil {
@@ -99,7 +130,7 @@ func WriteParquet(ctx context.Context, src BatchSource, types []coldata.Type, na
 	if err := ctx.Err(); err != nil {
 		return res, err
 	}
-	return w.finish()
+	return w.finish(ctx)
 }
 
 // writer routes rows to one sink per partition.
@@ -119,6 +150,16 @@ type writer struct {
 	done     []tempFile // closed files awaiting rename
 	madeDirs []string   // folders this call created, deepest last
 	compact  *coldata.Batch
+
+	obj *objectStage // set when the target is on an object store
+}
+
+// join builds a path below the target: slash-separated on object stores.
+func (w *writer) join(dir string, elem ...string) string {
+	if w.obj != nil {
+		return joinURL(dir, elem...)
+	}
+	return filepath.Join(append([]string{dir}, elem...)...)
 }
 
 type tempFile struct{ tmp, final string }
@@ -185,8 +226,12 @@ func parseCodec(name string) (compress.Compression, error) {
 	return 0, fmt.Errorf("Invalid Input Error: unsupported compression codec %q (try snappy, zstd, gzip, lz4_raw, brotli or uncompressed)", name)
 }
 
-// prepareTarget applies DuckDB's rules for existing targets.
+// prepareTarget applies DuckDB's rules for existing targets (an object
+// store's were applied when its stage was opened).
 func (w *writer) prepareTarget() error {
+	if w.obj != nil {
+		return nil
+	}
 	st, err := os.Stat(w.path)
 	switch {
 	case err == nil && !w.folder && st.IsDir():
@@ -269,7 +314,7 @@ func (w *writer) add(b *coldata.Batch) error {
 		rows := groups[key]
 		dir := w.path
 		for _, c := range w.partCols {
-			dir = filepath.Join(dir, escapeKey(w.names[c])+"="+FormatPartitionValue(w.types[c], b.Vecs[c].Get(int(rows[0]))))
+			dir = w.join(dir, escapeKey(w.names[c])+"="+FormatPartitionValue(w.types[c], b.Vecs[c].Get(int(rows[0]))))
 		}
 		s, err := w.sinkFor(key, dir)
 		if err != nil {
@@ -290,7 +335,7 @@ func (w *writer) sinkFor(key, dir string) (*sink, error) {
 	if s, ok := w.sinks[key]; ok {
 		return s, nil
 	}
-	if w.folder {
+	if w.folder && w.obj == nil {
 		if err := w.mkdirAll(dir); err != nil {
 			return nil, err
 		}
@@ -301,8 +346,9 @@ func (w *writer) sinkFor(key, dir string) (*sink, error) {
 	return s, nil
 }
 
-// finish flushes every sink and renames all files into place.
-func (w *writer) finish() (WriteResult, error) {
+// finish flushes every sink and renames all files into place (or commits
+// the object-store stage).
+func (w *writer) finish(ctx context.Context) (WriteResult, error) {
 	var res WriteResult
 	if len(w.order) == 0 && !w.folder {
 		// No rows: still produce a valid, empty file like DuckDB.
@@ -317,6 +363,9 @@ func (w *writer) finish() (WriteResult, error) {
 		if err := s.closeFile(); err != nil {
 			return res, err
 		}
+	}
+	if w.obj != nil {
+		return w.commitObjects(ctx)
 	}
 	for _, f := range w.done {
 		st, err := os.Stat(f.tmp)
@@ -344,10 +393,30 @@ func (w *writer) finish() (WriteResult, error) {
 	return res, nil
 }
 
-// abort removes every temporary file and the folders this call created.
+// commitObjects completes every staged upload.
+func (w *writer) commitObjects(ctx context.Context) (WriteResult, error) {
+	res := WriteResult{Bytes: w.obj.Bytes()}
+	if err := w.obj.Commit(ctx); err != nil {
+		return WriteResult{}, err
+	}
+	for _, f := range w.obj.files {
+		res.Files = append(res.Files, f.path)
+	}
+	for _, s := range w.order {
+		res.Rows += s.rows
+	}
+	sort.Strings(res.Files)
+	return res, nil
+}
+
+// abort removes every temporary file and the folders this call created,
+// or aborts the object-store uploads.
 func (w *writer) abort() {
 	for _, s := range w.order {
 		s.discard()
+	}
+	if w.obj != nil {
+		w.obj.Abort()
 	}
 	for _, f := range w.done {
 		os.Remove(f.tmp)

@@ -130,6 +130,10 @@ func retryable(err error) bool {
 		errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.EPIPE) || errors.Is(err, errShortBody) {
 		return true
 	}
+	var de *net.DNSError
+	if errors.As(err, &de) && de.IsNotFound {
+		return false // a wrong endpoint or bucket name: retrying cannot help
+	}
 	var ne net.Error
 	if errors.As(err, &ne) {
 		return true

@@ -65,7 +65,8 @@ func (p *Proxy) SetFaults(f Faults) {
 	p.mu.Unlock()
 }
 
-// Count returns the requests seen with the given method.
+// Count returns the requests seen with the given method; listings count
+// as "LIST", not "GET".
 func (p *Proxy) Count(method string) int64 {
 	if v, ok := p.byMethod.Load(method); ok {
 		return v.(*atomic.Int64).Load()
@@ -114,14 +115,18 @@ func (p *Proxy) pick(r *http.Request) (Faults, fault) {
 
 func (p *Proxy) serve(w http.ResponseWriter, r *http.Request) {
 	p.Requests.Add(1)
-	v, _ := p.byMethod.LoadOrStore(r.Method, new(atomic.Int64))
+	kind := r.Method
+	if q := r.URL.Query(); r.Method == "GET" && (q.Has("list-type") || q.Has("prefix") || q.Get("comp") == "list") {
+		kind = "LIST"
+	}
+	v, _ := p.byMethod.LoadOrStore(kind, new(atomic.Int64))
 	v.(*atomic.Int64).Add(1)
-	f, kind := p.pick(r)
+	f, what := p.pick(r)
 	if f.Latency > 0 {
 		time.Sleep(f.Latency)
 	}
 	body, _ := io.ReadAll(r.Body)
-	switch kind {
+	switch what {
 	case throttle:
 		p.Injected.Add(1)
 		p.mu.Lock()
@@ -158,12 +163,12 @@ func (p *Proxy) serve(w http.ResponseWriter, r *http.Request) {
 			w.Header().Add(k, v)
 		}
 	}
-	if kind == slow && f.SlowDelay > 0 {
+	if what == slow && f.SlowDelay > 0 {
 		p.Injected.Add(1)
 		time.Sleep(f.SlowDelay)
 	}
 	w.WriteHeader(resp.StatusCode)
-	if kind == cutBody && resp.ContentLength > 16 {
+	if what == cutBody && resp.ContentLength > 16 {
 		p.Injected.Add(1)
 		n, _ := io.CopyN(w, resp.Body, resp.ContentLength/2)
 		p.BytesOut.Add(n)
@@ -174,7 +179,7 @@ func (p *Proxy) serve(w http.ResponseWriter, r *http.Request) {
 		// before the announced length arrived.
 		panic(http.ErrAbortHandler)
 	}
-	if kind == slow {
+	if what == slow {
 		// Trickle: small writes with pauses.
 		buf := make([]byte, 32<<10)
 		for {

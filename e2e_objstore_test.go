@@ -278,3 +278,29 @@ func TestReadOverHTTP(t *testing.T) {
 		t.Fatalf("missing file over HTTP: %v", err)
 	}
 }
+
+// TestS3ReadCancel: cancelling a query stops its requests at once, even
+// when every response takes seconds.
+func TestS3ReadCancel(t *testing.T) {
+	s := s3Lake(t)
+	p := objtest.StartProxy(t, s.URL, 1)
+	objtest.Env(t, p.URL)
+	db, err := peregrine.Open("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	p.SetFaults(objtest.Faults{Latency: 3 * time.Second})
+	for _, q := range []string{"SELECT sum(l_quantity) FROM 's3://lake/tpch/lineitem.parquet'", "SELECT count(*) FROM 's3://lake/tpch/*.parquet'"} {
+		ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+		start := time.Now()
+		_, err := collectRows(ctx, db, q)
+		cancel()
+		if err == nil {
+			t.Fatalf("%s: no error after cancellation", q)
+		}
+		if d := time.Since(start); d > 1500*time.Millisecond {
+			t.Fatalf("%s: cancellation took %v (%v)", q, d, err)
+		}
+	}
+}

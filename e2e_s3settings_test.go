@@ -33,12 +33,16 @@ func countLineitem(t *testing.T, db *peregrine.DB, url string) (string, error) {
 	return cell(b, 0, 0), nil
 }
 
-// cell formats row i of column c of a result batch.
+// cell formats row i of column c of a result batch ("" for NULL, as the
+// TPC-H answer files have it).
 func cell(b *coldata.Batch, c, i int) string {
 	if b.Sel != nil {
 		i = int(b.Sel[i])
 	}
 	v := b.Vecs[c]
+	if v.IsNull(i) {
+		return ""
+	}
 	return coldata.Format(v.Type, v.Get(i))
 }
 

@@ -3,7 +3,14 @@ package scan
 import (
 	"context"
 	"sync"
+
+	"golang.org/x/sync/semaphore"
 )
+
+// prefetchParallelism bounds the row groups being fetched at once. The
+// semaphore is first come, first served, so row groups arrive in scan
+// order instead of all together at the end of a shared transfer.
+const prefetchParallelism = 6
 
 // Prefetcher reads the column chunks of row groups ahead of the workers
 // that decode them, for files on high-latency stores: while a worker
@@ -18,6 +25,8 @@ type Prefetcher struct {
 	budget int64
 	grow   func(n int64, force bool) bool
 	shrink func(n int64)
+
+	slots *semaphore.Weighted
 
 	mu     sync.Mutex
 	held   int64
@@ -43,7 +52,8 @@ type prefetchItem struct {
 // limit) and reports whether it could; shrink returns them.
 func NewPrefetcher(ctx context.Context, budget int64, grow func(n int64, force bool) bool, shrink func(n int64)) *Prefetcher {
 	ctx, cancel := context.WithCancel(ctx)
-	return &Prefetcher{ctx: ctx, cancel: cancel, budget: budget, grow: grow, shrink: shrink, items: map[prefetchKey]*prefetchItem{}}
+	return &Prefetcher{ctx: ctx, cancel: cancel, budget: budget, grow: grow, shrink: shrink, items: map[prefetchKey]*prefetchItem{},
+		slots: semaphore.NewWeighted(prefetchParallelism)}
 }
 
 // Start begins fetching what a reader of cols (and the predicate columns)
@@ -87,8 +97,12 @@ func (p *Prefetcher) Start(f *File, rg int, cols []int, preds []Predicate, force
 	p.wg.Add(1)
 	go func() {
 		defer p.wg.Done()
+		defer close(it.done)
+		if it.err = p.slots.Acquire(p.ctx, 1); it.err != nil {
+			return
+		}
+		defer p.slots.Release(1)
 		it.fd, it.err = f.Fetch(p.ctx, spans)
-		close(it.done)
 	}()
 	return true
 }

@@ -1,15 +1,3 @@
-// Package storage maps table names to Parquet files: a database directory
-// where each NAME.parquet file or NAME folder is a table, plus tables named
-// by path or glob. It keeps opened files (parsed footers) in a cache keyed by
-// path, size and modification time so repeated queries skip re-parsing, with
-// a bounded pool of descriptors behind them.
-//
-// A Dataset is the file set of one table before any footer but the first is
-// read: hive key=value folders become typed partition columns, which
-// PrunePartitions evaluates on paths alone; with union_by_name, schemas are
-// merged by column name with lossless widening. Dataset.Table opens what is
-// left, in parallel. WriteParquet is COPY ... TO; ParquetMetadata and
-// ParquetSchema are DuckDB's table functions; Inspect gives layout advice.
 package storage
 
 import (
@@ -107,6 +95,16 @@ func (c *Catalog) Query(ctx context.Context) *Catalog {
 
 // Context is the context of the query this view belongs to.
 func (c *Catalog) Context() context.Context { return c.ctx }
+
+// ctxFor is ctx when it can be cancelled, else the query's: callers that
+// have no context of their own (context.Background()) still stop with
+// their query.
+func (c *Catalog) ctxFor(ctx context.Context) context.Context {
+	if ctx == nil || ctx.Done() == nil {
+		return c.ctx
+	}
+	return ctx
+}
 
 // Dir is the database directory ("" when in memory).
 func (c *Catalog) Dir() string { return c.dir }

@@ -115,6 +115,7 @@ func (d *Dataset) Uniform(files []DataFile) bool {
 // first file's footer is opened here, so that PrunePartitions can skip the
 // rest; with it every footer is read (in parallel) to merge the schemas.
 func (c *Catalog) Dataset(ctx context.Context, paths []string, opts DatasetOptions) (*Dataset, error) {
+	ctx = c.ctxFor(ctx)
 	if len(paths) == 0 {
 		return nil, fmt.Errorf("Binder Error: no files to read")
 	}
@@ -298,6 +299,7 @@ func lookupType(m map[string]coldata.Type, name string) (coldata.Type, bool) {
 // are not cached yet in parallel. An incompatible file is an error naming
 // it and the file the schema came from.
 func (d *Dataset) Open(ctx context.Context, files []DataFile) ([]DataFile, error) {
+	ctx = d.cat.ctxFor(ctx)
 	opened, err := d.cat.openAll(ctx, files)
 	if err != nil {
 		return nil, err

@@ -87,6 +87,7 @@ func Inspect(ctx context.Context, c *Catalog, path string) (*Report, error) {
 
 // InspectWith is Inspect with other thresholds.
 func InspectWith(ctx context.Context, c *Catalog, path string, g Guidance) (*Report, error) {
+	ctx = c.ctxFor(ctx)
 	d, err := c.Dataset(ctx, []string{path}, DatasetOptions{UnionByName: true})
 	if err != nil {
 		return nil, err

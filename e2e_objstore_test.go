@@ -123,6 +123,14 @@ func TestCopyToS3RoundTrips(t *testing.T) {
 		t.Fatalf("PARTITION_BY round trip over S3:\n got %v\nwant %v", got, want)
 	}
 
+	// A filter on a partition key reads only that partition's objects
+	// (and the first file's footer, for the schema).
+	p.ResetCounts()
+	pruned := queryStrings(t, db, "SELECT count(*) FROM read_parquet('s3://lake/out/parts/**/*.parquet', hive_partitioning = true) WHERE l_returnflag = 'R'")
+	if n := p.Count("GET"); n > 4 || pruned[0][0] == "0" {
+		t.Fatalf("a query on one partition of 4 files made %d GETs (%v)", n, pruned)
+	}
+
 	p.ResetCounts()
 	mustExec(t, db, `COPY (SELECT * FROM 's3://lake/tpch/lineitem.parquet') TO 's3://lake/out/big.parquet' (FORMAT parquet)`)
 	if p.Count("POST") < 2 { // CreateMultipartUpload and CompleteMultipartUpload
@@ -302,5 +310,26 @@ func TestS3ReadCancel(t *testing.T) {
 		if d := time.Since(start); d > 1500*time.Millisecond {
 			t.Fatalf("%s: cancellation took %v (%v)", q, d, err)
 		}
+	}
+}
+
+// TestParquetMetadataOverS3: parquet_metadata, parquet_schema and
+// parquet_inspect read footers from object stores like local files.
+func TestParquetMetadataOverS3(t *testing.T) {
+	s := s3Lake(t)
+	objtest.Env(t, s.URL)
+	db := openSQL(t, "")
+	for _, q := range []string{
+		"SELECT count(*), sum(row_group_num_rows), max(total_compressed_size) FROM parquet_metadata('%s')",
+		"SELECT count(*), max(name) FROM parquet_schema('%s')",
+	} {
+		local := queryStrings(t, db, fmt.Sprintf(q, duckdbSF001+"/orders.parquet"))
+		remote := queryStrings(t, db, fmt.Sprintf(q, "s3://lake/tpch/orders.parquet"))
+		if fmt.Sprint(local) != fmt.Sprint(remote) {
+			t.Fatalf("%s: local %v, S3 %v", q, local, remote)
+		}
+	}
+	if got := queryStrings(t, db, "SELECT count(*) FROM parquet_inspect('s3://lake/tpch')"); len(got) != 1 || got[0][0] == "0" {
+		t.Fatalf("parquet_inspect over S3: %v", got)
 	}
 }

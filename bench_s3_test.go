@@ -57,7 +57,7 @@ func BenchmarkTPCHOverS3Latency(b *testing.B) {
 					if err != nil {
 						b.Fatal(err)
 					}
-					got, err := collectRows(ctx, db, text)
+					got, err := tpch.Collect(ctx, db, text)
 					db.Close()
 					if err != nil {
 						b.Fatal(err)
@@ -71,32 +71,6 @@ func BenchmarkTPCHOverS3Latency(b *testing.B) {
 					b.ReportMetric(float64(p.BytesOut.Load())/float64(b.N)/1e6, "MB/op")
 				}
 			})
-		}
-	}
-}
-
-// collectRows runs a query and renders its rows as the answer files do.
-func collectRows(ctx context.Context, db *peregrine.DB, text string) ([][]string, error) {
-	rows, err := db.Query(ctx, text)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out [][]string
-	for {
-		b, err := rows.Next(ctx)
-		if err != nil {
-			return nil, err
-		}
-		if b == nil {
-			return out, nil
-		}
-		for i := 0; i < b.Len(); i++ {
-			row := make([]string, len(b.Vecs))
-			for c := range b.Vecs {
-				row[c] = cell(b, c, i)
-			}
-			out = append(out, row)
 		}
 	}
 }

@@ -12,8 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/peregrinedb/peregrine"
-
+	"github.com/peregrinedb/peregrine/bench/tpch"
 	"github.com/peregrinedb/peregrine/storage"
 	"github.com/peregrinedb/peregrine/storage/objtest"
 )
@@ -186,11 +185,7 @@ func TestCopyToS3Interrupted(t *testing.T) {
 	s := s3Lake(t)
 	p := objtest.StartProxy(t, s.URL, 5)
 	objtest.Env(t, p.URL)
-	pdb, err := peregrine.Open("")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pdb.Close()
+	pdb := openDB(t, "")
 	copyTo := func(ctx context.Context, target string) error {
 		return pdb.Exec(ctx, `COPY (SELECT * FROM 's3://lake/tpch/lineitem.parquet') TO '`+target+`' (FORMAT parquet, PARTITION_BY (l_returnflag), FILE_SIZE_BYTES '300KB')`)
 	}
@@ -212,7 +207,7 @@ func TestCopyToS3Interrupted(t *testing.T) {
 		}
 		return false
 	}})
-	err = copyTo(context.Background(), "s3://lake/failing")
+	err := copyTo(context.Background(), "s3://lake/failing")
 	if err == nil || !strings.Contains(err.Error(), "s3://lake/failing/") || !strings.Contains(err.Error(), "attempts") {
 		t.Fatalf("COPY through failing completions: %v", err)
 	}
@@ -293,16 +288,12 @@ func TestS3ReadCancel(t *testing.T) {
 	s := s3Lake(t)
 	p := objtest.StartProxy(t, s.URL, 1)
 	objtest.Env(t, p.URL)
-	db, err := peregrine.Open("")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := openDB(t, "")
 	p.SetFaults(objtest.Faults{Latency: 3 * time.Second})
 	for _, q := range []string{"SELECT sum(l_quantity) FROM 's3://lake/tpch/lineitem.parquet'", "SELECT count(*) FROM 's3://lake/tpch/*.parquet'"} {
 		ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
 		start := time.Now()
-		_, err := collectRows(ctx, db, q)
+		_, err := tpch.Collect(ctx, db, q)
 		cancel()
 		if err == nil {
 			t.Fatalf("%s: no error after cancellation", q)

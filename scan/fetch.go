@@ -1,6 +1,7 @@
 package scan
 
 import (
+	"cmp"
 	"context"
 	"encoding/binary"
 	"errors"
@@ -128,15 +129,7 @@ const maxFetchPiece = 8 << 20
 
 // coalesce sorts spans and merges those closer than gap.
 func coalesce(spans []Span, gap int64) []Span {
-	slices.SortFunc(spans, func(a, b Span) int {
-		switch {
-		case a.Start < b.Start:
-			return -1
-		case a.Start > b.Start:
-			return 1
-		}
-		return 0
-	})
+	slices.SortFunc(spans, func(a, b Span) int { return cmp.Compare(a.Start, b.Start) })
 	var out []Span
 	for _, s := range spans {
 		if n := len(out); n > 0 && s.Start <= out[n-1].End+gap {

@@ -1,6 +1,7 @@
 package scan
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -155,15 +156,7 @@ func (r *Reader) load() error {
 		}
 		spans = append(spans, span{s, e, []ref{{i, -1}}})
 	}
-	slices.SortFunc(spans, func(a, b span) int {
-		switch {
-		case a.start < b.start:
-			return -1
-		case a.start > b.start:
-			return 1
-		}
-		return 0
-	})
+	slices.SortFunc(spans, func(a, b span) int { return cmp.Compare(a.start, b.start) })
 	gap := r.f.gap()
 	var merged []span
 	for _, s := range spans {

@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
@@ -92,6 +93,21 @@ func azureByAccount(c azureConfig, containerName string, opts *container.ClientO
 	return container.NewClientWithNoCredential(u, opts)
 }
 
+// azureInfo builds an objInfo from the SDK's optional properties.
+func azureInfo(key string, size *int64, mtime *time.Time, etag *azcore.ETag) objInfo {
+	oi := objInfo{key: key}
+	if size != nil {
+		oi.size = *size
+	}
+	if mtime != nil {
+		oi.mtime = *mtime
+	}
+	if etag != nil {
+		oi.etag = string(*etag)
+	}
+	return oi
+}
+
 type azureAPI struct {
 	c    *container.Client
 	name string
@@ -102,17 +118,7 @@ func (a *azureAPI) head(ctx context.Context, key string) (objInfo, error) {
 	if err != nil {
 		return objInfo{}, err
 	}
-	oi := objInfo{key: key}
-	if p.ContentLength != nil {
-		oi.size = *p.ContentLength
-	}
-	if p.LastModified != nil {
-		oi.mtime = *p.LastModified
-	}
-	if p.ETag != nil {
-		oi.etag = string(*p.ETag)
-	}
-	return oi, nil
+	return azureInfo(key, p.ContentLength, p.LastModified, p.ETag), nil
 }
 
 func (a *azureAPI) get(ctx context.Context, key string, off, n int64, etag string) (io.ReadCloser, error) {
@@ -142,19 +148,11 @@ func (a *azureAPI) list(ctx context.Context, prefix string, delim bool, token st
 			if b.Name == nil {
 				continue
 			}
-			oi := objInfo{key: *b.Name}
 			if p := b.Properties; p != nil {
-				if p.ContentLength != nil {
-					oi.size = *p.ContentLength
-				}
-				if p.LastModified != nil {
-					oi.mtime = *p.LastModified
-				}
-				if p.ETag != nil {
-					oi.etag = string(*p.ETag)
-				}
+				objs = append(objs, azureInfo(*b.Name, p.ContentLength, p.LastModified, p.ETag))
+			} else {
+				objs = append(objs, objInfo{key: *b.Name})
 			}
-			objs = append(objs, oi)
 		}
 	}
 	next := func(m *string) string {

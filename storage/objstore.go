@@ -366,36 +366,32 @@ func (u *objUpload) Commit(ctx context.Context) error {
 	if u.done {
 		return nil
 	}
+	if u.err == nil {
+		u.err = u.complete(ctx)
+	}
 	if u.err != nil {
 		return u.err
-	}
-	if u.mp == nil {
-		data := u.buf.Bytes()
-		if err := u.fs.retry.do(ctx, "PUT", u.path, func(ctx context.Context) error {
-			return u.fs.api.put(ctx, u.key, data)
-		}); err != nil {
-			u.err = err
-			return err
-		}
-		u.done = true
-		u.buf = bytes.Buffer{}
-		return nil
-	}
-	if u.buf.Len() > 0 {
-		if err := u.sendPart(ctx, u.buf.Bytes()); err != nil {
-			u.err = err
-			return err
-		}
-	}
-	if err := u.fs.retry.do(ctx, "COMPLETE MULTIPART UPLOAD", u.path, func(ctx context.Context) error {
-		return u.mp.complete(ctx)
-	}); err != nil {
-		u.err = err
-		return err
 	}
 	u.done = true
 	u.buf = bytes.Buffer{}
 	return nil
+}
+
+func (u *objUpload) complete(ctx context.Context) error {
+	if u.mp == nil {
+		data := u.buf.Bytes()
+		return u.fs.retry.do(ctx, "PUT", u.path, func(ctx context.Context) error {
+			return u.fs.api.put(ctx, u.key, data)
+		})
+	}
+	if u.buf.Len() > 0 {
+		if err := u.sendPart(ctx, u.buf.Bytes()); err != nil {
+			return err
+		}
+	}
+	return u.fs.retry.do(ctx, "COMPLETE MULTIPART UPLOAD", u.path, func(ctx context.Context) error {
+		return u.mp.complete(ctx)
+	})
 }
 
 // Abort drops the buffer and aborts the multipart upload, so that its

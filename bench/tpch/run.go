@@ -103,7 +103,7 @@ func Run(ctx context.Context, db *peregrine.DB, opts RunOptions) (*Report, error
 		var rows [][]string
 		for r := 0; r < runs; r++ {
 			start := time.Now()
-			got, err := collect(ctx, db, text)
+			got, err := Collect(ctx, db, text)
 			if err != nil {
 				res.Error = err.Error()
 				break
@@ -196,7 +196,9 @@ func loadAnswer(opts RunOptions, q int) (*Answer, error) {
 
 // collect runs text and returns its rows printed as the answers print them
 // (NULL as an empty value).
-func collect(ctx context.Context, db *peregrine.DB, text string) ([][]string, error) {
+// Collect runs a query and renders its rows as the answer files do (NULL
+// as an empty field).
+func Collect(ctx context.Context, db *peregrine.DB, text string) ([][]string, error) {
 	rows, err := db.Query(ctx, text)
 	if err != nil {
 		return nil, err

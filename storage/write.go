@@ -76,16 +76,17 @@ func WriteParquet(ctx context.Context, src BatchSource, types []coldata.Type, na
 // all are complete (see objectStage): an error or a cancelled ctx aborts
 // them all, and nothing appears under the final names.
 func (c *Catalog) WriteParquet(ctx context.Context, src BatchSource, types []coldata.Type, names []string, path string, opts WriteOptions) (WriteResult, error) {
+	// Every target passes the catalog's one choke point, local ones too.
+	fsys, err := c.FileSystem(ctx, path)
+	if err != nil {
+		return WriteResult{}, err
+	}
 	if !IsRemote(path) {
 		lp, err := localPath(path)
 		if err != nil {
 			return WriteResult{}, err
 		}
 		return writeParquet(ctx, src, types, names, lp, opts, nil)
-	}
-	fsys, err := c.FileSystem(ctx, path)
-	if err != nil {
-		return WriteResult{}, err
 	}
 	return writeParquet(ctx, src, types, names, strings.TrimRight(path, "/"), opts, fsys)
 }

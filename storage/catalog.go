@@ -73,7 +73,16 @@ func Open(dir string) (*Catalog, error) {
 		if err != nil {
 			return nil, fmt.Errorf("cannot open database %q: %w", dir, err)
 		}
-		st, err := fsys.Stat(ctx, dir)
+		probe := dir
+		if IsRemote(dir) {
+			// A prefix: one listing answers, where a HEAD of the name
+			// would first have to miss.
+			probe = strings.TrimRight(dir, "/") + "/"
+		}
+		st, err := fsys.Stat(ctx, probe)
+		if err != nil && probe != dir && isNotExist(err) {
+			st, err = fsys.Stat(ctx, dir)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("cannot open database %q: %w", dir, err)
 		}

@@ -20,7 +20,8 @@ type scanPrefetch struct {
 	mu      sync.Mutex
 	pf      *scan.Prefetcher
 	acc     *MemoryAccount
-	ahead   int // next morsel to consider for read-ahead
+	ahead   int  // next morsel to consider for read-ahead
+	indexed bool // page-index prefetch started
 	workers atomic.Int32
 }
 
@@ -52,7 +53,12 @@ func (s *ScanSource) fetch(ctx context.Context, env memEnv, i int64, preds []sca
 		})
 	}
 	pf := p.pf
+	first := !p.indexed
+	p.indexed = true
 	p.mu.Unlock()
+	if first && len(preds) > 0 {
+		m.f.PrefetchIndex()
+	}
 	pf.Start(m.f, m.rg, s.cols, preds, true)
 	s.readAhead(pf, i+1)
 	fd, _, err := pf.Take(ctx, m.f, m.rg)

@@ -251,6 +251,15 @@ type indexRegion struct {
 // maxIndexRegion bounds the region read at once.
 const maxIndexRegion = 16 << 20
 
+// PrefetchIndex starts reading a remote file's page indexes in the
+// background, so that the first reader with predicates does not wait a
+// round trip for them after its column chunks arrived.
+func (f *File) PrefetchIndex() {
+	if f.remote {
+		go f.readIndexRemote(0, 0)
+	}
+}
+
 func (f *File) readIndexRemote(off int64, length int32) ([]byte, bool) {
 	ir := f.index
 	ir.once.Do(func() {

@@ -3,14 +3,13 @@ package scan
 import (
 	"context"
 	"sync"
-
-	"golang.org/x/sync/semaphore"
 )
 
-// prefetchParallelism bounds the row groups being fetched at once. The
-// semaphore is first come, first served, so row groups arrive in scan
-// order instead of all together at the end of a shared transfer.
-const prefetchParallelism = 6
+// prefetchParallelism bounds the row groups being fetched at once. They
+// are fetched in the order they were asked for (a worker's own row group
+// first), so that they arrive in scan order instead of all together at the
+// end of a shared transfer.
+const prefetchParallelism = 16
 
 // Prefetcher reads the column chunks of row groups ahead of the workers
 // that decode them, for files on high-latency stores: while a worker
@@ -26,13 +25,13 @@ type Prefetcher struct {
 	grow   func(n int64, force bool) bool
 	shrink func(n int64)
 
-	slots *semaphore.Weighted
-
-	mu     sync.Mutex
-	held   int64
-	items  map[prefetchKey]*prefetchItem
-	closed bool
-	wg     sync.WaitGroup
+	mu      sync.Mutex
+	queue   []*prefetchItem // waiting for a fetcher, in order
+	running int             // fetcher goroutines
+	held    int64
+	items   map[prefetchKey]*prefetchItem
+	closed  bool
+	wg      sync.WaitGroup
 }
 
 type prefetchKey struct {
@@ -41,6 +40,8 @@ type prefetchKey struct {
 }
 
 type prefetchItem struct {
+	f       *File
+	spans   []Span
 	done    chan struct{}
 	fd      *Fetched
 	err     error
@@ -52,8 +53,7 @@ type prefetchItem struct {
 // limit) and reports whether it could; shrink returns them.
 func NewPrefetcher(ctx context.Context, budget int64, grow func(n int64, force bool) bool, shrink func(n int64)) *Prefetcher {
 	ctx, cancel := context.WithCancel(ctx)
-	return &Prefetcher{ctx: ctx, cancel: cancel, budget: budget, grow: grow, shrink: shrink, items: map[prefetchKey]*prefetchItem{},
-		slots: semaphore.NewWeighted(prefetchParallelism)}
+	return &Prefetcher{ctx: ctx, cancel: cancel, budget: budget, grow: grow, shrink: shrink, items: map[prefetchKey]*prefetchItem{}}
 }
 
 // Start begins fetching what a reader of cols (and the predicate columns)
@@ -67,7 +67,10 @@ func (p *Prefetcher) Start(f *File, rg int, cols []int, preds []Predicate, force
 		p.mu.Unlock()
 		return false
 	}
-	if _, ok := p.items[key]; ok {
+	if it, ok := p.items[key]; ok {
+		if force {
+			p.promote(it)
+		}
 		p.mu.Unlock()
 		return true
 	}
@@ -82,7 +85,10 @@ func (p *Prefetcher) Start(f *File, rg int, cols []int, preds []Predicate, force
 	if p.closed {
 		return false
 	}
-	if _, ok := p.items[key]; ok {
+	if it, ok := p.items[key]; ok {
+		if force {
+			p.promote(it)
+		}
 		return true
 	}
 	if !force && (p.held+n > p.budget || !p.grow(n, false)) {
@@ -91,20 +97,49 @@ func (p *Prefetcher) Start(f *File, rg int, cols []int, preds []Predicate, force
 	if force {
 		p.grow(n, true)
 	}
-	it := &prefetchItem{done: make(chan struct{}), charged: n}
+	it := &prefetchItem{f: f, spans: spans, done: make(chan struct{}), charged: n}
 	p.items[key] = it
 	p.held += n
-	p.wg.Add(1)
-	go func() {
-		defer p.wg.Done()
-		defer close(it.done)
-		if it.err = p.slots.Acquire(p.ctx, 1); it.err != nil {
+	if force {
+		p.queue = append([]*prefetchItem{it}, p.queue...)
+	} else {
+		p.queue = append(p.queue, it)
+	}
+	if p.running < prefetchParallelism {
+		p.running++
+		p.wg.Add(1)
+		go p.fetcher()
+	}
+	return true
+}
+
+// promote moves a queued item to the front: a worker waits for it now.
+func (p *Prefetcher) promote(it *prefetchItem) {
+	for i, q := range p.queue {
+		if q == it {
+			copy(p.queue[1:i+1], p.queue[:i])
+			p.queue[0] = it
 			return
 		}
-		defer p.slots.Release(1)
-		it.fd, it.err = f.Fetch(p.ctx, spans)
-	}()
-	return true
+	}
+}
+
+// fetcher fetches queued row groups, front first, until the queue is empty.
+func (p *Prefetcher) fetcher() {
+	defer p.wg.Done()
+	for {
+		p.mu.Lock()
+		if len(p.queue) == 0 || p.closed {
+			p.running--
+			p.mu.Unlock()
+			return
+		}
+		it := p.queue[0]
+		p.queue = p.queue[1:]
+		p.mu.Unlock()
+		it.fd, it.err = it.f.Fetch(p.ctx, it.spans)
+		close(it.done)
+	}
 }
 
 // Take waits for row group rg's fetch and hands its bytes to the caller
@@ -155,6 +190,12 @@ func (p *Prefetcher) Close() {
 	p.mu.Lock()
 	items := p.items
 	p.items = nil
+	for _, it := range p.queue {
+		// Never fetched: wake anyone waiting on it.
+		it.err = p.ctx.Err()
+		close(it.done)
+	}
+	p.queue = nil
 	p.mu.Unlock()
 	for _, it := range items {
 		p.release(it)

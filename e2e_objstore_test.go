@@ -7,12 +7,14 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/peregrinedb/peregrine/bench/tpch"
+	"github.com/peregrinedb/peregrine/bench/tpchgen"
 	"github.com/peregrinedb/peregrine/storage"
 	"github.com/peregrinedb/peregrine/storage/objtest"
 )
@@ -47,7 +49,14 @@ func TestTPCHOverS3(t *testing.T) {
 // connections cut mid-body and slow responses change no answer.
 func TestTPCHOverS3WithFaults(t *testing.T) {
 	fastRetries(t)
-	s := s3Lake(t)
+	// Small row groups: many morsels, so the read-ahead runs under faults.
+	dir := t.TempDir()
+	if err := tpchgen.Generate(context.Background(), tpchgen.Options{SF: 0.01, OutDir: dir, Compression: "zstd", RowGroupSize: 5000}); err != nil {
+		t.Fatal(err)
+	}
+	s := objtest.StartS3(t)
+	s.Bucket(t, "lake")
+	objtest.UploadDir(t, dir, "tpch", func(k string, b []byte) { s.Put(t, "lake", k, b) })
 	p := objtest.StartProxy(t, s.URL, 7)
 	p.SetFaults(objtest.Faults{Throttle: 0.08, ServerError: 0.08, CutBody: 0.08, Slow: 0.04, SlowDelay: 30 * time.Millisecond})
 	objtest.Env(t, p.URL)
@@ -322,5 +331,23 @@ func TestParquetMetadataOverS3(t *testing.T) {
 	}
 	if got := queryStrings(t, db, "SELECT count(*) FROM parquet_inspect('s3://lake/tpch')"); len(got) != 1 || got[0][0] == "0" {
 		t.Fatalf("parquet_inspect over S3: %v", got)
+	}
+}
+
+// TestFileURLs: file:// URLs name local files, folders and globs.
+func TestFileURLs(t *testing.T) {
+	abs, err := filepath.Abs(duckdbSF001)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := openSQL(t, "")
+	want := queryStrings(t, db, fmt.Sprintf(rollup, "'"+duckdbSF001+"/lineitem.parquet'"))
+	for _, from := range []string{"'file://" + abs + "/lineitem.parquet'", "read_parquet('file://" + abs + "/line*.parquet')"} {
+		if got := queryStrings(t, db, fmt.Sprintf(rollup, from)); fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Fatalf("%s: %v", from, got)
+		}
+	}
+	if got := queryStrings(t, openSQL(t, "file://"+abs), "SELECT count(*) FROM nation"); got[0][0] != "25" {
+		t.Fatalf("database at a file:// URL: %v", got)
 	}
 }

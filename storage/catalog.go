@@ -64,6 +64,10 @@ type cachedFile struct {
 // (s3://bucket/prefix, gs://…, az://…); "" means no directory (tables by
 // path only).
 func Open(dir string) (*Catalog, error) {
+	dir, err := localPath(dir) // file:// URLs become plain paths
+	if err != nil {
+		return nil, fmt.Errorf("cannot open database %q: %w", dir, err)
+	}
 	hp := newHandlePool(maxOpenHandles)
 	c := &Catalog{catalogState: &catalogState{dir: dir, files: map[string]cachedFile{}, handles: hp,
 		local: &localFS{handles: hp}, remote: newRemotes()}, ctx: context.Background()}
@@ -259,6 +263,10 @@ func (c *Catalog) resolve(ctx context.Context, name string) (files []FileStat, r
 // expandPath turns a file, folder or glob (with ** for any depth) into
 // files, and returns the folder hive partitions are relative to.
 func (c *Catalog) expandPath(ctx context.Context, p string) ([]FileStat, string, error) {
+	p, err := localPath(p) // file:// URLs become plain paths
+	if err != nil {
+		return nil, "", err
+	}
 	fsys, err := c.FileSystem(ctx, p)
 	if err != nil {
 		return nil, "", err

@@ -67,19 +67,34 @@ func TestTPCHOverS3WithFaults(t *testing.T) {
 	t.Logf("%d requests, %d faults injected", p.Requests.Load(), p.Injected.Load())
 }
 
+// someFaults is what the GCS and Azure runs go through.
+var someFaults = objtest.Faults{Throttle: 0.05, ServerError: 0.05, CutBody: 0.05}
+
 func TestTPCHOverGCS(t *testing.T) {
+	fastRetries(t)
 	g := objtest.StartGCS(t)
 	g.Bucket("lake")
 	objtest.UploadDir(t, duckdbSF001, "tpch", func(k string, b []byte) { g.Put("lake", k, b) })
-	objtest.GCSEnv(t, g.URL)
+	p := objtest.StartProxy(t, g.URL, 2)
+	p.SetFaults(someFaults)
+	objtest.GCSEnv(t, p.URL)
 	runTPCH(t, "gs://lake/tpch", 2)
+	if p.Injected.Load() == 0 {
+		t.Fatal("no fault injected")
+	}
 }
 
 func TestTPCHOverAzure(t *testing.T) {
+	fastRetries(t)
 	az := objtest.StartAzurite(t)
-	objtest.AzureEnv(t, az.URL)
 	objtest.AzureUploadDir(t, az.URL, "lake", duckdbSF001, "tpch")
+	p := objtest.StartProxy(t, strings.TrimSuffix(az.URL, "/"+objtest.AzuriteAccount), 3)
+	p.SetFaults(someFaults)
+	objtest.AzureEnv(t, p.URL+"/"+objtest.AzuriteAccount)
 	runTPCH(t, "az://lake/tpch", 2)
+	if p.Injected.Load() == 0 {
+		t.Fatal("no fault injected")
+	}
 }
 
 // rollup is a query whose answer changes if any row of lineitem is lost,

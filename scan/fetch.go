@@ -48,7 +48,7 @@ func roundTrips(r io.ReaderAt) bool {
 
 // footerGuess is how much of a remote file's tail the first read takes:
 // the footer of most files fits, so opening a file costs one request.
-var footerGuess int64 = 64 << 10
+var footerGuess int64 = 256 << 10
 
 // readTail reads the footer: the last 8 bytes (length and magic) and the
 // footer before them. Over a round-trip reader it takes footerGuess bytes

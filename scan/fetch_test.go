@@ -44,7 +44,7 @@ func remoteFile(t *testing.T, name string) (*remoteBytes, []byte) {
 // TestRemoteFooterOneRead: a remote file's footer costs one ranged read
 // of the tail, two when the footer is larger than the guess.
 func TestRemoteFooterOneRead(t *testing.T) {
-	for _, guess := range []int64{64 << 10, 100} {
+	for _, guess := range []int64{256 << 10, 100} {
 		old := footerGuess
 		footerGuess = guess
 		rb, data := remoteFile(t, "lineitem.parquet")

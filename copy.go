@@ -11,12 +11,14 @@ import (
 )
 
 // copy runs COPY (query) TO 'path' (options): the query's result is written
-// as Parquet, atomically (temporary names renamed into place at the end).
+// as Parquet through the target's Stage: all files appear at the end, or
+// none (local or object store alike).
 func (db *DB) copy(ctx context.Context, st *sql.Copy) error {
 	opts, err := writeOptions(st.Options)
 	if err != nil {
 		return err
 	}
+	opts.TempRoot = db.tempRoot()
 	phys, names, err := db.plan(ctx, st.Query)
 	if err != nil {
 		return err
@@ -37,6 +39,7 @@ func (db *DB) copy(ctx context.Context, st *sql.Copy) error {
 // writeOptions maps COPY's options (DuckDB's names) to the writer's.
 func writeOptions(in map[string]sql.Value) (storage.WriteOptions, error) {
 	var o storage.WriteOptions
+	modes := 0
 	for k, v := range in {
 		var err error
 		switch k {
@@ -67,14 +70,26 @@ func writeOptions(in map[string]sql.Value) (storage.WriteOptions, error) {
 			default:
 				o.PartitionBy = []string{v.Str}
 			}
-		case "overwrite_or_ignore", "overwrite":
-			o.OverwriteOrIgnore, err = v.AsBool()
+		case "overwrite", "overwrite_or_ignore", "append":
+			var on bool
+			if on, err = v.AsBool(); err == nil && on {
+				modes++
+				o.Mode = map[string]storage.WriteMode{"overwrite": storage.WriteOverwrite,
+					"overwrite_or_ignore": storage.WriteOverwriteOrIgnore, "append": storage.WriteAppend}[k]
+			}
+		case "page_checksums":
+			var on bool
+			on, err = v.AsBool()
+			o.NoPageChecksums = !on
 		default:
 			return o, fmt.Errorf("Binder Error: unrecognized COPY option %q", k)
 		}
 		if err != nil {
 			return o, fmt.Errorf("Binder Error: COPY option %s: %v", k, err)
 		}
+	}
+	if modes > 1 {
+		return o, fmt.Errorf("Binder Error: Can only set one of OVERWRITE_OR_IGNORE, OVERWRITE or APPEND")
 	}
 	return o, nil
 }

@@ -112,7 +112,7 @@ func openSQL(t *testing.T, dsn string) *sql.DB {
 	return db
 }
 
-func mustExec(t *testing.T, db *sql.DB, q string) {
+func mustExecSQL(t *testing.T, db *sql.DB, q string) {
 	t.Helper()
 	if _, err := db.Exec(q); err != nil {
 		t.Fatalf("%s: %v", q, err)
@@ -136,7 +136,7 @@ func TestCopyToS3RoundTrips(t *testing.T) {
 	db := openSQL(t, "")
 	want := queryStrings(t, db, fmt.Sprintf(rollup, "'"+duckdbSF001+"/lineitem.parquet'"))
 
-	mustExec(t, db, `COPY (SELECT * FROM 's3://lake/tpch/lineitem.parquet') TO 's3://lake/out/parts' (FORMAT parquet, PARTITION_BY (l_returnflag, l_linestatus))`)
+	mustExecSQL(t, db, `COPY (SELECT * FROM 's3://lake/tpch/lineitem.parquet') TO 's3://lake/out/parts' (FORMAT parquet, PARTITION_BY (l_returnflag, l_linestatus))`)
 	keys := s.Keys(t, "lake", "out/parts/")
 	if len(keys) != 4 || !strings.Contains(keys[0], "l_returnflag=A/l_linestatus=F/data_0.parquet") {
 		t.Fatalf("partitioned COPY wrote %v", keys)
@@ -155,7 +155,7 @@ func TestCopyToS3RoundTrips(t *testing.T) {
 	}
 
 	p.ResetCounts()
-	mustExec(t, db, `COPY (SELECT * FROM 's3://lake/tpch/lineitem.parquet') TO 's3://lake/out/big.parquet' (FORMAT parquet)`)
+	mustExecSQL(t, db, `COPY (SELECT * FROM 's3://lake/tpch/lineitem.parquet') TO 's3://lake/out/big.parquet' (FORMAT parquet)`)
 	if p.Count("POST") < 2 { // CreateMultipartUpload and CompleteMultipartUpload
 		t.Fatalf("a %d-part file was not written as a multipart upload (%d POSTs)", storage.UploadPartSize, p.Count("POST"))
 	}
@@ -164,7 +164,7 @@ func TestCopyToS3RoundTrips(t *testing.T) {
 		t.Fatalf("multipart round trip:\n got %v\nwant %v", got, want)
 	}
 
-	mustExec(t, db, `COPY (SELECT * FROM 's3://lake/tpch/lineitem.parquet') TO 's3://lake/out/sized' (FORMAT parquet, FILE_SIZE_BYTES '300KB', ROW_GROUP_SIZE 5000)`)
+	mustExecSQL(t, db, `COPY (SELECT * FROM 's3://lake/tpch/lineitem.parquet') TO 's3://lake/out/sized' (FORMAT parquet, FILE_SIZE_BYTES '300KB', ROW_GROUP_SIZE 5000)`)
 	if n := len(s.Keys(t, "lake", "out/sized/")); n < 3 {
 		t.Fatalf("FILE_SIZE_BYTES wrote %d files", n)
 	}
@@ -191,7 +191,7 @@ func TestCopyToS3WithFaults(t *testing.T) {
 	db := openSQL(t, "")
 	want := queryStrings(t, db, fmt.Sprintf(rollup, "'"+duckdbSF001+"/lineitem.parquet'"))
 	p.SetFaults(objtest.Faults{Throttle: 0.1, ServerError: 0.1, CutBody: 0.05, Slow: 0.05, SlowDelay: 20 * time.Millisecond})
-	mustExec(t, db, `COPY (SELECT * FROM 's3://lake/tpch/lineitem.parquet') TO 's3://lake/faulty' (FORMAT parquet, PARTITION_BY (l_returnflag), FILE_SIZE_BYTES '400KB')`)
+	mustExecSQL(t, db, `COPY (SELECT * FROM 's3://lake/tpch/lineitem.parquet') TO 's3://lake/faulty' (FORMAT parquet, PARTITION_BY (l_returnflag), FILE_SIZE_BYTES '400KB')`)
 	got := queryStrings(t, db, fmt.Sprintf(rollup, "read_parquet('s3://lake/faulty/**/*.parquet', hive_partitioning = true)"))
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Fatalf("COPY through faults:\n got %v\nwant %v", got, want)
@@ -209,7 +209,7 @@ func TestCopyToS3Interrupted(t *testing.T) {
 	s := s3Lake(t)
 	p := objtest.StartProxy(t, s.URL, 5)
 	objtest.Env(t, p.URL)
-	pdb := openDB(t, "")
+	pdb := openDir(t, "")
 	copyTo := func(ctx context.Context, target string) error {
 		return pdb.Exec(ctx, `COPY (SELECT * FROM 's3://lake/tpch/lineitem.parquet') TO '`+target+`' (FORMAT parquet, PARTITION_BY (l_returnflag), FILE_SIZE_BYTES '300KB')`)
 	}
@@ -257,7 +257,7 @@ func TestCopyToS3Interrupted(t *testing.T) {
 func copyRoundTrip(t *testing.T, db *sql.DB, src, url string) {
 	t.Helper()
 	want := queryStrings(t, db, fmt.Sprintf(rollup, "'"+duckdbSF001+"/lineitem.parquet'"))
-	mustExec(t, db, `COPY (SELECT * FROM '`+src+`') TO '`+url+`' (FORMAT parquet, PARTITION_BY (l_returnflag, l_linestatus), FILE_SIZE_BYTES '500KB')`)
+	mustExecSQL(t, db, `COPY (SELECT * FROM '`+src+`') TO '`+url+`' (FORMAT parquet, PARTITION_BY (l_returnflag, l_linestatus), FILE_SIZE_BYTES '500KB')`)
 	got := queryStrings(t, db, fmt.Sprintf(rollup, "read_parquet('"+url+"/**/*.parquet', hive_partitioning = true)"))
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Fatalf("PARTITION_BY round trip to %s:\n got %v\nwant %v", url, got, want)
@@ -312,7 +312,7 @@ func TestS3ReadCancel(t *testing.T) {
 	s := s3Lake(t)
 	p := objtest.StartProxy(t, s.URL, 1)
 	objtest.Env(t, p.URL)
-	db := openDB(t, "")
+	db := openDir(t, "")
 	p.SetFaults(objtest.Faults{Latency: 3 * time.Second})
 	for _, q := range []string{"SELECT sum(l_quantity) FROM 's3://lake/tpch/lineitem.parquet'", "SELECT count(*) FROM 's3://lake/tpch/*.parquet'"} {
 		ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)

@@ -30,7 +30,7 @@ func countLineitem(t *testing.T, db *peregrine.DB, url string) (string, error) {
 }
 
 // openDB opens a database closed when the test ends.
-func openDB(t *testing.T, dir string) *peregrine.DB {
+func openDir(t *testing.T, dir string) *peregrine.DB {
 	t.Helper()
 	db, err := peregrine.Open(dir)
 	if err != nil {
@@ -47,7 +47,7 @@ func TestS3Settings(t *testing.T) {
 	noAWSEnv(t)
 	s := s3Lake(t)
 	host := strings.TrimPrefix(s.URL, "http://")
-	db := openDB(t, "")
+	db := openDir(t, "")
 	ctx := context.Background()
 	for _, st := range []string{"SET s3_region = 'eu-central-1'", "SET s3_endpoint = '" + host + "'", "SET s3_use_ssl = false",
 		"SET s3_access_key_id = '" + objtest.S3Key + "'", "SET s3_secret_access_key = 'sEcReT-vAlUe-42'", "SET s3_url_style = 'path'"} {
@@ -97,7 +97,7 @@ func TestS3Secrets(t *testing.T) {
 	noAWSEnv(t)
 	s := s3Lake(t)
 	host := strings.TrimPrefix(s.URL, "http://")
-	db := openDB(t, "")
+	db := openDir(t, "")
 	good := peregrine.Secret{Type: "s3", Scope: []string{"s3://lake/tpch"}, Params: map[string]string{
 		"key_id": objtest.S3Key, "secret": "top-secret-key-99", "endpoint": host, "use_ssl": "false", "region": "us-east-1"}}
 	dead := peregrine.Secret{Name: "dead", Type: "s3", Params: map[string]string{

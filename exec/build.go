@@ -20,9 +20,12 @@ type BuildOptions struct {
 	// TempDir when it is exhausted. Share one pool between queries for a
 	// process-wide limit. nil: unlimited and untracked.
 	Memory *MemoryPool
-	// TempDir receives spill files, removed when the query's operators
-	// close; "" means DefaultTempDir().
+	// TempDir receives this process's folder of spill files (see
+	// storage/tempdir), removed when the query's operators close; "" is
+	// the OS temp directory.
 	TempDir string
+	// TempSpace bounds the bytes spill files hold (nil: unlimited).
+	TempSpace *TempSpace
 	// NoRuntimeFilters turns off the filters finished join builds push
 	// into their probe side's scans.
 	NoRuntimeFilters bool
@@ -36,6 +39,9 @@ type Query struct {
 	ops    map[planner.Physical][]Operator
 	scans  map[*planner.PhysScan]scanStatser
 	builds map[planner.Physical]*JoinBuild
+	// scanOut holds the filters of filtered scans: their rows are the
+	// scan's output.
+	scanOut map[*planner.PhysScan][]Operator
 	// progress lists the scans' progress counters (see Progress).
 	progMu   sync.Mutex
 	progress []progressor
@@ -46,12 +52,18 @@ type Query struct {
 // share each scan's morsel queue, so they divide row groups among
 // themselves.
 func Build(p planner.Physical, opts BuildOptions) (*Query, error) {
+	return buildQuery(p, opts, nil)
+}
+
+// buildQuery builds a plan, or one task of a distributed plan's fragment
+// when frag is set (fragment.go).
+func buildQuery(p planner.Physical, opts BuildOptions, frag *FragmentTask) (*Query, error) {
 	threads := opts.Threads
 	if threads <= 0 {
 		threads = runtime.GOMAXPROCS(0)
 	}
-	b := &builder{threads: threads, noRuntimeFilters: opts.NoRuntimeFilters, env: memEnv{pool: opts.Memory, dir: opts.TempDir}, q: &Query{ops: map[planner.Physical][]Operator{}, scans: map[*planner.PhysScan]scanStatser{},
-		builds: map[planner.Physical]*JoinBuild{}}}
+	b := &builder{frag: frag, threads: threads, noRuntimeFilters: opts.NoRuntimeFilters, env: memEnv{pool: opts.Memory, dir: opts.TempDir, temp: opts.TempSpace}, q: &Query{ops: map[planner.Physical][]Operator{}, scans: map[*planner.PhysScan]scanStatser{},
+		builds: map[planner.Physical]*JoinBuild{}, scanOut: map[*planner.PhysScan][]Operator{}}}
 	s, err := b.build(p)
 	if err != nil {
 		return nil, err
@@ -61,14 +73,20 @@ func Build(p planner.Physical, opts BuildOptions) (*Query, error) {
 }
 
 type builder struct {
+	frag             *FragmentTask
 	threads          int
 	noRuntimeFilters bool
 	env              memEnv
 	q                *Query
 	ctes             map[*planner.PhysShared]*cteResult
 	// runMu serialises builds made while the query runs (a mark join
-	// falling back to its ordinary form), which write the query's maps.
+	// falling back to its ordinary form, an adaptive region's chosen
+	// plan), which write the query's maps.
 	runMu sync.Mutex
+	// mats holds adaptive regions' materialised stages; region is the
+	// stack of regions whose chosen plan is being built (adaptive.go).
+	mats   map[*planner.PhysAdaptive][]*materialized
+	region []*planner.PhysAdaptive
 }
 
 // stream is one pipeline's operators: one per worker.
@@ -87,6 +105,9 @@ func (b *builder) record(p planner.Physical, s stream) stream {
 }
 
 func (b *builder) build(p planner.Physical) (stream, error) {
+	if s, ok, err := b.fragmentNode(p); ok {
+		return s, err
+	}
 	switch p := p.(type) {
 	case *planner.PhysScan:
 		if t := p.Table; t.Dataset != nil && !t.Dataset.Uniform(t.DataFiles) {
@@ -186,6 +207,10 @@ func (b *builder) build(p planner.Physical) (stream, error) {
 		return b.record(p, ps), nil
 	case *planner.PhysMarkJoin:
 		return b.markJoin(p)
+	case *planner.PhysAdaptive:
+		return b.adaptive(p)
+	case *planner.PhysMaterialized:
+		return b.materialized(p)
 	case *planner.PhysHashAgg:
 		in, err := b.build(p.Input)
 		if err != nil {
@@ -225,7 +250,7 @@ func (b *builder) build(p planner.Physical) (stream, error) {
 	case *planner.PhysValues:
 		return b.record(p, stream{NewValues(planner.Types(p), p.Rows)}), nil
 	}
-	return nil, fmt.Errorf("internal error: no operator for %T", p)
+	return nil, fmt.Errorf("Internal Error: no operator for %T", p)
 }
 
 // runtimeTargets finds the probe keys of join p that come straight from a
@@ -306,7 +331,11 @@ func (b *builder) filter(p planner.Physical, in stream, pred expr.Expr, types []
 		}
 		in[i] = NewFilter(in[i], f)
 	}
-	if _, isScan := p.(*planner.PhysScan); !isScan {
+	if ps, isScan := p.(*planner.PhysScan); isScan {
+		// The scan's own operators report its reading; the rows it
+		// produces are those its filter passes.
+		b.q.scanOut[ps] = append(b.q.scanOut[ps], in...)
+	} else {
 		b.record(p, in)
 	}
 	return in, nil
@@ -346,7 +375,7 @@ func joinType(t planner.JoinType) (JoinType, error) {
 	case planner.JoinAntiNull:
 		return JoinAntiNullAware, nil
 	}
-	return 0, fmt.Errorf("internal error: join type %v", t)
+	return 0, fmt.Errorf("Internal Error: join type %v", t)
 }
 
 func aggFunc(f planner.AggFunc) (AggFunc, error) {
@@ -364,7 +393,7 @@ func aggFunc(f planner.AggFunc) (AggFunc, error) {
 	case planner.AggMax:
 		return AggMax, nil
 	}
-	return 0, fmt.Errorf("internal error: aggregate %v", f)
+	return 0, fmt.Errorf("Internal Error: aggregate %v", f)
 }
 
 func sortKeys(keys []planner.PhysSortKey) []SortKey {

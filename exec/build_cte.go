@@ -41,17 +41,9 @@ type cteResult struct {
 }
 
 func (b *builder) cteScan(p *planner.PhysCTEScan) (stream, error) {
-	if b.ctes == nil {
-		b.ctes = map[*planner.PhysShared]*cteResult{}
-	}
-	res := b.ctes[p.Shared]
-	if res == nil {
-		s, err := b.build(p.Shared.Plan)
-		if err != nil {
-			return nil, err
-		}
-		res = &cteResult{env: b.env, body: b.single(s), types: planner.Types(p.Shared.Plan)}
-		b.ctes[p.Shared] = res
+	res, err := b.cteResult(p.Shared)
+	if err != nil {
+		return nil, err
 	}
 	ref := &cteRef{res: res}
 	s := make(stream, b.threads)
@@ -66,6 +58,32 @@ func (b *builder) cteScan(p *planner.PhysCTEScan) (stream, error) {
 	return b.record(p, s), nil
 }
 
+// cteResult returns the shared result of a CTE body, building the body
+// at its first reference.
+func (b *builder) cteResult(sh *planner.PhysShared) (*cteResult, error) {
+	if b.ctes == nil {
+		b.ctes = map[*planner.PhysShared]*cteResult{}
+	}
+	res := b.ctes[sh]
+	if res == nil {
+		s, err := b.build(sh.Plan)
+		if err != nil {
+			return nil, err
+		}
+		res = &cteResult{env: b.env, body: b.single(s), types: planner.Types(sh.Plan)}
+		b.ctes[sh] = res
+	}
+	return res, nil
+}
+
+// pin keeps the result alive as if one more reader were open, until the
+// matching release.
+func (r *cteResult) pin() {
+	r.mu.Lock()
+	r.open++
+	r.mu.Unlock()
+}
+
 func (r *cteResult) ensure(ctx context.Context) error {
 	r.once.Do(func() { r.err = r.run(ctx) })
 	return r.err
@@ -75,7 +93,7 @@ func (r *cteResult) run(ctx context.Context) (err error) {
 	t0 := time.Now()
 	defer func() {
 		if p := recover(); p != nil {
-			err = fmt.Errorf("shared CTE panicked: %v\n%s", p, debug.Stack())
+			err = fmt.Errorf("Internal Error: shared CTE panicked: %v\n%s", p, debug.Stack())
 		}
 		if cerr := r.body.Close(); err == nil {
 			err = cerr

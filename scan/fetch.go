@@ -59,11 +59,11 @@ func readTail(ctx context.Context, r io.ReaderAt, size int64, name string) (foot
 	if !roundTrips(r) {
 		var tail [8]byte
 		if err := readAt(ctx, r, tail[:], size-8); err != nil {
-			return nil, 0, fmt.Errorf("%s: reading footer: %w", name, err)
+			return nil, 0, readError(name, err)
 		}
 		var head [4]byte
 		if err := readAt(ctx, r, head[:], 0); err != nil {
-			return nil, 0, fmt.Errorf("%s: reading header: %w", name, err)
+			return nil, 0, readError(name, err)
 		}
 		flen, err := checkTail(tail[:], head[:], size, name)
 		if err != nil {
@@ -71,14 +71,14 @@ func readTail(ctx context.Context, r io.ReaderAt, size int64, name string) (foot
 		}
 		buf := make([]byte, flen)
 		if err := readAt(ctx, r, buf, size-8-flen); err != nil {
-			return nil, 0, fmt.Errorf("%s: reading footer: %w", name, err)
+			return nil, 0, readError(name, err)
 		}
 		return buf, flen, nil
 	}
 	n := min(size, footerGuess)
 	tail := make([]byte, n)
 	if err := readAt(ctx, r, tail, size-n); err != nil {
-		return nil, 0, fmt.Errorf("%s: reading footer: %w", name, err)
+		return nil, 0, readError(name, err)
 	}
 	var head []byte
 	if n == size {
@@ -95,7 +95,7 @@ func readTail(ctx context.Context, r io.ReaderAt, size int64, name string) (foot
 	have := n - 8
 	copy(buf[flen-have:], tail[:have])
 	if err := readAt(ctx, r, buf[:flen-have], size-8-flen); err != nil {
-		return nil, 0, fmt.Errorf("%s: reading footer: %w", name, err)
+		return nil, 0, readError(name, err)
 	}
 	return buf, flen, nil
 }
@@ -104,14 +104,17 @@ func readTail(ctx context.Context, r io.ReaderAt, size int64, name string) (foot
 // read) and returns the footer length.
 func checkTail(tail, head []byte, size int64, name string) (int64, error) {
 	if string(tail[4:]) == "PARE" {
-		return 0, fmt.Errorf("%s: encrypted Parquet is not supported", name)
+		return 0, fmt.Errorf("Not implemented Error: %s: encrypted Parquet is not supported", name)
 	}
-	if string(tail[4:]) != string(magic) || (head != nil && string(head) != string(magic)) {
-		return 0, fmt.Errorf("%s: not a Parquet file (bad magic)", name)
+	if string(tail[4:]) != string(magic) {
+		return 0, fmt.Errorf("Invalid Input Error: No magic bytes found at end of file '%s'", name)
+	}
+	if head != nil && string(head) != string(magic) {
+		return 0, fmt.Errorf("Invalid Input Error: No magic bytes found at the start of file '%s'", name)
 	}
 	flen := int64(binary.LittleEndian.Uint32(tail[:4]))
 	if flen == 0 || flen > size-12 || flen > maxFooterSize {
-		return 0, fmt.Errorf("%s: corrupt footer length %d (file is %d bytes)", name, flen, size)
+		return 0, fmt.Errorf("Invalid Input Error: %s: corrupt footer length %d (file is %d bytes)", name, flen, size)
 	}
 	return flen, nil
 }
@@ -230,7 +233,7 @@ func (f *File) Fetch(ctx context.Context, spans []Span) (*Fetched, error) {
 		}
 	}
 	if err := g.Wait(); err != nil {
-		return nil, fmt.Errorf("%s: %w", f.path, err)
+		return nil, readError(f.path, err)
 	}
 	return fd, nil
 }

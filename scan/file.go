@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/apache/arrow-go/v18/parquet/metadata"
 	"github.com/peregrinedb/peregrine/exec/coldata"
@@ -110,12 +111,12 @@ const maxFooterSize = 256 << 20
 func Open(path string) (*File, error) {
 	fh, err := os.Open(path)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("IO Error: Cannot open file %q: %s", path, osMessage(err))
 	}
 	st, err := fh.Stat()
 	if err != nil {
 		fh.Close()
-		return nil, err
+		return nil, readError(path, err)
 	}
 	f, err := NewFile(fh, st.Size(), path)
 	if err != nil {
@@ -137,8 +138,9 @@ func NewFile(r io.ReaderAt, size int64, name string) (*File, error) {
 // RangeReader that makes round trips the footer takes one ranged read of
 // the file's tail (two when it is larger than a first guess).
 func NewFileContext(ctx context.Context, r io.ReaderAt, size int64, name string) (f *File, err error) {
+	// DuckDB's messages where it has one for the same problem.
 	if size < 12 {
-		return nil, fmt.Errorf("%s: not a Parquet file (too small: %d bytes)", name, size)
+		return nil, fmt.Errorf("Invalid Input Error: File '%s' too small to be a Parquet file", name)
 	}
 	buf, flen, err := readTail(ctx, r, size, name)
 	if err != nil {
@@ -148,10 +150,10 @@ func NewFileContext(ctx context.Context, r io.ReaderAt, size int64, name string)
 	if err != nil {
 		fixed, elems := neutralizeUnknownLogicalTypes(buf)
 		if fixed == nil {
-			return nil, fmt.Errorf("%s: corrupt footer: %w", name, err)
+			return nil, fmt.Errorf("Invalid Input Error: %s: corrupt footer: %w", name, err)
 		}
 		if md, err = parseFooter(fixed); err != nil {
-			return nil, fmt.Errorf("%s: corrupt footer: %w", name, err)
+			return nil, fmt.Errorf("Invalid Input Error: %s: corrupt footer: %w", name, err)
 		}
 		for _, i := range elems {
 			if i < len(md.FileMetaData.Schema) && md.FileMetaData.Schema[i] != nil {
@@ -162,15 +164,15 @@ func NewFileContext(ctx context.Context, r io.ReaderAt, size int64, name string)
 	// A plaintext footer still announces encryption (signed footer mode):
 	// the column chunks are ciphertext that would only decode to garbage.
 	if md.IsSetEncryptionAlgorithm() {
-		return nil, fmt.Errorf("%s: encrypted Parquet is not supported", name)
+		return nil, fmt.Errorf("Not implemented Error: %s: encrypted Parquet is not supported", name)
 	}
 	f = &File{path: name, r: r, size: size, dataEnd: size - 8 - flen, md: md, remote: roundTrips(r), index: &indexRegion{}}
 	f.padChunks = md.WriterVersion().LessThan(metadata.Parquet816FixedVersion)
 	if err := f.initSchema(); err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
+		return nil, fmt.Errorf("Invalid Input Error: %s: %w", name, err)
 	}
 	if err := f.checkRowGroups(); err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
+		return nil, fmt.Errorf("Invalid Input Error: %s: %w", name, err)
 	}
 	return f, nil
 }
@@ -396,4 +398,29 @@ func (f *File) checkRowGroups() error {
 		}
 	}
 	return nil
+}
+
+// readError reports a failed read of a file without Go's "read PATH:" text.
+// A cancellation stays what it is.
+func readError(name string, err error) error {
+	if isCancel(err) {
+		return err
+	}
+	return fmt.Errorf("IO Error: Could not read file %q: %s", name, osMessage(err))
+}
+
+// osMessage is the operating system's part of a file error.
+func osMessage(err error) string {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err
+	}
+	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+		return "the file is shorter than its metadata says"
+	}
+	s := strings.TrimPrefix(err.Error(), "IO Error: ") // an object store's error
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/peregrinedb/peregrine/exec/coldata"
@@ -182,7 +183,10 @@ func (r *Reader) load() error {
 		// Round trips are what costs: fetch every missing span at once.
 		fd, err := r.f.Fetch(r.ctx, missing)
 		if err != nil {
-			return fmt.Errorf("reading row group %d of %w", r.rg, err)
+			if isCancel(err) {
+				return err
+			}
+			return fmt.Errorf("%w (row group %d)", err, r.rg)
 		}
 		for i, m := range merged {
 			if bufs[i] == nil {
@@ -211,7 +215,10 @@ func (r *Reader) load() error {
 				buf = make([]byte, m.end-m.start)
 			}
 			if err := readAt(r.ctx, r.f.r, buf, m.start); err != nil {
-				return fmt.Errorf("%s: reading row group %d: %w", r.f.path, r.rg, err)
+				if isCancel(err) {
+					return err
+				}
+				return fmt.Errorf("%w (row group %d)", readError(r.f.path, err), r.rg)
 			}
 			r.bytesRead += int64(len(buf))
 		}
@@ -230,11 +237,26 @@ func (r *Reader) load() error {
 	return nil
 }
 
+// fail reports a problem with the data: the file, column and row group,
+// and what is wrong (a corrupt page names the page).
 func (r *Reader) fail(c *colState, err error) error {
-	if c == nil {
-		return fmt.Errorf("%s: row group %d: %w", r.f.path, r.rg, err)
+	if isCancel(err) || hasCategory(err) {
+		return err
 	}
-	return fmt.Errorf("%s: column %s, row group %d: %w", r.f.path, c.name, r.rg, err)
+	if c == nil {
+		return fmt.Errorf("Invalid Input Error: %s: row group %d: %w", r.f.path, r.rg, err)
+	}
+	return fmt.Errorf("Invalid Input Error: %s: column %s, row group %d: %w", r.f.path, c.name, r.rg, err)
+}
+
+func isCancel(err error) bool {
+	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
+}
+
+// hasCategory reports whether err already reads "Xxx Error: ...".
+func hasCategory(err error) bool {
+	head, _, ok := strings.Cut(err.Error(), ": ")
+	return ok && strings.HasSuffix(head, " Error") && !strings.ContainsAny(head, "/\\")
 }
 
 // catchPanics is cleared by the fuzz tests so that a decoder bug shows up

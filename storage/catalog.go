@@ -66,7 +66,7 @@ type cachedFile struct {
 func Open(dir string) (*Catalog, error) {
 	dir, err := localPath(dir) // file:// URLs become plain paths
 	if err != nil {
-		return nil, fmt.Errorf("cannot open database %q: %w", dir, err)
+		return nil, ioErrorf("cannot open database %q: %s", dir, sysMessage(err))
 	}
 	hp := newHandlePool(maxOpenHandles)
 	c := &Catalog{catalogState: &catalogState{dir: dir, files: map[string]cachedFile{}, handles: hp,
@@ -75,7 +75,7 @@ func Open(dir string) (*Catalog, error) {
 		ctx := context.Background()
 		fsys, err := c.FileSystem(ctx, dir)
 		if err != nil {
-			return nil, fmt.Errorf("cannot open database %q: %w", dir, err)
+			return nil, ioErrorf("cannot open database %q: %s", dir, sysMessage(err))
 		}
 		probe := dir
 		if IsRemote(dir) {
@@ -88,10 +88,10 @@ func Open(dir string) (*Catalog, error) {
 			st, err = fsys.Stat(ctx, dir)
 		}
 		if err != nil {
-			return nil, fmt.Errorf("cannot open database %q: %w", dir, err)
+			return nil, ioErrorf("cannot open database %q: %s", dir, sysMessage(err))
 		}
 		if !st.IsDir {
-			return nil, fmt.Errorf("cannot open database %q: not a directory", dir)
+			return nil, ioErrorf("cannot open database %q: Not a directory", dir)
 		}
 		if IsRemote(dir) {
 			c.dir = strings.TrimRight(dir, "/")
@@ -317,10 +317,10 @@ func (c *Catalog) open(ctx context.Context, info FileStat) (*scan.File, error) {
 		// were listed; remotely the listing's ETag is the version.
 		st, err := fsys.Stat(ctx, info.Path)
 		if err != nil {
-			return nil, ioError(err)
+			return nil, ioErrorf("Cannot open file %q: %s", info.Path, sysMessage(err))
 		}
 		if st.IsDir {
-			return nil, fmt.Errorf("IO Error: %s is a directory", info.Path)
+			return nil, ioErrorf("Cannot open file %q: Is a directory", info.Path)
 		}
 		info = st
 	}

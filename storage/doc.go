@@ -7,7 +7,19 @@
 // table per NAME.parquet file or NAME folder; tables can also be named by
 // path, URL or glob. Opened files (parsed footers) are cached across
 // queries, keyed by path and validated by size and modification time
-// locally, by ETag on object stores.
+// locally, by ETag on object stores, with a bounded pool of descriptors
+// behind the local ones.
+//
+// A Dataset is the file set of one table before any footer but the first is
+// read: hive key=value folders become typed partition columns, which
+// PrunePartitions evaluates on paths alone; with union_by_name, schemas are
+// merged by column name with lossless widening. Dataset.Table opens what is
+// left, in parallel. WriteParquet is COPY ... TO; ParquetMetadata and
+// ParquetSchema are DuckDB's table functions; Inspect gives layout advice.
+//
+// Every write goes through one commit protocol (Stage: stage files, then
+// commit them all at once or abort), so that a reader or a crash sees all
+// of a write or none of it, on the local disk and on object stores alike.
 //
 // Where bytes come from:
 //
@@ -28,22 +40,34 @@
 //
 //	catalog.go      Catalog (Query gives a per-query view: one listing per folder per
 //	                query), table names, path resolution, the footer cache
+//	files.go, handles.go  table files and the descriptor pool
 //	glob.go         globs over any file system: delimiter listings per wildcard level,
 //	                one recursive listing for **; the per-query listing cache
 //	dataset.go      Dataset: a table's files before their footers; union_by_name
 //	hive.go         hive partitions: parsing, typing, pruning on paths alone
 //	schema.go       schema merging and widening
-//	stats.go, ndv.go  statistics for the planner (ranges, distinct counts)
-//	files.go, metadata.go, inspect.go, advice.go
+//	stats.go, ndv.go, ndvsketch.go  statistics for the planner (ranges, distinct counts)
+//	metadata.go, inspect.go, advice.go
 //	                parquet_metadata, parquet_schema, parquet_inspect and its advice
 //
 // Writing:
 //
-//	write.go, sink.go   COPY ... TO (PARTITION_BY, FILE_SIZE_BYTES): local files under
-//	                    temporary names renamed into place at the end
-//	stage_object.go     object-store targets: every file an upload staged until all
-//	                    are complete, then committed; aborted on failure or cancellation
+//	write.go, sink.go   WriteParquet and Catalog.WriteParquet (COPY ... TO with
+//	                    PARTITION_BY, FILE_SIZE_BYTES): partition routing, Arrow
+//	                    builders, row groups and file rotation, into a Stage
+//	stage.go            the commit protocol (Stage, StagedFile, WriteMode, OpenStage,
+//	                    which picks the implementation from the target's path)
+//	stage_local.go      the local disk's stage: temporary names and renames, DuckDB's
+//	                    rules for existing targets
+//	stage_recover.go    the local commit record and the recovery a later start runs
+//	exchange_*.go       atomic exchange of two paths where the kernel has it
+//	stage_object.go     object-store targets: every file an upload (multipart, blocks,
+//	                    resumable session) staged until all are complete, then
+//	                    committed; aborted on failure or cancellation
+//	pagecrc.go, thriftc.go  the pass that writes page CRCs into files arrow-go wrote,
+//	                    and the Thrift compact codec it uses
 //
-// objtest (a sub-package only tests import) starts S3, GCS and Azurite
-// servers on 127.0.0.1 and a fault-injecting proxy.
+// Sub-packages: tempdir (this process's temporary folders and the sweep of
+// dead processes' ones); objtest (only tests import it) starts S3, GCS and
+// Azurite servers on 127.0.0.1 and a fault-injecting proxy.
 package storage

@@ -109,7 +109,7 @@ func InspectWith(ctx context.Context, c *Catalog, path string, g Guidance) (*Rep
 			}
 			st, err := fsys.Stat(ctx, f.Path)
 			if err != nil {
-				return nil, ioError(err)
+				return nil, ioErrorf("Cannot open file %q: %s", f.Path, sysMessage(err))
 			}
 			size = st.Size
 		}

@@ -97,10 +97,12 @@ func (l *localFS) Create(_ context.Context, path string) (Upload, error) {
 	if err != nil {
 		return nil, err
 	}
-	tmp := tempName(filepath.Dir(p), p)
+	// The local stage's naming: a crashed writer's file is swept by the
+	// next write next to it (sweepStagingNear).
+	tmp := filepath.Join(filepath.Dir(p), "."+filepath.Base(p)+stageTag+newToken()+".tmp")
 	fh, err := os.OpenFile(tmp, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o644)
 	if err != nil {
-		return nil, fmt.Errorf("IO Error: %v", err)
+		return nil, ioErrorf("Cannot open file %q: %s", p, sysMessage(err))
 	}
 	return &localUpload{fh: fh, tmp: tmp, final: p}, nil
 }

@@ -162,6 +162,26 @@ func (c *Catalog) TableNames() ([]string, error) {
 	return names, nil
 }
 
+// TablePaths maps the database directory's table names to the path each
+// is read from: the NAME folder, or the NAME.parquet file.
+func (c *Catalog) TablePaths() (map[string]string, error) {
+	if c.dir == "" {
+		return nil, nil
+	}
+	tables, err := c.dirTables()
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]string, len(tables))
+	for n, t := range tables {
+		out[n] = t.root
+		if t.root == "" {
+			out[n] = t.files[0].Path
+		}
+	}
+	return out, nil
+}
+
 // dirTable is one table of the database directory.
 type dirTable struct {
 	files []FileStat

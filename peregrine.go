@@ -148,7 +148,7 @@ func (db *DB) run(ctx context.Context, st sql.Statement) (*Rows, error) {
 	case *sql.Set:
 		return emptyRows(), db.set(st)
 	case *sql.ShowTables:
-		names, err := db.cat.TableNames()
+		names, err := db.cat.Query(ctx).TableNames()
 		if err != nil {
 			return nil, err
 		}
@@ -158,7 +158,7 @@ func (db *DB) run(ctx context.Context, st sql.Statement) (*Rows, error) {
 		}
 		return valueRows([]Column{{"name", coldata.TypeString}}, rows), nil
 	case *sql.Describe:
-		bound, err := sql.Bind(st.Query, db.cat)
+		bound, err := sql.Bind(st.Query, db.cat.Query(ctx))
 		if err != nil {
 			return nil, err
 		}
@@ -172,7 +172,7 @@ func (db *DB) run(ctx context.Context, st sql.Statement) (*Rows, error) {
 	case *sql.Copy:
 		return emptyRows(), db.copy(ctx, st)
 	case *sql.Query:
-		phys, names, err := db.plan(st)
+		phys, names, err := db.plan(ctx, st)
 		if err != nil {
 			return nil, err
 		}
@@ -183,8 +183,11 @@ func (db *DB) run(ctx context.Context, st sql.Statement) (*Rows, error) {
 
 func (db *DB) set(st *sql.Set) error { return db.setting(st.Name, st.Value, st.Reset) }
 
-func (db *DB) plan(q *sql.Query) (planner.Physical, []string, error) {
-	bound, err := sql.Bind(q, db.cat)
+// plan binds q against a view of the catalog for this query: folders are
+// listed once however often the query names them, and ctx bounds the
+// listing and footer reads.
+func (db *DB) plan(ctx context.Context, q *sql.Query) (planner.Physical, []string, error) {
+	bound, err := sql.Bind(q, db.cat.Query(ctx))
 	if err != nil {
 		return nil, nil, err
 	}
@@ -214,7 +217,7 @@ func (db *DB) start(ctx context.Context, phys planner.Physical, names []string) 
 }
 
 func (db *DB) explain(ctx context.Context, st *sql.Explain) (*Rows, error) {
-	phys, names, err := db.plan(st.Query)
+	phys, names, err := db.plan(ctx, st.Query)
 	if err != nil {
 		return nil, err
 	}

@@ -225,6 +225,15 @@ func (db *DB) setting(name, value string, reset bool) error {
 		}
 		return db.SetTempDir(value)
 	}
+	// The object stores' settings (s3_region, s3_endpoint, ...) live in
+	// the catalog, which resolves every path.
+	if reset {
+		if db.cat.ResetOption(name) {
+			return nil
+		}
+	} else if ok, err := db.cat.SetOption(name, value); ok {
+		return err
+	}
 	return fmt.Errorf("Catalog Error: unrecognized configuration parameter %q", name)
 }
 

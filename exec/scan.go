@@ -59,6 +59,8 @@ type ScanSource struct {
 	pagesRead, pagesSkipped, rowsSkipped, decodeNs atomic.Int64
 	valuesSkipped                                  atomic.Int64
 
+	prefetch scanPrefetch // remote files only
+
 	// Runtime filters (see AddRuntimeFilter).
 	rtMu             sync.Mutex
 	rt               atomic.Pointer[runtimeState]
@@ -146,14 +148,14 @@ func (s *ScanSource) limitReached() bool {
 
 // take returns the next row group worth reading, or ok=false when the
 // queue is exhausted.
-func (s *ScanSource) take(rt *runtimeState) (m morsel, ok bool) {
+func (s *ScanSource) take(rt *runtimeState) (m morsel, i int64, ok bool) {
 	for {
 		if s.limitReached() {
-			return morsel{}, false
+			return morsel{}, 0, false
 		}
-		i := s.next.Add(1) - 1
+		i = s.next.Add(1) - 1
 		if i >= int64(len(s.morsels)) {
-			return morsel{}, false
+			return morsel{}, 0, false
 		}
 		m = s.morsels[i]
 		if len(s.preds) > 0 && !m.f.RowGroupMayMatch(m.rg, s.preds) {
@@ -171,7 +173,7 @@ func (s *ScanSource) take(rt *runtimeState) (m morsel, ok bool) {
 			s.done.Add(m.f.RowGroupNumRows(m.rg))
 			continue
 		}
-		return m, true
+		return m, i, true
 	}
 }
 
@@ -192,6 +194,7 @@ func (s *ScanSource) disjunctionsMayMatch(m morsel) bool {
 // NewScan returns one worker of the scan: each worker of a pipeline gets
 // its own, all sharing src.
 func NewScan(src *ScanSource) Operator {
+	src.prefetch.workers.Add(1)
 	return &scanOp{src: src}
 }
 
@@ -230,7 +233,7 @@ func (o *scanOp) Next(ctx context.Context) (*coldata.Batch, error) {
 			if o.rt != nil && len(o.sets) < len(o.rt.sets) {
 				o.sets = append(o.sets, make([]setState, len(o.rt.sets)-len(o.sets))...)
 			}
-			m, ok := o.src.take(o.rt)
+			m, i, ok := o.src.take(o.rt)
 			if !ok {
 				return nil, io.EOF
 			}
@@ -238,10 +241,14 @@ func (o *scanOp) Next(ctx context.Context) (*coldata.Batch, error) {
 			if o.rt != nil {
 				preds = o.rt.all
 			}
+			fetched, err := o.src.fetch(ctx, o.env, i, preds)
+			if err != nil {
+				return nil, err
+			}
 			// The reader applies the predicates itself (page index,
 			// dictionary, bloom filter, late materialisation); the Filter
 			// above still evaluates the full WHERE clause.
-			r, err := m.f.NewReaderWith(m.rg, o.src.cols, scan.ReaderOptions{Preds: preds})
+			r, err := m.f.NewReaderWith(m.rg, o.src.cols, scan.ReaderOptions{Preds: preds, Context: ctx, Fetched: fetched})
 			if err != nil {
 				return nil, err
 			}
@@ -323,5 +330,6 @@ func (o *scanOp) Close() error {
 	o.release()
 	o.b = nil
 	o.acc.Close()
+	o.src.closeWorker()
 	return nil
 }

@@ -40,16 +40,24 @@ type DB struct {
 	tempDir string
 	// mem is the process's budget, shared by every DB's running queries.
 	mem *exec.MemoryPool
+	// guard holds the lock and the limits for untrusted SQL (sandbox.go).
+	guard guard
 }
 
 // Open opens the directory dir as a database ("" for an empty in-memory
-// database where tables are named by path).
-func Open(dir string) (*DB, error) {
+// database where tables are named by path). Options are settings applied
+// before the first query (see sandbox.go's WithExternalAccess and others).
+func Open(dir string, opts ...Option) (*DB, error) {
 	cat, err := storage.Open(dir)
 	if err != nil {
 		return nil, err
 	}
-	return &DB{cat: cat, threads: runtime.GOMAXPROCS(0), mem: processMemory}, nil
+	db := &DB{cat: cat, threads: runtime.GOMAXPROCS(0), mem: processMemory}
+	if err := db.applyOptions(opts); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
 }
 
 // Close releases cached file handles.
@@ -90,7 +98,8 @@ func (db *DB) Query(ctx context.Context, text string) (rows *Rows, err error) {
 	if err != nil {
 		return nil, err
 	}
-	return db.run(ctx, st)
+	ctx, g := db.guardQuery(ctx)
+	return g.attach(db.run(ctx, st))
 }
 
 // Exec runs every statement of a script, discarding results.
@@ -170,6 +179,9 @@ func (db *DB) run(ctx context.Context, st sql.Statement) (*Rows, error) {
 }
 
 func (db *DB) set(st *sql.Set) error {
+	if handled, err := db.guardSetting(st.Name, st.Value, st.Reset); handled {
+		return err
+	}
 	switch st.Name {
 	case "threads", "worker_threads":
 		if st.Reset {

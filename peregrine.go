@@ -42,11 +42,14 @@ type DB struct {
 	// settings.go); temp bounds its spill files on disk.
 	mem  *exec.MemoryPool
 	temp *exec.TempSpace
+	// guard holds the lock and the limits for untrusted SQL (sandbox.go).
+	guard guard
 }
 
 // Open opens the directory dir as a database ("" for an empty in-memory
-// database where tables are named by path).
-func Open(dir string) (*DB, error) {
+// database where tables are named by path). Options are settings applied
+// before the first query (see sandbox.go's WithExternalAccess and others).
+func Open(dir string, opts ...Option) (*DB, error) {
 	cat, err := storage.Open(dir)
 	if err != nil {
 		return nil, err
@@ -58,6 +61,10 @@ func Open(dir string) (*DB, error) {
 	db := &DB{cat: cat, threads: runtime.GOMAXPROCS(0),
 		mem: exec.NewChildPool(exec.DefaultMemoryLimit(), process.mem), temp: exec.NewTempSpace()}
 	registerDB(db)
+	if err := db.applyOptions(opts); err != nil {
+		db.Close()
+		return nil, err
+	}
 	return db, nil
 }
 
@@ -102,7 +109,8 @@ func (db *DB) Query(ctx context.Context, text string) (rows *Rows, err error) {
 	if err != nil {
 		return nil, err
 	}
-	return db.run(ctx, st)
+	ctx, g := db.guardQuery(ctx)
+	return g.attach(db.run(ctx, st))
 }
 
 // Exec runs every statement of a script, discarding results.

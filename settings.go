@@ -175,6 +175,9 @@ func (db *DB) effectiveThreads() int {
 
 // setting applies one named setting from SET or the DSN.
 func (db *DB) setting(name, value string, reset bool) error {
+	if handled, err := db.guardSetting(name, value, reset); handled {
+		return err
+	}
 	switch name {
 	case "threads", "worker_threads":
 		if reset {

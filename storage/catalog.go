@@ -49,6 +49,7 @@ type catalogState struct {
 	handles *handlePool
 	local   *localFS
 	remote  *remotes
+	sandbox *sandbox // enable_external_access and its exceptions
 	// footers counts footers parsed (cache misses), listings the folder
 	// listings made, for tests and EXPLAIN.
 	footers, listings atomic.Int64
@@ -70,7 +71,7 @@ func Open(dir string) (*Catalog, error) {
 	}
 	hp := newHandlePool(maxOpenHandles)
 	c := &Catalog{catalogState: &catalogState{dir: dir, files: map[string]cachedFile{}, handles: hp,
-		local: &localFS{handles: hp}, remote: newRemotes()}, ctx: context.Background()}
+		local: &localFS{handles: hp}, remote: newRemotes(), sandbox: &sandbox{}}, ctx: context.Background()}
 	if dir != "" {
 		ctx := context.Background()
 		fsys, err := c.FileSystem(ctx, dir)

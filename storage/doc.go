@@ -35,6 +35,8 @@
 //	remote.go       Catalog.FileSystem, the one place a path meets a file system;
 //	                SET s3_* settings; per-bucket clients
 //	secrets.go      CREATE SECRET's store (scopes, redaction) and scrubbing of errors
+//	sandbox.go      enable_external_access, allowed_directories, allowed_paths: every
+//	                path Catalog.FileSystem hands out is checked at its real location
 //
 // Reading tables:
 //

@@ -132,8 +132,19 @@ func parseBool(s string) (bool, error) {
 
 // FileSystem returns the file system that holds path. It is the one place
 // paths meet file systems: every read, listing and write of the catalog
-// goes through it.
+// goes through it, and so through the access policy (sandbox.go).
 func (c *Catalog) FileSystem(ctx context.Context, path string) (FileSystem, error) {
+	if err := c.checkPath(path, "file"); err != nil {
+		return nil, err
+	}
+	fsys, err := c.fileSystem(ctx, path)
+	if err != nil {
+		return nil, err
+	}
+	return c.guard(fsys), nil
+}
+
+func (c *Catalog) fileSystem(ctx context.Context, path string) (FileSystem, error) {
 	switch scheme(path) {
 	case "", "file":
 		return c.local, nil

@@ -168,7 +168,7 @@ func firstLine(s string) string {
 
 // ioError prefixes DuckDB's error class once.
 func ioError(err error) error {
-	if err == nil || strings.HasPrefix(err.Error(), "IO Error: ") {
+	if err == nil || strings.HasPrefix(err.Error(), "IO Error: ") || errors.Is(err, ErrPermission) {
 		return err
 	}
 	return fmt.Errorf("IO Error: %w", err)

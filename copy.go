@@ -12,12 +12,12 @@ import (
 
 // copy runs COPY (query) TO 'path' (options): the query's result is written
 // as Parquet, atomically (temporary names renamed into place at the end).
-func (db *DB) copy(ctx context.Context, st *sql.Copy) error {
+func (db *DB) copy(ctx context.Context, st *sql.Copy, args []sql.Arg, prep *Stmt) error {
 	opts, err := writeOptions(st.Options)
 	if err != nil {
 		return err
 	}
-	phys, names, err := db.plan(st.Query)
+	phys, names, err := db.plan(st.Query, args, prep)
 	if err != nil {
 		return err
 	}

@@ -12,7 +12,6 @@ require (
 	github.com/peterh/liner v1.2.2
 	github.com/pierrec/lz4/v4 v4.1.29
 	github.com/pingcap/go-tpc v1.0.12
-	github.com/xwb1989/sqlparser v0.0.0-20180606152119-120387863bf2
 	golang.org/x/term v0.47.0
 )
 

@@ -1,7 +1,7 @@
 // Package peregrine is an embedded analytical SQL engine over Parquet files.
 //
 //	db, err := peregrine.Open("path/to/dir") // each NAME.parquet or folder is a table
-//	rows, err := db.Query(ctx, "SELECT count(*) FROM lineitem")
+//	rows, err := db.Query(ctx, "SELECT count(*) FROM lineitem WHERE l_quantity < ?", 24)
 //
 // Importing the package also registers the database/sql driver "peregrine"
 // (DSN: a directory, or "" for an in-memory database; options as
@@ -40,6 +40,10 @@ type DB struct {
 	tempDir string
 	// mem is the process's budget, shared by every DB's running queries.
 	mem *exec.MemoryPool
+	// prepared holds the statements of SQL's PREPARE, by lower-case name;
+	// shared those database/sql prepared, by text.
+	prepared map[string]*Stmt
+	shared   map[string]*Stmt
 }
 
 // Open opens the directory dir as a database ("" for an empty in-memory
@@ -83,38 +87,38 @@ type Column struct {
 }
 
 // Query runs one statement and returns a cursor over its result batches.
-// Statements without a result (SET) return a cursor with no columns.
-func (db *DB) Query(ctx context.Context, text string) (rows *Rows, err error) {
+// Statements without a result (SET) return a cursor with no columns. args
+// are the values of the statement's parameters (?, $1, $name): they go
+// into the plan as typed constants, never into the text.
+func (db *DB) Query(ctx context.Context, text string, args ...any) (rows *Rows, err error) {
 	defer recoverInternal(&err)
+	vals, err := toArgs(args)
+	if err != nil {
+		return nil, err
+	}
 	st, err := sql.Parse(text)
 	if err != nil {
 		return nil, err
 	}
-	return db.run(ctx, st)
+	return db.run(ctx, st, vals, nil)
 }
 
-// Exec runs every statement of a script, discarding results.
-func (db *DB) Exec(ctx context.Context, script string) error {
+// Exec runs every statement of a script, discarding results. With args,
+// the script must be one statement.
+func (db *DB) Exec(ctx context.Context, script string, args ...any) error {
 	stmts, err := sql.SplitStatements(script)
 	if err != nil {
-		return fmt.Errorf("Parser Error: %v", err)
+		return err
+	}
+	if len(args) > 0 && len(stmts) != 1 {
+		return fmt.Errorf("Invalid Input Error: a statement with parameters must be a single statement, got %d", len(stmts))
 	}
 	for _, s := range stmts {
-		rows, err := db.Query(ctx, s)
+		rows, err := db.Query(ctx, s, args...)
 		if err != nil {
 			return err
 		}
-		for {
-			b, err := rows.Next(ctx)
-			if err != nil {
-				rows.Close()
-				return err
-			}
-			if b == nil {
-				break
-			}
-		}
-		if err := rows.Close(); err != nil {
+		if err := drain(ctx, rows); err != nil {
 			return err
 		}
 	}
@@ -131,7 +135,9 @@ func recoverInternal(err *error) {
 	}
 }
 
-func (db *DB) run(ctx context.Context, st sql.Statement) (*Rows, error) {
+// run runs a statement with its parameters' values; prep is the prepared
+// statement it comes from (nil for a one-off).
+func (db *DB) run(ctx context.Context, st sql.Statement, args []sql.Arg, prep *Stmt) (*Rows, error) {
 	switch st := st.(type) {
 	case *sql.Set:
 		return emptyRows(), db.set(st)
@@ -146,25 +152,33 @@ func (db *DB) run(ctx context.Context, st sql.Statement) (*Rows, error) {
 		}
 		return valueRows([]Column{{"name", coldata.TypeString}}, rows), nil
 	case *sql.Describe:
-		bound, err := sql.Bind(st.Query, db.cat)
+		plan, names, err := db.logicalPlan(st.Query, args, prep)
 		if err != nil {
 			return nil, err
 		}
 		var rows [][]coldata.Datum
-		for i, c := range bound.Plan.Cols() {
-			rows = append(rows, []coldata.Datum{{S: bound.Names[i]}, {S: c.Type.String()}, {S: "YES"}})
+		for i, c := range plan.Cols()[:len(names)] {
+			rows = append(rows, []coldata.Datum{{S: names[i]}, {S: c.Type.String()}, {S: "YES"}})
 		}
 		return valueRows([]Column{{"column_name", coldata.TypeString}, {"column_type", coldata.TypeString}, {"null", coldata.TypeString}}, rows), nil
 	case *sql.Explain:
-		return db.explain(ctx, st)
+		return db.explain(ctx, st, args, prep)
 	case *sql.Copy:
-		return emptyRows(), db.copy(ctx, st)
+		return emptyRows(), db.copy(ctx, st, args, prep)
 	case *sql.Query:
-		phys, names, err := db.plan(st)
+		phys, names, err := db.plan(st, args, prep)
 		if err != nil {
 			return nil, err
 		}
 		return db.start(ctx, phys, names)
+	case *sql.Prepare:
+		db.prepareNamed(st)
+		return emptyRows(), nil
+	case *sql.Execute:
+		return db.execute(ctx, st)
+	case *sql.Deallocate:
+		db.deallocate(st)
+		return emptyRows(), nil
 	}
 	return nil, fmt.Errorf("Not implemented Error: statement %T", st)
 }
@@ -200,16 +214,16 @@ func (db *DB) set(st *sql.Set) error {
 	return fmt.Errorf("Catalog Error: unrecognized configuration parameter %q", st.Name)
 }
 
-func (db *DB) plan(q *sql.Query) (planner.Physical, []string, error) {
-	bound, err := sql.Bind(q, db.cat)
+func (db *DB) plan(q *sql.Query, args []sql.Arg, prep *Stmt) (planner.Physical, []string, error) {
+	node, names, err := db.logicalPlan(q, args, prep)
 	if err != nil {
 		return nil, nil, err
 	}
-	phys, err := planner.PlanWith(bound.Plan, planner.PlanOptions{Threads: db.Threads()})
+	phys, err := planner.PlanWith(node, planner.PlanOptions{Threads: db.Threads()})
 	if err != nil {
 		return nil, nil, err
 	}
-	return phys, bound.Names, nil
+	return phys, names, nil
 }
 
 func (db *DB) start(ctx context.Context, phys planner.Physical, names []string) (*Rows, error) {
@@ -229,8 +243,8 @@ func (db *DB) start(ctx context.Context, phys planner.Physical, names []string) 
 	return r, nil
 }
 
-func (db *DB) explain(ctx context.Context, st *sql.Explain) (*Rows, error) {
-	phys, names, err := db.plan(st.Query)
+func (db *DB) explain(ctx context.Context, st *sql.Explain, args []sql.Arg, prep *Stmt) (*Rows, error) {
+	phys, names, err := db.plan(st.Query, args, prep)
 	if err != nil {
 		return nil, err
 	}

@@ -307,22 +307,28 @@ func predValues(p expr.Expr, id ColID) (float64, bool) {
 				return 1, true
 			}
 		case expr.OpOr:
-			a, okA := predValues(p.Args[0], id)
-			b, okB := predValues(p.Args[1], id)
-			if okA && okB {
-				return a + b, true
+			// n-ary: folded left to right, as the binary chain it stands for.
+			total, ok := predValues(p.Args[0], id)
+			for _, x := range p.Args[1:] {
+				b, okB := predValues(x, id)
+				if !ok || !okB {
+					return 0, false
+				}
+				total += b
 			}
+			return total, ok
 		case expr.OpAnd:
 			a, okA := predValues(p.Args[0], id)
-			b, okB := predValues(p.Args[1], id)
-			switch {
-			case okA && okB:
-				return math.Min(a, b), true
-			case okA:
-				return a, true
-			case okB:
-				return b, true
+			for _, x := range p.Args[1:] {
+				b, okB := predValues(x, id)
+				switch {
+				case okA && okB:
+					a = math.Min(a, b)
+				case okB:
+					a, okA = b, true
+				}
 			}
+			return a, okA
 		}
 	}
 	return 0, false
@@ -405,10 +411,18 @@ func (e *estimator) selectivity(p expr.Expr) float64 {
 	case *expr.Func:
 		switch p.Op {
 		case expr.OpAnd:
-			return e.selectivity(p.Args[0]) * e.selectivity(p.Args[1])
+			s := e.selectivity(p.Args[0])
+			for _, x := range p.Args[1:] {
+				s *= e.selectivity(x)
+			}
+			return s
 		case expr.OpOr:
-			a, b := e.selectivity(p.Args[0]), e.selectivity(p.Args[1])
-			return math.Min(1, a+b-a*b)
+			a := e.selectivity(p.Args[0])
+			for _, x := range p.Args[1:] {
+				b := e.selectivity(x)
+				a = math.Min(1, a+b-a*b)
+			}
+			return a
 		case expr.OpNot:
 			return 1 - e.selectivity(p.Args[0])
 		case expr.OpEq, expr.OpNe, expr.OpLt, expr.OpLe, expr.OpGt, expr.OpGe:

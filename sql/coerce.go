@@ -2,6 +2,7 @@ package sql
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/peregrinedb/peregrine/exec/coldata"
 	"github.com/peregrinedb/peregrine/exec/kernel"
@@ -66,12 +67,19 @@ func castTo(e expr.Expr, t coldata.Type) (expr.Expr, error) {
 	if e.Type() == t {
 		return e, nil
 	}
-	if c, ok := e.(*expr.Const); ok {
-		v, err := castConst(c.Val, c.Typ, t)
+	switch x := e.(type) {
+	case *expr.Const:
+		v, err := castConst(x.Val, x.Typ, t)
 		if err != nil {
 			return nil, err
 		}
 		return &expr.Const{Val: v, Typ: t}, nil
+	case *expr.Param:
+		// A parameter takes the type its context asks for; its value is
+		// cast when the statement runs.
+		p := *x
+		p.Typ = t
+		return &p, nil
 	}
 	return &expr.Cast{Arg: e, Typ: t}, nil
 }
@@ -106,7 +114,7 @@ func castConst(v coldata.Datum, from, to coldata.Type) (coldata.Datum, error) {
 	}
 	out, err := kernel.EvalConst(&expr.Cast{Arg: &expr.Const{Val: v, Typ: from}, Typ: to})
 	if err != nil {
-		return coldata.Datum{}, fmt.Errorf("Conversion Error: %v", err)
+		return coldata.Datum{}, &Error{Kind: "Conversion", Msg: strings.TrimPrefix(err.Error(), "kernel: "), Pos: -1}
 	}
 	return out, nil
 }

@@ -1,0 +1,53 @@
+package sql
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/peregrinedb/peregrine/sql/ast"
+	"github.com/peregrinedb/peregrine/sql/parser"
+)
+
+// Error is an error found while binding a statement, pointing at the node
+// it is about: "<Kind> Error: msg" followed by DuckDB's LINE/caret context
+// when the statement text is known.
+type Error struct {
+	Kind string // Binder, Catalog, Not implemented, Conversion, Invalid Input
+	Msg  string
+	Pos  int // byte offset in Src, -1 when unknown
+	Src  string
+}
+
+func (e *Error) Error() string {
+	return parser.WithContext(e.Kind+" Error: "+e.Msg, e.Src, e.Pos)
+}
+
+// errAt makes an error of kind about node n.
+func errAt(n ast.Node, kind, format string, args ...any) *Error {
+	pos := -1
+	if n != nil {
+		pos = int(n.Position())
+	}
+	return &Error{Kind: kind, Msg: fmt.Sprintf(format, args...), Pos: pos}
+}
+
+func binderErr(n ast.Node, format string, args ...any) error {
+	return errAt(n, "Binder", format, args...)
+}
+
+// notImplemented reports a construct the engine parses but cannot run yet.
+func notImplemented(n ast.Node, construct string) error {
+	return errAt(n, "Not implemented", "%s is not supported yet", construct)
+}
+
+// withSource gives positioned errors the statement text they point into.
+func withSource(err error, src string) error {
+	var e *Error
+	if errors.As(err, &e) && e.Src == "" {
+		e.Src = src
+	}
+	return err
+}
+
+// clip shortens a name or literal quoted in a message.
+func clip(s string) string { return parser.Clip(s) }

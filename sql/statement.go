@@ -1,0 +1,270 @@
+package sql
+
+import (
+	"strings"
+
+	"github.com/peregrinedb/peregrine/sql/ast"
+	"github.com/peregrinedb/peregrine/sql/parser"
+)
+
+// Statement is a parsed statement in the form the engine runs it.
+type Statement interface{ statement() }
+
+// Query is a SELECT (any query) to bind and run.
+type Query struct {
+	AST  *ast.Query
+	Text string // the statement text the AST's positions refer to
+}
+
+// Explain is EXPLAIN [ANALYZE] query.
+type Explain struct {
+	Analyze bool
+	Query   *Query
+}
+
+// Set is SET name = value (also SET name TO value); RESET name sets Reset.
+type Set struct {
+	Name  string
+	Value string
+	Reset bool
+}
+
+// ShowTables is SHOW TABLES.
+type ShowTables struct{}
+
+// Describe is DESCRIBE table or DESCRIBE query: the output columns and types.
+type Describe struct{ Query *Query }
+
+// Prepare is PREPARE name AS statement.
+type Prepare struct {
+	Name string
+	Stmt Statement
+}
+
+// Execute is EXECUTE name(args).
+type Execute struct {
+	Name string
+	Args []Arg
+}
+
+// Deallocate is DEALLOCATE name (All for DEALLOCATE ALL).
+type Deallocate struct {
+	Name string
+	All  bool
+}
+
+func (*Query) statement()      {}
+func (*Explain) statement()    {}
+func (*Set) statement()        {}
+func (*ShowTables) statement() {}
+func (*Describe) statement()   {}
+func (*Copy) statement()       {}
+func (*Prepare) statement()    {}
+func (*Execute) statement()    {}
+func (*Deallocate) statement() {}
+
+// Parse parses one statement (a trailing semicolon is allowed) into the
+// form the engine runs. Statements the engine parses but cannot run yet
+// return a "Not implemented" error pointing at them.
+func Parse(text string) (Statement, error) {
+	st, err := parser.ParseOne(text)
+	if err != nil {
+		return nil, err
+	}
+	out, err := convert(st, text)
+	return out, withSource(err, text)
+}
+
+// SplitStatements splits a script into statements with the parser's lexer
+// (semicolons inside strings, quoted names and comments do not count).
+// Each piece is its text without the semicolon; empty ones are dropped.
+func SplitStatements(script string) ([]string, error) {
+	pieces, err := parser.Split(script)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]string, len(pieces))
+	for i, p := range pieces {
+		out[i] = p.Text
+	}
+	return out, nil
+}
+
+// Complete reports whether buf ends with a whole statement (see parser.Complete).
+func Complete(buf string) bool { return parser.Complete(buf) }
+
+func convert(st ast.Statement, text string) (Statement, error) {
+	switch s := st.(type) {
+	case *ast.Query:
+		return &Query{AST: s, Text: text}, nil
+	case *ast.Explain:
+		q, ok := s.Stmt.(*ast.Query)
+		if !ok {
+			return nil, notImplemented(s.Stmt, "EXPLAIN of "+statementName(s.Stmt))
+		}
+		return &Explain{Analyze: s.Analyze, Query: &Query{AST: q, Text: text}}, nil
+	case *ast.Describe:
+		return &Describe{Query: describedQuery(s.Table, s.Query, text)}, nil
+	case *ast.Show:
+		switch {
+		case s.What == "TABLES":
+			return &ShowTables{}, nil
+		case s.Name != nil:
+			// SHOW name describes the table name, as in DuckDB.
+			t := &ast.TableName{At: s.Name.At, Name: s.Name}
+			return &Describe{Query: describedQuery(t, nil, text)}, nil
+		}
+		return nil, notImplemented(s, "SHOW "+s.What)
+	case *ast.Set:
+		return convertSet(s)
+	case *ast.Reset:
+		if s.Name == nil {
+			return nil, notImplemented(s, "RESET ALL")
+		}
+		if s.Variable {
+			return nil, notImplemented(s, "RESET VARIABLE")
+		}
+		return &Set{Name: strings.ToLower(s.Name.String()), Reset: true}, nil
+	case *ast.Copy:
+		return convertCopy(s, text)
+	case *ast.Prepare:
+		inner, err := convert(s.Stmt, text)
+		if err != nil {
+			return nil, err
+		}
+		return &Prepare{Name: strings.ToLower(s.Name.Name), Stmt: inner}, nil
+	case *ast.Execute:
+		args, err := constArgs(s.Args)
+		if err != nil {
+			return nil, err
+		}
+		return &Execute{Name: strings.ToLower(s.Name.Name), Args: args}, nil
+	case *ast.Deallocate:
+		return &Deallocate{Name: strings.ToLower(s.Name.Name), All: s.All}, nil
+	}
+	return nil, notImplemented(st, statementName(st))
+}
+
+// describedQuery is the query DESCRIBE reports on: the query itself, or
+// SELECT * FROM the table.
+func describedQuery(t ast.TableExpr, q *ast.Query, text string) *Query {
+	if q != nil {
+		return &Query{AST: q, Text: text}
+	}
+	at := ast.At{Pos: t.Position()}
+	sel := &ast.Select{At: at, Items: []*ast.SelectItem{{At: at, Expr: &ast.Star{At: at}}}, From: []ast.TableExpr{t}}
+	return &Query{AST: &ast.Query{At: at, Body: sel}, Text: text}
+}
+
+func convertSet(s *ast.Set) (Statement, error) {
+	if s.Variable {
+		return nil, notImplemented(s, "SET VARIABLE")
+	}
+	if len(s.Values) != 1 {
+		return nil, binderErr(s, "SET %s takes one value", s.Name)
+	}
+	v, err := settingValue(s.Values[0])
+	if err != nil {
+		return nil, err
+	}
+	return &Set{Name: strings.ToLower(s.Name.String()), Value: v}, nil
+}
+
+// settingValue is a SET value as text: a string's contents, a number or a
+// bare word as written.
+func settingValue(e ast.Expr) (string, error) {
+	switch v := e.(type) {
+	case *ast.StringLit:
+		return v.Value, nil
+	case *ast.NumberLit:
+		return v.Text, nil
+	case *ast.BoolLit:
+		return v.String(), nil
+	case *ast.ColumnRef:
+		return v.String(), nil
+	}
+	return "", binderErr(e, "SET needs a constant value, got %s", clip(e.String()))
+}
+
+// statementName names a statement kind for messages.
+func statementName(st ast.Statement) string {
+	switch s := st.(type) {
+	case *ast.CreateTable:
+		if s.As != nil {
+			return "CREATE TABLE ... AS"
+		}
+		return "CREATE TABLE"
+	case *ast.CreateView:
+		return "CREATE VIEW"
+	case *ast.CreateMacro:
+		return "CREATE MACRO"
+	case *ast.CreateSchema:
+		return "CREATE SCHEMA"
+	case *ast.CreateSequence:
+		return "CREATE SEQUENCE"
+	case *ast.CreateIndex:
+		return "CREATE INDEX"
+	case *ast.CreateType:
+		return "CREATE TYPE"
+	case *ast.CreateSecret:
+		return "CREATE SECRET"
+	case *ast.Drop:
+		return "DROP " + s.Kind
+	case *ast.AlterTable:
+		if s.View {
+			return "ALTER VIEW"
+		}
+		return "ALTER TABLE " + s.Op
+	case *ast.Insert:
+		return "INSERT"
+	case *ast.Update:
+		return "UPDATE"
+	case *ast.Delete:
+		return "DELETE"
+	case *ast.Copy:
+		return "COPY"
+	case *ast.Summarize:
+		return "SUMMARIZE"
+	case *ast.Pragma:
+		return "PRAGMA " + s.Name.Name
+	case *ast.Transaction:
+		return s.Kind
+	case *ast.Install:
+		return "INSTALL"
+	case *ast.Load:
+		return "LOAD"
+	case *ast.Attach:
+		return "ATTACH"
+	case *ast.Detach:
+		return "DETACH"
+	case *ast.Use:
+		return "USE"
+	case *ast.Checkpoint:
+		return "CHECKPOINT"
+	case *ast.Vacuum:
+		return "VACUUM"
+	case *ast.Analyze:
+		return "ANALYZE"
+	case *ast.Call:
+		return "CALL"
+	case *ast.ExportDatabase:
+		return "EXPORT DATABASE"
+	case *ast.ImportDatabase:
+		return "IMPORT DATABASE"
+	case *ast.Prepare:
+		return "PREPARE"
+	case *ast.Execute:
+		return "EXECUTE"
+	case *ast.Explain:
+		return "EXPLAIN"
+	case *ast.Describe, *ast.Show:
+		return "DESCRIBE"
+	case *ast.Set:
+		return "SET"
+	case *ast.Reset:
+		return "RESET"
+	case *ast.Deallocate:
+		return "DEALLOCATE"
+	}
+	return "this statement"
+}

@@ -95,7 +95,7 @@ func (c *conn) Prepare(query string) (driver.Stmt, error) {
 	}
 	return &stmt{c: c, ps: ps}, nil
 }
-func (c *conn) Close() error                              { return nil }
+func (c *conn) Close() error { return nil }
 func (c *conn) Begin() (driver.Tx, error) {
 	return nil, errors.New("peregrine: transactions are not supported (read-only engine)")
 }

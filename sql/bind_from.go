@@ -317,4 +317,3 @@ func (b *binder) bindTableFunc(t *ast.TableFunc, alias string, colNames []ast.Id
 var tableFuncNames = map[string]bool{
 	"read_parquet": true, "parquet_scan": true, "parquet_metadata": true, "parquet_schema": true, "parquet_inspect": true,
 }
-

@@ -133,4 +133,3 @@ func (c *exprCtx) dateInterval(l expr.Expr, iv *ast.Interval, sub bool) (expr.Ex
 	}
 	return out, nil
 }
-

@@ -269,10 +269,12 @@ func (x *Unpivot) format(p *printer) {
 	p.node(x.Source)
 	p.w(" ON ")
 	list(p, x.On)
-	p.w(" INTO NAME ")
-	p.ident(x.Name)
-	p.w(" VALUE ")
-	p.idents(x.Values)
+	if len(x.Values) > 0 {
+		p.w(" INTO NAME ")
+		p.ident(x.Name)
+		p.w(" VALUE ")
+		p.idents(x.Values)
+	}
 	p.w(")")
 	p.alias(x.Alias, nil)
 }

@@ -8,7 +8,11 @@ import (
 func (p *parser) create() ast.Statement {
 	at := ast.At{Pos: p.pos()}
 	p.expect("CREATE")
-	orReplace := p.acceptSeq("OR", "REPLACE")
+	orReplace := false
+	if p.accept("OR") {
+		p.expect("REPLACE")
+		orReplace = true
+	}
 	temp, storage := false, ""
 	switch {
 	case p.accept("TEMP") || p.accept("TEMPORARY"):
@@ -93,6 +97,9 @@ func (p *parser) createTable(c *ast.CreateTable) ast.Statement {
 	c.Name = p.name()
 	if p.atOp("(") && !p.parenIsColumnNames() {
 		p.i++
+		if p.atOp(")") {
+			p.errorAt(-1, "Table must have at least one column!")
+		}
 		for {
 			if p.atTableConstraint() {
 				c.Constraints = append(c.Constraints, p.tableConstraint())
@@ -207,7 +214,8 @@ func (p *parser) columnConstraint() ast.ColumnConstraint {
 		p.colIdent() // constraint names are accepted and not kept
 	}
 	switch {
-	case p.acceptSeq("NOT", "NULL"):
+	case p.accept("NOT"):
+		p.expect("NULL")
 		return ast.ColumnConstraint{Kind: "NOT NULL"}
 	case p.accept("NULL"):
 		return ast.ColumnConstraint{Kind: "NULL"}
@@ -376,19 +384,34 @@ func (p *parser) alter() ast.Statement {
 		p.accept("COLUMN")
 		a.Column = p.colIdent()
 		switch {
-		case p.acceptSeq("SET", "DATA", "TYPE"), p.accept("TYPE"):
+		case p.accept("TYPE"):
 			a.Op, a.Type = "ALTER COLUMN TYPE", p.typeName()
 			if p.accept("USING") {
 				a.Expr = p.expr()
 			}
-		case p.acceptSeq("SET", "DEFAULT"):
-			a.Op, a.Expr = "SET DEFAULT", p.expr()
-		case p.acceptSeq("DROP", "DEFAULT"):
-			a.Op = "DROP DEFAULT"
-		case p.acceptSeq("SET", "NOT", "NULL"):
-			a.Op = "SET NOT NULL"
-		case p.acceptSeq("DROP", "NOT", "NULL"):
-			a.Op = "DROP NOT NULL"
+		case p.accept("SET"):
+			switch {
+			case p.accept("DATA"):
+				p.expect("TYPE")
+				a.Op, a.Type = "ALTER COLUMN TYPE", p.typeName()
+				if p.accept("USING") {
+					a.Expr = p.expr()
+				}
+			case p.accept("DEFAULT"):
+				a.Op, a.Expr = "SET DEFAULT", p.expr()
+			default:
+				p.expect("NOT")
+				p.expect("NULL")
+				a.Op = "SET NOT NULL"
+			}
+		case p.accept("DROP"):
+			if p.accept("DEFAULT") {
+				a.Op = "DROP DEFAULT"
+			} else {
+				p.expect("NOT")
+				p.expect("NULL")
+				a.Op = "DROP NOT NULL"
+			}
 		default:
 			p.syntaxError()
 		}

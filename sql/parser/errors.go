@@ -3,6 +3,7 @@ package parser
 import (
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -58,11 +59,12 @@ func WithContext(msg, src string, pos int) string {
 	return sb.String()
 }
 
-// snap moves a cut at cut to the first space from four characters before it
-// to three after, so a window rarely starts or ends inside a word.
+// snap moves a cut at cut to the first character from four before it to
+// three after that is not a letter or digit, so the window rarely cuts a
+// word in two (DuckDB's rule).
 func snap(line []rune, cut int) int {
 	for i := max(cut-4, 0); i <= cut+3 && i < len(line); i++ {
-		if line[i] == ' ' {
+		if c := line[i]; !unicode.IsLetter(c) && !unicode.IsDigit(c) {
 			return i
 		}
 	}

@@ -74,10 +74,8 @@ func (p *parser) infixPrec() int {
 		case "BETWEEN", "IN", "LIKE", "ILIKE", "GLOB", "SIMILAR":
 			return precLike
 		case "NOT":
-			switch p.peekAt(1).Keyword {
-			case "BETWEEN", "IN", "LIKE", "ILIKE", "GLOB", "SIMILAR":
-				return precLike
-			}
+			// x NOT BETWEEN / IN / LIKE ..., and DuckDB's x NOT NULL.
+			return precLike
 		case "AT":
 			if p.peekAt(1).is("TIME") && p.peekAt(2).is("ZONE") {
 				return precAtZone
@@ -121,7 +119,7 @@ func (p *parser) infix(left ast.Expr, prec int) ast.Expr {
 			op = c
 		}
 		var out ast.Expr
-		if q := p.peek(); (q.is("ANY") || q.is("ALL") || q.is("SOME")) && p.peekAt(1).isOp("(") {
+		if q := p.peek(); q.is("ANY") || q.is("ALL") || q.is("SOME") {
 			out = p.quantified(left, op)
 		} else {
 			out = &ast.Binary{At: at, Op: op, L: left, R: p.exprBP(precCmp + 1)}
@@ -204,7 +202,8 @@ func (p *parser) isExpr(left ast.Expr) ast.Expr {
 		return &ast.IsBool{At: at, X: left, Not: not, Value: &v}
 	case p.accept("UNKNOWN"):
 		return &ast.IsBool{At: at, X: left, Not: not}
-	case p.acceptSeq("DISTINCT", "FROM"):
+	case p.accept("DISTINCT"):
+		p.expect("FROM")
 		return &ast.IsDistinct{At: at, L: left, R: p.exprBP(precIs + 1), Not: not}
 	}
 	p.syntaxError()
@@ -215,6 +214,9 @@ func (p *parser) isExpr(left ast.Expr) ast.Expr {
 func (p *parser) likeExpr(left ast.Expr) ast.Expr {
 	at := ast.At{Pos: p.pos()}
 	not := p.accept("NOT")
+	if not && p.accept("NULL") {
+		return &ast.IsNull{At: at, X: left, Not: true}
+	}
 	t := p.next()
 	switch t.Keyword {
 	case "BETWEEN":
@@ -255,8 +257,12 @@ func (p *parser) likeRest(l *ast.Like) ast.Expr {
 // inExpr parses the list or subquery after [NOT] IN.
 func (p *parser) inExpr(left ast.Expr, not bool, at ast.At) ast.Expr {
 	if !p.atOp("(") {
-		// DuckDB: x IN list_value means contains(list_value, x).
-		list := p.exprBP(precLike + 1)
+		// DuckDB: x IN list_value means contains(list_value, x); the list
+		// is a name, call, list literal or subscript, not a constant.
+		if k := p.peek().Kind; k == Number || k == String {
+			p.syntaxError()
+		}
+		list := p.postfix(p.primary())
 		var out ast.Expr = &ast.FuncCall{At: at, Name: &ast.Name{At: at, Parts: []ast.Ident{{At: at, Name: "contains"}}}, Args: []ast.Expr{list, left}}
 		if not {
 			out = &ast.Unary{At: at, Op: "NOT", X: out}
@@ -268,13 +274,11 @@ func (p *parser) inExpr(left ast.Expr, not bool, at ast.At) ast.Expr {
 	}
 	p.i++
 	in := &ast.InList{At: at, X: left, Not: not}
-	if !p.atOp(")") {
-		in.List = p.exprList()
-	}
-	p.expectOp(")")
-	if len(in.List) == 0 {
+	if p.atOp(")") {
 		p.syntaxError()
 	}
+	in.List = p.exprListTrailing()
+	p.expectOp(")")
 	return in
 }
 
@@ -293,6 +297,16 @@ func (p *parser) quantified(left ast.Expr, op string) ast.Expr {
 	q.List = p.expr()
 	p.expectOp(")")
 	return q
+}
+
+// exprListTrailing reads `e, e, ...` before a ')' that DuckDB lets follow
+// a trailing comma.
+func (p *parser) exprListTrailing() []ast.Expr {
+	out := []ast.Expr{p.expr()}
+	for p.acceptOp(",") && !p.atOp(")") {
+		out = append(out, p.expr())
+	}
+	return out
 }
 
 // exprList reads `e, e, ...`.
@@ -430,19 +444,10 @@ func (p *parser) star(qual []ast.Ident, at ast.At) ast.Expr {
 		case p.accept("EXCLUDE"):
 			s.Exclude = p.starNames()
 		case p.accept("REPLACE"):
-			paren := p.acceptOp("(")
-			for {
-				it := &ast.SelectItem{At: ast.At{Pos: p.pos()}, Expr: p.expr()}
-				p.expect("AS")
-				a := p.label()
-				it.Alias = &a
-				s.Replace = append(s.Replace, it)
-				if !paren || !p.acceptOp(",") {
-					break
-				}
-			}
-			if paren {
-				p.expectOp(")")
+			// REPLACE (e AS a, ...) or REPLACE e AS a: a parenthesized
+			// first item is read as an expression when the list fails.
+			if !p.atOp("(") || !p.try(func() { s.Replace = p.replaceList(true) }) {
+				s.Replace = p.replaceList(false)
 			}
 		case p.accept("RENAME"):
 			paren := p.acceptOp("(")
@@ -464,6 +469,28 @@ func (p *parser) star(qual []ast.Ident, at ast.At) ast.Expr {
 			return s
 		}
 	}
+}
+
+// replaceList reads REPLACE's `e AS name` items, in parentheses or one bare.
+func (p *parser) replaceList(paren bool) []*ast.SelectItem {
+	var out []*ast.SelectItem
+	if paren {
+		p.expectOp("(")
+	}
+	for {
+		it := &ast.SelectItem{At: ast.At{Pos: p.pos()}, Expr: p.expr()}
+		p.expect("AS")
+		a := p.label()
+		it.Alias = &a
+		out = append(out, it)
+		if !paren || !p.acceptOp(",") {
+			break
+		}
+	}
+	if paren {
+		p.expectOp(")")
+	}
+	return out
 }
 
 // starNames reads `name` or `(name, t.name, ...)` after EXCLUDE.

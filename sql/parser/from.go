@@ -152,7 +152,12 @@ func (p *parser) tableAlias() *ast.Alias {
 	switch {
 	case t.is("AS"):
 		p.i++
-		a = &ast.Alias{At: ast.At{Pos: p.pos()}, Name: p.colIdent()}
+		at := ast.At{Pos: p.pos()}
+		if p.peek().Kind == String {
+			a = &ast.Alias{At: at, Name: p.aliasLabel()}
+		} else {
+			a = &ast.Alias{At: at, Name: p.colIdent()}
+		}
 	case identLike(t, colID) && !t.is("SAMPLE") && !t.is("SET") && !(t.is("TABLESAMPLE")):
 		a = &ast.Alias{At: ast.At{Pos: ast.Pos(t.Pos)}, Name: p.colIdent()}
 	default:
@@ -223,14 +228,14 @@ func (p *parser) tableSample() *ast.Sample {
 // parenTable parses a parenthesized FROM item: a subquery or a join.
 func (p *parser) parenTable() ast.TableExpr {
 	at := ast.At{Pos: p.pos()}
-	if q, ok := p.parenQuery(); ok {
-		return &ast.DerivedTable{At: at, Query: q}
-	}
 	if p.peekAt(1).is("PIVOT") || p.peekAt(1).is("UNPIVOT") || p.peekAt(1).is("PIVOT_WIDER") || p.peekAt(1).is("PIVOT_LONGER") {
 		p.i++
 		pv := p.pivotStatement()
 		p.expectOp(")")
 		return pv
+	}
+	if q, ok := p.parenQuery(); ok {
+		return &ast.DerivedTable{At: at, Query: q}
 	}
 	p.expectOp("(")
 	inner := p.tableRef()
@@ -241,6 +246,7 @@ func (p *parser) parenTable() ast.TableExpr {
 // tableCall parses a table function's arguments. DuckDB also takes named
 // arguments written `name = value` there.
 func (p *parser) tableCall(n *ast.Name) *ast.FuncCall {
+	p.tableArgs = true
 	f := p.call(n, n.At)
 	for i, a := range f.Args {
 		if b, ok := a.(*ast.Binary); ok && b.Op == "=" {
@@ -265,11 +271,12 @@ func (p *parser) pivotStatement() ast.TableExpr {
 		u.Source = p.tableRef()
 		p.expect("ON")
 		u.On = p.pivotItems()
-		p.expect("INTO")
-		p.expect("NAME")
-		u.Name = p.colIdent()
-		p.expect("VALUE")
-		u.Values = p.identList()
+		if p.accept("INTO") {
+			p.expect("NAME")
+			u.Name = p.colIdent()
+			p.expect("VALUE")
+			u.Values = p.identList()
+		}
 		return u
 	}
 	pv := &ast.Pivot{At: at, Source: p.tableRef()}

@@ -134,8 +134,13 @@ func (l *lexer) next(i int) int {
 	case c == '$':
 		return l.dollar(start)
 	case c == '?':
-		l.emit(Param, start, i+1, "")
-		return i + 1
+		// ?1 is DuckDB's spelling of $1.
+		j := i + 1
+		for j < len(src) && isDigit(src[j]) {
+			j++
+		}
+		l.emit(Param, start, j, src[i+1:j])
+		return j
 	case c == ':':
 		if i+1 < len(src) && (src[i+1] == ':' || src[i+1] == '=') {
 			l.emit(Op, start, i+2, "")

@@ -31,6 +31,7 @@ func Parse(src string) ([]ast.Statement, error) {
 			if p.peek().Kind != EOF {
 				p.expectOp(";")
 			}
+			p.checkEmptySelect()
 		}
 	})
 	return out, err
@@ -55,6 +56,7 @@ func ParseOne(src string) (ast.Statement, error) {
 		if p.peek().Kind != EOF {
 			p.syntaxError()
 		}
+		p.checkEmptySelect()
 	})
 	return st, err
 }
@@ -85,6 +87,12 @@ type parser struct {
 	questions int
 	numbered  bool
 	named     bool
+	// tableArgs: a table function's arguments, where `name = value` is a
+	// named argument.
+	tableArgs bool
+	// emptySelect: a SELECT without a list was read; reported once the
+	// statement parsed, as DuckDB does.
+	emptySelect bool
 }
 
 // bailout carries a parse error up the recursion (within this package only).
@@ -197,6 +205,12 @@ func (p *parser) syntaxErrorAt(t *Token) {
 
 func (p *parser) errorAt(pos int, msg string) {
 	panic(bailout{&Error{Msg: msg, Pos: pos, Src: p.src}})
+}
+
+func (p *parser) checkEmptySelect() {
+	if p.emptySelect {
+		p.errorAt(-1, "SELECT clause without selection list")
+	}
 }
 
 // enter guards recursion depth; callers defer leave.

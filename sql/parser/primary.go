@@ -173,12 +173,12 @@ func (p *parser) param() ast.Expr {
 	x := &ast.Param{At: ast.At{Pos: ast.Pos(t.Pos)}}
 	switch {
 	case t.Text == "?":
-		if p.numbered {
+		if p.numbered || p.named {
 			p.errorAt(t.Pos, "Mixing positional and prepared parameters is not supported")
 		}
 		p.questions++
 		x.Kind, x.Index = ast.ParamQuestion, p.questions
-	case isDigit(t.Val[0]):
+	case t.Val != "" && isDigit(t.Val[0]):
 		n, err := strconv.Atoi(t.Val)
 		if err != nil || n < 1 || n > 65535 {
 			p.errorAt(t.Pos, "parameter number "+Clip(t.Text)+" is out of range (1 to 65535)")
@@ -225,6 +225,9 @@ func (p *parser) parenExpr() ast.Expr {
 // tried first and the parser backs up when the text turns out to be an
 // expression.
 func (p *parser) parenQuery() (*ast.Query, bool) {
+	if !p.atOp("(") {
+		return nil, false
+	}
 	switch p.queryStart(1) {
 	case yes:
 		p.i++
@@ -372,11 +375,6 @@ func (p *parser) interval() ast.Expr {
 			iv.ToUnit = p.upperWord()
 		}
 	}
-	if iv.Unit == "" {
-		if _, ok := iv.Value.(*ast.StringLit); !ok {
-			p.syntaxError() // INTERVAL 3 needs a unit
-		}
-	}
 	return iv
 }
 
@@ -499,9 +497,14 @@ func (p *parser) overlay(at ast.At) ast.Expr {
 // whose name has been read.
 func (p *parser) call(name *ast.Name, at ast.At) *ast.FuncCall {
 	f := &ast.FuncCall{At: at, Name: name}
+	eqNamed := p.tableArgs
+	p.tableArgs = false // calls nested in the arguments are ordinary
 	p.expectOp("(")
 	if p.accept("DISTINCT") {
 		f.Distinct = true
+		if p.atOp(")") {
+			p.syntaxError()
+		}
 	} else {
 		p.accept("ALL")
 	}
@@ -511,13 +514,14 @@ func (p *parser) call(name *ast.Name, at ast.At) *ast.FuncCall {
 		f.Star = true
 	case !p.atOp(")"):
 		for {
-			f.Args = append(f.Args, p.arg())
+			f.Args = append(f.Args, p.arg(eqNamed))
 			if !p.acceptOp(",") {
 				break
 			}
 		}
 	}
-	if p.acceptSeq("ORDER", "BY") {
+	if p.accept("ORDER") {
+		p.expect("BY")
 		f.OrderBy = p.orderItems()
 	}
 	if p.acceptSeq("IGNORE", "NULLS") {
@@ -536,8 +540,8 @@ func (p *parser) call(name *ast.Name, at ast.At) *ast.FuncCall {
 		f.WithinGroup = p.orderItems()
 		p.expectOp(")")
 	}
-	if p.at("FILTER") && p.peekAt(1).isOp("(") {
-		p.i += 2
+	if p.accept("FILTER") {
+		p.expectOp("(")
 		p.accept("WHERE")
 		f.Filter = p.expr()
 		p.expectOp(")")
@@ -556,10 +560,10 @@ func (p *parser) call(name *ast.Name, at ast.At) *ast.FuncCall {
 }
 
 // arg parses one call argument: `name := value`, `name => value` or an
-// expression.
-func (p *parser) arg() ast.Expr {
+// expression; in a table function's arguments also `name = value`.
+func (p *parser) arg(eqNamed bool) ast.Expr {
 	t := p.peek()
-	if identLike(t, anyName) && (p.peekAt(1).isOp(":=") || p.peekAt(1).isOp("=>")) {
+	if identLike(t, anyName) && (p.peekAt(1).isOp(":=") || p.peekAt(1).isOp("=>") || eqNamed && p.peekAt(1).isOp("=")) {
 		name := p.label()
 		p.i++
 		return &ast.NamedArg{At: name.At, Name: name, Value: p.expr()}
@@ -584,10 +588,12 @@ func (p *parser) windowSpec() *ast.WindowSpec {
 		id := p.colIdent()
 		w.Base = &id
 	}
-	if p.acceptSeq("PARTITION", "BY") {
+	if p.accept("PARTITION") {
+		p.expect("BY")
 		w.PartitionBy = p.exprList()
 	}
-	if p.acceptSeq("ORDER", "BY") {
+	if p.accept("ORDER") {
+		p.expect("BY")
 		w.OrderBy = p.orderItems()
 	}
 	if p.at("ROWS") || p.at("RANGE") || p.at("GROUPS") {
@@ -629,7 +635,7 @@ func (p *parser) frameBound() ast.FrameBound {
 	case p.acceptSeq("CURRENT", "ROW"):
 		return ast.FrameBound{Kind: ast.CurrentRow}
 	}
-	off := p.exprBP(precOther)
+	off := p.expr()
 	switch {
 	case p.accept("PRECEDING"):
 		return ast.FrameBound{Kind: ast.Preceding, Offset: off}
@@ -656,7 +662,13 @@ func (p *parser) orderItems() []*ast.OrderItem {
 		} else {
 			p.accept("ASC")
 		}
-		if p.accept("NULLS") {
+		if p.at("NULLS") {
+			// NULLS is only read with FIRST or LAST after it (PostgreSQL's
+			// lexer lookahead), so a lone NULLS is the error.
+			if !p.peekAt(1).is("FIRST") && !p.peekAt(1).is("LAST") {
+				p.syntaxError()
+			}
+			p.i++
 			first := p.accept("FIRST")
 			if !first {
 				p.expect("LAST")

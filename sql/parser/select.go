@@ -23,7 +23,8 @@ func (p *parser) query() *ast.Query {
 
 // queryTail parses ORDER BY, LIMIT, OFFSET and FETCH after a query body.
 func (p *parser) queryTail(q *ast.Query) {
-	if p.acceptSeq("ORDER", "BY") {
+	if p.accept("ORDER") {
+		p.expect("BY")
 		q.OrderBy = p.orderItems()
 	}
 	for {
@@ -169,10 +170,10 @@ func (p *parser) values() *ast.Values {
 	p.expect("VALUES")
 	for {
 		p.expectOp("(")
-		v.Rows = append(v.Rows, p.exprList())
+		v.Rows = append(v.Rows, p.exprListTrailing())
 		p.expectOp(")")
-		if !p.acceptOp(",") {
-			return v
+		if !p.acceptOp(",") || !p.atOp("(") {
+			return v // a trailing comma is allowed
 		}
 	}
 }
@@ -216,7 +217,9 @@ func (p *parser) selectList(s *ast.Select) {
 		p.accept("ALL")
 	}
 	if p.endOfSelectList() {
-		p.errorAt(p.peek().Pos, "SELECT clause without selection list")
+		// DuckDB reports an empty list after the whole statement parsed.
+		p.emptySelect = true
+		return
 	}
 	for {
 		s.Items = append(s.Items, p.selectItem())
@@ -258,7 +261,7 @@ func (p *parser) selectItem() *ast.SelectItem {
 // a keyword, as in DuckDB).
 func (p *parser) columnAlias() *ast.Ident {
 	if p.accept("AS") {
-		a := p.label()
+		a := p.aliasLabel()
 		return &a
 	}
 	if t := p.peek(); t.Kind == QuotedIdent || t.Kind == Ident && t.Keyword == "" {
@@ -269,13 +272,22 @@ func (p *parser) columnAlias() *ast.Ident {
 	return nil
 }
 
+// aliasLabel reads the name after AS: any word, or a string.
+func (p *parser) aliasLabel() ast.Ident {
+	if t := p.peek(); t.Kind == String {
+		p.i++
+		return ast.Ident{At: ast.At{Pos: ast.Pos(t.Pos)}, Name: t.Val, Quoted: true}
+	}
+	return p.label()
+}
+
 // selectClauses parses WHERE, GROUP BY, HAVING, WINDOW, QUALIFY and USING
 // SAMPLE.
 func (p *parser) selectClauses(s *ast.Select) {
 	if p.accept("WHERE") {
 		s.Where = p.expr()
 	}
-	if p.at("GROUP") && p.peekAt(1).is("BY") {
+	if p.at("GROUP") {
 		s.GroupBy = p.groupBy()
 	}
 	if p.accept("HAVING") {
@@ -302,7 +314,8 @@ func (p *parser) selectClauses(s *ast.Select) {
 
 func (p *parser) groupBy() *ast.GroupBy {
 	g := &ast.GroupBy{At: ast.At{Pos: p.pos()}}
-	p.i += 2
+	p.expect("GROUP")
+	p.expect("BY")
 	if p.at("ALL") && !p.peekAt(1).isOp("(") {
 		p.i++
 		g.All = true

@@ -25,6 +25,9 @@ func (p *parser) statement() ast.Statement {
 		return e
 	case "DESCRIBE", "DESC":
 		p.i++
+		if p.atEnd() {
+			return &ast.Show{At: at, What: "ALL TABLES"}
+		}
 		d := &ast.Describe{At: at}
 		d.Table, d.Query = p.tableOrQuery()
 		return d
@@ -83,7 +86,7 @@ func (p *parser) statement() ast.Statement {
 		if p.acceptOp("(") {
 			if !p.atOp(")") {
 				for {
-					e.Args = append(e.Args, p.arg())
+					e.Args = append(e.Args, p.arg(false))
 					if !p.acceptOp(",") {
 						break
 					}
@@ -196,6 +199,9 @@ func (p *parser) withStatement() ast.Statement {
 	return p.query()
 }
 
+// atEnd reports the end of a statement.
+func (p *parser) atEnd() bool { return p.peek().Kind == EOF || p.atOp(";") }
+
 // tableOrQuery parses what DESCRIBE and SUMMARIZE take: a query or a table.
 func (p *parser) tableOrQuery() (ast.TableExpr, *ast.Query) {
 	if p.queryStart(0) != no {
@@ -209,6 +215,8 @@ func (p *parser) show() ast.Statement {
 	p.expect("SHOW")
 	s := &ast.Show{At: at}
 	switch {
+	case p.atEnd():
+		s.What = "ALL TABLES"
 	case p.accept("TABLES"):
 		s.What = "TABLES"
 	case p.acceptSeq("ALL", "TABLES"):
@@ -271,7 +279,7 @@ func (p *parser) pragma() ast.Statement {
 	case p.acceptOp("("):
 		if !p.atOp(")") {
 			for {
-				pr.Args = append(pr.Args, p.arg())
+				pr.Args = append(pr.Args, p.arg(false))
 				if !p.acceptOp(",") {
 					break
 				}

@@ -52,7 +52,7 @@ func (p *parser) typeName() *ast.TypeName {
 	case "ENUM":
 		p.expectOp("(")
 		t.Enum = []string{}
-		for !p.atOp(")") {
+		for !p.atOp(")") || len(t.Enum) > 0 {
 			s := p.peek()
 			if s.Kind != String {
 				p.syntaxError()
@@ -105,12 +105,20 @@ func (p *parser) typeName() *ast.TypeName {
 		}
 	}
 	t.Name = word
+	if noModifiers[word] && tok.Kind == Ident {
+		p.arraySuffix(t)
+		return t
+	}
 	if t.Mods == nil && p.atOp("(") && len(t.Fields) == 0 && len(t.Params) == 0 && t.Enum == nil {
 		t.Mods = p.typeMods()
 	}
 	p.arraySuffix(t)
 	return t
 }
+
+// noModifiers are the keyword types PostgreSQL's grammar (and DuckDB's)
+// gives no (n) modifiers.
+var noModifiers = map[string]bool{"INT": true, "INTEGER": true, "SMALLINT": true, "BIGINT": true, "REAL": true, "BOOLEAN": true, "DOUBLE PRECISION": true}
 
 // typeMods reads (n [, m]) after a type name.
 func (p *parser) typeMods() []ast.Expr {

@@ -100,9 +100,17 @@ func (x *Unary) format(p *printer) {
 		p.w(")")
 		return
 	}
-	p.w(x.Op + "(")
+	if x.Op == "-" || x.Op == "+" {
+		p.w(x.Op + "(")
+		p.node(x.X)
+		p.w(")")
+		return
+	}
+	// ~ and @ take everything down to the other operators' level as their
+	// operand: the parentheses keep what follows out of it.
+	p.w("(" + x.Op + "(")
 	p.node(x.X)
-	p.w(")")
+	p.w("))")
 }
 
 func (x *Binary) format(p *printer) {
@@ -188,6 +196,9 @@ func (x *InList) format(p *printer) {
 	not(p, x.Not)
 	p.w("IN (")
 	list(p, x.List)
+	if _, sub := x.List[0].(*Subquery); len(x.List) == 1 && sub {
+		p.w(",") // else (x IN ((SELECT ...))) would read as IN (subquery)
+	}
 	p.w("))")
 }
 

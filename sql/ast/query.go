@@ -1,5 +1,7 @@
 package ast
 
+import "strings"
+
 // Query is a whole query: WITH, a body, ORDER BY and LIMIT/OFFSET. It is
 // the SELECT statement, and a body itself when parenthesized inside a set
 // operation.
@@ -325,7 +327,28 @@ func (x *Sample) format(p *printer) {
 		return
 	}
 	p.w("USING SAMPLE ")
-	p.node(x.Size)
+	switch strings.ToLower(x.Method) {
+	case "reservoir", "bernoulli", "system":
+		p.w(x.Method + "(")
+		p.node(x.Size)
+		if x.Unit != "" {
+			p.w(" " + x.Unit)
+		}
+		p.w(")")
+		if x.Seed != nil {
+			p.w(" REPEATABLE (")
+			p.node(x.Seed)
+			p.w(")")
+		}
+		return
+	}
+	if _, ok := x.Size.(*NumberLit); ok {
+		p.node(x.Size)
+	} else {
+		p.w("(")
+		p.node(x.Size)
+		p.w(")")
+	}
 	if x.Unit != "" {
 		p.w(" " + x.Unit)
 	}

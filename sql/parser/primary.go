@@ -384,22 +384,14 @@ func fn(at ast.At, name string, args ...ast.Expr) *ast.FuncCall {
 
 // extract parses EXTRACT(field FROM e) into date_part('field', e).
 func (p *parser) extract(at ast.At) ast.Expr {
-	start := p.i
-	p.i += 2
-	t := p.peek()
-	var field string
-	switch t.Kind {
-	case String:
-		field = t.Val
-	case Ident, QuotedIdent:
-		field = p.identOf(t).Name
-	default:
-		p.syntaxError()
+	t := p.peekAt(2)
+	if t.Kind != String && t.Kind != Ident && t.Kind != QuotedIdent || !p.peekAt(3).is("FROM") {
+		return p.nameOrCall() // extract(a, b) as an ordinary call
 	}
-	p.i++
-	if !p.accept("FROM") {
-		p.i = start // extract(a, b) as an ordinary call
-		return p.nameOrCall()
+	p.i += 4
+	field := t.Val
+	if t.Kind != String {
+		field = p.identOf(t).Name
 	}
 	x := p.expr()
 	p.expectOp(")")

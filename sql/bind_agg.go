@@ -144,9 +144,9 @@ func (c *exprCtx) bindAgg(fe *ast.FuncCall) (expr.Expr, error) {
 	name, args := funcName(fe)
 	switch {
 	case fe.Filter != nil:
-		return nil, notImplemented(fe.Filter, "FILTER on aggregates")
+		return nil, notImplemented(fe.Filter, "FILTER on an aggregate")
 	case len(fe.OrderBy) > 0:
-		return nil, notImplemented(fe.OrderBy[0], "ORDER BY inside aggregates")
+		return nil, notImplemented(fe.OrderBy[0], "ORDER BY inside an aggregate")
 	case len(fe.WithinGroup) > 0:
 		return nil, notImplemented(fe, "WITHIN GROUP")
 	case fe.IgnoreNulls != nil:

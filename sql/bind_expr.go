@@ -215,6 +215,12 @@ func (c *exprCtx) bindRaw(e ast.Expr) (expr.Expr, error) {
 		return c.starColumn(col)
 	case *ast.Star:
 		return nil, binderErr(x, "a star expression is only allowed in the SELECT list and in count(*)")
+	case *ast.PositionalRef:
+		// #n: the n-th column of the FROM clause.
+		if x.Index > len(c.sc.cols) {
+			return nil, binderErr(x, "Positional reference %d out of range (total %d columns)", x.Index, len(c.sc.cols))
+		}
+		return c.colRef(c.sc.cols[x.Index-1].meta)
 	case *ast.Interval:
 		return nil, binderErr(x, "an INTERVAL can only be added to or subtracted from a date (%s)", clip(x.String()))
 	}
@@ -225,31 +231,29 @@ func (c *exprCtx) bindRaw(e ast.Expr) (expr.Expr, error) {
 func constructName(e ast.Expr) string {
 	switch e.(type) {
 	case *ast.Lambda:
-		return "lambda functions"
+		return "a lambda function"
 	case *ast.ListComprehension:
-		return "list comprehensions"
+		return "a list comprehension"
 	case *ast.ListLit:
-		return "list literals"
+		return "a list literal"
 	case *ast.StructLit:
-		return "struct literals"
+		return "a struct literal"
 	case *ast.MapLit:
-		return "MAP literals"
+		return "a MAP literal"
 	case *ast.RowExpr:
-		return "row values"
+		return "a row value"
 	case *ast.Slice:
 		return "slicing"
 	case *ast.Collate:
 		return "COLLATE"
 	case *ast.AtTimeZone:
 		return "AT TIME ZONE"
-	case *ast.PositionalRef:
-		return "positional column references (#n)"
 	case *ast.Default:
 		return "DEFAULT outside INSERT and UPDATE"
 	case *ast.NamedArg:
-		return "named arguments"
+		return "a named argument"
 	case *ast.Rollup, *ast.Cube, *ast.GroupingSets:
-		return "grouping sets outside GROUP BY"
+		return "a grouping set outside GROUP BY"
 	}
 	return "this expression"
 }

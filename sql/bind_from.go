@@ -52,6 +52,13 @@ func (b *binder) bindTableExpr(te ast.TableExpr, sc *scope) (planner.Node, error
 		if alias == "" {
 			alias = "unnamed_subquery"
 		}
+		if v, ok := t.Query.Body.(*ast.Values); ok && t.Query.With == nil && t.Query.OrderBy == nil && t.Query.Limit == nil && t.Query.Offset == nil {
+			n, err := b.bindValues(v)
+			if err != nil {
+				return nil, err
+			}
+			return derived(n, n.Cols(), colNames, alias, sc, te)
+		}
 		n, names, err := b.bindQuery(t.Query)
 		if err != nil {
 			return nil, err
@@ -153,12 +160,14 @@ func renameCols(cols []planner.ColMeta, rename []ast.Ident, alias string, at ast
 
 // derived makes a bound subquery visible as table alias, with its columns
 // renamed by an explicit column list when given.
-func derived(n planner.Node, names []string, rename []ast.Ident, alias string, sc *scope, at ast.Node) (planner.Node, error) {
+func derived[N []string | []planner.ColMeta](n planner.Node, names N, rename []ast.Ident, alias string, sc *scope, at ast.Node) (planner.Node, error) {
 	cols := n.Cols()[:len(names)]
 	out := make([]planner.ColMeta, len(cols))
 	for i, c := range cols {
 		out[i] = c
-		out[i].Name = names[i]
+		if ns, ok := any(names).([]string); ok {
+			out[i].Name = ns[i]
+		}
 	}
 	if err := renameCols(out, rename, alias, at); err != nil {
 		return nil, err

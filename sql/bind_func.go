@@ -154,7 +154,7 @@ func (c *exprCtx) function(e *ast.FuncCall) (expr.Expr, error) {
 	name, argList := funcName(e)
 	switch {
 	case e.Over != nil:
-		return nil, notImplemented(e, "window functions ("+name+" ... OVER)")
+		return nil, notImplemented(e, "the window function "+name+"(...) OVER (...)")
 	case isAggName(name):
 		return nil, binderErr(e, "aggregate function %s is not allowed in %s", name, c.clause)
 	case e.Distinct:

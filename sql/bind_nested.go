@@ -500,7 +500,9 @@ func (b *binder) encodeNestedBelow(n planner.Node, above map[planner.ColID]bool)
 		if err != nil {
 			return nil, err
 		}
-		return &planner.Limit{Input: in, Offset: n.Offset, Count: n.Count}, nil
+		// The same node: parameters of LIMIT/OFFSET are recorded by it.
+		n.Input = in
+		return n, nil
 	case *planner.Join:
 		j := *n
 		var err error

@@ -41,16 +41,9 @@ func (c *exprCtx) binary(e *ast.Binary) (expr.Expr, error) {
 	case "->", "->>":
 		return nil, notImplemented(e, "the JSON operator "+e.Op)
 	case "~", "!~", "~*", "!~*":
-		return nil, notImplemented(e, "regular expression matching ("+e.Op+")")
+		return nil, notImplemented(e, "the regular expression operator "+e.Op)
 	case "@>", "<@", "&&":
 		return nil, notImplemented(e, "the list operator "+e.Op)
-	}
-	l, err := c.bind(e.L)
-	if err != nil {
-		return nil, err
-	}
-	if iv, ok := e.R.(*ast.Interval); ok && (e.Op == "+" || e.Op == "-") {
-		return c.dateInterval(l, iv, e.Op == "-")
 	}
 	if iv, ok := e.L.(*ast.Interval); ok && e.Op == "+" {
 		r, err := c.bind(e.R)
@@ -58,6 +51,13 @@ func (c *exprCtx) binary(e *ast.Binary) (expr.Expr, error) {
 			return nil, err
 		}
 		return c.dateInterval(r, iv, false)
+	}
+	l, err := c.bind(e.L)
+	if err != nil {
+		return nil, err
+	}
+	if iv, ok := e.R.(*ast.Interval); ok && (e.Op == "+" || e.Op == "-") {
+		return c.dateInterval(l, iv, e.Op == "-")
 	}
 	r, err := c.bind(e.R)
 	if err != nil {
@@ -414,7 +414,7 @@ func (c *exprCtx) concat(l, r ast.Expr) (expr.Expr, error) {
 // pattern; ILIKE compares lower-cased text, GLOB is translated to LIKE.
 func (c *exprCtx) like(e *ast.Like) (expr.Expr, error) {
 	if e.Op == ast.OpSimilarTo {
-		return nil, notImplemented(e, "SIMILAR TO (regular expressions)")
+		return nil, notImplemented(e, "SIMILAR TO")
 	}
 	l, err := c.bind(e.X)
 	if err != nil {

@@ -104,9 +104,9 @@ func (b *binder) bindSelect(sel *ast.Select, t tail, opts selectOpts) (*selectRe
 	case len(sel.DistinctOn) > 0:
 		return nil, notImplemented(sel.DistinctOn[0], "DISTINCT ON")
 	case len(sel.Windows) > 0:
-		return nil, notImplemented(sel.Windows[0], "WINDOW clauses (window functions)")
+		return nil, notImplemented(sel.Windows[0], "WINDOW")
 	case sel.Qualify != nil:
-		return nil, notImplemented(sel.Qualify, "QUALIFY (window functions)")
+		return nil, notImplemented(sel.Qualify, "QUALIFY")
 	case sel.Sample != nil:
 		return nil, notImplemented(sel.Sample, "USING SAMPLE")
 	case t.percent:

@@ -290,19 +290,25 @@ func (c *exprCtx) columnsOf(x *ast.Columns) ([]starCol, error) {
 		}
 		return cols, nil
 	case *ast.ListLit:
-		var cols []starCol
+		// The named columns, in the FROM clause's order (as DuckDB).
+		want := map[string]bool{}
 		for _, item := range a.Items {
 			s, ok := item.(*ast.StringLit)
 			if !ok {
 				return nil, binderErr(item, "COLUMNS list entries must be constant strings")
 			}
-			m, err := c.sc.lookup("", s.Value)
-			if err != nil {
+			if _, err := c.sc.lookup("", s.Value); err != nil {
 				return nil, at(err, item)
 			}
-			cols = append(cols, starCol{meta: m, name: m.Name})
+			want[strings.ToLower(s.Value)] = true
+		}
+		var cols []starCol
+		for _, sc := range c.sc.cols {
+			if want[strings.ToLower(sc.meta.Name)] {
+				cols = append(cols, starCol{meta: sc.meta, name: sc.meta.Name})
+			}
 		}
 		return cols, nil
 	}
-	return nil, notImplemented(x, "COLUMNS with this argument (a lambda or expression)")
+	return nil, notImplemented(x, "COLUMNS with a lambda or expression argument")
 }

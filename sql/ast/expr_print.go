@@ -10,13 +10,6 @@ func (x *Star) format(p *printer) {
 		p.w(".")
 	}
 	p.w("*")
-	if x.Pattern != nil {
-		if x.Pattern.Not {
-			p.w(" NOT")
-		}
-		p.w(" " + string(x.Pattern.Op) + " ")
-		p.node(x.Pattern.Pattern)
-	}
 	if len(x.Exclude) > 0 {
 		p.w(" EXCLUDE (")
 		list(p, x.Exclude)
@@ -38,6 +31,13 @@ func (x *Star) format(p *printer) {
 			p.ident(r.New)
 		}
 		p.w(")")
+	}
+	if x.Pattern != nil {
+		if x.Pattern.Not {
+			p.w(" NOT")
+		}
+		p.w(" " + string(x.Pattern.Op) + " ")
+		p.node(x.Pattern.Pattern)
 	}
 }
 

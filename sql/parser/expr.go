@@ -435,40 +435,39 @@ func (p *parser) subscript(x ast.Expr) ast.Expr {
 	return s
 }
 
-// star parses * with its EXCLUDE / REPLACE / RENAME / LIKE modifiers.
+// star parses * with its modifiers, in DuckDB's order: EXCLUDE, REPLACE,
+// RENAME, then LIKE / ILIKE / GLOB / SIMILAR TO.
 func (p *parser) star(qual []ast.Ident, at ast.At) ast.Expr {
 	p.expectOp("*")
 	s := &ast.Star{At: at, Qualifier: qual}
-	for {
-		switch {
-		case p.accept("EXCLUDE"):
-			s.Exclude = p.starNames()
-		case p.accept("REPLACE"):
-			// REPLACE (e AS a, ...) or REPLACE e AS a: a parenthesized
-			// first item is read as an expression when the list fails.
-			if !p.atOp("(") || !p.try(func() { s.Replace = p.replaceList(true) }) {
-				s.Replace = p.replaceList(false)
-			}
-		case p.accept("RENAME"):
-			paren := p.acceptOp("(")
-			for {
-				old := p.columnRef()
-				p.expect("AS")
-				s.Rename = append(s.Rename, ast.Rename{Old: old, New: p.label()})
-				if !paren || !p.acceptOp(",") {
-					break
-				}
-			}
-			if paren {
-				p.expectOp(")")
-			}
-		case s.Pattern == nil && (p.at("LIKE") || p.at("ILIKE") || p.at("GLOB") || p.atSeq("SIMILAR", "TO") || p.at("NOT") && p.infixPrec() == precLike):
-			l := p.likeExpr(nil).(*ast.Like)
-			s.Pattern = l
-		default:
-			return s
+	if p.accept("EXCLUDE") {
+		s.Exclude = p.starNames()
+	}
+	if p.accept("REPLACE") {
+		// REPLACE (e AS a, ...) or REPLACE e AS a: a parenthesized first
+		// item is read as an expression when the list fails.
+		if !p.atOp("(") || !p.try(func() { s.Replace = p.replaceList(true) }) {
+			s.Replace = p.replaceList(false)
 		}
 	}
+	if p.accept("RENAME") {
+		paren := p.acceptOp("(")
+		for {
+			old := p.columnRef()
+			p.expect("AS")
+			s.Rename = append(s.Rename, ast.Rename{Old: old, New: p.label()})
+			if !paren || !p.acceptOp(",") {
+				break
+			}
+		}
+		if paren {
+			p.expectOp(")")
+		}
+	}
+	if p.at("LIKE") || p.at("ILIKE") || p.at("GLOB") || p.atSeq("SIMILAR", "TO") || p.at("NOT") && (p.peekAt(1).is("LIKE") || p.peekAt(1).is("ILIKE") || p.peekAt(1).is("GLOB") || p.peekAt(1).is("SIMILAR")) {
+		s.Pattern = p.likeExpr(nil).(*ast.Like)
+	}
+	return s
 }
 
 // replaceList reads REPLACE's `e AS name` items, in parentheses or one bare.

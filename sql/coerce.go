@@ -2,6 +2,7 @@ package sql
 
 import (
 	"fmt"
+	"math"
 	"strings"
 
 	"github.com/peregrinedb/peregrine/exec/coldata"
@@ -112,9 +113,45 @@ func castConst(v coldata.Datum, from, to coldata.Type) (coldata.Datum, error) {
 	if v.Null || from == to {
 		return v, nil
 	}
+	if out, ok := widenInt(v, from, to); ok {
+		return out, nil
+	}
 	out, err := kernel.EvalConst(&expr.Cast{Arg: &expr.Const{Val: v, Typ: from}, Typ: to})
 	if err != nil {
 		return coldata.Datum{}, &Error{Kind: "Conversion", Msg: strings.TrimPrefix(err.Error(), "kernel: "), Pos: -1}
 	}
 	return out, nil
+}
+
+// widenInt converts an integer constant to a type that holds it exactly
+// (BIGINT, INTEGER in range, DOUBLE below 2^53, a DECIMAL wide enough)
+// without compiling a cast kernel: binding a long IN list or AND chain
+// casts every literal. Anything else goes through the kernel.
+func widenInt(v coldata.Datum, from, to coldata.Type) (coldata.Datum, bool) {
+	if !from.IsInteger() {
+		return coldata.Datum{}, false
+	}
+	i := v.I
+	switch to.ID {
+	case coldata.Int64:
+		return coldata.Datum{I: i}, true
+	case coldata.Int32:
+		return coldata.Datum{I: i}, i >= math.MinInt32 && i <= math.MaxInt32
+	case coldata.Float64:
+		return coldata.Datum{F: float64(i)}, i > -1<<53 && i < 1<<53
+	case coldata.Decimal:
+		// Room for the value's digits next to the scale's, within 18 digits.
+		limit := int64(1)
+		for k := 0; k < int(to.Precision)-int(to.Scale) && k < 18; k++ {
+			limit *= 10
+		}
+		if to.Precision > 18 || i >= limit || i <= -limit {
+			return coldata.Datum{}, false
+		}
+		for k := 0; k < int(to.Scale); k++ {
+			i *= 10
+		}
+		return coldata.Datum{I: i}, true
+	}
+	return coldata.Datum{}, false
 }

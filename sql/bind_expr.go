@@ -223,6 +223,11 @@ func (c *exprCtx) bindRaw(e ast.Expr) (expr.Expr, error) {
 		return c.colRef(c.sc.cols[x.Index-1].meta)
 	case *ast.Interval:
 		return nil, binderErr(x, "an INTERVAL can only be added to or subtracted from a date (%s)", clip(x.String()))
+	case *ast.Lambda:
+		if !x.Keyword && len(x.Params) == 1 {
+			// x -> y is also JSON extraction when x is a JSON value.
+			return nil, notImplemented(x, "the operator -> (a lambda, or JSON extraction)")
+		}
 	}
 	return nil, notImplemented(e, constructName(e))
 }

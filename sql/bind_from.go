@@ -277,7 +277,7 @@ func (b *binder) bindTableFunc(t *ast.TableFunc, alias string, colNames []ast.Id
 	f := t.Call
 	name := strings.ToLower(f.Name.Last())
 	if !tableFuncNames[name] || len(f.Name.Parts) > 1 && !strings.EqualFold(f.Name.Parts[0].Name, "main") {
-		return nil, errAt(f, "Catalog", "Table Function with name %s does not exist!", clip(f.Name.String()))
+		return nil, unknownFunction(f, name, "table")
 	}
 	tf := TableFunc{Name: name, Named: map[string]Value{}}
 	for _, a := range f.Args {

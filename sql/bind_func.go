@@ -155,6 +155,8 @@ func (c *exprCtx) function(e *ast.FuncCall) (expr.Expr, error) {
 	switch {
 	case e.Over != nil:
 		return nil, notImplemented(e, "the window function "+name+"(...) OVER (...)")
+	case !scalarFunctions[name] && !isAggName(name) && !nestedFuncs[name]:
+		return nil, unknownFunction(e, name, "scalar")
 	case isAggName(name):
 		return nil, binderErr(e, "aggregate function %s is not allowed in %s", name, c.clause)
 	case e.Distinct:
@@ -318,7 +320,16 @@ func (c *exprCtx) scalarFunction(e *ast.FuncCall, name string, args []expr.Expr)
 		}
 		return call(expr.OpCoalesce, t, args...), nil
 	}
-	return nil, errAt(e, "Catalog", "Scalar Function with name %s does not exist!", clip(name))
+	return nil, unknownFunction(e, name, "scalar")
+}
+
+// scalarFunctions are the functions scalarFunction binds.
+var scalarFunctions = map[string]bool{
+	"date_part": true, "datepart": true, "year": true, "month": true, "day": true, "upper": true, "ucase": true,
+	"lower": true, "lcase": true, "trim": true, "length": true, "char_length": true, "character_length": true,
+	"len": true, "strlen": true, "substring": true, "substr": true, "concat": true, "starts_with": true,
+	"prefix": true, "contains": true, "abs": true, "pow": true, "power": true, "xor": true, "round": true,
+	"nullif": true, "coalesce": true, "ifnull": true,
 }
 
 // extract binds date_part('field', x) (also EXTRACT(field FROM x), year(x)...).

@@ -122,6 +122,13 @@ func structExtract(s expr.Expr, field string) (expr.Expr, error) {
 	return &expr.Func{Op: expr.OpStructExtract, Args: []expr.Expr{s, name}, Typ: t.Nest.Fields[k].Type}, nil
 }
 
+// nestedFuncs are the names nestedFunction binds.
+var nestedFuncs = map[string]bool{
+	"struct_extract": true, "list_element": true, "list_extract": true, "array_extract": true, "map_extract_value": true,
+	"list_contains": true, "array_contains": true, "list_has": true, "array_has": true, "map_keys": true, "map_values": true,
+	"len": true, "length": true, "array_length": true, "list_length": true, "cardinality": true,
+}
+
 // nestedFunction binds the functions on nested values; ok is false when
 // name with these arguments is not one of them.
 func nestedFunction(name string, args []expr.Expr) (x expr.Expr, ok bool, err error) {

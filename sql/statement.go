@@ -107,7 +107,7 @@ func convert(st ast.Statement, text string) (Statement, error) {
 		return &Describe{Query: describedQuery(s.Table, s.Query, text)}, nil
 	case *ast.Show:
 		switch {
-		case s.What == "TABLES":
+		case s.What == "TABLES" || s.What == "ALL TABLES":
 			return &ShowTables{}, nil
 		case s.Name != nil:
 			// SHOW name describes the table name, as in DuckDB.

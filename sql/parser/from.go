@@ -114,6 +114,11 @@ func (p *parser) tablePrimary() ast.TableExpr {
 		te = &ast.DerivedTable{At: at, Query: &ast.Query{At: at, Body: p.values()}}
 	case t.is("PIVOT") || t.is("PIVOT_WIDER") || t.is("UNPIVOT") || t.is("PIVOT_LONGER"):
 		te = p.pivotStatement()
+	case (t.Kind == Ident && t.Category != Reserved) && p.peekAt(1).isOp("("):
+		// A table function may be named by any non-reserved word (glob).
+		p.i++
+		n := &ast.Name{At: at, Parts: []ast.Ident{p.identOf(t)}}
+		te = &ast.TableFunc{At: at, Call: p.tableCall(n)}
 	default:
 		n := p.name()
 		if p.atOp("(") {

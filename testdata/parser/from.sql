@@ -78,3 +78,4 @@ FROM cities PIVOT (sum(population) FOR year IN (2000, 2010) GROUP BY country);
 SELECT * FROM cities PIVOT (sum(population) AS total FOR year IN (2000, 2010)) AS p;
 FROM monthly UNPIVOT (sales FOR month IN (jan, feb, mar));
 FROM monthly UNPIVOT INCLUDE NULLS (sales FOR month IN (jan, feb));
+SELECT * FROM glob('*.csv');

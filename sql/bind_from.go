@@ -31,7 +31,7 @@ func (b *binder) bindTableExpr(te ast.TableExpr, sc *scope) (planner.Node, error
 		}
 		tab, err := b.table(t.Path)
 		if err != nil {
-			return nil, at(err, t)
+			return nil, fromCatalog(err, t.Path, t)
 		}
 		return b.scan(tab, alias, colNames, sc, t)
 	case *ast.TableFunc:
@@ -125,7 +125,7 @@ func (b *binder) bindTableName(t *ast.TableName, alias string, colNames []ast.Id
 	}
 	tab, err := b.table(full)
 	if err != nil {
-		return nil, at(err, t)
+		return nil, fromCatalog(err, full, t)
 	}
 	return b.scan(tab, alias, colNames, sc, t)
 }
@@ -310,8 +310,14 @@ func (b *binder) bindTableFunc(t *ast.TableFunc, alias string, colNames []ast.Id
 		if tab, err = b.tableFunc(tf); err == nil {
 			return b.scan(tab, alias, colNames, sc, t)
 		}
+		if len(tf.Args) > 0 {
+			return nil, fromCatalog(err, tf.Args[0].Str, f)
+		}
 	}
 	if err != nil {
+		if len(tf.Args) > 0 {
+			return nil, fromCatalog(err, tf.Args[0].Str, f)
+		}
 		return nil, at(err, f)
 	}
 	cols := n.Cols()

@@ -118,7 +118,11 @@ func castConst(v coldata.Datum, from, to coldata.Type) (coldata.Datum, error) {
 	}
 	out, err := kernel.EvalConst(&expr.Cast{Arg: &expr.Const{Val: v, Typ: from}, Typ: to})
 	if err != nil {
-		return coldata.Datum{}, &Error{Kind: "Conversion", Msg: strings.TrimPrefix(err.Error(), "kernel: "), Pos: -1}
+		msg := strings.TrimPrefix(err.Error(), "kernel: ")
+		if len(v.S) > 64 {
+			msg = strings.ReplaceAll(msg, v.S, clip(v.S))
+		}
+		return coldata.Datum{}, &Error{Kind: "Conversion", Msg: msg, Pos: -1}
 	}
 	return out, nil
 }

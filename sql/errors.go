@@ -3,6 +3,7 @@ package sql
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/peregrinedb/peregrine/sql/ast"
 	"github.com/peregrinedb/peregrine/sql/parser"
@@ -51,3 +52,21 @@ func withSource(err error, src string) error {
 
 // clip shortens a name or literal quoted in a message.
 func clip(s string) string { return parser.Clip(s) }
+
+// fromCatalog turns an error of the catalog about name into a positioned
+// one (with DuckDB's LINE context) whose quoted name is cut to a sensible
+// length.
+func fromCatalog(err error, name string, n ast.Node) error {
+	msg := err.Error()
+	if len(name) > 64 {
+		msg = strings.ReplaceAll(msg, name, clip(name))
+	}
+	kind, rest, ok := strings.Cut(msg, " Error: ")
+	if !ok || strings.Contains(kind, " ") && kind != "Not implemented" && kind != "Invalid Input" {
+		if msg == err.Error() {
+			return err
+		}
+		return errors.New(msg)
+	}
+	return errAt(n, kind, "%s", rest)
+}

@@ -167,7 +167,9 @@ func convertSet(s *ast.Set) (Statement, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Set{Name: strings.ToLower(s.Name.String()), Value: v}, nil
+	// A name is never longer than a few dozen letters; a huge one is only
+	// echoed in the error, cut.
+	return &Set{Name: clip(strings.ToLower(s.Name.String())), Value: v}, nil
 }
 
 // settingValue is a SET value as text: a string's contents, a number or a

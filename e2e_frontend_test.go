@@ -100,3 +100,40 @@ func TestLongPredicates(t *testing.T) {
 		t.Errorf("IN list: %s, want %s", got, in)
 	}
 }
+
+// TestLongNamesInErrors: a 1 MiB identifier or literal is never echoed
+// whole in an error message (issue 19).
+func TestLongNamesInErrors(t *testing.T) {
+	db, err := peregrine.Open(duckdbSF001)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	long := strings.Repeat("x", 1<<20)
+	for _, q := range []string{
+		"SELECT " + long + " FROM nation",
+		"SELECT * FROM " + long,
+		"SELECT * FROM '" + long + "'",
+		"SELECT n_name FROM nation WHERE n_name = 1" + long,
+		"SELECT CAST('" + long + "' AS INTEGER)",
+		"SELECT '" + long + "'::DATE",
+		"SELECT " + long + "(1)",
+		"SELECT \"" + long + "\" FROM nation",
+		"SELECT 1 FORM " + long,
+		"SELECT '" + long,
+		"SELECT n_name FROM nation n(" + long + ", b)",
+		"SET " + long + " = 1",
+		"SELECT * FROM read_parquet('" + long + "')",
+		"SELECT x." + long + " FROM nation x",
+		"SELECT n_name::" + long + " FROM nation",
+	} {
+		_, err := db.Query(context.Background(), q)
+		if err == nil {
+			t.Errorf("no error for %.40s", q)
+			continue
+		}
+		if len(err.Error()) > 2000 {
+			t.Errorf("%.40s...: message of %d bytes: %.300s", q, len(err.Error()), err.Error())
+		}
+	}
+}

@@ -137,3 +137,32 @@ func TestLongNamesInErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestDeepNestingEndToEnd: 5,000 nested parentheses and expressions nested
+// 5,000 deep run (or fail cleanly), never overflow a stack.
+func TestDeepNestingEndToEnd(t *testing.T) {
+	db, err := peregrine.Open(duckdbSF001)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	ctx := context.Background()
+	for _, q := range []string{
+		"SELECT " + strings.Repeat("(", 5000) + "1" + strings.Repeat(")", 5000),
+		"SELECT " + strings.Repeat("(1 + ", 5000) + "1" + strings.Repeat(")", 5000),
+		"SELECT count(*) FROM nation WHERE " + strings.Repeat("(n_nationkey > 0 AND ", 3000) + "true" + strings.Repeat(")", 3000),
+		"SELECT " + strings.Repeat("(SELECT ", 200) + "1" + strings.Repeat(")", 200),
+	} {
+		rows, err := db.Query(ctx, q)
+		if err != nil {
+			if !strings.Contains(err.Error(), "Error") {
+				t.Errorf("%.40s: %v", q, err)
+			}
+			continue
+		}
+		if _, err := rows.Next(ctx); err != nil {
+			t.Errorf("%.40s: %v", q, err)
+		}
+		rows.Close()
+	}
+}

@@ -19,36 +19,7 @@ import (
 
 func rowsText(t *testing.T, db *sql.DB, q string, args ...any) string {
 	t.Helper()
-	rows, err := db.Query(q, args...)
-	if err != nil {
-		t.Fatalf("%s %v: %v", q, args, err)
-	}
-	defer rows.Close()
-	cols, _ := rows.Columns()
-	var out []string
-	for rows.Next() {
-		vals := make([]sql.NullString, len(cols))
-		ptrs := make([]any, len(cols))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
-		if err := rows.Scan(ptrs...); err != nil {
-			t.Fatal(err)
-		}
-		var cells []string
-		for _, v := range vals {
-			if v.Valid {
-				cells = append(cells, v.String)
-			} else {
-				cells = append(cells, "NULL")
-			}
-		}
-		out = append(out, strings.Join(cells, ","))
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
-	}
-	return strings.Join(out, "|")
+	return join(queryStrings(t, db, q, args...))
 }
 
 func TestParametersDatabaseSQL(t *testing.T) {

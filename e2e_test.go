@@ -67,9 +67,9 @@ func TestTPCHOnGeneratedFiles(t *testing.T) {
 	runTPCH(t, dir, 3)
 }
 
-func queryStrings(t *testing.T, db *sql.DB, q string) [][]string {
+func queryStrings(t *testing.T, db *sql.DB, q string, args ...any) [][]string {
 	t.Helper()
-	rows, err := db.Query(q)
+	rows, err := db.Query(q, args...)
 	if err != nil {
 		t.Fatalf("%s: %v", q, err)
 	}

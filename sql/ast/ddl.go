@@ -171,18 +171,12 @@ func (x *CreateTable) format(p *printer) {
 		list(p, x.Constraints)
 		p.w(")")
 	}
-	if x.As != nil {
-		p.w(" AS ")
-		p.node(x.As)
-	}
+	p.opt(" AS ", x.As)
 }
 
 func (x *ColumnDef) format(p *printer) {
 	p.ident(x.Name)
-	if x.Type != nil {
-		p.w(" ")
-		p.node(x.Type)
-	}
+	p.opt(" ", x.Type)
 	for _, c := range x.Constraints {
 		p.w(" ")
 		switch c.Kind {

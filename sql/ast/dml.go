@@ -157,14 +157,8 @@ func (x *Update) format(p *printer) {
 	p.target(x.Table, x.Alias)
 	p.w(" SET ")
 	p.assignments(x.Set)
-	if len(x.From) > 0 {
-		p.w(" FROM ")
-		list(p, x.From)
-	}
-	if x.Where != nil {
-		p.w(" WHERE ")
-		p.node(x.Where)
-	}
+	optList(p, " FROM ", x.From)
+	p.opt(" WHERE ", x.Where)
 	p.returning(x.Returning)
 }
 
@@ -172,14 +166,8 @@ func (x *Delete) format(p *printer) {
 	p.with(x.With)
 	p.w("DELETE FROM ")
 	p.target(x.Table, x.Alias)
-	if len(x.Using) > 0 {
-		p.w(" USING ")
-		list(p, x.Using)
-	}
-	if x.Where != nil {
-		p.w(" WHERE ")
-		p.node(x.Where)
-	}
+	optList(p, " USING ", x.Using)
+	p.opt(" WHERE ", x.Where)
 	p.returning(x.Returning)
 }
 

@@ -219,10 +219,7 @@ func (x *Like) format(p *printer) {
 	not(p, x.Not)
 	p.w(string(x.Op) + " ")
 	p.node(x.Pattern)
-	if x.Escape != nil {
-		p.w(" ESCAPE ")
-		p.node(x.Escape)
-	}
+	p.opt(" ESCAPE ", x.Escape)
 	p.w(")")
 }
 
@@ -255,20 +252,14 @@ func (x *Subquery) format(p *printer) {
 
 func (x *Case) format(p *printer) {
 	p.w("CASE")
-	if x.Operand != nil {
-		p.w(" ")
-		p.node(x.Operand)
-	}
+	p.opt(" ", x.Operand)
 	for _, w := range x.Whens {
 		p.w(" WHEN ")
 		p.node(w.Cond)
 		p.w(" THEN ")
 		p.node(w.Then)
 	}
-	if x.Else != nil {
-		p.w(" ELSE ")
-		p.node(x.Else)
-	}
+	p.opt(" ELSE ", x.Else)
 	p.w(" END")
 }
 
@@ -299,10 +290,7 @@ func (x *FuncCall) format(p *printer) {
 		p.w("*")
 	}
 	list(p, x.Args)
-	if len(x.OrderBy) > 0 {
-		p.w(" ORDER BY ")
-		list(p, x.OrderBy)
-	}
+	optList(p, " ORDER BY ", x.OrderBy)
 	p.w(")")
 	if len(x.WithinGroup) > 0 {
 		p.w(" WITHIN GROUP (ORDER BY ")
@@ -321,10 +309,7 @@ func (x *FuncCall) format(p *printer) {
 			p.w(" RESPECT NULLS")
 		}
 	}
-	if x.Over != nil {
-		p.w(" OVER ")
-		p.node(x.Over)
-	}
+	p.opt(" OVER ", x.Over)
 }
 
 func (x *NamedArg) format(p *printer) {
@@ -421,10 +406,7 @@ func (x *Slice) format(p *printer) {
 	p.node(x.Lo)
 	p.w(":")
 	p.node(x.Hi)
-	if x.Step != nil {
-		p.w(":")
-		p.node(x.Step)
-	}
+	p.opt(":", x.Step)
 	p.w("]")
 }
 
@@ -442,10 +424,7 @@ func (x *ListComprehension) format(p *printer) {
 	p.idents(x.Vars)
 	p.w(" IN ")
 	p.node(x.List)
-	if x.Cond != nil {
-		p.w(" IF ")
-		p.node(x.Cond)
-	}
+	p.opt(" IF ", x.Cond)
 	p.w("]")
 }
 

@@ -19,6 +19,22 @@ func (p *printer) node(n Node) {
 	n.format(p)
 }
 
+// opt prints kw and n when n is set (an optional clause).
+func (p *printer) opt(kw string, n Node) {
+	if !isNil(n) {
+		p.w(kw)
+		p.node(n)
+	}
+}
+
+// optList prints kw and the list when it is not empty.
+func optList[T Node](p *printer, kw string, xs []T) {
+	if len(xs) > 0 {
+		p.w(kw)
+		list(p, xs)
+	}
+}
+
 // list prints nodes separated by ", ".
 func list[T Node](p *printer, xs []T) {
 	for i, x := range xs {

@@ -123,10 +123,7 @@ func (x *Query) format(p *printer) {
 	} else {
 		p.node(x.Body)
 	}
-	if len(x.OrderBy) > 0 {
-		p.w(" ORDER BY ")
-		list(p, x.OrderBy)
-	}
+	optList(p, " ORDER BY ", x.OrderBy)
 	if x.Limit != nil {
 		p.w(" LIMIT ")
 		p.node(x.Limit)
@@ -134,10 +131,7 @@ func (x *Query) format(p *printer) {
 			p.w(" PERCENT")
 		}
 	}
-	if x.Offset != nil {
-		p.w(" OFFSET ")
-		p.node(x.Offset)
-	}
+	p.opt(" OFFSET ", x.Offset)
 }
 
 func (x *With) format(p *printer) {
@@ -178,34 +172,13 @@ func (x *Select) format(p *printer) {
 		}
 	}
 	list(p, x.Items)
-	if len(x.From) > 0 {
-		p.w(" FROM ")
-		list(p, x.From)
-	}
-	if x.Where != nil {
-		p.w(" WHERE ")
-		p.node(x.Where)
-	}
-	if x.GroupBy != nil {
-		p.w(" ")
-		p.node(x.GroupBy)
-	}
-	if x.Having != nil {
-		p.w(" HAVING ")
-		p.node(x.Having)
-	}
-	if len(x.Windows) > 0 {
-		p.w(" WINDOW ")
-		list(p, x.Windows)
-	}
-	if x.Qualify != nil {
-		p.w(" QUALIFY ")
-		p.node(x.Qualify)
-	}
-	if x.Sample != nil {
-		p.w(" ")
-		p.node(x.Sample)
-	}
+	optList(p, " FROM ", x.From)
+	p.opt(" WHERE ", x.Where)
+	p.opt(" ", x.GroupBy)
+	p.opt(" HAVING ", x.Having)
+	optList(p, " WINDOW ", x.Windows)
+	p.opt(" QUALIFY ", x.Qualify)
+	p.opt(" ", x.Sample)
 }
 
 func (x *SelectItem) format(p *printer) {

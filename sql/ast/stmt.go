@@ -353,10 +353,7 @@ func (x *Install) format(p *printer) {
 	}
 	p.w("INSTALL ")
 	p.ident(x.Name)
-	if x.From != nil {
-		p.w(" FROM ")
-		p.node(x.From)
-	}
+	p.opt(" FROM ", x.From)
 }
 
 func (x *Load) format(p *printer) {
@@ -406,18 +403,12 @@ func (x *Vacuum) format(p *printer) {
 	if x.Analyze {
 		p.w(" ANALYZE")
 	}
-	if x.Table != nil {
-		p.w(" ")
-		p.node(x.Table)
-	}
+	p.opt(" ", x.Table)
 }
 
 func (x *Analyze) format(p *printer) {
 	p.w("ANALYZE")
-	if x.Table != nil {
-		p.w(" ")
-		p.node(x.Table)
-	}
+	p.opt(" ", x.Table)
 }
 
 func (x *Call) format(p *printer) {

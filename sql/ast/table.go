@@ -180,10 +180,7 @@ func (x *Join) format(p *printer) {
 	} else {
 		p.node(x.R)
 	}
-	if x.On != nil {
-		p.w(" ON ")
-		p.node(x.On)
-	}
+	p.opt(" ON ", x.On)
 	if len(x.Using) > 0 {
 		p.w(" USING (")
 		p.idents(x.Using)
@@ -227,14 +224,8 @@ func (x *Pivot) format(p *printer) {
 			}
 		}
 	}
-	if len(x.Using) > 0 {
-		p.w(" USING ")
-		list(p, x.Using)
-	}
-	if len(x.GroupBy) > 0 {
-		p.w(" GROUP BY ")
-		list(p, x.GroupBy)
-	}
+	optList(p, " USING ", x.Using)
+	optList(p, " GROUP BY ", x.GroupBy)
 	p.w(")")
 	p.alias(x.Alias, nil)
 }

@@ -52,6 +52,9 @@ func (p *parser) primary() ast.Expr {
 // wordExpr parses an operand starting with a bare word.
 func (p *parser) wordExpr(t *Token, at ast.At) ast.Expr {
 	next := p.peekAt(1)
+	if form := specialForm(t.Keyword); form != nil && next.isOp("(") {
+		return form(p, at)
+	}
 	switch t.Keyword {
 	case "TRUE", "FALSE":
 		p.i++
@@ -99,26 +102,6 @@ func (p *parser) wordExpr(t *Token, at ast.At) ast.Expr {
 		if next.Kind == String || next.Kind == Number || next.isOp("(") || next.isOp("-") || next.isOp("+") || next.Kind == Param {
 			return p.interval()
 		}
-	case "EXTRACT":
-		if next.isOp("(") {
-			return p.extract(at)
-		}
-	case "SUBSTRING":
-		if next.isOp("(") {
-			return p.substring(at)
-		}
-	case "POSITION":
-		if next.isOp("(") {
-			return p.position(at)
-		}
-	case "TRIM":
-		if next.isOp("(") {
-			return p.trim(at)
-		}
-	case "OVERLAY":
-		if next.isOp("(") {
-			return p.overlay(at)
-		}
 	case "COLUMNS":
 		if next.isOp("(") {
 			p.i += 2
@@ -150,6 +133,24 @@ func (p *parser) wordExpr(t *Token, at ast.At) ast.Expr {
 		return &ast.TypedLit{At: at, Type: &ast.TypeName{At: at, Name: "TIMESTAMP WITH TIME ZONE"}, Value: s.Val}
 	}
 	return p.nameOrCall()
+}
+
+// specialForm returns the parser of a call with SQL's keyword syntax
+// inside the parentheses (each falls back to an ordinary call), or nil.
+func specialForm(keyword string) func(*parser, ast.At) ast.Expr {
+	switch keyword {
+	case "EXTRACT":
+		return (*parser).extract
+	case "SUBSTRING":
+		return (*parser).substring
+	case "POSITION":
+		return (*parser).position
+	case "TRIM":
+		return (*parser).trim
+	case "OVERLAY":
+		return (*parser).overlay
+	}
+	return nil
 }
 
 // nameOrCall parses a column reference or a function call.

@@ -231,6 +231,7 @@ func (db *DB) start(ctx context.Context, phys planner.Physical, names []string) 
 	if err != nil {
 		return nil, err
 	}
+	track(ctx, q)
 	cols := make([]Column, len(names))
 	for i, c := range phys.Base().Out {
 		cols[i] = Column{Name: names[i], Type: c.Type}
@@ -267,7 +268,7 @@ func (db *DB) explain(ctx context.Context, st *sql.Explain, args []sql.Arg, prep
 			n += int64(b.Len())
 		}
 		rows.Close()
-		text = planner.ExplainAnalyze(phys, rows.query.Annotate)
+		text = planner.ExplainAnalyzeTree(phys, rows.query.Elapsed, []planner.AnalyzeColumn{{Value: rows.query.Annotate}})
 		text += fmt.Sprintf("result rows: %d\n", n)
 	}
 	var out [][]coldata.Datum

@@ -181,6 +181,9 @@ func TestParametersNativeAPI(t *testing.T) {
 	if got := one("EXECUTE p(3)"); got != want {
 		t.Errorf("EXECUTE: %s, want %s", got, want)
 	}
+	if got, w := one("EXPLAIN EXECUTE p(3)"), one("EXPLAIN SELECT n_name FROM nation WHERE n_regionkey = 3 ORDER BY 1"); got != w {
+		t.Errorf("EXPLAIN EXECUTE:\n%s\nwant\n%s", got, w)
+	}
 	if got, w := one("EXPLAIN SELECT n_name FROM nation WHERE n_regionkey = ?", 3), one("EXPLAIN SELECT n_name FROM nation WHERE n_regionkey = 3"); got != w {
 		t.Errorf("EXPLAIN with a parameter:\n%s\nwant\n%s", got, w)
 	}

@@ -245,6 +245,18 @@ func (db *DB) start(ctx context.Context, phys planner.Physical, names []string) 
 }
 
 func (db *DB) explain(ctx context.Context, st *sql.Explain, args []sql.Arg, prep *Stmt) (*Rows, error) {
+	if st.Execute != nil {
+		// EXPLAIN EXECUTE p(args): the prepared query's plan with the values.
+		s, err := db.preparedNamed(st.Execute.Name)
+		if err != nil {
+			return nil, err
+		}
+		q, ok := s.st.(*sql.Query)
+		if !ok {
+			return nil, fmt.Errorf("Not implemented Error: EXPLAIN EXECUTE of a prepared statement that is not a query is not supported yet")
+		}
+		return db.explain(ctx, &sql.Explain{Analyze: st.Analyze, Query: q}, st.Execute.Args, s)
+	}
 	phys, names, err := db.plan(st.Query, args, prep)
 	if err != nil {
 		return nil, err

@@ -118,13 +118,21 @@ func (db *DB) prepareNamed(p *sql.Prepare) {
 }
 
 func (db *DB) execute(ctx context.Context, e *sql.Execute) (*Rows, error) {
-	db.mu.RLock()
-	s, ok := db.prepared[e.Name]
-	db.mu.RUnlock()
-	if !ok {
-		return nil, fmt.Errorf("Binder Error: Prepared statement %q does not exist", e.Name)
+	s, err := db.preparedNamed(e.Name)
+	if err != nil {
+		return nil, err
 	}
 	return db.run(ctx, s.st, e.Args, s)
+}
+
+func (db *DB) preparedNamed(name string) (*Stmt, error) {
+	db.mu.RLock()
+	s, ok := db.prepared[name]
+	db.mu.RUnlock()
+	if !ok {
+		return nil, fmt.Errorf("Binder Error: Prepared statement %q does not exist", name)
+	}
+	return s, nil
 }
 
 func (db *DB) deallocate(d *sql.Deallocate) {

@@ -16,10 +16,12 @@ type Query struct {
 	Text string // the statement text the AST's positions refer to
 }
 
-// Explain is EXPLAIN [ANALYZE] query.
+// Explain is EXPLAIN [ANALYZE] query, or EXPLAIN [ANALYZE] EXECUTE name(args)
+// (Execute set, Query nil).
 type Explain struct {
 	Analyze bool
 	Query   *Query
+	Execute *Execute
 }
 
 // Set is SET name = value (also SET name TO value); RESET name sets Reset.
@@ -98,11 +100,17 @@ func convert(st ast.Statement, text string) (Statement, error) {
 	case *ast.Query:
 		return &Query{AST: s, Text: text}, nil
 	case *ast.Explain:
-		q, ok := s.Stmt.(*ast.Query)
-		if !ok {
-			return nil, notImplemented(s.Stmt, "EXPLAIN of "+statementName(s.Stmt))
+		switch inner := s.Stmt.(type) {
+		case *ast.Query:
+			return &Explain{Analyze: s.Analyze, Query: &Query{AST: inner, Text: text}}, nil
+		case *ast.Execute:
+			e, err := convert(inner, text)
+			if err != nil {
+				return nil, err
+			}
+			return &Explain{Analyze: s.Analyze, Execute: e.(*Execute)}, nil
 		}
-		return &Explain{Analyze: s.Analyze, Query: &Query{AST: q, Text: text}}, nil
+		return nil, notImplemented(s.Stmt, "EXPLAIN of "+statementName(s.Stmt))
 	case *ast.Describe:
 		return &Describe{Query: describedQuery(s.Table, s.Query, text)}, nil
 	case *ast.Show:

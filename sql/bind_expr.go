@@ -35,6 +35,10 @@ type exprCtx struct {
 	// columns maps each COLUMNS(...) of the select item being expanded to
 	// the column it stands for in this expansion.
 	columns map[*ast.Columns]starCol
+	// itemAliases are the select list's aliases a name may refer to when
+	// no column has it (DuckDB's reusable aliases: in WHERE, and in later
+	// items of the list), by lower-case alias.
+	itemAliases map[string]ast.Expr
 }
 
 func (c *exprCtx) bindBool(e ast.Expr) (expr.Expr, error) {
@@ -283,6 +287,20 @@ func (c *exprCtx) column(x *ast.ColumnRef) (expr.Expr, error) {
 	}
 	if a, ok := c.aliases[strings.ToLower(parts[0].Name)]; ok && n == 1 {
 		return a, nil
+	}
+	if a, ok := c.itemAliases[strings.ToLower(parts[0].Name)]; ok && n == 1 {
+		if containsAggregate(a) && c.agg == nil {
+			return nil, binderErr(x, "%s clause cannot contain aggregates!", c.clause)
+		}
+		// Bind the aliased expression here, without this alias (no cycles).
+		sub := *c
+		sub.itemAliases = map[string]ast.Expr{}
+		for k, v := range c.itemAliases {
+			if k != strings.ToLower(parts[0].Name) {
+				sub.itemAliases[k] = v
+			}
+		}
+		return sub.bind(a)
 	}
 	return nil, at(err, x)
 }

@@ -84,6 +84,8 @@ func (b *binder) bindTableExpr(te ast.TableExpr, sc *scope) (planner.Node, error
 		return n, nil
 	case *ast.Join:
 		return b.bindJoin(t, sc)
+	case *ast.StatementTable:
+		return nil, notImplemented(t, statementName(t.Stmt)+" as a table")
 	case *ast.Pivot:
 		return nil, notImplemented(t, "PIVOT")
 	case *ast.Unpivot:

@@ -134,7 +134,7 @@ func (b *binder) bindSelect(sel *ast.Select, t tail, opts selectOpts) (*selectRe
 	var corrEq []expr.Expr // correlations to group by
 	if sel.Where != nil {
 		var err error
-		if node, corrEq, err = b.bindWhere(sel.Where, node, sc, opts, res); err != nil {
+		if node, corrEq, err = b.bindWhere(sel.Where, sel.Items, node, sc, opts, res); err != nil {
 			return nil, err
 		}
 	}
@@ -239,7 +239,7 @@ func (b *binder) bindSelect(sel *ast.Select, t tail, opts selectOpts) (*selectRe
 // bindWhere binds WHERE's conjuncts onto node. In a subquery, conjuncts
 // over the outer scope are correlations: returned in res.corr, or, when
 // grouping by them, as corrEq.
-func (b *binder) bindWhere(where ast.Expr, node planner.Node, sc *scope, opts selectOpts, res *selectResult) (planner.Node, []expr.Expr, error) {
+func (b *binder) bindWhere(where ast.Expr, items []*ast.SelectItem, node planner.Node, sc *scope, opts selectOpts, res *selectResult) (planner.Node, []expr.Expr, error) {
 	var preds, corrEq []expr.Expr
 	for _, conj := range splitAndAST(where) {
 		if opts.outer != nil {
@@ -255,7 +255,7 @@ func (b *binder) bindWhere(where ast.Expr, node planner.Node, sc *scope, opts se
 			}
 		}
 		var pending []pendingJoin
-		ctx := &exprCtx{b: b, sc: sc, clause: "WHERE", pending: &pending, conj: conj}
+		ctx := &exprCtx{b: b, sc: sc, clause: "WHERE", pending: &pending, conj: conj, itemAliases: itemAliases(items)}
 		pred, err := ctx.bindBool(conj)
 		if err != nil {
 			return nil, nil, err
@@ -342,6 +342,10 @@ type itemOrigin struct {
 
 func (c *exprCtx) bindItems(items []*ast.SelectItem) (*boundItems, error) {
 	out := &boundItems{}
+	// Later items may use the aliases of earlier ones.
+	lateral := *c
+	lateral.itemAliases = map[string]ast.Expr{}
+	c = &lateral
 	for _, it := range items {
 		switch x := it.Expr.(type) {
 		case *ast.Star:
@@ -372,8 +376,22 @@ func (c *exprCtx) bindItems(items []*ast.SelectItem) (*boundItems, error) {
 			o.column = cr.Parts[len(cr.Parts)-1].Name
 		}
 		out.exprs, out.names, out.origin = append(out.exprs, e), append(out.names, name), append(out.origin, o)
+		if it.Alias != nil {
+			c.itemAliases[strings.ToLower(it.Alias.Name)] = it.Expr
+		}
 	}
 	return out, nil
+}
+
+// itemAliases maps a select list's aliases to their expressions.
+func itemAliases(items []*ast.SelectItem) map[string]ast.Expr {
+	m := map[string]ast.Expr{}
+	for _, it := range items {
+		if it.Alias != nil {
+			m[strings.ToLower(it.Alias.Name)] = it.Expr
+		}
+	}
+	return m
 }
 
 // orderItem is a bound ORDER BY key: an output column of the projection.

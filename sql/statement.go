@@ -269,6 +269,8 @@ func statementName(st ast.Statement) string {
 		return "EXPLAIN"
 	case *ast.Describe, *ast.Show:
 		return "DESCRIBE"
+	case *ast.CommentOn:
+		return "COMMENT ON"
 	case *ast.Set:
 		return "SET"
 	case *ast.Reset:

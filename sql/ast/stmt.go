@@ -177,6 +177,23 @@ type ImportDatabase struct {
 	Path Expr
 }
 
+// CommentOn is `COMMENT ON TABLE|COLUMN|VIEW|... name IS 'text'`.
+type CommentOn struct {
+	At
+	Kind  string
+	Name  *Name
+	Value Expr
+}
+
+func (*CommentOn) stmtNode() {}
+func (x *CommentOn) String() string { return String(x) }
+func (x *CommentOn) format(p *printer) {
+	p.w("COMMENT ON " + x.Kind + " ")
+	p.node(x.Name)
+	p.w(" IS ")
+	p.node(x.Value)
+}
+
 func (*Explain) stmtNode()        {}
 func (*Describe) stmtNode()       {}
 func (*Show) stmtNode()           {}

@@ -99,6 +99,24 @@ type Unpivot struct {
 	Standard     bool
 }
 
+// StatementTable is DESCRIBE, SUMMARIZE or SHOW used as a FROM item:
+// FROM (DESCRIBE t).
+type StatementTable struct {
+	At
+	Stmt  Statement
+	Alias *Alias
+}
+
+func (*StatementTable) tableNode()         {}
+func (x *StatementTable) TableAlias() *Alias { return x.Alias }
+func (x *StatementTable) String() string     { return String(x) }
+func (x *StatementTable) format(p *printer) {
+	p.w("(")
+	p.node(x.Stmt)
+	p.w(")")
+	p.alias(x.Alias, nil)
+}
+
 func (*TableName) tableNode()    {}
 func (*TablePath) tableNode()    {}
 func (*TableFunc) tableNode()    {}

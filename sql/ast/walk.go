@@ -186,6 +186,10 @@ func Children(n Node) []Node {
 		k.add(x.Query, x.Sample)
 	case *ParenTable:
 		k.add(x.Inner)
+	case *StatementTable:
+		k.add(x.Stmt)
+	case *CommentOn:
+		k.add(x.Value)
 	case *Join:
 		k.add(x.L, x.R, x.On)
 	case *Pivot:

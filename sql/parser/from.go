@@ -186,6 +186,8 @@ func setAlias(te ast.TableExpr, a *ast.Alias) {
 		x.Alias = a
 	case *ast.ParenTable:
 		x.Alias = a
+	case *ast.StatementTable:
+		x.Alias = a
 	case *ast.Pivot:
 		x.Alias = a
 	case *ast.Unpivot:
@@ -241,6 +243,12 @@ func (p *parser) parenTable() ast.TableExpr {
 	}
 	if q, ok := p.parenQuery(); ok {
 		return &ast.DerivedTable{At: at, Query: q}
+	}
+	if n := p.peekAt(1); n.is("DESCRIBE") || n.is("SUMMARIZE") || n.is("SHOW") {
+		p.i++
+		st := p.statement()
+		p.expectOp(")")
+		return &ast.StatementTable{At: at, Stmt: st}
 	}
 	p.expectOp("(")
 	inner := p.tableRef()

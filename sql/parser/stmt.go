@@ -168,6 +168,14 @@ func (p *parser) statement() ast.Statement {
 			p.syntaxError()
 		}
 		return &ast.Call{At: at, Call: p.call(n, n.At)}
+	case "COMMENT":
+		p.i++
+		p.expect("ON")
+		c := &ast.CommentOn{At: at, Kind: p.upperWord()}
+		c.Name = p.name()
+		p.expect("IS")
+		c.Value = p.primary()
+		return c
 	case "EXPORT":
 		p.i++
 		p.expect("DATABASE")

@@ -185,7 +185,7 @@ type CommentOn struct {
 	Value Expr
 }
 
-func (*CommentOn) stmtNode() {}
+func (*CommentOn) stmtNode()        {}
 func (x *CommentOn) String() string { return String(x) }
 func (x *CommentOn) format(p *printer) {
 	p.w("COMMENT ON " + x.Kind + " ")

@@ -107,7 +107,7 @@ type StatementTable struct {
 	Alias *Alias
 }
 
-func (*StatementTable) tableNode()         {}
+func (*StatementTable) tableNode()           {}
 func (x *StatementTable) TableAlias() *Alias { return x.Alias }
 func (x *StatementTable) String() string     { return String(x) }
 func (x *StatementTable) format(p *printer) {

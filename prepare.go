@@ -16,7 +16,9 @@ import (
 
 // Stmt is a prepared statement: parsed once, bound once per combination of
 // its parameters' types, and run with new values each time. It is safe for
-// concurrent use by many goroutines.
+// concurrent use by many goroutines. Tables are resolved when the
+// statement is first bound: files added to a table later are not seen by
+// it (prepare it again).
 type Stmt struct {
 	db *DB
 	st sql.Statement

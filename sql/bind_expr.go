@@ -328,7 +328,12 @@ func numberLiteral(x *ast.NumberLit) (expr.Expr, error) {
 	if !strings.ContainsAny(s, ".eE") {
 		i, err := strconv.ParseInt(s, 10, 64)
 		if err == nil {
-			return intConst(i), nil
+			// Typed by magnitude, as DuckDB (PostgreSQL's lexer) does:
+			// -2147483648 is a BIGINT.
+			if i >= -math.MaxInt32 && i <= math.MaxInt32 {
+				return &expr.Const{Val: coldata.Datum{I: i}, Typ: coldata.TypeInt32}, nil
+			}
+			return &expr.Const{Val: coldata.Datum{I: i}, Typ: coldata.TypeInt64}, nil
 		}
 		if len(strings.TrimLeft(digits, "0")) <= 39 {
 			// DuckDB types this as HUGEINT, which Peregrine does not have:

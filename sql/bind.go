@@ -91,10 +91,23 @@ func (b *binder) newCol(name, table string, t coldata.Type) planner.ColMeta {
 	return planner.ColMeta{ID: *b.ids, Name: name, Table: table, Type: t}
 }
 
-// scopeCol is a column visible by name.
+// scopeCol is a column visible by name. A join's USING (or NATURAL)
+// column appears once to unqualified names and *: the other side's copy
+// is hidden, and for a RIGHT join the left copy stands for the merged
+// column, whose value is the right side's.
 type scopeCol struct {
-	table string
-	meta  planner.ColMeta
+	table  string
+	meta   planner.ColMeta
+	hidden bool
+	merged *planner.ColMeta
+}
+
+// unqualified is the column an unqualified name or * means by c.
+func (c scopeCol) unqualified() planner.ColMeta {
+	if c.merged != nil {
+		return *c.merged
+	}
+	return c.meta
 }
 
 type scope struct{ cols []scopeCol }
@@ -109,7 +122,13 @@ func (s *scope) add(table string, cols []planner.ColMeta) {
 func (s *scope) lookup(table, name string) (planner.ColMeta, error) {
 	var found []planner.ColMeta
 	for _, c := range s.cols {
-		if strings.EqualFold(c.meta.Name, name) && (table == "" || strings.EqualFold(c.table, table)) {
+		if !strings.EqualFold(c.meta.Name, name) {
+			continue
+		}
+		switch {
+		case table == "" && !c.hidden:
+			found = append(found, c.unqualified())
+		case table != "" && strings.EqualFold(c.table, table):
 			found = append(found, c.meta)
 		}
 	}

@@ -263,6 +263,7 @@ func (b *binder) bindJoin(te *ast.Join, sc *scope) (planner.Node, error) {
 			return nil, err
 		}
 		j.Cond = expr.And(j.Cond, eq)
+		mergeUsing(ls, rs, l, r, te.Kind == ast.JoinRight)
 	}
 	if j.Cond == nil && te.Kind != ast.JoinInner && te.Kind != ast.JoinCross && !te.Natural {
 		return nil, binderErr(te, "%s JOIN requires an ON or USING condition", te.Kind)
@@ -272,6 +273,26 @@ func (b *binder) bindJoin(te *ast.Join, sc *scope) (planner.Node, error) {
 		sc.cols = append(sc.cols, rs.cols...)
 	}
 	return j, nil
+}
+
+// mergeUsing makes a USING column one column to unqualified names and *:
+// the right side's copy is hidden, and for a RIGHT join the left copy
+// reads the right side's value.
+func mergeUsing(ls, rs *scope, l, r planner.ColMeta, right bool) {
+	for i := range rs.cols {
+		if rs.cols[i].meta.ID == r.ID {
+			rs.cols[i].hidden = true
+		}
+	}
+	if !right {
+		return
+	}
+	for i := range ls.cols {
+		if ls.cols[i].meta.ID == l.ID {
+			merged := r
+			ls.cols[i].merged = &merged
+		}
+	}
 }
 
 // bindTableFunc binds read_parquet and the metadata table functions.

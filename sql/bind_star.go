@@ -30,7 +30,7 @@ func (c *exprCtx) starColumns(s *ast.Star) ([]starCol, error) {
 	}
 	excluded := make([]bool, len(s.Exclude))
 	for _, sc := range c.sc.cols {
-		if qual != "" && !strings.EqualFold(sc.table, qual) {
+		if qual != "" && !strings.EqualFold(sc.table, qual) || qual == "" && sc.hidden {
 			continue
 		}
 		skip := false
@@ -40,7 +40,11 @@ func (c *exprCtx) starColumns(s *ast.Star) ([]starCol, error) {
 			}
 		}
 		if !skip {
-			cols = append(cols, starCol{meta: sc.meta, name: sc.meta.Name})
+			m := sc.meta
+			if qual == "" {
+				m = sc.unqualified()
+			}
+			cols = append(cols, starCol{meta: m, name: sc.meta.Name})
 		}
 	}
 	if qual != "" && len(cols) == 0 && len(excluded) == 0 {
@@ -281,8 +285,8 @@ func (c *exprCtx) columnsOf(x *ast.Columns) ([]starCol, error) {
 		}
 		var cols []starCol
 		for _, sc := range c.sc.cols {
-			if re.MatchString(sc.meta.Name) {
-				cols = append(cols, starCol{meta: sc.meta, name: sc.meta.Name})
+			if !sc.hidden && re.MatchString(sc.meta.Name) {
+				cols = append(cols, starCol{meta: sc.unqualified(), name: sc.meta.Name})
 			}
 		}
 		if len(cols) == 0 {
@@ -304,8 +308,8 @@ func (c *exprCtx) columnsOf(x *ast.Columns) ([]starCol, error) {
 		}
 		var cols []starCol
 		for _, sc := range c.sc.cols {
-			if want[strings.ToLower(sc.meta.Name)] {
-				cols = append(cols, starCol{meta: sc.meta, name: sc.meta.Name})
+			if !sc.hidden && want[strings.ToLower(sc.meta.Name)] {
+				cols = append(cols, starCol{meta: sc.unqualified(), name: sc.meta.Name})
 			}
 		}
 		return cols, nil

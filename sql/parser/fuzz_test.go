@@ -54,11 +54,15 @@ func FuzzParse(f *testing.F) {
 	})
 }
 
-// BenchmarkParse parses the 22 TPC-H queries; it reports microseconds per
-// query.
+// BenchmarkParse parses each of the 22 TPC-H queries (one sub-benchmark
+// per query, ns/op is per query) and all of them in turn, reporting the
+// mean in microseconds per query.
 func BenchmarkParse(b *testing.B) {
-	var queries []string
 	files, _ := filepath.Glob(filepath.Join("..", "..", "bench", "tpch", "queries", "*.sql"))
+	if len(files) != 22 {
+		b.Fatalf("found %d TPC-H queries", len(files))
+	}
+	var queries []string
 	for _, f := range files {
 		raw, err := os.ReadFile(f)
 		if err != nil {
@@ -66,17 +70,28 @@ func BenchmarkParse(b *testing.B) {
 		}
 		queries = append(queries, string(raw))
 	}
-	if len(queries) != 22 {
-		b.Fatalf("found %d TPC-H queries", len(queries))
-	}
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		for _, q := range queries {
-			if _, err := ParseOne(q); err != nil {
-				b.Fatal(err)
-			}
+	parse := func(b *testing.B, q string) {
+		if _, err := ParseOne(q); err != nil {
+			b.Fatal(err)
 		}
 	}
-	b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N*len(queries)), "µs/query")
+	for i, q := range queries {
+		b.Run(strings.TrimSuffix(filepath.Base(files[i]), ".sql"), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				parse(b, q)
+			}
+		})
+	}
+	b.Run("all", func(b *testing.B) {
+		b.ReportAllocs()
+		n := 0
+		for b.Loop() {
+			for _, q := range queries {
+				parse(b, q)
+			}
+			n++
+		}
+		b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(n*len(queries)), "µs/query")
+	})
 }

@@ -21,6 +21,9 @@ func (b *binder) bindTableExpr(te ast.TableExpr, sc *scope) (planner.Node, error
 		if t.Sample != nil {
 			return nil, notImplemented(t.Sample, "TABLESAMPLE")
 		}
+		if t.AtClause != nil {
+			return nil, notImplemented(t.AtClause, "time travel (AT)")
+		}
 		return b.bindTableName(t, alias, colNames, sc)
 	case *ast.TablePath:
 		if t.Sample != nil {

@@ -408,6 +408,9 @@ func (b *binder) bindOrderBy(order []*ast.OrderItem, sc *scope, agg *aggState, i
 	var out []orderItem
 	nVisible := len(items.exprs)
 	for _, o := range order {
+		if o.Using != "" {
+			return nil, notImplemented(o, "ORDER BY ... USING "+o.Using)
+		}
 		nullsFirst := o.NullsFirst != nil && *o.NullsFirst
 		if o.All {
 			for i := 0; i < nVisible; i++ {

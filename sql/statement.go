@@ -100,6 +100,14 @@ func convert(st ast.Statement, text string) (Statement, error) {
 	case *ast.Query:
 		return &Query{AST: s, Text: text}, nil
 	case *ast.Explain:
+		for _, o := range s.Options {
+			if !o.Name.Equal("ANALYZE") || o.Value != nil {
+				err := notImplemented(s, "EXPLAIN ("+clip(o.Name.Name)+" ...)").(*Error)
+				err.Pos = int(o.Name.Pos)
+				return nil, err
+			}
+			s.Analyze = true
+		}
 		switch inner := s.Stmt.(type) {
 		case *ast.Query:
 			return &Explain{Analyze: s.Analyze, Query: &Query{AST: inner, Text: text}}, nil
@@ -116,6 +124,9 @@ func convert(st ast.Statement, text string) (Statement, error) {
 	case *ast.Show:
 		switch {
 		case s.What == "TABLES" || s.What == "ALL TABLES":
+			if s.Name != nil {
+				return nil, notImplemented(s.Name, "SHOW TABLES FROM")
+			}
 			return &ShowTables{}, nil
 		case s.Name != nil:
 			// SHOW name describes the table name, as in DuckDB.
@@ -271,6 +282,10 @@ func statementName(st ast.Statement) string {
 		return "DESCRIBE"
 	case *ast.CommentOn:
 		return "COMMENT ON"
+	case *ast.Merge:
+		return "MERGE INTO"
+	case *ast.UpdateExtensions:
+		return "UPDATE EXTENSIONS"
 	case *ast.Set:
 		return "SET"
 	case *ast.Reset:

@@ -60,6 +60,36 @@ type Delete struct {
 	Returning []*SelectItem
 }
 
+// Merge is `MERGE INTO target [AS alias] USING source ON cond | USING
+// (cols) WHEN ... THEN ...`.
+type Merge struct {
+	At
+	With      *With
+	Target    *Name
+	Alias     *Ident
+	Source    TableExpr
+	On        Expr
+	Using     []Ident
+	Clauses   []MergeClause
+	Returning []*SelectItem
+}
+
+// MergeClause is one `WHEN [NOT] MATCHED [BY SOURCE|TARGET] [AND cond] THEN
+// action`: UPDATE [SET ... | SET *], DELETE, INSERT [(cols)] [VALUES (...) |
+// BY NAME | BY POSITION | *], DO NOTHING or ERROR.
+type MergeClause struct {
+	Matched  bool
+	BySource bool
+	Cond     Expr
+	Action   string
+	Set      []*Assignment
+	Star     bool // UPDATE SET * / INSERT *
+	Columns  []Ident
+	Values   []Expr
+	ByName   bool
+}
+
+func (*Merge) stmtNode()  {}
 func (*Insert) stmtNode() {}
 func (*Update) stmtNode() {}
 func (*Delete) stmtNode() {}
@@ -171,6 +201,59 @@ func (x *Delete) format(p *printer) {
 	p.returning(x.Returning)
 }
 
+func (x *Merge) format(p *printer) {
+	p.with(x.With)
+	p.w("MERGE INTO ")
+	p.target(x.Target, x.Alias)
+	p.w(" USING ")
+	p.node(x.Source)
+	if x.On != nil {
+		p.w(" ON ")
+		p.node(x.On)
+	} else {
+		p.w(" USING (")
+		p.idents(x.Using)
+		p.w(")")
+	}
+	for _, c := range x.Clauses {
+		p.w(" WHEN ")
+		if !c.Matched {
+			p.w("NOT ")
+		}
+		p.w("MATCHED")
+		if !c.Matched && c.BySource {
+			p.w(" BY SOURCE")
+		}
+		p.opt(" AND ", c.Cond)
+		p.w(" THEN " + c.Action)
+		switch {
+		case c.Action == "UPDATE" && c.Star:
+			p.w(" SET *")
+		case c.Action == "UPDATE" && len(c.Set) > 0:
+			p.w(" SET ")
+			p.assignments(c.Set)
+		case c.Action == "INSERT":
+			if len(c.Columns) > 0 {
+				p.w(" (")
+				p.idents(c.Columns)
+				p.w(")")
+			}
+			switch {
+			case c.Star:
+				p.w(" *")
+			case c.ByName:
+				p.w(" BY NAME")
+			case c.Values != nil:
+				p.w(" VALUES (")
+				list(p, c.Values)
+				p.w(")")
+			}
+		}
+	}
+	p.returning(x.Returning)
+}
+
+func (x *Merge) String() string      { return String(x) }
 func (x *Insert) String() string     { return String(x) }
 func (x *Assignment) String() string { return String(x) }
 func (x *Update) String() string     { return String(x) }

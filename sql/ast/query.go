@@ -75,6 +75,7 @@ type OrderItem struct {
 	Expr       Expr // nil for ALL
 	All        bool
 	Desc       bool
+	Using      string // "<" or ">" for PostgreSQL's ORDER BY e USING op (Desc is then false)
 	NullsFirst *bool
 }
 
@@ -234,6 +235,9 @@ func (x *OrderItem) format(p *printer) {
 	}
 	if x.Desc {
 		p.w(" DESC")
+	}
+	if x.Using != "" {
+		p.w(" USING " + x.Using)
 	}
 	if x.NullsFirst != nil {
 		if *x.NullsFirst {

@@ -1,10 +1,28 @@
 package ast
 
-// Explain is `EXPLAIN [ANALYZE] statement`.
+// Explain is `EXPLAIN [ANALYZE] statement` or `EXPLAIN (options) statement`.
 type Explain struct {
 	At
 	Analyze bool
+	Options []Option
 	Stmt    Statement
+}
+
+// UpdateExtensions is `UPDATE EXTENSIONS [(names)]`.
+type UpdateExtensions struct {
+	At
+	Names []Ident
+}
+
+func (*UpdateExtensions) stmtNode()        {}
+func (x *UpdateExtensions) String() string { return String(x) }
+func (x *UpdateExtensions) format(p *printer) {
+	p.w("UPDATE EXTENSIONS")
+	if len(x.Names) > 0 {
+		p.w(" (")
+		p.idents(x.Names)
+		p.w(")")
+	}
 }
 
 // Describe is `DESCRIBE table` or `DESCRIBE query` (also DESC, SHOW table).
@@ -14,12 +32,12 @@ type Describe struct {
 	Query *Query    // DESCRIBE SELECT ...
 }
 
-// Show is `SHOW TABLES`, `SHOW ALL TABLES`, `SHOW DATABASES` or `SHOW name`
-// (a setting).
+// Show is `SHOW TABLES [FROM db]`, `SHOW ALL TABLES`, `SHOW DATABASES` or
+// `SHOW name` (a setting or table).
 type Show struct {
 	At
 	What string // TABLES, ALL TABLES, DATABASES, or "" with Name
-	Name *Name
+	Name *Name  // SHOW name, or SHOW TABLES FROM name
 }
 
 // Summarize is `SUMMARIZE table` or `SUMMARIZE query`.
@@ -219,10 +237,12 @@ func (*ExportDatabase) stmtNode() {}
 func (*ImportDatabase) stmtNode() {}
 
 func (x *Explain) format(p *printer) {
-	p.w("EXPLAIN ")
+	p.w("EXPLAIN")
 	if x.Analyze {
-		p.w("ANALYZE ")
+		p.w(" ANALYZE")
 	}
+	p.options(x.Options)
+	p.w(" ")
 	p.node(x.Stmt)
 }
 
@@ -237,10 +257,14 @@ func (x *Describe) format(p *printer) {
 
 func (x *Show) format(p *printer) {
 	p.w("SHOW ")
-	if x.What != "" {
-		p.w(x.What)
-	} else {
+	switch {
+	case x.What == "":
 		p.node(x.Name)
+	case x.Name != nil:
+		p.w(x.What + " FROM ")
+		p.node(x.Name)
+	default:
+		p.w(x.What)
 	}
 }
 

@@ -1,11 +1,13 @@
 package ast
 
-// TableName is a named table, view or CTE: `[catalog.][schema.]name`.
+// TableName is a named table, view or CTE: `[catalog.][schema.]name`, with
+// DuckDB's time travel `AT (VERSION => v)` in AtClause.
 type TableName struct {
 	At
-	Name   *Name
-	Alias  *Alias
-	Sample *Sample
+	Name     *Name
+	AtClause *NamedArg
+	Alias    *Alias
+	Sample   *Sample
 }
 
 // TablePath is a file path or glob used as a table: FROM 'data/*.parquet'.
@@ -148,7 +150,17 @@ func (p *printer) alias(a *Alias, s *Sample) {
 
 func (x *TableName) format(p *printer) {
 	p.node(x.Name)
-	p.alias(x.Alias, x.Sample)
+	if x.AtClause == nil {
+		p.alias(x.Alias, x.Sample)
+		return
+	}
+	p.alias(x.Alias, nil)
+	p.w(" AT (")
+	p.ident(x.AtClause.Name)
+	p.w(" => ")
+	p.node(x.AtClause.Value)
+	p.w(")")
+	p.alias(nil, x.Sample)
 }
 
 func (x *TablePath) format(p *printer) {

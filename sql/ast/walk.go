@@ -177,7 +177,7 @@ func Children(n Node) []Node {
 	case *Sample:
 		k.add(x.Size, x.Seed)
 	case *TableName:
-		k.add(x.Sample)
+		k.add(x.AtClause, x.Sample)
 	case *TablePath:
 		k.add(x.Sample)
 	case *TableFunc:
@@ -204,7 +204,16 @@ func Children(n Node) []Node {
 		k.add(x.Source)
 		addAll(&k, x.On)
 	case *Explain:
+		options(&k, x.Options)
 		k.add(x.Stmt)
+	case *Merge:
+		k.add(x.With, x.Source, x.On)
+		for _, c := range x.Clauses {
+			k.add(c.Cond)
+			addAll(&k, c.Set)
+			addAll(&k, c.Values)
+		}
+		addAll(&k, x.Returning)
 	case *Describe:
 		k.add(x.Table, x.Query)
 	case *Summarize:

@@ -65,6 +65,83 @@ func (p *parser) insert(w *ast.With) ast.Statement {
 	return in
 }
 
+// merge parses MERGE INTO ... USING ... WHEN ... THEN ....
+func (p *parser) merge(w *ast.With) ast.Statement {
+	m := &ast.Merge{At: ast.At{Pos: p.pos()}, With: w}
+	if w != nil {
+		m.At = w.At
+	}
+	p.expect("MERGE")
+	p.expect("INTO")
+	m.Target = p.name()
+	m.Alias = p.targetAlias()
+	p.expect("USING")
+	m.Source = p.tablePrimary()
+	if p.accept("ON") {
+		m.On = p.expr()
+	} else {
+		p.expect("USING")
+		m.Using = p.parenIdents()
+	}
+	for p.accept("WHEN") {
+		c := ast.MergeClause{Matched: !p.accept("NOT")}
+		p.expect("MATCHED")
+		if !c.Matched && p.accept("BY") {
+			if !p.accept("TARGET") {
+				p.expect("SOURCE")
+				c.BySource = true
+			}
+		}
+		if p.accept("AND") {
+			c.Cond = p.expr()
+		}
+		p.expect("THEN")
+		switch {
+		case p.accept("UPDATE"):
+			c.Action = "UPDATE"
+			if p.accept("SET") {
+				if p.acceptOp("*") {
+					c.Star = true
+				} else {
+					c.Set = p.assignments()
+				}
+			}
+		case p.accept("DELETE"):
+			c.Action = "DELETE"
+		case p.accept("INSERT"):
+			c.Action = "INSERT"
+			if p.atOp("(") {
+				c.Columns = p.parenIdents()
+			}
+			switch {
+			case p.acceptOp("*"):
+				c.Star = true
+			case p.acceptSeq("BY", "NAME"):
+				c.ByName = true
+			case p.acceptSeq("BY", "POSITION"):
+			case p.acceptSeq("DEFAULT", "VALUES"):
+				c.Values = []ast.Expr{}
+			case p.accept("VALUES"):
+				p.expectOp("(")
+				c.Values = p.exprList()
+				p.expectOp(")")
+			}
+		case p.acceptSeq("DO", "NOTHING"):
+			c.Action = "DO NOTHING"
+		case p.accept("ERROR"):
+			c.Action = "ERROR"
+		default:
+			p.syntaxError()
+		}
+		m.Clauses = append(m.Clauses, c)
+	}
+	if len(m.Clauses) == 0 {
+		p.syntaxError()
+	}
+	m.Returning = p.returning()
+	return m
+}
+
 func (p *parser) assignments() []*ast.Assignment {
 	var out []*ast.Assignment
 	for {

@@ -135,6 +135,16 @@ func (p *parser) tableSuffix(te ast.TableExpr) ast.TableExpr {
 	if a := p.tableAlias(); a != nil {
 		setAlias(te, a)
 	}
+	if tn, ok := te.(*ast.TableName); ok && p.at("AT") && p.peekAt(1).isOp("(") {
+		// Time travel, after the alias as in DuckDB: t [AS x] AT (VERSION => 3).
+		p.i += 2
+		name := p.label()
+		if !p.acceptOp("=>") {
+			p.expectOp(":=")
+		}
+		tn.AtClause = &ast.NamedArg{At: name.At, Name: name, Value: p.expr()}
+		p.expectOp(")")
+	}
 	if p.at("TABLESAMPLE") {
 		setSample(te, p.tableSample())
 	}
@@ -163,7 +173,7 @@ func (p *parser) tableAlias() *ast.Alias {
 		} else {
 			a = &ast.Alias{At: at, Name: p.colIdent()}
 		}
-	case identLike(t, colID) && !t.is("SAMPLE") && !t.is("SET") && !(t.is("TABLESAMPLE")):
+	case identLike(t, colID) && !t.is("SAMPLE") && !t.is("SET") && !t.is("TABLESAMPLE") && !t.is("AT"):
 		a = &ast.Alias{At: ast.At{Pos: ast.Pos(t.Pos)}, Name: p.colIdent()}
 	default:
 		return nil

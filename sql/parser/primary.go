@@ -161,7 +161,8 @@ func (p *parser) nameOrCall() ast.Expr {
 		p.i++
 		return p.call(&ast.Name{At: at, Parts: []ast.Ident{p.identOf(t)}}, at)
 	}
-	if !identLike(t, colID) {
+	// A type-or-function keyword names a column only when qualified (struct.a).
+	if !identLike(t, colID) && !(t.Category == TypeFunction && p.peekAt(1).isOp(".")) {
 		p.syntaxError()
 	}
 	p.i++
@@ -650,9 +651,17 @@ func (p *parser) orderItems() []*ast.OrderItem {
 		} else {
 			it.Expr = p.expr()
 		}
-		if p.accept("DESC") {
+		switch {
+		case p.accept("DESC"):
 			it.Desc = true
-		} else {
+		case p.accept("USING"):
+			// PostgreSQL's ORDER BY e USING < (ascending) or > (descending).
+			t := p.next()
+			if !t.isOp("<") && !t.isOp(">") {
+				p.syntaxErrorAt(t)
+			}
+			it.Using = t.Text
+		default:
 			p.accept("ASC")
 		}
 		if p.at("NULLS") {

@@ -21,8 +21,13 @@ func (p *parser) statement() ast.Statement {
 		e := &ast.Explain{At: at}
 		e.Analyze = p.accept("ANALYZE") || p.accept("ANALYSE")
 		p.accept("VERBOSE")
+		if p.atOp("(") && p.queryStart(0) == no {
+			e.Options = p.options()
+		}
 		e.Stmt = p.statement()
 		return e
+	case "MERGE":
+		return p.merge(nil)
 	case "DESCRIBE", "DESC":
 		p.i++
 		if p.atEnd() {
@@ -55,6 +60,14 @@ func (p *parser) statement() ast.Statement {
 	case "INSERT":
 		return p.insert(nil)
 	case "UPDATE":
+		if p.peekAt(1).is("EXTENSIONS") {
+			p.i += 2
+			u := &ast.UpdateExtensions{At: at}
+			if p.atOp("(") {
+				u.Names = p.parenIdents()
+			}
+			return u
+		}
 		return p.update(nil)
 	case "DELETE":
 		return p.delete(nil)
@@ -202,6 +215,8 @@ func (p *parser) withStatement() ast.Statement {
 		return p.update(w)
 	case p.at("DELETE"):
 		return p.delete(w)
+	case p.at("MERGE"):
+		return p.merge(w)
 	}
 	*p = save
 	return p.query()
@@ -227,6 +242,9 @@ func (p *parser) show() ast.Statement {
 		s.What = "ALL TABLES"
 	case p.accept("TABLES"):
 		s.What = "TABLES"
+		if p.accept("FROM") || p.accept("IN") {
+			s.Name = p.name()
+		}
 	case p.acceptSeq("ALL", "TABLES"):
 		s.What = "ALL TABLES"
 	case p.accept("DATABASES"):

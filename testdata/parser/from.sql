@@ -79,3 +79,5 @@ SELECT * FROM cities PIVOT (sum(population) AS total FOR year IN (2000, 2010)) A
 FROM monthly UNPIVOT (sales FOR month IN (jan, feb, mar));
 FROM monthly UNPIVOT INCLUDE NULLS (sales FOR month IN (jan, feb));
 SELECT * FROM glob('*.csv');
+SELECT * FROM t AT (VERSION => 1);
+SELECT * FROM t AS x AT (TIMESTAMP => TIMESTAMP '2024-01-01') TABLESAMPLE 10%;

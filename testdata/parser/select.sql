@@ -102,3 +102,5 @@ SELECT -- a comment
 SELECT * FROM t WHERE a IN (1, 2, 3) AND b NOT IN ('x', 'y');
 select lower(a) from t where b like 'x%' order by 1 desc;
 SeLeCt A fRoM T;
+SELECT * FROM t ORDER BY a USING <;
+SELECT * FROM t ORDER BY a USING >, b;

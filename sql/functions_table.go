@@ -154,11 +154,16 @@ var duckdbFunctions = map[string][]string{
 	},
 }
 
-var knownFunctions = func() map[string]string {
-	m := map[string]string{}
+// knownFunctions maps a DuckDB function name to its kinds (range, for
+// one, is both a scalar and a table function).
+var knownFunctions = func() map[string]map[string]bool {
+	m := map[string]map[string]bool{}
 	for kind, names := range duckdbFunctions {
 		for _, n := range names {
-			m[n] = kind
+			if m[n] == nil {
+				m[n] = map[string]bool{}
+			}
+			m[n][kind] = true
 		}
 	}
 	return m
@@ -168,12 +173,14 @@ var knownFunctions = func() map[string]string {
 // not have: "Not implemented" for a function of DuckDB's, else DuckDB's
 // "does not exist". kind is scalar or table.
 func unknownFunction(n ast.Node, name, kind string) error {
-	if k, ok := knownFunctions[name]; ok {
+	if kinds, ok := knownFunctions[name]; ok {
 		what := "the function"
-		switch k {
-		case "aggregate":
+		switch {
+		case kind == "table" && kinds["table"]:
+			what = "the table function"
+		case kind != "table" && kinds["aggregate"] && !kinds["scalar"]:
 			what = "the aggregate function"
-		case "table":
+		case kind != "table" && !kinds["scalar"] && kinds["table"]:
 			what = "the table function"
 		}
 		return notImplemented(n, what+" "+name)

@@ -22,7 +22,7 @@ func parseType(t *ast.TypeName) (coldata.Type, error) {
 		return coldata.ListType(elem), nil
 	}
 	switch t.Name {
-	case "DECIMAL", "NUMERIC", "DEC":
+	case "DECIMAL":
 		return decimalType(t)
 	case "LIST":
 		if len(t.Params) == 1 {
@@ -57,10 +57,14 @@ func parseType(t *ast.TypeName) (coldata.Type, error) {
 			return coldata.StructType(fields), nil
 		}
 	}
+	if t.Ref != nil {
+		return coldata.Type{}, errAt(t, "Catalog", "Type with name %s does not exist!", clip(t.Name))
+	}
+	// The parser has resolved DuckDB's aliases (INT4 is INTEGER).
 	if tt, ok := coldata.ParseTypeName(t.Name); ok {
 		return tt, nil
 	}
-	return coldata.Type{}, errAt(t, "Catalog", "Type with name %s does not exist!", clip(t.Name))
+	return coldata.Type{}, notImplemented(t, "the type "+t.Name)
 }
 
 func decimalType(t *ast.TypeName) (coldata.Type, error) {
@@ -195,6 +199,16 @@ func (c *exprCtx) scalarFunction(e *ast.FuncCall, name string, args []expr.Expr)
 		return x, err
 	}
 	switch name {
+	case "typeof":
+		// The argument's type, known when binding: a constant.
+		if err := want(1); err != nil {
+			return nil, err
+		}
+		t := args[0].Type().String()
+		if args[0].Type().ID == coldata.Unknown {
+			t = `"NULL"` // as DuckDB spells it
+		}
+		return &expr.Const{Val: coldata.Datum{S: t}, Typ: coldata.TypeString}, nil
 	case "date_part", "datepart":
 		if err := want(2); err != nil {
 			return nil, err
@@ -329,7 +343,7 @@ var scalarFunctions = map[string]bool{
 	"lower": true, "lcase": true, "trim": true, "length": true, "char_length": true, "character_length": true,
 	"len": true, "strlen": true, "substring": true, "substr": true, "concat": true, "starts_with": true,
 	"prefix": true, "contains": true, "abs": true, "pow": true, "power": true, "xor": true, "round": true,
-	"nullif": true, "coalesce": true, "ifnull": true,
+	"nullif": true, "coalesce": true, "ifnull": true, "typeof": true,
 }
 
 // extract binds date_part('field', x) (also EXTRACT(field FROM x), year(x)...).

@@ -22,6 +22,14 @@ func (p *parser) primary() ast.Expr {
 	case Param:
 		return p.param()
 	case QuotedIdent:
+		if p.peekAt(1).Kind == String {
+			// "type" 'literal', as DuckDB allows.
+			p.i++
+			s := p.next()
+			typ := &ast.TypeName{At: at}
+			setTypeName(typ, t.Val, &ast.Name{At: at, Parts: []ast.Ident{p.identOf(t)}})
+			return &ast.TypedLit{At: at, Type: typ, Value: s.Val}
+		}
 		return p.nameOrCall()
 	case Op:
 		switch t.Text {
@@ -125,7 +133,9 @@ func (p *parser) wordExpr(t *Token, at ast.At) ast.Expr {
 	if next.Kind == String && t.Category != Reserved {
 		p.i++
 		s := p.next()
-		return &ast.TypedLit{At: at, Type: &ast.TypeName{At: at, Name: strings.ToUpper(t.Text)}, Value: s.Val}
+		typ := &ast.TypeName{At: at}
+		setTypeName(typ, strings.ToUpper(t.Text), &ast.Name{At: at, Parts: []ast.Ident{p.identOf(t)}})
+		return &ast.TypedLit{At: at, Type: typ, Value: s.Val}
 	}
 	if t.is("TIMESTAMP") && p.atSeq("TIMESTAMP", "WITH", "TIME", "ZONE") && p.peekAt(4).Kind == String {
 		p.i += 4

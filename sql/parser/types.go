@@ -22,6 +22,7 @@ func (p *parser) typeName() *ast.TypeName {
 	if tok.Kind == QuotedIdent {
 		word = tok.Val
 	}
+	ref := &ast.Name{At: t.At, Parts: []ast.Ident{p.identOf(tok)}}
 	p.i++
 	switch word {
 	case "STRUCT", "ROW", "UNION":
@@ -101,10 +102,10 @@ func (p *parser) typeName() *ast.TypeName {
 		// schema.type
 		for p.atOp(".") && identLike(p.peekAt(1), anyName) {
 			p.i++
-			word += "." + strings.ToUpper(p.label().Name)
+			ref.Parts = append(ref.Parts, p.label())
 		}
 	}
-	t.Name = word
+	setTypeName(t, word, ref)
 	if noModifiers[word] && tok.Kind == Ident {
 		p.arraySuffix(t)
 		return t
@@ -152,4 +153,21 @@ func (p *parser) arraySuffix(t *ast.TypeName) {
 			return
 		}
 	}
+}
+
+// setTypeName names t: DuckDB's canonical name of a built-in type (word is
+// the upper-case, space-joined name read), else the name as written.
+func setTypeName(t *ast.TypeName, word string, ref *ast.Name) {
+	if len(ref.Parts) == 1 {
+		if c, ok := ast.BuiltinType(word); ok {
+			t.Name = c
+			return
+		}
+	}
+	t.Ref = ref
+	names := make([]string, len(ref.Parts))
+	for i, id := range ref.Parts {
+		names[i] = id.Name
+	}
+	t.Name = strings.Join(names, ".")
 }

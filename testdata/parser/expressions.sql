@@ -125,3 +125,5 @@ SELECT NOT a BETWEEN 1 AND 2 FROM t;
 SELECT a NOT LIKE 'x' AND b NOT ILIKE 'y' FROM t;
 SELECT struct.a FROM t;
 SELECT {'a': 1}.a;
+SELECT CAST(a AS int4), a::Int8, CAST(a AS NATIONAL CHARACTER VARYING(3)), a::"int", CAST(a AS myschema.MyType), CAST(a AS "my type"[]), a::timestamptz, a::uint128;
+SELECT mytype '1', int4 '5', "quoted type" 'x', "int" '1';

@@ -390,6 +390,10 @@ func (c *exprCtx) unary(x *ast.Unary) (expr.Expr, error) {
 		}
 		return &expr.Func{Op: expr.OpNot, Args: []expr.Expr{a}, Typ: coldata.TypeBool}, nil
 	}
+	if x.Op == "!" {
+		// DuckDB's factorial returns HUGEINT, which Peregrine lacks.
+		return nil, notImplemented(x, "the factorial operator !")
+	}
 	a, err := c.bind(x.X)
 	if err != nil {
 		return nil, err

@@ -82,6 +82,10 @@ func (c *exprCtx) binary(e *ast.Binary) (expr.Expr, error) {
 		}
 		return &expr.Func{Op: expr.OpStartsWith, Args: []expr.Expr{a, b}, Typ: coldata.TypeBool}, nil
 	}
+	if e.Op == "!" {
+		// No infix ! in DuckDB either (5 ! + 1 is 5 ! (+1)).
+		return nil, errAt(e, "Catalog", "Scalar Function with name ! does not exist!")
+	}
 	return nil, notImplemented(e, "the operator "+e.Op)
 }
 

@@ -66,6 +66,13 @@ func (b *binder) bindQueryOpts(q *ast.Query, opts selectOpts) (*selectResult, er
 	if q.With != nil && q.With.Recursive {
 		return nil, notImplemented(q.With, "WITH RECURSIVE")
 	}
+	if q.With != nil {
+		for _, c := range q.With.CTEs {
+			if len(c.UsingKey) > 0 {
+				return nil, notImplemented(c, "USING KEY")
+			}
+		}
+	}
 	nb := b.withCTEs(q.With)
 	t := tail{orderBy: q.OrderBy, limit: q.Limit, offset: q.Offset, percent: q.LimitPercent}
 	return nb.bindBody(q.Body, t, opts)

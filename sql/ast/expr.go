@@ -107,7 +107,8 @@ func (x *Param) Text() string {
 	return "?"
 }
 
-// Unary is a prefix operator: - + ~ @ NOT.
+// Unary is a prefix operator (- + ~ @ NOT) or DuckDB's postfix factorial (x !,
+// Op "!").
 type Unary struct {
 	At
 	Op string

@@ -100,6 +100,13 @@ func (x *Unary) format(p *printer) {
 		p.w(")")
 		return
 	}
+	if x.Op == "!" {
+		// Postfix factorial, printed as DuckDB names it: ((5)!).
+		p.w("((")
+		p.node(x.X)
+		p.w(")!)")
+		return
+	}
 	if x.Op == "-" || x.Op == "+" {
 		p.w(x.Op + "(")
 		p.node(x.X)

@@ -28,6 +28,7 @@ type CTE struct {
 	At
 	Name         Ident
 	Columns      []Ident
+	UsingKey     []Ident // WITH RECURSIVE t USING KEY (k) AS (...)
 	Materialized *bool
 	Query        *Query
 }
@@ -148,6 +149,11 @@ func (x *CTE) format(p *printer) {
 	if len(x.Columns) > 0 {
 		p.w("(")
 		p.idents(x.Columns)
+		p.w(")")
+	}
+	if len(x.UsingKey) > 0 {
+		p.w(" USING KEY (")
+		p.idents(x.UsingKey)
 		p.w(")")
 	}
 	p.w(" AS ")

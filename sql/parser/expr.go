@@ -34,6 +34,7 @@ var opPrec = map[string]int{
 	"~": precOther, "!~": precOther, "~*": precOther, "!~*": precOther, "~~": precOther, "!~~": precOther,
 	"~~*": precOther, "!~~*": precOther, "~~~": precOther, "!~~~": precOther, "^@": precOther,
 	"@>": precOther, "<@": precOther, "&&": precOther, "->>": precOther, "@": precOther,
+	"!": precOther,
 }
 
 // canonical spellings of operators with synonyms.
@@ -139,6 +140,10 @@ func (p *parser) infix(left ast.Expr, prec int) ast.Expr {
 	}
 	// Arithmetic and other binary operators, left associative.
 	p.i++
+	if t.Text == "!" && !p.startsExpr(p.peek()) {
+		// DuckDB's postfix factorial, 5 !, at the other operators' level.
+		return &ast.Unary{At: at, Op: "!", X: left}
+	}
 	op := t.Text
 	if c, ok := canonicalOp[op]; ok {
 		op = c
@@ -512,4 +517,30 @@ func (p *parser) starNames() []*ast.ColumnRef {
 func (p *parser) columnRef() *ast.ColumnRef {
 	n := p.name()
 	return &ast.ColumnRef{At: n.At, Parts: n.Parts}
+}
+
+// startsExpr reports whether t can begin an operand (deciding between
+// postfix x ! and infix x ! y, as PostgreSQL's grammar does).
+func (p *parser) startsExpr(t *Token) bool {
+	switch t.Kind {
+	case Number, String, Param, QuotedIdent:
+		return true
+	case Op:
+		switch t.Text {
+		case "(", "[", "{", "-", "+", "~", "@", "*", "#":
+			return true
+		}
+		return false
+	case Ident:
+		if t.Category != Reserved {
+			return true
+		}
+		switch t.Keyword {
+		case "CASE", "CAST", "TRY_CAST", "NOT", "NULL", "TRUE", "FALSE", "EXISTS", "ARRAY", "DEFAULT",
+			"CURRENT_DATE", "CURRENT_TIME", "CURRENT_TIMESTAMP", "CURRENT_USER", "CURRENT_ROLE",
+			"LOCALTIME", "LOCALTIMESTAMP", "SESSION_USER", "USER", "LAMBDA", "COLUMNS":
+			return true
+		}
+	}
+	return false
 }

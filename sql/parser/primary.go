@@ -129,6 +129,19 @@ func (p *parser) wordExpr(t *Token, at ast.At) ast.Expr {
 			return p.nameOrCall()
 		}
 	}
+	// A typed literal whose type has several words or modifiers: DOUBLE
+	// PRECISION '1.5', VARCHAR(3) 'abc', TIME WITH TIME ZONE '10:00+01'.
+	if typedLiteralStart(t, next) {
+		var typ *ast.TypeName
+		if p.try(func() {
+			typ = p.typeName()
+			if p.peek().Kind != String {
+				p.syntaxError()
+			}
+		}) {
+			return &ast.TypedLit{At: at, Type: typ, Value: p.next().Val}
+		}
+	}
 	// type 'literal': DATE '1994-01-01', TIMESTAMP '...', INTEGER '5'.
 	if next.Kind == String && t.Category != Reserved {
 		p.i++
@@ -692,4 +705,27 @@ func (p *parser) orderItems() []*ast.OrderItem {
 			return out
 		}
 	}
+}
+
+// typedLiteralStart reports whether t, next may begin a typed literal of a
+// built-in type written with several words or with modifiers.
+func typedLiteralStart(t, next *Token) bool {
+	switch strings.ToUpper(t.Text) {
+	case "DOUBLE":
+		return next.is("PRECISION")
+	case "CHARACTER", "CHAR", "NCHAR":
+		return next.is("VARYING") || next.isOp("(")
+	case "NATIONAL":
+		return next.is("CHARACTER") || next.is("CHAR")
+	case "TIME", "TIMESTAMP":
+		return next.is("WITH") || next.is("WITHOUT") || next.isOp("(")
+	}
+	if !next.isOp("(") {
+		return false
+	}
+	switch c, _ := ast.BuiltinType(t.Text); c {
+	case "", "STRUCT", "LIST", "MAP", "UNION", "ENUM":
+		return false // not a type, or a call of the same name (map(...))
+	}
+	return true
 }

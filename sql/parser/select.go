@@ -75,6 +75,9 @@ func (p *parser) with() *ast.With {
 		if p.atOp("(") {
 			c.Columns = p.parenIdents()
 		}
+		if p.acceptSeq("USING", "KEY") {
+			c.UsingKey = p.parenIdents()
+		}
 		p.expect("AS")
 		switch {
 		case p.accept("MATERIALIZED"):

@@ -127,3 +127,5 @@ SELECT struct.a FROM t;
 SELECT {'a': 1}.a;
 SELECT CAST(a AS int4), a::Int8, CAST(a AS NATIONAL CHARACTER VARYING(3)), a::"int", CAST(a AS myschema.MyType), CAST(a AS "my type"[]), a::timestamptz, a::uint128;
 SELECT mytype '1', int4 '5', "quoted type" 'x', "int" '1';
+SELECT 5 !, 5!, 2 * 3 ! = 720, (5!) + 1, 5 ! AS f, 5!=3;
+SELECT 5 ! + 1;

@@ -104,3 +104,4 @@ select lower(a) from t where b like 'x%' order by 1 desc;
 SeLeCt A fRoM T;
 SELECT * FROM t ORDER BY a USING <;
 SELECT * FROM t ORDER BY a USING >, b;
+WITH RECURSIVE t(n) USING KEY (n) AS (SELECT 1 UNION SELECT n + 1 FROM t WHERE n < 3) SELECT * FROM t;

@@ -50,6 +50,9 @@ func TestParametersDatabaseSQL(t *testing.T) {
 			"SELECT sum(l_extendedprice * (1 - l_discount)) FROM lineitem WHERE l_quantity < 24 AND l_discount BETWEEN 0.05 AND 0.07"},
 		{"SELECT count(*) FROM nation WHERE n_regionkey = $region", []any{sql.Named("region", 2)}, "SELECT count(*) FROM nation WHERE n_regionkey = 2"},
 		{"SELECT count(*) FROM lineitem WHERE l_shipdate <= DATE '1998-12-01' - INTERVAL (?) DAY", []any{90}, "SELECT count(*) FROM lineitem WHERE l_shipdate <= DATE '1998-12-01' - INTERVAL 90 DAY"},
+		// A ? is the parameter after the highest number so far, as in DuckDB.
+		{"SELECT $1, ?", []any{5, 6}, "SELECT 5, 6"},
+		{"SELECT ?, $1, ?", []any{5, 6}, "SELECT 5, 5, 6"},
 	}
 	for _, c := range cases {
 		got := rowsText(t, db, c.param, c.args...)
@@ -72,6 +75,7 @@ func TestParametersDatabaseSQL(t *testing.T) {
 		{"SELECT n_name FROM nation LIMIT ?", []any{-1}, "LIMIT/OFFSET cannot be negative"},
 		{"SELECT ?::INTEGER", []any{"abc"}, "Conversion Error"},
 		{"SELECT -?", []any{"abc"}, "-(VARCHAR)"},
+		{"SELECT $a, ?", []any{sql.Named("a", 1), 2}, "Not implemented Error: Mixing named and positional parameters is not supported yet"},
 	} {
 		_, err := db.Query(bad.q, bad.args...)
 		if err == nil || !strings.Contains(err.Error(), bad.want) {

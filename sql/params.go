@@ -47,6 +47,7 @@ func newParams(n ast.Node, args []Arg) (*params, error) {
 	ps := &params{}
 	ps.byIndex, ps.byName = argMaps(args)
 	usedIdx, usedName := map[int]bool{}, map[string]bool{}
+	var mixed *ast.Param
 	ast.Inspect(n, func(x ast.Node) bool {
 		if p, ok := x.(*ast.Param); ok {
 			ps.any = true
@@ -55,9 +56,15 @@ func newParams(n ast.Node, args []Arg) (*params, error) {
 			} else {
 				usedIdx[p.Index] = true
 			}
+			if mixed == nil && len(usedName) > 0 && len(usedIdx) > 0 {
+				mixed = p
+			}
 		}
 		return true
 	})
+	if mixed != nil {
+		return nil, &Error{Kind: "Not implemented", Msg: "Mixing named and positional parameters is not supported yet", Pos: -1}
+	}
 	var missing, excess []string
 	for _, id := range sortedInts(usedIdx) {
 		if _, ok := ps.byIndex[id]; !ok {

@@ -262,6 +262,8 @@ func statementName(st ast.Statement) string {
 		return "USE"
 	case *ast.Checkpoint:
 		return "CHECKPOINT"
+	case *ast.CopyDatabase:
+		return "COPY FROM DATABASE"
 	case *ast.Vacuum:
 		return "VACUUM"
 	case *ast.Analyze:

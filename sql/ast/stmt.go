@@ -155,6 +155,14 @@ type Use struct {
 	Name *Name
 }
 
+// CopyDatabase is `COPY FROM DATABASE src TO dst [(SCHEMA | DATA)]`; What
+// is "", "SCHEMA" or "DATA".
+type CopyDatabase struct {
+	At
+	From, To Ident
+	What     string
+}
+
 // Checkpoint is `[FORCE] CHECKPOINT [database]`.
 type Checkpoint struct {
 	At
@@ -230,6 +238,7 @@ func (*Attach) stmtNode()         {}
 func (*Detach) stmtNode()         {}
 func (*Use) stmtNode()            {}
 func (*Checkpoint) stmtNode()     {}
+func (*CopyDatabase) stmtNode()   {}
 func (*Vacuum) stmtNode()         {}
 func (*Analyze) stmtNode()        {}
 func (*Call) stmtNode()           {}
@@ -360,6 +369,16 @@ func (x *Copy) format(p *printer) {
 	p.options(x.Options)
 }
 
+func (x *CopyDatabase) format(p *printer) {
+	p.w("COPY FROM DATABASE ")
+	p.ident(x.From)
+	p.w(" TO ")
+	p.ident(x.To)
+	if x.What != "" {
+		p.w(" (" + x.What + ")")
+	}
+}
+
 func (x *Prepare) format(p *printer) {
 	p.w("PREPARE ")
 	p.ident(x.Name)
@@ -486,6 +505,7 @@ func (x *Attach) String() string         { return String(x) }
 func (x *Detach) String() string         { return String(x) }
 func (x *Use) String() string            { return String(x) }
 func (x *Checkpoint) String() string     { return String(x) }
+func (x *CopyDatabase) String() string   { return String(x) }
 func (x *Vacuum) String() string         { return String(x) }
 func (x *Analyze) String() string        { return String(x) }
 func (x *Call) String() string           { return String(x) }

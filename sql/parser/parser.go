@@ -82,11 +82,9 @@ type parser struct {
 	toks  []Token
 	i     int
 	depth int
-	// Parameters: `?` are numbered in order; `$n` and `$name` are not
-	// mixed with them.
-	questions int
-	numbered  bool
-	named     bool
+	// maxParam is the highest parameter number so far: a `?` is the
+	// next one, as in DuckDB (SELECT $1, ? has two parameters).
+	maxParam int
 	// tableArgs: a table function's arguments, where `name = value` is a
 	// named argument.
 	tableArgs bool

@@ -198,26 +198,20 @@ func (p *parser) param() ast.Expr {
 	x := &ast.Param{At: ast.At{Pos: ast.Pos(t.Pos)}}
 	switch {
 	case t.Text == "?":
-		if p.numbered || p.named {
-			p.errorAt(t.Pos, "Mixing positional and prepared parameters is not supported")
+		if p.maxParam >= 65535 {
+			p.errorAt(t.Pos, "too many parameters (at most 65535)")
 		}
-		p.questions++
-		x.Kind, x.Index = ast.ParamQuestion, p.questions
+		p.maxParam++
+		x.Kind, x.Index = ast.ParamQuestion, p.maxParam
 	case t.Val != "" && isDigit(t.Val[0]):
 		n, err := strconv.Atoi(t.Val)
 		if err != nil || n < 1 || n > 65535 {
 			p.errorAt(t.Pos, "parameter number "+Clip(t.Text)+" is out of range (1 to 65535)")
 		}
-		if p.questions > 0 || p.named {
-			p.errorAt(t.Pos, "Mixing positional and prepared parameters is not supported")
-		}
-		p.numbered = true
+		p.maxParam = max(p.maxParam, n)
 		x.Kind, x.Index = ast.ParamNumber, n
 	default:
-		if p.questions > 0 || p.numbered {
-			p.errorAt(t.Pos, "Mixing positional and prepared parameters is not supported")
-		}
-		p.named = true
+		// Mixing $name with ? or $n is the binder's error, as in DuckDB.
 		x.Kind, x.Name = ast.ParamNamed, t.Val
 	}
 	return x

@@ -342,6 +342,24 @@ func (p *parser) options() []ast.Option {
 func (p *parser) copyStmt() ast.Statement {
 	c := &ast.Copy{At: ast.At{Pos: p.pos()}}
 	p.expect("COPY")
+	if p.atSeq("FROM", "DATABASE") {
+		p.i += 2
+		d := &ast.CopyDatabase{At: c.At, From: p.colIdent()}
+		p.expect("TO")
+		d.To = p.colIdent()
+		if p.acceptOp("(") {
+			switch {
+			case p.accept("SCHEMA"):
+				d.What = "SCHEMA"
+			case p.accept("DATA"):
+				d.What = "DATA"
+			default:
+				p.syntaxError()
+			}
+			p.expectOp(")")
+		}
+		return d
+	}
 	if q, ok := p.parenQuery(); ok {
 		c.Query = q
 	} else {

@@ -219,7 +219,7 @@ func (db *DB) plan(q *sql.Query, args []sql.Arg, prep *Stmt) (planner.Physical, 
 	if err != nil {
 		return nil, nil, err
 	}
-	phys, err := planner.PlanWith(node, planner.PlanOptions{Threads: db.Threads()})
+	phys, err := planner.PlanWith(node, planner.PlanOptions{Threads: db.Threads(), Sample: exec.SampleScan})
 	if err != nil {
 		return nil, nil, err
 	}

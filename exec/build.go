@@ -36,6 +36,9 @@ type Query struct {
 	ops    map[planner.Physical][]Operator
 	scans  map[*planner.PhysScan]scanStatser
 	builds map[planner.Physical]*JoinBuild
+	// scanOut holds the filters of filtered scans: their rows are the
+	// scan's output.
+	scanOut map[*planner.PhysScan][]Operator
 	// progress lists the scans' progress counters (see Progress).
 	progMu   sync.Mutex
 	progress []progressor
@@ -51,7 +54,7 @@ func Build(p planner.Physical, opts BuildOptions) (*Query, error) {
 		threads = runtime.GOMAXPROCS(0)
 	}
 	b := &builder{threads: threads, noRuntimeFilters: opts.NoRuntimeFilters, env: memEnv{pool: opts.Memory, dir: opts.TempDir}, q: &Query{ops: map[planner.Physical][]Operator{}, scans: map[*planner.PhysScan]scanStatser{},
-		builds: map[planner.Physical]*JoinBuild{}}}
+		builds: map[planner.Physical]*JoinBuild{}, scanOut: map[*planner.PhysScan][]Operator{}}}
 	s, err := b.build(p)
 	if err != nil {
 		return nil, err
@@ -67,8 +70,13 @@ type builder struct {
 	q                *Query
 	ctes             map[*planner.PhysShared]*cteResult
 	// runMu serialises builds made while the query runs (a mark join
-	// falling back to its ordinary form), which write the query's maps.
+	// falling back to its ordinary form, an adaptive region's chosen
+	// plan), which write the query's maps.
 	runMu sync.Mutex
+	// mats holds adaptive regions' materialised stages; region is the
+	// stack of regions whose chosen plan is being built (adaptive.go).
+	mats   map[*planner.PhysAdaptive][]*materialized
+	region []*planner.PhysAdaptive
 }
 
 // stream is one pipeline's operators: one per worker.
@@ -186,6 +194,10 @@ func (b *builder) build(p planner.Physical) (stream, error) {
 		return b.record(p, ps), nil
 	case *planner.PhysMarkJoin:
 		return b.markJoin(p)
+	case *planner.PhysAdaptive:
+		return b.adaptive(p)
+	case *planner.PhysMaterialized:
+		return b.materialized(p)
 	case *planner.PhysHashAgg:
 		in, err := b.build(p.Input)
 		if err != nil {
@@ -306,7 +318,11 @@ func (b *builder) filter(p planner.Physical, in stream, pred expr.Expr, types []
 		}
 		in[i] = NewFilter(in[i], f)
 	}
-	if _, isScan := p.(*planner.PhysScan); !isScan {
+	if ps, isScan := p.(*planner.PhysScan); isScan {
+		// The scan's own operators report its reading; the rows it
+		// produces are those its filter passes.
+		b.q.scanOut[ps] = append(b.q.scanOut[ps], in...)
+	} else {
 		b.record(p, in)
 	}
 	return in, nil

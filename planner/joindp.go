@@ -15,133 +15,26 @@ const maxDPRelations = 10
 // dpEntry is the best plan found for a set of relations.
 type dpEntry struct {
 	cost, rows  float64
-	left, right uint32 // the split; 0 for a single relation
+	left, right uint64 // the split; 0 for a single relation
 }
 
 // dpJoins finds the join tree with the least total cost, where a join costs
-// its estimated output rows plus the rows of its hash table's build side
-// (the C_out cost model, plus building). Only splits connected by a
-// predicate are considered; a disconnected query returns nil and falls
-// back to greedy ordering, which introduces cross products.
-func (o *optimizer) dpJoins(rels []Node, ids []map[ColID]bool, card []float64, conds []expr.Expr) Node {
+// its estimated output rows plus its hash table's build side, rows
+// weighted by width (the C_out cost model, plus building). A join with no hash key between
+// its sides (only a condition such as d3.d_date > d1.d_date + 5) runs as a
+// cross product filtered by that condition, so it also costs every pair it
+// tests. Only splits linked by some condition are considered, so cross
+// products are never introduced; a disconnected query returns nil and
+// falls back to greedy ordering.
+func (o *optimizer) dpJoins(g *joinGraph, rels []Node) Node {
 	n := len(rels)
-	full := uint32(1)<<n - 1
-	relOf := func(col ColID) int {
-		for i := range rels {
-			if ids[i][col] {
-				return i
-			}
-		}
-		return -1
-	}
-	// Column equalities across relations form equivalence classes: a = b
-	// and b = c also join a with c (transitive join keys), and a class
-	// filters a set of relations once per relation it adds, not once per
-	// predicate (no double counting of the same key).
-	classes := newClasses()
-	var others []expr.Expr
-	for _, c := range conds {
-		if a, b, ok := colEquality(c); ok && relOf(a.Index) >= 0 && relOf(b.Index) >= 0 && relOf(a.Index) != relOf(b.Index) && a.Typ == b.Typ {
-			classes.union(a, b)
-			continue
-		}
-		others = append(others, c)
-	}
-	type member struct {
-		col *expr.Column
-		rel int
-	}
-	var groups [][]member
-	for _, cols := range classes.groups() {
-		var g []member
-		for _, c := range cols {
-			g = append(g, member{col: c, rel: relOf(c.Index)})
-		}
-		groups = append(groups, g)
-	}
-	classSel := make([]float64, len(groups))
-	for gi, g := range groups {
-		// The class's distinct values: its smallest table's key (see
-		// keyNDV), raised to the largest distinct count measured from the
-		// files, since |A ⋈ B| = |A|·|B| / max(ndv(a), ndv(b)).
-		d := math.Inf(1)
-		measured := 0.0
-		for _, m := range g {
-			if info, ok := o.est.cols[m.col.Index]; ok {
-				if v := o.est.ndv(m.col.Index, info.rows); info.rows < d || v < d {
-					d = math.Min(d, v)
-				}
-				if b := o.est.base(m.col.Index); b.measured {
-					measured = math.Max(measured, b.d)
-				}
-			}
-		}
-		if math.IsInf(d, 1) {
-			d = 1 / selEq
-		}
-		d = math.Max(d, measured)
-		classSel[gi] = 1 / math.Max(d, 1)
-	}
-	refs := make([]uint32, len(others))
-	for ci, c := range others {
-		for col := range expr.Columns(c) {
-			if r := relOf(col); r >= 0 {
-				refs[ci] |= 1 << r
-			}
-		}
-	}
-	classRels := make([]uint32, len(groups))
-	for gi, g := range groups {
-		for _, m := range g {
-			classRels[gi] |= 1 << m.rel
-		}
-	}
+	full := uint64(1)<<n - 1
 	best := make([]*dpEntry, full+1)
-	rows := make([]float64, full+1)
 	for i := 0; i < n; i++ {
-		best[1<<i] = &dpEntry{rows: card[i]}
-		rows[1<<i] = card[i]
+		best[1<<i] = &dpEntry{rows: g.card[i]}
 	}
-	// rowsOf estimates a set's join size independently of how it is split.
-	rowsOf := func(set uint32) float64 {
-		if rows[set] > 0 {
-			return rows[set]
-		}
-		r := 1.0
-		for i := 0; i < n; i++ {
-			if set&(1<<i) != 0 {
-				r *= card[i]
-			}
-		}
-		for gi := range groups {
-			if k := bits.OnesCount32(classRels[gi] & set); k > 1 {
-				r *= math.Pow(classSel[gi], float64(k-1))
-			}
-		}
-		for ci, c := range others {
-			if refs[ci] != 0 && refs[ci]&set == refs[ci] && bits.OnesCount32(refs[ci]) > 1 {
-				r *= o.est.condSelectivity(c, card, ids)
-			}
-		}
-		r = math.Max(r, 1)
-		rows[set] = r
-		return r
-	}
-	connected := func(a, b uint32) bool {
-		for gi := range groups {
-			if classRels[gi]&a != 0 && classRels[gi]&b != 0 {
-				return true
-			}
-		}
-		for ci := range others {
-			if refs[ci]&a != 0 && refs[ci]&b != 0 && refs[ci]&^(a|b) == 0 {
-				return true
-			}
-		}
-		return false
-	}
-	for set := uint32(1); set <= full; set++ {
-		if bits.OnesCount32(set) < 2 {
+	for set := uint64(1); set <= full; set++ {
+		if bits.OnesCount64(set) < 2 {
 			continue
 		}
 		// Enumerate splits {a, set\a} once each (a holds the lowest bit).
@@ -152,36 +45,62 @@ func (o *optimizer) dpJoins(rels []Node, ids []map[ColID]bool, card []float64, c
 			}
 			b := set ^ a
 			ea, eb := best[a], best[b]
-			if ea == nil || eb == nil || !connected(a, b) {
+			if ea == nil || eb == nil {
 				continue
 			}
-			out := rowsOf(set)
-			cost := ea.cost + eb.cost + out + math.Min(ea.rows, eb.rows)
+			cost, ok := g.joinCost(a, b, ea, eb)
+			if !ok {
+				continue
+			}
 			if cur := best[set]; cur == nil || cost < cur.cost {
-				best[set] = &dpEntry{cost: cost, rows: out, left: a, right: b}
+				best[set] = &dpEntry{cost: cost, rows: g.rows(set), left: a, right: b}
 			}
 		}
 	}
 	if best[full] == nil {
 		return nil
 	}
-	used := make([]bool, len(others))
-	var build func(set uint32) Node
-	build = func(set uint32) Node {
-		e := best[set]
-		if e.left == 0 {
-			return rels[bits.TrailingZeros32(set)]
+	return o.buildTree(g, rels, full, func(set uint64) (uint64, uint64) {
+		return best[set].left, best[set].right
+	})
+}
+
+// joinCost is the cost of joining the best plans ea (of set a) and eb (of
+// b); ok is false when no condition links a and b.
+func (g *joinGraph) joinCost(a, b uint64, ea, eb *dpEntry) (float64, bool) {
+	hash, theta := g.link(a, b)
+	if !hash && !theta {
+		return 0, false
+	}
+	cost := ea.cost + eb.cost + g.rows(a|b) + math.Min(g.buildCost(a), g.buildCost(b))
+	if !hash {
+		cost += ea.rows * eb.rows
+	}
+	return cost, true
+}
+
+// buildTree turns the chosen splits into joins: split(set) returns the two
+// halves of set (0, 0 for a single relation). The smaller half (by
+// estimate) is the build side; each join gets one key per equivalence class
+// spanning its halves, and the other conditions as soon as their
+// relations are all joined.
+func (o *optimizer) buildTree(g *joinGraph, rels []Node, full uint64, split func(uint64) (uint64, uint64)) Node {
+	used := make([]bool, len(g.others))
+	var build func(set uint64) Node
+	build = func(set uint64) Node {
+		l, r := split(set)
+		if l == 0 {
+			return rels[bits.TrailingZeros64(set)]
 		}
-		l, r := e.left, e.right
-		if best[l].rows < best[r].rows {
-			l, r = r, l // the smaller side is built into the hash table
+		if g.buildCost(l) < g.buildCost(r) {
+			l, r = r, l // the cheaper side is built into the hash table
 		}
 		left, right := build(l), build(r)
 		var here []expr.Expr
-		for _, g := range groups {
+		for _, c := range g.class {
 			// One key per class that spans both sides.
 			var lc, rc *expr.Column
-			for _, m := range g {
+			for _, m := range c.members {
 				if lc == nil && l&(1<<m.rel) != 0 {
 					lc = m.col
 				}
@@ -193,20 +112,19 @@ func (o *optimizer) dpJoins(rels []Node, ids []map[ColID]bool, card []float64, c
 				here = append(here, &expr.Func{Op: expr.OpEq, Args: []expr.Expr{lc, rc}, Typ: coldata.TypeBool})
 			}
 		}
-		for ci, c := range others {
-			if !used[ci] && refs[ci]&set == refs[ci] {
+		for ci, c := range g.others {
+			if !used[ci] && g.refs[ci] != 0 && g.refs[ci]&set == g.refs[ci] {
 				here = append(here, c)
 				used[ci] = true
 			}
 		}
-		j := &Join{Type: JoinInner, Left: left, Right: right}
+		j := &Join{Type: JoinInner, Left: left, Right: right, Est: g.rows(set)}
 		j.LeftKeys, j.RightKeys, j.Cond = splitKeys(here, IDs(left.Cols()), IDs(right.Cols()))
-		o.est.set(j, e.rows)
 		return j
 	}
 	root := build(full)
 	var rest []expr.Expr
-	for ci, c := range others {
+	for ci, c := range g.others {
 		if !used[ci] {
 			rest = append(rest, c) // constant conditions
 		}
@@ -276,59 +194,4 @@ func (c *classes) groups() [][]*expr.Column {
 		out[k] = append(out[k], c.cols[id])
 	}
 	return out
-}
-
-// condSelectivity estimates the fraction of the cross product of the
-// relations a join condition references that satisfies it.
-func (e *estimator) condSelectivity(c expr.Expr, card []float64, ids []map[ColID]bool) float64 {
-	f, ok := c.(*expr.Func)
-	if !ok || f.Op != expr.OpEq {
-		return selDefault
-	}
-	a, okA := f.Args[0].(*expr.Column)
-	b, okB := f.Args[1].(*expr.Column)
-	if !okA || !okB {
-		return selEq
-	}
-	return 1 / math.Max(e.keyNDV(a.Index, b.Index), 1)
-}
-
-// keyNDV estimates the distinct values of an equi-join key pair, the
-// max(ndv(a), ndv(b)) of |A ⋈ B| = |A|·|B| / max(ndv(a), ndv(b)). Distinct
-// counts measured from the files are used as they are; a value range or a
-// row count is only an upper bound (a sparse key's range or a foreign key's
-// row count can be far above its distinct values), so without
-// measurements the key of the smaller base table is taken to be the
-// primary key its values come from (foreign keys point from big tables to
-// small ones), and its count bounds the join's distinct values. A measured
-// count on either side raises the result to at least that.
-func (e *estimator) keyNDV(a, b ColID) float64 {
-	d := e.keyNDVUnmeasured(a, b)
-	for _, id := range []ColID{a, b} {
-		if _, ok := e.cols[id]; ok {
-			if nb := e.base(id); nb.measured {
-				d = math.Max(d, nb.d)
-			}
-		}
-	}
-	return d
-}
-
-func (e *estimator) keyNDVUnmeasured(a, b ColID) float64 {
-	ia, okA := e.cols[a]
-	ib, okB := e.cols[b]
-	switch {
-	case okA && okB && ia.rows != ib.rows:
-		if ia.rows < ib.rows {
-			return e.ndv(a, ia.rows)
-		}
-		return e.ndv(b, ib.rows)
-	case okA && okB:
-		return math.Max(e.ndv(a, ia.rows), e.ndv(b, ib.rows))
-	case okA:
-		return e.ndv(a, ia.rows)
-	case okB:
-		return e.ndv(b, ib.rows)
-	}
-	return 1 / selEq
 }

@@ -15,7 +15,7 @@ func (o *optimizer) orderJoins(rels []Node, conds []expr.Expr) Node {
 	for i, r := range rels {
 		ids[i] = IDs(r.Cols())
 	}
-	conds = factorOr(conds, ids)
+	conds = factorOr(conds, ids, o.est.implied)
 	// Single-relation predicates go into their relation.
 	var multi []expr.Expr
 	perRel := make([][]expr.Expr, len(rels))
@@ -34,6 +34,9 @@ func (o *optimizer) orderJoins(rels []Node, conds []expr.Expr) Node {
 			multi = append(multi, c)
 		}
 	}
+	for i, im := range o.est.impliedRanges(ids, multi) {
+		perRel[i] = append(perRel[i], im...)
+	}
 	for i := range rels {
 		rels[i] = o.pushDown(rels[i], perRel[i])
 		ids[i] = IDs(rels[i].Cols())
@@ -46,89 +49,68 @@ func (o *optimizer) orderJoins(rels []Node, conds []expr.Expr) Node {
 	for i, r := range rels {
 		card[i] = o.est.rows(r)
 	}
+	if len(rels) > maxGreedyRelations {
+		// Beyond what a set of relations fits in: join in the written
+		// order, each join taking the conditions it can.
+		var cur Node = rels[0]
+		for _, r := range rels[1:] {
+			cur = &Join{Type: JoinInner, Left: cur, Right: r}
+		}
+		return filterOver(cur, multi)
+	}
+	g := newJoinGraph(o.est, rels, ids, card, multi)
 	if len(rels) <= maxDPRelations {
-		if n := o.dpJoins(rels, ids, card, multi); n != nil {
+		if n := o.dpJoins(g, rels); n != nil {
 			return n
 		}
 	}
-	return o.greedyJoins(rels, ids, card, multi)
+	return o.greedyJoins(g, rels)
 }
 
+// maxGreedyRelations is the most relations a join region is ordered over
+// (sets of them are bit masks).
+const maxGreedyRelations = 64
+
 // greedyJoins orders joins greedily: the largest relation is the probe
-// pipeline; at each step the connected relation that yields the smallest
-// estimated result joins next.
-func (o *optimizer) greedyJoins(rels []Node, ids []map[ColID]bool, card []float64, multi []expr.Expr) Node {
+// pipeline; at each step the relation that yields the smallest estimated
+// result joins next, preferring those linked by a hash key, then those
+// linked by any condition, and only then (a disconnected query) a cross
+// product.
+func (o *optimizer) greedyJoins(g *joinGraph, rels []Node) Node {
 	start := 0
 	for i := range rels {
-		if card[i] > card[start] {
+		if g.card[i] > g.card[start] {
 			start = i
 		}
 	}
-	used := make([]bool, len(rels))
-	used[start] = true
-	cur, curIDs, curCard := rels[start], ids[start], card[start]
-	pending := multi
+	cur := uint64(1) << start
+	splits := map[uint64][2]uint64{}
 	for step := 1; step < len(rels); step++ {
-		best, bestCard := -1, math.Inf(1)
-		for pass := 0; pass < 2 && best < 0; pass++ {
-			for i := range rels {
-				if used[i] {
-					continue
-				}
-				lk, rk := connecting(pending, curIDs, ids[i])
-				if pass == 0 && len(lk) == 0 {
-					continue // prefer relations connected by an equi-join
-				}
-				c := o.est.joinRows(curCard, card[i], lk, rk)
-				if c < bestCard || (c == bestCard && best >= 0 && card[i] < card[best]) {
-					best, bestCard = i, c
-				}
+		best, bestRows, bestRank := -1, math.Inf(1), 3
+		for i := range rels {
+			bit := uint64(1) << i
+			if cur&bit != 0 {
+				continue
+			}
+			hash, theta := g.link(cur, bit)
+			rank := 2
+			switch {
+			case hash:
+				rank = 0
+			case theta:
+				rank = 1
+			}
+			r := g.rows(cur | bit)
+			if rank < bestRank || (rank == bestRank && (r < bestRows || (r == bestRows && g.card[i] < g.card[best]))) {
+				best, bestRows, bestRank = i, r, rank
 			}
 		}
-		used[best] = true
-		merged := union(curIDs, ids[best])
-		var here, later []expr.Expr
-		for _, c := range pending {
-			if covers(merged, c) {
-				here = append(here, c)
-			} else {
-				later = append(later, c)
-			}
-		}
-		pending = later
-		left, right, lIDs, rIDs := cur, rels[best], curIDs, ids[best]
-		if card[best] > curCard {
-			// Build the hash table on the smaller input.
-			left, right, lIDs, rIDs = right, left, rIDs, lIDs
-		}
-		j := &Join{Type: JoinInner, Left: left, Right: right}
-		j.LeftKeys, j.RightKeys, j.Cond = splitKeys(here, lIDs, rIDs)
-		o.est.set(j, bestCard)
-		cur, curIDs, curCard = j, merged, bestCard
+		next := cur | 1<<best
+		splits[next] = [2]uint64{cur, 1 << best}
+		cur = next
 	}
-	return filterOver(cur, pending)
-}
-
-// connecting returns the equi-join key pairs among conds between two sets.
-func connecting(conds []expr.Expr, a, b map[ColID]bool) (ak, bk []expr.Expr) {
-	both := union(a, b)
-	var eqs []expr.Expr
-	for _, c := range conds {
-		if covers(both, c) {
-			eqs = append(eqs, c)
-		}
-	}
-	ak, bk, _ = splitKeys(eqs, a, b)
-	return ak, bk
-}
-
-func union(a, b map[ColID]bool) map[ColID]bool {
-	out := make(map[ColID]bool, len(a)+len(b))
-	for k := range a {
-		out[k] = true
-	}
-	for k := range b {
-		out[k] = true
-	}
-	return out
+	return o.buildTree(g, rels, cur, func(set uint64) (uint64, uint64) {
+		s := splits[set]
+		return s[0], s[1]
+	})
 }

@@ -79,6 +79,9 @@ func (o *optimizer) pushOuterJoin(n *Join, preds []expr.Expr) Node {
 			above = append(above, p)
 		}
 	}
+	if anti, rest, ok := leftToAnti(n, above); ok {
+		return filterOver(nullPadded(o.pushOuterJoin(anti, toLeft), n.Right.Cols()), rest)
+	}
 	if n.Type.LeftOnly() {
 		if j := o.pushSemiIntoRegion(n, toLeft); j != nil {
 			return filterOver(j, above)

@@ -1,0 +1,26 @@
+// Package planner turns bound logical plans into physical plans: rule passes
+// (predicate pushdown, join-key extraction, projection pruning), a
+// cardinality-driven join order, and physical choices (hash-join build
+// sides, top-N), printed by EXPLAIN.
+//
+// In logical plans every column has a query-wide ColID and expr.Column.Index
+// holds that ID, so rules can move expressions between nodes without
+// renumbering. The physical plan switches to positional indexes.
+//
+// Files:
+//   - logical.go, physical.go: the plan nodes; Plan/PlanWith and lowering.
+//   - pushdown.go, orfactor.go, outerjoin.go, prune.go, partitions.go,
+//     footeragg.go, cte.go, markjoin.go: rewrite rules, one concern each
+//     (outerjoin.go: LEFT joins that are inner or anti joins in disguise).
+//   - stats.go, selectivity.go: the estimator (rows, distinct values,
+//     filter selectivities); sample.go: small filtered dimensions measured
+//     at plan time through the executor.
+//   - impliedrange.go: range filters implied by join keys and footer
+//     ranges.
+//   - joincard.go: the cardinality model of a join region; joindp.go,
+//     joinorder.go: join ordering (dynamic programming over linked subsets,
+//     greedy beyond maxDPRelations).
+//   - adaptive.go: join regions re-planned at run time when a stage's
+//     measured size is far off its estimate.
+//   - explain.go: the EXPLAIN printer.
+package planner

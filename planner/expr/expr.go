@@ -432,6 +432,16 @@ func split(e Expr, op Op) []Expr {
 		return []Expr{e}
 	}
 	out := make([]Expr, 0, len(f.Args))
+	flat := true
+	for _, a := range f.Args {
+		if g, ok := a.(*Func); ok && g.Op == op {
+			flat = false
+			break
+		}
+	}
+	if flat {
+		return append(out, f.Args...) // the usual case: no nested op
+	}
 	stack := []Expr{e}
 	for len(stack) > 0 {
 		x := stack[len(stack)-1]
@@ -459,12 +469,23 @@ func Or(terms ...Expr) Expr {
 }
 
 func join(op Op, terms []Expr) Expr {
-	var args []Expr
+	n := 0
 	for _, t := range terms {
-		if t == nil {
-			continue
+		if f, ok := t.(*Func); ok && f.Op == op {
+			n += len(f.Args)
+		} else if t != nil {
+			n++
 		}
-		args = append(args, split(t, op)...)
+	}
+	args := make([]Expr, 0, n)
+	for _, t := range terms {
+		switch f, ok := t.(*Func); {
+		case t == nil:
+		case ok && f.Op == op:
+			args = append(args, split(t, op)...)
+		default:
+			args = append(args, t)
+		}
 	}
 	switch len(args) {
 	case 0:

@@ -5,12 +5,16 @@ import "reflect"
 // Inspect calls f on n and, while f returns true, on each of its children
 // depth first. Children are visited in source order.
 func Inspect(n Node, f func(Node) bool) {
-	if isNil(n) || !f(n) {
+	if isNil(n) {
 		return
 	}
-	for _, c := range Children(n) {
-		Inspect(c, f)
+	var visit func(Node)
+	visit = func(c Node) {
+		if f(c) {
+			eachChild(c, kids{visit})
+		}
 	}
+	visit(n)
 }
 
 // isNil catches nil interfaces and typed nil pointers stored in them.
@@ -22,12 +26,14 @@ func isNil(n Node) bool {
 	return v.Kind() == reflect.Pointer && v.IsNil()
 }
 
-type kids []Node
+// kids hands each non-nil child to f (no slice is built: Inspect walks
+// 100,000-term predicates).
+type kids struct{ f func(Node) }
 
 func (k *kids) add(ns ...Node) {
 	for _, n := range ns {
 		if !isNil(n) {
-			*k = append(*k, n)
+			k.f(n)
 		}
 	}
 }
@@ -40,7 +46,13 @@ func addAll[T Node](k *kids, xs []T) {
 
 // Children returns the direct children of n.
 func Children(n Node) []Node {
-	var k kids
+	var out []Node
+	eachChild(n, kids{func(c Node) { out = append(out, c) }})
+	return out
+}
+
+// eachChild calls k.f on each direct child of n, in source order.
+func eachChild(n Node, k kids) {
 	switch x := n.(type) {
 	case *Star:
 		addAll(&k, x.Exclude)
@@ -296,7 +308,6 @@ func Children(n Node) []Node {
 		k.add(x.Where)
 		addAll(&k, x.Returning)
 	}
-	return k
 }
 
 func options(k *kids, opts []Option) {

@@ -18,14 +18,14 @@ import (
 func longPredicates(n int) map[string]string {
 	and, or, in := make([]string, n), make([]string, n), make([]string, n)
 	for i := range n {
-		and[i] = fmt.Sprintf("l_orderkey <> %d", i+1)
-		or[i] = fmt.Sprintf("l_orderkey = %d", i+1)
+		and[i] = fmt.Sprintf("o_orderkey <> %d", i+1)
+		or[i] = fmt.Sprintf("o_orderkey = %d", i+1)
 		in[i] = fmt.Sprint(i + 1)
 	}
 	return map[string]string{
-		"and": "SELECT count(*) FROM lineitem WHERE " + strings.Join(and, " AND "),
-		"or":  "SELECT count(*) FROM lineitem WHERE " + strings.Join(or, " OR "),
-		"in":  "SELECT count(*) FROM lineitem WHERE l_orderkey IN (" + strings.Join(in, ", ") + ")",
+		"and": "SELECT count(*) FROM orders WHERE " + strings.Join(and, " AND "),
+		"or":  "SELECT count(*) FROM orders WHERE " + strings.Join(or, " OR "),
+		"in":  "SELECT count(*) FROM orders WHERE o_orderkey IN (" + strings.Join(in, ", ") + ")",
 	}
 }
 
@@ -88,8 +88,8 @@ func TestLongPredicates(t *testing.T) {
 		return fmt.Sprint(b.Row(0))
 	}
 	preds := longPredicates(10_000)
-	in := count("SELECT count(*) FROM lineitem WHERE l_orderkey BETWEEN 1 AND 10000")
-	out := count("SELECT count(*) FROM lineitem WHERE NOT l_orderkey BETWEEN 1 AND 10000")
+	in := count("SELECT count(*) FROM orders WHERE o_orderkey BETWEEN 1 AND 10000")
+	out := count("SELECT count(*) FROM orders WHERE NOT o_orderkey BETWEEN 1 AND 10000")
 	if got := count(preds["and"]); got != out {
 		t.Errorf("AND chain: %s, want %s", got, out)
 	}

@@ -84,7 +84,7 @@ func (p *parser) tablePrimary() ast.TableExpr {
 	t := p.peek()
 	at := ast.At{Pos: ast.Pos(t.Pos)}
 	// DuckDB's prefix alias: FROM alias: table.
-	if identLike(t, anyName) && p.peekAt(1).isOp(":") && !p.peekAt(1).isOp("::") {
+	if identLike(t, colID) && p.peekAt(1).isOp(":") {
 		a := p.label()
 		p.i++
 		te := p.tablePrimary()
@@ -119,6 +119,10 @@ func (p *parser) tablePrimary() ast.TableExpr {
 		p.i++
 		n := &ast.Name{At: at, Parts: []ast.Ident{p.identOf(t)}}
 		te = &ast.TableFunc{At: at, Call: p.tableCall(n)}
+	case t.Kind == Ident && t.Category == TypeFunction:
+		// A type-or-function keyword could only start a call here: like
+		// DuckDB, the error is at what follows it (FROM left: ...).
+		p.syntaxErrorAt(p.peekAt(1))
 	default:
 		n := p.name()
 		if p.atOp("(") {

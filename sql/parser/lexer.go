@@ -49,6 +49,9 @@ func (l *lexer) emit(kind Kind, start, end int, val string) {
 	if kind == Ident {
 		if k, ok := LookupKeyword(t.Text); ok {
 			t.Keyword, t.Category = k.Word, k.Category
+			if nameLikeKeywords[k.Word] {
+				t.Category = Unreserved
+			}
 		}
 	}
 	l.toks = append(l.toks, t)
@@ -365,3 +368,7 @@ func (l *lexer) number(start int) int {
 	l.emit(Number, start, i, "")
 	return i
 }
+
+// nameLikeKeywords are listed by DuckDB as type-or-function keywords but
+// usable as column and table names in its grammar (see Token.Category).
+var nameLikeKeywords = map[string]bool{"COLUMNS": true, "GENERATED": true, "MAP": true, "STRUCT": true, "TRY_CAST": true}

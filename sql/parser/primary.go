@@ -73,6 +73,9 @@ func (p *parser) wordExpr(t *Token, at ast.At) ast.Expr {
 	case "CASE":
 		return p.caseExpr()
 	case "CAST", "TRY_CAST":
+		if t.Keyword == "TRY_CAST" && !next.isOp("(") {
+			return p.nameOrCall() // a column named try_cast, as DuckDB allows
+		}
 		p.i++
 		p.expectOp("(")
 		c := &ast.Cast{At: at, Try: t.Keyword == "TRY_CAST", X: p.expr()}
@@ -184,8 +187,12 @@ func (p *parser) nameOrCall() ast.Expr {
 		p.i++
 		return p.call(&ast.Name{At: at, Parts: []ast.Ident{p.identOf(t)}}, at)
 	}
-	// A type-or-function keyword names a column only when qualified (struct.a).
-	if !identLike(t, colID) && !(t.Category == TypeFunction && p.peekAt(1).isOp(".")) {
+	if !identLike(t, colID) {
+		if t.Kind == Ident && t.Category == TypeFunction {
+			// It could only start a call or a typed literal: like DuckDB,
+			// the error is at what follows it (SELECT left + 1).
+			p.syntaxErrorAt(p.peekAt(1))
+		}
 		p.syntaxError()
 	}
 	p.i++

@@ -248,7 +248,7 @@ func (p *parser) endOfSelectList() bool {
 // selectItem parses expr [[AS] alias] and DuckDB's prefix alias `alias: expr`.
 func (p *parser) selectItem() *ast.SelectItem {
 	it := &ast.SelectItem{At: ast.At{Pos: p.pos()}}
-	if t := p.peek(); identLike(t, anyName) && p.peekAt(1).isOp(":") {
+	if t := p.peek(); identLike(t, colID) && p.peekAt(1).isOp(":") {
 		a := p.label()
 		p.i++
 		it.Alias = &a

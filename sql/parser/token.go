@@ -34,7 +34,11 @@ type Token struct {
 	Text string
 	Val  string
 	// Keyword is the upper-case keyword a bare word spells ("" when it is
-	// not a DuckDB keyword); Category is its category.
+	// not a DuckDB keyword); Category is its category in the grammar, which
+	// is DuckDB's listed one (Keywords) except for COLUMNS, GENERATED, MAP,
+	// STRUCT and TRY_CAST: listed as type-or-function names, DuckDB's
+	// grammar takes them as column and table names too (SELECT map FROM t),
+	// so they are Unreserved here.
 	Keyword  string
 	Category Category
 }

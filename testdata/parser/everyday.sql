@@ -449,3 +449,7 @@ SELECT 1 -- trailing comment
 ;
 SELECT /* inline */ 1;
 SELECT 1; SELECT 2;
+SELECT map, struct, try_cast, columns, generated FROM t;
+SELECT map.a, struct.b, try_cast.c FROM t AS map, u AS struct, v AS try_cast;
+SELECT * FROM map JOIN struct ON map.a = struct.a;
+CREATE TABLE map (struct INTEGER, try_cast VARCHAR, columns INTEGER, generated DATE);

@@ -13,7 +13,6 @@ require (
 	github.com/mattn/go-runewidth v0.0.20
 	github.com/parquet-go/parquet-go v0.32.0
 	github.com/pierrec/lz4/v4 v4.1.29
-	github.com/pingcap/go-tpc v1.0.12
 	github.com/reeflective/readline v1.3.0
 	golang.org/x/term v0.47.0
 )

@@ -49,11 +49,17 @@ type Query struct {
 // share each scan's morsel queue, so they divide row groups among
 // themselves.
 func Build(p planner.Physical, opts BuildOptions) (*Query, error) {
+	return buildQuery(p, opts, nil)
+}
+
+// buildQuery builds a plan, or one task of a distributed plan's fragment
+// when frag is set (fragment.go).
+func buildQuery(p planner.Physical, opts BuildOptions, frag *FragmentTask) (*Query, error) {
 	threads := opts.Threads
 	if threads <= 0 {
 		threads = runtime.GOMAXPROCS(0)
 	}
-	b := &builder{threads: threads, noRuntimeFilters: opts.NoRuntimeFilters, env: memEnv{pool: opts.Memory, dir: opts.TempDir}, q: &Query{ops: map[planner.Physical][]Operator{}, scans: map[*planner.PhysScan]scanStatser{},
+	b := &builder{frag: frag, threads: threads, noRuntimeFilters: opts.NoRuntimeFilters, env: memEnv{pool: opts.Memory, dir: opts.TempDir}, q: &Query{ops: map[planner.Physical][]Operator{}, scans: map[*planner.PhysScan]scanStatser{},
 		builds: map[planner.Physical]*JoinBuild{}, scanOut: map[*planner.PhysScan][]Operator{}}}
 	s, err := b.build(p)
 	if err != nil {
@@ -64,6 +70,7 @@ func Build(p planner.Physical, opts BuildOptions) (*Query, error) {
 }
 
 type builder struct {
+	frag             *FragmentTask
 	threads          int
 	noRuntimeFilters bool
 	env              memEnv
@@ -95,6 +102,9 @@ func (b *builder) record(p planner.Physical, s stream) stream {
 }
 
 func (b *builder) build(p planner.Physical) (stream, error) {
+	if s, ok, err := b.fragmentNode(p); ok {
+		return s, err
+	}
 	switch p := p.(type) {
 	case *planner.PhysScan:
 		if t := p.Table; t.Dataset != nil && !t.Dataset.Uniform(t.DataFiles) {

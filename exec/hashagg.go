@@ -71,6 +71,9 @@ type hashAgg struct {
 	emit   int           // next group of finals[fi]
 	out    *coldata.Batch
 	closed bool
+	// stateOut, when set, emits groups [from,to) of a final partition as
+	// keys and aggregate states instead of values (aggstate.go).
+	stateOut func(f *aggPartial, from, to int) (*coldata.Batch, error)
 }
 
 func (h *hashAgg) init() error {
@@ -251,6 +254,9 @@ func (h *hashAgg) finalizeBatch(ctx context.Context) (*coldata.Batch, error) {
 	from := h.emit
 	to := min(f.ngroups, from+coldata.DefaultBatchSize)
 	h.emit = to
+	if h.stateOut != nil {
+		return h.stateOut(f, from, to)
+	}
 	if h.out == nil {
 		h.out = &coldata.Batch{Vecs: make([]*coldata.Vec, len(h.outTypes))}
 		for i := range h.groupCols {

@@ -27,6 +27,7 @@ func main() {
 	command := flag.String("c", "", "the script for -sql")
 	slt := flag.Bool("complete", false, "fill in the expected results of the sqllogictest files given as arguments from DuckDB, then exit")
 	parseErrors := flag.Bool("errors", false, "fill in DuckDB's error texts in the bad-input files given as arguments (testdata/parser/errors.txt), then exit")
+	dbgen := flag.Float64("dbgen", 0, "generate TPC-H at this scale factor with DuckDB's CALL dbgen (needs the tpch extension: build with -modfile=duckdb2.mod), e.g. with -write DIR")
 	flag.Parse()
 	db, err := sql.Open("duckdb", "")
 	if err != nil {
@@ -35,6 +36,12 @@ func main() {
 	db.SetMaxOpenConns(1)
 	if _, err := db.Exec(fmt.Sprintf("SET threads=%d", *threads)); err != nil {
 		panic(err)
+	}
+	if *dbgen > 0 {
+		if _, err := db.Exec(fmt.Sprintf("CALL dbgen(sf=%s)", strconv.FormatFloat(*dbgen, 'g', -1, 64))); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
 	}
 	tables, err := tableFiles(*data)
 	if err != nil {

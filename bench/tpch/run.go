@@ -203,7 +203,6 @@ func Collect(ctx context.Context, db *peregrine.DB, text string) ([][]string, er
 		return nil, err
 	}
 	defer rows.Close()
-	cols := rows.Columns()
 	var out [][]string
 	for {
 		b, err := rows.Next(ctx)
@@ -213,20 +212,28 @@ func Collect(ctx context.Context, db *peregrine.DB, text string) ([][]string, er
 		if b == nil {
 			return out, nil
 		}
-		for k := 0; k < b.Len(); k++ {
-			i := k
-			if b.Sel != nil {
-				i = int(b.Sel[k])
-			}
-			row := make([]string, len(cols))
-			for c, v := range b.Vecs {
-				if !v.IsNull(i) {
-					row[c] = coldata.Format(v.Type, v.Get(i))
-				}
-			}
-			out = append(out, row)
-		}
+		out = append(out, FormatRows(b)...)
 	}
+}
+
+// FormatRows prints the live rows of b as the answers print them (NULL as
+// an empty value).
+func FormatRows(b *coldata.Batch) [][]string {
+	var rows [][]string
+	for k := 0; k < b.Len(); k++ {
+		i := k
+		if b.Sel != nil {
+			i = int(b.Sel[k])
+		}
+		row := make([]string, len(b.Vecs))
+		for c, v := range b.Vecs {
+			if !v.IsNull(i) {
+				row[c] = coldata.Format(v.Type, v.Get(i))
+			}
+		}
+		rows = append(rows, row)
+	}
+	return rows
 }
 
 // WriteJSON writes the report as JSON to path (atomically).

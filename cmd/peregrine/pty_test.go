@@ -23,31 +23,11 @@ import (
 // query, the progress bar, results fitted to 80 and 120 columns, and every
 // .mode.
 
-var (
-	buildOnce sync.Once
-	binPath   string
-	buildErr  error
-)
-
-func shellBinary(t *testing.T) string {
-	t.Helper()
-	buildOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "peregrine-bin")
-		if err != nil {
-			buildErr = err
-			return
-		}
-		binPath = filepath.Join(dir, "peregrine")
-		out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput()
-		if err != nil {
-			buildErr = err
-			binPath = string(out)
-		}
-	})
-	if buildErr != nil {
-		t.Fatalf("build: %v\n%s", buildErr, binPath)
-	}
-	return binPath
+// shellCommand runs this test binary as the shell (see TestMain).
+func shellCommand(args ...string) *exec.Cmd {
+	cmd := exec.Command(os.Args[0], args...)
+	cmd.Env = append(os.Environ(), asShell+"=1")
+	return cmd
 }
 
 // session is the shell running in a pseudo-terminal.
@@ -62,8 +42,8 @@ type session struct {
 
 func startSession(t *testing.T, home string, cols uint16, env ...string) *session {
 	t.Helper()
-	cmd := exec.Command(shellBinary(t), dataDir)
-	cmd.Env = append(os.Environ(), "HOME="+home, "TERM=xterm-256color", "PEREGRINE_PROGRESS_DELAY=200ms", "INPUTRC=/dev/null")
+	cmd := shellCommand(dataDir)
+	cmd.Env = append(cmd.Env, "HOME="+home, "TERM=xterm-256color", "PEREGRINE_PROGRESS_DELAY=200ms", "INPUTRC=/dev/null")
 	cmd.Env = append(cmd.Env, env...)
 	f, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: 50, Cols: cols})
 	if err != nil {

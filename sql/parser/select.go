@@ -367,7 +367,8 @@ func (p *parser) groupItem() ast.Expr {
 }
 
 // groupingSet parses one element of GROUPING SETS: (a, b), (), a, or a
-// nested ROLLUP/CUBE/GROUPING SETS.
+// nested ROLLUP/CUBE/GROUPING SETS. A bare expression a is the set (a): one
+// form for both, so that printing and parsing again gives the same tree.
 func (p *parser) groupingSet() ast.Expr {
 	at := ast.At{Pos: p.pos()}
 	if p.atOp("(") {
@@ -382,7 +383,12 @@ func (p *parser) groupingSet() ast.Expr {
 		p.expectOp(")")
 		return r
 	}
-	return p.groupItem()
+	switch x := p.groupItem().(type) {
+	case *ast.Rollup, *ast.Cube, *ast.GroupingSets, *ast.RowExpr:
+		return x
+	default:
+		return &ast.RowExpr{At: at, Items: []ast.Expr{x}}
+	}
 }
 
 // groupSetList reads the items of ROLLUP/CUBE or of a set: expressions

@@ -493,6 +493,14 @@ func (b *binder) bindLimit(t tail) (*planner.Limit, error) {
 			if k.Val.Null {
 				continue // LIMIT NULL: no limit
 			}
+			if !k.Typ.IsInteger() {
+				// Any constant DuckDB casts to BIGINT: LIMIT 2.5 is 3, LIMIT '3' is 3.
+				v, err := castConst(k.Val, k.Typ, coldata.TypeInt64)
+				if err != nil {
+					return nil, at(err, part.e)
+				}
+				k = &expr.Const{Val: v, Typ: coldata.TypeInt64}
+			}
 			if k.Typ.IsInteger() {
 				if k.Val.I < 0 {
 					return nil, binderErr(part.e, "LIMIT/OFFSET cannot be negative")

@@ -1,6 +1,7 @@
 package parser
 
 import (
+	"math"
 	"strconv"
 	"strings"
 
@@ -205,15 +206,16 @@ func (p *parser) param() ast.Expr {
 	x := &ast.Param{At: ast.At{Pos: ast.Pos(t.Pos)}}
 	switch {
 	case t.Text == "?":
-		if p.maxParam >= 65535 {
-			p.errorAt(t.Pos, "too many parameters (at most 65535)")
+		if p.maxParam >= math.MaxInt32 {
+			p.errorAt(-1, "Parameter numbers cannot be negative") // DuckDB's int32 wraps
 		}
 		p.maxParam++
 		x.Kind, x.Index = ast.ParamQuestion, p.maxParam
 	case t.Val != "" && isDigit(t.Val[0]):
 		n, err := strconv.Atoi(t.Val)
-		if err != nil || n < 1 || n > 65535 {
-			p.errorAt(t.Pos, "parameter number "+Clip(t.Text)+" is out of range (1 to 65535)")
+		if err != nil || n > math.MaxInt32 {
+			// DuckDB reads $n into an int32; past it the number wraps.
+			p.errorAt(-1, "Parameter numbers cannot be negative")
 		}
 		p.maxParam = max(p.maxParam, n)
 		x.Kind, x.Index = ast.ParamNumber, n

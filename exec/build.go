@@ -20,9 +20,12 @@ type BuildOptions struct {
 	// TempDir when it is exhausted. Share one pool between queries for a
 	// process-wide limit. nil: unlimited and untracked.
 	Memory *MemoryPool
-	// TempDir receives spill files, removed when the query's operators
-	// close; "" means DefaultTempDir().
+	// TempDir receives this process's folder of spill files (see
+	// storage/tempdir), removed when the query's operators close; "" is
+	// the OS temp directory.
 	TempDir string
+	// TempSpace bounds the bytes spill files hold (nil: unlimited).
+	TempSpace *TempSpace
 	// NoRuntimeFilters turns off the filters finished join builds push
 	// into their probe side's scans.
 	NoRuntimeFilters bool
@@ -59,7 +62,7 @@ func buildQuery(p planner.Physical, opts BuildOptions, frag *FragmentTask) (*Que
 	if threads <= 0 {
 		threads = runtime.GOMAXPROCS(0)
 	}
-	b := &builder{frag: frag, threads: threads, noRuntimeFilters: opts.NoRuntimeFilters, env: memEnv{pool: opts.Memory, dir: opts.TempDir}, q: &Query{ops: map[planner.Physical][]Operator{}, scans: map[*planner.PhysScan]scanStatser{},
+	b := &builder{frag: frag, threads: threads, noRuntimeFilters: opts.NoRuntimeFilters, env: memEnv{pool: opts.Memory, dir: opts.TempDir, temp: opts.TempSpace}, q: &Query{ops: map[planner.Physical][]Operator{}, scans: map[*planner.PhysScan]scanStatser{},
 		builds: map[planner.Physical]*JoinBuild{}, scanOut: map[*planner.PhysScan][]Operator{}}}
 	s, err := b.build(p)
 	if err != nil {
@@ -247,7 +250,7 @@ func (b *builder) build(p planner.Physical) (stream, error) {
 	case *planner.PhysValues:
 		return b.record(p, stream{NewValues(planner.Types(p), p.Rows)}), nil
 	}
-	return nil, fmt.Errorf("internal error: no operator for %T", p)
+	return nil, fmt.Errorf("Internal Error: no operator for %T", p)
 }
 
 // runtimeTargets finds the probe keys of join p that come straight from a
@@ -372,7 +375,7 @@ func joinType(t planner.JoinType) (JoinType, error) {
 	case planner.JoinAntiNull:
 		return JoinAntiNullAware, nil
 	}
-	return 0, fmt.Errorf("internal error: join type %v", t)
+	return 0, fmt.Errorf("Internal Error: join type %v", t)
 }
 
 func aggFunc(f planner.AggFunc) (AggFunc, error) {
@@ -390,7 +393,7 @@ func aggFunc(f planner.AggFunc) (AggFunc, error) {
 	case planner.AggMax:
 		return AggMax, nil
 	}
-	return 0, fmt.Errorf("internal error: aggregate %v", f)
+	return 0, fmt.Errorf("Internal Error: aggregate %v", f)
 }
 
 func sortKeys(keys []planner.PhysSortKey) []SortKey {

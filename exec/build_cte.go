@@ -93,7 +93,7 @@ func (r *cteResult) run(ctx context.Context) (err error) {
 	t0 := time.Now()
 	defer func() {
 		if p := recover(); p != nil {
-			err = fmt.Errorf("shared CTE panicked: %v\n%s", p, debug.Stack())
+			err = fmt.Errorf("Internal Error: shared CTE panicked: %v\n%s", p, debug.Stack())
 		}
 		if cerr := r.body.Close(); err == nil {
 			err = cerr

@@ -160,7 +160,7 @@ func (h *hashAgg) runWorker(ctx context.Context, i int) {
 	in, p := h.inputs[i], h.parts[i]
 	defer func() {
 		if r := recover(); r != nil {
-			h.fail(fmt.Errorf("hash aggregate worker panicked: %v\n%s", r, debug.Stack()))
+			h.fail(fmt.Errorf("Internal Error: hash aggregate worker panicked: %v\n%s", r, debug.Stack()))
 			_ = in.Close()
 		}
 	}()

@@ -138,7 +138,7 @@ func parallel(n int, f func(i int) error) error {
 			defer wg.Done()
 			defer func() {
 				if r := recover(); r != nil {
-					errs[i] = fmt.Errorf("hash aggregate merge panicked: %v\n%s", r, debug.Stack())
+					errs[i] = fmt.Errorf("Internal Error: hash aggregate merge panicked: %v\n%s", r, debug.Stack())
 				}
 			}()
 			errs[i] = f(i)

@@ -188,6 +188,14 @@ func hashVec(h []uint64, v *coldata.Vec, first bool) {
 			}
 			h[k] = hashStep(h[k], u, first)
 		}
+	case coldata.Hugeint:
+		for k, x := range v.I128[:n] {
+			u := x.Lo ^ bits.RotateLeft64(uint64(x.Hi), 29)*0x9e3779b97f4a7c15
+			if nulls != nil && nulls[k] {
+				u = nullKeyHash
+			}
+			h[k] = hashStep(h[k], u, first)
+		}
 	default: // Unknown: all NULL
 		for k := range h {
 			h[k] = hashStep(h[k], nullKeyHash, first)
@@ -565,6 +573,8 @@ func eqCol(g, b *coldata.Vec, rows, gids []int32, mism []bool) {
 		eqTyped(g.I64, b.I64, gn, bn, rows, gids, mism)
 	case coldata.String:
 		eqTyped(g.Str, b.Str, gn, bn, rows, gids, mism)
+	case coldata.Hugeint:
+		eqTyped(g.I128, b.I128, gn, bn, rows, gids, mism)
 	case coldata.Bool:
 		eqTyped(g.B, b.B, gn, bn, rows, gids, mism)
 	case coldata.Float64:

@@ -81,7 +81,7 @@ func NewJoinBuild(build Operator, keys []int) *JoinBuild {
 	jb := &JoinBuild{build: build, keys: keys, types: build.Types(), allArrived: make(chan struct{})}
 	jb.err = checkCols("join build", keys, len(jb.types))
 	if jb.err == nil && len(keys) == 0 {
-		jb.err = fmt.Errorf("join build: no key columns")
+		jb.err = fmt.Errorf("Internal Error: join build: no key columns")
 	}
 	return jb
 }
@@ -111,7 +111,7 @@ func (jb *JoinBuild) run(ctx context.Context) (err error) {
 		jb.acc = jb.env.pool.NewAccount("while building the hash table of a join")
 		defer func() {
 			if r := recover(); r != nil {
-				err = fmt.Errorf("join build panicked: %v\n%s", r, debug.Stack())
+				err = fmt.Errorf("Internal Error: join build panicked: %v\n%s", r, debug.Stack())
 			}
 			jb.stats.Elapsed = time.Since(t0)
 		}()
@@ -119,7 +119,7 @@ func (jb *JoinBuild) run(ctx context.Context) (err error) {
 	}
 	defer func() {
 		if r := recover(); r != nil {
-			err = fmt.Errorf("join build panicked: %v\n%s", r, debug.Stack())
+			err = fmt.Errorf("Internal Error: join build panicked: %v\n%s", r, debug.Stack())
 		}
 		if cerr := jb.build.Close(); err == nil {
 			err = cerr
@@ -266,7 +266,7 @@ func (jb *JoinBuild) release() {
 	jb.once.Do(func() {
 		ran = false
 		if jb.err == nil {
-			jb.err = fmt.Errorf("join build: released before use")
+			jb.err = fmt.Errorf("Internal Error: join build: released before use")
 		}
 	})
 	if !ran {

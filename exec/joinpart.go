@@ -253,7 +253,7 @@ func findRows(t *groupTable, keys []*coldata.Vec, rows []int32, hashes []uint64,
 // partitioned into 1<<bits partitions whose tables threads goroutines build.
 func NewPartitionedJoinBuild(inputs []Operator, keys []int, bits uint, threads int) *JoinBuild {
 	if len(inputs) == 0 {
-		return &JoinBuild{err: fmt.Errorf("join build: no inputs"), allArrived: make(chan struct{})}
+		return &JoinBuild{err: fmt.Errorf("Internal Error: join build: no inputs"), allArrived: make(chan struct{})}
 	}
 	jb := NewJoinBuild(inputs[0], keys)
 	jb.build = nil
@@ -262,7 +262,7 @@ func NewPartitionedJoinBuild(inputs []Operator, keys []int, bits uint, threads i
 	jb.threads = max(threads, 1)
 	for _, in := range inputs[1:] {
 		if len(in.Types()) != len(jb.types) && jb.err == nil {
-			jb.err = fmt.Errorf("join build: inputs disagree on their columns")
+			jb.err = fmt.Errorf("Internal Error: join build: inputs disagree on their columns")
 		}
 	}
 	return jb
@@ -325,7 +325,7 @@ func runParallel(ctx context.Context, n, workers int, f func(ctx context.Context
 				err := func() (err error) {
 					defer func() {
 						if r := recover(); r != nil {
-							err = fmt.Errorf("join build panicked: %v\n%s", r, debug.Stack())
+							err = fmt.Errorf("Internal Error: join build panicked: %v\n%s", r, debug.Stack())
 						}
 					}()
 					return f(ctx, i)

@@ -91,10 +91,10 @@ func NewMarkJoin(left Operator, leftKeys []int, right []Operator, rightKeys []in
 		return nil, err
 	}
 	if len(leftKeys) == 0 || len(leftKeys) != len(rightKeys) {
-		return nil, fmt.Errorf("mark join: %d left keys for %d right keys", len(leftKeys), len(rightKeys))
+		return nil, fmt.Errorf("Internal Error: mark join: %d left keys for %d right keys", len(leftKeys), len(rightKeys))
 	}
 	if typ != JoinSemi && typ != JoinAnti && typ != JoinAntiNullAware {
-		return nil, fmt.Errorf("mark join: unsupported join type %s", typ)
+		return nil, fmt.Errorf("Internal Error: mark join: unsupported join type %s", typ)
 	}
 	if len(right) == 0 {
 		return nil, errors.New("mark join: no right input")
@@ -108,7 +108,7 @@ func NewMarkJoin(left Operator, leftKeys []int, right []Operator, rightKeys []in
 		for k, c := range rightKeys {
 			a, b := rt[c], sh.types[leftKeys[k]]
 			if a.ID != b.ID && !(len(rightKeys) == 1 && isIntKey(a) && isIntKey(b)) {
-				return nil, fmt.Errorf("mark join: key %d compares %s with %s", k, b, a)
+				return nil, fmt.Errorf("Internal Error: mark join: key %d compares %s with %s", k, b, a)
 			}
 		}
 		m := &markJoin{sh: sh, right: r, rightKeys: rightKeys, nleft: len(sh.types), first: i == 0, idx: i}
@@ -148,7 +148,7 @@ func (sh *markShared) build(ctx context.Context) (err error) {
 	t0 := time.Now()
 	defer func() {
 		if r := recover(); r != nil {
-			err = fmt.Errorf("mark join build panicked: %v\n%s", r, debug.Stack())
+			err = fmt.Errorf("Internal Error: mark join build panicked: %v\n%s", r, debug.Stack())
 		}
 		if cerr := sh.left.Close(); err == nil {
 			err = cerr

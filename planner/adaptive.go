@@ -210,15 +210,7 @@ func (o *optimizer) lowerAdaptive(n *Join, est float64, rels []Node, conds []exp
 		for i, r := range mats {
 			ids[i], card[i] = IDs(r.Cols()), o.est.rows(r)
 		}
-		g := newJoinGraph(o.est, mats, ids, card, conds)
-		var root Node
-		if len(mats) <= maxDPRelations {
-			root = o.dpJoins(g, mats)
-		}
-		if root == nil {
-			root = o.greedyJoins(g, mats)
-		}
-		phys, err := o.lowerInRegion(root)
+		phys, err := o.lowerInRegion(o.orderRegion(newJoinGraph(o.est, mats, ids, card, conds, nil), mats))
 		if err != nil {
 			return nil, err
 		}

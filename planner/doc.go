@@ -18,8 +18,11 @@
 //   - impliedrange.go: range filters implied by join keys and footer
 //     ranges.
 //   - joincard.go: the cardinality model of a join region; joindp.go,
-//     joinorder.go: join ordering (dynamic programming over linked subsets,
-//     greedy beyond maxDPRelations).
+//     joinorder.go: join ordering (DPhyp: dynamic programming over
+//     connected subgraphs and their connected complements, greedy past
+//     dpBudget or for disconnected regions); joinregion.go: the relations
+//     of a region, including LEFT joins whose inner neighbours may move
+//     below them.
 //   - adaptive.go: join regions re-planned at run time when a stage's
 //     measured size is far off its estimate.
 //   - explain.go: the EXPLAIN printer.

@@ -55,6 +55,28 @@ type joinGraph struct {
 	// width[i] is relation i's row width in units of two fixed-width
 	// columns (see buildCost).
 	width []float64
+	// units are the right sides of LEFT joins in the region (see
+	// leftUnit); unitOf[i] is relation i's index in units, -1 for the
+	// relations joined by inner joins.
+	units  []unitEdge
+	unitOf []int
+	// adj[i] is the relations linked to relation i by a condition over
+	// the two of them; flex are the relation sets of conditions over
+	// three or more (hyperedges, split any way between a join's sides).
+	adj  []uint64
+	flex []uint64
+}
+
+// unitEdge is a LEFT join of the region: its right side, relation rel,
+// joins any plan holding the relations t its ON condition reads, as the
+// build side of a LEFT join. fan is the rows that join makes of each row
+// of its left side (at least one).
+type unitEdge struct {
+	rel  int
+	t    uint64
+	on   []expr.Expr
+	hash bool
+	fan  float64
 }
 
 // joinClass is an equivalence class of join columns: all equal.
@@ -71,8 +93,15 @@ type classMember struct {
 	base  float64 // rows of the table col comes from (its relation's when computed)
 }
 
-func newJoinGraph(est *estimator, rels []Node, ids []map[ColID]bool, card []float64, conds []expr.Expr) *joinGraph {
+func newJoinGraph(est *estimator, rels []Node, ids []map[ColID]bool, card []float64, conds []expr.Expr, units []leftUnit) *joinGraph {
 	g := &joinGraph{est: est, n: len(rels), card: card, ids: ids, memo: map[uint64]float64{}}
+	g.unitOf = make([]int, len(rels))
+	for i := range g.unitOf {
+		g.unitOf[i] = -1
+	}
+	for k, u := range units {
+		g.unitOf[u.rel] = k
+	}
 	for _, r := range rels {
 		w := 0.0
 		for _, c := range r.Cols() {
@@ -93,7 +122,9 @@ func newJoinGraph(est *estimator, rels []Node, ids []map[ColID]bool, card []floa
 	classes := newClasses()
 	for _, c := range conds {
 		if a, b, ok := colEquality(c); ok && a.Typ == b.Typ {
-			if ra, rb := relOf(a.Index), relOf(b.Index); ra >= 0 && rb >= 0 && ra != rb {
+			// A LEFT join's right side takes no part in the classes: its
+			// columns equal nothing until it is joined.
+			if ra, rb := relOf(a.Index), relOf(b.Index); ra >= 0 && rb >= 0 && ra != rb && g.unitOf[ra] < 0 && g.unitOf[rb] < 0 {
 				classes.union(a, b)
 				continue
 			}
@@ -150,7 +181,108 @@ func newJoinGraph(est *estimator, rels []Node, ids []map[ColID]bool, card []floa
 		}
 		g.class = append(g.class, jc)
 	}
+	for _, u := range units {
+		g.units = append(g.units, g.newUnit(u, relOf))
+	}
+	g.hyperedges()
 	return g
+}
+
+// newUnit describes the LEFT join u: the relations its ON condition reads
+// besides its right side, whether it has a hash key, and how many rows it
+// makes of each left row (its matches, at least one).
+func (g *joinGraph) newUnit(u leftUnit, relOf func(ColID) int) unitEdge {
+	e := unitEdge{rel: u.rel, on: u.on}
+	leftIDs := map[ColID]bool{}
+	lrows := 1.0
+	for _, c := range u.on {
+		for col := range expr.Columns(c) {
+			if r := relOf(col); r >= 0 && r != u.rel {
+				e.t |= 1 << r
+				leftIDs[col] = true
+				lrows = math.Max(lrows, g.card[r])
+			}
+		}
+	}
+	lk, rk, res := splitKeys(u.on, leftIDs, g.ids[u.rel])
+	e.hash = len(lk) > 0
+	matches := g.card[u.rel]
+	if e.hash {
+		matches /= g.est.joinDomain(lrows, g.card[u.rel], lk, rk)
+	}
+	if res != nil {
+		for _, c := range expr.SplitAnd(res) {
+			matches *= g.est.condSelectivity(c, relOf, g.card)
+		}
+	}
+	e.fan = math.Max(1, matches)
+	return e
+}
+
+// hyperedges fills adj and flex from the classes, the other conditions
+// and the LEFT joins.
+func (g *joinGraph) hyperedges() {
+	g.adj = make([]uint64, g.n)
+	pair := func(set uint64) {
+		for s := set; s != 0; s &= s - 1 {
+			g.adj[bits.TrailingZeros64(s)] |= set &^ (s & -s)
+		}
+	}
+	for _, c := range g.class {
+		pair(c.rels)
+	}
+	for _, r := range g.refs {
+		switch bits.OnesCount64(r) {
+		case 0, 1:
+		case 2:
+			pair(r)
+		default:
+			g.flex = append(g.flex, r)
+		}
+	}
+}
+
+// neighbours is the neighbourhood of the set s outside x (DPhyp's N(S,
+// X)): the relations outside s and x linked to s, and for a hyperedge
+// whose relations outside s are all outside x, the lowest of them.
+func (g *joinGraph) neighbours(s, x uint64) uint64 {
+	var nb uint64
+	for r := s; r != 0; r &= r - 1 {
+		nb |= g.adj[bits.TrailingZeros64(r)]
+	}
+	nb &^= s | x
+	for _, r := range g.flex {
+		if out := r &^ s; r&s != 0 && out != 0 && out&x == 0 {
+			nb |= out & -out
+		}
+	}
+	for _, u := range g.units {
+		bit := uint64(1) << u.rel
+		if u.t&^s == 0 && bit&(s|x) == 0 {
+			nb |= bit
+		}
+		if s&bit != 0 && u.t&(s|x) == 0 && u.t != 0 {
+			nb |= u.t & -u.t
+		}
+	}
+	return nb
+}
+
+// unitSide returns the side of a join of a and b that is the right side
+// of a LEFT join alone (its bit), 0 when neither is.
+func (g *joinGraph) unitSide(a, b uint64) uint64 {
+	for _, s := range [2]uint64{a, b} {
+		if bits.OnesCount64(s) == 1 && g.unitOf[bits.TrailingZeros64(s)] >= 0 {
+			return s
+		}
+	}
+	return 0
+}
+
+// joinable reports whether some condition links a and b.
+func (g *joinGraph) joinable(a, b uint64) bool {
+	hash, theta := g.link(a, b)
+	return hash || theta
 }
 
 // isHashableEquality reports an equality whose sides read disjoint,
@@ -184,9 +316,11 @@ func (g *joinGraph) rows(set uint64) float64 {
 	if bits.OnesCount64(set) == 1 {
 		r = g.card[bits.TrailingZeros64(set)]
 	} else {
-		// Canonical order: the relation added last is the highest-indexed
-		// one whose removal leaves the rest linked (any, if none does).
-		last := -1
+		// Canonical order: the relation added last is the right side of
+		// a LEFT join no other in the set depends on, else the
+		// highest-indexed relation whose removal leaves the rest linked
+		// (any, if none does).
+		last := g.lastUnit(set)
 		for i := g.n - 1; i >= 0 && last < 0; i-- {
 			if bit := uint64(1) << i; set&bit != 0 && g.linked(set&^bit) {
 				last = i
@@ -202,6 +336,29 @@ func (g *joinGraph) rows(set uint64) float64 {
 	r = math.Max(r, 1)
 	g.memo[set] = r
 	return r
+}
+
+// lastUnit is the highest-indexed LEFT join right side in set that no
+// other one in set reads in its ON condition; -1 when there is none.
+func (g *joinGraph) lastUnit(set uint64) int {
+	for k := len(g.units) - 1; k >= 0; k-- {
+		u := g.units[k]
+		bit := uint64(1) << u.rel
+		if set&bit == 0 {
+			continue
+		}
+		needed := false
+		for _, o := range g.units {
+			if set&(1<<o.rel) != 0 && o.t&bit != 0 {
+				needed = true
+				break
+			}
+		}
+		if !needed {
+			return u.rel
+		}
+	}
+	return -1
 }
 
 // linked reports whether the relations of set are connected by hash keys
@@ -230,6 +387,9 @@ func (g *joinGraph) linked(set uint64) bool {
 func (g *joinGraph) step(t uint64, r int) float64 {
 	bit := uint64(1) << r
 	f := g.card[r]
+	if k := g.unitOf[r]; k >= 0 {
+		f = g.units[k].fan
+	}
 	var linking []int
 	for ci, c := range g.class {
 		if c.rels&bit != 0 && c.rels&t != 0 {
@@ -240,7 +400,9 @@ func (g *joinGraph) step(t uint64, r int) float64 {
 		f /= g.keyDivisor(t, r, linking)
 	}
 	for i := range g.others {
-		if ref := g.refs[i]; ref&bit != 0 && ref&t != 0 && ref&^(t|bit) == 0 {
+		// (A condition over r alone is one from above a LEFT join on
+		// its right side.)
+		if ref := g.refs[i]; ref&bit != 0 && ref&^(t|bit) == 0 {
 			f *= g.sel[i]
 		}
 	}
@@ -388,20 +550,32 @@ func colWidth(t coldata.Type) float64 {
 // (through the runtime filter its joins push into its scan) rather than
 // copied into a hash table when its row count alone would make it the
 // smaller side.
-func (g *joinGraph) buildCost(set uint64) float64 {
+func (g *joinGraph) buildCost(set uint64) float64 { return g.rows(set) * g.setWidth(set) }
+
+// setWidth is the row width of the join of set (see buildCost).
+func (g *joinGraph) setWidth(set uint64) float64 {
 	w := 0.0
-	for i := 0; i < g.n; i++ {
-		if set&(1<<i) != 0 {
-			w += g.width[i]
-		}
+	for s := set; s != 0; s &= s - 1 {
+		w += g.width[bits.TrailingZeros64(s)]
 	}
-	return g.rows(set) * math.Max(w, 1)
+	return math.Max(w, 1)
 }
 
 // link describes how two disjoint sets of relations can be joined: by a
 // hash key (an equivalence class or a hashable equality spanning both) or
 // only by other conditions (a theta join: every pair is tested).
 func (g *joinGraph) link(a, b uint64) (hash, theta bool) {
+	// The right side of a LEFT join joins only by its ON condition, as
+	// the right side, and only once every relation that reads is on the
+	// other side (which is no lone right side of another LEFT join).
+	if u := g.unitSide(a, b); u != 0 {
+		other := (a | b) &^ u
+		e := g.units[g.unitOf[bits.TrailingZeros64(u)]]
+		if e.t == 0 || e.t&^other != 0 || g.unitSide(other, other) != 0 {
+			return false, false
+		}
+		return e.hash, true
+	}
 	for _, c := range g.class {
 		if c.rels&a != 0 && c.rels&b != 0 {
 			return true, true
@@ -421,15 +595,21 @@ func (g *joinGraph) link(a, b uint64) (hash, theta bool) {
 // equiJoinRows estimates |L ⋈ R| on key pairs lk[i] = rk[i] over l and r
 // rows, the two-relation case of joinGraph.rows.
 func (e *estimator) equiJoinRows(l, r float64, lk, rk []expr.Expr) float64 {
+	return math.Max(1, l*r/e.joinDomain(l, r, lk, rk))
+}
+
+// joinDomain is the distinct values (or combinations) of the keys of an
+// equi-join of l and r rows: each row meets the other side's rows over it.
+func (e *estimator) joinDomain(l, r float64, lk, rk []expr.Expr) float64 {
 	if len(lk) == 1 {
 		a, okA := stripCasts(lk[0]).(*expr.Column)
 		b, okB := stripCasts(rk[0]).(*expr.Column)
 		if okA && okB {
 			if d, ok := e.fkDivisor(a.Index, b.Index); ok {
-				return math.Max(1, l*r/d)
+				return d
 			}
 			if d, ok := e.fkDivisor(b.Index, a.Index); ok {
-				return math.Max(1, l*r/d)
+				return d
 			}
 		}
 	}
@@ -443,7 +623,7 @@ func (e *estimator) equiJoinRows(l, r float64, lk, rk []expr.Expr) float64 {
 		pr *= math.Max(dr, 1)
 		bl, br = math.Max(bl, basel), math.Max(br, baser)
 	}
-	return math.Max(1, l*r/domainNDV(pl, pr, bl, br))
+	return domainNDV(pl, pr, bl, br)
 }
 
 func (e *estimator) exprBaseNDV(x expr.Expr, rows float64) (float64, bool, float64) {

@@ -40,7 +40,7 @@ func testGraph(e *estimator, rels []testRel, eq [][4]int) (*joinGraph, []Node, [
 	for _, q := range eq {
 		conds = append(conds, &expr.Func{Op: expr.OpEq, Args: []expr.Expr{cols[q[0]][q[1]], cols[q[2]][q[3]]}, Typ: coldata.TypeBool})
 	}
-	return newJoinGraph(e, nodes, ids, card, conds), nodes, cols
+	return newJoinGraph(e, nodes, ids, card, conds, nil), nodes, cols
 }
 
 func near(got, want float64) bool { return math.Abs(got-want) <= 0.02*want }
@@ -97,7 +97,7 @@ func TestDPAvoidsThetaJoins(t *testing.T) {
 	g = newJoinGraph(e, nodes, ids, g.card, append([]expr.Expr{
 		&expr.Func{Op: expr.OpEq, Args: []expr.Expr{cols[0][0], cols[1][0]}, Typ: coldata.TypeBool},
 		&expr.Func{Op: expr.OpEq, Args: []expr.Expr{cols[1][1], cols[2][0]}, Typ: coldata.TypeBool},
-	}, theta))
+	}, theta), nil)
 	o := &optimizer{est: e}
 	root := o.dpJoins(g, nodes)
 	var check func(n Node)

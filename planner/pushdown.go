@@ -57,8 +57,7 @@ func (o *optimizer) pushDown(n Node, preds []expr.Expr) Node {
 		return filterOver(&l, preds)
 	case *Join:
 		if n.Type == JoinInner {
-			rels, conds := flattenInner(n)
-			return o.orderJoins(rels, append(conds, preds...))
+			return o.orderJoins(joinRegion(n, preds))
 		}
 		return o.pushOuterJoin(n, preds)
 	}
@@ -81,6 +80,12 @@ func (o *optimizer) pushOuterJoin(n *Join, preds []expr.Expr) Node {
 	}
 	if anti, rest, ok := leftToAnti(n, above); ok {
 		return filterOver(nullPadded(o.pushOuterJoin(anti, toLeft), n.Right.Cols()), rest)
+	}
+	if n.Type == JoinLeft {
+		// A LEFT join over a region of joins is ordered with it.
+		if rels, conds, units := joinRegion(n, preds); len(rels)-len(units) >= 2 {
+			return o.orderJoins(rels, conds, units)
+		}
 	}
 	if n.Type.LeftOnly() {
 		if j := o.pushSemiIntoRegion(n, toLeft); j != nil {

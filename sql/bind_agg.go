@@ -201,14 +201,9 @@ func (c *exprCtx) bindAgg(fe *ast.FuncCall) (expr.Expr, error) {
 	case planner.AggCountStar, planner.AggCount:
 		call.Typ = coldata.TypeInt64
 	case planner.AggSum:
-		switch t := call.Arg.Type(); t.ID {
-		case coldata.Decimal:
-			call.Typ = coldata.DecimalType(coldata.MaxDecimalPrecision, int(t.Scale))
-		case coldata.Float64:
-			call.Typ = coldata.TypeFloat64
-		default:
-			call.Typ = coldata.TypeInt64
-		}
+		// HUGEINT over integers (a sum of BIGINTs cannot overflow),
+		// DECIMAL(38, s) over decimals, DOUBLE over DOUBLE.
+		call.Typ = coldata.SumType(call.Arg.Type())
 	case planner.AggAvg:
 		call.Typ = coldata.TypeFloat64
 	default:

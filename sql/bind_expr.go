@@ -3,7 +3,6 @@ package sql
 import (
 	"fmt"
 	"math"
-	"math/big"
 	"strconv"
 	"strings"
 
@@ -326,23 +325,13 @@ func numberLiteral(x *ast.NumberLit) (expr.Expr, error) {
 		return intConst(v), nil
 	}
 	if !strings.ContainsAny(s, ".eE") {
-		i, err := strconv.ParseInt(s, 10, 64)
-		if err == nil {
-			// Typed by magnitude, as DuckDB (PostgreSQL's lexer) does:
-			// -2147483648 is a BIGINT.
-			if i >= -math.MaxInt32 && i <= math.MaxInt32 {
-				return &expr.Const{Val: coldata.Datum{I: i}, Typ: coldata.TypeInt32}, nil
-			}
-			return &expr.Const{Val: coldata.Datum{I: i}, Typ: coldata.TypeInt64}, nil
+		// INTEGER, BIGINT, HUGEINT or DOUBLE by magnitude, as DuckDB
+		// (PostgreSQL's lexer) types them: -2147483648 is a BIGINT.
+		t, v, err := coldata.ParseIntegerLiteral(s)
+		if err != nil {
+			return nil, errAt(x, "Conversion", "could not read the number %s", clip(x.Text))
 		}
-		if len(strings.TrimLeft(digits, "0")) <= 39 {
-			// DuckDB types this as HUGEINT, which Peregrine does not have:
-			// an inexact DOUBLE would give wrong answers.
-			return nil, errAt(x, "Not implemented", "integer literal %s is beyond BIGINT; DuckDB types it HUGEINT, which Peregrine does not support yet", clip(x.Text))
-		}
-		f, _ := new(big.Float).SetString(s)
-		v, _ := f.Float64()
-		return &expr.Const{Val: coldata.Datum{F: v}, Typ: coldata.TypeFloat64}, nil
+		return &expr.Const{Val: v, Typ: t}, nil
 	}
 	if !strings.ContainsAny(s, "eE") {
 		p, sc := coldata.DecimalDigits(s)

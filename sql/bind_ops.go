@@ -238,7 +238,7 @@ func arithmetic(op expr.Op, l, r expr.Expr) (expr.Expr, error) {
 		return nil, &Error{Kind: "Binder", Msg: fmt.Sprintf("No function matches the given name and argument types '%s(%s, %s)'. You might need to add explicit type casts.", op, lt, rt), Pos: -1}
 	}
 	if op == expr.OpIntDiv {
-		if !lt.IsInteger() || !rt.IsInteger() {
+		if !integral(lt) || !integral(rt) {
 			// DuckDB's // divides other numbers as / does.
 			op = expr.OpDiv
 		} else {
@@ -392,7 +392,7 @@ func asDecimal(t coldata.Type, e expr.Expr) coldata.Type {
 		d := len(strconv.FormatInt(max(k.Val.I, -k.Val.I), 10))
 		return coldata.DecimalType(d, 0)
 	}
-	return coldata.DecimalType(intDigits(t), 0)
+	return coldata.DecimalType(min(intDigits(t), coldata.MaxDecimalPrecision), 0)
 }
 
 // concat is a || b: NULL if either is NULL; non-strings are cast to text.

@@ -17,11 +17,17 @@ func intDigits(t coldata.Type) int {
 		return 10
 	case coldata.Int64:
 		return 19
+	case coldata.Hugeint:
+		return 39
 	case coldata.Decimal:
 		return int(t.Precision) - int(t.Scale)
 	}
 	return 0
 }
+
+// integral reports an integer type, HUGEINT included (coldata's IsInteger
+// names the 64-bit-or-narrower ones the binder's constant shortcuts read).
+func integral(t coldata.Type) bool { return t.IsInteger() || t.ID == coldata.Hugeint }
 
 func decimalOf(intD, scale int) coldata.Type {
 	p := intD + scale
@@ -45,13 +51,11 @@ func commonType(a, b coldata.Type) (coldata.Type, error) {
 		return b, nil
 	case b.ID == coldata.Unknown:
 		return a, nil
-	case a.ID == coldata.Float64 && b.IsNumeric(), b.ID == coldata.Float64 && a.IsNumeric():
-		return coldata.TypeFloat64, nil
-	case a.IsInteger() && b.IsInteger():
-		return coldata.TypeInt64, nil
 	case a.IsNumeric() && b.IsNumeric():
-		scale := max(int(a.Scale), int(b.Scale))
-		return decimalOf(max(intDigits(a), intDigits(b)), scale), nil
+		// DuckDB's implicit casts: the wider integer (HUGEINT included),
+		// DOUBLE with DOUBLE, else a DECIMAL holding both.
+		t, _ := coldata.CommonNumeric(a, b)
+		return t, nil
 	case a.ID == coldata.Date && b.ID == coldata.Timestamp, a.ID == coldata.Timestamp && b.ID == coldata.Date:
 		return coldata.TypeTimestamp, nil
 	case a.ID == coldata.String && b.ID != coldata.Interval:
@@ -118,11 +122,13 @@ func castConst(v coldata.Datum, from, to coldata.Type) (coldata.Datum, error) {
 	}
 	out, err := kernel.EvalConst(&expr.Cast{Arg: &expr.Const{Val: v, Typ: from}, Typ: to})
 	if err != nil {
-		msg := strings.TrimPrefix(err.Error(), "kernel: ")
+		// The kernel's error carries DuckDB's category; as a positioned
+		// binder error it also gets the LINE context of the cast.
+		e := categorized(err, "Conversion")
 		if len(v.S) > 64 {
-			msg = strings.ReplaceAll(msg, v.S, clip(v.S))
+			e.Msg = strings.ReplaceAll(e.Msg, v.S, clip(v.S))
 		}
-		return coldata.Datum{}, &Error{Kind: "Conversion", Msg: msg, Pos: -1}
+		return coldata.Datum{}, e
 	}
 	return out, nil
 }

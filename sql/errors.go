@@ -70,3 +70,15 @@ func fromCatalog(err error, name string, n ast.Node) error {
 	}
 	return errAt(n, kind, "%s", rest)
 }
+
+// categorized turns an error of the executor, which reads
+// "<Kind> Error: msg" as DuckDB's do, into an unpositioned *Error of that
+// kind (def when the text names none), so that the binder can point it at
+// the expression it came from.
+func categorized(err error, def string) *Error {
+	msg := err.Error()
+	if i := strings.Index(msg, " Error: "); i > 0 && !strings.ContainsAny(msg[:i], ":\n") {
+		return &Error{Kind: msg[:i], Msg: msg[i+len(" Error: "):], Pos: -1}
+	}
+	return &Error{Kind: def, Msg: msg, Pos: -1}
+}

@@ -342,14 +342,19 @@ func (p *parser) prefix() ast.Expr {
 		case "-", "+":
 			p.i++
 			x := p.exprBP(precUnary)
-			// A sign before a bare number is part of the literal (DuckDB
-			// names the column -1, not -(1)); before anything else, such as
-			// 2.5::INT, it is an operator.
-			if n, ok := x.(*ast.NumberLit); ok && n.Text[0] != '-' && p.toks[p.i-1].Pos == int(n.Pos) {
-				if t.Text == "-" {
-					return &ast.NumberLit{At: at, Text: "-" + n.Text}
+			// A sign before a number, also a parenthesized or already
+			// signed one, is folded into the literal as DuckDB's parser
+			// does: -(-5) is the literal 5 (named 5), and
+			// -(-9223372036854775808) the HUGEINT 9223372036854775808.
+			// Before anything else, such as 2.5::INT, it is an operator.
+			if n, ok := x.(*ast.NumberLit); ok {
+				switch {
+				case t.Text == "+":
+					return n
+				case n.Text[0] == '-':
+					return &ast.NumberLit{At: at, Text: n.Text[1:]}
 				}
-				return n
+				return &ast.NumberLit{At: at, Text: "-" + n.Text}
 			}
 			return &ast.Unary{At: at, Op: t.Text, X: x}
 		case "~", "@":

@@ -238,13 +238,22 @@ func (db *DB) explain(ctx context.Context, st *sql.Explain, args []sql.Arg, prep
 		if !ok {
 			return nil, fmt.Errorf("Not implemented Error: EXPLAIN EXECUTE of a prepared statement that is not a query is not supported yet")
 		}
-		return db.explain(ctx, &sql.Explain{Analyze: st.Analyze, Query: q}, st.Execute.Args, s)
+		return db.explain(ctx, &sql.Explain{Analyze: st.Analyze, Distributed: st.Distributed, Query: q}, st.Execute.Args, s)
 	}
 	phys, names, err := db.plan(st.Query, args, prep)
 	if err != nil {
 		return nil, err
 	}
 	text := planner.Explain(phys)
+	if st.Distributed {
+		// The cut PlanDistributed makes with its default options (what
+		// peregrine-beam --explain prints without tuning flags).
+		dp, err := planner.Distribute(phys, planner.DistOptions{})
+		if err != nil {
+			return nil, err
+		}
+		text = planner.ExplainDistributed(dp)
+	}
 	if st.Analyze {
 		rows, err := db.start(ctx, phys, names)
 		if err != nil {

@@ -20,8 +20,11 @@ type Query struct {
 // (Execute set, Query nil).
 type Explain struct {
 	Analyze bool
-	Query   *Query
-	Execute *Execute
+	// Distributed is EXPLAIN (DISTRIBUTED): the plan cut into fragments
+	// and exchanges, as a cluster would run it.
+	Distributed bool
+	Query       *Query
+	Execute     *Execute
 }
 
 // Set is SET name = value (also SET name TO value); RESET name sets Reset.
@@ -100,23 +103,21 @@ func convert(st ast.Statement, text string) (Statement, error) {
 	case *ast.Query:
 		return &Query{AST: s, Text: text}, nil
 	case *ast.Explain:
-		for _, o := range s.Options {
-			if !o.Name.Equal("ANALYZE") || o.Value != nil {
-				err := notImplemented(s, "EXPLAIN ("+clip(o.Name.Name)+" ...)").(*Error)
-				err.Pos = int(o.Name.Pos)
-				return nil, err
-			}
-			s.Analyze = true
+		ex, err := explainOptions(s)
+		if err != nil {
+			return nil, err
 		}
 		switch inner := s.Stmt.(type) {
 		case *ast.Query:
-			return &Explain{Analyze: s.Analyze, Query: &Query{AST: inner, Text: text}}, nil
+			ex.Query = &Query{AST: inner, Text: text}
+			return ex, nil
 		case *ast.Execute:
 			e, err := convert(inner, text)
 			if err != nil {
 				return nil, err
 			}
-			return &Explain{Analyze: s.Analyze, Execute: e.(*Execute)}, nil
+			ex.Execute = e.(*Execute)
+			return ex, nil
 		}
 		return nil, notImplemented(s.Stmt, "EXPLAIN of "+statementName(s.Stmt))
 	case *ast.Describe:
@@ -296,4 +297,38 @@ func statementName(st ast.Statement) string {
 		return "DEALLOCATE"
 	}
 	return "this statement"
+}
+
+// explainOptions reads EXPLAIN's (options): ANALYZE and DISTRIBUTED, each
+// optionally followed by a boolean (EXPLAIN (ANALYZE false) is EXPLAIN).
+func explainOptions(s *ast.Explain) (*Explain, error) {
+	ex := &Explain{Analyze: s.Analyze}
+	for _, o := range s.Options {
+		var flag *bool
+		switch {
+		case o.Name.Equal("ANALYZE"):
+			flag = &ex.Analyze
+		case o.Name.Equal("DISTRIBUTED"):
+			flag = &ex.Distributed
+		default:
+			err := notImplemented(s, "EXPLAIN ("+clip(o.Name.Name)+" ...)").(*Error)
+			err.Pos = int(o.Name.Pos)
+			return nil, err
+		}
+		on := true
+		if o.Value != nil {
+			v, err := astValue(o.Value)
+			if err == nil {
+				on, err = v.AsBool()
+			}
+			if err != nil {
+				return nil, errAt(o.Value, "Binder", "EXPLAIN option %s expects a boolean, got %s", strings.ToUpper(o.Name.Name), clip(o.Value.String()))
+			}
+		}
+		*flag = on
+	}
+	if ex.Analyze && ex.Distributed {
+		return nil, notImplemented(s, "EXPLAIN (ANALYZE, DISTRIBUTED)")
+	}
+	return ex, nil
 }

@@ -195,6 +195,10 @@ func (c *exprCtx) bindAgg(fe *ast.FuncCall) (expr.Expr, error) {
 			if !t.IsNumeric() {
 				return nil, binderErr(fe, "No function matches %s(%s). You might need to add explicit type casts.", name, t)
 			}
+			if call.Func == planner.AggAvg && t.ID == coldata.Hugeint {
+				// AVG is a DOUBLE; the executor averages HUGEINTs as such.
+				call.Arg = &expr.Cast{Arg: call.Arg, Typ: coldata.TypeFloat64}
+			}
 		}
 	}
 	switch call.Func {

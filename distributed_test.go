@@ -256,25 +256,9 @@ func TestExplainDistributedSQL(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	ctx := context.Background()
 	explain := func(text string) string {
 		t.Helper()
-		rows, err := db.Query(ctx, text)
-		if err != nil {
-			t.Fatalf("%s: %v", text, err)
-		}
-		defer rows.Close()
-		var lines []string
-		for {
-			b, err := rows.Next(ctx)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if b == nil {
-				return strings.Join(lines, "\n") + "\n"
-			}
-			lines = append(lines, b.Vecs[0].Str[:b.Len()]...)
-		}
+		return strings.Join(formattedRows(t, db, text), "\n") + "\n"
 	}
 	for _, q := range allQueries {
 		text, _ := tpch.Query(q)
@@ -293,7 +277,7 @@ func TestExplainDistributedSQL(t *testing.T) {
 	if !strings.Contains(explain("EXPLAIN (DISTRIBUTED) "+q), "FRAGMENT 2") {
 		t.Errorf("EXPLAIN (DISTRIBUTED) of a join and aggregation has no fragments")
 	}
-	if err := db.Exec(ctx, "PREPARE pd AS "+strings.Replace(q, "'ASIA'", "$1", 1)); err != nil {
+	if err := db.Exec(context.Background(), "PREPARE pd AS "+strings.Replace(q, "'ASIA'", "$1", 1)); err != nil {
 		t.Fatal(err)
 	}
 	if got, want := explain("EXPLAIN (DISTRIBUTED) EXECUTE pd('ASIA')"), explain("EXPLAIN (DISTRIBUTED) "+q); got != want {

@@ -1,29 +1,20 @@
 package sql
 
 import (
-	"os"
-	"path/filepath"
 	"testing"
+
+	tpchq "github.com/peregrinedb/peregrine/bench/tpch/queries"
 )
 
 // BenchmarkParseBind parses and binds the 22 TPC-H queries against SF 0.01
 // (the front end's whole cost before planning), reporting microseconds per
 // query; parser.BenchmarkParse has the parser's share.
 func BenchmarkParseBind(b *testing.B) {
-	files, _ := filepath.Glob(filepath.Join("..", "bench", "tpch", "queries", "*.sql"))
-	if len(files) != 22 {
-		b.Fatalf("found %d TPC-H queries", len(files))
-	}
 	cat := testCatalog(b)
-	var queries []string
-	for _, f := range files {
-		raw, err := os.ReadFile(f)
-		if err != nil {
-			b.Fatal(err)
-		}
-		queries = append(queries, string(raw))
-		if err := prepare(cat, string(raw)); err != nil { // warms the footer cache
-			b.Fatalf("%s: %v", f, err)
+	queries := tpchq.All()
+	for i, q := range queries {
+		if err := prepare(cat, q); err != nil { // warms the footer cache
+			b.Fatalf("Q%d: %v", i+1, err)
 		}
 	}
 	b.ReportAllocs()

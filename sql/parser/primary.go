@@ -539,6 +539,11 @@ func (p *parser) call(name *ast.Name, at ast.At) *ast.FuncCall {
 				break
 			}
 		}
+		// A lone parenthesized * is the * form, as DuckDB reads it
+		// (count((*)) is count_star()), and prints as f(*).
+		if s, ok := f.Args[0].(*ast.Star); ok && len(f.Args) == 1 && bareStar(s) {
+			f.Args, f.Star = nil, true
+		}
 	}
 	if p.accept("ORDER") {
 		p.expect("BY")
@@ -731,4 +736,9 @@ func typedLiteralStart(t, next *Token) bool {
 		return false // not a type, or a call of the same name (map(...))
 	}
 	return true
+}
+
+// bareStar reports a * without qualifier or modifiers.
+func bareStar(s *ast.Star) bool {
+	return s.Qualifier == nil && s.Exclude == nil && s.Replace == nil && s.Rename == nil && s.Pattern == nil
 }

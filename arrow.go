@@ -15,10 +15,11 @@ import (
 	"github.com/peregrinedb/peregrine/storage"
 )
 
-// QueryArrow runs a statement and streams its result as Arrow record
-// batches. The caller must Release the reader; cancelling ctx stops it.
-func (db *DB) QueryArrow(ctx context.Context, text string) (array.RecordReader, error) {
-	rows, err := db.Query(ctx, text)
+// QueryArrow runs a statement (with args as its parameters' values, as
+// Query) and streams its result as Arrow record batches. The caller must
+// Release the reader; cancelling ctx stops it.
+func (db *DB) QueryArrow(ctx context.Context, text string, args ...any) (array.RecordReader, error) {
+	rows, err := db.Query(ctx, text, args...)
 	if err != nil {
 		return nil, err
 	}

@@ -13,13 +13,13 @@ import (
 // copy runs COPY (query) TO 'path' (options): the query's result is written
 // as Parquet through the target's Stage: all files appear at the end, or
 // none (local or object store alike).
-func (db *DB) copy(ctx context.Context, st *sql.Copy) error {
+func (db *DB) copy(ctx context.Context, st *sql.Copy, args []sql.Arg, prep *Stmt) error {
 	opts, err := writeOptions(st.Options)
 	if err != nil {
 		return err
 	}
 	opts.TempRoot = db.tempRoot()
-	phys, names, err := db.plan(ctx, st.Query)
+	phys, names, err := db.plan(ctx, st.Query, args, prep)
 	if err != nil {
 		return err
 	}

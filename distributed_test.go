@@ -245,3 +245,42 @@ func TestDistributedSplits(t *testing.T) {
 		}
 	}
 }
+
+// TestExplainDistributedSQL checks the SQL form of the Go API's Explain:
+// EXPLAIN (DISTRIBUTED) prints the fragments PlanDistributed cuts with its
+// default options, for every TPC-H query; (DISTRIBUTED false) is a plain
+// EXPLAIN, and with a prepared statement's values it explains that plan.
+func TestExplainDistributedSQL(t *testing.T) {
+	db, err := peregrine.Open(smallRowGroups(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	explain := func(text string) string {
+		t.Helper()
+		return strings.Join(formattedRows(t, db, text), "\n") + "\n"
+	}
+	for _, q := range allQueries {
+		text, _ := tpch.Query(q)
+		d, err := db.PlanDistributed(text, planner.DistOptions{})
+		if err != nil {
+			t.Fatalf("Q%d: %v", q, err)
+		}
+		if got := explain("EXPLAIN (DISTRIBUTED) " + text); got != d.Explain() {
+			t.Errorf("Q%d: EXPLAIN (DISTRIBUTED) printed\n%s\nPlanDistributed's Explain is\n%s", q, got, d.Explain())
+		}
+	}
+	const q = "SELECT n_name, count(*) FROM nation JOIN region ON n_regionkey = r_regionkey WHERE r_name = 'ASIA' GROUP BY 1"
+	if got, want := explain("EXPLAIN (DISTRIBUTED false) "+q), explain("EXPLAIN "+q); got != want {
+		t.Errorf("EXPLAIN (DISTRIBUTED false):\n%s\nwant the plain EXPLAIN:\n%s", got, want)
+	}
+	if !strings.Contains(explain("EXPLAIN (DISTRIBUTED) "+q), "FRAGMENT 2") {
+		t.Errorf("EXPLAIN (DISTRIBUTED) of a join and aggregation has no fragments")
+	}
+	if err := db.Exec(context.Background(), "PREPARE pd AS "+strings.Replace(q, "'ASIA'", "$1", 1)); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := explain("EXPLAIN (DISTRIBUTED) EXECUTE pd('ASIA')"), explain("EXPLAIN (DISTRIBUTED) "+q); got != want {
+		t.Errorf("EXPLAIN (DISTRIBUTED) EXECUTE:\n%s\nwant\n%s", got, want)
+	}
+}

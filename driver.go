@@ -75,19 +75,22 @@ func (c *connector) Close() error { return c.db.Close() }
 
 type conn struct{ db *DB }
 
-var errNoArgs = errors.New("peregrine: query arguments are not supported yet; inline the values")
-
-func (c *conn) Prepare(query string) (driver.Stmt, error) { return &stmt{c: c, query: query}, nil }
-func (c *conn) Close() error                              { return nil }
+// Prepare parses the statement once; every connection preparing the same
+// text shares the prepared statement and its bound plans.
+func (c *conn) Prepare(query string) (driver.Stmt, error) {
+	ps, err := c.db.preparedText(query)
+	if err != nil {
+		return nil, err
+	}
+	return &stmt{c: c, ps: ps}, nil
+}
+func (c *conn) Close() error { return nil }
 func (c *conn) Begin() (driver.Tx, error) {
 	return nil, errors.New("peregrine: transactions are not supported (read-only engine)")
 }
 
 func (c *conn) QueryContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
-	if len(args) > 0 {
-		return nil, errNoArgs
-	}
-	r, err := c.db.Query(ctx, query)
+	r, err := c.db.Query(ctx, query, namedArgs(args)...)
 	if err != nil {
 		return nil, err
 	}
@@ -95,27 +98,55 @@ func (c *conn) QueryContext(ctx context.Context, query string, args []driver.Nam
 }
 
 func (c *conn) ExecContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Result, error) {
-	if len(args) > 0 {
-		return nil, errNoArgs
-	}
-	if err := c.db.Exec(ctx, query); err != nil {
+	if err := c.db.Exec(ctx, query, namedArgs(args)...); err != nil {
 		return nil, err
 	}
 	return driver.RowsAffected(0), nil
 }
 
+// namedArgs passes database/sql's arguments on: sql.Named ones go to $name.
+func namedArgs(args []driver.NamedValue) []any {
+	out := make([]any, len(args))
+	for i, a := range args {
+		out[i] = a.Value
+		if a.Name != "" {
+			out[i] = sql.Named(a.Name, a.Value)
+		}
+	}
+	return out
+}
+
 type stmt struct {
-	c     *conn
-	query string
+	c  *conn
+	ps *Stmt
 }
 
 func (s *stmt) Close() error  { return nil }
 func (s *stmt) NumInput() int { return -1 }
 func (s *stmt) Exec(args []driver.Value) (driver.Result, error) {
-	return s.c.ExecContext(context.Background(), s.query, named(args))
+	return s.ExecContext(context.Background(), named(args))
 }
 func (s *stmt) Query(args []driver.Value) (driver.Rows, error) {
-	return s.c.QueryContext(context.Background(), s.query, named(args))
+	return s.QueryContext(context.Background(), named(args))
+}
+
+func (s *stmt) QueryContext(ctx context.Context, args []driver.NamedValue) (driver.Rows, error) {
+	r, err := s.ps.Query(ctx, namedArgs(args)...)
+	if err != nil {
+		return nil, err
+	}
+	return &rows{ctx: ctx, r: r}, nil
+}
+
+func (s *stmt) ExecContext(ctx context.Context, args []driver.NamedValue) (driver.Result, error) {
+	r, err := s.ps.Query(ctx, namedArgs(args)...)
+	if err != nil {
+		return nil, err
+	}
+	if err := drain(ctx, r); err != nil {
+		return nil, err
+	}
+	return driver.RowsAffected(0), nil
 }
 
 func named(args []driver.Value) []driver.NamedValue {

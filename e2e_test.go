@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math/big"
 	"os"
 	"path/filepath"
 	"strings"
@@ -67,9 +68,21 @@ func TestTPCHOnGeneratedFiles(t *testing.T) {
 	runTPCH(t, dir, 3)
 }
 
-func queryStrings(t *testing.T, db *sql.DB, q string) [][]string {
+// stringScan scans any result value as text: what sql.NullString takes,
+// and HUGEINT's *big.Int (which database/sql cannot store into a string).
+type stringScan struct{ sql.NullString }
+
+func (x *stringScan) Scan(v any) error {
+	if b, ok := v.(*big.Int); ok {
+		x.String, x.Valid = b.String(), true
+		return nil
+	}
+	return x.NullString.Scan(v)
+}
+
+func queryStrings(t *testing.T, db *sql.DB, q string, args ...any) [][]string {
 	t.Helper()
-	rows, err := db.Query(q)
+	rows, err := db.Query(q, args...)
 	if err != nil {
 		t.Fatalf("%s: %v", q, err)
 	}
@@ -77,7 +90,7 @@ func queryStrings(t *testing.T, db *sql.DB, q string) [][]string {
 	cols, _ := rows.Columns()
 	var out [][]string
 	for rows.Next() {
-		vals := make([]sql.NullString, len(cols))
+		vals := make([]stringScan, len(cols))
 		ptrs := make([]any, len(cols))
 		for i := range vals {
 			ptrs[i] = &vals[i]

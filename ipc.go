@@ -181,6 +181,17 @@ func fromArrow(a arrow.Array, t coldata.Type, n int) (*coldata.Vec, error) {
 			}
 			v.I64[i] = lo
 		}
+	case coldata.Hugeint:
+		// Arrow carries HUGEINT as DECIMAL(38, 0) (see arrow.go).
+		x, ok := a.(*array.Decimal128)
+		if !ok {
+			return bad()
+		}
+		v.I128 = make([]coldata.Int128, n)
+		for i := range v.I128 {
+			d := x.Value(i)
+			v.I128[i] = coldata.Int128{Lo: d.LowBits(), Hi: d.HighBits()}
+		}
 	case coldata.String:
 		x, ok := a.(*array.String)
 		if !ok {

@@ -1,7 +1,7 @@
 // Package peregrine is an embedded analytical SQL engine over Parquet files.
 //
 //	db, err := peregrine.Open("path/to/dir") // each NAME.parquet or folder is a table
-//	rows, err := db.Query(ctx, "SELECT count(*) FROM lineitem")
+//	rows, err := db.Query(ctx, "SELECT count(*) FROM lineitem WHERE l_quantity < ?", 24)
 //
 // Importing the package also registers the database/sql driver "peregrine"
 // (DSN: a directory, or "" for an in-memory database; options as
@@ -44,6 +44,10 @@ type DB struct {
 	temp *exec.TempSpace
 	// guard holds the lock and the limits for untrusted SQL (sandbox.go).
 	guard guard
+	// prepared holds the statements of SQL's PREPARE, by lower-case name;
+	// shared those database/sql prepared, by text.
+	prepared map[string]*Stmt
+	shared   map[string]*Stmt
 }
 
 // Open opens the directory dir as a database ("" for an empty in-memory
@@ -102,39 +106,39 @@ type Column struct {
 }
 
 // Query runs one statement and returns a cursor over its result batches.
-// Statements without a result (SET) return a cursor with no columns.
-func (db *DB) Query(ctx context.Context, text string) (rows *Rows, err error) {
+// Statements without a result (SET) return a cursor with no columns. args
+// are the values of the statement's parameters (?, $1, $name): they go
+// into the plan as typed constants, never into the text.
+func (db *DB) Query(ctx context.Context, text string, args ...any) (rows *Rows, err error) {
 	defer recoverInternal(&err)
+	vals, err := toArgs(args)
+	if err != nil {
+		return nil, err
+	}
 	st, err := sql.Parse(text)
 	if err != nil {
 		return nil, err
 	}
 	ctx, g := db.guardQuery(ctx)
-	return g.attach(db.run(ctx, st))
+	return g.attach(db.run(ctx, st, vals, nil))
 }
 
-// Exec runs every statement of a script, discarding results.
-func (db *DB) Exec(ctx context.Context, script string) error {
+// Exec runs every statement of a script, discarding results. With args,
+// the script must be one statement.
+func (db *DB) Exec(ctx context.Context, script string, args ...any) error {
 	stmts, err := sql.SplitStatements(script)
 	if err != nil {
-		return fmt.Errorf("Parser Error: %v", err)
+		return err
+	}
+	if len(args) > 0 && len(stmts) != 1 {
+		return fmt.Errorf("Invalid Input Error: a statement with parameters must be a single statement, got %d", len(stmts))
 	}
 	for _, s := range stmts {
-		rows, err := db.Query(ctx, s)
+		rows, err := db.Query(ctx, s, args...)
 		if err != nil {
 			return err
 		}
-		for {
-			b, err := rows.Next(ctx)
-			if err != nil {
-				rows.Close()
-				return err
-			}
-			if b == nil {
-				break
-			}
-		}
-		if err := rows.Close(); err != nil {
+		if err := drain(ctx, rows); err != nil {
 			return err
 		}
 	}
@@ -151,7 +155,9 @@ func recoverInternal(err *error) {
 	}
 }
 
-func (db *DB) run(ctx context.Context, st sql.Statement) (*Rows, error) {
+// run runs a statement with its parameters' values; prep is the prepared
+// statement it comes from (nil for a one-off).
+func (db *DB) run(ctx context.Context, st sql.Statement, args []sql.Arg, prep *Stmt) (*Rows, error) {
 	switch st := st.(type) {
 	case *sql.Set:
 		return emptyRows(), db.set(st)
@@ -166,44 +172,52 @@ func (db *DB) run(ctx context.Context, st sql.Statement) (*Rows, error) {
 		}
 		return valueRows([]Column{{"name", coldata.TypeString}}, rows), nil
 	case *sql.Describe:
-		bound, err := sql.Bind(st.Query, db.cat.Query(ctx))
+		plan, names, err := db.logicalPlan(ctx, st.Query, args, prep)
 		if err != nil {
 			return nil, err
 		}
 		var rows [][]coldata.Datum
-		for i, c := range bound.Plan.Cols() {
-			rows = append(rows, []coldata.Datum{{S: bound.Names[i]}, {S: c.Type.String()}, {S: "YES"}})
+		for i, c := range plan.Cols()[:len(names)] {
+			rows = append(rows, []coldata.Datum{{S: names[i]}, {S: c.Type.String()}, {S: "YES"}})
 		}
 		return valueRows([]Column{{"column_name", coldata.TypeString}, {"column_type", coldata.TypeString}, {"null", coldata.TypeString}}, rows), nil
 	case *sql.Explain:
-		return db.explain(ctx, st)
+		return db.explain(ctx, st, args, prep)
 	case *sql.Copy:
-		return emptyRows(), db.copy(ctx, st)
+		return emptyRows(), db.copy(ctx, st, args, prep)
 	case *sql.Query:
-		phys, names, err := db.plan(ctx, st)
+		phys, names, err := db.plan(ctx, st, args, prep)
 		if err != nil {
 			return nil, err
 		}
 		return db.start(ctx, phys, names)
+	case *sql.Prepare:
+		db.prepareNamed(st)
+		return emptyRows(), nil
+	case *sql.Execute:
+		return db.execute(ctx, st)
+	case *sql.Deallocate:
+		db.deallocate(st)
+		return emptyRows(), nil
 	}
 	return nil, fmt.Errorf("Not implemented Error: statement %T", st)
 }
 
 func (db *DB) set(st *sql.Set) error { return db.setting(st.Name, st.Value, st.Reset) }
 
-// plan binds q against a view of the catalog for this query: folders are
+// plan binds q against a view of the catalog for this query (folders are
 // listed once however often the query names them, and ctx bounds the
-// listing and footer reads.
-func (db *DB) plan(ctx context.Context, q *sql.Query) (planner.Physical, []string, error) {
-	bound, err := sql.Bind(q, db.cat.Query(ctx))
+// listing and footer reads) and plans it.
+func (db *DB) plan(ctx context.Context, q *sql.Query, args []sql.Arg, prep *Stmt) (planner.Physical, []string, error) {
+	node, names, err := db.logicalPlan(ctx, q, args, prep)
 	if err != nil {
 		return nil, nil, err
 	}
-	phys, err := planner.PlanWith(bound.Plan, planner.PlanOptions{Threads: db.Threads(), Sample: exec.SampleScan})
+	phys, err := planner.PlanWith(node, planner.PlanOptions{Threads: db.Threads(), Sample: exec.SampleScan})
 	if err != nil {
 		return nil, nil, err
 	}
-	return phys, bound.Names, nil
+	return phys, names, nil
 }
 
 func (db *DB) start(ctx context.Context, phys planner.Physical, names []string) (*Rows, error) {
@@ -224,12 +238,33 @@ func (db *DB) start(ctx context.Context, phys planner.Physical, names []string) 
 	return r, nil
 }
 
-func (db *DB) explain(ctx context.Context, st *sql.Explain) (*Rows, error) {
-	phys, names, err := db.plan(ctx, st.Query)
+func (db *DB) explain(ctx context.Context, st *sql.Explain, args []sql.Arg, prep *Stmt) (*Rows, error) {
+	if st.Execute != nil {
+		// EXPLAIN EXECUTE p(args): the prepared query's plan with the values.
+		s, err := db.preparedNamed(st.Execute.Name)
+		if err != nil {
+			return nil, err
+		}
+		q, ok := s.st.(*sql.Query)
+		if !ok {
+			return nil, fmt.Errorf("Not implemented Error: EXPLAIN EXECUTE of a prepared statement that is not a query is not supported yet")
+		}
+		return db.explain(ctx, &sql.Explain{Analyze: st.Analyze, Distributed: st.Distributed, Query: q}, st.Execute.Args, s)
+	}
+	phys, names, err := db.plan(ctx, st.Query, args, prep)
 	if err != nil {
 		return nil, err
 	}
 	text := planner.Explain(phys)
+	if st.Distributed {
+		// The cut PlanDistributed makes with its default options (what
+		// peregrine-beam --explain prints without tuning flags).
+		dp, err := planner.Distribute(phys, planner.DistOptions{})
+		if err != nil {
+			return nil, err
+		}
+		text = planner.ExplainDistributed(dp)
+	}
 	if st.Analyze {
 		rows, err := db.start(ctx, phys, names)
 		if err != nil {

@@ -43,7 +43,7 @@ func TestReadmeGoExamples(t *testing.T) {
 		// DuckDB), chosen by what the block calls.
 		want := "total quantity: 1536127"
 		if strings.Contains(m[1], "WithExternalAccess") {
-			want = "Permission Error: Cannot access file \"/etc/passwd\" - file system operations are disabled by configuration\n25 nations"
+			want = "Permission Error: Cannot access file \"/etc/passwd\" - file system operations are disabled by configuration\n\nLINE 1: SELECT * FROM read_parquet('/etc/passwd')\n                      ^\n25 nations"
 		}
 		if !strings.Contains(string(out), want) {
 			t.Errorf("README Go block %d printed:\n%s", i+1, out)

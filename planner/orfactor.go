@@ -3,7 +3,6 @@ package planner
 import (
 	"strconv"
 
-	"github.com/peregrinedb/peregrine/exec/coldata"
 	"github.com/peregrinedb/peregrine/planner/expr"
 )
 
@@ -63,20 +62,9 @@ func factorOr(conds []expr.Expr, rels []map[ColID]bool, implied map[string][]exp
 	return out
 }
 
-func splitOr(e expr.Expr) []expr.Expr {
-	if f, ok := e.(*expr.Func); ok && f.Op == expr.OpOr {
-		return append(splitOr(f.Args[0]), splitOr(f.Args[1])...)
-	}
-	return []expr.Expr{e}
-}
+func splitOr(e expr.Expr) []expr.Expr { return expr.SplitOr(e) }
 
-func orOf(es []expr.Expr) expr.Expr {
-	out := es[0]
-	for _, e := range es[1:] {
-		out = &expr.Func{Op: expr.OpOr, Args: []expr.Expr{out, e}, Typ: coldata.TypeBool}
-	}
-	return out
-}
+func orOf(es []expr.Expr) expr.Expr { return expr.Or(es...) }
 
 // impliedOn returns the OR over branches of each branch's terms on ids only,
 // or nil when some branch says nothing about those columns.

@@ -376,22 +376,28 @@ func predValues(p expr.Expr, id ColID) (float64, bool) {
 				return 1, true
 			}
 		case expr.OpOr:
-			a, okA := predValues(p.Args[0], id)
-			b, okB := predValues(p.Args[1], id)
-			if okA && okB {
-				return a + b, true
+			// n-ary: folded left to right, as the binary chain it stands for.
+			total, ok := predValues(p.Args[0], id)
+			for _, x := range p.Args[1:] {
+				b, okB := predValues(x, id)
+				if !ok || !okB {
+					return 0, false
+				}
+				total += b
 			}
+			return total, ok
 		case expr.OpAnd:
 			a, okA := predValues(p.Args[0], id)
-			b, okB := predValues(p.Args[1], id)
-			switch {
-			case okA && okB:
-				return math.Min(a, b), true
-			case okA:
-				return a, true
-			case okB:
-				return b, true
+			for _, x := range p.Args[1:] {
+				b, okB := predValues(x, id)
+				switch {
+				case okA && okB:
+					a = math.Min(a, b)
+				case okB:
+					a, okA = b, true
+				}
 			}
+			return a, okA
 		}
 	}
 	return 0, false

@@ -1,15 +1,13 @@
 package sql
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
-
-	"github.com/xwb1989/sqlparser"
 
 	"github.com/peregrinedb/peregrine/exec/coldata"
 	"github.com/peregrinedb/peregrine/planner"
 	"github.com/peregrinedb/peregrine/planner/expr"
+	"github.com/peregrinedb/peregrine/sql/ast"
 )
 
 var aggNames = map[string]planner.AggFunc{
@@ -17,35 +15,52 @@ var aggNames = map[string]planner.AggFunc{
 	"min": planner.AggMin, "max": planner.AggMax,
 }
 
-func isAggregate(e sqlparser.Expr) bool {
-	fe, ok := e.(*sqlparser.FuncExpr)
-	if !ok || !fe.Qualifier.IsEmpty() {
+func isAggName(name string) bool { _, ok := aggNames[name]; return ok }
+
+// isAggregate reports a call of an aggregate function (not a window
+// function).
+func isAggregate(e ast.Expr) bool {
+	f, ok := e.(*ast.FuncCall)
+	if !ok || f.Over != nil || f.Receiver != nil {
 		return false
 	}
-	_, ok = aggNames[fe.Name.Lowered()]
-	return ok
+	name, _ := funcName(f)
+	return isAggName(name)
 }
 
-func containsAggregate(node sqlparser.SQLNode) bool {
+// containsAggregate reports an aggregate in n outside its subqueries.
+func containsAggregate(n ast.Node) bool {
 	found := false
-	_ = sqlparser.Walk(func(n sqlparser.SQLNode) (bool, error) {
-		if _, ok := n.(*sqlparser.Subquery); ok {
-			return false, nil
+	ast.Inspect(n, func(x ast.Node) bool {
+		if found {
+			return false
 		}
-		if e, ok := n.(sqlparser.Expr); ok && isAggregate(e) {
-			found = true
-			return false, nil
+		switch y := x.(type) {
+		case *ast.Query:
+			return false
+		case ast.Expr:
+			if isAggregate(y) {
+				found = true
+				return false
+			}
 		}
-		return true, nil
-	}, node)
+		return true
+	})
 	return found
 }
 
-func hasAggregate(sel *sqlparser.Select) bool {
-	if containsAggregate(sel.SelectExprs) {
-		return true
+func hasAggregate(sel *ast.Select, order []*ast.OrderItem) bool {
+	for _, it := range sel.Items {
+		if containsAggregate(it) {
+			return true
+		}
 	}
-	return sel.OrderBy != nil && containsAggregate(sel.OrderBy)
+	for _, o := range order {
+		if containsAggregate(o) {
+			return true
+		}
+	}
+	return false
 }
 
 // aggState collects the groups and aggregates of one SELECT while its
@@ -125,39 +140,48 @@ func outCols(aggs []aggEntry) []planner.ColMeta {
 }
 
 // bindAgg binds an aggregate call, registering it once per distinct call.
-func (c *exprCtx) bindAgg(fe *sqlparser.FuncExpr) (expr.Expr, error) {
-	name := fe.Name.Lowered()
+func (c *exprCtx) bindAgg(fe *ast.FuncCall) (expr.Expr, error) {
+	name, args := funcName(fe)
+	switch {
+	case fe.Filter != nil:
+		return nil, notImplemented(fe.Filter, "FILTER on an aggregate")
+	case len(fe.OrderBy) > 0:
+		return nil, notImplemented(fe.OrderBy[0], "ORDER BY inside an aggregate")
+	case len(fe.WithinGroup) > 0:
+		return nil, notImplemented(fe, "WITHIN GROUP")
+	case fe.IgnoreNulls != nil:
+		return nil, notImplemented(fe, "IGNORE NULLS")
+	}
 	fn := aggNames[name]
 	call := planner.AggCall{Func: fn, Distinct: fe.Distinct}
-	inner := &exprCtx{b: c.b, sc: c.sc, clause: "aggregate " + name}
+	inner := &exprCtx{b: c.b, sc: c.sc, clause: "aggregate " + name, columns: c.columns}
 	switch {
-	case len(fe.Exprs) == 1 && isStar(fe.Exprs[0]):
+	case fe.Star || fn == planner.AggCount && len(args) == 0:
 		if fn != planner.AggCount {
-			return nil, fmt.Errorf("Binder Error: %s(*) is not allowed; only count(*)", name)
+			return nil, binderErr(fe, "%s(*) is not allowed; only count(*)", name)
 		}
 		call.Func = planner.AggCountStar
 		call.Distinct = false
-	case len(fe.Exprs) == 1:
-		ae, ok := fe.Exprs[0].(*sqlparser.AliasedExpr)
-		if !ok {
-			return nil, fmt.Errorf("Binder Error: bad argument to %s", name)
+	case len(args) == 1:
+		if _, ok := args[0].(*ast.NamedArg); ok {
+			return nil, binderErr(args[0], "%s does not take named arguments", name)
 		}
-		if containsAggregate(ae.Expr) {
-			return nil, fmt.Errorf("Binder Error: aggregate function calls cannot be nested")
+		if containsAggregate(args[0]) {
+			return nil, binderErr(fe, "aggregate function calls cannot be nested")
 		}
-		arg, err := inner.bind(ae.Expr)
+		arg, err := inner.bind(args[0])
 		if err != nil {
 			return nil, err
 		}
 		if arg.Type().IsNested() && fn != planner.AggCount {
-			return nil, fmt.Errorf("Not implemented Error: %s on the nested value %s (%s) is not supported", sqlparser.String(fe), arg, arg.Type())
+			return nil, errAt(fe, "Not implemented", "%s on the nested value %s (%s) is not supported", clip(fe.String()), clip(arg.String()), arg.Type())
 		}
 		if arg.Type().IsNested() && fe.Distinct {
 			arg = nestedEncode(arg) // equal values encode alike
 		}
 		call.Arg = arg
 	default:
-		return nil, fmt.Errorf("Binder Error: %s takes exactly one argument", name)
+		return nil, binderErr(fe, "%s takes exactly one argument", name)
 	}
 	if call.Arg != nil {
 		t := call.Arg.Type()
@@ -169,7 +193,11 @@ func (c *exprCtx) bindAgg(fe *sqlparser.FuncExpr) (expr.Expr, error) {
 				t = coldata.TypeInt32
 			}
 			if !t.IsNumeric() {
-				return nil, fmt.Errorf("Binder Error: No function matches %s(%s). You might need to add explicit type casts.", name, t)
+				return nil, binderErr(fe, "No function matches %s(%s). You might need to add explicit type casts.", name, t)
+			}
+			if call.Func == planner.AggAvg && t.ID == coldata.Hugeint {
+				// AVG is a DOUBLE; the executor averages HUGEINTs as such.
+				call.Arg = &expr.Cast{Arg: call.Arg, Typ: coldata.TypeFloat64}
 			}
 		}
 	}
@@ -177,14 +205,9 @@ func (c *exprCtx) bindAgg(fe *sqlparser.FuncExpr) (expr.Expr, error) {
 	case planner.AggCountStar, planner.AggCount:
 		call.Typ = coldata.TypeInt64
 	case planner.AggSum:
-		switch t := call.Arg.Type(); t.ID {
-		case coldata.Decimal:
-			call.Typ = coldata.DecimalType(coldata.MaxDecimalPrecision, int(t.Scale))
-		case coldata.Float64:
-			call.Typ = coldata.TypeFloat64
-		default:
-			call.Typ = coldata.TypeInt64
-		}
+		// HUGEINT over integers (a sum of BIGINTs cannot overflow),
+		// DECIMAL(38, s) over decimals, DOUBLE over DOUBLE.
+		call.Typ = coldata.SumType(call.Arg.Type())
 	case planner.AggAvg:
 		call.Typ = coldata.TypeFloat64
 	default:
@@ -196,7 +219,7 @@ func (c *exprCtx) bindAgg(fe *sqlparser.FuncExpr) (expr.Expr, error) {
 			return colExpr(e.out), nil
 		}
 	}
-	out := c.b.newCol(sqlparser.String(fe), "", call.Typ)
+	out := c.b.newCol(outputName(fe), "", call.Typ)
 	c.agg.aggs = append(c.agg.aggs, aggEntry{call: call, key: key, out: out})
 	return colExpr(out), nil
 }
@@ -208,37 +231,33 @@ func keyOrStar(e expr.Expr) string {
 	return exprKey(e)
 }
 
-func isStar(se sqlparser.SelectExpr) bool {
-	_, ok := se.(*sqlparser.StarExpr)
-	return ok
-}
-
 // bindGroupExpr binds a GROUP BY item: an ordinal or alias of a select item,
 // or an expression over the FROM clause.
-func (b *binder) bindGroupExpr(g sqlparser.Expr, items sqlparser.SelectExprs, sc *scope) (expr.Expr, error) {
+func (b *binder) bindGroupExpr(g ast.Expr, items []*ast.SelectItem, sc *scope) (expr.Expr, error) {
 	ctx := &exprCtx{b: b, sc: sc, clause: "GROUP BY"}
-	if v, ok := g.(*sqlparser.SQLVal); ok && v.Type == sqlparser.IntVal {
-		k, _ := strconv.Atoi(string(v.Val))
-		if k < 1 || k > len(items) {
-			return nil, fmt.Errorf("Binder Error: GROUP BY term out of range - should be between 1 and %d", len(items))
+	if n, ok := g.(*ast.NumberLit); ok {
+		if k, err := strconv.Atoi(n.Text); err == nil {
+			if k < 1 || k > len(items) {
+				return nil, binderErr(g, "GROUP BY term out of range - should be between 1 and %d", len(items))
+			}
+			it := items[k-1]
+			if _, star := it.Expr.(*ast.Star); star || containsAggregate(it.Expr) {
+				return nil, binderErr(g, "GROUP BY %d refers to an aggregate or star", k)
+			}
+			return ctx.bind(it.Expr)
 		}
-		ae, ok := items[k-1].(*sqlparser.AliasedExpr)
-		if !ok || containsAggregate(ae.Expr) {
-			return nil, fmt.Errorf("Binder Error: GROUP BY %d refers to an aggregate or star", k)
-		}
-		return ctx.bind(ae.Expr)
 	}
-	if cn, ok := g.(*sqlparser.ColName); ok && cn.Qualifier.IsEmpty() {
-		if _, err := sc.lookup("", cn.Name.String()); err != nil {
+	if cn, ok := g.(*ast.ColumnRef); ok && len(cn.Parts) == 1 {
+		if _, err := sc.lookup("", cn.Parts[0].Name); err != nil {
 			for _, it := range items {
-				if ae, ok := it.(*sqlparser.AliasedExpr); ok && strings.EqualFold(ae.As.String(), cn.Name.String()) {
-					return ctx.bind(ae.Expr)
+				if it.Alias != nil && strings.EqualFold(it.Alias.Name, cn.Parts[0].Name) {
+					return ctx.bind(it.Expr)
 				}
 			}
 		}
 	}
 	if containsAggregate(g) {
-		return nil, fmt.Errorf("Binder Error: GROUP BY clause cannot contain aggregates")
+		return nil, binderErr(g, "GROUP BY clause cannot contain aggregates")
 	}
 	return ctx.bind(g)
 }

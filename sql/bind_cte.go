@@ -1,11 +1,10 @@
 package sql
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/peregrinedb/peregrine/planner"
-	"github.com/xwb1989/sqlparser"
+	"github.com/peregrinedb/peregrine/sql/ast"
 )
 
 // cteShare decides which WITH queries are computed once per statement: those
@@ -22,41 +21,33 @@ type cteShare struct {
 }
 
 type cteKey struct {
-	with *Query
+	with *ast.With
 	idx  int
 }
 
-func newCTEShare(q *Query) *cteShare {
+func newCTEShare(q *ast.Query) *cteShare {
 	c := &cteShare{refs: map[string]int{}, done: map[cteKey]*planner.SharedCTE{}, no: map[cteKey]bool{}}
 	c.count(q)
 	return c
 }
 
-// count adds q's table references, and those of its CTE bodies, to refs. A
-// name shadowed by an inner WITH counts for both: sharing is only a choice
-// of plan, never of results.
-func (c *cteShare) count(q *Query) {
-	if q == nil {
-		return
-	}
-	_ = sqlparser.Walk(func(n sqlparser.SQLNode) (bool, error) {
-		if te, ok := n.(*sqlparser.AliasedTableExpr); ok {
-			if tn, ok := te.Expr.(sqlparser.TableName); ok && tn.Qualifier.IsEmpty() {
-				c.refs[strings.ToLower(tn.Name.String())]++
-			}
+// count adds the statement's table references (CTE bodies included, at
+// any depth) to refs. A name shadowed by an inner WITH counts for both:
+// sharing is only a choice of plan, never of results.
+func (c *cteShare) count(q *ast.Query) {
+	ast.Inspect(q, func(n ast.Node) bool {
+		if t, ok := n.(*ast.TableName); ok && len(t.Name.Parts) == 1 {
+			c.refs[strings.ToLower(t.Name.Parts[0].Name)]++
 		}
-		return true, nil
-	}, q.AST)
-	for _, cte := range q.CTEs {
-		c.count(cte.Query)
-	}
+		return true
+	})
 }
 
 // sharedCTERef returns a reference to cte's shared result, or nil when cte
 // is inlined instead.
-func (b *binder) sharedCTERef(cte visibleCTE, alias string, sc *scope) (planner.Node, error) {
+func (b *binder) sharedCTERef(cte visibleCTE, alias string, colNames []ast.Ident, sc *scope, at ast.Node) (planner.Node, error) {
 	c := b.shared
-	if c == nil || c.refs[strings.ToLower(cte.Name)] < 2 {
+	if c == nil || c.refs[strings.ToLower(cte.cte.Name.Name)] < 2 {
 		return nil, nil
 	}
 	key := cteKey{cte.with, cte.idx}
@@ -65,9 +56,8 @@ func (b *binder) sharedCTERef(cte visibleCTE, alias string, sc *scope) (planner.
 	}
 	sh := c.done[key]
 	if sh == nil {
-		cb := &binder{cat: b.cat, ids: b.ids, ctes: ctesBefore(b.ctes, cte), shared: c}
-		cb = cb.forQuery(cte.Query)
-		n, names, err := cb.bindStatement(cte.Query.AST)
+		cb := &binder{cat: b.cat, ids: b.ids, ctes: ctesBefore(b.ctes, cte), shared: c, params: b.params}
+		n, names, err := cb.bindQuery(cte.cte.Query)
 		if err != nil {
 			return nil, err
 		}
@@ -75,22 +65,22 @@ func (b *binder) sharedCTERef(cte visibleCTE, alias string, sc *scope) (planner.
 			c.no[key] = true
 			return nil, nil
 		}
-		sh = &planner.SharedCTE{Name: cte.Name, Plan: n, Width: len(names)}
+		sh = &planner.SharedCTE{Name: cte.cte.Name.Name, Plan: n, Width: len(names)}
 		c.done[key] = sh
 		c.names(sh, names)
 	}
 	cols := sh.Plan.Cols()[:sh.Width]
-	if len(cte.Columns) > len(cols) {
-		return nil, fmt.Errorf("Binder Error: table %q has %d columns available but %d columns specified", alias, len(cols), len(cte.Columns))
+	rename := cte.cte.Columns
+	if len(colNames) > 0 {
+		rename = colNames
 	}
 	ref := &planner.CTERef{Shared: sh, Alias: alias}
 	for i, col := range cols {
-		name := c.nameOf(sh, i)
-		if i < len(cte.Columns) {
-			name = cte.Columns[i]
-		}
-		ref.Out = append(ref.Out, b.newCol(name, alias, col.Type))
+		ref.Out = append(ref.Out, b.newCol(c.nameOf(sh, i), alias, col.Type))
 		ref.ColIdx = append(ref.ColIdx, i)
+	}
+	if err := renameCols(ref.Out, rename, alias, at); err != nil {
+		return nil, err
 	}
 	sc.add(alias, ref.Out)
 	return ref, nil

@@ -1,58 +1,150 @@
 package sql
 
 import (
-	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
-	"time"
-
-	"github.com/xwb1989/sqlparser"
 
 	"github.com/peregrinedb/peregrine/exec/coldata"
 	"github.com/peregrinedb/peregrine/planner/expr"
+	"github.com/peregrinedb/peregrine/sql/ast"
+	"github.com/peregrinedb/peregrine/sql/parser"
 )
 
-var reDecimalType = regexp.MustCompile(`^(?:DECIMAL|NUMERIC)\s*(?:\(\s*(\d+)\s*(?:,\s*(\d+)\s*)?\))?$`)
-var reSizedType = regexp.MustCompile(`^([A-Z ]+?)\s*\(\s*\d+\s*\)$`)
-
-// parseType parses a SQL type name as written in CAST.
-func parseType(s string) (coldata.Type, error) {
-	u := strings.ToUpper(strings.TrimSpace(s))
-	if m := reDecimalType.FindStringSubmatch(u); m != nil {
-		p, sc := 18, 3
-		if m[1] != "" {
-			p, _ = strconv.Atoi(m[1])
-			sc = 0
+// parseType maps a type as written to an engine type: DECIMAL(p,s),
+// VARCHAR(n) (the length is ignored, as in DuckDB), arrays T[] and the
+// nested LIST, STRUCT and MAP types.
+func parseType(t *ast.TypeName) (coldata.Type, error) {
+	if len(t.Array) > 0 {
+		elem, err := parseType(t.Elem())
+		if err != nil {
+			return coldata.Type{}, err
 		}
-		if m[2] != "" {
-			sc, _ = strconv.Atoi(m[2])
-		}
-		if p < 1 || p > coldata.MaxDecimalPrecision || sc > p {
-			return coldata.Type{}, fmt.Errorf("Binder Error: invalid DECIMAL(%d,%d): width must be between 1 and 38 and scale at most the width", p, sc)
-		}
-		if sc > 18 {
-			return coldata.Type{}, fmt.Errorf("Not implemented Error: DECIMAL scale above 18 is not supported")
-		}
-		return coldata.DecimalType(p, sc), nil
+		return coldata.ListType(elem), nil
 	}
-	if m := reSizedType.FindStringSubmatch(u); m != nil {
-		u = m[1] // VARCHAR(25) → VARCHAR
+	switch t.Name {
+	case "DECIMAL":
+		return decimalType(t)
+	case "LIST":
+		if len(t.Params) == 1 {
+			elem, err := parseType(t.Params[0])
+			if err != nil {
+				return coldata.Type{}, err
+			}
+			return coldata.ListType(elem), nil
+		}
+	case "MAP":
+		if len(t.Params) == 2 {
+			k, err := parseType(t.Params[0])
+			if err != nil {
+				return coldata.Type{}, err
+			}
+			v, err := parseType(t.Params[1])
+			if err != nil {
+				return coldata.Type{}, err
+			}
+			return coldata.MapType(k, v), nil
+		}
+	case "STRUCT":
+		if len(t.Fields) > 0 {
+			fields := make([]coldata.Field, len(t.Fields))
+			for i, f := range t.Fields {
+				ft, err := parseType(f.Type)
+				if err != nil {
+					return coldata.Type{}, err
+				}
+				fields[i] = coldata.Field{Name: f.Name.Name, Type: ft}
+			}
+			return coldata.StructType(fields), nil
+		}
 	}
-	if t, ok := coldata.ParseTypeName(u); ok {
-		return t, nil
+	if t.Ref != nil {
+		return coldata.Type{}, errAt(t, "Catalog", "Type with name %s does not exist!", clip(t.Name))
 	}
-	return coldata.Type{}, fmt.Errorf("Catalog Error: Type with name %s does not exist!", s)
+	// The parser has resolved DuckDB's aliases (INT4 is INTEGER).
+	if tt, ok := coldata.ParseTypeName(t.Name); ok {
+		return tt, nil
+	}
+	return coldata.Type{}, notImplemented(t, "the type "+t.Name)
 }
 
-func (c *exprCtx) args(e *sqlparser.FuncExpr) ([]expr.Expr, error) {
-	out := make([]expr.Expr, 0, len(e.Exprs))
-	for _, se := range e.Exprs {
-		ae, ok := se.(*sqlparser.AliasedExpr)
+func decimalType(t *ast.TypeName) (coldata.Type, error) {
+	p, sc := 18, 3
+	mod := func(i int) (int, bool) {
+		n, ok := t.Mods[i].(*ast.NumberLit)
 		if !ok {
-			return nil, fmt.Errorf("Binder Error: * is not a valid argument to %s", e.Name.String())
+			return 0, false
 		}
-		x, err := c.bind(ae.Expr)
+		v, err := strconv.Atoi(n.Text)
+		return v, err == nil
+	}
+	if len(t.Mods) > 2 {
+		return coldata.Type{}, binderErr(t, "DECIMAL takes at most two modifiers: width and scale")
+	}
+	if len(t.Mods) >= 1 {
+		var ok bool
+		if p, ok = mod(0); !ok {
+			return coldata.Type{}, binderErr(t, "DECIMAL width must be an integer")
+		}
+		sc = 0
+	}
+	if len(t.Mods) == 2 {
+		var ok bool
+		if sc, ok = mod(1); !ok {
+			return coldata.Type{}, binderErr(t, "DECIMAL scale must be an integer")
+		}
+	}
+	if p < 1 || p > coldata.MaxDecimalPrecision || sc < 0 || sc > p {
+		return coldata.Type{}, binderErr(t, "invalid DECIMAL(%d,%d): width must be between 1 and 38 and scale at most the width", p, sc)
+	}
+	if sc > 18 {
+		return coldata.Type{}, notImplemented(t, "DECIMAL scale above 18")
+	}
+	return coldata.DecimalType(p, sc), nil
+}
+
+// parseTypeText parses a type written as text (hive_types values).
+func parseTypeText(s string) (coldata.Type, error) {
+	st, err := parser.ParseOne("SELECT CAST(NULL AS " + s + ")")
+	if err == nil {
+		if q, ok := st.(*ast.Query); ok {
+			if sel, ok := q.Body.(*ast.Select); ok && len(sel.Items) == 1 {
+				if c, ok := sel.Items[0].Expr.(*ast.Cast); ok {
+					return parseType(c.Type)
+				}
+			}
+		}
+	}
+	return coldata.Type{}, &Error{Kind: "Catalog", Msg: "Type with name " + clip(s) + " does not exist!", Pos: -1}
+}
+
+// funcName resolves a call's name: the function, with a method call's
+// receiver (x.f(a) is f(x, a)) or a column named like a schema as the
+// first argument.
+func funcName(e *ast.FuncCall) (string, []ast.Expr) {
+	args := e.Args
+	if e.Receiver != nil {
+		args = append([]ast.Expr{e.Receiver}, args...)
+	}
+	parts := e.Name.Parts
+	if len(parts) > 1 {
+		switch strings.ToLower(parts[len(parts)-2].Name) {
+		case "main", "pg_catalog", "system":
+		default:
+			// col.f(...) calls f on the column.
+			recv := &ast.ColumnRef{At: e.Name.At, Parts: parts[:len(parts)-1]}
+			args = append([]ast.Expr{recv}, args...)
+		}
+	}
+	return strings.ToLower(parts[len(parts)-1].Name), args
+}
+
+func (c *exprCtx) args(list []ast.Expr, name string) ([]expr.Expr, error) {
+	out := make([]expr.Expr, 0, len(list))
+	for _, a := range list {
+		if na, ok := a.(*ast.NamedArg); ok {
+			return nil, binderErr(na, "function %s does not take the named argument %s", name, clip(na.Name.Name))
+		}
+		x, err := c.bind(a)
 		if err != nil {
 			return nil, err
 		}
@@ -61,25 +153,43 @@ func (c *exprCtx) args(e *sqlparser.FuncExpr) ([]expr.Expr, error) {
 	return out, nil
 }
 
-func (c *exprCtx) function(e *sqlparser.FuncExpr) (expr.Expr, error) {
-	name := e.Name.Lowered()
-	if _, ok := aggNames[name]; ok {
-		return nil, fmt.Errorf("Binder Error: aggregate function %s is not allowed in %s", name, c.clause)
+// function binds a scalar function call.
+func (c *exprCtx) function(e *ast.FuncCall) (expr.Expr, error) {
+	name, argList := funcName(e)
+	switch {
+	case e.Over != nil:
+		return nil, notImplemented(e, "the window function "+name+"(...) OVER (...)")
+	case !scalarFunctions[name] && !isAggName(name) && !nestedFuncs[name]:
+		return nil, unknownFunction(e, name, "scalar")
+	case isAggName(name):
+		return nil, binderErr(e, "aggregate function %s is not allowed in %s", name, c.clause)
+	case e.Distinct:
+		return nil, binderErr(e, "DISTINCT is only allowed in aggregate functions")
+	case e.Filter != nil:
+		return nil, binderErr(e, "FILTER is only allowed in aggregate functions")
+	case len(e.OrderBy) > 0 || len(e.WithinGroup) > 0:
+		return nil, binderErr(e, "ORDER BY is only allowed in aggregate functions")
+	case e.IgnoreNulls != nil:
+		return nil, binderErr(e, "IGNORE NULLS is only allowed in window functions")
+	case e.Star:
+		return nil, binderErr(e, "* is not a valid argument to %s", name)
 	}
-	if e.Distinct {
-		return nil, fmt.Errorf("Binder Error: DISTINCT is only allowed in aggregate functions")
-	}
-	args, err := c.args(e)
+	args, err := c.args(argList, name)
 	if err != nil {
 		return nil, err
 	}
+	x, err := c.scalarFunction(e, name, args)
+	return x, at(err, e)
+}
+
+func (c *exprCtx) scalarFunction(e *ast.FuncCall, name string, args []expr.Expr) (expr.Expr, error) {
 	want := func(n ...int) error {
 		for _, k := range n {
 			if len(args) == k {
 				return nil
 			}
 		}
-		return fmt.Errorf("Binder Error: function %s does not take %d arguments", name, len(args))
+		return binderErr(e, "function %s does not take %d arguments", name, len(args))
 	}
 	call := func(op expr.Op, t coldata.Type, xs ...expr.Expr) expr.Expr {
 		return &expr.Func{Op: op, Args: xs, Typ: t}
@@ -89,31 +199,30 @@ func (c *exprCtx) function(e *sqlparser.FuncExpr) (expr.Expr, error) {
 		return x, err
 	}
 	switch name {
-	case "__cast":
-		if err := want(2); err != nil {
-			return nil, err
-		}
-		tn, _ := args[1].(*expr.Const)
-		t, err := parseType(tn.Val.S)
-		if err != nil {
-			return nil, err
-		}
-		return castTo(args[0], t)
-	case "__extract_year", "year", "__extract_month", "month", "__extract_day", "day":
+	case "typeof":
+		// The argument's type, known when binding: a constant.
 		if err := want(1); err != nil {
 			return nil, err
 		}
-		op := map[string]expr.Op{"year": expr.OpExtractYear, "month": expr.OpExtractMonth, "day": expr.OpExtractDay}[strings.TrimPrefix(name, "__extract_")]
-		a := args[0]
-		if a.Type().ID == coldata.String {
-			if a, err = castTo(a, coldata.TypeDate); err != nil {
-				return nil, err
-			}
+		t := args[0].Type().String()
+		if args[0].Type().ID == coldata.Unknown {
+			t = `"NULL"` // as DuckDB spells it
 		}
-		if a.Type().ID != coldata.Date && a.Type().ID != coldata.Timestamp {
-			return nil, fmt.Errorf("Binder Error: %s needs a DATE or TIMESTAMP, got %s", strings.TrimPrefix(name, "__extract_"), a.Type())
+		return &expr.Const{Val: coldata.Datum{S: t}, Typ: coldata.TypeString}, nil
+	case "date_part", "datepart":
+		if err := want(2); err != nil {
+			return nil, err
 		}
-		return call(op, coldata.TypeInt64, a), nil
+		f, ok := args[0].(*expr.Const)
+		if !ok || f.Typ.ID != coldata.String || f.Val.Null {
+			return nil, binderErr(e, "%s needs a constant field name", name)
+		}
+		return c.extract(e, strings.ToLower(f.Val.S), args[1])
+	case "year", "month", "day":
+		if err := want(1); err != nil {
+			return nil, err
+		}
+		return c.extract(e, name, args[0])
 	case "upper", "ucase", "lower", "lcase", "trim":
 		if err := want(1); err != nil {
 			return nil, err
@@ -133,11 +242,11 @@ func (c *exprCtx) function(e *sqlparser.FuncExpr) (expr.Expr, error) {
 			return nil, err
 		}
 		return call(expr.OpLength, coldata.TypeInt64, a), nil
-	case "substring", "substr", "__substring":
+	case "substring", "substr":
 		if len(args) < 2 || len(args) > 3 {
 			return nil, want(2, 3)
 		}
-		return c.substringBound(args[0], args[1:])
+		return substring(args[0], args[1:])
 	case "concat":
 		var out expr.Expr
 		for i := range args {
@@ -179,33 +288,24 @@ func (c *exprCtx) function(e *sqlparser.FuncExpr) (expr.Expr, error) {
 			return nil, err
 		}
 		if !args[0].Type().IsNumeric() {
-			return nil, fmt.Errorf("Binder Error: abs needs a number, got %s", args[0].Type())
+			return nil, binderErr(e, "abs needs a number, got %s", args[0].Type())
 		}
 		return call(expr.OpAbs, args[0].Type(), args[0]), nil
+	case "pow", "power":
+		if err := want(2); err != nil {
+			return nil, err
+		}
+		return power(args[0], args[1])
+	case "xor":
+		if err := want(2); err != nil {
+			return nil, err
+		}
+		return bitwise(expr.OpBitXor, "xor", args[0], args[1])
 	case "round":
 		if err := want(1, 2); err != nil {
 			return nil, err
 		}
-		if !args[0].Type().IsNumeric() {
-			return nil, fmt.Errorf("Binder Error: round needs a number, got %s", args[0].Type())
-		}
-		digits := expr.Expr(&expr.Const{Val: coldata.Datum{I: 0}, Typ: coldata.TypeInt64})
-		if len(args) == 2 {
-			if digits, err = castTo(args[1], coldata.TypeInt64); err != nil {
-				return nil, err
-			}
-		}
-		r := call(expr.OpRound, args[0].Type(), args[0], digits)
-		// DuckDB types round(DECIMAL(p,s), d) with a constant d as
-		// DECIMAL(p, max(d,0)): the rounded-off digits are dropped.
-		t := args[0].Type()
-		if k, ok := digits.(*expr.Const); ok && !k.Val.Null && t.ID == coldata.Decimal {
-			d := max(k.Val.I, 0)
-			if d < int64(t.Scale) {
-				return castTo(r, coldata.DecimalType(int(t.Precision), int(d)))
-			}
-		}
-		return r, nil
+		return round(e, args)
 	case "nullif":
 		// NULLIF(a, b) = CASE WHEN a = b THEN NULL ELSE a END, typed as a.
 		if err := want(2); err != nil {
@@ -221,9 +321,10 @@ func (c *exprCtx) function(e *sqlparser.FuncExpr) (expr.Expr, error) {
 			return nil, want(1)
 		}
 		t := coldata.TypeUnknown
+		var err error
 		for _, a := range args {
 			if t, err = resultType(t, a.Type()); err != nil {
-				return nil, fmt.Errorf("Binder Error: %s arguments have incompatible types: %v", name, err)
+				return nil, binderErr(e, "%s arguments have incompatible types: %v", name, err)
 			}
 		}
 		for i := range args {
@@ -233,30 +334,72 @@ func (c *exprCtx) function(e *sqlparser.FuncExpr) (expr.Expr, error) {
 		}
 		return call(expr.OpCoalesce, t, args...), nil
 	}
-	return nil, fmt.Errorf("Catalog Error: Scalar Function with name %s does not exist!", name)
+	return nil, unknownFunction(e, name, "scalar")
 }
 
-func (c *exprCtx) substring(s expr.Expr, rest []sqlparser.Expr) (expr.Expr, error) {
-	var args []expr.Expr
-	for _, r := range rest {
-		x, err := c.bind(r)
-		if err != nil {
+// scalarFunctions are the functions scalarFunction binds.
+var scalarFunctions = map[string]bool{
+	"date_part": true, "datepart": true, "year": true, "month": true, "day": true, "upper": true, "ucase": true,
+	"lower": true, "lcase": true, "trim": true, "length": true, "char_length": true, "character_length": true,
+	"len": true, "strlen": true, "substring": true, "substr": true, "concat": true, "starts_with": true,
+	"prefix": true, "contains": true, "abs": true, "pow": true, "power": true, "xor": true, "round": true,
+	"nullif": true, "coalesce": true, "ifnull": true, "typeof": true,
+}
+
+// extract binds date_part('field', x) (also EXTRACT(field FROM x), year(x)...).
+func (c *exprCtx) extract(e *ast.FuncCall, field string, a expr.Expr) (expr.Expr, error) {
+	op, ok := map[string]expr.Op{"year": expr.OpExtractYear, "month": expr.OpExtractMonth, "day": expr.OpExtractDay}[field]
+	if !ok {
+		return nil, notImplemented(e, "date_part('"+clip(field)+"', ...)")
+	}
+	var err error
+	if a.Type().ID == coldata.String {
+		if a, err = castTo(a, coldata.TypeDate); err != nil {
 			return nil, err
 		}
-		args = append(args, x)
 	}
-	return c.substringBound(s, args)
+	if a.Type().ID != coldata.Date && a.Type().ID != coldata.Timestamp && a.Type().ID != coldata.Unknown {
+		return nil, binderErr(e, "%s needs a DATE or TIMESTAMP, got %s", field, a.Type())
+	}
+	return &expr.Func{Op: op, Args: []expr.Expr{a}, Typ: coldata.TypeInt64}, nil
 }
 
-func (c *exprCtx) substringBound(s expr.Expr, rest []expr.Expr) (expr.Expr, error) {
+// round binds round(x [, digits]). DuckDB types round(DECIMAL(p,s), d) with
+// a constant d as DECIMAL(p, max(d,0)): the rounded-off digits are dropped.
+func round(e *ast.FuncCall, args []expr.Expr) (expr.Expr, error) {
+	if !args[0].Type().IsNumeric() {
+		return nil, binderErr(e, "round needs a number, got %s", args[0].Type())
+	}
+	digits := expr.Expr(&expr.Const{Val: coldata.Datum{I: 0}, Typ: coldata.TypeInt64})
+	if len(args) == 2 {
+		var err error
+		if digits, err = castTo(args[1], coldata.TypeInt64); err != nil {
+			return nil, err
+		}
+	}
+	r := &expr.Func{Op: expr.OpRound, Args: []expr.Expr{args[0], digits}, Typ: args[0].Type()}
+	t := args[0].Type()
+	if k, ok := digits.(*expr.Const); ok && !k.Val.Null && t.ID == coldata.Decimal {
+		d := max(k.Val.I, 0)
+		if d < int64(t.Scale) {
+			return castTo(r, coldata.DecimalType(int(t.Precision), int(d)))
+		}
+	}
+	return r, nil
+}
+
+func substring(s expr.Expr, rest []expr.Expr) (expr.Expr, error) {
 	s, err := castTo(s, coldata.TypeString)
 	if err != nil {
 		return nil, err
 	}
 	args := []expr.Expr{s}
 	for _, r := range rest {
+		if p, ok := r.(*expr.Param); ok {
+			p.Typ = coldata.TypeInt64
+		}
 		if !r.Type().IsInteger() {
-			return nil, fmt.Errorf("Binder Error: substring positions must be integers, got %s", r.Type())
+			return nil, &Error{Kind: "Binder", Msg: "substring positions must be integers, got " + r.Type().String(), Pos: -1}
 		}
 		x, err := castTo(r, coldata.TypeInt64)
 		if err != nil {
@@ -266,9 +409,3 @@ func (c *exprCtx) substringBound(s expr.Expr, rest []expr.Expr) (expr.Expr, erro
 	}
 	return &expr.Func{Op: expr.OpSubstring, Args: args, Typ: coldata.TypeString}, nil
 }
-
-func daysIn(y, m int) int {
-	return time.Date(y, time.Month(m)+1, 0, 0, 0, 0, 0, time.UTC).Day()
-}
-
-func dateOf(y, m, d int) time.Time { return time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC) }

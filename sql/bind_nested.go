@@ -4,12 +4,11 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/xwb1989/sqlparser"
-
 	"github.com/peregrinedb/peregrine/exec/coldata"
 	"github.com/peregrinedb/peregrine/planner"
 	"github.com/peregrinedb/peregrine/planner/expr"
 	"github.com/peregrinedb/peregrine/scan"
+	"github.com/peregrinedb/peregrine/sql/ast"
 	"github.com/peregrinedb/peregrine/storage"
 )
 
@@ -21,8 +20,6 @@ import (
 //	len(l), array_length(l)    list length
 //	m['k'], map_extract_value(m, 'k')   map value, NULL when absent
 //	list_contains(l, x), map_keys(m), map_values(m)
-//
-// The pre-parse layer rewrites x[i] into __index(x, i).
 
 // lookupCol resolves table.name like a column reference does.
 func (c *exprCtx) lookupCol(table, name string) (planner.ColMeta, error) {
@@ -39,30 +36,22 @@ func (c *exprCtx) lookupCol(table, name string) (planner.ColMeta, error) {
 
 // structField binds a qualified name that is not a table's column as
 // field access on a struct column: s.a, t.s.a or s.a.b.
-func (c *exprCtx) structField(e *sqlparser.ColName) (expr.Expr, bool, error) {
-	q := e.Qualifier
-	if q.Name.IsEmpty() {
-		return nil, false, nil
-	}
-	var base expr.Expr
-	var path []string
+func (c *exprCtx) structField(e *ast.ColumnRef) (expr.Expr, bool, error) {
+	parts := e.Parts
 	var col planner.ColMeta
-	if m, err := c.lookupCol(q.Qualifier.String(), q.Name.String()); err == nil && m.Type.ID == coldata.Struct {
-		col, path = m, []string{e.Name.String()}
-	} else if !q.Qualifier.IsEmpty() {
-		m, err := c.lookupCol("", q.Qualifier.String())
-		if err != nil || m.Type.ID != coldata.Struct {
-			return nil, false, nil
-		}
-		col, path = m, []string{q.Name.String(), e.Name.String()}
+	var path []string
+	if m, err := c.lookupCol(parts[0].Name, parts[1].Name); len(parts) > 2 && err == nil && m.Type.ID == coldata.Struct {
+		col, path = m, names(parts[2:])
+	} else if m, err := c.lookupCol("", parts[0].Name); err == nil && m.Type.ID == coldata.Struct {
+		col, path = m, names(parts[1:])
 	} else {
 		return nil, false, nil
 	}
-	base = colExpr(col)
+	base := expr.Expr(colExpr(col))
 	for _, f := range path {
 		x, err := structExtract(base, f)
 		if err != nil {
-			return nil, true, err
+			return nil, true, at(err, e)
 		}
 		base = x
 	}
@@ -76,16 +65,44 @@ func (c *exprCtx) structField(e *sqlparser.ColName) (expr.Expr, bool, error) {
 		}
 		x, err := c.colRef(col)
 		if err != nil {
-			return nil, true, err
+			return nil, true, at(err, e)
 		}
 		base = x
 		for _, f := range path {
 			if base, err = structExtract(base, f); err != nil {
-				return nil, true, err
+				return nil, true, at(err, e)
 			}
 		}
 	}
 	return base, true, nil
+}
+
+func names(ids []ast.Ident) []string {
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		out[i] = id.Name
+	}
+	return out
+}
+
+// index binds x[i]: a list element, a struct field by name or a map value.
+func (c *exprCtx) index(e *ast.Index) (expr.Expr, error) {
+	x, err := c.bind(e.X)
+	if err != nil {
+		return nil, err
+	}
+	i, err := c.bind(e.Index)
+	if err != nil {
+		return nil, err
+	}
+	if x.Type().ID == coldata.String {
+		return nil, notImplemented(e, "indexing a string")
+	}
+	out, ok, err := nestedFunction("list_element", []expr.Expr{x, i})
+	if !ok {
+		return nil, binderErr(e, "cannot subscript a value of type %s", x.Type())
+	}
+	return out, err
 }
 
 func structExtract(s expr.Expr, field string) (expr.Expr, error) {
@@ -105,6 +122,13 @@ func structExtract(s expr.Expr, field string) (expr.Expr, error) {
 	return &expr.Func{Op: expr.OpStructExtract, Args: []expr.Expr{s, name}, Typ: t.Nest.Fields[k].Type}, nil
 }
 
+// nestedFuncs are the names nestedFunction binds.
+var nestedFuncs = map[string]bool{
+	"struct_extract": true, "list_element": true, "list_extract": true, "array_extract": true, "map_extract_value": true,
+	"list_contains": true, "array_contains": true, "list_has": true, "array_has": true, "map_keys": true, "map_values": true,
+	"len": true, "length": true, "array_length": true, "list_length": true, "cardinality": true,
+}
+
 // nestedFunction binds the functions on nested values; ok is false when
 // name with these arguments is not one of them.
 func nestedFunction(name string, args []expr.Expr) (x expr.Expr, ok bool, err error) {
@@ -119,7 +143,7 @@ func nestedFunction(name string, args []expr.Expr) (x expr.Expr, ok bool, err er
 		return nil
 	}
 	switch name {
-	case "__index", "struct_extract", "list_element", "list_extract", "array_extract", "map_extract_value":
+	case "struct_extract", "list_element", "list_extract", "array_extract", "map_extract_value":
 		if err := arity(2); err != nil {
 			return nil, true, err
 		}
@@ -144,8 +168,8 @@ func nestedFunction(name string, args []expr.Expr) (x expr.Expr, ok bool, err er
 			}
 			return &expr.Func{Op: expr.OpMapElement, Args: []expr.Expr{args[0], k}, Typ: first.Nest.Value}, true, nil
 		}
-		if name == "__index" || name == "struct_extract" {
-			return nil, true, fmt.Errorf("Binder Error: cannot subscript a value of type %s", first)
+		if name == "struct_extract" || first.ID != coldata.Unknown {
+			return nil, true, &Error{Kind: "Binder", Msg: fmt.Sprintf("cannot subscript a value of type %s", first), Pos: -1}
 		}
 	case "list_contains", "array_contains", "list_has", "array_has":
 		if first.ID != coldata.List {
@@ -193,41 +217,6 @@ func checkNotNested(what string, e expr.Expr) error {
 		return fmt.Errorf("Not implemented Error: %s on the nested value %s (%s) is not supported", what, e, t)
 	}
 	return nil
-}
-
-// matchingBracket returns the sig index of the `]` closing the `[` at k.
-func matchingBracket(k int, at func(int) token, n int) int {
-	depth := 0
-	for j := k; j < n; j++ {
-		switch at(j).text {
-		case "[":
-			depth++
-		case "]":
-			depth--
-			if depth == 0 {
-				return j
-			}
-		}
-	}
-	return -1
-}
-
-// indexName prints __index(x, i) back as x[i], DuckDB's column name.
-func indexName(f *sqlparser.FuncExpr) string {
-	if len(f.Exprs) != 2 {
-		return sqlparser.String(f)
-	}
-	part := func(se sqlparser.SelectExpr) string {
-		ae, ok := se.(*sqlparser.AliasedExpr)
-		if !ok {
-			return sqlparser.String(se)
-		}
-		if g, ok := ae.Expr.(*sqlparser.FuncExpr); ok && g.Name.Lowered() == "__index" {
-			return indexName(g)
-		}
-		return sqlparser.String(ae.Expr)
-	}
-	return part(f.Exprs[0]) + "[" + part(f.Exprs[1]) + "]"
 }
 
 // nodeReads returns the column IDs a node's inputs must supply: those read
@@ -518,7 +507,9 @@ func (b *binder) encodeNestedBelow(n planner.Node, above map[planner.ColID]bool)
 		if err != nil {
 			return nil, err
 		}
-		return &planner.Limit{Input: in, Offset: n.Offset, Count: n.Count}, nil
+		// The same node: parameters of LIMIT/OFFSET are recorded by it.
+		n.Input = in
+		return n, nil
 	case *planner.Join:
 		j := *n
 		var err error

@@ -5,11 +5,10 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/xwb1989/sqlparser"
-
 	"github.com/peregrinedb/peregrine/exec/coldata"
 	"github.com/peregrinedb/peregrine/planner"
 	"github.com/peregrinedb/peregrine/planner/expr"
+	"github.com/peregrinedb/peregrine/sql/ast"
 )
 
 // pendingJoin is a decorrelated subquery waiting to be joined onto the plan
@@ -27,30 +26,26 @@ func attach(node planner.Node, joins []pendingJoin) planner.Node {
 	return node
 }
 
-func splitAndAST(e sqlparser.Expr) []sqlparser.Expr {
-	switch x := e.(type) {
-	case *sqlparser.AndExpr:
-		return append(splitAndAST(x.Left), splitAndAST(x.Right)...)
-	case *sqlparser.ParenExpr:
-		if _, ok := x.Expr.(*sqlparser.AndExpr); ok {
-			return splitAndAST(x.Expr)
-		}
+// splitAndAST returns the conjuncts of a WHERE or HAVING condition.
+func splitAndAST(e ast.Expr) []ast.Expr {
+	if a, ok := e.(*ast.And); ok {
+		return a.Terms
 	}
-	return []sqlparser.Expr{e}
+	return []ast.Expr{e}
 }
 
 // nullRejecting reports whether sub is an operand of the conjunct conj
 // being a comparison: a missing row (NULL) then rejects the row anyway, so
 // the subquery may join with an inner join.
-func nullRejecting(conj sqlparser.Expr, sub *sqlparser.Subquery) bool {
-	c, ok := conj.(*sqlparser.ComparisonExpr)
+func nullRejecting(conj ast.Expr, sub *ast.Subquery) bool {
+	c, ok := conj.(*ast.Binary)
 	if !ok {
 		return false
 	}
-	if _, ok = comparisonOps[c.Operator]; !ok {
+	if _, ok = comparisonOps[c.Op]; !ok {
 		return false
 	}
-	return c.Left == sqlparser.Expr(sub) || c.Right == sqlparser.Expr(sub)
+	return c.L == ast.Expr(sub) || c.R == ast.Expr(sub)
 }
 
 func isTrue(e expr.Expr) bool {
@@ -62,44 +57,36 @@ var errNotFound = errors.New("not found")
 
 // correlated binds conj if it references the outer scope (and is not
 // resolvable in the inner scope alone), over the IDs of both scopes.
-func (b *binder) correlated(conj sqlparser.Expr, inner, outer *scope) (expr.Expr, bool, error) {
-	refsOuter := false
-	_ = sqlparser.Walk(func(n sqlparser.SQLNode) (bool, error) {
-		switch n := n.(type) {
-		case *sqlparser.Subquery:
-			return false, nil
-		case *sqlparser.ColName:
-			if _, err := inner.lookup(n.Qualifier.Name.String(), n.Name.String()); err != nil {
-				if _, err := outer.lookup(n.Qualifier.Name.String(), n.Name.String()); err == nil {
+func (b *binder) correlated(conj ast.Expr, inner, outer *scope) (expr.Expr, bool, error) {
+	refsOuter, subquery := false, false
+	ast.Inspect(conj, func(n ast.Node) bool {
+		switch x := n.(type) {
+		case *ast.Query:
+			subquery = true
+			return false
+		case *ast.ColumnRef:
+			table, name := "", x.Parts[len(x.Parts)-1].Name
+			if len(x.Parts) > 1 {
+				table = x.Parts[len(x.Parts)-2].Name
+			}
+			if _, err := inner.lookup(table, name); err != nil {
+				if _, err := outer.lookup(table, name); err == nil {
 					refsOuter = true
 				}
 			}
 		}
-		return true, nil
-	}, conj)
+		return true
+	})
 	if !refsOuter {
 		return nil, false, nil
 	}
-	if containsSubquery(conj) {
-		return nil, false, fmt.Errorf("Not implemented Error: a correlated condition containing a subquery is not supported yet: %s", sqlparser.String(conj))
+	if subquery {
+		return nil, false, notImplemented(conj, "a correlated condition containing a subquery")
 	}
 	both := &scope{cols: append(append([]scopeCol{}, inner.cols...), outer.cols...)}
 	ctx := &exprCtx{b: b, sc: both, clause: "WHERE", innerFirst: inner}
 	e, err := ctx.bindBool(conj)
 	return e, err == nil, err
-}
-
-func containsSubquery(n sqlparser.SQLNode) bool {
-	found := false
-	_ = sqlparser.Walk(func(n sqlparser.SQLNode) (bool, error) {
-		switch n.(type) {
-		case *sqlparser.Subquery, *sqlparser.ExistsExpr:
-			found = true
-			return false, nil
-		}
-		return true, nil
-	}, n)
-	return found
 }
 
 // isInnerOuterEq reports `inner expr = outer expr` (either order).
@@ -127,16 +114,16 @@ func covers(sc *scope, e expr.Expr) bool {
 }
 
 // exists decorrelates [NOT] EXISTS (subquery) into a semi or anti join.
-func (c *exprCtx) exists(ex *sqlparser.ExistsExpr, not bool) (expr.Expr, error) {
-	if c.pending == nil || c.conj == nil || (c.conj != sqlparser.Expr(ex) && !not) {
-		return nil, fmt.Errorf("Not implemented Error: EXISTS is only supported as a whole condition of WHERE or HAVING, not inside OR or other expressions")
+func (c *exprCtx) exists(ex *ast.Exists, not bool) (expr.Expr, error) {
+	if c.pending == nil || c.conj == nil || (c.conj != ast.Expr(ex) && !not) {
+		return nil, errAt(ex, "Not implemented", "EXISTS is only supported as a whole condition of WHERE or HAVING, not inside OR or other expressions")
 	}
-	res, err := c.b.bindSelectStatement(ex.Subquery.Select, selectOpts{outer: c.sc})
+	res, err := c.b.bindQueryOpts(ex.Query, selectOpts{outer: c.sc})
 	if err != nil {
 		return nil, err
 	}
 	if res.aggregated || res.limited {
-		return nil, fmt.Errorf("Not implemented Error: EXISTS over an aggregate or LIMIT subquery is not supported yet")
+		return nil, errAt(ex, "Not implemented", "EXISTS over an aggregate or LIMIT subquery is not supported yet")
 	}
 	typ := planner.JoinSemi
 	if not {
@@ -148,11 +135,11 @@ func (c *exprCtx) exists(ex *sqlparser.ExistsExpr, not bool) (expr.Expr, error) 
 
 // inSubquery decorrelates x [NOT] IN (subquery) into a semi join or a
 // NULL-aware anti join.
-func (c *exprCtx) inSubquery(x expr.Expr, sub *sqlparser.Subquery, not bool) (expr.Expr, error) {
+func (c *exprCtx) inSubquery(x expr.Expr, sub *ast.Query, not bool) (expr.Expr, error) {
 	if c.pending == nil || c.conj == nil {
-		return nil, fmt.Errorf("Not implemented Error: IN (subquery) is only supported in WHERE and HAVING conditions")
+		return nil, errAt(sub, "Not implemented", "IN (subquery) is only supported in WHERE and HAVING conditions")
 	}
-	res, err := c.b.bindSelectStatement(sub.Select, selectOpts{outer: c.sc})
+	res, err := c.b.bindQueryOpts(sub, selectOpts{outer: c.sc})
 	if err != nil {
 		return nil, err
 	}
@@ -181,11 +168,11 @@ func (c *exprCtx) inSubquery(x expr.Expr, sub *sqlparser.Subquery, not bool) (ex
 // one-row aggregate of the subquery's row and NULL counts settles the
 // three-valued rest: no rows gives FALSE, else no match is NULL when x or
 // some value is NULL.
-func (c *exprCtx) inSubqueryValue(x expr.Expr, sub *sqlparser.Subquery, not bool) (expr.Expr, error) {
+func (c *exprCtx) inSubqueryValue(x expr.Expr, sub *ast.Query, not bool) (expr.Expr, error) {
 	if c.pending == nil {
-		return nil, fmt.Errorf("Not implemented Error: IN (subquery) is only supported in WHERE, HAVING and SELECT lists without aggregation")
+		return nil, errAt(sub, "Not implemented", "IN (subquery) is only supported in WHERE, HAVING and SELECT lists without aggregation")
 	}
-	res, err := c.b.bindSelectStatement(sub.Select, selectOpts{outer: c.sc})
+	res, err := c.b.bindQueryOpts(sub, selectOpts{outer: c.sc})
 	if err != nil {
 		return nil, err
 	}
@@ -203,7 +190,7 @@ func (c *exprCtx) inSubqueryValue(x expr.Expr, sub *sqlparser.Subquery, not bool
 		return nil, err
 	}
 	// The counts read the subquery again, bound afresh: a plan is a tree.
-	again, err := c.b.bindSelectStatement(sub.Select, selectOpts{outer: c.sc})
+	again, err := c.b.bindQueryOpts(sub, selectOpts{outer: c.sc})
 	if err != nil {
 		return nil, err
 	}
@@ -236,11 +223,11 @@ func (c *exprCtx) inSubqueryValue(x expr.Expr, sub *sqlparser.Subquery, not bool
 // scalar decorrelates a scalar subquery: an ungrouped aggregate joins as a
 // single row; a correlated one is grouped by its correlation keys and
 // joined on them.
-func (c *exprCtx) scalar(sub *sqlparser.Subquery) (expr.Expr, error) {
+func (c *exprCtx) scalar(sub *ast.Subquery) (expr.Expr, error) {
 	if c.pending == nil {
-		return nil, fmt.Errorf("Not implemented Error: scalar subqueries are only supported in SELECT lists without aggregation and in WHERE and HAVING conditions")
+		return nil, errAt(sub, "Not implemented", "scalar subqueries are only supported in SELECT lists without aggregation and in WHERE and HAVING conditions")
 	}
-	res, err := c.b.bindSelectStatement(sub.Select, selectOpts{outer: c.sc, groupCorrelated: true})
+	res, err := c.b.bindQueryOpts(sub.Query, selectOpts{outer: c.sc, groupCorrelated: true})
 	if err != nil {
 		return nil, err
 	}
@@ -268,8 +255,8 @@ func (c *exprCtx) scalar(sub *sqlparser.Subquery) (expr.Expr, error) {
 	// where the answer is 0 (the "COUNT bug"): the left join's NULL is
 	// turned back into 0. Other expressions over COUNT are refused.
 	countOnly := false
-	if sel, ok := sub.Select.(*sqlparser.Select); ok && containsCount(sel.SelectExprs) {
-		if !isBareCount(sel.SelectExprs) {
+	if sel := res.sel; sel != nil && containsCount(sel.Items) {
+		if !isBareCount(sel.Items) {
 			return nil, fmt.Errorf("Not implemented Error: a correlated scalar subquery with an expression over COUNT is not supported yet")
 		}
 		countOnly = true
@@ -295,16 +282,12 @@ func (c *exprCtx) scalar(sub *sqlparser.Subquery) (expr.Expr, error) {
 }
 
 // isBareCount reports a select list that is exactly one COUNT call.
-func isBareCount(items sqlparser.SelectExprs) bool {
+func isBareCount(items []*ast.SelectItem) bool {
 	if len(items) != 1 {
 		return false
 	}
-	ae, ok := items[0].(*sqlparser.AliasedExpr)
-	if !ok {
-		return false
-	}
-	f, ok := ae.Expr.(*sqlparser.FuncExpr)
-	return ok && strings.EqualFold(f.Name.String(), "count")
+	f, ok := items[0].Expr.(*ast.FuncCall)
+	return ok && strings.EqualFold(f.Name.Last(), "count")
 }
 
 // singleRow aggregates a subquery's rows into one: their count and the
@@ -319,14 +302,16 @@ func (b *binder) singleRow(n planner.Node, val planner.ColMeta) (planner.Node, e
 	return agg, &expr.Func{Op: expr.OpSingleRow, Args: []expr.Expr{colExpr(cnt), colExpr(v)}, Typ: val.Type}
 }
 
-func containsCount(n sqlparser.SQLNode) bool {
+func containsCount(items []*ast.SelectItem) bool {
 	found := false
-	_ = sqlparser.Walk(func(n sqlparser.SQLNode) (bool, error) {
-		if f, ok := n.(*sqlparser.FuncExpr); ok && strings.EqualFold(f.Name.String(), "count") {
-			found = true
-		}
-		return !found, nil
-	}, n)
+	for _, it := range items {
+		ast.Inspect(it, func(n ast.Node) bool {
+			if f, ok := n.(*ast.FuncCall); ok && strings.EqualFold(f.Name.Last(), "count") {
+				found = true
+			}
+			return !found
+		})
+	}
 	return found
 }
 

@@ -3,24 +3,12 @@ package sql
 import (
 	"context"
 	"fmt"
-	"strconv"
-	"strings"
 
 	"github.com/peregrinedb/peregrine/exec/coldata"
 	"github.com/peregrinedb/peregrine/planner"
 	"github.com/peregrinedb/peregrine/scan"
 	"github.com/peregrinedb/peregrine/storage"
 )
-
-// tableFuncIndex recognises the pre-parse's `__tf_N` table names.
-func tableFuncIndex(name string) (int, bool) {
-	rest, ok := strings.CutPrefix(name, "__tf_")
-	if !ok {
-		return 0, false
-	}
-	k, err := strconv.Atoi(rest)
-	return k, err == nil
-}
 
 // DatasetCatalog is implemented by catalogs that read datasets: lists of
 // paths, hive partitions and schema merging (read_parquet's options).
@@ -104,7 +92,7 @@ func datasetOptions(tf TableFunc) (storage.DatasetOptions, error) {
 			}
 			o.HiveTypes = map[string]coldata.Type{}
 			for k, tv := range v.Fields {
-				t, err := parseType(tv.Str)
+				t, err := parseTypeText(tv.Str)
 				if err != nil {
 					return o, fmt.Errorf("Binder Error: %s: hive_types[%s]: %v", tf.Name, k, err)
 				}
@@ -125,7 +113,7 @@ func datasetOptions(tf TableFunc) (storage.DatasetOptions, error) {
 
 // metadataFunc binds parquet_metadata('glob') and parquet_schema('glob'):
 // one row per row group and column, or per schema element, of each file.
-func (b *binder) metadataFunc(tf TableFunc, alias string, sc *scope) (planner.Node, error) {
+func (b *binder) metadataFunc(tf TableFunc, alias string) (planner.Node, error) {
 	if len(tf.Args) != 1 || len(tf.Named) > 0 {
 		return nil, fmt.Errorf("Binder Error: %s takes one path, glob or list of paths", tf.Name)
 	}
@@ -159,13 +147,12 @@ func (b *binder) metadataFunc(tf TableFunc, alias string, sc *scope) (planner.No
 	for i, n := range names {
 		v.Out = append(v.Out, b.newCol(n, alias, types[i]))
 	}
-	sc.add(alias, v.Out)
 	return v, nil
 }
 
 // inspectFunc binds parquet_inspect('path'): the layout advice of
 // `peregrine inspect` as rows (kind, suggestion, why).
-func (b *binder) inspectFunc(tf TableFunc, alias string, sc *scope) (planner.Node, error) {
+func (b *binder) inspectFunc(tf TableFunc, alias string) (planner.Node, error) {
 	if len(tf.Args) != 1 || tf.Args[0].Kind != VString || len(tf.Named) > 0 {
 		return nil, fmt.Errorf("Binder Error: parquet_inspect takes one path, folder or glob")
 	}
@@ -184,6 +171,5 @@ func (b *binder) inspectFunc(tf TableFunc, alias string, sc *scope) (planner.Nod
 	for _, s := range rep.Suggestions {
 		v.Rows = append(v.Rows, []coldata.Datum{{S: s.Kind}, {S: s.What}, {S: s.Why}})
 	}
-	sc.add(alias, v.Out)
 	return v, nil
 }

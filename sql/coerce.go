@@ -2,6 +2,8 @@ package sql
 
 import (
 	"fmt"
+	"math"
+	"strings"
 
 	"github.com/peregrinedb/peregrine/exec/coldata"
 	"github.com/peregrinedb/peregrine/exec/kernel"
@@ -15,11 +17,17 @@ func intDigits(t coldata.Type) int {
 		return 10
 	case coldata.Int64:
 		return 19
+	case coldata.Hugeint:
+		return 39
 	case coldata.Decimal:
 		return int(t.Precision) - int(t.Scale)
 	}
 	return 0
 }
+
+// integral reports an integer type, HUGEINT included (coldata's IsInteger
+// names the 64-bit-or-narrower ones the binder's constant shortcuts read).
+func integral(t coldata.Type) bool { return t.IsInteger() || t.ID == coldata.Hugeint }
 
 func decimalOf(intD, scale int) coldata.Type {
 	p := intD + scale
@@ -43,13 +51,11 @@ func commonType(a, b coldata.Type) (coldata.Type, error) {
 		return b, nil
 	case b.ID == coldata.Unknown:
 		return a, nil
-	case a.ID == coldata.Float64 && b.IsNumeric(), b.ID == coldata.Float64 && a.IsNumeric():
-		return coldata.TypeFloat64, nil
-	case a.IsInteger() && b.IsInteger():
-		return coldata.TypeInt64, nil
 	case a.IsNumeric() && b.IsNumeric():
-		scale := max(int(a.Scale), int(b.Scale))
-		return decimalOf(max(intDigits(a), intDigits(b)), scale), nil
+		// DuckDB's implicit casts: the wider integer (HUGEINT included),
+		// DOUBLE with DOUBLE, else a DECIMAL holding both.
+		t, _ := coldata.CommonNumeric(a, b)
+		return t, nil
 	case a.ID == coldata.Date && b.ID == coldata.Timestamp, a.ID == coldata.Timestamp && b.ID == coldata.Date:
 		return coldata.TypeTimestamp, nil
 	case a.ID == coldata.String && b.ID != coldata.Interval:
@@ -66,12 +72,19 @@ func castTo(e expr.Expr, t coldata.Type) (expr.Expr, error) {
 	if e.Type() == t {
 		return e, nil
 	}
-	if c, ok := e.(*expr.Const); ok {
-		v, err := castConst(c.Val, c.Typ, t)
+	switch x := e.(type) {
+	case *expr.Const:
+		v, err := castConst(x.Val, x.Typ, t)
 		if err != nil {
 			return nil, err
 		}
 		return &expr.Const{Val: v, Typ: t}, nil
+	case *expr.Param:
+		// A parameter takes the type its context asks for; its value is
+		// cast when the statement runs.
+		p := *x
+		p.Typ = t
+		return &p, nil
 	}
 	return &expr.Cast{Arg: e, Typ: t}, nil
 }
@@ -104,6 +117,51 @@ func castConst(v coldata.Datum, from, to coldata.Type) (coldata.Datum, error) {
 	if v.Null || from == to {
 		return v, nil
 	}
-	// The kernel's error already carries DuckDB's category.
-	return kernel.EvalConst(&expr.Cast{Arg: &expr.Const{Val: v, Typ: from}, Typ: to})
+	if out, ok := widenInt(v, from, to); ok {
+		return out, nil
+	}
+	out, err := kernel.EvalConst(&expr.Cast{Arg: &expr.Const{Val: v, Typ: from}, Typ: to})
+	if err != nil {
+		// The kernel's error carries DuckDB's category; as a positioned
+		// binder error it also gets the LINE context of the cast.
+		e := categorized(err, "Conversion")
+		if len(v.S) > 64 {
+			e.Msg = strings.ReplaceAll(e.Msg, v.S, clip(v.S))
+		}
+		return coldata.Datum{}, e
+	}
+	return out, nil
+}
+
+// widenInt converts an integer constant to a type that holds it exactly
+// (BIGINT, INTEGER in range, DOUBLE below 2^53, a DECIMAL wide enough)
+// without compiling a cast kernel: binding a long IN list or AND chain
+// casts every literal. Anything else goes through the kernel.
+func widenInt(v coldata.Datum, from, to coldata.Type) (coldata.Datum, bool) {
+	if !from.IsInteger() {
+		return coldata.Datum{}, false
+	}
+	i := v.I
+	switch to.ID {
+	case coldata.Int64:
+		return coldata.Datum{I: i}, true
+	case coldata.Int32:
+		return coldata.Datum{I: i}, i >= math.MinInt32 && i <= math.MaxInt32
+	case coldata.Float64:
+		return coldata.Datum{F: float64(i)}, i > -1<<53 && i < 1<<53
+	case coldata.Decimal:
+		// Room for the value's digits next to the scale's, within 18 digits.
+		limit := int64(1)
+		for k := 0; k < int(to.Precision)-int(to.Scale) && k < 18; k++ {
+			limit *= 10
+		}
+		if to.Precision > 18 || i >= limit || i <= -limit {
+			return coldata.Datum{}, false
+		}
+		for k := 0; k < int(to.Scale); k++ {
+			i *= 10
+		}
+		return coldata.Datum{I: i}, true
+	}
+	return coldata.Datum{}, false
 }

@@ -4,11 +4,13 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/peregrinedb/peregrine/sql/ast"
 )
 
-// TableFunc is a table function call in FROM, lifted out of the text by
-// the pre-parse (the MySQL grammar has none): read_parquet, parquet_scan,
-// parquet_metadata, parquet_schema, parquet_inspect.
+// TableFunc is a table function call in FROM with constant arguments:
+// read_parquet, parquet_scan, parquet_metadata, parquet_schema,
+// parquet_inspect.
 type TableFunc struct {
 	Name  string  // lower-case
 	Args  []Value // positional
@@ -82,120 +84,45 @@ func (v Value) AsInt() (int64, error) {
 	return 0, fmt.Errorf("expected an integer")
 }
 
-// tableFuncNames are the table functions the pre-parse recognises in FROM.
-var tableFuncNames = map[string]bool{
-	"read_parquet": true, "parquet_scan": true, "parquet_metadata": true, "parquet_schema": true, "parquet_inspect": true,
+// astValue reads a constant argument of a table function or an option of
+// COPY: strings, numbers, booleans, bare words, lists, structs and
+// parenthesized lists.
+func astValue(e ast.Expr) (Value, error) {
+	switch v := e.(type) {
+	case *ast.StringLit:
+		return Value{Kind: VString, Str: v.Value}, nil
+	case *ast.NumberLit:
+		return Value{Kind: VNumber, Str: v.Text}, nil
+	case *ast.BoolLit:
+		return Value{Kind: VBool, Bool: v.Value}, nil
+	case *ast.ColumnRef:
+		return Value{Kind: VIdent, Str: v.String()}, nil
+	case *ast.ListLit:
+		return valueList(v.Items)
+	case *ast.RowExpr:
+		return valueList(v.Items)
+	case *ast.StructLit:
+		out := Value{Kind: VStruct, Fields: map[string]Value{}}
+		for _, f := range v.Fields {
+			x, err := astValue(f.Value)
+			if err != nil {
+				return out, err
+			}
+			out.Fields[f.Name.Name] = x
+		}
+		return out, nil
+	}
+	return Value{}, binderErr(e, "expected a constant, got %s", clip(e.String()))
 }
 
-// valueParser reads constant values from significant tokens.
-type valueParser struct {
-	at func(int) token
-	k  int
-}
-
-func (p *valueParser) value() (Value, error) {
-	t := p.at(p.k)
-	switch {
-	case t.kind == tkString:
-		p.k++
-		return Value{Kind: VString, Str: t.stringValue()}, nil
-	case t.kind == tkNumber:
-		p.k++
-		return Value{Kind: VNumber, Str: t.text}, nil
-	case t.text == "-" && p.at(p.k+1).kind == tkNumber:
-		p.k += 2
-		return Value{Kind: VNumber, Str: "-" + p.at(p.k-1).text}, nil
-	case t.isWord("TRUE") || t.isWord("FALSE"):
-		p.k++
-		return Value{Kind: VBool, Bool: t.isWord("TRUE")}, nil
-	case t.kind == tkIdent:
-		p.k++
-		return Value{Kind: VIdent, Str: t.text}, nil
-	case t.text == "[":
-		p.k++
-		v := Value{Kind: VList}
-		for p.at(p.k).text != "]" {
-			x, err := p.value()
-			if err != nil {
-				return v, err
-			}
-			v.List = append(v.List, x)
-			if p.at(p.k).text == "," {
-				p.k++
-			} else if p.at(p.k).text != "]" {
-				return v, fmt.Errorf("expected , or ] at position %d", p.at(p.k).pos+1)
-			}
+func valueList(items []ast.Expr) (Value, error) {
+	out := Value{Kind: VList}
+	for _, it := range items {
+		x, err := astValue(it)
+		if err != nil {
+			return out, err
 		}
-		p.k++
-		return v, nil
-	case t.text == "{":
-		p.k++
-		v := Value{Kind: VStruct, Fields: map[string]Value{}}
-		for p.at(p.k).text != "}" {
-			key := p.at(p.k)
-			if key.kind != tkString && key.kind != tkIdent && key.kind != tkQuoted {
-				return v, fmt.Errorf("expected a field name at position %d", key.pos+1)
-			}
-			name := key.identValue()
-			if key.kind == tkString {
-				name = key.stringValue()
-			}
-			p.k++
-			if p.at(p.k).text != ":" {
-				return v, fmt.Errorf("expected : at position %d", p.at(p.k).pos+1)
-			}
-			p.k++
-			x, err := p.value()
-			if err != nil {
-				return v, err
-			}
-			v.Fields[name] = x
-			if p.at(p.k).text == "," {
-				p.k++
-			} else if p.at(p.k).text != "}" {
-				return v, fmt.Errorf("expected , or } at position %d", p.at(p.k).pos+1)
-			}
-		}
-		p.k++
-		return v, nil
+		out.List = append(out.List, x)
 	}
-	if t.kind == tkSpace {
-		return Value{}, fmt.Errorf("unexpected end of input")
-	}
-	return Value{}, fmt.Errorf("expected a constant at position %d, got %q", t.pos+1, t.text)
-}
-
-// tableFuncCall parses `name ( args )` starting at sig index k (the name);
-// it returns the call and the index of the closing parenthesis.
-func tableFuncCall(at func(int) token, k int) (TableFunc, int, error) {
-	tf := TableFunc{Name: strings.ToLower(at(k).text), Named: map[string]Value{}}
-	p := &valueParser{at: at, k: k + 2}
-	for at(p.k).text != ")" {
-		if at(p.k).kind == tkIdent && at(p.k+1).text == "=" {
-			name := strings.ToLower(at(p.k).text)
-			p.k += 2
-			v, err := p.value()
-			if err != nil {
-				return tf, 0, fmt.Errorf("%s option %s: %v", tf.Name, name, err)
-			}
-			tf.Named[name] = v
-		} else {
-			v, err := p.value()
-			if err != nil {
-				return tf, 0, fmt.Errorf("%s: %v", tf.Name, err)
-			}
-			tf.Args = append(tf.Args, v)
-		}
-		switch at(p.k).text {
-		case ",":
-			p.k++
-		case ")":
-		default:
-			if at(p.k).kind == tkSpace {
-				return tf, 0, fmt.Errorf("%s: missing )", tf.Name)
-			}
-			return tf, 0, fmt.Errorf("%s: expected , or ) at position %d", tf.Name, at(p.k).pos+1)
-		}
-	}
-	return tf, p.k, nil
+	return out, nil
 }

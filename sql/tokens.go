@@ -2,110 +2,89 @@ package sql
 
 import (
 	"sort"
-	"strconv"
 	"strings"
+
+	"github.com/peregrinedb/peregrine/sql/parser"
 )
 
-// TokenKind classifies a Token for tools outside the parser.
+// TokenKind classifies a Token for tools outside the parser (the shell's
+// highlighting, completion and statement splitting).
 type TokenKind uint8
 
-// Token kinds. Keywords are TokenWord: telling them from identifiers is the
-// caller's business (the shell keeps a keyword list).
+// Token kinds. Keywords are TokenWord: parser.LookupKeyword tells them from
+// identifiers.
 const (
 	TokenSpace TokenKind = iota
 	TokenComment
 	TokenWord         // bare word: keyword or identifier
 	TokenQuotedIdent  // "identifier"
-	TokenString       // 'literal'
-	TokenNumber       // 12, 1.5, 1e3
-	TokenPunct        // operators and punctuation
+	TokenString       // 'literal', E'literal', $$literal$$
+	TokenNumber       // 12, 1.5, 1e3, 0x1F
+	TokenPunct        // operators, punctuation and parameters (?, $1)
 	TokenOther        // a byte the lexer does not know
 	TokenUnterminated // an unterminated string, identifier or comment running to the end
 )
 
-// Token is one token of SQL text with its byte offset, for the shell's
-// highlighting, completion and statement splitting.
+// Token is one token of SQL text with its byte offset.
 type Token struct {
 	Kind TokenKind
 	Text string
 	Pos  int
 }
 
-// Tokens lexes src without failing: an unterminated string, quoted
-// identifier or block comment becomes one TokenUnterminated token that runs
-// to the end (what a user is still typing).
+// Tokens lexes src with the parser's own lexer, without failing: an
+// unterminated string, quoted identifier or block comment becomes one
+// TokenUnterminated token that runs to the end (what a user is still typing).
 func Tokens(src string) []Token {
-	toks, err := lex(src)
-	end := len(src)
-	if err != nil {
-		end = errorPos(err.Error(), len(src))
-		toks, err = lex(src[:end])
-		if err != nil {
-			return []Token{{Kind: TokenUnterminated, Text: src}}
+	toks, err := parser.Tokens(src)
+	open := -1
+	if e, ok := err.(*parser.Error); ok {
+		open = e.Pos
+	}
+	out := make([]Token, len(toks))
+	for i, t := range toks {
+		out[i] = Token{Kind: exportKind(t), Text: t.Text, Pos: t.Pos}
+		if t.Pos == open && t.End == len(src) {
+			out[i].Kind = TokenUnterminated
 		}
-	}
-	out := make([]Token, 0, len(toks)+1)
-	for _, t := range toks {
-		out = append(out, Token{Kind: exportKind(t), Text: t.text, Pos: t.pos})
-	}
-	if end < len(src) {
-		out = append(out, Token{Kind: TokenUnterminated, Text: src[end:], Pos: end})
 	}
 	return out
 }
 
-// errorPos reads the 1-based "at position N" of a lexer error as a byte
-// offset (n when absent).
-func errorPos(msg string, n int) int {
-	i := strings.LastIndex(msg, "position ")
-	if i < 0 {
-		return n
-	}
-	p, err := strconv.Atoi(strings.TrimSpace(msg[i+len("position "):]))
-	if err != nil || p < 1 || p > n {
-		return n
-	}
-	return p - 1
-}
-
-func exportKind(t token) TokenKind {
-	switch t.kind {
-	case tkSpace:
+func exportKind(t parser.Token) TokenKind {
+	switch t.Kind {
+	case parser.Space:
 		return TokenSpace
-	case tkComment:
+	case parser.Comment:
 		return TokenComment
-	case tkIdent:
+	case parser.Ident:
 		return TokenWord
-	case tkQuoted:
+	case parser.QuotedIdent:
 		return TokenQuotedIdent
-	case tkString:
+	case parser.String:
 		return TokenString
-	case tkNumber:
+	case parser.Number:
 		return TokenNumber
-	case tkPunct:
+	case parser.Param:
 		return TokenPunct
+	case parser.Op:
+		if c := t.Text[0]; c < 0x80 && strings.IndexByte("+-*/<>=~!@#%^&|()[]{},;.:$", c) >= 0 {
+			return TokenPunct
+		}
 	}
 	return TokenOther
 }
 
 // FunctionNames lists the scalar, aggregate and table functions the binder
-// knows, sorted, for the shell's completion. Keep it in step with the
-// binder's switch statements (TestFunctionNamesBind checks every name).
+// knows, sorted, for the shell's completion.
 func FunctionNames() []string {
-	names := []string{
-		// scalar (bind_func.go)
-		"upper", "ucase", "lower", "lcase", "trim", "length", "char_length", "character_length", "len", "strlen",
-		"substring", "substr", "concat", "starts_with", "prefix", "contains", "abs", "round", "nullif",
-		"coalesce", "ifnull", "year", "month", "day",
-		// nested (bind_nested.go)
-		"struct_extract", "list_element", "list_extract", "array_extract", "map_extract_value",
-		"list_contains", "array_contains", "list_has", "array_has", "map_keys", "map_values",
-		"array_length", "list_length", "cardinality",
+	var names []string
+	for _, m := range []map[string]bool{scalarFunctions, nestedFuncs, tableFuncNames} {
+		for n := range m {
+			names = append(names, n)
+		}
 	}
 	for n := range aggNames {
-		names = append(names, n)
-	}
-	for n := range tableFuncNames {
 		names = append(names, n)
 	}
 	sort.Strings(names)

@@ -26,6 +26,7 @@ func main() {
 	script := flag.Bool("sql", false, "run the SQL script given with -c (or on standard input) and print each statement's columns with their types, rows, or DuckDB's error, then exit")
 	command := flag.String("c", "", "the script for -sql")
 	slt := flag.Bool("complete", false, "fill in the expected results of the sqllogictest files given as arguments from DuckDB, then exit")
+	parseErrors := flag.Bool("errors", false, "fill in DuckDB's error texts in the bad-input files given as arguments (testdata/parser/errors.txt), then exit")
 	dbgen := flag.Float64("dbgen", 0, "generate TPC-H at this scale factor with DuckDB's CALL dbgen (needs the tpch extension: build with -modfile=duckdb2.mod), e.g. with -write DIR")
 	flag.Parse()
 	db, err := sql.Open("duckdb", "")
@@ -58,6 +59,15 @@ func main() {
 			panic(err)
 		}
 		runScript(db, text, os.Stdout)
+		return
+	}
+	if *parseErrors {
+		for _, f := range flag.Args() {
+			if err := completeErrors(db, f); err != nil {
+				fmt.Fprintln(os.Stderr, err)
+				os.Exit(1)
+			}
+		}
 		return
 	}
 	if *slt {

@@ -10,22 +10,15 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-)
 
-//go:embed queries/*.sql
-var queryFS embed.FS
+	"github.com/peregrinedb/peregrine/bench/tpch/queries"
+)
 
 //go:embed answers
 var answerFS embed.FS
 
 // Query returns the text of query n (1..22).
-func Query(n int) (string, error) {
-	b, err := queryFS.ReadFile(fmt.Sprintf("queries/q%02d.sql", n))
-	if err != nil {
-		return "", fmt.Errorf("no TPC-H query %d", n)
-	}
-	return string(b), nil
-}
+func Query(n int) (string, error) { return queries.Text(n) }
 
 // Answer is a reference result: column names and rows of text values.
 type Answer struct {

@@ -15,6 +15,7 @@ import (
 
 	"github.com/peregrinedb/peregrine"
 	"github.com/peregrinedb/peregrine/bench/tpch"
+	"github.com/peregrinedb/peregrine/exec/coldata"
 	"github.com/peregrinedb/peregrine/planner"
 )
 
@@ -282,7 +283,8 @@ func TestOutParquet(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if g, n := b.Vecs[0].I64[0], b.Vecs[1].I64[0]; g != 4 || n != 60175 {
+	// sum(BIGINT) is a HUGEINT, as in DuckDB.
+	if g, n := b.Vecs[0].I64[0], b.Vecs[1].I128[0]; g != 4 || n != coldata.Int128From(60175) {
 		t.Errorf("%d groups of %d rows, want 4 of 60175", g, n)
 	}
 	rows.Close()

@@ -45,6 +45,8 @@ func duckType(t coldata.Type) string {
 		return "int32"
 	case coldata.Int64:
 		return "int64"
+	case coldata.Hugeint:
+		return "int128"
 	case coldata.Unknown:
 		return `"null"`
 	}

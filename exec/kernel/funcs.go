@@ -73,6 +73,8 @@ func (c *compiler) compileFunc(e *expr.Func) (node, error) {
 			return nil, err
 		}
 		return c.compileDateFunc(e, args)
+	case expr.OpBitAnd, expr.OpBitOr, expr.OpBitXor, expr.OpBitNot, expr.OpShiftLeft, expr.OpShiftRight, expr.OpPow:
+		return c.compileBitwise(e, args)
 	case expr.OpDateAddDays, expr.OpDateAddMonths:
 		if err := arity(2, 2); err != nil {
 			return nil, err

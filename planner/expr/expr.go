@@ -75,6 +75,13 @@ const (
 	OpContains      // (string, string) → bool
 	OpIntDiv        // (int, int) → int, truncating; NULL for a zero divisor (DuckDB's //)
 	OpSingleRow     // (count int64, T) → T; an error when count > 1 (a scalar subquery's rows)
+	OpBitAnd        // (int, int) → int of the same type
+	OpBitOr         // (int, int) → int
+	OpBitXor        // (int, int) → int
+	OpBitNot        // (int) → int
+	OpShiftLeft     // (int, int) → int; out-of-range shifts and overflow are errors (DuckDB)
+	OpShiftRight    // (int, int) → int
+	OpPow           // (double, double) → double
 	opCount
 )
 
@@ -87,6 +94,8 @@ var opNames = [...]string{
 	OpDateAddDays: "date_add_days", OpDateAddMonths: "date_add_months", OpAbs: "abs",
 	OpRound: "round", OpCoalesce: "coalesce", OpStartsWith: "starts_with", OpContains: "contains",
 	OpIntDiv: "//", OpSingleRow: "single_row",
+	OpBitAnd: "&", OpBitOr: "|", OpBitXor: "xor", OpBitNot: "~", OpShiftLeft: "<<", OpShiftRight: ">>",
+	OpPow: "**",
 }
 
 func (o Op) String() string {
@@ -104,7 +113,11 @@ func (o Op) IsComparison() bool { return o >= OpEq && o <= OpGe }
 
 // IsInfix reports whether o prints between its operands.
 func (o Op) IsInfix() bool {
-	return o <= OpMod || (o >= OpEq && o <= OpOr) || o == OpConcat || o == OpIntDiv
+	switch o {
+	case OpConcat, OpIntDiv, OpBitAnd, OpBitOr, OpShiftLeft, OpShiftRight, OpPow:
+		return true
+	}
+	return o <= OpMod || (o >= OpEq && o <= OpOr)
 }
 
 // Commute returns the comparison with operands swapped (a < b ⇔ b > a).
@@ -154,6 +167,17 @@ type Cast struct {
 	Typ coldata.Type
 }
 
+// Param is a query parameter ($1, ?, $name) awaiting its value: a prepared
+// statement's bound plan holds it, and executing the statement replaces it
+// by a Const of Typ (the value cast to the type the parameter's context
+// asks for). Text is the parameter as written, for messages and EXPLAIN.
+type Param struct {
+	Index int // 1-based; 0 for a named parameter
+	Name  string
+	Text  string
+	Typ   coldata.Type
+}
+
 // When is one CASE branch.
 type When struct{ Cond, Then Expr }
 
@@ -194,6 +218,8 @@ func (e *Case) Type() coldata.Type   { return e.Typ }
 func (e *In) Type() coldata.Type     { return coldata.TypeBool }
 func (e *Like) Type() coldata.Type   { return coldata.TypeBool }
 func (e *IsNull) Type() coldata.Type { return coldata.TypeBool }
+func (e *Param) Type() coldata.Type  { return e.Typ }
+func (e *Param) String() string      { return e.Text }
 
 func (e *Column) String() string {
 	if e.Name != "" {
@@ -225,6 +251,15 @@ func (e *Func) String() string {
 		return "NOT (" + e.Args[0].String() + ")"
 	case e.Op.IsInfix() && len(e.Args) == 2:
 		return "(" + e.Args[0].String() + " " + e.Op.String() + " " + e.Args[1].String() + ")"
+	case (e.Op == OpAnd || e.Op == OpOr) && len(e.Args) > 2:
+		// n-ary AND/OR print as the left-nested chain they stand for.
+		var sb strings.Builder
+		sb.WriteString(strings.Repeat("(", len(e.Args)-1))
+		sb.WriteString(e.Args[0].String())
+		for _, a := range e.Args[1:] {
+			sb.WriteString(" " + e.Op.String() + " " + a.String() + ")")
+		}
+		return sb.String()
 	}
 	parts := make([]string, len(e.Args))
 	for i, a := range e.Args {
@@ -348,6 +383,9 @@ func Rewrite(e Expr, fn func(Expr) Expr) Expr {
 	case *Const:
 		c := *n
 		e = &c
+	case *Param:
+		c := *n
+		e = &c
 	}
 	return fn(e)
 }
@@ -376,30 +414,84 @@ func Remap(e Expr, m map[int]int) Expr {
 	})
 }
 
-// SplitAnd flattens a conjunction into its terms.
+// SplitAnd flattens a conjunction into its terms, in order. It walks
+// nested ANDs with an explicit stack, so a chain of any length costs time
+// linear in its terms.
 func SplitAnd(e Expr) []Expr {
-	if f, ok := e.(*Func); ok && f.Op == OpAnd {
-		var out []Expr
-		for _, a := range f.Args {
-			out = append(out, SplitAnd(a)...)
-		}
-		return out
-	}
-	return []Expr{e}
+	return split(e, OpAnd)
 }
 
-// And joins terms into one conjunction (nil for none).
-func And(terms ...Expr) Expr {
-	var out Expr
-	for _, t := range terms {
-		if t == nil {
-			continue
-		}
-		if out == nil {
-			out = t
-		} else {
-			out = &Func{Op: OpAnd, Args: []Expr{out, t}, Typ: coldata.TypeBool}
+// SplitOr flattens a disjunction into its terms, in order.
+func SplitOr(e Expr) []Expr {
+	return split(e, OpOr)
+}
+
+func split(e Expr, op Op) []Expr {
+	f, ok := e.(*Func)
+	if !ok || f.Op != op {
+		return []Expr{e}
+	}
+	out := make([]Expr, 0, len(f.Args))
+	flat := true
+	for _, a := range f.Args {
+		if g, ok := a.(*Func); ok && g.Op == op {
+			flat = false
+			break
 		}
 	}
+	if flat {
+		return append(out, f.Args...) // the usual case: no nested op
+	}
+	stack := []Expr{e}
+	for len(stack) > 0 {
+		x := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if g, ok := x.(*Func); ok && g.Op == op {
+			for i := len(g.Args) - 1; i >= 0; i-- {
+				stack = append(stack, g.Args[i])
+			}
+			continue
+		}
+		out = append(out, x)
+	}
 	return out
+}
+
+// And joins terms into one n-ary conjunction (nil for none, the term
+// itself for one). Nested conjunctions are flattened into it.
+func And(terms ...Expr) Expr {
+	return join(OpAnd, terms)
+}
+
+// Or joins terms into one n-ary disjunction (nil for none).
+func Or(terms ...Expr) Expr {
+	return join(OpOr, terms)
+}
+
+func join(op Op, terms []Expr) Expr {
+	n := 0
+	for _, t := range terms {
+		if f, ok := t.(*Func); ok && f.Op == op {
+			n += len(f.Args)
+		} else if t != nil {
+			n++
+		}
+	}
+	args := make([]Expr, 0, n)
+	for _, t := range terms {
+		switch f, ok := t.(*Func); {
+		case t == nil:
+		case ok && f.Op == op:
+			args = append(args, split(t, op)...)
+		default:
+			args = append(args, t)
+		}
+	}
+	switch len(args) {
+	case 0:
+		return nil
+	case 1:
+		return args[0]
+	}
+	return &Func{Op: op, Args: args, Typ: coldata.TypeBool}
 }

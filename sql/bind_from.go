@@ -1,0 +1,360 @@
+package sql
+
+import (
+	"strings"
+
+	"github.com/peregrinedb/peregrine/planner"
+	"github.com/peregrinedb/peregrine/planner/expr"
+	"github.com/peregrinedb/peregrine/sql/ast"
+	"github.com/peregrinedb/peregrine/storage"
+)
+
+// bindTableExpr binds one FROM item, adding its columns to sc.
+func (b *binder) bindTableExpr(te ast.TableExpr, sc *scope) (planner.Node, error) {
+	alias := ""
+	var colNames []ast.Ident
+	if a := te.TableAlias(); a != nil {
+		alias, colNames = a.Name.Name, a.Columns
+	}
+	switch t := te.(type) {
+	case *ast.TableName:
+		if t.Sample != nil {
+			return nil, notImplemented(t.Sample, "TABLESAMPLE")
+		}
+		if t.AtClause != nil {
+			return nil, notImplemented(t.AtClause, "time travel (AT)")
+		}
+		return b.bindTableName(t, alias, colNames, sc)
+	case *ast.TablePath:
+		if t.Sample != nil {
+			return nil, notImplemented(t.Sample, "TABLESAMPLE")
+		}
+		if alias == "" {
+			alias = tableAlias(t.Path)
+		}
+		tab, err := b.table(t.Path)
+		if err != nil {
+			return nil, fromCatalog(err, t.Path, t)
+		}
+		return b.scan(tab, alias, colNames, sc, t)
+	case *ast.TableFunc:
+		switch {
+		case t.Sample != nil:
+			return nil, notImplemented(t.Sample, "TABLESAMPLE")
+		case t.Lateral:
+			return nil, notImplemented(t, "LATERAL")
+		}
+		return b.bindTableFunc(t, alias, colNames, sc)
+	case *ast.DerivedTable:
+		switch {
+		case t.Sample != nil:
+			return nil, notImplemented(t.Sample, "TABLESAMPLE")
+		case t.Lateral:
+			return nil, notImplemented(t, "LATERAL")
+		}
+		if alias == "" {
+			alias = "unnamed_subquery"
+		}
+		if v, ok := t.Query.Body.(*ast.Values); ok && t.Query.With == nil && t.Query.OrderBy == nil && t.Query.Limit == nil && t.Query.Offset == nil {
+			n, err := b.bindValues(v)
+			if err != nil {
+				return nil, err
+			}
+			return derived(n, n.Cols(), colNames, alias, sc, te)
+		}
+		n, names, err := b.bindQuery(t.Query)
+		if err != nil {
+			return nil, err
+		}
+		return derived(n, names, colNames, alias, sc, te)
+	case *ast.ParenTable:
+		if alias == "" {
+			return b.bindTableExpr(t.Inner, sc)
+		}
+		inner := &scope{}
+		n, err := b.bindTableExpr(t.Inner, inner)
+		if err != nil {
+			return nil, err
+		}
+		var cols []planner.ColMeta
+		for _, c := range inner.cols {
+			cols = append(cols, c.meta)
+		}
+		if err := renameCols(cols, colNames, alias, te); err != nil {
+			return nil, err
+		}
+		sc.add(alias, cols)
+		return n, nil
+	case *ast.Join:
+		return b.bindJoin(t, sc)
+	case *ast.StatementTable:
+		return nil, notImplemented(t, statementName(t.Stmt)+" as a table")
+	case *ast.Pivot:
+		return nil, notImplemented(t, "PIVOT")
+	case *ast.Unpivot:
+		return nil, notImplemented(t, "UNPIVOT")
+	}
+	return nil, notImplemented(te, "this FROM item")
+}
+
+// bindTableName binds a CTE reference or a catalog table.
+func (b *binder) bindTableName(t *ast.TableName, alias string, colNames []ast.Ident, sc *scope) (planner.Node, error) {
+	parts := t.Name.Parts
+	if cte, ok := b.ctes[strings.ToLower(parts[0].Name)]; ok && len(parts) == 1 {
+		if alias == "" {
+			alias = cte.cte.Name.Name
+		}
+		if ref, err := b.sharedCTERef(cte, alias, colNames, sc, t); ref != nil || err != nil {
+			return ref, err
+		}
+		// A CTE binds like a derived table at each reference; its body
+		// sees only the CTEs defined before it.
+		cb := &binder{cat: b.cat, ids: b.ids, ctes: ctesBefore(b.ctes, cte), shared: b.shared, params: b.params}
+		n, names, err := cb.bindQuery(cte.cte.Query)
+		if err != nil {
+			return nil, err
+		}
+		rename := cte.cte.Columns
+		if len(colNames) > 0 {
+			rename = colNames
+		}
+		return derived(n, names, rename, alias, sc, t)
+	}
+	var name []string
+	for _, p := range parts {
+		name = append(name, p.Name)
+	}
+	full := strings.Join(name, ".")
+	if alias == "" {
+		alias = tableAlias(full)
+	}
+	tab, err := b.table(full)
+	if err != nil {
+		return nil, fromCatalog(err, full, t)
+	}
+	return b.scan(tab, alias, colNames, sc, t)
+}
+
+// scan reads every column of a table under alias.
+func (b *binder) scan(t *storage.Table, alias string, colNames []ast.Ident, sc *scope, at ast.Node) (planner.Node, error) {
+	s := &planner.Scan{Table: t, Alias: alias, Limit: -1}
+	for i, c := range t.Columns {
+		s.ColIdx = append(s.ColIdx, i)
+		s.Out = append(s.Out, b.newCol(c.Name, alias, c.Type))
+	}
+	if err := renameCols(s.Out, colNames, alias, at); err != nil {
+		return nil, err
+	}
+	sc.add(alias, s.Out)
+	return s, nil
+}
+
+// renameCols applies an alias's column list `AS t (a, b)`.
+func renameCols(cols []planner.ColMeta, rename []ast.Ident, alias string, at ast.Node) error {
+	if len(rename) > len(cols) {
+		return binderErr(at, "table %q has %d columns available but %d columns specified", clip(alias), len(cols), len(rename))
+	}
+	for i := range cols {
+		cols[i].Table = alias
+		if i < len(rename) {
+			cols[i].Name = rename[i].Name
+		}
+	}
+	return nil
+}
+
+// derived makes a bound subquery visible as table alias, with its columns
+// renamed by an explicit column list when given.
+func derived[N []string | []planner.ColMeta](n planner.Node, names N, rename []ast.Ident, alias string, sc *scope, at ast.Node) (planner.Node, error) {
+	cols := n.Cols()[:len(names)]
+	out := make([]planner.ColMeta, len(cols))
+	for i, c := range cols {
+		out[i] = c
+		if ns, ok := any(names).([]string); ok {
+			out[i].Name = ns[i]
+		}
+	}
+	if err := renameCols(out, rename, alias, at); err != nil {
+		return nil, err
+	}
+	sc.add(alias, out)
+	return n, nil
+}
+
+// ctesBefore returns the CTEs visible inside cte's body: those defined
+// before it in its WITH clause, plus any of enclosing queries.
+func ctesBefore(all map[string]visibleCTE, cte visibleCTE) map[string]visibleCTE {
+	out := map[string]visibleCTE{}
+	for k, v := range all {
+		if v.with != cte.with || v.idx < cte.idx {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+func scopeOf(n planner.Node) []scopeCol {
+	var out []scopeCol
+	for _, c := range n.Cols() {
+		out = append(out, scopeCol{table: c.Table, meta: c})
+	}
+	return out
+}
+
+// bindJoin binds the join kinds the engine runs: INNER, LEFT, RIGHT (as a
+// mirrored LEFT), CROSS, SEMI, ANTI and NATURAL; FULL, POSITIONAL and ASOF
+// are not implemented yet.
+func (b *binder) bindJoin(te *ast.Join, sc *scope) (planner.Node, error) {
+	switch {
+	case te.Asof:
+		return nil, notImplemented(te, "ASOF JOIN")
+	case te.Kind == ast.JoinFull:
+		return nil, notImplemented(te, "FULL JOIN")
+	case te.Kind == ast.JoinPositional:
+		return nil, notImplemented(te, "POSITIONAL JOIN")
+	}
+	ls, rs := &scope{}, &scope{}
+	left, err := b.bindTableExpr(te.L, ls)
+	if err != nil {
+		return nil, err
+	}
+	right, err := b.bindTableExpr(te.R, rs)
+	if err != nil {
+		return nil, err
+	}
+	j := &planner.Join{Left: left, Right: right}
+	switch te.Kind {
+	case ast.JoinInner, ast.JoinCross:
+		j.Type = planner.JoinInner
+	case ast.JoinLeft:
+		j.Type = planner.JoinLeft
+	case ast.JoinRight:
+		j.Type, j.Left, j.Right = planner.JoinLeft, right, left
+	case ast.JoinSemi:
+		j.Type = planner.JoinSemi
+	case ast.JoinAnti:
+		j.Type = planner.JoinAnti
+	}
+	both := &scope{cols: append(append([]scopeCol{}, ls.cols...), rs.cols...)}
+	ctx := &exprCtx{b: b, sc: both, clause: "JOIN"}
+	if te.On != nil {
+		if j.Cond, err = ctx.bindBool(te.On); err != nil {
+			return nil, err
+		}
+	}
+	using := te.Using
+	if te.Natural {
+		for _, l := range ls.cols {
+			for _, r := range rs.cols {
+				if strings.EqualFold(l.meta.Name, r.meta.Name) {
+					using = append(using, ast.Ident{At: te.At, Name: l.meta.Name})
+				}
+			}
+		}
+	}
+	for _, u := range using {
+		l, err := ls.lookup("", u.Name)
+		if err != nil {
+			return nil, at(err, &u)
+		}
+		r, err := rs.lookup("", u.Name)
+		if err != nil {
+			return nil, at(err, &u)
+		}
+		eq, err := ctx.compare(expr.OpEq, colExpr(l), colExpr(r))
+		if err != nil {
+			return nil, err
+		}
+		j.Cond = expr.And(j.Cond, eq)
+		mergeUsing(ls, rs, l, r, te.Kind == ast.JoinRight)
+	}
+	if j.Cond == nil && te.Kind != ast.JoinInner && te.Kind != ast.JoinCross && !te.Natural {
+		return nil, binderErr(te, "%s JOIN requires an ON or USING condition", te.Kind)
+	}
+	sc.cols = append(sc.cols, ls.cols...)
+	if !j.Type.LeftOnly() {
+		sc.cols = append(sc.cols, rs.cols...)
+	}
+	return j, nil
+}
+
+// mergeUsing makes a USING column one column to unqualified names and *:
+// the right side's copy is hidden, and for a RIGHT join the left copy
+// reads the right side's value.
+func mergeUsing(ls, rs *scope, l, r planner.ColMeta, right bool) {
+	for i := range rs.cols {
+		if rs.cols[i].meta.ID == r.ID {
+			rs.cols[i].hidden = true
+		}
+	}
+	if !right {
+		return
+	}
+	for i := range ls.cols {
+		if ls.cols[i].meta.ID == l.ID {
+			merged := r
+			ls.cols[i].merged = &merged
+		}
+	}
+}
+
+// bindTableFunc binds read_parquet and the metadata table functions.
+func (b *binder) bindTableFunc(t *ast.TableFunc, alias string, colNames []ast.Ident, sc *scope) (planner.Node, error) {
+	f := t.Call
+	name := strings.ToLower(f.Name.Last())
+	if !tableFuncNames[name] || len(f.Name.Parts) > 1 && !strings.EqualFold(f.Name.Parts[0].Name, "main") {
+		return nil, unknownFunction(f, name, "table")
+	}
+	tf := TableFunc{Name: name, Named: map[string]Value{}}
+	for _, a := range f.Args {
+		if na, ok := a.(*ast.NamedArg); ok {
+			v, err := astValue(na.Value)
+			if err != nil {
+				return nil, err
+			}
+			tf.Named[strings.ToLower(na.Name.Name)] = v
+			continue
+		}
+		v, err := astValue(a)
+		if err != nil {
+			return nil, err
+		}
+		tf.Args = append(tf.Args, v)
+	}
+	if alias == "" {
+		alias = name
+	}
+	var n planner.Node
+	var err error
+	switch name {
+	case "parquet_metadata", "parquet_schema":
+		n, err = b.metadataFunc(tf, alias)
+	case "parquet_inspect":
+		n, err = b.inspectFunc(tf, alias)
+	default:
+		var tab *storage.Table
+		if tab, err = b.tableFunc(tf); err == nil {
+			return b.scan(tab, alias, colNames, sc, t)
+		}
+		if len(tf.Args) > 0 {
+			return nil, fromCatalog(err, tf.Args[0].Str, f)
+		}
+	}
+	if err != nil {
+		if len(tf.Args) > 0 {
+			return nil, fromCatalog(err, tf.Args[0].Str, f)
+		}
+		return nil, at(err, f)
+	}
+	cols := n.Cols()
+	if err := renameCols(cols, colNames, alias, t); err != nil {
+		return nil, err
+	}
+	sc.add(alias, cols)
+	return n, nil
+}
+
+// tableFuncNames are the table functions the binder knows.
+var tableFuncNames = map[string]bool{
+	"read_parquet": true, "parquet_scan": true, "parquet_metadata": true, "parquet_schema": true, "parquet_inspect": true,
+}

@@ -1,0 +1,135 @@
+package sql
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/peregrinedb/peregrine/exec/coldata"
+	"github.com/peregrinedb/peregrine/planner/expr"
+	"github.com/peregrinedb/peregrine/sql/ast"
+)
+
+// intervalUnit says what one unit of an interval adds to a date.
+type intervalUnit struct {
+	months bool  // months (else days)
+	mult   int64 // how many months or days
+}
+
+var intervalUnits = map[string]intervalUnit{
+	"day": {false, 1}, "week": {false, 7}, "month": {true, 1}, "quarter": {true, 3}, "year": {true, 12},
+	"decade": {true, 120}, "century": {true, 1200}, "centurie": {true, 1200}, "millennium": {true, 12000}, "millennia": {true, 12000},
+}
+
+// unitOf normalizes an interval unit (DAYS, Day, d...) to its singular.
+func unitOf(s string) (intervalUnit, string, bool) {
+	u := strings.ToLower(s)
+	if v, ok := intervalUnits[u]; ok {
+		return v, u, true
+	}
+	if v, ok := intervalUnits[strings.TrimSuffix(u, "s")]; ok {
+		return v, strings.TrimSuffix(u, "s"), true
+	}
+	return intervalUnit{}, u, false
+}
+
+// intervalPart is one `count unit` of an interval.
+type intervalPart struct {
+	n    expr.Expr // BIGINT count
+	unit intervalUnit
+}
+
+// intervalParts reads an interval literal: INTERVAL n unit, INTERVAL (e)
+// unit, INTERVAL 'n' unit, or INTERVAL 'n unit [n unit ...]'.
+func (c *exprCtx) intervalParts(iv *ast.Interval) ([]intervalPart, error) {
+	if iv.ToUnit != "" {
+		return nil, notImplemented(iv, "INTERVAL ... TO ...")
+	}
+	if iv.Unit == "" {
+		s, ok := iv.Value.(*ast.StringLit)
+		if !ok {
+			return nil, binderErr(iv, "an INTERVAL needs a unit")
+		}
+		f := strings.Fields(s.Value)
+		if len(f) == 0 || len(f)%2 != 0 {
+			return nil, errAt(iv.Value, "Conversion", "Could not convert string '%s' to INTERVAL", clip(s.Value))
+		}
+		var out []intervalPart
+		for k := 0; k < len(f); k += 2 {
+			n, err := strconv.ParseInt(f[k], 10, 64)
+			u, name, ok := unitOf(f[k+1])
+			if err != nil || !ok {
+				if _, perr := strconv.ParseFloat(f[k], 64); perr == nil && !ok {
+					return nil, errAt(iv, "Not implemented", "INTERVAL unit %s on a DATE is not supported", clip(name))
+				}
+				return nil, errAt(iv.Value, "Conversion", "Could not convert string '%s' to INTERVAL", clip(s.Value))
+			}
+			out = append(out, intervalPart{n: &expr.Const{Val: coldata.Datum{I: n}, Typ: coldata.TypeInt64}, unit: u})
+		}
+		return out, nil
+	}
+	u, name, ok := unitOf(iv.Unit)
+	if !ok {
+		return nil, errAt(iv, "Not implemented", "INTERVAL unit %s on a DATE is not supported", name)
+	}
+	var n expr.Expr
+	if s, isStr := iv.Value.(*ast.StringLit); isStr {
+		k, err := strconv.ParseInt(strings.TrimSpace(s.Value), 10, 64)
+		if err != nil {
+			return nil, errAt(iv.Value, "Conversion", "Could not convert string '%s' to INTERVAL", clip(s.Value))
+		}
+		n = &expr.Const{Val: coldata.Datum{I: k}, Typ: coldata.TypeInt64}
+	} else {
+		var err error
+		if n, err = c.bind(iv.Value); err != nil {
+			return nil, err
+		}
+		if p, ok := n.(*expr.Param); ok {
+			p.Typ = coldata.TypeInt64
+		}
+		if !n.Type().IsInteger() {
+			return nil, binderErr(iv.Value, "INTERVAL needs an integer count, got %s", n.Type())
+		}
+		if n, err = castTo(n, coldata.TypeInt64); err != nil {
+			return nil, err
+		}
+	}
+	return []intervalPart{{n: n, unit: u}}, nil
+}
+
+// dateInterval binds date ± interval. Peregrine keeps the result a DATE
+// (DuckDB gives TIMESTAMP; comparisons with dates agree).
+func (c *exprCtx) dateInterval(l expr.Expr, iv *ast.Interval, sub bool) (expr.Expr, error) {
+	parts, err := c.intervalParts(iv)
+	if err != nil {
+		return nil, err
+	}
+	if l.Type().ID == coldata.String {
+		if l, err = castTo(l, coldata.TypeDate); err != nil {
+			return nil, err
+		}
+	}
+	if l.Type().ID != coldata.Date {
+		return nil, errAt(iv, "Not implemented", "INTERVAL arithmetic on %s is not supported yet", l.Type())
+	}
+	out := l
+	for _, p := range parts {
+		op, mult := expr.OpDateAddDays, p.unit.mult
+		if p.unit.months {
+			op = expr.OpDateAddMonths
+		}
+		if sub {
+			mult = -mult
+		}
+		n := p.n
+		if mult != 1 {
+			if k, ok := n.(*expr.Const); ok {
+				n = &expr.Const{Val: coldata.Datum{I: k.Val.I * mult}, Typ: coldata.TypeInt64}
+			} else {
+				n = &expr.Func{Op: expr.OpMul, Args: []expr.Expr{n, &expr.Const{Val: coldata.Datum{I: mult}, Typ: coldata.TypeInt64}}, Typ: coldata.TypeInt64}
+			}
+		}
+		// Constant dates fold with the executor's kernel (fold, in bind).
+		out = &expr.Func{Op: op, Args: []expr.Expr{out, n}, Typ: coldata.TypeDate}
+	}
+	return out, nil
+}

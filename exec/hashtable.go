@@ -50,6 +50,9 @@ type tableScratch struct {
 	rows, next, cmps []int32
 	fresh            []int32
 	mism, nullRow    []bool
+	// sink receives the prefetch pass's loads so the compiler keeps them;
+	// per scratch, so concurrent probes never write shared memory.
+	sink uint32
 }
 
 type intSlot struct {
@@ -278,9 +281,9 @@ func (t *groupTable) find(keys []*coldata.Vec, n int, gids []int32, sc *tableScr
 	if t.intKey {
 		v := keys[0]
 		if v.Type.ID == coldata.Int32 || v.Type.ID == coldata.Date {
-			findInts(t, v.I32[:n], v.Nulls, gids)
+			findInts(t, v.I32[:n], v.Nulls, gids, sc)
 		} else {
-			findInts(t, v.I64[:n], v.Nulls, gids)
+			findInts(t, v.I64[:n], v.Nulls, gids, sc)
 		}
 		return
 	}
@@ -294,21 +297,21 @@ func (t *groupTable) find(keys []*coldata.Vec, n int, gids []int32, sc *tableScr
 // table fits in cache, hence the threshold.
 const prefetchMinSlots = 1 << 20
 
-var prefetchSink uint32
-
-func prefetchInts[T int32 | int64](slots []intSlot, vals []T, shift uint) {
+// prefetchInts touches the slot of every key of vals and returns a value
+// derived from the loads, which the caller stores in its scratch's sink.
+func prefetchInts[T int32 | int64](slots []intSlot, vals []T, shift uint) uint32 {
 	var s uint32
 	for _, x := range vals {
 		s += uint32(slots[fibSlot(int64(x), shift)].gid)
 	}
-	prefetchSink += s
+	return s
 }
 
 func insertInts[T int32 | int64](t *groupTable, vals []T, nulls []bool, gids []int32) {
 	gids = gids[:len(vals)]
 	slots, mask, shift := t.islots, t.mask, t.shift
 	if len(slots) >= prefetchMinSlots {
-		prefetchInts(slots, vals, shift)
+		t.sc.sink += prefetchInts(slots, vals, shift)
 	}
 	for k, x := range vals {
 		if nulls != nil && nulls[k] {
@@ -338,11 +341,11 @@ func insertInts[T int32 | int64](t *groupTable, vals []T, nulls []bool, gids []i
 	}
 }
 
-func findInts[T int32 | int64](t *groupTable, vals []T, nulls []bool, gids []int32) {
+func findInts[T int32 | int64](t *groupTable, vals []T, nulls []bool, gids []int32, sc *tableScratch) {
 	gids = gids[:len(vals)]
 	slots, mask, shift := t.islots, t.mask, t.shift
 	if len(slots) >= prefetchMinSlots {
-		prefetchInts(slots, vals, shift)
+		sc.sink += prefetchInts(slots, vals, shift)
 	}
 	for k, x := range vals {
 		if nulls != nil && nulls[k] {

@@ -80,6 +80,7 @@ type partTables struct {
 	gshift uint
 	lo     uint64
 	ikeys  []*coldata.Vec // per partition: its distinct keys
+	sinks  []uint32       // per partition: its build's prefetch sink
 	// General path: a table per partition, ids offset by base.
 	tabs []*groupTable
 	base []int32 // partition q's global ids start at base[q]
@@ -103,16 +104,16 @@ func (jt *joinTable) find(keys []*coldata.Vec, n int, gids []int32, sc *tableScr
 	if pt.intKey {
 		v := keys[0]
 		if v.Type.ID == coldata.Int32 || v.Type.ID == coldata.Date {
-			findIntsParted(pt, v.I32[:n], v.Nulls, gids)
+			findIntsParted(pt, v.I32[:n], v.Nulls, gids, sc)
 		} else {
-			findIntsParted(pt, v.I64[:n], v.Nulls, gids)
+			findIntsParted(pt, v.I64[:n], v.Nulls, gids, sc)
 		}
 		return
 	}
 	pt.findGeneral(keys, n, gids, sc, ps)
 }
 
-func findIntsParted[T int32 | int64](pt *partTables, vals []T, nulls []bool, gids []int32) {
+func findIntsParted[T int32 | int64](pt *partTables, vals []T, nulls []bool, gids []int32, sc *tableScratch) {
 	gids = gids[:len(vals)]
 	slots, gshift, lo := pt.islots, pt.gshift, pt.lo
 	if len(slots) >= prefetchMinSlots {
@@ -120,7 +121,7 @@ func findIntsParted[T int32 | int64](pt *partTables, vals []T, nulls []bool, gid
 		for _, x := range vals {
 			s += uint32(slots[uint64(int64(x))*fibMul>>gshift].gid)
 		}
-		prefetchSink += s
+		sc.sink += s
 	}
 	for k, x := range vals {
 		if nulls != nil && nulls[k] {
@@ -666,6 +667,7 @@ func (jb *JoinBuild) buildPartitions(ctx context.Context, ws []*partWorker, intK
 		pt.lo = uint64(size - 1)
 		pt.gshift = 64 - jb.partBits - uint(bits.TrailingZeros(uint(size)))
 		pt.ikeys = make([]*coldata.Vec, np)
+		pt.sinks = make([]uint32, np)
 	} else {
 		pt.tabs = make([]*groupTable, np)
 	}
@@ -756,6 +758,7 @@ func insertRegion[T int32 | int64](ctx context.Context, pt *partTables, q int, v
 	slots, gshift, lo := pt.islots, pt.gshift, pt.lo
 	rowKey := make([]int32, len(vals))
 	var keys []T
+	var sink uint32
 	prefetch := len(slots) >= prefetchMinSlots
 	for from := 0; from < len(vals); from += coldata.DefaultBatchSize {
 		if err := ctx.Err(); err != nil {
@@ -768,7 +771,7 @@ func insertRegion[T int32 | int64](ctx context.Context, pt *partTables, q int, v
 			for _, x := range chunk {
 				s += uint32(slots[uint64(int64(x))*fibMul>>gshift].gid)
 			}
-			prefetchSink += s
+			sink += s
 		}
 		rk := rowKey[from : from+len(chunk)]
 		for i, x := range chunk {
@@ -799,6 +802,7 @@ func insertRegion[T int32 | int64](ctx context.Context, pt *partTables, q int, v
 		v.I64 = k
 	}
 	pt.ikeys[q] = v
+	pt.sinks[q] = sink // keeps the prefetch loads; one slot per partition
 	return rowKey, len(keys), nil
 }
 

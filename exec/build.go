@@ -63,7 +63,7 @@ type builder struct {
 	env              memEnv
 	q                *Query
 	ctes             map[*planner.PhysShared]*cteResult
-	// runMu serialises builds made while the query runs (a mark join
+	// runMu serialises builds made while the query runs (a left-build join
 	// falling back to its ordinary form), which write the query's maps.
 	runMu sync.Mutex
 }
@@ -180,8 +180,8 @@ func (b *builder) build(p planner.Physical) (stream, error) {
 			b.runtimeTargets(p, jb)
 		}
 		return b.record(p, ps), nil
-	case *planner.PhysMarkJoin:
-		return b.markJoin(p)
+	case *planner.PhysLeftBuildJoin:
+		return b.leftBuildJoin(p)
 	case *planner.PhysHashAgg:
 		in, err := b.build(p.Input)
 		if err != nil {
@@ -277,7 +277,7 @@ func scanOrigin(p planner.Physical, col int) (*planner.PhysScan, int) {
 				return nil, 0
 			}
 			p = n.Probe
-		case *planner.PhysMarkJoin:
+		case *planner.PhysLeftBuildJoin:
 			p = n.Left // its output is the left columns
 		case *planner.PhysHashAgg:
 			// A group key: dropping the input rows of a key the join can

@@ -7,13 +7,13 @@ import (
 	"github.com/peregrinedb/peregrine/planner/expr"
 )
 
-// markJoin builds the workers of a join that hashes its left side (see
-// markjoin.go), or, when the estimated left side would take more than a
+// leftBuildJoin builds the workers of a join that hashes its left side (see
+// leftbuild.go), or, when the estimated left side would take more than a
 // quarter of the memory limit, the same join in its ordinary form, which
-// can spill. The mark form also falls back to the ordinary one at run time
+// can spill. The left-build form also falls back to the ordinary one at run time
 // when its left side turns out not to fit.
-func (b *builder) markJoin(p *planner.PhysMarkJoin) (stream, error) {
-	if !b.markFits(p) {
+func (b *builder) leftBuildJoin(p *planner.PhysLeftBuildJoin) (stream, error) {
+	if !b.leftBuildFits(p) {
 		p.Fallback = true
 		s, err := b.build(p.Join)
 		if err != nil {
@@ -41,11 +41,11 @@ func (b *builder) markJoin(p *planner.PhysMarkJoin) (stream, error) {
 		newResidual = func() (Selector, error) { return kernel.CompileFilter(p.Residual, types) }
 		cols = expr.Columns(p.Residual)
 	}
-	ops, err := NewMarkJoin(b.single(ls), p.LeftKeys, rs, p.RightKeys, typ, newResidual, cols)
+	ops, err := NewLeftBuildJoin(b.single(ls), p.LeftKeys, rs, p.RightKeys, typ, newResidual, cols)
 	if err != nil {
 		return nil, err
 	}
-	sh := ops[0].(*markJoin).sh
+	sh := ops[0].(*leftBuildJoin).sh
 	sh.env = b.env
 	sh.fallback = func() ([]Operator, error) {
 		// At run time, from the goroutine that found the left side too
@@ -66,14 +66,14 @@ func (b *builder) markJoin(p *planner.PhysMarkJoin) (stream, error) {
 	return b.record(p, ops), nil
 }
 
-// markFits reports whether the estimated left side of p, hashed, takes at
+// leftBuildFits reports whether the estimated left side of p, hashed, takes at
 // most a quarter of the memory limit (always, without a limit).
-func (b *builder) markFits(p *planner.PhysMarkJoin) bool {
+func (b *builder) leftBuildFits(p *planner.PhysLeftBuildJoin) bool {
 	lim := b.env.pool.Limit()
 	if lim <= 0 {
 		return true
 	}
-	width := int64(52 + 2) // hash table and marks, per row
+	width := int64(52 + 2) // hash table and match bits, per row
 	for _, t := range planner.Types(p.Left) {
 		switch t.ID {
 		case coldata.String:
@@ -87,8 +87,8 @@ func (b *builder) markFits(p *planner.PhysMarkJoin) bool {
 
 // rightTargets finds the right keys of p that come straight from a scan
 // column, for the runtime filters the finished left side hands over: a right
-// row whose key no left row has can mark nothing.
-func (b *builder) rightTargets(p *planner.PhysMarkJoin) []rtTarget {
+// row whose key no left row has can match nothing.
+func (b *builder) rightTargets(p *planner.PhysLeftBuildJoin) []rtTarget {
 	var out []rtTarget
 	rightTypes, leftTypes := planner.Types(p.Right), planner.Types(p.Left)
 	for i, rk := range p.RightKeys {

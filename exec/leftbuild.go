@@ -14,7 +14,7 @@ import (
 	"github.com/peregrinedb/peregrine/exec/coldata"
 )
 
-// Mark joins: SEMI, ANTI and NOT IN joins that hash their LEFT input (the
+// Left-build joins: SEMI, ANTI and NOT IN joins that hash their LEFT input (the
 // rows they filter) instead of the right one, for when the right side (the
 // subquery) is much larger. The left rows are materialised once into a
 // joinTable (the same CSR layout as an ordinary join build, built by
@@ -38,8 +38,8 @@ import (
 // runs in its ordinary form instead (fallback), which hashes the right side
 // and can spill. The left side is then read a second time.
 
-// markShared is the state all workers of one mark join share.
-type markShared struct {
+// leftBuildShared is the state all workers of one left-build join share.
+type leftBuildShared struct {
 	env     memEnv
 	left    Operator
 	keys    []int
@@ -59,14 +59,14 @@ type markShared struct {
 	fb       []Operator // guarded by mu
 	gone     []bool     // worker w has closed; guarded by mu
 
-	once  sync.Once
-	err   error
-	jt    *joinTable
-	nrows int
-	marks []uint64 // bit r: left row r matched; atomic during the probe
-	nulls []uint64 // NOT IN: bit r: left row r has a NULL key
-	acc   *MemoryAccount
-	stats OpStats
+	once    sync.Once
+	err     error
+	jt      *joinTable
+	nrows   int
+	matched []uint64 // bit r: left row r matched; atomic during the probe
+	nulls   []uint64 // NOT IN: bit r: left row r has a NULL key
+	acc     *MemoryAccount
+	stats   OpStats
 
 	rightRows atomic.Bool // some right row was read
 	rightNull atomic.Bool // some right row has a NULL key (NOT IN only)
@@ -79,39 +79,39 @@ type markShared struct {
 	cursor       atomic.Int64 // next left row to emit
 }
 
-// NewMarkJoin returns the workers of a mark join: one per right input.
+// NewLeftBuildJoin returns the workers of a left-build join: one per right input.
 // left (possibly a Gather) is hashed on leftKeys; each right[i] is probed
 // with rightKeys. The output is the left columns. residual, built by
 // newResidual for each worker, is evaluated over [left..., right...].
-func NewMarkJoin(left Operator, leftKeys []int, right []Operator, rightKeys []int, typ JoinType, newResidual func() (Selector, error), residualCols map[int]bool) ([]Operator, error) {
-	sh := &markShared{left: left, keys: leftKeys, types: left.Types(), typ: typ,
+func NewLeftBuildJoin(left Operator, leftKeys []int, right []Operator, rightKeys []int, typ JoinType, newResidual func() (Selector, error), residualCols map[int]bool) ([]Operator, error) {
+	sh := &leftBuildShared{left: left, keys: leftKeys, types: left.Types(), typ: typ,
 		workers: len(right), workersTotal: len(right), refs: len(right), allDone: make(chan struct{}),
 		gone: make([]bool, len(right))}
-	if err := checkCols("mark join left", leftKeys, len(sh.types)); err != nil {
+	if err := checkCols("left-build join left", leftKeys, len(sh.types)); err != nil {
 		return nil, err
 	}
 	if len(leftKeys) == 0 || len(leftKeys) != len(rightKeys) {
-		return nil, fmt.Errorf("mark join: %d left keys for %d right keys", len(leftKeys), len(rightKeys))
+		return nil, fmt.Errorf("left-build join: %d left keys for %d right keys", len(leftKeys), len(rightKeys))
 	}
 	if typ != JoinSemi && typ != JoinAnti && typ != JoinAntiNullAware {
-		return nil, fmt.Errorf("mark join: unsupported join type %s", typ)
+		return nil, fmt.Errorf("left-build join: unsupported join type %s", typ)
 	}
 	if len(right) == 0 {
-		return nil, errors.New("mark join: no right input")
+		return nil, errors.New("left-build join: no right input")
 	}
 	out := make([]Operator, len(right))
 	for i, r := range right {
 		rt := r.Types()
-		if err := checkCols("mark join right", rightKeys, len(rt)); err != nil {
+		if err := checkCols("left-build join right", rightKeys, len(rt)); err != nil {
 			return nil, err
 		}
 		for k, c := range rightKeys {
 			a, b := rt[c], sh.types[leftKeys[k]]
 			if a.ID != b.ID && !(len(rightKeys) == 1 && isIntKey(a) && isIntKey(b)) {
-				return nil, fmt.Errorf("mark join: key %d compares %s with %s", k, b, a)
+				return nil, fmt.Errorf("left-build join: key %d compares %s with %s", k, b, a)
 			}
 		}
-		m := &markJoin{sh: sh, right: r, rightKeys: rightKeys, nleft: len(sh.types), first: i == 0, idx: i}
+		m := &leftBuildJoin{sh: sh, right: r, rightKeys: rightKeys, nleft: len(sh.types), first: i == 0, idx: i}
 		if newResidual != nil {
 			res, err := newResidual()
 			if err != nil {
@@ -139,16 +139,16 @@ func NewMarkJoin(left Operator, leftKeys []int, right []Operator, rightKeys []in
 }
 
 // ensure builds the left side once; every worker waits for it.
-func (sh *markShared) ensure(ctx context.Context) error {
+func (sh *leftBuildShared) ensure(ctx context.Context) error {
 	sh.once.Do(func() { sh.err = sh.build(ctx) })
 	return sh.err
 }
 
-func (sh *markShared) build(ctx context.Context) (err error) {
+func (sh *leftBuildShared) build(ctx context.Context) (err error) {
 	t0 := time.Now()
 	defer func() {
 		if r := recover(); r != nil {
-			err = fmt.Errorf("mark join build panicked: %v\n%s", r, debug.Stack())
+			err = fmt.Errorf("left-build join build panicked: %v\n%s", r, debug.Stack())
 		}
 		if cerr := sh.left.Close(); err == nil {
 			err = cerr
@@ -192,7 +192,7 @@ func (sh *markShared) build(ctx context.Context) (err error) {
 		return err
 	}
 	sh.jt = jt
-	sh.marks = make([]uint64, words)
+	sh.matched = make([]uint64, words)
 	if sh.typ == JoinAntiNullAware && jt.hasNull {
 		// Rows missing from the CSR arrays are those with a NULL key.
 		sh.nulls = make([]uint64, words)
@@ -210,7 +210,7 @@ func (sh *markShared) build(ctx context.Context) (err error) {
 // fallBack answers a failed reservation of the left side: with a fallback
 // available it frees the left rows and builds the ordinary form, which the
 // workers then run; otherwise the error stands.
-func (sh *markShared) fallBack(err error) error {
+func (sh *leftBuildShared) fallBack(err error) error {
 	var mle *MemoryLimitError
 	if sh.fallback == nil || !errors.As(err, &mle) {
 		return err
@@ -252,9 +252,9 @@ func (sh *markShared) fallBack(err error) error {
 	return nil
 }
 
-// takeShare removes and returns worker w's share of the fallback, marking
+// takeShare removes and returns worker w's share of the fallback, noting
 // the worker gone when it is closing.
-func (sh *markShared) takeShare(w int, closing bool) Operator {
+func (sh *leftBuildShared) takeShare(w int, closing bool) Operator {
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
 	if closing {
@@ -269,9 +269,9 @@ func (sh *markShared) takeShare(w int, closing bool) Operator {
 }
 
 // pushRuntimeFilters narrows the right scans to keys the left side has:
-// other right rows can mark nothing. Not for NOT IN, which must see the
+// other right rows can match nothing. Not for NOT IN, which must see the
 // right side's NULL keys and whether it is empty.
-func (sh *markShared) pushRuntimeFilters() {
+func (sh *leftBuildShared) pushRuntimeFilters() {
 	if len(sh.targets) == 0 || sh.typ == JoinAntiNullAware || sh.jt.table == nil || sh.jt.table.n == 0 {
 		return
 	}
@@ -286,12 +286,12 @@ func (sh *markShared) pushRuntimeFilters() {
 }
 
 // probeDone reports whether the right side can no longer change the result.
-func (sh *markShared) probeDone() bool {
+func (sh *leftBuildShared) probeDone() bool {
 	return sh.nrows == 0 || sh.typ == JoinAntiNullAware && sh.rightNull.Load()
 }
 
 // arrive records that one worker has read all its right rows (or closed).
-func (sh *markShared) arrive() {
+func (sh *leftBuildShared) arrive() {
 	sh.mu.Lock()
 	sh.workers--
 	if sh.workers == 0 {
@@ -301,7 +301,7 @@ func (sh *markShared) arrive() {
 }
 
 // release drops one worker's reference; the last frees the left side.
-func (sh *markShared) release() {
+func (sh *leftBuildShared) release() {
 	sh.mu.Lock()
 	sh.refs--
 	last := sh.refs == 0
@@ -312,29 +312,29 @@ func (sh *markShared) release() {
 	ran := true
 	sh.once.Do(func() {
 		ran = false
-		sh.err = errors.New("mark join: released before use")
+		sh.err = errors.New("left-build join: released before use")
 	})
 	if !ran {
 		_ = sh.left.Close()
 	}
-	sh.jt, sh.marks, sh.nulls = nil, nil, nil
+	sh.jt, sh.matched, sh.nulls = nil, nil, nil
 	sh.acc.Close()
 }
 
-func (sh *markShared) marked(r int32) bool {
-	return atomic.LoadUint64(&sh.marks[r>>6])&(1<<(r&63)) != 0
+func (sh *leftBuildShared) isMatched(r int32) bool {
+	return atomic.LoadUint64(&sh.matched[r>>6])&(1<<(r&63)) != 0
 }
 
-func (sh *markShared) mark(r int32) {
-	w, bit := &sh.marks[r>>6], uint64(1)<<(r&63)
+func (sh *leftBuildShared) setMatched(r int32) {
+	w, bit := &sh.matched[r>>6], uint64(1)<<(r&63)
 	if atomic.LoadUint64(w)&bit == 0 {
 		atomic.OrUint64(w, bit)
 	}
 }
 
 // keepWord returns the bits of word w of the rows the join emits.
-func (sh *markShared) keepWord(w int) uint64 {
-	m := sh.marks[w]
+func (sh *leftBuildShared) keepWord(w int) uint64 {
+	m := sh.matched[w]
 	switch sh.typ {
 	case JoinSemi:
 		return m
@@ -351,10 +351,10 @@ func (sh *markShared) keepWord(w int) uint64 {
 	return ^m
 }
 
-// markJoin is one worker: it probes with its right input, then emits a
+// leftBuildJoin is one worker: it probes with its right input, then emits a
 // share of the left rows.
-type markJoin struct {
-	sh        *markShared
+type leftBuildJoin struct {
+	sh        *leftBuildShared
 	right     Operator
 	rightKeys []int
 	residual  Selector
@@ -383,13 +383,13 @@ type markJoin struct {
 	sel                  []int32
 }
 
-func (m *markJoin) Types() []coldata.Type { return m.sh.types }
+func (m *leftBuildJoin) Types() []coldata.Type { return m.sh.types }
 
-func (m *markJoin) Open(ctx context.Context) error { return m.right.Open(ctx) }
+func (m *leftBuildJoin) Open(ctx context.Context) error { return m.right.Open(ctx) }
 
 // OpStats reports the rows this worker emitted and its time; the first
 // worker also carries the left side's build memory.
-func (m *markJoin) OpStats() OpStats {
+func (m *leftBuildJoin) OpStats() OpStats {
 	st := m.stats
 	if m.first {
 		st.PeakBytes = m.sh.stats.PeakBytes
@@ -397,12 +397,12 @@ func (m *markJoin) OpStats() OpStats {
 	return st
 }
 
-func (m *markJoin) Next(ctx context.Context) (*coldata.Batch, error) {
+func (m *leftBuildJoin) Next(ctx context.Context) (*coldata.Batch, error) {
 	if m.err != nil {
 		return nil, m.err
 	}
 	if m.closed {
-		return nil, errors.New("mark join: Next after Close")
+		return nil, errors.New("left-build join: Next after Close")
 	}
 	b, err := m.next(ctx)
 	if err != nil && err != io.EOF {
@@ -411,7 +411,7 @@ func (m *markJoin) Next(ctx context.Context) (*coldata.Batch, error) {
 	return b, err
 }
 
-func (m *markJoin) next(ctx context.Context) (*coldata.Batch, error) {
+func (m *leftBuildJoin) next(ctx context.Context) (*coldata.Batch, error) {
 	t0 := time.Now()
 	sh := m.sh
 	if !m.built {
@@ -499,7 +499,7 @@ func (m *markJoin) next(ctx context.Context) (*coldata.Batch, error) {
 
 // nextFallback returns the next batch of this worker's share of the
 // ordinary form.
-func (m *markJoin) nextFallback(ctx context.Context) (*coldata.Batch, error) {
+func (m *leftBuildJoin) nextFallback(ctx context.Context) (*coldata.Batch, error) {
 	if !m.probed {
 		m.probed = true
 		if err := m.right.Close(); err != nil {
@@ -527,15 +527,15 @@ func (m *markJoin) nextFallback(ctx context.Context) (*coldata.Batch, error) {
 	return b, nil
 }
 
-func (m *markJoin) arrive() {
+func (m *leftBuildJoin) arrive() {
 	if !m.arrived {
 		m.arrived = true
 		m.sh.arrive()
 	}
 }
 
-// probe marks the left rows that b's rows match.
-func (m *markJoin) probe(b *coldata.Batch) error {
+// probe sets the match bits of the left rows that b's rows match.
+func (m *leftBuildJoin) probe(b *coldata.Batch) error {
 	n := b.Len()
 	if n == 0 {
 		return nil
@@ -559,12 +559,12 @@ func (m *markJoin) probe(b *coldata.Batch) error {
 				continue
 			}
 			rows := rowIdx[start[g]:start[g+1]]
-			// A key's rows are marked together: one set bit means all are.
-			if sh.marked(rows[0]) {
+			// A key's rows are matched together: one set bit means all are.
+			if sh.isMatched(rows[0]) {
 				continue
 			}
 			for _, r := range rows {
-				sh.mark(r)
+				sh.setMatched(r)
 			}
 		}
 		return nil
@@ -576,7 +576,7 @@ func (m *markJoin) probe(b *coldata.Batch) error {
 		}
 		p := int32(selRow(b.Sel, k))
 		for _, r := range rowIdx[start[g]:start[g+1]] {
-			if sh.marked(r) {
+			if sh.isMatched(r) {
 				continue
 			}
 			m.pi = append(m.pi, p)
@@ -595,9 +595,9 @@ func (m *markJoin) probe(b *coldata.Batch) error {
 	return nil
 }
 
-// checkPairs evaluates the residual on the pairs (pi, bi) and marks the
-// left rows of those that pass.
-func (m *markJoin) checkPairs(b *coldata.Batch) error {
+// checkPairs evaluates the residual on the pairs (pi, bi) and sets the
+// match bits of the left rows of those that pass.
+func (m *leftBuildJoin) checkPairs(b *coldata.Batch) error {
 	np := len(m.pi)
 	for i, v := range m.candVecs {
 		v.Resize(np)
@@ -616,17 +616,17 @@ func (m *markJoin) checkPairs(b *coldata.Batch) error {
 	}
 	if m.cand.Sel == nil {
 		for _, r := range m.bi {
-			m.sh.mark(r)
+			m.sh.setMatched(r)
 		}
 		return nil
 	}
 	for _, x := range m.cand.Sel {
-		m.sh.mark(m.bi[x])
+		m.sh.setMatched(m.bi[x])
 	}
 	return nil
 }
 
-func (m *markJoin) hasNullKey(n int) bool {
+func (m *leftBuildJoin) hasNullKey(n int) bool {
 	for _, v := range m.keyDense {
 		if v.Type.ID == coldata.Unknown {
 			return true
@@ -643,7 +643,7 @@ func (m *markJoin) hasNullKey(n int) bool {
 	return false
 }
 
-func (m *markJoin) Close() error {
+func (m *leftBuildJoin) Close() error {
 	if m.closed {
 		return nil
 	}

@@ -8,7 +8,7 @@ import (
 
 // BenchmarkSemiJoinForms runs a SEMI join of a small left side (50K rows)
 // with a large right side (2M rows, 1 in 40 matching) in both forms: the
-// ordinary one hashes the right side, the mark form the left. Two workers;
+// ordinary one hashes the right side, the left-build form the left. Two workers;
 // cpu-ns/row is per right row.
 func BenchmarkSemiJoinForms(b *testing.B) {
 	const leftRows, rightRows = 50_000, 2_000_000
@@ -24,14 +24,14 @@ func BenchmarkSemiJoinForms(b *testing.B) {
 	left, right := int64Batches(lk, lv), int64Batches(rk, rv)
 	ts := types(i64, i64)
 	for _, res := range []*colCmpSel{nil, {a: 1, b: 3, op: "<>"}} {
-		for _, form := range []string{"hash", "mark"} {
+		for _, form := range []string{"hash", "left-build"} {
 			b.Run(fmt.Sprintf("%s/residual=%v", form, res != nil), func(b *testing.B) {
-				s := markSpec{lk: []int{0}, rk: []int{0}, typ: JoinSemi, residual: res}
+				s := leftBuildSpec{lk: []int{0}, rk: []int{0}, typ: JoinSemi, residual: res}
 				b.ReportAllocs()
 				cpu0 := cpuTime()
 				for range b.N {
 					ins := [][]Operator{splitReplay(ts, left, 2), splitReplay(ts, right, 2)}
-					op := s.mkMark
+					op := s.mkLeftBuild
 					if form == "hash" {
 						op = s.mkHash
 					}

@@ -7,14 +7,14 @@ import (
 	"github.com/peregrinedb/peregrine/planner/expr"
 )
 
-// PhysMarkJoin is a SEMI, ANTI or NOT IN join that hashes its Left input
+// PhysLeftBuildJoin is a SEMI, ANTI or NOT IN join that hashes its Left input
 // (the rows it filters) and streams Right (the subquery side) through it in
-// parallel, marking the left rows that match; the marked (SEMI) or unmarked
-// (ANTI) left rows are emitted once the right side is read. The planner
+// parallel, setting a match bit per left row; the matched (SEMI) or
+// unmatched (ANTI) left rows are emitted once the right side is read. The planner
 // picks it over the ordinary form, which hashes Right, when Left is
 // estimated much smaller. Output: the left columns. Residual is evaluated
 // over [left..., right...] pairs, as in the ordinary form.
-type PhysMarkJoin struct {
+type PhysLeftBuildJoin struct {
 	PhysBase
 	Left, Right         Physical
 	LeftKeys, RightKeys []int
@@ -28,30 +28,30 @@ type PhysMarkJoin struct {
 	Fallback bool
 }
 
-func (p *PhysMarkJoin) Children() []Physical { return []Physical{p.Left, p.Right} }
+func (p *PhysLeftBuildJoin) Children() []Physical { return []Physical{p.Left, p.Right} }
 
-// MarkJoinRatio is how many times larger the estimated right side of a
+// LeftBuildRatio is how many times larger the estimated right side of a
 // SEMI/ANTI join must be than its left side for the join to hash the left.
-const MarkJoinRatio = 2
+const LeftBuildRatio = 2
 
-// markJoin turns an ordinary SEMI/ANTI hash join whose build (right) side is
-// estimated more than MarkJoinRatio times larger than its probe (left) side
-// into a PhysMarkJoin; other plans pass through.
-func (o *optimizer) markJoin(p Physical, err error) (Physical, error) {
+// leftBuildJoin turns an ordinary SEMI/ANTI hash join whose build (right) side is
+// estimated more than LeftBuildRatio times larger than its probe (left) side
+// into a PhysLeftBuildJoin; other plans pass through.
+func (o *optimizer) leftBuildJoin(p Physical, err error) (Physical, error) {
 	j, ok := p.(*PhysHashJoin)
 	if err != nil || !ok || !j.Type.LeftOnly() || j.Cross {
 		return p, err
 	}
 	left, right := j.Probe.Base().EstRows, j.Build.Base().EstRows
-	if !(left*MarkJoinRatio < right) {
+	if !(left*LeftBuildRatio < right) {
 		return p, nil
 	}
-	return &PhysMarkJoin{PhysBase: j.PhysBase, Left: j.Probe, Right: j.Build, LeftKeys: j.ProbeKeys,
+	return &PhysLeftBuildJoin{PhysBase: j.PhysBase, Left: j.Probe, Right: j.Build, LeftKeys: j.ProbeKeys,
 		RightKeys: j.BuildKeys, Type: j.Type, Residual: j.Residual, Join: j}, nil
 }
 
-// describe is the EXPLAIN line of a mark join.
-func (p *PhysMarkJoin) describe() string {
+// describe is the EXPLAIN line of a left-build join.
+func (p *PhysLeftBuildJoin) describe() string {
 	keys := make([]string, len(p.LeftKeys))
 	lc, rc := p.Left.Base().Out, p.Right.Base().Out
 	for i := range p.LeftKeys {

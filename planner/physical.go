@@ -263,7 +263,7 @@ func (o *optimizer) lower(n Node) (Physical, error) {
 		}
 		return p, nil
 	case *Join:
-		return o.markJoin(o.lowerJoin(n, est))
+		return o.leftBuildJoin(o.lowerJoin(n, est))
 	case *Aggregate:
 		in, err := o.lower(n.Input)
 		if err != nil {

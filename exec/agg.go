@@ -64,6 +64,8 @@ func (s AggSpec) String() string {
 type accumulator interface {
 	// resize makes room for ids < groups; new groups start empty.
 	resize(groups int)
+	// reset drops every group, keeping the storage for reuse.
+	reset()
 	// update folds the first n rows of arg (dense; nil for COUNT(*)) into
 	// the groups gids[k].
 	update(gids []int32, arg *coldata.Vec, n int)
@@ -136,6 +138,13 @@ func newAccumulator(s AggSpec, in coldata.Type) (accumulator, error) {
 	return bad()
 }
 
+// emptied clears s (so it holds no references) and returns it empty, its
+// capacity kept: growZero clears what it hands out again.
+func emptied[T any](s []T) []T {
+	clear(s)
+	return s[:0]
+}
+
 func growZero[T any](s []T, n int) []T {
 	if n <= len(s) {
 		return s
@@ -161,6 +170,7 @@ type countAcc struct {
 }
 
 func (a *countAcc) resize(g int) { a.c = growZero(a.c, g) }
+func (a *countAcc) reset()       { a.c = emptied(a.c) }
 
 func (a *countAcc) update(gids []int32, arg *coldata.Vec, n int) {
 	c := a.c
@@ -236,6 +246,7 @@ type sum128Acc struct {
 }
 
 func (a *sum128Acc) resize(g int) { a.st = growZero(a.st, g) }
+func (a *sum128Acc) reset()       { a.st = emptied(a.st) }
 
 func (a *sum128Acc) update(gids []int32, arg *coldata.Vec, n int) {
 	switch arg.Type.ID {
@@ -352,6 +363,7 @@ type floatSumAcc struct {
 }
 
 func (a *floatSumAcc) resize(g int) { a.st = growZero(a.st, g) }
+func (a *floatSumAcc) reset()       { a.st = emptied(a.st) }
 
 func (a *floatSumAcc) update(gids []int32, arg *coldata.Vec, n int) {
 	if arg.Type.ID != coldata.Float64 {
@@ -427,6 +439,7 @@ type minMaxAcc[T cmp.Ordered] struct {
 }
 
 func (a *minMaxAcc[T]) resize(g int) { a.st = growZero(a.st, g) }
+func (a *minMaxAcc[T]) reset()       { a.st = emptied(a.st) }
 
 func (a *minMaxAcc[T]) update(gids []int32, arg *coldata.Vec, n int) {
 	if arg.Type.ID == coldata.Unknown {
@@ -524,6 +537,7 @@ func (a *minMaxAcc[T]) load(src []*coldata.Vec, n int) {
 type nullAcc struct{}
 
 func (nullAcc) resize(int)                             {}
+func (nullAcc) reset()                                 {}
 func (nullAcc) update([]int32, *coldata.Vec, int)      {}
 func (nullAcc) merge(accumulator, []int32, []int32)    {}
 func (nullAcc) bytes() int64                           { return 0 }

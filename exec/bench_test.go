@@ -175,7 +175,7 @@ func joinInputs() (build, probe []*coldata.Batch) {
 func BenchmarkHashJoinProbe(b *testing.B) {
 	build, probe := joinInputs()
 	ts := types(i64, i64)
-	jb := NewJoinBuild(&replay{ts: ts, batches: build}, []int{0})
+	jb := NewJoinBuild([]Operator{&replay{ts: ts, batches: build}}, []int{0})
 	jb.acquire() // keep the build alive across iterations
 	if err := jb.ensure(context.Background()); err != nil {
 		b.Fatal(err)
@@ -203,7 +203,7 @@ func BenchmarkHashJoinProbeDup(b *testing.B) {
 		}
 	}
 	ts := types(i64, i64)
-	jb := NewJoinBuild(&replay{ts: ts, batches: build}, []int{0})
+	jb := NewJoinBuild([]Operator{&replay{ts: ts, batches: build}}, []int{0})
 	jb.acquire()
 	if err := jb.ensure(context.Background()); err != nil {
 		b.Fatal(err)
@@ -228,7 +228,7 @@ func BenchmarkJoinBuild100K(b *testing.B) {
 	b.ReportAllocs()
 	cpu0 := cpuTime()
 	for range b.N {
-		jb := NewJoinBuild(&replay{ts: ts, batches: build}, []int{0})
+		jb := NewJoinBuild([]Operator{&replay{ts: ts, batches: build}}, []int{0})
 		if err := jb.ensure(context.Background()); err != nil {
 			b.Fatal(err)
 		}
@@ -248,7 +248,7 @@ func BenchmarkSortInt64(b *testing.B) {
 	b.ResetTimer()
 	cpu0 := cpuTime()
 	for range b.N {
-		runOp(b, NewSort(&replay{ts: types(i64), batches: batches}, []SortKey{{Col: 0}}))
+		runOp(b, NewSort([]Operator{&replay{ts: types(i64), batches: batches}}, []SortKey{{Col: 0}}))
 	}
 	reportPerRow(b, benchRows, cpu0)
 }
@@ -266,7 +266,7 @@ func BenchmarkSortTwoKeys(b *testing.B) {
 	b.ResetTimer()
 	cpu0 := cpuTime()
 	for range b.N {
-		runOp(b, NewSort(&replay{ts: types(i64, i64), batches: batches}, []SortKey{{Col: 0}, {Col: 1, Desc: true}}))
+		runOp(b, NewSort([]Operator{&replay{ts: types(i64, i64), batches: batches}}, []SortKey{{Col: 0}, {Col: 1, Desc: true}}))
 	}
 	reportPerRow(b, benchRows, cpu0)
 }
@@ -283,7 +283,7 @@ func BenchmarkTopN10(b *testing.B) {
 	b.ResetTimer()
 	cpu0 := cpuTime()
 	for range b.N {
-		runOp(b, NewTopN(&replay{ts: types(i64), batches: batches}, []SortKey{{Col: 0, Desc: true}}, 10))
+		runOp(b, NewTopN([]Operator{&replay{ts: types(i64), batches: batches}}, []SortKey{{Col: 0, Desc: true}}, 10))
 	}
 	reportPerRow(b, benchRows, cpu0)
 }

@@ -30,7 +30,11 @@ func (q *Query) Annotate(p planner.Physical) string {
 		peak += st.PeakBytes
 		spilled += st.SpilledBytes
 	}
-	out := fmt.Sprintf("[actual rows: %d, time: %s", rows, elapsed.Round(time.Microsecond))
+	out := "["
+	for _, n := range q.Notes(p) {
+		out += n + "; "
+	}
+	out += fmt.Sprintf("actual rows: %d, time: %s", rows, elapsed.Round(time.Microsecond))
 	if peak > 0 {
 		out += fmt.Sprintf(", memory: %s", humanBytes(peak))
 	}

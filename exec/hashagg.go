@@ -3,9 +3,7 @@ package exec
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
-	"runtime/debug"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -33,6 +31,8 @@ func NewHashAgg(inputs []Operator, groupCols []int, aggs []AggSpec) Operator {
 type hashAgg struct {
 	opStats
 	env       memEnv
+	threads   int // goroutines for the parallel merge (0: GOMAXPROCS)
+	observe   func(rows int64)
 	inputs    []Operator
 	groupCols []int
 	aggs      []AggSpec
@@ -40,14 +40,10 @@ type hashAgg struct {
 	outTypes  []coldata.Type
 	err       error // configuration error, reported by Open and Next
 
-	cancel   context.CancelFunc
-	wg       sync.WaitGroup
-	finished chan struct{} // closed when every worker has returned
-	wctx     context.Context
-	launched bool // workers started (by the first Next)
-	errMu    sync.Mutex
-	firstErr error
-	parts    []*aggPartial
+	br    *breaker      // runs the workers (Sink), then the merge (Finalize)
+	parts []*aggPartial // per worker, until merged
+	flush bool          // workers flush their tables (hashagg_flush.go)
+	flushState
 
 	// Spilling (hashagg_spill.go).
 	allParts     []*aggPartial // every worker's partial, for accounts and stats
@@ -107,111 +103,64 @@ func (h *hashAgg) init() error {
 
 func (h *hashAgg) Types() []coldata.Type { return h.outTypes }
 
-// Open prepares one worker per input; the first Next starts them and waits.
-// Starting there rather than here matters: a join above opens its probe side
-// (this aggregate) before it builds, and the runtime filters of that build
-// reach the scans below only if they have not started yet.
+// Open prepares the workers; the first Next runs them. Starting there
+// rather than here matters: a join above opens its probe side (this
+// aggregate) before it builds, and the runtime filters of that build reach
+// the scans below only if they have not started yet.
 func (h *hashAgg) Open(ctx context.Context) error {
 	if h.err != nil {
 		return h.err
 	}
-	if h.finished != nil {
+	if h.br != nil {
 		return errors.New("hash aggregate: opened twice")
 	}
-	wctx, cancel := context.WithCancel(ctx)
-	h.cancel = cancel
-	h.finished = make(chan struct{})
 	h.parts = make([]*aggPartial, len(h.inputs))
-	for i := range h.inputs {
-		h.parts[i] = newAggPartial(h)
-		h.parts[i].acc = h.env.pool.NewAccount("while aggregating")
-	}
-	h.allParts = append([]*aggPartial{}, h.parts...)
-	h.wctx = wctx
+	h.flush = h.canFlush()
+	h.br = newBreaker("hash aggregate", "while aggregating", h.inputs, h, h.env, h.threads, h.observe)
 	return nil
 }
 
-func (h *hashAgg) launch() {
-	h.launched = true
-	h.wg.Add(len(h.inputs))
-	for i := range h.inputs {
-		go h.runWorker(h.wctx, i)
-	}
-	go func() {
-		h.wg.Wait()
-		close(h.finished)
-	}()
+// newLocal is worker w's partial table (Sink).
+func (h *hashAgg) newLocal(w int, acc *MemoryAccount) (localSink, error) {
+	p := newAggPartial(h)
+	p.acc = acc
+	h.parts[w] = p
+	h.allParts = append(h.allParts, p)
+	return p, nil
 }
 
-func (h *hashAgg) fail(err error) {
-	h.errMu.Lock()
-	if h.firstErr == nil {
-		h.firstErr = err
+// finalize merges the partials (Combine), or starts merging the spilled
+// partitions; the number of groups is known only in the first case.
+func (h *hashAgg) finalize(ctx context.Context, br *breaker) (int64, error) {
+	if h.spilled.Load() {
+		return -1, h.startSpilledMerge()
 	}
-	h.errMu.Unlock()
-	h.cancel()
-}
-
-func (h *hashAgg) runWorker(ctx context.Context, i int) {
-	defer h.wg.Done()
-	in, p := h.inputs[i], h.parts[i]
-	defer func() {
-		if r := recover(); r != nil {
-			h.fail(fmt.Errorf("hash aggregate worker panicked: %v\n%s", r, debug.Stack()))
-			_ = in.Close()
-		}
-	}()
-	err := in.Open(ctx)
-	for err == nil {
-		if err = ctx.Err(); err != nil {
-			break
-		}
-		var b *coldata.Batch
-		b, err = in.Next(ctx)
-		if err != nil {
-			break
-		}
-		if err = p.reserve(b.Len()); err != nil {
-			break
-		}
-		p.sink(b)
-		err = p.account()
+	if h.flushedAny.Load() {
+		return -1, h.startFlushedMerge(ctx, br)
 	}
-	if cerr := in.Close(); err == io.EOF {
-		err = cerr
+	if err := h.combine(ctx, br); err != nil {
+		return 0, err
 	}
-	if err != nil {
-		h.fail(err)
+	if h.mergeSpilled {
+		return -1, nil
 	}
+	var n int64
+	for _, f := range h.finals {
+		n += int64(f.ngroups)
+	}
+	return n, nil
 }
 
 func (h *hashAgg) Next(ctx context.Context) (*coldata.Batch, error) {
 	if h.err != nil {
 		return nil, h.err
 	}
-	if h.finished == nil || h.closed {
+	if h.br == nil || h.closed {
 		return nil, errors.New("hash aggregate: Next without Open")
 	}
 	t0 := time.Now()
-	if !h.launched {
-		h.launch()
-	}
 	if !h.merged {
-		select {
-		case <-h.finished:
-		case <-ctx.Done():
-			h.cancel()
-			return nil, ctx.Err()
-		}
-		if h.firstErr != nil {
-			h.err = h.firstErr
-			return nil, h.err
-		}
-		combine := h.combine
-		if h.spilled.Load() {
-			combine = func(context.Context) error { return h.startSpilledMerge() }
-		}
-		if err := combine(ctx); err != nil {
+		if err := h.br.run(ctx); err != nil {
 			h.err = err
 			return nil, err
 		}
@@ -235,6 +184,10 @@ func (h *hashAgg) Next(ctx context.Context) (*coldata.Batch, error) {
 func (h *hashAgg) finalizeBatch(ctx context.Context) (*coldata.Batch, error) {
 	for {
 		for h.fi < len(h.finals) && h.emit >= h.finals[h.fi].ngroups {
+			if a := h.finals[h.fi].acc; a != nil {
+				h.peak(a.Peak())
+				a.Close()
+			}
 			h.finals[h.fi] = nil
 			h.fi++
 			h.emit = 0
@@ -280,13 +233,9 @@ func (h *hashAgg) Close() error {
 		return nil
 	}
 	h.closed = true
-	if h.launched {
-		h.cancel()
-		<-h.finished
+	if h.br != nil {
+		h.br.close()
 	} else {
-		if h.cancel != nil {
-			h.cancel()
-		}
 		// Never opened: the inputs were never opened either, but Close is
 		// how callers release them.
 		for _, in := range h.inputs {
@@ -316,6 +265,11 @@ type aggPartial struct {
 
 	acc     *MemoryAccount
 	batches int // sunk since the last spill
+
+	// flushed holds, per level-0 partition, the groups the partial flushed
+	// (hashagg_flush.go); stateVecs is the scratch batch they go through.
+	flushed   []*rowBuf
+	stateVecs []*coldata.Vec
 }
 
 func newAggPartial(h *hashAgg) *aggPartial {
@@ -368,7 +322,24 @@ func newAggPartial(h *hashAgg) *aggPartial {
 	return p
 }
 
-func (p *aggPartial) sink(b *coldata.Batch) {
+// sink folds one batch into the partial, spilling it first or after when
+// its account cannot grow.
+func (p *aggPartial) sink(ctx context.Context, b *coldata.Batch) error {
+	if err := p.reserve(b.Len()); err != nil {
+		return err
+	}
+	p.sinkBatch(b)
+	if p.h.flush && p.ngroups >= flushGroups {
+		p.flush()
+	}
+	return p.account()
+}
+
+// combine leaves the partial in place: the merge is the aggregate's
+// finalize, which partitions the partials' groups across goroutines.
+func (p *aggPartial) combine(context.Context) error { return nil }
+
+func (p *aggPartial) sinkBatch(b *coldata.Batch) {
 	n := b.Len()
 	if n == 0 {
 		return
@@ -433,7 +404,7 @@ func (p *aggPartial) growthBytes(extra int) int64 {
 }
 
 func (p *aggPartial) bytes() int64 {
-	var b int64
+	b := p.flushedBytes()
 	if p.table != nil {
 		b += p.table.bytes()
 	}

@@ -425,3 +425,27 @@ func TestHashAggParallelCombine(t *testing.T) {
 	t.Run("many", TestHashAggManyGroups)
 	t.Run("collisions", TestGroupTableCollisions)
 }
+
+// TestHashAggFlush reruns the aggregation and spill cases with tables that
+// flush every 16 groups: results come from merging the flushed partitions
+// (in parallel, lazily), from spilled flushed buffers, and from partitions
+// too large to merge in memory that go to disk and split again.
+func TestHashAggFlush(t *testing.T) {
+	defer func(old int) { flushGroups = old }(flushGroups)
+	flushGroups = 16
+	t.Run("basic", TestHashAggBasic)
+	t.Run("types", TestHashAggTypes)
+	t.Run("many groups", TestHashAggManyGroups)
+	t.Run("spill", TestHashAggSpill)
+	t.Run("repartition", TestHashAggRepartition)
+	t.Run("flushes", func(t *testing.T) {
+		in := seq(3000, func(i int) row { return row{i % 1000, i} })
+		h := NewHashAgg([]Operator{&testSource{types: types(i64, i64), rows: datums(types(i64, i64), in), batchSize: 100, t: t}},
+			[]int{0}, []AggSpec{countStar(), agg(AggSum, 1, i64)}).(*hashAgg)
+		rows, err := drain(context.Background(), h)
+		_ = h.Close()
+		if err != nil || len(rows) != 1000 || !h.flushedAny.Load() {
+			t.Fatalf("%d rows, %v, flushed %v", len(rows), err, h.flushedAny.Load())
+		}
+	})
+}

@@ -4,6 +4,7 @@ import (
 	"hash/maphash"
 	"math"
 	"math/bits"
+	"slices"
 
 	"github.com/peregrinedb/peregrine/exec/coldata"
 )
@@ -83,6 +84,42 @@ func newGroupTableSized(types []coldata.Type, nullsEqual bool, expected int) *gr
 	}
 	t.mask = uint64(size - 1)
 	return t
+}
+
+// reset drops every key, keeping the slots' and key columns' storage for
+// the next keys (a partial aggregate that flushed its groups).
+func (t *groupTable) reset() {
+	t.n, t.strBytes, t.nullGID = 0, 0, -1
+	clear(t.islots)
+	clear(t.slots)
+	t.hashes = t.hashes[:0]
+	for _, v := range t.keys {
+		clear(v.Str)
+		v.B, v.I32, v.I64, v.F64, v.Str = v.B[:0], v.I32[:0], v.I64[:0], v.F64[:0], v.Str[:0]
+		v.Nulls = nil
+	}
+}
+
+// reserveKeys gives the key columns (and hashes) room for n keys, so that a
+// table whose size is known up front never copies them to grow.
+func (t *groupTable) reserveKeys(n int) {
+	for _, v := range t.keys {
+		switch v.Type.ID {
+		case coldata.Bool:
+			v.B = slices.Grow(v.B, n)
+		case coldata.Int32, coldata.Date:
+			v.I32 = slices.Grow(v.I32, n)
+		case coldata.Int64, coldata.Decimal, coldata.Timestamp:
+			v.I64 = slices.Grow(v.I64, n)
+		case coldata.Float64:
+			v.F64 = slices.Grow(v.F64, n)
+		case coldata.String:
+			v.Str = slices.Grow(v.Str, n)
+		}
+	}
+	if !t.intKey {
+		t.hashes = slices.Grow(t.hashes, n)
+	}
 }
 
 func isIntKey(t coldata.Type) bool {

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"math/bits"
-	"runtime/debug"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -17,8 +16,8 @@ import (
 // Left-build joins: SEMI, ANTI and NOT IN joins that hash their LEFT input (the
 // rows they filter) instead of the right one, for when the right side (the
 // subquery) is much larger. The left rows are materialised once into a
-// joinTable (the same CSR layout as an ordinary join build, built by
-// buildJoinTable); every worker of the right pipeline then probes it with
+// joinTable by a JoinBuild that keeps the rows with a NULL key (the same
+// breaker and CSR layout as an ordinary join build); every worker of the right pipeline then probes it with
 // its own right rows and sets a bit per matched left row in one shared
 // bitmap (atomic OR, skipped when the bit is already set, so no lock and no
 // allocation per row). With a residual the bit is set only by a (left,
@@ -40,12 +39,10 @@ import (
 
 // leftBuildShared is the state all workers of one left-build join share.
 type leftBuildShared struct {
-	env     memEnv
-	left    Operator
-	keys    []int
-	types   []coldata.Type
-	typ     JoinType
-	targets []rtTarget
+	env   memEnv
+	left  *JoinBuild // the left rows, hashed on the left keys
+	types []coldata.Type
+	typ   JoinType
 
 	// fallback builds the ordinary form's workers (nil: none available,
 	// fail instead). Once the left side turned out too large, fell is set
@@ -79,18 +76,22 @@ type leftBuildShared struct {
 	cursor       atomic.Int64 // next left row to emit
 }
 
-// NewLeftBuildJoin returns the workers of a left-build join: one per right input.
-// left (possibly a Gather) is hashed on leftKeys; each right[i] is probed
-// with rightKeys. The output is the left columns. residual, built by
-// newResidual for each worker, is evaluated over [left..., right...].
-func NewLeftBuildJoin(left Operator, leftKeys []int, right []Operator, rightKeys []int, typ JoinType, newResidual func() (Selector, error), residualCols map[int]bool) ([]Operator, error) {
-	sh := &leftBuildShared{left: left, keys: leftKeys, types: left.Types(), typ: typ,
+// NewLeftBuildJoin returns the workers of a left-build join: one per right
+// input. The rows of left (the left pipeline's workers) are hashed on
+// leftKeys; each right[i] is probed with rightKeys. The output is the left
+// columns. residual, built by newResidual for each worker, is evaluated
+// over [left..., right...]. threads goroutines lay out the left rows.
+func NewLeftBuildJoin(left []Operator, leftKeys []int, right []Operator, rightKeys []int, typ JoinType, newResidual func() (Selector, error), residualCols map[int]bool, threads int) ([]Operator, error) {
+	lb := NewJoinBuild(left, leftKeys)
+	if lb.err != nil {
+		return nil, fmt.Errorf("left-build join: %w", lb.err)
+	}
+	lb.keepNulls, lb.noSpill, lb.threads = true, true, max(threads, 1)
+	lb.memWhat = "while building the hash table of a semi or anti join on its left side"
+	sh := &leftBuildShared{left: lb, types: lb.types, typ: typ,
 		workers: len(right), workersTotal: len(right), refs: len(right), allDone: make(chan struct{}),
 		gone: make([]bool, len(right))}
-	if err := checkCols("left-build join left", leftKeys, len(sh.types)); err != nil {
-		return nil, err
-	}
-	if len(leftKeys) == 0 || len(leftKeys) != len(rightKeys) {
+	if len(leftKeys) != len(rightKeys) {
 		return nil, fmt.Errorf("left-build join: %d left keys for %d right keys", len(leftKeys), len(rightKeys))
 	}
 	if typ != JoinSemi && typ != JoinAnti && typ != JoinAntiNullAware {
@@ -144,52 +145,21 @@ func (sh *leftBuildShared) ensure(ctx context.Context) error {
 	return sh.err
 }
 
-func (sh *leftBuildShared) build(ctx context.Context) (err error) {
-	t0 := time.Now()
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("left-build join build panicked: %v\n%s", r, debug.Stack())
-		}
-		if cerr := sh.left.Close(); err == nil {
-			err = cerr
-		}
-		sh.stats.Elapsed = time.Since(t0)
-		sh.stats.RowsOut = int64(sh.nrows)
-		if sh.acc != nil {
-			sh.stats.PeakBytes = sh.acc.Peak()
-		}
-	}()
-	if err := sh.left.Open(ctx); err != nil {
-		return err
-	}
-	sh.acc = sh.env.pool.NewAccount("while building the hash table of a semi or anti join on its left side")
-	cols := newVecs(sh.types)
-	var strBytes int64
-	for {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		b, err := sh.left.Next(ctx)
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return err
-		}
-		appendBatch(cols, b, nil)
-		sh.nrows += b.Len()
-		strBytes += liveStrBytes(b)
-		if err := sh.acc.Resize(colsBytes(cols, strBytes)); err != nil {
-			return sh.fallBack(err)
-		}
-	}
-	words := (sh.nrows + 63) / 64
-	if err := sh.acc.Resize(colsBytes(cols, strBytes) + tableBytes(sh.nrows) + 16*int64(words)); err != nil {
+// build hashes the left rows (the breaker of a JoinBuild, which also hands
+// the runtime filters to the right scans) and sets up the match bits.
+func (sh *leftBuildShared) build(ctx context.Context) error {
+	sh.left.env = sh.env
+	err := sh.left.ensure(ctx)
+	sh.stats = sh.left.BuildStats()
+	if err != nil {
 		return sh.fallBack(err)
 	}
-	jt, err := buildJoinTable(ctx, cols, sh.nrows, sh.keys, sh.types)
-	if err != nil {
-		return err
+	jt := sh.left.jt
+	sh.nrows = jt.nrows
+	words := (sh.nrows + 63) / 64
+	sh.acc = sh.env.pool.NewAccount(sh.left.memWhat)
+	if err := sh.acc.Grow(16 * int64(words)); err != nil {
+		return sh.fallBack(err)
 	}
 	sh.jt = jt
 	sh.matched = make([]uint64, words)
@@ -203,7 +173,6 @@ func (sh *leftBuildShared) build(ctx context.Context) (err error) {
 			sh.nulls[r>>6] &^= 1 << (r & 63)
 		}
 	}
-	sh.pushRuntimeFilters()
 	return nil
 }
 
@@ -215,8 +184,9 @@ func (sh *leftBuildShared) fallBack(err error) error {
 	if sh.fallback == nil || !errors.As(err, &mle) {
 		return err
 	}
+	sh.left.free()
 	sh.acc.Close()
-	sh.nrows = 0
+	sh.jt, sh.nrows = nil, 0
 	ops, ferr := sh.fallback()
 	if ferr != nil {
 		return ferr
@@ -268,23 +238,6 @@ func (sh *leftBuildShared) takeShare(w int, closing bool) Operator {
 	return op
 }
 
-// pushRuntimeFilters narrows the right scans to keys the left side has:
-// other right rows can match nothing. Not for NOT IN, which must see the
-// right side's NULL keys and whether it is empty.
-func (sh *leftBuildShared) pushRuntimeFilters() {
-	if len(sh.targets) == 0 || sh.typ == JoinAntiNullAware || sh.jt.table == nil || sh.jt.table.n == 0 {
-		return
-	}
-	tab := sh.jt.table
-	for _, t := range sh.targets {
-		if t.key >= len(tab.keys) {
-			continue
-		}
-		preds, set := t.filter(tab.keys[t.key], tab.n)
-		t.src.AddRuntimeFilter(preds, t.pos, set)
-	}
-}
-
 // probeDone reports whether the right side can no longer change the result.
 func (sh *leftBuildShared) probeDone() bool {
 	return sh.nrows == 0 || sh.typ == JoinAntiNullAware && sh.rightNull.Load()
@@ -309,14 +262,8 @@ func (sh *leftBuildShared) release() {
 	if !last {
 		return
 	}
-	ran := true
-	sh.once.Do(func() {
-		ran = false
-		sh.err = errors.New("left-build join: released before use")
-	})
-	if !ran {
-		_ = sh.left.Close()
-	}
+	sh.once.Do(func() { sh.err = errors.New("left-build join: released before use") })
+	sh.left.free()
 	sh.jt, sh.matched, sh.nulls = nil, nil, nil
 	sh.acc.Close()
 }

@@ -32,7 +32,7 @@ func (s leftBuildSpec) mkLeftBuild(ins [][]Operator) Operator {
 		newRes = func() (Selector, error) { return r, nil }
 		cols = map[int]bool{r.a: true, r.b: true}
 	}
-	ops, err := NewLeftBuildJoin(single(ins), s.lk, ins[1], s.rk, s.typ, newRes, cols)
+	ops, err := NewLeftBuildJoin(ins[0], s.lk, ins[1], s.rk, s.typ, newRes, cols, 2)
 	if err != nil {
 		return &errOp{err: err}
 	}
@@ -44,7 +44,7 @@ func (s leftBuildSpec) mkLeftBuild(ins [][]Operator) Operator {
 
 // mkHash is the same join in the ordinary form.
 func (s leftBuildSpec) mkHash(ins [][]Operator) Operator {
-	jb := NewJoinBuild(single(ins[1:]), s.rk)
+	jb := NewJoinBuild(ins[1], s.rk)
 	var res Selector
 	if s.residual != nil {
 		res = *s.residual
@@ -236,7 +236,7 @@ func TestLeftBuildJoinMemoryLimit(t *testing.T) {
 	left := seq(20000, func(i int) row { return row{i, i} })
 	ins := [][]Operator{{&testSource{types: types(i64, i64), rows: datums(types(i64, i64), left), batchSize: 1024, t: t}},
 		{&testSource{types: types(i64), rows: datums(types(i64), []row{{1}}), batchSize: 1024, t: t}}}
-	ops, err := NewLeftBuildJoin(ins[0][0], []int{0}, ins[1], []int{0}, JoinSemi, nil, nil)
+	ops, err := NewLeftBuildJoin(ins[0][:1], []int{0}, ins[1], []int{0}, JoinSemi, nil, nil, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -261,7 +261,7 @@ func TestLeftBuildJoinCancel(t *testing.T) {
 	_ = goroutines
 	left := &testSource{types: types(i64), rows: datums(types(i64), []row{{0}, {1}}), batchSize: 2, t: t}
 	right := []Operator{newEndless(), &testSource{types: types(i64), rows: nil, batchSize: 1, t: t}}
-	ops, err := NewLeftBuildJoin(left, []int{0}, right, []int{0}, JoinAnti, nil, nil)
+	ops, err := NewLeftBuildJoin([]Operator{left}, []int{0}, right, []int{0}, JoinAnti, nil, nil, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -318,6 +318,11 @@ func TestLeftBuildJoinCloseEarly(t *testing.T) {
 	}
 }
 
+// fellBack reports whether the executor ran p's ordinary form.
+func fellBack(q *Query, p planner.Physical) bool {
+	return slices.Contains(q.Notes(p), fellBackNote)
+}
+
 // leftBuildPlan is the left-build form of joinPlan(left, right): left hashed.
 func leftBuildPlan(left, right *planner.PhysScan, key int, typ planner.JoinType) *planner.PhysLeftBuildJoin {
 	j := joinPlan(left, right, key, typ)
@@ -351,7 +356,7 @@ func TestLeftBuildJoinPlan(t *testing.T) {
 			if !slices.Equal(got, want) {
 				t.Fatalf("left-build form: %d rows, ordinary form: %d", len(got), len(want))
 			}
-			if _, ok := q.ops[mp][0].(*leftBuildJoin); !ok || mp.Fallback {
+			if _, ok := q.ops[mp][0].(*leftBuildJoin); !ok || fellBack(q, mp) {
 				t.Fatalf("ran %T, want a left-build join", q.ops[mp][0])
 			}
 			ann := q.Annotate(mp)
@@ -369,11 +374,11 @@ func TestLeftBuildJoinPlan(t *testing.T) {
 			if !slices.Equal(got, want) {
 				t.Fatalf("fallback: %d rows, want %d", len(got), len(want))
 			}
-			if _, ok := q.ops[fb][0].(*hashJoin); !ok || !fb.Fallback {
+			if _, ok := q.ops[fb][0].(*hashJoin); !ok || !fellBack(q, fb) {
 				t.Fatalf("ran %T under the limit, want the ordinary hash join", q.ops[fb][0])
 			}
-			if !strings.Contains(planner.Describe(fb), "(build: right, as the left side may not fit in memory)") {
-				t.Errorf("fallback described as %q", planner.Describe(fb))
+			if ann := q.Annotate(fb); !strings.Contains(ann, "[built right: the left side did not fit in memory; actual rows:") {
+				t.Errorf("fallback annotated as %q", ann)
 			}
 		})
 	}
@@ -405,8 +410,8 @@ func TestLeftBuildJoinFallsBackAtRunTime(t *testing.T) {
 			if !slices.Equal(got, want) {
 				t.Fatalf("after falling back: %d rows, want %d", len(got), len(want))
 			}
-			if _, ok := q.ops[mp][0].(*leftBuildJoin); !ok || !mp.Fallback {
-				t.Fatalf("ran %T (fallback %v), want a left-build join that fell back", q.ops[mp][0], mp.Fallback)
+			if _, ok := q.ops[mp][0].(*leftBuildJoin); !ok || !fellBack(q, mp) {
+				t.Fatalf("ran %T (fallback %v), want a left-build join that fell back", q.ops[mp][0], fellBack(q, mp))
 			}
 			if pool.Used() != 0 {
 				t.Errorf("pool holds %d bytes after Close", pool.Used())
@@ -434,8 +439,8 @@ func TestLeftBuildJoinFallsBackAtRunTime(t *testing.T) {
 				t.Fatal(err)
 			}
 			slices.Sort(rows)
-			if !slices.Equal(rows, want) || !one.Fallback {
-				t.Fatalf("one left-build worker: %d rows (fallback %v), want %d", len(rows), one.Fallback, len(want))
+			if !slices.Equal(rows, want) || !fellBack(q2, one) {
+				t.Fatalf("one left-build worker: %d rows (fallback %v), want %d", len(rows), fellBack(q2, one), len(want))
 			}
 		})
 	}

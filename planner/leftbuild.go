@@ -21,11 +21,9 @@ type PhysLeftBuildJoin struct {
 	Type                JoinType
 	Residual            expr.Expr
 	// Join is the same join in the ordinary form (same children), which the
-	// executor runs instead when the left side may not fit in memory.
+	// executor runs instead when the left side may not fit in memory (a
+	// choice it keeps in its own state; EXPLAIN ANALYZE says so).
 	Join *PhysHashJoin
-	// Fallback is set by the executor when it ran Join instead; EXPLAIN
-	// ANALYZE then says so.
-	Fallback bool
 }
 
 func (p *PhysLeftBuildJoin) Children() []Physical { return []Physical{p.Left, p.Right} }
@@ -59,9 +57,6 @@ func (p *PhysLeftBuildJoin) describe() string {
 	}
 	typ := map[JoinType]string{JoinSemi: "RIGHT_SEMI", JoinAnti: "RIGHT_ANTI", JoinAntiNull: "RIGHT_ANTI (NOT IN)"}[p.Type]
 	s := fmt.Sprintf("HASH_JOIN %s on %s (build: left)", typ, strings.Join(keys, " AND "))
-	if p.Fallback {
-		s = fmt.Sprintf("HASH_JOIN %s on %s (build: right, as the left side may not fit in memory)", p.Type, strings.Join(keys, " AND "))
-	}
 	if p.Residual != nil {
 		s += " residual: " + p.Residual.String()
 	}

@@ -1,0 +1,34 @@
+// Package exec runs physical plans: vectorized, pull-based operators that
+// pass coldata batches, with pipelines replicated across workers that take
+// Parquet row groups as morsels.
+//
+// The files:
+//
+//   - operator.go: the Operator, VecExpr and Selector contracts.
+//   - build.go, build_join.go, build_cte.go, build_dataset.go,
+//     build_analyze.go: Build turns a physical plan into operators, one per
+//     worker of each pipeline, keeps the executor's own choices (how a join
+//     builds, a left-build join's fallback) and the row counts breakers
+//     measured, and annotates EXPLAIN ANALYZE.
+//   - pipeline.go: the parallel layer every pipeline breaker stands on
+//     (Sink / Combine / Finalize, one worker runner, runTasks for parallel
+//     finalize work); rowbuf.go: the chunked row buffers breakers
+//     materialise into.
+//   - scan.go: the table scan's morsel queue and workers; runtimefilter.go:
+//     filters finished join builds push into probe-side scans.
+//   - filter.go, project.go, limit.go, values.go, gather.go: streaming
+//     operators and the gather that unions parallel workers.
+//   - hashtable.go: the group table (keys → dense ids) that aggregation,
+//     joins and DISTINCT share.
+//   - hashagg.go, hashagg_merge.go, agg.go, hashagg_spill.go: hash
+//     aggregation, its parallel merge, accumulators and spilling.
+//   - joinbuild.go, joinpart.go: join builds (broadcast and radix
+//     partitioned); hashjoin.go, hashjoin_pairs.go: the probe;
+//     hashjoin_spill.go: the Grace join after a build spills; leftbuild.go:
+//     semi/anti joins that build on their left side.
+//   - sort.go, sortrows.go, sort_spill.go: the parallel sort, its row
+//     comparators and radix index sort, sorted runs on disk; topn.go: top-N.
+//   - memory*.go: memory pools and accounts; spill.go: spill files.
+//   - colstore.go: column helpers the buffering operators share; stats.go:
+//     per-operator statistics.
+package exec

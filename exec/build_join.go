@@ -95,11 +95,24 @@ func (b *builder) leftBuildJoin(p *planner.PhysLeftBuildJoin) (stream, error) {
 	if err != nil {
 		return nil, err
 	}
-	var newResidual func() (Selector, error)
+	var newResidual func(bool) (Selector, error)
 	var cols map[int]bool
 	if p.Residual != nil {
-		types := append(planner.Types(p.Left), planner.Types(p.Right)...)
-		newResidual = func() (Selector, error) { return kernel.CompileFilter(p.Residual, types) }
+		lt, rt := planner.Types(p.Left), planner.Types(p.Right)
+		newResidual = func(swapped bool) (Selector, error) {
+			if !swapped {
+				return kernel.CompileFilter(p.Residual, append(append([]coldata.Type{}, lt...), rt...))
+			}
+			// Over [right..., left...]: the pair probe of a LEFT join.
+			m := map[int]int{}
+			for i := range lt {
+				m[i] = len(rt) + i
+			}
+			for i := range rt {
+				m[len(lt)+i] = i
+			}
+			return kernel.CompileFilter(expr.Remap(p.Residual, m), append(append([]coldata.Type{}, rt...), lt...))
+		}
 		cols = expr.Columns(p.Residual)
 	}
 	ops, err := NewLeftBuildJoin(ls, p.LeftKeys, rs, p.RightKeys, typ, newResidual, cols, b.threads)
@@ -213,7 +226,10 @@ func scanOrigin(p planner.Physical, col int) (*planner.PhysScan, int) {
 			}
 			p = n.Probe
 		case *planner.PhysLeftBuildJoin:
-			p = n.Left // its output is the left columns
+			if col >= len(planner.Types(n.Left)) {
+				return nil, 0 // a LEFT join's right columns, maybe NULL-extended
+			}
+			p = n.Left
 		case *planner.PhysHashAgg:
 			// A group key: dropping the input rows of a key the join can
 			// never match drops exactly that key's group, which the join

@@ -43,6 +43,9 @@ type leftBuildShared struct {
 	left  *JoinBuild // the left rows, hashed on the left keys
 	types []coldata.Type
 	typ   JoinType
+	// LEFT joins (leftbuild_outer.go) emit the matching pairs as the right
+	// side streams, then the unmatched left rows NULL-extended.
+	outTypes []coldata.Type
 
 	// fallback builds the ordinary form's workers (nil: none available,
 	// fail instead). Once the left side turned out too large, fell is set
@@ -81,7 +84,11 @@ type leftBuildShared struct {
 // leftKeys; each right[i] is probed with rightKeys. The output is the left
 // columns. residual, built by newResidual for each worker, is evaluated
 // over [left..., right...]. threads goroutines lay out the left rows.
-func NewLeftBuildJoin(left []Operator, leftKeys []int, right []Operator, rightKeys []int, typ JoinType, newResidual func() (Selector, error), residualCols map[int]bool, threads int) ([]Operator, error) {
+//
+// A LEFT join (typ JoinLeft) outputs [left..., right...]; its workers probe
+// pairs through an inner hash join whose residual newResidual(true)
+// compiles over [right..., left...].
+func NewLeftBuildJoin(left []Operator, leftKeys []int, right []Operator, rightKeys []int, typ JoinType, newResidual func(swapped bool) (Selector, error), residualCols map[int]bool, threads int) ([]Operator, error) {
 	lb := NewJoinBuild(left, leftKeys)
 	if lb.err != nil {
 		return nil, fmt.Errorf("left-build join: %w", lb.err)
@@ -94,8 +101,15 @@ func NewLeftBuildJoin(left []Operator, leftKeys []int, right []Operator, rightKe
 	if len(leftKeys) != len(rightKeys) {
 		return nil, fmt.Errorf("left-build join: %d left keys for %d right keys", len(leftKeys), len(rightKeys))
 	}
-	if typ != JoinSemi && typ != JoinAnti && typ != JoinAntiNullAware {
+	if typ != JoinSemi && typ != JoinAnti && typ != JoinAntiNullAware && typ != JoinLeft {
 		return nil, fmt.Errorf("left-build join: unsupported join type %s", typ)
+	}
+	sh.outTypes = sh.types
+	if typ == JoinLeft {
+		// The left JoinBuild is also referenced by the workers' pair
+		// probes; this reference keeps it until the join releases it.
+		lb.acquire()
+		sh.outTypes = append(append([]coldata.Type{}, sh.types...), right[0].Types()...)
 	}
 	if len(right) == 0 {
 		return nil, errors.New("left-build join: no right input")
@@ -113,8 +127,15 @@ func NewLeftBuildJoin(left []Operator, leftKeys []int, right []Operator, rightKe
 			}
 		}
 		m := &leftBuildJoin{sh: sh, right: r, rightKeys: rightKeys, nleft: len(sh.types), first: i == 0, idx: i}
+		if typ == JoinLeft {
+			if err := m.initOuter(newResidual); err != nil {
+				return nil, err
+			}
+			out[i] = m
+			continue
+		}
 		if newResidual != nil {
-			res, err := newResidual()
+			res, err := newResidual(false)
 			if err != nil {
 				return nil, err
 			}
@@ -263,6 +284,9 @@ func (sh *leftBuildShared) release() {
 		return
 	}
 	sh.once.Do(func() { sh.err = errors.New("left-build join: released before use") })
+	if sh.typ == JoinLeft {
+		sh.left.release() // the join's own reference (the probes hold theirs)
+	}
 	sh.left.free()
 	sh.jt, sh.matched, sh.nulls = nil, nil, nil
 	sh.acc.Close()
@@ -285,7 +309,7 @@ func (sh *leftBuildShared) keepWord(w int) uint64 {
 	switch sh.typ {
 	case JoinSemi:
 		return m
-	case JoinAnti:
+	case JoinAnti, JoinLeft:
 		return ^m
 	}
 	// NOT IN (a NULL right key was handled by probeDone).
@@ -319,6 +343,9 @@ type leftBuildJoin struct {
 	closed  bool
 	err     error
 
+	inner     *hashJoin      // LEFT: the pair probe (leftbuild_outer.go)
+	nullRight []*coldata.Vec // LEFT: all-NULL right columns
+
 	keyDense, keyScratch []*coldata.Vec
 	gids                 []int32
 	sc                   tableScratch
@@ -330,9 +357,23 @@ type leftBuildJoin struct {
 	sel                  []int32
 }
 
-func (m *leftBuildJoin) Types() []coldata.Type { return m.sh.types }
+func (m *leftBuildJoin) Types() []coldata.Type { return m.sh.outTypes }
 
-func (m *leftBuildJoin) Open(ctx context.Context) error { return m.right.Open(ctx) }
+func (m *leftBuildJoin) Open(ctx context.Context) error {
+	if m.inner != nil {
+		return m.inner.Open(ctx)
+	}
+	return m.right.Open(ctx)
+}
+
+// closeRight closes the right input (through the pair probe that reads it,
+// for a LEFT join).
+func (m *leftBuildJoin) closeRight() error {
+	if m.inner != nil {
+		return m.inner.Close()
+	}
+	return m.right.Close()
+}
 
 // OpStats reports the rows this worker emitted and its time; the first
 // worker also carries the left side's build memory.
@@ -360,6 +401,7 @@ func (m *leftBuildJoin) Next(ctx context.Context) (*coldata.Batch, error) {
 
 func (m *leftBuildJoin) next(ctx context.Context) (*coldata.Batch, error) {
 	t0 := time.Now()
+	defer func() { m.stats.Elapsed += time.Since(t0) }()
 	sh := m.sh
 	if !m.built {
 		if err := sh.ensure(ctx); err != nil {
@@ -369,6 +411,9 @@ func (m *leftBuildJoin) next(ctx context.Context) (*coldata.Batch, error) {
 	}
 	if sh.fell {
 		return m.nextFallback(ctx)
+	}
+	if m.inner != nil {
+		return m.nextOuter(ctx)
 	}
 	for !m.probed {
 		if err := ctx.Err(); err != nil {
@@ -393,19 +438,31 @@ func (m *leftBuildJoin) next(ctx context.Context) (*coldata.Batch, error) {
 		if err := m.right.Close(); err != nil {
 			return nil, err
 		}
-		m.arrive()
-		m.stats.Elapsed += time.Since(t0)
-		select {
-		case <-sh.allDone:
-		case <-ctx.Done():
-			return nil, ctx.Err()
+		if err := m.barrier(ctx); err != nil {
+			return nil, err
 		}
-		t0 = time.Now()
 	}
-	defer func() { m.stats.Elapsed += time.Since(t0) }()
 	if sh.typ == JoinAntiNullAware && sh.rightNull.Load() {
 		return nil, io.EOF
 	}
+	return m.emitKept(ctx)
+}
+
+// barrier waits until every worker has read its right input.
+func (m *leftBuildJoin) barrier(ctx context.Context) error {
+	m.arrive()
+	select {
+	case <-m.sh.allDone:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// emitKept emits the next chunk of left rows the join keeps, workers
+// taking chunks from a shared cursor.
+func (m *leftBuildJoin) emitKept(ctx context.Context) (*coldata.Batch, error) {
+	sh := m.sh
 	for {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -433,10 +490,13 @@ func (m *leftBuildJoin) next(ctx context.Context) (*coldata.Batch, error) {
 			continue
 		}
 		if m.views == nil {
-			m.views = make([]*coldata.Vec, len(sh.types))
+			m.views = make([]*coldata.Vec, len(sh.outTypes))
 		}
 		for i, c := range sh.jt.cols {
 			m.views[i] = sliceVec(m.views[i], c, from, to)
+		}
+		if m.inner != nil {
+			m.nullExtend(to - from)
 		}
 		m.out = coldata.Batch{Vecs: m.views, N: to - from, Sel: m.sel}
 		m.stats.RowsOut += int64(len(m.sel))
@@ -449,7 +509,7 @@ func (m *leftBuildJoin) next(ctx context.Context) (*coldata.Batch, error) {
 func (m *leftBuildJoin) nextFallback(ctx context.Context) (*coldata.Batch, error) {
 	if !m.probed {
 		m.probed = true
-		if err := m.right.Close(); err != nil {
+		if err := m.closeRight(); err != nil {
 			return nil, err
 		}
 		m.arrive()
@@ -596,8 +656,8 @@ func (m *leftBuildJoin) Close() error {
 	}
 	m.closed = true
 	var err error
-	if !m.probed {
-		err = m.right.Close()
+	if !m.probed || m.inner != nil {
+		err = m.closeRight()
 	}
 	if op := m.fbOp; op != nil {
 		m.fbOp = nil

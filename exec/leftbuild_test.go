@@ -15,9 +15,10 @@ import (
 	"github.com/peregrinedb/peregrine/planner"
 )
 
-// leftBuildSpec is a SEMI/ANTI/NOT IN join run both ways: as a left-build join (left
-// hashed, right streamed) and as the ordinary hash join (right hashed).
-// Inputs: 0 is the left side, 1 the right side. Output: all left columns.
+// leftBuildSpec is a SEMI/ANTI/NOT IN or LEFT join run both ways: as a
+// left-build join (left hashed, right streamed) and as the ordinary hash
+// join (right hashed). Inputs: 0 is the left side, 1 the right side.
+// Output: all left columns (then all right columns for LEFT).
 type leftBuildSpec struct {
 	lk, rk   []int
 	typ      JoinType
@@ -25,11 +26,24 @@ type leftBuildSpec struct {
 }
 
 func (s leftBuildSpec) mkLeftBuild(ins [][]Operator) Operator {
-	var newRes func() (Selector, error)
+	var newRes func(bool) (Selector, error)
 	var cols map[int]bool
 	if s.residual != nil {
 		r := *s.residual
-		newRes = func() (Selector, error) { return r, nil }
+		nl, nr := len(ins[0][0].Types()), len(ins[1][0].Types())
+		newRes = func(swapped bool) (Selector, error) {
+			if !swapped {
+				return r, nil
+			}
+			// Over [right..., left...].
+			swap := func(c int) int {
+				if c < nl {
+					return nr + c
+				}
+				return c - nl
+			}
+			return colCmpSel{a: swap(r.a), b: swap(r.b), op: r.op}, nil
+		}
 		cols = map[int]bool{r.a: true, r.b: true}
 	}
 	ops, err := NewLeftBuildJoin(ins[0], s.lk, ins[1], s.rk, s.typ, newRes, cols, 2)
@@ -50,9 +64,13 @@ func (s leftBuildSpec) mkHash(ins [][]Operator) Operator {
 		res = *s.residual
 	}
 	out := allCols(len(ins[0][0].Types()))
+	var bout []int
+	if s.typ == JoinLeft {
+		bout = allCols(len(ins[1][0].Types()))
+	}
 	ps := make([]Operator, len(ins[0]))
 	for i, p := range ins[0] {
-		ps[i] = NewHashJoin(jb, p, s.lk, s.typ, out, nil, res)
+		ps[i] = NewHashJoin(jb, p, s.lk, s.typ, out, bout, res)
 	}
 	if len(ps) == 1 {
 		return ps[0]
@@ -60,8 +78,12 @@ func (s leftBuildSpec) mkHash(ins [][]Operator) Operator {
 	return NewGather(ps)
 }
 
-func (s leftBuildSpec) joinSpec(width int) joinSpec {
-	return joinSpec{bk: s.rk, pk: s.lk, typ: s.typ, probeOut: allCols(width), residual: s.residual}
+func (s leftBuildSpec) joinSpec(width, rightWidth int) joinSpec {
+	js := joinSpec{bk: s.rk, pk: s.lk, typ: s.typ, probeOut: allCols(width), residual: s.residual}
+	if s.typ == JoinLeft {
+		js.buildOut = allCols(rightWidth)
+	}
+	return js
 }
 
 // errOp fails Open (a constructor error in a harness case).
@@ -72,12 +94,12 @@ func (e *errOp) Open(context.Context) error                   { return e.err }
 func (e *errOp) Next(context.Context) (*coldata.Batch, error) { return nil, e.err }
 func (e *errOp) Close() error                                 { return nil }
 
-var leftBuildTypes = []JoinType{JoinSemi, JoinAnti, JoinAntiNullAware}
+var leftBuildTypes = []JoinType{JoinSemi, JoinAnti, JoinAntiNullAware, JoinLeft}
 
 // leftBuildCases builds, for each case, one harness case per form (left-build and
 // ordinary), both checked against the nested-loop reference.
 func leftBuildCases(name string, lt, rt []coldata.Type, left, right []row, s leftBuildSpec) []opCase {
-	want := s.joinSpec(len(lt)).ref(right, left)
+	want := s.joinSpec(len(lt), len(rt)).ref(right, left)
 	c := opCase{name: name + " left-build", types: [][]coldata.Type{lt, rt}, inputs: [][]row{left, right},
 		expected: want, workers: 4, mk: s.mkLeftBuild}
 	h := c
@@ -348,7 +370,7 @@ func TestLeftBuildJoinPlan(t *testing.T) {
 	leftKeys = append(leftKeys, -1, 10_000_000)
 	leftF := writeKeyFile(t, "left", leftKeys, 1000)
 	rightF := writeKeyFile(t, "right", rightKeys, 5000)
-	for _, typ := range []planner.JoinType{planner.JoinSemi, planner.JoinAnti, planner.JoinAntiNull} {
+	for _, typ := range []planner.JoinType{planner.JoinSemi, planner.JoinAnti, planner.JoinAntiNull, planner.JoinLeft} {
 		t.Run(typ.String(), func(t *testing.T) {
 			want, _ := runPlan(t, joinPlan(keyScan(leftF), keyScan(rightF), 0, typ), BuildOptions{NoRuntimeFilters: true})
 			mp := leftBuildPlan(keyScan(leftF), keyScan(rightF), 0, typ)
@@ -400,7 +422,7 @@ func TestLeftBuildJoinFallsBackAtRunTime(t *testing.T) {
 	rightKeys[5] = -1 // a NULL key
 	leftF := writeKeyFile(t, "left", leftKeys, 5000)
 	rightF := writeKeyFile(t, "right", rightKeys, 10_000)
-	for _, typ := range []planner.JoinType{planner.JoinSemi, planner.JoinAnti, planner.JoinAntiNull} {
+	for _, typ := range []planner.JoinType{planner.JoinSemi, planner.JoinAnti, planner.JoinAntiNull, planner.JoinLeft} {
 		t.Run(typ.String(), func(t *testing.T) {
 			want, _ := runPlan(t, joinPlan(keyScan(leftF), keyScan(rightF), 0, typ), BuildOptions{NoRuntimeFilters: true})
 			mp := leftBuildPlan(keyScan(leftF), keyScan(rightF), 0, typ)

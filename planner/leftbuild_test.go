@@ -26,9 +26,11 @@ func TestLeftBuildChoice(t *testing.T) {
 		leftBuild   bool
 		want        string
 	}{
-		{10, 100, JoinSemi, true, "HASH_JOIN RIGHT_SEMI on a = b (build: left)"},
-		{10, 100, JoinAnti, true, "HASH_JOIN RIGHT_ANTI on a = b (build: left)"},
-		{10, 100, JoinAntiNull, true, "HASH_JOIN RIGHT_ANTI (NOT IN) on a = b (build: left)"},
+		{10, 100, JoinSemi, true, "HASH_JOIN SEMI on a = b (build: left)"},
+		{10, 100, JoinAnti, true, "HASH_JOIN ANTI on a = b (build: left)"},
+		{10, 100, JoinAntiNull, true, "HASH_JOIN ANTI (NOT IN) on a = b (build: left)"},
+		{10, 100, JoinLeft, true, "HASH_JOIN LEFT on a = b (build: left)"},
+		{100, 10, JoinLeft, false, "HASH_JOIN LEFT on a = b (build: right"},
 		{10, 20, JoinSemi, false, "HASH_JOIN SEMI on a = b (build: right"},
 		{100, 10, JoinAnti, false, "HASH_JOIN ANTI on a = b (build: right"},
 		{10, 100, JoinInner, false, "HASH_JOIN INNER on"},
@@ -49,7 +51,7 @@ func TestLeftBuildChoice(t *testing.T) {
 			continue
 		}
 		if m, ok := p.(*PhysLeftBuildJoin); ok {
-			if m.Join == nil || m.Join.Probe != m.Left || m.Join.Build != m.Right || len(m.Out) != 1 || m.Out[0].Name != "a" {
+			if m.Join == nil || m.Join.Probe != m.Left || m.Join.Build != m.Right || m.Out[0].Name != "a" || len(m.Out) != len(m.Join.Out) {
 				t.Errorf("%s: left-build join does not keep the ordinary form or the left columns: %+v", tc.typ, m)
 			}
 		}

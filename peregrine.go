@@ -49,6 +49,7 @@ func Open(dir string) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
+	exec.TuneGC() // the heap stays near what queries hold (see exec/gctune.go)
 	return &DB{cat: cat, threads: runtime.GOMAXPROCS(0), mem: processMemory}, nil
 }
 

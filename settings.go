@@ -2,9 +2,7 @@ package peregrine
 
 import (
 	"fmt"
-	"math"
 	"os"
-	"runtime/debug"
 	"strconv"
 	"strings"
 
@@ -20,15 +18,16 @@ var processMemory = exec.NewMemoryPool(exec.DefaultMemoryLimit())
 // unlimited). Operators spill to the temp directory instead of exceeding it.
 //
 // The engine's accounts bound live data, but Go's collector lets the heap
-// grow to about twice the live data before collecting (GOGC=100). So the
-// runtime also gets a soft limit a quarter above the budget, which makes
-// it collect sooner instead of letting the process outgrow the promise.
+// grow to about twice the live data before collecting (GOGC=100). The
+// runtime's soft limit follows the live heap (exec.TuneGC) and never goes
+// above a quarter over the budget, which makes it collect sooner instead
+// of letting the process outgrow the promise.
 func (db *DB) SetMemoryLimit(bytes int64) {
 	db.mem.SetLimit(bytes)
 	if bytes > 0 {
-		debug.SetMemoryLimit(bytes + max(bytes/4, 64<<20))
+		exec.SetGCCeiling(bytes + max(bytes/4, 64<<20))
 	} else {
-		debug.SetMemoryLimit(math.MaxInt64)
+		exec.SetGCCeiling(0)
 	}
 }
 

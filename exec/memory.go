@@ -96,6 +96,8 @@ func (p *MemoryPool) grow(n int64, force bool) (int64, bool) {
 		p.used.Add(-n)
 		return u - lim, false
 	}
+	accounted.Add(n)
+	poolGrew()
 	for {
 		pk := p.peak.Load()
 		if u <= pk || p.peak.CompareAndSwap(pk, u) {
@@ -160,6 +162,7 @@ func (a *MemoryAccount) Shrink(n int64) {
 	n = min(n, a.used)
 	if a.pool != nil {
 		a.pool.used.Add(-n)
+		accounted.Add(-n)
 	}
 	a.used -= n
 }

@@ -50,8 +50,7 @@ func (q *Query) Annotate(p planner.Physical) string {
 				out += fmt.Sprintf(", values not decoded: %d", st.ValuesSkippedLate)
 			}
 			if st.RuntimeFilters > 0 {
-				out += fmt.Sprintf(", runtime filters: %d (%d row groups pruned, %d rows removed after decoding)",
-					st.RuntimeFilters, st.RuntimeRowGroupsPruned, st.RuntimeRowsFiltered)
+				out += fmt.Sprintf(", runtime filters: %d (%d row groups pruned)", st.RuntimeFilters, st.RuntimeRowGroupsPruned)
 			}
 		}
 	}

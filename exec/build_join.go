@@ -195,7 +195,7 @@ func (b *builder) scanTargets(probe planner.Physical, probeKeys []int, hashed []
 		if !ok || pos < 0 || pos >= len(ps.ColIdx) {
 			continue
 		}
-		out = append(out, rtTarget{src: src, key: i, pos: pos, fileCol: ps.ColIdx[pos], typ: probeTypes[pk]})
+		out = append(out, rtTarget{src: src, key: i, fileCol: ps.ColIdx[pos], typ: probeTypes[pk]})
 	}
 	return out
 }

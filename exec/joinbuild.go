@@ -440,8 +440,7 @@ func (jb *JoinBuild) pushRuntimeFilters() {
 			if n == 0 {
 				continue
 			}
-			preds, set := t.filter(keys, n)
-			t.src.AddRuntimeFilter(preds, t.pos, set)
+			t.src.AddRuntimeFilter(t.filter(keys, n))
 		}
 		return
 	}
@@ -456,8 +455,7 @@ func (jb *JoinBuild) pushRuntimeFilters() {
 		if t.key >= len(tab.keys) {
 			continue
 		}
-		preds, set := t.filter(tab.keys[t.key], tab.n)
-		t.src.AddRuntimeFilter(preds, t.pos, set)
+		t.src.AddRuntimeFilter(t.filter(tab.keys[t.key], tab.n))
 	}
 }
 

@@ -25,6 +25,14 @@ func filterVec(p *Predicate, typ coldata.Type, v *coldata.Vec, n int, sel, out [
 	case OpIsNull, OpIsNotNull:
 		want := p.Op == OpIsNull
 		return filterFunc(out, sel, n, func(i int32) bool { return (nulls != nil && nulls[i]) == want })
+	case OpInSet:
+		if p.Set == nil {
+			return keepAll(out, sel, n)
+		}
+		if sel != nil {
+			return p.Set.Filter(v, sel, len(sel), out)
+		}
+		return p.Set.Filter(v, nil, n, out)
 	}
 	if !predUsable(p, typ) {
 		return keepAll(out, sel, n)

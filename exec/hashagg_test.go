@@ -434,8 +434,10 @@ func TestHashAggFlush(t *testing.T) {
 	defer func(old int) { flushGroups = old }(flushGroups)
 	flushGroups = 16
 	t.Run("basic", TestHashAggBasic)
-	t.Run("types", TestHashAggTypes)
-	t.Run("many groups", TestHashAggManyGroups)
+	if !testing.Short() {
+		t.Run("types", TestHashAggTypes)
+		t.Run("many groups", TestHashAggManyGroups)
+	}
 	t.Run("spill", TestHashAggSpill)
 	t.Run("repartition", TestHashAggRepartition)
 	t.Run("flushes", func(t *testing.T) {

@@ -72,7 +72,7 @@ func runSpilling(t *testing.T, c opCase, limit int64, wantSpill bool, mk func(in
 		workers = append(workers, c.workers)
 	}
 	for _, w := range workers {
-		for _, bs := range []int{16, 1024} {
+		for _, bs := range shortOr([]int{16, 1024}, []int{16}) {
 			for _, sel := range []bool{false, true} {
 				name := fmt.Sprintf("%s/w=%d/bs=%d/sel=%v", c.name, w, bs, sel)
 				runVariant(t, c, name, w, bs, sel)

@@ -76,34 +76,6 @@ type PhysHashJoin struct {
 	Mode         JoinMode
 }
 
-// JoinMode is how a hash join's build side is built.
-type JoinMode uint8
-
-const (
-	// JoinBroadcast drains the build side (all its workers) into one
-	// goroutine that hashes every row: cheapest for small build sides.
-	JoinBroadcast JoinMode = iota
-	// JoinPartitioned has every build worker hash and radix-partition its
-	// own rows, then builds the partitions' tables in parallel.
-	JoinPartitioned
-)
-
-func (m JoinMode) String() string {
-	if m == JoinPartitioned {
-		return "partitioned"
-	}
-	return "broadcast"
-}
-
-// PartitionedJoinMinRows is the estimated build size from which a join is
-// built partitioned. Measured with BenchmarkJoinBuildProbe (exec, -cpu 2,
-// integer keys, build and probe of the same size): the partitioned form
-// costs 20-80% more CPU per row below 256K build rows (its fixed costs and
-// the extra copy into partitions) and about the same from 1M rows, where
-// building on both cores then pays; on a loaded machine, where the second
-// core is busy anyway, extra CPU is lost time, hence the margin.
-const PartitionedJoinMinRows = 1 << 20
-
 // PlanOptions describe the executor the plan is for.
 type PlanOptions struct {
 	// Threads is the number of workers per pipeline; 0: several (unknown).
@@ -360,17 +332,6 @@ func (o *optimizer) lowerJoin(n *Join, est float64) (Physical, error) {
 	j.EstRows = est
 	j.Mode = o.joinMode(j)
 	return j, nil
-}
-
-// joinMode picks partitioned for build sides estimated large enough that
-// building them in parallel pays for partitioning them, broadcast otherwise
-// (and always for one thread and for cross products, whose single key would
-// put every row in one partition).
-func (o *optimizer) joinMode(j *PhysHashJoin) JoinMode {
-	if o.opts.Threads == 1 || j.Cross || j.Build.Base().EstRows < PartitionedJoinMinRows {
-		return JoinBroadcast
-	}
-	return JoinPartitioned
 }
 
 // keyColumns returns the positions of join keys in p, adding a projection

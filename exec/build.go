@@ -211,9 +211,13 @@ func (b *builder) build(p planner.Physical) (stream, error) {
 			}
 			aggs[i] = AggSpec{Func: f, Arg: a.Arg, Distinct: a.Distinct, Out: a.Typ}
 		}
-		h := NewHashAgg(in, p.Groups, aggs).(*hashAgg)
+		h := withMemory(NewHashAgg(in, p.Groups, aggs), b.env).(*hashAgg)
 		h.threads, h.observe = b.threads, b.observer(p)
-		return b.record(p, stream{withMemory(h, b.env)}), nil
+		if b.threads > 1 && p.EstRows >= parallelAggOutputRows {
+			// Many groups: the pipeline above reads them on every worker.
+			return b.record(p, h.Readers(b.threads)), nil
+		}
+		return b.record(p, stream{h}), nil
 	case *planner.PhysSort:
 		in, err := b.build(p.Input)
 		if err != nil {
@@ -259,6 +263,11 @@ func (b *builder) filter(p planner.Physical, in stream, pred expr.Expr, types []
 	}
 	return in, nil
 }
+
+// parallelAggOutputRows is the estimated group count from which a hash
+// aggregate's output is read by every worker: below it, one reader is
+// cheaper than the goroutines and the gather of several.
+const parallelAggOutputRows = 4 * coldata.DefaultBatchSize
 
 // withMemory gives a buffering operator its pool and spill directory.
 func withMemory(op Operator, env memEnv) Operator {

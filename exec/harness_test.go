@@ -514,3 +514,23 @@ func seq(n int, f func(i int) row) []row {
 	}
 	return out
 }
+
+// aggReadersForTest > 1 makes withReaders read aggregates through that
+// many readers, gathered.
+var aggReadersForTest = 1
+
+func withReaders(op Operator) Operator {
+	if aggReadersForTest <= 1 {
+		return op
+	}
+	h := op.(*hashAgg)
+	return &readersOp{Operator: NewGather(h.Readers(aggReadersForTest)), h: h}
+}
+
+// readersOp reports the aggregate's statistics for its gathered readers.
+type readersOp struct {
+	Operator
+	h *hashAgg
+}
+
+func (o *readersOp) OpStats() OpStats { return o.h.OpStats() }

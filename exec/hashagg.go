@@ -61,12 +61,9 @@ type hashAgg struct {
 	stateCol     []int // aggregate i's state columns: stateCol[i]:stateCol[i+1]
 	finalAcc     *MemoryAccount
 
-	merged bool
-	finals []*aggPartial // merged state, one per hash partition of the groups
-	fi     int           // partition being emitted
-	emit   int           // next group of finals[fi]
-	out    *coldata.Batch
-	closed bool
+	// The output (hashagg_out.go): the merged state, read by one or more
+	// readers at once.
+	aggOutput
 }
 
 func (h *hashAgg) init() error {
@@ -107,17 +104,22 @@ func (h *hashAgg) Types() []coldata.Type { return h.outTypes }
 // rather than here matters: a join above opens its probe side (this
 // aggregate) before it builds, and the runtime filters of that build reach
 // the scans below only if they have not started yet.
-func (h *hashAgg) Open(ctx context.Context) error {
+func (h *hashAgg) Open(context.Context) error {
 	if h.err != nil {
 		return h.err
 	}
 	if h.br != nil {
 		return errors.New("hash aggregate: opened twice")
 	}
+	h.open()
+	return nil
+}
+
+func (h *hashAgg) open() {
 	h.parts = make([]*aggPartial, len(h.inputs))
 	h.flush = h.canFlush()
 	h.br = newBreaker("hash aggregate", "while aggregating", h.inputs, h, h.env, h.threads, h.observe)
-	return nil
+	h.self = aggReader{h: h, take: h.br.threads}
 }
 
 // newLocal is worker w's partial table (Sink).
@@ -144,6 +146,7 @@ func (h *hashAgg) finalize(ctx context.Context, br *breaker) (int64, error) {
 	if h.mergeSpilled {
 		return -1, nil
 	}
+	h.prepareChunks()
 	var n int64
 	for _, f := range h.finals {
 		n += int64(f.ngroups)
@@ -159,73 +162,15 @@ func (h *hashAgg) Next(ctx context.Context) (*coldata.Batch, error) {
 		return nil, errors.New("hash aggregate: Next without Open")
 	}
 	t0 := time.Now()
-	if !h.merged {
-		if err := h.br.run(ctx); err != nil {
-			h.err = err
-			return nil, err
-		}
-		h.merged = true
-	}
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	b, err := h.finalizeBatch(ctx)
+	b, err := h.self.next(ctx)
 	if err != nil {
-		h.err = err
+		if err != io.EOF {
+			h.err = err
+		}
 		return nil, err
-	}
-	if b == nil {
-		return nil, io.EOF
 	}
 	h.done(t0, b.N)
 	return b, nil
-}
-
-func (h *hashAgg) finalizeBatch(ctx context.Context) (*coldata.Batch, error) {
-	for {
-		for h.fi < len(h.finals) && h.emit >= h.finals[h.fi].ngroups {
-			if a := h.finals[h.fi].acc; a != nil {
-				h.peak(a.Peak())
-				a.Close()
-			}
-			h.finals[h.fi] = nil
-			h.fi++
-			h.emit = 0
-		}
-		if h.fi < len(h.finals) {
-			break
-		}
-		ok, err := h.nextSpilledPartition(ctx)
-		if err != nil || !ok {
-			return nil, err
-		}
-	}
-	f := h.finals[h.fi]
-	from := h.emit
-	to := min(f.ngroups, from+coldata.DefaultBatchSize)
-	h.emit = to
-	if h.out == nil {
-		h.out = &coldata.Batch{Vecs: make([]*coldata.Vec, len(h.outTypes))}
-		for i := range h.groupCols {
-			h.out.Vecs[i] = &coldata.Vec{}
-		}
-		for i := len(h.groupCols); i < len(h.outTypes); i++ {
-			h.out.Vecs[i] = coldata.NewVec(h.outTypes[i], 0)
-		}
-	}
-	n := to - from
-	for i := range h.groupCols {
-		sliceVec(h.out.Vecs[i], f.table.keys[i], from, to)
-	}
-	for i, acc := range f.accs {
-		v := h.out.Vecs[len(h.groupCols)+i]
-		v.Resize(n)
-		if err := acc.finalize(v, from, to); err != nil {
-			return nil, err
-		}
-	}
-	h.out.N, h.out.Sel = n, nil
-	return h.out, nil
 }
 
 func (h *hashAgg) Close() error {
@@ -242,7 +187,7 @@ func (h *hashAgg) Close() error {
 			_ = in.Close()
 		}
 	}
-	h.parts, h.finals, h.out = nil, nil, nil
+	h.parts, h.finals = nil, nil
 	return h.closeSpills()
 }
 

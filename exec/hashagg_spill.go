@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"io"
-	"slices"
 
 	"github.com/peregrinedb/peregrine/exec/coldata"
 )
@@ -222,53 +221,6 @@ func (h *hashAgg) startSpilledMerge() error {
 		h.pending = append(h.pending, aggWork{sp: h.root, part: q})
 	}
 	return nil
-}
-
-// nextSpilledPartition merges queued partitions until some fit, and makes
-// them the ones being emitted: up to one partition per thread, merged in
-// parallel. It reports false when none are left.
-func (h *hashAgg) nextSpilledPartition(ctx context.Context) (bool, error) {
-	for len(h.pending) > 0 {
-		k := min(max(h.br.threads, 1), len(h.pending))
-		works := slices.Clone(h.pending[len(h.pending)-k:])
-		slices.Reverse(works) // the stack's top first
-		h.pending = h.pending[:len(h.pending)-k]
-		merged := make([]*aggPartial, k)
-		err := h.br.tasks(ctx, k, func(ctx context.Context, i int) error {
-			f, err := h.mergePartition(ctx, &works[i])
-			merged[i] = f
-			return err
-		})
-		if err != nil {
-			for _, f := range merged {
-				if f != nil {
-					f.acc.Close()
-				}
-			}
-			return false, err
-		}
-		var finals []*aggPartial
-		for i, f := range merged {
-			if f == nil {
-				continue
-			}
-			if c := works[i].comb; c != nil {
-				var err error
-				if f, err = combine1(ctx, c, f); err != nil || f == nil {
-					if err != nil {
-						return false, err
-					}
-					continue
-				}
-			}
-			finals = append(finals, f)
-		}
-		if len(finals) > 0 {
-			h.finals, h.fi, h.emit = finals, 0, 0
-			return true, nil
-		}
-	}
-	return false, nil
 }
 
 // combine1 folds the merged value partition f into its combination c; it
@@ -598,11 +550,19 @@ func (h *hashAgg) closeSpills() error {
 // OpStats reports the largest accounted state and the bytes spilled.
 func (h *hashAgg) OpStats() OpStats {
 	st := h.st
+	st.PeakBytes, st.SpilledBytes = h.memStats()
+	return st
+}
+
+// memStats is the aggregate's largest accounted state and the bytes it
+// spilled.
+func (h *hashAgg) memStats() (peak, spilled int64) {
 	var sum int64
 	for _, p := range h.allParts {
 		sum += p.acc.Peak()
 	}
-	st.PeakBytes = max(st.PeakBytes, sum)
-	st.SpilledBytes = h.spilledBytes.Load()
-	return st
+	if h.flushAcc != nil {
+		sum = max(sum, h.flushAcc.Peak())
+	}
+	return max(h.peakB.Load(), sum), h.spilledBytes.Load()
 }

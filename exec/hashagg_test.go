@@ -14,7 +14,7 @@ import (
 )
 
 func aggOp(groupCols []int, aggs ...AggSpec) func([][]Operator) Operator {
-	return func(ins [][]Operator) Operator { return NewHashAgg(ins[0], groupCols, aggs) }
+	return func(ins [][]Operator) Operator { return withReaders(NewHashAgg(ins[0], groupCols, aggs)) }
 }
 
 func countStar() AggSpec { return AggSpec{Func: AggCountStar, Arg: -1, Out: i64} }
@@ -450,4 +450,19 @@ func TestHashAggFlush(t *testing.T) {
 			t.Fatalf("%d rows, %v, flushed %v", len(rows), err, h.flushedAny.Load())
 		}
 	})
+}
+
+// TestHashAggReaders reads aggregates through several readers at once (the
+// pipeline above an aggregate runs on every worker): the same groups, from
+// the in-memory merge, from flushed partitions and from spilled ones.
+func TestHashAggReaders(t *testing.T) {
+	defer func(old int) { aggReadersForTest = old }(aggReadersForTest)
+	aggReadersForTest = 3
+	t.Run("basic", TestHashAggBasic)
+	t.Run("many groups", TestHashAggManyGroups)
+	t.Run("spill", TestHashAggSpill)
+	defer func(old int) { flushGroups = old }(flushGroups)
+	flushGroups = 16
+	t.Run("flushed", TestHashAggManyGroups)
+	t.Run("flushed spill", TestHashAggSpill)
 }

@@ -411,11 +411,15 @@ func TestLeftBuildJoinPlan(t *testing.T) {
 // runs the ordinary form (which spills), with the same rows, no spill files
 // left and the pool back at zero.
 func TestLeftBuildJoinFallsBackAtRunTime(t *testing.T) {
-	leftKeys := make([]int64, 40_000)
+	nl, nr := 40_000, 100_000
+	if testing.Short() {
+		nl, nr = 20_000, 50_000
+	}
+	leftKeys := make([]int64, nl)
 	for i := range leftKeys {
 		leftKeys[i] = int64(i * 3)
 	}
-	rightKeys := make([]int64, 100_000)
+	rightKeys := make([]int64, nr)
 	for i := range rightKeys {
 		rightKeys[i] = int64(i)
 	}
@@ -427,7 +431,7 @@ func TestLeftBuildJoinFallsBackAtRunTime(t *testing.T) {
 			want, _ := runPlan(t, joinPlan(keyScan(leftF), keyScan(rightF), 0, typ), BuildOptions{NoRuntimeFilters: true})
 			mp := leftBuildPlan(keyScan(leftF), keyScan(rightF), 0, typ)
 			mp.Left.Base().EstRows = 10 // wrong on purpose: the left-build form is chosen
-			pool, dir := NewMemoryPool(1<<20), t.TempDir()
+			pool, dir := NewMemoryPool(int64(nl)*25), t.TempDir()
 			got, q := runPlan(t, mp, BuildOptions{Memory: pool, TempDir: dir})
 			if !slices.Equal(got, want) {
 				t.Fatalf("after falling back: %d rows, want %d", len(got), len(want))
@@ -451,7 +455,7 @@ func TestLeftBuildJoinFallsBackAtRunTime(t *testing.T) {
 			one.Left.Base().EstRows = 10
 			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 			defer cancel()
-			q2, err := Build(one, BuildOptions{Threads: 2, Memory: NewMemoryPool(1 << 20), TempDir: t.TempDir()})
+			q2, err := Build(one, BuildOptions{Threads: 2, Memory: NewMemoryPool(int64(nl) * 25), TempDir: t.TempDir()})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -222,7 +222,7 @@ func literal(t coldata.Type, d coldata.Datum) any {
 
 func aggSpillCase(name string, ts []coldata.Type, in []row, groups []int, aggs ...AggSpec) (opCase, func([][]Operator, memEnv) Operator) {
 	mk := func(ins [][]Operator, env memEnv) Operator {
-		return withMemory(NewHashAgg(ins[0], groups, aggs), env)
+		return withReaders(withMemory(NewHashAgg(ins[0], groups, aggs), env))
 	}
 	return opCase{name: name, types: [][]coldata.Type{ts}, inputs: [][]row{in}, workers: 3}, mk
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/url"
+	"reflect"
 	"strconv"
 	"strings"
 
@@ -156,8 +157,28 @@ func (r *rows) Columns() []string {
 
 func (r *rows) Close() error { return r.r.Close() }
 
-// ColumnTypeDatabaseTypeName reports the SQL type of column i.
+// ColumnTypeDatabaseTypeName reports the SQL type of column i
+// (driver.RowsColumnTypeDatabaseTypeName), e.g. "DECIMAL(15,2)".
 func (r *rows) ColumnTypeDatabaseTypeName(i int) string { return r.r.Columns()[i].Type.String() }
+
+// ColumnTypeScanType is the Go type of column i's values
+// (driver.RowsColumnTypeScanType): Decimal for DECIMAL, time.Time for
+// DATE and TIMESTAMP, []any, map[string]any or map[any]any for nested types.
+func (r *rows) ColumnTypeScanType(i int) reflect.Type { return scanType(r.r.Columns()[i].Type) }
+
+// ColumnTypeNullable reports that any result column may hold NULL
+// (driver.RowsColumnTypeNullable).
+func (r *rows) ColumnTypeNullable(int) (nullable, ok bool) { return true, true }
+
+// ColumnTypePrecisionScale reports a DECIMAL column's precision and scale
+// (driver.RowsColumnTypePrecisionScale).
+func (r *rows) ColumnTypePrecisionScale(i int) (precision, scale int64, ok bool) {
+	t := r.r.Columns()[i].Type
+	if t.ID != coldata.Decimal {
+		return 0, 0, false
+	}
+	return int64(t.Precision), int64(t.Scale), true
+}
 
 func (r *rows) Next(dest []driver.Value) error {
 	for r.b == nil || r.k >= r.b.Len() {
@@ -177,35 +198,6 @@ func (r *rows) Next(dest []driver.Value) error {
 	r.k++
 	for c, v := range r.b.Vecs {
 		dest[c] = driverValue(v, i)
-	}
-	return nil
-}
-
-// driverValue converts one value; decimals are exact strings, which
-// database/sql converts to float64 or int on Scan when asked.
-func driverValue(v *coldata.Vec, i int) driver.Value {
-	if v.IsNull(i) {
-		return nil
-	}
-	switch v.Type.ID {
-	case coldata.Bool:
-		return v.B[i]
-	case coldata.Int32:
-		return int64(v.I32[i])
-	case coldata.Int64:
-		return v.I64[i]
-	case coldata.Float64:
-		return v.F64[i]
-	case coldata.Decimal:
-		return coldata.FormatDecimal(v.I64[i], int(v.Type.Scale))
-	case coldata.String:
-		return v.Str[i]
-	case coldata.Date:
-		return coldata.DateToTime(v.I32[i])
-	case coldata.Timestamp:
-		return timeFromMicros(v.I64[i])
-	case coldata.List, coldata.Struct, coldata.Map:
-		return coldata.Format(v.Type, v.Get(i))
 	}
 	return nil
 }

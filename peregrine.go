@@ -218,6 +218,7 @@ func (db *DB) start(ctx context.Context, phys planner.Physical, names []string) 
 	if err != nil {
 		return nil, err
 	}
+	track(ctx, q)
 	cols := make([]Column, len(names))
 	for i, c := range phys.Base().Out {
 		cols[i] = Column{Name: names[i], Type: c.Type}
@@ -254,7 +255,7 @@ func (db *DB) explain(ctx context.Context, st *sql.Explain) (*Rows, error) {
 			n += int64(b.Len())
 		}
 		rows.Close()
-		text = planner.ExplainAnalyze(phys, rows.query.Annotate)
+		text = planner.ExplainAnalyzeTree(phys, rows.query.Elapsed, []planner.AnalyzeColumn{{Value: rows.query.Annotate}})
 		text += fmt.Sprintf("result rows: %d\n", n)
 	}
 	var out [][]coldata.Datum

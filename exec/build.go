@@ -46,6 +46,9 @@ type Query struct {
 	ops    map[planner.Physical][]Operator
 	scans  map[*planner.PhysScan]scanStatser
 	builds map[planner.Physical]*JoinBuild
+	// progress lists the scans' progress counters (see Progress).
+	progMu   sync.Mutex
+	progress []progressor
 
 	mu sync.Mutex
 	// notes are the executor's own choices where they differ from the
@@ -151,6 +154,7 @@ func (b *builder) build(p planner.Physical) (stream, error) {
 		src := NewScanSource(p.Table.Files, p.ColIdx, planner.Types(p), p.Preds, p.Limit)
 		src.SetDisjunctions(p.OrPreds)
 		b.q.scans[p] = src
+		b.q.addProgress(src)
 		n := b.threads
 		rgs := 0
 		for _, f := range p.Table.Files {

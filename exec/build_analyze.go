@@ -68,3 +68,15 @@ func humanBytes(n int64) string {
 	}
 	return fmt.Sprintf("%d B", n)
 }
+
+// Elapsed is the wall time spent inside physical node p's operators,
+// children included, summed over its workers (EXPLAIN ANALYZE's bars).
+func (q *Query) Elapsed(p planner.Physical) time.Duration {
+	var d time.Duration
+	for _, op := range q.ops[p] {
+		if s, ok := op.(statser); ok {
+			d += s.OpStats().Elapsed
+		}
+	}
+	return d
+}

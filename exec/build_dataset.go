@@ -83,6 +83,7 @@ type scanStatser interface{ Stats() ScanStats }
 func (b *builder) datasetScan(p *planner.PhysScan) (stream, error) {
 	ds := newDatasetSource(p.Table, p.ColIdx, planner.Types(p), p.Preds, p.Limit)
 	b.q.scans[p] = ds
+	b.q.addProgress(ds)
 	s := make(stream, b.threads)
 	for i := range s {
 		s[i] = newDatasetScan(ds, b.env)

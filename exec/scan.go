@@ -61,6 +61,8 @@ type ScanSource struct {
 	rtMu     sync.Mutex
 	rt       atomic.Pointer[runtimeState]
 	rtPruned atomic.Int64
+
+	scanProgress
 }
 
 type morsel struct {
@@ -104,6 +106,7 @@ func (s *ScanSource) init() error {
 		}
 		for rg := 0; rg < f.NumRowGroups(); rg++ {
 			s.morsels = append(s.morsels, morsel{f, rg})
+			s.total += f.RowGroupNumRows(rg)
 		}
 	}
 	return nil
@@ -152,14 +155,17 @@ func (s *ScanSource) take(rt *runtimeState) (m morsel, ok bool) {
 		m = s.morsels[i]
 		if len(s.preds) > 0 && !m.f.RowGroupMayMatch(m.rg, s.preds) {
 			s.pruned.Add(1)
+			s.done.Add(m.f.RowGroupNumRows(m.rg))
 			continue
 		}
 		if !s.disjunctionsMayMatch(m) {
 			s.pruned.Add(1)
+			s.done.Add(m.f.RowGroupNumRows(m.rg))
 			continue
 		}
 		if rt != nil && len(rt.runtime) > 0 && !m.f.RowGroupMayMatch(m.rg, rt.runtime) {
 			s.rtPruned.Add(1)
+			s.done.Add(m.f.RowGroupNumRows(m.rg))
 			continue
 		}
 		return m, true
@@ -192,6 +198,7 @@ type scanOp struct {
 	acc    *MemoryAccount
 	src    *ScanSource
 	r      *scan.Reader
+	rgRows int64 // rows of the reader's row group, for progress
 	b      *coldata.Batch
 	closed bool
 	rt     *runtimeState // the runtime filters of the current reader
@@ -231,6 +238,7 @@ func (o *scanOp) Next(ctx context.Context) (*coldata.Batch, error) {
 				return nil, err
 			}
 			o.r = r
+			o.rgRows = m.f.RowGroupNumRows(m.rg)
 			o.src.rgRead.Add(1)
 		}
 		if o.src.limitReached() {
@@ -290,6 +298,7 @@ func (o *scanOp) release() {
 		o.src.rowsSkipped.Add(st.RowsSkippedPageIndex + st.RowsSkippedDict + st.RowsSkippedBloom + st.RowsSkippedLate)
 		o.src.decodeNs.Add(int64(st.DecodeTime))
 		o.src.valuesSkipped.Add(st.ValuesSkippedLate)
+		o.src.done.Add(o.rgRows)
 		_ = o.r.Close()
 		o.r = nil
 	}

@@ -8,8 +8,62 @@ import (
 	"github.com/peregrinedb/peregrine/exec/coldata"
 )
 
-func (r *Report) add(kind, what, why string, args ...any) {
-	r.Suggestions = append(r.Suggestions, Suggestion{Kind: kind, What: what, Why: fmt.Sprintf(why, args...)})
+func (r *Report) add(kind, what, command, why string, args ...any) {
+	if command != "" {
+		what += ": " + command
+	}
+	r.Suggestions = append(r.Suggestions, Suggestion{Kind: kind, What: what, Command: command, Why: fmt.Sprintf(why, args...)})
+}
+
+// sqlString quotes s as a SQL string literal.
+func sqlString(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
+
+// rewriteCommand is a COPY statement that rewrites the dataset with the
+// given ORDER BY (may be "") and options, into a new folder beside it:
+// what a suggestion asks the user to run, and what the tests run.
+func (r *Report) rewriteCommand(orderBy string, opts ...string) string {
+	src := "SELECT * FROM " + sqlString(r.Path)
+	if len(r.PartitionCols) > 0 {
+		src = "SELECT * FROM read_parquet(" + sqlString(r.Path) + ", hive_partitioning = true)"
+	}
+	if orderBy != "" {
+		src += " ORDER BY " + orderBy
+	}
+	target := r.rewriteTarget()
+	folder := false
+	for _, o := range opts {
+		folder = folder || strings.HasPrefix(o, "PARTITION_BY") || strings.HasPrefix(o, "FILE_SIZE_BYTES")
+	}
+	if !folder {
+		target += ".parquet" // one file
+	}
+	return fmt.Sprintf("COPY (%s) TO %s (%s)", src, sqlString(target), strings.Join(append([]string{"FORMAT parquet"}, opts...), ", "))
+}
+
+// rewriteTarget is where a rewrite goes: beside the dataset, with
+// "_rewritten" added to its name (a folder when partitioned or split into
+// files of a size, else NAME_rewritten.parquet).
+func (r *Report) rewriteTarget() string {
+	p := strings.TrimRight(r.Path, "/")
+	if i := strings.IndexAny(p, "*?["); i >= 0 {
+		p = strings.TrimRight(p[:strings.LastIndex(p[:i], "/")+1], "/")
+		if p == "" {
+			p = "dataset"
+		}
+	}
+	return strings.TrimSuffix(p, ".parquet") + "_rewritten"
+}
+
+// partitionOpt keeps the dataset's partitioning in a rewrite.
+func (r *Report) partitionOpt() []string {
+	if len(r.PartitionCols) == 0 {
+		return nil
+	}
+	var names []string
+	for _, c := range r.PartitionCols {
+		names = append(names, c.Name)
+	}
+	return []string{"PARTITION_BY (" + strings.Join(names, ", ") + ")"}
 }
 
 func median(xs []int64) int64 {
@@ -44,12 +98,12 @@ func (r *Report) adviseFileSizes(g Guidance) {
 	// holding the whole dataset is as good as it gets.
 	if small > 1 {
 		target := max(1, (r.Bytes+g.MaxFileBytes/2-1)/(g.MaxFileBytes/2))
-		r.add("file-size", fmt.Sprintf("compact into about %d file(s) (e.g. COPY (FROM '%s') TO 'out' (FILE_SIZE_BYTES '512MB'))", target, r.Path),
+		r.add("file-size", fmt.Sprintf("compact into about %d file(s)", target), r.rewriteCommand("", append(r.partitionOpt(), "FILE_SIZE_BYTES '512MB'")...),
 			"%d of %d files are under %s (median %s); each file costs an open, a footer parse and a scheduling unit, and tiny row groups compress and prune poorly",
 			small, len(r.Files), human(g.MinFileBytes), human(median(fileBytes(r.Files))))
 	}
 	if large > 0 {
-		r.add("file-size", "split large files (COPY ... (FILE_SIZE_BYTES '512MB'))",
+		r.add("file-size", "split large files", r.rewriteCommand("", append(r.partitionOpt(), "FILE_SIZE_BYTES '512MB'")...),
 			"%d file(s) exceed %s (largest %s): one huge file limits parallel writes and makes rewrites expensive",
 			large, human(g.MaxFileBytes), human(maxBytes(r.Files)))
 	}
@@ -100,7 +154,7 @@ func (r *Report) adviseCodecs(files []DataFile, g Guidance) {
 	} else {
 		why += "; gzip decompresses several times slower than zstd at a similar ratio"
 	}
-	r.add("codec", "rewrite with COMPRESSION zstd (best ratio) or snappy (fastest)", "%s", why)
+	r.add("codec", "rewrite with COMPRESSION zstd (best ratio; snappy is fastest)", r.rewriteCommand("", append(r.partitionOpt(), "COMPRESSION zstd")...), "%s", why)
 }
 
 func ratio(a, b int64) float64 {
@@ -117,16 +171,19 @@ func (r *Report) adviseRowGroups(g Guidance) {
 	avg := r.Rows / int64(r.RowGroups)
 	// Row groups smaller than their file allows are a writer setting; ones
 	// that fill a small file are a file-size problem, reported above.
-	var split int
+	var split []FileInfo
 	for _, f := range r.Files {
 		if f.RowGroups > 1 && f.Rows/int64(f.RowGroups) < g.MinRowGroupRows {
-			split++
+			split = append(split, f)
 		}
 	}
-	if split > 0 {
-		r.add("row-group-size", fmt.Sprintf("write with ROW_GROUP_SIZE %d or more", g.MinRowGroupRows),
-			"%d file(s) hold several row groups averaging %d rows (dataset average %d over %d row groups); below %d rows per row group, per-group overhead (metadata, page headers, scheduling) dominates and compression sees little data",
-			split, avgRows(r.Files), avg, r.RowGroups, g.MinRowGroupRows)
+	// Only when the row groups as a whole are small: the figure printed is
+	// the one the threshold was applied to.
+	if len(split) > 0 && avgRows(split) < g.MinRowGroupRows {
+		size := max(g.MinRowGroupRows, 122880)
+		r.add("row-group-size", fmt.Sprintf("write with ROW_GROUP_SIZE %d (at least %d)", size, g.MinRowGroupRows), r.rewriteCommand("", append(r.partitionOpt(), fmt.Sprintf("ROW_GROUP_SIZE %d", size))...),
+			"%d file(s) hold several row groups averaging %d rows, below %d (dataset average %d over %d row groups); small row groups mean per-group overhead (metadata, page headers, scheduling) dominates and compression sees little data",
+			len(split), avgRows(split), g.MinRowGroupRows, avg, r.RowGroups)
 	}
 	var big int
 	for _, f := range r.Files {
@@ -135,7 +192,8 @@ func (r *Report) adviseRowGroups(g Guidance) {
 		}
 	}
 	if big > 0 {
-		r.add("row-group-size", fmt.Sprintf("write with ROW_GROUP_SIZE about %d", min(g.MaxRowGroupRows, 122880*4)),
+		size := min(g.MaxRowGroupRows, 122880*4)
+		r.add("row-group-size", fmt.Sprintf("write with ROW_GROUP_SIZE about %d", size), r.rewriteCommand("", append(r.partitionOpt(), fmt.Sprintf("ROW_GROUP_SIZE %d", size))...),
 			"%d file(s) have row groups above %d rows: a row group is the unit of parallelism and of statistics pruning, so huge ones leave cores idle and skip less",
 			big, g.MaxRowGroupRows)
 	}
@@ -165,11 +223,19 @@ func (r *Report) advisePartitions(g Guidance) {
 		if med < g.MinFileBytes {
 			last := r.PartitionCols[len(r.PartitionCols)-1].Name
 			what := fmt.Sprintf("drop partition column %s (or partition more coarsely)", last)
-			r.add("partition-drop", what,
+			var keep []string
+			for _, c := range r.PartitionCols[:len(r.PartitionCols)-1] {
+				keep = append(keep, c.Name)
+			}
+			var opts []string
+			if len(keep) > 0 {
+				opts = append(opts, "PARTITION_BY ("+strings.Join(keep, ", ")+")")
+			}
+			r.add("partition-drop", what, r.rewriteCommand("", opts...),
 				"%d partitions with a median of %s (largest %s, skew %.1fx) are below %s each: every query lists and opens them all, and each holds too little data for good files",
 				n, human(med), human(r.Partitions[0].Bytes), ratio(r.Partitions[0].Bytes, max(med, 1)), human(g.MinFileBytes))
 		} else if r.Partitions[0].Bytes > 4*med {
-			r.add("partition-skew", "rebalance partitions (a finer key for the largest, or FILE_SIZE_BYTES)",
+			r.add("partition-skew", "rebalance partitions (a finer key for the largest, or FILE_SIZE_BYTES)", r.rewriteCommand("", append(r.partitionOpt(), "FILE_SIZE_BYTES '512MB'")...),
 				"the largest partition %s holds %s, %.1fx the median %s: queries touching it run long on few cores",
 				r.Partitions[0].Name, human(r.Partitions[0].Bytes), ratio(r.Partitions[0].Bytes, med), human(med))
 		}
@@ -185,7 +251,7 @@ func (r *Report) advisePartitions(g Guidance) {
 		if per < g.MinFileBytes {
 			continue
 		}
-		r.add("partition-add", fmt.Sprintf("PARTITION_BY (%s)", c.Name),
+		r.add("partition-add", fmt.Sprintf("partition by %s", c.Name), r.rewriteCommand("", "PARTITION_BY ("+c.Name+")"),
 			"%s has %d distinct values in a sample, so partitions would average %s: filters on it would skip whole folders before any footer is read",
 			c.Name, c.SampleNDV, human(per))
 	}
@@ -226,7 +292,7 @@ func (r *Report) adviseSort(g Guidance) {
 	for _, c := range cs {
 		detail = append(detail, fmt.Sprintf("%s %.0f%%", c.name, 100*c.overlap))
 	}
-	r.add("sort", fmt.Sprintf("sort by %s when writing (COPY (FROM ... ORDER BY %s) TO ...)", cs[0].name, cs[0].name),
+	r.add("sort", fmt.Sprintf("sort by %s when writing", cs[0].name), r.rewriteCommand(cs[0].name, r.partitionOpt()...),
 		"row-group min/max ranges overlap heavily (%s of the other %d row groups on average), so a filter on these columns must read nearly every row group; sorted, each row group covers a narrow range and statistics skip the rest",
 		strings.Join(detail, ", "), r.RowGroups-1)
 }

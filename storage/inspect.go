@@ -44,6 +44,7 @@ type Report struct {
 	Partitions    []PartitionInfo // by folder, largest first
 	Bytes, Rows   int64
 	RowGroups     int
+	RowGroupRows  []int64 // rows of every row group, file by file
 	Suggestions   []Suggestion
 }
 
@@ -76,9 +77,10 @@ type PartitionInfo struct {
 
 // Suggestion is one piece of advice: what to do, why, and the numbers.
 type Suggestion struct {
-	Kind string // file-size, codec, row-group-size, partition-add, partition-drop, sort
-	What string
-	Why  string
+	Kind    string // file-size, codec, row-group-size, partition-add, partition-drop, partition-skew, sort
+	What    string // what to do, ending with Command when there is one
+	Command string // a statement that does it, runnable as printed
+	Why     string
 }
 
 // Inspect reads the footers of the dataset at path (a table name, folder,
@@ -109,6 +111,9 @@ func InspectWith(ctx context.Context, c *Catalog, path string, g Guidance) (*Rep
 		r.Bytes += fi.Bytes
 		r.Rows += fi.Rows
 		r.RowGroups += fi.RowGroups
+		for rg := 0; rg < fi.RowGroups; rg++ {
+			r.RowGroupRows = append(r.RowGroupRows, f.File.RowGroupNumRows(rg))
+		}
 		if len(d.PartitionCols) > 0 {
 			var name []string
 			for i, pc := range d.PartitionCols {

@@ -53,7 +53,7 @@ func TestInspectBadLayout(t *testing.T) {
 	}{
 		{"file-size", []string{"8 of 8 files are under 50.0 MiB"}},
 		{"codec", []string{"UNCOMPRESSED", "zstd measured", "snappy"}},
-		{"row-group-size", []string{"averaging 100 rows", "ROW_GROUP_SIZE 100000"}},
+		{"row-group-size", []string{"averaging 100 rows, below 100000", "ROW_GROUP_SIZE 122880"}},
 		{"partition-drop", []string{"8 partitions", "bucket"}},
 		{"sort", []string{"sort by ts", "79 row groups"}},
 	}

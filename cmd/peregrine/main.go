@@ -1,62 +1,71 @@
-// Command peregrine is the Peregrine SQL shell: an interactive REPL, a
+// Command peregrine is the Peregrine SQL shell (files: doc.go): an interactive REPL, a
 // one-shot query runner, and TPC-H data generation and benchmark runs.
 //
 //	peregrine [flags] [DIR]        open DIR (each NAME.parquet / folder is a table)
-//	peregrine -c "SQL" [DIR]       run statements and exit
+//	peregrine -c "SQL" [DIR]       run statements or dot commands and exit (repeatable)
 //	peregrine -f script.sql [DIR]  run a script
 //	peregrine tpch [gen|run|demo]  TPC-H data and benchmarks
 //	peregrine inspect PATH         layout report and advice for a dataset
 package main
 
 import (
-	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
+	"path/filepath"
 	"runtime/debug"
 	"runtime/pprof"
 	"strings"
-	"time"
 
 	"golang.org/x/term"
 
 	"github.com/peregrinedb/peregrine"
-	"github.com/peregrinedb/peregrine/sql"
 )
 
 func main() {
 	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
 
-// shell holds one invocation's state.
-type shell struct {
-	db     *peregrine.DB
-	out    io.Writer
-	errOut io.Writer
-	format string
-	timer  bool
-	bail   bool
-	failed bool
+// version is the module version the binary was built from.
+func version() string {
+	v := "(devel)"
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		if bi.Main.Version != "" {
+			v = bi.Main.Version
+		}
+		for _, s := range bi.Settings {
+			if s.Key == "vcs.revision" && len(s.Value) >= 12 {
+				v += " " + s.Value[:12]
+			}
+		}
+	}
+	return "peregrine " + v
 }
 
 func usage(fs *flag.FlagSet) func() {
 	return func() {
 		fmt.Fprintf(fs.Output(), `Usage: peregrine [flags] [DIR]
        peregrine tpch gen|run|demo [flags]
-       peregrine inspect PATH
+       peregrine inspect [--html FILE] PATH
 
 Opens DIR as a database: each NAME.parquet file and each folder of Parquet
 files is a table NAME. Files can also be queried by path:
   SELECT * FROM 'data/*.parquet';  SELECT * FROM read_parquet('x.parquet');
+~/.peregrinerc (or the -init file) is run first. Type .help in the shell.
 
-Flags:
+Flags (one dash or two):
 `)
 		fs.PrintDefaults()
 	}
 }
+
+// multiFlag collects a repeatable string flag.
+type multiFlag []string
+
+func (m *multiFlag) String() string     { return strings.Join(*m, "; ") }
+func (m *multiFlag) Set(s string) error { *m = append(*m, s); return nil }
 
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	if len(args) > 0 && args[0] == "tpch" {
@@ -68,16 +77,28 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	fs := flag.NewFlagSet("peregrine", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = usage(fs)
+	var commands multiFlag
+	fs.Var(&commands, "c", "run `COMMAND` (SQL or a dot command) and exit; may be repeated")
 	var (
-		command = fs.String("c", "", "run the SQL statements and exit")
-		file    = fs.String("f", "", "run the SQL script `FILE` and exit")
-		format  = fs.String("format", "table", "output format: table, csv or json")
-		threads = fs.Int("threads", 0, "worker threads (default: all cores)")
-		memory  = fs.String("memory-limit", "", "query memory budget, e.g. 2GB (default: 80% of RAM); operators spill beyond it")
-		tempDir = fs.String("temp-directory", "", "folder for spill files (default: under the OS temp dir)")
-		bail    = fs.Bool("bail", false, "stop at the first error")
-		profile = fs.String("cpuprofile", "", "write a CPU profile of the run to `FILE` (for go tool pprof)")
+		file     = fs.String("f", "", "run the SQL script `FILE` and exit")
+		initFile = fs.String("init", "", "run `FILE` at start instead of ~/.peregrinerc")
+		format   = fs.String("format", "", "output mode (as .mode): duckbox, box, table, markdown, latex, line, list, csv, tabs, json, jsonlines, html, insert")
+		threads  = fs.Int("threads", 0, "worker threads (default: all cores)")
+		memory   = fs.String("memory-limit", "", "query memory budget, e.g. 2GB (default: 80% of RAM); operators spill beyond it")
+		tempDir  = fs.String("temp-directory", "", "folder for spill files (default: under the OS temp dir)")
+		bail     = fs.Bool("bail", false, "stop at the first error")
+		echo     = fs.Bool("echo", false, "print each command before running it")
+		header   = fs.Bool("header", false, "turn headers on")
+		noHeader = fs.Bool("noheader", false, "turn headers off")
+		nullVal  = fs.String("nullvalue", "", "text for NULL values")
+		sep      = fs.String("separator", "", "column separator for list and csv modes")
+		showVer  = fs.Bool("version", false, "print the version and exit")
+		profile  = fs.String("cpuprofile", "", "write a CPU profile of the run to `FILE` (for go tool pprof)")
 	)
+	modeFlags := map[string]*bool{}
+	for _, m := range modes {
+		modeFlags[m] = fs.Bool(m, false, "set output mode to "+m)
+	}
 	dir := ""
 	for {
 		if err := fs.Parse(args); err != nil {
@@ -95,11 +116,39 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 		}
 		dir, args = fs.Arg(0), fs.Args()[1:]
 	}
-	switch *format {
-	case "table", "csv", "json":
-	default:
-		fmt.Fprintf(stderr, "Error: unknown format %q (use table, csv or json)\n", *format)
-		return 1
+	if *showVer {
+		fmt.Fprintln(stdout, version())
+		return 0
+	}
+	out := newOutput()
+	out.width = func() int { return terminalWidth(stdout) }
+	if *format != "" {
+		m := *format
+		if m == "table" {
+			// --format table predates .mode: it meant the duckbox.
+			m = "duckbox"
+		}
+		if err := out.setMode(m, ""); err != nil {
+			fmt.Fprintf(stderr, "Error: unknown format %q: %v\n", *format, err)
+			return 1
+		}
+	}
+	for _, m := range modes {
+		if *modeFlags[m] {
+			out.setMode(m, "")
+		}
+	}
+	if *header {
+		out.headers = true
+	}
+	if *noHeader {
+		out.headers = false
+	}
+	if *nullVal != "" {
+		out.nullValue = *nullVal
+	}
+	if *sep != "" {
+		out.colSep = unescape(*sep)
 	}
 	if *profile != "" {
 		stop, err := startProfile(*profile)
@@ -109,34 +158,25 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 		}
 		defer stop()
 	}
-	db, err := peregrine.Open(dir)
+	db, err := openDB(dir, *threads, *memory, *tempDir)
 	if err != nil {
 		fmt.Fprintf(stderr, "Error: %v\n", err)
 		return 1
 	}
-	defer db.Close()
-	if *threads > 0 {
-		if err := db.SetThreads(*threads); err != nil {
-			fmt.Fprintf(stderr, "Error: %v\n", err)
-			return 1
-		}
-	}
-	if *memory != "" {
-		n, err := peregrine.ParseBytes(*memory)
-		if err != nil {
-			fmt.Fprintf(stderr, "Error: --memory-limit: %v\n", err)
-			return 1
-		}
-		db.SetMemoryLimit(n)
-	}
-	if err := db.SetTempDir(*tempDir); err != nil {
-		fmt.Fprintf(stderr, "Error: %v\n", err)
-		return 1
-	}
-	sh := &shell{db: db, out: stdout, errOut: stderr, format: *format, bail: *bail}
+	sh := &shell{db: db, dir: dir, stdout: stdout, out: stdout, errOut: stderr, output: out, bail: *bail, echo: *echo,
+		threads: *threads, memory: *memory, tempDir: *tempDir, exitCode: -1}
+	sh.progress = defaultProgress(stdout)
+	defer func() { sh.db.Close(); sh.closeOutput() }()
+	sh.runRC(*initFile)
+	interactive := len(commands) == 0 && *file == "" && isTerminal(stdin) && isTerminal(stdout)
 	switch {
-	case *command != "":
-		sh.script(*command)
+	case len(commands) > 0:
+		for _, c := range commands {
+			if sh.stop() {
+				break
+			}
+			sh.script(c)
+		}
 	case *file != "":
 		b, err := os.ReadFile(*file)
 		if err != nil {
@@ -144,8 +184,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 			return 1
 		}
 		sh.script(string(b))
-	case isTerminal(stdin):
-		sh.repl(dir)
+	case interactive:
+		sh.repl()
 	default:
 		b, err := io.ReadAll(stdin)
 		if err != nil {
@@ -154,10 +194,60 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 		}
 		sh.script(string(b))
 	}
+	if sh.exitCode >= 0 {
+		return sh.exitCode
+	}
 	if sh.failed {
 		return 1
 	}
 	return 0
+}
+
+// openDB opens dir with the command line's settings.
+func openDB(dir string, threads int, memory, tempDir string) (*peregrine.DB, error) {
+	db, err := peregrine.Open(dir)
+	if err != nil {
+		return nil, err
+	}
+	if threads > 0 {
+		if err := db.SetThreads(threads); err != nil {
+			db.Close()
+			return nil, err
+		}
+	}
+	if memory != "" {
+		n, err := peregrine.ParseBytes(memory)
+		if err != nil {
+			db.Close()
+			return nil, fmt.Errorf("--memory-limit: %v", err)
+		}
+		db.SetMemoryLimit(n)
+	}
+	if err := db.SetTempDir(tempDir); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// runRC runs the start-up file: path, or ~/.peregrinerc when path is "".
+func (sh *shell) runRC(path string) {
+	if path == "" {
+		home, err := os.UserHomeDir()
+		if err != nil {
+			return
+		}
+		path = filepath.Join(home, ".peregrinerc")
+		if _, err := os.Stat(path); err != nil {
+			return
+		}
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		sh.report(err)
+		return
+	}
+	sh.script(string(b))
 }
 
 func startProfile(path string) (func(), error) {
@@ -172,60 +262,21 @@ func startProfile(path string) (func(), error) {
 	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }
 
-func isTerminal(r io.Reader) bool {
-	f, ok := r.(*os.File)
+func isTerminal(x any) bool {
+	f, ok := x.(*os.File)
 	return ok && term.IsTerminal(int(f.Fd()))
 }
 
-// script runs every statement of text; with bail it stops at the first error.
-func (sh *shell) script(text string) {
-	stmts, err := sql.SplitStatements(text)
-	if err != nil {
-		sh.report(fmt.Errorf("Parser Error: %v", err))
-		return
-	}
-	for _, s := range stmts {
-		if !sh.statement(s) && sh.bail {
-			return
+// terminalWidth is w's width in columns, or COLUMNS, or 0 when unknown.
+func terminalWidth(w io.Writer) int {
+	if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		if cols, _, err := term.GetSize(int(f.Fd())); err == nil && cols > 0 {
+			return cols
 		}
 	}
-}
-
-// statement runs one statement and prints its result; Ctrl-C cancels it.
-func (sh *shell) statement(text string) (ok bool) {
-	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer cancel()
-	defer func() {
-		// A bug must never show users a Go stack trace.
-		if r := recover(); r != nil {
-			if os.Getenv("PEREGRINE_DEBUG") != "" {
-				debug.PrintStack()
-			}
-			sh.report(fmt.Errorf("internal error: %v", r))
-			ok = false
-		}
-	}()
-	start := time.Now()
-	rows, err := sh.db.Query(ctx, text)
-	if err == nil {
-		err = printRows(ctx, sh.out, sh.format, rows)
+	var n int
+	if _, err := fmt.Sscanf(os.Getenv("COLUMNS"), "%d", &n); err == nil && n > 0 {
+		return n
 	}
-	if err != nil {
-		if errors.Is(err, context.Canceled) {
-			err = errors.New("Interrupted")
-		}
-		sh.report(err)
-		return false
-	}
-	if sh.timer {
-		fmt.Fprintf(sh.out, "Run Time (s): real %.3f\n", time.Since(start).Seconds())
-	}
-	return true
-}
-
-func (sh *shell) report(err error) {
-	sh.failed = true
-	msg := strings.TrimSpace(err.Error())
-	msg = strings.ReplaceAll(msg, "\n", " ")
-	fmt.Fprintf(sh.errOut, "Error: %s\n", msg)
+	return 0
 }

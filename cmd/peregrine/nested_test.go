@@ -21,16 +21,17 @@ func TestNestedOutput(t *testing.T) {
 			`{"id":2,"tags":[],"s":{"a":2,"b":null},"m":{},"ll":[[]]},` + "\n" +
 			`{"id":3,"tags":null,"s":null,"m":null,"ll":null},` + "\n" +
 			`{"id":4,"tags":["c",null],"s":{"a":null,"b":"z"},"m":{"k3":null},"ll":[null,[4]]}]` + "\n"},
-		{"table", "┌────────┬───────────┬─────────────────────────────┬──────────────────────┬───────────────┐\n" +
-			"│   id   │   tags    │              s              │          m           │      ll       │\n" +
-			"│ bigint │ varchar[] │ struct(a bigint, b varchar) │ map(varchar, bigint) │  integer[][]  │\n" +
-			"├────────┼───────────┼─────────────────────────────┼──────────────────────┼───────────────┤\n" +
-			"│      1 │ [a, b]    │ {'a': 1, 'b': x}            │ {k1=1, k2=2}         │ [[1, 2], [3]] │\n" +
-			"│      2 │ []        │ {'a': 2, 'b': NULL}         │ {}                   │ [[]]          │\n" +
-			"│      3 │ NULL      │ NULL                        │ NULL                 │ NULL          │\n" +
-			"│      4 │ [c, NULL] │ {'a': NULL, 'b': z}         │ {k3=NULL}            │ [NULL, [4]]   │\n" +
-			"└────────┴───────────┴─────────────────────────────┴──────────────────────┴───────────────┘\n"},
+		{"table", "┌───────┬───────────┬─────────────────────────────┬──────────────────────┬───────────────┐\n" +
+			"│  id   │   tags    │              s              │          m           │      ll       │\n" +
+			"│ int64 │ varchar[] │ struct(a bigint, b varchar) │ map(varchar, bigint) │  integer[][]  │\n" +
+			"├───────┼───────────┼─────────────────────────────┼──────────────────────┼───────────────┤\n" +
+			"│     1 │ [a, b]    │ {'a': 1, 'b': x}            │ {k1=1, k2=2}         │ [[1, 2], [3]] │\n" +
+			"│     2 │ []        │ {'a': 2, 'b': NULL}         │ {}                   │ [[]]          │\n" +
+			"│     3 │ NULL      │ NULL                        │ NULL                 │ NULL          │\n" +
+			"│     4 │ [c, NULL] │ {'a': NULL, 'b': z}         │ {k3=NULL}            │ [NULL, [4]]   │\n" +
+			"└───────┴───────────┴─────────────────────────────┴──────────────────────┴───────────────┘\n"},
 	}
+	t.Setenv("COLUMNS", "120") // wide enough for the table; 80 would elide a column
 	for _, c := range cases {
 		out, errOut, code := runCLI(t, "", "--format", c.format, "-c", q)
 		if code != 0 || out != c.want {

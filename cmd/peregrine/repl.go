@@ -5,70 +5,94 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"strings"
 
-	"github.com/peterh/liner"
-
-	"github.com/peregrinedb/peregrine/sql"
+	"github.com/reeflective/readline"
 )
 
-const helpText = `Enter SQL statements terminated by ";". Dot commands:
-  .help              this text
-  .tables            list the tables of the database directory
-  .mode table|csv|json  output format
-  .timer on|off      print each statement's run time
-  .quit / .exit      leave (also Ctrl-D)
-Ctrl-C cancels a running query or the current input.
-`
+// The line editor is reeflective/readline: a maintained, pure-Go readline
+// with multi-line buffers (AcceptMultiline), a completion engine with
+// menus, a syntax-highlighting hook, pluggable history sources whose file
+// form keeps a multi-line statement as one entry, and emacs/vi keymaps
+// from ~/.inputrc. peterh/liner (used before) has no highlighting hook and
+// stores one line per history entry; knz/bubbline brings all of bubbletea
+// and was last released in 2023; ergochat/readline is not served by the
+// module proxy here.
 
-// lineReader is the part of liner the loop uses (a fake in tests).
-type lineReader interface {
-	Prompt(prompt string) (string, error)
-	AppendHistory(item string)
+// historyFile is where the REPL keeps its history (DuckDB: ~/.duckdb_history).
+func historyFile() string {
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return ""
+	}
+	return filepath.Join(home, ".peregrine_history")
 }
 
-// repl reads statements interactively with line editing and history.
-func (sh *shell) repl(dir string) {
-	ln := liner.NewLiner()
-	defer ln.Close()
-	ln.SetCtrlCAborts(true)
-	ln.SetMultiLineMode(true)
-	histPath := ""
-	if home, err := os.UserHomeDir(); err == nil {
-		histPath = filepath.Join(home, ".peregrine_history")
-		if f, err := os.Open(histPath); err == nil {
-			ln.ReadHistory(f)
-			f.Close()
-		}
-	}
-	sh.loop(ln, dir)
-	if histPath != "" {
-		if f, err := os.Create(histPath); err == nil {
-			ln.WriteHistory(f)
-			f.Close()
-		}
-	}
+// colourTerminal reports whether highlighting should be on: a terminal
+// that is not "dumb", and NO_COLOR unset.
+func colourTerminal() bool {
+	return os.Getenv("NO_COLOR") == "" && os.Getenv("TERM") != "dumb" && os.Getenv("TERM") != ""
 }
 
-// loop runs the read-eval-print loop. An error is printed and the session
-// goes on; Ctrl-C drops the statement being typed.
-func (sh *shell) loop(ln lineReader, dir string) {
+// repl reads statements interactively with line editing, completion,
+// highlighting and history.
+func (sh *shell) repl() {
+	sh.interactive = true
+	sh.highlight = colourTerminal()
+	sh.sigs = make(chan os.Signal, 1)
+	signal.Notify(sh.sigs, os.Interrupt)
+	defer signal.Stop(sh.sigs)
+
+	rl := readline.NewShell()
+	rl.Prompt.Primary(func() string { return "D " })
+	rl.Prompt.Secondary(func() string { return "‣ " })
+	// Draw the secondary prompt on continuation lines (DuckDB's "‣ ").
+	rl.Config.Set("multiline-column", true)
+	if path := historyFile(); path != "" {
+		if h, err := readline.NewHistoryFromFile(path); err == nil || h != nil {
+			rl.History.Add("history", h)
+		}
+	}
+	rl.AcceptMultiline = func(line []rune) bool { return inputComplete(string(line)) }
+	rl.SyntaxHighlighter = func(line []rune) string {
+		if !sh.highlight {
+			return string(line)
+		}
+		return highlight(string(line))
+	}
+	rl.Completer = func(line []rune, cursor int) readline.Completions {
+		prefix, cands := sh.complete(string(line[:cursor]))
+		c := readline.CompleteValues(cands...).NoSpace()
+		c.PREFIX = prefix
+		return c
+	}
+	// Tab inserts a sole candidate (or the candidates' common prefix)
+	// directly and lists several in the menu. The library's own
+	// menu-complete drops a lone inserted candidate at the next key typed.
+	rl.Keymap.Register(map[string]func(){"peregrine-complete": func() { sh.completeKey(rl) }})
+	for km, binds := range rl.Config.Binds {
+		for seq, b := range binds {
+			if b.Action == "complete" {
+				rl.Config.Bind(km, seq, "peregrine-complete", false)
+			}
+		}
+	}
 	where := "an in-memory database"
-	if dir != "" {
-		where = dir
+	if sh.dir != "" {
+		where = sh.dir
 	}
-	fmt.Fprintf(sh.out, "Peregrine — SQL over Parquet. Connected to %s.\nEnter \".help\" for usage hints.\n", where)
-	var buf strings.Builder
-	for {
-		prompt := "peregrine> "
-		if buf.Len() > 0 {
-			prompt = "      ...> "
+	fmt.Fprintf(sh.stdout, "%s\nConnected to %s.\nEnter \".help\" for usage hints.\n", version(), where)
+	for !sh.quit {
+		// Ctrl-C pressed between queries must not cancel the next one.
+		select {
+		case <-sh.sigs:
+		default:
 		}
-		line, err := ln.Prompt(prompt)
-		if errors.Is(err, liner.ErrPromptAborted) {
-			buf.Reset()
-			continue
+		text, err := rl.Readline()
+		if errors.Is(err, readline.ErrInterrupt) {
+			continue // Ctrl-C drops the input being typed
 		}
 		if errors.Is(err, io.EOF) {
 			break
@@ -77,55 +101,53 @@ func (sh *shell) loop(ln lineReader, dir string) {
 			fmt.Fprintf(sh.errOut, "Error: %v\n", err)
 			break
 		}
-		if buf.Len() == 0 && strings.HasPrefix(strings.TrimSpace(line), ".") {
-			ln.AppendHistory(line)
-			if sh.dot(strings.TrimSpace(line)) {
-				break
-			}
-			continue
-		}
-		buf.WriteString(line)
-		buf.WriteByte('\n')
-		if !sql.Complete(buf.String()) {
-			continue
-		}
-		text := buf.String()
-		buf.Reset()
-		ln.AppendHistory(strings.TrimSpace(text))
 		sh.script(text)
 	}
-	// Errors in an interactive session are not the session's exit status.
+	// Errors in an interactive session are not its exit status.
 	sh.failed = false
 }
 
-// dot runs a dot command; it returns true to quit.
-func (sh *shell) dot(cmd string) bool {
-	f := strings.Fields(cmd)
-	switch f[0] {
-	case ".quit", ".exit", ".q":
-		return true
-	case ".help":
-		fmt.Fprint(sh.out, helpText)
-	case ".tables":
-		names, err := sh.db.Tables()
-		if err != nil {
-			sh.report(err)
-		}
-		fmt.Fprintln(sh.out, strings.Join(names, "  "))
-	case ".mode":
-		if len(f) != 2 || (f[1] != "table" && f[1] != "csv" && f[1] != "json") {
-			fmt.Fprintln(sh.errOut, "Error: usage: .mode table|csv|json")
-			return false
-		}
-		sh.format = f[1]
-	case ".timer":
-		if len(f) != 2 || (f[1] != "on" && f[1] != "off") {
-			fmt.Fprintln(sh.errOut, "Error: usage: .timer on|off")
-			return false
-		}
-		sh.timer = f[1] == "on"
-	default:
-		fmt.Fprintf(sh.errOut, "Error: unknown command %s (try .help)\n", f[0])
+// inputComplete says whether the editor should hand the buffer over:
+// a dot command, an empty line, or a statement ended by a semicolon.
+func inputComplete(buf string) bool {
+	t := strings.TrimSpace(buf)
+	return t == "" || strings.HasPrefix(strings.TrimLeft(buf, " \t"), ".") && !strings.Contains(t, "\n") || statementComplete(buf)
+}
+
+// completeKey is Tab: complete the word before the cursor in place when
+// that is unambiguous, else show the candidates.
+func (sh *shell) completeKey(rl *readline.Shell) {
+	line := []rune(string(*rl.Line()))
+	pos := rl.Cursor().Pos()
+	prefix, cands := sh.complete(string(line[:pos]))
+	if len(cands) == 0 {
+		return
 	}
-	return false
+	common := cands[0]
+	for _, c := range cands[1:] {
+		common = commonPrefix(common, c)
+	}
+	p := []rune(prefix)
+	if c := []rune(common); len(c) > len(p) || len(cands) == 1 {
+		// Replace the typed prefix: the candidate's case wins (ord -> order).
+		start := pos - len(p)
+		rest := append(append([]rune{}, c...), line[pos:]...)
+		rl.Line().Set(append(append([]rune{}, line[:start]...), rest...)...)
+		rl.Cursor().Set(start + len(c))
+		return
+	}
+	if cmd := rl.Keymap.Commands()["possible-completions"]; cmd != nil {
+		cmd()
+	}
+}
+
+// commonPrefix is the longest common prefix of a and b, compared without
+// regard to case (taking a's letters).
+func commonPrefix(a, b string) string {
+	ra, rb := []rune(a), []rune(b)
+	n := 0
+	for n < len(ra) && n < len(rb) && strings.EqualFold(string(ra[n]), string(rb[n])) {
+		n++
+	}
+	return string(ra[:n])
 }

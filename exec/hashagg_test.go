@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand"
 	"math"
 	"runtime"
 	"strings"
@@ -465,4 +466,88 @@ func TestHashAggReaders(t *testing.T) {
 	flushGroups = 16
 	t.Run("flushed", TestHashAggManyGroups)
 	t.Run("flushed spill", TestHashAggSpill)
+}
+
+// TestPackedGroupTable inserts batches of short strings, booleans and
+// small integers (packed into one integer) and then keys that do not fit
+// the layout (a longer string, an integer far out of range): ids must
+// agree with a reference map throughout, stay the same across the switch to
+// the general path, and hashOf must equal the general table's.
+func TestPackedGroupTable(t *testing.T) {
+	ts := []coldata.Type{coldata.TypeString, coldata.TypeBool, coldata.TypeInt32}
+	rng := rand.New(rand.NewSource(9))
+	tab := newGroupTable(ts, true)
+	ref := newGroupTable(ts, true)
+	ref.tryPack = false
+	ids := map[string]int32{}
+	batch := func(n int, strLen, intSpan int) []*coldata.Vec {
+		vs := newVecs(ts)
+		for _, v := range vs {
+			v.Resize(n)
+		}
+		for k := 0; k < n; k++ {
+			vs[0].Str[k] = "abcdefghijkl"[:rng.Intn(strLen+1)]
+			vs[1].B[k] = rng.Intn(2) == 0
+			vs[2].I32[k] = int32(rng.Intn(intSpan) - intSpan/2)
+			for c := range vs {
+				if rng.Intn(15) == 0 {
+					vs[c].SetNull(k)
+				}
+			}
+		}
+		return vs
+	}
+	check := func(vs []*coldata.Vec, n int) {
+		gids, rgids := make([]int32, n), make([]int32, n)
+		tab.insert(vs, n, nil, gids)
+		ref.insert(vs, n, nil, rgids)
+		for k := 0; k < n; k++ {
+			key := ""
+			for c, v := range vs {
+				if v.IsNull(k) {
+					key += "|NULL"
+				} else {
+					key += "|" + coldata.Format(ts[c], v.Get(k))
+				}
+			}
+			if id, ok := ids[key]; ok && id != gids[k] {
+				t.Fatalf("row %d (%s): id %d, was %d", k, key, gids[k], id)
+			}
+			ids[key] = gids[k]
+			if gids[k] != rgids[k] {
+				t.Fatalf("row %d: id %d, general table %d", k, gids[k], rgids[k])
+			}
+		}
+	}
+	for range 20 {
+		check(batch(500, 3, 50), 500)
+	}
+	if tab.packed == nil {
+		t.Fatal("the table did not pack short keys")
+	}
+	check(batch(500, 12, 50), 500) // a string longer than the layout
+	if tab.packed != nil {
+		t.Fatal("the table still packs after a key that does not fit")
+	}
+	for range 5 {
+		check(batch(500, 12, 1<<20), 500)
+	}
+	if tab.n != ref.n || len(ids) != tab.n {
+		t.Fatalf("%d groups, general table %d, reference %d", tab.n, ref.n, len(ids))
+	}
+	for g := 0; g < tab.n; g++ {
+		if tab.hashOf(g) != ref.hashOf(g) {
+			t.Fatalf("group %d: hash differs from the general table's", g)
+		}
+	}
+	// Integers out of range unpack too.
+	tab2 := newGroupTable(ts, true)
+	vs := batch(100, 2, 10)
+	tab2.insert(vs, 100, nil, make([]int32, 100))
+	vs[2].I32[7] = 1 << 30
+	vs[2].Nulls = nil
+	tab2.insert(vs, 100, nil, make([]int32, 100))
+	if tab2.packed != nil {
+		t.Fatal("an integer out of range did not unpack")
+	}
 }

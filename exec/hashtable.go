@@ -41,6 +41,12 @@ type groupTable struct {
 	slots []uint64 // general path: hash>>32<<32 | id+1, 0 = empty
 	mask  uint64
 
+	// Packed keys (hashtable_packed.go): tryPack until the first batch
+	// decides; packed, when set, looks keys up by their packed integer in
+	// islots.
+	tryPack bool
+	packed  *keyPacker
+
 	sc tableScratch // for insert; concurrent finds bring their own
 }
 
@@ -70,7 +76,8 @@ func newGroupTable(types []coldata.Type, nullsEqual bool) *groupTable {
 // newGroupTableSized sizes the table for about expected keys up front, which
 // saves the rehashing of every doubling when the caller knows (join builds).
 func newGroupTableSized(types []coldata.Type, nullsEqual bool, expected int) *groupTable {
-	t := &groupTable{types: types, nullsEqual: nullsEqual, keys: newVecs(types), nullGID: -1}
+	t := &groupTable{types: types, nullsEqual: nullsEqual, keys: newVecs(types), nullGID: -1,
+		tryPack: nullsEqual && packable(types)}
 	size := minTableSlots
 	for size < 2*expected {
 		size *= 2
@@ -298,6 +305,21 @@ func hashInts[T int32 | int64](h []uint64, vals []T, nulls []bool, first bool) {
 // the rows' precomputed hashes (used when merging tables). It returns the
 // rows that created an id, in creation order; the slice is scratch.
 func (t *groupTable) insert(keys []*coldata.Vec, n int, hashes []uint64, gids []int32) []int32 {
+	if t.tryPack {
+		t.tryPack = false
+		if pk := newKeyPacker(keys, n); pk != nil {
+			t.packed = pk
+			t.islots = make([]intSlot, len(t.slots))
+			t.shift = 64 - uint(bits.TrailingZeros(uint(len(t.slots))))
+			t.slots = nil
+		}
+	}
+	if t.packed != nil {
+		if t.insertPacked(keys, n, gids) {
+			return t.sc.fresh
+		}
+		t.unpack()
+	}
 	if t.intKey {
 		t.sc.fresh = t.sc.fresh[:0]
 		v := keys[0]
@@ -648,7 +670,7 @@ func (t *groupTable) bytes() int64 {
 func (t *groupTable) growthBytes(extra int) int64 {
 	var b int64
 	need := 2 * (t.n + extra)
-	if t.intKey {
+	if t.intKey || t.packed != nil {
 		if need > len(t.islots) {
 			b += 16 * 2 * int64(len(t.islots))
 		}

@@ -372,12 +372,19 @@ func insertInts[T int32 | int64](t *groupTable, vals []T, nulls []bool, gids []i
 	if len(slots) >= prefetchMinSlots {
 		t.sc.sink += prefetchInts(slots, vals, shift)
 	}
+	// Runs of equal keys (input clustered by the key: lineitem by order)
+	// reuse the previous row's id without probing.
+	lastKey, lastGid := int64(0), int32(-1)
 	for k, x := range vals {
 		if nulls != nil && nulls[k] {
 			gids[k] = t.nullGroup(k)
 			continue
 		}
 		key := int64(x)
+		if key == lastKey && lastGid >= 0 {
+			gids[k] = lastGid
+			continue
+		}
 		p := fibSlot(key, shift)
 		for {
 			s := &slots[p]
@@ -397,6 +404,7 @@ func insertInts[T int32 | int64](t *groupTable, vals []T, nulls []bool, gids []i
 			}
 			p = (p + 1) & mask
 		}
+		lastKey, lastGid = key, gids[k]
 	}
 }
 
@@ -406,6 +414,8 @@ func findInts[T int32 | int64](t *groupTable, vals []T, nulls []bool, gids []int
 	if len(slots) >= prefetchMinSlots {
 		sc.sink += prefetchInts(slots, vals, shift)
 	}
+	// Runs of equal keys reuse the previous row's answer.
+	lastKey, lastGid, have := int64(0), int32(-1), false
 	for k, x := range vals {
 		if nulls != nil && nulls[k] {
 			gids[k] = -1
@@ -415,6 +425,10 @@ func findInts[T int32 | int64](t *groupTable, vals []T, nulls []bool, gids []int
 			continue
 		}
 		key := int64(x)
+		if key == lastKey && have {
+			gids[k] = lastGid
+			continue
+		}
 		p := fibSlot(key, shift)
 		g := int32(-1)
 		for {
@@ -429,6 +443,7 @@ func findInts[T int32 | int64](t *groupTable, vals []T, nulls []bool, gids []int
 			p = (p + 1) & mask
 		}
 		gids[k] = g
+		lastKey, lastGid, have = key, g, true
 	}
 }
 

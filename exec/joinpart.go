@@ -116,12 +116,18 @@ func findIntsParted[T int32 | int64](pt *partTables, vals []T, nulls []bool, gid
 		}
 		sc.sink += s
 	}
+	// Runs of equal keys reuse the previous row's answer.
+	lastKey, lastGid, have := int64(0), int32(-1), false
 	for k, x := range vals {
 		if nulls != nil && nulls[k] {
 			gids[k] = -1
 			continue
 		}
 		key := int64(x)
+		if key == lastKey && have {
+			gids[k] = lastGid
+			continue
+		}
 		p := uint64(key) * fibMul >> gshift
 		g := int32(-1)
 		for {
@@ -136,6 +142,7 @@ func findIntsParted[T int32 | int64](pt *partTables, vals []T, nulls []bool, gid
 			p = p&^lo | (p+1)&lo
 		}
 		gids[k] = g
+		lastKey, lastGid, have = key, g, true
 	}
 }
 

@@ -130,6 +130,30 @@ func BenchmarkHashAgg1MGroups(b *testing.B)         { benchAgg(b, benchRows, 1) 
 func BenchmarkHashAgg1MGroups2Workers(b *testing.B) { benchAgg(b, benchRows, 2) }
 func BenchmarkHashAgg64KGroups(b *testing.B)        { benchAgg(b, 1<<16, 1) }
 
+// BenchmarkHashAgg1MGroupsReaders reads 1M groups (flushed partitions)
+// through two readers.
+func BenchmarkHashAgg1MGroupsReaders(b *testing.B) {
+	rng := rand.New(rand.NewSource(1))
+	keys, vals := make([]int64, benchRows), make([]int64, benchRows)
+	for i, p := range rng.Perm(benchRows) {
+		keys[i], vals[i] = int64(p), int64(rng.Intn(1000))
+	}
+	batches := int64Batches(keys, vals)
+	ts := types(i64, i64)
+	b.SetBytes(16 * benchRows)
+	b.ReportAllocs()
+	b.ResetTimer()
+	cpu0 := cpuTime()
+	for range b.N {
+		h := NewHashAgg(splitReplay(ts, batches, 2), []int{0}, []AggSpec{countStar(), agg(AggSum, 1, i64)}).(*hashAgg)
+		h.threads = 2
+		if got := runOp(b, NewGather(h.Readers(2))); got != benchRows {
+			b.Fatalf("%d groups", got)
+		}
+	}
+	reportPerRow(b, benchRows, cpu0)
+}
+
 func BenchmarkHashAggStringKeys(b *testing.B) {
 	rng := rand.New(rand.NewSource(1))
 	words := []string{"A|F", "N|F", "N|O", "R|F"}
@@ -249,6 +273,27 @@ func BenchmarkSortInt64(b *testing.B) {
 	cpu0 := cpuTime()
 	for range b.N {
 		runOp(b, NewSort([]Operator{&replay{ts: types(i64), batches: batches}}, []SortKey{{Col: 0}}))
+	}
+	reportPerRow(b, benchRows, cpu0)
+}
+
+// BenchmarkSortParallel sorts 1M rows from two workers on two threads:
+// ranges sorted in parallel, merged at merge-path splits.
+func BenchmarkSortParallel(b *testing.B) {
+	rng := rand.New(rand.NewSource(3))
+	keys := make([]int64, benchRows)
+	for i := range keys {
+		keys[i] = rng.Int63()
+	}
+	batches := int64Batches(keys)
+	b.SetBytes(8 * benchRows)
+	b.ReportAllocs()
+	b.ResetTimer()
+	cpu0 := cpuTime()
+	for range b.N {
+		s := NewSort(splitReplay(types(i64), batches, 2), []SortKey{{Col: 0}}).(*sortOp)
+		s.threads = 2
+		runOp(b, s)
 	}
 	reportPerRow(b, benchRows, cpu0)
 }

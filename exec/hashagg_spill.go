@@ -256,9 +256,13 @@ func (h *hashAgg) mergePartition(ctx context.Context, w *aggWork) (*aggPartial, 
 	f := newAggPartial(h)
 	f.acc = h.env.pool.NewAccount("while aggregating")
 	if n := w.memRows(); n > 0 && f.table != nil {
-		// The buffered rows bound the groups: size the table once.
+		// The buffered rows bound the groups: size the table and the
+		// states once.
 		f.table = newGroupTableSized(f.table.types, true, n)
 		f.table.reserveKeys(n)
+		for _, acc := range f.accs {
+			acc.resize(n)
+		}
 	}
 	tmp := make([]accumulator, len(h.aggs))
 	for i, a := range h.aggs {

@@ -95,13 +95,11 @@ func strLen(ss []string) int64 {
 	return t
 }
 
-// newChunk starts a chunk sized for want more rows: twice the last one,
-// within [rowBufMinChunk, rowBufMaxChunk].
+// newChunk starts a chunk sized for want more rows (at most a batch): half
+// the rows buffered so far, within [rowBufMinChunk, rowBufMaxChunk], so
+// the unused room of the last chunk stays under a third of the buffer.
 func (r *rowBuf) newChunk(want int) {
-	room := max(rowBufMinChunk, min(rowBufMaxChunk, max(2*r.room, want)))
-	if len(r.chunks) == 0 {
-		room = max(rowBufMinChunk, min(want, rowBufMaxChunk))
-	}
+	room := max(rowBufMinChunk, min(rowBufMaxChunk, max(r.n/2, want)))
 	ch := make([]*coldata.Vec, len(r.types))
 	for i, t := range r.types {
 		v := &coldata.Vec{Type: t}

@@ -19,16 +19,22 @@
 //   - filter.go, project.go, limit.go, values.go, gather.go: streaming
 //     operators and the gather that unions parallel workers.
 //   - hashtable.go: the group table (keys → dense ids) that aggregation,
-//     joins and DISTINCT share.
-//   - hashagg.go, hashagg_merge.go, agg.go, hashagg_spill.go: hash
-//     aggregation, its parallel merge, accumulators and spilling.
+//     joins and DISTINCT share; hashtable_packed.go: short keys packed
+//     into one integer.
+//   - hashagg.go, hashagg_merge.go, agg.go, hashagg_flush.go,
+//     hashagg_out.go, hashagg_spill.go: hash aggregation, the in-memory
+//     merge of its workers' tables, accumulators, flushing large tables
+//     into partitions, the parallel readers of its output, spilling.
 //   - joinbuild.go, joinpart.go: join builds (broadcast and radix
 //     partitioned); hashjoin.go, hashjoin_pairs.go: the probe;
-//     hashjoin_spill.go: the Grace join after a build spills; leftbuild.go:
-//     semi/anti joins that build on their left side.
+//     hashjoin_spill.go: the Grace join after a build spills; leftbuild.go,
+//     leftbuild_outer.go: semi/anti and LEFT joins that build on their left
+//     side.
 //   - sort.go, sortrows.go, sort_spill.go: the parallel sort, its row
 //     comparators and radix index sort, sorted runs on disk; topn.go: top-N.
-//   - memory*.go: memory pools and accounts; spill.go: spill files.
+//   - memory*.go: memory pools and accounts; gctune.go: the runtime's memory
+//     limit kept near the live heap; spill.go: spill files.
+//   - progress.go: the scans' progress counters.
 //   - colstore.go: column helpers the buffering operators share; stats.go:
 //     per-operator statistics.
 package exec

@@ -294,13 +294,22 @@ func (a *sum128Acc) merge(src accumulator, rows, gmap []int32) {
 	}
 }
 
+// sharedFinalizer is a state SUM and AVG share: it finalizes as either.
+type sharedFinalizer interface {
+	finalizeAs(out *coldata.Vec, from, to int, avg bool) error
+}
+
 func (a *sum128Acc) finalize(out *coldata.Vec, from, to int) error {
+	return a.finalizeAs(out, from, to, a.avg)
+}
+
+func (a *sum128Acc) finalizeAs(out *coldata.Vec, from, to int, avg bool) error {
 	for i, s := range a.st[from:to] {
 		if s.cnt == 0 {
 			out.SetNull(i)
 			continue
 		}
-		if a.avg {
+		if avg {
 			out.F64[i] = avgDecimal(s, a.scale)
 			continue
 		}
@@ -391,11 +400,15 @@ func (a *floatSumAcc) merge(src accumulator, rows, gmap []int32) {
 }
 
 func (a *floatSumAcc) finalize(out *coldata.Vec, from, to int) error {
+	return a.finalizeAs(out, from, to, a.avg)
+}
+
+func (a *floatSumAcc) finalizeAs(out *coldata.Vec, from, to int, avg bool) error {
 	for i, s := range a.st[from:to] {
 		switch {
 		case s.cnt == 0:
 			out.SetNull(i)
-		case a.avg:
+		case avg:
 			out.F64[i] = s.s / float64(s.cnt)
 		default:
 			out.F64[i] = s.s

@@ -22,10 +22,45 @@ import (
 // DISTINCT aggregates keep a per-worker set of (group, value) pairs instead
 // of a running state; the sets are merged and only then folded, so a value
 // seen by two workers counts once.
+//
+// SUM and AVG of the same argument share one state (a sum and a count):
+// TPC-H Q1 asks for both of two columns.
 func NewHashAgg(inputs []Operator, groupCols []int, aggs []AggSpec) Operator {
 	h := &hashAgg{inputs: inputs, groupCols: groupCols, aggs: aggs}
 	h.err = h.init()
+	if h.err == nil {
+		h.shareStates()
+	}
 	return h
+}
+
+// outAgg is an output aggregate's state (an index into aggs, the states)
+// and whether it finalizes as an average.
+type outAgg struct {
+	state int
+	avg   bool
+}
+
+// shareStates makes aggs the distinct states the outputs need (SUM and AVG
+// of one argument become one) and outs the output aggregates' map to them.
+func (h *hashAgg) shareStates() {
+	outs := h.aggs
+	h.aggs = nil
+	for _, a := range outs {
+		st := -1
+		if !a.Distinct && (a.Func == AggSum || a.Func == AggAvg) {
+			for j, b := range h.aggs {
+				if !b.Distinct && (b.Func == AggSum || b.Func == AggAvg) && b.Arg == a.Arg {
+					st = j
+				}
+			}
+		}
+		if st < 0 {
+			st = len(h.aggs)
+			h.aggs = append(h.aggs, a)
+		}
+		h.outs = append(h.outs, outAgg{state: st, avg: a.Func == AggAvg})
+	}
 }
 
 type hashAgg struct {
@@ -35,7 +70,8 @@ type hashAgg struct {
 	observe   func(rows int64)
 	inputs    []Operator
 	groupCols []int
-	aggs      []AggSpec
+	aggs      []AggSpec // the states kept (shareStates)
+	outs      []outAgg  // per output aggregate, its state
 	inTypes   []coldata.Type
 	outTypes  []coldata.Type
 	err       error // configuration error, reported by Open and Next

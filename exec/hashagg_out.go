@@ -156,10 +156,17 @@ func (r *aggReader) batch(f *aggPartial, from, to int) (*coldata.Batch, error) {
 	for i := range h.groupCols {
 		sliceVec(r.out.Vecs[i], f.table.keys[i], from, to)
 	}
-	for i, acc := range f.accs {
+	for i, o := range h.outs {
 		v := r.out.Vecs[len(h.groupCols)+i]
 		v.Resize(n)
-		if err := acc.finalize(v, from, to); err != nil {
+		acc := f.accs[o.state]
+		var err error
+		if s, ok := acc.(sharedFinalizer); ok {
+			err = s.finalizeAs(v, from, to, o.avg)
+		} else {
+			err = acc.finalize(v, from, to)
+		}
+		if err != nil {
 			return nil, err
 		}
 	}

@@ -551,3 +551,20 @@ func TestPackedGroupTable(t *testing.T) {
 		t.Fatal("an integer out of range did not unpack")
 	}
 }
+
+// TestHashAggSharedSumAvg: SUM and AVG of one argument share a state and
+// still finalize as themselves, next to other aggregates of the argument.
+func TestHashAggSharedSumAvg(t *testing.T) {
+	dec := coldata.DecimalType(15, 2)
+	in := []row{{1, "1.50", 2.0}, {1, "2.25", 4.0}, {2, nil, nil}, {2, "3.00", 1.0}, {1, "-0.75", 6.0}}
+	c := opCase{name: "shared", types: [][]coldata.Type{types(i64, dec, f64)}, inputs: [][]row{in}, workers: 2,
+		expected: []row{{1, "3.00", 1.0, 3, 4.0, 12.0, 3}, {2, "3.00", 3.0, 1, 1.0, 1.0, 2}},
+		mk: aggOp([]int{0}, agg(AggSum, 1, coldata.DecimalType(38, 2)), agg(AggAvg, 1, f64), agg(AggCount, 1, i64),
+			agg(AggAvg, 2, f64), agg(AggSum, 2, f64), countStar())}
+	runCases(t, []opCase{c})
+	h := NewHashAgg([]Operator{&testSource{types: types(i64, dec, f64)}}, []int{0},
+		[]AggSpec{agg(AggSum, 1, coldata.DecimalType(38, 2)), agg(AggAvg, 1, f64), agg(AggAvg, 2, f64), agg(AggSum, 2, f64)}).(*hashAgg)
+	if len(h.aggs) != 2 || len(h.outs) != 4 {
+		t.Fatalf("%d states for %d outputs, want 2 for 4", len(h.aggs), len(h.outs))
+	}
+}

@@ -306,13 +306,15 @@ func newAggPartial(h *hashAgg) *aggPartial {
 // sink folds one batch into the partial, spilling it first or after when
 // its account cannot grow.
 func (p *aggPartial) sink(ctx context.Context, b *coldata.Batch) error {
+	if p.h.flush && p.ngroups > 0 && p.ngroups+b.Len() > flushGroups {
+		// Flush before the batch could push the table past its size (a
+		// table of flushGroups groups never grows to twice its slots).
+		p.flush()
+	}
 	if err := p.reserve(b.Len()); err != nil {
 		return err
 	}
 	p.sinkBatch(b)
-	if p.h.flush && p.ngroups >= flushGroups {
-		p.flush()
-	}
 	return p.account()
 }
 

@@ -248,9 +248,13 @@ type aggPartial struct {
 	batches int // sunk since the last spill
 
 	// flushed holds, per level-0 partition, the groups the partial flushed
-	// (hashagg_flush.go); stateVecs is the scratch batch they go through.
-	flushed   []*rowBuf
-	stateVecs []*coldata.Vec
+	// (hashagg_flush.go); stateVecs is the scratch batch they go through;
+	// sunk counts rows since the last flush; flushLimit is the table size
+	// that flushes (0: flushGroups).
+	flushed    []*rowBuf
+	stateVecs  []*coldata.Vec
+	sunk       int
+	flushLimit int
 }
 
 func newAggPartial(h *hashAgg) *aggPartial {
@@ -306,15 +310,16 @@ func newAggPartial(h *hashAgg) *aggPartial {
 // sink folds one batch into the partial, spilling it first or after when
 // its account cannot grow.
 func (p *aggPartial) sink(ctx context.Context, b *coldata.Batch) error {
-	if p.h.flush && p.ngroups > 0 && p.ngroups+b.Len() > flushGroups {
+	if p.h.flush && p.ngroups > 0 && p.ngroups+b.Len() > p.flushAt() {
 		// Flush before the batch could push the table past its size (a
-		// table of flushGroups groups never grows to twice its slots).
+		// table of flushAt groups never grows to twice its slots).
 		p.flush()
 	}
 	if err := p.reserve(b.Len()); err != nil {
 		return err
 	}
 	p.sinkBatch(b)
+	p.sunk += b.Len()
 	return p.account()
 }
 

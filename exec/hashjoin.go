@@ -267,7 +267,7 @@ func (j *hashJoin) startBatch(b *coldata.Batch) (*coldata.Batch, error) {
 	switch {
 	case (j.typ == JoinSemi || j.typ == JoinAnti || j.typ == JoinAntiNullAware) && j.residual == nil:
 		return j.selectRows(func(k int) bool { return j.keepAnti(k, gids[k] >= 0) }), nil
-	case j.emitsBuild() && j.jt.unique && j.markBuild == nil:
+	case j.emitsBuild() && j.jt.unique && (j.markBuild == nil || j.residual == nil):
 		return j.uniqueBatch()
 	}
 	j.stage = stagePairs
@@ -357,6 +357,9 @@ func (j *hashJoin) uniqueBatch() (*coldata.Batch, error) {
 	}
 	N := j.in.N
 	if j.residual == nil {
+		if j.markBuild != nil {
+			j.markBuild(j.bi) // inner: every pair is a match
+		}
 		j.setProbeVecs()
 		for i, c := range j.buildOut {
 			v := j.outVecs[len(j.probeOut)+i]

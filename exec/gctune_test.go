@@ -23,7 +23,7 @@ func TestTuneGC(t *testing.T) {
 	time.Sleep(10 * time.Millisecond) // the finalizer runs after the cycle
 	live := liveHeap()
 	lim := debug.SetMemoryLimit(-1)
-	if lim < live+gcMinHeadroom || lim > live+live/4+gcMinHeadroom+(64<<20) {
+	if lim < live+gcMinHeadroom || lim > live+live/8+gcMinHeadroom+(64<<20) {
 		t.Fatalf("limit %d for a live heap of %d", lim, live)
 	}
 	pool := NewMemoryPool(0)

@@ -18,10 +18,11 @@ import (
 // final. A partition that does not fit is split again by the next hash bits.
 
 const (
-	aggPartBits = 4
+	aggPartBits = 5
 	aggParts    = 1 << aggPartBits
 	// maxAggLevel bounds re-partitioning: past it the groups' hashes agree
-	// on 4*maxAggLevel bits, i.e. they are few groups too big to ever fit.
+	// on aggPartBits*maxAggLevel bits, i.e. they are few groups too big to
+	// ever fit.
 	maxAggLevel = 8
 )
 

@@ -318,6 +318,13 @@ func (o *optimizer) lowerJoin(n *Join, est float64) (Physical, error) {
 	if build, bk, err = keyColumns(build, rk); err != nil {
 		return nil, err
 	}
+	// An inner join hashes the smaller side: when the right side is
+	// estimated much larger, the sides swap and a projection restores the
+	// [left..., right...] layout (the other types have left-build forms).
+	swapped := n.Type == JoinInner && !cross && build.Base().EstRows > InnerSwapRatio*probe.Base().EstRows
+	if swapped {
+		probe, build, pk, bk = build, probe, bk, pk
+	}
 	j := &PhysHashJoin{Probe: probe, Build: build, ProbeKeys: pk, BuildKeys: bk, Type: n.Type, Cross: cross}
 	both := append(append([]ColMeta{}, probe.Base().Out...), build.Base().Out...)
 	if n.Cond != nil {
@@ -331,8 +338,25 @@ func (o *optimizer) lowerJoin(n *Join, est float64) (Physical, error) {
 	}
 	j.EstRows = est
 	j.Mode = o.joinMode(j)
-	return j, nil
+	if !swapped {
+		return j, nil
+	}
+	proj := &PhysProject{PhysBase: PhysBase{EstRows: est}, Input: j}
+	np := len(probe.Base().Out)
+	for i, c := range build.Base().Out {
+		proj.Exprs = append(proj.Exprs, &expr.Column{Index: np + i, Typ: c.Type, Name: c.Name})
+		proj.Out = append(proj.Out, c)
+	}
+	for i, c := range probe.Base().Out {
+		proj.Exprs = append(proj.Exprs, &expr.Column{Index: i, Typ: c.Type, Name: c.Name})
+		proj.Out = append(proj.Out, c)
+	}
+	return proj, nil
 }
+
+// InnerSwapRatio is how many times larger the estimated right side of an
+// inner join must be than its left side for the join to hash the left.
+const InnerSwapRatio = 2
 
 // keyColumns returns the positions of join keys in p, adding a projection
 // that computes keys that are expressions rather than plain columns.

@@ -234,43 +234,51 @@ func (k *keySet) Filter(v *coldata.Vec, sel []int32, n int, out []int32) []int32
 }
 
 func filterInts[T int32 | int64](k *keySet, vals []T, nulls []bool, sel []int32, n int, out []int32) []int32 {
+	// Rows are selected without a branch per row (the row is written, the
+	// count moves by the test): the rows a join keeps fall at random.
+	base := len(out)
+	out = coldata.Grow(out, base+n)
+	o := out[base:]
+	m := 0
 	bitsv, lo, nbits, mask := k.bits, k.lo, k.nbits, k.mask
+	row := func(j int) int {
+		if sel != nil {
+			return int(sel[j])
+		}
+		return j
+	}
 	if !k.bloom {
 		if sel == nil && nulls == nil {
 			vals = vals[:n]
 			for i, x := range vals {
 				d := uint64(int64(x) - lo)
-				if d < nbits && bitsv[d>>6]&(1<<(d&63)) != 0 {
-					out = append(out, int32(i))
-				}
+				in := d < nbits
+				d &= -uint64(b2i(in)) // 0 when out of range: bit 0 is read, then masked
+				o[m] = int32(i)
+				m += b2i(in) & int(bitsv[d>>6]>>(d&63)&1)
 			}
-			return out
+			return out[:base+m]
 		}
 		for j := 0; j < n; j++ {
-			i := j
-			if sel != nil {
-				i = int(sel[j])
-			}
+			i := row(j)
 			d := uint64(int64(vals[i]) - lo)
-			if (nulls == nil || !nulls[i]) && d < nbits && bitsv[d>>6]&(1<<(d&63)) != 0 {
-				out = append(out, int32(i))
-			}
+			in := d < nbits && (nulls == nil || !nulls[i])
+			d &= -uint64(b2i(in))
+			o[m] = int32(i)
+			m += b2i(in) & int(bitsv[d>>6]>>(d&63)&1)
 		}
-		return out
+		return out[:base+m]
 	}
 	for j := 0; j < n; j++ {
-		i := j
-		if sel != nil {
-			i = int(sel[j])
-		}
-		if nulls != nil && nulls[i] {
-			continue
-		}
+		i := row(j)
 		h := mix64(uint64(int64(vals[i])))
 		a, c := h&mask, (h>>32)&mask
-		if bitsv[a>>6]&(1<<(a&63)) != 0 && bitsv[c>>6]&(1<<(c&63)) != 0 {
-			out = append(out, int32(i))
+		hit := int(bitsv[a>>6]>>(a&63)&1) & int(bitsv[c>>6]>>(c&63)&1)
+		if nulls != nil && nulls[i] {
+			hit = 0
 		}
+		o[m] = int32(i)
+		m += hit
 	}
-	return out
+	return out[:base+m]
 }

@@ -287,9 +287,12 @@ func cmpRowsAcross(keys []SortKey, av []*coldata.Vec, ai int, bv []*coldata.Vec,
 	return 0
 }
 
+// b2i is 1 for true; the compiler turns it into a flag move, not a
+// branch (selection loops rely on it: runtimefilter.go).
 func b2i(b bool) int {
+	var i int
 	if b {
-		return 1
+		i = 1
 	}
-	return 0
+	return i
 }

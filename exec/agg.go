@@ -83,6 +83,12 @@ type accumulator interface {
 	load(src []*coldata.Vec, n int)
 }
 
+// selUpdater is an accumulator that also folds rows through a selection:
+// gids[k] is the group of row sel[k] of arg.
+type selUpdater interface {
+	updateSel(gids []int32, arg *coldata.Vec, sel []int32)
+}
+
 func newAccumulator(s AggSpec, in coldata.Type) (accumulator, error) {
 	bad := func() (accumulator, error) {
 		return nil, fmt.Errorf("hash aggregate: %s of %s returning %s is not supported", s.Func, in, s.Out)
@@ -172,6 +178,23 @@ type countAcc struct {
 func (a *countAcc) resize(g int) { a.c = growZero(a.c, g) }
 func (a *countAcc) reset()       { a.c = emptied(a.c) }
 
+func (a *countAcc) updateSel(gids []int32, arg *coldata.Vec, sel []int32) {
+	c := a.c
+	gids = gids[:len(sel)]
+	switch {
+	case a.star || arg.Nulls == nil && arg.Type.ID != coldata.Unknown:
+		for _, g := range gids {
+			c[g]++
+		}
+	case arg.Type.ID != coldata.Unknown:
+		for k, g := range gids {
+			if !arg.Nulls[sel[k]] {
+				c[g]++
+			}
+		}
+	}
+}
+
 func (a *countAcc) update(gids []int32, arg *coldata.Vec, n int) {
 	c := a.c
 	gids = gids[:n]
@@ -247,6 +270,31 @@ type sum128Acc struct {
 
 func (a *sum128Acc) resize(g int) { a.st = growZero(a.st, g) }
 func (a *sum128Acc) reset()       { a.st = emptied(a.st) }
+
+func (a *sum128Acc) updateSel(gids []int32, arg *coldata.Vec, sel []int32) {
+	switch arg.Type.ID {
+	case coldata.Int32:
+		sumIntsSel(a.st, gids[:len(sel)], arg.I32, arg.Nulls, sel)
+	case coldata.Int64, coldata.Decimal:
+		sumIntsSel(a.st, gids[:len(sel)], arg.I64, arg.Nulls, sel)
+	}
+}
+
+func sumIntsSel[T int32 | int64](st []sum128, gids []int32, vals []T, nulls []bool, sel []int32) {
+	sel = sel[:len(gids)]
+	for k, g := range gids {
+		i := sel[k]
+		if nulls != nil && nulls[i] {
+			continue
+		}
+		v := int64(vals[i])
+		s := &st[g]
+		var c uint64
+		s.lo, c = bits.Add64(s.lo, uint64(v), 0)
+		s.hi += v>>63 + int64(c)
+		s.cnt++
+	}
+}
 
 func (a *sum128Acc) update(gids []int32, arg *coldata.Vec, n int) {
 	switch arg.Type.ID {
@@ -373,6 +421,21 @@ type floatSumAcc struct {
 
 func (a *floatSumAcc) resize(g int) { a.st = growZero(a.st, g) }
 func (a *floatSumAcc) reset()       { a.st = emptied(a.st) }
+
+func (a *floatSumAcc) updateSel(gids []int32, arg *coldata.Vec, sel []int32) {
+	if arg.Type.ID != coldata.Float64 {
+		return
+	}
+	st, vals, nulls := a.st, arg.F64, arg.Nulls
+	for k, g := range gids[:len(sel)] {
+		i := sel[k]
+		if nulls != nil && nulls[i] {
+			continue
+		}
+		st[g].s += vals[i]
+		st[g].cnt++
+	}
+}
 
 func (a *floatSumAcc) update(gids []int32, arg *coldata.Vec, n int) {
 	if arg.Type.ID != coldata.Float64 {

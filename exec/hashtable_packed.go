@@ -120,19 +120,8 @@ func (pk *keyPacker) pack(keys []*coldata.Vec, n int) bool {
 		null := uint64(1) << (pc.shift + pc.width - 1)
 		switch pc.id {
 		case coldata.String:
-			for k, s := range v.Str[:n] {
-				if nulls != nil && nulls[k] {
-					out[k] |= null
-					continue
-				}
-				if len(s) > pc.maxN {
-					return false
-				}
-				u := uint64(len(s))
-				for i := 0; i < len(s); i++ {
-					u |= uint64(s[i]) << (uint(bits.Len(uint(pc.maxN))) + 8*uint(i))
-				}
-				out[k] |= u << pc.shift
+			if !packStrings(out, v.Str[:n], nulls, pc, null) {
+				return false
 			}
 		case coldata.Bool:
 			for k, b := range v.B[:n] {
@@ -233,4 +222,34 @@ func (t *groupTable) unpack() {
 		}
 		t.slots[p] = h>>32<<32 | uint64(gid+1)
 	}
+}
+
+// packStrings packs one string column: its length in the low bits, then
+// its bytes.
+func packStrings(out []uint64, strs []string, nulls []bool, pc *packCol, null uint64) bool {
+	lb := uint(bits.Len(uint(pc.maxN)))
+	maxN, shift := pc.maxN, pc.shift
+	out = out[:len(strs)]
+	for k, s := range strs {
+		if nulls != nil && nulls[k] {
+			out[k] |= null
+			continue
+		}
+		n := len(s)
+		if n > maxN {
+			return false
+		}
+		u := uint64(n)
+		switch n {
+		case 0:
+		case 1:
+			u |= uint64(s[0]) << lb
+		default:
+			for i := 0; i < n; i++ {
+				u |= uint64(s[i]) << (lb + 8*uint(i))
+			}
+		}
+		out[k] |= u << shift
+	}
+	return true
 }

@@ -142,6 +142,12 @@ func toRecord(mem memory.Allocator, schema *arrow.Schema, b *coldata.Batch) (arr
 				vals[k] = decimal128.FromI64(x)
 			}
 			cols[i] = buildArray(array.NewDecimal128Builder(mem, schema.Field(i).Type.(*arrow.Decimal128Type)), vals, valid)
+		case coldata.Hugeint:
+			vals := make([]decimal128.Num, n)
+			for k, x := range v.I128[:n] {
+				vals[k] = decimal128.New(x.Hi, x.Lo)
+			}
+			cols[i] = buildArray(array.NewDecimal128Builder(mem, schema.Field(i).Type.(*arrow.Decimal128Type)), vals, valid)
 		case coldata.Date:
 			vals := make([]arrow.Date32, n)
 			for k, x := range v.I32[:n] {

@@ -17,6 +17,7 @@ func (db *DB) copy(ctx context.Context, st *sql.Copy) error {
 	if err != nil {
 		return err
 	}
+	opts.TempRoot = db.tempRoot()
 	phys, names, err := db.plan(st.Query)
 	if err != nil {
 		return err
@@ -37,6 +38,7 @@ func (db *DB) copy(ctx context.Context, st *sql.Copy) error {
 // writeOptions maps COPY's options (DuckDB's names) to the writer's.
 func writeOptions(in map[string]sql.Value) (storage.WriteOptions, error) {
 	var o storage.WriteOptions
+	modes := 0
 	for k, v := range in {
 		var err error
 		switch k {
@@ -67,14 +69,26 @@ func writeOptions(in map[string]sql.Value) (storage.WriteOptions, error) {
 			default:
 				o.PartitionBy = []string{v.Str}
 			}
-		case "overwrite_or_ignore", "overwrite":
-			o.OverwriteOrIgnore, err = v.AsBool()
+		case "overwrite", "overwrite_or_ignore", "append":
+			var on bool
+			if on, err = v.AsBool(); err == nil && on {
+				modes++
+				o.Mode = map[string]storage.WriteMode{"overwrite": storage.WriteOverwrite,
+					"overwrite_or_ignore": storage.WriteOverwriteOrIgnore, "append": storage.WriteAppend}[k]
+			}
+		case "page_checksums":
+			var on bool
+			on, err = v.AsBool()
+			o.NoPageChecksums = !on
 		default:
 			return o, fmt.Errorf("Binder Error: unrecognized COPY option %q", k)
 		}
 		if err != nil {
 			return o, fmt.Errorf("Binder Error: COPY option %s: %v", k, err)
 		}
+	}
+	if modes > 1 {
+		return o, fmt.Errorf("Binder Error: Can only set one of OVERWRITE_OR_IGNORE, OVERWRITE or APPEND")
 	}
 	return o, nil
 }

@@ -62,6 +62,8 @@ func driverValue(v *coldata.Vec, i int) any {
 		return int64(v.I32[i])
 	case coldata.Int64:
 		return v.I64[i]
+	case coldata.Hugeint:
+		return v.I128[i].BigInt() // as DuckDB's Go driver returns HUGEINT
 	case coldata.Float64:
 		return v.F64[i]
 	case coldata.Decimal:
@@ -88,6 +90,8 @@ func goValue(t coldata.Type, d coldata.Datum) any {
 		return d.B
 	case coldata.Int32, coldata.Int64:
 		return d.I
+	case coldata.Hugeint:
+		return d.Int128().BigInt()
 	case coldata.Float64:
 		return d.F
 	case coldata.Decimal:
@@ -137,6 +141,8 @@ func scanType(t coldata.Type) reflect.Type {
 		return reflect.TypeOf(false)
 	case coldata.Int32, coldata.Int64:
 		return reflect.TypeOf(int64(0))
+	case coldata.Hugeint:
+		return reflect.TypeOf((*big.Int)(nil))
 	case coldata.Float64:
 		return reflect.TypeOf(float64(0))
 	case coldata.Decimal:

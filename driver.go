@@ -9,7 +9,6 @@ import (
 	"io"
 	"net/url"
 	"reflect"
-	"strconv"
 	"strings"
 
 	"github.com/peregrinedb/peregrine/exec/coldata"
@@ -33,8 +32,9 @@ func (d *Driver) Open(dsn string) (driver.Conn, error) {
 }
 
 // OpenConnector parses the DSN: a directory path ("" for in-memory), with
-// optional query parameters threads, memory_limit and temp_directory, e.g.
-// "data/tpch?threads=4&memory_limit=2GB".
+// optional query parameters naming settings (threads, memory_limit,
+// temp_directory, max_temp_directory_size) that apply to this database
+// only, e.g. "data/tpch?threads=4&memory_limit=2GB".
 func (d *Driver) OpenConnector(dsn string) (driver.Connector, error) {
 	dir, params, _ := strings.Cut(dsn, "?")
 	db, err := Open(dir)
@@ -46,28 +46,10 @@ func (d *Driver) OpenConnector(dsn string) (driver.Connector, error) {
 		if err != nil {
 			return nil, fmt.Errorf("invalid DSN options %q: %v", params, err)
 		}
+		// The same settings as SET, applied to this database only.
 		for k, v := range vals {
-			switch k {
-			case "threads":
-				n, err := strconv.Atoi(v[0])
-				if err != nil {
-					return nil, fmt.Errorf("invalid DSN option threads=%q", v[0])
-				}
-				if err := db.SetThreads(n); err != nil {
-					return nil, err
-				}
-			case "memory_limit":
-				n, err := ParseBytes(v[0])
-				if err != nil {
-					return nil, err
-				}
-				db.SetMemoryLimit(n)
-			case "temp_directory":
-				if err := db.SetTempDir(v[0]); err != nil {
-					return nil, err
-				}
-			default:
-				return nil, fmt.Errorf("unknown DSN option %q", k)
+			if err := db.setting(k, v[0], false); err != nil {
+				return nil, fmt.Errorf("DSN option %s: %w", k, err)
 			}
 		}
 	}

@@ -12,7 +12,6 @@ import (
 	"context"
 	"fmt"
 	"runtime"
-	"strconv"
 	"strings"
 	"sync"
 
@@ -22,6 +21,7 @@ import (
 	"github.com/peregrinedb/peregrine/planner"
 	"github.com/peregrinedb/peregrine/sql"
 	"github.com/peregrinedb/peregrine/storage"
+	"github.com/peregrinedb/peregrine/storage/tempdir"
 )
 
 func init() {
@@ -38,8 +38,10 @@ type DB struct {
 	mu      sync.RWMutex
 	threads int
 	tempDir string
-	// mem is the process's budget, shared by every DB's running queries.
-	mem *exec.MemoryPool
+	// mem is this database's budget, under the process's ceiling (see
+	// settings.go); temp bounds its spill files on disk.
+	mem  *exec.MemoryPool
+	temp *exec.TempSpace
 }
 
 // Open opens the directory dir as a database ("" for an empty in-memory
@@ -49,12 +51,22 @@ func Open(dir string) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Every start clears what processes that are gone left in the
+	// temporary folder (spill files, COPY's staging) and finishes their
+	// interrupted commits; once per process.
+	tempdir.SweepOnce("")
+	db := &DB{cat: cat, threads: runtime.GOMAXPROCS(0),
+		mem: exec.NewChildPool(exec.DefaultMemoryLimit(), process.mem), temp: exec.NewTempSpace()}
+	registerDB(db)
 	exec.TuneGC() // the heap stays near what queries hold (see exec/gctune.go)
-	return &DB{cat: cat, threads: runtime.GOMAXPROCS(0), mem: processMemory}, nil
+	return db, nil
 }
 
 // Close releases cached file handles.
-func (db *DB) Close() error { return db.cat.Close() }
+func (db *DB) Close() error {
+	unregisterDB(db)
+	return db.cat.Close()
+}
 
 // Threads is the number of worker threads queries use.
 func (db *DB) Threads() int {
@@ -66,7 +78,7 @@ func (db *DB) Threads() int {
 // SetThreads sets the number of worker threads (at least 1).
 func (db *DB) SetThreads(n int) error {
 	if n < 1 {
-		return fmt.Errorf("Invalid Input Error: threads must be at least 1")
+		return fmt.Errorf("Syntax Error: Must have at least 1 thread!")
 	}
 	db.mu.Lock()
 	db.threads = n
@@ -170,43 +182,14 @@ func (db *DB) run(ctx context.Context, st sql.Statement) (*Rows, error) {
 	return nil, fmt.Errorf("Not implemented Error: statement %T", st)
 }
 
-func (db *DB) set(st *sql.Set) error {
-	switch st.Name {
-	case "threads", "worker_threads":
-		if st.Reset {
-			return db.SetThreads(runtime.GOMAXPROCS(0))
-		}
-		n, err := strconv.Atoi(strings.TrimSpace(st.Value))
-		if err != nil {
-			return fmt.Errorf("Invalid Input Error: threads must be an integer, got %q", st.Value)
-		}
-		return db.SetThreads(n)
-	case "memory_limit", "max_memory":
-		if st.Reset {
-			db.SetMemoryLimit(exec.DefaultMemoryLimit())
-			return nil
-		}
-		n, err := ParseBytes(st.Value)
-		if err != nil {
-			return err
-		}
-		db.SetMemoryLimit(n)
-		return nil
-	case "temp_directory":
-		if st.Reset {
-			return db.SetTempDir("")
-		}
-		return db.SetTempDir(st.Value)
-	}
-	return fmt.Errorf("Catalog Error: unrecognized configuration parameter %q", st.Name)
-}
+func (db *DB) set(st *sql.Set) error { return db.setting(st.Name, st.Value, st.Reset) }
 
 func (db *DB) plan(q *sql.Query) (planner.Physical, []string, error) {
 	bound, err := sql.Bind(q, db.cat)
 	if err != nil {
 		return nil, nil, err
 	}
-	phys, err := planner.PlanWith(bound.Plan, planner.PlanOptions{Threads: db.Threads()})
+	phys, err := planner.PlanWith(bound.Plan, planner.PlanOptions{Threads: db.Threads(), Sample: exec.SampleScan})
 	if err != nil {
 		return nil, nil, err
 	}

@@ -23,7 +23,12 @@ import (
 //	statement ok|error
 //	SQL
 //
-// or
+// optionally followed, for `statement error`, by
+//
+//	----
+//	the first line of DuckDB's error message
+//
+// which the error must match exactly, or
 //
 //	query <column types> [rowsort]
 //	SQL
@@ -102,6 +107,12 @@ func (r sltRecord) run(t *testing.T, db *peregrine.DB, file string) {
 		err := db.Exec(ctx, r.sql)
 		if (err == nil) != (r.verdict == "ok") {
 			t.Errorf("%s: statement %s, got error %v\n%s", where, r.verdict, err, r.sql)
+			return
+		}
+		if err != nil && len(r.want) > 0 {
+			if got, _, _ := strings.Cut(err.Error(), "\n"); got != r.want[0] {
+				t.Errorf("%s: %s\ngot error:  %s\nwant error: %s", where, r.sql, got, r.want[0])
+			}
 		}
 	case "query":
 		got, floats, err := sltRows(ctx, db, r.sql)

@@ -91,7 +91,7 @@ type selUpdater interface {
 
 func newAccumulator(s AggSpec, in coldata.Type) (accumulator, error) {
 	bad := func() (accumulator, error) {
-		return nil, fmt.Errorf("hash aggregate: %s of %s returning %s is not supported", s.Func, in, s.Out)
+		return nil, fmt.Errorf("Internal Error: hash aggregate: %s of %s returning %s is not supported", s.Func, in, s.Out)
 	}
 	switch s.Func {
 	case AggCountStar, AggCount:
@@ -102,8 +102,15 @@ func newAccumulator(s AggSpec, in coldata.Type) (accumulator, error) {
 	case AggSum, AggAvg:
 		avg := s.Func == AggAvg
 		switch in.ID {
+		case coldata.Hugeint:
+			if avg || s.Out.ID != coldata.Hugeint {
+				return bad()
+			}
+			return &hugeAcc{fn: AggSum}, nil
 		case coldata.Int32, coldata.Int64, coldata.Decimal, coldata.Unknown:
-			if avg && s.Out.ID != coldata.Float64 || !avg && s.Out.ID != coldata.Int64 && s.Out.ID != coldata.Decimal {
+			// DuckDB sums integers into a HUGEINT; a BIGINT or DECIMAL
+			// result is checked to fit when the sum is finished.
+			if avg && s.Out.ID != coldata.Float64 || !avg && s.Out.ID != coldata.Int64 && s.Out.ID != coldata.Decimal && s.Out.ID != coldata.Hugeint {
 				return bad()
 			}
 			// The sum is kept in the input's scale; a different output scale
@@ -138,6 +145,8 @@ func newAccumulator(s AggSpec, in coldata.Type) (accumulator, error) {
 			return &minMaxAcc[float64]{max: max, get: func(v *coldata.Vec) []float64 { return v.F64 }}, nil
 		case coldata.String:
 			return &minMaxAcc[string]{max: max, get: func(v *coldata.Vec) []string { return v.Str }}, nil
+		case coldata.Hugeint:
+			return &hugeAcc{fn: s.Func}, nil
 		}
 		return bad()
 	}
@@ -361,8 +370,12 @@ func (a *sum128Acc) finalizeAs(out *coldata.Vec, from, to int, avg bool) error {
 			out.F64[i] = avgDecimal(s, a.scale)
 			continue
 		}
+		if out.Type.ID == coldata.Hugeint {
+			out.I128[i] = coldata.Int128{Lo: s.lo, Hi: s.hi}
+			continue
+		}
 		if s.hi != int64(s.lo)>>63 {
-			return fmt.Errorf("SUM out of range: the result does not fit in 64 bits")
+			return fmt.Errorf("Out of Range Error: Overflow in SUM: the total %s does not fit in %s", coldata.Int128{Lo: s.lo, Hi: s.hi}, out.Type)
 		}
 		out.I64[i] = int64(s.lo)
 	}

@@ -20,9 +20,12 @@ type BuildOptions struct {
 	// TempDir when it is exhausted. Share one pool between queries for a
 	// process-wide limit. nil: unlimited and untracked.
 	Memory *MemoryPool
-	// TempDir receives spill files, removed when the query's operators
-	// close; "" means DefaultTempDir().
+	// TempDir receives this process's folder of spill files (see
+	// storage/tempdir), removed when the query's operators close; "" is
+	// the OS temp directory.
 	TempDir string
+	// TempSpace bounds the bytes spill files hold (nil: unlimited).
+	TempSpace *TempSpace
 	// NoRuntimeFilters turns off the filters finished join builds push
 	// into their probe side's scans.
 	NoRuntimeFilters bool
@@ -46,6 +49,9 @@ type Query struct {
 	ops    map[planner.Physical][]Operator
 	scans  map[*planner.PhysScan]scanStatser
 	builds map[planner.Physical]*JoinBuild
+	// scanOut holds the filters of filtered scans: their rows are the
+	// scan's output.
+	scanOut map[*planner.PhysScan][]Operator
 	// progress lists the scans' progress counters (see Progress).
 	progMu   sync.Mutex
 	progress []progressor
@@ -90,13 +96,20 @@ func (q *Query) BreakerRows(node planner.Physical) (rows int64, ok bool) {
 // share each scan's morsel queue, so they divide row groups among
 // themselves.
 func Build(p planner.Physical, opts BuildOptions) (*Query, error) {
+	return buildQuery(p, opts, nil)
+}
+
+// buildQuery builds a plan, or one task of a distributed plan's fragment
+// when frag is set (fragment.go).
+func buildQuery(p planner.Physical, opts BuildOptions, frag *FragmentTask) (*Query, error) {
 	threads := opts.Threads
 	if threads <= 0 {
 		threads = runtime.GOMAXPROCS(0)
 	}
-	b := &builder{threads: threads, noRuntimeFilters: opts.NoRuntimeFilters, onFinalized: opts.OnBreakerFinalized,
-		env: memEnv{pool: opts.Memory, dir: opts.TempDir}, q: &Query{ops: map[planner.Physical][]Operator{},
-			scans: map[*planner.PhysScan]scanStatser{}, builds: map[planner.Physical]*JoinBuild{}, rows: map[planner.Physical]int64{}}}
+	b := &builder{frag: frag, threads: threads, noRuntimeFilters: opts.NoRuntimeFilters, onFinalized: opts.OnBreakerFinalized,
+		env: memEnv{pool: opts.Memory, dir: opts.TempDir, temp: opts.TempSpace}, q: &Query{ops: map[planner.Physical][]Operator{},
+			scans: map[*planner.PhysScan]scanStatser{}, builds: map[planner.Physical]*JoinBuild{}, rows: map[planner.Physical]int64{},
+			scanOut: map[*planner.PhysScan][]Operator{}}}
 	s, err := b.build(p)
 	if err != nil {
 		return nil, err
@@ -106,6 +119,7 @@ func Build(p planner.Physical, opts BuildOptions) (*Query, error) {
 }
 
 type builder struct {
+	frag             *FragmentTask
 	threads          int
 	noRuntimeFilters bool
 	onFinalized      func(planner.Physical, int64)
@@ -113,8 +127,13 @@ type builder struct {
 	q                *Query
 	ctes             map[*planner.PhysShared]*cteResult
 	// runMu serialises builds made while the query runs (a left-build join
-	// falling back to its ordinary form), which write the query's maps.
+	// falling back to its ordinary form, an adaptive region's chosen
+	// plan), which write the query's maps.
 	runMu sync.Mutex
+	// mats holds adaptive regions' materialised stages; region is the
+	// stack of regions whose chosen plan is being built (adaptive.go).
+	mats   map[*planner.PhysAdaptive][]*materialized
+	region []*planner.PhysAdaptive
 }
 
 // stream is one pipeline's operators: one per worker.
@@ -146,6 +165,9 @@ func (b *builder) record(p planner.Physical, s stream) stream {
 }
 
 func (b *builder) build(p planner.Physical) (stream, error) {
+	if s, ok, err := b.fragmentNode(p); ok {
+		return s, err
+	}
 	switch p := p.(type) {
 	case *planner.PhysScan:
 		if t := p.Table; t.Dataset != nil && !t.Dataset.Uniform(t.DataFiles) {
@@ -202,6 +224,10 @@ func (b *builder) build(p planner.Physical) (stream, error) {
 		return b.hashJoin(p)
 	case *planner.PhysLeftBuildJoin:
 		return b.leftBuildJoin(p)
+	case *planner.PhysAdaptive:
+		return b.adaptive(p)
+	case *planner.PhysMaterialized:
+		return b.materialized(p)
 	case *planner.PhysHashAgg:
 		in, err := b.build(p.Input)
 		if err != nil {
@@ -251,7 +277,7 @@ func (b *builder) build(p planner.Physical) (stream, error) {
 	case *planner.PhysValues:
 		return b.record(p, stream{NewValues(planner.Types(p), p.Rows)}), nil
 	}
-	return nil, fmt.Errorf("internal error: no operator for %T", p)
+	return nil, fmt.Errorf("Internal Error: no operator for %T", p)
 }
 
 func (b *builder) filter(p planner.Physical, in stream, pred expr.Expr, types []coldata.Type) (stream, error) {
@@ -262,7 +288,11 @@ func (b *builder) filter(p planner.Physical, in stream, pred expr.Expr, types []
 		}
 		in[i] = NewFilter(in[i], f)
 	}
-	if _, isScan := p.(*planner.PhysScan); !isScan {
+	if ps, isScan := p.(*planner.PhysScan); isScan {
+		// The scan's own operators report its reading; the rows it
+		// produces are those its filter passes.
+		b.q.scanOut[ps] = append(b.q.scanOut[ps], in...)
+	} else {
 		b.record(p, in)
 	}
 	return in, nil
@@ -309,7 +339,7 @@ func joinType(t planner.JoinType) (JoinType, error) {
 	case planner.JoinAntiNull:
 		return JoinAntiNullAware, nil
 	}
-	return 0, fmt.Errorf("internal error: join type %v", t)
+	return 0, fmt.Errorf("Internal Error: join type %v", t)
 }
 
 func aggFunc(f planner.AggFunc) (AggFunc, error) {
@@ -327,7 +357,7 @@ func aggFunc(f planner.AggFunc) (AggFunc, error) {
 	case planner.AggMax:
 		return AggMax, nil
 	}
-	return 0, fmt.Errorf("internal error: aggregate %v", f)
+	return 0, fmt.Errorf("Internal Error: aggregate %v", f)
 }
 
 func sortKeys(keys []planner.PhysSortKey) []SortKey {

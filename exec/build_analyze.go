@@ -2,6 +2,7 @@ package exec
 
 import (
 	"fmt"
+	"math"
 	"time"
 
 	"github.com/peregrinedb/peregrine/planner"
@@ -9,32 +10,71 @@ import (
 
 type statser interface{ OpStats() OpStats }
 
-// Annotate returns the EXPLAIN ANALYZE figures of physical node p after the
-// query ran: rows produced and time summed over its workers, and for scans
-// what was pruned and read.
-func (q *Query) Annotate(p planner.Physical) string {
-	var rows int64
-	var elapsed time.Duration
-	var peak, spilled int64
+// Figures are one physical node's EXPLAIN ANALYZE numbers, as data for
+// any renderer: the planner's estimate next to what ran.
+type Figures struct {
+	EstRows      float64 // the planner's estimate of the rows produced
+	Rows         int64   // rows produced, summed over workers
+	Elapsed      time.Duration
+	PeakBytes    int64
+	SpilledBytes int64
+}
+
+// Misestimate is how far the estimate was off, as a factor ≥ 1 (10: ten
+// times too many or too few rows).
+func (f Figures) Misestimate() float64 {
+	e, a := math.Max(f.EstRows, 1), math.Max(float64(f.Rows), 1)
+	return math.Max(e/a, a/e)
+}
+
+// Figures returns node p's figures after the query ran.
+func (q *Query) Figures(p planner.Physical) Figures {
+	f := Figures{EstRows: p.Base().EstRows}
 	for _, op := range q.ops[p] {
 		if s, ok := op.(statser); ok {
 			st := s.OpStats()
-			rows += st.RowsOut
-			elapsed += st.Elapsed
-			peak += st.PeakBytes
-			spilled += st.SpilledBytes
+			f.Rows += st.RowsOut
+			f.Elapsed += st.Elapsed
+			f.PeakBytes += st.PeakBytes
+			f.SpilledBytes += st.SpilledBytes
 		}
 	}
 	if jb := q.builds[p]; jb != nil {
 		st := jb.BuildStats()
-		peak += st.PeakBytes
-		spilled += st.SpilledBytes
+		f.PeakBytes += st.PeakBytes
+		f.SpilledBytes += st.SpilledBytes
 	}
+	if ps, ok := p.(*planner.PhysScan); ok && len(q.scanOut[ps]) > 0 {
+		f.Rows = 0
+		for _, op := range q.scanOut[ps] {
+			if s, ok := op.(statser); ok {
+				f.Rows += s.OpStats().RowsOut
+			}
+		}
+	}
+	return f
+}
+
+// Annotate returns the EXPLAIN ANALYZE figures of physical node p after the
+// query ran: rows produced (and how far the estimate was off, when more
+// than tenfold) and time summed over its workers, and for scans what was
+// pruned and read.
+func (q *Query) Annotate(p planner.Physical) string {
+	f := q.Figures(p)
+	rows, elapsed, peak, spilled := f.Rows, f.Elapsed, f.PeakBytes, f.SpilledBytes
 	out := "["
 	for _, n := range q.Notes(p) {
 		out += n + "; "
 	}
-	out += fmt.Sprintf("actual rows: %d, time: %s", rows, elapsed.Round(time.Microsecond))
+	out += fmt.Sprintf("actual rows: %d", rows)
+	if m := f.Misestimate(); m > 10 {
+		if float64(rows) < f.EstRows {
+			out += fmt.Sprintf(" (1/%.0f of the estimate)", m)
+		} else {
+			out += fmt.Sprintf(" (%.0f× the estimate)", float64(rows)/math.Max(f.EstRows, 1))
+		}
+	}
+	out += fmt.Sprintf(", time: %s", elapsed.Round(time.Microsecond))
 	if peak > 0 {
 		out += fmt.Sprintf(", memory: %s", humanBytes(peak))
 	}

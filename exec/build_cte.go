@@ -42,18 +42,9 @@ type cteResult struct {
 }
 
 func (b *builder) cteScan(p *planner.PhysCTEScan) (stream, error) {
-	if b.ctes == nil {
-		b.ctes = map[*planner.PhysShared]*cteResult{}
-	}
-	res := b.ctes[p.Shared]
-	if res == nil {
-		s, err := b.build(p.Shared.Plan)
-		if err != nil {
-			return nil, err
-		}
-		res = &cteResult{env: b.env, body: s, types: planner.Types(p.Shared.Plan), threads: b.threads,
-			observe: b.observer(p.Shared.Plan)}
-		b.ctes[p.Shared] = res
+	res, err := b.cteResult(p.Shared)
+	if err != nil {
+		return nil, err
 	}
 	ref := &cteRef{res: res}
 	s := make(stream, b.threads)
@@ -66,6 +57,33 @@ func (b *builder) cteScan(p *planner.PhysCTEScan) (stream, error) {
 		s[i] = &cteScanOp{ref: ref, cols: p.ColIdx, types: planner.Types(p), reports: p.First && i == 0}
 	}
 	return b.record(p, s), nil
+}
+
+// cteResult returns the shared result of a CTE body, building the body
+// at its first reference.
+func (b *builder) cteResult(sh *planner.PhysShared) (*cteResult, error) {
+	if b.ctes == nil {
+		b.ctes = map[*planner.PhysShared]*cteResult{}
+	}
+	res := b.ctes[sh]
+	if res == nil {
+		s, err := b.build(sh.Plan)
+		if err != nil {
+			return nil, err
+		}
+		res = &cteResult{env: b.env, body: s, types: planner.Types(sh.Plan), threads: b.threads,
+			observe: b.observer(sh.Plan)}
+		b.ctes[sh] = res
+	}
+	return res, nil
+}
+
+// pin keeps the result alive as if one more reader were open, until the
+// matching release.
+func (r *cteResult) pin() {
+	r.mu.Lock()
+	r.open++
+	r.mu.Unlock()
 }
 
 func (r *cteResult) breaker() *breaker {

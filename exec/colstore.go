@@ -28,6 +28,8 @@ func growVec(v *coldata.Vec, n int) {
 		v.F64 = coldata.Grow(v.F64, n)
 	case coldata.String:
 		v.Str = coldata.Grow(v.Str, n)
+	case coldata.Hugeint:
+		v.I128 = coldata.Grow(v.I128, n)
 	case coldata.Unknown:
 		old := len(v.Nulls)
 		v.Nulls = coldata.Grow(v.Nulls, n)
@@ -95,6 +97,8 @@ func sliceVec(dst, v *coldata.Vec, from, to int) *coldata.Vec {
 		dst.F64 = v.F64[from:to]
 	case coldata.String:
 		dst.Str = v.Str[from:to]
+	case coldata.Hugeint:
+		dst.I128 = v.I128[from:to]
 	}
 	if v.Nulls != nil {
 		dst.Nulls = v.Nulls[from:to]
@@ -119,6 +123,8 @@ func copyRow(dst *coldata.Vec, i int, src *coldata.Vec, j int) {
 		dst.F64[i] = src.F64[j]
 	case coldata.String:
 		dst.Str[i] = src.Str[j]
+	case coldata.Hugeint:
+		dst.I128[i] = src.I128[j]
 	case coldata.Unknown:
 		return
 	}

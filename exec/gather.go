@@ -93,7 +93,7 @@ var errStopped = errors.New("gather: stopped")
 func (g *gather) pump(ctx context.Context, i int, op Operator) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			err = fmt.Errorf("gather worker panicked: %v\n%s", r, debug.Stack())
+			err = fmt.Errorf("Internal Error: gather worker panicked: %v\n%s", r, debug.Stack())
 		}
 	}()
 	if err := op.Open(ctx); err != nil {

@@ -59,6 +59,15 @@ func datum(t coldata.Type, v any) coldata.Datum {
 		return coldata.Datum{I: int64(d)}
 	case coldata.String:
 		return coldata.Datum{S: v.(string)}
+	case coldata.Hugeint:
+		if x, ok := v.(int); ok {
+			return coldata.Int128Datum(coldata.Int128From(int64(x)))
+		}
+		x, ok := coldata.ParseInt128(v.(string))
+		if !ok {
+			panic(v)
+		}
+		return coldata.Int128Datum(x)
 	}
 	panic(fmt.Sprintf("datum: type %s", t))
 }

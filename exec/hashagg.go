@@ -100,6 +100,10 @@ type hashAgg struct {
 	// The output (hashagg_out.go): the merged state, read by one or more
 	// readers at once.
 	aggOutput
+	// stateOut, when set, emits groups [from,to) of a final partition as
+	// keys and aggregate states instead of values, into the reader's
+	// batch (aggstate.go).
+	stateOut func(r *aggReader, f *aggPartial, from, to int) (*coldata.Batch, error)
 }
 
 func (h *hashAgg) init() error {
@@ -313,6 +317,9 @@ func (p *aggPartial) sink(ctx context.Context, b *coldata.Batch) error {
 	if p.h.flush && p.ngroups > 0 && p.ngroups+b.Len() > p.flushAt() {
 		// Flush before the batch could push the table past its size (a
 		// table of flushAt groups never grows to twice its slots).
+		if err := p.accErr(); err != nil {
+			return err
+		}
 		p.flush()
 	}
 	if err := p.reserve(b.Len()); err != nil {
@@ -321,6 +328,22 @@ func (p *aggPartial) sink(ctx context.Context, b *coldata.Batch) error {
 	p.sinkBatch(b)
 	p.sunk += b.Len()
 	return p.account()
+}
+
+// failer is an accumulator whose updates can fail (a HUGEINT sum's
+// overflow); its states alone do not say so.
+type failer interface{ failed() error }
+
+// accErr is the first failure of p's accumulators.
+func (p *aggPartial) accErr() error {
+	for _, acc := range p.accs {
+		if f, ok := acc.(failer); ok {
+			if err := f.failed(); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // combine leaves the partial in place: the merge is the aggregate's

@@ -81,6 +81,7 @@ type aggReader struct {
 	pi     int
 	emit   int
 	closed bool
+	rows   []int32 // scratch of stateOut
 }
 
 // next returns the reader's next batch of groups.
@@ -143,6 +144,9 @@ func (h *hashAgg) releaseFinal(fi int) {
 // batch emits groups [from, to) of f into the reader's output batch.
 func (r *aggReader) batch(f *aggPartial, from, to int) (*coldata.Batch, error) {
 	h := r.h
+	if h.stateOut != nil {
+		return h.stateOut(r, f, from, to)
+	}
 	if r.out == nil {
 		r.out = &coldata.Batch{Vecs: make([]*coldata.Vec, len(h.outTypes))}
 		for i := range h.groupCols {

@@ -144,6 +144,9 @@ func (p *aggPartial) spill() error {
 
 func (p *aggPartial) writeTo(sp *aggSpill) error {
 	h := p.h
+	if err := p.accErr(); err != nil {
+		return err
+	}
 	ng := len(h.groupCols)
 	partOf, rows := p.byPartition(sp.level)
 	vecs := newVecs(h.stateTypes)

@@ -138,7 +138,7 @@ func TestHashAggTypes(t *testing.T) {
 		name:     "sum overflow",
 		types:    [][]coldata.Type{types(i64)},
 		inputs:   [][]row{{{math.MaxInt64}, {1}}},
-		wantErr:  "out of range",
+		wantErr:  "Out of Range Error: Overflow in SUM",
 		workers:  2,
 		mk:       aggOp(nil, agg(AggSum, 0, i64)),
 		expected: nil,

@@ -115,7 +115,7 @@ func (j *hashJoin) init() error {
 	pt, bt := j.probe.Types(), j.jb.types
 	j.nprobe = len(pt)
 	if len(j.probeKeys) != len(j.jb.keys) {
-		return fmt.Errorf("hash join: %d probe keys for %d build keys", len(j.probeKeys), len(j.jb.keys))
+		return fmt.Errorf("Internal Error: hash join: %d probe keys for %d build keys", len(j.probeKeys), len(j.jb.keys))
 	}
 	if err := checkCols("hash join probe", append(append([]int{}, j.probeKeys...), j.probeOut...), len(pt)); err != nil {
 		return err
@@ -127,11 +127,11 @@ func (j *hashJoin) init() error {
 		a, b := pt[c], bt[j.jb.keys[i]]
 		ok := a.ID == b.ID || len(j.probeKeys) == 1 && isIntKey(a) && isIntKey(b)
 		if !ok {
-			return fmt.Errorf("hash join: key %d compares %s with %s", i, a, b)
+			return fmt.Errorf("Internal Error: hash join: key %d compares %s with %s", i, a, b)
 		}
 	}
 	if j.typ > JoinAntiNullAware {
-		return fmt.Errorf("hash join: unknown join type %d", j.typ)
+		return fmt.Errorf("Internal Error: hash join: unknown join type %d", j.typ)
 	}
 	for _, c := range j.probeOut {
 		j.types = append(j.types, pt[c])
@@ -226,7 +226,7 @@ func (j *hashJoin) step(ctx context.Context) (*coldata.Batch, error) {
 		j.stage = stageNext
 		return j.selectRows(func(k int) bool { return j.keepAnti(k, j.matched[k]) }), nil
 	}
-	return nil, fmt.Errorf("hash join: bad stage %d", j.stage)
+	return nil, fmt.Errorf("Internal Error: hash join: bad stage %d", j.stage)
 }
 
 // buildDecides reports whether the build side alone settles that no more

@@ -165,6 +165,8 @@ func gatherInto(dst, src *coldata.Vec, at, idx []int32) {
 		gatherAt(dst.F64, src.F64, at, idx)
 	case coldata.String:
 		gatherAt(dst.Str, src.Str, at, idx)
+	case coldata.Hugeint:
+		gatherAt(dst.I128, src.I128, at, idx)
 	case coldata.Unknown:
 		return
 	}

@@ -122,6 +122,8 @@ func (t *groupTable) reserveKeys(n int) {
 			v.F64 = slices.Grow(v.F64, n)
 		case coldata.String:
 			v.Str = slices.Grow(v.Str, n)
+		case coldata.Hugeint:
+			v.I128 = slices.Grow(v.I128, n)
 		}
 	}
 	if !t.intKey {
@@ -232,6 +234,14 @@ func hashVec(h []uint64, v *coldata.Vec, first bool) {
 				u = nullKeyHash
 			} else {
 				u = strHash(s)
+			}
+			h[k] = hashStep(h[k], u, first)
+		}
+	case coldata.Hugeint:
+		for k, x := range v.I128[:n] {
+			u := x.Lo ^ bits.RotateLeft64(uint64(x.Hi), 29)*0x9e3779b97f4a7c15
+			if nulls != nil && nulls[k] {
+				u = nullKeyHash
 			}
 			h[k] = hashStep(h[k], u, first)
 		}
@@ -642,6 +652,8 @@ func eqCol(g, b *coldata.Vec, rows, gids []int32, mism []bool) {
 		eqTyped(g.I64, b.I64, gn, bn, rows, gids, mism)
 	case coldata.String:
 		eqTyped(g.Str, b.Str, gn, bn, rows, gids, mism)
+	case coldata.Hugeint:
+		eqTyped(g.I128, b.I128, gn, bn, rows, gids, mism)
 	case coldata.Bool:
 		eqTyped(g.B, b.B, gn, bn, rows, gids, mism)
 	case coldata.Float64:

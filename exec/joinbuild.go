@@ -105,7 +105,7 @@ func NewJoinBuild(inputs []Operator, keys []int) *JoinBuild {
 		jb.err = checkCols("join build", keys, len(jb.types))
 	}
 	if jb.err == nil && len(keys) == 0 {
-		jb.err = fmt.Errorf("join build: no key columns")
+		jb.err = fmt.Errorf("Internal Error: join build: no key columns")
 	}
 	return jb
 }

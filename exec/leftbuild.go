@@ -99,10 +99,10 @@ func NewLeftBuildJoin(left []Operator, leftKeys []int, right []Operator, rightKe
 		workers: len(right), workersTotal: len(right), refs: len(right), allDone: make(chan struct{}),
 		gone: make([]bool, len(right))}
 	if len(leftKeys) != len(rightKeys) {
-		return nil, fmt.Errorf("left-build join: %d left keys for %d right keys", len(leftKeys), len(rightKeys))
+		return nil, fmt.Errorf("Internal Error: left-build join: %d left keys for %d right keys", len(leftKeys), len(rightKeys))
 	}
 	if typ != JoinSemi && typ != JoinAnti && typ != JoinAntiNullAware && typ != JoinLeft {
-		return nil, fmt.Errorf("left-build join: unsupported join type %s", typ)
+		return nil, fmt.Errorf("Internal Error: left-build join: unsupported join type %s", typ)
 	}
 	sh.outTypes = sh.types
 	if typ == JoinLeft {
@@ -123,7 +123,7 @@ func NewLeftBuildJoin(left []Operator, leftKeys []int, right []Operator, rightKe
 		for k, c := range rightKeys {
 			a, b := rt[c], sh.types[leftKeys[k]]
 			if a.ID != b.ID && !(len(rightKeys) == 1 && isIntKey(a) && isIntKey(b)) {
-				return nil, fmt.Errorf("left-build join: key %d compares %s with %s", k, b, a)
+				return nil, fmt.Errorf("Internal Error: left-build join: key %d compares %s with %s", k, b, a)
 			}
 		}
 		m := &leftBuildJoin{sh: sh, right: r, rightKeys: rightKeys, nleft: len(sh.types), first: i == 0, idx: i}

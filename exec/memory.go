@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -26,7 +25,7 @@ type MemoryLimitError struct {
 }
 
 func (e *MemoryLimitError) Error() string {
-	return fmt.Sprintf("memory limit of %s exceeded %s (needed %s more)",
+	return fmt.Sprintf("Out of Memory Error: memory limit of %s exceeded %s (needed %s more)",
 		humanBytes(e.Limit), e.What, humanBytes(e.Needed))
 }
 
@@ -37,10 +36,14 @@ func (e *MemoryLimitError) Unwrap() error { return ErrMemoryLimit }
 // it: they grow named accounts by their own estimates and spill when growth
 // is refused, so the limit bounds the state operators keep, not the Go heap
 // exactly. A nil *MemoryPool is valid and unlimited.
+//
+// A pool may have a parent: growth must then fit both, so databases with
+// limits of their own can share one process-wide ceiling.
 type MemoryPool struct {
-	limit atomic.Int64 // <= 0: unlimited
-	used  atomic.Int64
-	peak  atomic.Int64
+	limit  atomic.Int64 // <= 0: unlimited
+	used   atomic.Int64
+	peak   atomic.Int64
+	parent *MemoryPool
 }
 
 // NewMemoryPool returns a pool limited to limit bytes; limit <= 0 means
@@ -48,6 +51,14 @@ type MemoryPool struct {
 func NewMemoryPool(limit int64) *MemoryPool {
 	p := &MemoryPool{}
 	p.limit.Store(limit)
+	return p
+}
+
+// NewChildPool returns a pool limited to limit bytes whose growth also
+// draws on parent.
+func NewChildPool(limit int64, parent *MemoryPool) *MemoryPool {
+	p := NewMemoryPool(limit)
+	p.parent = parent
 	return p
 }
 
@@ -90,18 +101,39 @@ func (p *MemoryPool) ResetPeak() {
 	}
 }
 
-func (p *MemoryPool) grow(n int64, force bool) (int64, bool) {
+// grow books n bytes here and in the parents; when one refuses it returns
+// the refusing pool and the bytes it lacked, and books nothing.
+func (p *MemoryPool) grow(n int64, force bool) (*MemoryPool, int64) {
 	u := p.used.Add(n)
 	if lim := p.limit.Load(); !force && lim > 0 && u > lim && n > 0 {
 		p.used.Add(-n)
-		return u - lim, false
+		return p, u - lim
 	}
-	accounted.Add(n)
-	poolGrew()
+	if p.parent != nil {
+		if by, short := p.parent.grow(n, force); by != nil {
+			p.used.Add(-n)
+			return by, short
+		}
+	}
+	if p.parent == nil {
+		// Booked once process-wide, by the root of the pools' tree.
+		accounted.Add(n)
+		poolGrew()
+	}
 	for {
 		pk := p.peak.Load()
 		if u <= pk || p.peak.CompareAndSwap(pk, u) {
-			return 0, true
+			return nil, 0
+		}
+	}
+}
+
+// release returns n bytes here and in the parents.
+func (p *MemoryPool) release(n int64) {
+	for ; p != nil; p = p.parent {
+		p.used.Add(-n)
+		if p.parent == nil {
+			accounted.Add(-n)
 		}
 	}
 }
@@ -126,8 +158,8 @@ func (p *MemoryPool) NewAccount(what string) *MemoryAccount {
 // and changes nothing.
 func (a *MemoryAccount) Grow(n int64) error {
 	if a.pool != nil {
-		if short, ok := a.pool.grow(n, false); !ok {
-			return &MemoryLimitError{Limit: a.pool.Limit(), Needed: short, What: a.what}
+		if by, short := a.pool.grow(n, false); by != nil {
+			return &MemoryLimitError{Limit: by.Limit(), Needed: short, What: a.what}
 		}
 	}
 	a.add(n)
@@ -160,10 +192,7 @@ func (a *MemoryAccount) Resize(n int64) error {
 // Shrink returns n bytes to the pool.
 func (a *MemoryAccount) Shrink(n int64) {
 	n = min(n, a.used)
-	if a.pool != nil {
-		a.pool.used.Add(-n)
-		accounted.Add(-n)
-	}
+	a.pool.release(n)
 	a.used -= n
 }
 
@@ -183,10 +212,18 @@ func (a *MemoryAccount) Peak() int64 { return a.peak }
 // limitError builds the error for an operator that cannot make progress even
 // by spilling: it needs need bytes at once.
 func (a *MemoryAccount) limitError(need int64) error {
-	lim := a.pool.Limit()
+	p := a.pool
+	// Name the tightest pool: the database's limit, or the process's
+	// ceiling when that is what is full.
+	for q := p; q != nil; q = q.parent {
+		if lim := q.Limit(); lim > 0 && (p.Limit() <= 0 || q.Limit()-q.Used() < p.Limit()-p.Used()) {
+			p = q
+		}
+	}
+	lim := p.Limit()
 	short := need
 	if lim > 0 {
-		short = a.pool.Used() + need - lim
+		short = p.Used() + need - lim
 	}
 	return &MemoryLimitError{Limit: lim, Needed: max(short, 1), What: a.what}
 }
@@ -213,24 +250,13 @@ func cgroupLimit() int64 {
 	return n
 }
 
-// DefaultTempDir is where spill files go unless BuildOptions.TempDir says
-// otherwise: a directory per process, so concurrent processes never clash
-// and a crashed one leaves an obvious directory behind.
-func DefaultTempDir() string {
-	return filepath.Join(os.TempDir(), "peregrine-"+strconv.Itoa(os.Getpid()))
-}
-
-// memEnv is what a buffering operator needs to account and spill.
+// memEnv is what a buffering operator needs to account and spill. Spill
+// files go in this process's folder under dir (storage/tempdir; "" is the
+// OS temp directory), and their bytes count against temp.
 type memEnv struct {
 	pool *MemoryPool
-	dir  string // "" means DefaultTempDir
-}
-
-func (e memEnv) tempDir() string {
-	if e.dir == "" {
-		return DefaultTempDir()
-	}
-	return e.dir
+	dir  string
+	temp *TempSpace
 }
 
 // colsBytes estimates the memory of columns from their slice capacities
@@ -240,7 +266,7 @@ func colsBytes(vs []*coldata.Vec, strBytes int64) int64 {
 	b := strBytes
 	for _, v := range vs {
 		b += int64(cap(v.Nulls)) + int64(cap(v.B)) + 4*int64(cap(v.I32)) +
-			8*int64(cap(v.I64)) + 8*int64(cap(v.F64)) + 16*int64(cap(v.Str))
+			8*int64(cap(v.I64)) + 8*int64(cap(v.F64)) + 16*int64(cap(v.Str)) + 16*int64(cap(v.I128))
 	}
 	return b
 }

@@ -260,5 +260,5 @@ func runTasks(ctx context.Context, what string, n, workers int, f func(ctx conte
 }
 
 func panicError(what string, r any) error {
-	return fmt.Errorf("%s panicked: %v\n%s", what, r, debug.Stack())
+	return fmt.Errorf("Internal Error: %s panicked: %v\n%s", what, r, debug.Stack())
 }

@@ -114,6 +114,8 @@ func (r *rowBuf) newChunk(want int) {
 			v.F64 = make([]float64, 0, room)
 		case coldata.String:
 			v.Str = make([]string, 0, room)
+		case coldata.Hugeint:
+			v.I128 = make([]coldata.Int128, 0, room)
 		}
 		ch[i] = v
 		r.capBytes += int64(room) * fixedWidth(t)
@@ -132,7 +134,7 @@ func fixedWidth(t coldata.Type) int64 {
 		return 4
 	case coldata.Int64, coldata.Decimal, coldata.Timestamp, coldata.Float64:
 		return 8
-	case coldata.String:
+	case coldata.String, coldata.Hugeint:
 		return 16
 	}
 	return 0

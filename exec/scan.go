@@ -84,23 +84,23 @@ func NewScanSource(files []*scan.File, cols []int, types []coldata.Type, preds [
 
 func (s *ScanSource) init() error {
 	if len(s.types) != len(s.cols) {
-		return fmt.Errorf("scan: %d types for %d columns", len(s.types), len(s.cols))
+		return fmt.Errorf("Internal Error: scan: %d types for %d columns", len(s.types), len(s.cols))
 	}
 	for _, f := range s.files {
 		fc := f.Columns()
 		var ts []coldata.Type
 		for _, c := range s.cols {
 			if c < 0 || c >= len(fc) {
-				return fmt.Errorf("scan %s: column %d out of range", f.Path(), c)
+				return fmt.Errorf("Internal Error: scan %s: column %d out of range", f.Path(), c)
 			}
 			if fc[c].Unsupported != "" {
-				return fmt.Errorf("scan %s: column %s: %s", f.Path(), fc[c].Name, fc[c].Unsupported)
+				return fmt.Errorf("Not implemented Error: %s: column %s: %s", f.Path(), fc[c].Name, fc[c].Unsupported)
 			}
 			ts = append(ts, fc[c].Type)
 		}
 		for i, t := range ts {
 			if t != s.types[i] {
-				return fmt.Errorf("scan %s: column %s is %s in this file but the table's is %s",
+				return fmt.Errorf("Invalid Input Error: %s: column %s is %s in this file but the table's is %s",
 					f.Path(), fc[s.cols[i]].Name, t, s.types[i])
 			}
 		}

@@ -274,6 +274,8 @@ func cmpRowsAcross(keys []SortKey, av []*coldata.Vec, ai int, bv []*coldata.Vec,
 			c = cmpFloat(x.F64[ai], y.F64[bi])
 		case coldata.String:
 			c = strings.Compare(x.Str[ai], y.Str[bi])
+		case coldata.Hugeint:
+			c = x.I128[ai].Cmp(y.I128[bi])
 		case coldata.Bool:
 			c = cmp.Compare(b2i(x.B[ai]), b2i(y.B[bi]))
 		}

@@ -30,6 +30,8 @@ func keyComparator(v *coldata.Vec, k SortKey) rowCmp {
 		base = func(a, b int32) int { return cmpFloat(v.F64[a], v.F64[b]) }
 	case coldata.String:
 		base = func(a, b int32) int { return strings.Compare(v.Str[a], v.Str[b]) }
+	case coldata.Hugeint:
+		base = func(a, b int32) int { return v.I128[a].Cmp(v.I128[b]) }
 	case coldata.Bool:
 		base = func(a, b int32) int {
 			x, y := v.B[a], v.B[b]
@@ -250,6 +252,12 @@ func encodePrefix(pairs []sortPair, v *coldata.Vec, desc bool) bool {
 	case coldata.String:
 		for x := range pairs {
 			pairs[x].k = stringPrefix(v.Str[pairs[x].i]) ^ flip
+		}
+		return false
+	case coldata.Hugeint:
+		// The high word orders; ties fall to the full comparison.
+		for x := range pairs {
+			pairs[x].k = (uint64(v.I128[pairs[x].i].Hi) ^ 1<<63) ^ flip
 		}
 		return false
 	}

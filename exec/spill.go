@@ -2,6 +2,7 @@ package exec
 
 import (
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -13,6 +14,7 @@ import (
 	"github.com/klauspost/compress/zstd"
 
 	"github.com/peregrinedb/peregrine/exec/coldata"
+	"github.com/peregrinedb/peregrine/storage/tempdir"
 )
 
 // spillFile is one temporary file of columnar blocks, each tagged with a
@@ -39,6 +41,7 @@ type spillFile struct {
 
 	mu     sync.Mutex
 	f      *os.File
+	dir    *tempdir.Dir // the process folder f is in
 	size   int64
 	index  [][]blockRef // per partition
 	rows   []int64      // per partition
@@ -94,7 +97,7 @@ func spillCodecs() (*zstd.Encoder, *zstd.Decoder, error) {
 			zstd.WithDecodeAllCapLimit(true))
 	})
 	if c.err != nil {
-		return nil, nil, fmt.Errorf("spill: %w", c.err)
+		return nil, nil, fmt.Errorf("Internal Error: the spill codec could not start: %v", c.err)
 	}
 	return c.enc, c.dec, nil
 }
@@ -116,17 +119,18 @@ func (s *spillFile) open() error {
 		return nil
 	}
 	if s.closed {
-		return fmt.Errorf("spill: write after close")
+		return fmt.Errorf("Internal Error: spill file written after close")
 	}
-	dir := s.env.tempDir()
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return fmt.Errorf("spill: %w", err)
-	}
-	f, err := os.CreateTemp(dir, "spill-*.bin")
+	d, err := tempdir.Use(s.env.dir)
 	if err != nil {
-		return fmt.Errorf("spill: %w", err)
+		return err
 	}
-	s.f = f
+	f, err := os.CreateTemp(d.Path(), "spill-*.bin")
+	if err != nil {
+		d.Release()
+		return fmt.Errorf("IO Error: Could not create a spill file in %q: %v", d.Path(), sysErr(err))
+	}
+	s.f, s.dir = f, d
 	return nil
 }
 
@@ -139,7 +143,7 @@ func (s *spillFile) write(part int, cols []*coldata.Vec, sel []int32, n int, buf
 	}
 	for _, c := range cols {
 		if c.Type.IsNested() {
-			return buf, fmt.Errorf("spill: a nested column (%s) cannot be spilled yet", c.Type)
+			return buf, fmt.Errorf("Not implemented Error: a nested column (%s) cannot be spilled yet; raise memory_limit", c.Type)
 		}
 	}
 	enc, _, err := spillCodecs()
@@ -166,8 +170,12 @@ func (s *spillFile) write(part int, cols []*coldata.Vec, sel []int32, n int, buf
 	if err := s.open(); err != nil {
 		return out, err
 	}
+	if err := s.env.temp.grow(int64(len(blk)), s.dir.Path()); err != nil {
+		return out, err
+	}
 	if _, err := s.f.WriteAt(blk, s.size); err != nil {
-		return out, fmt.Errorf("spill: %w", err)
+		s.env.temp.shrink(int64(len(blk)))
+		return out, fmt.Errorf("IO Error: Could not write to the spill file %q: %v", s.f.Name(), sysErr(err))
 	}
 	for part >= len(s.index) {
 		s.index, s.rows = append(s.index, nil), append(s.rows, 0)
@@ -224,7 +232,23 @@ func (s *spillFile) Close() error {
 	if rerr := os.Remove(name); err == nil {
 		err = rerr
 	}
+	s.env.temp.shrink(s.size)
 	s.f = nil
+	s.dir.Release()
+	s.dir = nil
+	if err != nil {
+		return fmt.Errorf("IO Error: Could not remove the spill file %q: %v", name, sysErr(err))
+	}
+	return nil
+}
+
+// sysErr is the operating system's part of a file error, without Go's
+// "op path:" prefix (the message names the file itself).
+func sysErr(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
 	return err
 }
 
@@ -263,10 +287,10 @@ func (r *spillReader) next() (*coldata.Batch, error) {
 	f := r.s.f
 	r.s.mu.Unlock()
 	if f == nil {
-		return nil, fmt.Errorf("spill: read after close")
+		return nil, fmt.Errorf("Internal Error: spill file read after close")
 	}
 	if _, err := f.ReadAt(r.buf, ref.off); err != nil {
-		return nil, fmt.Errorf("spill: %w", err)
+		return nil, fmt.Errorf("IO Error: Could not read the spill file %q: %v", f.Name(), sysErr(err))
 	}
 	raw, err := r.unframe(r.buf, ref)
 	if err != nil {
@@ -278,7 +302,7 @@ func (r *spillReader) next() (*coldata.Batch, error) {
 	return r.b, nil
 }
 
-var errCorruptSpill = fmt.Errorf("spill: corrupt block")
+var errCorruptSpill = fmt.Errorf("IO Error: a spill file block is corrupt")
 
 // unframe checks a stored block's header against the index and returns
 // the decoded block, 8-aligned in r.rawBuf (or in place when raw).
@@ -305,7 +329,7 @@ func (r *spillReader) unframe(blk []byte, ref blockRef) ([]byte, error) {
 		// The cap limit bounds the output to the indexed size.
 		out, err := dec.DecodeAll(blk[spillHdr:], raw[:0])
 		if err != nil {
-			return nil, fmt.Errorf("spill: corrupt block: %w", err)
+			return nil, fmt.Errorf("IO Error: a spill file block is corrupt: %v", err)
 		}
 		if uint64(len(out)) != rl || (rl > 0 && &out[0] != &raw[0]) {
 			return nil, errCorruptSpill
@@ -343,6 +367,8 @@ func encodeBlock(buf []byte, cols []*coldata.Vec, sel []int32, n int) []byte {
 			buf = appendFixed(buf, v.I64, sel, n)
 		case coldata.Float64:
 			buf = appendFixed(buf, v.F64, sel, n)
+		case coldata.Hugeint:
+			buf = appendFixed(buf, v.I128, sel, n)
 		case coldata.String:
 			total := 0
 			for k := range n {
@@ -397,7 +423,7 @@ type blockDecoder struct {
 
 func (d *blockDecoder) take(n int) []byte {
 	if d.err != nil || d.pos+n > len(d.raw) {
-		d.err = fmt.Errorf("spill: corrupt block")
+		d.err = errCorruptSpill
 		return nil
 	}
 	b := d.raw[d.pos : d.pos+n]
@@ -443,6 +469,8 @@ func decodeBlock(raw []byte, out *coldata.Batch) error {
 			decodeFixed(d, v.I64[:n])
 		case coldata.Float64:
 			decodeFixed(d, v.F64[:n])
+		case coldata.Hugeint:
+			decodeFixed(d, v.I128[:n])
 		case coldata.String:
 			lens := d.take(4 * n)
 			tb := d.take(8)

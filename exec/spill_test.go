@@ -136,7 +136,7 @@ func TestMemoryPool(t *testing.T) {
 	if !errors.Is(err, ErrMemoryLimit) || !errors.As(err, &mle) || mle.Needed != 10 {
 		t.Fatalf("Grow past the limit: %v", err)
 	}
-	if want := "memory limit of 100 B exceeded while testing (needed 10 B more)"; err.Error() != want {
+	if want := "Out of Memory Error: memory limit of 100 B exceeded while testing (needed 10 B more)"; err.Error() != want {
 		t.Errorf("message %q, want %q", err, want)
 	}
 	if err := b.Resize(40); err != nil || p.Used() != 100 || p.Peak() != 100 {

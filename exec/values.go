@@ -28,7 +28,7 @@ func (v *values) Types() []coldata.Type { return v.types }
 func (v *values) Open(context.Context) error {
 	for i, r := range v.rows {
 		if len(r) != len(v.types) {
-			return fmt.Errorf("values: row %d has %d columns, want %d", i, len(r), len(v.types))
+			return fmt.Errorf("Internal Error: values: row %d has %d columns, want %d", i, len(r), len(v.types))
 		}
 	}
 	v.pos = 0

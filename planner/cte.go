@@ -84,7 +84,7 @@ func (o *optimizer) planShared(root Node) error {
 				return
 			}
 			o.est.register(s.Plan)
-			body := o.pushDown(s.Plan, nil)
+			body := o.pushDown(simplifyOuterJoins(s.Plan), nil)
 			if o.err != nil {
 				err = o.err
 				return

@@ -107,6 +107,10 @@ func Describe(p Physical) string {
 		return s
 	case *PhysLeftBuildJoin:
 		return p.describe()
+	case *PhysAdaptive:
+		return p.describe()
+	case *PhysMaterialized:
+		return fmt.Sprintf("MATERIALIZED stage %d", p.Slot)
 	case *PhysHashAgg:
 		in := p.Input.Base().Out
 		aggs := make([]string, len(p.Aggs))

@@ -8,180 +8,231 @@ import (
 	"github.com/peregrinedb/peregrine/planner/expr"
 )
 
-// maxDPRelations bounds exhaustive join ordering: DP over subsets costs
-// O(3^n), about 59K split checks at 10 relations.
-const maxDPRelations = 10
+// dpBudget bounds exhaustive join ordering: the connected subsets and
+// subset pairs the enumeration may visit before it gives the region to
+// greedy ordering. A star of n relations has (n-1)·2^(n-2) pairs (11,264
+// at 12 relations), a chain (n³-n)/6 (10,660 at 40), a clique
+// (3^n - 2^(n+1) + 1)/2 (9,330 at 9). At about half a microsecond a pair
+// (BenchmarkDPhypStar) this keeps the search under about 10 ms; the
+// largest region of the TPC-H and TPC-DS queries the engine plans below
+// it visits 5,469 (TPC-DS Q72's 11 relations, two of them the right sides
+// of LEFT joins); TPC-DS Q64's 18 go greedy.
+const dpBudget = 20000
 
 // dpEntry is the best plan found for a set of relations.
 type dpEntry struct {
 	cost, rows  float64
-	left, right uint32 // the split; 0 for a single relation
+	left, right uint64 // the split; 0 for a single relation
 }
 
 // dpJoins finds the join tree with the least total cost, where a join costs
-// its estimated output rows plus the rows of its hash table's build side
-// (the C_out cost model, plus building). Only splits connected by a
-// predicate are considered; a disconnected query returns nil and falls
-// back to greedy ordering, which introduces cross products.
-func (o *optimizer) dpJoins(rels []Node, ids []map[ColID]bool, card []float64, conds []expr.Expr) Node {
-	n := len(rels)
-	full := uint32(1)<<n - 1
-	relOf := func(col ColID) int {
-		for i := range rels {
-			if ids[i][col] {
-				return i
-			}
-		}
-		return -1
+// its estimated output rows plus its hash table's build side, rows
+// weighted by width (the C_out cost model, plus building). A join with no
+// hash key between its sides (only a condition such as d3.d_date >
+// d1.d_date + 5) runs as a cross product filtered by that condition, so it
+// also costs every pair it tests. Only splits linked by some condition are
+// considered, so cross products are never introduced.
+//
+// The enumeration is DPhyp (Moerkotte and Neumann, "Dynamic Programming
+// Strikes Back", SIGMOD 2008): it visits only connected subsets of the
+// join graph and, for each, only the connected subsets of its complement
+// linked to it, each pair once, in an order in which both halves' best
+// plans are final before the pair is costed. Conditions over three or more
+// relations are hyperedges, and the right side of a LEFT join in the
+// region (leftUnit) hangs on a hyperedge from the relations its ON
+// condition reads. It returns nil when the relations are not all
+// connected or the search would pass dpBudget; the caller orders them
+// greedily instead.
+func (o *optimizer) dpJoins(g *joinGraph, rels []Node) Node {
+	full := uint64(1)<<g.n - 1
+	d := &dphyp{g: g, best: make(map[uint64]*dpEntry, 4*g.n)}
+	for i := 0; i < g.n; i++ {
+		d.best[1<<i] = &dpEntry{rows: g.card[i]}
 	}
-	// Column equalities across relations form equivalence classes: a = b
-	// and b = c also join a with c (transitive join keys), and a class
-	// filters a set of relations once per relation it adds, not once per
-	// predicate (no double counting of the same key).
-	classes := newClasses()
-	var others []expr.Expr
-	for _, c := range conds {
-		if a, b, ok := colEquality(c); ok && relOf(a.Index) >= 0 && relOf(b.Index) >= 0 && relOf(a.Index) != relOf(b.Index) && a.Typ == b.Typ {
-			classes.union(a, b)
-			continue
-		}
-		others = append(others, c)
-	}
-	type member struct {
-		col *expr.Column
-		rel int
-	}
-	var groups [][]member
-	for _, cols := range classes.groups() {
-		var g []member
-		for _, c := range cols {
-			g = append(g, member{col: c, rel: relOf(c.Index)})
-		}
-		groups = append(groups, g)
-	}
-	classSel := make([]float64, len(groups))
-	for gi, g := range groups {
-		// The class's distinct values: its smallest table's key (see
-		// keyNDV), raised to the largest distinct count measured from the
-		// files, since |A ⋈ B| = |A|·|B| / max(ndv(a), ndv(b)).
-		d := math.Inf(1)
-		measured := 0.0
-		for _, m := range g {
-			if info, ok := o.est.cols[m.col.Index]; ok {
-				if v := o.est.ndv(m.col.Index, info.rows); info.rows < d || v < d {
-					d = math.Min(d, v)
-				}
-				if b := o.est.base(m.col.Index); b.measured {
-					measured = math.Max(measured, b.d)
-				}
-			}
-		}
-		if math.IsInf(d, 1) {
-			d = 1 / selEq
-		}
-		d = math.Max(d, measured)
-		classSel[gi] = 1 / math.Max(d, 1)
-	}
-	refs := make([]uint32, len(others))
-	for ci, c := range others {
-		for col := range expr.Columns(c) {
-			if r := relOf(col); r >= 0 {
-				refs[ci] |= 1 << r
-			}
-		}
-	}
-	classRels := make([]uint32, len(groups))
-	for gi, g := range groups {
-		for _, m := range g {
-			classRels[gi] |= 1 << m.rel
-		}
-	}
-	best := make([]*dpEntry, full+1)
-	rows := make([]float64, full+1)
-	for i := 0; i < n; i++ {
-		best[1<<i] = &dpEntry{rows: card[i]}
-		rows[1<<i] = card[i]
-	}
-	// rowsOf estimates a set's join size independently of how it is split.
-	rowsOf := func(set uint32) float64 {
-		if rows[set] > 0 {
-			return rows[set]
-		}
-		r := 1.0
-		for i := 0; i < n; i++ {
-			if set&(1<<i) != 0 {
-				r *= card[i]
-			}
-		}
-		for gi := range groups {
-			if k := bits.OnesCount32(classRels[gi] & set); k > 1 {
-				r *= math.Pow(classSel[gi], float64(k-1))
-			}
-		}
-		for ci, c := range others {
-			if refs[ci] != 0 && refs[ci]&set == refs[ci] && bits.OnesCount32(refs[ci]) > 1 {
-				r *= o.est.condSelectivity(c, card, ids)
-			}
-		}
-		r = math.Max(r, 1)
-		rows[set] = r
-		return r
-	}
-	connected := func(a, b uint32) bool {
-		for gi := range groups {
-			if classRels[gi]&a != 0 && classRels[gi]&b != 0 {
-				return true
-			}
-		}
-		for ci := range others {
-			if refs[ci]&a != 0 && refs[ci]&b != 0 && refs[ci]&^(a|b) == 0 {
-				return true
-			}
-		}
-		return false
-	}
-	for set := uint32(1); set <= full; set++ {
-		if bits.OnesCount32(set) < 2 {
-			continue
-		}
-		// Enumerate splits {a, set\a} once each (a holds the lowest bit).
-		low := set & -set
-		for a := (set - 1) & set; a > 0; a = (a - 1) & set {
-			if a&low == 0 {
-				continue
-			}
-			b := set ^ a
-			ea, eb := best[a], best[b]
-			if ea == nil || eb == nil || !connected(a, b) {
-				continue
-			}
-			out := rowsOf(set)
-			cost := ea.cost + eb.cost + out + math.Min(ea.rows, eb.rows)
-			if cur := best[set]; cur == nil || cost < cur.cost {
-				best[set] = &dpEntry{cost: cost, rows: out, left: a, right: b}
-			}
-		}
-	}
-	if best[full] == nil {
+	if !d.solve() || d.best[full] == nil {
 		return nil
 	}
-	used := make([]bool, len(others))
-	var build func(set uint32) Node
-	build = func(set uint32) Node {
-		e := best[set]
-		if e.left == 0 {
-			return rels[bits.TrailingZeros32(set)]
+	return o.buildTree(g, rels, full, func(set uint64) (uint64, uint64) {
+		return d.best[set].left, d.best[set].right
+	})
+}
+
+// orderRegion orders a join graph's relations: by dynamic programming
+// when they are connected and the search fits dpBudget, greedily
+// otherwise.
+func (o *optimizer) orderRegion(g *joinGraph, rels []Node) Node {
+	if n := o.dpJoins(g, rels); n != nil {
+		return n
+	}
+	return o.greedyJoins(g, rels)
+}
+
+// dphyp is the state of one DPhyp enumeration; relations are numbered by
+// bit, and "below v" means the relations with a lower number.
+type dphyp struct {
+	g     *joinGraph
+	best  map[uint64]*dpEntry
+	steps int
+	pairs int // linked pairs costed
+}
+
+// solve runs the enumeration; false when it passed dpBudget.
+func (d *dphyp) solve() bool {
+	for v := d.g.n - 1; v >= 0; v-- {
+		s := uint64(1) << v
+		if !d.emitCsg(s) || !d.csgRec(s, s<<1-1) {
+			return false
 		}
-		l, r := e.left, e.right
-		if best[l].rows < best[r].rows {
-			l, r = r, l // the smaller side is built into the hash table
+	}
+	return true
+}
+
+// spend counts one visited subset or pair against dpBudget.
+func (d *dphyp) spend() bool {
+	d.steps++
+	return d.steps <= dpBudget
+}
+
+// csgRec grows the connected subset s1 by its neighbours outside x: every
+// connected superset is emitted (its complements paired with it), then
+// grown further with the neighbours excluded, so none is reached twice.
+func (d *dphyp) csgRec(s1, x uint64) bool {
+	nb := d.g.neighbours(s1, x)
+	for sub := nb & -nb; sub != 0; sub = nextSubset(sub, nb) {
+		if !d.spend() {
+			return false
+		}
+		if d.best[s1|sub] != nil && !d.emitCsg(s1|sub) {
+			return false
+		}
+	}
+	for sub := nb & -nb; sub != 0; sub = nextSubset(sub, nb) {
+		if !d.csgRec(s1|sub, x|nb) {
+			return false
+		}
+	}
+	return true
+}
+
+// emitCsg pairs the connected subset s1 with every connected subset of
+// the relations above its lowest one that is linked to it.
+func (d *dphyp) emitCsg(s1 uint64) bool {
+	low := s1 & -s1
+	x := s1 | (low - 1)
+	nb := d.g.neighbours(s1, x)
+	for rest := nb; rest != 0; {
+		v := 63 - bits.LeadingZeros64(rest)
+		s2 := uint64(1) << v
+		rest &^= s2
+		if d.g.joinable(s1, s2) {
+			if !d.spend() {
+				return false
+			}
+			d.emitPair(s1, s2)
+		}
+		if !d.cmpRec(s1, s2, x|(nb&(s2<<1-1))) {
+			return false
+		}
+	}
+	return true
+}
+
+// cmpRec grows the complement s2 of s1 by its neighbours outside x.
+func (d *dphyp) cmpRec(s1, s2, x uint64) bool {
+	nb := d.g.neighbours(s2, x)
+	for sub := nb & -nb; sub != 0; sub = nextSubset(sub, nb) {
+		if !d.spend() {
+			return false
+		}
+		if d.best[s2|sub] != nil && d.g.joinable(s1, s2|sub) {
+			d.emitPair(s1, s2|sub)
+		}
+	}
+	x |= nb
+	for sub := nb & -nb; sub != 0; sub = nextSubset(sub, nb) {
+		if !d.cmpRec(s1, s2|sub, x) {
+			return false
+		}
+	}
+	return true
+}
+
+// emitPair costs the join of the best plans of a and b and keeps it when
+// it is the cheapest plan of a ∪ b so far. Equal costs go to the split
+// whose side holding the set's lowest relation is the larger number, so
+// the choice does not depend on the order pairs are enumerated in.
+func (d *dphyp) emitPair(a, b uint64) {
+	d.pairs++
+	set := a | b
+	if a&(set&-set) == 0 {
+		a, b = b, a
+	}
+	ea, eb := d.best[a], d.best[b]
+	cost, ok := d.g.joinCost(a, b, ea, eb)
+	if !ok {
+		return
+	}
+	if cur := d.best[set]; cur == nil || cost < cur.cost || (cost == cur.cost && a > cur.left) {
+		d.best[set] = &dpEntry{cost: cost, rows: d.g.rows(set), left: a, right: b}
+	}
+}
+
+// nextSubset steps through the non-empty subsets of mask in increasing
+// order, returning 0 after the last.
+func nextSubset(sub, mask uint64) uint64 {
+	return (sub - mask) & mask
+}
+
+// joinCost is the cost of joining the best plans ea (of set a) and eb (of
+// b); ok is false when no condition links a and b. The right side of a
+// LEFT join is always its build side.
+func (g *joinGraph) joinCost(a, b uint64, ea, eb *dpEntry) (float64, bool) {
+	hash, theta := g.link(a, b)
+	if !hash && !theta {
+		return 0, false
+	}
+	ca, cb := ea.rows*g.setWidth(a), eb.rows*g.setWidth(b)
+	build := math.Min(ca, cb)
+	if u := g.unitSide(a, b); u == a {
+		build = ca
+	} else if u == b && u != 0 {
+		build = cb
+	}
+	cost := ea.cost + eb.cost + g.rows(a|b) + build
+	if !hash {
+		cost += ea.rows * eb.rows
+	}
+	return cost, true
+}
+
+// buildTree turns the chosen splits into joins: split(set) returns the two
+// halves of set (0, 0 for a single relation). The smaller half (by
+// estimate) is the build side; each join gets one key per equivalence class
+// spanning its halves, and the other conditions as soon as their
+// relations are all joined.
+func (o *optimizer) buildTree(g *joinGraph, rels []Node, full uint64, split func(uint64) (uint64, uint64)) Node {
+	used := make([]bool, len(g.others))
+	var build func(set uint64) Node
+	build = func(set uint64) Node {
+		l, r := split(set)
+		if l == 0 {
+			return rels[bits.TrailingZeros64(set)]
+		}
+		if u := g.unitSide(l, r); u != 0 {
+			if l == u {
+				l, r = r, l
+			}
+			return g.leftJoin(build(l), build(r), l, r, used)
+		}
+		if g.buildCost(l) < g.buildCost(r) {
+			l, r = r, l // the cheaper side is built into the hash table
 		}
 		left, right := build(l), build(r)
 		var here []expr.Expr
-		for _, g := range groups {
+		for _, c := range g.class {
 			// One key per class that spans both sides.
 			var lc, rc *expr.Column
-			for _, m := range g {
+			for _, m := range c.members {
 				if lc == nil && l&(1<<m.rel) != 0 {
 					lc = m.col
 				}
@@ -193,25 +244,43 @@ func (o *optimizer) dpJoins(rels []Node, ids []map[ColID]bool, card []float64, c
 				here = append(here, &expr.Func{Op: expr.OpEq, Args: []expr.Expr{lc, rc}, Typ: coldata.TypeBool})
 			}
 		}
-		for ci, c := range others {
-			if !used[ci] && refs[ci]&set == refs[ci] {
-				here = append(here, c)
-				used[ci] = true
-			}
-		}
-		j := &Join{Type: JoinInner, Left: left, Right: right}
+		here = append(here, g.completed(set, used)...)
+		j := &Join{Type: JoinInner, Left: left, Right: right, Est: g.rows(set)}
 		j.LeftKeys, j.RightKeys, j.Cond = splitKeys(here, IDs(left.Cols()), IDs(right.Cols()))
-		o.est.set(j, e.rows)
 		return j
 	}
 	root := build(full)
 	var rest []expr.Expr
-	for ci, c := range others {
+	for ci, c := range g.others {
 		if !used[ci] {
 			rest = append(rest, c) // constant conditions
 		}
 	}
 	return filterOver(root, rest)
+}
+
+// completed returns the other conditions whose relations are all in set
+// and not yet placed, marking them placed.
+func (g *joinGraph) completed(set uint64, used []bool) []expr.Expr {
+	var out []expr.Expr
+	for ci, c := range g.others {
+		if !used[ci] && g.refs[ci] != 0 && g.refs[ci]&set == g.refs[ci] {
+			out = append(out, c)
+			used[ci] = true
+		}
+	}
+	return out
+}
+
+// leftJoin joins the plan of the relations l to the right side of a LEFT
+// join r (a unit) on its ON condition. Conditions from above the LEFT
+// join that it completes are a filter over it: in its ON they would pad
+// the rows they reject with NULLs instead of dropping them.
+func (g *joinGraph) leftJoin(left, right Node, l, r uint64, used []bool) Node {
+	u := g.units[g.unitOf[bits.TrailingZeros64(r)]]
+	j := &Join{Type: JoinLeft, Left: left, Right: right, Est: math.Max(1, g.rows(l)*u.fan)}
+	j.LeftKeys, j.RightKeys, j.Cond = splitKeys(u.on, IDs(left.Cols()), IDs(right.Cols()))
+	return filterOver(j, g.completed(l|r, used))
 }
 
 // colEquality matches `column = column`.
@@ -276,59 +345,4 @@ func (c *classes) groups() [][]*expr.Column {
 		out[k] = append(out[k], c.cols[id])
 	}
 	return out
-}
-
-// condSelectivity estimates the fraction of the cross product of the
-// relations a join condition references that satisfies it.
-func (e *estimator) condSelectivity(c expr.Expr, card []float64, ids []map[ColID]bool) float64 {
-	f, ok := c.(*expr.Func)
-	if !ok || f.Op != expr.OpEq {
-		return selDefault
-	}
-	a, okA := f.Args[0].(*expr.Column)
-	b, okB := f.Args[1].(*expr.Column)
-	if !okA || !okB {
-		return selEq
-	}
-	return 1 / math.Max(e.keyNDV(a.Index, b.Index), 1)
-}
-
-// keyNDV estimates the distinct values of an equi-join key pair, the
-// max(ndv(a), ndv(b)) of |A ⋈ B| = |A|·|B| / max(ndv(a), ndv(b)). Distinct
-// counts measured from the files are used as they are; a value range or a
-// row count is only an upper bound (a sparse key's range or a foreign key's
-// row count can be far above its distinct values), so without
-// measurements the key of the smaller base table is taken to be the
-// primary key its values come from (foreign keys point from big tables to
-// small ones), and its count bounds the join's distinct values. A measured
-// count on either side raises the result to at least that.
-func (e *estimator) keyNDV(a, b ColID) float64 {
-	d := e.keyNDVUnmeasured(a, b)
-	for _, id := range []ColID{a, b} {
-		if _, ok := e.cols[id]; ok {
-			if nb := e.base(id); nb.measured {
-				d = math.Max(d, nb.d)
-			}
-		}
-	}
-	return d
-}
-
-func (e *estimator) keyNDVUnmeasured(a, b ColID) float64 {
-	ia, okA := e.cols[a]
-	ib, okB := e.cols[b]
-	switch {
-	case okA && okB && ia.rows != ib.rows:
-		if ia.rows < ib.rows {
-			return e.ndv(a, ia.rows)
-		}
-		return e.ndv(b, ib.rows)
-	case okA && okB:
-		return math.Max(e.ndv(a, ia.rows), e.ndv(b, ib.rows))
-	case okA:
-		return e.ndv(a, ia.rows)
-	case okB:
-		return e.ndv(b, ib.rows)
-	}
-	return 1 / selEq
 }

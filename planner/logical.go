@@ -1,11 +1,3 @@
-// Package planner turns bound logical plans into physical plans: rule passes
-// (predicate pushdown, join-key extraction, projection pruning), a
-// cardinality-driven join order, and physical choices (hash-join build
-// sides, top-N), printed by EXPLAIN.
-//
-// In logical plans every column has a query-wide ColID and expr.Column.Index
-// holds that ID, so rules can move expressions between nodes without
-// renumbering. The physical plan switches to positional indexes.
 package planner
 
 import (
@@ -87,6 +79,9 @@ type Join struct {
 	Cond        expr.Expr
 	LeftKeys    []expr.Expr
 	RightKeys   []expr.Expr
+	// Est is the join order's estimate of the join's rows (0: none, the
+	// estimator computes one from its inputs).
+	Est float64
 }
 
 // AggFunc is an aggregate function.

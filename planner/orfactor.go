@@ -17,8 +17,10 @@ import (
 //     on early: (p.x = 1 AND l.y < 5) OR (p.x = 2 AND l.y < 9) implies
 //     (p.x = 1 OR p.x = 2) on p and (l.y < 5 OR l.y < 9) on l.
 //
-// The original disjunction stays, so the rewrite never changes results.
-func factorOr(conds []expr.Expr, rels []map[ColID]bool) []expr.Expr {
+// The original disjunction stays, so the rewrite never changes results;
+// implied records each implied conjunct against it, so estimates count the
+// filtering once (see estimator.implied).
+func factorOr(conds []expr.Expr, rels []map[ColID]bool, implied map[string][]expr.Expr) []expr.Expr {
 	var out []expr.Expr
 	for _, c := range conds {
 		f, ok := c.(*expr.Func)
@@ -49,8 +51,12 @@ func factorOr(conds []expr.Expr, rels []map[ColID]bool) []expr.Expr {
 		}
 		out = append(out, c)
 		for _, ids := range rels {
-			if implied := impliedOn(terms, ids); implied != nil {
-				out = append(out, implied)
+			if im := impliedOn(terms, ids); im != nil {
+				out = append(out, im)
+				if implied != nil {
+					k := exprKey(c)
+					implied[k] = append(implied[k], im)
+				}
 			}
 		}
 	}

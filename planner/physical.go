@@ -82,6 +82,12 @@ type PlanOptions struct {
 	// With one thread every join is broadcast: nobody would build the
 	// partitions in parallel.
 	Threads int
+	// Sample, when set, measures small filtered scans at plan time (see
+	// sample.go); nil plans from statistics alone.
+	Sample Sampler
+	// NoAdaptive plans every join region once, without stages measured
+	// at run time (adaptive.go).
+	NoAdaptive bool
 }
 
 type PhysAgg struct {
@@ -148,11 +154,13 @@ func Plan(root Node) (Physical, error) { return PlanWith(root, PlanOptions{}) }
 // PlanWith is Plan for the executor opts describes.
 func PlanWith(root Node, opts PlanOptions) (Physical, error) {
 	o := &optimizer{est: newEstimator(), opts: opts}
+	o.est.sampler = opts.Sample
+	o.est.used = usedColumns(root)
 	o.est.register(root)
 	if err := o.planShared(root); err != nil {
 		return nil, err
 	}
-	n := o.pushDown(root, nil)
+	n := o.pushDown(simplifyOuterJoins(root), nil)
 	if o.err != nil {
 		return nil, o.err
 	}
@@ -168,6 +176,9 @@ type optimizer struct {
 	opts PlanOptions
 	est  *estimator
 	err  error // the first error of a rule that can fail (opening files)
+	// inRegion is above zero while an adaptive region's own joins are
+	// lowered.
+	inRegion int
 }
 
 func positions(cols []ColMeta) map[ColID]int {
@@ -235,7 +246,14 @@ func (o *optimizer) lower(n Node) (Physical, error) {
 		}
 		return p, nil
 	case *Join:
+		if n.Type == JoinInner && o.inRegion == 0 && !o.opts.NoAdaptive {
+			if rels, conds, stages := regionStages(n); len(stages) > 0 {
+				return o.lowerAdaptive(n, est, rels, conds, stages)
+			}
+		}
 		return o.leftBuildJoin(o.lowerJoin(n, est))
+	case *Materialized:
+		return &PhysMaterialized{PhysBase: PhysBase{Out: n.Out, EstRows: est}, Slot: n.Slot}, nil
 	case *Aggregate:
 		in, err := o.lower(n.Input)
 		if err != nil {

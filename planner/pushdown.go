@@ -57,8 +57,7 @@ func (o *optimizer) pushDown(n Node, preds []expr.Expr) Node {
 		return filterOver(&l, preds)
 	case *Join:
 		if n.Type == JoinInner {
-			rels, conds := flattenInner(n)
-			return o.orderJoins(rels, append(conds, preds...))
+			return o.orderJoins(joinRegion(n, preds))
 		}
 		return o.pushOuterJoin(n, preds)
 	}
@@ -77,6 +76,15 @@ func (o *optimizer) pushOuterJoin(n *Join, preds []expr.Expr) Node {
 			toLeft = append(toLeft, p)
 		} else {
 			above = append(above, p)
+		}
+	}
+	if anti, rest, ok := leftToAnti(n, above); ok {
+		return filterOver(nullPadded(o.pushOuterJoin(anti, toLeft), n.Right.Cols()), rest)
+	}
+	if n.Type == JoinLeft {
+		// A LEFT join over a region of joins is ordered with it.
+		if rels, conds, units := joinRegion(n, preds); len(rels)-len(units) >= 2 {
+			return o.orderJoins(rels, conds, units)
 		}
 	}
 	if n.Type.LeftOnly() {

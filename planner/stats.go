@@ -2,7 +2,6 @@ package planner
 
 import (
 	"math"
-	"strings"
 
 	"github.com/peregrinedb/peregrine/exec/coldata"
 	"github.com/peregrinedb/peregrine/planner/expr"
@@ -36,6 +35,21 @@ type estimator struct {
 	// alias maps a projection's pass-through column to the column it
 	// passes (n_name AS supp_nation).
 	alias map[ColID]ColID
+	// implied maps a disjunction (by exprKey) to the conjuncts factorOr
+	// derived from it: they filter rows the disjunction would have
+	// filtered anyway, so its selectivity given them is its own divided
+	// by theirs.
+	implied map[string][]expr.Expr
+
+	// used holds the columns the query reads above its scans (see
+	// usedColumns); nil counts every column.
+	used map[ColID]bool
+
+	// Plan-time measurements of filtered dimensions (sample.go).
+	sampler      Sampler
+	samples      map[string]*scanSample
+	sampledCols  map[ColID]*colSample
+	sampleBudget float64
 }
 
 // baseNDV is a base column's distinct values over its whole table.
@@ -53,7 +67,8 @@ type colRange struct {
 }
 
 func newEstimator() *estimator {
-	return &estimator{cols: map[ColID]colInfo{}, cache: map[Node]float64{}, rng: map[ColID]colRange{}, ndvs: map[ColID]baseNDV{}, derived: map[ColID]expr.Expr{}, alias: map[ColID]ColID{}}
+	return &estimator{cols: map[ColID]colInfo{}, cache: map[Node]float64{}, rng: map[ColID]colRange{}, ndvs: map[ColID]baseNDV{}, derived: map[ColID]expr.Expr{}, alias: map[ColID]ColID{}, implied: map[string][]expr.Expr{},
+		samples: map[string]*scanSample{}, sampledCols: map[ColID]*colSample{}}
 }
 
 func (e *estimator) set(n Node, rows float64) { e.cache[n] = rows }
@@ -98,8 +113,14 @@ func (e *estimator) rows(n Node) float64 {
 	switch n := n.(type) {
 	case *Scan:
 		r = float64(n.Table.NumRows)
-		for _, f := range n.Filters {
-			r *= e.selectivity(f)
+		if s := e.sampleScan(n); s != nil {
+			r = s.rows
+		} else if len(n.Filters) > 0 {
+			var terms []expr.Expr
+			for _, f := range n.Filters {
+				terms = append(terms, expr.SplitAnd(f)...)
+			}
+			r *= e.conjunctionSel(terms)
 		}
 		if n.Limit >= 0 {
 			r = math.Min(r, float64(n.Limit))
@@ -136,19 +157,27 @@ func (e *estimator) rows(n Node) float64 {
 			r = math.Min(in, g)
 		}
 	case *Join:
+		if n.Est > 0 {
+			// Ordered by joinGraph, whose estimate of the whole set of
+			// relations is the one the order was chosen by.
+			r = n.Est
+			break
+		}
 		l, rr := e.rows(n.Left), e.rows(n.Right)
 		switch n.Type {
 		case JoinInner:
-			r = e.joinRows(l, rr, n.LeftKeys, n.RightKeys)
+			r = e.joinRows(l, rr, n.LeftKeys, n.RightKeys) * e.residualSel(n, l, rr)
 		case JoinLeft:
 			r = math.Max(l, e.joinRows(l, rr, n.LeftKeys, n.RightKeys))
 		default:
-			r = l * 0.5
+			r = e.semiRows(n, l, rr)
 		}
 	case *Values:
 		r = float64(len(n.Rows))
 	case *CTERef:
 		r = e.cteRows(n)
+	case *Materialized:
+		r = n.Rows
 	}
 	if r < 1 {
 		r = 1
@@ -157,32 +186,63 @@ func (e *estimator) rows(n Node) float64 {
 	return r
 }
 
-// joinRows estimates |L ⋈ R| = |L|·|R| / max(ndv(lk), ndv(rk)) for the most
-// selective key pair; with no keys it is a cross product.
+// semiRows estimates a semi or anti join: the share of the left rows
+// whose key finds a match is, under containment, the right side's
+// distinct keys over the left side's (a semi join on a filtered dimension
+// keeps the fact rows of its keys). An anti join keeps the rest, but at
+// least a tenth: its estimate errs high rather than at nothing. Without
+// keys (a condition only) half the rows are kept.
+func (e *estimator) semiRows(n *Join, l, r float64) float64 {
+	frac := 0.5
+	if len(n.LeftKeys) > 0 {
+		pl, pr := 1.0, 1.0
+		for i := range n.LeftKeys {
+			dl, kl := e.exprNDVKnown(n.LeftKeys[i], l)
+			dr, kr := e.exprNDVKnown(n.RightKeys[i], r)
+			if kl && !kr {
+				dr = math.Min(dr, dl)
+			}
+			pl *= math.Max(dl, 1)
+			pr *= math.Max(dr, 1)
+		}
+		frac = math.Min(1, math.Min(pr, r)/math.Min(pl, math.Max(l, 1)))
+	}
+	if n.Type == JoinSemi {
+		return l * frac
+	}
+	return l * math.Max(1-frac, 0.1)
+}
+
+// residualSel is the selectivity of an inner join's residual condition.
+func (e *estimator) residualSel(n *Join, l, r float64) float64 {
+	if n.Cond == nil {
+		return 1
+	}
+	left := IDs(n.Left.Cols())
+	right := IDs(n.Right.Cols())
+	relOf := func(c ColID) int {
+		switch {
+		case left[c]:
+			return 0
+		case right[c]:
+			return 1
+		}
+		return -1
+	}
+	s := 1.0
+	for _, c := range expr.SplitAnd(n.Cond) {
+		s *= e.condSelectivity(c, relOf, []float64{l, r})
+	}
+	return s
+}
+
+// joinRows estimates |L ⋈ R| on the key pairs lk[i] = rk[i] (see
+// equiJoinRows); with no keys it is a cross product.
 func (e *estimator) joinRows(l, r float64, lk, rk []expr.Expr) float64 {
 	if len(lk) == 0 {
 		return l * r
 	}
-	best := l * r
-	for i := range lk {
-		d := math.Max(e.exprNDV(lk[i], l), e.exprNDV(rk[i], r))
-		a, okA := lk[i].(*expr.Column)
-		b, okB := rk[i].(*expr.Column)
-		if okA && okB {
-			d = e.keyNDV(a.Index, b.Index)
-		}
-		if est := l * r / math.Max(d, 1); est < best {
-			best = est
-		}
-	}
-	return math.Max(best, 1)
-}
-
-func (e *estimator) exprNDV(x expr.Expr, rows float64) float64 {
-	if c, ok := x.(*expr.Column); ok {
-		return e.ndv(c.Index, rows)
-	}
-	return rows
+	return e.equiJoinRows(l, r, lk, rk)
 }
 
 // ndv estimates a column's distinct values among rows rows of input: for a
@@ -197,6 +257,15 @@ func (e *estimator) exprNDV(x expr.Expr, rows float64) float64 {
 // correlated one keeps fewer, which this does not see. More rows than the
 // table's (after a join) keep every value.
 func (e *estimator) ndv(id ColID, rows float64) float64 {
+	if cs := e.sampled(id); cs != nil {
+		// Measured among the filtered scan's rows, which play the table.
+		d := cs.ndv
+		if rows > 0 && rows < cs.rows && d > 1 {
+			d *= 1 - math.Pow(1-rows/cs.rows, cs.rows/d)
+			d = math.Min(d, rows)
+		}
+		return math.Max(1, d)
+	}
 	info, ok := e.cols[id]
 	if !ok {
 		if x, ok := e.derived[e.source(id)]; ok {
@@ -397,103 +466,6 @@ func asFloat(t coldata.Type, d coldata.Datum) float64 {
 		return float64(d.I) / math.Pow10(int(t.Scale))
 	}
 	return float64(d.I)
-}
-
-// selectivity estimates the fraction of rows satisfying p.
-func (e *estimator) selectivity(p expr.Expr) float64 {
-	switch p := p.(type) {
-	case *expr.Func:
-		switch p.Op {
-		case expr.OpAnd:
-			return e.selectivity(p.Args[0]) * e.selectivity(p.Args[1])
-		case expr.OpOr:
-			a, b := e.selectivity(p.Args[0]), e.selectivity(p.Args[1])
-			return math.Min(1, a+b-a*b)
-		case expr.OpNot:
-			return 1 - e.selectivity(p.Args[0])
-		case expr.OpEq, expr.OpNe, expr.OpLt, expr.OpLe, expr.OpGt, expr.OpGe:
-			return e.compareSel(p)
-		}
-	case *expr.In:
-		// Each listed value matches 1/ndv of the rows (the values are
-		// assumed distinct and present); without a distinct count, each
-		// matches selEq, as for =.
-		s := selEq * float64(len(p.List))
-		if c, ok := p.Arg.(*expr.Column); ok {
-			if d, ok := e.knownNDV(c.Index); ok {
-				s = float64(len(p.List)) / d
-			}
-		}
-		s = math.Min(1, s)
-		if p.Not {
-			return 1 - s
-		}
-		return s
-	case *expr.Like:
-		s := selLike
-		if !strings.ContainsAny(p.Pattern, "%_") {
-			s = selEq
-		}
-		if p.Not {
-			return 1 - s
-		}
-		return s
-	case *expr.IsNull:
-		frac := 0.05
-		if c, ok := p.Arg.(*expr.Column); ok {
-			if f, ok := e.nullFraction(c.Index); ok {
-				frac = f
-			}
-		}
-		if p.Not {
-			return 1 - frac
-		}
-		return frac
-	}
-	return selDefault
-}
-
-func (e *estimator) compareSel(f *expr.Func) float64 {
-	col, k, op, ok := columnVsConst(f)
-	if !ok || k.Val.Null {
-		if f.Op == expr.OpEq {
-			return selEq
-		}
-		return selDefault
-	}
-	// 1/ndv for integer-like columns (a distinct count or their range);
-	// otherwise selEq, assuming few distinct values.
-	//
-	// Strings keep selEq even with a measured distinct count, although
-	// 1/ndv is the better estimate (c_mktsegment = 'BUILDING' keeps 1/5,
-	// p_type = '...' 1/150): the join-order cost model counts rows, not
-	// their width, and does not see the runtime filters probe-side scans
-	// get from hash builds, and with the accurate selectivities it builds
-	// whole wide tables into hash tables (TPC-H Q10 at SF 1 built all 150K
-	// customers with their strings instead of probing them through a
-	// runtime filter: +40% CPU). Use 1/ndv here once the cost model
-	// accounts for width and runtime filters.
-	eq := selEq
-	if d, ok := e.knownNDV(col.Index); ok && (col.Typ.IsInteger() || col.Typ.ID == coldata.Date) {
-		eq = 1 / d
-	}
-	switch op {
-	case expr.OpEq:
-		return eq
-	case expr.OpNe:
-		return 1 - eq
-	}
-	rg := e.colRange(col.Index)
-	if !rg.ok || rg.hi <= rg.lo {
-		return 1.0 / 3
-	}
-	v := asFloat(col.Typ, k.Val)
-	frac := (v - rg.lo) / (rg.hi - rg.lo)
-	frac = math.Max(0, math.Min(1, frac))
-	if op == expr.OpGt || op == expr.OpGe {
-		frac = 1 - frac
-	}
-	return math.Max(frac, 0.001)
 }
 
 // nullFraction is the share of NULLs in a base column, from the footers'

@@ -165,7 +165,7 @@ func (c *colState) nextPage(dec *decompressor) error {
 		// The checksum covers the page as stored (compressed, levels
 		// included); checking it costs far less than decoding a corrupt page.
 		if h.hasCRC && crc32.ChecksumIEEE(body) != uint32(h.crc) {
-			return fmt.Errorf("page CRC mismatch (%s page of %d bytes)", pageTypeName(h.typ), len(body))
+			return crcError(h.typ, len(body), c.row)
 		}
 		switch h.typ {
 		case pageDictionary:
@@ -536,4 +536,17 @@ func (c *colState) skipTo(target int64, dec *decompressor) error {
 		}
 	}
 	return nil
+}
+
+// crcError names the page whose checksum failed: the dictionary page, or
+// the data page holding the column chunk's rows from firstRow on (-1 when
+// unknown). The reader adds the file, column and row group.
+func crcError(typ int32, size int, firstRow int64) error {
+	switch {
+	case typ == pageDictionary:
+		return fmt.Errorf("page CRC mismatch: the dictionary page (%d bytes) is corrupt", size)
+	case firstRow >= 0:
+		return fmt.Errorf("page CRC mismatch: the %s page starting at row %d of the row group (%d bytes) is corrupt", pageTypeName(typ), firstRow, size)
+	}
+	return fmt.Errorf("page CRC mismatch: a %s page (%d bytes) is corrupt", pageTypeName(typ), size)
 }

@@ -82,10 +82,10 @@ func TestReaderLifecycle(t *testing.T) {
 	if err := f.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Open("testdata/LICENSE.txt"); err == nil || err.Error() != "testdata/LICENSE.txt: not a Parquet file (bad magic)" {
+	if _, err := Open("testdata/LICENSE.txt"); err == nil || err.Error() != "Invalid Input Error: No magic bytes found at end of file 'testdata/LICENSE.txt'" {
 		t.Errorf("LICENSE.txt: %v", err)
 	}
-	if _, err := Open("testdata/bad_data/README.md"); err == nil || !strings.Contains(err.Error(), "testdata/bad_data/README.md: ") {
+	if _, err := Open("testdata/bad_data/README.md"); err == nil || !strings.Contains(err.Error(), "'testdata/bad_data/README.md'") {
 		t.Errorf("README.md: %v", err)
 	}
 	if _, err := Open("testdata/does-not-exist.parquet"); err == nil {

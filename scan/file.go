@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/apache/arrow-go/v18/parquet/metadata"
 	"github.com/peregrinedb/peregrine/exec/coldata"
@@ -106,12 +107,12 @@ const maxFooterSize = 256 << 20
 func Open(path string) (*File, error) {
 	fh, err := os.Open(path)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("IO Error: Cannot open file %q: %s", path, osMessage(err))
 	}
 	st, err := fh.Stat()
 	if err != nil {
 		fh.Close()
-		return nil, err
+		return nil, readError(path, err)
 	}
 	f, err := NewFile(fh, st.Size(), path)
 	if err != nil {
@@ -126,39 +127,43 @@ func Open(path string) (*File, error) {
 // through r (a local file, an object-store range reader, a byte slice).
 // name is used in error messages and returned by Path.
 func NewFile(r io.ReaderAt, size int64, name string) (f *File, err error) {
+	// DuckDB's messages where it has one for the same problem.
 	if size < 12 {
-		return nil, fmt.Errorf("%s: not a Parquet file (too small: %d bytes)", name, size)
+		return nil, fmt.Errorf("Invalid Input Error: File '%s' too small to be a Parquet file", name)
 	}
 	var tail [8]byte
 	if _, err := r.ReadAt(tail[:], size-8); err != nil {
-		return nil, fmt.Errorf("%s: reading footer: %w", name, err)
+		return nil, readError(name, err)
 	}
 	var head [4]byte
 	if _, err := r.ReadAt(head[:], 0); err != nil {
-		return nil, fmt.Errorf("%s: reading header: %w", name, err)
+		return nil, readError(name, err)
 	}
 	if string(tail[4:]) == "PARE" {
-		return nil, fmt.Errorf("%s: encrypted Parquet is not supported", name)
+		return nil, fmt.Errorf("Not implemented Error: %s: encrypted Parquet is not supported", name)
 	}
-	if string(tail[4:]) != string(magic) || string(head[:]) != string(magic) {
-		return nil, fmt.Errorf("%s: not a Parquet file (bad magic)", name)
+	if string(tail[4:]) != string(magic) {
+		return nil, fmt.Errorf("Invalid Input Error: No magic bytes found at end of file '%s'", name)
+	}
+	if string(head[:]) != string(magic) {
+		return nil, fmt.Errorf("Invalid Input Error: No magic bytes found at the start of file '%s'", name)
 	}
 	flen := int64(binary.LittleEndian.Uint32(tail[:4]))
 	if flen == 0 || flen > size-12 || flen > maxFooterSize {
-		return nil, fmt.Errorf("%s: corrupt footer length %d (file is %d bytes)", name, flen, size)
+		return nil, fmt.Errorf("Invalid Input Error: %s: corrupt footer length %d (file is %d bytes)", name, flen, size)
 	}
 	buf := make([]byte, flen)
 	if _, err := r.ReadAt(buf, size-8-flen); err != nil {
-		return nil, fmt.Errorf("%s: reading footer: %w", name, err)
+		return nil, readError(name, err)
 	}
 	md, err := parseFooter(buf)
 	if err != nil {
 		fixed, elems := neutralizeUnknownLogicalTypes(buf)
 		if fixed == nil {
-			return nil, fmt.Errorf("%s: corrupt footer: %w", name, err)
+			return nil, fmt.Errorf("Invalid Input Error: %s: corrupt footer: %w", name, err)
 		}
 		if md, err = parseFooter(fixed); err != nil {
-			return nil, fmt.Errorf("%s: corrupt footer: %w", name, err)
+			return nil, fmt.Errorf("Invalid Input Error: %s: corrupt footer: %w", name, err)
 		}
 		for _, i := range elems {
 			if i < len(md.FileMetaData.Schema) && md.FileMetaData.Schema[i] != nil {
@@ -169,15 +174,15 @@ func NewFile(r io.ReaderAt, size int64, name string) (f *File, err error) {
 	// A plaintext footer still announces encryption (signed footer mode):
 	// the column chunks are ciphertext that would only decode to garbage.
 	if md.IsSetEncryptionAlgorithm() {
-		return nil, fmt.Errorf("%s: encrypted Parquet is not supported", name)
+		return nil, fmt.Errorf("Not implemented Error: %s: encrypted Parquet is not supported", name)
 	}
 	f = &File{path: name, r: r, size: size, dataEnd: size - 8 - flen, md: md}
 	f.padChunks = md.WriterVersion().LessThan(metadata.Parquet816FixedVersion)
 	if err := f.initSchema(); err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
+		return nil, fmt.Errorf("Invalid Input Error: %s: %w", name, err)
 	}
 	if err := f.checkRowGroups(); err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
+		return nil, fmt.Errorf("Invalid Input Error: %s: %w", name, err)
 	}
 	return f, nil
 }
@@ -387,4 +392,25 @@ func (f *File) checkRowGroups() error {
 		}
 	}
 	return nil
+}
+
+// readError reports a failed read of a file without Go's "read PATH:" text.
+func readError(name string, err error) error {
+	return fmt.Errorf("IO Error: Could not read file %q: %s", name, osMessage(err))
+}
+
+// osMessage is the operating system's part of a file error.
+func osMessage(err error) string {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err
+	}
+	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+		return "the file is shorter than its metadata says"
+	}
+	s := err.Error()
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
 }

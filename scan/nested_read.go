@@ -146,7 +146,7 @@ func decodeLeaf(l *nestNode, chunk []byte, codec int32, numValues, rows int64, d
 		body = body[:h.compressedSize]
 		c.chunk = c.chunk[hl+int(h.compressedSize):]
 		if h.hasCRC && crc32.ChecksumIEEE(body) != uint32(h.crc) {
-			return out, fmt.Errorf("page CRC mismatch (%s page of %d bytes)", pageTypeName(h.typ), len(body))
+			return out, crcError(h.typ, len(body), -1)
 		}
 		switch h.typ {
 		case pageDictionary:

@@ -617,7 +617,7 @@ func (c *colState) loadDictOnly(dec *decompressor) error {
 	}
 	body = body[:h.compressedSize]
 	if h.hasCRC && crc32.ChecksumIEEE(body) != uint32(h.crc) {
-		return fmt.Errorf("page CRC mismatch (dictionary page of %d bytes)", len(body))
+		return crcError(h.typ, len(body), 0)
 	}
 	if err := c.loadDict(&h, body, dec); err != nil {
 		return fmt.Errorf("dictionary page: %w", err)

@@ -1,10 +1,12 @@
 package scan
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/peregrinedb/peregrine/exec/coldata"
@@ -189,7 +191,10 @@ func (r *Reader) load() error {
 			buf = make([]byte, m.end-m.start)
 		}
 		if n, err := r.f.r.ReadAt(buf, m.start); err != nil && !(errors.Is(err, io.EOF) && n == len(buf)) {
-			return fmt.Errorf("%s: reading row group %d: %w", r.f.path, r.rg, err)
+			if isCancel(err) {
+				return err
+			}
+			return fmt.Errorf("%w (row group %d)", readError(r.f.path, err), r.rg)
 		}
 		r.bytesRead += int64(len(buf))
 		for _, rf := range m.cols {
@@ -207,11 +212,26 @@ func (r *Reader) load() error {
 	return nil
 }
 
+// fail reports a problem with the data: the file, column and row group,
+// and what is wrong (a corrupt page names the page).
 func (r *Reader) fail(c *colState, err error) error {
-	if c == nil {
-		return fmt.Errorf("%s: row group %d: %w", r.f.path, r.rg, err)
+	if isCancel(err) || hasCategory(err) {
+		return err
 	}
-	return fmt.Errorf("%s: column %s, row group %d: %w", r.f.path, c.name, r.rg, err)
+	if c == nil {
+		return fmt.Errorf("Invalid Input Error: %s: row group %d: %w", r.f.path, r.rg, err)
+	}
+	return fmt.Errorf("Invalid Input Error: %s: column %s, row group %d: %w", r.f.path, c.name, r.rg, err)
+}
+
+func isCancel(err error) bool {
+	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
+}
+
+// hasCategory reports whether err already reads "Xxx Error: ...".
+func hasCategory(err error) bool {
+	head, _, ok := strings.Cut(err.Error(), ": ")
+	return ok && strings.HasSuffix(head, " Error") && !strings.ContainsAny(head, "/\\")
 }
 
 // catchPanics is cleared by the fuzz tests so that a decoder bug shows up

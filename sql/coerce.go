@@ -104,9 +104,6 @@ func castConst(v coldata.Datum, from, to coldata.Type) (coldata.Datum, error) {
 	if v.Null || from == to {
 		return v, nil
 	}
-	out, err := kernel.EvalConst(&expr.Cast{Arg: &expr.Const{Val: v, Typ: from}, Typ: to})
-	if err != nil {
-		return coldata.Datum{}, fmt.Errorf("Conversion Error: %v", err)
-	}
-	return out, nil
+	// The kernel's error already carries DuckDB's category.
+	return kernel.EvalConst(&expr.Cast{Arg: &expr.Const{Val: v, Typ: from}, Typ: to})
 }

@@ -1,15 +1,3 @@
-// Package storage maps table names to Parquet files: a database directory
-// where each NAME.parquet file or NAME folder is a table, plus tables named
-// by path or glob. It keeps opened files (parsed footers) in a cache keyed by
-// path, size and modification time so repeated queries skip re-parsing, with
-// a bounded pool of descriptors behind them.
-//
-// A Dataset is the file set of one table before any footer but the first is
-// read: hive key=value folders become typed partition columns, which
-// PrunePartitions evaluates on paths alone; with union_by_name, schemas are
-// merged by column name with lossless widening. Dataset.Table opens what is
-// left, in parallel. WriteParquet is COPY ... TO; ParquetMetadata and
-// ParquetSchema are DuckDB's table functions; Inspect gives layout advice.
 package storage
 
 import (
@@ -70,10 +58,10 @@ func Open(dir string) (*Catalog, error) {
 	if dir != "" {
 		st, err := os.Stat(dir)
 		if err != nil {
-			return nil, fmt.Errorf("cannot open database %q: %w", dir, err)
+			return nil, ioErrorf("cannot open database %q: %s", dir, sysMessage(err))
 		}
 		if !st.IsDir() {
-			return nil, fmt.Errorf("cannot open database %q: not a directory", dir)
+			return nil, ioErrorf("cannot open database %q: Not a directory", dir)
 		}
 	}
 	return &Catalog{dir: dir, files: map[string]cachedFile{}, handles: newHandlePool(maxOpenHandles)}, nil
@@ -236,7 +224,7 @@ func expandPath(p string) ([]string, error) {
 			return nil
 		})
 		if err != nil {
-			return nil, fmt.Errorf("IO Error: %v", err)
+			return nil, pathError("Cannot read directory", err)
 		}
 	} else {
 		m, err := filepath.Glob(p)
@@ -293,7 +281,7 @@ func parquetFilesUnder(dir string) ([]string, error) {
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("IO Error: %v", err)
+		return nil, pathError("Cannot read directory", err)
 	}
 	sort.Strings(files)
 	return files, nil
@@ -304,7 +292,7 @@ func parquetFilesUnder(dir string) ([]string, error) {
 func (c *Catalog) open(path string) (*scan.File, error) {
 	st, err := os.Stat(path)
 	if err != nil {
-		return nil, fmt.Errorf("IO Error: %v", err)
+		return nil, ioErrorf("Cannot open file %q: %s", path, sysMessage(err))
 	}
 	abs, err := filepath.Abs(path)
 	if err != nil {

@@ -129,7 +129,7 @@ func TestOpenErrors(t *testing.T) {
 	}
 	f := filepath.Join(t.TempDir(), "f")
 	os.WriteFile(f, nil, 0o644)
-	if _, err := Open(f); err == nil || !strings.Contains(err.Error(), "not a directory") {
+	if _, err := Open(f); err == nil || !strings.Contains(err.Error(), "Not a directory") {
 		t.Errorf("got %v", err)
 	}
 }

@@ -101,13 +101,19 @@ func parsePartitionValue(v string, t coldata.Type) (coldata.Datum, error) {
 		return coldata.Datum{I: ts}, err
 	case coldata.Float64:
 		f, err := strconv.ParseFloat(v, 64)
-		return coldata.Datum{F: f}, err
+		if err != nil {
+			return coldata.Datum{}, fmt.Errorf("Could not convert string '%s' to DOUBLE", v)
+		}
+		return coldata.Datum{F: f}, nil
 	case coldata.Decimal:
 		x, err := coldata.ParseDecimal(v, int(t.Scale))
 		return coldata.Datum{I: x}, err
 	case coldata.Bool:
 		b, err := strconv.ParseBool(v)
-		return coldata.Datum{B: b}, err
+		if err != nil {
+			return coldata.Datum{}, fmt.Errorf("Could not convert string '%s' to BOOL", v)
+		}
+		return coldata.Datum{B: b}, nil
 	case coldata.String:
 		return coldata.Datum{S: v}, nil
 	}

@@ -2,7 +2,6 @@ package storage
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"os"
 	"sort"
@@ -104,7 +103,7 @@ func InspectWith(ctx context.Context, c *Catalog, path string, g Guidance) (*Rep
 	for _, f := range tb.DataFiles {
 		st, err := os.Stat(f.Path)
 		if err != nil {
-			return nil, fmt.Errorf("IO Error: %v", err)
+			return nil, ioErrorf("Cannot open file %q: %s", f.Path, sysMessage(err))
 		}
 		fi := FileInfo{Path: f.Path, Bytes: st.Size(), Rows: f.File.NumRows(), RowGroups: f.File.NumRowGroups()}
 		r.Files = append(r.Files, fi)
@@ -169,7 +168,7 @@ func (r *Report) readChunks(ctx context.Context, files []DataFile, g Guidance) e
 		}
 		rdr, err := file.OpenParquetFile(f.Path, false)
 		if err != nil {
-			return fmt.Errorf("IO Error: %s: %v", f.Path, err)
+			return ioErrorf("Cannot read the footer of %q: %s", f.Path, sysMessage(err))
 		}
 		md := rdr.MetaData()
 		flat := md.Schema.NumColumns() == len(f.File.Columns())

@@ -61,7 +61,7 @@ func num(i int64) coldata.Datum  { return coldata.Datum{I: i} }
 func openFooter(f *scan.File) (*metadata.FileMetaData, func(), error) {
 	rdr, err := file.OpenParquetFile(f.Path(), false)
 	if err != nil {
-		return nil, nil, fmt.Errorf("IO Error: %s: %v", f.Path(), err)
+		return nil, nil, ioErrorf("Cannot read the footer of %q: %s", f.Path(), sysMessage(err))
 	}
 	return rdr.MetaData(), func() { rdr.Close() }, nil
 }

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"sync"
 
+	"github.com/axiomhq/hyperloglog"
+
 	"github.com/peregrinedb/peregrine/exec/coldata"
 	"github.com/peregrinedb/peregrine/scan"
 )
@@ -22,9 +24,10 @@ const maxNDVChunks = 64
 // this is computed at most once per file, column and row group; the
 // catalog drops it with the file (forgetStats).
 type fileStats struct {
-	mu     sync.Mutex
-	ranges map[int]colRange
-	chunks map[[2]int]scan.ChunkNDV // (column, row group) → NDV
+	mu       sync.Mutex
+	ranges   map[int]colRange
+	chunks   map[[2]int]scan.ChunkNDV       // (column, row group) → NDV
+	sketches map[[2]int]*hyperloglog.Sketch // (column, row group) → dictionary sketch
 }
 
 var statsCache sync.Map // *scan.File → *fileStats
@@ -33,7 +36,7 @@ func statsOf(f *scan.File) *fileStats {
 	if v, ok := statsCache.Load(f); ok {
 		return v.(*fileStats)
 	}
-	v, _ := statsCache.LoadOrStore(f, &fileStats{ranges: map[int]colRange{}, chunks: map[[2]int]scan.ChunkNDV{}})
+	v, _ := statsCache.LoadOrStore(f, &fileStats{ranges: map[int]colRange{}, chunks: map[[2]int]scan.ChunkNDV{}, sketches: map[[2]int]*hyperloglog.Sketch{}})
 	return v.(*fileStats)
 }
 
@@ -70,6 +73,12 @@ func ColumnNDV(t *Table, col int) (ndv float64, ok bool) {
 	}
 	typ := t.Columns[col].Type
 	var samples []ndvSample
+	type sketchable struct {
+		f       *scan.File
+		rg, col int
+		rows    float64
+	}
+	var dicts []sketchable
 	rgs := make([]int, len(t.Files))
 	for i, f := range t.Files {
 		rgs[i] = f.NumRowGroups()
@@ -84,12 +93,64 @@ func ColumnNDV(t *Table, col int) (ndv float64, ok bool) {
 		}
 		c := statsOf(f).chunkNDV(f, p.rg, fc)
 		s := ndvSample{source: c.Source, ndv: float64(c.NDV), rows: float64(c.Rows)}
+		if c.Rows > 0 {
+			ok := c.Source == scan.NDVDictionary || c.Source == scan.NDVFooter
+			dicts = append(dicts, sketchable{f: f, rg: p.rg, col: fc, rows: float64(c.Rows)})
+			if !ok {
+				dicts[len(dicts)-1].f = nil
+			}
+		}
 		if st, has := f.ColumnStats(p.rg, fc); has && st.HasMinMax && f.Columns()[fc].Type == typ {
 			s.lo, s.hi, s.hasRange = st.Min, st.Max, true
 		}
 		samples = append(samples, s)
 	}
-	return combineNDV(samples, typ, float64(t.NumRows))
+	d, ok := combineNDV(samples, typ, float64(t.NumRows))
+	if ok && !ambiguous(samples, float64(t.NumRows)) {
+		return d, true
+	}
+	// Sketch up to maxSketchChunks of the chunks, spread evenly: planning
+	// pays for each dictionary read in every new process.
+	var sks []*hyperloglog.Sketch
+	var rows float64
+	step := max(1, (len(dicts)+maxSketchChunks-1)/maxSketchChunks)
+	for i := 0; i < len(dicts); i += step {
+		c := dicts[i]
+		if c.f == nil {
+			sks = append(sks, nil) // no complete dictionary: no sketch
+			break
+		}
+		sks = append(sks, statsOf(c.f).chunkSketch(c.f, c.rg, c.col))
+		rows += c.rows
+	}
+	if ds, sok := sketchedNDV(sks, rows, float64(t.NumRows)); sok {
+		return ds, true
+	}
+	return d, ok
+}
+
+// maxSketchChunks bounds the dictionary pages sketched per column.
+const maxSketchChunks = 8
+
+// ambiguous reports whether per-chunk distinct counts leave the table's
+// open: between the largest chunk's count and their scaled sum lies more
+// than half again. A single chunk, or chunks holding nearly all their
+// rows' values at once, need no sketch.
+func ambiguous(samples []ndvSample, tableRows float64) bool {
+	if len(samples) < 2 {
+		return false
+	}
+	var maxD, sumD, sumR float64
+	for _, c := range samples {
+		maxD = math.Max(maxD, math.Min(c.ndv, c.rows))
+		sumD += math.Min(c.ndv, c.rows)
+		sumR += c.rows
+	}
+	if sumR <= 0 {
+		return false
+	}
+	upper := math.Min(sumD*tableRows/sumR, tableRows)
+	return upper > 1.5*math.Max(maxD, 1)
 }
 
 // partitionNDV counts the distinct values of a hive partition column over

@@ -1,8 +1,11 @@
 package storage
 
 import (
+	"bufio"
 	"fmt"
+	"io"
 	"os"
+	"path"
 	"path/filepath"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -11,6 +14,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 	"github.com/peregrinedb/peregrine/exec/coldata"
+	"github.com/peregrinedb/peregrine/storage/tempdir"
 )
 
 // sink buffers the rows of one output folder (or the single output file) as
@@ -18,19 +22,38 @@ import (
 // at FileSizeBytes.
 type sink struct {
 	w   *writer
-	dir string
+	dir string // slash path below the target folder ("" for the target)
 
 	bld      *array.RecordBuilder
 	buffered int   // rows in bld
 	bufBytes int64 // their approximate uncompressed size
 
-	fh      *os.File
-	fw      *pqarrow.FileWriter
-	tmp     string
-	final   string
-	fileIdx int
-	rows    int64
+	fh StagedFile
+	fw *pqarrow.FileWriter
+	cw *countingWriter
+	// scratch receives arrow-go's file when page checksums are on; closing
+	// the file copies it into fh with the checksums (pagecrc.go).
+	scratch    *os.File
+	scratchDir *tempdir.Dir
+	final      string // the file's path once committed
+	fileIdx    int
+	rows       int64
 }
+
+// countingWriter counts what reaches a staged file.
+type countingWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
+}
+
+// HugeintArrowType is how HUGEINT columns leave the engine.
+var HugeintArrowType = &arrow.Decimal128Type{Precision: 38, Scale: 0}
 
 // ArrowType is the Arrow type a coldata type is written as; pqarrow maps it
 // to Parquet: DECIMAL as INT32/INT64 when precision ≤ 9/18, DATE as INT32
@@ -47,6 +70,11 @@ func ArrowType(t coldata.Type) (arrow.DataType, error) {
 		return arrow.PrimitiveTypes.Float64, nil
 	case coldata.Decimal:
 		return &arrow.Decimal128Type{Precision: int32(t.Precision), Scale: int32(t.Scale)}, nil
+	case coldata.Hugeint:
+		// Arrow has no 128-bit integer; DECIMAL(38,0) stores the same
+		// two's-complement bits, so every HUGEINT round-trips exactly
+		// (DuckDB's Arrow export uses this type too).
+		return HugeintArrowType, nil
 	case coldata.String:
 		return arrow.BinaryTypes.String, nil
 	case coldata.Date:
@@ -157,13 +185,16 @@ func appendVec(fb array.Builder, v *coldata.Vec, from, k int, rows []int32) int6
 		return 8 * int64(k)
 	case *array.Decimal128Builder:
 		for j := 0; j < k; j++ {
-			if i := row(j); null(i) {
+			switch i := row(j); {
+			case null(i):
 				bb.AppendNull()
-			} else {
+			case v.Type.ID == coldata.Hugeint:
+				bb.Append(decimal128.New(v.I128[i].Hi, v.I128[i].Lo))
+			default:
 				bb.Append(decimal128.FromI64(v.I64[i]))
 			}
 		}
-		return 8 * int64(k)
+		return 16 * int64(k)
 	case *array.StringBuilder:
 		for j := 0; j < k; j++ {
 			if i := row(j); null(i) {
@@ -205,22 +236,79 @@ func (s *sink) flush() error {
 // open starts the next file of this sink. first, the first row group, picks
 // which columns are dictionary encoded.
 func (s *sink) open(first arrow.RecordBatch) error {
+	name := ""
 	s.final = s.w.path
 	if s.w.folder {
-		s.final = filepath.Join(s.dir, fmt.Sprintf("data_%d.parquet", s.fileIdx))
+		if s.w.opts.Mode == WriteAppend {
+			name = s.w.stage.FreshName(s.dir, ".parquet")
+		} else {
+			name = path.Join(s.dir, fmt.Sprintf("data_%d.parquet", s.fileIdx))
+		}
+		s.final = filepath.Join(s.w.path, filepath.FromSlash(name))
 	}
 	s.fileIdx++
-	s.tmp = tempName(filepath.Dir(s.final), s.final)
-	fh, err := os.OpenFile(s.tmp, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o644)
+	fh, err := s.w.stage.Create(name)
 	if err != nil {
-		return fmt.Errorf("IO Error: %v", err)
+		return err
 	}
 	s.fh = fh
-	fw, err := pqarrow.NewFileWriter(s.w.schema, fh, s.w.writerProps(dictionaryColumns(first)), arrowWriterProps())
+	s.cw = &countingWriter{w: fh}
+	var out io.Writer = s.cw
+	if !s.w.opts.NoPageChecksums {
+		if err := s.openScratch(); err != nil {
+			return err
+		}
+		out = struct{ io.Writer }{s.scratch} // pqarrow would close an io.Closer
+	}
+	fw, err := pqarrow.NewFileWriter(s.w.schema, out, s.w.writerProps(dictionaryColumns(first)), arrowWriterProps())
 	if err != nil {
-		return fmt.Errorf("IO Error: %v", err)
+		return ioErrorf("Could not write file %q: %v", s.final, err)
 	}
 	s.fw = fw
+	return nil
+}
+
+// openScratch makes the file arrow-go writes into before the checksum
+// pass, in this process's temporary folder (so a crash leaves nothing the
+// next start does not remove).
+func (s *sink) openScratch() error {
+	d, err := tempdir.Use(s.w.opts.TempRoot)
+	if err != nil {
+		return err
+	}
+	f, err := os.CreateTemp(d.Path(), "copy-*.parquet")
+	if err != nil {
+		d.Release()
+		return ioErrorf("Cannot open file in %q: %s", d.Path(), sysMessage(err))
+	}
+	s.scratch, s.scratchDir = f, d
+	return nil
+}
+
+func (s *sink) dropScratch() {
+	if s.scratch != nil {
+		s.scratch.Close()
+		os.Remove(s.scratch.Name())
+		s.scratchDir.Release()
+		s.scratch, s.scratchDir = nil, nil
+	}
+}
+
+// checksumScratch copies the finished scratch file into the staged file
+// with a CRC in every page header.
+func (s *sink) checksumScratch() error {
+	defer s.dropScratch()
+	st, err := s.scratch.Stat()
+	if err != nil {
+		return ioErrorf("Could not read file %q: %s", s.scratch.Name(), sysMessage(err))
+	}
+	bw := bufio.NewWriterSize(s.cw, 1<<20)
+	if err := addPageChecksums(s.scratch, st.Size(), bw); err != nil {
+		return ioErrorf("Could not write file %q: %v", s.final, err)
+	}
+	if err := bw.Flush(); err != nil {
+		return ioErrorf("Could not write file %q: %s", s.final, sysMessage(err))
+	}
 	return nil
 }
 
@@ -237,23 +325,28 @@ func (s *sink) closeFile() error {
 	}
 	fw := s.fw
 	s.fw = nil
-	if err := fw.Close(); err != nil { // also closes fh
-		s.fh = nil
-		os.Remove(s.tmp)
-		return fmt.Errorf("IO Error: writing %s: %v", s.final, err)
+	err := fw.Close()
+	if err != nil {
+		err = fmt.Errorf("IO Error: writing %s: %v", s.final, err)
+	} else if s.scratch != nil {
+		err = s.checksumScratch()
+	}
+	if cerr := s.fh.Close(); err == nil {
+		err = cerr
 	}
 	s.fh = nil
-	s.w.done = append(s.w.done, tempFile{tmp: s.tmp, final: s.final})
+	if err != nil {
+		return err
+	}
+	s.w.files = append(s.w.files, s.final)
+	s.w.bytes += s.cw.n
 	return nil
 }
 
-// discard drops the file being written.
+// discard drops the file being written (the stage's Abort removes it).
 func (s *sink) discard() {
-	if s.fh != nil {
-		s.fh.Close()
-		os.Remove(s.tmp)
-		s.fh, s.fw = nil, nil
-	}
+	s.dropScratch()
+	s.fh, s.fw = nil, nil
 	if s.bld != nil {
 		s.bld.Release()
 		s.bld = nil

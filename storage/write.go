@@ -2,13 +2,9 @@ package storage
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 
@@ -43,9 +39,15 @@ type WriteOptions struct {
 	// PartitionBy writes path/col=value/.../data_N.parquet; these columns
 	// are not stored in the files (they come back from the folder names).
 	PartitionBy []string
-	// OverwriteOrIgnore allows writing into a non-empty folder, replacing
-	// files of the same name and keeping the others.
-	OverwriteOrIgnore bool
+	// Mode is the policy for an existing target (OVERWRITE,
+	// OVERWRITE_OR_IGNORE, APPEND; see WriteMode).
+	Mode WriteMode
+	// TempRoot is the database's temp_directory ("" for the default): the
+	// commit's record lives in this process's folder there.
+	TempRoot string
+	// NoPageChecksums leaves the CRC-32 out of the page headers; by default
+	// every page carries one, so that readers detect a corrupted page.
+	NoPageChecksums bool
 }
 
 // WriteResult says what WriteParquet produced.
@@ -59,16 +61,20 @@ type WriteResult struct {
 const DefaultRowGroupSize = 122880
 
 // WriteParquet writes the rows of src, whose columns have the given types and
-// names, to path. Every file is written under a hidden temporary name in its
-// target folder and renamed into place only after all of them are complete:
-// an error or a cancelled ctx leaves neither temporary nor partial files, nor
-// folders this call created. A single-file target is replaced if it exists,
-// like DuckDB; a folder target must be empty unless OverwriteOrIgnore.
+// names, to path. Files are staged and published together at the end (see
+// Stage): an error or a cancelled ctx leaves the target as it was, and no
+// temporary file behind. A single-file target is replaced if it exists
+// (written through if it is a device or FIFO), like DuckDB; a folder target
+// must be absent or empty unless opts.Mode says otherwise.
 func WriteParquet(ctx context.Context, src BatchSource, types []coldata.Type, names []string, path string, opts WriteOptions) (res WriteResult, err error) {
 	if len(types) != len(names) {
 		return res, fmt.Errorf("WriteParquet: %d types but %d names", len(types), len(names))
 	}
 	w, err := newWriter(types, names, path, opts)
+	if err != nil {
+		return res, err
+	}
+	w.stage, err = OpenStage(ctx, StageSpec{Path: path, Folder: w.folder, Mode: opts.Mode, TempRoot: opts.TempRoot})
 	if err != nil {
 		return res, err
 	}
@@ -78,9 +84,6 @@ func WriteParquet(ctx context.Context, src BatchSource, types []coldata.Type, na
 			res = WriteResult{}
 		}
 	}()
-	if err := w.prepareTarget(); err != nil {
-		return res, err
-	}
 	for {
 		if err := ctx.Err(); err != nil {
 			return res, err
@@ -99,7 +102,7 @@ func WriteParquet(ctx context.Context, src BatchSource, types []coldata.Type, na
 	if err := ctx.Err(); err != nil {
 		return res, err
 	}
-	return w.finish()
+	return w.finish(ctx)
 }
 
 // writer routes rows to one sink per partition.
@@ -114,14 +117,13 @@ type writer struct {
 	schema   *arrow.Schema
 	codec    compress.Compression
 
-	sinks    map[string]*sink
-	order    []*sink
-	done     []tempFile // closed files awaiting rename
-	madeDirs []string   // folders this call created, deepest last
-	compact  *coldata.Batch
+	stage   Stage
+	sinks   map[string]*sink
+	order   []*sink
+	files   []string // final paths of the closed files
+	bytes   int64
+	compact *coldata.Batch
 }
-
-type tempFile struct{ tmp, final string }
 
 func newWriter(types []coldata.Type, names []string, path string, opts WriteOptions) (*writer, error) {
 	w := &writer{opts: opts, path: path, types: types, names: names, sinks: map[string]*sink{}}
@@ -155,7 +157,7 @@ func newWriter(types []coldata.Type, names []string, path string, opts WriteOpti
 		}
 		at, err := ArrowType(t)
 		if err != nil {
-			return nil, fmt.Errorf("column %q: %w", names[i], err)
+			return nil, fmt.Errorf("%w (column %q)", err, names[i])
 		}
 		w.dataCols = append(w.dataCols, i)
 		fields = append(fields, arrow.Field{Name: names[i], Type: at, Nullable: true})
@@ -185,53 +187,6 @@ func parseCodec(name string) (compress.Compression, error) {
 	return 0, fmt.Errorf("Invalid Input Error: unsupported compression codec %q (try snappy, zstd, gzip, lz4_raw, brotli or uncompressed)", name)
 }
 
-// prepareTarget applies DuckDB's rules for existing targets.
-func (w *writer) prepareTarget() error {
-	st, err := os.Stat(w.path)
-	switch {
-	case err == nil && !w.folder && st.IsDir():
-		return fmt.Errorf("IO Error: Cannot write to %q: it is a directory", w.path)
-	case err == nil && w.folder && !st.IsDir():
-		return fmt.Errorf("IO Error: Cannot write to %q: it exists and is not a directory", w.path)
-	case err == nil && w.folder && !w.opts.OverwriteOrIgnore:
-		entries, err := os.ReadDir(w.path)
-		if err != nil {
-			return fmt.Errorf("IO Error: %v", err)
-		}
-		if len(entries) > 0 {
-			return fmt.Errorf("IO Error: Directory %q is not empty! Enable OVERWRITE_OR_IGNORE option to write into it anyway", w.path)
-		}
-	case err != nil && !errors.Is(err, os.ErrNotExist):
-		return fmt.Errorf("IO Error: %v", err)
-	}
-	if w.folder {
-		return w.mkdirAll(w.path)
-	}
-	return nil
-}
-
-// mkdirAll creates dir and records which levels it created, so that abort
-// can remove exactly those.
-func (w *writer) mkdirAll(dir string) error {
-	var missing []string
-	for d := filepath.Clean(dir); ; d = filepath.Dir(d) {
-		if _, err := os.Stat(d); err == nil {
-			break
-		}
-		missing = append(missing, d)
-		if filepath.Dir(d) == d {
-			break
-		}
-	}
-	for i := len(missing) - 1; i >= 0; i-- {
-		if err := os.Mkdir(missing[i], 0o755); err != nil && !errors.Is(err, os.ErrExist) {
-			return fmt.Errorf("IO Error: %v", err)
-		}
-		w.madeDirs = append(w.madeDirs, missing[i])
-	}
-	return nil
-}
-
 // add routes the live rows of b to their partitions' sinks.
 func (w *writer) add(b *coldata.Batch) error {
 	if len(b.Vecs) != len(w.types) {
@@ -243,11 +198,7 @@ func (w *writer) add(b *coldata.Batch) error {
 		return nil
 	}
 	if len(w.partCols) == 0 {
-		s, err := w.sinkFor("", w.path)
-		if err != nil {
-			return err
-		}
-		return s.append(b, nil)
+		return w.sinkFor("", "").append(b, nil)
 	}
 	groups := map[string][]int32{}
 	var keys []string
@@ -267,14 +218,11 @@ func (w *writer) add(b *coldata.Batch) error {
 	}
 	for _, key := range keys {
 		rows := groups[key]
-		dir := w.path
+		var dir []string
 		for _, c := range w.partCols {
-			dir = filepath.Join(dir, escapeKey(w.names[c])+"="+FormatPartitionValue(w.types[c], b.Vecs[c].Get(int(rows[0]))))
+			dir = append(dir, escapeKey(w.names[c])+"="+FormatPartitionValue(w.types[c], b.Vecs[c].Get(int(rows[0]))))
 		}
-		s, err := w.sinkFor(key, dir)
-		if err != nil {
-			return err
-		}
+		s := w.sinkFor(key, strings.Join(dir, "/"))
 		if err := s.append(b, rows); err != nil {
 			return err
 		}
@@ -286,30 +234,24 @@ func escapeKey(k string) string {
 	return strings.ReplaceAll(FormatPartitionValue(coldata.TypeString, coldata.Datum{S: k}), "=", "%3D")
 }
 
-func (w *writer) sinkFor(key, dir string) (*sink, error) {
+// sinkFor returns the sink of a partition; dir is its folder below the
+// target, slash-separated ("" for the target itself).
+func (w *writer) sinkFor(key, dir string) *sink {
 	if s, ok := w.sinks[key]; ok {
-		return s, nil
-	}
-	if w.folder {
-		if err := w.mkdirAll(dir); err != nil {
-			return nil, err
-		}
+		return s
 	}
 	s := &sink{w: w, dir: dir}
 	w.sinks[key] = s
 	w.order = append(w.order, s)
-	return s, nil
+	return s
 }
 
-// finish flushes every sink and renames all files into place.
-func (w *writer) finish() (WriteResult, error) {
+// finish flushes every sink and commits the stage.
+func (w *writer) finish(ctx context.Context) (WriteResult, error) {
 	var res WriteResult
 	if len(w.order) == 0 && !w.folder {
 		// No rows: still produce a valid, empty file like DuckDB.
-		if _, err := w.sinkFor("", w.path); err != nil {
-			return res, err
-		}
-		if err := w.order[0].open(nil); err != nil {
+		if err := w.sinkFor("", "").open(nil); err != nil {
 			return res, err
 		}
 	}
@@ -318,25 +260,10 @@ func (w *writer) finish() (WriteResult, error) {
 			return res, err
 		}
 	}
-	for _, f := range w.done {
-		st, err := os.Stat(f.tmp)
-		if err != nil {
-			return res, fmt.Errorf("IO Error: %v", err)
-		}
-		res.Bytes += st.Size()
+	if err := w.stage.Commit(ctx); err != nil {
+		return res, err
 	}
-	for i, f := range w.done {
-		if err := os.Rename(f.tmp, f.final); err != nil {
-			// Undo the renames already made so that the write stays all or
-			// nothing.
-			for _, g := range w.done[:i] {
-				os.Remove(g.final)
-			}
-			return res, fmt.Errorf("IO Error: %v", err)
-		}
-		res.Files = append(res.Files, f.final)
-	}
-	w.done = nil
+	res.Files, res.Bytes = w.files, w.bytes
 	for _, s := range w.order {
 		res.Rows += s.rows
 	}
@@ -344,24 +271,12 @@ func (w *writer) finish() (WriteResult, error) {
 	return res, nil
 }
 
-// abort removes every temporary file and the folders this call created.
+// abort drops every staged file; the target stays as it was.
 func (w *writer) abort() {
 	for _, s := range w.order {
 		s.discard()
 	}
-	for _, f := range w.done {
-		os.Remove(f.tmp)
-	}
-	w.done = nil
-	for i := len(w.madeDirs) - 1; i >= 0; i-- {
-		os.Remove(w.madeDirs[i]) // fails, harmlessly, when not empty
-	}
-}
-
-func tempName(dir, final string) string {
-	var b [6]byte
-	rand.Read(b[:])
-	return filepath.Join(dir, ".tmp-"+hex.EncodeToString(b[:])+"-"+filepath.Base(final))
+	w.stage.Abort()
 }
 
 // writerProps builds the Parquet properties for one file. Dictionary

@@ -90,9 +90,18 @@ func allTypeRows(n int) [][]coldata.Datum {
 // readScan reads every row of a file with our reader.
 func readScan(t *testing.T, path string) ([]scan.Column, [][]coldata.Datum) {
 	t.Helper()
-	f, err := scan.Open(path)
+	cols, rows, err := scanFile(path)
 	if err != nil {
 		t.Fatal(err)
+	}
+	return cols, rows
+}
+
+// scanFile reads every row of every column with the scanner.
+func scanFile(path string) ([]scan.Column, [][]coldata.Datum, error) {
+	f, err := scan.Open(path)
+	if err != nil {
+		return nil, nil, err
 	}
 	defer f.Close()
 	cols := f.Columns()
@@ -105,7 +114,7 @@ func readScan(t *testing.T, path string) ([]scan.Column, [][]coldata.Datum) {
 	for rg := 0; rg < f.NumRowGroups(); rg++ {
 		r, err := f.NewReader(rg, idx)
 		if err != nil {
-			t.Fatal(err)
+			return nil, nil, err
 		}
 		b := coldata.NewBatch(types, 1024)
 		for {
@@ -114,7 +123,8 @@ func readScan(t *testing.T, path string) ([]scan.Column, [][]coldata.Datum) {
 				break
 			}
 			if err != nil {
-				t.Fatal(err)
+				r.Close()
+				return nil, nil, err
 			}
 			for k := 0; k < n; k++ {
 				out = append(out, b.Row(k))
@@ -122,7 +132,7 @@ func readScan(t *testing.T, path string) ([]scan.Column, [][]coldata.Datum) {
 		}
 		r.Close()
 	}
-	return cols, out
+	return cols, out, nil
 }
 
 // readArrow reads a file with arrow-go and renders every value as a string.
@@ -399,7 +409,7 @@ func TestAtomicWrites(t *testing.T) {
 			dir := t.TempDir()
 			target := filepath.Join(dir, "out.parquet")
 			if c.opts.FileSizeBytes > 0 || len(c.opts.PartitionBy) > 0 {
-				target = filepath.Join(dir, "nested", "out")
+				target = filepath.Join(dir, "out")
 			}
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
@@ -453,10 +463,10 @@ func TestExistingTargets(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err := WriteParquet(context.Background(), src2(), types2, names2, folder, opts)
-	if err == nil || !strings.Contains(err.Error(), "is not empty") || !strings.Contains(err.Error(), "OVERWRITE_OR_IGNORE") {
+	if err == nil || !strings.Contains(err.Error(), "is not empty") || !strings.Contains(err.Error(), "Enable OVERWRITE option") {
 		t.Errorf("non-empty folder: %v", err)
 	}
-	opts.OverwriteOrIgnore = true
+	opts.Mode = WriteOverwriteOrIgnore
 	if _, err := WriteParquet(context.Background(), src2(), types2, names2, folder, opts); err != nil {
 		t.Errorf("overwrite_or_ignore: %v", err)
 	}

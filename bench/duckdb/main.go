@@ -1,4 +1,4 @@
-// Command duckbench times TPC-H queries in DuckDB over the same Parquet files
+// Command duckbench times queries (TPC-H's, the SSB's, any folder of .sql files) in DuckDB over the same Parquet files
 // Peregrine reads, for side-by-side comparisons.
 package main
 
@@ -17,15 +17,16 @@ import (
 )
 
 func main() {
-	data := flag.String("data", "", "folder with TPC-H parquet files")
-	queries := flag.String("queries", "", "folder with q01.sql..q22.sql")
+	data := flag.String("data", "", "folder of Parquet files: each NAME.parquet becomes a view NAME")
+	queries := flag.String("queries", "", "folder of queries: every NAME.sql in it, in name order (TPC-H: q01.sql..q22.sql)")
 	runs := flag.Int("runs", 3, "runs per query")
 	threads := flag.Int("threads", 2, "threads")
 	write := flag.String("write", "", "rewrite the tables into this folder with DuckDB's Parquet defaults, then exit")
-	answers := flag.String("answers", "", "write each query's result as qNN.csv (the reference answers' format) into this folder, then exit")
+	answers := flag.String("answers", "", "write each query's result as NAME.csv (the reference answers' format) into this folder, then exit")
 	script := flag.Bool("sql", false, "run the SQL script given with -c (or on standard input) and print each statement's columns with their types, rows, or DuckDB's error, then exit")
 	command := flag.String("c", "", "the script for -sql")
 	slt := flag.Bool("complete", false, "fill in the expected results of the sqllogictest files given as arguments from DuckDB, then exit")
+	dbgen := flag.Float64("dbgen", 0, "generate TPC-H at this scale factor with DuckDB's CALL dbgen (needs the tpch extension: build with -modfile=duckdb2.mod), e.g. with -write DIR")
 	flag.Parse()
 	db, err := sql.Open("duckdb", "")
 	if err != nil {
@@ -35,11 +36,18 @@ func main() {
 	if _, err := db.Exec(fmt.Sprintf("SET threads=%d", *threads)); err != nil {
 		panic(err)
 	}
-	for _, t := range []string{"customer", "lineitem", "nation", "orders", "part", "partsupp", "region", "supplier"} {
-		if *data == "" {
-			break
+	if *dbgen > 0 {
+		if _, err := db.Exec(fmt.Sprintf("CALL dbgen(sf=%s)", strconv.FormatFloat(*dbgen, 'g', -1, 64))); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
 		}
-		q := fmt.Sprintf("CREATE VIEW %s AS SELECT * FROM read_parquet('%s')", t, filepath.Join(*data, t+".parquet"))
+	}
+	tables, err := tableFiles(*data)
+	if err != nil {
+		panic(err)
+	}
+	for _, t := range tables {
+		q := fmt.Sprintf("CREATE VIEW %q AS SELECT * FROM read_parquet('%s')", t, filepath.Join(*data, t+".parquet"))
 		if _, err := db.Exec(q); err != nil {
 			panic(err)
 		}
@@ -63,8 +71,8 @@ func main() {
 	}
 	if *write != "" {
 		os.MkdirAll(*write, 0o755)
-		for _, t := range []string{"customer", "lineitem", "nation", "orders", "part", "partsupp", "region", "supplier"} {
-			if _, err := db.Exec(fmt.Sprintf("COPY (SELECT * FROM %s) TO '%s' (FORMAT parquet)", t, filepath.Join(*write, t+".parquet"))); err != nil {
+		for _, t := range tables {
+			if _, err := db.Exec(fmt.Sprintf("COPY (SELECT * FROM %q) TO '%s' (FORMAT parquet)", t, filepath.Join(*write, t+".parquet"))); err != nil {
 				panic(err)
 			}
 		}
@@ -76,8 +84,12 @@ func main() {
 		}
 		return
 	}
-	for q := 1; q <= 22; q++ {
-		b, err := os.ReadFile(filepath.Join(*queries, fmt.Sprintf("q%02d.sql", q)))
+	files, err := queryFiles(*queries)
+	if err != nil {
+		panic(err)
+	}
+	for _, f := range files {
+		b, err := os.ReadFile(filepath.Join(*queries, f+".sql"))
 		if err != nil {
 			panic(err)
 		}
@@ -87,7 +99,7 @@ func main() {
 			start := time.Now()
 			rows, err := db.Query(text)
 			if err != nil {
-				fmt.Printf("Q%02d error %v\n", q, err)
+				fmt.Printf("%s error %v\n", label(f), err)
 				break
 			}
 			for rows.Next() {
@@ -97,9 +109,44 @@ func main() {
 		}
 		sort.Float64s(ts)
 		if len(ts) > 0 {
-			fmt.Printf("Q%02d %9.1f ms (min %9.1f ms)\n", q, ts[len(ts)/2], ts[0])
+			fmt.Printf("%s %9.1f ms (min %9.1f ms)\n", label(f), ts[len(ts)/2], ts[0])
 		}
 	}
+}
+
+// label prints TPC-H's qNN as QNN (the format earlier notes quote) and
+// other queries by their file name.
+func label(name string) string {
+	if len(name) == 3 && name[0] == 'q' && name[1] >= '0' && name[1] <= '9' {
+		return "Q" + name[1:]
+	}
+	return name
+}
+
+// tableFiles lists the NAME of every NAME.parquet in dir ("" for none).
+func tableFiles(dir string) ([]string, error) {
+	if dir == "" {
+		return nil, nil
+	}
+	return namesWithSuffix(dir, ".parquet")
+}
+
+// queryFiles lists the NAME of every NAME.sql in dir, sorted.
+func queryFiles(dir string) ([]string, error) { return namesWithSuffix(dir, ".sql") }
+
+func namesWithSuffix(dir, suffix string) ([]string, error) {
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, e := range ents {
+		if n, ok := strings.CutSuffix(e.Name(), suffix); ok && !e.IsDir() {
+			out = append(out, n)
+		}
+	}
+	sort.Strings(out)
+	return out, nil
 }
 
 // writeAnswers stores each query's rows as '|'-separated text with a header,
@@ -108,14 +155,18 @@ func writeAnswers(db *sql.DB, queries, dir string) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	for q := 1; q <= 22; q++ {
-		b, err := os.ReadFile(filepath.Join(queries, fmt.Sprintf("q%02d.sql", q)))
+	files, err := queryFiles(queries)
+	if err != nil {
+		return err
+	}
+	for _, f := range files {
+		b, err := os.ReadFile(filepath.Join(queries, f+".sql"))
 		if err != nil {
 			return err
 		}
 		rows, err := db.Query(strings.TrimSpace(string(b)))
 		if err != nil {
-			return fmt.Errorf("Q%02d: %w", q, err)
+			return fmt.Errorf("%s: %w", f, err)
 		}
 		cols, _ := rows.Columns()
 		var sb strings.Builder
@@ -139,7 +190,7 @@ func writeAnswers(db *sql.DB, queries, dir string) error {
 			return err
 		}
 		rows.Close()
-		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("q%02d.csv", q)), []byte(sb.String()), 0o644); err != nil {
+		if err := os.WriteFile(filepath.Join(dir, f+".csv"), []byte(sb.String()), 0o644); err != nil {
 			return err
 		}
 	}

@@ -16,7 +16,8 @@ import (
 // complete fills in the expected results of a sqllogictest file
 // (../../testdata/sql/*.slt) from DuckDB, the reference for Peregrine's SQL
 // results: each `query` record gets DuckDB's rows, each `statement` record
-// `ok` or `error` as DuckDB answers it. Records marked `# duckdb: skip` keep
+// `ok` or `error` as DuckDB answers it (with the first line of DuckDB's
+// message after ---- when the record has a ---- section). Records marked `# duckdb: skip` keep
 // what they have (a Peregrine-only statement). The value format is the one
 // the root package's TestSQLLogic prints: NULL, (empty), true/false, exact
 // decimals, dates as YYYY-MM-DD, floats in Go's shortest form.
@@ -48,6 +49,8 @@ func complete(db *sql.DB, path string) error {
 				break
 			}
 		}
+		// A statement record with a ---- section wants DuckDB's message.
+		wantMessage := len(body) < len(lines[head+1:])
 		text := strings.Join(body, "\n")
 		out.WriteString(strings.Join(lines[:head], "\n"))
 		if head > 0 {
@@ -55,11 +58,16 @@ func complete(db *sql.DB, path string) error {
 		}
 		switch words[0] {
 		case "statement":
-			verdict := "ok"
+			verdict, message := "ok", ""
 			if _, err := db.Exec(text); err != nil {
 				verdict = "error"
+				first, _, _ := strings.Cut(err.Error(), "\n")
+				message = "----\n" + first + "\n"
 			}
-			fmt.Fprintf(&out, "statement %s\n%s\n\n", verdict, text)
+			if !wantMessage {
+				message = ""
+			}
+			fmt.Fprintf(&out, "statement %s\n%s\n%s\n", verdict, text, message)
 		case "query":
 			rows, err := queryRows(db, text)
 			if err != nil {

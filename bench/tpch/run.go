@@ -103,7 +103,7 @@ func Run(ctx context.Context, db *peregrine.DB, opts RunOptions) (*Report, error
 		var rows [][]string
 		for r := 0; r < runs; r++ {
 			start := time.Now()
-			got, err := collect(ctx, db, text)
+			got, err := Collect(ctx, db, text)
 			if err != nil {
 				res.Error = err.Error()
 				break
@@ -126,7 +126,7 @@ func Run(ctx context.Context, db *peregrine.DB, opts RunOptions) (*Report, error
 					res.Check = "ok"
 				}
 			}
-			res.Median, res.Min = stats(res.Times)
+			res.Median, res.Min = MedianMin(res.Times)
 		}
 		if res.Error != "" || (res.Check != "ok" && res.Check != "unchecked") {
 			rep.Failed++
@@ -164,7 +164,8 @@ func firstLine(s string) string {
 	return l
 }
 
-func stats(ts []time.Duration) (median, minimum float64) {
+// MedianMin is the median and the least of ts, in milliseconds.
+func MedianMin(ts []time.Duration) (median, minimum float64) {
 	if len(ts) == 0 {
 		return 0, 0
 	}
@@ -194,15 +195,14 @@ func loadAnswer(opts RunOptions, q int) (*Answer, error) {
 	return nil, nil
 }
 
-// collect runs text and returns its rows printed as the answers print them
+// Collect runs text and returns its rows printed as the answers print them
 // (NULL as an empty value).
-func collect(ctx context.Context, db *peregrine.DB, text string) ([][]string, error) {
+func Collect(ctx context.Context, db *peregrine.DB, text string) ([][]string, error) {
 	rows, err := db.Query(ctx, text)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	cols := rows.Columns()
 	var out [][]string
 	for {
 		b, err := rows.Next(ctx)
@@ -212,25 +212,37 @@ func collect(ctx context.Context, db *peregrine.DB, text string) ([][]string, er
 		if b == nil {
 			return out, nil
 		}
-		for k := 0; k < b.Len(); k++ {
-			i := k
-			if b.Sel != nil {
-				i = int(b.Sel[k])
-			}
-			row := make([]string, len(cols))
-			for c, v := range b.Vecs {
-				if !v.IsNull(i) {
-					row[c] = coldata.Format(v.Type, v.Get(i))
-				}
-			}
-			out = append(out, row)
-		}
+		out = append(out, FormatRows(b)...)
 	}
 }
 
+// FormatRows prints the live rows of b as the answers print them (NULL as
+// an empty value).
+func FormatRows(b *coldata.Batch) [][]string {
+	var rows [][]string
+	for k := 0; k < b.Len(); k++ {
+		i := k
+		if b.Sel != nil {
+			i = int(b.Sel[k])
+		}
+		row := make([]string, len(b.Vecs))
+		for c, v := range b.Vecs {
+			if !v.IsNull(i) {
+				row[c] = coldata.Format(v.Type, v.Get(i))
+			}
+		}
+		rows = append(rows, row)
+	}
+	return rows
+}
+
 // WriteJSON writes the report as JSON to path (atomically).
-func (r *Report) WriteJSON(path string) error {
-	b, err := json.MarshalIndent(r, "", "  ")
+func (r *Report) WriteJSON(path string) error { return WriteJSON(path, r) }
+
+// WriteJSON writes v as indented JSON to path, through a temporary file
+// renamed into place.
+func WriteJSON(path string, v any) error {
+	b, err := json.MarshalIndent(v, "", "  ")
 	if err != nil {
 		return err
 	}

@@ -9,10 +9,13 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/parquet"
 	"github.com/apache/arrow-go/v18/parquet/compress"
 	"github.com/apache/arrow-go/v18/parquet/metadata"
@@ -266,4 +269,109 @@ func TestOutDirIsAFile(t *testing.T) {
 	if err := Generate(context.Background(), Options{SF: 0.01, OutDir: path}); err == nil {
 		t.Fatal("generating into a file succeeded")
 	}
+}
+
+// TestDictionaryFallback writes orders with a dictionary page limit of 64
+// bytes: the dates' and clerks' dictionaries exceed it and fall back to
+// plain encoding, the status's (3 values) does not. Values and statistics
+// must not change.
+func TestDictionaryFallback(t *testing.T) {
+	g, err := dbgen.New(0.01, dbgen.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	props := writerProps(compress.Codecs.Snappy, parquet.WithDictionaryPageSizeLimit(64))
+	if err := run(context.Background(), g, []dbgen.Table{dbgen.TableOrders}, dir, 4000, props, metadata.NewKeyValueMetadata()); err != nil {
+		t.Fatal(err)
+	}
+	plain := readParquet(t, filepath.Join(dir, "orders.parquet"))
+	dict := readParquet(t, filepath.Join(defaultSF001(t), "orders.parquet"))
+	for i := 0; i < int(dict.table.NumCols()); i++ {
+		if hashColumn(t, arrayOf(t, plain.table, i)) != hashColumn(t, arrayOf(t, dict.table, i)) {
+			t.Errorf("%s differs without dictionaries", dict.table.Schema().Field(i).Name)
+		}
+	}
+	md := plain.meta.MetaData()
+	for rg := 0; rg < md.NumRowGroups(); rg++ {
+		for c := 0; c < md.Schema.NumColumns(); c++ {
+			cc, err := md.RowGroup(rg).ColumnChunk(c)
+			if err != nil {
+				t.Fatal(err)
+			}
+			name := md.Schema.Column(c).Name()
+			if want := name == "o_orderstatus"; (name == "o_orderdate" || name == "o_clerk" || want) && cc.HasDictionaryPage() != want {
+				t.Errorf("row group %d %s: dictionary page %v, want %v", rg, name, cc.HasDictionaryPage(), want)
+			}
+			if ok, err := cc.StatsSet(); !ok || err != nil {
+				t.Errorf("row group %d %s: no statistics (%v)", rg, md.Schema.Column(c).Name(), err)
+			}
+		}
+	}
+}
+
+// TestDictionaryStatistics checks the minimum and maximum the writer
+// records for dictionary columns of every kind against the values.
+func TestDictionaryStatistics(t *testing.T) {
+	f := readParquet(t, filepath.Join(defaultSF001(t), "lineitem.parquet"))
+	md := f.meta.MetaData()
+	for c := 0; c < md.Schema.NumColumns(); c++ {
+		if !specs[dbgen.TableLineItem].columns[c].dict {
+			continue
+		}
+		vals := columnStrings(f.table, c)
+		cc, err := md.RowGroup(0).ColumnChunk(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		st, err := cc.Statistics()
+		if err != nil || st == nil || !st.HasMinMax() {
+			t.Fatalf("%s: no min/max (%v)", md.Schema.Column(c).Name(), err)
+		}
+		var lo, hi string
+		switch s := st.(type) {
+		case *metadata.Int32Statistics:
+			lo, hi = minMaxInts(t, f.table, c)
+			if strconv.Itoa(int(s.Min())) != lo || strconv.Itoa(int(s.Max())) != hi {
+				t.Errorf("%s: statistics [%d, %d], values [%s, %s]", md.Schema.Column(c).Name(), s.Min(), s.Max(), lo, hi)
+			}
+		case *metadata.Int64Statistics:
+			lo, hi = minMaxInts(t, f.table, c)
+			if strconv.FormatInt(s.Min(), 10) != lo || strconv.FormatInt(s.Max(), 10) != hi {
+				t.Errorf("%s: statistics [%d, %d], values [%s, %s]", md.Schema.Column(c).Name(), s.Min(), s.Max(), lo, hi)
+			}
+		case *metadata.ByteArrayStatistics:
+			lo, hi = slices.Min(vals), slices.Max(vals)
+			if string(s.Min()) != lo || string(s.Max()) != hi {
+				t.Errorf("%s: statistics [%q, %q], values [%q, %q]", md.Schema.Column(c).Name(), s.Min(), s.Max(), lo, hi)
+			}
+		default:
+			t.Errorf("%s: statistics of type %T", md.Schema.Column(c).Name(), st)
+		}
+	}
+}
+
+// minMaxInts returns the smallest and largest value of an integer, date
+// or decimal column as the Parquet integer it is stored as.
+func minMaxInts(t *testing.T, tbl arrow.Table, c int) (string, string) {
+	var vals []int64
+	switch a := arrayOf(t, tbl, c).(type) {
+	case *array.Int32:
+		for _, v := range a.Int32Values() {
+			vals = append(vals, int64(v))
+		}
+	case *array.Date32:
+		for _, v := range a.Date32Values() {
+			vals = append(vals, int64(v))
+		}
+	case *array.Int64:
+		vals = a.Int64Values()
+	case *array.Decimal128:
+		for i := range a.Len() {
+			vals = append(vals, int64(a.Value(i).LowBits()))
+		}
+	default:
+		t.Fatalf("column %d: %s", c, a.DataType())
+	}
+	return strconv.FormatInt(slices.Min(vals), 10), strconv.FormatInt(slices.Max(vals), 10)
 }

@@ -51,21 +51,6 @@ func defaultSF001(t testing.TB) string {
 	return sf001.dir
 }
 
-// sharedDir finds the project's shared reference material: $PEREGRINE_SHARED
-// or the shared/ directory beside the repository checkout.
-func sharedDir(t *testing.T) string {
-	t.Helper()
-	dir := os.Getenv("PEREGRINE_SHARED")
-	if dir == "" {
-		dir = filepath.Join("..", "..", "..", "shared")
-	}
-	ref := filepath.Join(dir, "tpch", "duckdb-sf0.01")
-	if _, err := os.Stat(filepath.Join(ref, "lineitem.parquet")); err != nil {
-		t.Skipf("no shared TPC-H reference files at %s", ref)
-	}
-	return ref
-}
-
 type parquetFile struct {
 	meta  *file.Reader
 	table arrow.Table

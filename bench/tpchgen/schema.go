@@ -169,9 +169,13 @@ type colBuf struct {
 	str []parquet.ByteArray
 	// Dictionary-encoded string columns keep indices into dict instead of
 	// str: a Go map lookup is far cheaper than the writer's own hashing of
-	// every value, which allocates per value.
-	idx  []int32
-	dict *stringDict
+	// every value, which allocates per value. Integer dictionary columns
+	// are indexed when written (see indexInts): idx, with the distinct
+	// values in ints and slots as scratch.
+	idx   []int32
+	dict  *stringDict
+	ints  []int64
+	slots []int32
 }
 
 // stringDict numbers distinct strings in order of first appearance, the
@@ -182,6 +186,17 @@ type stringDict struct {
 }
 
 func (d *stringDict) id(s string) int32 {
+	// The generator hands out the same few strings again and again (list
+	// words and literals): comparing where they point is cheaper than
+	// hashing them. A miss falls back to the map, which compares content.
+	if len(d.values) <= 8 {
+		p := unsafe.StringData(s)
+		for i, v := range d.values {
+			if unsafe.StringData(v) == p && len(v) == len(s) {
+				return int32(i)
+			}
+		}
+	}
 	if id, ok := d.ids[s]; ok {
 		return id
 	}

@@ -3,41 +3,35 @@ package tpchgen
 import (
 	"bufio"
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
 	"sync"
 
-	"github.com/apache/arrow-go/v18/arrow"
-	"github.com/apache/arrow-go/v18/arrow/array"
-	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/apache/arrow-go/v18/parquet"
 	"github.com/apache/arrow-go/v18/parquet/file"
 	"github.com/apache/arrow-go/v18/parquet/metadata"
-	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 )
 
-// sink writes one table to OutDir/<table>.parquet. Rows accumulate in a
-// batch; each full batch (one row group) goes to a writer goroutine while
-// the generator fills the other, so generating and encoding overlap.
+// sink writes one table to OutDir/<table>.parquet. Workers generate its
+// row groups in any order into the sink's batches and hand them over on
+// full; writeAll encodes them in row group order and returns each batch to
+// free for the next row group. There are never more batches than the
+// channels hold, so no send on them blocks.
 type sink struct {
-	spec     *tableSpec
-	rowGroup int
-	final    string
+	spec  *tableSpec
+	final string
 
 	f  *os.File
 	bw *bufio.Writer
 	pw *file.Writer
 
-	cur  *batch
-	full chan *batch
+	full chan piece
 	free chan *batch
-	done chan error
 }
 
-func newSink(ts *tableSpec, dir string, rowGroup int, maxRows int64, props *parquet.WriterProperties, kv metadata.KeyValueMetadata) (*sink, error) {
+func newSink(ts *tableSpec, dir string, rowGroup int, rows int64, depth int, props *parquet.WriterProperties, kv metadata.KeyValueMetadata) (*sink, error) {
 	sc, err := ts.parquetSchema()
 	if err != nil {
 		return nil, err
@@ -48,46 +42,45 @@ func newSink(ts *tableSpec, dir string, rowGroup int, maxRows int64, props *parq
 		return nil, fmt.Errorf("tpchgen: %w", err)
 	}
 	s := &sink{
-		spec:     ts,
-		rowGroup: rowGroup,
-		final:    filepath.Join(dir, name),
-		f:        f,
-		bw:       bufio.NewWriterSize(f, 1<<20),
-		full:     make(chan *batch, 1),
-		// Room for both batches, so the writer never blocks handing one
-		// back, even when the generator has stopped taking them.
-		free: make(chan *batch, 2),
-		done: make(chan error, 1),
+		spec:  ts,
+		final: filepath.Join(dir, name),
+		f:     f,
+		bw:    bufio.NewWriterSize(f, 1<<20),
+		full:  make(chan piece, depth),
+		free:  make(chan *batch, depth),
 	}
 	s.pw, err = file.NewParquetWriterWithError(s.bw, sc, file.WithWriterProps(props), file.WithWriteMetadata(kv))
 	if err != nil {
 		s.discard()
 		return nil, fmt.Errorf("tpchgen: %s: %w", name, err)
 	}
-	// Two batches per sink: the generator fills one while the other is
-	// being written. Small tables get small batches.
-	capacity := int(min(int64(rowGroup), maxRows, 1<<20))
-	s.cur = newBatch(ts, capacity)
-	s.free <- newBatch(ts, capacity)
-	go s.writeLoop()
+	capacity := int(min(int64(rowGroup), rows))
+	for range depth {
+		s.free <- newBatch(ts, capacity)
+	}
 	return s, nil
 }
 
-// writeLoop writes every batch it receives. After a failure it keeps
-// recycling batches, so the generator never blocks on a dead writer; the
-// failure reaches the generator through the cancelled context.
-func (s *sink) writeLoop() {
-	var err error
-	for b := range s.full {
-		if err == nil {
-			if werr := s.writeRowGroup(b); werr != nil {
-				err = fmt.Errorf("tpchgen: writing %s: %w", s.final, werr)
-			}
+// writeAll writes row groups 0..groups-1 as they arrive.
+func (s *sink) writeAll(ctx context.Context, groups int) error {
+	pending := make(map[int]*batch)
+	for next := 0; next < groups; {
+		select {
+		case p := <-s.full:
+			pending[p.index] = p.b
+		case <-ctx.Done():
+			return context.Cause(ctx)
 		}
-		b.reset()
-		s.free <- b
+		for b, ok := pending[next]; ok; b, ok = pending[next] {
+			delete(pending, next)
+			if err := s.writeRowGroup(b); err != nil {
+				return fmt.Errorf("tpchgen: writing %s: %w", s.final, err)
+			}
+			s.free <- b
+			next++
+		}
 	}
-	s.done <- err
+	return nil
 }
 
 // writeRowGroup encodes the batch's columns in parallel. In a buffered
@@ -131,17 +124,16 @@ func (s *sink) writeColumn(rg file.BufferedRowGroupWriter, b *batch, i int) erro
 	if err != nil {
 		return err
 	}
-	switch c.kind {
-	case kInt32, kDate:
-		_, err = cw.(*file.Int32ColumnChunkWriter).WriteBatch(b.cols[i].i32, nil, nil)
-	case kInt64, kDecimal:
-		_, err = cw.(*file.Int64ColumnChunkWriter).WriteBatch(b.cols[i].i64, nil, nil)
-	case kString:
-		if b.cols[i].dict != nil {
-			err = writeDictColumn(cw, &b.cols[i])
-		} else {
-			_, err = cw.(*file.ByteArrayColumnChunkWriter).WriteBatch(b.cols[i].str, nil, nil)
-		}
+	col := &b.cols[i]
+	switch {
+	case c.dict:
+		err = writeDictColumn(cw, c.kind, col)
+	case c.kind == kInt32 || c.kind == kDate:
+		_, err = cw.(*file.Int32ColumnChunkWriter).WriteBatch(col.i32, nil, nil)
+	case c.kind == kInt64 || c.kind == kDecimal:
+		_, err = cw.(*file.Int64ColumnChunkWriter).WriteBatch(col.i64, nil, nil)
+	default:
+		_, err = cw.(*file.ByteArrayColumnChunkWriter).WriteBatch(col.str, nil, nil)
 	}
 	if err != nil {
 		return fmt.Errorf("column %s: %w", c.name, err)
@@ -149,63 +141,18 @@ func (s *sink) writeColumn(rg file.BufferedRowGroupWriter, b *batch, i int) erro
 	return nil
 }
 
-// ctxCheckEvery bounds how many rows are generated between looks at the
-// context; looking costs more than generating a small row.
-const ctxCheckEvery = 1024
-
-// rowDone is called after each appended row: it notices cancellation and
-// hands the batch over once it holds a full row group.
-func (s *sink) rowDone(ctx context.Context) error {
-	if s.cur.rows%ctxCheckEvery == 0 {
-		if err := context.Cause(ctx); err != nil {
-			return err
-		}
-	}
-	if s.cur.rows < s.rowGroup {
-		return nil
-	}
-	return s.flush(ctx)
-}
-
-func (s *sink) flush(ctx context.Context) error {
-	if s.cur.rows == 0 {
-		return nil
-	}
-	select {
-	case s.full <- s.cur:
-	case <-ctx.Done():
-		return context.Cause(ctx)
-	}
-	select {
-	case s.cur = <-s.free:
-		return nil
-	case <-ctx.Done():
-		s.cur = nil
-		return context.Cause(ctx)
-	}
-}
-
-// finish writes the last row group and the footer and renames the file
-// into place. On any failure, or when commit is false, the temporary file
-// is removed instead.
-func (s *sink) finish(ctx context.Context, commit bool) error {
-	var err error
-	if commit {
-		err = s.flush(ctx)
-	}
-	close(s.full)
-	if werr := <-s.done; err == nil {
-		err = werr
-	}
-	if !commit || err != nil {
+// finish writes the footer and renames the file into place. When commit
+// is false, or on any failure, the temporary file is removed instead.
+func (s *sink) finish(commit bool) error {
+	if !commit {
 		s.discard()
-		return err
+		return nil
 	}
 	if err := s.pw.Close(); err != nil {
 		s.discard()
 		return fmt.Errorf("tpchgen: %s: %w", s.final, err)
 	}
-	err = s.bw.Flush()
+	err := s.bw.Flush()
 	if err == nil {
 		// CreateTemp makes the file private; the result is ordinary data.
 		err = s.f.Chmod(0o644)
@@ -226,44 +173,4 @@ func (s *sink) finish(ctx context.Context, commit bool) error {
 func (s *sink) discard() {
 	_ = s.f.Close()
 	_ = os.Remove(s.f.Name())
-}
-
-// errIfAny keeps the first real error, preferring it over the cancellation
-// it caused elsewhere.
-func errIfAny(errs []error) error {
-	var ctxErr error
-	for _, err := range errs {
-		if err == nil {
-			continue
-		}
-		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-			if ctxErr == nil {
-				ctxErr = err
-			}
-			continue
-		}
-		return err
-	}
-	return ctxErr
-}
-
-var dictType = &arrow.DictionaryType{IndexType: arrow.PrimitiveTypes.Int32, ValueType: arrow.BinaryTypes.String}
-
-// writeDictColumn hands a dictionary-encoded column to pqarrow as an Arrow
-// dictionary array; pqarrow gives the column writer the dictionary and the
-// indices as they are, and derives the statistics from the dictionary.
-func writeDictColumn(cw file.ColumnChunkWriter, c *colBuf) error {
-	mem := memory.DefaultAllocator
-	sb := array.NewStringBuilder(mem)
-	defer sb.Release()
-	sb.AppendValues(c.dict.values, nil)
-	values := sb.NewStringArray()
-	defer values.Release()
-	indices := array.NewInt32Data(array.NewData(arrow.PrimitiveTypes.Int32, len(c.idx),
-		[]*memory.Buffer{nil, memory.NewBufferBytes(arrow.Int32Traits.CastToBytes(c.idx))}, nil, 0, 0))
-	defer indices.Release()
-	arr := array.NewDictionaryArray(dictType, indices, values)
-	defer arr.Release()
-	ctx := pqarrow.NewArrowWriteContext(context.Background(), nil)
-	return pqarrow.WriteArrowToColumn(ctx, cw, arr, nil, nil, false)
 }

@@ -14,4 +14,5 @@
 //	inspect.go       peregrine inspect: layout reports, table by table
 //	inspect_html.go  peregrine inspect --html: the self-contained HTML report
 //	tpch.go          peregrine tpch gen|run|demo
+//	ssb.go           peregrine ssb gen|run: the star-schema workload (bench/ssb)
 package main

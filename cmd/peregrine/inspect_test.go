@@ -16,6 +16,9 @@ import (
 // that table's columns.
 func TestInspectAdviceRuns(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "db")
+	if err := os.Mkdir(dir, 0o755); err != nil { // COPY creates the target, not its parents (DuckDB)
+		t.Fatal(err)
+	}
 	db, err := peregrine.Open(dataDir)
 	if err != nil {
 		t.Fatal(err)

@@ -48,6 +48,7 @@ func usage(fs *flag.FlagSet) func() {
 	return func() {
 		fmt.Fprintf(fs.Output(), `Usage: peregrine [flags] [DIR]
        peregrine tpch gen|run|demo [flags]
+       peregrine ssb gen|run [flags]
        peregrine inspect [--html FILE] PATH
 
 Opens DIR as a database: each NAME.parquet file and each folder of Parquet
@@ -70,6 +71,9 @@ func (m *multiFlag) Set(s string) error { *m = append(*m, s); return nil }
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	if len(args) > 0 && args[0] == "tpch" {
 		return runTPCH(args[1:], stdout, stderr)
+	}
+	if len(args) > 0 && args[0] == "ssb" {
+		return runSSB(args[1:], stdout, stderr)
 	}
 	if len(args) > 0 && args[0] == "inspect" {
 		return runInspect(args[1:], stdout, stderr)

@@ -7,14 +7,22 @@ import (
 	"testing"
 )
 
+// asShell makes the test binary run as the shell itself: the terminal tests
+// start it in a pseudo-terminal instead of building the binary again.
+const asShell = "PEREGRINE_TEST_AS_SHELL"
+
 func TestMain(m *testing.M) {
+	if os.Getenv(asShell) == "1" {
+		os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+	}
 	// Keep the user's ~/.peregrinerc and history out of the tests.
 	home, err := os.MkdirTemp("", "peregrine-home")
 	if err == nil {
 		os.Setenv("HOME", home)
-		defer os.RemoveAll(home)
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	os.RemoveAll(home)
+	os.Exit(code)
 }
 
 func TestDotCommandsInScripts(t *testing.T) {

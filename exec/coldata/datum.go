@@ -11,7 +11,8 @@ import (
 // Datum is one value whose meaning comes from a Type held elsewhere:
 //
 //	Bool: B; Int32/Int64/Date/Timestamp: I; Decimal: I scaled by 10^Scale;
-//	Float64: F; String: S; Interval: I months, I2 days, I3 microseconds.
+//	Float64: F; String: S; Interval: I months, I2 days, I3 microseconds;
+//	Hugeint: I the low 64 bits, I2 the high ones (see Int128Datum).
 //
 // It is the slow-path currency of constants, statistics and printing; hot
 // loops never see it.
@@ -43,6 +44,8 @@ func Format(t Type, d Datum) string {
 		return "false"
 	case Int32, Int64:
 		return strconv.FormatInt(d.I, 10)
+	case Hugeint:
+		return d.Int128().String()
 	case Float64:
 		return FormatFloat(d.F)
 	case Decimal:
@@ -242,6 +245,8 @@ func Compare(t Type, a, b Datum) int {
 		return strings.Compare(a.S, b.S)
 	case List, Struct, Map:
 		return CompareNested(t, a, b)
+	case Hugeint:
+		return a.Int128().Cmp(b.Int128())
 	}
 	switch {
 	case a.I < b.I:

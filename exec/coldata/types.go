@@ -28,6 +28,7 @@ const (
 	List                    // Vec.Offsets (n+1) and Vec.Child[0] (elements); see nested.go
 	Struct                  // Vec.Child, one per field, each of the struct's length
 	Map                     // Vec.Offsets and Vec.Child[0] (keys), Vec.Child[1] (values)
+	Hugeint                 // Vec.I128 (HUGEINT, 128-bit integers; see int128.go)
 )
 
 // MaxDecimalPrecision is the largest precision a DECIMAL may declare. Values
@@ -57,6 +58,7 @@ var (
 	TypeDate      = Type{ID: Date}
 	TypeTimestamp = Type{ID: Timestamp}
 	TypeInterval  = Type{ID: Interval}
+	TypeHugeint   = Type{ID: Hugeint}
 )
 
 // DecimalType returns DECIMAL(p,s).
@@ -65,13 +67,14 @@ func DecimalType(p, s int) Type { return Type{ID: Decimal, Precision: uint8(p), 
 // IsNumeric reports whether t takes part in arithmetic.
 func (t Type) IsNumeric() bool {
 	switch t.ID {
-	case Int32, Int64, Float64, Decimal:
+	case Int32, Int64, Float64, Decimal, Hugeint:
 		return true
 	}
 	return false
 }
 
-// IsInteger reports whether t is an integer type.
+// IsInteger reports whether t is one of the 32- or 64-bit integer types
+// (HUGEINT, 128 bits wide, has its own kernels and is not among them).
 func (t Type) IsInteger() bool { return t.ID == Int32 || t.ID == Int64 }
 
 func (t Type) String() string {
@@ -84,6 +87,8 @@ func (t Type) String() string {
 		return "INTEGER"
 	case Int64:
 		return "BIGINT"
+	case Hugeint:
+		return "HUGEINT"
 	case Float64:
 		return "DOUBLE"
 	case Decimal:
@@ -112,6 +117,8 @@ func ParseTypeName(name string) (Type, bool) {
 		return TypeInt32, true
 	case "BIGINT", "INT8", "LONG":
 		return TypeInt64, true
+	case "HUGEINT", "INT128":
+		return TypeHugeint, true
 	case "DOUBLE", "FLOAT", "FLOAT8", "REAL", "FLOAT4", "DOUBLE PRECISION":
 		return TypeFloat64, true
 	case "DECIMAL", "NUMERIC":

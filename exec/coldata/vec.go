@@ -18,11 +18,12 @@ type Vec struct {
 	// producer that sets any null must allocate it to the vector's length.
 	Nulls []bool
 
-	B   []bool
-	I32 []int32
-	I64 []int64
-	F64 []float64
-	Str []string
+	B    []bool
+	I32  []int32
+	I64  []int64
+	F64  []float64
+	Str  []string
+	I128 []Int128
 
 	// Nested vectors (see nested.go): Offsets has Len()+1 entries for List
 	// and Map; Child holds the element (List), key and value (Map) or
@@ -52,6 +53,8 @@ func (v *Vec) Len() int {
 		return len(v.F64)
 	case String:
 		return len(v.Str)
+	case Hugeint:
+		return len(v.I128)
 	case List, Map, Struct:
 		return v.nestedLen()
 	}
@@ -76,6 +79,8 @@ func (v *Vec) Resize(n int) {
 		v.F64 = grow(v.F64, n)
 	case String:
 		v.Str = grow(v.Str, n)
+	case Hugeint:
+		v.I128 = grow(v.I128, n)
 	case List, Map, Struct:
 		v.resizeNested(n)
 	case Unknown:
@@ -143,6 +148,8 @@ func (v *Vec) Get(i int) Datum {
 		return Datum{F: v.F64[i]}
 	case String:
 		return Datum{S: v.Str[i]}
+	case Hugeint:
+		return Int128Datum(v.I128[i])
 	case List, Map, Struct:
 		return v.getNested(i)
 	}
@@ -172,6 +179,8 @@ func (v *Vec) Set(i int, d Datum) {
 		v.F64[i] = d.F
 	case String:
 		v.Str[i] = d.S
+	case Hugeint:
+		v.I128[i] = d.Int128()
 	case List, Map, Struct:
 		v.setNested(i, d)
 	}
@@ -193,6 +202,8 @@ func (v *Vec) CopyFrom(src *Vec, sel []int32, n, at int) {
 		gather(v.F64[at:at+n], src.F64, sel)
 	case String:
 		gather(v.Str[at:at+n], src.Str, sel)
+	case Hugeint:
+		gather(v.I128[at:at+n], src.I128, sel)
 	case List, Map, Struct:
 		v.copyNested(src, sel, n, at)
 	}

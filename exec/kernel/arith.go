@@ -1,10 +1,10 @@
 package kernel
 
 import (
-	"fmt"
 	"math"
 	"math/big"
 	"math/bits"
+	"unsafe"
 
 	"github.com/peregrinedb/peregrine/exec/coldata"
 	"github.com/peregrinedb/peregrine/planner/expr"
@@ -206,54 +206,71 @@ func floatArith(op expr.Op, out, a, b []float64, sel []int32, n int) {
 	}
 }
 
-// modInts computes a % b with a zero divisor giving NULL (DuckDB). Go's %
-// already yields 0 for MinInt % -1 instead of trapping.
-func modInts[T signed](out, a, b []T, nulls []bool, sel []int32, n int, div bool) {
+// minOf is the smallest value of a signed integer type.
+func minSigned[T signed]() T {
+	var x T
+	return x - 1<<(8*unsafe.Sizeof(x)-1)
+}
+
+// modInts computes a % b (a // b when div), a zero divisor giving NULL as
+// in DuckDB. Go defines MinInt / -1 as MinInt and MinInt % -1 as 0 instead
+// of trapping; DuckDB reports both as an overflow, so the loop flags them
+// and the caller looks for the row.
+func modInts[T signed](out, a, b []T, nulls []bool, sel []int32, n int, div bool) bool {
 	if div {
-		divInts(out, a, b, nulls, sel, n)
-		return
+		return divInts(out, a, b, nulls, sel, n)
 	}
+	lo := minSigned[T]()
+	ovf := false
 	if sel == nil {
 		out, a, b = out[:n], a[:n], b[:n]
 		for i := range out {
 			if d := b[i]; d != 0 {
 				out[i] = a[i] % d
+				ovf = ovf || d == -1 && a[i] == lo
 			} else {
 				nulls[i] = true
 			}
 		}
-		return
+		return ovf
 	}
 	for _, i := range sel {
 		if d := b[i]; d != 0 {
 			out[i] = a[i] % d
+			ovf = ovf || d == -1 && a[i] == lo
 		} else {
 			nulls[i] = true
 		}
 	}
+	return ovf
 }
 
 // divInts is integer division truncating towards zero; a zero divisor
 // gives NULL, as DuckDB's // does.
-func divInts[T signed](out, a, b []T, nulls []bool, sel []int32, n int) {
+func divInts[T signed](out, a, b []T, nulls []bool, sel []int32, n int) bool {
+	lo := minSigned[T]()
+	ovf := false
 	if sel == nil {
 		out, a, b = out[:n], a[:n], b[:n]
 		for i := range out {
 			if d := b[i]; d != 0 {
 				out[i] = a[i] / d
+				ovf = ovf || d == -1 && a[i] == lo
 			} else {
 				nulls[i] = true
 			}
 		}
-		return
+		return ovf
 	}
 	for _, i := range sel {
 		if d := b[i]; d != 0 {
 			out[i] = a[i] / d
+			ovf = ovf || d == -1 && a[i] == lo
 		} else {
 			nulls[i] = true
 		}
 	}
+	return ovf
 }
 
 // arithNode is + - * / % on two operands of the types the binder arranged.
@@ -277,6 +294,10 @@ func (c *compiler) compileArith(e *expr.Func, args []node) (node, error) {
 	}
 	n := &arithNode{op: e.Op, l: l, r: r, t: e.Typ, p: physOf(e.Typ)}
 	switch {
+	case lt.ID == coldata.Hugeint:
+		if rt != lt || e.Typ != lt || e.Op == expr.OpDiv {
+			return nil, bad()
+		}
 	case e.Op == expr.OpIntDiv:
 		if !lt.IsInteger() || rt != lt || e.Typ != lt {
 			return nil, bad()
@@ -324,13 +345,27 @@ func (n *arithNode) eval(b *coldata.Batch, sel []int32) (*coldata.Vec, error) {
 	}
 	rows := b.N
 	out := n.res.reset(n.t, rows)
+	if n.p == physI128 {
+		nulls := n.res.copyNulls(sel, rows, lv, rv)
+		if i, ok := arithI128(n.op, out.I128, lv.I128, rv.I128, nulls, sel, rows); !ok {
+			return nil, i128ArithError(n.op, lv.I128[i], rv.I128[i])
+		}
+		dropEmptyNulls(out, sel, rows)
+		return out, nil
+	}
 	if (n.op == expr.OpMod || n.op == expr.OpIntDiv) && n.p != physF64 {
 		nulls := n.res.copyNulls(sel, rows, lv, rv)
 		div := n.op == expr.OpIntDiv
+		var ovf bool
 		if n.p == physI32 {
-			modInts(out.I32, lv.I32, rv.I32, nulls, sel, rows, div)
+			ovf = modInts(out.I32, lv.I32, rv.I32, nulls, sel, rows, div)
 		} else {
-			modInts(out.I64, lv.I64, rv.I64, nulls, sel, rows, div)
+			ovf = modInts(out.I64, lv.I64, rv.I64, nulls, sel, rows, div)
+		}
+		if ovf {
+			if err := n.divisionError(lv, rv, nulls, sel, rows); err != nil {
+				return nil, err
+			}
 		}
 		dropEmptyNulls(out, sel, rows)
 		return out, nil
@@ -406,8 +441,33 @@ func (n *arithNode) overflowError(lv, rv *coldata.Vec, sel []int32, rows int) er
 			r.Mul(bx, by)
 		}
 		if r.Cmp(lo) < 0 || r.Cmp(hi) > 0 {
-			return fmt.Errorf("Overflow in %s of %s (%s %s %s)!", opWords[n.op], typeName(n.l.typ()),
+			if n.t.ID == coldata.Decimal {
+				// DuckDB names the storage (DECIMAL(18): 64 bits) and
+				// prints the unscaled values.
+				return rangeErrorf("Overflow in %s of DECIMAL(18) (%d %s %d). You might want to add an explicit cast to a bigger decimal.",
+					opWords[n.op], x, n.op, y)
+			}
+			return rangeErrorf("Overflow in %s of %s (%s %s %s)!", opWords[n.op], typeName(n.l.typ()),
 				coldata.Format(n.l.typ(), coldata.Datum{I: x}), n.op, coldata.Format(n.r.typ(), coldata.Datum{I: y}))
+		}
+	}
+	return nil
+}
+
+// divisionError finds the live row that divides the minimum by -1 (a row
+// whose result is NULL, or whose operands are, does not count).
+func (n *arithNode) divisionError(lv, rv *coldata.Vec, nulls []bool, sel []int32, rows int) error {
+	lo := int64(math.MinInt64)
+	if n.p == physI32 {
+		lo = math.MinInt32
+	}
+	for k := 0; k < liveLen(sel, rows); k++ {
+		i := rowAt(sel, k)
+		if nulls != nil && nulls[i] || lv.IsNull(i) || rv.IsNull(i) {
+			continue
+		}
+		if x, y := lv.Get(i).I, rv.Get(i).I; x == lo && y == -1 {
+			return rangeErrorf("Overflow in division of %d / -1", x)
 		}
 	}
 	return nil
@@ -422,6 +482,8 @@ func typeName(t coldata.Type) string {
 		return "INT64"
 	case coldata.Bool:
 		return "BOOL"
+	case coldata.Hugeint:
+		return "INT128"
 	}
 	return t.String()
 }

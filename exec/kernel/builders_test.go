@@ -2,6 +2,7 @@ package kernel
 
 import (
 	"fmt"
+	"math/big"
 	"strconv"
 	"strings"
 
@@ -83,6 +84,13 @@ func datum(t coldata.Type, s string) coldata.Datum {
 		d.F, err = strconv.ParseFloat(s, 64)
 	case coldata.Decimal:
 		d.I, err = coldata.ParseDecimal(s, int(t.Scale))
+	case coldata.Hugeint:
+		b, ok := new(big.Int).SetString(s, 10)
+		if !ok {
+			err = fmt.Errorf("not an integer")
+		} else {
+			d = bigDatum(b)
+		}
 	case coldata.String:
 		d.S = s
 	case coldata.Date:

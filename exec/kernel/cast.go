@@ -1,8 +1,9 @@
 package kernel
 
 import (
-	"fmt"
+	"errors"
 	"math"
+	"strconv"
 
 	"github.com/peregrinedb/peregrine/exec/coldata"
 	"github.com/peregrinedb/peregrine/planner/expr"
@@ -16,6 +17,9 @@ type castNode struct {
 	from, to coldata.Type
 	res      result
 	arena    strArena
+	// source names the column cast, for DuckDB's "when casting from
+	// source column x" ("" when the argument is not a column).
+	source string
 }
 
 func (c *compiler) compileCast(e *expr.Cast) (node, error) {
@@ -34,15 +38,27 @@ func (c *compiler) compileCast(e *expr.Cast) (node, error) {
 		return x, nil
 	}
 	if !castable(from.ID, to.ID) {
-		return nil, errorf("unsupported cast from %s to %s", from, to)
+		return nil, conversionErrorf("Unimplemented type for cast (%s -> %s)", from, to)
 	}
-	return fold(&castNode{x: x, from: from, to: to}, x), nil
+	n := &castNode{x: x, from: from, to: to}
+	if col, ok := e.Arg.(*expr.Column); ok {
+		n.source = col.Name
+	}
+	return fold(n, x), nil
+}
+
+// sourceSuffix is what DuckDB appends to a failed cast of a column.
+func (n *castNode) sourceSuffix() string {
+	if n.source == "" {
+		return ""
+	}
+	return " when casting from source column " + n.source
 }
 
 func castable(from, to coldata.TypeID) bool {
 	numeric := func(id coldata.TypeID) bool {
 		switch id {
-		case coldata.Bool, coldata.Int32, coldata.Int64, coldata.Float64, coldata.Decimal:
+		case coldata.Bool, coldata.Int32, coldata.Int64, coldata.Float64, coldata.Decimal, coldata.Hugeint:
 			return true
 		}
 		return false
@@ -114,6 +130,18 @@ func toBool[S number](dst []bool, src []S, sel []int32, n int) {
 // generic loops; the others check each row.
 func (n *castNode) numeric(out, v *coldata.Vec, sel []int32, rows int) error {
 	from, to := n.from, n.to
+	if to.ID == coldata.Hugeint {
+		if i, ok := castToI128(out.I128, v, sel, rows); !ok {
+			return n.rangeError(v.Get(i))
+		}
+		return nil
+	}
+	if from.ID == coldata.Hugeint {
+		if i, ok := castFromI128(out, v.I128, v.Nulls, to, sel, rows); !ok {
+			return n.rangeError(v.Get(i))
+		}
+		return nil
+	}
 	var u8 []uint8 // BOOLEAN source viewed as 0/1
 	switch from.ID {
 	case coldata.Bool:
@@ -283,16 +311,48 @@ func roundDiv(x, p int64) int64 {
 	return q
 }
 
+// rangeError is DuckDB's message for a value out of the target's range.
 func (n *castNode) rangeError(d coldata.Datum) error {
+	return n.withSource(n.rangeErrorText(d))
+}
+
+func (n *castNode) rangeErrorText(d coldata.Datum) error {
 	src := coldata.Format(n.from, d)
 	switch {
+	case n.from.ID == coldata.Hugeint && n.to.ID == coldata.Decimal:
+		return conversionErrorf("Could not cast value %s to %s", src, n.to)
+	case n.from.ID == coldata.Decimal && n.to.ID == coldata.Decimal:
+		return conversionErrorf("Casting value \"%s\" to type %s failed: value is out of range!", src, n.to)
+	case n.to.ID == coldata.Decimal && n.from.ID == coldata.Float64:
+		if !math.IsInf(d.F, 0) && !math.IsNaN(d.F) {
+			src = strconv.FormatFloat(d.F, 'f', 6, 64)
+		}
+		return conversionErrorf("Could not cast value %s to %s", src, n.to)
 	case n.to.ID == coldata.Decimal:
-		return fmt.Errorf("Could not cast value %s to %s", src, n.to)
+		return conversionErrorf("Could not cast value %s to %s", src, n.to)
 	case n.from.ID == coldata.Decimal:
-		return fmt.Errorf("Failed to cast decimal value %s to type %s", src, typeName(n.to))
+		// DuckDB prints the value rounded to the target's precision.
+		r, _ := roundTo(d.I, int64(n.from.Scale))
+		return conversionErrorf("Failed to cast decimal value %d to type %s", r, typeName(n.to))
 	}
-	return fmt.Errorf("Type %s with value %s can't be cast because the value is out of range for the destination type %s",
+	return conversionErrorf("Type %s with value %s can't be cast because the value is out of range for the destination type %s",
 		typeName(n.from), src, typeName(n.to))
+}
+
+// withSource appends the source column to a cast error.
+func (n *castNode) withSource(err error) error {
+	if err == nil || n.source == "" {
+		return err
+	}
+	return errors.New(err.Error() + n.sourceSuffix())
+}
+
+// roundTo drops k decimal places, rounding half away from zero.
+func roundTo(v, k int64) (int64, bool) {
+	if k == 0 {
+		return v, true
+	}
+	return roundDiv(v, coldata.Pow10[k]), true
 }
 
 // dateTime converts between DATE and TIMESTAMP.
@@ -308,7 +368,7 @@ func (n *castNode) dateTime(out, v *coldata.Vec, sel []int32, rows int) error {
 		i := rowAt(sel, k)
 		us, ov := mul64(int64(v.I32[i]), usPerDay)
 		if ov != 0 && !v.IsNull(i) {
-			return fmt.Errorf("Could not cast DATE %s to TIMESTAMP: out of range", coldata.FormatDate(v.I32[i]))
+			return n.withSource(conversionErrorf("Type INT32 with value %s can't be cast to the destination type INT64", coldata.FormatDate(v.I32[i])))
 		}
 		out.I64[i] = us
 	}

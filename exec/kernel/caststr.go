@@ -1,7 +1,6 @@
 package kernel
 
 import (
-	"fmt"
 	"math"
 	"strconv"
 
@@ -36,6 +35,8 @@ func (n *castNode) toString(out, v *coldata.Vec, sel []int32, rows int) {
 			a.buf = strconv.AppendInt(a.buf, int64(v.I32[i]), 10)
 		case coldata.Int64:
 			a.buf = strconv.AppendInt(a.buf, v.I64[i], 10)
+		case coldata.Hugeint:
+			a.buf = append(a.buf, v.I128[i].String()...)
 		case coldata.Float64:
 			a.buf = appendFloat(a.buf, v.F64[i])
 		case coldata.Decimal:
@@ -105,6 +106,8 @@ func (n *castNode) fromString(out, v *coldata.Vec, sel []int32, rows int) error 
 		switch to.ID {
 		case coldata.Bool:
 			out.B[i], ok = parseBool(s)
+		case coldata.Hugeint:
+			out.I128[i], ok = parseI128(s)
 		case coldata.Int32:
 			var x int64
 			x, ok = parseInt(s)
@@ -125,7 +128,7 @@ func (n *castNode) fromString(out, v *coldata.Vec, sel []int32, rows int) error 
 			out.I64[i], ok = parseTimestamp(s)
 		}
 		if !ok {
-			return fmt.Errorf("Could not convert string '%s' to %s", s, typeName(to))
+			return n.withSource(stringCastError(s, to))
 		}
 	}
 	return nil
@@ -238,4 +241,47 @@ func parseDecimal(s string, t coldata.Type) (int64, bool) {
 		return -int64(v), true
 	}
 	return int64(v), true
+}
+
+// stringCastError is DuckDB's message for a string that does not convert.
+func stringCastError(s string, to coldata.Type) error {
+	switch to.ID {
+	case coldata.Decimal:
+		return conversionErrorf("Could not convert string \"%s\" to %s", s, to)
+	case coldata.Date:
+		if dateShaped(s) {
+			return conversionErrorf("date field value out of range: \"%s\"", s)
+		}
+		return conversionErrorf("invalid date field format: \"%s\", expected format is (YYYY-MM-DD)", s)
+	case coldata.Timestamp:
+		if dateShaped(s) {
+			return conversionErrorf("timestamp field value out of range: \"%s\"", s)
+		}
+		return conversionErrorf("invalid timestamp field format: \"%s\", expected format is (YYYY-MM-DD HH:MM:SS[.US][±HH[:MM[:SS]]| ZONE])", s)
+	}
+	return conversionErrorf("Could not convert string '%s' to %s", s, typeName(to))
+}
+
+// dateShaped reports whether s is shaped like a date (digits, separator,
+// digits, separator, digits, then nothing or a time), so that a failure is
+// a field out of range rather than a malformed value.
+func dateShaped(s string) bool {
+	s = trimSpace(s)
+	for part := 0; part < 3; part++ {
+		n := 0
+		for n < len(s) && s[n] >= '0' && s[n] <= '9' {
+			n++
+		}
+		if n == 0 {
+			return false
+		}
+		s = s[n:]
+		if part < 2 {
+			if s == "" || (s[0] != '-' && s[0] != '/') {
+				return false
+			}
+			s = s[1:]
+		}
+	}
+	return s == "" || s[0] == ' ' || s[0] == 'T'
 }

@@ -320,10 +320,11 @@ func canonicalVV(op expr.Op) (expr.Op, bool) {
 
 // cmpConst is a comparison constant in each physical form.
 type cmpConst struct {
-	u8  uint8
-	i32 int32
-	i64 int64 // also the float key
-	str string
+	u8   uint8
+	i32  int32
+	i64  int64 // also the float key
+	str  string
+	i128 coldata.Int128
 }
 
 func makeCmpConst(t coldata.Type, d coldata.Datum) cmpConst {
@@ -339,6 +340,8 @@ func makeCmpConst(t coldata.Type, d coldata.Datum) cmpConst {
 		c.i64 = floatKey(d.F)
 	case physStr:
 		c.str = d.S
+	case physI128:
+		c.i128 = d.Int128()
 	}
 	return c
 }
@@ -404,6 +407,8 @@ func (n *cmpNode) eval(b *coldata.Batch, sel []int32) (*coldata.Vec, error) {
 			cmpVC(n.op, out.B, n.lk, n.c.i64, sel, rows)
 		case physStr:
 			cmpVC(n.op, out.B, lv.Str, n.c.str, sel, rows)
+		case physI128:
+			cmpI128(n.op, out.B, lv.I128, nil, n.c.i128, sel, rows)
 		}
 		return out, nil
 	}
@@ -428,6 +433,8 @@ func (n *cmpNode) eval(b *coldata.Batch, sel []int32) (*coldata.Vec, error) {
 		cmpVV(n.op, out.B, n.lk, n.rk, sel, rows)
 	case physStr:
 		cmpVV(n.op, out.B, lv.Str, rv.Str, sel, rows)
+	case physI128:
+		cmpI128(n.op, out.B, lv.I128, rv.I128, coldata.Int128{}, sel, rows)
 	}
 	return out, nil
 }

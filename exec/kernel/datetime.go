@@ -1,7 +1,6 @@
 package kernel
 
 import (
-	"fmt"
 	"math"
 
 	"github.com/peregrinedb/peregrine/exec/coldata"
@@ -186,7 +185,7 @@ func parseDatePrefix(s string) (int64, string, bool) {
 		return 0, "", false
 	}
 	days := daysFromCivil(y, m, d)
-	if days < math.MinInt32 || days > math.MaxInt32 {
+	if days < -maxDateDays || days > maxDateDays {
 		return 0, "", false
 	}
 	return days, s, true
@@ -200,7 +199,12 @@ func parseTimestamp(s string) (int64, bool) {
 	if !ok {
 		return 0, false
 	}
-	us := days * usPerDay
+	// Timestamps are int64 microseconds: years past 294247 do not fit,
+	// and the arithmetic below must say so rather than wrap.
+	us, ov := mul64(days, usPerDay)
+	if ov != 0 {
+		return 0, false
+	}
 	if s == "" {
 		return us, true
 	}
@@ -239,7 +243,9 @@ func parseTimestamp(s string) (int64, bool) {
 	if h > 24 || mi > 59 || sec > 59 || (h == 24 && (mi != 0 || sec != 0 || frac != 0)) {
 		return 0, false
 	}
-	us += ((h*60+mi)*60+sec)*usPerSec + frac
+	if us, ok = addChecked(us, ((h*60+mi)*60+sec)*usPerSec+frac); !ok {
+		return 0, false
+	}
 	switch {
 	case s == "" || s == "Z":
 	case s[0] == '+' || s[0] == '-':
@@ -255,11 +261,19 @@ func parseTimestamp(s string) (int64, bool) {
 		if s[0] == '+' {
 			off = -off
 		}
-		us += off
+		if us, ok = addChecked(us, off); !ok {
+			return 0, false
+		}
 	default:
 		return 0, false
 	}
 	return us, true
+}
+
+// addChecked adds, reporting int64 overflow.
+func addChecked(a, b int64) (int64, bool) {
+	s := a + b
+	return s, (s^a)&(s^b) >= 0
 }
 
 // digits reads between lo and hi decimal digits.
@@ -353,21 +367,32 @@ func (n *dateNode) eval(b *coldata.Batch, sel []int32) (*coldata.Vec, error) {
 		} else {
 			r, ok = addMonths(days, delta)
 		}
-		if !ok || r < math.MinInt32 || r > math.MaxInt32 {
+		if !ok || r < -maxDateDays || r > maxDateDays {
 			if xv.IsNull(i) || av.IsNull(i) {
 				continue
 			}
-			return nil, fmt.Errorf("Overflow in %s(%s, %d): date out of range", n.op, coldata.FormatDate(int32(days)), delta)
+			if n.op == expr.OpDateAddMonths {
+				// DuckDB names the civil date it could not make.
+				y, m, d := civil(days)
+				total := y*12 + m - 1 + delta
+				ny, nm := floorDiv(total, 12), total-12*floorDiv(total, 12)+1
+				return nil, conversionErrorf("Date out of range: %d-%d-%d", ny, nm, d)
+			}
+			return nil, rangeErrorf("Date out of range")
 		}
 		out.I32[i] = int32(r)
 	}
 	return out, nil
 }
 
+// maxDateDays bounds DATE values: DuckDB keeps ±(2^31-1) days for
+// ±infinity, so the finite dates lie strictly within.
+const maxDateDays = math.MaxInt32 - 1
+
 // addMonths adds months, clamping the day to the new month's length
 // ('2024-01-31' + 1 month = '2024-02-29'), as DuckDB does.
 func addMonths(days, months int64) (int64, bool) {
-	if months > 1e8 || months < -1e8 { // far beyond any DATE
+	if months > 1e11 || months < -1e11 { // far beyond any DATE; keeps y*12 in range
 		return 0, false
 	}
 	y, m, d := civilFast(days)

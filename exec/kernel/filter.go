@@ -513,6 +513,8 @@ func (n *cmpSel) sel(b *coldata.Batch, sel []int32, dst []int32) ([]int32, error
 			k = selVC(n.op, n.lk, n.c.i64, sel, rows, dst)
 		case physStr:
 			k = selVC(n.op, lv.Str, n.c.str, sel, rows, dst)
+		case physI128:
+			k = selI128(n.op, lv.I128, nil, n.c.i128, sel, rows, dst)
 		}
 		return dst[:k], nil
 	}
@@ -540,6 +542,8 @@ func (n *cmpSel) sel(b *coldata.Batch, sel []int32, dst []int32) ([]int32, error
 		k = selVV(n.op, n.lk, n.rk, sel, rows, dst)
 	case physStr:
 		k = selVV(n.op, lv.Str, rv.Str, sel, rows, dst)
+	case physI128:
+		k = selI128(n.op, lv.I128, rv.I128, coldata.Int128{}, sel, rows, dst)
 	}
 	return dst[:k], nil
 }

@@ -20,6 +20,7 @@ type inSet struct {
 	bits   []uint64
 	strs   []string
 	strMap map[string]struct{}
+	huge   map[coldata.Int128]struct{} // HUGEINT lists
 }
 
 type inKind uint8
@@ -39,6 +40,15 @@ const (
 
 func newInSet(t coldata.Type, list []coldata.Datum) *inSet {
 	s := &inSet{}
+	if physOf(t) == physI128 {
+		s.huge = make(map[coldata.Int128]struct{}, len(list))
+		for _, d := range list {
+			if !d.Null {
+				s.huge[d.Int128()] = struct{}{}
+			}
+		}
+		return s
+	}
 	if physOf(t) == physStr {
 		for _, d := range list {
 			if !d.Null {
@@ -170,6 +180,17 @@ func inStrs(s *inSet, a []string, sel []int32, n int, dst []int32, want bool) in
 	return k
 }
 
+func inHuge(s *inSet, a []coldata.Int128, sel []int32, n int, dst []int32, want bool) int {
+	k := 0
+	for j := 0; j < liveLen(sel, n); j++ {
+		i := rowAt(sel, j)
+		_, hit := s.huge[a[i]]
+		dst[k] = int32(i)
+		k += b2i(hit == want)
+	}
+	return k
+}
+
 // inNode is [NOT] IN producing a BOOLEAN vector.
 type inNode struct {
 	x       node
@@ -216,6 +237,8 @@ func (n *inNode) matchRows(v *coldata.Vec, sel []int32, rows int, dst []int32, w
 		n.keys = coldata.Grow(n.keys, rows)
 		floatKeys(n.keys, v.F64, sel, rows)
 		return inInts(n.set, n.keys, sel, rows, dst, want)
+	case physI128:
+		return inHuge(n.set, v.I128, sel, rows, dst, want)
 	}
 	return inStrs(n.set, v.Str, sel, rows, dst, want)
 }

@@ -22,8 +22,6 @@
 package kernel
 
 import (
-	"fmt"
-
 	"github.com/peregrinedb/peregrine/exec/coldata"
 	"github.com/peregrinedb/peregrine/planner/expr"
 )
@@ -95,10 +93,10 @@ func (c *compiler) compile(e expr.Expr) (node, error) {
 	switch e := e.(type) {
 	case *expr.Column:
 		if e.Index < 0 || e.Index >= len(c.input) {
-			return nil, fmt.Errorf("kernel: column %s (#%d) out of range: input has %d columns", e, e.Index, len(c.input))
+			return nil, internalf("column %s (#%d) out of range: input has %d columns", e, e.Index, len(c.input))
 		}
 		if got := c.input[e.Index]; got != e.Typ && !got.Equal(e.Typ) {
-			return nil, fmt.Errorf("kernel: column %s has type %s but input #%d is %s", e, e.Typ, e.Index, got)
+			return nil, internalf("column %s has type %s but input #%d is %s", e, e.Typ, e.Index, got)
 		}
 		if err := checkType(e.Typ); err != nil {
 			return nil, err
@@ -132,9 +130,9 @@ func (c *compiler) compile(e expr.Expr) (node, error) {
 	case *expr.IsNull:
 		return c.compileIsNull(e)
 	case nil:
-		return nil, fmt.Errorf("kernel: nil expression")
+		return nil, internalf("nil expression")
 	}
-	return nil, fmt.Errorf("kernel: unsupported expression %T", e)
+	return nil, errorf("expression %T", e)
 }
 
 func (c *compiler) compileArgs(args []expr.Expr) ([]node, error) {
@@ -155,10 +153,10 @@ func checkType(t coldata.Type) error {
 	switch t.ID {
 	case coldata.Decimal:
 		if t.Scale > 18 || t.Scale > t.Precision || t.Precision == 0 || t.Precision > coldata.MaxDecimalPrecision {
-			return fmt.Errorf("kernel: unsupported decimal type %s", t)
+			return errorf("decimal type %s", t)
 		}
 	case coldata.Interval:
-		return fmt.Errorf("kernel: INTERVAL values cannot be evaluated in vectors")
+		return errorf("INTERVAL values cannot be evaluated in vectors")
 	}
 	return nil
 }
@@ -173,7 +171,7 @@ func (n *colNode) typ() coldata.Type { return n.t }
 
 func (n *colNode) eval(b *coldata.Batch, _ []int32) (*coldata.Vec, error) {
 	if n.idx >= len(b.Vecs) {
-		return nil, fmt.Errorf("kernel: batch has %d vectors, expression reads #%d", len(b.Vecs), n.idx)
+		return nil, internalf("batch has %d vectors, expression reads #%d", len(b.Vecs), n.idx)
 	}
 	return b.Vecs[n.idx], nil
 }
@@ -233,6 +231,8 @@ func (n *constNode) vec(rows int) *coldata.Vec {
 		v.F64 = v.F64[:rows]
 	case physStr:
 		v.Str = v.Str[:rows]
+	case physI128:
+		v.I128 = v.I128[:rows]
 	}
 	if v.Nulls != nil {
 		v.Nulls = v.Nulls[:rows]

@@ -1,6 +1,7 @@
 package kernel
 
 import (
+	"fmt"
 	"strings"
 	"unicode/utf8"
 
@@ -57,7 +58,7 @@ func compileLike(pattern string) (*likeMatcher, error) {
 		switch c := pattern[i]; c {
 		case '\\':
 			if i+1 == len(pattern) {
-				return nil, errorf("LIKE pattern %q must not end with the escape character", pattern)
+				return nil, fmt.Errorf("Syntax Error: Like pattern must not end with escape character!")
 			}
 			i++
 			lit.WriteByte(pattern[i])

@@ -1,7 +1,6 @@
 package kernel
 
 import (
-	"fmt"
 	"math"
 
 	"github.com/peregrinedb/peregrine/exec/coldata"
@@ -140,6 +139,9 @@ func (c *compiler) compileMath(e *expr.Func, args []node) (node, error) {
 		return nil, errorf("%s needs a numeric argument of its result type, got %s -> %s", e.Op, t, e.Typ)
 	}
 	n := &mathNode{op: e.Op, x: x, t: t, p: physOf(t)}
+	if e.Op == expr.OpRound && n.p == physI128 {
+		return nil, errorf("round(HUGEINT) is not supported yet")
+	}
 	if e.Op == expr.OpRound {
 		if len(args) == 1 {
 			args = append(args, newConst(coldata.TypeInt64, coldata.Datum{}))
@@ -187,15 +189,22 @@ func (n *mathNode) eval(b *coldata.Batch, sel []int32) (*coldata.Vec, error) {
 		}
 	case physF64:
 		negFloats(out.F64, xv.F64, sel, rows, abs)
+	case physI128:
+		if i, ok := negI128(abs, out.I128, xv.I128, xv.Nulls, sel, rows); !ok {
+			if abs {
+				return nil, rangeErrorf("Overflow on abs(%s)", xv.I128[i])
+			}
+			return nil, rangeErrorf("Overflow in negation of numeric value!")
+		}
 	}
 	if ovf {
 		for k := 0; k < liveLen(sel, rows); k++ {
 			i := rowAt(sel, k)
 			if d := xv.Get(i); !d.Null && (d.I == math.MinInt64 || n.p == physI32 && d.I == math.MinInt32) {
 				if abs {
-					return nil, fmt.Errorf("Overflow on abs(%d)", d.I)
+					return nil, rangeErrorf("Overflow on abs(%d)", d.I)
 				}
-				return nil, fmt.Errorf("Overflow in negation of %s (%d)!", typeName(n.t), d.I)
+				return nil, rangeErrorf("Overflow in negation of numeric value!")
 			}
 		}
 	}
@@ -248,7 +257,7 @@ func (n *mathNode) round(b *coldata.Batch, xv *coldata.Vec, sel []int32) (*colda
 				ok = ok && r >= -maxDecimal18 && r <= maxDecimal18
 			}
 			if !ok && !(xv.Nulls != nil && xv.Nulls[i]) && !(dv.Nulls != nil && dv.Nulls[i]) {
-				return nil, fmt.Errorf("Overflow in round(%s, %d)", coldata.Format(n.t, coldata.Datum{I: v}), intAt(dv, i))
+				return nil, rangeErrorf("Overflow in round(%s, %d)", coldata.Format(n.t, coldata.Datum{I: v}), intAt(dv, i))
 			}
 			v = r
 		}

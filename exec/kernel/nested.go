@@ -40,7 +40,7 @@ func (c *compiler) compileNested(e *expr.Func) (node, error) {
 		}
 		k := st.FieldIndex(name.Val.S)
 		if k < 0 {
-			return nil, errorf("struct %s has no field %q", st, name.Val.S)
+			return nil, fmt.Errorf("Binder Error: Could not find key %q in struct", name.Val.S)
 		}
 		return &structFieldNode{arg: args[0], k: k, t: st.Nest.Fields[k].Type}, nil
 	case expr.OpListLength:

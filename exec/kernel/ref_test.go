@@ -120,9 +120,35 @@ func refCompare(t coldata.Type, a, b coldata.Datum) int {
 	return coldata.Compare(t, a, b)
 }
 
+// bigOf and bigDatum move integer values of any width through big.Int.
+func bigOf(t coldata.Type, d coldata.Datum) *big.Int {
+	if t.ID == coldata.Hugeint {
+		b := new(big.Int).SetInt64(d.I2)
+		b.Lsh(b, 64)
+		return b.Add(b, new(big.Int).SetUint64(uint64(d.I)))
+	}
+	return big.NewInt(d.I)
+}
+
+func bigDatum(b *big.Int) coldata.Datum {
+	lo := new(big.Int).And(b, new(big.Int).SetUint64(math.MaxUint64))
+	hi := new(big.Int).Rsh(b, 64)
+	return coldata.Datum{I: int64(lo.Uint64()), I2: hi.Int64()}
+}
+
+func resultDatum(t coldata.Type, b *big.Int) coldata.Datum {
+	if t.ID == coldata.Hugeint {
+		return bigDatum(b)
+	}
+	return coldata.Datum{I: b.Int64()}
+}
+
 // refRange is the inclusive range of a type's values.
 func refRange(t coldata.Type, bounded bool) (*big.Int, *big.Int) {
 	switch {
+	case t.ID == coldata.Hugeint:
+		lim := new(big.Int).Lsh(big.NewInt(1), 127)
+		return new(big.Int).Neg(lim), new(big.Int).Sub(lim, big.NewInt(1))
 	case t.ID == coldata.Int32:
 		return big.NewInt(math.MinInt32), big.NewInt(math.MaxInt32)
 	case t.ID == coldata.Decimal && (bounded || t.Precision <= 18):
@@ -187,7 +213,7 @@ func refFunc(e *expr.Func, row []coldata.Datum) (coldata.Datum, error) {
 		return coldata.Datum{B: r}, nil
 	case expr.OpNot:
 		return coldata.Datum{B: !x.B}, nil
-	case expr.OpAdd, expr.OpSub, expr.OpMul, expr.OpDiv, expr.OpMod:
+	case expr.OpAdd, expr.OpSub, expr.OpMul, expr.OpDiv, expr.OpMod, expr.OpIntDiv:
 		return refArith(e, at, x, args[1])
 	case expr.OpNeg, expr.OpAbs:
 		if at.ID == coldata.Float64 {
@@ -196,14 +222,14 @@ func refFunc(e *expr.Func, row []coldata.Datum) (coldata.Datum, error) {
 			}
 			return coldata.Datum{F: -x.F}, nil
 		}
-		v := big.NewInt(x.I)
-		if e.Op == expr.OpNeg || x.I < 0 {
+		v := bigOf(at, x)
+		if e.Op == expr.OpNeg || v.Sign() < 0 {
 			v.Neg(v)
 		}
 		if lo, hi := refRange(at, false); !fits(v, lo, hi) {
 			return x, fmt.Errorf("overflow in %s", e.Op)
 		}
-		return coldata.Datum{I: v.Int64()}, nil
+		return resultDatum(at, v), nil
 	case expr.OpRound:
 		d := int64(0)
 		if len(args) > 1 {
@@ -240,7 +266,7 @@ func refFunc(e *expr.Func, row []coldata.Datum) (coldata.Datum, error) {
 		return coldata.Datum{I: int64(v)}, nil
 	case expr.OpDateAddDays:
 		v := new(big.Int).Add(big.NewInt(x.I), big.NewInt(args[1].I))
-		if !fits(v, big.NewInt(math.MinInt32), big.NewInt(math.MaxInt32)) {
+		if !fits(v, big.NewInt(-math.MaxInt32+1), big.NewInt(math.MaxInt32-1)) {
 			return x, fmt.Errorf("date out of range")
 		}
 		return coldata.Datum{I: v.Int64()}, nil
@@ -258,7 +284,7 @@ func refFunc(e *expr.Func, row []coldata.Datum) (coldata.Datum, error) {
 		last := time.Date(int(y), time.Month(m+2), 0, 0, 0, 0, 0, time.UTC).Day()
 		res := time.Date(int(y), time.Month(m+1), min(t.Day(), last), 0, 0, 0, 0, time.UTC)
 		days := res.Unix() / 86400
-		if days < math.MinInt32 || days > math.MaxInt32 {
+		if days < -math.MaxInt32+1 || days > math.MaxInt32-1 {
 			return x, fmt.Errorf("date out of range")
 		}
 		return coldata.Datum{I: days}, nil
@@ -290,7 +316,7 @@ func refArith(e *expr.Func, at coldata.Type, x, y coldata.Datum) (coldata.Datum,
 		}
 		return coldata.Datum{F: r}, nil
 	}
-	a, b := big.NewInt(x.I), big.NewInt(y.I)
+	a, b := bigOf(at, x), bigOf(at, y)
 	var r big.Int
 	switch e.Op {
 	case expr.OpAdd:
@@ -299,16 +325,23 @@ func refArith(e *expr.Func, at coldata.Type, x, y coldata.Datum) (coldata.Datum,
 		r.Sub(a, b)
 	case expr.OpMul:
 		r.Mul(a, b)
-	case expr.OpMod:
-		if y.I == 0 {
+	case expr.OpMod, expr.OpIntDiv:
+		if b.Sign() == 0 {
 			return coldata.NullDatum, nil
 		}
-		r.Rem(a, b)
+		if lo, _ := refRange(e.Typ, false); (e.Typ.IsInteger() || e.Typ.ID == coldata.Hugeint) && b.Cmp(big.NewInt(-1)) == 0 && a.Cmp(lo) == 0 {
+			return x, fmt.Errorf("Overflow in division")
+		}
+		if e.Op == expr.OpIntDiv {
+			r.Quo(a, b)
+		} else {
+			r.Rem(a, b)
+		}
 	}
 	if lo, hi := refRange(e.Typ, e.Typ.Precision > 18); !fits(&r, lo, hi) {
 		return x, fmt.Errorf("Overflow in %s", e.Op)
 	}
-	return coldata.Datum{I: r.Int64()}, nil
+	return resultDatum(e.Typ, &r), nil
 }
 
 // refRoundHalfAway returns v/p rounded half away from zero.
@@ -472,6 +505,8 @@ func refCast(from, to coldata.Type, x coldata.Datum) (coldata.Datum, error) {
 		}
 	case coldata.Int32, coldata.Int64:
 		r = new(big.Rat).SetInt64(x.I)
+	case coldata.Hugeint:
+		r = new(big.Rat).SetInt(bigOf(from, x))
 	case coldata.Decimal:
 		r = new(big.Rat).SetFrac(big.NewInt(x.I), pow10(int64(from.Scale)))
 	case coldata.Float64:
@@ -504,7 +539,7 @@ func refCast(from, to coldata.Type, x coldata.Datum) (coldata.Datum, error) {
 		}
 		f, _ := r.Float64()
 		return coldata.Datum{F: f}, nil
-	case coldata.Int32, coldata.Int64, coldata.Decimal:
+	case coldata.Int32, coldata.Int64, coldata.Decimal, coldata.Hugeint:
 		scale := int64(0)
 		if to.ID == coldata.Decimal {
 			scale = int64(to.Scale)
@@ -525,7 +560,7 @@ func refCast(from, to coldata.Type, x coldata.Datum) (coldata.Datum, error) {
 		if lo, hi := refRange(to, true); !fits(v, lo, hi) {
 			return fail()
 		}
-		return coldata.Datum{I: v.Int64()}, nil
+		return resultDatum(to, v), nil
 	}
 	return fail()
 }

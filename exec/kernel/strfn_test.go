@@ -86,9 +86,9 @@ func TestDateFunctions(t *testing.T) {
 			want: strs("2024-02-01", "2023-02-01", "2024-03-30", "2000-03-12", "1969-02-01", "1600-02-17", "0000-12-31", "NULL", "NULL", "1969-12-06")},
 		{name: "add days const", types: ts, rows: rows, e: fn(expr.OpDateAddDays, tD, d, lit(tI64, "-90"))},
 		{name: "add months overflow", types: ts, rows: rowsOf(ts, "2024-01-31|NULL|100000000000"),
-			e: fn(expr.OpDateAddMonths, tD, d, n), err: "date out of range"},
+			e: fn(expr.OpDateAddMonths, tD, d, n), err: "Conversion Error: Date out of range: "},
 		{name: "add days overflow", types: ts, rows: rowsOf(ts, "2024-01-31|NULL|9223372036854775807"),
-			e: fn(expr.OpDateAddDays, tD, d, n), err: "date out of range"},
+			e: fn(expr.OpDateAddDays, tD, d, n), err: "Out of Range Error: Date out of range"},
 	})
 }
 

@@ -16,6 +16,7 @@ const (
 	physI64
 	physF64
 	physStr
+	physI128
 )
 
 func physOf(t coldata.Type) phys {
@@ -30,6 +31,8 @@ func physOf(t coldata.Type) phys {
 		return physF64
 	case coldata.String:
 		return physStr
+	case coldata.Hugeint:
+		return physI128
 	}
 	return physNone
 }
@@ -267,6 +270,8 @@ func copyRows(dst, src *coldata.Vec, dstNulls []bool, sel []int32, n int) {
 		scatter(dst.F64, src.F64, sel, n)
 	case physStr:
 		scatter(dst.Str, src.Str, sel, n)
+	case physI128:
+		scatter(dst.I128, src.I128, sel, n)
 	}
 	if dstNulls == nil {
 		return

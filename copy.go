@@ -11,14 +11,15 @@ import (
 )
 
 // copy runs COPY (query) TO 'path' (options): the query's result is written
-// as Parquet, atomically (temporary names renamed into place at the end).
+// as Parquet through the target's Stage: all files appear at the end, or
+// none (local or object store alike).
 func (db *DB) copy(ctx context.Context, st *sql.Copy) error {
 	opts, err := writeOptions(st.Options)
 	if err != nil {
 		return err
 	}
 	opts.TempRoot = db.tempRoot()
-	phys, names, err := db.plan(st.Query)
+	phys, names, err := db.plan(ctx, st.Query)
 	if err != nil {
 		return err
 	}
@@ -31,7 +32,7 @@ func (db *DB) copy(ctx context.Context, st *sql.Copy) error {
 	for i, c := range rows.Columns() {
 		types[i] = c.Type
 	}
-	_, err = storage.WriteParquet(ctx, rows, types, names, st.Path, opts)
+	_, err = db.cat.WriteParquet(ctx, rows, types, names, st.Path, opts)
 	return err
 }
 

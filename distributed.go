@@ -45,7 +45,7 @@ func (db *DB) PlanDistributed(text string, opts planner.DistOptions) (d *Distrib
 	if !ok {
 		return nil, fmt.Errorf("Not implemented Error: only queries run distributed, not %T", st)
 	}
-	phys, names, err := db.plan(q)
+	phys, names, err := db.plan(context.Background(), q)
 	if err != nil {
 		return nil, err
 	}

@@ -32,9 +32,11 @@ func (d *Driver) Open(dsn string) (driver.Conn, error) {
 }
 
 // OpenConnector parses the DSN: a directory path ("" for in-memory), with
-// optional query parameters naming settings (threads, memory_limit,
-// temp_directory, max_temp_directory_size) that apply to this database
-// only, e.g. "data/tpch?threads=4&memory_limit=2GB".
+// optional query parameters naming settings as SET takes them (threads,
+// memory_limit, temp_directory, enable_external_access,
+// allowed_directories, allowed_paths, lock_configuration, max_query_time,
+// max_result_rows), e.g. "data/tpch?threads=4&memory_limit=2GB" or
+// "data?enable_external_access=false&lock_configuration=true".
 func (d *Driver) OpenConnector(dsn string) (driver.Connector, error) {
 	dir, params, _ := strings.Cut(dsn, "?")
 	db, err := Open(dir)
@@ -46,11 +48,15 @@ func (d *Driver) OpenConnector(dsn string) (driver.Connector, error) {
 		if err != nil {
 			return nil, fmt.Errorf("invalid DSN options %q: %v", params, err)
 		}
-		// The same settings as SET, applied to this database only.
+		// The same settings as SET and Open's options, in an order
+		// that lets them combine (the lock last).
+		var opts []Option
 		for k, v := range vals {
-			if err := db.setting(k, v[0], false); err != nil {
-				return nil, fmt.Errorf("DSN option %s: %w", k, err)
-			}
+			opts = append(opts, WithSetting(k, v[len(v)-1]))
+		}
+		if err := db.applyOptions(opts); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("DSN option: %w", err)
 		}
 	}
 	return &connector{db: db, drv: d}, nil

@@ -18,12 +18,7 @@ import (
 
 func openDB(t *testing.T) *peregrine.DB {
 	t.Helper()
-	db, err := peregrine.Open(duckdbSF001)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db
+	return openDir(t, duckdbSF001)
 }
 
 func mustExec(t *testing.T, db *peregrine.DB, script string) {

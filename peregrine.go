@@ -42,11 +42,14 @@ type DB struct {
 	// settings.go); temp bounds its spill files on disk.
 	mem  *exec.MemoryPool
 	temp *exec.TempSpace
+	// guard holds the lock and the limits for untrusted SQL (sandbox.go).
+	guard guard
 }
 
 // Open opens the directory dir as a database ("" for an empty in-memory
-// database where tables are named by path).
-func Open(dir string) (*DB, error) {
+// database where tables are named by path). Options are settings applied
+// before the first query (see sandbox.go's WithExternalAccess and others).
+func Open(dir string, opts ...Option) (*DB, error) {
 	cat, err := storage.Open(dir)
 	if err != nil {
 		return nil, err
@@ -59,6 +62,10 @@ func Open(dir string) (*DB, error) {
 		mem: exec.NewChildPool(exec.DefaultMemoryLimit(), process.mem), temp: exec.NewTempSpace()}
 	registerDB(db)
 	exec.TuneGC() // the heap stays near what queries hold (see exec/gctune.go)
+	if err := db.applyOptions(opts); err != nil {
+		db.Close()
+		return nil, err
+	}
 	return db, nil
 }
 
@@ -103,7 +110,8 @@ func (db *DB) Query(ctx context.Context, text string) (rows *Rows, err error) {
 	if err != nil {
 		return nil, err
 	}
-	return db.run(ctx, st)
+	ctx, g := db.guardQuery(ctx)
+	return g.attach(db.run(ctx, st))
 }
 
 // Exec runs every statement of a script, discarding results.
@@ -149,7 +157,7 @@ func (db *DB) run(ctx context.Context, st sql.Statement) (*Rows, error) {
 	case *sql.Set:
 		return emptyRows(), db.set(st)
 	case *sql.ShowTables:
-		names, err := db.cat.TableNames()
+		names, err := db.cat.Query(ctx).TableNames()
 		if err != nil {
 			return nil, err
 		}
@@ -159,7 +167,7 @@ func (db *DB) run(ctx context.Context, st sql.Statement) (*Rows, error) {
 		}
 		return valueRows([]Column{{"name", coldata.TypeString}}, rows), nil
 	case *sql.Describe:
-		bound, err := sql.Bind(st.Query, db.cat)
+		bound, err := sql.Bind(st.Query, db.cat.Query(ctx))
 		if err != nil {
 			return nil, err
 		}
@@ -173,7 +181,7 @@ func (db *DB) run(ctx context.Context, st sql.Statement) (*Rows, error) {
 	case *sql.Copy:
 		return emptyRows(), db.copy(ctx, st)
 	case *sql.Query:
-		phys, names, err := db.plan(st)
+		phys, names, err := db.plan(ctx, st)
 		if err != nil {
 			return nil, err
 		}
@@ -184,8 +192,11 @@ func (db *DB) run(ctx context.Context, st sql.Statement) (*Rows, error) {
 
 func (db *DB) set(st *sql.Set) error { return db.setting(st.Name, st.Value, st.Reset) }
 
-func (db *DB) plan(q *sql.Query) (planner.Physical, []string, error) {
-	bound, err := sql.Bind(q, db.cat)
+// plan binds q against a view of the catalog for this query: folders are
+// listed once however often the query names them, and ctx bounds the
+// listing and footer reads.
+func (db *DB) plan(ctx context.Context, q *sql.Query) (planner.Physical, []string, error) {
+	bound, err := sql.Bind(q, db.cat.Query(ctx))
 	if err != nil {
 		return nil, nil, err
 	}
@@ -215,7 +226,7 @@ func (db *DB) start(ctx context.Context, phys planner.Physical, names []string) 
 }
 
 func (db *DB) explain(ctx context.Context, st *sql.Explain) (*Rows, error) {
-	phys, names, err := db.plan(st.Query)
+	phys, names, err := db.plan(ctx, st.Query)
 	if err != nil {
 		return nil, err
 	}

@@ -39,7 +39,13 @@ func TestReadmeGoExamples(t *testing.T) {
 		if err != nil {
 			t.Fatalf("README Go block %d: %v\n%s", i+1, err, out)
 		}
-		if !strings.Contains(string(out), "total quantity: 1536127") {
+		// What each block must print (sum(l_quantity) and count(*) from
+		// DuckDB), chosen by what the block calls.
+		want := "total quantity: 1536127"
+		if strings.Contains(m[1], "WithExternalAccess") {
+			want = "Permission Error: Cannot access file \"/etc/passwd\" - file system operations are disabled by configuration\n25 nations"
+		}
+		if !strings.Contains(string(out), want) {
 			t.Errorf("README Go block %d printed:\n%s", i+1, out)
 		}
 	}

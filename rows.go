@@ -17,6 +17,7 @@ type Rows struct {
 	op     exec.Operator
 	query  *exec.Query
 	closed bool
+	guard  *queryGuard // max_query_time, max_result_rows (sandbox.go)
 }
 
 // Columns describes the result columns.
@@ -37,10 +38,12 @@ func (r *Rows) Next(ctx context.Context) (b *coldata.Batch, err error) {
 	if r.closed || r.op == nil {
 		return nil, nil
 	}
+	ctx, done := r.guard.bind(ctx)
+	defer done()
 	for {
 		if err := ctx.Err(); err != nil {
 			r.Close()
-			return nil, err
+			return nil, r.guard.explain(context.Cause(ctx))
 		}
 		b, err := r.op.Next(ctx)
 		if errors.Is(err, io.EOF) || (err == nil && b == nil) {
@@ -48,9 +51,13 @@ func (r *Rows) Next(ctx context.Context) (b *coldata.Batch, err error) {
 		}
 		if err != nil {
 			r.Close()
-			return nil, err
+			return nil, r.guard.explain(err)
 		}
 		if b.Len() > 0 {
+			if err := r.guard.count(b.Len()); err != nil {
+				r.Close()
+				return nil, err
+			}
 			return b, nil
 		}
 	}
@@ -62,6 +69,7 @@ func (r *Rows) Close() error {
 		return nil
 	}
 	r.closed = true
+	r.guard.release()
 	if r.op != nil {
 		return r.op.Close()
 	}

@@ -175,6 +175,9 @@ func (db *DB) effectiveThreads() int {
 
 // setting applies one named setting from SET or the DSN.
 func (db *DB) setting(name, value string, reset bool) error {
+	if handled, err := db.guardSetting(name, value, reset); handled {
+		return err
+	}
 	switch name {
 	case "threads", "worker_threads":
 		if reset {
@@ -224,6 +227,15 @@ func (db *DB) setting(name, value string, reset bool) error {
 			return db.SetTempDir("")
 		}
 		return db.SetTempDir(value)
+	}
+	// The object stores' settings (s3_region, s3_endpoint, ...) live in
+	// the catalog, which resolves every path.
+	if reset {
+		if db.cat.ResetOption(name) {
+			return nil
+		}
+	} else if ok, err := db.cat.SetOption(name, value); ok {
+		return err
 	}
 	return fmt.Errorf("Catalog Error: unrecognized configuration parameter %q", name)
 }

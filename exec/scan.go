@@ -57,6 +57,8 @@ type ScanSource struct {
 	pagesRead, pagesSkipped, rowsSkipped, decodeNs atomic.Int64
 	valuesSkipped                                  atomic.Int64
 
+	prefetch scanPrefetch // remote files only
+
 	// Runtime filters (see AddRuntimeFilter).
 	rtMu     sync.Mutex
 	rt       atomic.Pointer[runtimeState]
@@ -143,14 +145,14 @@ func (s *ScanSource) limitReached() bool {
 
 // take returns the next row group worth reading, or ok=false when the
 // queue is exhausted.
-func (s *ScanSource) take(rt *runtimeState) (m morsel, ok bool) {
+func (s *ScanSource) take(rt *runtimeState) (m morsel, i int64, ok bool) {
 	for {
 		if s.limitReached() {
-			return morsel{}, false
+			return morsel{}, 0, false
 		}
-		i := s.next.Add(1) - 1
+		i = s.next.Add(1) - 1
 		if i >= int64(len(s.morsels)) {
-			return morsel{}, false
+			return morsel{}, 0, false
 		}
 		m = s.morsels[i]
 		if len(s.preds) > 0 && !m.f.RowGroupMayMatch(m.rg, s.preds) {
@@ -168,7 +170,7 @@ func (s *ScanSource) take(rt *runtimeState) (m morsel, ok bool) {
 			s.done.Add(m.f.RowGroupNumRows(m.rg))
 			continue
 		}
-		return m, true
+		return m, i, true
 	}
 }
 
@@ -189,6 +191,7 @@ func (s *ScanSource) disjunctionsMayMatch(m morsel) bool {
 // NewScan returns one worker of the scan: each worker of a pipeline gets
 // its own, all sharing src.
 func NewScan(src *ScanSource) Operator {
+	src.prefetch.workers.Add(1)
 	return &scanOp{src: src}
 }
 
@@ -222,7 +225,7 @@ func (o *scanOp) Next(ctx context.Context) (*coldata.Batch, error) {
 		}
 		if o.r == nil {
 			o.rt = o.src.rt.Load()
-			m, ok := o.src.take(o.rt)
+			m, i, ok := o.src.take(o.rt)
 			if !ok {
 				return nil, io.EOF
 			}
@@ -230,10 +233,14 @@ func (o *scanOp) Next(ctx context.Context) (*coldata.Batch, error) {
 			if o.rt != nil {
 				preds = o.rt.all
 			}
+			fetched, err := o.src.fetch(ctx, o.env, i, preds)
+			if err != nil {
+				return nil, err
+			}
 			// The reader applies the predicates itself (page index,
 			// dictionary, bloom filter, late materialisation); the Filter
 			// above still evaluates the full WHERE clause.
-			r, err := m.f.NewReaderWith(m.rg, o.src.cols, scan.ReaderOptions{Preds: preds})
+			r, err := m.f.NewReaderWith(m.rg, o.src.cols, scan.ReaderOptions{Preds: preds, Context: ctx, Fetched: fetched})
 			if err != nil {
 				return nil, err
 			}
@@ -312,5 +319,6 @@ func (o *scanOp) Close() error {
 	o.release()
 	o.b = nil
 	o.acc.Close()
+	o.src.closeWorker()
 	return nil
 }

@@ -1,7 +1,7 @@
 package scan
 
 import (
-	"encoding/binary"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -43,6 +43,10 @@ type File struct {
 	// padChunks works around PARQUET-816: parquet-mr up to 1.2.8 left the
 	// dictionary page header out of total_compressed_size.
 	padChunks bool
+	// remote is set when every read is a network round trip (see
+	// RangeReader); index then caches the file's page indexes.
+	remote bool
+	index  *indexRegion
 }
 
 // leafInfo is what decoding needs to know about a supported column.
@@ -126,35 +130,21 @@ func Open(path string) (*File, error) {
 // NewFile reads the footer of a Parquet file of the given size available
 // through r (a local file, an object-store range reader, a byte slice).
 // name is used in error messages and returned by Path.
-func NewFile(r io.ReaderAt, size int64, name string) (f *File, err error) {
+func NewFile(r io.ReaderAt, size int64, name string) (*File, error) {
+	return NewFileContext(context.Background(), r, size, name)
+}
+
+// NewFileContext is NewFile with a context for the footer reads. Over a
+// RangeReader that makes round trips the footer takes one ranged read of
+// the file's tail (two when it is larger than a first guess).
+func NewFileContext(ctx context.Context, r io.ReaderAt, size int64, name string) (f *File, err error) {
 	// DuckDB's messages where it has one for the same problem.
 	if size < 12 {
 		return nil, fmt.Errorf("Invalid Input Error: File '%s' too small to be a Parquet file", name)
 	}
-	var tail [8]byte
-	if _, err := r.ReadAt(tail[:], size-8); err != nil {
-		return nil, readError(name, err)
-	}
-	var head [4]byte
-	if _, err := r.ReadAt(head[:], 0); err != nil {
-		return nil, readError(name, err)
-	}
-	if string(tail[4:]) == "PARE" {
-		return nil, fmt.Errorf("Not implemented Error: %s: encrypted Parquet is not supported", name)
-	}
-	if string(tail[4:]) != string(magic) {
-		return nil, fmt.Errorf("Invalid Input Error: No magic bytes found at end of file '%s'", name)
-	}
-	if string(head[:]) != string(magic) {
-		return nil, fmt.Errorf("Invalid Input Error: No magic bytes found at the start of file '%s'", name)
-	}
-	flen := int64(binary.LittleEndian.Uint32(tail[:4]))
-	if flen == 0 || flen > size-12 || flen > maxFooterSize {
-		return nil, fmt.Errorf("Invalid Input Error: %s: corrupt footer length %d (file is %d bytes)", name, flen, size)
-	}
-	buf := make([]byte, flen)
-	if _, err := r.ReadAt(buf, size-8-flen); err != nil {
-		return nil, readError(name, err)
+	buf, flen, err := readTail(ctx, r, size, name)
+	if err != nil {
+		return nil, err
 	}
 	md, err := parseFooter(buf)
 	if err != nil {
@@ -176,7 +166,7 @@ func NewFile(r io.ReaderAt, size int64, name string) (f *File, err error) {
 	if md.IsSetEncryptionAlgorithm() {
 		return nil, fmt.Errorf("Not implemented Error: %s: encrypted Parquet is not supported", name)
 	}
-	f = &File{path: name, r: r, size: size, dataEnd: size - 8 - flen, md: md}
+	f = &File{path: name, r: r, size: size, dataEnd: size - 8 - flen, md: md, remote: roundTrips(r), index: &indexRegion{}}
 	f.padChunks = md.WriterVersion().LessThan(metadata.Parquet816FixedVersion)
 	if err := f.initSchema(); err != nil {
 		return nil, fmt.Errorf("Invalid Input Error: %s: %w", name, err)
@@ -196,6 +186,22 @@ func parseFooter(buf []byte) (md *metadata.FileMetaData, err error) {
 		}
 	}()
 	return metadata.NewFileMetaData(buf, nil)
+}
+
+// Metadata is the parsed footer (arrow-go's view of it), for callers that
+// list row groups and column chunks (parquet_metadata).
+func (f *File) Metadata() *metadata.FileMetaData { return f.md }
+
+// ReadRange reads n bytes at off of the file.
+func (f *File) ReadRange(ctx context.Context, off int64, n int) ([]byte, error) {
+	if off < 0 || n < 0 || off+int64(n) > f.size {
+		return nil, fmt.Errorf("%s: range [%d, %d) outside the file (%d bytes)", f.path, off, off+int64(n), f.size)
+	}
+	b := make([]byte, n)
+	if err := readAt(ctx, f.r, b, off); err != nil {
+		return nil, fmt.Errorf("%s: %w", f.path, err)
+	}
+	return b, nil
 }
 
 // Path returns the name the file was opened with.
@@ -395,7 +401,11 @@ func (f *File) checkRowGroups() error {
 }
 
 // readError reports a failed read of a file without Go's "read PATH:" text.
+// A cancellation stays what it is.
 func readError(name string, err error) error {
+	if isCancel(err) {
+		return err
+	}
 	return fmt.Errorf("IO Error: Could not read file %q: %s", name, osMessage(err))
 }
 
@@ -408,7 +418,7 @@ func osMessage(err error) string {
 	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
 		return "the file is shorter than its metadata says"
 	}
-	s := err.Error()
+	s := strings.TrimPrefix(err.Error(), "IO Error: ") // an object store's error
 	if s == "" {
 		return s
 	}

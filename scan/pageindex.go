@@ -206,6 +206,11 @@ func (f *File) readIndex(off *int64, length *int32) ([]byte, error) {
 	if *off < 4 || *length <= 0 || *length > maxIndexSize || *off+int64(*length) > f.dataEnd {
 		return nil, fmt.Errorf("corrupt page index location (offset %d, length %d)", *off, *length)
 	}
+	if f.remote {
+		if b, ok := f.readIndexRemote(*off, *length); ok {
+			return b, nil
+		}
+	}
 	b := make([]byte, *length)
 	if _, err := f.r.ReadAt(b, *off); err != nil {
 		return nil, err

@@ -1,7 +1,7 @@
 package scan
 
 import (
-	"errors"
+	"context"
 	"fmt"
 	"hash/crc32"
 	"io"
@@ -20,6 +20,11 @@ type ReaderOptions struct {
 	// applies its own filter. Predicates on columns that cannot be read
 	// are ignored.
 	Preds []Predicate
+	// Context bounds the reader's fetches (nil: never cancelled).
+	Context context.Context
+	// Fetched holds byte ranges read ahead (File.Fetch, a Prefetcher):
+	// reads they cover cost no I/O.
+	Fetched *Fetched
 }
 
 // ReaderStats describe the work a Reader did, for EXPLAIN ANALYZE. They are
@@ -96,8 +101,15 @@ const (
 // through b.Sel (see nextPush).
 func (f *File) NewReaderWith(rg int, cols []int, opts ReaderOptions) (*Reader, error) {
 	r, err := f.NewReader(rg, cols)
-	if err != nil || len(opts.Preds) == 0 {
+	if err != nil {
 		return r, err
+	}
+	if opts.Context != nil {
+		r.ctx = opts.Context
+	}
+	r.fetched = opts.Fetched
+	if len(opts.Preds) == 0 {
+		return r, nil
 	}
 	pd := &pushdown{nOut: len(r.cs), late: true}
 	for _, p := range opts.Preds {
@@ -364,6 +376,10 @@ func (r *Reader) loadPages(locs [][]pageLoc) error {
 // readRange fetches file bytes [start, end) for column c (nil for bytes
 // that may not be recycled).
 func (r *Reader) readRange(c *colState, start, end int64) ([]byte, error) {
+	if b, ok := r.fetched.lookup(start, end); ok {
+		r.bytesRead += int64(len(b))
+		return b, nil
+	}
 	var buf []byte
 	if c != nil && c.nest == nil && c.codec != codecUncompressed {
 		buf = getBuf(int(end - start))
@@ -371,7 +387,7 @@ func (r *Reader) readRange(c *colState, start, end int64) ([]byte, error) {
 	} else {
 		buf = make([]byte, end-start)
 	}
-	if n, err := r.f.r.ReadAt(buf, start); err != nil && !(errors.Is(err, io.EOF) && n == len(buf)) {
+	if err := readAt(r.ctx, r.f.r, buf, start); err != nil {
 		return nil, fmt.Errorf("%s: reading row group %d: %w", r.f.path, r.rg, err)
 	}
 	r.bytesRead += int64(len(buf))

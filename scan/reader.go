@@ -1,6 +1,7 @@
 package scan
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -30,6 +31,9 @@ type Reader struct {
 	push *pushdown // nil unless NewReaderWith got predicates
 
 	pooled []pooledBuf // fetched chunk bytes that Close may recycle
+
+	ctx     context.Context // bounds the reader's fetches
+	fetched *Fetched        // bytes read ahead (ReaderOptions.Fetched)
 }
 
 // pooledBuf is a recycled chunk buffer and the columns reading from it.
@@ -49,7 +53,7 @@ func (f *File) NewReader(rg int, cols []int) (*Reader, error) {
 	if rg < 0 || rg >= len(f.md.RowGroups) {
 		return nil, fmt.Errorf("%s: row group %d out of range (file has %d)", f.path, rg, len(f.md.RowGroups))
 	}
-	r := &Reader{f: f, rg: rg, cols: slices.Clone(cols), rows: f.md.RowGroups[rg].NumRows}
+	r := &Reader{f: f, rg: rg, cols: slices.Clone(cols), rows: f.md.RowGroups[rg].NumRows, ctx: context.Background()}
 	for _, ci := range cols {
 		if ci < 0 || ci >= len(f.cols) {
 			return nil, fmt.Errorf("%s: column index %d out of range (file has %d columns)", f.path, ci, len(f.cols))
@@ -153,18 +157,11 @@ func (r *Reader) load() error {
 		}
 		spans = append(spans, span{s, e, []ref{{i, -1}}})
 	}
-	slices.SortFunc(spans, func(a, b span) int {
-		switch {
-		case a.start < b.start:
-			return -1
-		case a.start > b.start:
-			return 1
-		}
-		return 0
-	})
+	slices.SortFunc(spans, func(a, b span) int { return cmp.Compare(a.start, b.start) })
+	gap := r.f.gap()
 	var merged []span
 	for _, s := range spans {
-		if n := len(merged); n > 0 && s.start <= merged[n-1].end+coalesceGap {
+		if n := len(merged); n > 0 && s.start <= merged[n-1].end+gap {
 			m := &merged[n-1]
 			m.end = max(m.end, s.end)
 			m.cols = append(m.cols, s.cols...)
@@ -172,31 +169,59 @@ func (r *Reader) load() error {
 		}
 		merged = append(merged, s)
 	}
-	for _, m := range merged {
-		reuse := true
-		for _, rf := range m.cols {
-			if c := r.cs[rf.cs]; c.nest != nil || c.codec == codecUncompressed {
-				reuse = false
-			}
+	bufs := make([][]byte, len(merged))
+	var missing []Span
+	for i, m := range merged {
+		if b, ok := r.fetched.lookup(m.start, m.end); ok {
+			bufs[i] = b
+			r.bytesRead += int64(len(b))
+			continue
 		}
-		var buf []byte
-		if reuse {
-			buf = getBuf(int(m.end - m.start))
-			pb := pooledBuf{b: buf}
-			for _, rf := range m.cols {
-				pb.cols = append(pb.cols, r.cs[rf.cs])
-			}
-			r.pooled = append(r.pooled, pb)
-		} else {
-			buf = make([]byte, m.end-m.start)
-		}
-		if n, err := r.f.r.ReadAt(buf, m.start); err != nil && !(errors.Is(err, io.EOF) && n == len(buf)) {
+		missing = append(missing, Span{m.start, m.end})
+	}
+	if r.f.remote && len(missing) > 0 {
+		// Round trips are what costs: fetch every missing span at once.
+		fd, err := r.f.Fetch(r.ctx, missing)
+		if err != nil {
 			if isCancel(err) {
 				return err
 			}
-			return fmt.Errorf("%w (row group %d)", readError(r.f.path, err), r.rg)
+			return fmt.Errorf("%w (row group %d)", err, r.rg)
 		}
-		r.bytesRead += int64(len(buf))
+		for i, m := range merged {
+			if bufs[i] == nil {
+				bufs[i], _ = fd.lookup(m.start, m.end)
+				r.bytesRead += m.end - m.start
+			}
+		}
+	}
+	for i, m := range merged {
+		buf := bufs[i]
+		if buf == nil {
+			reuse := true
+			for _, rf := range m.cols {
+				if c := r.cs[rf.cs]; c.nest != nil || c.codec == codecUncompressed {
+					reuse = false
+				}
+			}
+			if reuse {
+				buf = getBuf(int(m.end - m.start))
+				pb := pooledBuf{b: buf}
+				for _, rf := range m.cols {
+					pb.cols = append(pb.cols, r.cs[rf.cs])
+				}
+				r.pooled = append(r.pooled, pb)
+			} else {
+				buf = make([]byte, m.end-m.start)
+			}
+			if err := readAt(r.ctx, r.f.r, buf, m.start); err != nil {
+				if isCancel(err) {
+					return err
+				}
+				return fmt.Errorf("%w (row group %d)", readError(r.f.path, err), r.rg)
+			}
+			r.bytesRead += int64(len(buf))
+		}
 		for _, rf := range m.cols {
 			c := r.cs[rf.cs]
 			if rf.leaf >= 0 {
@@ -327,7 +352,7 @@ func (r *Reader) BytesRead() int64 { return r.bytesRead }
 // chunk bytes it fetched (held until Close), each column's page buffer and,
 // for a nested column, the row group assembled at its first batch.
 func (r *Reader) HeldBytes() int64 {
-	b := r.bytesRead
+	b := max(r.bytesRead, r.fetched.Bytes())
 	for _, c := range r.cs {
 		b += int64(cap(c.buf))
 		if c.nest != nil && c.nest.full != nil {

@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"context"
 	"fmt"
 	"sort"
 	"strings"
@@ -146,7 +147,7 @@ func (r *Report) adviseCodecs(files []DataFile, g Guidance) {
 	why := fmt.Sprintf("columns %s store %s as %s (ratio %.2fx)", strings.Join(bad, ", "), human(uncomp), human(comp), ratio(uncomp, comp))
 	if uncompressed && len(files) > 0 {
 		for _, f := range files {
-			if z, s, ok := codecRatios(f.Path, g.CodecSampleBytes); ok {
+			if z, s, ok := codecRatios(context.Background(), f.File, g.CodecSampleBytes); ok {
 				why += fmt.Sprintf("; on a sample of the uncompressed chunks zstd measured %.2fx and snappy %.2fx", z, s)
 				break
 			}

@@ -3,14 +3,11 @@ package storage
 import (
 	"context"
 	"fmt"
-	"io/fs"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
-	"time"
 
 	"github.com/peregrinedb/peregrine/exec/coldata"
 	"github.com/peregrinedb/peregrine/scan"
@@ -33,8 +30,16 @@ type Table struct {
 	DataFiles []DataFile // parallel to Files
 }
 
-// Catalog resolves table names. It is safe for concurrent use.
+// Catalog resolves table names. It is safe for concurrent use. Query
+// returns a view of it for one query, which shares everything but the
+// listing cache and the context.
 type Catalog struct {
+	*catalogState
+	ctx   context.Context
+	lists *listCache // nil outside a query
+}
+
+type catalogState struct {
 	dir string // "" for an in-memory database
 
 	mu    sync.Mutex
@@ -42,29 +47,77 @@ type Catalog struct {
 	// handles bounds the number of open descriptors: a dataset of 10,000
 	// files must not hold 10,000 descriptors between queries.
 	handles *handlePool
-	// footers counts footers parsed (cache misses), for tests and EXPLAIN.
-	footers atomic.Int64
+	local   *localFS
+	remote  *remotes
+	sandbox *sandbox // enable_external_access and its exceptions
+	// footers counts footers parsed (cache misses), listings the folder
+	// listings made, for tests and EXPLAIN.
+	footers, listings atomic.Int64
 }
 
 type cachedFile struct {
-	f     *scan.File
-	h     *pooledFile
-	size  int64
-	mtime time.Time
+	f    *scan.File
+	h    ReaderAt
+	info FileStat
 }
 
-// Open returns a catalog over dir; "" means no directory (tables by path only).
+// Open returns a catalog over dir, a local folder or an object-store URL
+// (s3://bucket/prefix, gs://…, az://…); "" means no directory (tables by
+// path only).
 func Open(dir string) (*Catalog, error) {
+	dir, err := localPath(dir) // file:// URLs become plain paths
+	if err != nil {
+		return nil, ioErrorf("cannot open database %q: %s", dir, sysMessage(err))
+	}
+	hp := newHandlePool(maxOpenHandles)
+	c := &Catalog{catalogState: &catalogState{dir: dir, files: map[string]cachedFile{}, handles: hp,
+		local: &localFS{handles: hp}, remote: newRemotes(), sandbox: &sandbox{}}, ctx: context.Background()}
 	if dir != "" {
-		st, err := os.Stat(dir)
+		ctx := context.Background()
+		fsys, err := c.FileSystem(ctx, dir)
 		if err != nil {
 			return nil, ioErrorf("cannot open database %q: %s", dir, sysMessage(err))
 		}
-		if !st.IsDir() {
+		probe := dir
+		if IsRemote(dir) {
+			// A prefix: one listing answers, where a HEAD of the name
+			// would first have to miss.
+			probe = strings.TrimRight(dir, "/") + "/"
+		}
+		st, err := fsys.Stat(ctx, probe)
+		if err != nil && probe != dir && isNotExist(err) {
+			st, err = fsys.Stat(ctx, dir)
+		}
+		if err != nil {
+			return nil, ioErrorf("cannot open database %q: %s", dir, sysMessage(err))
+		}
+		if !st.IsDir {
 			return nil, ioErrorf("cannot open database %q: Not a directory", dir)
 		}
+		if IsRemote(dir) {
+			c.dir = strings.TrimRight(dir, "/")
+		}
 	}
-	return &Catalog{dir: dir, files: map[string]cachedFile{}, handles: newHandlePool(maxOpenHandles)}, nil
+	return c, nil
+}
+
+// Query returns the catalog as one query sees it: folders are listed at
+// most once during the query, and ctx bounds its file-system calls.
+func (c *Catalog) Query(ctx context.Context) *Catalog {
+	return &Catalog{catalogState: c.catalogState, ctx: ctx, lists: &listCache{m: map[string][]FileStat{}}}
+}
+
+// Context is the context of the query this view belongs to.
+func (c *Catalog) Context() context.Context { return c.ctx }
+
+// ctxFor is ctx when it can be cancelled, else the query's: callers that
+// have no context of their own (context.Background()) still stop with
+// their query.
+func (c *Catalog) ctxFor(ctx context.Context) context.Context {
+	if ctx == nil || ctx.Done() == nil {
+		return c.ctx
+	}
+	return ctx
 }
 
 // Dir is the database directory ("" when in memory).
@@ -89,30 +142,89 @@ func (c *Catalog) Close() error {
 // (cache hits excluded).
 func (c *Catalog) FootersOpened() int64 { return c.footers.Load() }
 
-// TableNames lists the tables of the database directory, sorted.
+// Listings is the number of folder listings the catalog has made.
+func (c *Catalog) Listings() int64 { return c.listings.Load() }
+
+// TableNames lists the tables of the database directory, sorted: one
+// recursive listing of the directory serves them all.
 func (c *Catalog) TableNames() ([]string, error) {
 	if c.dir == "" {
 		return nil, nil
 	}
-	entries, err := os.ReadDir(c.dir)
+	tables, err := c.dirTables()
 	if err != nil {
 		return nil, err
 	}
-	var names []string
-	for _, e := range entries {
-		n := e.Name()
-		switch {
-		case strings.HasPrefix(n, "."):
-		case e.IsDir():
-			if files, _ := parquetFilesUnder(filepath.Join(c.dir, n)); len(files) > 0 {
-				names = append(names, n)
-			}
-		case strings.HasSuffix(strings.ToLower(n), ".parquet"):
-			names = append(names, n[:len(n)-len(".parquet")])
-		}
+	names := make([]string, 0, len(tables))
+	for n := range tables {
+		names = append(names, n)
 	}
 	sort.Strings(names)
 	return names, nil
+}
+
+// TablePaths maps the database directory's table names to the path each
+// is read from: the NAME folder, or the NAME.parquet file.
+func (c *Catalog) TablePaths() (map[string]string, error) {
+	if c.dir == "" {
+		return nil, nil
+	}
+	tables, err := c.dirTables()
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]string, len(tables))
+	for n, t := range tables {
+		out[n] = t.root
+		if t.root == "" {
+			out[n] = t.files[0].Path
+		}
+	}
+	return out, nil
+}
+
+// dirTable is one table of the database directory.
+type dirTable struct {
+	files []FileStat
+	root  string // the folder of a folder table, "" for NAME.parquet
+}
+
+// dirTables maps the database directory's table names to their files.
+func (c *Catalog) dirTables() (map[string]dirTable, error) {
+	fsys, err := c.FileSystem(c.ctx, c.dir)
+	if err != nil {
+		return nil, err
+	}
+	entries, err := c.list(c.ctx, fsys, c.dir, true)
+	if err != nil {
+		return nil, ioError(err)
+	}
+	folders, files := map[string]dirTable{}, map[string]dirTable{}
+	for _, e := range entries {
+		rel := relPath(c.dir, e.Path)
+		if rel == "" || strings.HasPrefix(rel, ".") {
+			continue
+		}
+		first, below, nested := strings.Cut(rel, "/")
+		if !nested {
+			if strings.HasSuffix(strings.ToLower(first), ".parquet") {
+				files[first[:len(first)-len(".parquet")]] = dirTable{files: []FileStat{e}}
+			}
+			continue
+		}
+		if hiddenIn(below, nil) || !strings.HasSuffix(strings.ToLower(below), ".parquet") {
+			continue
+		}
+		t := folders[first]
+		t.root = fsys.Join(c.dir, first)
+		t.files = append(t.files, e)
+		folders[first] = t
+	}
+	// A folder NAME wins over NAME.parquet.
+	for n, t := range folders {
+		files[n] = t
+	}
+	return files, nil
 }
 
 // IsPath reports whether a table reference names files rather than a table.
@@ -125,195 +237,141 @@ func IsPath(name string) bool {
 // Hive partitions are detected automatically and every file is opened; use
 // Dataset to prune partitions before footers are read.
 func (c *Catalog) Table(name string) (*Table, error) {
-	d, err := c.Dataset(context.Background(), []string{name}, DatasetOptions{})
+	d, err := c.Dataset(c.ctx, []string{name}, DatasetOptions{})
 	if err != nil {
 		return nil, err
 	}
-	return d.Table(context.Background(), d.Files)
+	return d.Table(c.ctx, d.Files)
 }
 
 // Tables reads a list of paths (files, folders, globs) as one table, like
 // read_parquet(['a', 'b']).
 func (c *Catalog) Tables(paths []string) (*Table, error) {
-	d, err := c.Dataset(context.Background(), paths, DatasetOptions{})
+	d, err := c.Dataset(c.ctx, paths, DatasetOptions{})
 	if err != nil {
 		return nil, err
 	}
-	return d.Table(context.Background(), d.Files)
+	return d.Table(c.ctx, d.Files)
 }
 
 // resolve expands a name into files and the folder they were found under
 // ("" when the name is a single file).
-func (c *Catalog) resolve(name string) (files []string, root string, err error) {
+func (c *Catalog) resolve(ctx context.Context, name string) (files []FileStat, root string, err error) {
 	if IsPath(name) {
-		files, err := expandPath(name)
-		if err != nil {
-			return nil, "", err
-		}
-		if st, err := os.Stat(name); err == nil && st.IsDir() {
-			return files, name, nil
-		}
-		return files, "", nil
+		return c.expandPath(ctx, name)
 	}
 	if c.dir == "" {
 		return nil, "", fmt.Errorf("Catalog Error: Table with name %s does not exist!", name)
 	}
-	entries, err := os.ReadDir(c.dir)
+	tables, err := c.dirTables()
 	if err != nil {
 		return nil, "", err
 	}
-	for _, e := range entries {
-		n := e.Name()
-		full := filepath.Join(c.dir, n)
-		if e.IsDir() && strings.EqualFold(n, name) {
-			files, err := parquetFilesUnder(full)
-			if err != nil {
-				return nil, "", err
-			}
-			if len(files) > 0 {
-				return files, full, nil
-			}
+	// A folder wins over NAME.parquet, like the directory listing order
+	// the catalog always used (folders and files compared by name).
+	var best string
+	for n := range tables {
+		if strings.EqualFold(n, name) && (best == "" || n < best) {
+			best = n
 		}
-		if !e.IsDir() && strings.EqualFold(n, name+".parquet") {
-			return []string{full}, "", nil
-		}
+	}
+	if t, ok := tables[best]; ok && best != "" && len(t.files) > 0 {
+		return t.files, t.root, nil
 	}
 	return nil, "", fmt.Errorf("Catalog Error: Table with name %s does not exist!", name)
 }
 
-// expandPath turns a file, folder or glob (with ** for any depth) into files.
-func expandPath(p string) ([]string, error) {
-	if !strings.ContainsAny(p, "*?[") {
-		st, err := os.Stat(p)
-		if err != nil {
-			return nil, fmt.Errorf("IO Error: No files found that match the pattern %q", p)
-		}
-		if st.IsDir() {
-			files, err := parquetFilesUnder(p)
-			if err == nil && len(files) == 0 {
-				err = fmt.Errorf("IO Error: No files found that match the pattern %q", p)
-			}
-			return files, err
-		}
-		return []string{p}, nil
+// expandPath turns a file, folder or glob (with ** for any depth) into
+// files, and returns the folder hive partitions are relative to.
+func (c *Catalog) expandPath(ctx context.Context, p string) ([]FileStat, string, error) {
+	p, err := localPath(p) // file:// URLs become plain paths
+	if err != nil {
+		return nil, "", err
 	}
-	var files []string
-	if strings.Contains(p, "**") {
-		root := p[:strings.Index(p, "**")]
-		root = strings.TrimRight(root, "/")
-		if root == "" {
-			root = "."
-		}
-		rest := strings.TrimLeft(p[strings.Index(p, "**")+2:], "/")
-		err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			if d.IsDir() {
-				if path != root && isHidden(d.Name()) {
-					return filepath.SkipDir
-				}
-				return nil
-			}
-			if isHidden(d.Name()) {
-				return nil
-			}
-			if ok, _ := filepath.Match(rest, filepath.Base(path)); ok || rest == "" {
-				files = append(files, path)
-			}
-			return nil
-		})
-		if err != nil {
-			return nil, pathError("Cannot read directory", err)
-		}
-	} else {
-		m, err := filepath.Glob(p)
-		if err != nil {
-			return nil, fmt.Errorf("IO Error: bad pattern %q: %v", p, err)
-		}
-		for _, f := range m {
-			if !hiddenBelow(f, p) {
-				files = append(files, f)
-			}
-		}
+	fsys, err := c.FileSystem(ctx, p)
+	if err != nil {
+		return nil, "", err
 	}
-	sort.Strings(files)
+	noMatch := fmt.Errorf("IO Error: No files found that match the pattern %q", p)
+	if !hasWildcard(p) {
+		st, err := fsys.Stat(ctx, p)
+		if err != nil {
+			if isNotExist(err) {
+				return nil, "", noMatch
+			}
+			return nil, "", err
+		}
+		if !st.IsDir {
+			return []FileStat{st}, "", nil
+		}
+		dir := st.Path
+		files, err := c.parquetFilesUnder(ctx, fsys, dir)
+		if err == nil && len(files) == 0 {
+			err = noMatch
+		}
+		return files, dir, err
+	}
+	files, err := c.glob(ctx, fsys, p)
+	if err != nil {
+		return nil, "", err
+	}
 	if len(files) == 0 {
-		return nil, fmt.Errorf("IO Error: No files found that match the pattern %q", p)
+		return nil, "", noMatch
 	}
-	return files, nil
+	return files, globRoot(p), nil
 }
 
 // isHidden reports names writers use for temporary or metadata files
 // (.staging, _SUCCESS, _delta_log), which dataset readers skip.
 func isHidden(name string) bool { return strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_") }
 
-// hiddenBelow reports whether a glob match passes through a hidden folder or
-// names a hidden file that the pattern did not spell out.
-func hiddenBelow(match, pattern string) bool {
-	mp := strings.Split(filepath.ToSlash(match), "/")
-	pp := strings.Split(filepath.ToSlash(pattern), "/")
-	for i, part := range mp {
-		if i < len(pp) && isHidden(part) && !isHidden(pp[i]) {
-			return true
-		}
+// open returns the cached file for info, reopening it when its version
+// changed. Footers are parsed outside the lock so that many can be read in
+// parallel.
+func (c *Catalog) open(ctx context.Context, info FileStat) (*scan.File, error) {
+	fsys, err := c.FileSystem(ctx, info.Path)
+	if err != nil {
+		return nil, err
 	}
-	return false
-}
-
-// parquetFilesUnder lists *.parquet files below dir at any depth, sorted.
-func parquetFilesUnder(dir string) ([]string, error) {
-	var files []string
-	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+	if info.Size == 0 && info.ETag == "" && info.ModTime.IsZero() || !IsRemote(info.Path) {
+		// Locally a stat is cheap and catches files rewritten since they
+		// were listed; remotely the listing's ETag is the version.
+		st, err := fsys.Stat(ctx, info.Path)
 		if err != nil {
-			return err
+			return nil, ioErrorf("Cannot open file %q: %s", info.Path, sysMessage(err))
 		}
-		name := d.Name()
-		if d.IsDir() {
-			if path != dir && isHidden(name) {
-				return filepath.SkipDir
+		if st.IsDir {
+			return nil, ioErrorf("Cannot open file %q: Is a directory", info.Path)
+		}
+		info = st
+	}
+	key := info.Path
+	if !IsRemote(key) {
+		if lp, err := localPath(key); err == nil {
+			if abs, err := filepath.Abs(lp); err == nil {
+				key = abs
 			}
-			return nil
 		}
-		if strings.HasSuffix(strings.ToLower(name), ".parquet") && !isHidden(name) {
-			files = append(files, path)
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, pathError("Cannot read directory", err)
-	}
-	sort.Strings(files)
-	return files, nil
-}
-
-// open returns the cached file for path, reopening it when it changed.
-// Footers are parsed outside the lock so that many can be read in parallel.
-func (c *Catalog) open(path string) (*scan.File, error) {
-	st, err := os.Stat(path)
-	if err != nil {
-		return nil, ioErrorf("Cannot open file %q: %s", path, sysMessage(err))
-	}
-	abs, err := filepath.Abs(path)
-	if err != nil {
-		abs = path
 	}
 	c.mu.Lock()
-	if cf, ok := c.files[abs]; ok {
-		if cf.size == st.Size() && cf.mtime.Equal(st.ModTime()) {
+	if cf, ok := c.files[key]; ok {
+		if cf.info.sameVersion(info) {
 			c.mu.Unlock()
 			return cf.f, nil
 		}
 		// The file changed: queries that already hold the old handle keep
-		// it (its reads fail cleanly, see pooledFile); new ones see the new
-		// contents. Its cached statistics go with it.
+		// it (its reads fail cleanly); new ones see the new contents. Its
+		// cached statistics go with it.
 		forgetStats(cf.f)
-		delete(c.files, abs)
+		delete(c.files, key)
 	}
 	c.mu.Unlock()
 
-	h := c.handles.file(path, st.Size(), st.ModTime())
-	f, err := scan.NewFile(h, st.Size(), path)
+	h, err := fsys.Open(ctx, info)
+	if err != nil {
+		return nil, err
+	}
+	f, err := scan.NewFileContext(ctx, h, info.Size, info.Path)
 	if err != nil {
 		h.Close()
 		return nil, err
@@ -321,12 +379,12 @@ func (c *Catalog) open(path string) (*scan.File, error) {
 	c.footers.Add(1)
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if cf, ok := c.files[abs]; ok && cf.size == st.Size() && cf.mtime.Equal(st.ModTime()) {
+	if cf, ok := c.files[key]; ok && cf.info.sameVersion(info) {
 		// Another goroutine opened it meanwhile: keep one copy.
 		h.Close()
 		return cf.f, nil
 	}
-	c.files[abs] = cachedFile{f: f, h: h, size: st.Size(), mtime: st.ModTime()}
+	c.files[key] = cachedFile{f: f, h: h, info: info}
 	return f, nil
 }
 

@@ -50,6 +50,9 @@ type Dataset struct {
 // DataFile is one file of a dataset.
 type DataFile struct {
 	Path string
+	// Info is what the listing said of the file (size, version): opening
+	// it needs no further request.
+	Info FileStat
 	// File is the opened footer; nil until Dataset.Open (files pruned by
 	// partition never get one).
 	File *scan.File
@@ -112,20 +115,25 @@ func (d *Dataset) Uniform(files []DataFile) bool {
 // first file's footer is opened here, so that PrunePartitions can skip the
 // rest; with it every footer is read (in parallel) to merge the schemas.
 func (c *Catalog) Dataset(ctx context.Context, paths []string, opts DatasetOptions) (*Dataset, error) {
+	ctx = c.ctxFor(ctx)
 	if len(paths) == 0 {
 		return nil, fmt.Errorf("Binder Error: no files to read")
 	}
 	d := &Dataset{Name: strings.Join(paths, ", "), Opts: opts, cat: c}
 	var rels []string // path relative to its root, for hive parsing
 	for _, p := range paths {
-		files, root, err := c.resolveRoot(p)
+		files, root, err := c.resolve(ctx, p)
 		if err != nil {
 			return nil, err
 		}
-		for _, f := range files {
-			d.Files = append(d.Files, DataFile{Path: f})
-			rel, err := filepath.Rel(root, f)
-			if err != nil || root == "" {
+		for _, fi := range files {
+			f := fi.Path
+			d.Files = append(d.Files, DataFile{Path: f, Info: fi})
+			rel := ""
+			if root != "" {
+				rel = relPath(root, f)
+			}
+			if rel == "" {
 				rel = filepath.Base(f)
 				if opts.HivePartitioning == HiveEnabled || len(opts.HiveTypes) > 0 {
 					rel = kvSuffix(f) // a single file named explicitly: its path's key=value folders
@@ -157,7 +165,7 @@ func (c *Catalog) Dataset(ctx context.Context, paths []string, opts DatasetOptio
 		}
 		return d, nil
 	}
-	f, err := c.open(d.Files[0].Path)
+	f, err := c.open(ctx, d.Files[0].info())
 	if err != nil {
 		return nil, err
 	}
@@ -291,6 +299,7 @@ func lookupType(m map[string]coldata.Type, name string) (coldata.Type, bool) {
 // are not cached yet in parallel. An incompatible file is an error naming
 // it and the file the schema came from.
 func (d *Dataset) Open(ctx context.Context, files []DataFile) ([]DataFile, error) {
+	ctx = d.cat.ctxFor(ctx)
 	opened, err := d.cat.openAll(ctx, files)
 	if err != nil {
 		return nil, err
@@ -343,7 +352,7 @@ func (c *Catalog) openAll(ctx context.Context, files []DataFile) ([]*scan.File, 
 					out[i] = files[i].File
 					continue
 				}
-				if out[i], errs[i] = c.open(files[i].Path); errs[i] != nil {
+				if out[i], errs[i] = c.open(ctx, files[i].info()); errs[i] != nil {
 					once.Do(func() { close(stop) })
 				}
 			}
@@ -374,17 +383,12 @@ feed:
 	return out, nil
 }
 
-// resolveRoot expands one path and returns the folder that hive key=value
-// parsing is relative to ("" for a single named file).
-func (c *Catalog) resolveRoot(name string) (files []string, root string, err error) {
-	files, root, err = c.resolve(name)
-	if err != nil {
-		return nil, "", err
+// info is what is known of the file before opening it.
+func (f *DataFile) info() FileStat {
+	if f.Info.Path == "" {
+		return FileStat{Path: f.Path}
 	}
-	if IsPath(name) && strings.ContainsAny(name, "*?[") {
-		root = globRoot(name)
-	}
-	return files, root, nil
+	return f.Info
 }
 
 // kvSuffix returns the trailing key=value folders of path with the file
@@ -398,16 +402,10 @@ func kvSuffix(path string) string {
 	return strings.Join(parts[i:], "/")
 }
 
-// globRoot is the folder part of a pattern before its first wildcard.
+// globRoot is the folder part of a pattern before its first wildcard
+// segment.
 func globRoot(pattern string) string {
-	i := strings.IndexAny(pattern, "*?[")
-	if i < 0 {
-		return filepath.Dir(pattern)
-	}
-	dir := filepath.Dir(pattern[:i+1])
-	if dir == "" {
-		return "."
-	}
+	dir, _ := splitPattern(pattern)
 	return dir
 }
 

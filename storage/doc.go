@@ -1,8 +1,14 @@
-// Package storage maps table names to Parquet files: a database directory
-// where each NAME.parquet file or NAME folder is a table, plus tables named
-// by path or glob. It keeps opened files (parsed footers) in a cache keyed by
-// path, size and modification time so repeated queries skip re-parsing, with
-// a bounded pool of descriptors behind them.
+// Package storage maps table names to Parquet files wherever they live —
+// the local disk, S3 and S3-compatible stores (MinIO, R2, Ceph), Google
+// Cloud Storage, Azure Blob Storage / ADLS Gen2, HTTP(S) — and writes
+// them back.
+//
+// A database directory (a folder or an object-store prefix) holds one
+// table per NAME.parquet file or NAME folder; tables can also be named by
+// path, URL or glob. Opened files (parsed footers) are cached across
+// queries, keyed by path and validated by size and modification time
+// locally, by ETag on object stores, with a bounded pool of descriptors
+// behind the local ones.
 //
 // A Dataset is the file set of one table before any footer but the first is
 // read: hive key=value folders become typed partition columns, which
@@ -13,25 +19,57 @@
 //
 // Every write goes through one commit protocol (Stage: stage files, then
 // commit them all at once or abort), so that a reader or a crash sees all
-// of a write or none of it.
+// of a write or none of it, on the local disk and on object stores alike.
 //
-// Files:
-//   - catalog.go, files.go, handles.go: tables, path resolution, the footer
-//     cache and the descriptor pool.
-//   - dataset.go, hive.go, schema.go: file sets, hive partitions, schema
-//     merging and widening.
-//   - stats.go, ndv.go: column ranges and distinct-value estimates.
-//   - metadata.go, inspect.go, advice.go: parquet_metadata/parquet_schema,
-//     layout reports and advice.
-//   - write.go, sink.go: WriteParquet, partition routing, Arrow builders,
-//     row groups and file rotation.
-//   - stage.go: the commit protocol (Stage, StagedFile, WriteMode,
-//     OpenStage); stage_local.go: the local file system's stage and DuckDB's
-//     rules for existing targets; stage_recover.go: the commit record and
-//     the recovery a later start runs; exchange_*.go: atomic exchange of
-//     two paths where the kernel has it.
-//   - pagecrc.go, thriftc.go: the pass that writes page CRCs into files
-//     arrow-go wrote, and the Thrift compact codec it uses.
-//   - tempdir/: this process's temporary folders and the sweep of dead
-//     processes' ones.
+// Where bytes come from:
+//
+//	fs.go           the FileSystem interface (Stat, List, Open, Create, Remove), FileStat, URL schemes
+//	localfs.go      the local disk (descriptors from handles.go's bounded pool)
+//	objstore.go     one FileSystem for every object store over a small per-provider API:
+//	                ranged reads that resume cut bodies, paged listing, staged uploads
+//	s3.go, gcs.go,  the providers, through their own SDKs (aws-sdk-go-v2, Google's
+//	azure.go        generated JSON API client, azblob); SDK retries off
+//	httpfs.go       read-only HTTP(S) with range requests
+//	retry.go        one retry policy: jittered exponential backoff on throttling, 5xx,
+//	                dropped connections; errors that name the URL
+//	remote.go       Catalog.FileSystem, the one place a path meets a file system;
+//	                SET s3_* settings; per-bucket clients
+//	secrets.go      CREATE SECRET's store (scopes, redaction) and scrubbing of errors
+//	sandbox.go      enable_external_access, allowed_directories, allowed_paths: every
+//	                path Catalog.FileSystem hands out is checked at its real location
+//
+// Reading tables:
+//
+//	catalog.go      Catalog (Query gives a per-query view: one listing per folder per
+//	                query), table names, path resolution, the footer cache
+//	files.go, handles.go  table files and the descriptor pool
+//	glob.go         globs over any file system: delimiter listings per wildcard level,
+//	                one recursive listing for **; the per-query listing cache
+//	dataset.go      Dataset: a table's files before their footers; union_by_name
+//	hive.go         hive partitions: parsing, typing, pruning on paths alone
+//	schema.go       schema merging and widening
+//	stats.go, ndv.go, ndvsketch.go  statistics for the planner (ranges, distinct counts)
+//	metadata.go, inspect.go, advice.go
+//	                parquet_metadata, parquet_schema, parquet_inspect and its advice
+//
+// Writing:
+//
+//	write.go, sink.go   WriteParquet and Catalog.WriteParquet (COPY ... TO with
+//	                    PARTITION_BY, FILE_SIZE_BYTES): partition routing, Arrow
+//	                    builders, row groups and file rotation, into a Stage
+//	stage.go            the commit protocol (Stage, StagedFile, WriteMode, OpenStage,
+//	                    which picks the implementation from the target's path)
+//	stage_local.go      the local disk's stage: temporary names and renames, DuckDB's
+//	                    rules for existing targets
+//	stage_recover.go    the local commit record and the recovery a later start runs
+//	exchange_*.go       atomic exchange of two paths where the kernel has it
+//	stage_object.go     object-store targets: every file an upload (multipart, blocks,
+//	                    resumable session) staged until all are complete, then
+//	                    committed; aborted on failure or cancellation
+//	pagecrc.go, thriftc.go  the pass that writes page CRCs into files arrow-go wrote,
+//	                    and the Thrift compact codec it uses
+//
+// Sub-packages: tempdir (this process's temporary folders and the sweep of
+// dead processes' ones); objtest (only tests import it) starts S3, GCS and
+// Azurite servers on 127.0.0.1 and a fault-injecting proxy.
 package storage

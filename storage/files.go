@@ -6,13 +6,13 @@ import "github.com/peregrinedb/peregrine/scan"
 // requiring one schema (parquet_metadata and parquet_schema list files of
 // any shape).
 func (c *Catalog) Files(name string) ([]*scan.File, error) {
-	paths, _, err := c.resolve(name)
+	infos, _, err := c.resolve(c.ctx, name)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*scan.File, 0, len(paths))
-	for _, p := range paths {
-		f, err := c.open(p)
+	out := make([]*scan.File, 0, len(infos))
+	for _, fi := range infos {
+		f, err := c.open(c.ctx, fi)
 		if err != nil {
 			return nil, err
 		}

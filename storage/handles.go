@@ -2,6 +2,7 @@ package storage
 
 import (
 	"container/list"
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -121,6 +122,17 @@ func (f *pooledFile) ReadAt(b []byte, off int64) (int, error) {
 	defer f.release()
 	return fh.ReadAt(b, off)
 }
+
+// ReadAtContext is ReadAt: a local read is not worth interrupting.
+func (f *pooledFile) ReadAtContext(ctx context.Context, b []byte, off int64) (int, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
+	return f.ReadAt(b, off)
+}
+
+// RoundTrips is false: local reads are cheap.
+func (f *pooledFile) RoundTrips() bool { return false }
 
 // Close closes the descriptor now, or when the last reader in flight is done.
 func (f *pooledFile) Close() error {

@@ -3,14 +3,13 @@ package storage
 import (
 	"context"
 	"io"
-	"os"
 	"sort"
 	"strings"
 
-	"github.com/apache/arrow-go/v18/parquet/file"
 	"github.com/golang/snappy"
 	"github.com/klauspost/compress/zstd"
 	"github.com/peregrinedb/peregrine/exec/coldata"
+	"github.com/peregrinedb/peregrine/scan"
 )
 
 // Guidance holds the thresholds layout advice is measured against.
@@ -90,6 +89,7 @@ func Inspect(ctx context.Context, c *Catalog, path string) (*Report, error) {
 
 // InspectWith is Inspect with other thresholds.
 func InspectWith(ctx context.Context, c *Catalog, path string, g Guidance) (*Report, error) {
+	ctx = c.ctxFor(ctx)
 	d, err := c.Dataset(ctx, []string{path}, DatasetOptions{UnionByName: true})
 	if err != nil {
 		return nil, err
@@ -101,11 +101,19 @@ func InspectWith(ctx context.Context, c *Catalog, path string, g Guidance) (*Rep
 	r := &Report{Path: path, PartitionCols: d.PartitionCols}
 	parts := map[string]*PartitionInfo{}
 	for _, f := range tb.DataFiles {
-		st, err := os.Stat(f.Path)
-		if err != nil {
-			return nil, ioErrorf("Cannot open file %q: %s", f.Path, sysMessage(err))
+		size := f.Info.Size
+		if size == 0 {
+			fsys, err := c.FileSystem(ctx, f.Path)
+			if err != nil {
+				return nil, err
+			}
+			st, err := fsys.Stat(ctx, f.Path)
+			if err != nil {
+				return nil, ioErrorf("Cannot open file %q: %s", f.Path, sysMessage(err))
+			}
+			size = st.Size
 		}
-		fi := FileInfo{Path: f.Path, Bytes: st.Size(), Rows: f.File.NumRows(), RowGroups: f.File.NumRowGroups()}
+		fi := FileInfo{Path: f.Path, Bytes: size, Rows: f.File.NumRows(), RowGroups: f.File.NumRowGroups()}
 		r.Files = append(r.Files, fi)
 		r.Bytes += fi.Bytes
 		r.Rows += fi.Rows
@@ -166,11 +174,7 @@ func (r *Report) readChunks(ctx context.Context, files []DataFile, g Guidance) e
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		rdr, err := file.OpenParquetFile(f.Path, false)
-		if err != nil {
-			return ioErrorf("Cannot read the footer of %q: %s", f.Path, sysMessage(err))
-		}
-		md := rdr.MetaData()
+		md := f.File.Metadata()
 		flat := md.Schema.NumColumns() == len(f.File.Columns())
 		for rg := 0; rg < md.NumRowGroups() && flat; rg++ {
 			for i := range r.Columns {
@@ -190,7 +194,6 @@ func (r *Report) readChunks(ctx context.Context, files []DataFile, g Guidance) e
 				r.Columns[i].Uncompressed += cc.TotalUncompressedSize()
 			}
 		}
-		rdr.Close()
 	}
 	for i := range r.Columns {
 		r.Columns[i].Codecs = keys(codecs[i])
@@ -296,19 +299,9 @@ func (r *Report) sampleNDV(files []DataFile, g Guidance) {
 
 // codecRatios test-compresses up to n bytes of an uncompressed column chunk
 // with zstd and snappy and returns uncompressed/compressed for each.
-func codecRatios(path string, n int) (zstdRatio, snappyRatio float64, ok bool) {
-	rdr, err := file.OpenParquetFile(path, false)
-	if err != nil {
-		return 0, 0, false
-	}
-	defer rdr.Close()
-	md := rdr.MetaData()
+func codecRatios(ctx context.Context, f *scan.File, n int) (zstdRatio, snappyRatio float64, ok bool) {
+	md := f.Metadata()
 	var buf []byte
-	fh, err := os.Open(path)
-	if err != nil {
-		return 0, 0, false
-	}
-	defer fh.Close()
 	for rg := 0; rg < md.NumRowGroups() && len(buf) < n; rg++ {
 		for c := 0; c < md.Schema.NumColumns() && len(buf) < n; c++ {
 			cc, err := md.RowGroup(rg).ColumnChunk(c)
@@ -320,8 +313,8 @@ func codecRatios(path string, n int) (zstdRatio, snappyRatio float64, ok bool) {
 				start = cc.DictionaryPageOffset()
 			}
 			size := min(cc.TotalCompressedSize(), int64(n-len(buf)))
-			chunk := make([]byte, size)
-			if _, err := fh.ReadAt(chunk, start); err != nil {
+			chunk, err := f.ReadRange(ctx, start, int(size))
+			if err != nil {
 				continue
 			}
 			buf = append(buf, chunk...)

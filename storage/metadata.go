@@ -6,7 +6,6 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/apache/arrow-go/v18/parquet/file"
 	"github.com/apache/arrow-go/v18/parquet/metadata"
 	"github.com/apache/arrow-go/v18/parquet/schema"
 	"github.com/peregrinedb/peregrine/exec/coldata"
@@ -59,11 +58,7 @@ func str(s string) coldata.Datum { return coldata.Datum{S: s} }
 func num(i int64) coldata.Datum  { return coldata.Datum{I: i} }
 
 func openFooter(f *scan.File) (*metadata.FileMetaData, func(), error) {
-	rdr, err := file.OpenParquetFile(f.Path(), false)
-	if err != nil {
-		return nil, nil, ioErrorf("Cannot read the footer of %q: %s", f.Path(), sysMessage(err))
-	}
-	return rdr.MetaData(), func() { rdr.Close() }, nil
+	return f.Metadata(), func() {}, nil
 }
 
 // ParquetMetadata returns parquet_metadata(files): one row per row group and

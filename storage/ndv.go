@@ -83,14 +83,37 @@ func ColumnNDV(t *Table, col int) (ndv float64, ok bool) {
 	for i, f := range t.Files {
 		rgs[i] = f.NumRowGroups()
 	}
+	type ref struct {
+		f      *scan.File
+		rg, fc int
+	}
+	var refs []ref
 	for _, p := range sampleChunks(rgs, maxNDVChunks) {
-		f := t.Files[p.file]
 		fc := col
 		if p.file < len(t.DataFiles) && t.DataFiles[p.file].ColumnMap != nil {
 			if fc = t.DataFiles[p.file].ColumnMap[col]; fc < 0 {
 				continue // the file lacks the column: all NULL
 			}
 		}
+		refs = append(refs, ref{t.Files[p.file], p.rg, fc})
+	}
+	// Dictionary headers of remote files cost a round trip each: read the
+	// sample's in parallel so that planning waits for about one.
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, 16)
+	for _, r := range refs {
+		if r.f.Remote() {
+			wg.Add(1)
+			sem <- struct{}{}
+			go func() {
+				defer func() { <-sem; wg.Done() }()
+				statsOf(r.f).chunkNDV(r.f, r.rg, r.fc)
+			}()
+		}
+	}
+	wg.Wait()
+	for _, p := range refs {
+		f, fc := p.f, p.fc
 		c := statsOf(f).chunkNDV(f, p.rg, fc)
 		s := ndvSample{source: c.Source, ndv: float64(c.NDV), rows: float64(c.Rows)}
 		if c.Rows > 0 {

@@ -6,7 +6,6 @@ import (
 	"io"
 	"os"
 	"path"
-	"path/filepath"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -237,15 +236,14 @@ func (s *sink) flush() error {
 // which columns are dictionary encoded.
 func (s *sink) open(first arrow.RecordBatch) error {
 	name := ""
-	s.final = s.w.path
 	if s.w.folder {
 		if s.w.opts.Mode == WriteAppend {
 			name = s.w.stage.FreshName(s.dir, ".parquet")
 		} else {
 			name = path.Join(s.dir, fmt.Sprintf("data_%d.parquet", s.fileIdx))
 		}
-		s.final = filepath.Join(s.w.path, filepath.FromSlash(name))
 	}
+	s.final = s.w.finalPath(name)
 	s.fileIdx++
 	fh, err := s.w.stage.Create(name)
 	if err != nil {

@@ -2,18 +2,17 @@ package storage
 
 import (
 	"context"
-	"fmt"
 	"io"
-	"strings"
 )
 
 // The commit protocol of every write the engine makes (COPY ... TO and
 // anything else that produces files): the writer stages files, then either
 // commits them, which publishes all of them at once, or aborts, which
 // leaves the target as it was. A Stage hides where the files go; the local
-// file system is one implementation (stage_local.go), object stores add
-// others (an S3 multipart upload that becomes visible only when completed
-// is a staged file), chosen by OpenStage from the target's path.
+// file system is one implementation (stage_local.go), object stores the
+// other (stage_object.go: an S3 multipart upload that becomes visible only
+// when completed is a staged file), chosen by OpenStage from the target's
+// path.
 //
 //	st, err := OpenStage(ctx, StageSpec{Path: p, Folder: true, Mode: WriteOverwrite})
 //	f, err := st.Create("a=1/data_0.parquet") // write, then f.Close()
@@ -63,6 +62,10 @@ type StageSpec struct {
 	// record lives so that a later start can finish or undo a commit that
 	// a crash interrupted.
 	TempRoot string
+	// FS is the file system of a URL target (s3://, gs://, az://), the
+	// one Catalog.FileSystem resolves with the database's settings and
+	// secrets; local paths do not use it.
+	FS FileSystem
 }
 
 // Stage is one write's staging area.
@@ -97,8 +100,16 @@ type StagedFile interface {
 // existing targets) and opens a staging area for it. The checks happen
 // here, before any row is computed, so that a bad target fails fast.
 func OpenStage(ctx context.Context, spec StageSpec) (Stage, error) {
-	if scheme, _, ok := strings.Cut(spec.Path, "://"); ok && !strings.ContainsAny(scheme, `/\`) {
-		return nil, fmt.Errorf("Not implemented Error: writing to %q: the %s:// file system is not supported yet", spec.Path, scheme)
+	if IsRemote(spec.Path) {
+		if spec.FS == nil {
+			return nil, ioErrorf("writing %q needs the database's object-store settings: write through a Catalog (COPY ... TO)", spec.Path)
+		}
+		return openObjectStage(ctx, spec)
 	}
+	p, err := localPath(spec.Path)
+	if err != nil {
+		return nil, err
+	}
+	spec.Path = p
 	return openLocalStage(spec)
 }

@@ -114,7 +114,7 @@ func sysMessage(err error) string {
 	if errors.As(err, &pe) {
 		return pe.Err.Error()
 	}
-	return err.Error()
+	return strings.TrimPrefix(err.Error(), "IO Error: ") // callers add the category
 }
 
 func openLocalStage(spec StageSpec) (*localStage, error) {
@@ -319,10 +319,14 @@ func (f *localFile) Close() error {
 	return nil
 }
 
-func (s *localStage) FreshName(dir, ext string) string {
+func (s *localStage) FreshName(dir, ext string) string { return uuidName(dir, ext) }
+
+// uuidName is a random version 4 UUID with ext under dir, as DuckDB names
+// appended files.
+func uuidName(dir, ext string) string {
 	var b [16]byte
 	rand.Read(b[:])
-	b[6] = b[6]&0x0f | 0x40 // a version 4 UUID, as DuckDB names appended files
+	b[6] = b[6]&0x0f | 0x40
 	b[8] = b[8]&0x3f | 0x80
 	h := hex.EncodeToString(b[:])
 	name := h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:] + ext

@@ -352,3 +352,32 @@ func TestStagingIgnoredByRerun(t *testing.T) {
 		t.Fatalf("%d rows", n)
 	}
 }
+
+// TestOpenStageByPath: a URL target needs the catalog's file system; a
+// file:// URL is a local path.
+func TestOpenStageByPath(t *testing.T) {
+	ctx := context.Background()
+	if _, err := OpenStage(ctx, StageSpec{Path: "s3://bucket/out.parquet"}); err == nil || !strings.Contains(err.Error(), "object-store settings") {
+		t.Fatalf("s3 target without a file system: %v", err)
+	}
+	dir := t.TempDir()
+	st, err := OpenStage(ctx, StageSpec{Path: "file://" + filepath.ToSlash(dir) + "/out.bin"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := st.Create("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Write([]byte("x"))
+	f.Close()
+	if err := st.Commit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if b, err := os.ReadFile(filepath.Join(dir, "out.bin")); err != nil || string(b) != "x" {
+		t.Fatalf("%q %v", b, err)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Fatalf("debris: %v", entries)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"path/filepath"
 	"sort"
 	"strings"
 
@@ -66,7 +67,30 @@ const DefaultRowGroupSize = 122880
 // temporary file behind. A single-file target is replaced if it exists
 // (written through if it is a device or FIFO), like DuckDB; a folder target
 // must be absent or empty unless opts.Mode says otherwise.
-func WriteParquet(ctx context.Context, src BatchSource, types []coldata.Type, names []string, path string, opts WriteOptions) (res WriteResult, err error) {
+// A URL target needs the database's object-store settings: see
+// Catalog.WriteParquet.
+func WriteParquet(ctx context.Context, src BatchSource, types []coldata.Type, names []string, path string, opts WriteOptions) (WriteResult, error) {
+	return writeParquet(ctx, src, types, names, path, opts, nil)
+}
+
+// WriteParquet is COPY ... TO: WriteParquet for any file system the
+// catalog reaches. Every target passes the catalog's one choke point,
+// local ones too; on an object store every file is an upload staged until
+// all are complete (see objectStage).
+func (c *Catalog) WriteParquet(ctx context.Context, src BatchSource, types []coldata.Type, names []string, path string, opts WriteOptions) (WriteResult, error) {
+	fsys, err := c.FileSystem(ctx, path)
+	if err != nil {
+		return WriteResult{}, err
+	}
+	if IsRemote(path) {
+		path = strings.TrimRight(path, "/")
+	} else if path, err = localPath(path); err != nil {
+		return WriteResult{}, err
+	}
+	return writeParquet(ctx, src, types, names, path, opts, fsys)
+}
+
+func writeParquet(ctx context.Context, src BatchSource, types []coldata.Type, names []string, path string, opts WriteOptions, fsys FileSystem) (res WriteResult, err error) {
 	if len(types) != len(names) {
 		return res, fmt.Errorf("WriteParquet: %d types but %d names", len(types), len(names))
 	}
@@ -74,7 +98,7 @@ func WriteParquet(ctx context.Context, src BatchSource, types []coldata.Type, na
 	if err != nil {
 		return res, err
 	}
-	w.stage, err = OpenStage(ctx, StageSpec{Path: path, Folder: w.folder, Mode: opts.Mode, TempRoot: opts.TempRoot})
+	w.stage, err = OpenStage(ctx, StageSpec{Path: path, Folder: w.folder, Mode: opts.Mode, TempRoot: opts.TempRoot, FS: fsys})
 	if err != nil {
 		return res, err
 	}
@@ -232,6 +256,18 @@ func (w *writer) add(b *coldata.Batch) error {
 
 func escapeKey(k string) string {
 	return strings.ReplaceAll(FormatPartitionValue(coldata.TypeString, coldata.Datum{S: k}), "=", "%3D")
+}
+
+// finalPath is where the staged file name (a slash path below a folder
+// target, "" for a single-file target) appears once committed.
+func (w *writer) finalPath(name string) string {
+	switch {
+	case name == "":
+		return w.path
+	case IsRemote(w.path):
+		return joinURL(w.path, name)
+	}
+	return filepath.Join(w.path, filepath.FromSlash(name))
 }
 
 // sinkFor returns the sink of a partition; dir is its folder below the

@@ -7,7 +7,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"path/filepath"
+	"sort"
 	"strings"
 
 	"github.com/peregrinedb/peregrine/storage"
@@ -67,7 +67,7 @@ func inspectPath(ctx context.Context, path string) ([]*storage.Report, error) {
 		return nil, err
 	}
 	defer cat.Close()
-	if tables := tablesIn(path); len(tables) > 1 {
+	if tables := tablesIn(ctx, path); len(tables) > 1 {
 		var out []*storage.Report
 		for _, t := range tables {
 			rep, err := storage.Inspect(ctx, cat, t)
@@ -85,32 +85,25 @@ func inspectPath(ctx context.Context, path string) ([]*storage.Report, error) {
 	return []*storage.Report{rep}, nil
 }
 
-// tablesIn lists the table paths of a database folder (nil when path is
-// not one).
-func tablesIn(path string) []string {
-	st, err := os.Stat(path)
-	if err != nil || !st.IsDir() {
-		return nil
-	}
-	db, err := storage.Open(path)
+// tablesIn lists the table paths of a database folder, local or on an
+// object store (nil when path is not one).
+func tablesIn(ctx context.Context, path string) []string {
+	db, err := storage.Open(path) // fails unless path is a folder or prefix
 	if err != nil {
 		return nil
 	}
 	defer db.Close()
-	names, err := db.TableNames()
+	tables, err := db.Query(ctx).TablePaths()
 	if err != nil {
 		return nil
 	}
 	var out []string
-	for _, n := range names {
+	for n, p := range tables {
 		if strings.Contains(n, "=") {
 			return nil // a hive-partitioned dataset: one table
 		}
-		p := filepath.Join(path, n+".parquet")
-		if _, err := os.Stat(p); err != nil {
-			p = filepath.Join(path, n)
-		}
 		out = append(out, p)
 	}
+	sort.Strings(out)
 	return out
 }

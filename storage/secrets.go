@@ -1,0 +1,249 @@
+package storage
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+	"sync"
+)
+
+// Secret is what CREATE SECRET stores: credentials and settings for the
+// URLs under its scope. Parameter names are DuckDB's, lower case (key_id,
+// secret, session_token, region, endpoint, url_style, use_ssl, account_id,
+// connection_string, account_name, …).
+type Secret struct {
+	Name string
+	// Type is s3, r2, gcs or azure.
+	Type string
+	// Provider is "config" (the parameters given) or "credential_chain"
+	// (the provider's standard chain, optionally with a profile).
+	Provider string
+	// Scope lists URL prefixes the secret applies to; empty means every
+	// URL of its type. The longest matching prefix wins.
+	Scope  []string
+	Params map[string]string
+}
+
+// secretParams lists, per type, the parameters CREATE SECRET accepts; the
+// ones marked true are credentials, which are redacted when listed.
+var secretParams = map[string]map[string]bool{
+	"s3": {"key_id": false, "secret": true, "session_token": true, "region": false, "endpoint": false,
+		"url_style": false, "use_ssl": false, "profile": false, "chain": false, "url_compatibility_mode": false,
+		"account_id": false, "kms_key_id": false, "validation": false, "refresh": false},
+	"azure": {"connection_string": true, "account_name": false, "account_key": true, "sas_token": true,
+		"endpoint": false, "chain": false, "tenant_id": false, "client_id": false, "client_secret": true},
+	"http": {"bearer_token": true, "extra_http_headers": true},
+}
+
+func init() {
+	secretParams["r2"] = secretParams["s3"]
+	secretParams["gcs"] = secretParams["s3"]
+}
+
+// secretTypeOf is the secret type that serves a URL scheme.
+func secretTypesFor(sch string) []string {
+	switch sch {
+	case "s3":
+		return []string{"s3", "r2"}
+	case "gs":
+		return []string{"gcs"}
+	case "az":
+		return []string{"azure"}
+	case "http", "https":
+		return []string{"http"}
+	}
+	return nil
+}
+
+// Secrets is the secret manager of a database: temporary (in memory)
+// secrets, by name.
+type Secrets struct {
+	mu     sync.RWMutex
+	byName map[string]Secret
+	// gen changes with every change, so cached clients built from an older
+	// set of secrets are not reused.
+	gen int
+}
+
+// Create stores a secret. An unnamed secret is named __default_TYPE like
+// DuckDB's. replace is CREATE OR REPLACE; ifNotExists keeps an existing one.
+func (s *Secrets) Create(sec Secret, replace, ifNotExists bool) error {
+	sec.Type = strings.ToLower(sec.Type)
+	allowed, ok := secretParams[sec.Type]
+	if !ok {
+		return fmt.Errorf("Invalid Input Error: Secret type '%s' not found", sec.Type)
+	}
+	params := map[string]string{}
+	for k, v := range sec.Params {
+		k = strings.ToLower(k)
+		if _, ok := allowed[k]; !ok {
+			return fmt.Errorf("Binder Error: Unknown parameter '%s' for secret type '%s'", k, sec.Type)
+		}
+		params[k] = v
+		if allowed[k] {
+			registerSecretValue(v)
+		}
+	}
+	sec.Params = params
+	sec.Provider = strings.ToLower(sec.Provider)
+	switch sec.Provider {
+	case "":
+		sec.Provider = "config"
+	case "config", "credential_chain":
+	default:
+		return fmt.Errorf("Invalid Input Error: Secret provider '%s' not found for type '%s' (use config or credential_chain)", sec.Provider, sec.Type)
+	}
+	if sec.Name == "" {
+		sec.Name = "__default_" + sec.Type
+	}
+	sec.Name = strings.ToLower(sec.Name)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.byName == nil {
+		s.byName = map[string]Secret{}
+	}
+	if _, exists := s.byName[sec.Name]; exists {
+		switch {
+		case ifNotExists:
+			return nil
+		case !replace:
+			return fmt.Errorf("Invalid Input Error: Temporary secret with name '%s' already exists!", sec.Name)
+		}
+	}
+	s.byName[sec.Name] = sec
+	s.gen++
+	return nil
+}
+
+// Drop removes a secret.
+func (s *Secrets) Drop(name string, ifExists bool) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	name = strings.ToLower(name)
+	if _, ok := s.byName[name]; !ok {
+		if ifExists {
+			return nil
+		}
+		return fmt.Errorf("Invalid Input Error: Failed to remove non-existent secret with name '%s'", name)
+	}
+	delete(s.byName, name)
+	s.gen++
+	return nil
+}
+
+// SecretInfo is a secret as listed (duckdb_secrets()): credentials redacted.
+type SecretInfo struct {
+	Name, Type, Provider string
+	Scope                []string
+	// Redacted renders the parameters with credentials replaced by "redacted".
+	Redacted string
+}
+
+// List describes the secrets, sorted by name, without their credentials.
+func (s *Secrets) List() []SecretInfo {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	var out []SecretInfo
+	for _, sec := range s.byName {
+		var kv []string
+		for k, v := range sec.Params {
+			if secretParams[sec.Type][k] {
+				v = "redacted"
+			}
+			kv = append(kv, k+"="+v)
+		}
+		sort.Strings(kv)
+		out = append(out, SecretInfo{Name: sec.Name, Type: sec.Type, Provider: sec.Provider, Scope: sec.Scope,
+			Redacted: "name=" + sec.Name + ";type=" + sec.Type + ";provider=" + sec.Provider + ";" + strings.Join(kv, ";")})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+// lookup returns the secret of one of types whose scope is the longest
+// prefix of url (an unscoped secret matches with length 0).
+func (s *Secrets) lookup(types []string, url string) (Secret, bool) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	best, bestLen, found := Secret{}, -1, false
+	for _, sec := range s.byName {
+		ok := false
+		for _, t := range types {
+			ok = ok || sec.Type == t
+		}
+		if !ok {
+			continue
+		}
+		l := -1
+		if len(sec.Scope) == 0 {
+			l = 0
+		}
+		for _, sc := range sec.Scope {
+			if strings.HasPrefix(url, sc) && len(sc) > l {
+				l = len(sc)
+			}
+		}
+		if l > bestLen || (l == bestLen && found && sec.Name < best.Name) {
+			best, bestLen, found = sec, l, l >= 0
+		}
+	}
+	return best, found
+}
+
+func (s *Secrets) generation() int {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.gen
+}
+
+// fingerprint stands for a credential in cache keys, never the value.
+func fingerprint(s string) string {
+	if s == "" {
+		return ""
+	}
+	h := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(h[:8])
+}
+
+// knownSecrets holds credential values given through SET or CREATE
+// SECRET, so that scrub can remove them from any error text.
+var knownSecrets sync.Map
+
+func registerSecretValue(v string) {
+	if len(v) >= 4 {
+		knownSecrets.Store(v, true)
+	}
+}
+
+// signedQuery matches credentials that SDKs may echo in URLs of errors:
+// SAS signatures, presigned AWS parameters, account keys.
+var signedQuery = regexp.MustCompile(`(?i)((?:sig|x-amz-signature|x-amz-credential|x-amz-security-token|accountkey|sharedaccesssignature|access_token)=)[^&;\s"']+`)
+
+// scrub removes credentials from an error's text.
+func scrub(err error) error {
+	if err == nil {
+		return nil
+	}
+	s := err.Error()
+	t := signedQuery.ReplaceAllString(s, "${1}redacted")
+	knownSecrets.Range(func(k, _ any) bool {
+		t = strings.ReplaceAll(t, k.(string), "redacted")
+		return true
+	})
+	if t == s {
+		return err
+	}
+	return scrubbed{msg: t, err: err}
+}
+
+// scrubbed keeps the original error for errors.Is/As but prints redacted.
+type scrubbed struct {
+	msg string
+	err error
+}
+
+func (s scrubbed) Error() string { return s.msg }
+func (s scrubbed) Unwrap() error { return s.err }

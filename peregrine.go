@@ -65,6 +65,7 @@ func Open(dir string, opts ...Option) (*DB, error) {
 	db := &DB{cat: cat, threads: runtime.GOMAXPROCS(0),
 		mem: exec.NewChildPool(exec.DefaultMemoryLimit(), process.mem), temp: exec.NewTempSpace()}
 	registerDB(db)
+	exec.TuneGC() // the heap stays near what queries hold (see exec/gctune.go)
 	if err := db.applyOptions(opts); err != nil {
 		db.Close()
 		return nil, err

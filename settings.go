@@ -5,7 +5,6 @@ import (
 	"math"
 	"os"
 	"runtime"
-	"runtime/debug"
 	"strconv"
 	"strings"
 	"sync"
@@ -89,12 +88,13 @@ func (db *DB) SetMemoryLimit(bytes int64) {
 	updateRuntimeLimit()
 }
 
-// updateRuntimeLimit gives Go's collector a soft limit a quarter above what
-// the queries may hold in total (the sum of the open databases' limits,
-// capped by the ceiling). The engine's accounts bound live data, but the
-// collector lets the heap grow to about twice the live data before
-// collecting (GOGC=100); the soft limit makes it collect sooner instead of
-// letting the process outgrow the promise.
+// updateRuntimeLimit caps Go's soft memory limit a quarter above what the
+// queries may hold in total (the sum of the open databases' limits, capped
+// by the ceiling). The engine's accounts bound live data, but the collector
+// lets the heap grow to about twice the live data before collecting
+// (GOGC=100). The soft limit follows the live heap (exec.TuneGC) and never
+// goes above that cap, which makes it collect sooner instead of letting the
+// process outgrow the promise.
 func updateRuntimeLimit() {
 	process.mu.Lock()
 	defer process.mu.Unlock()
@@ -119,10 +119,10 @@ func updateRuntimeLimit() {
 		total = c
 	}
 	if total <= 0 || total == math.MaxInt64 {
-		debug.SetMemoryLimit(math.MaxInt64)
+		exec.SetGCCeiling(0)
 		return
 	}
-	debug.SetMemoryLimit(total + max(total/4, 64<<20))
+	exec.SetGCCeiling(total + max(total/4, 64<<20))
 }
 
 // MemoryLimit is this database's budget in bytes (≤ 0: unlimited).

@@ -64,6 +64,8 @@ func (s AggSpec) String() string {
 type accumulator interface {
 	// resize makes room for ids < groups; new groups start empty.
 	resize(groups int)
+	// reset drops every group, keeping the storage for reuse.
+	reset()
 	// update folds the first n rows of arg (dense; nil for COUNT(*)) into
 	// the groups gids[k].
 	update(gids []int32, arg *coldata.Vec, n int)
@@ -79,6 +81,12 @@ type accumulator interface {
 	stateTypes(out coldata.Type) []coldata.Type
 	store(dst []*coldata.Vec, rows []int32)
 	load(src []*coldata.Vec, n int)
+}
+
+// selUpdater is an accumulator that also folds rows through a selection:
+// gids[k] is the group of row sel[k] of arg.
+type selUpdater interface {
+	updateSel(gids []int32, arg *coldata.Vec, sel []int32)
 }
 
 func newAccumulator(s AggSpec, in coldata.Type) (accumulator, error) {
@@ -145,6 +153,13 @@ func newAccumulator(s AggSpec, in coldata.Type) (accumulator, error) {
 	return bad()
 }
 
+// emptied clears s (so it holds no references) and returns it empty, its
+// capacity kept: growZero clears what it hands out again.
+func emptied[T any](s []T) []T {
+	clear(s)
+	return s[:0]
+}
+
 func growZero[T any](s []T, n int) []T {
 	if n <= len(s) {
 		return s
@@ -170,6 +185,24 @@ type countAcc struct {
 }
 
 func (a *countAcc) resize(g int) { a.c = growZero(a.c, g) }
+func (a *countAcc) reset()       { a.c = emptied(a.c) }
+
+func (a *countAcc) updateSel(gids []int32, arg *coldata.Vec, sel []int32) {
+	c := a.c
+	gids = gids[:len(sel)]
+	switch {
+	case a.star || arg.Nulls == nil && arg.Type.ID != coldata.Unknown:
+		for _, g := range gids {
+			c[g]++
+		}
+	case arg.Type.ID != coldata.Unknown:
+		for k, g := range gids {
+			if !arg.Nulls[sel[k]] {
+				c[g]++
+			}
+		}
+	}
+}
 
 func (a *countAcc) update(gids []int32, arg *coldata.Vec, n int) {
 	c := a.c
@@ -245,6 +278,32 @@ type sum128Acc struct {
 }
 
 func (a *sum128Acc) resize(g int) { a.st = growZero(a.st, g) }
+func (a *sum128Acc) reset()       { a.st = emptied(a.st) }
+
+func (a *sum128Acc) updateSel(gids []int32, arg *coldata.Vec, sel []int32) {
+	switch arg.Type.ID {
+	case coldata.Int32:
+		sumIntsSel(a.st, gids[:len(sel)], arg.I32, arg.Nulls, sel)
+	case coldata.Int64, coldata.Decimal:
+		sumIntsSel(a.st, gids[:len(sel)], arg.I64, arg.Nulls, sel)
+	}
+}
+
+func sumIntsSel[T int32 | int64](st []sum128, gids []int32, vals []T, nulls []bool, sel []int32) {
+	sel = sel[:len(gids)]
+	for k, g := range gids {
+		i := sel[k]
+		if nulls != nil && nulls[i] {
+			continue
+		}
+		v := int64(vals[i])
+		s := &st[g]
+		var c uint64
+		s.lo, c = bits.Add64(s.lo, uint64(v), 0)
+		s.hi += v>>63 + int64(c)
+		s.cnt++
+	}
+}
 
 func (a *sum128Acc) update(gids []int32, arg *coldata.Vec, n int) {
 	switch arg.Type.ID {
@@ -292,13 +351,22 @@ func (a *sum128Acc) merge(src accumulator, rows, gmap []int32) {
 	}
 }
 
+// sharedFinalizer is a state SUM and AVG share: it finalizes as either.
+type sharedFinalizer interface {
+	finalizeAs(out *coldata.Vec, from, to int, avg bool) error
+}
+
 func (a *sum128Acc) finalize(out *coldata.Vec, from, to int) error {
+	return a.finalizeAs(out, from, to, a.avg)
+}
+
+func (a *sum128Acc) finalizeAs(out *coldata.Vec, from, to int, avg bool) error {
 	for i, s := range a.st[from:to] {
 		if s.cnt == 0 {
 			out.SetNull(i)
 			continue
 		}
-		if a.avg {
+		if avg {
 			out.F64[i] = avgDecimal(s, a.scale)
 			continue
 		}
@@ -365,6 +433,22 @@ type floatSumAcc struct {
 }
 
 func (a *floatSumAcc) resize(g int) { a.st = growZero(a.st, g) }
+func (a *floatSumAcc) reset()       { a.st = emptied(a.st) }
+
+func (a *floatSumAcc) updateSel(gids []int32, arg *coldata.Vec, sel []int32) {
+	if arg.Type.ID != coldata.Float64 {
+		return
+	}
+	st, vals, nulls := a.st, arg.F64, arg.Nulls
+	for k, g := range gids[:len(sel)] {
+		i := sel[k]
+		if nulls != nil && nulls[i] {
+			continue
+		}
+		st[g].s += vals[i]
+		st[g].cnt++
+	}
+}
 
 func (a *floatSumAcc) update(gids []int32, arg *coldata.Vec, n int) {
 	if arg.Type.ID != coldata.Float64 {
@@ -392,11 +476,15 @@ func (a *floatSumAcc) merge(src accumulator, rows, gmap []int32) {
 }
 
 func (a *floatSumAcc) finalize(out *coldata.Vec, from, to int) error {
+	return a.finalizeAs(out, from, to, a.avg)
+}
+
+func (a *floatSumAcc) finalizeAs(out *coldata.Vec, from, to int, avg bool) error {
 	for i, s := range a.st[from:to] {
 		switch {
 		case s.cnt == 0:
 			out.SetNull(i)
-		case a.avg:
+		case avg:
 			out.F64[i] = s.s / float64(s.cnt)
 		default:
 			out.F64[i] = s.s
@@ -440,6 +528,7 @@ type minMaxAcc[T cmp.Ordered] struct {
 }
 
 func (a *minMaxAcc[T]) resize(g int) { a.st = growZero(a.st, g) }
+func (a *minMaxAcc[T]) reset()       { a.st = emptied(a.st) }
 
 func (a *minMaxAcc[T]) update(gids []int32, arg *coldata.Vec, n int) {
 	if arg.Type.ID == coldata.Unknown {
@@ -537,6 +626,7 @@ func (a *minMaxAcc[T]) load(src []*coldata.Vec, n int) {
 type nullAcc struct{}
 
 func (nullAcc) resize(int)                             {}
+func (nullAcc) reset()                                 {}
 func (nullAcc) update([]int32, *coldata.Vec, int)      {}
 func (nullAcc) merge(accumulator, []int32, []int32)    {}
 func (nullAcc) bytes() int64                           { return 0 }

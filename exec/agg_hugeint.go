@@ -22,6 +22,13 @@ type hugeState struct {
 
 func (a *hugeAcc) resize(g int) { a.st = growZero(a.st, g) }
 
+// reset keeps err: an overflow stays the aggregate's outcome.
+func (a *hugeAcc) reset() { a.st = emptied(a.st) }
+
+// failed is the first overflow: stored states cannot carry it, so the
+// aggregate checks before it flushes or spills a table.
+func (a *hugeAcc) failed() error { return a.err }
+
 func (a *hugeAcc) fold(s *hugeState, v coldata.Int128) {
 	switch {
 	case !s.seen:

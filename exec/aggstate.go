@@ -77,10 +77,17 @@ func stateLayout(inTypes []coldata.Type, groups []int, aggs []AggSpec) ([]coldat
 
 // NewPartialAgg aggregates like NewHashAgg but emits, per group, the group
 // keys and the aggregates' states (AggStateTypes). No DISTINCT aggregates.
+// Each aggregate keeps a state of its own (no SUM/AVG sharing): the state
+// rows carry one state per aggregate, as the final aggregation merges them.
 func NewPartialAgg(inputs []Operator, groupCols []int, aggs []AggSpec) Operator {
 	h := NewHashAgg(inputs, groupCols, aggs).(*hashAgg)
 	if h.err != nil {
 		return h
+	}
+	h.aggs = aggs
+	h.outs = make([]outAgg, len(aggs))
+	for i, a := range aggs {
+		h.outs[i] = outAgg{state: i, avg: a.Func == AggAvg}
 	}
 	types, cols, err := stateLayout(h.inTypes, groupCols, aggs)
 	if err != nil {
@@ -88,24 +95,26 @@ func NewPartialAgg(inputs []Operator, groupCols []int, aggs []AggSpec) Operator 
 		return h
 	}
 	h.outTypes = types
-	out := &coldata.Batch{Vecs: newVecs(types)}
-	var rows []int32
 	ng := len(groupCols)
-	h.stateOut = func(f *aggPartial, from, to int) (*coldata.Batch, error) {
+	h.stateOut = func(r *aggReader, f *aggPartial, from, to int) (*coldata.Batch, error) {
+		if r.out == nil {
+			r.out = &coldata.Batch{Vecs: newVecs(types)}
+		}
+		out := r.out
 		n := to - from
 		for i := range ng {
 			sliceVec(out.Vecs[i], f.table.keys[i], from, to)
 		}
-		rows = coldata.Grow(rows, n)
-		for k := range rows[:n] {
-			rows[k] = int32(from + k)
+		r.rows = coldata.Grow(r.rows, n)
+		for k := range r.rows[:n] {
+			r.rows[k] = int32(from + k)
 		}
 		for i, acc := range f.accs {
 			vecs := out.Vecs[cols[i]:cols[i+1]]
 			for _, v := range vecs {
 				v.Resize(n)
 			}
-			acc.store(vecs, rows[:n])
+			acc.store(vecs, r.rows[:n])
 		}
 		out.N, out.Sel = n, nil
 		return out, nil

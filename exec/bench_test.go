@@ -130,6 +130,30 @@ func BenchmarkHashAgg1MGroups(b *testing.B)         { benchAgg(b, benchRows, 1) 
 func BenchmarkHashAgg1MGroups2Workers(b *testing.B) { benchAgg(b, benchRows, 2) }
 func BenchmarkHashAgg64KGroups(b *testing.B)        { benchAgg(b, 1<<16, 1) }
 
+// BenchmarkHashAgg1MGroupsReaders reads 1M groups (flushed partitions)
+// through two readers.
+func BenchmarkHashAgg1MGroupsReaders(b *testing.B) {
+	rng := rand.New(rand.NewSource(1))
+	keys, vals := make([]int64, benchRows), make([]int64, benchRows)
+	for i, p := range rng.Perm(benchRows) {
+		keys[i], vals[i] = int64(p), int64(rng.Intn(1000))
+	}
+	batches := int64Batches(keys, vals)
+	ts := types(i64, i64)
+	b.SetBytes(16 * benchRows)
+	b.ReportAllocs()
+	b.ResetTimer()
+	cpu0 := cpuTime()
+	for range b.N {
+		h := NewHashAgg(splitReplay(ts, batches, 2), []int{0}, []AggSpec{countStar(), agg(AggSum, 1, i64)}).(*hashAgg)
+		h.threads = 2
+		if got := runOp(b, NewGather(h.Readers(2))); got != benchRows {
+			b.Fatalf("%d groups", got)
+		}
+	}
+	reportPerRow(b, benchRows, cpu0)
+}
+
 func BenchmarkHashAggStringKeys(b *testing.B) {
 	rng := rand.New(rand.NewSource(1))
 	words := []string{"A|F", "N|F", "N|O", "R|F"}
@@ -175,7 +199,7 @@ func joinInputs() (build, probe []*coldata.Batch) {
 func BenchmarkHashJoinProbe(b *testing.B) {
 	build, probe := joinInputs()
 	ts := types(i64, i64)
-	jb := NewJoinBuild(&replay{ts: ts, batches: build}, []int{0})
+	jb := NewJoinBuild([]Operator{&replay{ts: ts, batches: build}}, []int{0})
 	jb.acquire() // keep the build alive across iterations
 	if err := jb.ensure(context.Background()); err != nil {
 		b.Fatal(err)
@@ -203,7 +227,7 @@ func BenchmarkHashJoinProbeDup(b *testing.B) {
 		}
 	}
 	ts := types(i64, i64)
-	jb := NewJoinBuild(&replay{ts: ts, batches: build}, []int{0})
+	jb := NewJoinBuild([]Operator{&replay{ts: ts, batches: build}}, []int{0})
 	jb.acquire()
 	if err := jb.ensure(context.Background()); err != nil {
 		b.Fatal(err)
@@ -228,7 +252,7 @@ func BenchmarkJoinBuild100K(b *testing.B) {
 	b.ReportAllocs()
 	cpu0 := cpuTime()
 	for range b.N {
-		jb := NewJoinBuild(&replay{ts: ts, batches: build}, []int{0})
+		jb := NewJoinBuild([]Operator{&replay{ts: ts, batches: build}}, []int{0})
 		if err := jb.ensure(context.Background()); err != nil {
 			b.Fatal(err)
 		}
@@ -248,7 +272,28 @@ func BenchmarkSortInt64(b *testing.B) {
 	b.ResetTimer()
 	cpu0 := cpuTime()
 	for range b.N {
-		runOp(b, NewSort(&replay{ts: types(i64), batches: batches}, []SortKey{{Col: 0}}))
+		runOp(b, NewSort([]Operator{&replay{ts: types(i64), batches: batches}}, []SortKey{{Col: 0}}))
+	}
+	reportPerRow(b, benchRows, cpu0)
+}
+
+// BenchmarkSortParallel sorts 1M rows from two workers on two threads:
+// ranges sorted in parallel, merged at merge-path splits.
+func BenchmarkSortParallel(b *testing.B) {
+	rng := rand.New(rand.NewSource(3))
+	keys := make([]int64, benchRows)
+	for i := range keys {
+		keys[i] = rng.Int63()
+	}
+	batches := int64Batches(keys)
+	b.SetBytes(8 * benchRows)
+	b.ReportAllocs()
+	b.ResetTimer()
+	cpu0 := cpuTime()
+	for range b.N {
+		s := NewSort(splitReplay(types(i64), batches, 2), []SortKey{{Col: 0}}).(*sortOp)
+		s.threads = 2
+		runOp(b, s)
 	}
 	reportPerRow(b, benchRows, cpu0)
 }
@@ -266,7 +311,7 @@ func BenchmarkSortTwoKeys(b *testing.B) {
 	b.ResetTimer()
 	cpu0 := cpuTime()
 	for range b.N {
-		runOp(b, NewSort(&replay{ts: types(i64, i64), batches: batches}, []SortKey{{Col: 0}, {Col: 1, Desc: true}}))
+		runOp(b, NewSort([]Operator{&replay{ts: types(i64, i64), batches: batches}}, []SortKey{{Col: 0}, {Col: 1, Desc: true}}))
 	}
 	reportPerRow(b, benchRows, cpu0)
 }
@@ -283,7 +328,7 @@ func BenchmarkTopN10(b *testing.B) {
 	b.ResetTimer()
 	cpu0 := cpuTime()
 	for range b.N {
-		runOp(b, NewTopN(&replay{ts: types(i64), batches: batches}, []SortKey{{Col: 0, Desc: true}}, 10))
+		runOp(b, NewTopN([]Operator{&replay{ts: types(i64), batches: batches}}, []SortKey{{Col: 0, Desc: true}}, 10))
 	}
 	reportPerRow(b, benchRows, cpu0)
 }

@@ -29,6 +29,16 @@ type BuildOptions struct {
 	// NoRuntimeFilters turns off the filters finished join builds push
 	// into their probe side's scans.
 	NoRuntimeFilters bool
+	// OnBreakerFinalized, when set, is told as each pipeline breaker
+	// finalizes how many rows a node of the plan turned out to have: the
+	// Build side of a hash join (the Left side of a left-build join), an
+	// aggregate, a sort or top-N, a CTE's body. It is called from the
+	// goroutine that finalized the breaker, before anything above reads the
+	// breaker's output, so a caller can compare the count with the node's
+	// estimate (adaptive re-planning). Not called when the count is not
+	// known at that point (an aggregate that spilled learns its groups as
+	// it merges its partitions). Query.BreakerRows answers the same later.
+	OnBreakerFinalized func(node planner.Physical, rows int64)
 }
 
 // Query is an executable plan: Root yields the result batches.
@@ -45,6 +55,40 @@ type Query struct {
 	// progress lists the scans' progress counters (see Progress).
 	progMu   sync.Mutex
 	progress []progressor
+
+	mu sync.Mutex
+	// notes are the executor's own choices where they differ from the
+	// plan's (a join built broadcast, a left-build join that fell back),
+	// for EXPLAIN ANALYZE.
+	notes map[planner.Physical][]string
+	// rows are the row counts breakers measured (OnBreakerFinalized).
+	rows map[planner.Physical]int64
+}
+
+// note records an executor choice about p.
+func (q *Query) note(p planner.Physical, s string) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if q.notes == nil {
+		q.notes = map[planner.Physical][]string{}
+	}
+	q.notes[p] = append(q.notes[p], s)
+}
+
+// Notes returns the executor's choices about p that the plan does not show.
+func (q *Query) Notes(p planner.Physical) []string {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return append([]string(nil), q.notes[p]...)
+}
+
+// BreakerRows returns the row count a pipeline breaker measured for node
+// (see BuildOptions.OnBreakerFinalized); ok is false until one did.
+func (q *Query) BreakerRows(node planner.Physical) (rows int64, ok bool) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	rows, ok = q.rows[node]
+	return rows, ok
 }
 
 // Build turns a physical plan into operators. Pipelines between breakers
@@ -62,8 +106,10 @@ func buildQuery(p planner.Physical, opts BuildOptions, frag *FragmentTask) (*Que
 	if threads <= 0 {
 		threads = runtime.GOMAXPROCS(0)
 	}
-	b := &builder{frag: frag, threads: threads, noRuntimeFilters: opts.NoRuntimeFilters, env: memEnv{pool: opts.Memory, dir: opts.TempDir, temp: opts.TempSpace}, q: &Query{ops: map[planner.Physical][]Operator{}, scans: map[*planner.PhysScan]scanStatser{},
-		builds: map[planner.Physical]*JoinBuild{}, scanOut: map[*planner.PhysScan][]Operator{}}}
+	b := &builder{frag: frag, threads: threads, noRuntimeFilters: opts.NoRuntimeFilters, onFinalized: opts.OnBreakerFinalized,
+		env: memEnv{pool: opts.Memory, dir: opts.TempDir, temp: opts.TempSpace}, q: &Query{ops: map[planner.Physical][]Operator{},
+			scans: map[*planner.PhysScan]scanStatser{}, builds: map[planner.Physical]*JoinBuild{}, rows: map[planner.Physical]int64{},
+			scanOut: map[*planner.PhysScan][]Operator{}}}
 	s, err := b.build(p)
 	if err != nil {
 		return nil, err
@@ -76,10 +122,11 @@ type builder struct {
 	frag             *FragmentTask
 	threads          int
 	noRuntimeFilters bool
+	onFinalized      func(planner.Physical, int64)
 	env              memEnv
 	q                *Query
 	ctes             map[*planner.PhysShared]*cteResult
-	// runMu serialises builds made while the query runs (a mark join
+	// runMu serialises builds made while the query runs (a left-build join
 	// falling back to its ordinary form, an adaptive region's chosen
 	// plan), which write the query's maps.
 	runMu sync.Mutex
@@ -97,6 +144,19 @@ func (b *builder) single(s stream) Operator {
 		return s[0]
 	}
 	return NewGather(s)
+}
+
+// observer is the hook a breaker that measures node calls as it finalizes.
+func (b *builder) observer(node planner.Physical) func(rows int64) {
+	q, hook := b.q, b.onFinalized
+	return func(rows int64) {
+		q.mu.Lock()
+		q.rows[node] = rows
+		q.mu.Unlock()
+		if hook != nil {
+			hook(node, rows)
+		}
+	}
 }
 
 func (b *builder) record(p planner.Physical, s stream) stream {
@@ -161,52 +221,9 @@ func (b *builder) build(p planner.Physical) (stream, error) {
 		}
 		return b.record(p, in), nil
 	case *planner.PhysHashJoin:
-		bs, err := b.build(p.Build)
-		if err != nil {
-			return nil, err
-		}
-		if b.threads == 1 || p.Cross {
-			// Nothing to build in parallel; EXPLAIN ANALYZE shows what ran.
-			p.Mode = planner.JoinBroadcast
-		}
-		var jb *JoinBuild
-		if p.Mode == planner.JoinPartitioned {
-			jb = NewPartitionedJoinBuild(bs, p.BuildKeys, DefaultJoinPartBits(b.threads), b.threads)
-		} else {
-			jb = NewJoinBuild(b.single(bs), p.BuildKeys)
-		}
-		jb.env = b.env
-		b.q.builds[p] = jb
-		ps, err := b.build(p.Probe)
-		if err != nil {
-			return nil, err
-		}
-		probeTypes, buildTypes := planner.Types(p.Probe), planner.Types(p.Build)
-		probeOut, buildOut := allCols(len(probeTypes)), allCols(len(buildTypes))
-		typ, err := joinType(p.Type)
-		if err != nil {
-			return nil, err
-		}
-		if typ == JoinSemi || typ == JoinAnti || typ == JoinAntiNullAware {
-			buildOut = nil
-		}
-		for i := range ps {
-			var residual Selector
-			if p.Residual != nil {
-				f, err := kernel.CompileFilter(p.Residual, append(append([]coldata.Type{}, probeTypes...), buildTypes...))
-				if err != nil {
-					return nil, err
-				}
-				residual = f
-			}
-			ps[i] = NewHashJoin(jb, ps[i], p.ProbeKeys, typ, probeOut, buildOut, residual)
-		}
-		if typ == JoinInner || typ == JoinSemi {
-			b.runtimeTargets(p, jb)
-		}
-		return b.record(p, ps), nil
-	case *planner.PhysMarkJoin:
-		return b.markJoin(p)
+		return b.hashJoin(p)
+	case *planner.PhysLeftBuildJoin:
+		return b.leftBuildJoin(p)
 	case *planner.PhysAdaptive:
 		return b.adaptive(p)
 	case *planner.PhysMaterialized:
@@ -224,19 +241,29 @@ func (b *builder) build(p planner.Physical) (stream, error) {
 			}
 			aggs[i] = AggSpec{Func: f, Arg: a.Arg, Distinct: a.Distinct, Out: a.Typ}
 		}
-		return b.record(p, stream{withMemory(NewHashAgg(in, p.Groups, aggs), b.env)}), nil
+		h := withMemory(NewHashAgg(in, p.Groups, aggs), b.env).(*hashAgg)
+		h.threads, h.observe = b.threads, b.observer(p)
+		if b.threads > 1 && p.EstRows >= parallelAggOutputRows {
+			// Many groups: the pipeline above reads them on every worker.
+			return b.record(p, h.Readers(b.threads)), nil
+		}
+		return b.record(p, stream{h}), nil
 	case *planner.PhysSort:
 		in, err := b.build(p.Input)
 		if err != nil {
 			return nil, err
 		}
-		return b.record(p, stream{withMemory(NewSort(b.single(in), sortKeys(p.Keys)), b.env)}), nil
+		s := NewSort(in, sortKeys(p.Keys)).(*sortOp)
+		s.threads, s.observe = b.threads, b.observer(p)
+		return b.record(p, stream{withMemory(s, b.env)}), nil
 	case *planner.PhysTopN:
 		in, err := b.build(p.Input)
 		if err != nil {
 			return nil, err
 		}
-		var op Operator = NewTopN(b.single(in), sortKeys(p.Keys), p.Offset+p.Count)
+		t := NewTopN(in, sortKeys(p.Keys), p.Offset+p.Count).(*topN)
+		t.observe = b.observer(p)
+		var op Operator = t
 		if p.Offset > 0 {
 			op = NewLimit(op, p.Offset, p.Count)
 		}
@@ -251,76 +278,6 @@ func (b *builder) build(p planner.Physical) (stream, error) {
 		return b.record(p, stream{NewValues(planner.Types(p), p.Rows)}), nil
 	}
 	return nil, fmt.Errorf("Internal Error: no operator for %T", p)
-}
-
-// runtimeTargets finds the probe keys of join p that come straight from a
-// scan column in p's probe pipeline, for the runtime filters jb hands over
-// when its build finishes. Every worker of the probe pipeline runs jb's build
-// (or waits for it) before it pulls its first probe batch, so the scans see
-// the filters before they take a morsel.
-func (b *builder) runtimeTargets(p *planner.PhysHashJoin, jb *JoinBuild) {
-	if b.noRuntimeFilters || p.Cross {
-		return
-	}
-	probeTypes := planner.Types(p.Probe)
-	for i, pk := range p.ProbeKeys {
-		bt := jb.types[p.BuildKeys[i]]
-		if !rtCompatible(probeTypes[pk], bt) {
-			continue
-		}
-		ps, pos := scanOrigin(p.Probe, pk)
-		if ps == nil {
-			continue
-		}
-		src, ok := b.q.scans[ps].(*ScanSource)
-		if !ok || pos < 0 || pos >= len(ps.ColIdx) {
-			continue
-		}
-		jb.targets = append(jb.targets, rtTarget{src: src, key: i, pos: pos, fileCol: ps.ColIdx[pos],
-			typ: probeTypes[pk]})
-	}
-}
-
-// scanOrigin follows output column col of p down to the scan column it is a
-// copy of, through filters, plain-column projections, group keys of
-// aggregates and the probe side of joins; nil when it is computed or comes
-// from elsewhere.
-func scanOrigin(p planner.Physical, col int) (*planner.PhysScan, int) {
-	for {
-		switch n := p.(type) {
-		case *planner.PhysScan:
-			return n, col
-		case *planner.PhysFilter:
-			p = n.Input
-		case *planner.PhysProject:
-			if col < 0 || col >= len(n.Exprs) {
-				return nil, 0
-			}
-			c, ok := n.Exprs[col].(*expr.Column)
-			if !ok {
-				return nil, 0
-			}
-			col, p = c.Index, n.Input
-		case *planner.PhysHashJoin:
-			if col >= len(planner.Types(n.Probe)) {
-				return nil, 0
-			}
-			p = n.Probe
-		case *planner.PhysMarkJoin:
-			p = n.Left // its output is the left columns
-		case *planner.PhysHashAgg:
-			// A group key: dropping the input rows of a key the join can
-			// never match drops exactly that key's group, which the join
-			// would drop anyway (Q20 aggregates lineitem per partsupp key
-			// and then keeps the few keys of 'forest%' parts).
-			if col < 0 || col >= len(n.Groups) {
-				return nil, 0
-			}
-			col, p = n.Groups[col], n.Input
-		default:
-			return nil, 0
-		}
-	}
 }
 
 func (b *builder) filter(p planner.Physical, in stream, pred expr.Expr, types []coldata.Type) (stream, error) {
@@ -341,6 +298,11 @@ func (b *builder) filter(p planner.Physical, in stream, pred expr.Expr, types []
 	return in, nil
 }
 
+// parallelAggOutputRows is the estimated group count from which a hash
+// aggregate's output is read by every worker: below it, one reader is
+// cheaper than the goroutines and the gather of several.
+const parallelAggOutputRows = 4 * coldata.DefaultBatchSize
+
 // withMemory gives a buffering operator its pool and spill directory.
 func withMemory(op Operator, env memEnv) Operator {
 	switch o := op.(type) {
@@ -349,6 +311,8 @@ func withMemory(op Operator, env memEnv) Operator {
 	case *hashAgg:
 		o.env = env
 	case *scanOp:
+		o.env = env
+	case *topN:
 		o.env = env
 	}
 	return op

@@ -62,11 +62,16 @@ func (q *Query) Figures(p planner.Physical) Figures {
 func (q *Query) Annotate(p planner.Physical) string {
 	f := q.Figures(p)
 	rows, elapsed, peak, spilled := f.Rows, f.Elapsed, f.PeakBytes, f.SpilledBytes
-	out := fmt.Sprintf("[actual rows: %d", rows)
+	out := "["
+	for _, n := range q.Notes(p) {
+		out += n + "; "
+	}
+	out += fmt.Sprintf("actual rows: %d", rows)
 	if m := f.Misestimate(); m > 10 {
-		out += fmt.Sprintf(" (%.0f× the estimate)", float64(rows)/math.Max(f.EstRows, 1))
 		if float64(rows) < f.EstRows {
-			out = fmt.Sprintf("[actual rows: %d (1/%.0f of the estimate)", rows, m)
+			out += fmt.Sprintf(" (1/%.0f of the estimate)", m)
+		} else {
+			out += fmt.Sprintf(" (%.0f× the estimate)", float64(rows)/math.Max(f.EstRows, 1))
 		}
 	}
 	out += fmt.Sprintf(", time: %s", elapsed.Round(time.Microsecond))
@@ -85,8 +90,7 @@ func (q *Query) Annotate(p planner.Physical) string {
 				out += fmt.Sprintf(", values not decoded: %d", st.ValuesSkippedLate)
 			}
 			if st.RuntimeFilters > 0 {
-				out += fmt.Sprintf(", runtime filters: %d (%d row groups pruned, %d rows removed after decoding)",
-					st.RuntimeFilters, st.RuntimeRowGroupsPruned, st.RuntimeRowsFiltered)
+				out += fmt.Sprintf(", runtime filters: %d (%d row groups pruned)", st.RuntimeFilters, st.RuntimeRowGroupsPruned)
 			}
 		}
 	}

@@ -3,9 +3,7 @@ package exec
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
-	"runtime/debug"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -22,22 +20,25 @@ import (
 // they go to a spill file instead, read back by each reference in turn.
 
 type cteResult struct {
-	env   memEnv
-	body  Operator
-	types []coldata.Type
-
-	once sync.Once
-	err  error
-
-	// Written inside once.Do, read-only afterwards.
-	cols  []*coldata.Vec
-	nrows int
-	spill *spillFile // rows beyond the memory limit, in part 0
-	acc   *MemoryAccount
-	stats OpStats
+	env     memEnv
+	body    []Operator // the body's workers
+	types   []coldata.Type
+	threads int
+	observe func(rows int64)
 
 	mu   sync.Mutex
+	br   *breaker
 	open int // reading operators not yet closed
+
+	// Written by the breaker, read-only afterwards.
+	locals  []*cteLocal
+	cols    []*coldata.Vec
+	nrows   int
+	spill   *spillFile // rows beyond the memory limit, in part 0
+	spillMu sync.Mutex
+	counter atomic.Int64
+	acc     *MemoryAccount
+	stats   OpStats
 }
 
 func (b *builder) cteScan(p *planner.PhysCTEScan) (stream, error) {
@@ -70,7 +71,8 @@ func (b *builder) cteResult(sh *planner.PhysShared) (*cteResult, error) {
 		if err != nil {
 			return nil, err
 		}
-		res = &cteResult{env: b.env, body: b.single(s), types: planner.Types(sh.Plan)}
+		res = &cteResult{env: b.env, body: s, types: planner.Types(sh.Plan), threads: b.threads,
+			observe: b.observer(sh.Plan)}
 		b.ctes[sh] = res
 	}
 	return res, nil
@@ -84,65 +86,90 @@ func (r *cteResult) pin() {
 	r.mu.Unlock()
 }
 
-func (r *cteResult) ensure(ctx context.Context) error {
-	r.once.Do(func() { r.err = r.run(ctx) })
-	return r.err
+func (r *cteResult) breaker() *breaker {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.br == nil {
+		r.br = newBreaker("shared CTE", "while materializing a CTE", r.body, r, r.env, r.threads, r.observe)
+	}
+	return r.br
 }
 
-func (r *cteResult) run(ctx context.Context) (err error) {
-	t0 := time.Now()
-	defer func() {
-		if p := recover(); p != nil {
-			err = fmt.Errorf("Internal Error: shared CTE panicked: %v\n%s", p, debug.Stack())
-		}
-		if cerr := r.body.Close(); err == nil {
-			err = cerr
-		}
-		r.stats.Elapsed = time.Since(t0)
-	}()
-	if err := r.body.Open(ctx); err != nil {
+func (r *cteResult) ensure(ctx context.Context) error { return r.breaker().run(ctx) }
+
+// cteLocal is one body worker's rows; once the pool refuses more, the
+// worker keeps what it holds and writes its later batches to the shared
+// spill file instead.
+type cteLocal struct {
+	r     *cteResult
+	buf   *rowBuf
+	acc   *MemoryAccount
+	spill bool
+	wbuf  []byte
+}
+
+func (r *cteResult) newLocal(w int, acc *MemoryAccount) (localSink, error) {
+	if r.locals == nil {
+		r.locals = make([]*cteLocal, len(r.body))
+	}
+	l := &cteLocal{r: r, buf: newRowBuf(r.types), acc: acc}
+	r.locals[w] = l
+	return l, nil
+}
+
+func (l *cteLocal) sink(_ context.Context, b *coldata.Batch) error {
+	r := l.r
+	if l.spill {
+		r.spillMu.Lock()
+		defer r.spillMu.Unlock()
+		var err error
+		l.wbuf, err = r.spill.write(0, b.Vecs, b.Sel, b.Len(), l.wbuf)
 		return err
 	}
-	r.acc = r.env.pool.NewAccount("while materializing a CTE")
-	r.cols = newVecs(r.types)
-	var strBytes int64
-	var buf []byte
-	var counter atomic.Int64
-	for {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		b, err := r.body.Next(ctx)
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return err
-		}
-		if r.spill != nil {
-			if buf, err = r.spill.write(0, b.Vecs, b.Sel, b.Len(), buf); err != nil {
-				return err
-			}
-			continue
-		}
-		appendBatch(r.cols, b, nil)
-		r.nrows += b.Len()
-		strBytes += liveStrBytes(b)
-		if err := r.acc.Resize(colsBytes(r.cols, strBytes)); err != nil {
-			if !errors.Is(err, ErrMemoryLimit) {
-				return err
-			}
-			// Keep what is held; the rest goes to disk.
-			r.spill = newSpillFile(r.env, r.types, 1, &counter)
-		}
+	l.buf.appendBatch(b, nil)
+	err := l.acc.Resize(l.buf.bytes())
+	if err == nil || !errors.Is(err, ErrMemoryLimit) {
+		return err
 	}
-	r.stats.RowsOut = int64(r.nrows)
-	if r.spill != nil {
-		r.stats.RowsOut += r.spill.rows[0]
-		r.stats.SpilledBytes = counter.Load()
+	// Keep what is held (the account keeps what it was granted: forcing
+	// the refused growth in would starve the operators still running);
+	// the rest goes to disk.
+	l.spill = true
+	r.spillMu.Lock()
+	defer r.spillMu.Unlock()
+	if r.spill == nil {
+		r.spill = newSpillFile(r.env, r.types, 1, &r.counter)
 	}
-	r.stats.PeakBytes = r.acc.Peak()
 	return nil
+}
+
+func (l *cteLocal) combine(context.Context) error { return nil }
+
+// finalize lays the workers' rows out as one set of columns.
+func (r *cteResult) finalize(ctx context.Context, br *breaker) (int64, error) {
+	var bufs []*rowBuf
+	var held int64
+	for _, l := range r.locals {
+		if l.buf.Len() > 0 {
+			bufs = append(bufs, l.buf)
+		}
+		r.nrows += l.buf.Len()
+	}
+	r.acc = r.env.pool.NewAccount("while materializing a CTE")
+	for _, l := range r.locals {
+		held += l.acc.Used()
+		l.acc.Close() // its rows move to r.cols, booked on r.acc
+	}
+	r.acc.ForceGrow(held)
+	r.cols = layOut(ctx, br, r.types, bufs)
+	rows := int64(r.nrows)
+	if r.spill != nil {
+		rows += r.spill.rows[0]
+		r.stats.SpilledBytes = r.counter.Load()
+	}
+	r.stats.RowsOut = rows
+	r.stats.PeakBytes = br.localPeak() + r.acc.Peak()
+	return rows, ctx.Err()
 }
 
 // release is called as each reading operator closes; the last one frees
@@ -155,12 +182,9 @@ func (r *cteResult) release() error {
 	if !last {
 		return nil
 	}
-	// Never read (a LIMIT above was met first, or the query failed before):
-	// the body still needs closing.
-	r.once.Do(func() {
-		r.err = errors.New("shared CTE read after close")
-		_ = r.body.Close()
-	})
+	// Never read (a LIMIT above was met first, or the query failed
+	// before): the breaker closes the body.
+	r.breaker().close()
 	r.cols = nil
 	r.acc.Close()
 	if r.spill != nil {

@@ -217,6 +217,18 @@ type opCase struct {
 
 var harnessBatchSizes = []int{1, 2, 3, 1024}
 
+// batchSizes are the harness's batch sizes; -short (CI's race run) keeps 3
+// and 1024, which still split inputs across batches and fill whole ones.
+func batchSizes() []int { return shortOr(harnessBatchSizes, []int{3, 1024}) }
+
+// shortOr returns short under -short (CI's race run), full otherwise.
+func shortOr[T any](full, short []T) []T {
+	if testing.Short() {
+		return short
+	}
+	return full
+}
+
 func runCases(t *testing.T, cases []opCase) {
 	t.Helper()
 	for _, c := range cases {
@@ -231,7 +243,7 @@ func runCase(t *testing.T, c opCase) {
 		workerCounts = append(workerCounts, c.workers)
 	}
 	for _, w := range workerCounts {
-		for _, bs := range harnessBatchSizes {
+		for _, bs := range batchSizes() {
 			for _, randSel := range []bool{false, true} {
 				name := fmt.Sprintf("w=%d/bs=%d/sel=%v", w, bs, randSel)
 				runVariant(t, c, name, w, bs, randSel)
@@ -511,3 +523,23 @@ func seq(n int, f func(i int) row) []row {
 	}
 	return out
 }
+
+// aggReadersForTest > 1 makes withReaders read aggregates through that
+// many readers, gathered.
+var aggReadersForTest = 1
+
+func withReaders(op Operator) Operator {
+	if aggReadersForTest <= 1 {
+		return op
+	}
+	h := op.(*hashAgg)
+	return &readersOp{Operator: NewGather(h.Readers(aggReadersForTest)), h: h}
+}
+
+// readersOp reports the aggregate's statistics for its gathered readers.
+type readersOp struct {
+	Operator
+	h *hashAgg
+}
+
+func (o *readersOp) OpStats() OpStats { return o.h.OpStats() }

@@ -3,9 +3,7 @@ package exec
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
-	"runtime/debug"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -24,30 +22,64 @@ import (
 // DISTINCT aggregates keep a per-worker set of (group, value) pairs instead
 // of a running state; the sets are merged and only then folded, so a value
 // seen by two workers counts once.
+//
+// SUM and AVG of the same argument share one state (a sum and a count):
+// TPC-H Q1 asks for both of two columns.
 func NewHashAgg(inputs []Operator, groupCols []int, aggs []AggSpec) Operator {
 	h := &hashAgg{inputs: inputs, groupCols: groupCols, aggs: aggs}
 	h.err = h.init()
+	if h.err == nil {
+		h.shareStates()
+	}
 	return h
+}
+
+// outAgg is an output aggregate's state (an index into aggs, the states)
+// and whether it finalizes as an average.
+type outAgg struct {
+	state int
+	avg   bool
+}
+
+// shareStates makes aggs the distinct states the outputs need (SUM and AVG
+// of one argument become one) and outs the output aggregates' map to them.
+func (h *hashAgg) shareStates() {
+	outs := h.aggs
+	h.aggs = nil
+	for _, a := range outs {
+		st := -1
+		if !a.Distinct && (a.Func == AggSum || a.Func == AggAvg) {
+			for j, b := range h.aggs {
+				if !b.Distinct && (b.Func == AggSum || b.Func == AggAvg) && b.Arg == a.Arg {
+					st = j
+				}
+			}
+		}
+		if st < 0 {
+			st = len(h.aggs)
+			h.aggs = append(h.aggs, a)
+		}
+		h.outs = append(h.outs, outAgg{state: st, avg: a.Func == AggAvg})
+	}
 }
 
 type hashAgg struct {
 	opStats
 	env       memEnv
+	threads   int // goroutines for the parallel merge (0: GOMAXPROCS)
+	observe   func(rows int64)
 	inputs    []Operator
 	groupCols []int
-	aggs      []AggSpec
+	aggs      []AggSpec // the states kept (shareStates)
+	outs      []outAgg  // per output aggregate, its state
 	inTypes   []coldata.Type
 	outTypes  []coldata.Type
 	err       error // configuration error, reported by Open and Next
 
-	cancel   context.CancelFunc
-	wg       sync.WaitGroup
-	finished chan struct{} // closed when every worker has returned
-	wctx     context.Context
-	launched bool // workers started (by the first Next)
-	errMu    sync.Mutex
-	firstErr error
-	parts    []*aggPartial
+	br    *breaker      // runs the workers (Sink), then the merge (Finalize)
+	parts []*aggPartial // per worker, until merged
+	flush bool          // workers flush their tables (hashagg_flush.go)
+	flushState
 
 	// Spilling (hashagg_spill.go).
 	allParts     []*aggPartial // every worker's partial, for accounts and stats
@@ -65,15 +97,13 @@ type hashAgg struct {
 	stateCol     []int // aggregate i's state columns: stateCol[i]:stateCol[i+1]
 	finalAcc     *MemoryAccount
 
-	merged bool
-	finals []*aggPartial // merged state, one per hash partition of the groups
-	fi     int           // partition being emitted
-	emit   int           // next group of finals[fi]
-	out    *coldata.Batch
-	closed bool
+	// The output (hashagg_out.go): the merged state, read by one or more
+	// readers at once.
+	aggOutput
 	// stateOut, when set, emits groups [from,to) of a final partition as
-	// keys and aggregate states instead of values (aggstate.go).
-	stateOut func(f *aggPartial, from, to int) (*coldata.Batch, error)
+	// keys and aggregate states instead of values, into the reader's
+	// batch (aggstate.go).
+	stateOut func(r *aggReader, f *aggPartial, from, to int) (*coldata.Batch, error)
 }
 
 func (h *hashAgg) init() error {
@@ -110,175 +140,77 @@ func (h *hashAgg) init() error {
 
 func (h *hashAgg) Types() []coldata.Type { return h.outTypes }
 
-// Open prepares one worker per input; the first Next starts them and waits.
-// Starting there rather than here matters: a join above opens its probe side
-// (this aggregate) before it builds, and the runtime filters of that build
-// reach the scans below only if they have not started yet.
-func (h *hashAgg) Open(ctx context.Context) error {
+// Open prepares the workers; the first Next runs them. Starting there
+// rather than here matters: a join above opens its probe side (this
+// aggregate) before it builds, and the runtime filters of that build reach
+// the scans below only if they have not started yet.
+func (h *hashAgg) Open(context.Context) error {
 	if h.err != nil {
 		return h.err
 	}
-	if h.finished != nil {
+	if h.br != nil {
 		return errors.New("hash aggregate: opened twice")
 	}
-	wctx, cancel := context.WithCancel(ctx)
-	h.cancel = cancel
-	h.finished = make(chan struct{})
-	h.parts = make([]*aggPartial, len(h.inputs))
-	for i := range h.inputs {
-		h.parts[i] = newAggPartial(h)
-		h.parts[i].acc = h.env.pool.NewAccount("while aggregating")
-	}
-	h.allParts = append([]*aggPartial{}, h.parts...)
-	h.wctx = wctx
+	h.open()
 	return nil
 }
 
-func (h *hashAgg) launch() {
-	h.launched = true
-	h.wg.Add(len(h.inputs))
-	for i := range h.inputs {
-		go h.runWorker(h.wctx, i)
-	}
-	go func() {
-		h.wg.Wait()
-		close(h.finished)
-	}()
+func (h *hashAgg) open() {
+	h.parts = make([]*aggPartial, len(h.inputs))
+	h.flush = h.canFlush()
+	h.br = newBreaker("hash aggregate", "while aggregating", h.inputs, h, h.env, h.threads, h.observe)
+	h.self = aggReader{h: h, take: h.br.threads}
 }
 
-func (h *hashAgg) fail(err error) {
-	h.errMu.Lock()
-	if h.firstErr == nil {
-		h.firstErr = err
-	}
-	h.errMu.Unlock()
-	h.cancel()
+// newLocal is worker w's partial table (Sink).
+func (h *hashAgg) newLocal(w int, acc *MemoryAccount) (localSink, error) {
+	p := newAggPartial(h)
+	p.acc = acc
+	h.parts[w] = p
+	h.allParts = append(h.allParts, p)
+	return p, nil
 }
 
-func (h *hashAgg) runWorker(ctx context.Context, i int) {
-	defer h.wg.Done()
-	in, p := h.inputs[i], h.parts[i]
-	defer func() {
-		if r := recover(); r != nil {
-			h.fail(fmt.Errorf("Internal Error: hash aggregate worker panicked: %v\n%s", r, debug.Stack()))
-			_ = in.Close()
-		}
-	}()
-	err := in.Open(ctx)
-	for err == nil {
-		if err = ctx.Err(); err != nil {
-			break
-		}
-		var b *coldata.Batch
-		b, err = in.Next(ctx)
-		if err != nil {
-			break
-		}
-		if err = p.reserve(b.Len()); err != nil {
-			break
-		}
-		p.sink(b)
-		err = p.account()
+// finalize merges the partials (Combine), or starts merging the spilled
+// partitions; the number of groups is known only in the first case.
+func (h *hashAgg) finalize(ctx context.Context, br *breaker) (int64, error) {
+	if h.spilled.Load() {
+		return -1, h.startSpilledMerge()
 	}
-	if cerr := in.Close(); err == io.EOF {
-		err = cerr
+	if h.flushedAny.Load() {
+		return -1, h.startFlushedMerge(ctx, br)
 	}
-	if err != nil {
-		h.fail(err)
+	if err := h.combine(ctx, br); err != nil {
+		return 0, err
 	}
+	if h.mergeSpilled {
+		return -1, nil
+	}
+	h.prepareChunks()
+	var n int64
+	for _, f := range h.finals {
+		n += int64(f.ngroups)
+	}
+	return n, nil
 }
 
 func (h *hashAgg) Next(ctx context.Context) (*coldata.Batch, error) {
 	if h.err != nil {
 		return nil, h.err
 	}
-	if h.finished == nil || h.closed {
+	if h.br == nil || h.closed {
 		return nil, errors.New("hash aggregate: Next without Open")
 	}
 	t0 := time.Now()
-	if !h.launched {
-		h.launch()
-	}
-	if !h.merged {
-		select {
-		case <-h.finished:
-		case <-ctx.Done():
-			h.cancel()
-			return nil, ctx.Err()
-		}
-		if h.firstErr != nil {
-			h.err = h.firstErr
-			return nil, h.err
-		}
-		combine := h.combine
-		if h.spilled.Load() {
-			combine = func(context.Context) error { return h.startSpilledMerge() }
-		}
-		if err := combine(ctx); err != nil {
-			h.err = err
-			return nil, err
-		}
-		h.merged = true
-	}
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	b, err := h.finalizeBatch(ctx)
+	b, err := h.self.next(ctx)
 	if err != nil {
-		h.err = err
+		if err != io.EOF {
+			h.err = err
+		}
 		return nil, err
-	}
-	if b == nil {
-		return nil, io.EOF
 	}
 	h.done(t0, b.N)
 	return b, nil
-}
-
-func (h *hashAgg) finalizeBatch(ctx context.Context) (*coldata.Batch, error) {
-	for {
-		for h.fi < len(h.finals) && h.emit >= h.finals[h.fi].ngroups {
-			h.finals[h.fi] = nil
-			h.fi++
-			h.emit = 0
-		}
-		if h.fi < len(h.finals) {
-			break
-		}
-		ok, err := h.nextSpilledPartition(ctx)
-		if err != nil || !ok {
-			return nil, err
-		}
-	}
-	f := h.finals[h.fi]
-	from := h.emit
-	to := min(f.ngroups, from+coldata.DefaultBatchSize)
-	h.emit = to
-	if h.stateOut != nil {
-		return h.stateOut(f, from, to)
-	}
-	if h.out == nil {
-		h.out = &coldata.Batch{Vecs: make([]*coldata.Vec, len(h.outTypes))}
-		for i := range h.groupCols {
-			h.out.Vecs[i] = &coldata.Vec{}
-		}
-		for i := len(h.groupCols); i < len(h.outTypes); i++ {
-			h.out.Vecs[i] = coldata.NewVec(h.outTypes[i], 0)
-		}
-	}
-	n := to - from
-	for i := range h.groupCols {
-		sliceVec(h.out.Vecs[i], f.table.keys[i], from, to)
-	}
-	for i, acc := range f.accs {
-		v := h.out.Vecs[len(h.groupCols)+i]
-		v.Resize(n)
-		if err := acc.finalize(v, from, to); err != nil {
-			return nil, err
-		}
-	}
-	h.out.N, h.out.Sel = n, nil
-	return h.out, nil
 }
 
 func (h *hashAgg) Close() error {
@@ -286,20 +218,16 @@ func (h *hashAgg) Close() error {
 		return nil
 	}
 	h.closed = true
-	if h.launched {
-		h.cancel()
-		<-h.finished
+	if h.br != nil {
+		h.br.close()
 	} else {
-		if h.cancel != nil {
-			h.cancel()
-		}
 		// Never opened: the inputs were never opened either, but Close is
 		// how callers release them.
 		for _, in := range h.inputs {
 			_ = in.Close()
 		}
 	}
-	h.parts, h.finals, h.out = nil, nil, nil
+	h.parts, h.finals = nil, nil
 	return h.closeSpills()
 }
 
@@ -322,6 +250,15 @@ type aggPartial struct {
 
 	acc     *MemoryAccount
 	batches int // sunk since the last spill
+
+	// flushed holds, per level-0 partition, the groups the partial flushed
+	// (hashagg_flush.go); stateVecs is the scratch batch they go through;
+	// sunk counts rows since the last flush; flushLimit is the table size
+	// that flushes (0: flushGroups).
+	flushed    []*rowBuf
+	stateVecs  []*coldata.Vec
+	sunk       int
+	flushLimit int
 }
 
 func newAggPartial(h *hashAgg) *aggPartial {
@@ -374,24 +311,83 @@ func newAggPartial(h *hashAgg) *aggPartial {
 	return p
 }
 
-func (p *aggPartial) sink(b *coldata.Batch) {
+// sink folds one batch into the partial, spilling it first or after when
+// its account cannot grow.
+func (p *aggPartial) sink(ctx context.Context, b *coldata.Batch) error {
+	if p.h.flush && p.ngroups > 0 && p.ngroups+b.Len() > p.flushAt() {
+		// Flush before the batch could push the table past its size (a
+		// table of flushAt groups never grows to twice its slots).
+		if err := p.accErr(); err != nil {
+			return err
+		}
+		p.flush()
+	}
+	if err := p.reserve(b.Len()); err != nil {
+		return err
+	}
+	p.sinkBatch(b)
+	p.sunk += b.Len()
+	return p.account()
+}
+
+// failer is an accumulator whose updates can fail (a HUGEINT sum's
+// overflow); its states alone do not say so.
+type failer interface{ failed() error }
+
+// accErr is the first failure of p's accumulators.
+func (p *aggPartial) accErr() error {
+	for _, acc := range p.accs {
+		if f, ok := acc.(failer); ok {
+			if err := f.failed(); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// combine leaves the partial in place: the merge is the aggregate's
+// finalize, which partitions the partials' groups across goroutines.
+func (p *aggPartial) combine(context.Context) error { return nil }
+
+// sinkBatch folds b into the partial. Under a selection vector only the
+// group columns are made dense; accumulators that read through a selection
+// (sums, counts) take their arguments in place, the others get a dense
+// copy (a filter that keeps most rows would otherwise copy every argument
+// column of every batch: TPC-H Q1's five).
+func (p *aggPartial) sinkBatch(b *coldata.Batch) {
 	n := b.Len()
 	if n == 0 {
 		return
 	}
-	denseCols(b, p.need, p.dense, p.scratch)
+	ng := len(p.h.groupCols)
+	if b.Sel == nil {
+		denseCols(b, p.need, p.dense, p.scratch)
+	} else {
+		denseCols(b, p.need[:ng], p.dense[:ng], p.scratch[:ng])
+		clear(p.dense[ng:])
+	}
 	p.gids = growZero(p.gids, n)
 	gids := p.gids[:n]
 	if p.table != nil {
-		p.table.insert(p.dense[:len(p.h.groupCols)], n, nil, gids)
+		p.table.insert(p.dense[:ng], n, nil, gids)
 		p.setGroups(p.table.n)
 	}
 	for i, acc := range p.accs {
 		var arg *coldata.Vec
-		if pos := p.argPos[i]; pos >= 0 {
+		pos := p.argPos[i]
+		d := p.dist[i]
+		if pos >= 0 {
+			if su, ok := acc.(selUpdater); ok && b.Sel != nil && d == nil {
+				su.updateSel(gids, b.Vecs[p.need[pos]], b.Sel)
+				continue
+			}
+			if p.dense[pos] == nil {
+				denseCols(b, p.need[pos:pos+1], p.dense[pos:pos+1], p.scratch[pos:pos+1])
+			}
 			arg = p.dense[pos]
 		}
-		if d := p.dist[i]; d != nil {
+		if d != nil {
 			p.sinkDistinct(d, gids, arg, n)
 			continue
 		}
@@ -439,7 +435,7 @@ func (p *aggPartial) growthBytes(extra int) int64 {
 }
 
 func (p *aggPartial) bytes() int64 {
-	var b int64
+	b := p.flushedBytes()
 	if p.table != nil {
 		b += p.table.bytes()
 	}

@@ -2,10 +2,6 @@ package exec
 
 import (
 	"context"
-	"fmt"
-	"runtime"
-	"runtime/debug"
-	"sync"
 
 	"github.com/peregrinedb/peregrine/exec/coldata"
 )
@@ -23,14 +19,14 @@ const maxMergePartitions = 64
 // are split by hash into partitions, and one goroutine per partition builds
 // that partition's final table from the matching groups of every partial.
 // Partitions are disjoint, so the result is their concatenation.
-func (h *hashAgg) combine(ctx context.Context) error {
+func (h *hashAgg) combine(ctx context.Context, br *breaker) error {
 	var bytes, total int64
 	for _, p := range h.parts {
 		bytes += p.bytes()
 		total += int64(p.ngroups)
 	}
 	h.peak(bytes)
-	np := min(len(h.parts), runtime.GOMAXPROCS(0), maxMergePartitions)
+	np := min(len(h.parts), br.threads, maxMergePartitions)
 	fold := np < 3 || len(h.groupCols) == 0 || total < parallelMergeMin
 	if !h.reserveMerge(bytes, total, fold) {
 		// The merged table would not fit: merge from disk, one partition
@@ -61,7 +57,7 @@ func (h *hashAgg) combine(ctx context.Context) error {
 	}
 
 	splits := make([]groupSplit, len(h.parts))
-	err := parallel(len(h.parts), func(w int) error {
+	err := br.tasks(ctx, len(h.parts), func(_ context.Context, w int) error {
 		splits[w] = splitGroups(h.parts[w], np)
 		return nil
 	})
@@ -69,7 +65,7 @@ func (h *hashAgg) combine(ctx context.Context) error {
 		return err
 	}
 	finals := make([]*aggPartial, np)
-	err = parallel(np, func(q int) error {
+	err = br.tasks(ctx, np, func(ctx context.Context, q int) error {
 		f := newAggPartial(h)
 		for w, o := range h.parts {
 			if err := f.absorb(ctx, o, splits[w].rows[q], splits[w].partOf, uint8(q)); err != nil {
@@ -126,31 +122,6 @@ func (h *hashAgg) settleMerge() {
 	h.mergeAcc.ForceGrow(held)
 	h.peak(h.mergeAcc.Peak())
 	h.finalAcc, h.mergeAcc = h.mergeAcc, nil
-}
-
-// parallel runs f(0..n-1) in n goroutines and returns the first error.
-func parallel(n int, f func(i int) error) error {
-	errs := make([]error, n)
-	var wg sync.WaitGroup
-	for i := range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			defer func() {
-				if r := recover(); r != nil {
-					errs[i] = fmt.Errorf("Internal Error: hash aggregate merge panicked: %v\n%s", r, debug.Stack())
-				}
-			}()
-			errs[i] = f(i)
-		}()
-	}
-	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // groupSplit assigns one partial's groups to merge partitions.

@@ -18,10 +18,11 @@ import (
 // final. A partition that does not fit is split again by the next hash bits.
 
 const (
-	aggPartBits = 4
+	aggPartBits = 5
 	aggParts    = 1 << aggPartBits
 	// maxAggLevel bounds re-partitioning: past it the groups' hashes agree
-	// on 4*maxAggLevel bits, i.e. they are few groups too big to ever fit.
+	// on aggPartBits*maxAggLevel bits, i.e. they are few groups too big to
+	// ever fit.
 	maxAggLevel = 8
 )
 
@@ -35,6 +36,9 @@ type aggSpill struct {
 type aggWork struct {
 	sp   *aggSpill
 	part int
+	// mem are the workers' flushed buffers of the partition, merged before
+	// sp's rows (hashagg_flush.go).
+	mem []*rowBuf
 	// comb is set for partitions of a DISTINCT set split by value (see
 	// repartitionValues); vlevel is the value-hash level to split at next.
 	comb   *aggCombine
@@ -57,18 +61,7 @@ func aggPartOf(h uint64, level int) int {
 }
 
 func (h *hashAgg) newSpill(level int) *aggSpill {
-	if h.stateTypes == nil {
-		for _, c := range h.groupCols {
-			h.stateTypes = append(h.stateTypes, h.inTypes[c])
-		}
-		h.stateCol = make([]int, len(h.aggs)+1)
-		tmp := newAggPartial(h)
-		for i, a := range tmp.accs {
-			h.stateCol[i] = len(h.stateTypes)
-			h.stateTypes = append(h.stateTypes, a.stateTypes(h.aggs[i].Out)...)
-		}
-		h.stateCol[len(h.aggs)] = len(h.stateTypes)
-	}
+	h.initStateTypes()
 	sp := &aggSpill{level: level, state: newSpillFile(h.env, h.stateTypes, aggParts, &h.spilledBytes),
 		dist: make([]*spillFile, len(h.aggs))}
 	for i, a := range h.aggs {
@@ -113,7 +106,8 @@ func (p *aggPartial) account() error {
 	if err == nil || !errors.Is(err, ErrMemoryLimit) {
 		return err
 	}
-	if lim := p.h.env.pool.Limit(); p.batches <= 1 && lim > 0 && p.bytes() > lim {
+	if lim := p.h.env.pool.Limit(); p.batches <= 1 && lim > 0 && p.bytes() > lim && p.flushedBytes() == 0 {
+		// One batch alone exceeds the limit (nothing flushed to spill).
 		return p.acc.limitError(p.bytes())
 	}
 	return p.spillAndReset()
@@ -139,6 +133,9 @@ func (p *aggPartial) spill() error {
 	if err := p.writeTo(h.root); err != nil {
 		return err
 	}
+	if err := p.writeFlushed(h.root); err != nil {
+		return err
+	}
 	acc := p.acc
 	*p = *newAggPartial(h)
 	p.acc = acc
@@ -147,36 +144,19 @@ func (p *aggPartial) spill() error {
 
 func (p *aggPartial) writeTo(sp *aggSpill) error {
 	h := p.h
-	ng := len(h.groupCols)
-	partOf := make([]uint8, p.ngroups)
-	rows := make([][]int32, aggParts)
-	for g := range p.ngroups {
-		q := 0
-		if p.table != nil {
-			q = aggPartOf(p.table.hashOf(g), sp.level)
-		}
-		partOf[g] = uint8(q)
-		rows[q] = append(rows[q], int32(g))
+	if err := p.accErr(); err != nil {
+		return err
 	}
+	ng := len(h.groupCols)
+	partOf, rows := p.byPartition(sp.level)
 	vecs := newVecs(h.stateTypes)
 	var buf []byte
 	var err error
 	for q, rs := range rows {
 		for from := 0; from < len(rs); from += coldata.DefaultBatchSize {
 			chunk := rs[from:min(len(rs), from+coldata.DefaultBatchSize)]
-			n := len(chunk)
-			for _, v := range vecs {
-				v.Resize(n)
-			}
-			for i := range ng {
-				if vecs[i].Type.ID != coldata.Unknown {
-					vecs[i].CopyFrom(p.table.keys[i], chunk, n, 0)
-				}
-			}
-			for i, acc := range p.accs {
-				acc.store(vecs[h.stateCol[i]:h.stateCol[i+1]], chunk)
-			}
-			if buf, err = sp.state.write(q, vecs, nil, n, buf); err != nil {
+			p.stateBatch(vecs, chunk)
+			if buf, err = sp.state.write(q, vecs, nil, len(chunk), buf); err != nil {
 				return err
 			}
 		}
@@ -228,6 +208,9 @@ func (h *hashAgg) startSpilledMerge() error {
 		if err := p.writeTo(h.root); err != nil {
 			return err
 		}
+		if err := p.writeFlushed(h.root); err != nil {
+			return err
+		}
 		h.peak(p.acc.Used())
 		p.acc.Close()
 	}
@@ -244,60 +227,47 @@ func (h *hashAgg) startSpilledMerge() error {
 	return nil
 }
 
-// nextSpilledPartition merges queued partitions until one fits, and makes
-// it the one being emitted. It reports false when none are left.
-func (h *hashAgg) nextSpilledPartition(ctx context.Context) (bool, error) {
-	for len(h.pending) > 0 {
-		w := h.pending[len(h.pending)-1]
-		h.pending = h.pending[:len(h.pending)-1]
-		f, err := h.mergePartition(ctx, w)
+// combine1 folds the merged value partition f into its combination c; it
+// returns the combined state once c's last value partition is in.
+func combine1(ctx context.Context, c *aggCombine, f *aggPartial) (*aggPartial, error) {
+	c.left--
+	if c.f == nil {
+		c.f = f
+	} else {
+		err := c.f.absorb(ctx, f, nil, nil, 0)
+		f.acc.Close()
 		if err != nil {
-			return false, err
+			return nil, err
 		}
-		if f != nil && w.comb != nil {
-			c := w.comb
-			c.left--
-			if c.f == nil {
-				c.f = f
-			} else {
-				err := c.f.absorb(ctx, f, nil, nil, 0)
-				f.acc.Close()
-				if err != nil {
-					return false, err
-				}
-				// The combined state is the few groups' accumulators, which
-				// can't spill any further.
-				if n := c.f.bytes() - c.f.acc.Used(); n > 0 {
-					c.f.acc.ForceGrow(n)
-				}
-			}
-			if c.left > 0 {
-				continue
-			}
-			f = c.f
-		}
-		if f != nil {
-			h.setFinal(f)
-			return true, nil
+		// The combined state is the few groups' accumulators, which
+		// can't spill any further.
+		if n := c.f.bytes() - c.f.acc.Used(); n > 0 {
+			c.f.acc.ForceGrow(n)
 		}
 	}
-	return false, nil
-}
-
-func (h *hashAgg) setFinal(f *aggPartial) {
-	if h.finalAcc != nil {
-		h.peak(h.finalAcc.Peak())
-		h.finalAcc.Close()
+	if c.left > 0 {
+		return nil, nil
 	}
-	h.finalAcc = f.acc
-	h.finals, h.fi, h.emit = []*aggPartial{f}, 0, 0
+	return c.f, nil
 }
 
-// mergePartition aggregates one spilled partition. When it outgrows the
-// account it is re-partitioned one level deeper instead (result nil).
-func (h *hashAgg) mergePartition(ctx context.Context, w aggWork) (*aggPartial, error) {
+// mergePartition aggregates one partition: the workers' flushed buffers of
+// it, then its spilled rows. When it outgrows the account it is
+// re-partitioned one level deeper instead (result nil). Partitions are
+// merged concurrently: what they share (the queue, the spill files, the
+// flushed bytes' account) is locked.
+func (h *hashAgg) mergePartition(ctx context.Context, w *aggWork) (*aggPartial, error) {
 	f := newAggPartial(h)
 	f.acc = h.env.pool.NewAccount("while aggregating")
+	if n := w.memRows(); n > 0 && f.table != nil {
+		// The buffered rows bound the groups: size the table and the
+		// states once.
+		f.table = newGroupTableSized(f.table.types, true, n)
+		f.table.reserveKeys(n)
+		for _, acc := range f.accs {
+			acc.resize(n)
+		}
+	}
 	tmp := make([]accumulator, len(h.aggs))
 	for i, a := range h.aggs {
 		in := coldata.TypeUnknown
@@ -317,14 +287,48 @@ func (h *hashAgg) mergePartition(ctx context.Context, w aggWork) (*aggPartial, e
 		if !errors.Is(err, ErrMemoryLimit) {
 			return false, err
 		}
+		if w.mem != nil {
+			if err := h.spillMem(w); err != nil {
+				return false, err
+			}
+		}
 		if f.table != nil && w.sp.level+1 < maxAggLevel && w.comb == nil {
-			return false, h.repartition(ctx, w)
+			return false, h.repartition(ctx, *w)
 		}
 		// Too few groups to split by: split the DISTINCT sets by value.
 		if w.vlevel < maxAggLevel && w.sp.hasDistinct() {
-			return false, h.repartitionValues(ctx, w)
+			return false, h.repartitionValues(ctx, *w)
 		}
 		return false, f.acc.limitError(f.bytes())
+	}
+	mergeStates := func(b *coldata.Batch) {
+		gmap = growZero(gmap, b.N)
+		if f.table != nil {
+			f.table.insert(b.Vecs[:ng], b.N, nil, gmap[:b.N])
+			f.setGroups(f.table.n)
+		}
+		for i, acc := range f.accs {
+			tmp[i].load(b.Vecs[h.stateCol[i]:h.stateCol[i+1]], b.N)
+			acc.merge(tmp[i], nil, gmap[:b.N])
+		}
+	}
+	for _, fb := range w.mem {
+		for _, ch := range fb.chunks {
+			if err := ctx.Err(); err != nil {
+				f.acc.Close()
+				return nil, err
+			}
+			mergeStates(&coldata.Batch{Vecs: ch, N: ch[0].Len()})
+			if ok, err := fits(); !ok {
+				return nil, err
+			}
+		}
+	}
+	if w.mem != nil {
+		h.freeMem(w)
+	}
+	if w.sp == nil {
+		return f, nil
 	}
 	r := w.sp.state.reader(w.part)
 	for {
@@ -340,15 +344,7 @@ func (h *hashAgg) mergePartition(ctx context.Context, w aggWork) (*aggPartial, e
 			f.acc.Close()
 			return nil, err
 		}
-		gmap = growZero(gmap, b.N)
-		if f.table != nil {
-			f.table.insert(b.Vecs[:ng], b.N, nil, gmap[:b.N])
-			f.setGroups(f.table.n)
-		}
-		for i, acc := range f.accs {
-			tmp[i].load(b.Vecs[h.stateCol[i]:h.stateCol[i+1]], b.N)
-			acc.merge(tmp[i], nil, gmap[:b.N])
-		}
+		mergeStates(b)
 		if ok, err := fits(); !ok {
 			return nil, err
 		}
@@ -439,6 +435,8 @@ func (h *hashAgg) repartition(ctx context.Context, w aggWork) error {
 			}
 		}
 	}
+	h.pendMu.Lock()
+	defer h.pendMu.Unlock()
 	for q := aggParts - 1; q >= 0; q-- {
 		h.pending = append(h.pending, aggWork{sp: sub, part: q})
 	}
@@ -508,6 +506,8 @@ func (h *hashAgg) repartitionValues(ctx context.Context, w aggWork) error {
 			}
 		}
 	}
+	h.pendMu.Lock()
+	defer h.pendMu.Unlock()
 	c := w.comb
 	if c == nil {
 		c = &aggCombine{left: aggParts}
@@ -545,17 +545,32 @@ func (h *hashAgg) closeSpills() error {
 		p.acc.Close()
 	}
 	h.finalAcc.Close()
+	h.flushAcc.Close()
+	for _, f := range h.finals {
+		if f != nil && f.acc != nil {
+			f.acc.Close()
+		}
+	}
+	h.pending = nil
 	return first
 }
 
 // OpStats reports the largest accounted state and the bytes spilled.
 func (h *hashAgg) OpStats() OpStats {
 	st := h.st
+	st.PeakBytes, st.SpilledBytes = h.memStats()
+	return st
+}
+
+// memStats is the aggregate's largest accounted state and the bytes it
+// spilled.
+func (h *hashAgg) memStats() (peak, spilled int64) {
 	var sum int64
 	for _, p := range h.allParts {
 		sum += p.acc.Peak()
 	}
-	st.PeakBytes = max(st.PeakBytes, sum)
-	st.SpilledBytes = h.spilledBytes.Load()
-	return st
+	if h.flushAcc != nil {
+		sum = max(sum, h.flushAcc.Peak())
+	}
+	return max(h.peakB.Load(), sum), h.spilledBytes.Load()
 }

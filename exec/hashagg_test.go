@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/rand"
 	"runtime"
 	"strings"
 	"testing"
@@ -14,7 +15,7 @@ import (
 )
 
 func aggOp(groupCols []int, aggs ...AggSpec) func([][]Operator) Operator {
-	return func(ins [][]Operator) Operator { return NewHashAgg(ins[0], groupCols, aggs) }
+	return func(ins [][]Operator) Operator { return withReaders(NewHashAgg(ins[0], groupCols, aggs)) }
 }
 
 func countStar() AggSpec { return AggSpec{Func: AggCountStar, Arg: -1, Out: i64} }
@@ -424,4 +425,146 @@ func TestHashAggParallelCombine(t *testing.T) {
 	t.Run("distinct", TestHashAggDistinct)
 	t.Run("many", TestHashAggManyGroups)
 	t.Run("collisions", TestGroupTableCollisions)
+}
+
+// TestHashAggFlush reruns the aggregation and spill cases with tables that
+// flush every 16 groups: results come from merging the flushed partitions
+// (in parallel, lazily), from spilled flushed buffers, and from partitions
+// too large to merge in memory that go to disk and split again.
+func TestHashAggFlush(t *testing.T) {
+	defer func(old int) { flushGroups = old }(flushGroups)
+	flushGroups = 16
+	t.Run("basic", TestHashAggBasic)
+	if !testing.Short() {
+		t.Run("types", TestHashAggTypes)
+		t.Run("many groups", TestHashAggManyGroups)
+	}
+	t.Run("spill", TestHashAggSpill)
+	t.Run("repartition", TestHashAggRepartition)
+	t.Run("flushes", func(t *testing.T) {
+		in := seq(3000, func(i int) row { return row{i % 1000, i} })
+		h := NewHashAgg([]Operator{&testSource{types: types(i64, i64), rows: datums(types(i64, i64), in), batchSize: 100, t: t}},
+			[]int{0}, []AggSpec{countStar(), agg(AggSum, 1, i64)}).(*hashAgg)
+		rows, err := drain(context.Background(), h)
+		_ = h.Close()
+		if err != nil || len(rows) != 1000 || !h.flushedAny.Load() {
+			t.Fatalf("%d rows, %v, flushed %v", len(rows), err, h.flushedAny.Load())
+		}
+	})
+}
+
+// TestHashAggReaders reads aggregates through several readers at once (the
+// pipeline above an aggregate runs on every worker): the same groups, from
+// the in-memory merge, from flushed partitions and from spilled ones.
+func TestHashAggReaders(t *testing.T) {
+	defer func(old int) { aggReadersForTest = old }(aggReadersForTest)
+	aggReadersForTest = 3
+	t.Run("basic", TestHashAggBasic)
+	t.Run("many groups", TestHashAggManyGroups)
+	t.Run("spill", TestHashAggSpill)
+	defer func(old int) { flushGroups = old }(flushGroups)
+	flushGroups = 16
+	t.Run("flushed", TestHashAggManyGroups)
+	t.Run("flushed spill", TestHashAggSpill)
+}
+
+// TestPackedGroupTable inserts batches of short strings, booleans and
+// small integers (packed into one integer) and then keys that do not fit
+// the layout (a longer string, an integer far out of range): ids must
+// agree with a reference map throughout, stay the same across the switch to
+// the general path, and hashOf must equal the general table's.
+func TestPackedGroupTable(t *testing.T) {
+	ts := []coldata.Type{coldata.TypeString, coldata.TypeBool, coldata.TypeInt32}
+	rng := rand.New(rand.NewSource(9))
+	tab := newGroupTable(ts, true)
+	ref := newGroupTable(ts, true)
+	ref.tryPack = false
+	ids := map[string]int32{}
+	batch := func(n int, strLen, intSpan int) []*coldata.Vec {
+		vs := newVecs(ts)
+		for _, v := range vs {
+			v.Resize(n)
+		}
+		for k := 0; k < n; k++ {
+			vs[0].Str[k] = "abcdefghijkl"[:rng.Intn(strLen+1)]
+			vs[1].B[k] = rng.Intn(2) == 0
+			vs[2].I32[k] = int32(rng.Intn(intSpan) - intSpan/2)
+			for c := range vs {
+				if rng.Intn(15) == 0 {
+					vs[c].SetNull(k)
+				}
+			}
+		}
+		return vs
+	}
+	check := func(vs []*coldata.Vec, n int) {
+		gids, rgids := make([]int32, n), make([]int32, n)
+		tab.insert(vs, n, nil, gids)
+		ref.insert(vs, n, nil, rgids)
+		for k := 0; k < n; k++ {
+			key := ""
+			for c, v := range vs {
+				if v.IsNull(k) {
+					key += "|NULL"
+				} else {
+					key += "|" + coldata.Format(ts[c], v.Get(k))
+				}
+			}
+			if id, ok := ids[key]; ok && id != gids[k] {
+				t.Fatalf("row %d (%s): id %d, was %d", k, key, gids[k], id)
+			}
+			ids[key] = gids[k]
+			if gids[k] != rgids[k] {
+				t.Fatalf("row %d: id %d, general table %d", k, gids[k], rgids[k])
+			}
+		}
+	}
+	for range 20 {
+		check(batch(500, 3, 50), 500)
+	}
+	if tab.packed == nil {
+		t.Fatal("the table did not pack short keys")
+	}
+	check(batch(500, 12, 50), 500) // a string longer than the layout
+	if tab.packed != nil {
+		t.Fatal("the table still packs after a key that does not fit")
+	}
+	for range 5 {
+		check(batch(500, 12, 1<<20), 500)
+	}
+	if tab.n != ref.n || len(ids) != tab.n {
+		t.Fatalf("%d groups, general table %d, reference %d", tab.n, ref.n, len(ids))
+	}
+	for g := 0; g < tab.n; g++ {
+		if tab.hashOf(g) != ref.hashOf(g) {
+			t.Fatalf("group %d: hash differs from the general table's", g)
+		}
+	}
+	// Integers out of range unpack too.
+	tab2 := newGroupTable(ts, true)
+	vs := batch(100, 2, 10)
+	tab2.insert(vs, 100, nil, make([]int32, 100))
+	vs[2].I32[7] = 1 << 30
+	vs[2].Nulls = nil
+	tab2.insert(vs, 100, nil, make([]int32, 100))
+	if tab2.packed != nil {
+		t.Fatal("an integer out of range did not unpack")
+	}
+}
+
+// TestHashAggSharedSumAvg: SUM and AVG of one argument share a state and
+// still finalize as themselves, next to other aggregates of the argument.
+func TestHashAggSharedSumAvg(t *testing.T) {
+	dec := coldata.DecimalType(15, 2)
+	in := []row{{1, "1.50", 2.0}, {1, "2.25", 4.0}, {2, nil, nil}, {2, "3.00", 1.0}, {1, "-0.75", 6.0}}
+	c := opCase{name: "shared", types: [][]coldata.Type{types(i64, dec, f64)}, inputs: [][]row{in}, workers: 2,
+		expected: []row{{1, "3.00", 1.0, 3, 4.0, 12.0, 3}, {2, "3.00", 3.0, 1, 1.0, 1.0, 2}},
+		mk: aggOp([]int{0}, agg(AggSum, 1, coldata.DecimalType(38, 2)), agg(AggAvg, 1, f64), agg(AggCount, 1, i64),
+			agg(AggAvg, 2, f64), agg(AggSum, 2, f64), countStar())}
+	runCases(t, []opCase{c})
+	h := NewHashAgg([]Operator{&testSource{types: types(i64, dec, f64)}}, []int{0},
+		[]AggSpec{agg(AggSum, 1, coldata.DecimalType(38, 2)), agg(AggAvg, 1, f64), agg(AggAvg, 2, f64), agg(AggSum, 2, f64)}).(*hashAgg)
+	if len(h.aggs) != 2 || len(h.outs) != 4 {
+		t.Fatalf("%d states for %d outputs, want 2 for 4", len(h.aggs), len(h.outs))
+	}
 }

@@ -71,6 +71,9 @@ type hashJoin struct {
 	types     []coldata.Type
 	nprobe    int
 	err       error
+	// markBuild, when set, is told the build rows of the pairs an inner
+	// join emits (a left-build LEFT join marks its matched left rows).
+	markBuild func(rows []int32)
 
 	built  bool
 	closed bool
@@ -264,7 +267,7 @@ func (j *hashJoin) startBatch(b *coldata.Batch) (*coldata.Batch, error) {
 	switch {
 	case (j.typ == JoinSemi || j.typ == JoinAnti || j.typ == JoinAntiNullAware) && j.residual == nil:
 		return j.selectRows(func(k int) bool { return j.keepAnti(k, gids[k] >= 0) }), nil
-	case j.emitsBuild() && j.jt.unique:
+	case j.emitsBuild() && j.jt.unique && (j.markBuild == nil || j.residual == nil):
 		return j.uniqueBatch()
 	}
 	j.stage = stagePairs
@@ -354,6 +357,9 @@ func (j *hashJoin) uniqueBatch() (*coldata.Batch, error) {
 	}
 	N := j.in.N
 	if j.residual == nil {
+		if j.markBuild != nil {
+			j.markBuild(j.bi) // inner: every pair is a match
+		}
 		j.setProbeVecs()
 		for i, c := range j.buildOut {
 			v := j.outVecs[len(j.probeOut)+i]

@@ -55,6 +55,9 @@ func (j *hashJoin) pairBatch() (*coldata.Batch, error) {
 		return nil, nil
 	}
 	if j.residual == nil {
+		if j.markBuild != nil {
+			j.markBuild(j.bi)
+		}
 		return j.gatherPairs(), nil
 	}
 	for i, v := range j.candOwned {
@@ -77,6 +80,9 @@ func (j *hashJoin) pairBatch() (*coldata.Batch, error) {
 			c = int(j.cand.Sel[x])
 		}
 		j.matched[j.pk[c]] = true
+		if j.markBuild != nil {
+			j.markBuild(j.bi[c : c+1])
+		}
 	}
 	if !j.emitsBuild() {
 		return nil, nil

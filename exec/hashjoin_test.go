@@ -22,7 +22,7 @@ type joinSpec struct {
 }
 
 func (s joinSpec) mk(ins [][]Operator) Operator {
-	jb := NewJoinBuild(single(ins), s.bk)
+	jb := NewJoinBuild(ins[0], s.bk)
 	var res Selector
 	if s.residual != nil {
 		res = *s.residual
@@ -257,7 +257,7 @@ func testSharedBuild(t *testing.T, strKey bool) {
 	}
 	bt := types(kt, i64)
 	build := &testSource{types: bt, rows: datums(bt, seq(5000, func(i int) row { return row{key(i), i * 2} })), batchSize: 700, t: t}
-	jb := NewJoinBuild(NewGather([]Operator{build}), []int{0})
+	jb := NewJoinBuild([]Operator{build}, []int{0})
 	const probes = 8
 	ops := make([]Operator, probes)
 	pt := types(kt, i64, i64)
@@ -311,7 +311,7 @@ func TestHashJoinBuildError(t *testing.T) {
 	before := runtime.NumGoroutine()
 	bt := types(i64)
 	build := &testSource{types: bt, rows: datums(bt, []row{{1}}), batchSize: 1, t: t, err: errors.New("build broke")}
-	jb := NewJoinBuild(NewGather([]Operator{build}), []int{0})
+	jb := NewJoinBuild([]Operator{build}, []int{0})
 	var ops []Operator
 	for range 3 {
 		src := &testSource{types: bt, rows: datums(bt, []row{{1}}), batchSize: 1, t: t}
@@ -333,7 +333,7 @@ func TestHashJoinBuildError(t *testing.T) {
 
 	// A join whose build is never needed still closes the build input.
 	b2 := &testSource{types: bt, t: t}
-	jb2 := NewJoinBuild(b2, []int{0})
+	jb2 := NewJoinBuild([]Operator{b2}, []int{0})
 	j := NewHashJoin(jb2, &testSource{types: bt, t: t}, []int{0}, JoinInner, nil, nil, nil)
 	_ = j.Close()
 	if b2.closed != 1 || b2.opened != 0 {

@@ -4,6 +4,7 @@ import (
 	"hash/maphash"
 	"math"
 	"math/bits"
+	"slices"
 
 	"github.com/peregrinedb/peregrine/exec/coldata"
 )
@@ -40,6 +41,12 @@ type groupTable struct {
 	slots []uint64 // general path: hash>>32<<32 | id+1, 0 = empty
 	mask  uint64
 
+	// Packed keys (hashtable_packed.go): tryPack until the first batch
+	// decides; packed, when set, looks keys up by their packed integer in
+	// islots.
+	tryPack bool
+	packed  *keyPacker
+
 	sc tableScratch // for insert; concurrent finds bring their own
 }
 
@@ -50,6 +57,9 @@ type tableScratch struct {
 	rows, next, cmps []int32
 	fresh            []int32
 	mism, nullRow    []bool
+	// sink receives the prefetch pass's loads so the compiler keeps them;
+	// per scratch, so concurrent probes never write shared memory.
+	sink uint32
 }
 
 type intSlot struct {
@@ -66,7 +76,8 @@ func newGroupTable(types []coldata.Type, nullsEqual bool) *groupTable {
 // newGroupTableSized sizes the table for about expected keys up front, which
 // saves the rehashing of every doubling when the caller knows (join builds).
 func newGroupTableSized(types []coldata.Type, nullsEqual bool, expected int) *groupTable {
-	t := &groupTable{types: types, nullsEqual: nullsEqual, keys: newVecs(types), nullGID: -1}
+	t := &groupTable{types: types, nullsEqual: nullsEqual, keys: newVecs(types), nullGID: -1,
+		tryPack: nullsEqual && packable(types)}
 	size := minTableSlots
 	for size < 2*expected {
 		size *= 2
@@ -80,6 +91,44 @@ func newGroupTableSized(types []coldata.Type, nullsEqual bool, expected int) *gr
 	}
 	t.mask = uint64(size - 1)
 	return t
+}
+
+// reset drops every key, keeping the slots' and key columns' storage for
+// the next keys (a partial aggregate that flushed its groups).
+func (t *groupTable) reset() {
+	t.n, t.strBytes, t.nullGID = 0, 0, -1
+	clear(t.islots)
+	clear(t.slots)
+	t.hashes = t.hashes[:0]
+	for _, v := range t.keys {
+		clear(v.Str)
+		v.B, v.I32, v.I64, v.F64, v.Str = v.B[:0], v.I32[:0], v.I64[:0], v.F64[:0], v.Str[:0]
+		v.Nulls = nil
+	}
+}
+
+// reserveKeys gives the key columns (and hashes) room for n keys, so that a
+// table whose size is known up front never copies them to grow.
+func (t *groupTable) reserveKeys(n int) {
+	for _, v := range t.keys {
+		switch v.Type.ID {
+		case coldata.Bool:
+			v.B = slices.Grow(v.B, n)
+		case coldata.Int32, coldata.Date:
+			v.I32 = slices.Grow(v.I32, n)
+		case coldata.Int64, coldata.Decimal, coldata.Timestamp:
+			v.I64 = slices.Grow(v.I64, n)
+		case coldata.Float64:
+			v.F64 = slices.Grow(v.F64, n)
+		case coldata.String:
+			v.Str = slices.Grow(v.Str, n)
+		case coldata.Hugeint:
+			v.I128 = slices.Grow(v.I128, n)
+		}
+	}
+	if !t.intKey {
+		t.hashes = slices.Grow(t.hashes, n)
+	}
 }
 
 func isIntKey(t coldata.Type) bool {
@@ -266,6 +315,21 @@ func hashInts[T int32 | int64](h []uint64, vals []T, nulls []bool, first bool) {
 // the rows' precomputed hashes (used when merging tables). It returns the
 // rows that created an id, in creation order; the slice is scratch.
 func (t *groupTable) insert(keys []*coldata.Vec, n int, hashes []uint64, gids []int32) []int32 {
+	if t.tryPack {
+		t.tryPack = false
+		if pk := newKeyPacker(keys, n); pk != nil {
+			t.packed = pk
+			t.islots = make([]intSlot, len(t.slots))
+			t.shift = 64 - uint(bits.TrailingZeros(uint(len(t.slots))))
+			t.slots = nil
+		}
+	}
+	if t.packed != nil {
+		if t.insertPacked(keys, n, gids) {
+			return t.sc.fresh
+		}
+		t.unpack()
+	}
 	if t.intKey {
 		t.sc.fresh = t.sc.fresh[:0]
 		v := keys[0]
@@ -286,9 +350,9 @@ func (t *groupTable) find(keys []*coldata.Vec, n int, gids []int32, sc *tableScr
 	if t.intKey {
 		v := keys[0]
 		if v.Type.ID == coldata.Int32 || v.Type.ID == coldata.Date {
-			findInts(t, v.I32[:n], v.Nulls, gids)
+			findInts(t, v.I32[:n], v.Nulls, gids, sc)
 		} else {
-			findInts(t, v.I64[:n], v.Nulls, gids)
+			findInts(t, v.I64[:n], v.Nulls, gids, sc)
 		}
 		return
 	}
@@ -302,28 +366,35 @@ func (t *groupTable) find(keys []*coldata.Vec, n int, gids []int32, sc *tableScr
 // table fits in cache, hence the threshold.
 const prefetchMinSlots = 1 << 20
 
-var prefetchSink uint32
-
-func prefetchInts[T int32 | int64](slots []intSlot, vals []T, shift uint) {
+// prefetchInts touches the slot of every key of vals and returns a value
+// derived from the loads, which the caller stores in its scratch's sink.
+func prefetchInts[T int32 | int64](slots []intSlot, vals []T, shift uint) uint32 {
 	var s uint32
 	for _, x := range vals {
 		s += uint32(slots[fibSlot(int64(x), shift)].gid)
 	}
-	prefetchSink += s
+	return s
 }
 
 func insertInts[T int32 | int64](t *groupTable, vals []T, nulls []bool, gids []int32) {
 	gids = gids[:len(vals)]
 	slots, mask, shift := t.islots, t.mask, t.shift
 	if len(slots) >= prefetchMinSlots {
-		prefetchInts(slots, vals, shift)
+		t.sc.sink += prefetchInts(slots, vals, shift)
 	}
+	// Runs of equal keys (input clustered by the key: lineitem by order)
+	// reuse the previous row's id without probing.
+	lastKey, lastGid := int64(0), int32(-1)
 	for k, x := range vals {
 		if nulls != nil && nulls[k] {
 			gids[k] = t.nullGroup(k)
 			continue
 		}
 		key := int64(x)
+		if key == lastKey && lastGid >= 0 {
+			gids[k] = lastGid
+			continue
+		}
 		p := fibSlot(key, shift)
 		for {
 			s := &slots[p]
@@ -343,15 +414,18 @@ func insertInts[T int32 | int64](t *groupTable, vals []T, nulls []bool, gids []i
 			}
 			p = (p + 1) & mask
 		}
+		lastKey, lastGid = key, gids[k]
 	}
 }
 
-func findInts[T int32 | int64](t *groupTable, vals []T, nulls []bool, gids []int32) {
+func findInts[T int32 | int64](t *groupTable, vals []T, nulls []bool, gids []int32, sc *tableScratch) {
 	gids = gids[:len(vals)]
 	slots, mask, shift := t.islots, t.mask, t.shift
 	if len(slots) >= prefetchMinSlots {
-		prefetchInts(slots, vals, shift)
+		sc.sink += prefetchInts(slots, vals, shift)
 	}
+	// Runs of equal keys reuse the previous row's answer.
+	lastKey, lastGid, have := int64(0), int32(-1), false
 	for k, x := range vals {
 		if nulls != nil && nulls[k] {
 			gids[k] = -1
@@ -361,6 +435,10 @@ func findInts[T int32 | int64](t *groupTable, vals []T, nulls []bool, gids []int
 			continue
 		}
 		key := int64(x)
+		if key == lastKey && have {
+			gids[k] = lastGid
+			continue
+		}
 		p := fibSlot(key, shift)
 		g := int32(-1)
 		for {
@@ -375,6 +453,7 @@ func findInts[T int32 | int64](t *groupTable, vals []T, nulls []bool, gids []int
 			p = (p + 1) & mask
 		}
 		gids[k] = g
+		lastKey, lastGid, have = key, g, true
 	}
 }
 
@@ -618,7 +697,7 @@ func (t *groupTable) bytes() int64 {
 func (t *groupTable) growthBytes(extra int) int64 {
 	var b int64
 	need := 2 * (t.n + extra)
-	if t.intKey {
+	if t.intKey || t.packed != nil {
 		if need > len(t.islots) {
 			b += 16 * 2 * int64(len(t.islots))
 		}

@@ -74,7 +74,7 @@ func refHugeAgg(rows []row) []row {
 }
 
 func TestHugeintAggAndSort(t *testing.T) {
-	rows := hugeRows(6000, 40)
+	rows := hugeRows(6000, 3000) // enough groups to spill at either batch size
 	ts := types(hi, hi, i64)
 	aggCase := opCase{
 		name: "group by hugeint", types: [][]coldata.Type{ts}, inputs: [][]row{rows},
@@ -82,14 +82,14 @@ func TestHugeintAggAndSort(t *testing.T) {
 		mk: aggOp([]int{0}, agg(AggSum, 1, hi), agg(AggMin, 1, hi), agg(AggMax, 1, hi)),
 	}
 	runCases(t, []opCase{aggCase})
-	runSpilling(t, aggCase, 64<<10, true, func(ins [][]Operator, env memEnv) Operator {
+	runSpilling(t, aggCase, 192<<10, true, func(ins [][]Operator, env memEnv) Operator {
 		return withMemory(NewHashAgg(ins[0], []int{0}, []AggSpec{agg(AggSum, 1, hi), agg(AggMin, 1, hi), agg(AggMax, 1, hi)}), env)
 	})
 	for _, keys := range [][]SortKey{{{Col: 1}, {Col: 2}}, {{Col: 0, Desc: true}, {Col: 2}}} {
 		c := sortCase("sort by hugeint", ts, rows, keys)
 		runCases(t, []opCase{c})
 		runSpilling(t, c, 192<<10, true, func(ins [][]Operator, env memEnv) Operator {
-			return withMemory(NewSort(single(ins), keys), env)
+			return withMemory(NewSort(ins[0], keys), env)
 		})
 	}
 }

@@ -2,27 +2,20 @@ package exec
 
 import (
 	"context"
-	"errors"
-	"fmt"
-	"io"
 	"math/bits"
-	"runtime/debug"
-	"sync"
-	"sync/atomic"
 
 	"github.com/peregrinedb/peregrine/exec/coldata"
 )
 
-// Partitioned hash join build. The broadcast build (joinbuild.go) drains the
-// build input through a Gather and hashes every row in one goroutine; for a
-// large build side that leaves the other cores idle. The partitioned build
-// instead runs in three parallel phases:
+// Partitioned hash join build. The broadcast build (joinbuild.go) hashes
+// every row in one goroutine; for a large build side that leaves the other
+// cores idle. The partitioned build runs in three parallel phases:
 //
-//  1. Every worker of the build pipeline drains its own input, hashes each
-//     row's keys and appends the row to its worker-local buffer of the row's
-//     partition (hash bits). Rows with a NULL key are counted and dropped
-//     (they never match; NOT IN only needs to know one existed).
-//  2. From the per-worker, per-partition counts every buffer gets its place
+//  1. (Sink) Every worker of the build pipeline drains its own input,
+//     hashes each row's keys and appends the row to its worker-local buffer
+//     of the row's partition (hash bits). Rows with a NULL key are counted
+//     and dropped (they never match; NOT IN only needs to know one existed).
+//  2. (Finalize) From the per-worker, per-partition counts every buffer gets its place
 //     and the buffers are concatenated a column at a time (each column's
 //     copies freed as it is done), partition after partition, so partition
 //     q's rows are the contiguous range [R_q, R_{q+1}).
@@ -80,6 +73,7 @@ type partTables struct {
 	gshift uint
 	lo     uint64
 	ikeys  []*coldata.Vec // per partition: its distinct keys
+	sinks  []uint32       // per partition: its build's prefetch sink
 	// General path: a table per partition, ids offset by base.
 	tabs []*groupTable
 	base []int32 // partition q's global ids start at base[q]
@@ -103,16 +97,16 @@ func (jt *joinTable) find(keys []*coldata.Vec, n int, gids []int32, sc *tableScr
 	if pt.intKey {
 		v := keys[0]
 		if v.Type.ID == coldata.Int32 || v.Type.ID == coldata.Date {
-			findIntsParted(pt, v.I32[:n], v.Nulls, gids)
+			findIntsParted(pt, v.I32[:n], v.Nulls, gids, sc)
 		} else {
-			findIntsParted(pt, v.I64[:n], v.Nulls, gids)
+			findIntsParted(pt, v.I64[:n], v.Nulls, gids, sc)
 		}
 		return
 	}
 	pt.findGeneral(keys, n, gids, sc, ps)
 }
 
-func findIntsParted[T int32 | int64](pt *partTables, vals []T, nulls []bool, gids []int32) {
+func findIntsParted[T int32 | int64](pt *partTables, vals []T, nulls []bool, gids []int32, sc *tableScratch) {
 	gids = gids[:len(vals)]
 	slots, gshift, lo := pt.islots, pt.gshift, pt.lo
 	if len(slots) >= prefetchMinSlots {
@@ -120,14 +114,20 @@ func findIntsParted[T int32 | int64](pt *partTables, vals []T, nulls []bool, gid
 		for _, x := range vals {
 			s += uint32(slots[uint64(int64(x))*fibMul>>gshift].gid)
 		}
-		prefetchSink += s
+		sc.sink += s
 	}
+	// Runs of equal keys reuse the previous row's answer.
+	lastKey, lastGid, have := int64(0), int32(-1), false
 	for k, x := range vals {
 		if nulls != nil && nulls[k] {
 			gids[k] = -1
 			continue
 		}
 		key := int64(x)
+		if key == lastKey && have {
+			gids[k] = lastGid
+			continue
+		}
 		p := uint64(key) * fibMul >> gshift
 		g := int32(-1)
 		for {
@@ -142,6 +142,7 @@ func findIntsParted[T int32 | int64](pt *partTables, vals []T, nulls []bool, gid
 			p = p&^lo | (p+1)&lo
 		}
 		gids[k] = g
+		lastKey, lastGid, have = key, g, true
 	}
 }
 
@@ -248,293 +249,6 @@ func findRows(t *groupTable, keys []*coldata.Vec, rows []int32, hashes []uint64,
 	}
 }
 
-// NewPartitionedJoinBuild is NewJoinBuild for a build side consumed by all
-// of inputs (the workers of the build pipeline) in parallel, radix
-// partitioned into 1<<bits partitions whose tables threads goroutines build.
-func NewPartitionedJoinBuild(inputs []Operator, keys []int, bits uint, threads int) *JoinBuild {
-	if len(inputs) == 0 {
-		return &JoinBuild{err: fmt.Errorf("Internal Error: join build: no inputs"), allArrived: make(chan struct{})}
-	}
-	jb := NewJoinBuild(inputs[0], keys)
-	jb.build = nil
-	jb.inputs = inputs
-	jb.partBits = min(bits, maxPartBits)
-	jb.threads = max(threads, 1)
-	for _, in := range inputs[1:] {
-		if len(in.Types()) != len(jb.types) && jb.err == nil {
-			jb.err = fmt.Errorf("Internal Error: join build: inputs disagree on their columns")
-		}
-	}
-	return jb
-}
-
-// Partitioned reports whether the build hashes its partitions in parallel.
-func (jb *JoinBuild) Partitioned() bool { return jb.inputs != nil }
-
-// partWorker is one build input's state in phase 1.
-type partWorker struct {
-	parts    [][]*coldata.Vec // per partition: its buffered rows' columns
-	cnt      []int32          // rows per partition
-	n        int              // rows buffered
-	seen     int              // rows read, NULL keys and spilled rows included
-	hasNull  bool
-	strBytes int64
-	acc      *MemoryAccount
-
-	sc                   tableScratch
-	keyDense, keyScratch []*coldata.Vec
-	q                    []uint8
-	sels                 [][]int32 // per partition: its rows of the batch
-}
-
-// bufBytes is what w's buffers hold.
-func (w *partWorker) bufBytes() int64 {
-	b := w.strBytes
-	for _, cols := range w.parts {
-		b += colsBytes(cols, 0)
-	}
-	return b
-}
-
-func (jb *JoinBuild) keyTypes() []coldata.Type {
-	kt := make([]coldata.Type, len(jb.keys))
-	for i, c := range jb.keys {
-		kt[i] = jb.types[c]
-	}
-	return kt
-}
-
-// runParallel runs f(ctx, i) for i in [0,n) on up to workers goroutines taking
-// indices from a shared counter; the first error cancels the rest.
-func runParallel(ctx context.Context, n, workers int, f func(ctx context.Context, i int) error) error {
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	var next atomic.Int64
-	var once sync.Once
-	var first error
-	var wg sync.WaitGroup
-	for range min(n, workers) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				i := int(next.Add(1) - 1)
-				if i >= n || ctx.Err() != nil {
-					return
-				}
-				err := func() (err error) {
-					defer func() {
-						if r := recover(); r != nil {
-							err = fmt.Errorf("Internal Error: join build panicked: %v\n%s", r, debug.Stack())
-						}
-					}()
-					return f(ctx, i)
-				}()
-				if err != nil {
-					once.Do(func() { first = err; cancel() })
-					return
-				}
-			}
-		}()
-	}
-	wg.Wait()
-	if first != nil {
-		return first
-	}
-	return ctx.Err()
-}
-
-func (jb *JoinBuild) runPartitioned(ctx context.Context) error {
-	nw := len(jb.inputs)
-	ws := make([]*partWorker, nw)
-	np := 1 << jb.partBits
-	kt := jb.keyTypes()
-	intKey := len(kt) == 1 && isIntKey(kt[0])
-	for i := range ws {
-		w := &partWorker{parts: make([][]*coldata.Vec, np), cnt: make([]int32, np), sels: make([][]int32, np),
-			acc:      jb.env.pool.NewAccount("while building the hash table of a join"),
-			keyDense: make([]*coldata.Vec, len(kt)), keyScratch: newVecs(kt)}
-		ws[i] = w
-	}
-	defer func() {
-		for _, w := range ws {
-			w.acc.Close()
-		}
-	}()
-	// Phase 1: every input drains into its worker's buffer. Inputs are all
-	// closed whatever happens.
-	closed := make([]bool, nw)
-	err := runParallel(ctx, nw, nw, func(ctx context.Context, i int) error {
-		defer func() { closed[i] = true; _ = jb.inputs[i].Close() }()
-		return jb.partitionInput(ctx, ws[i], jb.inputs[i], intKey)
-	})
-	for i, c := range closed {
-		if !c {
-			_ = jb.inputs[i].Close()
-		}
-	}
-	for _, w := range ws {
-		jb.nrows += w.seen
-		jb.hasNull = jb.hasNull || w.hasNull
-		jb.stats.PeakBytes += w.acc.Peak()
-	}
-	if err != nil {
-		return err
-	}
-	if jb.grace == nil {
-		// Phases 2 and 3 hold the concatenated rows, the CSR arrays and
-		// the tables besides the buffers.
-		n, with := 0, 0
-		var bufBytes int64
-		for _, w := range ws {
-			n += w.n
-			bufBytes += w.bufBytes()
-			if w.n > 0 {
-				with++
-			}
-		}
-		// The buffers become the table's columns (concatenated a column at
-		// a time, each worker's copy freed as soon as it is copied): their
-		// bytes move to the build's account, plus the columns in flight.
-		for _, w := range ws {
-			w.acc.Close()
-		}
-		if with > 1 {
-			var widest int64
-			for c := range jb.types {
-				var b int64
-				for _, w := range ws {
-					for _, cols := range w.parts {
-						if cols != nil {
-							b += colsBytes(cols[c:c+1], 0)
-						}
-					}
-				}
-				widest = max(widest, b)
-			}
-			bufBytes += widest * int64(min(jb.threads, len(jb.types)))
-		}
-		// tableBytes covers the general path's tables and the CSR arrays;
-		// the int path's region array is known exactly.
-		need := 4*int64(n) + tableBytes(n)
-		if intKey {
-			if size, ok := regionSize(ws, np, n); ok {
-				need += 16*int64(np*size) - 32*int64(n)
-			}
-		}
-		need += bufBytes
-		if err := jb.acc.Resize(need); err != nil {
-			if !errors.Is(err, ErrMemoryLimit) {
-				return err
-			}
-			jb.startPartGrace()
-		}
-	}
-	if jb.grace != nil {
-		for _, w := range ws {
-			if err := jb.spillWorker(w); err != nil {
-				return err
-			}
-		}
-		jb.stats.RowsOut = int64(jb.nrows)
-		jb.stats.PeakBytes += jb.acc.Peak()
-		jb.acc.Close()
-		return jb.grace.finishBuild()
-	}
-	jt, err := jb.buildPartitions(ctx, ws, intKey, kt)
-	if err != nil {
-		return err
-	}
-	jb.jt = jt
-	jb.pushRuntimeFilters()
-	jb.stats.RowsOut = int64(jb.nrows)
-	jb.stats.PeakBytes += jb.acc.Peak()
-	return nil
-}
-
-// partitionInput is phase 1 for one input.
-func (jb *JoinBuild) partitionInput(ctx context.Context, w *partWorker, op Operator, intKey bool) error {
-	if err := op.Open(ctx); err != nil {
-		return err
-	}
-	for {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		b, err := op.Next(ctx)
-		if err == io.EOF {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		n := b.Len()
-		if n == 0 {
-			continue
-		}
-		w.seen += n
-		if jb.spilling.Load() {
-			if err := jb.spillWorker(w); err != nil {
-				return err
-			}
-			if err := jb.spillBatch(b); err != nil {
-				return err
-			}
-			continue
-		}
-		denseCols(b, jb.keys, w.keyDense, w.keyScratch)
-		skip := (&groupTable{}).nullRows(w.keyDense, n, &w.sc)
-		w.q = coldata.Grow(w.q, n)
-		q := w.q[:n]
-		if intKey {
-			v := w.keyDense[0]
-			if v.Type.ID == coldata.Int32 || v.Type.ID == coldata.Date {
-				intParts(v.I32[:n], jb.partBits, q)
-			} else {
-				intParts(v.I64[:n], jb.partBits, q)
-			}
-		} else {
-			for k, h := range hashKeys(w.keyDense, n, &w.sc)[:n] {
-				q[k] = uint8(hashPartOf(h, jb.partBits))
-			}
-		}
-		for p := range w.sels {
-			w.sels[p] = w.sels[p][:0]
-		}
-		for k, p := range q {
-			if skip != nil && skip[k] {
-				w.hasNull = true
-				continue
-			}
-			w.sels[p] = append(w.sels[p], int32(selRow(b.Sel, k)))
-		}
-		for p, sel := range w.sels {
-			m := len(sel)
-			if m == 0 {
-				continue
-			}
-			if w.parts[p] == nil {
-				w.parts[p] = newVecs(jb.types)
-			}
-			for c, v := range w.parts[p] {
-				appendVec(v, b.Vecs[c], sel, m)
-			}
-			w.cnt[p] += int32(m)
-			w.n += m
-		}
-		w.strBytes += liveStrBytes(b)
-		if err := w.acc.Resize(w.bufBytes()); err != nil {
-			if !errors.Is(err, ErrMemoryLimit) {
-				return err
-			}
-			jb.startPartGrace()
-			if err := jb.spillWorker(w); err != nil {
-				return err
-			}
-		}
-	}
-}
-
 // intParts sets q[k] to the partition of integer key vals[k]: the top
 // bits of key*φ (bits = 0: partition 0).
 func intParts[T int32 | int64](vals []T, bits uint, q []uint8) {
@@ -565,14 +279,18 @@ func (jb *JoinBuild) spillWorker(w *partWorker) error {
 	jb.gmu.Lock()
 	defer jb.gmu.Unlock()
 	g := jb.grace
-	for p, cols := range w.parts {
-		if err := g.writeBuildCols(cols, int(w.cnt[p])); err != nil {
-			return err
+	for p, buf := range w.parts {
+		if buf == nil {
+			continue
+		}
+		for _, ch := range buf.chunks {
+			if err := g.writeBuildCols(ch, ch[0].Len()); err != nil {
+				return err
+			}
 		}
 		w.parts[p] = nil
 	}
-	w.n, w.strBytes = 0, 0
-	clear(w.cnt)
+	w.n = 0
 	w.acc.Close()
 	return nil
 }
@@ -585,22 +303,26 @@ func (jb *JoinBuild) spillBatch(b *coldata.Batch) error {
 	return g.write(g.build, b, jb.keys, 0, false)
 }
 
-// buildPartitions runs phases 2 and 3.
-func (jb *JoinBuild) buildPartitions(ctx context.Context, ws []*partWorker, intKey bool, kt []coldata.Type) (*joinTable, error) {
+// buildPartitions lays the workers' buffers out partition after
+// partition, so that partition q's rows are the contiguous range
+// [R_q, R_{q+1}), and hashes them: one table when the build is not
+// partitioned, else a table per partition (phases 2 and 3).
+func (jb *JoinBuild) buildPartitions(ctx context.Context, ws []*partWorker) (*joinTable, error) {
 	np := 1 << jb.partBits
-	// Row offsets: partition q's rows are [R[q], R[q+1]); worker w's rows
-	// of partition q start at off[w][q].
-	R := make([]int, np+1)
+	// Row offsets: partition q's rows are [R[q], R[q+1]); worker i's rows
+	// of partition q start at at[i][q].
+	R := partOffsets(ws, np)
+	var only *rowBuf
+	bufs := 0
 	for _, w := range ws {
-		for q, c := range w.cnt {
-			R[q+1] += int(c)
+		for _, buf := range w.parts {
+			if buf != nil && buf.Len() > 0 {
+				only = buf
+				bufs++
+			}
 		}
 	}
-	for q := 1; q <= np; q++ {
-		R[q] += R[q-1]
-	}
 	n := R[np]
-	// at[w][q]: where worker w's rows of partition q go.
 	at := make([][]int, len(ws))
 	for i := range ws {
 		at[i] = make([]int, np)
@@ -609,56 +331,53 @@ func (jb *JoinBuild) buildPartitions(ctx context.Context, ws []*partWorker, intK
 		off := R[q]
 		for i, w := range ws {
 			at[i][q] = off
-			off += int(w.cnt[q])
+			if buf := w.parts[q]; buf != nil {
+				off += buf.Len()
+			}
 		}
 	}
-	// Concatenate a column at a time, so that only the columns being
-	// copied exist twice.
-	cols := make([]*coldata.Vec, len(jb.types))
-	err := runParallel(ctx, len(cols), jb.threads, func(ctx context.Context, c int) error {
-		t := jb.types[c]
-		v := coldata.NewVec(t, n)
-		if t.ID != coldata.Unknown {
-			for _, w := range ws {
-				for _, pc := range w.parts {
-					if pc != nil && pc[c].Nulls != nil {
-						v.EnsureNulls()
+	var cols []*coldata.Vec
+	if bufs <= 1 {
+		if only != nil {
+			cols = only.take()
+		} else {
+			cols = newVecs(jb.types)
+		}
+	} else {
+		// Lay out a column at a time, so that only the columns being
+		// copied exist twice.
+		cols = make([]*coldata.Vec, len(jb.types))
+		err := jb.br.tasks(ctx, len(cols), func(ctx context.Context, c int) error {
+			t := jb.types[c]
+			v := coldata.NewVec(t, n)
+			for i, w := range ws {
+				for q, buf := range w.parts {
+					if buf == nil {
+						continue
 					}
+					if t.ID != coldata.Unknown {
+						buf.concatInto(v, c, at[i][q])
+					}
+					buf.dropCol(c)
 				}
 			}
+			cols[c] = v
+			return nil
+		})
+		if err != nil {
+			return nil, err
 		}
-		for i, w := range ws {
-			for q, pc := range w.parts {
-				if pc == nil {
-					continue
-				}
-				if t.ID != coldata.Unknown {
-					v.CopyFrom(pc[c], nil, int(w.cnt[q]), at[i][q])
-				}
-				pc[c] = nil
-			}
-		}
-		cols[c] = v
-		return nil
-	})
-	if err != nil {
-		return nil, err
 	}
 	for _, w := range ws {
 		w.parts = nil
 	}
-	size, ok := regionSize(ws, np, n)
-	if intKey {
-		if !ok {
-			jt, err := buildJoinTable(ctx, cols, n, jb.keys, jb.types)
-			if err != nil {
-				return nil, err
-			}
-			jt.hasNull = jb.hasNull
-			return jt, nil
-		}
+	kt := jb.keyTypes()
+	intKey := len(kt) == 1 && isIntKey(kt[0])
+	size, ok := regionSize(R, n)
+	if jb.partBits == 0 || intKey && !ok {
+		return buildJoinTable(ctx, cols, n, jb.keys, jb.types)
 	}
-	jt := &joinTable{cols: cols, nrows: n, hasNull: jb.hasNull, unique: true}
+	jt := &joinTable{cols: cols, nrows: n, unique: true}
 	jt.rowIdx = make([]int32, n)
 	pt := &partTables{bits: jb.partBits, intKey: intKey, base: make([]int32, np)}
 	if intKey {
@@ -666,12 +385,13 @@ func (jb *JoinBuild) buildPartitions(ctx context.Context, ws []*partWorker, intK
 		pt.lo = uint64(size - 1)
 		pt.gshift = 64 - jb.partBits - uint(bits.TrailingZeros(uint(size)))
 		pt.ikeys = make([]*coldata.Vec, np)
+		pt.sinks = make([]uint32, np)
 	} else {
 		pt.tabs = make([]*groupTable, np)
 	}
 	// Phase 3a: each partition's table, with local key ids.
 	rowKeys, nks := make([][]int32, np), make([]int, np)
-	err = runParallel(ctx, np, jb.threads, func(ctx context.Context, q int) error {
+	err := jb.br.tasks(ctx, np, func(ctx context.Context, q int) error {
 		from, to := R[q], R[q+1]
 		var err error
 		if intKey {
@@ -704,7 +424,7 @@ func (jb *JoinBuild) buildPartitions(ctx context.Context, ws []*partWorker, intK
 	}
 	jt.start = make([]int32, nkeys+1)
 	jt.start[nkeys] = int32(n)
-	err = runParallel(ctx, np, jb.threads, func(ctx context.Context, q int) error {
+	err = jb.br.tasks(ctx, np, func(ctx context.Context, q int) error {
 		if intKey && pt.base[q] != 0 {
 			size := int(pt.lo) + 1
 			b := pt.base[q]
@@ -729,14 +449,11 @@ func (jb *JoinBuild) buildPartitions(ctx context.Context, ws []*partWorker, intK
 // partition's rows at load 1/2. ok is false when duplicate keys skew the
 // partitions' row counts so much that the regions would take over 4x the
 // broadcast table's slots; the build is then a broadcast table.
-func regionSize(ws []*partWorker, np, n int) (size int, ok bool) {
+func regionSize(R []int, n int) (size int, ok bool) {
+	np := len(R) - 1
 	maxn := 0
 	for q := 0; q < np; q++ {
-		c := 0
-		for _, w := range ws {
-			c += int(w.cnt[q])
-		}
-		maxn = max(maxn, c)
+		maxn = max(maxn, R[q+1]-R[q])
 	}
 	size, whole := minTableSlots, minTableSlots
 	for size < 2*maxn {
@@ -756,6 +473,7 @@ func insertRegion[T int32 | int64](ctx context.Context, pt *partTables, q int, v
 	slots, gshift, lo := pt.islots, pt.gshift, pt.lo
 	rowKey := make([]int32, len(vals))
 	var keys []T
+	var sink uint32
 	prefetch := len(slots) >= prefetchMinSlots
 	for from := 0; from < len(vals); from += coldata.DefaultBatchSize {
 		if err := ctx.Err(); err != nil {
@@ -768,7 +486,7 @@ func insertRegion[T int32 | int64](ctx context.Context, pt *partTables, q int, v
 			for _, x := range chunk {
 				s += uint32(slots[uint64(int64(x))*fibMul>>gshift].gid)
 			}
-			prefetchSink += s
+			sink += s
 		}
 		rk := rowKey[from : from+len(chunk)]
 		for i, x := range chunk {
@@ -799,6 +517,7 @@ func insertRegion[T int32 | int64](ctx context.Context, pt *partTables, q int, v
 		v.I64 = k
 	}
 	pt.ikeys[q] = v
+	pt.sinks[q] = sink // keeps the prefetch loads; one slot per partition
 	return rowKey, len(keys), nil
 }
 

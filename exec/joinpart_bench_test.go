@@ -65,7 +65,7 @@ func benchJoinBuildProbe(b *testing.B, build, probe []*coldata.Batch, rows int, 
 		if partitioned {
 			jb = NewPartitionedJoinBuild(ins, []int{0}, DefaultJoinPartBits(w), w)
 		} else {
-			jb = NewJoinBuild(NewGather(ins), []int{0})
+			jb = NewJoinBuild(ins, []int{0})
 		}
 		var ps []Operator
 		for _, p := range splitReplay(ts, probe, w) {
@@ -87,7 +87,7 @@ func BenchmarkJoinProbeOnly(b *testing.B) {
 				ts := types(i64, i64)
 				var jb *JoinBuild
 				if bits == 0 {
-					jb = NewJoinBuild(&replay{ts: ts, batches: build}, []int{0})
+					jb = NewJoinBuild([]Operator{&replay{ts: ts, batches: build}}, []int{0})
 				} else {
 					jb = NewPartitionedJoinBuild(splitReplay(ts, build, 2), []int{0}, bits, 2)
 				}

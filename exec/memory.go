@@ -115,6 +115,11 @@ func (p *MemoryPool) grow(n int64, force bool) (*MemoryPool, int64) {
 			return by, short
 		}
 	}
+	if p.parent == nil {
+		// Booked once process-wide, by the root of the pools' tree.
+		accounted.Add(n)
+		poolGrew()
+	}
 	for {
 		pk := p.peak.Load()
 		if u <= pk || p.peak.CompareAndSwap(pk, u) {
@@ -127,6 +132,9 @@ func (p *MemoryPool) grow(n int64, force bool) (*MemoryPool, int64) {
 func (p *MemoryPool) release(n int64) {
 	for ; p != nil; p = p.parent {
 		p.used.Add(-n)
+		if p.parent == nil {
+			accounted.Add(-n)
+		}
 	}
 }
 

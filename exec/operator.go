@@ -1,6 +1,3 @@
-// Package exec runs physical plans: vectorized, pull-based operators that
-// pass coldata batches, with pipelines replicated across workers that take
-// Parquet row groups as morsels.
 package exec
 
 import (

@@ -34,8 +34,8 @@ func (q *Query) Progress() (done, total int64) {
 	return done, total
 }
 
-// addProgress registers a scan's counters; scans built at run time (a mark
-// join's fallback) register too, hence the lock.
+// addProgress registers a scan's counters; scans built at run time (a
+// left-build join's fallback) register too, hence the lock.
 func (q *Query) addProgress(p progressor) {
 	q.progMu.Lock()
 	q.progress = append(q.progress, p)

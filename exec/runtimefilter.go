@@ -10,9 +10,11 @@ import (
 
 // Runtime filters: when the build side of an inner or semi hash join is
 // finished, each key column's range and a membership filter over its values
-// are handed to the scan that feeds the probe key, which
-// then skips row groups (min/max statistics), pages and rows (the reader's
-// pushdown) and rows (the membership filter) that cannot find a match.
+// (an IN list, an exact bitset or a bloom filter) are handed to the scan
+// that feeds the probe key. The reader applies them as it applies the
+// plan's predicates: row groups and pages by the range, dictionaries by
+// either, and rows during late materialisation, so a row that cannot find
+// a match is dropped before the scan's other columns are decoded.
 // Filters are conservative: they may keep rows that do not match, never
 // drop one that does. A NULL key never matches, so dropping NULLs is safe.
 // With several keys each column gets its own filter over the values it
@@ -23,7 +25,6 @@ import (
 type rtTarget struct {
 	src     *ScanSource
 	key     int // index into the join's keys
-	pos     int // the scan's output column
 	fileCol int // the file column the scan reads for pos
 	typ     coldata.Type
 }
@@ -99,9 +100,18 @@ func vecInt(v *coldata.Vec, i int) int64 {
 	return v.I64[i]
 }
 
-// runtimeFilter computes the filter of target t from the distinct build
-// keys (column t.key of the join table's key vectors, n of them).
-func (t rtTarget) filter(keys *coldata.Vec, n int) (preds []scan.Predicate, set *keySet) {
+// filter computes the predicates of target t (over its file column) from
+// the distinct build keys (column t.key of the join table's key vectors, n
+// of them): the range, then an IN list or a membership set.
+func (t rtTarget) filter(keys *coldata.Vec, n int) []scan.Predicate {
+	preds, set := t.filterSet(keys, n)
+	if set != nil {
+		preds = append(preds, scan.Predicate{Col: t.fileCol, Op: scan.OpInSet, Set: set})
+	}
+	return preds
+}
+
+func (t rtTarget) filterSet(keys *coldata.Vec, n int) (preds []scan.Predicate, set *keySet) {
 	if n == 0 {
 		return nil, nil
 	}
@@ -168,27 +178,20 @@ func (t rtTarget) filter(keys *coldata.Vec, n int) (preds []scan.Predicate, set 
 	return preds, set
 }
 
-// posSet is a membership filter on one output column of a scan.
-type posSet struct {
-	pos int
-	set *keySet
-}
-
 // runtimeState is the scan's predicates: the plan's and the runtime ones.
 type runtimeState struct {
 	all     []scan.Predicate // static then runtime, for the reader
 	runtime []scan.Predicate // for row-group pruning after the static ones
-	sets    []posSet
-	n       int // filters added
+	n       int              // filters added
 }
 
 // AddRuntimeFilter adds predicates (over file columns) that rows of the
 // scan need not satisfy to be dropped safely: any row they rule out is known
-// to be useless downstream, and set (if non-nil) a membership filter on
-// output column pos. It must be called before the scan's workers take their
-// first morsel to have full effect; later calls apply to later morsels.
-func (s *ScanSource) AddRuntimeFilter(preds []scan.Predicate, pos int, set *keySet) {
-	if len(preds) == 0 && set == nil {
+// to be useless downstream. It must be called before the scan's workers
+// take their first morsel to have full effect; later calls apply to later
+// morsels.
+func (s *ScanSource) AddRuntimeFilter(preds []scan.Predicate) {
+	if len(preds) == 0 {
 		return
 	}
 	s.rtMu.Lock()
@@ -200,67 +203,15 @@ func (s *ScanSource) AddRuntimeFilter(preds []scan.Predicate, pos int, set *keyS
 	} else {
 		st.all = s.preds
 	}
-	if set == nil {
-		// Without a membership filter the reader filters rows by the range
-		// (or IN list); with one, the range only prunes row groups and the
-		// set filters rows, which costs less than evaluating both.
-		st.all = append(append([]scan.Predicate{}, st.all...), preds...)
-	}
+	st.all = append(append([]scan.Predicate{}, st.all...), preds...)
 	st.runtime = append(append([]scan.Predicate{}, st.runtime...), preds...)
-	if set != nil {
-		st.sets = append(append([]posSet{}, st.sets...), posSet{pos, set})
-	}
 	st.n++
 	s.rt.Store(st)
 }
 
-// rtMinRows and rtKeepFrac: once a membership filter has seen this many
-// rows in one worker and kept more than this fraction, that worker stops
-// applying it (the join drops the rows anyway; the filter only costs).
-const (
-	rtMinRows  = 32 << 10
-	rtKeepFrac = 0.8
-)
-
-// setState is one worker's use of a membership filter.
-type setState struct {
-	in, kept int64
-	off      bool
-}
-
-// applySets narrows b.Sel to the rows every membership filter keeps; NULL
-// keys are dropped. bufs are the caller's two selection buffers (b.Sel may
-// point into the reader's). Returns the number of rows removed.
-func applySets(b *coldata.Batch, sets []posSet, states []setState, bufs *[2][]int32) int {
-	before := b.Len()
-	for k, ps := range sets {
-		st := &states[k]
-		if st.off {
-			continue
-		}
-		v := b.Vecs[ps.pos]
-		n := b.Len()
-		out := bufs[k&1][:0]
-		if cap(out) < n {
-			out = make([]int32, 0, max(n, coldata.DefaultBatchSize))
-		}
-		out = ps.set.filter(v, b.Sel, n, out)
-		bufs[k&1] = out
-		if len(out) < n {
-			b.Sel = out
-		}
-		st.in += int64(n)
-		st.kept += int64(len(out))
-		if st.in >= rtMinRows && float64(st.kept) > rtKeepFrac*float64(st.in) {
-			st.off = true
-		}
-	}
-	return before - b.Len()
-}
-
-// filter appends to out the rows of v (sel, or the first n) that may be in
-// the set.
-func (k *keySet) filter(v *coldata.Vec, sel []int32, n int, out []int32) []int32 {
+// Filter appends to out the rows of v (sel, or the first n) that may be in
+// the set (scan.ValueSet).
+func (k *keySet) Filter(v *coldata.Vec, sel []int32, n int, out []int32) []int32 {
 	nulls := v.Nulls
 	switch {
 	case k.isStr:
@@ -283,43 +234,51 @@ func (k *keySet) filter(v *coldata.Vec, sel []int32, n int, out []int32) []int32
 }
 
 func filterInts[T int32 | int64](k *keySet, vals []T, nulls []bool, sel []int32, n int, out []int32) []int32 {
+	// Rows are selected without a branch per row (the row is written, the
+	// count moves by the test): the rows a join keeps fall at random.
+	base := len(out)
+	out = coldata.Grow(out, base+n)
+	o := out[base:]
+	m := 0
 	bitsv, lo, nbits, mask := k.bits, k.lo, k.nbits, k.mask
+	row := func(j int) int {
+		if sel != nil {
+			return int(sel[j])
+		}
+		return j
+	}
 	if !k.bloom {
 		if sel == nil && nulls == nil {
 			vals = vals[:n]
 			for i, x := range vals {
 				d := uint64(int64(x) - lo)
-				if d < nbits && bitsv[d>>6]&(1<<(d&63)) != 0 {
-					out = append(out, int32(i))
-				}
+				in := d < nbits
+				d &= -uint64(b2i(in)) // 0 when out of range: bit 0 is read, then masked
+				o[m] = int32(i)
+				m += b2i(in) & int(bitsv[d>>6]>>(d&63)&1)
 			}
-			return out
+			return out[:base+m]
 		}
 		for j := 0; j < n; j++ {
-			i := j
-			if sel != nil {
-				i = int(sel[j])
-			}
+			i := row(j)
 			d := uint64(int64(vals[i]) - lo)
-			if (nulls == nil || !nulls[i]) && d < nbits && bitsv[d>>6]&(1<<(d&63)) != 0 {
-				out = append(out, int32(i))
-			}
+			in := d < nbits && (nulls == nil || !nulls[i])
+			d &= -uint64(b2i(in))
+			o[m] = int32(i)
+			m += b2i(in) & int(bitsv[d>>6]>>(d&63)&1)
 		}
-		return out
+		return out[:base+m]
 	}
 	for j := 0; j < n; j++ {
-		i := j
-		if sel != nil {
-			i = int(sel[j])
-		}
-		if nulls != nil && nulls[i] {
-			continue
-		}
+		i := row(j)
 		h := mix64(uint64(int64(vals[i])))
 		a, c := h&mask, (h>>32)&mask
-		if bitsv[a>>6]&(1<<(a&63)) != 0 && bitsv[c>>6]&(1<<(c&63)) != 0 {
-			out = append(out, int32(i))
+		hit := int(bitsv[a>>6]>>(a&63)&1) & int(bitsv[c>>6]>>(c&63)&1)
+		if nulls != nil && nulls[i] {
+			hit = 0
 		}
+		o[m] = int32(i)
+		m += hit
 	}
-	return out
+	return out[:base+m]
 }

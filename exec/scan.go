@@ -29,13 +29,11 @@ type ScanStats struct {
 	// Values of non-filter columns stepped over, not decoded, in batches
 	// where only a few rows passed the filter columns.
 	ValuesSkippedLate int64
-	// Runtime filters from finished join builds: how many were added, the
-	// row groups they pruned (beyond the plan's predicates) and the rows
-	// their membership filters removed after decoding. Rows they removed
-	// inside the reader count in RowsSkipped.
+	// Runtime filters from finished join builds: how many were added and
+	// the row groups they pruned (beyond the plan's predicates). The rows
+	// they removed inside the reader count in RowsSkipped.
 	RuntimeFilters         int64
 	RuntimeRowGroupsPruned int64
-	RuntimeRowsFiltered    int64
 }
 
 // ScanSource is the morsel queue of one table scan, shared by all its
@@ -62,9 +60,9 @@ type ScanSource struct {
 	prefetch scanPrefetch // remote files only
 
 	// Runtime filters (see AddRuntimeFilter).
-	rtMu             sync.Mutex
-	rt               atomic.Pointer[runtimeState]
-	rtPruned, rtRows atomic.Int64
+	rtMu     sync.Mutex
+	rt       atomic.Pointer[runtimeState]
+	rtPruned atomic.Int64
 
 	scanProgress
 }
@@ -134,7 +132,6 @@ func (s *ScanSource) Stats() ScanStats {
 		RowsRead:               s.rows.Load(),
 		BytesRead:              s.bytes.Load(),
 		RuntimeRowGroupsPruned: s.rtPruned.Load(),
-		RuntimeRowsFiltered:    s.rtRows.Load(),
 	}
 	if rt := s.rt.Load(); rt != nil {
 		st.RuntimeFilters = int64(rt.n)
@@ -208,8 +205,6 @@ type scanOp struct {
 	b      *coldata.Batch
 	closed bool
 	rt     *runtimeState // the runtime filters of the current reader
-	sels   [2][]int32
-	sets   []setState // per membership filter of rt
 }
 
 func (o *scanOp) Types() []coldata.Type { return o.src.types }
@@ -230,9 +225,6 @@ func (o *scanOp) Next(ctx context.Context) (*coldata.Batch, error) {
 		}
 		if o.r == nil {
 			o.rt = o.src.rt.Load()
-			if o.rt != nil && len(o.sets) < len(o.rt.sets) {
-				o.sets = append(o.sets, make([]setState, len(o.rt.sets)-len(o.sets))...)
-			}
 			m, i, ok := o.src.take(o.rt)
 			if !ok {
 				return nil, io.EOF
@@ -270,9 +262,6 @@ func (o *scanOp) Next(ctx context.Context) (*coldata.Batch, error) {
 		}
 		if err != nil {
 			return nil, err
-		}
-		if o.rt != nil && len(o.rt.sets) > 0 && o.b.Len() > 0 {
-			o.src.rtRows.Add(int64(applySets(o.b, o.rt.sets, o.sets, &o.sels)))
 		}
 		// With predicates the reader marks survivors in Sel: count live rows.
 		n := o.b.Len()

@@ -69,7 +69,7 @@ func TestScanQ1(t *testing.T) {
 		d38 := coldata.DecimalType(38, 2)
 		agg := NewHashAgg(ws, []int{0, 1}, []AggSpec{
 			agg(AggSum, 2, d38), agg(AggSum, 3, d38), agg(AggAvg, 2, f64), agg(AggAvg, 3, f64), agg(AggAvg, 4, f64), countStar()})
-		op := NewSort(agg, []SortKey{{Col: 0}, {Col: 1}})
+		op := NewSort([]Operator{agg}, []SortKey{{Col: 0}, {Col: 1}})
 		got, err := drain(context.Background(), op)
 		if err != nil {
 			t.Fatal(err)
@@ -108,7 +108,7 @@ func TestScanQ1(t *testing.T) {
 // probe workers) and checks every line finds its order.
 func TestScanJoin(t *testing.T) {
 	li, ord := openTPCH(t, "lineitem"), openTPCH(t, "orders")
-	build := NewGather(scanWorkers(newTestScanSource([]*scan.File{ord}, colIndex(t, ord, "o_orderkey", "o_orderdate"), nil, -1), 2))
+	build := scanWorkers(newTestScanSource([]*scan.File{ord}, colIndex(t, ord, "o_orderkey", "o_orderdate"), nil, -1), 2)
 	jb := NewJoinBuild(build, []int{0})
 	probe := scanWorkers(newTestScanSource([]*scan.File{li}, colIndex(t, li, "l_orderkey", "l_shipdate"), nil, -1), 2)
 	for i, p := range probe {
@@ -124,7 +124,7 @@ func TestScanJoin(t *testing.T) {
 		t.Fatalf("got %v", got)
 	}
 	// Orders without lineitems (anti join) — TPC-H has none.
-	jb2 := NewJoinBuild(NewScan(newTestScanSource([]*scan.File{li}, colIndex(t, li, "l_orderkey"), nil, -1)), []int{0})
+	jb2 := NewJoinBuild([]Operator{NewScan(newTestScanSource([]*scan.File{li}, colIndex(t, li, "l_orderkey"), nil, -1))}, []int{0})
 	anti := NewHashJoin(jb2, NewScan(newTestScanSource([]*scan.File{ord}, colIndex(t, ord, "o_orderkey"), nil, -1)),
 		[]int{0}, JoinAnti, []int{0}, nil, nil)
 	got, err = drain(context.Background(), anti)

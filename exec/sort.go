@@ -1,14 +1,10 @@
 package exec
 
 import (
-	"cmp"
 	"context"
-	"encoding/binary"
 	"errors"
 	"io"
-	"math"
-	"slices"
-	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -23,42 +19,58 @@ type SortKey struct {
 	NullsFirst bool
 }
 
-// NewSort materialises child and emits its rows ordered by keys (not stable).
+// NewSort materialises the rows of all of inputs (the workers of the
+// pipeline below) and emits them ordered by keys (not stable).
 //
-// Rows are sorted as an index permutation. The first key is encoded into a
+// Every worker buffers its own rows (Sink). Finalize lays them out in one
+// set of exact-size columns, sorts equal ranges of it on all threads and
+// merges the sorted ranges pairwise, each merge split across the threads at
+// merge-path diagonals, into one permutation that the output gathers.
+// Rows are sorted as an index permutation: the first key is encoded into a
 // 64-bit prefix whose unsigned order is the requested order, so most
 // comparisons are one integer compare; a lone fixed-width key is sorted
-// entirely by an LSD radix sort of (prefix, index) pairs. Ties (and strings
-// longer than the 8-byte prefix) fall back to typed per-column comparators.
-func NewSort(child Operator, keys []SortKey) Operator {
-	s := &sortOp{child: child, keys: keys}
-	s.err = checkSortKeys("sort", keys, len(child.Types()))
+// entirely by an LSD radix sort of (prefix, index) pairs (sortrows.go).
+// Past the memory limit workers write sorted runs to disk, merged at the
+// end (sort_spill.go).
+func NewSort(inputs []Operator, keys []SortKey) Operator {
+	s := &sortOp{inputs: inputs, keys: keys}
+	if len(inputs) == 0 {
+		s.err = errors.New("sort: no inputs")
+		return s
+	}
+	s.types = inputs[0].Types()
+	s.err = checkSortKeys("sort", keys, len(s.types))
 	return s
 }
 
 type sortOp struct {
 	opStats
-	child  Operator
-	keys   []SortKey
-	err    error
-	cols   []*coldata.Vec
-	n      int
+	inputs  []Operator
+	types   []coldata.Type
+	keys    []SortKey
+	err     error
+	threads int // 0: GOMAXPROCS
+	observe func(rows int64)
+	env     memEnv
+	br      *breaker
+	locals  []*sortLocal
+
+	cols   []*coldata.Vec // every row, laid out, when sorted in memory
 	perm   []int32
 	sorted bool
 	emit   int
 	out    *coldata.Batch
 	closed bool
+	acc    *MemoryAccount // the laid out rows, or the merge's readers
 
-	env      memEnv
-	acc      *MemoryAccount
-	strBytes int64 // string contents held in cols
-	batches  int   // input batches in cols since the last run
-	runs     *spillFile
-	runIDs   []int // sorted runs on disk, merged in this order
-	merger   *runMerger
-	spilled  atomic.Int64
-	encBuf   []byte
-	sel      []int32
+	// Spilling (sort_spill.go): any worker may write a run.
+	runMu   sync.Mutex
+	runs    *spillFile
+	runIDs  []int // sorted runs on disk, merged in this order
+	merger  *runMerger
+	spilled atomic.Int64
+	encBuf  []byte
+	sel     []int32
 }
 
 func checkSortKeys(what string, keys []SortKey, width int) error {
@@ -70,37 +82,36 @@ func checkSortKeys(what string, keys []SortKey, width int) error {
 	return nil
 }
 
-func (s *sortOp) Types() []coldata.Type { return s.child.Types() }
+func (s *sortOp) Types() []coldata.Type { return s.types }
 
+// Open prepares the workers; the first Next runs them (as for the hash
+// aggregate, so runtime filters from joins above reach the scans first).
 func (s *sortOp) Open(ctx context.Context) error {
 	if s.err != nil {
 		return s.err
 	}
-	return s.child.Open(ctx)
+	if s.br != nil {
+		return errors.New("sort: opened twice")
+	}
+	s.locals = make([]*sortLocal, len(s.inputs))
+	s.br = newBreaker("sort", "while sorting", s.inputs, s, s.env, s.threads, s.observe)
+	return nil
 }
 
 func (s *sortOp) Next(ctx context.Context) (*coldata.Batch, error) {
 	if s.err != nil {
 		return nil, s.err
 	}
-	if s.closed {
-		return nil, errors.New("sort: Next after Close")
+	if s.closed || s.br == nil {
+		return nil, errors.New("sort: Next without Open")
 	}
 	t0 := time.Now()
 	if !s.sorted {
-		if err := s.consume(ctx); err != nil {
+		if err := s.br.run(ctx); err != nil {
 			s.err = err
 			return nil, err
 		}
 		s.sorted = true
-		if s.runs != nil {
-			if err := s.startMerge(ctx); err != nil {
-				s.err = err
-				return nil, err
-			}
-		} else {
-			s.perm = sortRows(s.cols, s.n, s.keys)
-		}
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -116,64 +127,229 @@ func (s *sortOp) Next(ctx context.Context) (*coldata.Batch, error) {
 		s.done(t0, b.N)
 		return b, nil
 	}
-	if s.emit >= s.n {
+	if s.emit >= len(s.perm) {
 		s.cols, s.perm = nil, nil
 		s.acc.Close()
 		return nil, io.EOF
 	}
-	b := emitPerm(&s.out, s.cols, s.perm[s.emit:min(s.n, s.emit+coldata.DefaultBatchSize)])
+	b := emitPerm(&s.out, s.cols, s.perm[s.emit:min(len(s.perm), s.emit+coldata.DefaultBatchSize)])
 	s.emit += b.N
 	s.done(t0, b.N)
 	return b, nil
 }
 
-// consume materialises the whole input and closes the child early. When
-// the account cannot grow, the rows so far are sorted and written as a run.
-func (s *sortOp) consume(ctx context.Context) error {
-	s.cols = newVecs(s.child.Types())
-	s.acc = s.env.pool.NewAccount("while sorting")
-	for {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		b, err := s.child.Next(ctx)
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return err
-		}
-		appendBatch(s.cols, b, nil)
-		s.n += b.Len()
-		s.strBytes += liveStrBytes(b)
-		s.batches++
-		if err := s.acc.Resize(s.stateBytes()); err != nil {
-			if !errors.Is(err, ErrMemoryLimit) {
-				return err
-			}
-			if lim := s.env.pool.Limit(); s.batches <= 1 && lim > 0 && s.stateBytes() > lim {
-				// One batch alone exceeds the limit: spilling it as a run
-				// could never bound what a batch needs.
-				return s.acc.limitError(s.stateBytes())
-			}
-			if err := s.spillRun(); err != nil {
-				return err
-			}
-		}
-	}
-	if s.runs != nil && s.n > 0 {
-		if err := s.spillRun(); err != nil {
-			return err
-		}
-	}
-	// Close is idempotent, so Close closing the child again is harmless.
-	return s.child.Close()
+// sortLocal is one worker's rows (Sink).
+type sortLocal struct {
+	s       *sortOp
+	buf     *rowBuf
+	acc     *MemoryAccount
+	rows    int64 // sunk, spilled runs included
+	batches int   // in buf since the last run
+	encBuf  []byte
 }
 
-// stateBytes is what the buffered rows cost once sorted: the columns plus
-// sortRows' pairs, scratch and permutation (36 bytes a row).
-func (s *sortOp) stateBytes() int64 {
-	return colsBytes(s.cols, s.strBytes) + 36*int64(s.n)
+func (s *sortOp) newLocal(w int, acc *MemoryAccount) (localSink, error) {
+	l := &sortLocal{s: s, buf: newRowBuf(s.types), acc: acc}
+	s.locals[w] = l
+	return l, nil
+}
+
+// stateBytes is what the buffered rows cost once sorted: the rows plus
+// the sort's pairs, scratch and permutation (36 bytes a row).
+func (l *sortLocal) stateBytes() int64 { return l.buf.bytes() + 36*int64(l.buf.Len()) }
+
+// sink buffers a batch; when the account cannot grow, the rows so far are
+// sorted and written as a run.
+func (l *sortLocal) sink(_ context.Context, b *coldata.Batch) error {
+	l.buf.appendBatch(b, nil)
+	l.rows += int64(b.Len())
+	l.batches++
+	err := l.acc.Resize(l.stateBytes())
+	if err == nil || !errors.Is(err, ErrMemoryLimit) {
+		return err
+	}
+	if lim := l.s.env.pool.Limit(); l.batches <= 1 && lim > 0 && l.stateBytes() > lim {
+		// One batch alone exceeds the limit: spilling it as a run could
+		// never bound what a batch needs.
+		return l.acc.limitError(l.stateBytes())
+	}
+	return l.spillRun()
+}
+
+func (l *sortLocal) combine(context.Context) error { return nil }
+
+// finalize sorts the buffered rows in memory on all threads, or, when any
+// worker spilled (or the laid out rows would not fit), writes what is left
+// as runs and starts merging the runs.
+func (s *sortOp) finalize(ctx context.Context, br *breaker) (int64, error) {
+	var total int64
+	n := 0
+	for _, l := range s.locals {
+		total += l.rows
+		n += l.buf.Len()
+	}
+	s.acc = s.env.pool.NewAccount("while sorting")
+	if s.runs == nil {
+		var held, widest int64
+		for _, l := range s.locals {
+			held += l.stateBytes()
+		}
+		for _, t := range s.types {
+			widest = max(widest, int64(n)*fixedWidth(t))
+		}
+		// The buffers move into the laid out columns, one column in flight
+		// per thread; the merge adds a permutation per level.
+		need := held + widest*int64(min(br.threads, len(s.types))) + 4*int64(n)
+		err := s.acc.Resize(need)
+		if err != nil && !errors.Is(err, ErrMemoryLimit) {
+			return 0, err
+		}
+		if err == nil {
+			s.sortInMemory(ctx, br, n)
+			return total, ctx.Err()
+		}
+		s.acc.Close()
+	}
+	for _, l := range s.locals {
+		if l.buf.Len() > 0 {
+			if err := l.spillRun(); err != nil {
+				return 0, err
+			}
+		}
+	}
+	return total, s.startMerge(ctx)
+}
+
+// sortInMemory lays the workers' rows out as one column set, sorts
+// br.threads ranges of it in parallel and merges them.
+func (s *sortOp) sortInMemory(ctx context.Context, br *breaker, n int) {
+	var bufs []*rowBuf
+	for _, l := range s.locals {
+		if l.buf.Len() > 0 {
+			bufs = append(bufs, l.buf)
+		}
+	}
+	s.cols = layOut(ctx, br, s.types, bufs)
+	for _, l := range s.locals {
+		l.acc.Close() // its rows are in s.cols, booked on s.acc
+	}
+	k := min(br.threads, max(1, n/minParallelSortRows))
+	perms := make([][]int32, k)
+	err := br.tasks(ctx, k, func(_ context.Context, i int) error {
+		perms[i] = sortRange(s.cols, n*i/k, n*(i+1)/k, s.keys)
+		return nil
+	})
+	if err != nil {
+		return
+	}
+	s.perm = mergePerms(ctx, br, perms, comparator(s.cols, s.keys))
+}
+
+// minParallelSortRows is the fewest rows per thread worth a range of its
+// own: below, sorting on one thread beats sorting and merging. (A variable
+// for tests.)
+var minParallelSortRows = 1 << 14
+
+// layOut concatenates the rows of bufs into one set of exact-size columns,
+// a column per task, dropping each buffer's copy of a column once copied.
+func layOut(ctx context.Context, br *breaker, types []coldata.Type, bufs []*rowBuf) []*coldata.Vec {
+	switch len(bufs) {
+	case 0:
+		return newVecs(types)
+	case 1:
+		return bufs[0].take()
+	}
+	n := 0
+	for _, b := range bufs {
+		n += b.Len()
+	}
+	cols := make([]*coldata.Vec, len(types))
+	_ = br.tasks(ctx, len(types), func(_ context.Context, c int) error {
+		v := coldata.NewVec(types[c], n)
+		at := 0
+		for _, b := range bufs {
+			if types[c].ID != coldata.Unknown {
+				b.concatInto(v, c, at)
+			}
+			at += b.Len()
+			b.dropCol(c)
+		}
+		cols[c] = v
+		return nil
+	})
+	for _, b := range bufs {
+		b.reset()
+	}
+	return cols
+}
+
+// mergePerms merges sorted permutations of the same rows into one,
+// pairwise; each pairwise merge is split into br.threads independent
+// pieces at merge-path diagonals, so every level runs on all threads.
+func mergePerms(ctx context.Context, br *breaker, runs [][]int32, cmp rowCmp) []int32 {
+	type piece struct{ a, b, out []int32 }
+	for len(runs) > 1 {
+		var next [][]int32
+		var pieces []piece
+		for i := 0; i+1 < len(runs); i += 2 {
+			a, b := runs[i], runs[i+1]
+			out := make([]int32, len(a)+len(b))
+			parts := max(1, min(br.threads, len(out)/minParallelSortRows))
+			ia := 0
+			for p := 1; p <= parts; p++ {
+				d0, d1 := len(out)*(p-1)/parts, len(out)*p/parts
+				ib := mergeSplit(a, b, d1, cmp)
+				pieces = append(pieces, piece{a[ia:ib], b[d0-ia : d1-ib], out[d0:d1]})
+				ia = ib
+			}
+			next = append(next, out)
+		}
+		if len(runs)%2 == 1 {
+			next = append(next, runs[len(runs)-1])
+		}
+		err := br.tasks(ctx, len(pieces), func(_ context.Context, i int) error {
+			mergeInto(pieces[i].out, pieces[i].a, pieces[i].b, cmp)
+			return nil
+		})
+		if err != nil {
+			return nil
+		}
+		runs = next
+	}
+	return runs[0]
+}
+
+// mergeSplit returns how many of the first d rows of the merge of a and b
+// come from a (a's row first on ties, as in mergeInto).
+func mergeSplit(a, b []int32, d int, cmp rowCmp) int {
+	lo, hi := max(0, d-len(b)), min(d, len(a))
+	for lo < hi {
+		i := int(uint(lo+hi) >> 1)
+		// a[i] goes before b[d-i-1]: the first d take more of a.
+		if cmp(a[i], b[d-i-1]) <= 0 {
+			lo = i + 1
+		} else {
+			hi = i
+		}
+	}
+	return lo
+}
+
+// mergeInto merges a and b into out (len(a)+len(b) rows).
+func mergeInto(out, a, b []int32, cmp rowCmp) {
+	i, j, k := 0, 0, 0
+	for i < len(a) && j < len(b) {
+		if cmp(a[i], b[j]) <= 0 {
+			out[k] = a[i]
+			i++
+		} else {
+			out[k] = b[j]
+			j++
+		}
+		k++
+	}
+	k += copy(out[k:], a[i:])
+	copy(out[k:], b[j:])
 }
 
 // emitPerm gathers rows perm of cols into *out (allocated on first use).
@@ -202,375 +378,14 @@ func (s *sortOp) Close() error {
 	}
 	s.closed = true
 	s.cols, s.perm, s.out, s.merger = nil, nil, nil, nil
-	err := s.child.Close()
-	if rerr := s.runs.Close(); err == nil {
-		err = rerr
+	if s.br != nil {
+		s.br.close()
+	} else {
+		for _, in := range s.inputs {
+			_ = in.Close()
+		}
 	}
+	err := s.runs.Close()
 	s.acc.Close()
 	return err
-}
-
-// rowCmp compares rows a and b of a column set by the sort keys.
-type rowCmp func(a, b int32) int
-
-// keyComparator returns a typed comparator for one key over v. It reads v's
-// slices at call time, so it stays valid while v grows.
-func keyComparator(v *coldata.Vec, k SortKey) rowCmp {
-	var base rowCmp
-	switch v.Type.ID {
-	case coldata.Int32, coldata.Date:
-		base = func(a, b int32) int { return cmp.Compare(v.I32[a], v.I32[b]) }
-	case coldata.Int64, coldata.Decimal, coldata.Timestamp:
-		base = func(a, b int32) int { return cmp.Compare(v.I64[a], v.I64[b]) }
-	case coldata.Float64:
-		base = func(a, b int32) int { return cmpFloat(v.F64[a], v.F64[b]) }
-	case coldata.String:
-		base = func(a, b int32) int { return strings.Compare(v.Str[a], v.Str[b]) }
-	case coldata.Hugeint:
-		base = func(a, b int32) int { return v.I128[a].Cmp(v.I128[b]) }
-	case coldata.Bool:
-		base = func(a, b int32) int {
-			x, y := v.B[a], v.B[b]
-			switch {
-			case x == y:
-				return 0
-			case !x:
-				return -1
-			}
-			return 1
-		}
-	default:
-		return func(int32, int32) int { return 0 }
-	}
-	sign, nullSign := 1, 1
-	if k.Desc {
-		sign = -1
-	}
-	if k.NullsFirst {
-		nullSign = -1
-	}
-	return func(a, b int32) int {
-		if nl := v.Nulls; nl != nil {
-			an, bn := nl[a], nl[b]
-			if an || bn {
-				switch {
-				case an && bn:
-					return 0
-				case an:
-					return nullSign
-				}
-				return -nullSign
-			}
-		}
-		return sign * base(a, b)
-	}
-}
-
-// cmpFloat orders NaN after every number, as DuckDB does, and -0 = +0.
-func cmpFloat(x, y float64) int {
-	switch {
-	case x < y:
-		return -1
-	case x > y:
-		return 1
-	case x == y:
-		return 0
-	case x != x && y != y:
-		return 0
-	case x != x:
-		return 1
-	}
-	return -1
-}
-
-func comparator(cols []*coldata.Vec, keys []SortKey) rowCmp {
-	cs := make([]rowCmp, len(keys))
-	for i, k := range keys {
-		cs[i] = keyComparator(cols[k.Col], k)
-	}
-	switch len(cs) {
-	case 0:
-		return func(int32, int32) int { return 0 }
-	case 1:
-		return cs[0]
-	}
-	return func(a, b int32) int {
-		for _, c := range cs {
-			if r := c(a, b); r != 0 {
-				return r
-			}
-		}
-		return 0
-	}
-}
-
-// sortRows returns the permutation of rows [0,n) of cols ordered by keys.
-func sortRows(cols []*coldata.Vec, n int, keys []SortKey) []int32 {
-	pairs := make([]sortPair, n)
-	for i := range pairs {
-		pairs[i].i = int32(i)
-	}
-	st := sorter{cols: cols, keys: keys, scratch: make([]sortPair, n)}
-	st.sort(pairs, st.scratch, 0)
-	perm := make([]int32, n)
-	for x, p := range pairs {
-		perm[x] = p.i
-	}
-	return perm
-}
-
-// sorter orders (prefix, row) pairs one key at a time: rows are sorted on
-// the current key's 64-bit prefix, then each run of equal prefixes is sorted
-// on the next key. Only strings, whose prefix is 8 bytes, fall back to full
-// comparisons, and only within runs of equal prefixes.
-type sorter struct {
-	cols    []*coldata.Vec
-	keys    []SortKey
-	scratch []sortPair
-}
-
-// sort orders p (rows equal on keys[:ki]) by keys[ki:]; tmp is scratch of
-// the same length.
-func (st *sorter) sort(p, tmp []sortPair, ki int) {
-	if ki >= len(st.keys) || len(p) < 2 {
-		return
-	}
-	k := st.keys[ki]
-	v := st.cols[k.Col]
-	if v.Type.ID == coldata.Unknown {
-		st.sort(p, tmp, ki+1)
-		return
-	}
-	// NULLs tie on this key: move them to their end, sort them by the rest.
-	if nl := v.Nulls; nl != nil {
-		live, nulls := partitionNulls(p, tmp, nl, k.NullsFirst)
-		if len(nulls) > 0 {
-			st.sort(nulls, tmp[:len(nulls)], ki+1)
-			if k.NullsFirst {
-				tmp = tmp[len(nulls):]
-			} else {
-				tmp = tmp[:len(live)]
-			}
-			p = live
-		}
-	}
-	complete := encodePrefix(p, v, k.Desc)
-	radixSort(p, tmp)
-	for lo := 0; lo < len(p); {
-		hi := lo + 1
-		for hi < len(p) && p[hi].k == p[lo].k {
-			hi++
-		}
-		if hi-lo > 1 {
-			if complete {
-				st.sort(p[lo:hi], tmp[lo:hi], ki+1)
-			} else {
-				rest := comparator(st.cols, st.keys[ki:])
-				slices.SortFunc(p[lo:hi], func(a, b sortPair) int { return rest(a.i, b.i) })
-			}
-		}
-		lo = hi
-	}
-}
-
-// partitionNulls stably splits p into rows whose nl is false and true,
-// NULLs first or last, returning the two sub-slices of p.
-func partitionNulls(p, tmp []sortPair, nl []bool, nullsFirst bool) (live, nulls []sortPair) {
-	nn := 0
-	for _, x := range p {
-		if nl[x.i] {
-			nn++
-		}
-	}
-	if nn == 0 {
-		return p, nil
-	}
-	li, ni := nn, 0
-	if !nullsFirst {
-		li, ni = 0, len(p)-nn
-	}
-	for _, x := range p {
-		if nl[x.i] {
-			tmp[ni] = x
-			ni++
-		} else {
-			tmp[li] = x
-			li++
-		}
-	}
-	copy(p, tmp)
-	if nullsFirst {
-		return p[nn:], p[:nn]
-	}
-	return p[:len(p)-nn], p[len(p)-nn:]
-}
-
-type sortPair struct {
-	k uint64
-	i int32
-}
-
-// encodePrefix sets each pair's k to the order-preserving 64-bit prefix of
-// its row's (non-NULL) value in v. It reports whether the prefix decides the
-// order completely (every type but strings).
-func encodePrefix(pairs []sortPair, v *coldata.Vec, desc bool) bool {
-	var flip uint64
-	if desc {
-		flip = math.MaxUint64
-	}
-	switch v.Type.ID {
-	case coldata.Int32, coldata.Date:
-		for x := range pairs {
-			pairs[x].k = (uint64(int64(v.I32[pairs[x].i])) ^ 1<<63) ^ flip
-		}
-	case coldata.Int64, coldata.Decimal, coldata.Timestamp:
-		for x := range pairs {
-			pairs[x].k = (uint64(v.I64[pairs[x].i]) ^ 1<<63) ^ flip
-		}
-	case coldata.Float64:
-		for x := range pairs {
-			pairs[x].k = floatKey(v.F64[pairs[x].i]) ^ flip
-		}
-	case coldata.Bool:
-		for x := range pairs {
-			var u uint64
-			if v.B[pairs[x].i] {
-				u = 1
-			}
-			pairs[x].k = u ^ flip
-		}
-	case coldata.String:
-		for x := range pairs {
-			pairs[x].k = stringPrefix(v.Str[pairs[x].i]) ^ flip
-		}
-		return false
-	case coldata.Hugeint:
-		// The high word orders; ties fall to the full comparison.
-		for x := range pairs {
-			pairs[x].k = (uint64(v.I128[pairs[x].i].Hi) ^ 1<<63) ^ flip
-		}
-		return false
-	}
-	return true
-}
-
-// floatKey maps a double to a uint64 with the same order (NaN last, -0 = 0).
-func floatKey(f float64) uint64 {
-	if f == 0 {
-		f = 0
-	}
-	if f != f {
-		return math.MaxUint64
-	}
-	b := math.Float64bits(f)
-	if b>>63 != 0 {
-		return ^b
-	}
-	return b | 1<<63
-}
-
-func stringPrefix(s string) uint64 {
-	if len(s) >= 8 {
-		return binary.BigEndian.Uint64([]byte(s[:8]))
-	}
-	var buf [8]byte
-	copy(buf[:], s)
-	return binary.BigEndian.Uint64(buf[:])
-}
-
-// radixSort sorts pairs by k using tmp (same length) as scratch. Large
-// inputs take one most-significant-byte pass so that the buckets, sorted
-// next by LSD passes, fit in cache; bytes on which all keys agree (the high
-// bytes of small integers) are skipped.
-func radixSort(pairs, tmp []sortPair) {
-	n := len(pairs)
-	if n < 256 {
-		slices.SortFunc(pairs, func(a, b sortPair) int { return cmp.Compare(a.k, b.k) })
-		return
-	}
-	var counts [8][256]int
-	histogram(pairs, &counts)
-	hi := -1
-	for d := 7; d >= 0; d-- {
-		if counts[d][byte(pairs[0].k>>(8*d))] != n {
-			hi = d
-			break
-		}
-	}
-	if hi < 0 {
-		return
-	}
-	if n <= 1<<16 || hi == 0 {
-		if out := lsd(pairs, tmp, &counts, hi); &out[0] != &pairs[0] {
-			copy(pairs, out)
-		}
-		return
-	}
-	var offs [257]int
-	for b := 0; b < 256; b++ {
-		offs[b+1] = offs[b] + counts[hi][b]
-	}
-	next := offs
-	shift := uint(8 * hi)
-	for _, p := range pairs {
-		b := byte(p.k >> shift)
-		tmp[next[b]] = p
-		next[b]++
-	}
-	for b := 0; b < 256; b++ {
-		lo, up := offs[b], offs[b+1]
-		switch {
-		case up-lo < 2:
-			copy(pairs[lo:up], tmp[lo:up])
-		case up-lo < 256:
-			copy(pairs[lo:up], tmp[lo:up])
-			slices.SortFunc(pairs[lo:up], func(a, b sortPair) int { return cmp.Compare(a.k, b.k) })
-		default:
-			var c [8][256]int
-			histogram(tmp[lo:up], &c)
-			if out := lsd(tmp[lo:up], pairs[lo:up], &c, hi-1); &out[0] != &pairs[lo] {
-				copy(pairs[lo:up], out)
-			}
-		}
-	}
-}
-
-func histogram(pairs []sortPair, c *[8][256]int) {
-	for _, p := range pairs {
-		k := p.k
-		c[0][byte(k)]++
-		c[1][byte(k>>8)]++
-		c[2][byte(k>>16)]++
-		c[3][byte(k>>24)]++
-		c[4][byte(k>>32)]++
-		c[5][byte(k>>40)]++
-		c[6][byte(k>>48)]++
-		c[7][byte(k>>56)]++
-	}
-}
-
-// lsd sorts src by bytes [0, top] of k, least significant first, ping-
-// ponging with buf; it returns whichever of the two holds the result.
-func lsd(src, buf []sortPair, counts *[8][256]int, top int) []sortPair {
-	n := len(src)
-	for d := 0; d <= top; d++ {
-		c := &counts[d]
-		if c[byte(src[0].k>>(8*d))] == n {
-			continue
-		}
-		var offs [256]int
-		sum := 0
-		for b := 0; b < 256; b++ {
-			offs[b] = sum
-			sum += c[b]
-		}
-		shift := uint(8 * d)
-		for _, p := range src {
-			b := byte(p.k >> shift)
-			buf[offs[b]] = p
-			offs[b]++
-		}
-		src, buf = buf, src
-	}
-	return src
 }

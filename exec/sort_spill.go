@@ -17,27 +17,31 @@ const sortFanIn = 32
 // run, so blocks smaller than a batch let tight limits merge more runs.
 const runBlockRows = 512
 
-// spillRun sorts the buffered rows, writes them as one run and empties the
-// buffer.
-func (s *sortOp) spillRun() error {
+// spillRun sorts the worker's buffered rows, writes them as one run and
+// empties the buffer. Workers sort their runs in parallel; the writes are
+// serialised.
+func (l *sortLocal) spillRun() error {
+	s := l.s
+	n := l.buf.Len()
+	cols := l.buf.take()
+	perm := sortRows(cols, n, s.keys)
+	s.runMu.Lock()
+	defer s.runMu.Unlock()
 	if s.runs == nil {
-		s.runs = newSpillFile(s.env, s.child.Types(), 0, &s.spilled)
+		s.runs = newSpillFile(s.env, s.types, 0, &s.spilled)
 	}
-	s.peak(s.acc.Used())
-	perm := sortRows(s.cols, s.n, s.keys)
 	id := len(s.runIDs)
-	for from := 0; from < s.n; from += runBlockRows {
-		to := min(s.n, from+runBlockRows)
+	for from := 0; from < n; from += runBlockRows {
+		to := min(n, from+runBlockRows)
 		var err error
-		s.encBuf, err = s.runs.write(id, s.cols, perm[from:to], to-from, s.encBuf)
+		l.encBuf, err = s.runs.write(id, cols, perm[from:to], to-from, l.encBuf)
 		if err != nil {
 			return err
 		}
 	}
 	s.runIDs = append(s.runIDs, id)
-	s.cols = newVecs(s.child.Types())
-	s.n, s.strBytes, s.batches = 0, 0, 0
-	s.acc.Close()
+	l.batches = 0
+	l.acc.Close()
 	return nil
 }
 
@@ -52,10 +56,10 @@ func (s *sortOp) startMerge(ctx context.Context) error {
 			return s.acc.limitError(s.readerBytes(s.runIDs[:2]))
 		}
 		if len(s.runIDs) <= fan {
-			s.merger = newRunMerger(s.runs, s.runIDs, s.keys, s.child.Types())
+			s.merger = newRunMerger(s.runs, s.runIDs, s.keys, s.types)
 			return s.merger.start()
 		}
-		m := newRunMerger(s.runs, s.runIDs[:fan], s.keys, s.child.Types())
+		m := newRunMerger(s.runs, s.runIDs[:fan], s.keys, s.types)
 		if err := m.start(); err != nil {
 			return err
 		}
@@ -92,9 +96,12 @@ func (s *sortOp) rowRange(from, to int) []int32 {
 	return s.sel
 }
 
-// OpStats adds the account's peak and the bytes written to runs.
+// OpStats adds the accounts' peaks and the bytes written to runs.
 func (s *sortOp) OpStats() OpStats {
 	st := s.st
+	if s.br != nil {
+		st.PeakBytes = max(st.PeakBytes, s.br.localPeak())
+	}
 	if s.acc != nil {
 		st.PeakBytes = max(st.PeakBytes, s.acc.Peak())
 	}
@@ -282,9 +289,12 @@ func cmpRowsAcross(keys []SortKey, av []*coldata.Vec, ai int, bv []*coldata.Vec,
 	return 0
 }
 
+// b2i is 1 for true; the compiler turns it into a flag move, not a
+// branch (selection loops rely on it: runtimefilter.go).
 func b2i(b bool) int {
+	var i int
 	if b {
-		return 1
+		i = 1
 	}
-	return 0
+	return i
 }

@@ -63,8 +63,8 @@ func keyCols(keys []SortKey) []int {
 
 func sortCase(name string, ts []coldata.Type, rows []row, keys []SortKey) opCase {
 	return opCase{name: name, types: [][]coldata.Type{ts}, inputs: [][]row{rows},
-		expected: refSort(ts, rows, keys), orderedCols: keyCols(keys),
-		mk: func(ins [][]Operator) Operator { return NewSort(single(ins), keys) }}
+		expected: refSort(ts, rows, keys), orderedCols: keyCols(keys), workers: 3,
+		mk: func(ins [][]Operator) Operator { return NewSort(ins[0], keys) }}
 }
 
 func topNCase(name string, ts []coldata.Type, rows []row, keys []SortKey, n int) opCase {
@@ -73,8 +73,8 @@ func topNCase(name string, ts []coldata.Type, rows []row, keys []SortKey, n int)
 		exp = exp[:n]
 	}
 	return opCase{name: name, types: [][]coldata.Type{ts}, inputs: [][]row{rows},
-		expected: exp, orderedCols: keyCols(keys), keysOnly: true,
-		mk: func(ins [][]Operator) Operator { return NewTopN(single(ins), keys, int64(n)) }}
+		expected: exp, orderedCols: keyCols(keys), keysOnly: true, workers: 3,
+		mk: func(ins [][]Operator) Operator { return NewTopN(ins[0], keys, int64(n)) }}
 }
 
 func sortInput(n int, seed int64) []row {
@@ -180,7 +180,7 @@ func TestTopN(t *testing.T) {
 func TestTopNState(t *testing.T) {
 	in := &endless{}
 	*in = *newEndless()
-	op := NewLimit(NewTopN(NewLimit(in, 0, 200000), []SortKey{{Col: 0, Desc: true}}, 10), 0, -1)
+	op := NewLimit(NewTopN([]Operator{NewLimit(in, 0, 200000)}, []SortKey{{Col: 0, Desc: true}}, 10), 0, -1)
 	rows, err := drain(context.Background(), op)
 	if err != nil || len(rows) != 10 || rows[0] != "99" {
 		t.Fatalf("%v %v", rows, err)
@@ -190,4 +190,67 @@ func TestTopNState(t *testing.T) {
 		t.Fatalf("top-10 held %d bytes", pk)
 	}
 	_ = op.Close()
+}
+
+// TestSortParallel sorts ranges on several threads and merges them
+// pairwise at merge-path splits: odd and even range counts, duplicate keys,
+// NULLs and strings, every worker count and batch size of the harness.
+func TestSortParallel(t *testing.T) {
+	defer func(old int) { minParallelSortRows = old }(minParallelSortRows)
+	minParallelSortRows = 64
+	in := sortInput(3000, 11)
+	for _, threads := range []int{2, 3, 5} {
+		for _, name := range []string{"int", "int,float,str,id", "str nf,int desc"} {
+			keys := sortKeySets[name]
+			c := sortCase(fmt.Sprintf("threads=%d %s", threads, name), sortTypes, in, keys)
+			c.mk = func(ins [][]Operator) Operator {
+				s := NewSort(ins[0], keys).(*sortOp)
+				s.threads = threads
+				return s
+			}
+			// Batch size 1 would make this slow without adding coverage.
+			for _, w := range []int{1, 3} {
+				for _, bs := range []int{3, 1024} {
+					runVariant(t, c, fmt.Sprintf("%s/w=%d/bs=%d", c.name, w, bs), w, bs, true)
+				}
+			}
+		}
+	}
+}
+
+// TestMergeSplit checks every merge-path split of two sorted runs against
+// a sequential merge.
+func TestMergeSplit(t *testing.T) {
+	rng := rand.New(rand.NewSource(4))
+	vals := make([]int64, 400)
+	for i := range vals {
+		vals[i] = int64(rng.Intn(40))
+	}
+	v := &coldata.Vec{Type: i64, I64: vals}
+	cmp := comparator([]*coldata.Vec{v}, []SortKey{{Col: 0}})
+	var a, b []int32
+	for i := range int32(len(vals)) {
+		if rng.Intn(3) == 0 {
+			a = append(a, i)
+		} else {
+			b = append(b, i)
+		}
+	}
+	slices.SortFunc(a, cmp)
+	slices.SortFunc(b, cmp)
+	whole := make([]int32, len(a)+len(b))
+	mergeInto(whole, a, b, cmp)
+	for d := 0; d <= len(whole); d++ {
+		i := mergeSplit(a, b, d, cmp)
+		if i < 0 || i > len(a) || d-i < 0 || d-i > len(b) {
+			t.Fatalf("d=%d: split %d out of range", d, i)
+		}
+		got := make([]int32, d)
+		mergeInto(got, a[:i], b[:d-i], cmp)
+		for k := range got {
+			if cmp(got[k], whole[k]) != 0 {
+				t.Fatalf("d=%d: prefix differs at %d", d, k)
+			}
+		}
+	}
 }

@@ -79,7 +79,7 @@ func benchSpillJoin(b *testing.B, limited bool) {
 	b.SetBytes(24 * benchRows)
 	b.ReportAllocs()
 	for b.Loop() {
-		jb := NewJoinBuild(&replay{ts: ts2, batches: build}, []int{0})
+		jb := NewJoinBuild([]Operator{&replay{ts: ts2, batches: build}}, []int{0})
 		jb.env = spillBenchEnv(b, limited)
 		ps := splitReplay(ts2[:1], probe, 2)
 		for i, p := range ps {
@@ -104,7 +104,7 @@ func benchSpillSort(b *testing.B, limited bool) {
 	b.SetBytes(16 * benchRows)
 	b.ReportAllocs()
 	for b.Loop() {
-		op := withMemory(NewSort(&replay{ts: ts, batches: batches}, []SortKey{{Col: 0}, {Col: 1, Desc: true}}), spillBenchEnv(b, limited))
+		op := withMemory(NewSort([]Operator{&replay{ts: ts, batches: batches}}, []SortKey{{Col: 0}, {Col: 1, Desc: true}}), spillBenchEnv(b, limited))
 		raw0 = spillRawTotal.Load()
 		runOp(b, op)
 		reportSpill(b, op, 0)

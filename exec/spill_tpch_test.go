@@ -112,7 +112,7 @@ func TestSpillTPCH(t *testing.T) {
 	})
 	for _, typ := range allJoinTypes {
 		runWithPool(t, "join "+typ.String(), 4<<20, false, func(env memEnv) Operator {
-			build := NewGather(tpchScan(t, li, env, w, "l_orderkey", "l_comment", "l_quantity"))
+			build := tpchScan(t, li, env, w, "l_orderkey", "l_comment", "l_quantity")
 			jb := NewJoinBuild(build, []int{0})
 			jb.env = env
 			probe := tpchScan(t, ord, env, w, "o_orderkey", "o_orderpriority")
@@ -129,7 +129,7 @@ func TestSpillTPCH(t *testing.T) {
 		})
 	}
 	runWithPool(t, "sort", 4<<20, true, func(env memEnv) Operator {
-		in := NewGather(tpchScan(t, li, env, w, "l_shipmode", "l_comment", "l_orderkey", "l_quantity"))
+		in := tpchScan(t, li, env, w, "l_shipmode", "l_comment", "l_orderkey", "l_quantity")
 		return withMemory(NewSort(in, []SortKey{{Col: 0, Desc: true}, {Col: 1}, {Col: 2}}), env)
 	})
 }

@@ -289,7 +289,7 @@ func (d *distributor) visit(p Physical) (*stream, error) {
 		return s, nil
 	case *PhysHashJoin:
 		return d.join(p)
-	case *PhysMarkJoin:
+	case *PhysLeftBuildJoin:
 		// Across tasks the ordinary form is the one that is correct piecewise:
 		// it keeps the left rows in place and hashes the right side.
 		return d.join(p.Join)

@@ -10,7 +10,7 @@
 // Files:
 //   - logical.go, physical.go: the plan nodes; Plan/PlanWith and lowering.
 //   - pushdown.go, orfactor.go, outerjoin.go, prune.go, partitions.go,
-//     footeragg.go, cte.go, markjoin.go: rewrite rules, one concern each
+//     footeragg.go, cte.go, leftbuild.go: rewrite rules, one concern each
 //     (outerjoin.go: LEFT joins that are inner or anti joins in disguise).
 //   - stats.go, selectivity.go: the estimator (rows, distinct values,
 //     filter selectivities); sample.go: small filtered dimensions measured
@@ -25,5 +25,11 @@
 //     below them.
 //   - adaptive.go: join regions re-planned at run time when a stage's
 //     measured size is far off its estimate.
-//   - explain.go: the EXPLAIN printer.
+//   - joinmode.go: how a hash join builds (broadcast or partitioned), by
+//     cost; leftbuild.go also picks SEMI/ANTI/LEFT joins that hash their
+//     smaller left side.
+//   - distributed.go, distagg.go, distcost.go, distexplain.go: distributed
+//     plans cut into fragments at exchanges, partial aggregation, their
+//     cost and EXPLAIN.
+//   - explain.go, explain_tree.go: the EXPLAIN printers.
 package planner

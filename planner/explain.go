@@ -105,7 +105,7 @@ func Describe(p Physical) string {
 			s += " residual: " + p.Residual.String()
 		}
 		return s
-	case *PhysMarkJoin:
+	case *PhysLeftBuildJoin:
 		return p.describe()
 	case *PhysAdaptive:
 		return p.describe()

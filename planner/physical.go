@@ -76,34 +76,6 @@ type PhysHashJoin struct {
 	Mode         JoinMode
 }
 
-// JoinMode is how a hash join's build side is built.
-type JoinMode uint8
-
-const (
-	// JoinBroadcast drains the build side (all its workers) into one
-	// goroutine that hashes every row: cheapest for small build sides.
-	JoinBroadcast JoinMode = iota
-	// JoinPartitioned has every build worker hash and radix-partition its
-	// own rows, then builds the partitions' tables in parallel.
-	JoinPartitioned
-)
-
-func (m JoinMode) String() string {
-	if m == JoinPartitioned {
-		return "partitioned"
-	}
-	return "broadcast"
-}
-
-// PartitionedJoinMinRows is the estimated build size from which a join is
-// built partitioned. Measured with BenchmarkJoinBuildProbe (exec, -cpu 2,
-// integer keys, build and probe of the same size): the partitioned form
-// costs 20-80% more CPU per row below 256K build rows (its fixed costs and
-// the extra copy into partitions) and about the same from 1M rows, where
-// building on both cores then pays; on a loaded machine, where the second
-// core is busy anyway, extra CPU is lost time, hence the margin.
-const PartitionedJoinMinRows = 1 << 20
-
 // PlanOptions describe the executor the plan is for.
 type PlanOptions struct {
 	// Threads is the number of workers per pipeline; 0: several (unknown).
@@ -279,7 +251,7 @@ func (o *optimizer) lower(n Node) (Physical, error) {
 				return o.lowerAdaptive(n, est, rels, conds, stages)
 			}
 		}
-		return o.markJoin(o.lowerJoin(n, est))
+		return o.leftBuildJoin(o.lowerJoin(n, est))
 	case *Materialized:
 		return &PhysMaterialized{PhysBase: PhysBase{Out: n.Out, EstRows: est}, Slot: n.Slot}, nil
 	case *Aggregate:
@@ -364,6 +336,13 @@ func (o *optimizer) lowerJoin(n *Join, est float64) (Physical, error) {
 	if build, bk, err = keyColumns(build, rk); err != nil {
 		return nil, err
 	}
+	// An inner join hashes the smaller side: when the right side is
+	// estimated much larger, the sides swap and a projection restores the
+	// [left..., right...] layout (the other types have left-build forms).
+	swapped := n.Type == JoinInner && !cross && build.Base().EstRows > InnerSwapRatio*probe.Base().EstRows
+	if swapped {
+		probe, build, pk, bk = build, probe, bk, pk
+	}
 	j := &PhysHashJoin{Probe: probe, Build: build, ProbeKeys: pk, BuildKeys: bk, Type: n.Type, Cross: cross}
 	both := append(append([]ColMeta{}, probe.Base().Out...), build.Base().Out...)
 	if n.Cond != nil {
@@ -377,19 +356,25 @@ func (o *optimizer) lowerJoin(n *Join, est float64) (Physical, error) {
 	}
 	j.EstRows = est
 	j.Mode = o.joinMode(j)
-	return j, nil
+	if !swapped {
+		return j, nil
+	}
+	proj := &PhysProject{PhysBase: PhysBase{EstRows: est}, Input: j}
+	np := len(probe.Base().Out)
+	for i, c := range build.Base().Out {
+		proj.Exprs = append(proj.Exprs, &expr.Column{Index: np + i, Typ: c.Type, Name: c.Name})
+		proj.Out = append(proj.Out, c)
+	}
+	for i, c := range probe.Base().Out {
+		proj.Exprs = append(proj.Exprs, &expr.Column{Index: i, Typ: c.Type, Name: c.Name})
+		proj.Out = append(proj.Out, c)
+	}
+	return proj, nil
 }
 
-// joinMode picks partitioned for build sides estimated large enough that
-// building them in parallel pays for partitioning them, broadcast otherwise
-// (and always for one thread and for cross products, whose single key would
-// put every row in one partition).
-func (o *optimizer) joinMode(j *PhysHashJoin) JoinMode {
-	if o.opts.Threads == 1 || j.Cross || j.Build.Base().EstRows < PartitionedJoinMinRows {
-		return JoinBroadcast
-	}
-	return JoinPartitioned
-}
+// InnerSwapRatio is how many times larger the estimated right side of an
+// inner join must be than its left side for the join to hash the left.
+const InnerSwapRatio = 2
 
 // keyColumns returns the positions of join keys in p, adding a projection
 // that computes keys that are expressions rather than plain columns.

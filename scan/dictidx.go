@@ -60,25 +60,35 @@ func decodeDictVecIdx(d *hybrid, v, dict *coldata.Vec, off, cnt int, idx []uint3
 // filterIdx keeps the selected non-null rows whose dictionary entry
 // matches.
 func filterIdx(out, sel []int32, n int, idx []uint32, nulls []bool, match []bool) []int32 {
-	out = out[:0]
 	idx = idx[:n]
+	// Without a branch per row (see cmpDense); an index past the
+	// dictionary matches nothing.
+	m := 0
 	if sel == nil {
+		out = coldata.Grow(out[:0], n)
 		for i, x := range idx {
-			if int(x) < len(match) && match[x] {
-				out = append(out, int32(i))
+			if int(x) >= len(match) {
+				continue
 			}
+			out[m] = int32(i)
+			m += b2i(match[x])
 		}
 	} else {
+		out = coldata.Grow(out[:0], len(sel))
 		for _, i := range sel {
-			if x := idx[i]; int(x) < len(match) && match[x] {
-				out = append(out, i)
+			x := idx[i]
+			if int(x) >= len(match) {
+				continue
 			}
+			out[m] = i
+			m += b2i(match[x])
 		}
 	}
+	out = out[:m]
 	if nulls == nil {
 		return out
 	}
-	m := 0
+	m = 0
 	for _, i := range out {
 		if !nulls[i] {
 			out[m] = i

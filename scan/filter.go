@@ -2,6 +2,7 @@ package scan
 
 import (
 	"math"
+	"slices"
 
 	"github.com/peregrinedb/peregrine/exec/coldata"
 )
@@ -25,6 +26,14 @@ func filterVec(p *Predicate, typ coldata.Type, v *coldata.Vec, n int, sel, out [
 	case OpIsNull, OpIsNotNull:
 		want := p.Op == OpIsNull
 		return filterFunc(out, sel, n, func(i int32) bool { return (nulls != nil && nulls[i]) == want })
+	case OpInSet:
+		if p.Set == nil {
+			return keepAll(out, sel, n)
+		}
+		if sel != nil {
+			return p.Set.Filter(v, sel, len(sel), out)
+		}
+		return p.Set.Filter(v, nil, n, out)
 	}
 	if !predUsable(p, typ) {
 		return keepAll(out, sel, n)
@@ -139,100 +148,109 @@ func filterOrdered[T int32 | int64 | float64 | string](out, sel []int32, n int, 
 	return out[:m]
 }
 
+// cmpDense appends to out the rows i of vals that satisfy op. Rows are
+// selected without a branch per row (the row is written, the count moves
+// by the comparison): a filter that keeps rows at random costs a branch
+// misprediction per row otherwise.
 func cmpDense[T int32 | int64 | float64 | string](out []int32, vals []T, op Op, a, b T) []int32 {
+	base := len(out)
+	out = slices.Grow(out, len(vals))[:base+len(vals)]
+	o := out[base:]
+	m := 0
 	switch op {
 	case OpEq:
 		for i, x := range vals {
-			if x == a {
-				out = append(out, int32(i))
-			}
+			o[m] = int32(i)
+			m += b2i(x == a)
 		}
 	case OpNe:
 		for i, x := range vals {
-			if x != a {
-				out = append(out, int32(i))
-			}
+			o[m] = int32(i)
+			m += b2i(x != a)
 		}
 	case OpLt:
 		for i, x := range vals {
-			if x < a {
-				out = append(out, int32(i))
-			}
+			o[m] = int32(i)
+			m += b2i(x < a)
 		}
 	case OpLe:
 		for i, x := range vals {
-			if x <= a {
-				out = append(out, int32(i))
-			}
+			o[m] = int32(i)
+			m += b2i(x <= a)
 		}
 	case OpGt:
 		for i, x := range vals {
-			if x > a {
-				out = append(out, int32(i))
-			}
+			o[m] = int32(i)
+			m += b2i(x > a)
 		}
 	case OpGe:
 		for i, x := range vals {
-			if x >= a {
-				out = append(out, int32(i))
-			}
+			o[m] = int32(i)
+			m += b2i(x >= a)
 		}
 	case OpBetween:
 		for i, x := range vals {
-			if x >= a && x <= b {
-				out = append(out, int32(i))
-			}
+			o[m] = int32(i)
+			m += b2i(x >= a) & b2i(x <= b)
 		}
 	}
-	return out
+	return out[:base+m]
 }
 
+// cmpSel is cmpDense over the rows sel.
 func cmpSel[T int32 | int64 | float64 | string](out, sel []int32, vals []T, op Op, a, b T) []int32 {
+	base := len(out)
+	out = slices.Grow(out, len(sel))[:base+len(sel)]
+	o := out[base:]
+	m := 0
 	switch op {
 	case OpEq:
 		for _, i := range sel {
-			if x := vals[i]; x == a {
-				out = append(out, i)
-			}
+			o[m] = i
+			m += b2i(vals[i] == a)
 		}
 	case OpNe:
 		for _, i := range sel {
-			if x := vals[i]; x != a {
-				out = append(out, i)
-			}
+			o[m] = i
+			m += b2i(vals[i] != a)
 		}
 	case OpLt:
 		for _, i := range sel {
-			if x := vals[i]; x < a {
-				out = append(out, i)
-			}
+			o[m] = i
+			m += b2i(vals[i] < a)
 		}
 	case OpLe:
 		for _, i := range sel {
-			if x := vals[i]; x <= a {
-				out = append(out, i)
-			}
+			o[m] = i
+			m += b2i(vals[i] <= a)
 		}
 	case OpGt:
 		for _, i := range sel {
-			if x := vals[i]; x > a {
-				out = append(out, i)
-			}
+			o[m] = i
+			m += b2i(vals[i] > a)
 		}
 	case OpGe:
 		for _, i := range sel {
-			if x := vals[i]; x >= a {
-				out = append(out, i)
-			}
+			o[m] = i
+			m += b2i(vals[i] >= a)
 		}
 	case OpBetween:
 		for _, i := range sel {
-			if x := vals[i]; x >= a && x <= b {
-				out = append(out, i)
-			}
+			x := vals[i]
+			o[m] = i
+			m += b2i(x >= a) & b2i(x <= b)
 		}
 	}
-	return out
+	return out[:base+m]
+}
+
+// b2i is 1 for true; the compiler turns it into a flag move, not a branch.
+func b2i(b bool) int {
+	var i int
+	if b {
+		i = 1
+	}
+	return i
 }
 
 // inListLinear is the IN-list length up to which a linear scan is as fast
@@ -280,20 +298,24 @@ func filterIn[T int32 | int64 | float64 | string](out, sel []int32, n int, vals 
 }
 
 func filterInSet[T int32 | int64](out, sel []int32, n int, vals []T, set *intSet) []int32 {
+	// Without a branch per row (see cmpDense).
+	base := len(out)
 	if sel == nil {
+		out = slices.Grow(out, n)[:base+n]
+		o, m := out[base:], 0
 		for i, x := range vals[:n] {
-			if set.has(int64(x)) {
-				out = append(out, int32(i))
-			}
+			o[m] = int32(i)
+			m += b2i(set.has(int64(x)))
 		}
-		return out
+		return out[:base+m]
 	}
+	out = slices.Grow(out, len(sel))[:base+len(sel)]
+	o, m := out[base:], 0
 	for _, i := range sel {
-		if set.has(int64(vals[i])) {
-			out = append(out, i)
-		}
+		o[m] = i
+		m += b2i(set.has(int64(vals[i])))
 	}
-	return out
+	return out[:base+m]
 }
 
 // intSet is a small open-addressing hash set of an IN list's integers (a

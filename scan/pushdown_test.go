@@ -32,6 +32,9 @@ func refMatch(typ coldata.Type, d coldata.Datum, p Predicate) bool {
 	if d.Null {
 		return false
 	}
+	if p.Op == OpInSet {
+		return p.Set.(*testSet).has(typ, d)
+	}
 	cmp := func(c coldata.Datum) int {
 		if typ.ID == coldata.Float64 {
 			switch a, b := math.IsNaN(d.F), math.IsNaN(c.F); {
@@ -197,10 +200,12 @@ func randomPred(rng *rand.Rand, f *File, c int, vals []coldata.Datum) Predicate 
 		}
 		return d
 	}
-	ops := []Op{OpEq, OpNe, OpLt, OpLe, OpGt, OpGe, OpBetween, OpIn, OpIsNull, OpIsNotNull}
+	ops := []Op{OpEq, OpNe, OpLt, OpLe, OpGt, OpGe, OpBetween, OpIn, OpIsNull, OpIsNotNull, OpInSet}
 	p := Predicate{Col: c, Op: ops[rng.Intn(len(ops))]}
 	switch p.Op {
 	case OpIsNull, OpIsNotNull:
+	case OpInSet:
+		p.Set = newTestSet(f.Columns()[c].Type, pick(), pick(), pick())
 	case OpBetween:
 		a, b := pick(), pick()
 		if !a.Null && !b.Null && coldata.Compare(f.Columns()[c].Type, a, b) > 0 {
@@ -213,6 +218,41 @@ func randomPred(rng *rand.Rand, f *File, c int, vals []coldata.Datum) Predicate 
 		p.Vals = []coldata.Datum{pick()}
 	}
 	return p
+}
+
+// testSet is a ValueSet of a few values (exact, unlike a join's bloom).
+type testSet struct{ vals []coldata.Datum }
+
+func newTestSet(typ coldata.Type, vals ...coldata.Datum) *testSet {
+	s := &testSet{}
+	for _, v := range vals {
+		if !v.Null {
+			s.vals = append(s.vals, v)
+		}
+	}
+	return s
+}
+
+func (s *testSet) has(typ coldata.Type, d coldata.Datum) bool {
+	for _, v := range s.vals {
+		if coldata.Compare(typ, d, v) == 0 && !(typ.ID == coldata.Float64 && math.IsNaN(d.F)) {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *testSet) Filter(v *coldata.Vec, sel []int32, n int, out []int32) []int32 {
+	for j := 0; j < n; j++ {
+		i := int32(j)
+		if sel != nil {
+			i = sel[j]
+		}
+		if !v.IsNull(int(i)) && s.has(v.Type, v.Get(int(i))) {
+			out = append(out, i)
+		}
+	}
+	return out
 }
 
 func pushdownFile(t testing.TB) []byte {
@@ -309,6 +349,16 @@ func TestPushdownMechanisms(t *testing.T) {
 	st = checkPushdown(t, f, []int{0}, []Predicate{{Col: 0, Op: OpIn, Vals: []coldata.Datum{str("b"), str("d")}}}, 1024)
 	if st.RowsSkippedDict != 3000 || st.PagesRead != 0 {
 		t.Errorf("dictionary: %+v", st)
+	}
+	// A membership set (a join's runtime filter) is evaluated on the
+	// dictionary too, then on rows by their dictionary index.
+	st = checkPushdown(t, f, []int{0}, []Predicate{{Col: 0, Op: OpInSet, Set: newTestSet(coldata.TypeString, str("b"), str("d"))}}, 1024)
+	if st.RowsSkippedDict != 3000 || st.PagesRead != 0 {
+		t.Errorf("dictionary, set: %+v", st)
+	}
+	st = checkPushdown(t, f, []int{0}, []Predicate{{Col: 0, Op: OpInSet, Set: newTestSet(coldata.TypeString, str("c"))}}, 1024)
+	if st.RowsSkippedLate != 2000 {
+		t.Errorf("set, late: %+v", st)
 	}
 	// Page index: int32_with_null_pages has ten pages of 100 rows.
 	f = open("alltypes_tiny_pages.parquet")

@@ -35,14 +35,29 @@ const (
 	OpIn
 	OpIsNull
 	OpIsNotNull
+	// OpInSet keeps the values that may be in Set (a join's runtime filter):
+	// it drops rows during late materialisation, before the other columns
+	// are decoded, and evaluated on a dictionary it prunes whole row groups
+	// and pages of indices. Statistics cannot rule it out (bounds travel as
+	// separate predicates).
+	OpInSet
 )
 
 // Predicate is `column op constant(s)`; Vals are in the column's
-// coldata.Type (Between: [lo, hi]; In: the list).
+// coldata.Type (Between: [lo, hi]; In: the list). Set is OpInSet's filter.
 type Predicate struct {
 	Col  int
 	Op   Op
 	Vals []coldata.Datum
+	Set  ValueSet
+}
+
+// ValueSet is a membership filter an OpInSet predicate carries. Filter
+// appends to out the rows of v (rows sel[j], or j < n when sel is nil)
+// whose value may be in the set; a NULL never is. It must be safe for
+// concurrent use.
+type ValueSet interface {
+	Filter(v *coldata.Vec, sel []int32, n int, out []int32) []int32
 }
 
 // ColumnStats returns min/max/null count of column col in row group rg when

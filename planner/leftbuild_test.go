@@ -17,18 +17,20 @@ func values(id ColID, name string, n int) *Values {
 	return v
 }
 
-// TestMarkJoinChoice: a SEMI/ANTI/NOT IN join hashes its left side only when
-// the right side is estimated more than MarkJoinRatio times larger.
-func TestMarkJoinChoice(t *testing.T) {
+// TestLeftBuildChoice: a SEMI/ANTI/NOT IN join hashes its left side only when
+// the right side is estimated more than LeftBuildRatio times larger.
+func TestLeftBuildChoice(t *testing.T) {
 	for _, tc := range []struct {
 		left, right int
 		typ         JoinType
-		mark        bool
+		leftBuild   bool
 		want        string
 	}{
-		{10, 100, JoinSemi, true, "HASH_JOIN RIGHT_SEMI on a = b (build: left)"},
-		{10, 100, JoinAnti, true, "HASH_JOIN RIGHT_ANTI on a = b (build: left)"},
-		{10, 100, JoinAntiNull, true, "HASH_JOIN RIGHT_ANTI (NOT IN) on a = b (build: left)"},
+		{10, 100, JoinSemi, true, "HASH_JOIN SEMI on a = b (build: left)"},
+		{10, 100, JoinAnti, true, "HASH_JOIN ANTI on a = b (build: left)"},
+		{10, 100, JoinAntiNull, true, "HASH_JOIN ANTI (NOT IN) on a = b (build: left)"},
+		{10, 100, JoinLeft, true, "HASH_JOIN LEFT on a = b (build: left)"},
+		{100, 10, JoinLeft, false, "HASH_JOIN LEFT on a = b (build: right"},
 		{10, 20, JoinSemi, false, "HASH_JOIN SEMI on a = b (build: right"},
 		{100, 10, JoinAnti, false, "HASH_JOIN ANTI on a = b (build: right"},
 		{10, 100, JoinInner, false, "HASH_JOIN INNER on"},
@@ -43,14 +45,14 @@ func TestMarkJoinChoice(t *testing.T) {
 			t.Fatal(err)
 		}
 		plan := Explain(p)
-		_, isMark := p.(*PhysMarkJoin)
-		if isMark != tc.mark || !strings.Contains(plan, tc.want) {
+		_, isLeftBuild := p.(*PhysLeftBuildJoin)
+		if isLeftBuild != tc.leftBuild || !strings.Contains(plan, tc.want) {
 			t.Errorf("%d×%d %s: got\n%s\nwant a line with %q", tc.left, tc.right, tc.typ, plan, tc.want)
 			continue
 		}
-		if m, ok := p.(*PhysMarkJoin); ok {
-			if m.Join == nil || m.Join.Probe != m.Left || m.Join.Build != m.Right || len(m.Out) != 1 || m.Out[0].Name != "a" {
-				t.Errorf("%s: mark join does not keep the ordinary form or the left columns: %+v", tc.typ, m)
+		if m, ok := p.(*PhysLeftBuildJoin); ok {
+			if m.Join == nil || m.Join.Probe != m.Left || m.Join.Build != m.Right || m.Out[0].Name != "a" || len(m.Out) != len(m.Join.Out) {
+				t.Errorf("%s: left-build join does not keep the ordinary form or the left columns: %+v", tc.typ, m)
 			}
 		}
 	}

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"math/bits"
-	"runtime/debug"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -14,11 +13,11 @@ import (
 	"github.com/peregrinedb/peregrine/exec/coldata"
 )
 
-// Mark joins: SEMI, ANTI and NOT IN joins that hash their LEFT input (the
+// Left-build joins: SEMI, ANTI and NOT IN joins that hash their LEFT input (the
 // rows they filter) instead of the right one, for when the right side (the
 // subquery) is much larger. The left rows are materialised once into a
-// joinTable (the same CSR layout as an ordinary join build, built by
-// buildJoinTable); every worker of the right pipeline then probes it with
+// joinTable by a JoinBuild that keeps the rows with a NULL key (the same
+// breaker and CSR layout as an ordinary join build); every worker of the right pipeline then probes it with
 // its own right rows and sets a bit per matched left row in one shared
 // bitmap (atomic OR, skipped when the bit is already set, so no lock and no
 // allocation per row). With a residual the bit is set only by a (left,
@@ -38,14 +37,15 @@ import (
 // runs in its ordinary form instead (fallback), which hashes the right side
 // and can spill. The left side is then read a second time.
 
-// markShared is the state all workers of one mark join share.
-type markShared struct {
-	env     memEnv
-	left    Operator
-	keys    []int
-	types   []coldata.Type
-	typ     JoinType
-	targets []rtTarget
+// leftBuildShared is the state all workers of one left-build join share.
+type leftBuildShared struct {
+	env   memEnv
+	left  *JoinBuild // the left rows, hashed on the left keys
+	types []coldata.Type
+	typ   JoinType
+	// LEFT joins (leftbuild_outer.go) emit the matching pairs as the right
+	// side streams, then the unmatched left rows NULL-extended.
+	outTypes []coldata.Type
 
 	// fallback builds the ordinary form's workers (nil: none available,
 	// fail instead). Once the left side turned out too large, fell is set
@@ -59,14 +59,14 @@ type markShared struct {
 	fb       []Operator // guarded by mu
 	gone     []bool     // worker w has closed; guarded by mu
 
-	once  sync.Once
-	err   error
-	jt    *joinTable
-	nrows int
-	marks []uint64 // bit r: left row r matched; atomic during the probe
-	nulls []uint64 // NOT IN: bit r: left row r has a NULL key
-	acc   *MemoryAccount
-	stats OpStats
+	once    sync.Once
+	err     error
+	jt      *joinTable
+	nrows   int
+	matched []uint64 // bit r: left row r matched; atomic during the probe
+	nulls   []uint64 // NOT IN: bit r: left row r has a NULL key
+	acc     *MemoryAccount
+	stats   OpStats
 
 	rightRows atomic.Bool // some right row was read
 	rightNull atomic.Bool // some right row has a NULL key (NOT IN only)
@@ -79,41 +79,63 @@ type markShared struct {
 	cursor       atomic.Int64 // next left row to emit
 }
 
-// NewMarkJoin returns the workers of a mark join: one per right input.
-// left (possibly a Gather) is hashed on leftKeys; each right[i] is probed
-// with rightKeys. The output is the left columns. residual, built by
-// newResidual for each worker, is evaluated over [left..., right...].
-func NewMarkJoin(left Operator, leftKeys []int, right []Operator, rightKeys []int, typ JoinType, newResidual func() (Selector, error), residualCols map[int]bool) ([]Operator, error) {
-	sh := &markShared{left: left, keys: leftKeys, types: left.Types(), typ: typ,
+// NewLeftBuildJoin returns the workers of a left-build join: one per right
+// input. The rows of left (the left pipeline's workers) are hashed on
+// leftKeys; each right[i] is probed with rightKeys. The output is the left
+// columns. residual, built by newResidual for each worker, is evaluated
+// over [left..., right...]. threads goroutines lay out the left rows.
+//
+// A LEFT join (typ JoinLeft) outputs [left..., right...]; its workers probe
+// pairs through an inner hash join whose residual newResidual(true)
+// compiles over [right..., left...].
+func NewLeftBuildJoin(left []Operator, leftKeys []int, right []Operator, rightKeys []int, typ JoinType, newResidual func(swapped bool) (Selector, error), residualCols map[int]bool, threads int) ([]Operator, error) {
+	lb := NewJoinBuild(left, leftKeys)
+	if lb.err != nil {
+		return nil, fmt.Errorf("left-build join: %w", lb.err)
+	}
+	lb.keepNulls, lb.noSpill, lb.threads = true, true, max(threads, 1)
+	lb.memWhat = "while building the hash table of a semi or anti join on its left side"
+	sh := &leftBuildShared{left: lb, types: lb.types, typ: typ,
 		workers: len(right), workersTotal: len(right), refs: len(right), allDone: make(chan struct{}),
 		gone: make([]bool, len(right))}
-	if err := checkCols("mark join left", leftKeys, len(sh.types)); err != nil {
-		return nil, err
+	if len(leftKeys) != len(rightKeys) {
+		return nil, fmt.Errorf("Internal Error: left-build join: %d left keys for %d right keys", len(leftKeys), len(rightKeys))
 	}
-	if len(leftKeys) == 0 || len(leftKeys) != len(rightKeys) {
-		return nil, fmt.Errorf("Internal Error: mark join: %d left keys for %d right keys", len(leftKeys), len(rightKeys))
+	if typ != JoinSemi && typ != JoinAnti && typ != JoinAntiNullAware && typ != JoinLeft {
+		return nil, fmt.Errorf("Internal Error: left-build join: unsupported join type %s", typ)
 	}
-	if typ != JoinSemi && typ != JoinAnti && typ != JoinAntiNullAware {
-		return nil, fmt.Errorf("Internal Error: mark join: unsupported join type %s", typ)
+	sh.outTypes = sh.types
+	if typ == JoinLeft {
+		// The left JoinBuild is also referenced by the workers' pair
+		// probes; this reference keeps it until the join releases it.
+		lb.acquire()
+		sh.outTypes = append(append([]coldata.Type{}, sh.types...), right[0].Types()...)
 	}
 	if len(right) == 0 {
-		return nil, errors.New("mark join: no right input")
+		return nil, errors.New("left-build join: no right input")
 	}
 	out := make([]Operator, len(right))
 	for i, r := range right {
 		rt := r.Types()
-		if err := checkCols("mark join right", rightKeys, len(rt)); err != nil {
+		if err := checkCols("left-build join right", rightKeys, len(rt)); err != nil {
 			return nil, err
 		}
 		for k, c := range rightKeys {
 			a, b := rt[c], sh.types[leftKeys[k]]
 			if a.ID != b.ID && !(len(rightKeys) == 1 && isIntKey(a) && isIntKey(b)) {
-				return nil, fmt.Errorf("Internal Error: mark join: key %d compares %s with %s", k, b, a)
+				return nil, fmt.Errorf("Internal Error: left-build join: key %d compares %s with %s", k, b, a)
 			}
 		}
-		m := &markJoin{sh: sh, right: r, rightKeys: rightKeys, nleft: len(sh.types), first: i == 0, idx: i}
+		m := &leftBuildJoin{sh: sh, right: r, rightKeys: rightKeys, nleft: len(sh.types), first: i == 0, idx: i}
+		if typ == JoinLeft {
+			if err := m.initOuter(newResidual); err != nil {
+				return nil, err
+			}
+			out[i] = m
+			continue
+		}
 		if newResidual != nil {
-			res, err := newResidual()
+			res, err := newResidual(false)
 			if err != nil {
 				return nil, err
 			}
@@ -139,60 +161,29 @@ func NewMarkJoin(left Operator, leftKeys []int, right []Operator, rightKeys []in
 }
 
 // ensure builds the left side once; every worker waits for it.
-func (sh *markShared) ensure(ctx context.Context) error {
+func (sh *leftBuildShared) ensure(ctx context.Context) error {
 	sh.once.Do(func() { sh.err = sh.build(ctx) })
 	return sh.err
 }
 
-func (sh *markShared) build(ctx context.Context) (err error) {
-	t0 := time.Now()
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("Internal Error: mark join build panicked: %v\n%s", r, debug.Stack())
-		}
-		if cerr := sh.left.Close(); err == nil {
-			err = cerr
-		}
-		sh.stats.Elapsed = time.Since(t0)
-		sh.stats.RowsOut = int64(sh.nrows)
-		if sh.acc != nil {
-			sh.stats.PeakBytes = sh.acc.Peak()
-		}
-	}()
-	if err := sh.left.Open(ctx); err != nil {
-		return err
-	}
-	sh.acc = sh.env.pool.NewAccount("while building the hash table of a semi or anti join on its left side")
-	cols := newVecs(sh.types)
-	var strBytes int64
-	for {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		b, err := sh.left.Next(ctx)
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return err
-		}
-		appendBatch(cols, b, nil)
-		sh.nrows += b.Len()
-		strBytes += liveStrBytes(b)
-		if err := sh.acc.Resize(colsBytes(cols, strBytes)); err != nil {
-			return sh.fallBack(err)
-		}
-	}
-	words := (sh.nrows + 63) / 64
-	if err := sh.acc.Resize(colsBytes(cols, strBytes) + tableBytes(sh.nrows) + 16*int64(words)); err != nil {
+// build hashes the left rows (the breaker of a JoinBuild, which also hands
+// the runtime filters to the right scans) and sets up the match bits.
+func (sh *leftBuildShared) build(ctx context.Context) error {
+	sh.left.env = sh.env
+	err := sh.left.ensure(ctx)
+	sh.stats = sh.left.BuildStats()
+	if err != nil {
 		return sh.fallBack(err)
 	}
-	jt, err := buildJoinTable(ctx, cols, sh.nrows, sh.keys, sh.types)
-	if err != nil {
-		return err
+	jt := sh.left.jt
+	sh.nrows = jt.nrows
+	words := (sh.nrows + 63) / 64
+	sh.acc = sh.env.pool.NewAccount(sh.left.memWhat)
+	if err := sh.acc.Grow(16 * int64(words)); err != nil {
+		return sh.fallBack(err)
 	}
 	sh.jt = jt
-	sh.marks = make([]uint64, words)
+	sh.matched = make([]uint64, words)
 	if sh.typ == JoinAntiNullAware && jt.hasNull {
 		// Rows missing from the CSR arrays are those with a NULL key.
 		sh.nulls = make([]uint64, words)
@@ -203,20 +194,20 @@ func (sh *markShared) build(ctx context.Context) (err error) {
 			sh.nulls[r>>6] &^= 1 << (r & 63)
 		}
 	}
-	sh.pushRuntimeFilters()
 	return nil
 }
 
 // fallBack answers a failed reservation of the left side: with a fallback
 // available it frees the left rows and builds the ordinary form, which the
 // workers then run; otherwise the error stands.
-func (sh *markShared) fallBack(err error) error {
+func (sh *leftBuildShared) fallBack(err error) error {
 	var mle *MemoryLimitError
 	if sh.fallback == nil || !errors.As(err, &mle) {
 		return err
 	}
+	sh.left.free()
 	sh.acc.Close()
-	sh.nrows = 0
+	sh.jt, sh.nrows = nil, 0
 	ops, ferr := sh.fallback()
 	if ferr != nil {
 		return ferr
@@ -252,9 +243,9 @@ func (sh *markShared) fallBack(err error) error {
 	return nil
 }
 
-// takeShare removes and returns worker w's share of the fallback, marking
+// takeShare removes and returns worker w's share of the fallback, noting
 // the worker gone when it is closing.
-func (sh *markShared) takeShare(w int, closing bool) Operator {
+func (sh *leftBuildShared) takeShare(w int, closing bool) Operator {
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
 	if closing {
@@ -268,30 +259,13 @@ func (sh *markShared) takeShare(w int, closing bool) Operator {
 	return op
 }
 
-// pushRuntimeFilters narrows the right scans to keys the left side has:
-// other right rows can mark nothing. Not for NOT IN, which must see the
-// right side's NULL keys and whether it is empty.
-func (sh *markShared) pushRuntimeFilters() {
-	if len(sh.targets) == 0 || sh.typ == JoinAntiNullAware || sh.jt.table == nil || sh.jt.table.n == 0 {
-		return
-	}
-	tab := sh.jt.table
-	for _, t := range sh.targets {
-		if t.key >= len(tab.keys) {
-			continue
-		}
-		preds, set := t.filter(tab.keys[t.key], tab.n)
-		t.src.AddRuntimeFilter(preds, t.pos, set)
-	}
-}
-
 // probeDone reports whether the right side can no longer change the result.
-func (sh *markShared) probeDone() bool {
+func (sh *leftBuildShared) probeDone() bool {
 	return sh.nrows == 0 || sh.typ == JoinAntiNullAware && sh.rightNull.Load()
 }
 
 // arrive records that one worker has read all its right rows (or closed).
-func (sh *markShared) arrive() {
+func (sh *leftBuildShared) arrive() {
 	sh.mu.Lock()
 	sh.workers--
 	if sh.workers == 0 {
@@ -301,7 +275,7 @@ func (sh *markShared) arrive() {
 }
 
 // release drops one worker's reference; the last frees the left side.
-func (sh *markShared) release() {
+func (sh *leftBuildShared) release() {
 	sh.mu.Lock()
 	sh.refs--
 	last := sh.refs == 0
@@ -309,36 +283,33 @@ func (sh *markShared) release() {
 	if !last {
 		return
 	}
-	ran := true
-	sh.once.Do(func() {
-		ran = false
-		sh.err = errors.New("mark join: released before use")
-	})
-	if !ran {
-		_ = sh.left.Close()
+	sh.once.Do(func() { sh.err = errors.New("left-build join: released before use") })
+	if sh.typ == JoinLeft {
+		sh.left.release() // the join's own reference (the probes hold theirs)
 	}
-	sh.jt, sh.marks, sh.nulls = nil, nil, nil
+	sh.left.free()
+	sh.jt, sh.matched, sh.nulls = nil, nil, nil
 	sh.acc.Close()
 }
 
-func (sh *markShared) marked(r int32) bool {
-	return atomic.LoadUint64(&sh.marks[r>>6])&(1<<(r&63)) != 0
+func (sh *leftBuildShared) isMatched(r int32) bool {
+	return atomic.LoadUint64(&sh.matched[r>>6])&(1<<(r&63)) != 0
 }
 
-func (sh *markShared) mark(r int32) {
-	w, bit := &sh.marks[r>>6], uint64(1)<<(r&63)
+func (sh *leftBuildShared) setMatched(r int32) {
+	w, bit := &sh.matched[r>>6], uint64(1)<<(r&63)
 	if atomic.LoadUint64(w)&bit == 0 {
 		atomic.OrUint64(w, bit)
 	}
 }
 
 // keepWord returns the bits of word w of the rows the join emits.
-func (sh *markShared) keepWord(w int) uint64 {
-	m := sh.marks[w]
+func (sh *leftBuildShared) keepWord(w int) uint64 {
+	m := sh.matched[w]
 	switch sh.typ {
 	case JoinSemi:
 		return m
-	case JoinAnti:
+	case JoinAnti, JoinLeft:
 		return ^m
 	}
 	// NOT IN (a NULL right key was handled by probeDone).
@@ -351,10 +322,10 @@ func (sh *markShared) keepWord(w int) uint64 {
 	return ^m
 }
 
-// markJoin is one worker: it probes with its right input, then emits a
+// leftBuildJoin is one worker: it probes with its right input, then emits a
 // share of the left rows.
-type markJoin struct {
-	sh        *markShared
+type leftBuildJoin struct {
+	sh        *leftBuildShared
 	right     Operator
 	rightKeys []int
 	residual  Selector
@@ -372,6 +343,9 @@ type markJoin struct {
 	closed  bool
 	err     error
 
+	inner     *hashJoin      // LEFT: the pair probe (leftbuild_outer.go)
+	nullRight []*coldata.Vec // LEFT: all-NULL right columns
+
 	keyDense, keyScratch []*coldata.Vec
 	gids                 []int32
 	sc                   tableScratch
@@ -383,13 +357,27 @@ type markJoin struct {
 	sel                  []int32
 }
 
-func (m *markJoin) Types() []coldata.Type { return m.sh.types }
+func (m *leftBuildJoin) Types() []coldata.Type { return m.sh.outTypes }
 
-func (m *markJoin) Open(ctx context.Context) error { return m.right.Open(ctx) }
+func (m *leftBuildJoin) Open(ctx context.Context) error {
+	if m.inner != nil {
+		return m.inner.Open(ctx)
+	}
+	return m.right.Open(ctx)
+}
+
+// closeRight closes the right input (through the pair probe that reads it,
+// for a LEFT join).
+func (m *leftBuildJoin) closeRight() error {
+	if m.inner != nil {
+		return m.inner.Close()
+	}
+	return m.right.Close()
+}
 
 // OpStats reports the rows this worker emitted and its time; the first
 // worker also carries the left side's build memory.
-func (m *markJoin) OpStats() OpStats {
+func (m *leftBuildJoin) OpStats() OpStats {
 	st := m.stats
 	if m.first {
 		st.PeakBytes = m.sh.stats.PeakBytes
@@ -397,12 +385,12 @@ func (m *markJoin) OpStats() OpStats {
 	return st
 }
 
-func (m *markJoin) Next(ctx context.Context) (*coldata.Batch, error) {
+func (m *leftBuildJoin) Next(ctx context.Context) (*coldata.Batch, error) {
 	if m.err != nil {
 		return nil, m.err
 	}
 	if m.closed {
-		return nil, errors.New("mark join: Next after Close")
+		return nil, errors.New("left-build join: Next after Close")
 	}
 	b, err := m.next(ctx)
 	if err != nil && err != io.EOF {
@@ -411,8 +399,9 @@ func (m *markJoin) Next(ctx context.Context) (*coldata.Batch, error) {
 	return b, err
 }
 
-func (m *markJoin) next(ctx context.Context) (*coldata.Batch, error) {
+func (m *leftBuildJoin) next(ctx context.Context) (*coldata.Batch, error) {
 	t0 := time.Now()
+	defer func() { m.stats.Elapsed += time.Since(t0) }()
 	sh := m.sh
 	if !m.built {
 		if err := sh.ensure(ctx); err != nil {
@@ -422,6 +411,9 @@ func (m *markJoin) next(ctx context.Context) (*coldata.Batch, error) {
 	}
 	if sh.fell {
 		return m.nextFallback(ctx)
+	}
+	if m.inner != nil {
+		return m.nextOuter(ctx)
 	}
 	for !m.probed {
 		if err := ctx.Err(); err != nil {
@@ -446,19 +438,31 @@ func (m *markJoin) next(ctx context.Context) (*coldata.Batch, error) {
 		if err := m.right.Close(); err != nil {
 			return nil, err
 		}
-		m.arrive()
-		m.stats.Elapsed += time.Since(t0)
-		select {
-		case <-sh.allDone:
-		case <-ctx.Done():
-			return nil, ctx.Err()
+		if err := m.barrier(ctx); err != nil {
+			return nil, err
 		}
-		t0 = time.Now()
 	}
-	defer func() { m.stats.Elapsed += time.Since(t0) }()
 	if sh.typ == JoinAntiNullAware && sh.rightNull.Load() {
 		return nil, io.EOF
 	}
+	return m.emitKept(ctx)
+}
+
+// barrier waits until every worker has read its right input.
+func (m *leftBuildJoin) barrier(ctx context.Context) error {
+	m.arrive()
+	select {
+	case <-m.sh.allDone:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// emitKept emits the next chunk of left rows the join keeps, workers
+// taking chunks from a shared cursor.
+func (m *leftBuildJoin) emitKept(ctx context.Context) (*coldata.Batch, error) {
+	sh := m.sh
 	for {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -486,10 +490,13 @@ func (m *markJoin) next(ctx context.Context) (*coldata.Batch, error) {
 			continue
 		}
 		if m.views == nil {
-			m.views = make([]*coldata.Vec, len(sh.types))
+			m.views = make([]*coldata.Vec, len(sh.outTypes))
 		}
 		for i, c := range sh.jt.cols {
 			m.views[i] = sliceVec(m.views[i], c, from, to)
+		}
+		if m.inner != nil {
+			m.nullExtend(to - from)
 		}
 		m.out = coldata.Batch{Vecs: m.views, N: to - from, Sel: m.sel}
 		m.stats.RowsOut += int64(len(m.sel))
@@ -499,10 +506,10 @@ func (m *markJoin) next(ctx context.Context) (*coldata.Batch, error) {
 
 // nextFallback returns the next batch of this worker's share of the
 // ordinary form.
-func (m *markJoin) nextFallback(ctx context.Context) (*coldata.Batch, error) {
+func (m *leftBuildJoin) nextFallback(ctx context.Context) (*coldata.Batch, error) {
 	if !m.probed {
 		m.probed = true
-		if err := m.right.Close(); err != nil {
+		if err := m.closeRight(); err != nil {
 			return nil, err
 		}
 		m.arrive()
@@ -527,15 +534,15 @@ func (m *markJoin) nextFallback(ctx context.Context) (*coldata.Batch, error) {
 	return b, nil
 }
 
-func (m *markJoin) arrive() {
+func (m *leftBuildJoin) arrive() {
 	if !m.arrived {
 		m.arrived = true
 		m.sh.arrive()
 	}
 }
 
-// probe marks the left rows that b's rows match.
-func (m *markJoin) probe(b *coldata.Batch) error {
+// probe sets the match bits of the left rows that b's rows match.
+func (m *leftBuildJoin) probe(b *coldata.Batch) error {
 	n := b.Len()
 	if n == 0 {
 		return nil
@@ -559,12 +566,12 @@ func (m *markJoin) probe(b *coldata.Batch) error {
 				continue
 			}
 			rows := rowIdx[start[g]:start[g+1]]
-			// A key's rows are marked together: one set bit means all are.
-			if sh.marked(rows[0]) {
+			// A key's rows are matched together: one set bit means all are.
+			if sh.isMatched(rows[0]) {
 				continue
 			}
 			for _, r := range rows {
-				sh.mark(r)
+				sh.setMatched(r)
 			}
 		}
 		return nil
@@ -576,7 +583,7 @@ func (m *markJoin) probe(b *coldata.Batch) error {
 		}
 		p := int32(selRow(b.Sel, k))
 		for _, r := range rowIdx[start[g]:start[g+1]] {
-			if sh.marked(r) {
+			if sh.isMatched(r) {
 				continue
 			}
 			m.pi = append(m.pi, p)
@@ -595,9 +602,9 @@ func (m *markJoin) probe(b *coldata.Batch) error {
 	return nil
 }
 
-// checkPairs evaluates the residual on the pairs (pi, bi) and marks the
-// left rows of those that pass.
-func (m *markJoin) checkPairs(b *coldata.Batch) error {
+// checkPairs evaluates the residual on the pairs (pi, bi) and sets the
+// match bits of the left rows of those that pass.
+func (m *leftBuildJoin) checkPairs(b *coldata.Batch) error {
 	np := len(m.pi)
 	for i, v := range m.candVecs {
 		v.Resize(np)
@@ -616,17 +623,17 @@ func (m *markJoin) checkPairs(b *coldata.Batch) error {
 	}
 	if m.cand.Sel == nil {
 		for _, r := range m.bi {
-			m.sh.mark(r)
+			m.sh.setMatched(r)
 		}
 		return nil
 	}
 	for _, x := range m.cand.Sel {
-		m.sh.mark(m.bi[x])
+		m.sh.setMatched(m.bi[x])
 	}
 	return nil
 }
 
-func (m *markJoin) hasNullKey(n int) bool {
+func (m *leftBuildJoin) hasNullKey(n int) bool {
 	for _, v := range m.keyDense {
 		if v.Type.ID == coldata.Unknown {
 			return true
@@ -643,14 +650,14 @@ func (m *markJoin) hasNullKey(n int) bool {
 	return false
 }
 
-func (m *markJoin) Close() error {
+func (m *leftBuildJoin) Close() error {
 	if m.closed {
 		return nil
 	}
 	m.closed = true
 	var err error
-	if !m.probed {
-		err = m.right.Close()
+	if !m.probed || m.inner != nil {
+		err = m.closeRight()
 	}
 	if op := m.fbOp; op != nil {
 		m.fbOp = nil

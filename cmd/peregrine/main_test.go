@@ -79,8 +79,13 @@ func TestErrorsExitOne(t *testing.T) {
 		if code != 1 || !strings.Contains(errOut, c.want) || strings.Contains(errOut, "goroutine") {
 			t.Errorf("%v: code %d stdout %q stderr %q, want %q", c.args, code, out, errOut, c.want)
 		}
-		if n := strings.Count(strings.TrimSpace(errOut), "\n"); n > 0 {
-			t.Errorf("%v: error spans %d lines: %q", c.args, n+1, errOut)
+		// As DuckDB's shell: a positioned error keeps its LINE context
+		// with the caret on its own line under the token.
+		if i := strings.Index(errOut, "LINE 1: "); i >= 0 {
+			lines := strings.Split(errOut[i:], "\n")
+			if len(lines) < 2 || strings.TrimSpace(lines[1]) != "^" {
+				t.Errorf("%v: LINE context without its caret line: %q", c.args, errOut)
+			}
 		}
 	}
 }

@@ -172,11 +172,11 @@ func (sh *shell) statement(text string) (ok bool) {
 	return true
 }
 
-// report prints an error on one line.
+// report prints an error as DuckDB's shell does: its LINE context and
+// caret on the lines below the message.
 func (sh *shell) report(err error) {
 	sh.failed = true
-	msg := strings.TrimSpace(err.Error())
-	msg = strings.ReplaceAll(msg, "\n", " ")
+	msg := strings.TrimRight(err.Error(), " \t\n")
 	fmt.Fprintf(sh.errOut, "Error: %s\n", msg)
 }
 

@@ -59,6 +59,25 @@ func BenchmarkLongPredicates(b *testing.B) {
 			}
 		})
 	}
+	// The whole planning path a query takes (statistics, plan-time
+	// sampling of the filtered scan, physical plan), through EXPLAIN.
+	db, err := peregrine.Open(duckdbSF001)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	for _, name := range []string{"and", "or", "in"} {
+		text := "EXPLAIN " + longPredicates(100_000)[name]
+		b.Run(name+"/explain", func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				rows, err := db.Query(context.Background(), text)
+				if err != nil {
+					b.Fatal(err)
+				}
+				rows.Close()
+			}
+		})
+	}
 }
 
 // TestLongPredicates runs 10,000-term predicates end to end (evaluating

@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"sort"
+	"strings"
 
 	"github.com/axiomhq/hyperloglog"
 
@@ -32,10 +33,14 @@ type Sampler func(ctx context.Context, p *PhysScan, fn func(*coldata.Batch) bool
 // the share of the kept keys that the fact table's key range covers
 // (fkDivisor). Reading such a table takes about a millisecond; the total
 // is bounded per query by sampleBudgetRows.
+// Filters of more than sampleMaxFilterNodes nodes (a WHERE of thousands of
+// ORed terms) are not sampled: evaluating them costs what running the query
+// costs, not a millisecond.
 const (
-	sampleMaxRows    = 500_000
-	sampleBudgetRows = 1_500_000
-	sampleKeepValues = 2048
+	sampleMaxRows        = 500_000
+	sampleBudgetRows     = 1_500_000
+	sampleKeepValues     = 2048
+	sampleMaxFilterNodes = 1024
 )
 
 // scanSample is what a sampled scan measured.
@@ -55,7 +60,7 @@ type colSample struct {
 // allows; nil otherwise. Results are cached by table and filters, so the
 // estimates of a scan before and after column pruning agree.
 func (e *estimator) sampleScan(n *Scan) *scanSample {
-	if e.sampler == nil || len(n.Filters) == 0 || n.Table == nil || n.Table.NumRows > sampleMaxRows {
+	if e.sampler == nil || len(n.Filters) == 0 || n.Table == nil || n.Table.NumRows > sampleMaxRows || filterNodesOver(n.Filters, sampleMaxFilterNodes) {
 		return nil
 	}
 	key := sampleKey(n)
@@ -73,12 +78,32 @@ func (e *estimator) sampleScan(n *Scan) *scanSample {
 	return s
 }
 
-func sampleKey(n *Scan) string {
-	k := n.Table.Name
-	for _, f := range n.Filters {
-		k += "\x00" + exprKey(f)
+// filterNodesOver reports whether filters have more than limit nodes,
+// stopping its count there.
+func filterNodesOver(filters []expr.Expr, limit int) bool {
+	n := 0
+	for _, f := range filters {
+		expr.Walk(f, func(expr.Expr) bool {
+			n++
+			return n <= limit
+		})
+		if n > limit {
+			return true
+		}
 	}
-	return k
+	return false
+}
+
+func sampleKey(n *Scan) string {
+	// A builder: appending to a string copies it each time, quadratic in a
+	// 100,000-term WHERE.
+	var k strings.Builder
+	k.WriteString(n.Table.Name)
+	for _, f := range n.Filters {
+		k.WriteByte(0)
+		k.WriteString(exprKey(f))
+	}
+	return k.String()
 }
 
 // noteSample records the sample against the scan's column IDs.

@@ -200,6 +200,10 @@ func (db *DB) run(ctx context.Context, st sql.Statement, args []sql.Arg, prep *S
 	case *sql.Deallocate:
 		db.deallocate(st)
 		return emptyRows(), nil
+	case *sql.CreateSecret:
+		return db.createSecretSQL(st)
+	case *sql.DropSecret:
+		return emptyRows(), db.dropSecretSQL(st)
 	}
 	return nil, fmt.Errorf("Not implemented Error: statement %T", st)
 }

@@ -18,6 +18,7 @@
 // Files:
 //
 //	statement.go      Parse, the runnable statement types, SplitStatements, Complete
+//	secret.go         CREATE/DROP SECRET, duckdb_secrets(), which_secret(), masking of secret literals in errors
 //	copy.go           COPY ... TO
 //	errors.go         Error: positioned errors with DuckDB's LINE/caret context
 //	bind.go           Bind, the binder, scopes, output names

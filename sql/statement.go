@@ -72,12 +72,20 @@ func (*Deallocate) statement() {}
 // form the engine runs. Statements the engine parses but cannot run yet
 // return a "Not implemented" error pointing at them.
 func Parse(text string) (Statement, error) {
+	// A statement that creates a secret shows its string literals masked
+	// in errors (see maskSecretText).
+	shown := maskSecretText(text)
 	st, err := parser.ParseOne(text)
 	if err != nil {
+		if shown != text {
+			if _, err2 := parser.ParseOne(shown); err2 != nil {
+				err = err2
+			}
+		}
 		return nil, err
 	}
 	out, err := convert(st, text)
-	return out, withSource(err, text)
+	return out, withSource(err, shown)
 }
 
 // SplitStatements splits a script into statements with the parser's lexer
@@ -86,6 +94,9 @@ func Parse(text string) (Statement, error) {
 func SplitStatements(script string) ([]string, error) {
 	pieces, err := parser.Split(script)
 	if err != nil {
+		if shown := maskSecretText(script); shown != script {
+			_, err = parser.Split(shown)
+		}
 		return nil, err
 	}
 	out := make([]string, len(pieces))
@@ -161,6 +172,12 @@ func convert(st ast.Statement, text string) (Statement, error) {
 		return &Execute{Name: strings.ToLower(s.Name.Name), Args: args}, nil
 	case *ast.Deallocate:
 		return &Deallocate{Name: strings.ToLower(s.Name.Name), All: s.All}, nil
+	case *ast.CreateSecret:
+		return convertCreateSecret(s)
+	case *ast.Drop:
+		if s.Kind == "SECRET" {
+			return convertDropSecret(s)
+		}
 	}
 	return nil, notImplemented(st, statementName(st))
 }

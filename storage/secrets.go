@@ -5,7 +5,9 @@ import (
 	"encoding/hex"
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 )
@@ -68,33 +70,52 @@ type Secrets struct {
 	gen int
 }
 
+// defaultScopes are the URL prefixes a secret without SCOPE serves, per
+// type (DuckDB's defaults).
+var defaultScopes = map[string][]string{
+	"s3": {"s3://", "s3n://", "s3a://"}, "r2": {"r2://"}, "gcs": {"gcs://", "gs://"},
+	"azure": {"azure://", "az://", "abfss://", "abfs://"}, "http": {"http://", "https://"},
+}
+
 // Create stores a secret. An unnamed secret is named __default_TYPE like
 // DuckDB's. replace is CREATE OR REPLACE; ifNotExists keeps an existing one.
+// Errors never quote a parameter's value.
 func (s *Secrets) Create(sec Secret, replace, ifNotExists bool) error {
 	sec.Type = strings.ToLower(sec.Type)
 	allowed, ok := secretParams[sec.Type]
 	if !ok {
 		return fmt.Errorf("Invalid Input Error: Secret type '%s' not found", sec.Type)
 	}
+	provider, which := strings.ToLower(sec.Provider), ""
+	switch provider {
+	case "":
+		provider, which = "config", "default "
+	case "config", "credential_chain":
+	default:
+		return fmt.Errorf("Invalid Input Error: Secret provider '%s' not found for type '%s'", provider, sec.Type)
+	}
+	sec.Provider = provider
 	params := map[string]string{}
 	for k, v := range sec.Params {
 		k = strings.ToLower(k)
 		if _, ok := allowed[k]; !ok {
-			return fmt.Errorf("Binder Error: Unknown parameter '%s' for secret type '%s'", k, sec.Type)
+			return fmt.Errorf("Binder Error: Unknown parameter '%s' for secret type '%s' with %sprovider '%s'", k, sec.Type, which, provider)
 		}
-		params[k] = v
 		if allowed[k] {
 			registerSecretValue(v)
 		}
+		if k == "use_ssl" || k == "url_compatibility_mode" {
+			b, err := parseBool(v)
+			if err != nil {
+				return fmt.Errorf("Binder Error: Failed to cast option '%s' to type 'BOOLEAN': 'Could not convert string '%s' to BOOL'", k, v)
+			}
+			v = strconv.FormatBool(b)
+		}
+		params[k] = v
 	}
 	sec.Params = params
-	sec.Provider = strings.ToLower(sec.Provider)
-	switch sec.Provider {
-	case "":
-		sec.Provider = "config"
-	case "config", "credential_chain":
-	default:
-		return fmt.Errorf("Invalid Input Error: Secret provider '%s' not found for type '%s' (use config or credential_chain)", sec.Provider, sec.Type)
+	if len(sec.Scope) == 0 {
+		sec.Scope = defaultScopes[sec.Type]
 	}
 	if sec.Name == "" {
 		sec.Name = "__default_" + sec.Type
@@ -138,8 +159,29 @@ func (s *Secrets) Drop(name string, ifExists bool) error {
 type SecretInfo struct {
 	Name, Type, Provider string
 	Scope                []string
-	// Redacted renders the parameters with credentials replaced by "redacted".
+	// Persistent is always false and Storage "memory": secrets are
+	// temporary (DuckDB's in-memory secret storage).
+	Persistent bool
+	Storage    string
+	// Redacted is DuckDB's secret_string: name, type, provider, scope and
+	// the parameters with credentials replaced by "redacted".
 	Redacted string
+}
+
+func (sec Secret) info() SecretInfo {
+	var kv []string
+	for k, v := range sec.Params {
+		if secretParams[sec.Type][k] {
+			v = "redacted"
+		}
+		kv = append(kv, k+"="+v)
+	}
+	sort.Strings(kv)
+	head := "name=" + sec.Name + ";type=" + sec.Type + ";provider=" + sec.Provider + ";serializable=true;scope=" + strings.Join(sec.Scope, ",")
+	if len(kv) > 0 {
+		head += ";" + strings.Join(kv, ";")
+	}
+	return SecretInfo{Name: sec.Name, Type: sec.Type, Provider: sec.Provider, Scope: sec.Scope, Storage: "memory", Redacted: head}
 }
 
 // List describes the secrets, sorted by name, without their credentials.
@@ -148,49 +190,43 @@ func (s *Secrets) List() []SecretInfo {
 	defer s.mu.RUnlock()
 	var out []SecretInfo
 	for _, sec := range s.byName {
-		var kv []string
-		for k, v := range sec.Params {
-			if secretParams[sec.Type][k] {
-				v = "redacted"
-			}
-			kv = append(kv, k+"="+v)
-		}
-		sort.Strings(kv)
-		out = append(out, SecretInfo{Name: sec.Name, Type: sec.Type, Provider: sec.Provider, Scope: sec.Scope,
-			Redacted: "name=" + sec.Name + ";type=" + sec.Type + ";provider=" + sec.Provider + ";" + strings.Join(kv, ";")})
+		out = append(out, sec.info())
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out
 }
 
+// Which describes the secret of type typ that would serve url (DuckDB's
+// which_secret).
+func (s *Secrets) Which(url, typ string) (SecretInfo, bool) {
+	sec, ok := s.lookup([]string{strings.ToLower(typ)}, url)
+	if !ok {
+		return SecretInfo{}, false
+	}
+	return sec.info(), true
+}
+
 // lookup returns the secret of one of types whose scope is the longest
-// prefix of url (an unscoped secret matches with length 0).
+// prefix of url; between equally long ones, the first by name.
 func (s *Secrets) lookup(types []string, url string) (Secret, bool) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	best, bestLen, found := Secret{}, -1, false
+	best, bestLen := Secret{}, -1
 	for _, sec := range s.byName {
-		ok := false
-		for _, t := range types {
-			ok = ok || sec.Type == t
-		}
-		if !ok {
+		if !slices.Contains(types, sec.Type) {
 			continue
 		}
 		l := -1
-		if len(sec.Scope) == 0 {
-			l = 0
-		}
 		for _, sc := range sec.Scope {
 			if strings.HasPrefix(url, sc) && len(sc) > l {
 				l = len(sc)
 			}
 		}
-		if l > bestLen || (l == bestLen && found && sec.Name < best.Name) {
-			best, bestLen, found = sec, l, l >= 0
+		if l >= 0 && (l > bestLen || l == bestLen && sec.Name < best.Name) {
+			best, bestLen = sec, l
 		}
 	}
-	return best, found
+	return best, bestLen >= 0
 }
 
 func (s *Secrets) generation() int {

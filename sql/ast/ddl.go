@@ -109,10 +109,14 @@ type CreateType struct {
 // Drop is `DROP kind [IF EXISTS] names [CASCADE|RESTRICT]`.
 type Drop struct {
 	At
-	Kind     string // TABLE, VIEW, SCHEMA, SEQUENCE, INDEX, MACRO, MACRO TABLE, FUNCTION, TYPE
+	Kind     string // TABLE, VIEW, SCHEMA, SEQUENCE, INDEX, MACRO, MACRO TABLE, FUNCTION, TYPE, SECRET
 	IfExists bool
 	Names    []*Name
 	Cascade  bool
+	// Storage (PERSISTENT or TEMPORARY) and From (FROM storage) are DROP
+	// SECRET's.
+	Storage string
+	From    *Ident
 }
 
 // AlterTable is `ALTER TABLE|VIEW [IF EXISTS] name action`.
@@ -315,11 +319,19 @@ func (x *CreateType) format(p *printer) {
 }
 
 func (x *Drop) format(p *printer) {
-	p.w("DROP " + x.Kind + " ")
+	p.w("DROP ")
+	if x.Storage != "" {
+		p.w(x.Storage + " ")
+	}
+	p.w(x.Kind + " ")
 	if x.IfExists {
 		p.w("IF EXISTS ")
 	}
 	list(p, x.Names)
+	if x.From != nil {
+		p.w(" FROM ")
+		p.ident(*x.From)
+	}
 	if x.Cascade {
 		p.w(" CASCADE")
 	}

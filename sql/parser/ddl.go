@@ -314,6 +314,14 @@ var dropKinds = []string{"TABLE", "VIEW", "SCHEMA", "SEQUENCE", "INDEX", "MACRO"
 func (p *parser) drop() ast.Statement {
 	d := &ast.Drop{At: ast.At{Pos: p.pos()}}
 	p.expect("DROP")
+	switch {
+	case p.atSeq("PERSISTENT", "SECRET"):
+		d.Storage = "PERSISTENT"
+		p.i++
+	case p.atSeq("TEMPORARY", "SECRET") || p.atSeq("TEMP", "SECRET"):
+		d.Storage = "TEMPORARY"
+		p.i++
+	}
 	for _, k := range dropKinds {
 		if p.accept(k) {
 			d.Kind = k
@@ -332,6 +340,10 @@ func (p *parser) drop() ast.Statement {
 		if !p.acceptOp(",") {
 			break
 		}
+	}
+	if d.Kind == "SECRET" && p.accept("FROM") {
+		id := p.colIdent()
+		d.From = &id
 	}
 	if p.accept("CASCADE") {
 		d.Cascade = true

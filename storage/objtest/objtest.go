@@ -2,7 +2,8 @@
 // in-process S3 server (gofakes3), a GCS emulator (fake-gcs-server's
 // fakestorage), Azure's emulator Azurite (when installed: npm azurite),
 // and a proxy that adds latency and injects faults in front of any of
-// them, counting requests and bytes.
+// them, counting requests and bytes. sigv4.go lets the S3 server check
+// request signatures (RequireAuth).
 //
 // Only tests import it; the peregrine binary does not link it.
 package objtest
@@ -11,10 +12,12 @@ import (
 	"bytes"
 	"io"
 	"log"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/johannesboyne/gofakes3"
@@ -26,9 +29,14 @@ type S3 struct {
 	URL     string
 	Backend *s3mem.Backend
 	srv     *httptest.Server
+	// inner is gofakes3's handler; the server's checks signatures first
+	// once RequireAuth was called.
+	inner http.Handler
+	auth  atomic.Pointer[[2]string]
 }
 
-// Test credentials; the fake server accepts any signature.
+// Test credentials; the fake server accepts any signature unless
+// RequireAuth was called.
 const (
 	S3Key    = "AKIAPEREGRINETEST"
 	S3Secret = "peregrine-test-secret-key"
@@ -42,13 +50,15 @@ func (quietLog) Print(gofakes3.LogLevel, ...interface{}) {}
 func StartS3(t testing.TB) *S3 {
 	be := s3mem.New()
 	f := gofakes3.New(be, gofakes3.WithLogger(quietLog{}), gofakes3.WithTimeSkewLimit(0))
-	srv := httptest.NewUnstartedServer(f.Server())
+	s := &S3{Backend: be, inner: f.Server()}
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(s.serve))
 	// A client that hangs up mid-response (the fault proxy does) makes
 	// the server complain; that is expected here.
 	srv.Config.ErrorLog = log.New(io.Discard, "", 0)
 	srv.Start()
 	t.Cleanup(srv.Close)
-	return &S3{URL: srv.URL, Backend: be, srv: srv}
+	s.URL, s.srv = srv.URL, srv
+	return s
 }
 
 // Env points the AWS standard chain at endpoint (the server's URL, or a
@@ -102,7 +112,7 @@ func (s *S3) Uploads(t testing.TB, bucket string) int {
 	// the S3 API so that the count is what a client would see.
 	req := httptest.NewRequest("GET", "/"+bucket+"?uploads", nil)
 	rec := httptest.NewRecorder()
-	s.srv.Config.Handler.ServeHTTP(rec, req)
+	s.inner.ServeHTTP(rec, req)
 	return strings.Count(rec.Body.String(), "<Upload>")
 }
 

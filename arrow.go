@@ -65,8 +65,11 @@ func NewArrowReader(ctx context.Context, rows *Rows, mem memory.Allocator) (*Arr
 	return r, nil
 }
 
+// Retain adds a reference; each Retain needs a matching Release.
 func (r *ArrowReader) Retain() { r.refs.Add(1) }
 
+// Release drops a reference; the last one releases the current batch and
+// closes the underlying Rows, which stops the query if it is still running.
 func (r *ArrowReader) Release() {
 	if r.refs.Add(-1) == 0 {
 		if r.cur != nil {
@@ -77,8 +80,12 @@ func (r *ArrowReader) Release() {
 	}
 }
 
+// Schema is the Arrow schema of the result: one nullable field per column,
+// typed as ArrowType maps the column's type.
 func (r *ArrowReader) Schema() *arrow.Schema { return r.schema }
 
+// Next moves to the next batch, releasing the previous one; it returns
+// false at the end of the result or on an error (see Err).
 func (r *ArrowReader) Next() bool {
 	if r.cur != nil {
 		r.cur.Release()
@@ -105,11 +112,16 @@ func (r *ArrowReader) Next() bool {
 	return true
 }
 
+// RecordBatch returns the current batch, valid until the next call to Next
+// or Release (Retain it to keep it longer).
 func (r *ArrowReader) RecordBatch() arrow.RecordBatch { return r.cur }
 
-// Record returns the current batch. Deprecated: use RecordBatch.
+// Record returns the current batch.
+//
+// Deprecated: use RecordBatch (arrow-go renamed it).
 func (r *ArrowReader) Record() arrow.RecordBatch { return r.cur }
 
+// Err is the error that ended Next early, nil at a normal end.
 func (r *ArrowReader) Err() error { return r.err }
 
 // toRecord copies the live rows of b into Arrow arrays.

@@ -12,28 +12,33 @@ import (
 
 // copy runs COPY (query) TO 'path' (options): the query's result is written
 // as Parquet through the target's Stage: all files appear at the end, or
-// none (local or object store alike).
-func (db *DB) copy(ctx context.Context, st *sql.Copy, args []sql.Arg, prep *Stmt) error {
+// none (local or object store alike). Like DuckDB, the result is one row
+// with the number of rows written, in a BIGINT column named Count, and
+// marked as a count of changed rows (Rows.Changes).
+func (db *DB) copy(ctx context.Context, st *sql.Copy, args []sql.Arg, prep *Stmt) (*Rows, error) {
 	opts, err := writeOptions(st.Options)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	opts.TempRoot = db.tempRoot()
 	phys, names, err := db.plan(ctx, st.Query, args, prep)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	rows, err := db.start(ctx, phys, names)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer rows.Close()
 	types := make([]coldata.Type, len(rows.Columns()))
 	for i, c := range rows.Columns() {
 		types[i] = c.Type
 	}
-	_, err = db.cat.WriteParquet(ctx, rows, types, names, st.Path, opts)
-	return err
+	res, err := db.cat.WriteParquet(ctx, rows, types, names, st.Path, opts)
+	if err != nil {
+		return nil, err
+	}
+	return changedRows(res.Rows), nil
 }
 
 // writeOptions maps COPY's options (DuckDB's names) to the writer's.

@@ -98,10 +98,11 @@ func (c *conn) QueryContext(ctx context.Context, query string, args []driver.Nam
 }
 
 func (c *conn) ExecContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Result, error) {
-	if err := c.db.Exec(ctx, query, namedArgs(args)...); err != nil {
+	n, err := c.db.exec(ctx, query, namedArgs(args))
+	if err != nil {
 		return nil, err
 	}
-	return driver.RowsAffected(0), nil
+	return driver.RowsAffected(n), nil
 }
 
 // namedArgs passes database/sql's arguments on: sql.Named ones go to $name.
@@ -143,10 +144,11 @@ func (s *stmt) ExecContext(ctx context.Context, args []driver.NamedValue) (drive
 	if err != nil {
 		return nil, err
 	}
-	if err := drain(ctx, r); err != nil {
+	n, err := drain(ctx, r)
+	if err != nil {
 		return nil, err
 	}
-	return driver.RowsAffected(0), nil
+	return driver.RowsAffected(n), nil
 }
 
 func named(args []driver.Value) []driver.NamedValue {

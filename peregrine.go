@@ -127,23 +127,32 @@ func (db *DB) Query(ctx context.Context, text string, args ...any) (rows *Rows, 
 // Exec runs every statement of a script, discarding results. With args,
 // the script must be one statement.
 func (db *DB) Exec(ctx context.Context, script string, args ...any) error {
+	_, err := db.exec(ctx, script, args)
+	return err
+}
+
+// exec runs a script and returns the rows its statements changed (COPY's
+// rows written), for database/sql's RowsAffected.
+func (db *DB) exec(ctx context.Context, script string, args []any) (changed int64, err error) {
 	stmts, err := sql.SplitStatements(script)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	if len(args) > 0 && len(stmts) != 1 {
-		return fmt.Errorf("Invalid Input Error: a statement with parameters must be a single statement, got %d", len(stmts))
+		return 0, fmt.Errorf("Invalid Input Error: a statement with parameters must be a single statement, got %d", len(stmts))
 	}
 	for _, s := range stmts {
 		rows, err := db.Query(ctx, s, args...)
 		if err != nil {
-			return err
+			return 0, err
 		}
-		if err := drain(ctx, rows); err != nil {
-			return err
+		n, err := drain(ctx, rows)
+		if err != nil {
+			return 0, err
 		}
+		changed += n
 	}
-	return nil
+	return changed, nil
 }
 
 // recoverInternal turns a panic (a bug) in the caller's goroutine into an
@@ -185,7 +194,7 @@ func (db *DB) run(ctx context.Context, st sql.Statement, args []sql.Arg, prep *S
 	case *sql.Explain:
 		return db.explain(ctx, st, args, prep)
 	case *sql.Copy:
-		return emptyRows(), db.copy(ctx, st, args, prep)
+		return db.copy(ctx, st, args, prep)
 	case *sql.Query:
 		phys, names, err := db.plan(ctx, st, args, prep)
 		if err != nil {

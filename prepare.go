@@ -251,16 +251,18 @@ func (db *DB) preparedText(text string) (*Stmt, error) {
 
 const maxShared = 256
 
-// drain reads a result to its end (Exec's statements).
-func drain(ctx context.Context, rows *Rows) error {
+// drain reads a result to its end (Exec's statements) and returns the
+// rows the statement changed (0 for a query; see Rows.Changes).
+func drain(ctx context.Context, rows *Rows) (int64, error) {
+	n, _ := rows.Changes()
 	for {
 		b, err := rows.Next(ctx)
 		if err != nil {
 			rows.Close()
-			return err
+			return 0, err
 		}
 		if b == nil {
-			return rows.Close()
+			return n, rows.Close()
 		}
 	}
 }

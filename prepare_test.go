@@ -30,7 +30,7 @@ func TestPreparedBindsOnce(t *testing.T) {
 					t.Error(err)
 					return
 				}
-				if err := drain(ctx, rows); err != nil {
+				if _, err := drain(ctx, rows); err != nil {
 					t.Error(err)
 				}
 			}

@@ -18,6 +18,24 @@ type Rows struct {
 	query  *exec.Query
 	closed bool
 	guard  *queryGuard // max_query_time, max_result_rows (sandbox.go)
+	// changed marks a result that is the number of rows the statement
+	// changed (COPY's Count), DuckDB's CHANGED_ROWS kind of result.
+	changed bool
+	count   int64
+}
+
+// Changes reports whether the result is the number of rows the statement
+// changed rather than a query result, and that number: such a result has
+// one BIGINT column, Count, and one row holding n (COPY … TO gives the
+// rows written, as DuckDB does). DuckDB's shell prints no table for such a
+// statement; its .changes setting reports n instead.
+func (r *Rows) Changes() (n int64, ok bool) { return r.count, r.changed }
+
+// changedRows is the result of a statement that changed n rows.
+func changedRows(n int64) *Rows {
+	r := valueRows([]Column{{"Count", coldata.TypeInt64}}, [][]coldata.Datum{{{I: n}}})
+	r.changed, r.count = true, n
+	return r
 }
 
 // Columns describes the result columns.

@@ -126,7 +126,7 @@ func structExtract(s expr.Expr, field string) (expr.Expr, error) {
 var nestedFuncs = map[string]bool{
 	"struct_extract": true, "list_element": true, "list_extract": true, "array_extract": true, "map_extract_value": true,
 	"list_contains": true, "array_contains": true, "list_has": true, "array_has": true, "map_keys": true, "map_values": true,
-	"len": true, "length": true, "array_length": true, "list_length": true, "cardinality": true,
+	"len": true, "length": true, "array_length": true, "cardinality": true,
 }
 
 // nestedFunction binds the functions on nested values; ok is false when
@@ -198,7 +198,7 @@ func nestedFunction(name string, args []expr.Expr) (x expr.Expr, ok bool, err er
 			op, t = expr.OpMapValues, coldata.ListType(first.Nest.Value)
 		}
 		return &expr.Func{Op: op, Args: args, Typ: t}, true, nil
-	case "len", "length", "array_length", "list_length", "cardinality":
+	case "len", "length", "array_length", "cardinality":
 		if first.ID != coldata.List && first.ID != coldata.Map {
 			return nil, false, nil
 		}

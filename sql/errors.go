@@ -19,6 +19,8 @@ type Error struct {
 	Src  string
 }
 
+// Error formats the error as DuckDB does: "Kind Error: message", then the
+// statement's line with a caret under Pos when it is known.
 func (e *Error) Error() string {
 	return parser.WithContext(e.Kind+" Error: "+e.Msg, e.Src, e.Pos)
 }

@@ -29,13 +29,14 @@ type Value struct {
 // ValueKind classifies a Value.
 type ValueKind uint8
 
+// The kinds of Value: which of its fields holds it.
 const (
-	VString ValueKind = iota
-	VNumber
-	VBool
-	VList
-	VStruct
-	VIdent // a bare word such as a type name in hive_types={'year': BIGINT}
+	VString ValueKind = iota // a string literal, in Str
+	VNumber                  // a number, as written, in Str
+	VBool                    // true or false, in Bool
+	VList                    // a list [..] or (..), in List
+	VStruct                  // a struct {'k': v}, in Fields
+	VIdent                   // a bare word such as a type name in hive_types={'year': BIGINT}
 )
 
 // Strings returns v as a list of strings (a string is a list of one).

@@ -19,7 +19,10 @@ const (
 	// HiveAuto enables partitions when every file sits below key=value
 	// folders with the same keys (DuckDB's default).
 	HiveAuto HiveMode = iota
+	// HiveEnabled always reads key=value folders as columns
+	// (hive_partitioning = true).
 	HiveEnabled
+	// HiveDisabled never does (hive_partitioning = false).
 	HiveDisabled
 )
 

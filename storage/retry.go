@@ -75,6 +75,7 @@ type StoreError struct {
 	Err      error
 }
 
+// Error names the request, the URL and the attempts, then the last failure.
 func (e *StoreError) Error() string {
 	msg := fmt.Sprintf("IO Error: %s %s failed", e.Op, e.URL)
 	if e.Attempts > 1 {
@@ -83,6 +84,7 @@ func (e *StoreError) Error() string {
 	return msg + ": " + e.Err.Error()
 }
 
+// Unwrap returns the last attempt's error, for errors.Is and errors.As.
 func (e *StoreError) Unwrap() error { return e.Err }
 
 func wrapStoreErr(op, url string, err error, attempts int) error {

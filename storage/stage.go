@@ -37,6 +37,7 @@ const (
 	WriteAppend
 )
 
+// String is the mode's COPY option name (OVERWRITE, APPEND, ...).
 func (m WriteMode) String() string {
 	switch m {
 	case WriteOverwrite:

@@ -29,7 +29,7 @@ type shell struct {
 	once    bool
 
 	timer, echo, bail, changes bool
-	totalChanges               int64
+	lastChanges, totalChanges  int64
 
 	// settings the command line gave, reapplied by .open
 	threads         int
@@ -145,7 +145,15 @@ func (sh *shell) statement(text string) (ok bool) {
 	u0, s0, cpu := cpuTimes()
 	rows, err := sh.db.Query(ctx, text)
 	if err == nil {
-		_, err = sh.output.render(ctx, bar.clearing(sh.out), rows)
+		if n, ok := rows.Changes(); ok {
+			// Like DuckDB's shell, a statement that changes rows (COPY …
+			// TO) prints no table; .changes reports the count instead.
+			err = rows.Close()
+			sh.lastChanges = n
+			sh.totalChanges += n
+		} else {
+			_, err = sh.output.render(ctx, bar.clearing(sh.out), rows)
+		}
 	}
 	bar.stop()
 	if err != nil {
@@ -159,8 +167,9 @@ func (sh *shell) statement(text string) (ok bool) {
 		return false
 	}
 	if sh.changes {
-		// Peregrine's statements read; none changes rows of the database.
-		fmt.Fprintf(sh.out, "changes: %d   total_changes: %d\n", 0, sh.totalChanges)
+		// As in DuckDB's shell (SQLite's changes()): the count of the
+		// last statement that changed rows, which a query leaves as it was.
+		fmt.Fprintf(sh.out, "changes: %d   total_changes: %d\n", sh.lastChanges, sh.totalChanges)
 	}
 	if sh.timer {
 		line := fmt.Sprintf("Run Time (s): real %.3f", time.Since(start).Seconds())

@@ -122,3 +122,33 @@ func TestDuckboxShapes(t *testing.T) {
 		t.Errorf(".maxwidth 30:\n%s", out)
 	}
 }
+
+// TestChangesReportsCopyRows: .changes on prints the rows the last writing
+// statement changed (COPY's rows written; DuckDB 1.5.5 gives Count 5 for
+// region and 25 for nation) and the running total; a query leaves the
+// count as it was, and COPY prints no table (DuckDB's shell prints none).
+func TestChangesReportsCopyRows(t *testing.T) {
+	dir := t.TempDir()
+	script := ".changes on\n" +
+		"COPY (SELECT * FROM region) TO '" + filepath.Join(dir, "r.parquet") + "';\n" +
+		"SELECT 1 AS one;\n" +
+		"COPY (SELECT * FROM nation) TO '" + filepath.Join(dir, "n.parquet") + "';\n"
+	stdout, stderr, code := runCLI(t, script, dataDir)
+	if code != 0 {
+		t.Fatalf("code %d stderr %s", code, stderr)
+	}
+	lines := strings.Split(stdout, "\n")
+	var got []string
+	for _, l := range lines {
+		if strings.HasPrefix(l, "changes:") {
+			got = append(got, l)
+		}
+	}
+	want := []string{"changes: 5   total_changes: 5", "changes: 5   total_changes: 5", "changes: 25   total_changes: 30"}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("changes lines %q, want %q\n%s", got, want, stdout)
+	}
+	if strings.Contains(stdout, "Count") {
+		t.Errorf("COPY printed a table:\n%s", stdout)
+	}
+}

@@ -17,8 +17,9 @@ type Int128 struct {
 }
 
 var (
-	// MaxInt128 is 2^127 - 1, MinInt128 is -2^127.
+	// MaxInt128 is 2^127 - 1.
 	MaxInt128 = Int128{Lo: math.MaxUint64, Hi: math.MaxInt64}
+	// MinInt128 is -2^127.
 	MinInt128 = Int128{Hi: math.MinInt64}
 )
 

@@ -189,9 +189,13 @@ type Nested struct {
 	Keys  []Datum
 }
 
-// ListDatum, StructDatum and MapDatum build nested datums.
-func ListDatum(elems ...Datum) Datum    { return Datum{N: &Nested{Elems: elems}} }
+// ListDatum builds a list value from its elements.
+func ListDatum(elems ...Datum) Datum { return Datum{N: &Nested{Elems: elems}} }
+
+// StructDatum builds a struct value from its fields' values, in field order.
 func StructDatum(fields ...Datum) Datum { return Datum{N: &Nested{Elems: fields}} }
+
+// MapDatum builds a map value; vals[i] is the value of keys[i].
 func MapDatum(keys, vals []Datum) Datum { return Datum{N: &Nested{Keys: keys, Elems: vals}} }
 
 // newChildren (re)creates v's child vectors for its type when missing.

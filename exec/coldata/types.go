@@ -14,6 +14,7 @@ import (
 // representation in a Vec, listed beside it.
 type TypeID uint8
 
+// The logical types, each with the Vec field that holds its values.
 const (
 	Unknown   TypeID = iota // the type of a bare NULL; no storage
 	Bool                    // Vec.B
@@ -48,6 +49,8 @@ type Type struct {
 	Nest      *NestedType
 }
 
+// The types without parameters (DecimalType, ListType, StructType and
+// MapType make the others).
 var (
 	TypeUnknown   = Type{ID: Unknown}
 	TypeBool      = Type{ID: Bool}
@@ -77,6 +80,8 @@ func (t Type) IsNumeric() bool {
 // (HUGEINT, 128 bits wide, has its own kernels and is not among them).
 func (t Type) IsInteger() bool { return t.ID == Int32 || t.ID == Int64 }
 
+// String is the type's SQL name as DuckDB prints it (BIGINT,
+// DECIMAL(15,2), VARCHAR[], STRUCT(a BIGINT), ...).
 func (t Type) String() string {
 	switch t.ID {
 	case Unknown:

@@ -15,6 +15,8 @@ type Error struct {
 	Src string
 }
 
+// Error formats the error as DuckDB does: "Parser Error: message", then the
+// statement's line with a caret under Pos when it is known.
 func (e *Error) Error() string { return WithContext("Parser Error: "+e.Msg, e.Src, e.Pos) }
 
 // WithContext appends DuckDB's error context to msg: an empty line, `LINE

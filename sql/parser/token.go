@@ -8,20 +8,22 @@ import (
 // Kind classifies a token.
 type Kind uint8
 
+// The kinds of token.
 const (
-	EOF         Kind = iota
-	Ident            // a bare word: an identifier or a keyword (see Token.Keyword)
-	QuotedIdent      // "identifier"
-	String           // 'text', E'text', $$text$$, $tag$text$tag$
-	Number           // 12, 1.5, .5, 1e3, 1_000, 0x1F, 0b101
-	Param            // ?, $1, $name
-	Op               // operators and punctuation: + - * / ( ) [ ] { } , ; . : :: ...
-	Comment          // -- line comment or /* block */ (only from Tokens)
-	Space            // white space (only from Tokens)
+	EOF         Kind = iota // the end of the input
+	Ident                   // a bare word: an identifier or a keyword (see Token.Keyword)
+	QuotedIdent             // "identifier"
+	String                  // 'text', E'text', $$text$$, $tag$text$tag$
+	Number                  // 12, 1.5, .5, 1e3, 1_000, 0x1F, 0b101
+	Param                   // ?, $1, $name
+	Op                      // operators and punctuation: + - * / ( ) [ ] { } , ; . : :: ...
+	Comment                 // -- line comment or /* block */ (only from Tokens)
+	Space                   // white space (only from Tokens)
 )
 
 var kindNames = [...]string{"EOF", "identifier", "quoted identifier", "string", "number", "parameter", "operator", "comment", "space"}
 
+// String is the kind's name in error messages ("quoted identifier").
 func (k Kind) String() string { return kindNames[k] }
 
 // Token is one lexical token. Text is the token as written in the source
@@ -47,16 +49,18 @@ type Token struct {
 // a name (PostgreSQL's and DuckDB's rule).
 type Category uint8
 
+// The keyword categories, DuckDB's (duckdb_keywords()'s keyword_category).
 const (
-	NotKeyword   Category = iota
-	Unreserved            // usable as any name
-	ColumnName            // a column or table name, not a function or type name
-	TypeFunction          // a function or type name, not a column name
-	Reserved              // a name only when quoted (or after AS, or after a dot)
+	NotKeyword   Category = iota // a word that is not a keyword
+	Unreserved                   // usable as any name
+	ColumnName                   // a column or table name, not a function or type name
+	TypeFunction                 // a function or type name, not a column name
+	Reserved                     // a name only when quoted (or after AS, or after a dot)
 )
 
 var categoryNames = [...]string{"", "unreserved", "column_name", "type_function", "reserved"}
 
+// String is the category as duckdb_keywords() names it ("" for none).
 func (c Category) String() string { return categoryNames[c] }
 
 // Keyword describes one keyword.

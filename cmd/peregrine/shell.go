@@ -85,7 +85,10 @@ func (sh *shell) script(text string) {
 func (sh *shell) sql(text string) bool {
 	stmts, err := splitStatements(text)
 	if err != nil {
-		sh.report(fmt.Errorf("Parser Error: %v", err))
+		if !strings.Contains(err.Error(), " Error: ") {
+			err = fmt.Errorf("Parser Error: %v", err)
+		}
+		sh.report(err)
 		return false
 	}
 	ok := true

@@ -60,7 +60,7 @@ func (l *lexer) emit(kind Kind, start, end int, val string) {
 // fail records an unterminated token running from start to the end.
 func (l *lexer) fail(kind Kind, start int, what string) int {
 	if l.err == nil {
-		l.err = &Error{Msg: "unterminated " + what + " at or near \"" + Clip(l.src[start:]) + "\"", Pos: start, Src: l.src}
+		l.err = &Error{Msg: "unterminated " + what + " at or near \"" + Clip(strings.TrimRight(l.src[start:], " \t\r\n")) + "\"", Pos: start, Src: l.src}
 	}
 	l.emit(kind, start, len(l.src), "")
 	return len(l.src)

@@ -73,11 +73,11 @@ func (*Deallocate) statement() {}
 // return a "Not implemented" error pointing at them.
 func Parse(text string) (Statement, error) {
 	// A statement that creates a secret shows its string literals masked
-	// in errors (see maskSecretText).
-	shown := maskSecretText(text)
+	// in errors (see maskSecretText); only a failing statement pays for
+	// the second lexing.
 	st, err := parser.ParseOne(text)
 	if err != nil {
-		if shown != text {
+		if shown := maskSecretText(text); shown != text {
 			if _, err2 := parser.ParseOne(shown); err2 != nil {
 				err = err2
 			}
@@ -85,7 +85,10 @@ func Parse(text string) (Statement, error) {
 		return nil, err
 	}
 	out, err := convert(st, text)
-	return out, withSource(err, shown)
+	if err != nil {
+		return out, withSource(err, maskSecretText(text))
+	}
+	return out, nil
 }
 
 // SplitStatements splits a script into statements with the parser's lexer

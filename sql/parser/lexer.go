@@ -86,6 +86,23 @@ var operators = map[string]bool{
 	"!~*": true, "^@": true, "@>": true, "<@": true, "&&": true, "->": true, "->>": true, "=>": true,
 }
 
+// maxOperatorLen is the length of the longest entry of operators.
+const maxOperatorLen = 4
+
+// opRun returns the end of the run of operator characters starting at i,
+// looking no further than limit; a comment start ends the run.
+func (l *lexer) opRun(i, limit int) int {
+	src := l.src
+	j := i
+	for j < len(src) && j < limit && strings.IndexByte(opChars, src[j]) >= 0 {
+		if j > i && (strings.HasPrefix(src[j:], "--") || strings.HasPrefix(src[j:], "/*")) {
+			break
+		}
+		j++
+	}
+	return j
+}
+
 func (l *lexer) next(i int) int {
 	src := l.src
 	c := src[i]
@@ -152,20 +169,17 @@ func (l *lexer) next(i int) int {
 		l.emit(Op, start, i+1, "")
 		return i + 1
 	case strings.IndexByte(opChars, c) >= 0:
-		j := i
-		for j < len(src) && strings.IndexByte(opChars, src[j]) >= 0 {
-			if j > i && (strings.HasPrefix(src[j:], "--") || strings.HasPrefix(src[j:], "/*")) {
-				break
-			}
-			j++
-		}
-		// The longest known operator at the start of the run.
+		// The longest known operator at the start of the run, else the
+		// whole run. Known operators are short: looking only that far
+		// first keeps a long run (^^^^…) linear, not quadratic.
+		j := l.opRun(i, i+maxOperatorLen)
 		for k := j; k > i; k-- {
 			if operators[src[i:k]] {
 				l.emit(Op, start, k, "")
 				return k
 			}
 		}
+		j = l.opRun(i, len(src))
 		l.emit(Op, start, j, "")
 		return j
 	case strings.IndexByte("()[]{},;.", c) >= 0:

@@ -131,16 +131,43 @@ func (l *cteLocal) sink(_ context.Context, b *coldata.Batch) error {
 	if err == nil || !errors.Is(err, ErrMemoryLimit) {
 		return err
 	}
-	// Keep what is held (the account keeps what it was granted: forcing
-	// the refused growth in would starve the operators still running);
-	// the rest goes to disk.
+	// Once refused, this worker's rows go to disk: those it holds too, and
+	// their memory goes back to the pool. Holding them would starve the
+	// operators still running below (an aggregate merging its spilled
+	// partitions while the CTE reads its output failed with the limit's
+	// error instead of spilling); forcing the refused growth in would do
+	// the same.
 	l.spill = true
 	r.spillMu.Lock()
 	defer r.spillMu.Unlock()
 	if r.spill == nil {
 		r.spill = newSpillFile(r.env, r.types, 1, &r.counter)
 	}
-	return nil
+	return l.spillHeld()
+}
+
+// spillHeld writes the buffered rows to the spill file, in order, and
+// frees them. Rows of columns without storage (all of type NULL) stay.
+func (l *cteLocal) spillHeld() error {
+	b := l.buf
+	for _, ch := range b.chunks {
+		n := -1
+		for c, t := range b.types {
+			if t.ID != coldata.Unknown {
+				n = ch[c].Len()
+				break
+			}
+		}
+		if n < 0 {
+			return nil
+		}
+		var err error
+		if l.wbuf, err = l.r.spill.write(0, ch, nil, n, l.wbuf); err != nil {
+			return err
+		}
+	}
+	b.reset()
+	return l.acc.Resize(0)
 }
 
 func (l *cteLocal) combine(context.Context) error { return nil }

@@ -260,5 +260,4 @@ type flushState struct {
 	flushAcc   *MemoryAccount // the flushed buffers, once the workers are done
 	flushMu    sync.Mutex
 	stateOnce  sync.Once
-	pendMu     sync.Mutex // the queue, while partitions merge in parallel
 }

@@ -34,7 +34,7 @@ type aggOutput struct {
 	chunks []aggChunk    // finals cut into batch-sized pieces
 	next   atomic.Int64  // next chunk to take
 	left   []atomic.Int32
-	outMu  sync.Mutex // the pending queue and DISTINCT combinations
+	outMu  sync.Mutex // the pending queue (also as merges split partitions into it) and DISTINCT combinations
 	peakB  atomic.Int64
 	self   aggReader // the reader behind the aggregate's own Next
 	closed bool

@@ -435,8 +435,8 @@ func (h *hashAgg) repartition(ctx context.Context, w aggWork) error {
 			}
 		}
 	}
-	h.pendMu.Lock()
-	defer h.pendMu.Unlock()
+	h.outMu.Lock()
+	defer h.outMu.Unlock()
 	for q := aggParts - 1; q >= 0; q-- {
 		h.pending = append(h.pending, aggWork{sp: sub, part: q})
 	}
@@ -506,8 +506,8 @@ func (h *hashAgg) repartitionValues(ctx context.Context, w aggWork) error {
 			}
 		}
 	}
-	h.pendMu.Lock()
-	defer h.pendMu.Unlock()
+	h.outMu.Lock()
+	defer h.outMu.Unlock()
 	c := w.comb
 	if c == nil {
 		c = &aggCombine{left: aggParts}

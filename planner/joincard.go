@@ -527,6 +527,12 @@ func usedColumns(root Node) map[ColID]bool {
 			}
 		case *CTERef:
 			walk(n.Shared.Plan)
+		case *Union:
+			for _, in := range n.Ins {
+				for _, c := range in.Cols() {
+					used[c.ID] = true
+				}
+			}
 		}
 		for _, in := range n.Inputs() {
 			walk(in)

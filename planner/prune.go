@@ -84,6 +84,8 @@ func prune(n Node, need map[ColID]bool) Node {
 		return &Sort{Input: narrow(prune(n.Input, used), used), Keys: n.Keys}
 	case *Limit:
 		return &Limit{Input: prune(n.Input, need), Offset: n.Offset, Count: n.Count}
+	case *Union:
+		return pruneUnion(n)
 	}
 	return n
 }

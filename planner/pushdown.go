@@ -60,6 +60,8 @@ func (o *optimizer) pushDown(n Node, preds []expr.Expr) Node {
 			return o.orderJoins(joinRegion(n, preds))
 		}
 		return o.pushOuterJoin(n, preds)
+	case *Union:
+		return o.pushUnion(n, preds)
 	}
 	// Values and anything else: evaluate above.
 	return filterOver(n, preds)

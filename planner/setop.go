@@ -1,0 +1,92 @@
+package planner
+
+import (
+	"fmt"
+
+	"github.com/peregrinedb/peregrine/planner/expr"
+)
+
+// Union concatenates its inputs (UNION ALL): Out[i] is column i of every
+// input, whose types the binder has already unified. UNION (DISTINCT),
+// INTERSECT and EXCEPT are built by the binder from a Union and an
+// Aggregate over it.
+type Union struct {
+	Ins []Node
+	Out []ColMeta
+}
+
+func (n *Union) Cols() []ColMeta { return n.Out }
+func (n *Union) Inputs() []Node  { return n.Ins }
+
+// PhysUnion runs its inputs' pipelines side by side: the consumer reads all
+// of their workers' output. Every input's Out has the union's layout.
+type PhysUnion struct {
+	PhysBase
+	Ins []Physical
+}
+
+func (p *PhysUnion) Children() []Physical { return p.Ins }
+
+// mapUnion replaces each input of u by f(input), returning a copy.
+func mapUnion(u *Union, f func(Node) Node) *Union {
+	c := &Union{Out: u.Out, Ins: make([]Node, len(u.Ins))}
+	for i, in := range u.Ins {
+		c.Ins[i] = f(in)
+	}
+	return c
+}
+
+// pushUnion pushes predicates into every input of a union, each rewritten
+// over that input's columns.
+func (o *optimizer) pushUnion(u *Union, preds []expr.Expr) Node {
+	return mapUnion(u, func(in Node) Node {
+		defs := map[ColID]expr.Expr{}
+		for i, c := range in.Cols() {
+			defs[u.Out[i].ID] = &expr.Column{Index: c.ID, Typ: c.Type, Name: c.Name}
+		}
+		var below []expr.Expr
+		for _, p := range preds {
+			below = append(below, substitute(p, defs))
+		}
+		return o.pushDown(in, below)
+	})
+}
+
+// pruneUnion keeps every column of a union (its inputs must keep their
+// layout) and prunes below each input.
+func pruneUnion(u *Union) Node {
+	return mapUnion(u, func(in Node) Node { return prune(in, IDs(in.Cols())) })
+}
+
+// lowerUnion lowers each input and, where its physical layout differs from
+// the logical one (a rule reordered or added columns), selects the union's
+// columns in order.
+func (o *optimizer) lowerUnion(u *Union, est float64) (Physical, error) {
+	p := &PhysUnion{PhysBase: PhysBase{Out: u.Out, EstRows: est}}
+	for _, in := range u.Ins {
+		ph, err := o.lower(in)
+		if err != nil {
+			return nil, err
+		}
+		want := in.Cols()
+		got := ph.Base().Out
+		same := len(got) == len(want)
+		for i := 0; same && i < len(want); i++ {
+			same = got[i].ID == want[i].ID
+		}
+		if !same {
+			pos := positions(got)
+			proj := &PhysProject{PhysBase: PhysBase{Out: want, EstRows: ph.Base().EstRows}, Input: ph}
+			for _, c := range want {
+				at, ok := pos[c.ID]
+				if !ok {
+					return nil, fmt.Errorf("internal error: union input lost column %s (#%d)", c.Name, c.ID)
+				}
+				proj.Exprs = append(proj.Exprs, &expr.Column{Index: at, Typ: c.Type, Name: c.Name})
+			}
+			ph = proj
+		}
+		p.Ins = append(p.Ins, ph)
+	}
+	return p, nil
+}

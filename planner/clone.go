@@ -107,6 +107,10 @@ func (c *cloner) clone(n Node) (Node, error) {
 		l := *x
 		l.Input, err = c.clone(x.Input)
 		cp = &l
+	case *Repeat:
+		r := *x
+		r.Input, err = c.clone(x.Input)
+		cp = &r
 	case *Union:
 		u := *x
 		u.Out = append([]ColMeta(nil), x.Out...)

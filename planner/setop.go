@@ -90,3 +90,35 @@ func (o *optimizer) lowerUnion(u *Union, est float64) (Physical, error) {
 	}
 	return p, nil
 }
+
+// Repeat emits each input row Count times (a BIGINT column of the input;
+// NULL or not positive: none), turning per-row counts back into rows for
+// INTERSECT ALL and EXCEPT ALL.
+type Repeat struct {
+	Input Node
+	Count ColMeta
+}
+
+func (n *Repeat) Cols() []ColMeta { return n.Input.Cols() }
+func (n *Repeat) Inputs() []Node  { return []Node{n.Input} }
+
+// PhysRepeat is Repeat with the count column's position.
+type PhysRepeat struct {
+	PhysBase
+	Input Physical
+	Count int
+}
+
+func (p *PhysRepeat) Children() []Physical { return []Physical{p.Input} }
+
+func (o *optimizer) lowerRepeat(n *Repeat, est float64) (Physical, error) {
+	in, err := o.lower(n.Input)
+	if err != nil {
+		return nil, err
+	}
+	at, ok := positions(in.Base().Out)[n.Count.ID]
+	if !ok {
+		return nil, fmt.Errorf("internal error: repeat count %s (#%d) is not available", n.Count.Name, n.Count.ID)
+	}
+	return &PhysRepeat{PhysBase: PhysBase{Out: in.Base().Out, EstRows: est}, Input: in, Count: at}, nil
+}

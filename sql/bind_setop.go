@@ -65,9 +65,6 @@ func (b *binder) bindSetOp(x *ast.SetOp) (*selectResult, error) {
 		}
 	}
 	tagged := x.Op != "UNION"
-	if x.All && tagged {
-		return nil, notImplemented(x, x.Op+" ALL")
-	}
 	left, err := b.setSide(l.node, lcols, types, names, tagged, 0)
 	if err != nil {
 		return nil, err
@@ -93,7 +90,7 @@ func (b *binder) bindSetOp(x *ast.SetOp) (*selectResult, error) {
 	case x.Op == "UNION":
 		res.node = b.distinct(u, out)
 	default:
-		res.node = b.countSides(u, out, x.Op == "INTERSECT")
+		res.node = b.countSides(u, out, x.Op == "INTERSECT", x.All)
 	}
 	return res, nil
 }
@@ -187,8 +184,10 @@ func (b *binder) setSide(in planner.Node, cols []expr.Expr, types []coldata.Type
 }
 
 // countSides groups the tagged union by all of out and keeps the rows both
-// sides have (INTERSECT) or only the left has (EXCEPT).
-func (b *binder) countSides(u *planner.Union, out []planner.ColMeta, intersect bool) planner.Node {
+// sides have (INTERSECT) or only the left has (EXCEPT). With ALL a row
+// comes back min(left, right) times (INTERSECT ALL) or left - right times
+// (EXCEPT ALL), as in DuckDB.
+func (b *binder) countSides(u *planner.Union, out []planner.ColMeta, intersect, all bool) planner.Node {
 	tags := u.Out[len(out):]
 	a := &planner.Aggregate{Input: u, Groups: out, Out: append([]planner.ColMeta(nil), out...)}
 	var counts []expr.Expr
@@ -197,6 +196,17 @@ func (b *binder) countSides(u *planner.Union, out []planner.ColMeta, intersect b
 		c := b.newCol("count("+t.Name+")", "", coldata.TypeInt64)
 		a.Out = append(a.Out, c)
 		counts = append(counts, colExpr(c))
+	}
+	if all {
+		l, r := counts[0], counts[1]
+		var n expr.Expr = &expr.Func{Op: expr.OpSub, Args: []expr.Expr{l, r}, Typ: coldata.TypeInt64}
+		if intersect {
+			lt := &expr.Func{Op: expr.OpLt, Args: []expr.Expr{l, r}, Typ: coldata.TypeBool}
+			n = &expr.Case{Whens: []expr.When{{Cond: lt, Then: l}}, Else: r, Typ: coldata.TypeInt64}
+		}
+		nc := b.newCol("__copies", "", coldata.TypeInt64)
+		p := &planner.Project{Input: a, Exprs: append(exprsOf(out), n), Out: append(append([]planner.ColMeta(nil), out...), nc)}
+		return &planner.Project{Input: &planner.Repeat{Input: p, Count: nc}, Exprs: exprsOf(out), Out: out}
 	}
 	zero := &expr.Const{Val: coldata.Datum{I: 0}, Typ: coldata.TypeInt64}
 	right := &expr.Func{Op: expr.OpGt, Args: []expr.Expr{counts[1], zero}, Typ: coldata.TypeBool}

@@ -58,7 +58,7 @@ func (b *binder) bindSetOp(x *ast.SetOp) (*selectResult, error) {
 	types := make([]coldata.Type, len(names))
 	for i := range names {
 		if types[i], err = setOpType(lcols[i].Type(), rcols[i].Type()); err != nil {
-			return nil, binderErr(x, "Set operation column %d: %v", i+1, err)
+			return nil, setOpTypeErr(x, lcols[i].Type(), rcols[i].Type(), err)
 		}
 		if types[i].IsNested() && x.Op != "UNION" {
 			return nil, errAt(x, "Not implemented", "%s over the nested column %s (%s) is not supported yet", x.Op, names[i], types[i])
@@ -218,4 +218,17 @@ func (b *binder) countSides(u *planner.Union, out []planner.ColMeta, intersect, 
 	pred := expr.And(&expr.Func{Op: expr.OpGt, Args: []expr.Expr{counts[0], zero}, Typ: coldata.TypeBool}, right)
 	f := &planner.Filter{Input: a, Pred: pred}
 	return &planner.Project{Input: f, Exprs: exprsOf(out), Out: out}
+}
+
+// setOpTypeErr reports types that do not unify as DuckDB does: it casts a
+// number (or boolean) to the other side's type, which fails.
+func setOpTypeErr(x *ast.SetOp, l, r coldata.Type, err error) error {
+	num := func(t coldata.Type) bool { return t.IsNumeric() || t.ID == coldata.Bool }
+	switch {
+	case num(l) && !num(r):
+		return errAt(x, "Conversion", "Unimplemented type for cast (%s -> %s)", l, r)
+	case num(r) && !num(l):
+		return errAt(x, "Conversion", "Unimplemented type for cast (%s -> %s)", r, l)
+	}
+	return binderErr(x, "Set operation: %v", err)
 }

@@ -14,7 +14,7 @@ import (
 // DuckDB, ORDER BY may only name output columns (by name or ordinal).
 func (b *binder) bindSetOpQuery(x *ast.SetOp, t tail, opts selectOpts) (*selectResult, error) {
 	if len(t.orderBy) == 0 && t.limit == nil && t.offset == nil {
-		return b.bindSetOp(x)
+		return b.bindSetOp(x, opts.outer)
 	}
 	for _, o := range t.orderBy {
 		switch e := o.Expr.(type) {
@@ -39,14 +39,17 @@ func (b *binder) bindSetOpQuery(x *ast.SetOp, t tail, opts selectOpts) (*selectR
 // INTERSECT/EXCEPT group the concatenation tagged by side, counting each
 // side's rows per distinct row (grouping compares NULLs as equal, as set
 // operations do).
-func (b *binder) bindSetOp(x *ast.SetOp) (*selectResult, error) {
-	l, err := b.bindSetSide(x.L)
+func (b *binder) bindSetOp(x *ast.SetOp, outer *scope) (*selectResult, error) {
+	l, err := b.bindSetSide(x.L, outer)
 	if err != nil {
 		return nil, err
 	}
-	r, err := b.bindSetSide(x.R)
+	r, err := b.bindSetSide(x.R, outer)
 	if err != nil {
 		return nil, err
+	}
+	if len(l.corr)+len(r.corr)+len(l.keys)+len(r.keys) > 0 {
+		return nil, notImplemented(x, "a set operation correlated with an outer query")
 	}
 	lcols, rcols := exprsOf(l.node.Cols()[:len(l.names)]), exprsOf(r.node.Cols()[:len(r.names)])
 	names := l.names
@@ -83,6 +86,7 @@ func (b *binder) bindSetOp(x *ast.SetOp) (*selectResult, error) {
 		u.Out = append(u.Out, b.newCol(names[i], "", c.Type))
 	}
 	res := &selectResult{names: names}
+	defer func() { res.plain = res.node }()
 	out := u.Out[:len(names)]
 	switch {
 	case x.Op == "UNION" && x.All:
@@ -96,12 +100,14 @@ func (b *binder) bindSetOp(x *ast.SetOp) (*selectResult, error) {
 }
 
 // bindSetSide binds one operand of a set operation; a parenthesized query
-// keeps its own WITH, ORDER BY and LIMIT.
-func (b *binder) bindSetSide(body ast.QueryBody) (*selectResult, error) {
+// keeps its own WITH, ORDER BY and LIMIT. References to an outer query
+// come back as correlations, which the caller refuses.
+func (b *binder) bindSetSide(body ast.QueryBody, outer *scope) (*selectResult, error) {
+	opts := selectOpts{outer: outer}
 	if q, ok := body.(*ast.Query); ok {
-		return b.bindQueryOpts(q, selectOpts{})
+		return b.bindQueryOpts(q, opts)
 	}
-	return b.bindBody(body, tail{}, selectOpts{})
+	return b.bindBody(body, tail{}, opts)
 }
 
 func exprsOf(cols []planner.ColMeta) []expr.Expr {

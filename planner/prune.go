@@ -85,7 +85,7 @@ func prune(n Node, need map[ColID]bool) Node {
 	case *Limit:
 		return &Limit{Input: prune(n.Input, need), Offset: n.Offset, Count: n.Count}
 	case *Union:
-		return pruneUnion(n)
+		return pruneUnion(n, need)
 	case *Repeat:
 		used := copySet(need)
 		used[n.Count.ID] = true

@@ -52,10 +52,49 @@ func (o *optimizer) pushUnion(u *Union, preds []expr.Expr) Node {
 	})
 }
 
-// pruneUnion keeps every column of a union (its inputs must keep their
-// layout) and prunes below each input.
-func pruneUnion(u *Union) Node {
-	return mapUnion(u, func(in Node) Node { return prune(in, IDs(in.Cols())) })
+// pruneUnion keeps the union's columns something above reads (at least
+// one: COUNT(*) needs the rows) and the same positions of every input.
+func pruneUnion(u *Union, need map[ColID]bool) Node {
+	var keep []int
+	for i, c := range u.Out {
+		if need[c.ID] {
+			keep = append(keep, i)
+		}
+	}
+	if len(keep) == 0 && len(u.Out) > 0 {
+		keep = []int{0}
+	}
+	p := &Union{}
+	for _, i := range keep {
+		p.Out = append(p.Out, u.Out[i])
+	}
+	for _, in := range u.Ins {
+		cols := in.Cols()
+		want := make([]ColMeta, len(keep))
+		for k, i := range keep {
+			want[k] = cols[i]
+		}
+		p.Ins = append(p.Ins, selectCols(prune(in, IDs(want)), want))
+	}
+	return p
+}
+
+// selectCols returns n when its columns are cols in order, else a
+// projection onto them.
+func selectCols(n Node, cols []ColMeta) Node {
+	have := n.Cols()
+	same := len(have) == len(cols)
+	for i := 0; same && i < len(cols); i++ {
+		same = have[i].ID == cols[i].ID
+	}
+	if same {
+		return n
+	}
+	p := &Project{Input: n, Out: cols}
+	for _, c := range cols {
+		p.Exprs = append(p.Exprs, &expr.Column{Index: c.ID, Typ: c.Type, Name: c.Name})
+	}
+	return p
 }
 
 // lowerUnion lowers each input and, where its physical layout differs from

@@ -276,6 +276,27 @@ func (b *builder) build(p planner.Physical) (stream, error) {
 		return b.record(p, stream{NewLimit(b.single(in), p.Offset, p.Count)}), nil
 	case *planner.PhysValues:
 		return b.record(p, stream{NewValues(planner.Types(p), p.Rows)}), nil
+	case *planner.PhysRepeat:
+		in, err := b.build(p.Input)
+		if err != nil {
+			return nil, err
+		}
+		for i := range in {
+			in[i] = NewRepeat(in[i], p.Count)
+		}
+		return b.record(p, in), nil
+	case *planner.PhysUnion:
+		// UNION ALL: every input's workers feed the consumer directly, so
+		// the inputs' pipelines run side by side.
+		var s stream
+		for _, in := range p.Ins {
+			is, err := b.build(in)
+			if err != nil {
+				return nil, err
+			}
+			s = append(s, is...)
+		}
+		return b.record(p, s), nil
 	}
 	return nil, fmt.Errorf("Internal Error: no operator for %T", p)
 }

@@ -107,6 +107,20 @@ func (c *cloner) clone(n Node) (Node, error) {
 		l := *x
 		l.Input, err = c.clone(x.Input)
 		cp = &l
+	case *Repeat:
+		r := *x
+		r.Input, err = c.clone(x.Input)
+		cp = &r
+	case *Union:
+		u := *x
+		u.Out = append([]ColMeta(nil), x.Out...)
+		u.Ins = make([]Node, len(x.Ins))
+		for i, in := range x.Ins {
+			if u.Ins[i], err = c.clone(in); err != nil {
+				return nil, err
+			}
+		}
+		cp = &u
 	case *Values:
 		v := *x
 		v.Out = append([]ColMeta(nil), x.Out...)

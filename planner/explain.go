@@ -137,6 +137,10 @@ func Describe(p Physical) string {
 		return fmt.Sprintf("LIMIT %d OFFSET %d", p.Count, p.Offset)
 	case *PhysValues:
 		return fmt.Sprintf("VALUES (%d rows)", len(p.Rows))
+	case *PhysRepeat:
+		return "REPEAT rows by " + p.Input.Base().Out[p.Count].Name
+	case *PhysUnion:
+		return fmt.Sprintf("UNION_ALL (%d inputs)", len(p.Ins))
 	case *PhysCTEScan:
 		s := "CTE_SCAN " + p.Shared.Name
 		if p.First {

@@ -527,6 +527,14 @@ func usedColumns(root Node) map[ColID]bool {
 			}
 		case *CTERef:
 			walk(n.Shared.Plan)
+		case *Repeat:
+			used[n.Count.ID] = true
+		case *Union:
+			for _, in := range n.Ins {
+				for _, c := range in.Cols() {
+					used[c.ID] = true
+				}
+			}
 		}
 		for _, in := range n.Inputs() {
 			walk(in)

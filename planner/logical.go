@@ -203,5 +203,11 @@ func mapInputs(n Node, f func(Node) Node) {
 		x.Input = f(x.Input)
 	case *Join:
 		x.Left, x.Right = f(x.Left), f(x.Right)
+	case *Repeat:
+		x.Input = f(x.Input)
+	case *Union:
+		for i, in := range x.Ins {
+			x.Ins[i] = f(in)
+		}
 	}
 }

@@ -78,6 +78,13 @@ func simplifyOuter(n Node, rejected map[ColID]bool) Node {
 		l := *x
 		l.Input = simplifyOuter(x.Input, map[ColID]bool{})
 		return &l
+	case *Repeat:
+		r := *x
+		r.Input = simplifyOuter(x.Input, rejected)
+		return &r
+	case *Union:
+		// Filters above are not pushed through a union by this rule.
+		return mapUnion(x, func(in Node) Node { return simplifyOuter(in, map[ColID]bool{}) })
 	}
 	return n
 }

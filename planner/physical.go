@@ -299,6 +299,10 @@ func (o *optimizer) lower(n Node) (Physical, error) {
 		return &PhysValues{PhysBase: PhysBase{Out: n.Out, EstRows: est}, Rows: n.Rows}, nil
 	case *CTERef:
 		return o.lowerCTERef(n, est)
+	case *Union:
+		return o.lowerUnion(n, est)
+	case *Repeat:
+		return o.lowerRepeat(n, est)
 	}
 	return nil, fmt.Errorf("internal error: cannot lower %T", n)
 }

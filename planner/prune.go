@@ -84,6 +84,12 @@ func prune(n Node, need map[ColID]bool) Node {
 		return &Sort{Input: narrow(prune(n.Input, used), used), Keys: n.Keys}
 	case *Limit:
 		return &Limit{Input: prune(n.Input, need), Offset: n.Offset, Count: n.Count}
+	case *Union:
+		return pruneUnion(n, need)
+	case *Repeat:
+		used := copySet(need)
+		used[n.Count.ID] = true
+		return &Repeat{Input: prune(n.Input, used), Count: n.Count}
 	}
 	return n
 }

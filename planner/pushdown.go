@@ -60,6 +60,13 @@ func (o *optimizer) pushDown(n Node, preds []expr.Expr) Node {
 			return o.orderJoins(joinRegion(n, preds))
 		}
 		return o.pushOuterJoin(n, preds)
+	case *Union:
+		return o.pushUnion(n, preds)
+	case *Repeat:
+		// A row passes a filter however often it is repeated.
+		r := *n
+		r.Input = o.pushDown(n.Input, preds)
+		return &r
 	}
 	// Values and anything else: evaluate above.
 	return filterOver(n, preds)

@@ -129,6 +129,12 @@ func (e *estimator) rows(n Node) float64 {
 		r = e.rows(n.Input) * e.selectivity(n.Pred)
 	case *Project:
 		r = e.rows(n.Input)
+	case *Repeat:
+		r = e.rows(n.Input)
+	case *Union:
+		for _, in := range n.Ins {
+			r += e.rows(in)
+		}
 	case *Sort:
 		r = e.rows(n.Input)
 	case *Limit:

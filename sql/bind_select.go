@@ -83,14 +83,7 @@ func (b *binder) bindBody(body ast.QueryBody, t tail, opts selectOpts) (*selectR
 	case *ast.Select:
 		return b.bindSelect(x, t, opts)
 	case *ast.SetOp:
-		what := x.Op
-		if x.All {
-			what += " ALL"
-		}
-		if x.ByName {
-			what += " BY NAME"
-		}
-		return nil, notImplemented(x, what)
+		return b.bindSetOpQuery(x, t, opts)
 	case *ast.Values, *ast.Query:
 		// VALUES and a parenthesized query with its own ORDER BY or LIMIT
 		// are read as SELECT * FROM (body).

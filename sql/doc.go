@@ -7,7 +7,7 @@
 // Set, Copy, Prepare, Execute and Deallocate; everything else parses and is
 // refused with "Not implemented Error: <construct> is not supported yet"
 // pointing at the construct, as are expression and clause forms the
-// engine cannot run yet (window functions, set operations, grouping sets,
+// engine cannot run yet (window functions, grouping sets,
 // lambdas, ...).
 //
 // Parameters (?, $1, $name) bind to expr.Param placeholders typed by
@@ -26,6 +26,7 @@
 //	bind_star.go      *, t.*, s.*, EXCLUDE/REPLACE/RENAME/LIKE, COLUMNS(...)
 //	bind_from.go      FROM items, joins, CTE references, derived tables, table functions
 //	bind_values.go    VALUES lists
+//	bind_setop.go     UNION [ALL] [BY NAME], INTERSECT [ALL], EXCEPT [ALL]: type unification, counting by side
 //	bind_expr.go      expressions: names, literals, logic, IS, BETWEEN, CASE, casts
 //	bind_ops.go       operators: comparison, arithmetic, bitwise, ||, LIKE/ILIKE/GLOB, IN, ANY/ALL
 //	bind_interval.go  INTERVAL literals and date arithmetic

@@ -263,3 +263,32 @@ func TestFinalAggTempSpaceLimit(t *testing.T) {
 		t.Errorf("temp space holds %d, pool %d after Close", temp.Used(), pool.Used())
 	}
 }
+
+// TestFinalAggFlush: a final aggregation whose table flushes (as the local
+// one does past flushGroups) into in-memory partitions, with and without
+// spilling them, gives the local aggregation's results.
+func TestFinalAggFlush(t *testing.T) {
+	defer func(old int) { flushGroups = old }(flushGroups)
+	flushGroups = 512
+	ts, batches := finalSpillInput(20_000, 2)
+	aggs := finalSpillAggs()
+	want := byIntKey(runAggCollect(t, NewHashAgg(splitReplay(ts, batches, 2), []int{0}, aggs)))
+	for _, limit := range []int64{0, 1 << 20} {
+		pool, dir := NewMemoryPool(limit), t.TempDir()
+		op := distributedAgg(ts, batches, 3, []int{0}, aggs, memEnv{pool: pool, dir: dir})
+		got := byIntKey(runAggCollect(t, op))
+		h := op.(*hashAgg)
+		if !h.flushedAny.Load() {
+			t.Errorf("limit %d: the final aggregation never flushed", limit)
+		}
+		if spilled := h.OpStats().SpilledBytes; (spilled > 0) != (limit > 0) {
+			t.Errorf("limit %d: spilled %d bytes", limit, spilled)
+		}
+		if !slices.EqualFunc(got, want, slices.Equal) {
+			t.Errorf("limit %d: %d rows, want %d; they differ", limit, len(got), len(want))
+		}
+		if ents, _ := os.ReadDir(dir); len(ents) != 0 || pool.Used() != 0 {
+			t.Errorf("limit %d: %d spill files and %d bytes left after Close", limit, len(ents), pool.Used())
+		}
+	}
+}

@@ -82,6 +82,9 @@ type TaskStats struct {
 	BatchesIn, BatchesOut int64
 	BytesIn, BytesOut     int64
 	Decode, Encode, Total time.Duration
+	// SpilledBytes is what the task's operators wrote to spill files
+	// under the memory limit.
+	SpilledBytes int64
 }
 
 // TaskName describes task task of fragment f for progress and errors: the
@@ -119,6 +122,7 @@ func TargetBatchRows(types []coldata.Type) int {
 type Task struct {
 	frag    *planner.Fragment
 	task    int
+	q       *exec.Query
 	root    exec.Operator
 	sources []*elementSource
 	t0      time.Time
@@ -151,7 +155,7 @@ func (d *Distributed) OpenTask(ctx context.Context, fragID, task int, in Element
 	if err != nil {
 		return nil, t.wrap(err)
 	}
-	t.root = q.Root
+	t.q, t.root = q, q.Root
 	if err := t.root.Open(ctx); err != nil {
 		t.root.Close()
 		return nil, t.wrap(err)
@@ -210,6 +214,14 @@ func (t *Task) Stats() TaskStats {
 		st.BytesIn += s.st.BytesIn
 		st.Decode += s.st.Decode
 	}
+	var spilled func(p planner.Physical)
+	spilled = func(p planner.Physical) {
+		st.SpilledBytes += t.q.Figures(p).SpilledBytes
+		for _, c := range p.Children() {
+			spilled(c)
+		}
+	}
+	spilled(t.frag.Root)
 	return st
 }
 

@@ -13,7 +13,9 @@
 //     whose chosen plan is built at run time from materialised stages.
 //   - fragment.go, exchange.go, aggstate.go: one task of a distributed
 //     plan's fragment, the partitioner behind hash exchanges, and partial
-//     and final aggregation over accumulator states.
+//     and final aggregation over accumulator states (both are the hash
+//     aggregation: the final one merges state rows in its sink, and
+//     flushes and spills them as the local aggregation does).
 //   - sample.go: a scan run at plan time to measure a small dimension.
 //   - pipeline.go: the parallel layer every pipeline breaker stands on
 //     (Sink / Combine / Finalize, one worker runner, runTasks for parallel

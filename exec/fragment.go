@@ -70,9 +70,9 @@ func (b *builder) fragmentNode(p planner.Physical) (s stream, ok bool, err error
 		if err != nil {
 			return nil, true, err
 		}
-		f := NewFinalAgg(b.single(in), p.InTypes, p.Groups, specs)
-		if fa, ok := f.(*finalAgg); ok {
-			fa.env = b.env
+		f := withMemory(NewFinalAgg(b.single(in), p.InTypes, p.Groups, specs), b.env)
+		if h, ok := f.(*hashAgg); ok {
+			h.threads = b.threads
 		}
 		return b.record(p, stream{f}), true, nil
 	case *planner.PhysScan:

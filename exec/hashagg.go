@@ -75,6 +75,9 @@ type hashAgg struct {
 	inTypes   []coldata.Type
 	outTypes  []coldata.Type
 	err       error // configuration error, reported by Open and Next
+	// mergeIn: the inputs are state rows (the spill format, as a partial
+	// aggregation emits them), merged rather than aggregated (aggstate.go).
+	mergeIn bool
 
 	br    *breaker      // runs the workers (Sink), then the merge (Finalize)
 	parts []*aggPartial // per worker, until merged
@@ -110,12 +113,19 @@ func (h *hashAgg) init() error {
 	if len(h.inputs) == 0 {
 		return errors.New("hash aggregate: no inputs")
 	}
-	h.inTypes = h.inputs[0].Types()
-	for _, in := range h.inputs[1:] {
-		if len(in.Types()) != len(h.inTypes) {
+	in := h.inputs[0].Types()
+	for _, o := range h.inputs[1:] {
+		if len(o.Types()) != len(in) {
 			return errors.New("hash aggregate: inputs disagree on their columns")
 		}
 	}
+	return h.initTypes(in)
+}
+
+// initTypes sets the types the groups and aggregates take from: the
+// inputs' own, or for a final aggregation those its state rows came from.
+func (h *hashAgg) initTypes(inTypes []coldata.Type) error {
+	h.inTypes = inTypes
 	if err := checkCols("hash aggregate", h.groupCols, len(h.inTypes)); err != nil {
 		return err
 	}
@@ -227,6 +237,7 @@ func (h *hashAgg) Close() error {
 			_ = in.Close()
 		}
 	}
+	h.self.release()
 	h.parts, h.finals = nil, nil
 	return h.closeSpills()
 }
@@ -247,6 +258,7 @@ type aggPartial struct {
 	gids    []int32
 	dgids   []int32
 	gidVec  *coldata.Vec
+	tmp     []accumulator // loads state rows to merge (mergeStates)
 
 	acc     *MemoryAccount
 	batches int // sunk since the last spill
@@ -263,21 +275,12 @@ type aggPartial struct {
 
 func newAggPartial(h *hashAgg) *aggPartial {
 	p := &aggPartial{h: h}
-	p.need = append(p.need, h.groupCols...)
-	for _, a := range h.aggs {
-		pos := -1
-		if a.Func != AggCountStar {
-			pos = len(p.need)
-			for i, c := range p.need[len(h.groupCols):] {
-				if c == a.Arg {
-					pos = len(h.groupCols) + i
-				}
-			}
-			if pos == len(p.need) {
-				p.need = append(p.need, a.Arg)
-			}
-		}
-		p.argPos = append(p.argPos, pos)
+	readTypes := h.inTypes
+	if h.mergeIn {
+		// State rows are read whole (stateTypes is set at construction).
+		p.need, readTypes = allCols(len(h.stateTypes)), h.stateTypes
+	} else {
+		p.needArgs()
 	}
 	keyTypes := make([]coldata.Type, len(h.groupCols))
 	for i, c := range h.groupCols {
@@ -305,10 +308,33 @@ func newAggPartial(h *hashAgg) *aggPartial {
 	p.dense = make([]*coldata.Vec, len(p.need))
 	p.scratch = make([]*coldata.Vec, len(p.need))
 	for i, c := range p.need {
-		p.scratch[i] = coldata.NewVec(h.inTypes[c], 0)
+		p.scratch[i] = coldata.NewVec(readTypes[c], 0)
 	}
 	p.gidVec = coldata.NewVec(coldata.TypeInt64, 0)
 	return p
+}
+
+// needArgs lists the input columns the partial reads: the group columns,
+// then the aggregates' distinct arguments (argPos maps each aggregate to
+// its argument there).
+func (p *aggPartial) needArgs() {
+	h := p.h
+	p.need = append(p.need, h.groupCols...)
+	for _, a := range h.aggs {
+		pos := -1
+		if a.Func != AggCountStar {
+			pos = len(p.need)
+			for i, c := range p.need[len(h.groupCols):] {
+				if c == a.Arg {
+					pos = len(h.groupCols) + i
+				}
+			}
+			if pos == len(p.need) {
+				p.need = append(p.need, a.Arg)
+			}
+		}
+		p.argPos = append(p.argPos, pos)
+	}
 }
 
 // sink folds one batch into the partial, spilling it first or after when
@@ -358,6 +384,11 @@ func (p *aggPartial) combine(context.Context) error { return nil }
 func (p *aggPartial) sinkBatch(b *coldata.Batch) {
 	n := b.Len()
 	if n == 0 {
+		return
+	}
+	if p.h.mergeIn {
+		denseCols(b, p.need, p.dense, p.scratch)
+		p.mergeStates(p.dense, n)
 		return
 	}
 	ng := len(p.h.groupCols)

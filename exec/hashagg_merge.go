@@ -272,3 +272,30 @@ func (p *aggPartial) foldDistinct(ctx context.Context) error {
 	}
 	return nil
 }
+
+// mergeStates folds n state rows (the spill format: group keys, then every
+// aggregate's state columns) into p with the accumulators' own merge: what
+// a spilled or flushed partition and a final aggregation's input hold.
+func (p *aggPartial) mergeStates(vecs []*coldata.Vec, n int) {
+	h := p.h
+	if p.tmp == nil {
+		p.tmp = make([]accumulator, len(h.aggs))
+		for i, a := range h.aggs {
+			in := coldata.TypeUnknown
+			if a.Func != AggCountStar {
+				in = h.inTypes[a.Arg]
+			}
+			p.tmp[i], _ = newAccumulator(a, in) // validated by init
+		}
+	}
+	p.gids = growZero(p.gids, n)
+	gids := p.gids[:n]
+	if p.table != nil {
+		p.table.insert(vecs[:len(h.groupCols)], n, nil, gids)
+		p.setGroups(p.table.n)
+	}
+	for i, acc := range p.accs {
+		p.tmp[i].load(vecs[h.stateCol[i]:h.stateCol[i+1]], n)
+		acc.merge(p.tmp[i], nil, gids)
+	}
+}

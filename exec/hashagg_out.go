@@ -231,6 +231,17 @@ func (r *aggReader) mergeNext(ctx context.Context) (bool, error) {
 	}
 }
 
+// release returns the accounts of the partitions the reader merged and
+// had not emitted yet (a consumer that stops early, a cancelled query).
+func (r *aggReader) release() {
+	for _, f := range r.priv[r.pi:] {
+		if f != nil && f.acc != nil {
+			f.acc.Close()
+		}
+	}
+	r.priv, r.pi = nil, 0
+}
+
 // Readers returns n operators that read the aggregate's output together
 // (n >= 1): each runs on its own worker, so what is above the aggregate
 // runs in parallel. Each of them must be opened and closed; the aggregate
@@ -281,11 +292,7 @@ func (o *aggReaderOp) Close() error {
 	}
 	o.r.closed = true
 	h := o.r.h
-	for _, f := range o.r.priv[o.r.pi:] {
-		if f != nil && f.acc != nil {
-			f.acc.Close()
-		}
-	}
+	o.r.release()
 	h.outMu.Lock()
 	h.readersOpen--
 	last := h.readersOpen == 0

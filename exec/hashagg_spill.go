@@ -268,14 +268,6 @@ func (h *hashAgg) mergePartition(ctx context.Context, w *aggWork) (*aggPartial, 
 			acc.resize(n)
 		}
 	}
-	tmp := make([]accumulator, len(h.aggs))
-	for i, a := range h.aggs {
-		in := coldata.TypeUnknown
-		if a.Func != AggCountStar {
-			in = h.inTypes[a.Arg]
-		}
-		tmp[i], _ = newAccumulator(a, in)
-	}
 	ng := len(h.groupCols)
 	var gmap []int32
 	fits := func() (bool, error) {
@@ -301,24 +293,13 @@ func (h *hashAgg) mergePartition(ctx context.Context, w *aggWork) (*aggPartial, 
 		}
 		return false, f.acc.limitError(f.bytes())
 	}
-	mergeStates := func(b *coldata.Batch) {
-		gmap = growZero(gmap, b.N)
-		if f.table != nil {
-			f.table.insert(b.Vecs[:ng], b.N, nil, gmap[:b.N])
-			f.setGroups(f.table.n)
-		}
-		for i, acc := range f.accs {
-			tmp[i].load(b.Vecs[h.stateCol[i]:h.stateCol[i+1]], b.N)
-			acc.merge(tmp[i], nil, gmap[:b.N])
-		}
-	}
 	for _, fb := range w.mem {
 		for _, ch := range fb.chunks {
 			if err := ctx.Err(); err != nil {
 				f.acc.Close()
 				return nil, err
 			}
-			mergeStates(&coldata.Batch{Vecs: ch, N: ch[0].Len()})
+			f.mergeStates(ch, ch[0].Len())
 			if ok, err := fits(); !ok {
 				return nil, err
 			}
@@ -344,7 +325,7 @@ func (h *hashAgg) mergePartition(ctx context.Context, w *aggWork) (*aggPartial, 
 			f.acc.Close()
 			return nil, err
 		}
-		mergeStates(b)
+		f.mergeStates(b.Vecs, b.N)
 		if ok, err := fits(); !ok {
 			return nil, err
 		}

@@ -216,6 +216,8 @@ func literal(t coldata.Type, d coldata.Datum) any {
 		return coldata.FormatDate(int32(d.I))
 	case coldata.String:
 		return d.S
+	case coldata.Hugeint:
+		return d.Int128().String()
 	}
 	panic("literal: " + t.String())
 }

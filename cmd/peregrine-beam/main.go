@@ -280,8 +280,12 @@ func (p *progress) summary(res *jobResult) {
 	for _, id := range sortedIDs(counts) {
 		c := counts[id]
 		enc, dec, task, bytes = enc+c["encode_us"], dec+c["decode_us"], task+c["task_us"], bytes+c["bytes_out"]
-		fmt.Fprintf(p.w, "  stage %d: %d tasks, %d rows in, %d rows out, %d batches (%s) out, task time %s\n", id, c["tasks"],
-			c["rows_in"], c["rows_out"], c["batches_out"], mib(c["bytes_out"]), time.Duration(c["task_us"])*time.Microsecond)
+		spill := ""
+		if c["spilled_bytes"] > 0 {
+			spill = ", " + mib(c["spilled_bytes"]) + " spilled"
+		}
+		fmt.Fprintf(p.w, "  stage %d: %d tasks, %d rows in, %d rows out, %d batches (%s) out, task time %s%s\n", id, c["tasks"],
+			c["rows_in"], c["rows_out"], c["batches_out"], mib(c["bytes_out"]), time.Duration(c["task_us"])*time.Microsecond, spill)
 	}
 	p.status(fmt.Sprintf("job done in %s: tasks ran %s (Arrow IPC encoding %s, decoding %s), %s crossed exchanges",
 		res.elapsed.Round(time.Millisecond), time.Duration(task)*time.Microsecond, time.Duration(enc)*time.Microsecond,

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/peregrinedb/peregrine"
 	"github.com/peregrinedb/peregrine/bench/tpch"
+	"github.com/peregrinedb/peregrine/cmd/internal/resultfmt"
 	"github.com/peregrinedb/peregrine/exec/coldata"
 	"github.com/peregrinedb/peregrine/planner"
 )
@@ -288,4 +290,86 @@ func TestOutParquet(t *testing.T) {
 		t.Errorf("%d groups of %d rows, want 4 of 60175", g, n)
 	}
 	rows.Close()
+}
+
+// TestFinalAggSpills runs a GROUP BY of lineitem's 60K (order, line) pairs
+// under a memory limit below what the final aggregation's table needs:
+// the final merge spills (the pipeline's spilled_bytes counter says so)
+// and the result equals the local query's without a limit. One hash
+// partition: the partition's buffered exchange input cannot spill, and
+// with two final tasks at once one's table could crowd out the other's
+// buffer.
+func TestFinalAggSpills(t *testing.T) {
+	dir := smallRowGroups(t)
+	sql := `SELECT l_orderkey, l_linenumber, count(*) AS n, sum(l_extendedprice) AS s,
+		avg(l_quantity) AS a, min(l_comment) AS c FROM lineitem GROUP BY l_orderkey, l_linenumber`
+	args := append(append([]string{}, shuffleFlags...), "--workers", "1", "--max-partitions", "1",
+		"--memory-limit", "12MB", dir, "-c", sql)
+	c, data, err := flags(args, os.Stderr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, limit, err := c.open(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	d, err := db.PlanDistributed(sql, c.opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resDir := t.TempDir()
+	q := query{Data: data, SQL: sql, Opts: c.opts, Fingerprint: d.Fingerprint, MemoryLimit: limit, Result: resDir}
+	res, err := runJob(context.Background(), "prism", buildPipeline(d, q), func(metrics.Results) {}, func(string) {})
+	if err != nil {
+		t.Fatal(err)
+	}
+	counts := fragmentCounters(res.metrics)
+	finals := 0
+	for _, f := range d.Plan.Fragments {
+		if a, ok := findNode[*planner.PhysFinalAgg](f.Root); ok && isHash(a.Input) {
+			finals++
+			if c := counts[f.ID]; c["spilled_bytes"] == 0 {
+				t.Errorf("stage %d: %d tasks spilled %d bytes under %d bytes of memory",
+					f.ID, c["tasks"], c["spilled_bytes"], limit)
+			} else {
+				t.Logf("stage %d: %d tasks spilled %d bytes under a %d-byte limit", f.ID, c["tasks"], c["spilled_bytes"], limit)
+			}
+		}
+	}
+	if finals == 0 {
+		t.Fatalf("no exchanged final aggregation in the plan:\n%s", d.Explain())
+	}
+	out, err := openResult(context.Background(), resDir, planner.Types(d.Plan.Root().Root))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer out.Close()
+	var got bytes.Buffer
+	if err := resultfmt.Print(context.Background(), &got, "csv", d.ResultRows(out.Next)); err != nil {
+		t.Fatal(err)
+	}
+	local, err := peregrine.Open(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer local.Close()
+	rows, err := local.Query(context.Background(), sql)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want bytes.Buffer
+	if err := resultfmt.Print(context.Background(), &want, "csv", rows); err != nil {
+		t.Fatal(err)
+	}
+	g, w := sortedLines(got.String()), sortedLines(want.String())
+	if len(w) < 60_000 || !slices.Equal(g, w) {
+		t.Fatalf("%d rows through prism, %d locally; they differ", len(g), len(w))
+	}
+}
+
+func sortedLines(s string) []string {
+	l := strings.Split(strings.TrimSuffix(s, "\n"), "\n")
+	slices.Sort(l)
+	return l
 }

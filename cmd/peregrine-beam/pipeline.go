@@ -186,6 +186,7 @@ func runTask(ctx context.Context, q *query, frag, task int, values func(*[]byte)
 	count("decode_us", st.Decode.Microseconds())
 	count("encode_us", st.Encode.Microseconds())
 	count("task_us", st.Total.Microseconds())
+	count("spilled_bytes", st.SpilledBytes)
 	return nil
 }
 

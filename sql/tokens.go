@@ -87,6 +87,11 @@ func FunctionNames() []string {
 	for n := range aggNames {
 		names = append(names, n)
 	}
+	for n := range strFuncs {
+		if isStrFunc(n) {
+			names = append(names, n)
+		}
+	}
 	sort.Strings(names)
 	out := names[:0]
 	for i, n := range names {

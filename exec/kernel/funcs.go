@@ -68,6 +68,12 @@ func (c *compiler) compileFunc(e *expr.Func) (node, error) {
 	case expr.OpConcat, expr.OpSubstring, expr.OpUpper, expr.OpLower, expr.OpLength, expr.OpTrim,
 		expr.OpStartsWith, expr.OpContains:
 		return c.compileStrFunc(e, args)
+	case expr.OpLTrim, expr.OpRTrim, expr.OpTrimChars, expr.OpReplace, expr.OpReverse, expr.OpRepeat,
+		expr.OpLeft, expr.OpRight, expr.OpLpad, expr.OpRpad, expr.OpSplitPart, expr.OpEndsWith, expr.OpStrpos,
+		expr.OpAscii, expr.OpChr, expr.OpMD5:
+		return c.compileStrOp(e, args)
+	case expr.OpConcatWS:
+		return c.compileConcatWS(e, args)
 	case expr.OpExtractYear, expr.OpExtractMonth, expr.OpExtractDay:
 		if err := arity(1, 1); err != nil {
 			return nil, err

@@ -82,6 +82,23 @@ const (
 	OpShiftLeft     // (int, int) → int; out-of-range shifts and overflow are errors (DuckDB)
 	OpShiftRight    // (int, int) → int
 	OpPow           // (double, double) → double
+	OpLTrim         // (string [, characters]) → string
+	OpRTrim         // (string [, characters]) → string
+	OpTrimChars     // (string, characters) → string
+	OpReplace       // (string, from, to) → string
+	OpReverse       // (string) → string (by character)
+	OpRepeat        // (string, int64 count) → string
+	OpLeft          // (string, int64 n) → string; n < 0 drops characters from the end
+	OpRight         // (string, int64 n) → string; n < 0 drops characters from the start
+	OpLpad          // (string, int64 width, fill) → string
+	OpRpad          // (string, int64 width, fill) → string
+	OpSplitPart     // (string, separator, int64 index 1-based; < 0 from the end) → string
+	OpEndsWith      // (string, string) → bool
+	OpStrpos        // (haystack, needle) → int64 (1-based character position, 0 if absent)
+	OpAscii         // (string) → int32 (code point of the first character)
+	OpChr           // (int32 code point) → string
+	OpMD5           // (string) → string (hex digest)
+	OpConcatWS      // (separator, string...) → string; NULL arguments are skipped, a NULL separator gives NULL
 	opCount
 )
 
@@ -95,7 +112,10 @@ var opNames = [...]string{
 	OpRound: "round", OpCoalesce: "coalesce", OpStartsWith: "starts_with", OpContains: "contains",
 	OpIntDiv: "//", OpSingleRow: "single_row",
 	OpBitAnd: "&", OpBitOr: "|", OpBitXor: "xor", OpBitNot: "~", OpShiftLeft: "<<", OpShiftRight: ">>",
-	OpPow: "**",
+	OpPow: "**", OpLTrim: "ltrim", OpRTrim: "rtrim", OpTrimChars: "trim", OpReplace: "replace",
+	OpReverse: "reverse", OpRepeat: "repeat", OpLeft: "left", OpRight: "right", OpLpad: "lpad", OpRpad: "rpad",
+	OpSplitPart: "split_part", OpEndsWith: "ends_with", OpStrpos: "strpos", OpAscii: "ascii", OpChr: "chr",
+	OpMD5: "md5", OpConcatWS: "concat_ws",
 }
 
 func (o Op) String() string {

@@ -92,6 +92,9 @@ func FunctionNames() []string {
 			names = append(names, n)
 		}
 	}
+	for n := range regexpFuncs {
+		names = append(names, n)
+	}
 	sort.Strings(names)
 	out := names[:0]
 	for i, n := range names {

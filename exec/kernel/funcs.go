@@ -72,6 +72,8 @@ func (c *compiler) compileFunc(e *expr.Func) (node, error) {
 		expr.OpLeft, expr.OpRight, expr.OpLpad, expr.OpRpad, expr.OpSplitPart, expr.OpEndsWith, expr.OpStrpos,
 		expr.OpAscii, expr.OpChr, expr.OpMD5:
 		return c.compileStrOp(e, args)
+	case expr.OpRegexpMatches, expr.OpRegexpFullMatch, expr.OpRegexpReplace, expr.OpRegexpExtract:
+		return c.compileRegexp(e, args)
 	case expr.OpConcatWS:
 		return c.compileConcatWS(e, args)
 	case expr.OpExtractYear, expr.OpExtractMonth, expr.OpExtractDay:

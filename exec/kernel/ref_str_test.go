@@ -3,6 +3,7 @@ package kernel
 import (
 	"crypto/md5"
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/peregrinedb/peregrine/exec/coldata"
@@ -115,6 +116,8 @@ func refStrOp(op expr.Op, args []coldata.Datum) (coldata.Datum, bool, error) {
 			return coldata.Datum{}, true, fmt.Errorf("invalid code point")
 		}
 		return str(string(rune(args[0].I)))
+	case expr.OpRegexpMatches, expr.OpRegexpFullMatch, expr.OpRegexpReplace, expr.OpRegexpExtract:
+		return refRegexp(op, args)
 	case expr.OpMD5:
 		return str(fmt.Sprintf("%x", md5.Sum([]byte(args[0].S))))
 	}
@@ -137,4 +140,88 @@ func refConcatWS(e *expr.Func, row []coldata.Datum) (coldata.Datum, error) {
 		}
 	}
 	return coldata.Datum{S: strings.Join(parts[1:], parts[0])}, nil
+}
+
+// refRegexp matches with the pattern wrapped by the oracle's own means
+// (Go's regexp with a (?i) flag, ^...$ anchors, Find/Replace calls).
+func refRegexp(op expr.Op, args []coldata.Datum) (coldata.Datum, bool, error) {
+	opts := args[len(args)-1].S
+	p := args[1].S
+	if op == expr.OpRegexpFullMatch {
+		p = "^(?:" + p + ")$"
+	}
+	if strings.Contains(opts, "i") {
+		p = "(?i)" + p
+	}
+	re, err := regexp.Compile(p)
+	if err != nil {
+		return coldata.Datum{}, true, err
+	}
+	s := args[0].S
+	switch op {
+	case expr.OpRegexpMatches, expr.OpRegexpFullMatch:
+		return coldata.Datum{B: re.MatchString(s)}, true, nil
+	case expr.OpRegexpExtract:
+		m := re.FindStringSubmatch(s)
+		g := int(args[2].I)
+		if m == nil || g >= len(m) {
+			return coldata.Datum{S: ""}, true, nil
+		}
+		return coldata.Datum{S: m[g]}, true, nil
+	}
+	// Replacement: \N is group N, \\ a backslash; anything else leaves s as is.
+	repl := args[2].S
+	expand := func(m []string) (string, bool) {
+		var b strings.Builder
+		for i := 0; i < len(repl); i++ {
+			if repl[i] != '\\' {
+				b.WriteByte(repl[i])
+				continue
+			}
+			if i+1 == len(repl) {
+				return "", false
+			}
+			i++
+			switch d := repl[i]; {
+			case d == '\\':
+				b.WriteByte(d)
+			case d >= '0' && d <= '9' && int(d-'0') < len(m):
+				b.WriteString(m[d-'0'])
+			default:
+				return "", false
+			}
+		}
+		return b.String(), true
+	}
+	if strings.Contains(opts, "g") {
+		idx := re.FindAllStringSubmatchIndex(s, -1)
+		var b strings.Builder
+		last := 0
+		for _, loc := range idx {
+			m := make([]string, len(loc)/2)
+			for k := range m {
+				if loc[2*k] >= 0 {
+					m[k] = s[loc[2*k]:loc[2*k+1]]
+				}
+			}
+			r, ok := expand(m)
+			if !ok {
+				return coldata.Datum{S: s}, true, nil
+			}
+			b.WriteString(s[last:loc[0]] + r)
+			last = loc[1]
+		}
+		b.WriteString(s[last:])
+		return coldata.Datum{S: b.String()}, true, nil
+	}
+	m := re.FindStringSubmatchIndex(s)
+	if m == nil {
+		return coldata.Datum{S: s}, true, nil
+	}
+	sub := re.FindStringSubmatch(s)
+	r, ok := expand(sub)
+	if !ok {
+		return coldata.Datum{S: s}, true, nil
+	}
+	return coldata.Datum{S: s[:m[0]] + r + s[m[1]:]}, true, nil
 }

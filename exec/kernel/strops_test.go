@@ -53,3 +53,31 @@ func TestRepeatTooLong(t *testing.T) {
 	runCases(t, []tcase{{name: "repeat", types: ts, rows: rowsOf(ts, "ab|10000000000"),
 		e: fn(expr.OpRepeat, tS, col(0, tS), col(1, tI64)), err: "Out of Range Error: Cannot create a string of size: '20000000000'"}})
 }
+
+func TestRegexpOps(t *testing.T) {
+	ts := types(tS, tS, tS)
+	rows := rowsOf(ts,
+		"hello world|o|0", "héllo wörld|(l+)(o)|[\\2\\1]", "ABC abc|b|x", "|^|<>", "NULL|a|b", "a1b22c333|[0-9]+|#",
+		"aaa|a*|x", "abc||-", "abc|NULL|y", "abc|(b)|\\9", "abc|b|\\q", "path/to/file|([^/]+)$|\\\\\\1", "x$y|\\$|$1")
+	s, p, r := col(0, tS), col(1, tS), col(2, tS)
+	opts := func(o string) *expr.Const { return lit(tS, o) }
+	runCases(t, []tcase{
+		{name: "matches", types: ts, rows: rows, e: fn(expr.OpRegexpMatches, tB, s, p, opts("")),
+			want: strs("true", "true", "true", "true", "NULL", "true", "true", "true", "NULL", "true", "true", "true", "true")},
+		{name: "matches i", types: ts, rows: rows, e: fn(expr.OpRegexpMatches, tB, s, p, opts("i"))},
+		{name: "matches literal", types: ts, rows: rows, e: fn(expr.OpRegexpMatches, tB, s, lit(tS, "wor"), opts(""))},
+		{name: "matches const", types: ts, rows: rows, e: fn(expr.OpRegexpMatches, tB, s, lit(tS, "[a-c]{2}"), opts("i"))},
+		{name: "not matches", types: ts, rows: rows, e: fn(expr.OpNot, tB, fn(expr.OpRegexpMatches, tB, s, lit(tS, "l+"), opts("")))},
+		{name: "full match", types: ts, rows: rows, e: fn(expr.OpRegexpFullMatch, tB, s, p, opts(""))},
+		{name: "full match const", types: ts, rows: rows, e: fn(expr.OpRegexpFullMatch, tB, s, lit(tS, "a.*|"), opts("c"))},
+		{name: "replace", types: ts, rows: rows, e: fn(expr.OpRegexpReplace, tS, s, p, r, opts("")),
+			want: strs("hell0 world", "hé[oll] wörld", "ABC axc", "<>", "NULL", "a#b22c333", "x", "-abc", "NULL", "abc", "abc", "path/to/\\file", "x$1y")},
+		{name: "replace g", types: ts, rows: rows, e: fn(expr.OpRegexpReplace, tS, s, p, r, opts("g"))},
+		{name: "replace gi const", types: ts, rows: rows, e: fn(expr.OpRegexpReplace, tS, s, lit(tS, "([a-c])"), lit(tS, "<\\1>"), opts("gi"))},
+		{name: "extract", types: ts, rows: rows, e: fn(expr.OpRegexpExtract, tS, s, p, lit(tI64, "0"), opts(""))},
+		{name: "extract group", types: ts, rows: rows, e: fn(expr.OpRegexpExtract, tS, s, p, lit(tI64, "2"), opts(""))},
+		{name: "extract const", types: ts, rows: rows, e: fn(expr.OpRegexpExtract, tS, s, lit(tS, "([a-z])([0-9]+)"), lit(tI64, "2"), opts("")),
+			want: strs("", "", "", "", "NULL", "1", "", "", "", "", "", "", "")},
+		{name: "bad pattern", types: ts, rows: rowsOf(ts, "a|(|x"), e: fn(expr.OpRegexpMatches, tB, s, p, opts("")), err: "Invalid Input Error: missing ): ("},
+	})
+}

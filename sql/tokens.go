@@ -95,6 +95,9 @@ func FunctionNames() []string {
 	for n := range regexpFuncs {
 		names = append(names, n)
 	}
+	for n := range mathFuncNames {
+		names = append(names, n)
+	}
 	sort.Strings(names)
 	out := names[:0]
 	for i, n := range names {

@@ -74,6 +74,10 @@ func (c *compiler) compileFunc(e *expr.Func) (node, error) {
 		return c.compileStrOp(e, args)
 	case expr.OpRegexpMatches, expr.OpRegexpFullMatch, expr.OpRegexpReplace, expr.OpRegexpExtract:
 		return c.compileRegexp(e, args)
+	case expr.OpSqrt, expr.OpCbrt, expr.OpExp, expr.OpLn, expr.OpLog10, expr.OpLog2, expr.OpCeil, expr.OpFloor:
+		return c.compileFloatFn(e, args)
+	case expr.OpGreatest, expr.OpLeast:
+		return c.compileExtreme(e, args)
 	case expr.OpConcatWS:
 		return c.compileConcatWS(e, args)
 	case expr.OpExtractYear, expr.OpExtractMonth, expr.OpExtractDay:

@@ -183,6 +183,8 @@ func refFunc(e *expr.Func, row []coldata.Datum) (coldata.Datum, error) {
 		return coldata.Datum{B: and}, nil
 	case expr.OpConcatWS:
 		return refConcatWS(e, row)
+	case expr.OpGreatest, expr.OpLeast:
+		return refExtreme(e, row)
 	case expr.OpCoalesce:
 		for _, a := range e.Args {
 			v, err := refEval(a, row)
@@ -206,6 +208,9 @@ func refFunc(e *expr.Func, row []coldata.Datum) (coldata.Datum, error) {
 		}
 	}
 	if d, ok, err := refStrOp(e.Op, args); ok {
+		return d, err
+	}
+	if d, ok, err := refMathOp(e, args); ok {
 		return d, err
 	}
 	at := e.Args[0].Type()

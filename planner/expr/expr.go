@@ -103,6 +103,16 @@ const (
 	OpRegexpFullMatch // (string, pattern, options constant) → bool; the pattern matches all of it
 	OpRegexpReplace   // (string, pattern, replacement, options constant; 'g' replaces all) → string
 	OpRegexpExtract   // (string, pattern, group int64 constant, options constant) → string
+	OpSqrt            // (double) → double; an error for a negative argument
+	OpCbrt            // (double) → double
+	OpExp             // (double) → double
+	OpLn              // (double) → double; an error for zero or a negative argument
+	OpLog10           // (double) → double; likewise
+	OpLog2            // (double) → double; likewise
+	OpCeil            // (double) → double, (decimal(p,s)) → decimal(p,0)
+	OpFloor           // (double) → double, (decimal(p,s)) → decimal(p,0)
+	OpGreatest        // (T, T, ...) → T, the largest non-NULL argument (NULL when all are)
+	OpLeast           // (T, T, ...) → T, the smallest non-NULL argument
 	opCount
 )
 
@@ -120,7 +130,9 @@ var opNames = [...]string{
 	OpReverse: "reverse", OpRepeat: "repeat", OpLeft: "left", OpRight: "right", OpLpad: "lpad", OpRpad: "rpad",
 	OpSplitPart: "split_part", OpEndsWith: "ends_with", OpStrpos: "strpos", OpAscii: "ascii", OpChr: "chr",
 	OpMD5: "md5", OpConcatWS: "concat_ws", OpRegexpMatches: "regexp_matches", OpRegexpFullMatch: "regexp_full_match",
-	OpRegexpReplace: "regexp_replace", OpRegexpExtract: "regexp_extract",
+	OpRegexpReplace: "regexp_replace", OpRegexpExtract: "regexp_extract", OpSqrt: "sqrt", OpCbrt: "cbrt",
+	OpExp: "exp", OpLn: "ln", OpLog10: "log10", OpLog2: "log2", OpCeil: "ceil", OpFloor: "floor",
+	OpGreatest: "greatest", OpLeast: "least",
 }
 
 func (o Op) String() string {

@@ -95,8 +95,10 @@ func FunctionNames() []string {
 	for n := range regexpFuncs {
 		names = append(names, n)
 	}
-	for n := range mathFuncNames {
-		names = append(names, n)
+	for _, m := range []map[string]bool{mathFuncNames, dateFuncNames} {
+		for n := range m {
+			names = append(names, n)
+		}
 	}
 	sort.Strings(names)
 	out := names[:0]

@@ -78,6 +78,8 @@ func (c *compiler) compileFunc(e *expr.Func) (node, error) {
 		return c.compileFloatFn(e, args)
 	case expr.OpGreatest, expr.OpLeast:
 		return c.compileExtreme(e, args)
+	case expr.OpDateTrunc, expr.OpDateDiff, expr.OpLastDay, expr.OpDayName, expr.OpMonthName, expr.OpMakeDate:
+		return c.compileCalFunc(e, args)
 	case expr.OpConcatWS:
 		return c.compileConcatWS(e, args)
 	case expr.OpExtractYear, expr.OpExtractMonth, expr.OpExtractDay:

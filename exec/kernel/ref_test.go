@@ -213,6 +213,9 @@ func refFunc(e *expr.Func, row []coldata.Datum) (coldata.Datum, error) {
 	if d, ok, err := refMathOp(e, args); ok {
 		return d, err
 	}
+	if d, ok, err := refCalOp(e, args); ok {
+		return d, err
+	}
 	at := e.Args[0].Type()
 	x := args[0]
 	switch e.Op {

@@ -113,6 +113,12 @@ const (
 	OpFloor           // (double) → double, (decimal(p,s)) → decimal(p,0)
 	OpGreatest        // (T, T, ...) → T, the largest non-NULL argument (NULL when all are)
 	OpLeast           // (T, T, ...) → T, the smallest non-NULL argument
+	OpDateTrunc       // (timestamp, part string constant) → timestamp (a DATE argument is cast first)
+	OpDateDiff        // (part string constant, start timestamp, end timestamp) → int64 boundaries crossed
+	OpLastDay         // (date) → date
+	OpDayName         // (date) → string
+	OpMonthName       // (date) → string
+	OpMakeDate        // (year, month, day int64) → date; an error for an invalid date
 	opCount
 )
 
@@ -132,7 +138,8 @@ var opNames = [...]string{
 	OpMD5: "md5", OpConcatWS: "concat_ws", OpRegexpMatches: "regexp_matches", OpRegexpFullMatch: "regexp_full_match",
 	OpRegexpReplace: "regexp_replace", OpRegexpExtract: "regexp_extract", OpSqrt: "sqrt", OpCbrt: "cbrt",
 	OpExp: "exp", OpLn: "ln", OpLog10: "log10", OpLog2: "log2", OpCeil: "ceil", OpFloor: "floor",
-	OpGreatest: "greatest", OpLeast: "least",
+	OpGreatest: "greatest", OpLeast: "least", OpDateTrunc: "date_trunc", OpDateDiff: "date_diff",
+	OpLastDay: "last_day", OpDayName: "dayname", OpMonthName: "monthname", OpMakeDate: "make_date",
 }
 
 func (o Op) String() string {

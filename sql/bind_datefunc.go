@@ -9,7 +9,7 @@ import (
 // dateFuncNames are the calendar functions dateFunction binds.
 var dateFuncNames = map[string]bool{
 	"date_trunc": true, "datetrunc": true, "date_diff": true, "datediff": true, "last_day": true,
-	"dayname": true, "monthname": true, "make_date": true,
+	"dayname": true, "monthname": true, "make_date": true, "strftime": true,
 }
 
 // dateFunction binds date_trunc, date_diff, last_day, dayname, monthname
@@ -18,7 +18,7 @@ func dateFunction(e *ast.FuncCall, name string, args []expr.Expr) (expr.Expr, bo
 	if !dateFuncNames[name] {
 		return nil, false, nil
 	}
-	n := map[string]int{"date_trunc": 2, "datetrunc": 2, "date_diff": 3, "datediff": 3, "make_date": 3}[name]
+	n := map[string]int{"date_trunc": 2, "datetrunc": 2, "date_diff": 3, "datediff": 3, "make_date": 3, "strftime": 2}[name]
 	if n == 0 {
 		n = 1
 	}
@@ -83,6 +83,27 @@ func dateFunction(e *ast.FuncCall, name string, args []expr.Expr) (expr.Expr, bo
 			}
 			out = append(out, x)
 		}
+	case "strftime":
+		// strftime(value, format); DuckDB also takes strftime(format, value).
+		if args[0].Type().ID == coldata.String && args[1].Type().ID != coldata.String {
+			args[0], args[1] = args[1], args[0]
+		}
+		t := coldata.TypeTimestamp
+		if args[0].Type().ID == coldata.Date {
+			t = coldata.TypeDate
+		}
+		x, err := cast(0, t)
+		if err != nil {
+			return nil, true, err
+		}
+		f, err := castTo(args[1], coldata.TypeString)
+		if err != nil {
+			return nil, true, err
+		}
+		if _, ok := f.(*expr.Const); !ok {
+			return nil, true, notImplemented(e, "strftime with a format that is not a constant")
+		}
+		op, typ, out = expr.OpStrftime, coldata.TypeString, []expr.Expr{x, f}
 	case "make_date":
 		op = expr.OpMakeDate
 		for i := range args {

@@ -39,3 +39,18 @@ func TestCalendarFunctions(t *testing.T) {
 	)
 	runCases(t, cases)
 }
+
+func TestStrftime(t *testing.T) {
+	ts := types(tTS, tD)
+	rows := rowsOf(ts, "2020-03-05 07:08:09.123456|2020-03-05", "1969-12-31 23:59:59.999999|1969-12-31", "2024-12-30 12:00:00|2024-12-30",
+		"NULL|NULL", "0044-01-01 00:00:00.000001|2027-01-01", "2021-01-03 23:00:00|2021-01-03", "9999-12-31 13:14:15|1583-10-15")
+	all := "%a|%A|%w|%u|%d|%-d|%b|%h|%B|%m|%-m|%y|%-y|%Y|%G|%H|%-H|%I|%-I|%p|%M|%-M|%S|%-S|%f|%g|%n|%j|%-j|%U|%W|%V|%x|%X|%c|%%|%z"
+	runCases(t, []tcase{
+		{name: "timestamp", types: ts, rows: rows, e: fn(expr.OpStrftime, tS, col(0, tTS), lit(tS, all))},
+		{name: "date", types: ts, rows: rows, e: fn(expr.OpStrftime, tS, col(1, tD), lit(tS, all))},
+		{name: "literal only", types: ts, rows: rows, e: fn(expr.OpStrftime, tS, col(1, tD), lit(tS, "x%%y")),
+			want: strs("x%y", "x%y", "x%y", "NULL", "x%y", "x%y", "x%y")},
+		{name: "month", types: ts, rows: rows, e: fn(expr.OpStrftime, tS, col(1, tD), lit(tS, "%Y-%m")),
+			want: strs("2020-03", "1969-12", "2024-12", "NULL", "2027-01", "2021-01", "1583-10")},
+	})
+}

@@ -2,6 +2,8 @@ package kernel
 
 import (
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/peregrinedb/peregrine/exec/coldata"
@@ -35,6 +37,8 @@ func refCalOp(e *expr.Func, args []coldata.Datum) (coldata.Datum, bool, error) {
 			return coldata.Datum{S: t.Weekday().String()}, true, nil
 		}
 		return coldata.Datum{S: t.Month().String()}, true, nil
+	case expr.OpStrftime:
+		return coldata.Datum{S: refStrftime(asTime(args[0], e.Args[0].Type()), args[1].S)}, true, nil
 	case expr.OpMakeDate:
 		y, m, d := args[0].I, args[1].I, args[2].I
 		t := time.Date(int(y), time.Month(m), int(d), 0, 0, 0, 0, time.UTC)
@@ -96,4 +100,62 @@ func refCalOp(e *expr.Func, args []coldata.Datum) (coldata.Datum, bool, error) {
 		return coldata.Datum{I: fl(months(z)) - fl(months(a))}, true, nil
 	}
 	return coldata.Datum{}, false, nil
+}
+
+// refStrftime formats with package time's layouts and ISOWeek/YearDay, for
+// years 0-9999 and the specifiers the tests use.
+func refStrftime(t time.Time, f string) string {
+	var b strings.Builder
+	for i := 0; i < len(f); i++ {
+		if f[i] != '%' {
+			b.WriteByte(f[i])
+			continue
+		}
+		i++
+		trim := f[i] == '-'
+		if trim {
+			i++
+		}
+		layout := map[byte]string{'a': "Mon", 'A': "Monday", 'd': "02", 'b': "Jan", 'h': "Jan", 'B': "January",
+			'm': "01", 'y': "06", 'Y': "2006", 'H': "15", 'I': "03", 'p': "PM", 'M': "04", 'S': "05",
+			'x': "2006-01-02", 'X': "15:04:05", 'c': "2006-01-02 15:04:05", 'j': "002"}[f[i]]
+		isoY, isoW := t.ISOWeek()
+		var v string
+		switch {
+		case f[i] == '%':
+			v = "%"
+		case layout != "":
+			v = t.Format(layout)
+		case f[i] == 'w':
+			v = strconv.Itoa(int(t.Weekday()))
+		case f[i] == 'u':
+			v = strconv.Itoa((int(t.Weekday())+6)%7 + 1)
+		case f[i] == 'f':
+			v = fmt.Sprintf("%06d", t.Nanosecond()/1000)
+		case f[i] == 'g':
+			v = fmt.Sprintf("%03d", t.Nanosecond()/1000000)
+		case f[i] == 'n':
+			v = fmt.Sprintf("%09d", t.Nanosecond())
+		case f[i] == 'V':
+			v = fmt.Sprintf("%02d", isoW)
+		case f[i] == 'G':
+			v = fmt.Sprintf("%04d", isoY)
+		case f[i] == 'U', f[i] == 'W':
+			wd := int(t.Weekday())
+			if f[i] == 'W' {
+				wd = (wd + 6) % 7
+			}
+			v = fmt.Sprintf("%02d", (t.YearDay()-1+7-wd)/7)
+		case f[i] == 'z':
+			v = "+00"
+		}
+		if trim {
+			v = strings.TrimLeft(v, "0")
+			if v == "" {
+				v = "0"
+			}
+		}
+		b.WriteString(v)
+	}
+	return b.String()
 }

@@ -119,6 +119,7 @@ const (
 	OpDayName         // (date) → string
 	OpMonthName       // (date) → string
 	OpMakeDate        // (year, month, day int64) → date; an error for an invalid date
+	OpStrftime        // (date|timestamp, format string constant) → string
 	opCount
 )
 
@@ -140,6 +141,7 @@ var opNames = [...]string{
 	OpExp: "exp", OpLn: "ln", OpLog10: "log10", OpLog2: "log2", OpCeil: "ceil", OpFloor: "floor",
 	OpGreatest: "greatest", OpLeast: "least", OpDateTrunc: "date_trunc", OpDateDiff: "date_diff",
 	OpLastDay: "last_day", OpDayName: "dayname", OpMonthName: "monthname", OpMakeDate: "make_date",
+	OpStrftime: "strftime",
 }
 
 func (o Op) String() string {

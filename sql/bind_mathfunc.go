@@ -17,7 +17,8 @@ var doubleFuncs = map[string]expr.Op{
 
 // mathFuncNames are the names mathFunction binds.
 var mathFuncNames = func() map[string]bool {
-	m := map[string]bool{"pi": true, "greatest": true, "least": true}
+	m := map[string]bool{"pi": true, "greatest": true, "least": true, "gcd": true, "lcm": true,
+		"greatest_common_divisor": true, "least_common_multiple": true}
 	for n := range doubleFuncs {
 		m[n] = true
 	}
@@ -42,6 +43,28 @@ func (c *exprCtx) mathFunction(e *ast.FuncCall, name string, args []expr.Expr) (
 			return nil, true, err
 		}
 		return &expr.Const{Val: coldata.Datum{F: math.Pi}, Typ: coldata.TypeFloat64}, true, nil
+	case "gcd", "lcm", "greatest_common_divisor", "least_common_multiple":
+		if err := arity(2); err != nil {
+			return nil, true, err
+		}
+		out := make([]expr.Expr, 2)
+		for i, a := range args {
+			if p, ok := a.(*expr.Param); ok {
+				p.Typ = coldata.TypeInt64
+			}
+			if t := a.Type(); !t.IsInteger() && t.ID != coldata.Unknown || t.ID == coldata.Hugeint {
+				return nil, true, binderErr(e, "function %s needs BIGINT arguments, got %s", name, t)
+			}
+			var err error
+			if out[i], err = castTo(a, coldata.TypeInt64); err != nil {
+				return nil, true, err
+			}
+		}
+		op := expr.OpGcd
+		if name == "lcm" || name == "least_common_multiple" {
+			op = expr.OpLcm
+		}
+		return &expr.Func{Op: op, Args: out, Typ: coldata.TypeInt64}, true, nil
 	case "greatest", "least":
 		if len(args) == 0 {
 			return nil, true, binderErr(e, "function %s does not take 0 arguments", name)

@@ -48,3 +48,18 @@ func TestGreatestLeast(t *testing.T) {
 	runCases(t, []tcase{{name: "greatest int want", types: ts, rows: rows, e: fn(expr.OpGreatest, tI64, col(0, tI64), col(1, tI64)),
 		want: strs("2", "2", "NULL", "9223372036854775807", "5")}})
 }
+
+func TestGcdLcm(t *testing.T) {
+	ts := types(tI64, tI64)
+	rows := rowsOf(ts, "12|18", "-12|18", "0|0", "0|-5", "NULL|3", "7|NULL", "9223372036854775807|1", "3037000499|3037000499",
+		"1071|462", "-9223372036854775807|-3")
+	a, b := col(0, tI64), col(1, tI64)
+	runCases(t, []tcase{
+		{name: "gcd", types: ts, rows: rows, e: fn(expr.OpGcd, tI64, a, b),
+			want: strs("6", "6", "0", "5", "NULL", "NULL", "1", "3037000499", "21", "1")},
+		{name: "lcm", types: ts, rows: rows[:9], e: fn(expr.OpLcm, tI64, a, b)},
+		{name: "lcm const", types: ts, rows: rows[:6], e: fn(expr.OpLcm, tI64, a, lit(tI64, "-4"))},
+		{name: "lcm overflow", types: ts, rows: rows, e: fn(expr.OpLcm, tI64, a, b), err: "lcm value is out of range"},
+		{name: "gcd min", types: ts, rows: rowsOf(ts, "-9223372036854775808|0"), e: fn(expr.OpGcd, tI64, a, b), err: "Overflow on abs(-9223372036854775808)"},
+	})
+}

@@ -80,6 +80,8 @@ func (c *compiler) compileFunc(e *expr.Func) (node, error) {
 		return c.compileExtreme(e, args)
 	case expr.OpDateTrunc, expr.OpDateDiff, expr.OpLastDay, expr.OpDayName, expr.OpMonthName, expr.OpMakeDate:
 		return c.compileCalFunc(e, args)
+	case expr.OpGcd, expr.OpLcm:
+		return c.compileGcd(e, args)
 	case expr.OpStrftime:
 		return c.compileStrftime(e, args)
 	case expr.OpConcatWS:

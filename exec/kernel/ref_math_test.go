@@ -13,6 +13,25 @@ import (
 // round through math/big, doubles through package math with the domain
 // checked before the call.
 func refMathOp(e *expr.Func, args []coldata.Datum) (coldata.Datum, bool, error) {
+	if e.Op == expr.OpGcd || e.Op == expr.OpLcm {
+		a, b := big.NewInt(args[0].I), big.NewInt(args[1].I)
+		if args[0].I == math.MinInt64 || args[1].I == math.MinInt64 {
+			return coldata.Datum{}, true, fmt.Errorf("abs overflow")
+		}
+		g := new(big.Int).GCD(nil, nil, new(big.Int).Abs(a), new(big.Int).Abs(b))
+		if e.Op == expr.OpGcd {
+			return coldata.Datum{I: g.Int64()}, true, nil
+		}
+		if g.Sign() == 0 {
+			return coldata.Datum{I: 0}, true, nil
+		}
+		l := new(big.Int).Abs(new(big.Int).Mul(a, b))
+		l.Quo(l, g)
+		if !l.IsInt64() {
+			return coldata.Datum{}, true, fmt.Errorf("lcm overflow")
+		}
+		return coldata.Datum{I: l.Int64()}, true, nil
+	}
 	f := map[expr.Op]func(float64) float64{
 		expr.OpSqrt: math.Sqrt, expr.OpCbrt: math.Cbrt, expr.OpExp: math.Exp, expr.OpLn: math.Log,
 		expr.OpLog10: math.Log10, expr.OpLog2: math.Log2, expr.OpCeil: math.Ceil, expr.OpFloor: math.Floor,

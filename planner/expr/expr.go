@@ -120,6 +120,8 @@ const (
 	OpMonthName       // (date) → string
 	OpMakeDate        // (year, month, day int64) → date; an error for an invalid date
 	OpStrftime        // (date|timestamp, format string constant) → string
+	OpGcd             // (int64, int64) → int64, non-negative
+	OpLcm             // (int64, int64) → int64, non-negative; an error when it overflows
 	opCount
 )
 
@@ -141,7 +143,7 @@ var opNames = [...]string{
 	OpExp: "exp", OpLn: "ln", OpLog10: "log10", OpLog2: "log2", OpCeil: "ceil", OpFloor: "floor",
 	OpGreatest: "greatest", OpLeast: "least", OpDateTrunc: "date_trunc", OpDateDiff: "date_diff",
 	OpLastDay: "last_day", OpDayName: "dayname", OpMonthName: "monthname", OpMakeDate: "make_date",
-	OpStrftime: "strftime",
+	OpStrftime: "strftime", OpGcd: "gcd", OpLcm: "lcm",
 }
 
 func (o Op) String() string {

@@ -159,7 +159,7 @@ func (c *exprCtx) function(e *ast.FuncCall) (expr.Expr, error) {
 	switch {
 	case e.Over != nil:
 		return nil, notImplemented(e, "the window function "+name+"(...) OVER (...)")
-	case !scalarFunctions[name] && !isAggName(name) && !nestedFuncs[name]:
+	case !scalarFunctions[name] && !isAggName(name) && !nestedFuncs[name] && !isStrFunc(name) && !mathFuncNames[name] && !dateFuncNames[name]:
 		return nil, unknownFunction(e, name, "scalar")
 	case isAggName(name):
 		return nil, binderErr(e, "aggregate function %s is not allowed in %s", name, c.clause)
@@ -196,6 +196,15 @@ func (c *exprCtx) scalarFunction(e *ast.FuncCall, name string, args []expr.Expr)
 	}
 	str := func(i int) (expr.Expr, error) { return castTo(args[i], coldata.TypeString) }
 	if x, ok, err := nestedFunction(name, args); ok {
+		return x, err
+	}
+	if x, ok, err := stringFunction(e, name, args); ok {
+		return x, err
+	}
+	if x, ok, err := c.mathFunction(e, name, args); ok {
+		return x, err
+	}
+	if x, ok, err := dateFunction(e, name, args); ok {
 		return x, err
 	}
 	switch name {

@@ -31,6 +31,9 @@
 //	bind_ops.go       operators: comparison, arithmetic, bitwise, ||, LIKE/ILIKE/GLOB, IN, ANY/ALL
 //	bind_interval.go  INTERVAL literals and date arithmetic
 //	bind_func.go      scalar functions and type names
+//	bind_strfunc.go   string functions with a kernel each (ltrim, replace, lpad, split_part, ...) and regexp_*
+//	bind_mathfunc.go  sqrt, ln, log10, ceil/floor, ..., pi, greatest/least
+//	bind_datefunc.go  date_trunc, date_diff, last_day, dayname, monthname, make_date, strftime
 //	bind_agg.go       aggregates and GROUP BY keys
 //	bind_subquery.go  EXISTS, IN and scalar subqueries, decorrelated into joins
 //	bind_cte.go       WITH queries computed once when read more than once

@@ -87,6 +87,19 @@ func FunctionNames() []string {
 	for n := range aggNames {
 		names = append(names, n)
 	}
+	for n := range strFuncs {
+		if isStrFunc(n) {
+			names = append(names, n)
+		}
+	}
+	for n := range regexpFuncs {
+		names = append(names, n)
+	}
+	for _, m := range []map[string]bool{mathFuncNames, dateFuncNames} {
+		for n := range m {
+			names = append(names, n)
+		}
+	}
 	sort.Strings(names)
 	out := names[:0]
 	for i, n := range names {

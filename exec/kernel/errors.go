@@ -28,3 +28,9 @@ func rangeErrorf(format string, args ...any) error {
 func conversionErrorf(format string, args ...any) error {
 	return fmt.Errorf("Conversion Error: "+format, args...)
 }
+
+// invalidInputf is an argument a function cannot take (DuckDB's
+// InvalidInputException).
+func invalidInputf(format string, args ...any) error {
+	return fmt.Errorf("Invalid Input Error: "+format, args...)
+}

@@ -68,6 +68,24 @@ func (c *compiler) compileFunc(e *expr.Func) (node, error) {
 	case expr.OpConcat, expr.OpSubstring, expr.OpUpper, expr.OpLower, expr.OpLength, expr.OpTrim,
 		expr.OpStartsWith, expr.OpContains:
 		return c.compileStrFunc(e, args)
+	case expr.OpLTrim, expr.OpRTrim, expr.OpTrimChars, expr.OpReplace, expr.OpReverse, expr.OpRepeat,
+		expr.OpLeft, expr.OpRight, expr.OpLpad, expr.OpRpad, expr.OpSplitPart, expr.OpEndsWith, expr.OpStrpos,
+		expr.OpAscii, expr.OpChr, expr.OpMD5:
+		return c.compileStrOp(e, args)
+	case expr.OpRegexpMatches, expr.OpRegexpFullMatch, expr.OpRegexpReplace, expr.OpRegexpExtract:
+		return c.compileRegexp(e, args)
+	case expr.OpSqrt, expr.OpCbrt, expr.OpExp, expr.OpLn, expr.OpLog10, expr.OpLog2, expr.OpCeil, expr.OpFloor:
+		return c.compileFloatFn(e, args)
+	case expr.OpGreatest, expr.OpLeast:
+		return c.compileExtreme(e, args)
+	case expr.OpDateTrunc, expr.OpDateDiff, expr.OpLastDay, expr.OpDayName, expr.OpMonthName, expr.OpMakeDate:
+		return c.compileCalFunc(e, args)
+	case expr.OpGcd, expr.OpLcm:
+		return c.compileGcd(e, args)
+	case expr.OpStrftime:
+		return c.compileStrftime(e, args)
+	case expr.OpConcatWS:
+		return c.compileConcatWS(e, args)
 	case expr.OpExtractYear, expr.OpExtractMonth, expr.OpExtractDay:
 		if err := arity(1, 1); err != nil {
 			return nil, err

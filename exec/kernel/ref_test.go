@@ -181,6 +181,10 @@ func refFunc(e *expr.Func, row []coldata.Datum) (coldata.Datum, error) {
 			return coldata.NullDatum, nil
 		}
 		return coldata.Datum{B: and}, nil
+	case expr.OpConcatWS:
+		return refConcatWS(e, row)
+	case expr.OpGreatest, expr.OpLeast:
+		return refExtreme(e, row)
 	case expr.OpCoalesce:
 		for _, a := range e.Args {
 			v, err := refEval(a, row)
@@ -202,6 +206,15 @@ func refFunc(e *expr.Func, row []coldata.Datum) (coldata.Datum, error) {
 		if a.Null {
 			return coldata.NullDatum, nil
 		}
+	}
+	if d, ok, err := refStrOp(e.Op, args); ok {
+		return d, err
+	}
+	if d, ok, err := refMathOp(e, args); ok {
+		return d, err
+	}
+	if d, ok, err := refCalOp(e, args); ok {
+		return d, err
 	}
 	at := e.Args[0].Type()
 	x := args[0]

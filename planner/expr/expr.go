@@ -57,31 +57,71 @@ const (
 	OpAnd
 	OpOr
 	OpNot
-	OpConcat        // (string, string) → string
-	OpSubstring     // (string, start int64 1-based, [length int64]) → string
-	OpUpper         // (string) → string
-	OpLower         // (string) → string
-	OpLength        // (string) → int64 (characters)
-	OpTrim          // (string) → string
-	OpExtractYear   // (date|timestamp) → int64
-	OpExtractMonth  // (date|timestamp) → int64
-	OpExtractDay    // (date|timestamp) → int64
-	OpDateAddDays   // (date, int64 days) → date
-	OpDateAddMonths // (date, int64 months) → date (day clamped to month end, like DuckDB)
-	OpAbs           // numeric → same type
-	OpRound         // (numeric, int64 digits) → same type (decimal keeps its scale)
-	OpCoalesce      // (T, T, ...) → T
-	OpStartsWith    // (string, string) → bool
-	OpContains      // (string, string) → bool
-	OpIntDiv        // (int, int) → int, truncating; NULL for a zero divisor (DuckDB's //)
-	OpSingleRow     // (count int64, T) → T; an error when count > 1 (a scalar subquery's rows)
-	OpBitAnd        // (int, int) → int of the same type
-	OpBitOr         // (int, int) → int
-	OpBitXor        // (int, int) → int
-	OpBitNot        // (int) → int
-	OpShiftLeft     // (int, int) → int; out-of-range shifts and overflow are errors (DuckDB)
-	OpShiftRight    // (int, int) → int
-	OpPow           // (double, double) → double
+	OpConcat          // (string, string) → string
+	OpSubstring       // (string, start int64 1-based, [length int64]) → string
+	OpUpper           // (string) → string
+	OpLower           // (string) → string
+	OpLength          // (string) → int64 (characters)
+	OpTrim            // (string) → string
+	OpExtractYear     // (date|timestamp) → int64
+	OpExtractMonth    // (date|timestamp) → int64
+	OpExtractDay      // (date|timestamp) → int64
+	OpDateAddDays     // (date, int64 days) → date
+	OpDateAddMonths   // (date, int64 months) → date (day clamped to month end, like DuckDB)
+	OpAbs             // numeric → same type
+	OpRound           // (numeric, int64 digits) → same type (decimal keeps its scale)
+	OpCoalesce        // (T, T, ...) → T
+	OpStartsWith      // (string, string) → bool
+	OpContains        // (string, string) → bool
+	OpIntDiv          // (int, int) → int, truncating; NULL for a zero divisor (DuckDB's //)
+	OpSingleRow       // (count int64, T) → T; an error when count > 1 (a scalar subquery's rows)
+	OpBitAnd          // (int, int) → int of the same type
+	OpBitOr           // (int, int) → int
+	OpBitXor          // (int, int) → int
+	OpBitNot          // (int) → int
+	OpShiftLeft       // (int, int) → int; out-of-range shifts and overflow are errors (DuckDB)
+	OpShiftRight      // (int, int) → int
+	OpPow             // (double, double) → double
+	OpLTrim           // (string [, characters]) → string
+	OpRTrim           // (string [, characters]) → string
+	OpTrimChars       // (string, characters) → string
+	OpReplace         // (string, from, to) → string
+	OpReverse         // (string) → string (by character)
+	OpRepeat          // (string, int64 count) → string
+	OpLeft            // (string, int64 n) → string; n < 0 drops characters from the end
+	OpRight           // (string, int64 n) → string; n < 0 drops characters from the start
+	OpLpad            // (string, int64 width, fill) → string
+	OpRpad            // (string, int64 width, fill) → string
+	OpSplitPart       // (string, separator, int64 index 1-based; < 0 from the end) → string
+	OpEndsWith        // (string, string) → bool
+	OpStrpos          // (haystack, needle) → int64 (1-based character position, 0 if absent)
+	OpAscii           // (string) → int32 (code point of the first character)
+	OpChr             // (int32 code point) → string
+	OpMD5             // (string) → string (hex digest)
+	OpConcatWS        // (separator, string...) → string; NULL arguments are skipped, a NULL separator gives NULL
+	OpRegexpMatches   // (string, pattern, options constant) → bool; the pattern matches somewhere
+	OpRegexpFullMatch // (string, pattern, options constant) → bool; the pattern matches all of it
+	OpRegexpReplace   // (string, pattern, replacement, options constant; 'g' replaces all) → string
+	OpRegexpExtract   // (string, pattern, group int64 constant, options constant) → string
+	OpSqrt            // (double) → double; an error for a negative argument
+	OpCbrt            // (double) → double
+	OpExp             // (double) → double
+	OpLn              // (double) → double; an error for zero or a negative argument
+	OpLog10           // (double) → double; likewise
+	OpLog2            // (double) → double; likewise
+	OpCeil            // (double) → double, (decimal(p,s)) → decimal(p,0)
+	OpFloor           // (double) → double, (decimal(p,s)) → decimal(p,0)
+	OpGreatest        // (T, T, ...) → T, the largest non-NULL argument (NULL when all are)
+	OpLeast           // (T, T, ...) → T, the smallest non-NULL argument
+	OpDateTrunc       // (timestamp, part string constant) → timestamp (a DATE argument is cast first)
+	OpDateDiff        // (part string constant, start timestamp, end timestamp) → int64 boundaries crossed
+	OpLastDay         // (date) → date
+	OpDayName         // (date) → string
+	OpMonthName       // (date) → string
+	OpMakeDate        // (year, month, day int64) → date; an error for an invalid date
+	OpStrftime        // (date|timestamp, format string constant) → string
+	OpGcd             // (int64, int64) → int64, non-negative
+	OpLcm             // (int64, int64) → int64, non-negative; an error when it overflows
 	opCount
 )
 
@@ -95,7 +135,15 @@ var opNames = [...]string{
 	OpRound: "round", OpCoalesce: "coalesce", OpStartsWith: "starts_with", OpContains: "contains",
 	OpIntDiv: "//", OpSingleRow: "single_row",
 	OpBitAnd: "&", OpBitOr: "|", OpBitXor: "xor", OpBitNot: "~", OpShiftLeft: "<<", OpShiftRight: ">>",
-	OpPow: "**",
+	OpPow: "**", OpLTrim: "ltrim", OpRTrim: "rtrim", OpTrimChars: "trim", OpReplace: "replace",
+	OpReverse: "reverse", OpRepeat: "repeat", OpLeft: "left", OpRight: "right", OpLpad: "lpad", OpRpad: "rpad",
+	OpSplitPart: "split_part", OpEndsWith: "ends_with", OpStrpos: "strpos", OpAscii: "ascii", OpChr: "chr",
+	OpMD5: "md5", OpConcatWS: "concat_ws", OpRegexpMatches: "regexp_matches", OpRegexpFullMatch: "regexp_full_match",
+	OpRegexpReplace: "regexp_replace", OpRegexpExtract: "regexp_extract", OpSqrt: "sqrt", OpCbrt: "cbrt",
+	OpExp: "exp", OpLn: "ln", OpLog10: "log10", OpLog2: "log2", OpCeil: "ceil", OpFloor: "floor",
+	OpGreatest: "greatest", OpLeast: "least", OpDateTrunc: "date_trunc", OpDateDiff: "date_diff",
+	OpLastDay: "last_day", OpDayName: "dayname", OpMonthName: "monthname", OpMakeDate: "make_date",
+	OpStrftime: "strftime", OpGcd: "gcd", OpLcm: "lcm",
 }
 
 func (o Op) String() string {

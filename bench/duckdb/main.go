@@ -1,5 +1,3 @@
-// Command duckbench times queries (TPC-H's, the SSB's, any folder of .sql files) in DuckDB over the same Parquet files
-// Peregrine reads, for side-by-side comparisons.
 package main
 
 import (

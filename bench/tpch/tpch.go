@@ -1,6 +1,3 @@
-// Package tpch holds the 22 TPC-H queries as users write them, the reference
-// answers at SF 0.01, 0.1 and 1, and the checker that compares a result
-// with an answer.
 package tpch
 
 import (

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/peregrinedb/peregrine"
+	"github.com/peregrinedb/peregrine/cmd/internal/resultfmt"
 	"github.com/peregrinedb/peregrine/exec/coldata"
 )
 
@@ -101,7 +102,7 @@ func (o *output) render(ctx context.Context, w io.Writer, rows *peregrine.Rows) 
 	}
 	format := coldata.Format
 	if o.mode == "json" || o.mode == "jsonlines" {
-		format = formatJSON
+		format = resultfmt.FormatJSON
 	}
 	if len(cols) == 1 && cols[0].Name == "explain" && isBoxMode(o.mode) {
 		return eachRow(ctx, rows, format, func(r []cell) error {
@@ -237,7 +238,7 @@ func (o *output) rowWriter(w *bufio.Writer, rs resultSet) (emit func([]cell) err
 					}
 					w.WriteString(keys[i])
 					w.WriteString(":")
-					w.WriteString(jsonValue(rs.types[i], c.s, c.null))
+					w.WriteString(resultfmt.JSONValue(rs.types[i], c.s, c.null))
 				}
 				w.WriteString("}")
 				if lines {
@@ -341,21 +342,4 @@ func sqlLiteral(t coldata.Type, c cell) string {
 		return c.s
 	}
 	return "'" + strings.ReplaceAll(c.s, "'", "''") + "'"
-}
-
-func jsonValue(t coldata.Type, v string, null bool) string {
-	if null {
-		return "null"
-	}
-	switch t.ID {
-	case coldata.Int32, coldata.Int64, coldata.Decimal, coldata.Bool, coldata.List, coldata.Struct, coldata.Map:
-		return v
-	case coldata.Float64:
-		if v == "nan" || v == "inf" || v == "-inf" {
-			return "null"
-		}
-		return v
-	}
-	b, _ := json.Marshal(v)
-	return string(b)
 }

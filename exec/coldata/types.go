@@ -1,8 +1,3 @@
-// Package coldata holds the engine's data contract: logical types, constant
-// values (Datum), column vectors (Vec) and batches with selection vectors.
-//
-// It is a leaf package: the scanner, the planner and the executor all speak it,
-// so it must not import any of them.
 package coldata
 
 import (

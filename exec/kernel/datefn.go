@@ -94,15 +94,10 @@ func (n *calNode) typ() coldata.Type { return n.t }
 
 func (n *calNode) eval(b *coldata.Batch, sel []int32) (*coldata.Vec, error) {
 	rows := b.N
-	vs := n.vs[:0]
-	for _, a := range n.args {
-		v, err := a.eval(b, sel)
-		if err != nil {
-			return nil, err
-		}
-		vs = append(vs, v)
+	vs, err := evalArgs(n.args, b, sel, &n.vs)
+	if err != nil {
+		return nil, err
 	}
-	n.vs = vs
 	out := n.res.reset(n.t, rows)
 	if len(vs) == 1 {
 		n.res.shareNulls(sel, rows, vs[0], nil)

@@ -1,24 +1,3 @@
-// Package kernel compiles bound scalar expressions (planner/expr) into
-// vectorized evaluators over coldata batches.
-//
-// Compilation builds a tree of nodes, one per expression node, each owning a
-// reusable result vector. Evaluation walks the tree once per batch; every node
-// fetches its inputs' typed slices once and runs a tight loop over the live
-// rows, so the per-value cost is a few machine instructions with no interface
-// call, closure call or allocation. The dispatch on type and operator happens
-// once per batch, outside the loops.
-//
-// Nodes evaluate over an explicit selection (nil = all rows of the batch)
-// rather than b.Sel, which lets CASE, COALESCE and AND/OR evaluate a child on
-// just the rows still undecided: errors such as overflow can only come from
-// rows that actually reach the child, as in DuckDB.
-//
-// Predicates used as filters compile separately (CompileFilter) into
-// selectors that write selection vectors directly: a `col < const` filter
-// never materialises a boolean vector.
-//
-// Evaluators and filters hold scratch state and are not safe for concurrent
-// use; each worker compiles its own (compilation is cheap).
 package kernel
 
 import (

@@ -219,15 +219,10 @@ func (n *regexpNode) pattern(p string) (*rx, error) {
 
 func (n *regexpNode) eval(b *coldata.Batch, sel []int32) (*coldata.Vec, error) {
 	rows := b.N
-	vs := n.vs[:0]
-	for _, a := range n.args {
-		v, err := a.eval(b, sel)
-		if err != nil {
-			return nil, err
-		}
-		vs = append(vs, v)
+	vs, err := evalArgs(n.args, b, sel, &n.vs)
+	if err != nil {
+		return nil, err
 	}
-	n.vs = vs
 	out := n.res.reset(n.t, rows)
 	nulls := n.res.copyNulls(sel, rows, vs...)
 	s, pats := vs[0].Str, vs[1].Str

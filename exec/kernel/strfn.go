@@ -64,15 +64,10 @@ func (n *strNode) typ() coldata.Type { return n.t }
 
 func (n *strNode) eval(b *coldata.Batch, sel []int32) (*coldata.Vec, error) {
 	rows := b.N
-	vs := n.vs[:0]
-	for _, a := range n.args {
-		v, err := a.eval(b, sel)
-		if err != nil {
-			return nil, err
-		}
-		vs = append(vs, v)
+	vs, err := evalArgs(n.args, b, sel, &n.vs)
+	if err != nil {
+		return nil, err
 	}
-	n.vs = vs
 	out := n.res.reset(n.t, rows)
 	if len(vs) <= 2 {
 		var second *coldata.Vec

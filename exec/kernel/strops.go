@@ -76,15 +76,10 @@ func (n *strOpNode) typ() coldata.Type { return n.t }
 
 func (n *strOpNode) eval(b *coldata.Batch, sel []int32) (*coldata.Vec, error) {
 	rows := b.N
-	vs := n.vs[:0]
-	for _, a := range n.args {
-		v, err := a.eval(b, sel)
-		if err != nil {
-			return nil, err
-		}
-		vs = append(vs, v)
+	vs, err := evalArgs(n.args, b, sel, &n.vs)
+	if err != nil {
+		return nil, err
 	}
-	n.vs = vs
 	out := n.res.reset(n.t, rows)
 	nulls := n.res.copyNulls(sel, rows, vs...)
 	switch n.op {
@@ -386,15 +381,10 @@ func (n *concatWSNode) typ() coldata.Type { return coldata.TypeString }
 
 func (n *concatWSNode) eval(b *coldata.Batch, sel []int32) (*coldata.Vec, error) {
 	rows := b.N
-	vs := n.vs[:0]
-	for _, a := range n.args {
-		v, err := a.eval(b, sel)
-		if err != nil {
-			return nil, err
-		}
-		vs = append(vs, v)
+	vs, err := evalArgs(n.args, b, sel, &n.vs)
+	if err != nil {
+		return nil, err
 	}
-	n.vs = vs
 	out := n.res.reset(coldata.TypeString, rows)
 	n.res.shareNulls(sel, rows, vs[0], nil)
 	sepNulls, seps := vs[0].Nulls, vs[0].Str

@@ -342,3 +342,18 @@ func (a *strArena) finish(out []string, sel []int32, n int) {
 		}
 	}
 }
+
+// evalArgs evaluates every argument over sel, keeping the result slice in
+// *buf for the next batch.
+func evalArgs(args []node, b *coldata.Batch, sel []int32, buf *[]*coldata.Vec) ([]*coldata.Vec, error) {
+	vs := (*buf)[:0]
+	for _, a := range args {
+		v, err := a.eval(b, sel)
+		if err != nil {
+			return nil, err
+		}
+		vs = append(vs, v)
+	}
+	*buf = vs
+	return vs, nil
+}

@@ -1,11 +1,3 @@
-// Package objtest starts object-store servers on 127.0.0.1 for tests: an
-// in-process S3 server (gofakes3), a GCS emulator (fake-gcs-server's
-// fakestorage), Azure's emulator Azurite (when installed: npm azurite),
-// and a proxy that adds latency and injects faults in front of any of
-// them, counting requests and bytes. sigv4.go lets the S3 server check
-// request signatures (RequireAuth).
-//
-// Only tests import it; the peregrine binary does not link it.
 package objtest
 
 import (

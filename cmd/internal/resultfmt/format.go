@@ -107,7 +107,7 @@ func printJSON(ctx context.Context, w io.Writer, rows *peregrine.Rows) error {
 	}
 	first := true
 	var sb strings.Builder
-	err := eachFormatted(ctx, rows, formatJSON, func(vals []string, null []bool) error {
+	err := eachFormatted(ctx, rows, FormatJSON, func(vals []string, null []bool) error {
 		sb.Reset()
 		if first {
 			sb.WriteString("[")
@@ -122,7 +122,7 @@ func printJSON(ctx context.Context, w io.Writer, rows *peregrine.Rows) error {
 			}
 			sb.WriteString(keys[i])
 			sb.WriteString(":")
-			sb.WriteString(jsonValue(cols[i].Type, v, null[i]))
+			sb.WriteString(JSONValue(cols[i].Type, v, null[i]))
 		}
 		sb.WriteString("}")
 		_, err := io.WriteString(w, sb.String())
@@ -139,7 +139,9 @@ func printJSON(ctx context.Context, w io.Writer, rows *peregrine.Rows) error {
 	return err
 }
 
-func jsonValue(t coldata.Type, v string, null bool) string {
+// JSONValue renders one formatted value v of type t as a JSON value:
+// numbers and booleans bare, NaN and infinities as null, the rest quoted.
+func JSONValue(t coldata.Type, v string, null bool) string {
 	if null {
 		return "null"
 	}
@@ -264,10 +266,10 @@ func printTable(ctx context.Context, w io.Writer, rows *peregrine.Rows) error {
 
 func width(s string) int { return utf8.RuneCountInString(s) }
 
-// formatJSON renders nested values as JSON (lists as arrays, structs and
+// FormatJSON renders nested values as JSON (lists as arrays, structs and
 // maps as objects, map keys as text) and other values as Format does, for
-// jsonValue to quote.
-func formatJSON(t coldata.Type, d coldata.Datum) string {
+// JSONValue to quote.
+func FormatJSON(t coldata.Type, d coldata.Datum) string {
 	if !t.IsNested() {
 		return coldata.Format(t, d)
 	}
@@ -282,7 +284,7 @@ func writeJSON(sb *strings.Builder, t coldata.Type, d coldata.Datum) {
 		return
 	}
 	if !t.IsNested() {
-		sb.WriteString(jsonValue(t, coldata.Format(t, d), false))
+		sb.WriteString(JSONValue(t, coldata.Format(t, d), false))
 		return
 	}
 	var nd coldata.Nested

@@ -1,0 +1,16 @@
+// Package coldata holds the engine's data contract: logical types, constant
+// values (Datum), column vectors (Vec) and batches with selection vectors.
+//
+// It is a leaf package: the scanner, the planner and the executor all speak it,
+// so it must not import any of them.
+//
+// Files:
+//
+//	types.go    logical types (Type, TypeID), names and parsing
+//	nested.go   LIST/STRUCT/MAP type descriptions (NestedType, Field)
+//	vec.go      Vec, one column: typed slices, null masks, copying and slicing
+//	batch.go    Batch: vectors plus a selection vector
+//	datum.go    Datum: one value, for constants, statistics and printing
+//	int128.go   Int128: HUGEINT arithmetic without allocation
+//	literal.go  ParseIntegerLiteral: integer literals typed as DuckDB types them
+package coldata

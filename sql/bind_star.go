@@ -124,7 +124,7 @@ func (c *exprCtx) nameFilter(l *ast.Like) (func(string) bool, error) {
 	case ast.OpGlob:
 		re, err = regexp.Compile(globRegexp(lit.Value))
 	default:
-		p := likeRegexp(lit.Value)
+		p := LikeRegexp(lit.Value)
 		if l.Op == ast.OpILike {
 			p = "(?i)" + p
 		}
@@ -136,8 +136,9 @@ func (c *exprCtx) nameFilter(l *ast.Like) (func(string) bool, error) {
 	return func(name string) bool { return re.MatchString(name) != l.Not }, nil
 }
 
-// likeRegexp translates a LIKE pattern (% and _, no escape) to a regexp.
-func likeRegexp(p string) string {
+// LikeRegexp translates a LIKE pattern (% and _, no escape) to a regexp
+// matching whole strings.
+func LikeRegexp(p string) string {
 	var sb strings.Builder
 	sb.WriteString("^(?s:")
 	for _, r := range p {

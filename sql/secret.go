@@ -85,15 +85,8 @@ func convertCreateSecret(s *ast.CreateSecret) (Statement, error) {
 
 // secretValue is an option's constant value as text.
 func secretValue(name string, e ast.Expr) (string, error) {
-	switch v := e.(type) {
-	case *ast.StringLit:
-		return v.Value, nil
-	case *ast.NumberLit:
-		return v.Text, nil
-	case *ast.BoolLit:
-		return v.String(), nil
-	case *ast.ColumnRef:
-		return v.String(), nil
+	if s, ok := constText(e); ok {
+		return s, nil
 	}
 	return "", binderErr(e, "CREATE SECRET option '%s' needs a constant value", name)
 }

@@ -212,18 +212,27 @@ func convertSet(s *ast.Set) (Statement, error) {
 	return &Set{Name: clip(strings.ToLower(s.Name.String())), Value: v}, nil
 }
 
+// constText is a constant written as a setting or option value, as text:
+// a string's contents, a number, a boolean or a bare word as written.
+func constText(e ast.Expr) (string, bool) {
+	switch v := e.(type) {
+	case *ast.StringLit:
+		return v.Value, true
+	case *ast.NumberLit:
+		return v.Text, true
+	case *ast.BoolLit, *ast.ColumnRef:
+		return v.String(), true
+	}
+	return "", false
+}
+
 // settingValue is a SET value as text: a string's contents, a number or a
 // bare word as written.
 func settingValue(e ast.Expr) (string, error) {
+	if s, ok := constText(e); ok {
+		return s, nil
+	}
 	switch v := e.(type) {
-	case *ast.StringLit:
-		return v.Value, nil
-	case *ast.NumberLit:
-		return v.Text, nil
-	case *ast.BoolLit:
-		return v.String(), nil
-	case *ast.ColumnRef:
-		return v.String(), nil
 	case *ast.ListLit:
 		// A list of strings (allowed_directories = ['/a', '/b']) as
 		// written; the setting parses it.

@@ -101,12 +101,12 @@ func (r *Report) adviseFileSizes(g Guidance) {
 		target := max(1, (r.Bytes+g.MaxFileBytes/2-1)/(g.MaxFileBytes/2))
 		r.add("file-size", fmt.Sprintf("compact into about %d file(s)", target), r.rewriteCommand("", append(r.partitionOpt(), "FILE_SIZE_BYTES '512MB'")...),
 			"%d of %d files are under %s (median %s); each file costs an open, a footer parse and a scheduling unit, and tiny row groups compress and prune poorly",
-			small, len(r.Files), human(g.MinFileBytes), human(median(fileBytes(r.Files))))
+			small, len(r.Files), HumanBytes(g.MinFileBytes), HumanBytes(median(fileBytes(r.Files))))
 	}
 	if large > 0 {
 		r.add("file-size", "split large files", r.rewriteCommand("", append(r.partitionOpt(), "FILE_SIZE_BYTES '512MB'")...),
 			"%d file(s) exceed %s (largest %s): one huge file limits parallel writes and makes rewrites expensive",
-			large, human(g.MaxFileBytes), human(maxBytes(r.Files)))
+			large, HumanBytes(g.MaxFileBytes), HumanBytes(maxBytes(r.Files)))
 	}
 }
 
@@ -144,7 +144,7 @@ func (r *Report) adviseCodecs(files []DataFile, g Guidance) {
 	if len(bad) == 0 {
 		return
 	}
-	why := fmt.Sprintf("columns %s store %s as %s (ratio %.2fx)", strings.Join(bad, ", "), human(uncomp), human(comp), ratio(uncomp, comp))
+	why := fmt.Sprintf("columns %s store %s as %s (ratio %.2fx)", strings.Join(bad, ", "), HumanBytes(uncomp), HumanBytes(comp), ratio(uncomp, comp))
 	if uncompressed && len(files) > 0 {
 		for _, f := range files {
 			if z, s, ok := codecRatios(context.Background(), f.File, g.CodecSampleBytes); ok {
@@ -234,11 +234,11 @@ func (r *Report) advisePartitions(g Guidance) {
 			}
 			r.add("partition-drop", what, r.rewriteCommand("", opts...),
 				"%d partitions with a median of %s (largest %s, skew %.1fx) are below %s each: every query lists and opens them all, and each holds too little data for good files",
-				n, human(med), human(r.Partitions[0].Bytes), ratio(r.Partitions[0].Bytes, max(med, 1)), human(g.MinFileBytes))
+				n, HumanBytes(med), HumanBytes(r.Partitions[0].Bytes), ratio(r.Partitions[0].Bytes, max(med, 1)), HumanBytes(g.MinFileBytes))
 		} else if r.Partitions[0].Bytes > 4*med {
 			r.add("partition-skew", "rebalance partitions (a finer key for the largest, or FILE_SIZE_BYTES)", r.rewriteCommand("", append(r.partitionOpt(), "FILE_SIZE_BYTES '512MB'")...),
 				"the largest partition %s holds %s, %.1fx the median %s: queries touching it run long on few cores",
-				r.Partitions[0].Name, human(r.Partitions[0].Bytes), ratio(r.Partitions[0].Bytes, med), human(med))
+				r.Partitions[0].Name, HumanBytes(r.Partitions[0].Bytes), ratio(r.Partitions[0].Bytes, med), HumanBytes(med))
 		}
 	}
 	for _, c := range r.Columns {
@@ -254,7 +254,7 @@ func (r *Report) advisePartitions(g Guidance) {
 		}
 		r.add("partition-add", fmt.Sprintf("partition by %s", c.Name), r.rewriteCommand("", "PARTITION_BY ("+c.Name+")"),
 			"%s has %d distinct values in a sample, so partitions would average %s: filters on it would skip whole folders before any footer is read",
-			c.Name, c.SampleNDV, human(per))
+			c.Name, c.SampleNDV, HumanBytes(per))
 	}
 }
 
@@ -298,8 +298,8 @@ func (r *Report) adviseSort(g Guidance) {
 		strings.Join(detail, ", "), r.RowGroups-1)
 }
 
-// human prints a byte count with a binary unit.
-func human(b int64) string {
+// HumanBytes prints a byte count with a binary unit (1.5 MiB).
+func HumanBytes(b int64) string {
 	switch {
 	case b >= 1<<30:
 		return fmt.Sprintf("%.1f GiB", float64(b)/(1<<30))
@@ -314,17 +314,17 @@ func human(b int64) string {
 // Text renders the report for the CLI.
 func (r *Report) Text() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s: %d files, %s, %d rows, %d row groups\n", r.Path, len(r.Files), human(r.Bytes), r.Rows, r.RowGroups)
+	fmt.Fprintf(&b, "%s: %d files, %s, %d rows, %d row groups\n", r.Path, len(r.Files), HumanBytes(r.Bytes), r.Rows, r.RowGroups)
 	if len(r.Files) > 0 {
 		sizes := fileBytes(r.Files)
-		fmt.Fprintf(&b, "file sizes: median %s, largest %s\n", human(median(sizes)), human(maxBytes(r.Files)))
+		fmt.Fprintf(&b, "file sizes: median %s, largest %s\n", HumanBytes(median(sizes)), HumanBytes(maxBytes(r.Files)))
 	}
 	show := r.Files
 	if len(show) > 10 {
 		show = show[:10]
 	}
 	for _, f := range show {
-		fmt.Fprintf(&b, "  %s  %s  %d rows  %d row groups\n", f.Path, human(f.Bytes), f.Rows, f.RowGroups)
+		fmt.Fprintf(&b, "  %s  %s  %d rows  %d row groups\n", f.Path, HumanBytes(f.Bytes), f.Rows, f.RowGroups)
 	}
 	if len(r.Files) > len(show) {
 		fmt.Fprintf(&b, "  ... %d more\n", len(r.Files)-len(show))
@@ -340,7 +340,7 @@ func (r *Report) Text() string {
 		}
 		med := median(sizes)
 		fmt.Fprintf(&b, "partitions (%s): %d, largest %s = %s, median %s, skew %.1fx\n", strings.Join(names, ", "),
-			len(r.Partitions), r.Partitions[0].Name, human(r.Partitions[0].Bytes), human(med), ratio(r.Partitions[0].Bytes, max(med, 1)))
+			len(r.Partitions), r.Partitions[0].Name, HumanBytes(r.Partitions[0].Bytes), HumanBytes(med), ratio(r.Partitions[0].Bytes, max(med, 1)))
 	}
 	b.WriteString("columns:\n")
 	for _, c := range r.Columns {
@@ -349,7 +349,7 @@ func (r *Report) Text() string {
 			ov = fmt.Sprintf("%.0f%%", 100*c.Overlap)
 		}
 		fmt.Fprintf(&b, "  %-20s %-14s %-12s %-30s %s -> %s (%.2fx), overlap %s\n", c.Name, c.Type, strings.Join(c.Codecs, ","),
-			strings.Join(c.Encodings, ","), human(c.Uncompressed), human(c.Compressed), ratio(c.Uncompressed, c.Compressed), ov)
+			strings.Join(c.Encodings, ","), HumanBytes(c.Uncompressed), HumanBytes(c.Compressed), ratio(c.Uncompressed, c.Compressed), ov)
 	}
 	if len(r.Suggestions) == 0 {
 		b.WriteString("no suggestions: the layout is within the usual guidance\n")

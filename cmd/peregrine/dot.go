@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/peregrinedb/peregrine/exec/coldata"
+	"github.com/peregrinedb/peregrine/sql"
 )
 
 // dotCommand is one dot command: usage and help for .help and completion.
@@ -253,24 +254,6 @@ func dotOpen(sh *shell, args []string) error {
 	return nil
 }
 
-// likeRegexp compiles a LIKE pattern (% and _), case-insensitively.
-func likeRegexp(p string) *regexp.Regexp {
-	var sb strings.Builder
-	sb.WriteString("(?is)^")
-	for _, r := range p {
-		switch r {
-		case '%':
-			sb.WriteString(".*")
-		case '_':
-			sb.WriteString(".")
-		default:
-			sb.WriteString(regexp.QuoteMeta(string(r)))
-		}
-	}
-	sb.WriteString("$")
-	return regexp.MustCompile(sb.String())
-}
-
 // matchingTables lists the database's tables matching the LIKE pattern in
 // args (all without one).
 func (sh *shell) matchingTables(args []string) ([]string, error) {
@@ -281,7 +264,7 @@ func (sh *shell) matchingTables(args []string) ([]string, error) {
 	if len(args) == 0 {
 		return names, nil
 	}
-	re := likeRegexp(args[0])
+	re := regexp.MustCompile("(?i)" + sql.LikeRegexp(args[0])) // .tables matches names case-insensitively
 	var out []string
 	for _, n := range names {
 		if re.MatchString(n) {

@@ -62,7 +62,7 @@ type htmlTable struct {
 
 func htmlFor(r *storage.Report) htmlTable {
 	t := htmlTable{R: r, Suggestions: r.Suggestions,
-		Summary: fmt.Sprintf("%d files, %s, %d rows, %d row groups", len(r.Files), humanBytes(r.Bytes), r.Rows, r.RowGroups)}
+		Summary: fmt.Sprintf("%d files, %s, %d rows, %d row groups", len(r.Files), storage.HumanBytes(r.Bytes), r.Rows, r.RowGroups)}
 	// Partitions, largest first, against the largest.
 	if n := len(r.Partitions); n > 0 {
 		sizes := make([]int64, n)
@@ -72,13 +72,13 @@ func htmlFor(r *storage.Report) htmlTable {
 		sort.Slice(sizes, func(i, j int) bool { return sizes[i] < sizes[j] })
 		med := max(sizes[n/2], 1)
 		top := max(r.Partitions[0].Bytes, 1)
-		t.Skew = fmt.Sprintf("%d partitions; largest %s, median %s, skew %.1fx", n, humanBytes(r.Partitions[0].Bytes), humanBytes(med), float64(r.Partitions[0].Bytes)/float64(med))
+		t.Skew = fmt.Sprintf("%d partitions; largest %s, median %s, skew %.1fx", n, storage.HumanBytes(r.Partitions[0].Bytes), storage.HumanBytes(med), float64(r.Partitions[0].Bytes)/float64(med))
 		for i, p := range r.Partitions {
 			if i == 200 {
 				t.Partitions = append(t.Partitions, htmlBar{Label: fmt.Sprintf("… %d more", n-i)})
 				break
 			}
-			t.Partitions = append(t.Partitions, htmlBar{Label: p.Name, Value: fmt.Sprintf("%s, %d rows, %d files", humanBytes(p.Bytes), p.Rows, p.Files),
+			t.Partitions = append(t.Partitions, htmlBar{Label: p.Name, Value: fmt.Sprintf("%s, %d rows, %d files", storage.HumanBytes(p.Bytes), p.Rows, p.Files),
 				Pct: 100 * float64(p.Bytes) / float64(top), Warn: p.Bytes > 4*med})
 		}
 	}
@@ -113,22 +113,10 @@ func htmlFor(r *storage.Report) htmlTable {
 			ratio = float64(c.Uncompressed) / float64(c.Compressed)
 		}
 		t.Columns = append(t.Columns, htmlColumn{Name: c.Name, Type: c.Type.String(), Codecs: strings.Join(c.Codecs, ", "),
-			Encodings: strings.Join(c.Encodings, ", "), Sizes: humanBytes(c.Uncompressed) + " → " + humanBytes(c.Compressed),
+			Encodings: strings.Join(c.Encodings, ", "), Sizes: storage.HumanBytes(c.Uncompressed) + " → " + storage.HumanBytes(c.Compressed),
 			Ratio: ratio, Pct: 100 * float64(c.Compressed) / float64(biggest)})
 	}
 	return t
-}
-
-func humanBytes(b int64) string {
-	switch {
-	case b >= 1<<30:
-		return fmt.Sprintf("%.1f GiB", float64(b)/(1<<30))
-	case b >= 1<<20:
-		return fmt.Sprintf("%.1f MiB", float64(b)/(1<<20))
-	case b >= 1<<10:
-		return fmt.Sprintf("%.1f KiB", float64(b)/(1<<10))
-	}
-	return fmt.Sprintf("%d bytes", b)
 }
 
 var htmlReport = template.Must(template.New("report").Funcs(template.FuncMap{

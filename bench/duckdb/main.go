@@ -45,7 +45,12 @@ func main() {
 	if err != nil {
 		panic(err)
 	}
-	for _, t := range tables {
+	views := tables
+	if *dbgen > 0 && len(tables) == 0 {
+		// -write copies the tables dbgen made.
+		tables = []string{"customer", "lineitem", "nation", "orders", "part", "partsupp", "region", "supplier"}
+	}
+	for _, t := range views {
 		q := fmt.Sprintf("CREATE VIEW %q AS SELECT * FROM read_parquet('%s')", t, filepath.Join(*data, t+".parquet"))
 		if _, err := db.Exec(q); err != nil {
 			panic(err)

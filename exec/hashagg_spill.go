@@ -106,9 +106,14 @@ func (p *aggPartial) account() error {
 	if err == nil || !errors.Is(err, ErrMemoryLimit) {
 		return err
 	}
-	if lim := p.h.env.pool.Limit(); p.batches <= 1 && lim > 0 && p.bytes() > lim && p.flushedBytes() == 0 {
-		// One batch alone exceeds the limit (nothing flushed to spill).
-		return p.acc.limitError(p.bytes())
+	if lim := p.h.env.pool.Limit(); p.batches <= 1 && lim > 0 && p.flushedBytes() == 0 && p.bytes() > lim {
+		// One batch alone exceeds the limit. Grouped, it still spills
+		// when one partition of it (the unit the merge works on) fits;
+		// without groups, or when not even that fits, the query cannot
+		// progress.
+		if p.table == nil || p.bytes()/aggParts > lim {
+			return p.acc.limitError(p.bytes())
+		}
 	}
 	return p.spillAndReset()
 }

@@ -300,6 +300,26 @@ func TestHashAggLimitBelowOneBatch(t *testing.T) {
 	r.check("tiny")
 }
 
+// TestHashAggOneBatchOverLimit: one batch's groups exceed the limit but a
+// partition of them fits, so the aggregate spills instead of failing
+// (under a tight limit, a large first morsel used to fail the query).
+func TestHashAggOneBatchOverLimit(t *testing.T) {
+	in := seq(20000, func(i int) row { return row{i, i % 5} })
+	c, mk := aggSpillCase("batch over limit", types(i64, i64), in, []int{0}, countStar(), agg(AggSum, 1, i64))
+	c.expected = inMemory(t, c, mk)
+	r := &spillRun{limit: 64 << 10, t: t}
+	c.mk = func(ins [][]Operator) Operator {
+		op := mk(ins, r.env())
+		r.ops = append(r.ops, op)
+		return op
+	}
+	runVariant(t, c, "batch over limit", 1, 8192, false)
+	r.check("batch over limit")
+	if r.spilled == 0 {
+		t.Error("nothing spilled")
+	}
+}
+
 func (s joinSpec) mkEnv(ins [][]Operator, env memEnv) Operator {
 	jb := NewJoinBuild(ins[0], s.bk)
 	jb.env = env

@@ -164,7 +164,9 @@ func (s *Secrets) Create(sec Secret, replace, ifNotExists bool) error {
 }
 
 // Drop removes a secret from whichever storage holds it.
-func (s *Secrets) Drop(name string, ifExists bool) error { return s.DropFrom(name, ifExists, "", false) }
+func (s *Secrets) Drop(name string, ifExists bool) error {
+	return s.DropFrom(name, ifExists, "", false)
+}
 
 // DropFrom removes a secret from one storage: "memory" (DROP TEMPORARY
 // SECRET), "local_file" (DROP PERSISTENT SECRET) or "" for the one that

@@ -176,6 +176,11 @@ func sltQuery(ctx context.Context, db *peregrine.DB, q string) (out []string, fl
 	if err != nil {
 		return nil, nil, "", err
 	}
+	return sltCollect(ctx, rows)
+}
+
+// sltCollect prints rows' batches as sltQuery does, and closes rows.
+func sltCollect(ctx context.Context, rows *peregrine.Rows) (out []string, floats []bool, types string, err error) {
 	defer rows.Close()
 	letters := make([]byte, 0, len(rows.Columns()))
 	for _, c := range rows.Columns() {

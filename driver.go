@@ -70,7 +70,7 @@ type connector struct {
 func (c *connector) Connect(context.Context) (driver.Conn, error) {
 	return &conn{db: c.db, s: c.db.Connect()}, nil
 }
-func (c *connector) Driver() driver.Driver                        { return c.drv }
+func (c *connector) Driver() driver.Driver { return c.drv }
 
 // Close is called by sql.DB.Close.
 func (c *connector) Close() error { return c.db.Close() }

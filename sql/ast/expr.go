@@ -82,6 +82,8 @@ type Interval struct {
 type ParamKind uint8
 
 const (
+	// The spellings of a parameter: the binder numbers `?` by position and
+	// binds `$name` by name.
 	ParamQuestion ParamKind = iota // ?
 	ParamNumber                    // $1
 	ParamNamed                     // $name
@@ -185,6 +187,9 @@ type InSubquery struct {
 type LikeOp string
 
 const (
+	// The pattern operators of Like; the value is the keyword as printed.
+	// ILIKE folds case, GLOB takes shell wildcards (`*`, `?`), SIMILAR TO a
+	// regular expression matched against the whole string.
 	OpLike      LikeOp = "LIKE"
 	OpILike     LikeOp = "ILIKE"
 	OpGlob      LikeOp = "GLOB"
@@ -403,6 +408,9 @@ type Frame struct {
 type BoundKind uint8
 
 const (
+	// The bounds of a window frame, in order from the partition's first row
+	// to its last; Preceding and Following carry an offset
+	// (FrameBound.Offset), as in `ROWS BETWEEN 2 PRECEDING AND CURRENT ROW`.
 	UnboundedPreceding BoundKind = iota
 	Preceding
 	CurrentRow

@@ -81,9 +81,9 @@ type Interval struct {
 // ParamKind tells how a parameter was written.
 type ParamKind uint8
 
+// The spellings of a parameter: the binder numbers `?` by position and binds
+// `$name` by name.
 const (
-	// The spellings of a parameter: the binder numbers `?` by position and
-	// binds `$name` by name.
 	ParamQuestion ParamKind = iota // ?
 	ParamNumber                    // $1
 	ParamNamed                     // $name
@@ -186,10 +186,10 @@ type InSubquery struct {
 // LikeOp names a pattern-matching operator.
 type LikeOp string
 
+// The pattern operators of Like; the value is the keyword as printed. ILIKE
+// is LIKE ignoring case, GLOB takes shell wildcards (`*`, `?`) and SIMILAR TO
+// a regular expression (the binder reports it as not implemented yet).
 const (
-	// The pattern operators of Like; the value is the keyword as printed.
-	// ILIKE folds case, GLOB takes shell wildcards (`*`, `?`), SIMILAR TO a
-	// regular expression matched against the whole string.
 	OpLike      LikeOp = "LIKE"
 	OpILike     LikeOp = "ILIKE"
 	OpGlob      LikeOp = "GLOB"
@@ -407,10 +407,10 @@ type Frame struct {
 // BoundKind is the kind of a frame bound.
 type BoundKind uint8
 
+// The bounds of a window frame, in order from the partition's first row to
+// its last; Preceding and Following carry an offset (FrameBound.Offset), as
+// in `ROWS BETWEEN 2 PRECEDING AND CURRENT ROW`.
 const (
-	// The bounds of a window frame, in order from the partition's first row
-	// to its last; Preceding and Following carry an offset
-	// (FrameBound.Offset), as in `ROWS BETWEEN 2 PRECEDING AND CURRENT ROW`.
 	UnboundedPreceding BoundKind = iota
 	Preceding
 	CurrentRow

@@ -46,12 +46,12 @@ type ParenTable struct {
 // JoinKind is the kind of a join.
 type JoinKind string
 
+// The join kinds; the value is the keyword as printed. NATURAL and ASOF are
+// flags of Join, not kinds, and a comma-separated FROM list stays a list of
+// items (Select.From), not JoinCross. POSITIONAL pairs the rows of both
+// sides by position; SEMI and ANTI are DuckDB's `SEMI JOIN` and `ANTI JOIN`
+// (also written LEFT SEMI, LEFT ANTI).
 const (
-	// The join kinds; the value is the keyword as printed. NATURAL and ASOF
-	// are flags of Join, not kinds, and a comma-separated FROM list stays a
-	// list of items (Select.From), not JoinCross. POSITIONAL pairs the rows
-	// of both sides by position; SEMI and ANTI are DuckDB's `SEMI JOIN` and
-	// `ANTI JOIN` (also written LEFT SEMI, LEFT ANTI).
 	JoinInner      JoinKind = "INNER"
 	JoinLeft       JoinKind = "LEFT"
 	JoinRight      JoinKind = "RIGHT"

@@ -617,8 +617,9 @@ func (x *Case) String() string { return String(x) }
 // form, also when written `x::T`.
 func (x *Cast) String() string { return String(x) }
 
-// String prints the function call back as SQL: DISTINCT, arguments, ORDER
-// BY, WITHIN GROUP, FILTER, IGNORE NULLS and OVER as written.
+// String prints the function call back as SQL: a method call's receiver
+// first (`(x).upper()`), then DISTINCT, arguments, ORDER BY, WITHIN GROUP,
+// FILTER, IGNORE|RESPECT NULLS and OVER as written.
 func (x *FuncCall) String() string { return String(x) }
 
 // String prints the named argument back as SQL: `name := value`.

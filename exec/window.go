@@ -1,0 +1,216 @@
+package exec
+
+import (
+	"context"
+	"errors"
+	"io"
+	"time"
+
+	"github.com/peregrinedb/peregrine/exec/coldata"
+	"github.com/peregrinedb/peregrine/planner"
+)
+
+// NewWindow computes window functions: the rows of inputs (the workers of
+// the pipeline below) sorted by (partition, order) with the parallel,
+// spilling sort of ORDER BY, then read back one partition at a time; each
+// partition is evaluated whole (window_eval.go) and emitted with one
+// column per call appended. Only one partition (plus a batch) is held at
+// a time beyond what the sort holds, so partitioned windows run under the
+// memory limit as ORDER BY does.
+func NewWindow(inputs []Operator, partition []int, order []SortKey, calls []planner.PhysWindowCall) Operator {
+	w := &windowOp{partition: partition, order: order, calls: calls}
+	keys := make([]SortKey, 0, len(partition)+len(order))
+	for _, p := range partition {
+		keys = append(keys, SortKey{Col: p})
+	}
+	keys = append(keys, order...)
+	w.sort = NewSort(inputs, keys).(*sortOp)
+	if len(inputs) == 0 {
+		w.err = errors.New("window: no inputs")
+		return w
+	}
+	w.inTypes = inputs[0].Types()
+	w.types = append([]coldata.Type{}, w.inTypes...)
+	for _, c := range calls {
+		w.types = append(w.types, c.Typ)
+	}
+	if err := checkSortKeys("window", keys, len(w.inTypes)); err != nil {
+		w.err = err
+	}
+	return w
+}
+
+type windowOp struct {
+	opStats
+	sort      *sortOp
+	partition []int
+	order     []SortKey
+	calls     []planner.PhysWindowCall
+	inTypes   []coldata.Type
+	types     []coldata.Type
+	err       error
+	env       memEnv
+	acc       *MemoryAccount
+
+	buf     []*coldata.Vec // the current partition, then the start of the next
+	n       int            // rows of buf in the current partition
+	eof     bool           // the sort is exhausted
+	results []*coldata.Vec // one per call, for the current partition
+	emit    int
+	out     coldata.Batch
+	ev      winEval
+	closed  bool
+}
+
+func (w *windowOp) Types() []coldata.Type { return w.types }
+
+func (w *windowOp) Open(ctx context.Context) error {
+	if w.err != nil {
+		return w.err
+	}
+	w.sort.env = w.env
+	w.acc = w.env.pool.NewAccount("while computing window functions")
+	w.buf = newVecs(w.inTypes)
+	w.out.Vecs = make([]*coldata.Vec, len(w.types))
+	for i := range w.out.Vecs {
+		w.out.Vecs[i] = &coldata.Vec{}
+	}
+	return w.sort.Open(ctx)
+}
+
+func (w *windowOp) Next(ctx context.Context) (*coldata.Batch, error) {
+	if w.err != nil {
+		return nil, w.err
+	}
+	if w.closed {
+		return nil, errors.New("window: Next after Close")
+	}
+	t0 := time.Now()
+	for w.emit >= w.n {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		more, err := w.nextPartition(ctx)
+		if err != nil {
+			w.err = err
+			return nil, err
+		}
+		if !more {
+			return nil, io.EOF
+		}
+	}
+	hi := min(w.n, w.emit+coldata.DefaultBatchSize)
+	for i, v := range w.buf {
+		sliceVec(w.out.Vecs[i], v, w.emit, hi)
+	}
+	for k, v := range w.results {
+		sliceVec(w.out.Vecs[len(w.buf)+k], v, w.emit, hi)
+	}
+	w.out.N, w.out.Sel = hi-w.emit, nil
+	w.emit = hi
+	w.done(t0, w.out.N)
+	return &w.out, nil
+}
+
+// nextPartition drops the emitted partition, reads sorted rows until the
+// partition keys change (or the input ends) and evaluates the calls.
+func (w *windowOp) nextPartition(ctx context.Context) (bool, error) {
+	if w.n > 0 {
+		// Keep the rows read past the partition: the next one's start.
+		rest := newVecs(w.inTypes)
+		if left := w.buf[0].Len() - w.n; left > 0 {
+			for i, v := range w.buf {
+				appendVec(rest[i], sliceVec(nil, v, w.n, v.Len()), nil, v.Len()-w.n)
+			}
+		}
+		w.buf, w.n, w.emit = rest, 0, 0
+	}
+	rows := func() int {
+		if len(w.buf) == 0 {
+			return 0
+		}
+		return w.buf[0].Len()
+	}
+	same := comparator(w.buf, partKeys(w.partition))
+	scanned := 1
+	for {
+		// The partition ends at the first buffered row whose keys differ
+		// from its first row's.
+		for ; scanned < rows(); scanned++ {
+			if same(0, int32(scanned)) != 0 {
+				w.n = scanned
+				return true, w.evaluate(ctx)
+			}
+		}
+		if w.eof {
+			w.n = rows()
+			if w.n == 0 {
+				return false, nil
+			}
+			return true, w.evaluate(ctx)
+		}
+		b, err := w.sort.Next(ctx)
+		if err == io.EOF {
+			w.eof = true
+			continue
+		}
+		if err != nil {
+			return false, err
+		}
+		appendBatch(w.buf, b, nil)
+		if err := w.acc.Resize(vecsBytes(w.buf)); err != nil {
+			return false, err
+		}
+	}
+}
+
+// partKeys are the partition columns as equality keys.
+func partKeys(partition []int) []SortKey {
+	keys := make([]SortKey, len(partition))
+	for i, p := range partition {
+		keys[i] = SortKey{Col: p}
+	}
+	return keys
+}
+
+// evaluate computes every call over rows [0, w.n) of buf.
+func (w *windowOp) evaluate(ctx context.Context) error {
+	w.ev.reset(w.buf, w.n, w.order)
+	w.results = w.results[:0]
+	var held int64
+	for i := range w.calls {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		v, err := w.ev.call(&w.calls[i])
+		if err != nil {
+			return err
+		}
+		w.results = append(w.results, v)
+		held += vecBytes(v)
+	}
+	return w.acc.Resize(vecsBytes(w.buf) + held + w.ev.bytes())
+}
+
+func (w *windowOp) Close() error {
+	if w.closed {
+		return nil
+	}
+	w.closed = true
+	w.buf, w.results = nil, nil
+	err := w.sort.Close()
+	w.acc.Close()
+	return err
+}
+
+// window builds a window operator over the workers of its input: they
+// feed its sort in parallel; the window itself runs on one stream.
+func (b *builder) window(p *planner.PhysWindow) (stream, error) {
+	in, err := b.build(p.Input)
+	if err != nil {
+		return nil, err
+	}
+	w := NewWindow(in, p.Partition, sortKeys(p.Order), p.Calls).(*windowOp)
+	w.sort.threads, w.sort.observe = b.threads, b.observer(p)
+	return b.record(p, stream{withMemory(w, b.env)}), nil
+}

@@ -227,7 +227,10 @@ func (c *exprCtx) windowCall(fe *ast.FuncCall, name string, args []ast.Expr, cal
 		if scalarFunctions[name] || isStrFunc(name) || mathFuncNames[name] || dateFuncNames[name] {
 			return errAt(fe, "Catalog", "%s is not an aggregate function", name)
 		}
-		return unknownFunction(fe, name, "window")
+		if _, known := knownFunctions[name]; known {
+			return unknownFunction(fe, name, "aggregate")
+		}
+		return errAt(fe, "Catalog", "Aggregate Function with name %s does not exist!", clip(name))
 	}
 	if fe.Distinct && !isAgg {
 		return binderErr(fe, "DISTINCT is not implemented for non-aggregate window functions!")

@@ -52,7 +52,8 @@ type windowOp struct {
 	env       memEnv
 	acc       *MemoryAccount
 
-	buf     []*coldata.Vec // the current partition, then the start of the next
+	buf      []*coldata.Vec // the current partition, then the start of the next
+	bufBytes int64
 	n       int            // rows of buf in the current partition
 	eof     bool           // the sort is exhausted
 	results []*coldata.Vec // one per call, for the current partition
@@ -123,7 +124,7 @@ func (w *windowOp) nextPartition(ctx context.Context) (bool, error) {
 				appendVec(rest[i], sliceVec(nil, v, w.n, v.Len()), nil, v.Len()-w.n)
 			}
 		}
-		w.buf, w.n, w.emit = rest, 0, 0
+		w.buf, w.n, w.emit, w.bufBytes = rest, 0, 0, vecsBytes(rest)
 	}
 	rows := func() int {
 		if len(w.buf) == 0 {
@@ -158,10 +159,31 @@ func (w *windowOp) nextPartition(ctx context.Context) (bool, error) {
 			return false, err
 		}
 		appendBatch(w.buf, b, nil)
-		if err := w.acc.Resize(vecsBytes(w.buf)); err != nil {
+		w.bufBytes += batchBytes(b)
+		if err := w.acc.Resize(w.bufBytes); err != nil {
 			return false, err
 		}
 	}
+}
+
+// batchBytes estimates what the live rows of b take once buffered (with
+// the slack of a doubling column).
+func batchBytes(b *coldata.Batch) int64 {
+	n := int64(b.Len())
+	var t int64
+	for _, v := range b.Vecs {
+		t += 2 * (fixedWidth(v.Type) + 1) * n
+		if v.Type.ID == coldata.String {
+			if b.Sel == nil {
+				t += strLen(v.Str[:b.N])
+			} else {
+				for _, i := range b.Sel {
+					t += int64(len(v.Str[i]))
+				}
+			}
+		}
+	}
+	return t
 }
 
 // partKeys are the partition columns as equality keys.
@@ -189,7 +211,7 @@ func (w *windowOp) evaluate(ctx context.Context) error {
 		w.results = append(w.results, v)
 		held += vecBytes(v)
 	}
-	return w.acc.Resize(vecsBytes(w.buf) + held + w.ev.bytes())
+	return w.acc.Resize(w.bufBytes + held + w.ev.bytes())
 }
 
 func (w *windowOp) Close() error {
@@ -213,4 +235,15 @@ func (b *builder) window(p *planner.PhysWindow) (stream, error) {
 	w := NewWindow(in, p.Partition, sortKeys(p.Order), p.Calls).(*windowOp)
 	w.sort.threads, w.sort.observe = b.threads, b.observer(p)
 	return b.record(p, stream{withMemory(w, b.env)}), nil
+}
+
+// OpStats adds the sort's peak and spilled bytes to the window's own.
+func (w *windowOp) OpStats() OpStats {
+	st, ss := w.st, w.sort.OpStats()
+	st.PeakBytes = ss.PeakBytes
+	if w.acc != nil {
+		st.PeakBytes += w.acc.Peak()
+	}
+	st.SpilledBytes = ss.SpilledBytes
+	return st
 }

@@ -54,13 +54,13 @@ type windowOp struct {
 
 	buf      []*coldata.Vec // the current partition, then the start of the next
 	bufBytes int64
-	n       int            // rows of buf in the current partition
-	eof     bool           // the sort is exhausted
-	results []*coldata.Vec // one per call, for the current partition
-	emit    int
-	out     coldata.Batch
-	ev      winEval
-	closed  bool
+	n        int            // rows of buf in the current partition
+	eof      bool           // the sort is exhausted
+	results  []*coldata.Vec // one per call, for the current partition
+	emit     int
+	out      coldata.Batch
+	ev       winEval
+	closed   bool
 }
 
 func (w *windowOp) Types() []coldata.Type { return w.types }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"slices"
 	"time"
 
 	"github.com/peregrinedb/peregrine/exec/coldata"
@@ -52,11 +53,13 @@ type windowOp struct {
 	env       memEnv
 	acc       *MemoryAccount
 
-	buf      []*coldata.Vec // the current partition, then the start of the next
+	buf      []*coldata.Vec // the current block of partitions, then the start of the next
 	bufBytes int64
-	n        int            // rows of buf in the current partition
+	n        int            // rows of buf in the current block
 	eof      bool           // the sort is exhausted
-	results  []*coldata.Vec // one per call, for the current partition
+	bounds   []int32        // the block's partitions: [bounds[p], bounds[p+1])
+	views    []*coldata.Vec // one partition of buf
+	results  []*coldata.Vec // one per call, for the block
 	emit     int
 	out      coldata.Batch
 	ev       winEval
@@ -113,11 +116,17 @@ func (w *windowOp) Next(ctx context.Context) (*coldata.Batch, error) {
 	return &w.out, nil
 }
 
-// nextPartition drops the emitted partition, reads sorted rows until the
-// partition keys change (or the input ends) and evaluates the calls.
+// windowBlockRows is the fewest rows evaluated at a time: small partitions
+// are gathered into blocks so that per-partition work stays small next to
+// the rows' own.
+var windowBlockRows = 16 << 10
+
+// nextPartition drops the emitted rows, reads sorted rows until the block
+// holds windowBlockRows rows and ends at a partition boundary (or the
+// input ends) and evaluates the calls over each partition of the block.
 func (w *windowOp) nextPartition(ctx context.Context) (bool, error) {
 	if w.n > 0 {
-		// Keep the rows read past the partition: the next one's start.
+		// Keep the rows read past the block: the next one's start.
 		rest := newVecs(w.inTypes)
 		if left := w.buf[0].Len() - w.n; left > 0 {
 			for i, v := range w.buf {
@@ -133,14 +142,15 @@ func (w *windowOp) nextPartition(ctx context.Context) (bool, error) {
 		return w.buf[0].Len()
 	}
 	same := comparator(w.buf, partKeys(w.partition))
-	scanned := 1
-	for {
-		// The partition ends at the first buffered row whose keys differ
-		// from its first row's.
+	w.bounds = append(w.bounds[:0], 0)
+	for scanned := 1; ; {
 		for ; scanned < rows(); scanned++ {
-			if same(0, int32(scanned)) != 0 {
-				w.n = scanned
-				return true, w.evaluate(ctx)
+			if same(int32(scanned-1), int32(scanned)) != 0 {
+				w.bounds = append(w.bounds, int32(scanned))
+				if scanned >= windowBlockRows {
+					w.n = scanned
+					return true, w.evaluate(ctx)
+				}
 			}
 		}
 		if w.eof {
@@ -148,6 +158,7 @@ func (w *windowOp) nextPartition(ctx context.Context) (bool, error) {
 			if w.n == 0 {
 				return false, nil
 			}
+			w.bounds = append(w.bounds, int32(w.n))
 			return true, w.evaluate(ctx)
 		}
 		b, err := w.sort.Next(ctx)
@@ -164,6 +175,53 @@ func (w *windowOp) nextPartition(ctx context.Context) (bool, error) {
 			return false, err
 		}
 	}
+}
+
+// evaluate computes every call over each partition of rows [0, w.n) of
+// buf (w.bounds), into one result column per call.
+func (w *windowOp) evaluate(ctx context.Context) error {
+	n := w.n
+	w.results = w.results[:0]
+	var held int64
+	for _, c := range w.calls {
+		v := coldata.NewVec(c.Typ, n)
+		v.EnsureNulls()
+		w.results = append(w.results, v)
+		held += vecBytes(v)
+	}
+	if err := w.acc.Resize(w.bufBytes + held); err != nil {
+		return err
+	}
+	if len(w.views) != len(w.buf) {
+		w.views = make([]*coldata.Vec, len(w.buf))
+		for i := range w.views {
+			w.views[i] = &coldata.Vec{}
+		}
+	}
+	var out coldata.Vec
+	for p := 0; p+1 < len(w.bounds); p++ {
+		lo, hi := int(w.bounds[p]), int(w.bounds[p+1])
+		if p%64 == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		for i, v := range w.buf {
+			sliceVec(w.views[i], v, lo, hi)
+		}
+		w.ev.reset(w.views, hi-lo, w.order)
+		for k := range w.calls {
+			if err := w.ev.call(&w.calls[k], sliceVec(&out, w.results[k], lo, hi)); err != nil {
+				return err
+			}
+		}
+	}
+	for _, v := range w.results {
+		if !slices.Contains(v.Nulls, true) {
+			v.Nulls = nil
+		}
+	}
+	return w.acc.Resize(w.bufBytes + held + w.ev.bytes())
 }
 
 // batchBytes estimates what the live rows of b take once buffered (with
@@ -193,25 +251,6 @@ func partKeys(partition []int) []SortKey {
 		keys[i] = SortKey{Col: p}
 	}
 	return keys
-}
-
-// evaluate computes every call over rows [0, w.n) of buf.
-func (w *windowOp) evaluate(ctx context.Context) error {
-	w.ev.reset(w.buf, w.n, w.order)
-	w.results = w.results[:0]
-	var held int64
-	for i := range w.calls {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		v, err := w.ev.call(&w.calls[i])
-		if err != nil {
-			return err
-		}
-		w.results = append(w.results, v)
-		held += vecBytes(v)
-	}
-	return w.acc.Resize(w.bufBytes + held + w.ev.bytes())
 }
 
 func (w *windowOp) Close() error {

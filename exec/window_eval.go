@@ -65,10 +65,9 @@ func resize32(s []int32, n int) []int32 {
 	return make([]int32, n)
 }
 
-// call computes one window function over the partition.
-func (e *winEval) call(c *planner.PhysWindowCall) (*coldata.Vec, error) {
-	n := e.n
-	out := coldata.NewVec(c.Typ, n)
+// call computes one window function over the partition into out (n rows,
+// a view whose null mask is allocated).
+func (e *winEval) call(c *planner.PhysWindowCall, out *coldata.Vec) error {
 	switch c.Func {
 	case planner.WinRowNumber:
 		for i := range out.I64 {
@@ -78,23 +77,23 @@ func (e *winEval) call(c *planner.PhysWindowCall) (*coldata.Vec, error) {
 		e.peers()
 		e.ranks(c.Func, out)
 	case planner.WinNtile:
-		return out, e.ntile(e.cols[c.Args[0]], out)
+		return e.ntile(e.cols[c.Args[0]], out)
 	case planner.WinLag, planner.WinLead:
 		e.lagLead(c, out)
 	case planner.WinFirstValue, planner.WinLastValue, planner.WinNthValue:
 		if err := e.frames(&c.Frame); err != nil {
-			return nil, err
+			return err
 		}
 		e.nthValue(c, out)
 	case planner.WinAggregate:
 		if err := e.frames(&c.Frame); err != nil {
-			return nil, err
+			return err
 		}
-		return out, e.aggregate(c, out)
+		return e.aggregate(c, out)
 	default:
-		return nil, errors.New("window: unknown function")
+		return errors.New("window: unknown function")
 	}
-	return out, nil
+	return nil
 }
 
 func (e *winEval) ranks(f planner.WinFunc, out *coldata.Vec) {

@@ -307,6 +307,14 @@ func winCase(name string, in []row, partition bool, spec winSpec) opCase {
 }
 
 func TestWindow(t *testing.T) {
+	defer func(old int) { windowBlockRows = old }(windowBlockRows)
+	for _, block := range []int{5, windowBlockRows} {
+		windowBlockRows = block
+		testWindowSpecs(t)
+	}
+}
+
+func testWindowSpecs(t *testing.T) {
 	for _, spec := range winSpecs {
 		for _, partition := range []bool{true, false} {
 			in := winInput(150, 7, 3)

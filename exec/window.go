@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/peregrinedb/peregrine/exec/coldata"
@@ -42,7 +43,6 @@ func NewWindow(inputs []Operator, partition []int, order []SortKey, calls []plan
 }
 
 type windowOp struct {
-	opStats
 	sort      *sortOp
 	partition []int
 	order     []SortKey
@@ -51,69 +51,142 @@ type windowOp struct {
 	types     []coldata.Type
 	err       error
 	env       memEnv
-	acc       *MemoryAccount
 
-	buf      []*coldata.Vec // the current block of partitions, then the start of the next
+	// The sorted rows are cut into blocks under mu, by whichever reader
+	// needs one; readers evaluate their blocks in parallel.
+	mu          sync.Mutex
+	carry       []*coldata.Vec // rows read past the last block
+	eof         bool           // the sort is exhausted
+	srcErr      error
+	openOnce    sync.Once
+	openErr     error
+	readersOpen int
+	self        *winReader // the reader when the window is used as one operator
+}
+
+// winReader evaluates blocks of whole partitions and emits them.
+type winReader struct {
+	opStats
+	w        *windowOp
+	acc      *MemoryAccount
+	buf      []*coldata.Vec // the current block of partitions
 	bufBytes int64
-	n        int            // rows of buf in the current block
-	eof      bool           // the sort is exhausted
+	n        int            // rows of the block
 	bounds   []int32        // the block's partitions: [bounds[p], bounds[p+1])
 	views    []*coldata.Vec // one partition of buf
 	results  []*coldata.Vec // one per call, for the block
 	emit     int
 	out      coldata.Batch
 	ev       winEval
+	err      error
 	closed   bool
+	first    bool // reports the sort's memory and spill
 }
 
 func (w *windowOp) Types() []coldata.Type { return w.types }
 
-func (w *windowOp) Open(ctx context.Context) error {
-	if w.err != nil {
-		return w.err
+// Readers returns n operators that read the window's output together, each
+// evaluating its own blocks of partitions on its worker. Each must be
+// opened and closed; the window closes with the last.
+func (w *windowOp) Readers(n int) []Operator {
+	w.readersOpen = n
+	out := make([]Operator, n)
+	for i := range out {
+		out[i] = &winReader{w: w, first: i == 0}
 	}
+	return out
+}
+
+func (w *windowOp) open(ctx context.Context) {
 	w.sort.env = w.env
-	w.acc = w.env.pool.NewAccount("while computing window functions")
-	w.buf = newVecs(w.inTypes)
-	w.out.Vecs = make([]*coldata.Vec, len(w.types))
-	for i := range w.out.Vecs {
-		w.out.Vecs[i] = &coldata.Vec{}
+	w.openErr = w.sort.Open(ctx)
+}
+
+func (w *windowOp) Open(ctx context.Context) error {
+	if w.self == nil {
+		w.readersOpen = 1
+		w.self = &winReader{w: w, first: true}
 	}
-	return w.sort.Open(ctx)
+	return w.self.Open(ctx)
 }
 
 func (w *windowOp) Next(ctx context.Context) (*coldata.Batch, error) {
-	if w.err != nil {
-		return nil, w.err
+	if w.self == nil {
+		return nil, errors.New("window: Next without Open")
 	}
-	if w.closed {
-		return nil, errors.New("window: Next after Close")
+	return w.self.Next(ctx)
+}
+
+func (w *windowOp) Close() error {
+	if w.self == nil {
+		w.readersOpen = 1
+		w.self = &winReader{w: w, first: true}
+	}
+	return w.self.Close()
+}
+
+// OpStats adds the sort's peak and spilled bytes to the window's own.
+func (w *windowOp) OpStats() OpStats {
+	if w.self == nil {
+		return w.sort.OpStats()
+	}
+	return w.self.OpStats()
+}
+
+func (r *winReader) Types() []coldata.Type { return r.w.types }
+
+func (r *winReader) Open(ctx context.Context) error {
+	w := r.w
+	if w.err != nil {
+		return w.err
+	}
+	w.openOnce.Do(func() { w.open(ctx) })
+	if w.openErr != nil {
+		return w.openErr
+	}
+	r.acc = w.env.pool.NewAccount("while computing window functions")
+	r.out.Vecs = make([]*coldata.Vec, len(w.types))
+	for i := range r.out.Vecs {
+		r.out.Vecs[i] = &coldata.Vec{}
+	}
+	return nil
+}
+
+func (r *winReader) Next(ctx context.Context) (*coldata.Batch, error) {
+	if r.err != nil {
+		return nil, r.err
+	}
+	if r.closed || r.acc == nil {
+		return nil, errors.New("window: Next without Open")
 	}
 	t0 := time.Now()
-	for w.emit >= w.n {
+	for r.emit >= r.n {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		more, err := w.nextPartition(ctx)
+		more, err := r.cut(ctx)
+		if err == nil && more {
+			err = r.evaluate(ctx)
+		}
 		if err != nil {
-			w.err = err
+			r.err = err
 			return nil, err
 		}
 		if !more {
 			return nil, io.EOF
 		}
 	}
-	hi := min(w.n, w.emit+coldata.DefaultBatchSize)
-	for i, v := range w.buf {
-		sliceVec(w.out.Vecs[i], v, w.emit, hi)
+	hi := min(r.n, r.emit+coldata.DefaultBatchSize)
+	for i, v := range r.buf {
+		sliceVec(r.out.Vecs[i], v, r.emit, hi)
 	}
-	for k, v := range w.results {
-		sliceVec(w.out.Vecs[len(w.buf)+k], v, w.emit, hi)
+	for k, v := range r.results {
+		sliceVec(r.out.Vecs[len(r.buf)+k], v, r.emit, hi)
 	}
-	w.out.N, w.out.Sel = hi-w.emit, nil
-	w.emit = hi
-	w.done(t0, w.out.N)
-	return &w.out, nil
+	r.out.N, r.out.Sel = hi-r.emit, nil
+	r.emit = hi
+	r.done(t0, r.out.N)
+	return &r.out, nil
 }
 
 // windowBlockRows is the fewest rows evaluated at a time: small partitions
@@ -121,107 +194,145 @@ func (w *windowOp) Next(ctx context.Context) (*coldata.Batch, error) {
 // the rows' own.
 var windowBlockRows = 16 << 10
 
-// nextPartition drops the emitted rows, reads sorted rows until the block
-// holds windowBlockRows rows and ends at a partition boundary (or the
-// input ends) and evaluates the calls over each partition of the block.
-func (w *windowOp) nextPartition(ctx context.Context) (bool, error) {
-	if w.n > 0 {
-		// Keep the rows read past the block: the next one's start.
-		rest := newVecs(w.inTypes)
-		if left := w.buf[0].Len() - w.n; left > 0 {
-			for i, v := range w.buf {
-				appendVec(rest[i], sliceVec(nil, v, w.n, v.Len()), nil, v.Len()-w.n)
-			}
-		}
-		w.buf, w.n, w.emit, w.bufBytes = rest, 0, 0, vecsBytes(rest)
+// cut takes the next block: the rows carried from the last cut, then
+// sorted rows until the block holds windowBlockRows rows and ends at a
+// partition boundary (or the input ends); rows read past it are carried.
+func (r *winReader) cut(ctx context.Context) (bool, error) {
+	w := r.w
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.srcErr != nil {
+		return false, w.srcErr
 	}
+	r.buf, r.n, r.emit, r.results = w.carry, 0, 0, nil
+	if r.buf == nil {
+		r.buf = newVecs(w.inTypes)
+	}
+	w.carry = nil
+	r.bufBytes = vecsBytes(r.buf)
 	rows := func() int {
-		if len(w.buf) == 0 {
+		if len(r.buf) == 0 {
 			return 0
 		}
-		return w.buf[0].Len()
+		return r.buf[0].Len()
 	}
-	same := comparator(w.buf, partKeys(w.partition))
-	w.bounds = append(w.bounds[:0], 0)
+	same := comparator(r.buf, partKeys(w.partition))
+	r.bounds = append(r.bounds[:0], 0)
 	for scanned := 1; ; {
 		for ; scanned < rows(); scanned++ {
 			if same(int32(scanned-1), int32(scanned)) != 0 {
-				w.bounds = append(w.bounds, int32(scanned))
+				r.bounds = append(r.bounds, int32(scanned))
 				if scanned >= windowBlockRows {
-					w.n = scanned
-					return true, w.evaluate(ctx)
+					r.n = scanned
+					w.carry = newVecs(w.inTypes)
+					for i, v := range r.buf {
+						appendVec(w.carry[i], sliceVec(nil, v, r.n, v.Len()), nil, v.Len()-r.n)
+					}
+					return true, nil
 				}
 			}
 		}
 		if w.eof {
-			w.n = rows()
-			if w.n == 0 {
-				return false, nil
-			}
-			w.bounds = append(w.bounds, int32(w.n))
-			return true, w.evaluate(ctx)
+			r.n = rows()
+			r.bounds = append(r.bounds, int32(r.n))
+			return r.n > 0, nil
 		}
 		b, err := w.sort.Next(ctx)
 		if err == io.EOF {
 			w.eof = true
 			continue
 		}
-		if err != nil {
-			return false, err
+		if err == nil {
+			appendBatch(r.buf, b, nil)
+			r.bufBytes += batchBytes(b)
+			err = r.acc.Resize(r.bufBytes)
 		}
-		appendBatch(w.buf, b, nil)
-		w.bufBytes += batchBytes(b)
-		if err := w.acc.Resize(w.bufBytes); err != nil {
+		if err != nil {
+			w.srcErr = err
 			return false, err
 		}
 	}
 }
 
-// evaluate computes every call over each partition of rows [0, w.n) of
-// buf (w.bounds), into one result column per call.
-func (w *windowOp) evaluate(ctx context.Context) error {
-	n := w.n
-	w.results = w.results[:0]
+// evaluate computes every call over each partition of the block, into one
+// result column per call.
+func (r *winReader) evaluate(ctx context.Context) error {
+	w := r.w
+	n := r.n
 	var held int64
 	for _, c := range w.calls {
 		v := coldata.NewVec(c.Typ, n)
 		v.EnsureNulls()
-		w.results = append(w.results, v)
+		r.results = append(r.results, v)
 		held += vecBytes(v)
 	}
-	if err := w.acc.Resize(w.bufBytes + held); err != nil {
+	if err := r.acc.Resize(r.bufBytes + held); err != nil {
 		return err
 	}
-	if len(w.views) != len(w.buf) {
-		w.views = make([]*coldata.Vec, len(w.buf))
-		for i := range w.views {
-			w.views[i] = &coldata.Vec{}
+	if len(r.views) != len(r.buf) {
+		r.views = make([]*coldata.Vec, len(r.buf))
+		for i := range r.views {
+			r.views[i] = &coldata.Vec{}
 		}
 	}
 	var out coldata.Vec
-	for p := 0; p+1 < len(w.bounds); p++ {
-		lo, hi := int(w.bounds[p]), int(w.bounds[p+1])
+	for p := 0; p+1 < len(r.bounds); p++ {
+		lo, hi := int(r.bounds[p]), int(r.bounds[p+1])
 		if p%64 == 0 {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
 		}
-		for i, v := range w.buf {
-			sliceVec(w.views[i], v, lo, hi)
+		for i, v := range r.buf {
+			sliceVec(r.views[i], v, lo, hi)
 		}
-		w.ev.reset(w.views, hi-lo, w.order)
+		r.ev.reset(r.views, hi-lo, w.order)
 		for k := range w.calls {
-			if err := w.ev.call(&w.calls[k], sliceVec(&out, w.results[k], lo, hi)); err != nil {
+			if err := r.ev.call(&w.calls[k], sliceVec(&out, r.results[k], lo, hi)); err != nil {
 				return err
 			}
 		}
 	}
-	for _, v := range w.results {
+	for _, v := range r.results {
 		if !slices.Contains(v.Nulls, true) {
 			v.Nulls = nil
 		}
 	}
-	return w.acc.Resize(w.bufBytes + held + w.ev.bytes())
+	return r.acc.Resize(r.bufBytes + held + r.ev.bytes())
+}
+
+func (r *winReader) Close() error {
+	if r.closed {
+		return nil
+	}
+	r.closed = true
+	r.buf, r.results, r.views = nil, nil, nil
+	r.acc.Close()
+	w := r.w
+	w.mu.Lock()
+	w.readersOpen--
+	last := w.readersOpen <= 0
+	w.mu.Unlock()
+	if !last {
+		return nil
+	}
+	w.carry = nil
+	return w.sort.Close()
+}
+
+// OpStats reports the reader's rows and time; the first reader also the
+// sort's memory and spill.
+func (r *winReader) OpStats() OpStats {
+	st := r.st
+	if r.acc != nil {
+		st.PeakBytes = r.acc.Peak()
+	}
+	if r.first {
+		ss := r.w.sort.OpStats()
+		st.PeakBytes += ss.PeakBytes
+		st.SpilledBytes = ss.SpilledBytes
+	}
+	return st
 }
 
 // batchBytes estimates what the live rows of b take once buffered (with
@@ -253,19 +364,9 @@ func partKeys(partition []int) []SortKey {
 	return keys
 }
 
-func (w *windowOp) Close() error {
-	if w.closed {
-		return nil
-	}
-	w.closed = true
-	w.buf, w.results = nil, nil
-	err := w.sort.Close()
-	w.acc.Close()
-	return err
-}
-
 // window builds a window operator over the workers of its input: they
-// feed its sort in parallel; the window itself runs on one stream.
+// feed its sort in parallel, and with several threads as many readers
+// evaluate blocks of partitions in parallel.
 func (b *builder) window(p *planner.PhysWindow) (stream, error) {
 	in, err := b.build(p.Input)
 	if err != nil {
@@ -273,16 +374,10 @@ func (b *builder) window(p *planner.PhysWindow) (stream, error) {
 	}
 	w := NewWindow(in, p.Partition, sortKeys(p.Order), p.Calls).(*windowOp)
 	w.sort.threads, w.sort.observe = b.threads, b.observer(p)
-	return b.record(p, stream{withMemory(w, b.env)}), nil
-}
-
-// OpStats adds the sort's peak and spilled bytes to the window's own.
-func (w *windowOp) OpStats() OpStats {
-	st, ss := w.st, w.sort.OpStats()
-	st.PeakBytes = ss.PeakBytes
-	if w.acc != nil {
-		st.PeakBytes += w.acc.Peak()
+	withMemory(w, b.env)
+	if b.threads > 1 {
+		// Every worker above evaluates its own blocks of partitions.
+		return b.record(p, w.Readers(b.threads)), nil
 	}
-	st.SpilledBytes = ss.SpilledBytes
-	return st
+	return b.record(p, stream{w}), nil
 }

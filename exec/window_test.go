@@ -363,3 +363,18 @@ func TestWindowCancel(t *testing.T) {
 	}
 	_ = op.Close()
 }
+
+// TestWindowReaders reads a window through several readers, each
+// evaluating its own blocks of partitions.
+func TestWindowReaders(t *testing.T) {
+	defer func(old int) { windowBlockRows = old }(windowBlockRows)
+	windowBlockRows = 7
+	for _, spec := range winSpecs {
+		c := winCase("readers "+spec.name, winInput(400, 30, 4), true, spec)
+		c.mk = func(ins [][]Operator) Operator {
+			w := NewWindow(ins[0], []int{wP}, spec.order, spec.calls).(*windowOp)
+			return NewGather(w.Readers(3))
+		}
+		runCases(t, []opCase{c})
+	}
+}

@@ -256,6 +256,8 @@ func (b *builder) build(p planner.Physical) (stream, error) {
 		s := NewSort(in, sortKeys(p.Keys)).(*sortOp)
 		s.threads, s.observe = b.threads, b.observer(p)
 		return b.record(p, stream{withMemory(s, b.env)}), nil
+	case *planner.PhysWindow:
+		return b.window(p)
 	case *planner.PhysTopN:
 		in, err := b.build(p.Input)
 		if err != nil {
@@ -334,6 +336,8 @@ func withMemory(op Operator, env memEnv) Operator {
 	case *scanOp:
 		o.env = env
 	case *topN:
+		o.env = env
+	case *windowOp:
 		o.env = env
 	}
 	return op

@@ -107,6 +107,8 @@ func (c *cloner) clone(n Node) (Node, error) {
 		l := *x
 		l.Input, err = c.clone(x.Input)
 		cp = &l
+	case *Window:
+		cp, err = cloneWindow(c, x)
 	case *Repeat:
 		r := *x
 		r.Input, err = c.clone(x.Input)

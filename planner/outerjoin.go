@@ -78,6 +78,12 @@ func simplifyOuter(n Node, rejected map[ColID]bool) Node {
 		l := *x
 		l.Input = simplifyOuter(x.Input, map[ColID]bool{})
 		return &l
+	case *Window:
+		// Only filters over partition keys would reach below; none are
+		// passed through by this rule.
+		w := *x
+		w.Input = simplifyOuter(x.Input, map[ColID]bool{})
+		return &w
 	case *Repeat:
 		r := *x
 		r.Input = simplifyOuter(x.Input, rejected)

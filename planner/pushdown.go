@@ -62,6 +62,8 @@ func (o *optimizer) pushDown(n Node, preds []expr.Expr) Node {
 		return o.pushOuterJoin(n, preds)
 	case *Union:
 		return o.pushUnion(n, preds)
+	case *Window:
+		return o.pushWindow(n, preds)
 	case *Repeat:
 		// A row passes a filter however often it is repeated.
 		r := *n

@@ -38,6 +38,9 @@ type exprCtx struct {
 	// no column has it (DuckDB's reusable aliases: in WHERE, and in later
 	// items of the list), by lower-case alias.
 	itemAliases map[string]ast.Expr
+	// win collects window functions where they are allowed (SELECT,
+	// QUALIFY, ORDER BY); nil elsewhere.
+	win *winState
 }
 
 func (c *exprCtx) bindBool(e ast.Expr) (expr.Expr, error) {

@@ -158,7 +158,7 @@ func (c *exprCtx) function(e *ast.FuncCall) (expr.Expr, error) {
 	name, argList := funcName(e)
 	switch {
 	case e.Over != nil:
-		return nil, notImplemented(e, "the window function "+name+"(...) OVER (...)")
+		return c.window(e)
 	case !scalarFunctions[name] && !isAggName(name) && !nestedFuncs[name] && !isStrFunc(name) && !mathFuncNames[name] && !dateFuncNames[name]:
 		return nil, unknownFunction(e, name, "scalar")
 	case isAggName(name):

@@ -103,10 +103,6 @@ func (b *binder) bindSelect(sel *ast.Select, t tail, opts selectOpts) (*selectRe
 	switch {
 	case len(sel.DistinctOn) > 0:
 		return nil, notImplemented(sel.DistinctOn[0], "DISTINCT ON")
-	case len(sel.Windows) > 0:
-		return nil, notImplemented(sel.Windows[0], "WINDOW")
-	case sel.Qualify != nil:
-		return nil, notImplemented(sel.Qualify, "QUALIFY")
 	case sel.Sample != nil:
 		return nil, notImplemented(sel.Sample, "USING SAMPLE")
 	case t.percent:
@@ -148,7 +144,11 @@ func (b *binder) bindSelect(sel *ast.Select, t tail, opts selectOpts) (*selectRe
 			return nil, err
 		}
 	}
-	ctx := &exprCtx{b: b, sc: sc, agg: agg, clause: "SELECT"}
+	win, err := newWinState(sel)
+	if err != nil {
+		return nil, err
+	}
+	ctx := &exprCtx{b: b, sc: sc, agg: agg, clause: "SELECT", win: win}
 	// Scalar subqueries in the SELECT list join onto the rows before the
 	// projection (not supported over aggregates: their join would have to
 	// follow the grouping).
@@ -171,8 +171,12 @@ func (b *binder) bindSelect(sel *ast.Select, t tail, opts selectOpts) (*selectRe
 		}
 	}
 
+	qualify, err := ctx.bindQualify(sel)
+	if err != nil {
+		return nil, err
+	}
 	nVisible := len(exprs)
-	orders, err := b.bindOrderBy(t.orderBy, sc, agg, items, sel.Distinct)
+	orders, err := b.bindOrderBy(t.orderBy, sc, agg, items, sel.Distinct, win)
 	if err != nil {
 		return nil, err
 	}
@@ -191,6 +195,10 @@ func (b *binder) bindSelect(sel *ast.Select, t tail, opts selectOpts) (*selectRe
 		if having != nil {
 			node = &planner.Filter{Input: node, Pred: having}
 		}
+	}
+	node = win.build(node)
+	if qualify != nil {
+		node = &planner.Filter{Input: node, Pred: qualify}
 	}
 	proj := &planner.Project{Input: node, Exprs: exprs}
 	for i, e := range exprs {
@@ -404,7 +412,7 @@ type orderItem struct {
 
 // bindOrderBy binds ORDER BY keys to output columns: ordinals, output
 // names, or expressions (added as hidden columns).
-func (b *binder) bindOrderBy(order []*ast.OrderItem, sc *scope, agg *aggState, items *boundItems, distinct bool) ([]orderItem, error) {
+func (b *binder) bindOrderBy(order []*ast.OrderItem, sc *scope, agg *aggState, items *boundItems, distinct bool, win *winState) ([]orderItem, error) {
 	var out []orderItem
 	nVisible := len(items.exprs)
 	for _, o := range order {
@@ -437,7 +445,7 @@ func (b *binder) bindOrderBy(order []*ast.OrderItem, sc *scope, agg *aggState, i
 			}
 		}
 		if idx < 0 {
-			octx := &exprCtx{b: b, sc: sc, agg: agg, clause: "ORDER BY"}
+			octx := &exprCtx{b: b, sc: sc, agg: agg, clause: "ORDER BY", win: win}
 			e, err := octx.bind(o.Expr)
 			if err != nil {
 				return nil, err

@@ -21,7 +21,7 @@ func (db *DB) writeTarget(ctx context.Context, name string) (*localTable, error)
 	}
 	switch db.exists(ctx, name) {
 	case "View":
-		return nil, fmt.Errorf("Binder Error: Can only modify base table, not a view")
+		return nil, fmt.Errorf("Catalog Error: %s is not an table", name)
 	case "Table":
 		return nil, fmt.Errorf("Not implemented Error: writing a table of the database directory is not supported yet")
 	}

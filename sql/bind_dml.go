@@ -1,6 +1,9 @@
 package sql
 
 import (
+	"strconv"
+
+	"github.com/peregrinedb/peregrine/exec/coldata"
 	"github.com/peregrinedb/peregrine/planner"
 	"github.com/peregrinedb/peregrine/planner/expr"
 	"github.com/peregrinedb/peregrine/sql/ast"
@@ -36,11 +39,26 @@ func bindInsert(st *Insert, cat Catalog, s *TableSchema, args []Arg) (*Bound, er
 		return nil, err
 	}
 	b := &binder{cat: cat, ids: new(int), shared: newCTEShare(src), params: ps}
-	node, names, err := b.bindQuery(src)
+	target, err := insertColumns(ins, s)
 	if err != nil {
 		return nil, err
 	}
-	target, err := insertColumns(ins, s)
+	var node planner.Node
+	var names []string
+	if v, ok := src.Body.(*ast.Values); ok && plainQuery(src) && !ins.DefaultValues {
+		if len(v.Rows[0]) != len(target) {
+			names = make([]string, len(v.Rows[0]))
+		} else {
+			types := make([]coldata.Type, len(target))
+			for j, i := range target {
+				types[j] = s.Columns[i].Type
+			}
+			node, err = b.bindInsertValues(v, types)
+			names = make([]string, len(target))
+		}
+	} else {
+		node, names, err = b.bindQuery(src)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -64,7 +82,9 @@ func bindInsert(st *Insert, cat Catalog, s *TableSchema, args []Arg) (*Bound, er
 	proj := &planner.Project{Input: node}
 	for i, c := range s.Columns {
 		var x expr.Expr
-		if j := from[i]; j >= 0 {
+		if j := from[i]; j >= 0 && srcCols[j].Type.ID == coldata.Unknown {
+			x = &expr.Const{Val: coldata.Datum{Null: true}, Typ: c.Type}
+		} else if j >= 0 {
 			x, err = castTo(colExpr(srcCols[j]), c.Type)
 		} else {
 			x, err = defaultExpr(b, c.Default, c.Type)
@@ -76,6 +96,68 @@ func bindInsert(st *Insert, cat Catalog, s *TableSchema, args []Arg) (*Bound, er
 		proj.Out = append(proj.Out, b.newCol(c.Name, s.Name, c.Type))
 	}
 	return b.finish(proj, columnNames(s))
+}
+
+// plainQuery reports a query that is only its body.
+func plainQuery(q *ast.Query) bool {
+	return q.With == nil && q.OrderBy == nil && q.Limit == nil && q.Offset == nil
+}
+
+// bindInsertValues binds INSERT's VALUES rows with each value cast to its
+// target column's type (DuckDB casts each value, where a VALUES table
+// would unify each column's values first). Rows of constants become one
+// constant relation; rows with parameters or other expressions are each
+// computed over one row, and the pieces are concatenated.
+func (b *binder) bindInsertValues(v *ast.Values, types []coldata.Type) (planner.Node, error) {
+	ctx := &exprCtx{b: b, sc: &scope{}, clause: "VALUES"}
+	consts := &planner.Values{}
+	var out []planner.Node
+	for _, row := range v.Rows {
+		if len(row) != len(types) {
+			return nil, binderErr(row[0], "VALUES lists must all be the same length")
+		}
+		vals := make([]coldata.Datum, len(row))
+		exprs := make([]expr.Expr, len(row))
+		isConst := true
+		for c, e := range row {
+			x, err := ctx.bind(e)
+			if err != nil {
+				return nil, err
+			}
+			if x, err = castTo(x, types[c]); err != nil {
+				return nil, at(err, e)
+			}
+			exprs[c] = x
+			if k, ok := x.(*expr.Const); ok {
+				vals[c] = k.Val
+			} else {
+				isConst = false
+			}
+		}
+		if isConst {
+			consts.Rows = append(consts.Rows, vals)
+			continue
+		}
+		p := &planner.Project{Input: &planner.Values{Rows: [][]coldata.Datum{{}}}, Exprs: exprs}
+		for c, t := range types {
+			p.Out = append(p.Out, b.newCol("col"+strconv.Itoa(c), "", t))
+		}
+		out = append(out, p)
+	}
+	if len(consts.Rows) > 0 {
+		for c, t := range types {
+			consts.Out = append(consts.Out, b.newCol("col"+strconv.Itoa(c), "", t))
+		}
+		out = append([]planner.Node{consts}, out...)
+	}
+	if len(out) == 1 {
+		return out[0], nil
+	}
+	u := &planner.Union{Ins: out}
+	for c, t := range types {
+		u.Out = append(u.Out, b.newCol("col"+strconv.Itoa(c), "", t))
+	}
+	return u, nil
 }
 
 // insertColumns maps INSERT's column list to the table's columns (all of

@@ -108,7 +108,7 @@ func (m *MemBuilder) Append(b *coldata.Batch) {
 		before := VecsBytes(last)
 		for c := range m.types {
 			v := last[c]
-			v.Resize(have + k)
+			resizeKeep(v, have+k)
 			v.CopyFrom(b.Vecs[c], sel, k, have)
 			ownStrings(v, have)
 		}
@@ -144,6 +144,16 @@ func (m *MemBuilder) Chunks() [][]*coldata.Vec { return m.chunks }
 // Data finishes the snapshot.
 func (m *MemBuilder) Data(cols []scan.Column) *MemData {
 	return &MemData{Columns: cols, Chunks: m.chunks, Rows: m.rows, Bytes: m.bytes}
+}
+
+// resizeKeep grows v to n rows keeping its null mask (Resize drops it).
+func resizeKeep(v *coldata.Vec, n int) {
+	nulls := v.Nulls
+	v.Resize(n)
+	if nulls != nil && v.Type.ID != coldata.Unknown {
+		v.Nulls = make([]bool, n)
+		copy(v.Nulls, nulls)
+	}
 }
 
 func chunkLen(ch []*coldata.Vec) int {

@@ -34,9 +34,16 @@ type localTable struct {
 	// (parallel to schema.Keys), kept in step with the published snapshot.
 	keys []map[string]struct{}
 	temp bool
-	// source marks a one-pass stream (RegisterArrowReader), which cannot
-	// be written.
+	// source releases the Arrow data of a table registered from Go.
 	source any
+}
+
+// close releases the table's memory (and a registered table's Arrow data).
+func (t *localTable) close() {
+	t.acc.Close()
+	if release, ok := t.source.(func()); ok {
+		release()
+	}
 }
 
 // localObjects is the catalog of a database's own tables and views.
@@ -250,7 +257,7 @@ func (db *DB) putTable(name string, t *localTable) {
 	o.mu.Lock()
 	key := strings.ToLower(name)
 	if old := o.tables[key]; old != nil && old != t {
-		old.acc.Close()
+		old.close()
 	}
 	o.tables[key] = t
 	o.mu.Unlock()
@@ -312,7 +319,7 @@ func (db *DB) drop(ctx context.Context, st *sql.DropObject) (*Rows, error) {
 		delete(o.views, key)
 		o.mu.Unlock()
 		if isLocal {
-			t.acc.Close()
+			t.close()
 		}
 		if !isLocal && !isView {
 			return nil, fmt.Errorf("Not implemented Error: DROP of a table of the database directory is not supported yet")

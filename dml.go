@@ -14,9 +14,6 @@ import (
 // the database's own.
 func (db *DB) writeTarget(ctx context.Context, name string) (*localTable, error) {
 	if t := db.objs.table(name); t != nil {
-		if t.source != nil {
-			return nil, fmt.Errorf("Invalid Input Error: %s is a registered stream and cannot be written", name)
-		}
 		return t, nil
 	}
 	switch db.exists(ctx, name) {

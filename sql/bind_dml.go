@@ -305,3 +305,12 @@ func target(name *ast.Name, alias *ast.Ident) *ast.TableName {
 func BindQueryNode(q *ast.Query, text string, cat Catalog) (*Bound, error) {
 	return Bind(&Query{AST: q, Text: text}, cat)
 }
+
+// CastValue converts a constant to type t as an implicit cast would
+// (the Appender's values).
+func CastValue(v coldata.Datum, from, to coldata.Type) (coldata.Datum, error) {
+	if from == to || v.Null {
+		return v, nil
+	}
+	return castConst(v, from, to)
+}

@@ -69,17 +69,19 @@ func (db *DB) appendRows(ctx context.Context, t *localTable, added *storage.MemB
 	old := t.mem.Snapshot()
 	nb := storage.NewMemBuilder(t.schema.Types())
 	chunks := old.Chunks
-	// A last chunk that is not full is copied and filled, so that many
-	// small INSERTs do not leave many small chunks.
-	if k := len(chunks); k > 0 && storage.ChunkLen(chunks[k-1]) < coldata.DefaultBatchSize {
+	// Small INSERTs fill a last chunk that is not full (a copy of it), so
+	// that many of them do not leave many small chunks; larger ones add
+	// their chunks as they are.
+	if k := len(chunks); k > 0 && storage.ChunkLen(chunks[k-1]) < coldata.DefaultBatchSize && added.Rows() < coldata.DefaultBatchSize {
 		nb.AppendChunks(chunks[:k-1])
 		last := chunks[k-1]
 		nb.Append(&coldata.Batch{Vecs: last, N: storage.ChunkLen(last)})
+		for _, ch := range added.Chunks() {
+			nb.Append(&coldata.Batch{Vecs: ch, N: storage.ChunkLen(ch)})
+		}
 	} else {
 		nb.AppendChunks(chunks)
-	}
-	for _, ch := range added.Chunks() {
-		nb.Append(&coldata.Batch{Vecs: ch, N: storage.ChunkLen(ch)})
+		nb.AppendChunks(added.Chunks())
 	}
 	if err := db.publish(t, nb.Data(old.Columns)); err != nil {
 		return 0, err

@@ -101,6 +101,9 @@ func (c queryCatalog) LocalTable(name string) *storage.Table {
 	return t.mem.Table(t.schema.Name)
 }
 
+// FileCatalog is the directory's catalog (parquet_inspect reads files through it).
+func (c queryCatalog) FileCatalog() *storage.Catalog { return c.Catalog }
+
 func (c queryCatalog) LocalView(name string) *sql.View { return c.objs.view(name) }
 
 func (db *DB) queryCatalog(ctx context.Context) queryCatalog {

@@ -244,7 +244,7 @@ func numbers(digits int) string {
 	const ten = "(VALUES (0), (1), (2), (3), (4), (5), (6), (7), (8), (9))"
 	sel, from := "0", ""
 	for d := 0; d < digits; d++ {
-		sel = fmt.Sprintf("%s * 10 + d%d.x", sel, d)
+		sel = fmt.Sprintf("(%s) * 10 + d%d.x", sel, d)
 		if d > 0 {
 			from += ", "
 		}

@@ -252,3 +252,31 @@ func numbers(digits int) string {
 	}
 	return "(SELECT " + sel + " AS i FROM " + from + ")"
 }
+
+// TestTablesMemoryLimit: a table's rows are charged to the database's
+// memory limit; an INSERT past it fails and leaves the table as it was,
+// and DROP TABLE gives the memory back.
+func TestTablesMemoryLimit(t *testing.T) {
+	ctx := context.Background()
+	db, err := peregrine.Open("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	run(t, db, "SET memory_limit = '4MB'")
+	run(t, db, "CREATE TABLE m (i BIGINT, s VARCHAR)")
+	run(t, db, "INSERT INTO m SELECT i, 'x' || i FROM "+numbers(3))
+	err = db.Exec(ctx, "INSERT INTO m SELECT i, repeat('y', 100) || i FROM "+numbers(5))
+	if err == nil {
+		t.Fatal("an INSERT of 10 MB under a 4 MB limit succeeded")
+	}
+	t.Log(err)
+	if got := queryString(t, db, "SELECT count(*) FROM m"); got != "1000" {
+		t.Fatalf("count after the failed INSERT = %s", got)
+	}
+	run(t, db, "DROP TABLE m")
+	run(t, db, "CREATE TABLE m2 AS SELECT i, repeat('z', 100) AS s FROM "+numbers(4))
+	if got := queryString(t, db, "SELECT count(*) FROM m2"); got != "10000" {
+		t.Fatalf("count = %s", got)
+	}
+}

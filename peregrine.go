@@ -48,6 +48,8 @@ type DB struct {
 	// shared those database/sql prepared, by text.
 	prepared map[string]*Stmt
 	shared   map[string]*Stmt
+	// objs are the database's own tables and views (ddl.go).
+	objs *localObjects
 }
 
 // Open opens the directory dir as a database ("" for an empty in-memory
@@ -63,7 +65,8 @@ func Open(dir string, opts ...Option) (*DB, error) {
 	// interrupted commits; once per process.
 	tempdir.SweepOnce("")
 	db := &DB{cat: cat, threads: runtime.GOMAXPROCS(0),
-		mem: exec.NewChildPool(exec.DefaultMemoryLimit(), process.mem), temp: exec.NewTempSpace()}
+		mem: exec.NewChildPool(exec.DefaultMemoryLimit(), process.mem), temp: exec.NewTempSpace(),
+		objs: newLocalObjects()}
 	registerDB(db)
 	exec.TuneGC() // the heap stays near what queries hold (see exec/gctune.go)
 	if err := db.applyOptions(opts); err != nil {
@@ -98,7 +101,7 @@ func (db *DB) SetThreads(n int) error {
 }
 
 // Tables lists the tables of the database directory.
-func (db *DB) Tables() ([]string, error) { return db.cat.TableNames() }
+func (db *DB) Tables() ([]string, error) { return db.tableNames(context.Background()) }
 
 // Column describes a result column.
 type Column struct {
@@ -172,7 +175,7 @@ func (db *DB) run(ctx context.Context, st sql.Statement, args []sql.Arg, prep *S
 	case *sql.Set:
 		return emptyRows(), db.setScoped(ctx, st)
 	case *sql.ShowTables:
-		names, err := db.cat.Query(ctx).TableNames()
+		names, err := db.tableNames(ctx)
 		if err != nil {
 			return nil, err
 		}
@@ -213,6 +216,9 @@ func (db *DB) run(ctx context.Context, st sql.Statement, args []sql.Arg, prep *S
 		return db.createSecretSQL(st)
 	case *sql.DropSecret:
 		return emptyRows(), db.dropSecretSQL(st)
+	}
+	if rows, ok, err := db.runWrite(ctx, st, args); ok {
+		return rows, err
 	}
 	return nil, fmt.Errorf("Not implemented Error: statement %T", st)
 }

@@ -32,6 +32,9 @@ type Stmt struct {
 type boundKey struct {
 	q     *sql.Query
 	types string
+	// version is the database's schema version (CREATE, DROP, ALTER):
+	// a plan bound before a change is bound again.
+	version uint64
 }
 
 // Prepare parses one statement for repeated execution with parameters
@@ -69,7 +72,7 @@ func (s *Stmt) Close() error {
 
 // bind returns q's bound plan for args' types, binding it the first time.
 func (s *Stmt) bind(q *sql.Query, cat sql.Catalog, args []sql.Arg) (*sql.Bound, error) {
-	key := boundKey{q: q, types: sql.ArgTypes(args)}
+	key := boundKey{q: q, types: sql.ArgTypes(args), version: s.db.objs.version.Load()}
 	s.mu.Lock()
 	b, ok := s.bound[key]
 	s.mu.Unlock()
@@ -89,7 +92,7 @@ func (s *Stmt) bind(q *sql.Query, cat sql.Catalog, args []sql.Arg) (*sql.Bound, 
 // logicalPlan binds q (through the prepared statement's cache when there is
 // one) and returns a plan with the parameters' values in it.
 func (db *DB) logicalPlan(ctx context.Context, q *sql.Query, args []sql.Arg, prep *Stmt) (planner.Node, []string, error) {
-	cat := db.cat.Query(ctx)
+	cat := db.queryCatalog(ctx)
 	if prep == nil {
 		bound, err := sql.Bind(q, cat, args...)
 		if err != nil {

@@ -170,6 +170,9 @@ func (b *builder) build(p planner.Physical) (stream, error) {
 	}
 	switch p := p.(type) {
 	case *planner.PhysScan:
+		if p.Table.Mem != nil {
+			return b.memScan(p)
+		}
 		if t := p.Table; t.Dataset != nil && !t.Dataset.Uniform(t.DataFiles) {
 			return b.datasetScan(p)
 		}

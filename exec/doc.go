@@ -21,6 +21,8 @@
 //     (Sink / Combine / Finalize, one worker runner, runTasks for parallel
 //     finalize work); rowbuf.go: the chunked row buffers breakers
 //     materialise into.
+//   - scan_mem.go: the scan of an in-memory table's snapshot (chunks
+//     handed out whole, without copying; row ids for UPDATE/DELETE).
 //   - scan.go: the table scan's morsel queue and workers; runtimefilter.go:
 //     filters finished join builds push into probe-side scans.
 //   - filter.go, project.go, limit.go, values.go, gather.go, repeat.go:

@@ -52,7 +52,9 @@ func footerAggregate(a *Aggregate) Node {
 	default:
 		return nil
 	}
-	if len(s.Filters) > 0 || s.Limit >= 0 {
+	// An in-memory table's rows are read when the query is built, not
+	// when it is planned.
+	if len(s.Filters) > 0 || s.Limit >= 0 || s.Table.Mem != nil {
 		return nil
 	}
 	row := make([]coldata.Datum, len(a.Aggs))

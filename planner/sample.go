@@ -60,7 +60,7 @@ type colSample struct {
 // allows; nil otherwise. Results are cached by table and filters, so the
 // estimates of a scan before and after column pruning agree.
 func (e *estimator) sampleScan(n *Scan) *scanSample {
-	if e.sampler == nil || len(n.Filters) == 0 || n.Table == nil || n.Table.NumRows > sampleMaxRows || filterNodesOver(n.Filters, sampleMaxFilterNodes) {
+	if e.sampler == nil || len(n.Filters) == 0 || n.Table == nil || n.Table.Mem != nil || n.Table.NumRows > sampleMaxRows || filterNodesOver(n.Filters, sampleMaxFilterNodes) {
 		return nil
 	}
 	key := sampleKey(n)

@@ -60,6 +60,11 @@ type binder struct {
 	ctes   map[string]visibleCTE // visible WITH names, lower-cased
 	shared *cteShare             // CTEs computed once for the statement
 	params *params
+	// rowIDTable names the table UPDATE or DELETE changes: its scan also
+	// yields the rows' positions (bind_dml.go). viewDepth counts the
+	// views being expanded.
+	rowIDTable string
+	viewDepth  int
 }
 
 // visibleCTE is a CTE with its place in its WITH clause, so its body sees

@@ -128,6 +128,9 @@ func (b *binder) bindTableName(t *ast.TableName, alias string, colNames []ast.Id
 	if alias == "" {
 		alias = tableAlias(full)
 	}
+	if n, ok, err := b.bindLocal(t, full, alias, colNames, sc); ok {
+		return n, err
+	}
 	tab, err := b.table(full)
 	if err != nil {
 		return nil, fromCatalog(err, full, t)

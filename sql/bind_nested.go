@@ -379,7 +379,7 @@ func pruneNestedFields(root planner.Node) planner.Node {
 	}
 	walk(root)
 	for _, s := range scans {
-		if s.Table == nil {
+		if s.Table == nil || s.Table.Mem != nil {
 			continue
 		}
 		byTableCol := map[int][][]string{}

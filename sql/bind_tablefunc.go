@@ -157,6 +157,9 @@ func (b *binder) inspectFunc(tf TableFunc, alias string) (planner.Node, error) {
 		return nil, fmt.Errorf("Binder Error: parquet_inspect takes one path, folder or glob")
 	}
 	cat, ok := b.cat.(*storage.Catalog)
+	if w, wraps := b.cat.(interface{ FileCatalog() *storage.Catalog }); wraps {
+		cat, ok = w.FileCatalog(), true
+	}
 	if !ok {
 		return nil, fmt.Errorf("Not implemented Error: parquet_inspect needs a file catalog")
 	}

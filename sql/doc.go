@@ -4,7 +4,9 @@
 // planner.Node tree.
 //
 // Statements the engine runs become Query, Explain, Describe, ShowTables,
-// Set, Copy, Prepare, Execute and Deallocate; everything else parses and is
+// Set, Copy, Prepare, Execute, Deallocate, and the writes CreateTable,
+// CreateView, DropObject, Insert, Update, Delete and AlterTable (which the
+// root package runs); everything else parses and is
 // refused with "Not implemented Error: <construct> is not supported yet"
 // pointing at the construct, as are expression and clause forms the
 // engine cannot run yet (window functions, grouping sets,
@@ -20,6 +22,10 @@
 //	statement.go      Parse, the runnable statement types, SplitStatements, Complete
 //	secret.go         CREATE/DROP SECRET, duckdb_secrets(), which_secret(), masking of secret literals in errors
 //	copy.go           COPY ... TO
+//	bind_ddl.go       CREATE TABLE/VIEW, DROP, ALTER statements; table schemas and
+//	                  constraints; views and local tables in FROM (LocalCatalog)
+//	bind_dml.go       INSERT (values cast to the columns, defaults), UPDATE and DELETE
+//	                  as queries over the target's row ids
 //	errors.go         Error: positioned errors with DuckDB's LINE/caret context
 //	bind.go           Bind, the binder, scopes, output names
 //	bind_select.go    queries and SELECT blocks: WHERE, GROUP BY, HAVING, ORDER BY, LIMIT

@@ -116,6 +116,9 @@ func SplitStatements(script string) ([]string, error) {
 func Complete(buf string) bool { return parser.Complete(buf) }
 
 func convert(st ast.Statement, text string) (Statement, error) {
+	if w, ok, err := convertWrite(st, text); ok {
+		return w, err
+	}
 	switch s := st.(type) {
 	case *ast.Query:
 		return &Query{AST: s, Text: text}, nil

@@ -28,6 +28,13 @@ type Table struct {
 
 	Dataset   *Dataset
 	DataFiles []DataFile // parallel to Files
+
+	// Mem, when set, holds the rows instead of Files (table_mem.go); the
+	// executor reads its snapshot at the time the query is built. With
+	// RowID, the last of Columns is the row's position in that snapshot
+	// (UPDATE and DELETE find their rows by it).
+	Mem   *MemTable
+	RowID bool
 }
 
 // Catalog resolves table names. It is safe for concurrent use. Query

@@ -70,6 +70,12 @@
 //	pagecrc.go, thriftc.go  the pass that writes page CRCs into files arrow-go wrote,
 //	                    and the Thrift compact codec it uses
 //
+// In memory:
+//
+//	table_mem.go        MemTable: the rows of CREATE TABLE in memory, TEMP tables and
+//	                    Go's registered data, as immutable chunk snapshots replaced
+//	                    whole by each write; MemBuilder builds the next snapshot
+//
 // Sub-packages: tempdir (this process's temporary folders and the sweep of
 // dead processes' ones); objtest (only tests import it) starts S3, GCS and
 // Azurite servers on 127.0.0.1 and a fault-injecting proxy.

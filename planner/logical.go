@@ -141,6 +141,10 @@ type Limit struct {
 type Values struct {
 	Out  []ColMeta
 	Rows [][]coldata.Datum
+	// Source, when set, produces the rows instead (CSV, JSON files);
+	// ColIdx[i] is its column of Out[i].
+	Source ExternalSource
+	ColIdx []int
 }
 
 func (n *Scan) Cols() []ColMeta      { return n.Out }

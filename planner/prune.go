@@ -86,6 +86,10 @@ func prune(n Node, need map[ColID]bool) Node {
 		return &Limit{Input: prune(n.Input, need), Offset: n.Offset, Count: n.Count}
 	case *Union:
 		return pruneUnion(n, need)
+	case *Values:
+		if n.Source != nil {
+			return pruneExternal(n, need)
+		}
 	case *Repeat:
 		used := copySet(need)
 		used[n.Count.ID] = true

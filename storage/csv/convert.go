@@ -290,7 +290,7 @@ func (c *converter) convertStrings(v *coldata.Vec, buf []byte, refs []field, str
 	arena := make([]byte, 0, total)
 	for k := 0; k < n; k++ {
 		f := refs[k*stride]
-		if nulls.isNull(buf, f) {
+		if nulls.isNullText(buf, f) {
 			v.SetNull(k)
 			continue
 		}
@@ -306,27 +306,42 @@ func (c *converter) convertStrings(v *coldata.Vec, buf []byte, refs []field, str
 }
 
 // nullSet is the strings read as NULL (nullstr); by default only the
-// empty field.
+// empty field. With other NULL strings an empty field is still NULL for
+// every type but VARCHAR, where it is the empty string (as DuckDB).
 type nullSet struct {
 	strs      []string
 	emptyOnly bool
+	empty     bool // "" is among strs
 }
 
 func newNullSet(strs []string) nullSet {
 	if strs == nil || (len(strs) == 1 && strs[0] == "") {
-		return nullSet{emptyOnly: true}
+		return nullSet{emptyOnly: true, empty: true}
 	}
-	return nullSet{strs: strs}
+	s := nullSet{strs: strs}
+	for _, x := range strs {
+		s.empty = s.empty || x == ""
+	}
+	return s
 }
 
+// isNull is for non-VARCHAR columns.
 func (s nullSet) isNull(buf []byte, f field) bool {
 	if f.start == f.end {
 		return true
 	}
-	if s.emptyOnly {
-		return false
+	return !s.emptyOnly && s.match(buf[f.start:f.end])
+}
+
+// isNullText is for VARCHAR columns.
+func (s nullSet) isNullText(buf []byte, f field) bool {
+	if f.start == f.end {
+		return s.empty
 	}
-	b := buf[f.start:f.end]
+	return !s.emptyOnly && s.match(buf[f.start:f.end])
+}
+
+func (s nullSet) match(b []byte) bool {
 	for _, x := range s.strs {
 		if string(b) == x {
 			return true

@@ -68,12 +68,56 @@ func parseFloat(b []byte) (float64, bool) {
 	if len(b) > 1 && (b[1] == 'x' || b[1] == 'X' || (len(b) > 2 && (b[2] == 'x' || b[2] == 'X'))) {
 		return 0, false
 	}
+	if f, ok := fastFloat(b); ok {
+		return f, true
+	}
 	f, err := strconv.ParseFloat(unsafeString(b), 64)
 	if err != nil {
 		if ne, ok := err.(*strconv.NumError); ok && ne.Err == strconv.ErrRange {
 			return f, true
 		}
 		return 0, false
+	}
+	return f, true
+}
+
+var pow10f = [...]float64{1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15}
+
+// fastFloat parses [-]digits[.digits] with at most 15 significant digits:
+// the mantissa and the power of ten are then exact doubles, so one
+// division rounds correctly (strconv's exact path, without its general
+// scanning). Anything else is left to strconv.
+func fastFloat(b []byte) (float64, bool) {
+	neg := false
+	if len(b) > 0 && b[0] == '-' {
+		neg, b = true, b[1:]
+	}
+	if len(b) == 0 || len(b) > 16 {
+		return 0, false
+	}
+	var m uint64
+	frac, point, nd := 0, false, 0
+	for _, c := range b {
+		if c == '.' && !point {
+			point = true
+			continue
+		}
+		d := uint64(c - '0')
+		if d > 9 {
+			return 0, false
+		}
+		m = m*10 + d
+		nd++
+		if point {
+			frac++
+		}
+	}
+	if nd == 0 || nd > 15 {
+		return 0, false
+	}
+	f := float64(m) / pow10f[frac]
+	if neg {
+		f = -f
 	}
 	return f, true
 }

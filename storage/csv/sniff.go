@@ -64,11 +64,23 @@ func sniffDialect(sample []byte, o *Options, complete bool, path string) (dialec
 	var best dialect
 	var bestRecs [][]field
 	bestCols := 0
+	// Candidates whose characters the sample lacks behave like others
+	// already tried: skip them (a quote that never appears, a backslash
+	// escape without backslashes).
+	has := func(c byte) bool { return bytes.IndexByte(sample, c) >= 0 }
 	for _, dl := range delims {
-		for _, q := range quotes {
+		if o.Delim == 0 && !has(dl) {
+			continue
+		}
+		for qi, q := range quotes {
+			if qi > 0 && !o.QuoteSet && !has(q) {
+				continue
+			}
 			escs := []byte{q, '\\'}
 			if o.EscapeSet {
 				escs = []byte{o.Escape}
+			} else if !has('\\') {
+				escs = escs[:1]
 			}
 			if q == 0 {
 				escs = []byte{0}

@@ -163,8 +163,11 @@ func (s *Scan) chunkFile(ctx context.Context, fi int, out chan<- *chunk) error {
 	for !eof {
 		bp := chunkPool.Get().(*[]byte)
 		buf := (*bp)[:cap(*bp)]
-		for len(buf) < 2*len(carry) {
-			buf = make([]byte, 2*len(carry)+chunkSize)
+		if s.chunkBytes > 0 {
+			buf = buf[:s.chunkBytes] // tests: many small chunks
+		}
+		for len(buf) < 2*len(carry) || len(buf) == len(carry) {
+			buf = make([]byte, 2*len(carry)+max(s.chunkBytes, 16))
 			bp = &buf
 		}
 		n := copy(buf, carry)
@@ -181,7 +184,7 @@ func (s *Scan) chunkFile(ctx context.Context, fi int, out chan<- *chunk) error {
 			if data, line, ok = s.skipPreamble(data, d, fi, eof); !ok {
 				// The preamble is longer than a chunk: read more first.
 				carry = append([]byte(nil), buf[:n+m]...)
-				chunkPool.Put(bp)
+				putChunk(bp)
 				continue
 			}
 			first = false
@@ -192,7 +195,7 @@ func (s *Scan) chunkFile(ctx context.Context, fi int, out chan<- *chunk) error {
 			if cut <= 0 {
 				// One record longer than the buffer: read more.
 				carry = append(carry[:0:0], data...)
-				chunkPool.Put(bp)
+				putChunk(bp)
 				continue
 			}
 		}
@@ -236,4 +239,11 @@ func (s *Scan) skipPreamble(data []byte, d dialect, fi int, eof bool) ([]byte, i
 		data = data[i:]
 	}
 	return data, line, true
+}
+
+// putChunk recycles a chunk buffer of the standard size.
+func putChunk(bp *[]byte) {
+	if bp != nil && cap(*bp) == chunkSize {
+		chunkPool.Put(bp)
+	}
 }

@@ -140,6 +140,28 @@ func (d dialect) unescape(dst, s []byte) []byte {
 	return dst
 }
 
+// opensQuote reports whether the quote at b[i] starts a quoted field: as
+// for the tokenizer, only at the start of a field (b starts at a record
+// boundary); a quote inside an unquoted field is a plain character.
+func (d dialect) opensQuote(b []byte, i int) bool {
+	return i == 0 || b[i-1] == d.delim || b[i-1] == '\n'
+}
+
+// nextQuote returns the offset of the next quote at or after i that opens
+// a quoted field, or -1.
+func (d dialect) nextQuote(b []byte, i int) int {
+	for {
+		j := bytes.IndexByte(b[i:], d.quote)
+		if j < 0 {
+			return -1
+		}
+		if d.opensQuote(b, i+j) {
+			return i + j
+		}
+		i += j + 1
+	}
+}
+
 // lastBoundary returns the offset just past the last newline of b that
 // ends a record (is outside quotes), or -1. b starts at a record boundary.
 func (d dialect) lastBoundary(b []byte) int {
@@ -148,10 +170,10 @@ func (d dialect) lastBoundary(b []byte) int {
 	}
 	last, i := -1, 0
 	for i < len(b) {
-		j := bytes.IndexByte(b[i:], d.quote)
+		j := d.nextQuote(b, i)
 		seg := b[i:]
 		if j >= 0 {
-			seg = b[i : i+j]
+			seg = b[i:j]
 		}
 		if k := bytes.LastIndexByte(seg, '\n'); k >= 0 {
 			last = i + k + 1
@@ -159,15 +181,11 @@ func (d dialect) lastBoundary(b []byte) int {
 		if j < 0 {
 			break
 		}
-		i += j + 1
-		end, ok := d.closeQuote(b, i)
+		end, ok := d.closeQuote(b, j+1)
 		if !ok {
 			break
 		}
 		i = end
-	}
-	if last == 0 {
-		return -1
 	}
 	return last
 }
@@ -178,17 +196,17 @@ func (d dialect) firstBoundary(b []byte) int {
 	i := 0
 	for i < len(b) {
 		nl := bytes.IndexByte(b[i:], '\n')
-		q := -1
-		if d.quote != 0 {
-			q = bytes.IndexByte(b[i:], d.quote)
-		}
 		if nl < 0 {
 			return -1
 		}
-		if q < 0 || nl < q {
+		q := -1
+		if d.quote != 0 {
+			q = d.nextQuote(b[:i+nl], i)
+		}
+		if q < 0 {
 			return i + nl + 1
 		}
-		end, ok := d.closeQuote(b, i+q+1)
+		end, ok := d.closeQuote(b, q+1)
 		if !ok {
 			return -1
 		}

@@ -30,6 +30,8 @@ type Scan struct {
 	nfields []int
 	first   *sniffed
 	size    int64
+	// chunkBytes overrides the chunk size (tests).
+	chunkBytes int
 }
 
 // Describe names the scan for EXPLAIN.
@@ -281,7 +283,7 @@ func (r *run) Reader() planner.ExternalReader {
 func (r *run) Close() error {
 	r.cancel()
 	for c := range r.chunks {
-		chunkPool.Put(c.buf)
+		putChunk(c.buf)
 	}
 	r.wg.Wait()
 	return nil
@@ -330,7 +332,7 @@ func (w *reader) Next(ctx context.Context) (*coldata.Batch, error) {
 		if b != nil {
 			return b, nil
 		}
-		chunkPool.Put(w.ch.buf)
+		putChunk(w.ch.buf)
 		w.ch = nil
 	}
 }

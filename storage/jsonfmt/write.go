@@ -116,7 +116,8 @@ func appendVec(b []byte, v *coldata.Vec, r int) []byte {
 	case coldata.Float64:
 		return appendFloat(b, v.F64[r])
 	case coldata.Decimal:
-		return csv.AppendDecimal(b, v.I64[r], int(v.Type.Scale))
+		// DuckDB writes decimals as JSON numbers through DOUBLE (3.10 as 3.1).
+		return appendFloat(b, float64(v.I64[r])/float64(coldata.Pow10[v.Type.Scale]))
 	case coldata.String:
 		return appendString(b, v.Str[r])
 	case coldata.Date:

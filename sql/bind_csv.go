@@ -10,6 +10,7 @@ import (
 	"github.com/peregrinedb/peregrine/sql/ast"
 	"github.com/peregrinedb/peregrine/storage"
 	"github.com/peregrinedb/peregrine/storage/csv"
+	"github.com/peregrinedb/peregrine/storage/jsonfmt"
 )
 
 // FileCatalog is implemented by catalogs that hand out files and the file
@@ -56,12 +57,17 @@ func (b *binder) textFunc(tf TableFunc, alias string) (planner.Node, error) {
 	if !ok {
 		return nil, fmt.Errorf("Not implemented Error: %s needs a file catalog", tf.Name)
 	}
-	opts, hive, err := csvOptions(tf)
+	isJSON := strings.Contains(tf.Name, "json")
+	var opts csv.Options
+	var jopts jsonfmt.Options
+	var hive storage.HiveMode
+	if isJSON {
+		jopts, hive, err = jsonOptions(tf)
+	} else {
+		opts, hive, err = csvOptions(tf)
+	}
 	if err != nil {
 		return nil, err
-	}
-	if strings.Contains(tf.Name, "json") || strings.Contains(tf.Name, "ndjson") {
-		return nil, fmt.Errorf("Not implemented Error: %s is not supported yet", tf.Name)
 	}
 	ctx := context.Background()
 	ds, err := fc.FileSet(ctx, paths, storage.DatasetOptions{HivePartitioning: hive})
@@ -80,12 +86,23 @@ func (b *binder) textFunc(tf TableFunc, alias string) (planner.Node, error) {
 	for _, p := range ds.PartitionCols {
 		parts = append(parts, csv.Column{Name: p.Name, Type: p.Type})
 	}
-	s, err := csv.NewScan(ctx, files, opts, parts)
-	if err != nil {
-		return nil, err
+	var src planner.ExternalSource
+	var cols []csv.Column
+	if isJSON {
+		s, err := jsonfmt.NewScan(ctx, files, jopts, parts)
+		if err != nil {
+			return nil, err
+		}
+		src, cols = s, s.Columns
+	} else {
+		s, err := csv.NewScan(ctx, files, opts, parts)
+		if err != nil {
+			return nil, err
+		}
+		src, cols = s, s.Columns
 	}
-	v := &planner.Values{Source: s}
-	for i, c := range s.Columns {
+	v := &planner.Values{Source: src}
+	for i, c := range cols {
 		v.Out = append(v.Out, b.newCol(c.Name, alias, c.Type))
 		v.ColIdx = append(v.ColIdx, i)
 	}

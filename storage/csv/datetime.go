@@ -310,3 +310,10 @@ func (l *layout) parse(b []byte) (int64, bool) {
 	}
 	return days*86400e6 + (h*3600+mi*60+s)*1e6 + us, true
 }
+
+// ParseDate reads an ISO date (YYYY-MM-DD) into days since the epoch; the
+// JSON reader types strings with it.
+func ParseDate(b []byte) (int32, bool) { return parseDate(b) }
+
+// ParseTimestamp reads an ISO timestamp into microseconds since the epoch.
+func ParseTimestamp(b []byte) (int64, bool) { return parseTimestamp(b) }

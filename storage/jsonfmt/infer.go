@@ -30,6 +30,13 @@ type jtype struct {
 	fields []*jtype
 }
 
+func stringKindAt(s string, depth int) uint8 {
+	if depth > 1 {
+		return sText
+	}
+	return stringKind(s)
+}
+
 func stringKind(s string) uint8 {
 	if _, ok := csv.ParseDate([]byte(s)); ok {
 		return sDate
@@ -40,15 +47,16 @@ func stringKind(s string) uint8 {
 	return sText
 }
 
-// add widens t to take v.
-func (t *jtype) add(v *value) {
+// add widens t to take v. Like DuckDB, only a record's own fields (top,
+// depth 1) detect dates and timestamps in strings; nested ones stay text.
+func (t *jtype) add(v *value, depth int) {
 	if v.kind == kNull || t.kind == kMixed {
 		return
 	}
 	if t.kind == kNull {
 		t.kind = v.kind
 		if v.kind == kString {
-			t.str = stringKind(v.s)
+			t.str = stringKindAt(v.s, depth)
 		}
 	} else if t.kind != v.kind {
 		if (t.kind == kInt && v.kind == kFloat) || (t.kind == kFloat && v.kind == kInt) {
@@ -61,18 +69,18 @@ func (t *jtype) add(v *value) {
 	switch v.kind {
 	case kString:
 		if t.str != sText {
-			t.str = max(t.str, stringKind(v.s))
+			t.str = max(t.str, stringKindAt(v.s, depth))
 		}
 	case kArray:
 		if t.elem == nil {
 			t.elem = &jtype{}
 		}
 		for i := range v.arr {
-			t.elem.add(&v.arr[i])
+			t.elem.add(&v.arr[i], depth+1)
 		}
 	case kObject:
 		for i, k := range v.keys {
-			t.field(k).add(&v.vals[i])
+			t.field(k).add(&v.vals[i], depth+1)
 		}
 	}
 }

@@ -76,7 +76,11 @@ func eachRecord(buf []byte, format, path string, fn func(v *value) bool) error {
 	array := format == "array" || (format != "newline_delimited" && format != "unstructured" && p.pos < len(buf) && buf[p.pos] == '[')
 	if array {
 		if p.pos >= len(buf) || buf[p.pos] != '[' {
-			return malformed(p, rec, path, "expected a top-level array (format = 'array').")
+			first := ""
+			if p.pos < len(buf) {
+				first = string(buf[p.pos : p.pos+1])
+			}
+			return fmt.Errorf("Invalid Input Error: Expected top-level JSON array with format='array', but first character is '%s' in file %q.", first, path)
 		}
 		p.pos++
 		p.skipSpace()
@@ -123,7 +127,7 @@ func eachRecord(buf []byte, format, path string, fn func(v *value) bool) error {
 func malformed(p *parser, rec int, path, msg string) error {
 	pos := min(p.pos, len(p.buf))
 	line := bytes.Count(p.buf[:pos], []byte{'\n'}) + 1
-	return fmt.Errorf("Invalid Input Error: Malformed JSON in file %q, at byte %d in line %d: %s", path, pos-rec+1, line, msg)
+	return fmt.Errorf("Invalid Input Error: Malformed JSON in file %q, at byte %d in line %d: %s ", path, pos-rec+1, line, msg)
 }
 
 // NewScan infers the columns from a sample of the records (unless
@@ -154,7 +158,7 @@ func NewScan(ctx context.Context, files []csv.FileRef, opts Options, partCols []
 			}
 			err = eachRecord(buf, opts.Format, f.Path, func(v *value) bool {
 				allObjects = allObjects && v.kind == kObject
-				top.add(v)
+				top.add(v, 0)
 				n++
 				return n < sample
 			})

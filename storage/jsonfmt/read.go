@@ -115,6 +115,11 @@ func eachRecord(buf []byte, format, path string, fn func(v *value) bool) error {
 				continue
 			}
 			if p.pos < len(buf) && buf[p.pos] == ']' {
+				p.pos++
+				p.skipSpace()
+				if p.pos < len(buf) {
+					return malformed(p, rec, path, "unexpected content after the top-level array.")
+				}
 				return nil
 			}
 			return malformed(p, rec, path, "expected ',' or ']'.")

@@ -11,12 +11,12 @@ import (
 )
 
 // copy runs COPY (query) TO 'path' (options): the query's result is written
-// as Parquet through the target's Stage: all files appear at the end, or
+// as Parquet (or CSV or JSON, copy_text.go) through the target's Stage: all files appear at the end, or
 // none (local or object store alike). Like DuckDB, the result is one row
 // with the number of rows written, in a BIGINT column named Count, and
 // marked as a count of changed rows (Rows.Changes).
 func (db *DB) copy(ctx context.Context, st *sql.Copy, args []sql.Arg, prep *Stmt) (*Rows, error) {
-	opts, err := writeOptions(st.Options)
+	opts, err := copyOptions(st.Path, st.Options)
 	if err != nil {
 		return nil, err
 	}

@@ -280,6 +280,9 @@ func (b *builder) build(p planner.Physical) (stream, error) {
 		}
 		return b.record(p, stream{NewLimit(b.single(in), p.Offset, p.Count)}), nil
 	case *planner.PhysValues:
+		if p.Source != nil {
+			return b.externalScan(p), nil
+		}
 		return b.record(p, stream{NewValues(planner.Types(p), p.Rows)}), nil
 	case *planner.PhysRepeat:
 		in, err := b.build(p.Input)

@@ -49,6 +49,8 @@
 //     limit kept near the live heap; spill.go: spill files; tempspace*.go:
 //     the bound on the bytes spill files hold (max_temp_directory_size).
 //   - progress.go: the scans' progress counters.
+//   - external.go: the scan of an external source (CSV, JSON files): one
+//     operator per worker over the source's shared run.
 //   - colstore.go: column helpers the buffering operators share; stats.go:
 //     per-operator statistics.
 package exec

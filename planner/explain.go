@@ -136,6 +136,9 @@ func Describe(p Physical) string {
 	case *PhysLimit:
 		return fmt.Sprintf("LIMIT %d OFFSET %d", p.Count, p.Offset)
 	case *PhysValues:
+		if p.Source != nil {
+			return p.Source.Describe()
+		}
 		return fmt.Sprintf("VALUES (%d rows)", len(p.Rows))
 	case *PhysWindow:
 		return p.describe()

@@ -153,6 +153,10 @@ type Limit struct {
 type Values struct {
 	Out  []ColMeta
 	Rows [][]coldata.Datum
+	// Source, when set, produces the rows instead (CSV, JSON files);
+	// ColIdx[i] is its column of Out[i].
+	Source ExternalSource
+	ColIdx []int
 }
 
 // Cols returns the columns read (Out).

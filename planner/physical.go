@@ -155,7 +155,9 @@ type PhysLimit struct {
 // list, or the single empty row of a SELECT without FROM.
 type PhysValues struct {
 	PhysBase
-	Rows [][]coldata.Datum
+	Rows   [][]coldata.Datum
+	Source ExternalSource // see Values
+	ColIdx []int
 }
 
 // Children is nil: a scan is a leaf.
@@ -334,7 +336,7 @@ func (o *optimizer) lower(n Node) (Physical, error) {
 		}
 		return &PhysLimit{PhysBase: PhysBase{Out: in.Base().Out, EstRows: est}, Input: in, Offset: n.Offset, Count: n.Count}, nil
 	case *Values:
-		return &PhysValues{PhysBase: PhysBase{Out: n.Out, EstRows: est}, Rows: n.Rows}, nil
+		return &PhysValues{PhysBase: PhysBase{Out: n.Out, EstRows: est}, Rows: n.Rows, Source: n.Source, ColIdx: n.ColIdx}, nil
 	case *CTERef:
 		return o.lowerCTERef(n, est)
 	case *Union:

@@ -88,6 +88,10 @@ func prune(n Node, need map[ColID]bool) Node {
 		return pruneUnion(n, need)
 	case *Window:
 		return pruneWindow(n, need)
+	case *Values:
+		if n.Source != nil {
+			return pruneExternal(n, need)
+		}
 	case *Repeat:
 		used := copySet(need)
 		used[n.Count.ID] = true

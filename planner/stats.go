@@ -180,6 +180,9 @@ func (e *estimator) rows(n Node) float64 {
 		}
 	case *Values:
 		r = float64(len(n.Rows))
+		if n.Source != nil {
+			r = n.Source.EstimatedRows()
+		}
 	case *CTERef:
 		r = e.cteRows(n)
 	case *Materialized:

@@ -32,6 +32,9 @@ func (b *binder) bindTableExpr(te ast.TableExpr, sc *scope) (planner.Node, error
 		if alias == "" {
 			alias = tableAlias(t.Path)
 		}
+		if n, ok, err := b.textPath(t.Path, alias, colNames, sc, t); ok {
+			return n, err
+		}
 		tab, err := b.table(t.Path)
 		if err != nil {
 			return nil, fromCatalog(err, t.Path, t)
@@ -336,6 +339,8 @@ func (b *binder) bindTableFunc(t *ast.TableFunc, alias string, colNames []ast.Id
 		n, err = b.inspectFunc(tf, alias)
 	case "duckdb_secrets", "which_secret":
 		n, err = b.secretsFunc(tf, alias)
+	case "read_csv", "read_csv_auto", "read_json", "read_json_auto", "read_ndjson", "read_ndjson_auto":
+		n, err = b.textFunc(tf, alias)
 	default:
 		var tab *storage.Table
 		if tab, err = b.tableFunc(tf); err == nil {
@@ -363,4 +368,5 @@ func (b *binder) bindTableFunc(t *ast.TableFunc, alias string, colNames []ast.Id
 var tableFuncNames = map[string]bool{
 	"read_parquet": true, "parquet_scan": true, "parquet_metadata": true, "parquet_schema": true, "parquet_inspect": true,
 	"duckdb_secrets": true, "which_secret": true,
+	"read_csv": true, "read_csv_auto": true, "read_json": true, "read_json_auto": true, "read_ndjson": true, "read_ndjson_auto": true,
 }

@@ -46,6 +46,8 @@
 //	bind_nested.go    LIST/STRUCT/MAP access, and nested values through joins
 //	bind_tablefunc.go read_parquet options, parquet_metadata/schema/inspect
 //	tablefunc.go      constant arguments of table functions and COPY options
+//	bind_csv.go       read_csv/read_csv_auto and FROM 'x.csv' (storage/csv), its options
+//	bind_json.go      read_json/read_json_auto/read_ndjson options (storage/jsonfmt)
 //	params.go         parameters: Arg, binding, Instantiate
 //	coerce.go         common types, casts of constants
 package sql

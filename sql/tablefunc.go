@@ -24,6 +24,7 @@ type Value struct {
 	Bool   bool             // VBool
 	List   []Value          // VList
 	Fields map[string]Value // VStruct
+	Order  []string         // VStruct: the field names as written
 }
 
 // ValueKind classifies a Value.
@@ -110,6 +111,7 @@ func astValue(e ast.Expr) (Value, error) {
 				return out, err
 			}
 			out.Fields[f.Name.Name] = x
+			out.Order = append(out.Order, f.Name.Name)
 		}
 		return out, nil
 	}

@@ -119,33 +119,8 @@ func (d *Dataset) Uniform(files []DataFile) bool {
 // rest; with it every footer is read (in parallel) to merge the schemas.
 func (c *Catalog) Dataset(ctx context.Context, paths []string, opts DatasetOptions) (*Dataset, error) {
 	ctx = c.ctxFor(ctx)
-	if len(paths) == 0 {
-		return nil, fmt.Errorf("Binder Error: no files to read")
-	}
-	d := &Dataset{Name: strings.Join(paths, ", "), Opts: opts, cat: c}
-	var rels []string // path relative to its root, for hive parsing
-	for _, p := range paths {
-		files, root, err := c.resolve(ctx, p)
-		if err != nil {
-			return nil, err
-		}
-		for _, fi := range files {
-			f := fi.Path
-			d.Files = append(d.Files, DataFile{Path: f, Info: fi})
-			rel := ""
-			if root != "" {
-				rel = relPath(root, f)
-			}
-			if rel == "" {
-				rel = filepath.Base(f)
-				if opts.HivePartitioning == HiveEnabled || len(opts.HiveTypes) > 0 {
-					rel = kvSuffix(f) // a single file named explicitly: its path's key=value folders
-				}
-			}
-			rels = append(rels, rel)
-		}
-	}
-	if err := d.initPartitions(rels); err != nil {
+	d, err := c.FileSet(ctx, paths, opts)
+	if err != nil {
 		return nil, err
 	}
 	if opts.UnionByName {

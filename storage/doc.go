@@ -47,6 +47,8 @@
 //	glob.go         globs over any file system: delimiter listings per wildcard level,
 //	                one recursive listing for **; the per-query listing cache
 //	dataset.go      Dataset: a table's files before their footers; union_by_name
+//	fileset.go      FileSet: files and hive partitions without opening any (CSV, JSON);
+//	                TextFormat tells CSV and JSON paths by extension
 //	hive.go         hive partitions: parsing, typing, pruning on paths alone
 //	schema.go       schema merging and widening
 //	stats.go, ndv.go, ndvsketch.go  statistics for the planner (ranges, distinct counts)
@@ -58,6 +60,8 @@
 //	write.go, sink.go   WriteParquet and Catalog.WriteParquet (COPY ... TO with
 //	                    PARTITION_BY, FILE_SIZE_BYTES): partition routing, Arrow
 //	                    builders, row groups and file rotation, into a Stage
+//	write_text.go       RowEncoder: the same writer, stage and partitioning for text
+//	                    formats (storage/csv's and storage/jsonfmt's encoders)
 //	stage.go            the commit protocol (Stage, StagedFile, WriteMode, OpenStage,
 //	                    which picks the implementation from the target's path)
 //	stage_local.go      the local disk's stage: temporary names and renames, DuckDB's
@@ -76,7 +80,8 @@
 //	                    Go's registered data, as immutable chunk snapshots replaced
 //	                    whole by each write; MemBuilder builds the next snapshot
 //
-// Sub-packages: tempdir (this process's temporary folders and the sweep of
+// Sub-packages: csv (read_csv: sniffer, parallel reader, COPY TO csv
+// encoder) and jsonfmt (read_json and COPY TO json); tempdir (this process's temporary folders and the sweep of
 // dead processes' ones); objtest (only tests import it) starts S3, GCS and
 // Azurite servers on 127.0.0.1 and a fault-injecting proxy.
 package storage

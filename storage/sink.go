@@ -37,6 +37,7 @@ type sink struct {
 	final      string // the file's path once committed
 	fileIdx    int
 	rows       int64
+	text       *textFile // a text format's open file (write_text.go)
 }
 
 // countingWriter counts what reaches a staged file.
@@ -87,6 +88,9 @@ func ArrowType(t coldata.Type) (arrow.DataType, error) {
 // append copies rows (all when nil) of b's data columns into the builders,
 // writing row groups as they fill.
 func (s *sink) append(b *coldata.Batch, rows []int32) error {
+	if s.w.opts.Encoder != nil {
+		return s.appendText(b, rows)
+	}
 	if s.bld == nil {
 		s.bld = array.NewRecordBuilder(memory.DefaultAllocator, s.w.schema)
 	}
@@ -235,6 +239,9 @@ func (s *sink) flush() error {
 // open starts the next file of this sink. first, the first row group, picks
 // which columns are dictionary encoded.
 func (s *sink) open(first arrow.RecordBatch) error {
+	if s.w.opts.Encoder != nil {
+		return s.openText()
+	}
 	name := ""
 	if s.w.folder {
 		if s.w.opts.Mode == WriteAppend {
@@ -313,6 +320,9 @@ func (s *sink) checksumScratch() error {
 // closeFile flushes buffered rows and completes the current file, which then
 // waits for the final rename.
 func (s *sink) closeFile() error {
+	if s.w.opts.Encoder != nil {
+		return s.closeText()
+	}
 	if s.buffered > 0 {
 		if err := s.flush(); err != nil { // may recurse into closeFile once
 			return err

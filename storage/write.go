@@ -49,6 +49,10 @@ type WriteOptions struct {
 	// NoPageChecksums leaves the CRC-32 out of the page headers; by default
 	// every page carries one, so that readers detect a corrupted page.
 	NoPageChecksums bool
+	// Encoder, when set, writes a text format (CSV, JSON) instead of
+	// Parquet, compressed with TextCompression (gzip, zstd or none).
+	Encoder         RowEncoder
+	TextCompression string
 }
 
 // WriteResult says what WriteParquet produced.
@@ -180,6 +184,9 @@ func newWriter(types []coldata.Type, names []string, path string, opts WriteOpti
 			continue
 		}
 		at, err := ArrowType(t)
+		if err != nil && opts.Encoder != nil {
+			at, err = arrow.BinaryTypes.String, nil // text formats print any type
+		}
 		if err != nil {
 			return nil, fmt.Errorf("%w (column %q)", err, names[i])
 		}

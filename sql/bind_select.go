@@ -288,20 +288,21 @@ func (b *binder) bindGrouping(sel *ast.Select, sc *scope, corrEq []expr.Expr, re
 			}
 		}
 	}
-	res.oneRow = len(groupBy) == 0 && len(corrEq) == 0
-	for _, g := range groupBy {
-		switch x := g.(type) {
-		case *ast.Rollup:
-			return nil, notImplemented(x, "ROLLUP")
-		case *ast.Cube:
-			return nil, notImplemented(x, "CUBE")
-		case *ast.GroupingSets:
-			return nil, notImplemented(x, "GROUPING SETS")
-		case *ast.RowExpr:
-			if len(x.Items) == 0 {
-				return nil, notImplemented(x, "grouping by the empty set ()")
-			}
+	sets, multi, err := expandGroupBy(groupBy)
+	if err != nil {
+		return nil, err
+	}
+	if len(sets) == 1 {
+		groupBy, multi = sets[0], false
+	}
+	res.oneRow = len(groupBy) == 0 && len(corrEq) == 0 && !multi
+	if multi {
+		if len(corrEq) > 0 {
+			return nil, notImplemented(sel.GroupBy, "grouping sets in a correlated subquery")
 		}
+		return agg, b.bindSets(agg, sel, sc, sets)
+	}
+	for _, g := range groupBy {
 		ge, err := b.bindGroupExpr(g, sel.Items, sc)
 		if err != nil {
 			return nil, err

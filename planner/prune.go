@@ -86,6 +86,12 @@ func prune(n Node, need map[ColID]bool) Node {
 		return &Limit{Input: prune(n.Input, need), Offset: n.Offset, Count: n.Count}
 	case *Union:
 		return pruneUnion(n, need)
+	case *DistinctOn:
+		used := copySet(need)
+		for _, k := range n.Keys {
+			used[k] = true
+		}
+		return &DistinctOn{Input: prune(n.Input, used), Keys: n.Keys}
 	case *Repeat:
 		used := copySet(need)
 		used[n.Count.ID] = true

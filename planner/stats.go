@@ -129,8 +129,8 @@ func (e *estimator) rows(n Node) float64 {
 		r = e.rows(n.Input) * e.selectivity(n.Pred)
 	case *Project:
 		r = e.rows(n.Input)
-	case *Repeat:
-		r = e.rows(n.Input)
+	case *Repeat, *DistinctOn:
+		r = e.rows(n.Inputs()[0])
 	case *Union:
 		for _, in := range n.Ins {
 			r += e.rows(in)

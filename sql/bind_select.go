@@ -101,8 +101,6 @@ func (b *binder) bindBody(body ast.QueryBody, t tail, opts selectOpts) (*selectR
 
 func (b *binder) bindSelect(sel *ast.Select, t tail, opts selectOpts) (*selectResult, error) {
 	switch {
-	case len(sel.DistinctOn) > 0:
-		return nil, notImplemented(sel.DistinctOn[0], "DISTINCT ON")
 	case len(sel.Windows) > 0:
 		return nil, notImplemented(sel.Windows[0], "WINDOW")
 	case sel.Qualify != nil:
@@ -172,7 +170,13 @@ func (b *binder) bindSelect(sel *ast.Select, t tail, opts selectOpts) (*selectRe
 	}
 
 	nVisible := len(exprs)
-	orders, err := b.bindOrderBy(t.orderBy, sc, agg, items, sel.Distinct)
+	var don []orderItem
+	if len(sel.DistinctOn) > 0 {
+		if don, err = b.bindDistinctOn(sel.DistinctOn, sc, agg, items); err != nil {
+			return nil, err
+		}
+	}
+	orders, err := b.bindOrderBy(t.orderBy, sc, agg, items, sel.Distinct && len(don) == 0)
 	if err != nil {
 		return nil, err
 	}
@@ -200,8 +204,13 @@ func (b *binder) bindSelect(sel *ast.Select, t tail, opts selectOpts) (*selectRe
 		res.keys[i].inner = proj.Out[len(exprs)-len(res.keys)+i]
 	}
 	node = proj
-	if sel.Distinct {
+	if sel.Distinct && len(don) == 0 {
 		node = b.distinct(node, proj.Out)
+	}
+	if len(don) > 0 {
+		if node, orders, err = distinctOn(node, proj.Out, don, orders); err != nil {
+			return nil, err
+		}
 	}
 	if len(orders) > 0 {
 		s := &planner.Sort{Input: node}

@@ -37,6 +37,7 @@
 //	bind_grouping.go  GROUPING SETS/ROLLUP/CUBE (one aggregate per set over a shared input), GROUPING(), FILTER
 //	bind_distincton.go DISTINCT ON: a sort by the keys, the first row of each key
 //	bind_pivot.go     PIVOT and UNPIVOT, rewritten into FILTERed aggregates and UNION ALL; PlanRunner
+//	bind_summarize.go SUMMARIZE (and FROM (SUMMARIZE ...)): one aggregate pass, a row per column
 //	bind_subquery.go  EXISTS, IN and scalar subqueries, decorrelated into joins
 //	bind_cte.go       WITH queries computed once when read more than once
 //	bind_nested.go    LIST/STRUCT/MAP access, and nested values through joins

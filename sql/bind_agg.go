@@ -150,7 +150,7 @@ func outCols(aggs []aggEntry) []planner.ColMeta {
 func (c *exprCtx) bindAgg(fe *ast.FuncCall) (expr.Expr, error) {
 	name, args := funcName(fe)
 	switch {
-	case len(fe.OrderBy) > 0:
+	case len(fe.OrderBy) > 0 && !orderInsensitive(name):
 		return nil, notImplemented(fe.OrderBy[0], "ORDER BY inside an aggregate")
 	case len(fe.WithinGroup) > 0:
 		return nil, notImplemented(fe, "WITHIN GROUP")
@@ -210,6 +210,9 @@ func (c *exprCtx) bindAgg(fe *ast.FuncCall) (expr.Expr, error) {
 		if err := inner.filterArg(fe, &call); err != nil {
 			return nil, err
 		}
+	}
+	if err := inner.checkOrder(fe.OrderBy); err != nil {
+		return nil, err
 	}
 	switch call.Func {
 	case planner.AggCountStar, planner.AggCount:

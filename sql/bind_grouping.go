@@ -415,6 +415,13 @@ func (a *aggState) partials(b *binder, pre *planner.Project, keys []planner.ColM
 // all skip NULLs, so the argument becomes CASE WHEN p THEN arg END, and
 // count(*) counts CASE WHEN p THEN true END.
 func (c *exprCtx) filterArg(fe *ast.FuncCall, call *planner.AggCall) error {
+	switch call.Func {
+	case planner.AggCountStar, planner.AggCount, planner.AggSum, planner.AggAvg, planner.AggMin, planner.AggMax:
+	default:
+		// An aggregate that may keep NULLs (list, first) needs the filter
+		// in the aggregate itself.
+		return notImplemented(fe.Filter, "FILTER on "+call.Func.String())
+	}
 	if containsAggregate(fe.Filter) {
 		return binderErr(fe.Filter, "aggregate function calls cannot be nested")
 	}
@@ -434,5 +441,31 @@ func (c *exprCtx) filterArg(fe *ast.FuncCall, call *planner.AggCall) error {
 		call.Arg = &expr.Const{Val: coldata.Datum{B: true}, Typ: coldata.TypeBool}
 	}
 	call.Arg = &expr.Case{Whens: []expr.When{{Cond: p, Then: call.Arg}}, Typ: call.Arg.Type()}
+	return nil
+}
+
+// orderInsensitive reports the aggregates whose result ORDER BY inside the
+// call cannot change (DuckDB drops it for them too); ordered aggregates
+// (string_agg, list, first ...) need the rows in order and are refused.
+func orderInsensitive(name string) bool {
+	switch aggNames[name] {
+	case planner.AggCount, planner.AggSum, planner.AggAvg, planner.AggMin, planner.AggMax:
+		_, ok := aggNames[name]
+		return ok
+	}
+	return false
+}
+
+// checkOrder binds an order-insensitive aggregate's ORDER BY keys for their
+// errors only.
+func (c *exprCtx) checkOrder(order []*ast.OrderItem) error {
+	for _, o := range order {
+		if containsAggregate(o.Expr) {
+			return binderErr(o.Expr, "aggregate function calls cannot be nested")
+		}
+		if _, err := c.bind(o.Expr); err != nil {
+			return err
+		}
+	}
 	return nil
 }

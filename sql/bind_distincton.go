@@ -8,6 +8,9 @@ import (
 // bindDistinctOn binds DISTINCT ON's keys as ORDER BY binds its keys:
 // output columns, ordinals, or expressions added as hidden columns.
 func (b *binder) bindDistinctOn(keys []ast.Expr, sc *scope, agg *aggState, items *boundItems) ([]orderItem, error) {
+	for len(items.origin) < len(items.exprs) {
+		items.origin = append(items.origin, itemOrigin{}) // ORDER BY's hidden columns
+	}
 	fake := make([]*ast.OrderItem, len(keys))
 	for i, k := range keys {
 		fake[i] = &ast.OrderItem{At: ast.At{Pos: k.Position()}, Expr: k}

@@ -170,15 +170,15 @@ func (b *binder) bindSelect(sel *ast.Select, t tail, opts selectOpts) (*selectRe
 	}
 
 	nVisible := len(exprs)
+	orders, err := b.bindOrderBy(t.orderBy, sc, agg, items, sel.Distinct && len(sel.DistinctOn) == 0)
+	if err != nil {
+		return nil, err
+	}
 	var don []orderItem
 	if len(sel.DistinctOn) > 0 {
 		if don, err = b.bindDistinctOn(sel.DistinctOn, sc, agg, items); err != nil {
 			return nil, err
 		}
-	}
-	orders, err := b.bindOrderBy(t.orderBy, sc, agg, items, sel.Distinct && len(don) == 0)
-	if err != nil {
-		return nil, err
 	}
 	exprs, names = items.exprs, items.names
 	nHidden := len(exprs) - nVisible

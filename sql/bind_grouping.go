@@ -14,16 +14,20 @@ import (
 // shared input, the branches concatenated by a Union in which the keys a
 // set does not group by are NULL.
 //
-// The shared input is chosen by cost. When every aggregate is decomposable
-// (count, sum, min, max, avg without DISTINCT) the input is itself an
-// aggregate by the union of all sets' keys, and each set re-aggregates its
-// (far fewer) rows: the base table is scanned and hashed once, in parallel
-// and spilling like any aggregate, and the per-set work is proportional to
-// the number of finest groups rather than to the input. Otherwise (DISTINCT
-// aggregates) the projected input is materialized once, as a shared CTE
-// that spills past the memory limit, and each set aggregates it. A single
-// aggregate keyed by (grouping id, keys) would hash every input row once
-// per set; the finest-groups plan hashes it once.
+// The shared input is chosen by cost. When every aggregate decomposes
+// (count, sum, min, max, avg, and their DISTINCT forms) the input is itself
+// an aggregate by the union of all sets' keys plus every DISTINCT
+// aggregate's argument, computing partial states (avg as a sum and a
+// count); each set re-aggregates its far fewer rows (sums of the partial
+// counts and sums, DISTINCT over the argument column). The base table is
+// thus scanned and hashed once, in parallel and spilling like any
+// aggregate, and the per-set work is proportional to the finest groups,
+// not to the input. A single aggregate keyed by (grouping id, keys) over
+// the input replicated once per set would hash every input row once per
+// set instead. Aggregates that do not decompose (none among the built-in
+// ones; named aggregates such as list or median) fall back to materializing
+// the projected input once, as a shared CTE that spills past the memory
+// limit, which each set aggregates.
 
 // maxCubeItems bounds CUBE's 2^n sets.
 const maxCubeItems = 12
@@ -227,12 +231,10 @@ func groupingValue(args []int, set []int) int64 {
 }
 
 // decomposable reports whether every aggregate can be computed from
-// per-finest-group partial results.
+// per-finest-group partial results. A DISTINCT aggregate can: its argument
+// joins the finest groups' keys, and each set aggregates DISTINCT over them.
 func (a *aggState) decomposable() bool {
 	for _, e := range a.aggs {
-		if e.call.Distinct {
-			return false
-		}
 		switch e.call.Func {
 		case planner.AggCountStar, planner.AggCount, planner.AggSum, planner.AggAvg, planner.AggMin, planner.AggMax:
 		default:
@@ -344,15 +346,35 @@ func (a *aggState) groupingCols() []planner.ColMeta {
 // partials returns the aggregate by every key computing partial states
 // (avg as a sum and a count), and how each set merges them.
 func (a *aggState) partials(b *binder, pre *planner.Project, keys []planner.ColMeta, args []int) (planner.Node, func([]planner.ColMeta) ([]planner.AggCall, func([]planner.ColMeta) []expr.Expr)) {
-	fin := &planner.Aggregate{Input: pre, Groups: keys, Out: append([]planner.ColMeta{}, keys...)}
+	fin := &planner.Aggregate{Input: pre, Groups: append([]planner.ColMeta{}, keys...)}
+	type part struct{ a, b int } // positions in fin.Out (b: avg's count)
+	parts := make([]part, len(a.aggs))
+	for i, e := range a.aggs {
+		if !e.call.Distinct {
+			continue
+		}
+		col := pre.Out[args[i]]
+		parts[i].a = -1
+		for k, g := range fin.Groups {
+			if g.ID == col.ID {
+				parts[i].a = k
+			}
+		}
+		if parts[i].a < 0 {
+			fin.Groups = append(fin.Groups, col)
+			parts[i].a = len(fin.Groups) - 1
+		}
+	}
+	fin.Out = append([]planner.ColMeta{}, fin.Groups...)
 	add := func(f planner.AggFunc, arg expr.Expr, t coldata.Type) int {
 		fin.Aggs = append(fin.Aggs, planner.AggCall{Func: f, Arg: arg, Typ: t})
 		fin.Out = append(fin.Out, b.newCol(f.String(), "", t))
 		return len(fin.Out) - 1
 	}
-	type part struct{ a, b int } // positions in fin.Out (b: avg's count)
-	parts := make([]part, len(a.aggs))
 	for i, e := range a.aggs {
+		if e.call.Distinct {
+			continue
+		}
 		var arg expr.Expr
 		if args[i] >= 0 {
 			arg = colExpr(pre.Out[args[i]])
@@ -373,6 +395,11 @@ func (a *aggState) partials(b *binder, pre *planner.Project, keys []planner.ColM
 		type fpos struct{ a, b int }
 		pos := make([]fpos, len(a.aggs))
 		for i, e := range a.aggs {
+			if e.call.Distinct {
+				calls = append(calls, planner.AggCall{Func: e.call.Func, Distinct: true, Arg: colExpr(ref[parts[i].a]), Typ: e.call.Typ})
+				pos[i].a = len(calls) - 1
+				continue
+			}
 			switch e.call.Func {
 			case planner.AggCountStar, planner.AggCount, planner.AggSum:
 				pos[i].a = sum(ref[parts[i].a])
@@ -387,6 +414,10 @@ func (a *aggState) partials(b *binder, pre *planner.Project, keys []planner.ColM
 			res := make([]expr.Expr, len(a.aggs))
 			for i, e := range a.aggs {
 				x := colExpr(out[pos[i].a])
+				if e.call.Distinct {
+					res[i] = x
+					continue
+				}
 				switch e.call.Func {
 				case planner.AggCountStar, planner.AggCount:
 					// A sum of no counts is NULL; the count is 0.

@@ -3,6 +3,7 @@ package peregrine_test
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -63,5 +64,39 @@ func TestGroupingSpill(t *testing.T) {
 	}
 	if left, _ := os.ReadDir(tmp); len(left) > 0 {
 		t.Errorf("spill files left in %s: %v", tmp, left)
+	}
+}
+
+// TestGroupingParams: a grouping-sets query with parameters (its shared
+// input is copied with the plan for each execution) answers as the query
+// with the values written in, for two sets of values.
+func TestGroupingParams(t *testing.T) {
+	db, err := sql.Open("peregrine", duckdbSF001)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	const q = "SELECT l_returnflag, l_linestatus, count(*), sum(l_quantity), count(DISTINCT l_suppkey) FILTER (WHERE l_discount > %s) FROM lineitem WHERE l_quantity > %s GROUP BY CUBE (l_returnflag, l_linestatus) ORDER BY grouping(l_returnflag, l_linestatus), 1, 2"
+	st, err := db.Prepare(fmt.Sprintf(q, "?", "?"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	for _, v := range [][2]any{{0.05, 10}, {0.0, 40}} {
+		want := join(queryStrings(t, db, fmt.Sprintf(q, fmt.Sprint(v[0]), fmt.Sprint(v[1]))))
+		if got := join(queryStrings(t, db, fmt.Sprintf(q, "?", "?"), v[0], v[1])); got != want {
+			t.Errorf("%v: got %s, want %s", v, got, want)
+		}
+		rows, err := st.Query(v[0], v[1])
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for rows.Next() {
+			n++
+		}
+		if rows.Close(); n != 10 {
+			t.Errorf("%v: prepared statement gave %d rows, want 10", v, n)
+		}
 	}
 }

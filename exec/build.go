@@ -284,6 +284,12 @@ func (b *builder) build(p planner.Physical) (stream, error) {
 			return b.externalScan(p), nil
 		}
 		return b.record(p, stream{NewValues(planner.Types(p), p.Rows)}), nil
+	case *planner.PhysDistinctOn:
+		in, err := b.build(p.Input)
+		if err != nil {
+			return nil, err
+		}
+		return b.record(p, stream{NewDistinctOn(b.single(in), p.Keys)}), nil
 	case *planner.PhysRepeat:
 		in, err := b.build(p.Input)
 		if err != nil {

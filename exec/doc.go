@@ -25,6 +25,8 @@
 //     handed out whole, without copying; row ids for UPDATE/DELETE).
 //   - scan.go: the table scan's morsel queue and workers; runtimefilter.go:
 //     filters finished join builds push into probe-side scans.
+//   - distincton.go: the first row of each run of equal keys in a sorted
+//     stream (SELECT DISTINCT ON).
 //   - filter.go, project.go, limit.go, values.go, gather.go, repeat.go:
 //     streaming operators (repeat: rows repeated by a count column, for
 //     INTERSECT/EXCEPT ALL) and the gather that unions parallel workers.

@@ -113,6 +113,11 @@ func (c *cloner) clone(n Node) (Node, error) {
 		r := *x
 		r.Input, err = c.clone(x.Input)
 		cp = &r
+	case *DistinctOn:
+		d := *x
+		d.Keys = append([]ColID(nil), x.Keys...)
+		d.Input, err = c.clone(x.Input)
+		cp = &d
 	case *Union:
 		u := *x
 		u.Out = append([]ColMeta(nil), x.Out...)

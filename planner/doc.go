@@ -11,6 +11,8 @@
 //   - logical.go, physical.go: the plan nodes; Plan/PlanWith and lowering.
 //   - external.go: ExternalSource, the relations a Values node reads
 //     through their own reader (CSV, JSON files), and their column pruning.
+//   - distincton.go: DistinctOn (the first row of each run of equal keys,
+//     over a sort: SELECT DISTINCT ON).
 //   - setop.go: Union (UNION ALL of inputs) and Repeat (rows repeated by
 //     a count column, for INTERSECT/EXCEPT ALL), their rules and lowering.
 //   - pushdown.go, orfactor.go, outerjoin.go, prune.go, partitions.go,

@@ -142,6 +142,8 @@ func Describe(p Physical) string {
 		return fmt.Sprintf("VALUES (%d rows)", len(p.Rows))
 	case *PhysWindow:
 		return p.describe()
+	case *PhysDistinctOn:
+		return p.describe()
 	case *PhysRepeat:
 		return "REPEAT rows by " + p.Input.Base().Out[p.Count].Name
 	case *PhysUnion:

@@ -533,6 +533,10 @@ func usedColumns(root Node) map[ColID]bool {
 			for id := range n.usedCols() {
 				used[id] = true
 			}
+		case *DistinctOn:
+			for _, k := range n.Keys {
+				used[k] = true
+			}
 		case *Union:
 			for _, in := range n.Ins {
 				for _, c := range in.Cols() {

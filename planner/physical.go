@@ -341,6 +341,8 @@ func (o *optimizer) lower(n Node) (Physical, error) {
 		return o.lowerCTERef(n, est)
 	case *Union:
 		return o.lowerUnion(n, est)
+	case *DistinctOn:
+		return o.lowerDistinctOn(n, est)
 	case *Repeat:
 		return o.lowerRepeat(n, est)
 	case *Window:

@@ -92,6 +92,12 @@ func prune(n Node, need map[ColID]bool) Node {
 		if n.Source != nil {
 			return pruneExternal(n, need)
 		}
+	case *DistinctOn:
+		used := copySet(need)
+		for _, k := range n.Keys {
+			used[k] = true
+		}
+		return &DistinctOn{Input: prune(n.Input, used), Keys: n.Keys}
 	case *Repeat:
 		used := copySet(need)
 		used[n.Count.ID] = true

@@ -55,6 +55,10 @@ func (o *optimizer) pushDown(n Node, preds []expr.Expr) Node {
 		l := *n
 		l.Input = o.pushDown(n.Input, nil)
 		return filterOver(&l, preds)
+	case *DistinctOn:
+		d := *n
+		d.Input = o.pushDown(n.Input, nil)
+		return filterOver(&d, preds)
 	case *Join:
 		if n.Type == JoinInner {
 			return o.orderJoins(joinRegion(n, preds))

@@ -129,7 +129,7 @@ func (e *estimator) rows(n Node) float64 {
 		r = e.rows(n.Input) * e.selectivity(n.Pred)
 	case *Project:
 		r = e.rows(n.Input)
-	case *Repeat, *Window:
+	case *Repeat, *Window, *DistinctOn:
 		r = e.rows(n.Inputs()[0])
 	case *Union:
 		for _, in := range n.Ins {

@@ -70,6 +70,10 @@ type aggState struct {
 	groupKeys []string
 	groupCols []planner.ColMeta
 	aggs      []aggEntry
+	// sets are the grouping sets by index into groups (nil: one set of all
+	// of them); groupings the GROUPING(...) calls (bind_grouping.go).
+	sets      [][]int
+	groupings []groupingEntry
 }
 
 type aggEntry struct {
@@ -105,6 +109,9 @@ func (a *aggState) group(key string) (planner.ColMeta, bool) {
 // build returns Aggregate over a projection computing group keys and
 // aggregate arguments from input.
 func (a *aggState) build(b *binder, input planner.Node) planner.Node {
+	if a.sets != nil {
+		return a.buildSets(b, input)
+	}
 	pre := &planner.Project{Input: input}
 	for i, g := range a.groups {
 		pre.Exprs = append(pre.Exprs, g)
@@ -143,9 +150,7 @@ func outCols(aggs []aggEntry) []planner.ColMeta {
 func (c *exprCtx) bindAgg(fe *ast.FuncCall) (expr.Expr, error) {
 	name, args := funcName(fe)
 	switch {
-	case fe.Filter != nil:
-		return nil, notImplemented(fe.Filter, "FILTER on an aggregate")
-	case len(fe.OrderBy) > 0:
+	case len(fe.OrderBy) > 0 && !orderInsensitive(name):
 		return nil, notImplemented(fe.OrderBy[0], "ORDER BY inside an aggregate")
 	case len(fe.WithinGroup) > 0:
 		return nil, notImplemented(fe, "WITHIN GROUP")
@@ -200,6 +205,14 @@ func (c *exprCtx) bindAgg(fe *ast.FuncCall) (expr.Expr, error) {
 				call.Arg = &expr.Cast{Arg: call.Arg, Typ: coldata.TypeFloat64}
 			}
 		}
+	}
+	if fe.Filter != nil {
+		if err := inner.filterArg(fe, &call); err != nil {
+			return nil, err
+		}
+	}
+	if err := inner.checkOrder(fe.OrderBy); err != nil {
+		return nil, err
 	}
 	switch call.Func {
 	case planner.AggCountStar, planner.AggCount:
@@ -257,7 +270,7 @@ func (b *binder) bindGroupExpr(g ast.Expr, items []*ast.SelectItem, sc *scope) (
 		}
 	}
 	if containsAggregate(g) {
-		return nil, binderErr(g, "GROUP BY clause cannot contain aggregates")
+		return nil, binderErr(g, "GROUP BY clause cannot contain aggregates!")
 	}
 	return ctx.bind(g)
 }

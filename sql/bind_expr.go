@@ -112,6 +112,9 @@ func constant(e expr.Expr) bool {
 }
 
 func (c *exprCtx) bindRaw(e ast.Expr) (expr.Expr, error) {
+	if isGroupingCall(e) {
+		return c.groupingCall(e.(*ast.FuncCall))
+	}
 	if c.agg != nil {
 		if isAggregate(e) {
 			return c.bindAgg(e.(*ast.FuncCall))

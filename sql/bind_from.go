@@ -91,11 +91,14 @@ func (b *binder) bindTableExpr(te ast.TableExpr, sc *scope) (planner.Node, error
 	case *ast.Join:
 		return b.bindJoin(t, sc)
 	case *ast.StatementTable:
+		if s, ok := t.Stmt.(*ast.Summarize); ok {
+			return b.bindSummarize(s, t.Alias, sc)
+		}
 		return nil, notImplemented(t, statementName(t.Stmt)+" as a table")
 	case *ast.Pivot:
-		return nil, notImplemented(t, "PIVOT")
+		return b.bindPivot(t, sc)
 	case *ast.Unpivot:
-		return nil, notImplemented(t, "UNPIVOT")
+		return b.bindUnpivot(t, sc)
 	}
 	return nil, notImplemented(te, "this FROM item")
 }

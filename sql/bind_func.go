@@ -163,12 +163,8 @@ func (c *exprCtx) function(e *ast.FuncCall) (expr.Expr, error) {
 		return nil, unknownFunction(e, name, "scalar")
 	case isAggName(name):
 		return nil, binderErr(e, "aggregate function %s is not allowed in %s", name, c.clause)
-	case e.Distinct:
-		return nil, binderErr(e, "DISTINCT is only allowed in aggregate functions")
-	case e.Filter != nil:
-		return nil, binderErr(e, "FILTER is only allowed in aggregate functions")
-	case len(e.OrderBy) > 0 || len(e.WithinGroup) > 0:
-		return nil, binderErr(e, "ORDER BY is only allowed in aggregate functions")
+	case e.Distinct || e.Filter != nil || len(e.OrderBy) > 0 || len(e.WithinGroup) > 0:
+		return nil, errAt(e, "Invalid Input", "Function \"%s\" is a Scalar Function. \"DISTINCT\", \"FILTER\", and \"ORDER BY\" are only applicable to aggregate functions.", name)
 	case e.IgnoreNulls != nil:
 		return nil, binderErr(e, "IGNORE NULLS is only allowed in window functions")
 	case e.Star:

@@ -101,8 +101,6 @@ func (b *binder) bindBody(body ast.QueryBody, t tail, opts selectOpts) (*selectR
 
 func (b *binder) bindSelect(sel *ast.Select, t tail, opts selectOpts) (*selectResult, error) {
 	switch {
-	case len(sel.DistinctOn) > 0:
-		return nil, notImplemented(sel.DistinctOn[0], "DISTINCT ON")
 	case sel.Sample != nil:
 		return nil, notImplemented(sel.Sample, "USING SAMPLE")
 	case t.percent:
@@ -176,9 +174,15 @@ func (b *binder) bindSelect(sel *ast.Select, t tail, opts selectOpts) (*selectRe
 		return nil, err
 	}
 	nVisible := len(exprs)
-	orders, err := b.bindOrderBy(t.orderBy, sc, agg, items, sel.Distinct, win)
+	orders, err := b.bindOrderBy(t.orderBy, sc, agg, items, sel.Distinct && len(sel.DistinctOn) == 0, win)
 	if err != nil {
 		return nil, err
+	}
+	var don []orderItem
+	if len(sel.DistinctOn) > 0 {
+		if don, err = b.bindDistinctOn(sel.DistinctOn, sc, agg, items, win); err != nil {
+			return nil, err
+		}
 	}
 	exprs, names = items.exprs, items.names
 	nHidden := len(exprs) - nVisible
@@ -208,8 +212,13 @@ func (b *binder) bindSelect(sel *ast.Select, t tail, opts selectOpts) (*selectRe
 		res.keys[i].inner = proj.Out[len(exprs)-len(res.keys)+i]
 	}
 	node = proj
-	if sel.Distinct {
+	if sel.Distinct && len(don) == 0 {
 		node = b.distinct(node, proj.Out)
+	}
+	if len(don) > 0 {
+		if node, orders, err = distinctOn(node, proj.Out, don, orders); err != nil {
+			return nil, err
+		}
 	}
 	if len(orders) > 0 {
 		s := &planner.Sort{Input: node}
@@ -296,20 +305,21 @@ func (b *binder) bindGrouping(sel *ast.Select, sc *scope, corrEq []expr.Expr, re
 			}
 		}
 	}
-	res.oneRow = len(groupBy) == 0 && len(corrEq) == 0
-	for _, g := range groupBy {
-		switch x := g.(type) {
-		case *ast.Rollup:
-			return nil, notImplemented(x, "ROLLUP")
-		case *ast.Cube:
-			return nil, notImplemented(x, "CUBE")
-		case *ast.GroupingSets:
-			return nil, notImplemented(x, "GROUPING SETS")
-		case *ast.RowExpr:
-			if len(x.Items) == 0 {
-				return nil, notImplemented(x, "grouping by the empty set ()")
-			}
+	sets, multi, err := expandGroupBy(groupBy)
+	if err != nil {
+		return nil, err
+	}
+	if len(sets) == 1 {
+		groupBy, multi = sets[0], false
+	}
+	res.oneRow = len(groupBy) == 0 && len(corrEq) == 0 && !multi
+	if multi {
+		if len(corrEq) > 0 {
+			return nil, notImplemented(sel.GroupBy, "grouping sets in a correlated subquery")
 		}
+		return agg, b.bindSets(agg, sel, sc, sets)
+	}
+	for _, g := range groupBy {
 		ge, err := b.bindGroupExpr(g, sel.Items, sc)
 		if err != nil {
 			return nil, err

@@ -9,8 +9,7 @@
 // root package runs); everything else parses and is
 // refused with "Not implemented Error: <construct> is not supported yet"
 // pointing at the construct, as are expression and clause forms the
-// engine cannot run yet (window functions, grouping sets,
-// lambdas, ...).
+// engine cannot run yet (window functions, lambdas, ...).
 //
 // Parameters (?, $1, $name) bind to expr.Param placeholders typed by
 // their context (or their value's type); a prepared statement binds once
@@ -41,6 +40,10 @@
 //	bind_mathfunc.go  sqrt, ln, log10, ceil/floor, ..., pi, greatest/least
 //	bind_datefunc.go  date_trunc, date_diff, last_day, dayname, monthname, make_date, strftime
 //	bind_agg.go       aggregates and GROUP BY keys
+//	bind_grouping.go  GROUPING SETS/ROLLUP/CUBE (one aggregate per set over a shared input), GROUPING(), FILTER
+//	bind_distincton.go DISTINCT ON: a sort by the keys, the first row of each key
+//	bind_pivot.go     PIVOT and UNPIVOT, rewritten into FILTERed aggregates and UNION ALL; PlanRunner
+//	bind_summarize.go SUMMARIZE (and FROM (SUMMARIZE ...)): one aggregate pass, a row per column
 //	bind_subquery.go  EXISTS, IN and scalar subqueries, decorrelated into joins
 //	bind_cte.go       WITH queries computed once when read more than once
 //	bind_nested.go    LIST/STRUCT/MAP access, and nested values through joins

@@ -142,6 +142,11 @@ func convert(st ast.Statement, text string) (Statement, error) {
 		return nil, notImplemented(s.Stmt, "EXPLAIN of "+statementName(s.Stmt))
 	case *ast.Describe:
 		return &Describe{Query: describedQuery(s.Table, s.Query, text)}, nil
+	case *ast.Summarize:
+		// SELECT * FROM (SUMMARIZE ...): bind_summarize.go.
+		sel := &ast.Select{At: s.At, Items: []*ast.SelectItem{{At: s.At, Expr: &ast.Star{At: s.At}}},
+			From: []ast.TableExpr{&ast.StatementTable{At: s.At, Stmt: s}}}
+		return &Query{AST: &ast.Query{At: s.At, Body: sel}, Text: text}, nil
 	case *ast.Show:
 		switch {
 		case s.What == "TABLES" || s.What == "ALL TABLES":

@@ -359,6 +359,8 @@ func joinType(t planner.JoinType) (JoinType, error) {
 		return JoinAnti, nil
 	case planner.JoinAntiNull:
 		return JoinAntiNullAware, nil
+	case planner.JoinFull:
+		return JoinFull, nil
 	}
 	return 0, fmt.Errorf("Internal Error: join type %v", t)
 }

@@ -61,10 +61,12 @@ const (
 	// JoinAntiNull is NOT IN: like ANTI, but a NULL on either side of the
 	// key makes the comparison unknown, so such rows never qualify.
 	JoinAntiNull
+	// JoinFull keeps the rows of both sides, NULL-padding the unmatched.
+	JoinFull
 )
 
 func (t JoinType) String() string {
-	return [...]string{"INNER", "LEFT", "SEMI", "ANTI", "ANTI (NOT IN)"}[t]
+	return [...]string{"INNER", "LEFT", "SEMI", "ANTI", "ANTI (NOT IN)", "FULL"}[t]
 }
 
 // Preserving reports joins whose output is the left input's rows only.

@@ -340,10 +340,10 @@ func (o *optimizer) lowerJoin(n *Join, est float64) (Physical, error) {
 	if build, bk, err = keyColumns(build, rk); err != nil {
 		return nil, err
 	}
-	// An inner join hashes the smaller side: when the right side is
+	// An inner or full join hashes the smaller side: when the right side is
 	// estimated much larger, the sides swap and a projection restores the
 	// [left..., right...] layout (the other types have left-build forms).
-	swapped := n.Type == JoinInner && !cross && build.Base().EstRows > InnerSwapRatio*probe.Base().EstRows
+	swapped := (n.Type == JoinInner || n.Type == JoinFull) && !cross && build.Base().EstRows > InnerSwapRatio*probe.Base().EstRows
 	if swapped {
 		probe, build, pk, bk = build, probe, bk, pk
 	}

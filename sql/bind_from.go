@@ -202,14 +202,12 @@ func scopeOf(n planner.Node) []scopeCol {
 }
 
 // bindJoin binds the join kinds the engine runs: INNER, LEFT, RIGHT (as a
-// mirrored LEFT), CROSS, SEMI, ANTI and NATURAL; FULL, POSITIONAL and ASOF
+// mirrored LEFT), FULL, CROSS, SEMI, ANTI and NATURAL; POSITIONAL and ASOF
 // are not implemented yet.
 func (b *binder) bindJoin(te *ast.Join, sc *scope) (planner.Node, error) {
 	switch {
 	case te.Asof:
 		return nil, notImplemented(te, "ASOF JOIN")
-	case te.Kind == ast.JoinFull:
-		return nil, notImplemented(te, "FULL JOIN")
 	case te.Kind == ast.JoinPositional:
 		return nil, notImplemented(te, "POSITIONAL JOIN")
 	}
@@ -230,6 +228,8 @@ func (b *binder) bindJoin(te *ast.Join, sc *scope) (planner.Node, error) {
 		j.Type = planner.JoinLeft
 	case ast.JoinRight:
 		j.Type, j.Left, j.Right = planner.JoinLeft, right, left
+	case ast.JoinFull:
+		j.Type = planner.JoinFull
 	case ast.JoinSemi:
 		j.Type = planner.JoinSemi
 	case ast.JoinAnti:
@@ -243,6 +243,7 @@ func (b *binder) bindJoin(te *ast.Join, sc *scope) (planner.Node, error) {
 		}
 	}
 	using := te.Using
+	var full fullUsing
 	if te.Natural {
 		for _, l := range ls.cols {
 			for _, r := range rs.cols {
@@ -266,6 +267,12 @@ func (b *binder) bindJoin(te *ast.Join, sc *scope) (planner.Node, error) {
 			return nil, err
 		}
 		j.Cond = expr.And(j.Cond, eq)
+		if te.Kind == ast.JoinFull {
+			if err := full.merge(b, ls, rs, l, r); err != nil {
+				return nil, at(err, &u)
+			}
+			continue
+		}
 		mergeUsing(ls, rs, l, r, te.Kind == ast.JoinRight)
 	}
 	if j.Cond == nil && te.Kind != ast.JoinInner && te.Kind != ast.JoinCross && !te.Natural {
@@ -275,7 +282,7 @@ func (b *binder) bindJoin(te *ast.Join, sc *scope) (planner.Node, error) {
 	if !j.Type.LeftOnly() {
 		sc.cols = append(sc.cols, rs.cols...)
 	}
-	return j, nil
+	return full.project(j), nil
 }
 
 // mergeUsing makes a USING column one column to unqualified names and *:
@@ -291,7 +298,8 @@ func mergeUsing(ls, rs *scope, l, r planner.ColMeta, right bool) {
 		return
 	}
 	for i := range ls.cols {
-		if ls.cols[i].meta.ID == l.ID {
+		// l may itself be an inner join's merged column.
+		if ls.cols[i].unqualified().ID == l.ID && !ls.cols[i].hidden {
 			merged := r
 			ls.cols[i].merged = &merged
 		}

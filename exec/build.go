@@ -224,6 +224,8 @@ func (b *builder) build(p planner.Physical) (stream, error) {
 		return b.hashJoin(p)
 	case *planner.PhysLeftBuildJoin:
 		return b.leftBuildJoin(p)
+	case *planner.PhysPositionalJoin:
+		return b.positionalJoin(p)
 	case *planner.PhysAdaptive:
 		return b.adaptive(p)
 	case *planner.PhysMaterialized:

@@ -8,8 +8,26 @@ import "github.com/peregrinedb/peregrine/planner/expr"
 // going away). The equalities between the sides become hash keys, the rest
 // a residual the pairs are checked against. The join is a barrier to join
 // ordering: each side is ordered on its own.
+//
+// POSITIONAL joins pair rows by position, so nothing may filter their
+// inputs either. An ASOF join matches each left row on its own: filters
+// of the left side alone may go below it, not the right side's (they
+// would change which right row is the nearest).
 func (o *optimizer) pushFullJoin(n *Join, preds []expr.Expr) Node {
-	j := &Join{Type: JoinFull, Left: o.pushDown(n.Left, nil), Right: o.pushDown(n.Right, nil)}
+	var toLeft []expr.Expr
+	if n.Type == JoinAsof || n.Type == JoinAsofLeft {
+		leftIDs := IDs(n.Left.Cols())
+		var above []expr.Expr
+		for _, p := range preds {
+			if covers(leftIDs, p) {
+				toLeft = append(toLeft, p)
+			} else {
+				above = append(above, p)
+			}
+		}
+		preds = above
+	}
+	j := &Join{Type: n.Type, Left: o.pushDown(n.Left, toLeft), Right: o.pushDown(n.Right, nil)}
 	cond := joinConjuncts(n)
 	j.LeftKeys, j.RightKeys, j.Cond = splitKeys(cond, IDs(j.Left.Cols()), IDs(j.Right.Cols()))
 	return filterOver(j, preds)

@@ -63,10 +63,18 @@ const (
 	JoinAntiNull
 	// JoinFull keeps the rows of both sides, NULL-padding the unmatched.
 	JoinFull
+	// JoinPositional pairs row i of the left with row i of the right,
+	// NULL-padding the shorter side (positional.go).
+	JoinPositional
+	// JoinAsof pairs each left row with the nearest right row by the
+	// inequality of Cond, among those equal on the keys (asof.go);
+	// JoinAsofLeft also keeps left rows without one.
+	JoinAsof
+	JoinAsofLeft
 )
 
 func (t JoinType) String() string {
-	return [...]string{"INNER", "LEFT", "SEMI", "ANTI", "ANTI (NOT IN)", "FULL"}[t]
+	return [...]string{"INNER", "LEFT", "SEMI", "ANTI", "ANTI (NOT IN)", "FULL", "POSITIONAL", "ASOF", "ASOF LEFT"}[t]
 }
 
 // Preserving reports joins whose output is the left input's rows only.

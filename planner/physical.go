@@ -74,6 +74,7 @@ type PhysHashJoin struct {
 	Residual     expr.Expr
 	Cross        bool // keys are a constant: every pair matches
 	Mode         JoinMode
+	Asof         *PhysAsof // ASOF joins (asof.go)
 }
 
 // PlanOptions describe the executor the plan is for.
@@ -246,6 +247,12 @@ func (o *optimizer) lower(n Node) (Physical, error) {
 		}
 		return p, nil
 	case *Join:
+		switch n.Type {
+		case JoinPositional:
+			return o.lowerPositional(n, est)
+		case JoinAsof, JoinAsofLeft:
+			return o.lowerAsof(n, est)
+		}
 		if n.Type == JoinInner && o.inRegion == 0 && !o.opts.NoAdaptive {
 			if rels, conds, stages := regionStages(n); len(stages) > 0 {
 				return o.lowerAdaptive(n, est, rels, conds, stages)

@@ -177,6 +177,10 @@ func (e *estimator) rows(n Node) float64 {
 			r = math.Max(l, e.joinRows(l, rr, n.LeftKeys, n.RightKeys))
 		case JoinFull:
 			r = math.Max(math.Max(l, rr), e.joinRows(l, rr, n.LeftKeys, n.RightKeys))
+		case JoinPositional:
+			r = math.Max(l, rr)
+		case JoinAsof, JoinAsofLeft:
+			r = l
 		default:
 			r = e.semiRows(n, l, rr)
 		}

@@ -2,8 +2,8 @@ package sql
 
 import (
 	"github.com/peregrinedb/peregrine/planner"
-	"github.com/peregrinedb/peregrine/sql/ast"
 	"github.com/peregrinedb/peregrine/planner/expr"
+	"github.com/peregrinedb/peregrine/sql/ast"
 )
 
 // fullUsing collects the merged columns of a FULL JOIN ... USING (or

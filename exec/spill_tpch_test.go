@@ -1,8 +1,8 @@
 package exec
 
 import (
-	"fmt"
 	"context"
+	"fmt"
 	"os"
 	"slices"
 	"testing"

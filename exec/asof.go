@@ -74,43 +74,64 @@ type asofIndex struct {
 	vals  *coldata.Vec
 }
 
-func newAsofIndex(ctx context.Context, jt *joinTable, col int) (*asofIndex, error) {
+// newAsofIndex indexes jt on column col, the keys' groups sorted on up
+// to threads goroutines; acc is charged what the index holds.
+func newAsofIndex(ctx context.Context, jt *joinTable, col, threads int, acc *MemoryAccount) (*asofIndex, error) {
 	src := jt.cols[col]
-	ix := &asofIndex{jt: jt, order: make([]int32, len(jt.rowIdx)), ends: make([]int32, max(len(jt.start)-1, 0))}
-	for g := range ix.ends {
-		if g%1024 == 0 {
-			if err := ctx.Err(); err != nil {
-				return nil, err
-			}
-		}
-		from, to := jt.start[g], jt.start[g+1]
-		rows := ix.order[from:from]
-		for _, r := range jt.rowIdx[from:to] {
-			if src.Nulls == nil || !src.Nulls[r] {
-				rows = append(rows, r)
-			}
-		}
-		ix.ends[g] = from + int32(len(rows))
-		var err error
-		switch src.Type.ID {
-		case coldata.Int32, coldata.Date:
-			sortRowsBy(rows, src.I32)
-		case coldata.Int64, coldata.Decimal, coldata.Timestamp:
-			sortRowsBy(rows, src.I64)
-		case coldata.Float64:
-			sortRowsBy(rows, src.F64)
-		case coldata.String:
-			sortRowsBy(rows, src.Str)
-		default:
-			err = fmt.Errorf("Not implemented Error: ASOF JOIN on a %s inequality is not supported yet", src.Type)
-		}
-		if err != nil {
+	n := len(jt.rowIdx)
+	if acc != nil {
+		if err := acc.Grow(int64(n) * (4 + fixedWidth(src.Type))); err != nil {
 			return nil, err
 		}
+	}
+	ix := &asofIndex{jt: jt, order: make([]int32, n), ends: make([]int32, max(len(jt.start)-1, 0))}
+	ng := len(ix.ends)
+	chunks := min(ng, 4*max(threads, 1))
+	err := runTasks(ctx, "ASOF join index", chunks, threads, func(ctx context.Context, c int) error {
+		for g := c * ng / chunks; g < (c+1)*ng/chunks; g++ {
+			if g%1024 == 0 {
+				if err := ctx.Err(); err != nil {
+					return err
+				}
+			}
+			if err := ix.sortGroup(g, src); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	ix.vals = coldata.NewVec(src.Type, len(ix.order))
 	gatherInto(ix.vals, src, nil, ix.order)
 	return ix, nil
+}
+
+// sortGroup orders key g's rows with a non-NULL value by it.
+func (ix *asofIndex) sortGroup(g int, src *coldata.Vec) error {
+	jt := ix.jt
+	from, to := jt.start[g], jt.start[g+1]
+	rows := ix.order[from:from]
+	for _, r := range jt.rowIdx[from:to] {
+		if src.Nulls == nil || !src.Nulls[r] {
+			rows = append(rows, r)
+		}
+	}
+	ix.ends[g] = from + int32(len(rows))
+	switch src.Type.ID {
+	case coldata.Int32, coldata.Date:
+		sortRowsBy(rows, src.I32)
+	case coldata.Int64, coldata.Decimal, coldata.Timestamp:
+		sortRowsBy(rows, src.I64)
+	case coldata.Float64:
+		sortRowsBy(rows, src.F64)
+	case coldata.String:
+		sortRowsBy(rows, src.Str)
+	default:
+		return fmt.Errorf("Not implemented Error: ASOF JOIN on a %s inequality is not supported yet", src.Type)
+	}
+	return nil
 }
 
 func sortRowsBy[T cmp.Ordered](rows []int32, vals []T) {
@@ -189,6 +210,9 @@ func NewAsofJoin(jb *JoinBuild, probe Operator, probeKeys []int, spec AsofSpec, 
 		h.err = fmt.Errorf("Internal Error: ASOF join compares %s with %s", p, b)
 	}
 	a.buildVs = newVecs(jb.types)
+	if h.err == nil {
+		h.rowExtra = 4 + fixedWidth(jb.types[spec.BuildCol])
+	}
 	return a, nil
 }
 
@@ -241,12 +265,13 @@ func (a *asofJoin) Next(ctx context.Context) (*coldata.Batch, error) {
 // index returns the index of the table the probe rows are joined with.
 func (a *asofJoin) index(ctx context.Context) (*asofIndex, error) {
 	jt := a.h.jt
-	if jt == a.h.jb.jt {
-		a.sh.once.Do(func() { a.sh.idx, a.sh.err = newAsofIndex(ctx, jt, a.spec.BuildCol) })
+	if jb := a.h.jb; jt == jb.jt {
+		a.sh.once.Do(func() { a.sh.idx, a.sh.err = newAsofIndex(ctx, jt, a.spec.BuildCol, jb.threads, jb.acc) })
 		return a.sh.idx, a.sh.err
 	}
 	if a.local == nil || a.local.jt != jt {
-		ix, err := newAsofIndex(ctx, jt, a.spec.BuildCol)
+		// A spilled partition's table: loadPartition reserved the index.
+		ix, err := newAsofIndex(ctx, jt, a.spec.BuildCol, 1, nil)
 		if err != nil {
 			return nil, err
 		}

@@ -84,6 +84,9 @@ type hashJoin struct {
 	// FULL joins (hashjoin_full.go): the current table's match bits, the
 	// bitmap whose unmatched rows are being emitted, NULL probe columns.
 	marks, rest *buildMarks
+	// rowExtra is what a spilled partition's table takes per row besides
+	// its columns and hash table (an ASOF join's index, asof.go).
+	rowExtra int64
 	restTaken   bool
 	nullProbe   []*coldata.Vec
 	restViews   []*coldata.Vec

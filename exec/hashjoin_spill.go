@@ -359,11 +359,12 @@ func (j *hashJoin) loadPartition(ctx context.Context, w joinWork) (*joinTable, e
 		strBytes += liveStrBytes(b)
 		fits = s.acc.Resize(colsBytes(cols, strBytes)) == nil
 	}
+	extra := j.rowExtra * int64(n) // an ASOF join's index
 	if fits {
-		fits = s.acc.Resize(colsBytes(cols, strBytes)+tableBytes(n)) == nil
+		fits = s.acc.Resize(colsBytes(cols, strBytes)+tableBytes(n)+extra) == nil
 	}
 	if !fits {
-		need := colsBytes(cols, strBytes) + tableBytes(n)
+		need := colsBytes(cols, strBytes) + tableBytes(n) + extra
 		s.acc.Close()
 		if w.level+1 >= maxJoinLevel {
 			return nil, s.acc.limitError(need)

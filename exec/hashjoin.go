@@ -86,10 +86,10 @@ type hashJoin struct {
 	marks, rest *buildMarks
 	// rowExtra is what a spilled partition's table takes per row besides
 	// its columns and hash table (an ASOF join's index, asof.go).
-	rowExtra int64
-	restTaken   bool
-	nullProbe   []*coldata.Vec
-	restViews   []*coldata.Vec
+	rowExtra  int64
+	restTaken bool
+	nullProbe []*coldata.Vec
+	restViews []*coldata.Vec
 
 	built  bool
 	closed bool

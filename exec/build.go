@@ -227,6 +227,8 @@ func (b *builder) build(p planner.Physical) (stream, error) {
 		return b.hashJoin(p)
 	case *planner.PhysLeftBuildJoin:
 		return b.leftBuildJoin(p)
+	case *planner.PhysPositionalJoin:
+		return b.positionalJoin(p)
 	case *planner.PhysAdaptive:
 		return b.adaptive(p)
 	case *planner.PhysMaterialized:
@@ -375,6 +377,8 @@ func joinType(t planner.JoinType) (JoinType, error) {
 		return JoinAnti, nil
 	case planner.JoinAntiNull:
 		return JoinAntiNullAware, nil
+	case planner.JoinFull:
+		return JoinFull, nil
 	}
 	return 0, fmt.Errorf("Internal Error: join type %v", t)
 }

@@ -38,6 +38,9 @@ func (b *builder) hashJoin(p *planner.PhysHashJoin) (stream, error) {
 	if err != nil {
 		return nil, err
 	}
+	if p.Asof != nil {
+		return b.asofJoin(p, jb, ps)
+	}
 	probeTypes, buildTypes := planner.Types(p.Probe), planner.Types(p.Build)
 	probeOut, buildOut := allCols(len(probeTypes)), allCols(len(buildTypes))
 	typ, err := joinType(p.Type)

@@ -42,9 +42,13 @@
 //     into partitions, the parallel readers of its output, spilling.
 //   - joinbuild.go, joinpart.go: join builds (broadcast and radix
 //     partitioned); hashjoin.go, hashjoin_pairs.go: the probe;
-//     hashjoin_spill.go: the Grace join after a build spills; leftbuild.go,
-//     leftbuild_outer.go: semi/anti and LEFT joins that build on their left
-//     side.
+//     hashjoin_spill.go: the Grace join after a build spills;
+//     hashjoin_full.go: FULL OUTER joins (matched build rows marked, the
+//     rest emitted after the probe); leftbuild.go, leftbuild_outer.go:
+//     semi/anti and LEFT joins that build on their left side.
+//   - asof.go, build_asof.go: ASOF joins (the join build's key groups
+//     sorted by the inequality column, probe rows binary-searched) and
+//     their building, with POSITIONAL joins' (positional.go).
 //   - sort.go, sortrows.go, sort_spill.go: the parallel sort, its row
 //     comparators and radix index sort, sorted runs on disk; topn.go: top-N.
 //   - memory*.go: memory pools and accounts; gctune.go: the runtime's memory

@@ -25,9 +25,12 @@ const (
 	// JoinAntiNullAware is NOT IN: no rows at all if the build side has a NULL
 	// key; a NULL probe key is dropped unless the build side is empty.
 	JoinAntiNullAware
+	// JoinFull is JoinLeft that also emits the build rows no probe row
+	// matched, with NULL probe columns (hashjoin_full.go).
+	JoinFull
 )
 
-var joinNames = [...]string{"inner", "left", "semi", "anti", "anti-null-aware"}
+var joinNames = [...]string{"inner", "left", "semi", "anti", "anti-null-aware", "full"}
 
 // String is the join type's lower-case name, for test output and debugging.
 func (t JoinType) String() string {
@@ -53,6 +56,9 @@ func (t JoinType) String() string {
 func NewHashJoin(jb *JoinBuild, probe Operator, probeKeys []int, typ JoinType, probeOut, buildOut []int, residual Selector) Operator {
 	j := &hashJoin{jb: jb, probe: probe, probeKeys: probeKeys, typ: typ,
 		probeOut: probeOut, buildOut: buildOut, residual: residual}
+	if typ == JoinFull {
+		jb.keepNulls = true // unmatched, so emitted
+	}
 	jb.acquire()
 	j.err = j.init()
 	return j
@@ -75,6 +81,16 @@ type hashJoin struct {
 	// markBuild, when set, is told the build rows of the pairs an inner
 	// join emits (a left-build LEFT join marks its matched left rows).
 	markBuild func(rows []int32)
+
+	// FULL joins (hashjoin_full.go): the current table's match bits, the
+	// bitmap whose unmatched rows are being emitted, NULL probe columns.
+	marks, rest *buildMarks
+	// rowExtra is what a spilled partition's table takes per row besides
+	// its columns and hash table (an ASOF join's index, asof.go).
+	rowExtra  int64
+	restTaken bool
+	nullProbe []*coldata.Vec
+	restViews []*coldata.Vec
 
 	built  bool
 	closed bool
@@ -131,7 +147,7 @@ func (j *hashJoin) init() error {
 			return fmt.Errorf("Internal Error: hash join: key %d compares %s with %s", i, a, b)
 		}
 	}
-	if j.typ > JoinAntiNullAware {
+	if j.typ > JoinFull {
 		return fmt.Errorf("Internal Error: hash join: unknown join type %d", j.typ)
 	}
 	for _, c := range j.probeOut {
@@ -158,10 +174,16 @@ func (j *hashJoin) init() error {
 		j.candOwned = append(newVecs(pt), newVecs(bt)...)
 		j.candVecs = make([]*coldata.Vec, len(j.candOwned))
 	}
+	if j.typ == JoinFull {
+		j.initFull()
+	}
 	return nil
 }
 
-func (j *hashJoin) emitsBuild() bool { return j.typ == JoinInner || j.typ == JoinLeft }
+func (j *hashJoin) emitsBuild() bool { return j.typ == JoinInner || j.outer() }
+
+// outer reports joins that NULL-extend unmatched probe rows.
+func (j *hashJoin) outer() bool { return j.typ == JoinLeft || j.typ == JoinFull }
 
 func (j *hashJoin) Types() []coldata.Type { return j.types }
 
@@ -187,6 +209,9 @@ func (j *hashJoin) Next(ctx context.Context) (*coldata.Batch, error) {
 		}
 		j.built = true
 		j.jt = j.jb.jt
+		if j.typ == JoinFull && j.jt != nil {
+			j.marks = j.jb.sharedMarks()
+		}
 	}
 	for {
 		if err := ctx.Err(); err != nil {
@@ -210,11 +235,19 @@ func (j *hashJoin) Next(ctx context.Context) (*coldata.Batch, error) {
 func (j *hashJoin) step(ctx context.Context) (*coldata.Batch, error) {
 	switch j.stage {
 	case stageNext:
+		if j.rest != nil {
+			return j.restBatch(ctx)
+		}
 		if j.buildDecides() {
 			j.grace.arrive(j.jb)
 			return nil, io.EOF
 		}
 		b, err := j.nextProbe(ctx)
+		if err == io.EOF {
+			if more, ferr := j.probeEOF(ctx); more || ferr != nil {
+				return nil, ferr
+			}
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -345,7 +378,7 @@ func (j *hashJoin) uniqueBatch() (*coldata.Batch, error) {
 	j.stage = stageNext
 	start, rowIdx := j.jt.start, j.jt.rowIdx
 	j.pi, j.bi = j.pi[:0], j.bi[:0]
-	left := j.typ == JoinLeft
+	left := j.outer()
 	for k, g := range j.gids[:j.n] {
 		switch {
 		case g >= 0:

@@ -12,7 +12,7 @@ func (j *hashJoin) pairBatch() (*coldata.Batch, error) {
 	start, rowIdx := j.jt.start, j.jt.rowIdx
 	j.pi, j.bi, j.pk = j.pi[:0], j.bi[:0], j.pk[:0]
 	room := coldata.DefaultBatchSize
-	nullExtend := j.typ == JoinLeft && j.residual == nil
+	nullExtend := j.outer() && j.residual == nil
 	for j.k < j.n && room > 0 {
 		g := j.gids[j.k]
 		if g < 0 {
@@ -42,7 +42,7 @@ func (j *hashJoin) pairBatch() (*coldata.Batch, error) {
 	}
 	if j.k >= j.n {
 		switch {
-		case j.residual != nil && j.typ == JoinLeft:
+		case j.residual != nil && j.outer():
 			j.stage, j.k = stageUnmatched, 0
 		case j.residual != nil && !j.emitsBuild():
 			j.stage = stageFinish

@@ -104,8 +104,9 @@ func (g *graceBuild) partitionBuild(b *coldata.Batch) error {
 }
 
 // write splits the live rows of b by the hash of its columns keys at level
-// into f's partitions. Build rows with a NULL key are dropped (and noted);
-// probe rows keep theirs, since LEFT and ANTI joins emit them.
+// into f's partitions. Build rows with a NULL key are dropped (and noted)
+// unless the build keeps them (FULL joins emit them); probe rows keep
+// theirs, since LEFT and ANTI joins emit them.
 func (g *graceBuild) write(f *spillFile, b *coldata.Batch, keys []int, level int, probe bool) error {
 	n := b.Len()
 	if n == 0 {
@@ -114,7 +115,7 @@ func (g *graceBuild) write(f *spillFile, b *coldata.Batch, keys []int, level int
 	dense := make([]*coldata.Vec, len(keys))
 	denseCols(b, keys, dense, newVecs(keyTypesOf(b, keys)))
 	var skip []bool
-	if !probe {
+	if !probe && !g.jb.keepNulls {
 		skip = (&groupTable{}).nullRows(dense, n, &g.sc)
 		if skip != nil {
 			for _, s := range skip[:n] {
@@ -282,6 +283,11 @@ func (j *hashJoin) nextProbe(ctx context.Context) (*coldata.Batch, error) {
 			}
 			s.rd, j.jt = nil, nil
 			s.acc.Close()
+			if j.typ == JoinFull {
+				// The partition's unmatched build rows come next.
+				j.rest = j.marks
+				return &coldata.Batch{}, nil
+			}
 		}
 		w, ok := g.take()
 		if !ok {
@@ -294,6 +300,9 @@ func (j *hashJoin) nextProbe(ctx context.Context) (*coldata.Batch, error) {
 		if jt != nil {
 			j.jt = jt
 			s.rd = w.probe.reader(w.part)
+			if j.typ == JoinFull {
+				j.marks = newBuildMarks(jt)
+			}
 		}
 	}
 }
@@ -350,11 +359,12 @@ func (j *hashJoin) loadPartition(ctx context.Context, w joinWork) (*joinTable, e
 		strBytes += liveStrBytes(b)
 		fits = s.acc.Resize(colsBytes(cols, strBytes)) == nil
 	}
+	extra := j.rowExtra * int64(n) // an ASOF join's index
 	if fits {
-		fits = s.acc.Resize(colsBytes(cols, strBytes)+tableBytes(n)) == nil
+		fits = s.acc.Resize(colsBytes(cols, strBytes)+tableBytes(n)+extra) == nil
 	}
 	if !fits {
-		need := colsBytes(cols, strBytes) + tableBytes(n)
+		need := colsBytes(cols, strBytes) + tableBytes(n) + extra
 		s.acc.Close()
 		if w.level+1 >= maxJoinLevel {
 			return nil, s.acc.limitError(need)

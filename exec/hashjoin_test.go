@@ -77,18 +77,20 @@ func (s joinSpec) ref(build, probe []row) []row {
 		buildNull = buildNull || hasNull(b, s.bk)
 	}
 	var out []row
+	matched := make([]bool, len(build))
 	for _, p := range probe {
 		pr := row{}
 		for _, c := range s.probeOut {
 			pr = append(pr, p[c])
 		}
 		n := 0
-		for _, b := range build {
+		for bi, b := range build {
 			if !match(p, b) {
 				continue
 			}
 			n++
-			if s.typ == JoinInner || s.typ == JoinLeft {
+			matched[bi] = true
+			if s.typ == JoinInner || s.typ == JoinLeft || s.typ == JoinFull {
 				r := append(row{}, pr...)
 				for _, c := range s.buildOut {
 					r = append(r, b[c])
@@ -97,7 +99,7 @@ func (s joinSpec) ref(build, probe []row) []row {
 			}
 		}
 		switch s.typ {
-		case JoinLeft:
+		case JoinLeft, JoinFull:
 			if n == 0 {
 				r := append(row{}, pr...)
 				for range s.buildOut {
@@ -123,6 +125,18 @@ func (s joinSpec) ref(build, probe []row) []row {
 			}
 		}
 	}
+	if s.typ == JoinFull {
+		for bi, b := range build {
+			if matched[bi] {
+				continue
+			}
+			r := make(row, len(s.probeOut))
+			for _, c := range s.buildOut {
+				r = append(r, b[c])
+			}
+			out = append(out, r)
+		}
+	}
 	return out
 }
 
@@ -131,7 +145,7 @@ func joinCase(name string, bt, pt []coldata.Type, build, probe []row, s joinSpec
 		expected: s.ref(build, probe), workers: 3, mk: s.mk}
 }
 
-var allJoinTypes = []JoinType{JoinInner, JoinLeft, JoinSemi, JoinAnti, JoinAntiNullAware}
+var allJoinTypes = []JoinType{JoinInner, JoinLeft, JoinSemi, JoinAnti, JoinAntiNullAware, JoinFull}
 
 func TestHashJoinTypes(t *testing.T) {
 	build := []row{{1, "b1"}, {2, "b2"}, {2, "b2x"}, {3, "b3"}, {nil, "bnull"}, {5, "b5"}, {5, "b5x"}, {5, "b5y"}}

@@ -39,6 +39,7 @@ type JoinBuild struct {
 	// noSpill makes a refused reservation fail the build with the memory
 	// error instead of spilling (a left-build join falls back instead).
 	noSpill bool
+	full    fullShared // a FULL join's match bits (hashjoin_full.go)
 
 	br   *breaker
 	mu   sync.Mutex
@@ -195,6 +196,7 @@ func (jb *JoinBuild) buildTable(ctx context.Context) error {
 		jb.acc.Close()
 		return jb.grace.finishBuild()
 	}
+	jb.takeNullRows(ws)
 	jt, err := jb.buildPartitions(ctx, ws)
 	if err != nil {
 		return err
@@ -256,6 +258,10 @@ type partWorker struct {
 	acc      *MemoryAccount
 	intKey   bool
 	finished bool
+	// nulls, for a partitioned FULL join, holds the rows with a NULL key,
+	// which belong to no partition (hashjoin_full.go).
+	nulls   *rowBuf
+	nullSel []int32
 
 	sc                   tableScratch
 	keyDense, keyScratch []*coldata.Vec
@@ -270,6 +276,9 @@ func (w *partWorker) bufBytes() int64 {
 		if p != nil {
 			b += p.bytes()
 		}
+	}
+	if w.nulls != nil {
+		b += w.nulls.bytes()
 	}
 	return b
 }
@@ -349,13 +358,18 @@ func (w *partWorker) partition(b *coldata.Batch, n int) {
 	for p := range w.sels {
 		w.sels[p] = w.sels[p][:0]
 	}
+	w.nullSel = w.nullSel[:0]
 	for k, p := range q {
 		if skip != nil && skip[k] {
 			w.hasNull = true
+			if jb.keepNulls {
+				w.nullSel = append(w.nullSel, int32(selRow(b.Sel, k)))
+			}
 			continue
 		}
 		w.sels[p] = append(w.sels[p], int32(selRow(b.Sel, k)))
 	}
+	w.keepNullRows(b)
 	for p, sel := range w.sels {
 		if len(sel) > 0 {
 			w.bufferRows(b, p, sel, len(sel))

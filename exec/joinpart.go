@@ -290,6 +290,15 @@ func (jb *JoinBuild) spillWorker(w *partWorker) error {
 		}
 		w.parts[p] = nil
 	}
+	if w.nulls != nil {
+		// A FULL join's NULL-key rows: the partitions keep them.
+		for _, ch := range w.nulls.chunks {
+			if err := g.writeBuildCols(ch, ch[0].Len()); err != nil {
+				return err
+			}
+		}
+		w.nulls = nil
+	}
 	w.n = 0
 	w.acc.Close()
 	return nil

@@ -85,13 +85,7 @@ func (m *leftBuildJoin) reorder(b *coldata.Batch) *coldata.Batch {
 func (m *leftBuildJoin) nullExtend(n int) {
 	nl := len(m.sh.types)
 	for i, v := range m.nullRight {
-		if v.Len() != n || v.Nulls == nil {
-			v.Resize(n)
-			nulls := v.EnsureNulls()
-			for k := range nulls {
-				nulls[k] = true
-			}
-		}
+		fillNulls(v, n)
 		m.views[nl+i] = v
 	}
 }

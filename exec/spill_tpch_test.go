@@ -2,6 +2,7 @@ package exec
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"slices"
 	"testing"
@@ -118,12 +119,31 @@ func TestSpillTPCH(t *testing.T) {
 			probe := tpchScan(t, ord, env, w, "o_orderkey", "o_orderpriority")
 			out := []int{0, 1}
 			var bout []int
-			if typ == JoinInner || typ == JoinLeft {
+			if typ == JoinInner || typ == JoinLeft || typ == JoinFull {
 				bout = []int{1}
 			}
 			ps := make([]Operator, len(probe))
 			for i, p := range probe {
 				ps[i] = NewHashJoin(jb, p, []int{0}, typ, out, bout, nil)
+			}
+			return &buildStatsOp{Operator: NewGather(ps), jb: jb}
+		})
+	}
+	for _, op := range []AsofOp{AsofGe, AsofLt} {
+		// Each order takes its lineitem shipped nearest its order date.
+		runWithPool(t, fmt.Sprint("asof ", op), 4<<20, false, func(env memEnv) Operator {
+			build := tpchScan(t, li, env, w, "l_orderkey", "l_shipdate", "l_linenumber")
+			jb := NewJoinBuild(build, []int{0})
+			jb.env = env
+			probe := tpchScan(t, ord, env, w, "o_orderkey", "o_orderdate")
+			sh := &asofShared{}
+			ps := make([]Operator, len(probe))
+			for i, p := range probe {
+				a, err := NewAsofJoin(jb, p, []int{0}, AsofSpec{Op: op, ProbeCol: 1, BuildCol: 1, Outer: true}, sh)
+				if err != nil {
+					t.Fatal(err)
+				}
+				ps[i] = NewProject(a, []VecExpr{colRef(0), colRef(1), colRef(3)}, types(i64, coldata.TypeDate, coldata.TypeDate))
 			}
 			return &buildStatsOp{Operator: NewGather(ps), jb: jb}
 		})

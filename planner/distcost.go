@@ -70,6 +70,10 @@ func (d *distributor) partitions(bytes float64) int {
 // build side when the probe is partitioned on its keys already), and the
 // build side must be small enough to hold in every task.
 func (d *distributor) broadcastBuild(j *PhysHashJoin, probe, build *stream) bool {
+	if j.Type == JoinFull {
+		// Every task would emit the build rows its probe rows missed.
+		return false
+	}
 	if j.Cross || j.Type == JoinAntiNull || !hashCompatible(j) {
 		return true
 	}

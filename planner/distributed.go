@@ -375,7 +375,7 @@ func (d *distributor) join(j *PhysHashJoin) (*stream, error) {
 	}
 	out := func(s *stream, probeRoot, buildRoot Physical) *stream {
 		s.root = &PhysHashJoin{PhysBase: j.PhysBase, Probe: probeRoot, Build: buildRoot, ProbeKeys: j.ProbeKeys,
-			BuildKeys: j.BuildKeys, Type: j.Type, Residual: j.Residual, Cross: j.Cross, Mode: j.Mode}
+			BuildKeys: j.BuildKeys, Type: j.Type, Residual: j.Residual, Cross: j.Cross, Mode: j.Mode, Asof: j.Asof}
 		return s
 	}
 	switch {

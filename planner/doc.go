@@ -31,6 +31,10 @@
 //     below them.
 //   - adaptive.go: join regions re-planned at run time when a stage's
 //     measured size is far off its estimate.
+//   - fulljoin.go: FULL OUTER, POSITIONAL and ASOF joins through the rule
+//     passes (what may be pushed below them); asof.go, positional.go: the
+//     lowering of ASOF joins (a hash join with a nearest-match spec) and
+//     the positional join node.
 //   - joinmode.go: how a hash join builds (broadcast or partitioned), by
 //     cost; leftbuild.go also picks SEMI/ANTI/LEFT joins that hash their
 //     smaller left side.

@@ -104,9 +104,14 @@ func Describe(p Physical) string {
 		if p.Residual != nil {
 			s += " residual: " + p.Residual.String()
 		}
+		if a := p.Asof; a != nil {
+			s += fmt.Sprintf(" nearest: %s %s %s", pc[a.ProbeCol].Name, a.Op, bc[a.BuildCol].Name)
+		}
 		return s
 	case *PhysLeftBuildJoin:
 		return p.describe()
+	case *PhysPositionalJoin:
+		return "POSITIONAL_JOIN"
 	case *PhysAdaptive:
 		return p.describe()
 	case *PhysMaterialized:

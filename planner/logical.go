@@ -65,12 +65,22 @@ const (
 	// JoinAntiNull is NOT IN: like ANTI, but a NULL on either side of the
 	// key makes the comparison unknown, so such rows never qualify.
 	JoinAntiNull
+	// JoinFull keeps the rows of both sides, NULL-padding the unmatched.
+	JoinFull
+	// JoinPositional pairs row i of the left with row i of the right,
+	// NULL-padding the shorter side (positional.go).
+	JoinPositional
+	// JoinAsof pairs each left row with the nearest right row by the
+	// inequality of Cond, among those equal on the keys (asof.go);
+	// JoinAsofLeft also keeps left rows without one.
+	JoinAsof
+	JoinAsofLeft
 )
 
 // String is the type as EXPLAIN prints it in HASH_JOIN lines; JoinAntiNull
 // is `ANTI (NOT IN)`.
 func (t JoinType) String() string {
-	return [...]string{"INNER", "LEFT", "SEMI", "ANTI", "ANTI (NOT IN)"}[t]
+	return [...]string{"INNER", "LEFT", "SEMI", "ANTI", "ANTI (NOT IN)", "FULL", "POSITIONAL", "ASOF", "ASOF LEFT"}[t]
 }
 
 // LeftOnly reports joins whose output is the left input's rows only.

@@ -37,6 +37,13 @@ func simplifyOuter(n Node, rejected map[ColID]bool) Node {
 			cond = withRejected(cond, &expr.Func{Op: expr.OpEq, Args: []expr.Expr{j.LeftKeys[i], j.RightKeys[i]}, Typ: coldata.TypeBool})
 		}
 		switch j.Type {
+		case JoinPositional:
+			// Dropping a row below would shift every later position.
+			j.Left, j.Right = simplifyOuter(j.Left, map[ColID]bool{}), simplifyOuter(j.Right, map[ColID]bool{})
+		case JoinFull:
+			// Both sides are preserved: only what is rejected above
+			// carries down (a padded row has NULLs there anyway).
+			j.Left, j.Right = simplifyOuter(j.Left, rejected), simplifyOuter(j.Right, rejected)
 		case JoinInner:
 			both := union(rejected, cond)
 			j.Left, j.Right = simplifyOuter(j.Left, both), simplifyOuter(j.Right, both)

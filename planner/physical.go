@@ -80,6 +80,7 @@ type PhysHashJoin struct {
 	Residual     expr.Expr
 	Cross        bool // keys are a constant: every pair matches
 	Mode         JoinMode
+	Asof         *PhysAsof // ASOF joins (asof.go)
 }
 
 // PlanOptions describe the executor the plan is for.
@@ -286,6 +287,12 @@ func (o *optimizer) lower(n Node) (Physical, error) {
 		}
 		return p, nil
 	case *Join:
+		switch n.Type {
+		case JoinPositional:
+			return o.lowerPositional(n, est)
+		case JoinAsof, JoinAsofLeft:
+			return o.lowerAsof(n, est)
+		}
 		if n.Type == JoinInner && o.inRegion == 0 && !o.opts.NoAdaptive {
 			if rels, conds, stages := regionStages(n); len(stages) > 0 {
 				return o.lowerAdaptive(n, est, rels, conds, stages)
@@ -384,10 +391,10 @@ func (o *optimizer) lowerJoin(n *Join, est float64) (Physical, error) {
 	if build, bk, err = keyColumns(build, rk); err != nil {
 		return nil, err
 	}
-	// An inner join hashes the smaller side: when the right side is
+	// An inner or full join hashes the smaller side: when the right side is
 	// estimated much larger, the sides swap and a projection restores the
 	// [left..., right...] layout (the other types have left-build forms).
-	swapped := n.Type == JoinInner && !cross && build.Base().EstRows > InnerSwapRatio*probe.Base().EstRows
+	swapped := (n.Type == JoinInner || n.Type == JoinFull) && !cross && build.Base().EstRows > InnerSwapRatio*probe.Base().EstRows
 	if swapped {
 		probe, build, pk, bk = build, probe, bk, pk
 	}

@@ -82,6 +82,10 @@ func (o *optimizer) pushDown(n Node, preds []expr.Expr) Node {
 // join may only go to the preserved (left) side; ON conjuncts that touch only
 // the right side filter the right input.
 func (o *optimizer) pushOuterJoin(n *Join, preds []expr.Expr) Node {
+	switch n.Type {
+	case JoinFull, JoinPositional, JoinAsof, JoinAsofLeft:
+		return o.pushFullJoin(n, preds)
+	}
 	leftIDs, rightIDs := IDs(n.Left.Cols()), IDs(n.Right.Cols())
 	var toLeft, above, toRight, cond []expr.Expr
 	for _, p := range preds {

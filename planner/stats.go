@@ -175,6 +175,12 @@ func (e *estimator) rows(n Node) float64 {
 			r = e.joinRows(l, rr, n.LeftKeys, n.RightKeys) * e.residualSel(n, l, rr)
 		case JoinLeft:
 			r = math.Max(l, e.joinRows(l, rr, n.LeftKeys, n.RightKeys))
+		case JoinFull:
+			r = math.Max(math.Max(l, rr), e.joinRows(l, rr, n.LeftKeys, n.RightKeys))
+		case JoinPositional:
+			r = math.Max(l, rr)
+		case JoinAsof, JoinAsofLeft:
+			r = l
 		default:
 			r = e.semiRows(n, l, rr)
 		}

@@ -211,16 +211,11 @@ func scopeOf(n planner.Node) []scopeCol {
 }
 
 // bindJoin binds the join kinds the engine runs: INNER, LEFT, RIGHT (as a
-// mirrored LEFT), CROSS, SEMI, ANTI and NATURAL; FULL, POSITIONAL and ASOF
-// are not implemented yet.
+// mirrored LEFT), FULL, CROSS, SEMI, ANTI, NATURAL, POSITIONAL and ASOF
+// [LEFT] (bind_join.go).
 func (b *binder) bindJoin(te *ast.Join, sc *scope) (planner.Node, error) {
-	switch {
-	case te.Asof:
-		return nil, notImplemented(te, "ASOF JOIN")
-	case te.Kind == ast.JoinFull:
-		return nil, notImplemented(te, "FULL JOIN")
-	case te.Kind == ast.JoinPositional:
-		return nil, notImplemented(te, "POSITIONAL JOIN")
+	if te.Asof && te.Kind != ast.JoinInner && te.Kind != ast.JoinLeft {
+		return nil, notImplemented(te, "ASOF "+string(te.Kind)+" JOIN")
 	}
 	ls, rs := &scope{}, &scope{}
 	left, err := b.bindTableExpr(te.L, ls)
@@ -239,6 +234,10 @@ func (b *binder) bindJoin(te *ast.Join, sc *scope) (planner.Node, error) {
 		j.Type = planner.JoinLeft
 	case ast.JoinRight:
 		j.Type, j.Left, j.Right = planner.JoinLeft, right, left
+	case ast.JoinFull:
+		j.Type = planner.JoinFull
+	case ast.JoinPositional:
+		j.Type = planner.JoinPositional
 	case ast.JoinSemi:
 		j.Type = planner.JoinSemi
 	case ast.JoinAnti:
@@ -252,6 +251,7 @@ func (b *binder) bindJoin(te *ast.Join, sc *scope) (planner.Node, error) {
 		}
 	}
 	using := te.Using
+	var full fullUsing
 	if te.Natural {
 		for _, l := range ls.cols {
 			for _, r := range rs.cols {
@@ -261,7 +261,7 @@ func (b *binder) bindJoin(te *ast.Join, sc *scope) (planner.Node, error) {
 			}
 		}
 	}
-	for _, u := range using {
+	for i, u := range using {
 		l, err := ls.lookup("", u.Name)
 		if err != nil {
 			return nil, at(err, &u)
@@ -270,21 +270,36 @@ func (b *binder) bindJoin(te *ast.Join, sc *scope) (planner.Node, error) {
 		if err != nil {
 			return nil, at(err, &u)
 		}
-		eq, err := ctx.compare(expr.OpEq, colExpr(l), colExpr(r))
+		op := expr.OpEq
+		if te.Asof && i == len(using)-1 {
+			op = expr.OpGe // ASOF: the last USING column is the inequality
+		}
+		eq, err := ctx.compare(op, colExpr(l), colExpr(r))
 		if err != nil {
 			return nil, err
 		}
 		j.Cond = expr.And(j.Cond, eq)
+		if te.Kind == ast.JoinFull {
+			if err := full.merge(b, ls, rs, l, r); err != nil {
+				return nil, at(err, &u)
+			}
+			continue
+		}
 		mergeUsing(ls, rs, l, r, te.Kind == ast.JoinRight)
 	}
-	if j.Cond == nil && te.Kind != ast.JoinInner && te.Kind != ast.JoinCross && !te.Natural {
+	if j.Cond == nil && te.Kind != ast.JoinInner && te.Kind != ast.JoinCross && te.Kind != ast.JoinPositional && !te.Natural {
 		return nil, binderErr(te, "%s JOIN requires an ON or USING condition", te.Kind)
+	}
+	if te.Asof {
+		if err := asofCond(j, te); err != nil {
+			return nil, err
+		}
 	}
 	sc.cols = append(sc.cols, ls.cols...)
 	if !j.Type.LeftOnly() {
 		sc.cols = append(sc.cols, rs.cols...)
 	}
-	return j, nil
+	return full.project(j), nil
 }
 
 // mergeUsing makes a USING column one column to unqualified names and *:
@@ -300,7 +315,8 @@ func mergeUsing(ls, rs *scope, l, r planner.ColMeta, right bool) {
 		return
 	}
 	for i := range ls.cols {
-		if ls.cols[i].meta.ID == l.ID {
+		// l may itself be an inner join's merged column.
+		if ls.cols[i].unqualified().ID == l.ID && !ls.cols[i].hidden {
 			merged := r
 			ls.cols[i].merged = &merged
 		}

@@ -30,6 +30,7 @@
 //	bind_select.go    queries and SELECT blocks: WHERE, GROUP BY, HAVING, ORDER BY, LIMIT
 //	bind_star.go      *, t.*, s.*, EXCLUDE/REPLACE/RENAME/LIKE, COLUMNS(...)
 //	bind_from.go      FROM items, joins, CTE references, derived tables, table functions
+//	bind_join.go      FULL JOIN ... USING merged columns (COALESCE), ASOF JOIN conditions
 //	bind_values.go    VALUES lists
 //	bind_setop.go     UNION [ALL] [BY NAME], INTERSECT [ALL], EXCEPT [ALL]: type unification, counting by side
 //	bind_expr.go      expressions: names, literals, logic, IS, BETWEEN, CASE, casts

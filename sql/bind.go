@@ -24,6 +24,9 @@ type Bound struct {
 	Plan   planner.Node
 	Names  []string
 	params *params
+	// outer are the scopes of the queries enclosing this one, innermost
+	// last: names found there are correlated (decorrelate.go).
+	outer []*scope
 }
 
 // Bind resolves q against cat into a logical plan. args are the values of
@@ -60,6 +63,9 @@ type binder struct {
 	ctes   map[string]visibleCTE // visible WITH names, lower-cased
 	shared *cteShare             // CTEs computed once for the statement
 	params *params
+	// outer are the scopes of the queries enclosing this one, innermost
+	// last: names found there are correlated (decorrelate.go).
+	outer []*scope
 }
 
 // visibleCTE is a CTE with its place in its WITH clause, so its body sees

@@ -301,6 +301,9 @@ func (c *exprCtx) column(x *ast.ColumnRef) (expr.Expr, error) {
 		}
 		return sub.bind(a)
 	}
+	if m, ok := c.b.outerColumn(table, parts[n-1].Name); ok {
+		return colExpr(m), nil
+	}
 	return nil, at(err, x)
 }
 

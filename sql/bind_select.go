@@ -184,10 +184,14 @@ func (b *binder) bindSelect(sel *ast.Select, t tail, opts selectOpts) (*selectRe
 		names = append(names, fmt.Sprintf("__corr%d", i))
 	}
 
-	node = attach(node, selectJoins)
+	if node, err = attach(node, selectJoins); err != nil {
+		return nil, err
+	}
 	if agg != nil {
 		node = agg.build(b, node)
-		node = attach(node, havingJoins)
+		if node, err = attach(node, havingJoins); err != nil {
+			return nil, err
+		}
 		if having != nil {
 			node = &planner.Filter{Input: node, Pred: having}
 		}
@@ -240,7 +244,8 @@ func (b *binder) bindSelect(sel *ast.Select, t tail, opts selectOpts) (*selectRe
 // over the outer scope are correlations: returned in res.corr, or, when
 // grouping by them, as corrEq.
 func (b *binder) bindWhere(where ast.Expr, items []*ast.SelectItem, node planner.Node, sc *scope, opts selectOpts, res *selectResult) (planner.Node, []expr.Expr, error) {
-	var preds, corrEq []expr.Expr
+	var preds, corrEq, depPreds []expr.Expr
+	var deps []pendingJoin
 	for _, conj := range splitAndAST(where) {
 		if opts.outer != nil {
 			if ce, ok, err := b.correlated(conj, sc, opts.outer); err != nil {
@@ -260,13 +265,29 @@ func (b *binder) bindWhere(where ast.Expr, items []*ast.SelectItem, node planner
 		if err != nil {
 			return nil, nil, err
 		}
-		node = attach(node, pending)
+		if hasDependent(pending) {
+			// Dependent joins follow the other conditions: the outer plan
+			// they copy is then filtered.
+			deps = append(deps, pending...)
+			depPreds = append(depPreds, pred)
+			continue
+		}
+		if node, err = attach(node, pending); err != nil {
+			return nil, nil, err
+		}
 		if !isTrue(pred) {
 			preds = append(preds, pred)
 		}
 	}
 	if len(preds) > 0 {
 		node = &planner.Filter{Input: node, Pred: expr.And(preds...)}
+	}
+	if len(deps) > 0 {
+		var err error
+		if node, err = attach(node, deps); err != nil {
+			return nil, nil, err
+		}
+		node = &planner.Filter{Input: node, Pred: expr.And(depPreds...)}
 	}
 	return node, corrEq, nil
 }

@@ -26,7 +26,7 @@ type Bound struct {
 	params *params
 	// outer are the scopes of the queries enclosing this one, innermost
 	// last: names found there are correlated (decorrelate.go).
-	outer []*scope
+	outer []outerScope
 }
 
 // Bind resolves q against cat into a logical plan. args are the values of
@@ -65,7 +65,7 @@ type binder struct {
 	params *params
 	// outer are the scopes of the queries enclosing this one, innermost
 	// last: names found there are correlated (decorrelate.go).
-	outer []*scope
+	outer []outerScope
 }
 
 // visibleCTE is a CTE with its place in its WITH clause, so its body sees

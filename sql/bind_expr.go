@@ -301,8 +301,8 @@ func (c *exprCtx) column(x *ast.ColumnRef) (expr.Expr, error) {
 		}
 		return sub.bind(a)
 	}
-	if m, ok := c.b.outerColumn(table, parts[n-1].Name); ok {
-		return colExpr(m), nil
+	if e, ok, oerr := c.b.outerColumn(table, parts[n-1].Name); ok {
+		return e, oerr
 	}
 	return nil, at(err, x)
 }

@@ -236,7 +236,11 @@ func (b *binder) bindJoin(te *ast.Join, sc *scope) (planner.Node, error) {
 		j.Type = planner.JoinAnti
 	}
 	both := &scope{cols: append(append([]scopeCol{}, ls.cols...), rs.cols...)}
+	var pending []pendingJoin
 	ctx := &exprCtx{b: b, sc: both, clause: "JOIN"}
+	if j.Type == planner.JoinInner {
+		ctx.pending = &pending
+	}
 	if te.On != nil {
 		if j.Cond, err = ctx.bindBool(te.On); err != nil {
 			return nil, err
@@ -274,6 +278,17 @@ func (b *binder) bindJoin(te *ast.Join, sc *scope) (planner.Node, error) {
 	sc.cols = append(sc.cols, ls.cols...)
 	if !j.Type.LeftOnly() {
 		sc.cols = append(sc.cols, rs.cols...)
+	}
+	if len(pending) > 0 {
+		// Subqueries in an inner join's condition join onto the pair,
+		// which the condition then filters.
+		cond := j.Cond
+		j.Cond = nil
+		n, err := attach(j, pending)
+		if err != nil {
+			return nil, err
+		}
+		return &planner.Filter{Input: n, Pred: cond}, nil
 	}
 	return j, nil
 }

@@ -149,12 +149,13 @@ func (b *binder) bindSelect(sel *ast.Select, t tail, opts selectOpts) (*selectRe
 		}
 	}
 	ctx := &exprCtx{b: b, sc: sc, agg: agg, clause: "SELECT"}
-	// Scalar subqueries in the SELECT list join onto the rows before the
-	// projection (not supported over aggregates: their join would have to
-	// follow the grouping).
-	var selectJoins []pendingJoin
-	if agg == nil {
-		ctx.pending = &selectJoins
+	// Subqueries in the SELECT list join onto the rows before the
+	// projection; over aggregates, after the grouping (postJoins), and
+	// those inside aggregate arguments before it.
+	var selectJoins, postJoins []pendingJoin
+	ctx.pending = &selectJoins
+	if agg != nil {
+		ctx.pending, agg.pre = &postJoins, &selectJoins
 	}
 	items, err := ctx.bindItems(sel.Items)
 	if err != nil {
@@ -172,7 +173,7 @@ func (b *binder) bindSelect(sel *ast.Select, t tail, opts selectOpts) (*selectRe
 	}
 
 	nVisible := len(exprs)
-	orders, err := b.bindOrderBy(t.orderBy, sc, agg, items, sel.Distinct)
+	orders, err := b.bindOrderBy(t.orderBy, sc, agg, items, sel.Distinct, ctx.pending)
 	if err != nil {
 		return nil, err
 	}
@@ -194,6 +195,9 @@ func (b *binder) bindSelect(sel *ast.Select, t tail, opts selectOpts) (*selectRe
 		}
 		if having != nil {
 			node = &planner.Filter{Input: node, Pred: having}
+		}
+		if node, err = attach(node, postJoins); err != nil {
+			return nil, err
 		}
 	}
 	proj := &planner.Project{Input: node, Exprs: exprs}
@@ -425,7 +429,7 @@ type orderItem struct {
 
 // bindOrderBy binds ORDER BY keys to output columns: ordinals, output
 // names, or expressions (added as hidden columns).
-func (b *binder) bindOrderBy(order []*ast.OrderItem, sc *scope, agg *aggState, items *boundItems, distinct bool) ([]orderItem, error) {
+func (b *binder) bindOrderBy(order []*ast.OrderItem, sc *scope, agg *aggState, items *boundItems, distinct bool, pending *[]pendingJoin) ([]orderItem, error) {
 	var out []orderItem
 	nVisible := len(items.exprs)
 	for _, o := range order {
@@ -458,7 +462,7 @@ func (b *binder) bindOrderBy(order []*ast.OrderItem, sc *scope, agg *aggState, i
 			}
 		}
 		if idx < 0 {
-			octx := &exprCtx{b: b, sc: sc, agg: agg, clause: "ORDER BY"}
+			octx := &exprCtx{b: b, sc: sc, agg: agg, clause: "ORDER BY", pending: pending}
 			e, err := octx.bind(o.Expr)
 			if err != nil {
 				return nil, err

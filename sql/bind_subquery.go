@@ -2,7 +2,6 @@ package sql
 
 import (
 	"errors"
-	"fmt"
 	"strings"
 
 	"github.com/peregrinedb/peregrine/exec/coldata"
@@ -134,14 +133,14 @@ func covers(sc *scope, e expr.Expr) bool {
 
 // exists decorrelates [NOT] EXISTS (subquery) into a semi or anti join.
 func (c *exprCtx) exists(ex *ast.Exists, not bool) (expr.Expr, error) {
-	if c.pending == nil || c.conj == nil || (c.conj != ast.Expr(ex) && !not) {
+	if c.pending == nil || c.conj == nil || (c.conj != ast.Expr(ex) && !not) || c.agg != nil {
 		return c.existsValue(ex, not)
 	}
 	res, err := c.bindSub(ex.Query, selectOpts{outer: c.sc})
 	if err != nil {
 		return nil, err
 	}
-	if res.aggregated || res.limited || readsScope(res.plain, c.sc) {
+	if res.aggregated || res.limited || c.reads(res.plain) {
 		return c.existsValue(ex, not)
 	}
 	typ := planner.JoinSemi
@@ -162,12 +161,12 @@ func (c *exprCtx) inSubquery(x expr.Expr, sub *ast.Query, not bool) (expr.Expr, 
 	if err != nil {
 		return nil, err
 	}
-	if len(res.corr) > 0 || readsScope(res.node, c.sc) {
+	if len(res.corr) > 0 || c.reads(res.node) {
 		return c.inDependentCond(x, sub, not)
 	}
 	cols := res.node.Cols()
 	if len(res.names) != 1 {
-		return nil, fmt.Errorf("Binder Error: subquery returns %d columns - expected 1", len(res.names))
+		return nil, errSubqueryColumns(len(res.names))
 	}
 	cond, err := c.compare(expr.OpEq, x, colExpr(cols[0]))
 	if err != nil {
@@ -195,11 +194,11 @@ func (c *exprCtx) inSubqueryValue(x expr.Expr, sub *ast.Query, not bool) (expr.E
 	if err != nil {
 		return nil, err
 	}
-	if len(res.corr) > 0 || readsScope(res.node, c.sc) {
+	if len(res.corr) > 0 || c.reads(res.node) {
 		return c.inDependent(x, sub, not)
 	}
 	if len(res.names) != 1 {
-		return nil, fmt.Errorf("Binder Error: subquery returns %d columns - expected 1", len(res.names))
+		return nil, errSubqueryColumns(len(res.names))
 	}
 	b := c.b
 	v := res.node.Cols()[0]
@@ -248,12 +247,14 @@ func (c *exprCtx) scalar(sub *ast.Subquery) (expr.Expr, error) {
 	}
 	res, err := c.bindSub(sub.Query, selectOpts{outer: c.sc, groupCorrelated: true})
 	if err != nil {
-		return nil, err
+		// Grouping by the correlations fails for a subquery without
+		// aggregates: the general path binds it as written.
+		return c.scalarDependent(sub)
 	}
 	if len(res.names) != 1 {
-		return nil, fmt.Errorf("Binder Error: subquery returns %d columns - expected 1", len(res.names))
+		return nil, errSubqueryColumns(len(res.names))
 	}
-	if len(res.corr) > 0 || readsScope(res.node, c.sc) || (len(res.keys) > 0 && res.sel != nil &&
+	if len(res.corr) > 0 || c.reads(res.node) || (c.agg != nil && len(res.keys) > 0) || (len(res.keys) > 0 && res.sel != nil &&
 		containsCount(res.sel.Items) && !isBareCount(res.sel.Items)) {
 		return c.scalarDependent(sub)
 	}

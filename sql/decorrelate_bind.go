@@ -9,29 +9,43 @@ import (
 	"github.com/peregrinedb/peregrine/sql/ast"
 )
 
+// outerScope is the scope of an enclosing query, with its grouping when
+// the subquery is evaluated after it (HAVING, a grouped SELECT list).
+type outerScope struct {
+	sc  *scope
+	agg *aggState
+}
+
 // withOuter returns a binder whose column names may also resolve in sc, a
 // scope enclosing the query it binds: such references are the free
 // columns decorrelation removes.
-func (b *binder) withOuter(sc *scope) *binder {
+func (b *binder) withOuter(sc *scope, agg *aggState) *binder {
 	nb := *b
-	nb.outer = append(append([]*scope(nil), b.outer...), sc)
+	nb.outer = append(append([]outerScope(nil), b.outer...), outerScope{sc, agg})
 	return &nb
 }
 
 // outerColumn resolves a name in the enclosing scopes, innermost first.
-func (b *binder) outerColumn(table, name string) (planner.ColMeta, bool) {
+func (b *binder) outerColumn(table, name string) (expr.Expr, bool, error) {
 	for i := len(b.outer) - 1; i >= 0; i-- {
-		if m, err := b.outer[i].lookup(table, name); err == nil {
-			return m, true
+		o := b.outer[i]
+		m, err := o.sc.lookup(table, name)
+		if err != nil {
+			continue
 		}
+		if o.agg != nil {
+			e, err := (&exprCtx{b: b, sc: o.sc, agg: o.agg}).colRef(m)
+			return e, true, err
+		}
+		return colExpr(m), true, nil
 	}
-	return planner.ColMeta{}, false
+	return nil, false, nil
 }
 
 // bindSub binds a subquery of this expression's scope, with the fast
 // path's options.
 func (c *exprCtx) bindSub(q *ast.Query, opts selectOpts) (*selectResult, error) {
-	return c.b.withOuter(c.sc).bindQueryOpts(q, opts)
+	return c.b.withOuter(c.sc, c.agg).bindQueryOpts(q, opts)
 }
 
 // bindDependent binds a subquery for general decorrelation: every
@@ -40,12 +54,25 @@ func (c *exprCtx) bindDependent(q *ast.Query) (*selectResult, error) {
 	return c.bindSub(q, selectOpts{})
 }
 
-// readsScope reports whether n reads a column of sc from outside.
-func readsScope(n planner.Node, sc *scope) bool {
+// reads reports whether n reads a column of this expression's scope (or
+// of its grouping) from outside.
+func (c *exprCtx) reads(n planner.Node) bool {
 	free := freeCols(n)
-	for _, col := range sc.cols {
+	for _, col := range c.sc.cols {
 		if free[col.meta.ID] {
 			return true
+		}
+	}
+	if c.agg != nil {
+		for _, g := range c.agg.groupCols {
+			if free[g.ID] {
+				return true
+			}
+		}
+		for _, a := range c.agg.aggs {
+			if free[a.out.ID] {
+				return true
+			}
 		}
 	}
 	return false
@@ -99,9 +126,16 @@ func (c *exprCtx) scalarDependent(sub *ast.Subquery) (expr.Expr, error) {
 		return nil, err
 	}
 	if len(res.names) != 1 {
-		return nil, fmt.Errorf("Binder Error: subquery returns %d columns - expected 1", len(res.names))
+		return nil, errSubqueryColumns(len(res.names))
 	}
 	val := res.node.Cols()[0]
+	if res.oneRow && res.sel != nil && res.sel.Having == nil {
+		// An ungrouped aggregate has one row per D row already.
+		err := c.dependent(sub, res.node, func(d *decor, r planner.Node, m colMap) (planner.Node, error) {
+			return d.joinBack(d.outer, r, m)
+		})
+		return colExpr(val), err
+	}
 	cnt, v := c.b.newCol("__rows", "", coldata.TypeInt64), c.b.newCol(val.Name, "", val.Type)
 	err = c.dependent(sub, res.node, func(d *decor, r planner.Node, m colMap) (planner.Node, error) {
 		mc := d.cols(m)
@@ -155,7 +189,7 @@ func (c *exprCtx) inDependent(x expr.Expr, sub *ast.Query, not bool) (expr.Expr,
 		return nil, err
 	}
 	if len(res.names) != 1 {
-		return nil, fmt.Errorf("Binder Error: subquery returns %d columns - expected 1", len(res.names))
+		return nil, errSubqueryColumns(len(res.names))
 	}
 	again, err := c.bindDependent(sub)
 	if err != nil {
@@ -235,4 +269,8 @@ func (c *exprCtx) existsValue(ex *ast.Exists, not bool) (expr.Expr, error) {
 // condition: its three-valued mark, filtered on.
 func (c *exprCtx) inDependentCond(x expr.Expr, sub *ast.Query, not bool) (expr.Expr, error) {
 	return c.inDependent(x, sub, not)
+}
+
+func errSubqueryColumns(n int) error {
+	return fmt.Errorf("Binder Error: Subquery returns %d columns - expected 1", n)
 }

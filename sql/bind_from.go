@@ -41,16 +41,12 @@ func (b *binder) bindTableExpr(te ast.TableExpr, sc *scope) (planner.Node, error
 		switch {
 		case t.Sample != nil:
 			return nil, notImplemented(t.Sample, "TABLESAMPLE")
-		case t.Lateral:
-			return nil, notImplemented(t, "LATERAL")
 		}
 		return b.bindTableFunc(t, alias, colNames, sc)
 	case *ast.DerivedTable:
 		switch {
 		case t.Sample != nil:
 			return nil, notImplemented(t.Sample, "TABLESAMPLE")
-		case t.Lateral:
-			return nil, notImplemented(t, "LATERAL")
 		}
 		if alias == "" {
 			alias = "unnamed_subquery"
@@ -218,7 +214,7 @@ func (b *binder) bindJoin(te *ast.Join, sc *scope) (planner.Node, error) {
 	if err != nil {
 		return nil, err
 	}
-	right, err := b.bindTableExpr(te.R, rs)
+	right, err := b.lateralBinder(te.R, ls).bindTableExpr(te.R, rs)
 	if err != nil {
 		return nil, err
 	}
@@ -278,6 +274,15 @@ func (b *binder) bindJoin(te *ast.Join, sc *scope) (planner.Node, error) {
 	sc.cols = append(sc.cols, ls.cols...)
 	if !j.Type.LeftOnly() {
 		sc.cols = append(sc.cols, rs.cols...)
+	}
+	if len(correlation(right, left)) > 0 {
+		if te.Kind != ast.JoinInner && te.Kind != ast.JoinCross && te.Kind != ast.JoinLeft {
+			return nil, binderErr(te, "The combining JOIN type must be INNER or LEFT for a LATERAL reference")
+		}
+		if len(pending) > 0 {
+			return nil, notImplemented(te, "a subquery in the condition of a LATERAL join")
+		}
+		return b.lateralJoin(j.Left, j.Right, j.Type, j.Cond)
 	}
 	if len(pending) > 0 {
 		// Subqueries in an inner join's condition join onto the pair,

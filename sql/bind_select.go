@@ -121,14 +121,14 @@ func (b *binder) bindSelect(sel *ast.Select, t tail, opts selectOpts) (*selectRe
 		node = &planner.Values{Rows: [][]coldata.Datum{{}}}
 	}
 	for _, te := range sel.From {
-		n, err := b.bindTableExpr(te, sc)
+		n, err := b.lateralBinder(te, sc).bindTableExpr(te, sc)
 		if err != nil {
 			return nil, err
 		}
 		if node == nil {
 			node = n
-		} else {
-			node = &planner.Join{Left: node, Right: n, Type: planner.JoinInner}
+		} else if node, err = b.lateralJoin(node, n, planner.JoinInner, nil); err != nil {
+			return nil, err
 		}
 	}
 	var corrEq []expr.Expr // correlations to group by

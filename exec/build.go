@@ -276,6 +276,10 @@ func (b *builder) build(p planner.Physical) (stream, error) {
 		return b.record(p, stream{NewLimit(b.single(in), p.Offset, p.Count)}), nil
 	case *planner.PhysValues:
 		return b.record(p, stream{NewValues(planner.Types(p), p.Rows)}), nil
+	case *planner.PhysSeries:
+		s := p.Spec
+		return b.record(p, stream{NewSeries(Series{Typ: p.Out[0].Type, Start: s.Start, Stop: s.Stop, Step: s.Step,
+			Months: s.Months, Days: s.Days, Inclusive: s.Inclusive, Empty: s.Empty})}), nil
 	case *planner.PhysRepeat:
 		in, err := b.build(p.Input)
 		if err != nil {

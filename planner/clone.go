@@ -129,6 +129,10 @@ func (c *cloner) clone(n Node) (Node, error) {
 			v.Rows[i] = append([]coldata.Datum(nil), r...)
 		}
 		cp = &v
+	case *Series:
+		v := *x
+		v.Out = append([]ColMeta(nil), x.Out...)
+		cp = &v
 	case *CTERef:
 		r := *x
 		r.Out = append([]ColMeta(nil), x.Out...)

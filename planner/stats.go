@@ -180,6 +180,8 @@ func (e *estimator) rows(n Node) float64 {
 		}
 	case *Values:
 		r = float64(len(n.Rows))
+	case *Series:
+		r = n.Rows()
 	case *CTERef:
 		r = e.cteRows(n)
 	case *Materialized:

@@ -325,6 +325,9 @@ func (b *binder) bindTableFunc(t *ast.TableFunc, alias string, colNames []ast.Id
 	if !tableFuncNames[name] || len(f.Name.Parts) > 1 && !strings.EqualFold(f.Name.Parts[0].Name, "main") {
 		return nil, unknownFunction(f, name, "table")
 	}
+	if name == "range" || name == "generate_series" {
+		return b.bindSeries(t, name, alias, colNames, sc)
+	}
 	tf := TableFunc{Name: name, Named: map[string]Value{}}
 	for _, a := range f.Args {
 		if na, ok := a.(*ast.NamedArg); ok {
@@ -379,5 +382,5 @@ func (b *binder) bindTableFunc(t *ast.TableFunc, alias string, colNames []ast.Id
 // tableFuncNames are the table functions the binder knows.
 var tableFuncNames = map[string]bool{
 	"read_parquet": true, "parquet_scan": true, "parquet_metadata": true, "parquet_schema": true, "parquet_inspect": true,
-	"duckdb_secrets": true, "which_secret": true,
+	"duckdb_secrets": true, "which_secret": true, "range": true, "generate_series": true,
 }

@@ -41,10 +41,10 @@ func NewSeries(s Series) Operator { return &series{s: s} }
 
 type series struct {
 	opStats
-	s    Series
-	cur  int64
+	s        Series
+	cur      int64
 	finished bool
-	out  *coldata.Batch
+	out      *coldata.Batch
 }
 
 func (o *series) Types() []coldata.Type { return []coldata.Type{o.s.Typ} }

@@ -139,6 +139,10 @@ func Describe(p Physical) string {
 		return fmt.Sprintf("VALUES (%d rows)", len(p.Rows))
 	case *PhysSeries:
 		return p.describe()
+	case *PhysRecursiveCTE:
+		return p.describe()
+	case *PhysWorkScan:
+		return p.describe()
 	case *PhysRepeat:
 		return "REPEAT rows by " + p.Input.Base().Out[p.Count].Name
 	case *PhysUnion:

@@ -299,6 +299,10 @@ func (o *optimizer) lower(n Node) (Physical, error) {
 		return &PhysValues{PhysBase: PhysBase{Out: n.Out, EstRows: est}, Rows: n.Rows}, nil
 	case *Series:
 		return &PhysSeries{PhysBase: PhysBase{Out: n.Out, EstRows: est}, Spec: n.Spec}, nil
+	case *RecursiveCTE:
+		return o.lowerRecursive(n, est)
+	case *WorkScan:
+		return o.lowerWorkScan(n, est)
 	case *CTERef:
 		return o.lowerCTERef(n, est)
 	case *Union:

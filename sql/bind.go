@@ -74,6 +74,10 @@ type visibleCTE struct {
 	cte  *ast.CTE
 	with *ast.With
 	idx  int
+	// work, inside a recursive CTE's step, is the CTE whose working table
+	// the name reads, with workCols its columns (bind_recursive.go).
+	work     *planner.RecursiveCTE
+	workCols []planner.ColMeta
 }
 
 // withCTEs returns a binder that also sees the CTEs of w.

@@ -97,6 +97,12 @@ func (b *binder) bindTableExpr(te ast.TableExpr, sc *scope) (planner.Node, error
 func (b *binder) bindTableName(t *ast.TableName, alias string, colNames []ast.Ident, sc *scope) (planner.Node, error) {
 	parts := t.Name.Parts
 	if cte, ok := b.ctes[strings.ToLower(parts[0].Name)]; ok && len(parts) == 1 {
+		if cte.work != nil {
+			return b.bindWorkScan(cte, alias, colNames, sc, t)
+		}
+		if set, ok := selfReferencing(cte); ok {
+			return b.bindRecursiveRef(cte, set, alias, colNames, sc, t)
+		}
 		if alias == "" {
 			alias = cte.cte.Name.Name
 		}

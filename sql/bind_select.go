@@ -63,9 +63,6 @@ func (b *binder) bindQuery(q *ast.Query) (planner.Node, []string, error) {
 
 // bindQueryOpts binds a whole query: its WITH clause is visible to its body.
 func (b *binder) bindQueryOpts(q *ast.Query, opts selectOpts) (*selectResult, error) {
-	if q.With != nil && q.With.Recursive {
-		return nil, notImplemented(q.With, "WITH RECURSIVE")
-	}
 	if q.With != nil {
 		for _, c := range q.With.CTEs {
 			if len(c.UsingKey) > 0 {

@@ -210,6 +210,8 @@ func (b *binder) freshCopy(n planner.Node) (planner.Node, map[int]int, error) {
 				cols(x.Out)
 			case *planner.CTERef:
 				cols(x.Out)
+			case *planner.RecursiveCTE:
+				cols(x.Out)
 			case *planner.Sort:
 				for i, k := range x.Keys {
 					if id, ok := ren[k.Col]; ok {

@@ -123,7 +123,7 @@ func (o *recursiveOp) keep(b *coldata.Batch) *coldata.Batch {
 	if n == 0 {
 		return nil
 	}
-	if o.dense == nil || cap(o.dense.Vecs[0].I64) < 0 {
+	if o.dense == nil {
 		o.dense = &coldata.Batch{Vecs: make([]*coldata.Vec, len(o.types))}
 	}
 	d := o.dense

@@ -10,6 +10,8 @@
 // Files:
 //   - logical.go, physical.go: the plan nodes; Plan/PlanWith and lowering.
 //   - series.go: Series, the range/generate_series leaf.
+//   - recursive.go: RecursiveCTE and WorkScan, leaves whose anchor and step
+//     are planned on their own.
 //   - setop.go: Union (UNION ALL of inputs) and Repeat (rows repeated by
 //     a count column, for INTERSECT/EXCEPT ALL), their rules and lowering.
 //   - pushdown.go, orfactor.go, outerjoin.go, prune.go, partitions.go,

@@ -41,6 +41,7 @@
 //	decorrelate_bind.go  scalar, EXISTS and IN subqueries anywhere in an expression, through dependent joins
 //	decorrelate_quant.go x op ANY|ALL (subquery) for every comparison
 //	bind_lateral.go   LATERAL joins (also implicit) as dependent joins
+//	bind_recursive.go WITH RECURSIVE: anchor UNION [ALL] step, the working table inside the step
 //	bind_series.go    range and generate_series, constant INTERVALs of any unit
 //	bind_cte.go       WITH queries computed once when read more than once
 //	bind_nested.go    LIST/STRUCT/MAP access, and nested values through joins

@@ -254,7 +254,10 @@ func (c *exprCtx) scalar(sub *ast.Subquery) (expr.Expr, error) {
 	if len(res.names) != 1 {
 		return nil, errSubqueryColumns(len(res.names))
 	}
-	if len(res.corr) > 0 || c.reads(res.node) || (c.agg != nil && len(res.keys) > 0) || (len(res.keys) > 0 && res.sel != nil &&
+	// A HAVING can filter the one row of an ungrouped aggregate away
+	// (the answer is then NULL, not a lost outer row or a COUNT of 0).
+	having := res.sel != nil && res.sel.Having != nil
+	if len(res.corr) > 0 || c.reads(res.node) || (c.agg != nil && len(res.keys) > 0) || having || (len(res.keys) > 0 && res.sel != nil &&
 		containsCount(res.sel.Items) && !isBareCount(res.sel.Items)) {
 		return c.scalarDependent(sub)
 	}

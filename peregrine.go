@@ -38,6 +38,8 @@ type DB struct {
 	mu      sync.RWMutex
 	threads int
 	tempDir string
+	// maxRecursion bounds a recursive CTE's rounds (0: the default).
+	maxRecursion int64
 	// mem is this database's budget, under the process's ceiling (see
 	// settings.go); temp bounds its spill files on disk.
 	mem  *exec.MemoryPool

@@ -13,6 +13,8 @@ import (
 
 // BuildOptions tune how a plan is executed.
 type BuildOptions struct {
+	// MaxRecursion bounds the rounds of a recursive CTE (0: DefaultMaxRecursion).
+	MaxRecursion int64
 	// Threads is the number of workers per parallel pipeline (0: all cores).
 	Threads int
 	// Memory is the budget the query's hash tables, aggregation states,
@@ -106,7 +108,7 @@ func buildQuery(p planner.Physical, opts BuildOptions, frag *FragmentTask) (*Que
 	if threads <= 0 {
 		threads = runtime.GOMAXPROCS(0)
 	}
-	b := &builder{frag: frag, threads: threads, noRuntimeFilters: opts.NoRuntimeFilters, onFinalized: opts.OnBreakerFinalized,
+	b := &builder{frag: frag, threads: threads, noRuntimeFilters: opts.NoRuntimeFilters, onFinalized: opts.OnBreakerFinalized, maxRecursion: opts.MaxRecursion,
 		env: memEnv{pool: opts.Memory, dir: opts.TempDir, temp: opts.TempSpace}, q: &Query{ops: map[planner.Physical][]Operator{},
 			scans: map[*planner.PhysScan]scanStatser{}, builds: map[planner.Physical]*JoinBuild{}, rows: map[planner.Physical]int64{},
 			scanOut: map[*planner.PhysScan][]Operator{}}}
@@ -134,6 +136,9 @@ type builder struct {
 	// stack of regions whose chosen plan is being built (adaptive.go).
 	mats   map[*planner.PhysAdaptive][]*materialized
 	region []*planner.PhysAdaptive
+	// work are the working tables of recursive CTEs (recursive.go).
+	work         map[*planner.PhysWorkTable]*workTable
+	maxRecursion int64
 }
 
 // stream is one pipeline's operators: one per worker.
@@ -292,6 +297,14 @@ func (b *builder) build(p planner.Physical) (stream, error) {
 			return nil, err
 		}
 		return b.record(p, stream{NewDistinctOn(b.single(in), p.Keys)}), nil
+	case *planner.PhysRecursiveCTE:
+		return b.recursiveCTE(p)
+	case *planner.PhysWorkScan:
+		return b.workScan(p)
+	case *planner.PhysSeries:
+		s := p.Spec
+		return b.record(p, stream{NewSeries(Series{Typ: p.Out[0].Type, Start: s.Start, Stop: s.Stop, Step: s.Step,
+			Months: s.Months, Days: s.Days, Inclusive: s.Inclusive, Empty: s.Empty})}), nil
 	case *planner.PhysRepeat:
 		in, err := b.build(p.Input)
 		if err != nil {

@@ -32,6 +32,11 @@
 //     INTERSECT/EXCEPT ALL) and the gather that unions parallel workers.
 //     A UNION ALL needs no operator: Build concatenates its inputs' worker
 //     streams.
+//   - recursive.go: WITH RECURSIVE, the anchor then a freshly built step
+//     pipeline per round over the working table (WorkScan), UNION dropping
+//     rows seen before through a group table.
+//   - series.go: range/generate_series, integers and timestamps stepping
+//     by intervals, a batch at a time.
 //   - hashtable.go: the group table (keys → dense ids) that aggregation,
 //     joins and DISTINCT share; hashtable_packed.go: short keys packed
 //     into one integer.

@@ -22,6 +22,8 @@ type cloner struct {
 	fx     func(expr.Expr) (expr.Expr, error)
 	node   func(orig, cp Node) error
 	shared map[*SharedCTE]*SharedCTE
+	// recursive maps recursive CTEs being copied to their copies.
+	recursive map[*RecursiveCTE]*RecursiveCTE
 }
 
 func (c *cloner) expr(e expr.Expr) (expr.Expr, error) {
@@ -136,6 +138,14 @@ func (c *cloner) clone(n Node) (Node, error) {
 			v.Rows[i] = append([]coldata.Datum(nil), r...)
 		}
 		cp = &v
+	case *Series:
+		v := *x
+		v.Out = append([]ColMeta(nil), x.Out...)
+		cp = &v
+	case *RecursiveCTE:
+		cp, err = c.cloneRecursive(x)
+	case *WorkScan:
+		cp, err = c.cloneWorkScan(x)
 	case *CTERef:
 		r := *x
 		r.Out = append([]ColMeta(nil), x.Out...)

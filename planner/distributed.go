@@ -274,7 +274,7 @@ func (d *distributor) visit(p Physical) (*stream, error) {
 	switch p := p.(type) {
 	case *PhysScan:
 		return &stream{root: p, kind: FragSplits, scan: p, splits: d.splitScan(p)}, nil
-	case *PhysValues:
+	case *PhysValues, *PhysSeries:
 		return &stream{root: p, kind: FragSingle}, nil
 	case *PhysCTEScan:
 		return d.cteRef(p)

@@ -13,6 +13,9 @@
 //     through their own reader (CSV, JSON files), and their column pruning.
 //   - distincton.go: DistinctOn (the first row of each run of equal keys,
 //     over a sort: SELECT DISTINCT ON).
+//   - series.go: Series, the range/generate_series leaf.
+//   - recursive.go: RecursiveCTE and WorkScan, leaves whose anchor and step
+//     are planned on their own.
 //   - setop.go: Union (UNION ALL of inputs) and Repeat (rows repeated by
 //     a count column, for INTERSECT/EXCEPT ALL), their rules and lowering.
 //   - pushdown.go, orfactor.go, outerjoin.go, prune.go, partitions.go,

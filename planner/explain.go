@@ -149,6 +149,12 @@ func Describe(p Physical) string {
 		return p.describe()
 	case *PhysDistinctOn:
 		return p.describe()
+	case *PhysSeries:
+		return p.describe()
+	case *PhysRecursiveCTE:
+		return p.describe()
+	case *PhysWorkScan:
+		return p.describe()
 	case *PhysRepeat:
 		return "REPEAT rows by " + p.Input.Base().Out[p.Count].Name
 	case *PhysUnion:

@@ -344,6 +344,12 @@ func (o *optimizer) lower(n Node) (Physical, error) {
 		return &PhysLimit{PhysBase: PhysBase{Out: in.Base().Out, EstRows: est}, Input: in, Offset: n.Offset, Count: n.Count}, nil
 	case *Values:
 		return &PhysValues{PhysBase: PhysBase{Out: n.Out, EstRows: est}, Rows: n.Rows, Source: n.Source, ColIdx: n.ColIdx}, nil
+	case *Series:
+		return &PhysSeries{PhysBase: PhysBase{Out: n.Out, EstRows: est}, Spec: n.Spec}, nil
+	case *RecursiveCTE:
+		return o.lowerRecursive(n, est)
+	case *WorkScan:
+		return o.lowerWorkScan(n, est)
 	case *CTERef:
 		return o.lowerCTERef(n, est)
 	case *Union:

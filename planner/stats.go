@@ -189,6 +189,8 @@ func (e *estimator) rows(n Node) float64 {
 		if n.Source != nil {
 			r = n.Source.EstimatedRows()
 		}
+	case *Series:
+		r = n.Rows()
 	case *CTERef:
 		r = e.cteRows(n)
 	case *Materialized:

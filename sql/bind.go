@@ -24,6 +24,9 @@ type Bound struct {
 	Plan   planner.Node
 	Names  []string
 	params *params
+	// outer are the scopes of the queries enclosing this one, innermost
+	// last: names found there are correlated (decorrelate.go).
+	outer []outerScope
 }
 
 // Bind resolves q against cat into a logical plan. args are the values of
@@ -65,6 +68,9 @@ type binder struct {
 	// views being expanded.
 	rowIDTable string
 	viewDepth  int
+	// outer are the scopes of the queries enclosing this one, innermost
+	// last: names found there are correlated (decorrelate.go).
+	outer []outerScope
 }
 
 // visibleCTE is a CTE with its place in its WITH clause, so its body sees
@@ -73,6 +79,10 @@ type visibleCTE struct {
 	cte  *ast.CTE
 	with *ast.With
 	idx  int
+	// work, inside a recursive CTE's step, is the CTE whose working table
+	// the name reads, with workCols its columns (bind_recursive.go).
+	work     *planner.RecursiveCTE
+	workCols []planner.ColMeta
 }
 
 // withCTEs returns a binder that also sees the CTEs of w.

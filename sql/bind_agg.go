@@ -74,6 +74,9 @@ type aggState struct {
 	// of them); groupings the GROUPING(...) calls (bind_grouping.go).
 	sets      [][]int
 	groupings []groupingEntry
+	// pre collects subqueries inside aggregate arguments, joined before
+	// the grouping.
+	pre *[]pendingJoin
 }
 
 type aggEntry struct {
@@ -159,7 +162,7 @@ func (c *exprCtx) bindAgg(fe *ast.FuncCall) (expr.Expr, error) {
 	}
 	fn := aggNames[name]
 	call := planner.AggCall{Func: fn, Distinct: fe.Distinct}
-	inner := &exprCtx{b: c.b, sc: c.sc, clause: "aggregate " + name, columns: c.columns}
+	inner := &exprCtx{b: c.b, sc: c.sc, clause: "aggregate " + name, columns: c.columns, pending: c.agg.pre}
 	switch {
 	case fe.Star || fn == planner.AggCount && len(args) == 0:
 		if fn != planner.AggCount {

@@ -15,7 +15,7 @@ func (b *binder) bindDistinctOn(keys []ast.Expr, sc *scope, agg *aggState, items
 	for i, k := range keys {
 		fake[i] = &ast.OrderItem{At: ast.At{Pos: k.Position()}, Expr: k}
 	}
-	return b.bindOrderBy(fake, sc, agg, items, false, win)
+	return b.bindOrderBy(fake, sc, agg, items, false, win, nil)
 }
 
 // distinctOn plans DISTINCT ON over node (whose columns are out): a sort by

@@ -307,6 +307,9 @@ func (c *exprCtx) column(x *ast.ColumnRef) (expr.Expr, error) {
 		}
 		return sub.bind(a)
 	}
+	if e, ok, oerr := c.b.outerColumn(table, parts[n-1].Name); ok {
+		return e, oerr
+	}
 	return nil, at(err, x)
 }
 

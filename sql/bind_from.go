@@ -44,16 +44,12 @@ func (b *binder) bindTableExpr(te ast.TableExpr, sc *scope) (planner.Node, error
 		switch {
 		case t.Sample != nil:
 			return nil, notImplemented(t.Sample, "TABLESAMPLE")
-		case t.Lateral:
-			return nil, notImplemented(t, "LATERAL")
 		}
 		return b.bindTableFunc(t, alias, colNames, sc)
 	case *ast.DerivedTable:
 		switch {
 		case t.Sample != nil:
 			return nil, notImplemented(t.Sample, "TABLESAMPLE")
-		case t.Lateral:
-			return nil, notImplemented(t, "LATERAL")
 		}
 		if alias == "" {
 			alias = "unnamed_subquery"
@@ -107,6 +103,12 @@ func (b *binder) bindTableExpr(te ast.TableExpr, sc *scope) (planner.Node, error
 func (b *binder) bindTableName(t *ast.TableName, alias string, colNames []ast.Ident, sc *scope) (planner.Node, error) {
 	parts := t.Name.Parts
 	if cte, ok := b.ctes[strings.ToLower(parts[0].Name)]; ok && len(parts) == 1 {
+		if cte.work != nil {
+			return b.bindWorkScan(cte, alias, colNames, sc, t)
+		}
+		if set, ok := selfReferencing(cte); ok {
+			return b.bindRecursiveRef(cte, set, alias, colNames, sc, t)
+		}
 		if alias == "" {
 			alias = cte.cte.Name.Name
 		}
@@ -222,7 +224,7 @@ func (b *binder) bindJoin(te *ast.Join, sc *scope) (planner.Node, error) {
 	if err != nil {
 		return nil, err
 	}
-	right, err := b.bindTableExpr(te.R, rs)
+	right, err := b.lateralBinder(te.R, ls).bindTableExpr(te.R, rs)
 	if err != nil {
 		return nil, err
 	}
@@ -244,7 +246,11 @@ func (b *binder) bindJoin(te *ast.Join, sc *scope) (planner.Node, error) {
 		j.Type = planner.JoinAnti
 	}
 	both := &scope{cols: append(append([]scopeCol{}, ls.cols...), rs.cols...)}
+	var pending []pendingJoin
 	ctx := &exprCtx{b: b, sc: both, clause: "JOIN"}
+	if j.Type == planner.JoinInner {
+		ctx.pending = &pending
+	}
 	if te.On != nil {
 		if j.Cond, err = ctx.bindBool(te.On); err != nil {
 			return nil, err
@@ -299,6 +305,26 @@ func (b *binder) bindJoin(te *ast.Join, sc *scope) (planner.Node, error) {
 	if !j.Type.LeftOnly() {
 		sc.cols = append(sc.cols, rs.cols...)
 	}
+	if len(correlation(right, left)) > 0 {
+		if te.Kind != ast.JoinInner && te.Kind != ast.JoinCross && te.Kind != ast.JoinLeft {
+			return nil, binderErr(te, "The combining JOIN type must be INNER or LEFT for a LATERAL reference")
+		}
+		if len(pending) > 0 {
+			return nil, notImplemented(te, "a subquery in the condition of a LATERAL join")
+		}
+		return b.lateralJoin(j.Left, j.Right, j.Type, j.Cond)
+	}
+	if len(pending) > 0 {
+		// Subqueries in an inner join's condition join onto the pair,
+		// which the condition then filters.
+		cond := j.Cond
+		j.Cond = nil
+		n, err := attach(j, pending)
+		if err != nil {
+			return nil, err
+		}
+		return &planner.Filter{Input: n, Pred: cond}, nil
+	}
 	return full.project(j), nil
 }
 
@@ -329,6 +355,9 @@ func (b *binder) bindTableFunc(t *ast.TableFunc, alias string, colNames []ast.Id
 	name := strings.ToLower(f.Name.Last())
 	if !tableFuncNames[name] || len(f.Name.Parts) > 1 && !strings.EqualFold(f.Name.Parts[0].Name, "main") {
 		return nil, unknownFunction(f, name, "table")
+	}
+	if name == "range" || name == "generate_series" {
+		return b.bindSeries(t, name, alias, colNames, sc)
 	}
 	tf := TableFunc{Name: name, Named: map[string]Value{}}
 	for _, a := range f.Args {
@@ -386,6 +415,6 @@ func (b *binder) bindTableFunc(t *ast.TableFunc, alias string, colNames []ast.Id
 // tableFuncNames are the table functions the binder knows.
 var tableFuncNames = map[string]bool{
 	"read_parquet": true, "parquet_scan": true, "parquet_metadata": true, "parquet_schema": true, "parquet_inspect": true,
-	"duckdb_secrets": true, "which_secret": true,
+	"duckdb_secrets": true, "which_secret": true, "range": true, "generate_series": true,
 	"read_csv": true, "read_csv_auto": true, "read_json": true, "read_json_auto": true, "read_ndjson": true, "read_ndjson_auto": true,
 }

@@ -534,6 +534,9 @@ func (c *exprCtx) quantified(e *ast.Quantified) (expr.Expr, error) {
 	case e.Op == "<>" && e.Quant == "ALL":
 		return c.inSubqueryExpr(e, e.X, e.Query, true)
 	}
+	if op, ok := comparisonOps[e.Op]; ok && (e.Quant == "ANY" || e.Quant == "ALL") {
+		return c.quantifiedDependent(e, op)
+	}
 	return nil, notImplemented(e, fmt.Sprintf("%s %s (subquery)", e.Op, e.Quant))
 }
 

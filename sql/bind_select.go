@@ -63,9 +63,6 @@ func (b *binder) bindQuery(q *ast.Query) (planner.Node, []string, error) {
 
 // bindQueryOpts binds a whole query: its WITH clause is visible to its body.
 func (b *binder) bindQueryOpts(q *ast.Query, opts selectOpts) (*selectResult, error) {
-	if q.With != nil && q.With.Recursive {
-		return nil, notImplemented(q.With, "WITH RECURSIVE")
-	}
 	if q.With != nil {
 		for _, c := range q.With.CTEs {
 			if len(c.UsingKey) > 0 {
@@ -115,14 +112,14 @@ func (b *binder) bindSelect(sel *ast.Select, t tail, opts selectOpts) (*selectRe
 		node = &planner.Values{Rows: [][]coldata.Datum{{}}}
 	}
 	for _, te := range sel.From {
-		n, err := b.bindTableExpr(te, sc)
+		n, err := b.lateralBinder(te, sc).bindTableExpr(te, sc)
 		if err != nil {
 			return nil, err
 		}
 		if node == nil {
 			node = n
-		} else {
-			node = &planner.Join{Left: node, Right: n, Type: planner.JoinInner}
+		} else if node, err = b.lateralJoin(node, n, planner.JoinInner, nil); err != nil {
+			return nil, err
 		}
 	}
 	var corrEq []expr.Expr // correlations to group by
@@ -147,12 +144,13 @@ func (b *binder) bindSelect(sel *ast.Select, t tail, opts selectOpts) (*selectRe
 		return nil, err
 	}
 	ctx := &exprCtx{b: b, sc: sc, agg: agg, clause: "SELECT", win: win}
-	// Scalar subqueries in the SELECT list join onto the rows before the
-	// projection (not supported over aggregates: their join would have to
-	// follow the grouping).
-	var selectJoins []pendingJoin
-	if agg == nil {
-		ctx.pending = &selectJoins
+	// Subqueries in the SELECT list join onto the rows before the
+	// projection; over aggregates, after the grouping (postJoins), and
+	// those inside aggregate arguments before it.
+	var selectJoins, postJoins []pendingJoin
+	ctx.pending = &selectJoins
+	if agg != nil {
+		ctx.pending, agg.pre = &postJoins, &selectJoins
 	}
 	items, err := ctx.bindItems(sel.Items)
 	if err != nil {
@@ -174,7 +172,7 @@ func (b *binder) bindSelect(sel *ast.Select, t tail, opts selectOpts) (*selectRe
 		return nil, err
 	}
 	nVisible := len(exprs)
-	orders, err := b.bindOrderBy(t.orderBy, sc, agg, items, sel.Distinct && len(sel.DistinctOn) == 0, win)
+	orders, err := b.bindOrderBy(t.orderBy, sc, agg, items, sel.Distinct && len(sel.DistinctOn) == 0, win, ctx.pending)
 	if err != nil {
 		return nil, err
 	}
@@ -192,12 +190,19 @@ func (b *binder) bindSelect(sel *ast.Select, t tail, opts selectOpts) (*selectRe
 		names = append(names, fmt.Sprintf("__corr%d", i))
 	}
 
-	node = attach(node, selectJoins)
+	if node, err = attach(node, selectJoins); err != nil {
+		return nil, err
+	}
 	if agg != nil {
 		node = agg.build(b, node)
-		node = attach(node, havingJoins)
+		if node, err = attach(node, havingJoins); err != nil {
+			return nil, err
+		}
 		if having != nil {
 			node = &planner.Filter{Input: node, Pred: having}
+		}
+		if node, err = attach(node, postJoins); err != nil {
+			return nil, err
 		}
 	}
 	node = win.build(node)
@@ -257,7 +262,8 @@ func (b *binder) bindSelect(sel *ast.Select, t tail, opts selectOpts) (*selectRe
 // over the outer scope are correlations: returned in res.corr, or, when
 // grouping by them, as corrEq.
 func (b *binder) bindWhere(where ast.Expr, items []*ast.SelectItem, node planner.Node, sc *scope, opts selectOpts, res *selectResult) (planner.Node, []expr.Expr, error) {
-	var preds, corrEq []expr.Expr
+	var preds, corrEq, depPreds []expr.Expr
+	var deps []pendingJoin
 	for _, conj := range splitAndAST(where) {
 		if opts.outer != nil {
 			if ce, ok, err := b.correlated(conj, sc, opts.outer); err != nil {
@@ -277,13 +283,29 @@ func (b *binder) bindWhere(where ast.Expr, items []*ast.SelectItem, node planner
 		if err != nil {
 			return nil, nil, err
 		}
-		node = attach(node, pending)
+		if hasDependent(pending) {
+			// Dependent joins follow the other conditions: the outer plan
+			// they copy is then filtered.
+			deps = append(deps, pending...)
+			depPreds = append(depPreds, pred)
+			continue
+		}
+		if node, err = attach(node, pending); err != nil {
+			return nil, nil, err
+		}
 		if !isTrue(pred) {
 			preds = append(preds, pred)
 		}
 	}
 	if len(preds) > 0 {
 		node = &planner.Filter{Input: node, Pred: expr.And(preds...)}
+	}
+	if len(deps) > 0 {
+		var err error
+		if node, err = attach(node, deps); err != nil {
+			return nil, nil, err
+		}
+		node = &planner.Filter{Input: node, Pred: expr.And(depPreds...)}
 	}
 	return node, corrEq, nil
 }
@@ -422,7 +444,7 @@ type orderItem struct {
 
 // bindOrderBy binds ORDER BY keys to output columns: ordinals, output
 // names, or expressions (added as hidden columns).
-func (b *binder) bindOrderBy(order []*ast.OrderItem, sc *scope, agg *aggState, items *boundItems, distinct bool, win *winState) ([]orderItem, error) {
+func (b *binder) bindOrderBy(order []*ast.OrderItem, sc *scope, agg *aggState, items *boundItems, distinct bool, win *winState, pending *[]pendingJoin) ([]orderItem, error) {
 	var out []orderItem
 	nVisible := len(items.exprs)
 	for _, o := range order {
@@ -455,7 +477,7 @@ func (b *binder) bindOrderBy(order []*ast.OrderItem, sc *scope, agg *aggState, i
 			}
 		}
 		if idx < 0 {
-			octx := &exprCtx{b: b, sc: sc, agg: agg, clause: "ORDER BY", win: win}
+			octx := &exprCtx{b: b, sc: sc, agg: agg, clause: "ORDER BY", win: win, pending: pending}
 			e, err := octx.bind(o.Expr)
 			if err != nil {
 				return nil, err

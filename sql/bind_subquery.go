@@ -2,7 +2,6 @@ package sql
 
 import (
 	"errors"
-	"fmt"
 	"strings"
 
 	"github.com/peregrinedb/peregrine/exec/coldata"
@@ -17,13 +16,32 @@ type pendingJoin struct {
 	right planner.Node
 	typ   planner.JoinType
 	cond  expr.Expr
+	// dep, when set, builds a dependent join (decorrelate.go) instead.
+	dep func(left planner.Node) (planner.Node, error)
 }
 
-func attach(node planner.Node, joins []pendingJoin) planner.Node {
+func attach(node planner.Node, joins []pendingJoin) (planner.Node, error) {
 	for _, j := range joins {
+		if j.dep != nil {
+			var err error
+			if node, err = j.dep(node); err != nil {
+				return nil, err
+			}
+			continue
+		}
 		node = &planner.Join{Left: node, Right: j.right, Type: j.typ, Cond: j.cond}
 	}
-	return node
+	return node, nil
+}
+
+// hasDependent reports a dependent join among joins.
+func hasDependent(joins []pendingJoin) bool {
+	for _, j := range joins {
+		if j.dep != nil {
+			return true
+		}
+	}
+	return false
 }
 
 // splitAndAST returns the conjuncts of a WHERE or HAVING condition.
@@ -115,15 +133,15 @@ func covers(sc *scope, e expr.Expr) bool {
 
 // exists decorrelates [NOT] EXISTS (subquery) into a semi or anti join.
 func (c *exprCtx) exists(ex *ast.Exists, not bool) (expr.Expr, error) {
-	if c.pending == nil || c.conj == nil || (c.conj != ast.Expr(ex) && !not) {
-		return nil, errAt(ex, "Not implemented", "EXISTS is only supported as a whole condition of WHERE or HAVING, not inside OR or other expressions")
+	if c.pending == nil || c.conj == nil || (c.conj != ast.Expr(ex) && !not) || c.agg != nil {
+		return c.existsValue(ex, not)
 	}
-	res, err := c.b.bindQueryOpts(ex.Query, selectOpts{outer: c.sc})
+	res, err := c.bindSub(ex.Query, selectOpts{outer: c.sc})
 	if err != nil {
 		return nil, err
 	}
-	if res.aggregated || res.limited {
-		return nil, errAt(ex, "Not implemented", "EXISTS over an aggregate or LIMIT subquery is not supported yet")
+	if res.aggregated || res.limited || c.reads(res.plain) {
+		return c.existsValue(ex, not)
 	}
 	typ := planner.JoinSemi
 	if not {
@@ -139,16 +157,16 @@ func (c *exprCtx) inSubquery(x expr.Expr, sub *ast.Query, not bool) (expr.Expr, 
 	if c.pending == nil || c.conj == nil {
 		return nil, errAt(sub, "Not implemented", "IN (subquery) is only supported in WHERE and HAVING conditions")
 	}
-	res, err := c.b.bindQueryOpts(sub, selectOpts{outer: c.sc})
+	res, err := c.bindSub(sub, selectOpts{outer: c.sc})
 	if err != nil {
 		return nil, err
 	}
-	if len(res.corr) > 0 {
-		return nil, fmt.Errorf("Not implemented Error: a correlated IN subquery is not supported yet")
+	if len(res.corr) > 0 || c.reads(res.node) {
+		return c.inDependentCond(x, sub, not)
 	}
 	cols := res.node.Cols()
 	if len(res.names) != 1 {
-		return nil, fmt.Errorf("Binder Error: subquery returns %d columns - expected 1", len(res.names))
+		return nil, errSubqueryColumns(len(res.names))
 	}
 	cond, err := c.compare(expr.OpEq, x, colExpr(cols[0]))
 	if err != nil {
@@ -172,15 +190,15 @@ func (c *exprCtx) inSubqueryValue(x expr.Expr, sub *ast.Query, not bool) (expr.E
 	if c.pending == nil {
 		return nil, errAt(sub, "Not implemented", "IN (subquery) is only supported in WHERE, HAVING and SELECT lists without aggregation")
 	}
-	res, err := c.b.bindQueryOpts(sub, selectOpts{outer: c.sc})
+	res, err := c.bindSub(sub, selectOpts{outer: c.sc})
 	if err != nil {
 		return nil, err
 	}
-	if len(res.corr) > 0 {
-		return nil, fmt.Errorf("Not implemented Error: a correlated IN subquery is not supported yet")
+	if len(res.corr) > 0 || c.reads(res.node) {
+		return c.inDependent(x, sub, not)
 	}
 	if len(res.names) != 1 {
-		return nil, fmt.Errorf("Binder Error: subquery returns %d columns - expected 1", len(res.names))
+		return nil, errSubqueryColumns(len(res.names))
 	}
 	b := c.b
 	v := res.node.Cols()[0]
@@ -190,7 +208,7 @@ func (c *exprCtx) inSubqueryValue(x expr.Expr, sub *ast.Query, not bool) (expr.E
 		return nil, err
 	}
 	// The counts read the subquery again, bound afresh: a plan is a tree.
-	again, err := c.b.bindQueryOpts(sub, selectOpts{outer: c.sc})
+	again, err := c.bindSub(sub, selectOpts{outer: c.sc})
 	if err != nil {
 		return nil, err
 	}
@@ -227,15 +245,21 @@ func (c *exprCtx) scalar(sub *ast.Subquery) (expr.Expr, error) {
 	if c.pending == nil {
 		return nil, errAt(sub, "Not implemented", "scalar subqueries are only supported in SELECT lists without aggregation and in WHERE and HAVING conditions")
 	}
-	res, err := c.b.bindQueryOpts(sub.Query, selectOpts{outer: c.sc, groupCorrelated: true})
+	res, err := c.bindSub(sub.Query, selectOpts{outer: c.sc, groupCorrelated: true})
 	if err != nil {
-		return nil, err
+		// Grouping by the correlations fails for a subquery without
+		// aggregates: the general path binds it as written.
+		return c.scalarDependent(sub)
 	}
 	if len(res.names) != 1 {
-		return nil, fmt.Errorf("Binder Error: subquery returns %d columns - expected 1", len(res.names))
+		return nil, errSubqueryColumns(len(res.names))
 	}
-	if len(res.corr) > 0 {
-		return nil, fmt.Errorf("Not implemented Error: scalar subqueries correlated by anything but equalities are not supported yet")
+	// A HAVING can filter the one row of an ungrouped aggregate away
+	// (the answer is then NULL, not a lost outer row or a COUNT of 0).
+	having := res.sel != nil && res.sel.Having != nil
+	if len(res.corr) > 0 || c.reads(res.node) || (c.agg != nil && len(res.keys) > 0) || having || (len(res.keys) > 0 && res.sel != nil &&
+		containsCount(res.sel.Items) && !isBareCount(res.sel.Items)) {
+		return c.scalarDependent(sub)
 	}
 	val := res.node.Cols()[0]
 	if len(res.keys) == 0 {
@@ -256,9 +280,6 @@ func (c *exprCtx) scalar(sub *ast.Subquery) (expr.Expr, error) {
 	// turned back into 0. Other expressions over COUNT are refused.
 	countOnly := false
 	if sel := res.sel; sel != nil && containsCount(sel.Items) {
-		if !isBareCount(sel.Items) {
-			return nil, fmt.Errorf("Not implemented Error: a correlated scalar subquery with an expression over COUNT is not supported yet")
-		}
 		countOnly = true
 	}
 	var conds []expr.Expr

@@ -46,6 +46,13 @@
 //	bind_pivot.go     PIVOT and UNPIVOT, rewritten into FILTERed aggregates and UNION ALL; PlanRunner
 //	bind_summarize.go SUMMARIZE (and FROM (SUMMARIZE ...)): one aggregate pass, a row per column
 //	bind_subquery.go  EXISTS, IN and scalar subqueries, decorrelated into joins
+//	decorrelate.go    general decorrelation (Neumann/Kemper dependent-join elimination): free columns, D, IS NOT DISTINCT FROM keys
+//	decorrelate_push.go  pushing D down a subquery plan: filters, projections, aggregates (the COUNT bug), joins, unions
+//	decorrelate_bind.go  scalar, EXISTS and IN subqueries anywhere in an expression, through dependent joins
+//	decorrelate_quant.go x op ANY|ALL (subquery) for every comparison
+//	bind_lateral.go   LATERAL joins (also implicit) as dependent joins
+//	bind_recursive.go WITH RECURSIVE: anchor UNION [ALL] step, the working table inside the step
+//	bind_series.go    range and generate_series, constant INTERVALs of any unit
 //	bind_cte.go       WITH queries computed once when read more than once
 //	bind_nested.go    LIST/STRUCT/MAP access, and nested values through joins
 //	bind_tablefunc.go read_parquet options, parquet_metadata/schema/inspect

@@ -6,7 +6,7 @@ import (
 	"github.com/peregrinedb/peregrine/exec/coldata"
 )
 
-var errManyRows = errors.New("Invalid Input Error: More than one row returned by a subquery used as an expression - scalar subqueries can only return a single row")
+var errManyRows = errors.New("Invalid Input Error: More than one row returned by a subquery used as an expression - scalar subqueries can only return a single row.")
 
 // singleRowNode passes a scalar subquery's value through once its row count
 // is known to be at most one; more rows is the error DuckDB raises.

@@ -33,7 +33,7 @@ func aggSpecs(aggs []planner.PhysAgg) ([]AggSpec, error) {
 		if err != nil {
 			return nil, err
 		}
-		out[i] = AggSpec{Func: f, Arg: a.Arg, Distinct: a.Distinct, Out: a.Typ}
+		out[i] = AggSpec{Func: f, Arg: a.Arg, Distinct: a.Distinct, Out: a.Typ, Name: a.Name, Params: a.Params}
 	}
 	return out, nil
 }

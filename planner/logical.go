@@ -94,10 +94,13 @@ const (
 	AggAvg
 	AggMin
 	AggMax
+	// AggNamed is every other aggregate, named by AggCall.Name (the
+	// executor's registry of accumulators resolves it).
+	AggNamed
 )
 
 func (f AggFunc) String() string {
-	return [...]string{"count_star", "count", "sum", "avg", "min", "max"}[f]
+	return [...]string{"count_star", "count", "sum", "avg", "min", "max", "named"}[f]
 }
 
 // AggCall is one aggregate; Arg is a column of the input (nil for COUNT(*)).
@@ -106,6 +109,10 @@ type AggCall struct {
 	Arg      expr.Expr
 	Distinct bool
 	Typ      coldata.Type
+	// Name and Params (constant arguments such as a quantile's fraction or
+	// string_agg's separator) of an AggNamed aggregate.
+	Name   string
+	Params []coldata.Datum
 }
 
 // Aggregate groups Input by Groups (columns of the input) and computes Aggs.

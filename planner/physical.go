@@ -95,6 +95,8 @@ type PhysAgg struct {
 	Arg      int // -1 for COUNT(*)
 	Distinct bool
 	Typ      coldata.Type
+	Name     string // AggNamed's aggregate
+	Params   []coldata.Datum
 }
 
 type PhysHashAgg struct {
@@ -265,7 +267,7 @@ func (o *optimizer) lower(n Node) (Physical, error) {
 			p.Groups = append(p.Groups, pos[g.ID])
 		}
 		for _, a := range n.Aggs {
-			pa := PhysAgg{Func: a.Func, Arg: -1, Distinct: a.Distinct, Typ: a.Typ}
+			pa := PhysAgg{Func: a.Func, Arg: -1, Distinct: a.Distinct, Typ: a.Typ, Name: a.Name, Params: a.Params}
 			if a.Arg != nil {
 				c, ok := a.Arg.(*expr.Column)
 				if !ok {

@@ -15,7 +15,13 @@ var aggNames = map[string]planner.AggFunc{
 	"min": planner.AggMin, "max": planner.AggMax,
 }
 
-func isAggName(name string) bool { _, ok := aggNames[name]; return ok }
+func isAggName(name string) bool {
+	if _, ok := aggNames[name]; ok {
+		return true
+	}
+	_, ok := namedAggs[name]
+	return ok
+}
 
 // isAggregate reports a call of an aggregate function (not a window
 // function).
@@ -155,7 +161,17 @@ func (c *exprCtx) bindAgg(fe *ast.FuncCall) (expr.Expr, error) {
 	fn := aggNames[name]
 	call := planner.AggCall{Func: fn, Distinct: fe.Distinct}
 	inner := &exprCtx{b: c.b, sc: c.sc, clause: "aggregate " + name, columns: c.columns}
+	_, named := namedAggs[name]
 	switch {
+	case named:
+		if fe.Star {
+			return nil, binderErr(fe, "%s(*) is not allowed; only count(*)", name)
+		}
+		arg, params, typ, err := c.namedAggSpec(fe, name, args, inner)
+		if err != nil {
+			return nil, err
+		}
+		call = planner.AggCall{Func: planner.AggNamed, Name: namedAggs[name], Arg: arg, Params: params, Typ: typ, Distinct: fe.Distinct}
 	case fe.Star || fn == planner.AggCount && len(args) == 0:
 		if fn != planner.AggCount {
 			return nil, binderErr(fe, "%s(*) is not allowed; only count(*)", name)
@@ -202,6 +218,7 @@ func (c *exprCtx) bindAgg(fe *ast.FuncCall) (expr.Expr, error) {
 		}
 	}
 	switch call.Func {
+	case planner.AggNamed:
 	case planner.AggCountStar, planner.AggCount:
 		call.Typ = coldata.TypeInt64
 	case planner.AggSum:
@@ -213,7 +230,10 @@ func (c *exprCtx) bindAgg(fe *ast.FuncCall) (expr.Expr, error) {
 	default:
 		call.Typ = call.Arg.Type()
 	}
-	key := call.Func.String() + strconv.FormatBool(call.Distinct) + "(" + keyOrStar(call.Arg) + ")"
+	key := call.Func.String() + call.Name + strconv.FormatBool(call.Distinct) + "(" + keyOrStar(call.Arg) + ")"
+	for _, p := range call.Params {
+		key += "," + paramKey(p)
+	}
 	for _, e := range c.agg.aggs {
 		if e.key == key {
 			return colExpr(e.out), nil

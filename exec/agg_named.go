@@ -2,7 +2,6 @@ package exec
 
 import (
 	"fmt"
-	"math"
 	"unsafe"
 
 	"github.com/peregrinedb/peregrine/exec/coldata"
@@ -68,46 +67,68 @@ func namedDistinct(name string) bool {
 	return true
 }
 
-// countIfAcc counts the true values (count_if): NULL and false count 0.
-type countIfAcc struct{ c []int64 }
+// countIfAcc counts the true values (count_if), NULL for a group
+// without a non-NULL value (DuckDB sums the booleans).
+type countIfAcc struct{ st []sum128 }
 
-func (a *countIfAcc) resize(g int) { a.c = growZero(a.c, g) }
-func (a *countIfAcc) reset()       { a.c = emptied(a.c) }
+func (a *countIfAcc) resize(g int) { a.st = growZero(a.st, g) }
+func (a *countIfAcc) reset()       { a.st = emptied(a.st) }
 
 func (a *countIfAcc) update(gids []int32, arg *coldata.Vec, n int) {
 	if arg.Type.ID != coldata.Bool {
 		return
 	}
-	c, vals, nulls := a.c, arg.B[:n], argNulls(arg, n)
+	st, vals, nulls := a.st, arg.B[:n], argNulls(arg, n)
 	for k, g := range gids[:n] {
-		if vals[k] && (nulls == nil || !nulls[k]) {
-			c[g]++
+		if nulls != nil && nulls[k] {
+			continue
+		}
+		st[g].cnt++
+		if vals[k] {
+			st[g].lo++
 		}
 	}
 }
 
 func (a *countIfAcc) merge(src accumulator, rows, gmap []int32) {
-	sc := src.(*countIfAcc).c
+	ss := src.(*countIfAcc).st
 	for x, g := range gmap {
-		a.c[g] += sc[srcRow(rows, x)]
+		s := ss[srcRow(rows, x)]
+		a.st[g].lo += s.lo
+		a.st[g].cnt += s.cnt
 	}
 }
 
 // finalize writes DuckDB's HUGEINT count.
 func (a *countIfAcc) finalize(out *coldata.Vec, from, to int) error {
-	for i, c := range a.c[from:to] {
-		out.I128[i] = coldata.Int128{Lo: uint64(c)}
+	for i, s := range a.st[from:to] {
+		if s.cnt == 0 {
+			out.SetNull(i)
+			continue
+		}
+		out.I128[i] = coldata.Int128{Lo: s.lo}
 	}
 	return nil
 }
 
-func (a *countIfAcc) bytes() int64                           { return 8 * int64(cap(a.c)) }
-func (a *countIfAcc) stateTypes(coldata.Type) []coldata.Type { return []coldata.Type{coldata.TypeInt64} }
-func (a *countIfAcc) store(dst []*coldata.Vec, rows []int32) { coldata.Gather(dst[0].I64, a.c, rows) }
+func (a *countIfAcc) bytes() int64 { return 24 * int64(cap(a.st)) }
+
+// The state is the count of true values and of non-NULL ones.
+func (a *countIfAcc) stateTypes(coldata.Type) []coldata.Type {
+	return []coldata.Type{coldata.TypeInt64, coldata.TypeInt64}
+}
+
+func (a *countIfAcc) store(dst []*coldata.Vec, rows []int32) {
+	for k, r := range rows {
+		dst[0].I64[k], dst[1].I64[k] = int64(a.st[r].lo), a.st[r].cnt
+	}
+}
 
 func (a *countIfAcc) load(src []*coldata.Vec, n int) {
-	a.c = coldata.Grow(a.c[:0], n)
-	copy(a.c, src[0].I64[:n])
+	a.st = coldata.Grow(a.st[:0], n)
+	for k := range a.st {
+		a.st[k] = sum128{lo: uint64(src[0].I64[k]), cnt: src[1].I64[k]}
+	}
 }
 
 // bitAcc is bit_and, bit_or or bit_xor of INTEGER or BIGINT values (kept
@@ -374,8 +395,3 @@ func (a *firstAcc[T]) load(src []*coldata.Vec, n int) {
 		a.st[k] = firstState[T]{v: vals[k], seen: seen[k], null: nulls != nil && nulls[k]}
 	}
 }
-
-// finite reports a usable float (not NaN): holistic and moment states
-// take every value DuckDB takes, NaN included, so this only guards
-// divisions.
-func finite(f float64) bool { return !math.IsNaN(f) && !math.IsInf(f, 0) }

@@ -31,11 +31,13 @@ type holisticAcc[T cmp.Ordered] struct {
 	fracs []float64 // quantile fractions; several make a LIST result
 	list  bool
 	sep   string // string_agg's separator
+	noSep bool   // string_agg's separator is NULL: every result is NULL
 	get   func(*coldata.Vec) []T
 	conv  func(T) int64
 	flt   func(T) float64
 	vals  [][]T
-	size  int64 // bytes held by the values
+	nulls [][]bool // list's: which values were NULL (their vals are zero)
+	size  int64    // bytes held by the values
 }
 
 func newHolisticAcc(s AggSpec, in coldata.Type) (accumulator, error) {
@@ -70,7 +72,7 @@ func holisticOf[T cmp.Ordered](s AggSpec, in coldata.Type, get func(*coldata.Vec
 	for _, p := range s.Params {
 		switch {
 		case s.Name == "string_agg":
-			a.sep = p.S
+			a.sep, a.noSep = p.S, p.Null
 		case p.N != nil:
 			for _, e := range p.N.Elems {
 				a.fracs = append(a.fracs, e.F)
@@ -86,13 +88,15 @@ func holisticOf[T cmp.Ordered](s AggSpec, in coldata.Type, get func(*coldata.Vec
 }
 
 func (a *holisticAcc[T]) resize(g int) {
-	if g > len(a.vals) {
-		a.vals = growZero(a.vals, g)
+	a.vals = growZero(a.vals, g)
+	if a.fn == "list" {
+		a.nulls = growZero(a.nulls, g)
 	}
 }
 
 func (a *holisticAcc[T]) reset() {
 	a.vals = emptied(a.vals)
+	a.nulls = emptied(a.nulls)
 	a.size = 0
 }
 
@@ -108,6 +112,10 @@ func (a *holisticAcc[T]) update(gids []int32, arg *coldata.Vec, n int) {
 		return
 	}
 	vals, nulls := a.get(arg)[:n], argNulls(arg, n)
+	if a.fn == "list" {
+		a.updateList(gids, vals, nulls)
+		return
+	}
 	var size int64
 	for k, g := range gids[:n] {
 		if nulls != nil && nulls[k] {
@@ -120,12 +128,26 @@ func (a *holisticAcc[T]) update(gids []int32, arg *coldata.Vec, n int) {
 	a.size += size
 }
 
+// updateList keeps NULLs too: list(x) has one element per row.
+func (a *holisticAcc[T]) updateList(gids []int32, vals []T, nulls []bool) {
+	for k, g := range gids[:len(vals)] {
+		null := nulls != nil && nulls[k]
+		a.vals[g] = append(a.vals[g], vals[k])
+		a.nulls[g] = append(a.nulls[g], null)
+		a.size += a.valueBytes(vals[k]) + 1
+	}
+}
+
 func (a *holisticAcc[T]) merge(src accumulator, rows, gmap []int32) {
-	sv := src.(*holisticAcc[T]).vals
+	sa := src.(*holisticAcc[T])
+	sv := sa.vals
 	for x, g := range gmap {
 		s := sv[srcRow(rows, x)]
 		if len(s) == 0 {
 			continue
+		}
+		if a.fn == "list" {
+			a.nulls[g] = append(a.nulls[g], sa.nulls[srcRow(rows, x)]...)
 		}
 		for _, v := range s {
 			a.size += a.valueBytes(v)
@@ -138,6 +160,14 @@ func (a *holisticAcc[T]) bytes() int64 { return 24*int64(cap(a.vals)) + a.size }
 
 func (a *holisticAcc[T]) finalize(out *coldata.Vec, from, to int) error {
 	for i, vals := range a.vals[from:to] {
+		switch {
+		case a.fn == "entropy" && len(vals) == 0:
+			out.F64[i] = 0
+			continue
+		case a.noSep:
+			out.SetNull(i)
+			continue
+		}
 		if len(vals) == 0 {
 			if a.fn == "list" || a.list {
 				out.Set(i, coldata.NullDatum)
@@ -146,14 +176,14 @@ func (a *holisticAcc[T]) finalize(out *coldata.Vec, from, to int) error {
 			}
 			continue
 		}
-		if err := a.finalizeGroup(out, i, vals); err != nil {
+		if err := a.finalizeGroup(out, i, from+i, vals); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func (a *holisticAcc[T]) finalizeGroup(out *coldata.Vec, i int, vals []T) error {
+func (a *holisticAcc[T]) finalizeGroup(out *coldata.Vec, i, g int, vals []T) error {
 	switch a.fn {
 	case "mode":
 		a.get(out)[i] = modeOf(vals)
@@ -174,7 +204,10 @@ func (a *holisticAcc[T]) finalizeGroup(out *coldata.Vec, i int, vals []T) error 
 	case "list":
 		elems := make([]coldata.Datum, len(vals))
 		for k, v := range vals {
-			elems[k] = datumOf(a.in, v)
+			elems[k] = datumOf(v)
+			if a.nulls[g][k] {
+				elems[k] = coldata.NullDatum
+			}
 		}
 		out.Set(i, coldata.ListDatum(elems...))
 		return nil
@@ -268,7 +301,7 @@ func entropyOf[T cmp.Ordered](vals []T) float64 {
 	return e
 }
 
-func datumOf[T cmp.Ordered](t coldata.Type, v T) coldata.Datum {
+func datumOf[T cmp.Ordered](v T) coldata.Datum {
 	switch x := any(v).(type) {
 	case int32:
 		return coldata.Datum{I: int64(x)}
@@ -284,7 +317,11 @@ func datumOf[T cmp.Ordered](t coldata.Type, v T) coldata.Datum {
 
 // The state is one VARCHAR per group: the values' bytes (fixed-width
 // values as they lie in memory, strings each after its uvarint length).
+// list adds a second VARCHAR: one byte per value, 1 for NULL.
 func (a *holisticAcc[T]) stateTypes(coldata.Type) []coldata.Type {
+	if a.fn == "list" {
+		return []coldata.Type{coldata.TypeString, coldata.TypeString}
+	}
 	return []coldata.Type{coldata.TypeString}
 }
 
@@ -305,6 +342,10 @@ func (a *holisticAcc[T]) store(dst []*coldata.Vec, rows []int32) {
 			}
 		}
 		dst[0].Str[k] = string(buf)
+		if a.fn == "list" {
+			nl := a.nulls[r]
+			dst[1].Str[k] = string(unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(nl))), len(nl)))
+		}
 	}
 }
 
@@ -331,5 +372,13 @@ func (a *holisticAcc[T]) load(src []*coldata.Vec, n int) {
 			a.size += a.valueBytes(v)
 		}
 		a.vals[k] = vals
+		if a.fn == "list" {
+			nl := src[1].Str[k]
+			a.nulls = growZero(a.nulls, n)
+			a.nulls[k] = make([]bool, len(nl))
+			for j := range nl {
+				a.nulls[k][j] = nl[j] != 0
+			}
+		}
 	}
 }

@@ -122,8 +122,8 @@ func (m *momentsAcc) value(s moments) (float64, bool) {
 		}
 		t := 1 / n
 		div := math.Sqrt(math.Pow(t*(s.b-s.a*s.a*t), 3))
-		if div == 0 || math.IsNaN(div) {
-			return 0, false
+		if div == 0 {
+			return math.NaN(), true // a constant input: 0/0, as DuckDB
 		}
 		t1 := math.Sqrt(n*(n-1)) / (n - 2)
 		return t1 * t * (s.c - 3*s.b*s.a*t + 2*math.Pow(s.a, 3)*t*t) / div, true

@@ -52,6 +52,15 @@ func (c *exprCtx) namedAggSpec(fe *ast.FuncCall, name string, args []ast.Expr, i
 		return nil, nil, out, err
 	}
 	t := arg.Type()
+	if t.ID == coldata.Unknown {
+		// DuckDB types an aggregate of a bare NULL as one of INTEGERs
+		// (BIGINTs for the bitwise ones).
+		t = coldata.TypeInt32
+		if fn == "bit_and" || fn == "bit_or" || fn == "bit_xor" {
+			t = coldata.TypeInt64
+		}
+		arg = &expr.Cast{Arg: arg, Typ: t}
+	}
 	if t.IsNested() {
 		return nil, nil, out, errAt(fe, "Not implemented", "%s on the nested value %s (%s) is not supported", clip(fe.String()), clip(arg.String()), t)
 	}
@@ -72,16 +81,12 @@ func (c *exprCtx) namedAggSpec(fe *ast.FuncCall, name string, args []ast.Expr, i
 		err = cast(coldata.TypeBool)
 		out = coldata.TypeHugeint
 	case "bit_and", "bit_or", "bit_xor":
-		if t.ID == coldata.Unknown {
-			t = coldata.TypeInt32
-			arg = &expr.Cast{Arg: arg, Typ: t}
-		}
 		if !t.IsInteger() {
 			return nil, nil, out, noMatch()
 		}
 		out = t
 	case "product", "var_samp", "var_pop", "stddev_samp", "stddev_pop", "skewness", "kurtosis", "kurtosis_pop":
-		if !t.IsNumeric() && t.ID != coldata.Unknown {
+		if !t.IsNumeric() {
 			return nil, nil, out, noMatch()
 		}
 		err = cast(coldata.TypeFloat64)
@@ -105,10 +110,6 @@ func (c *exprCtx) namedAggSpec(fe *ast.FuncCall, name string, args []ast.Expr, i
 	}
 	if err != nil {
 		return nil, nil, out, err
-	}
-	if t.ID == coldata.Unknown && out.ID == coldata.Unknown {
-		out = coldata.TypeInt32 // DuckDB types an aggregate of NULL as INTEGER
-		arg = &expr.Cast{Arg: arg, Typ: out}
 	}
 	if nargs == 2 {
 		p, list, err := c.aggParam(fe, fn, args[1], inner)
@@ -165,10 +166,7 @@ func (c *exprCtx) aggParam(fe *ast.FuncCall, fn string, a ast.Expr, inner *exprC
 		return coldata.Datum{}, false, categorized(err, "Binder")
 	}
 	if fn == "string_agg" {
-		if v.Null {
-			v.S = ""
-		}
-		return v, false, nil
+		return v, false, nil // a NULL separator makes every result NULL
 	}
 	fracs := []coldata.Datum{v}
 	if list && v.N != nil {

@@ -277,7 +277,7 @@ func (b *binder) bindGroupExpr(g ast.Expr, items []*ast.SelectItem, sc *scope) (
 		}
 	}
 	if containsAggregate(g) {
-		return nil, binderErr(g, "GROUP BY clause cannot contain aggregates")
+		return nil, binderErr(g, "GROUP BY clause cannot contain aggregates!")
 	}
 	return ctx.bind(g)
 }

@@ -333,6 +333,8 @@ func (b *binder) bindTableFunc(t *ast.TableFunc, alias string, colNames []ast.Id
 		n, err = b.inspectFunc(tf, alias)
 	case "duckdb_secrets", "which_secret":
 		n, err = b.secretsFunc(tf, alias)
+	case "peregrine_functions", "duckdb_functions":
+		n, err = b.functionsFunc(tf, alias)
 	default:
 		var tab *storage.Table
 		if tab, err = b.tableFunc(tf); err == nil {
@@ -359,5 +361,5 @@ func (b *binder) bindTableFunc(t *ast.TableFunc, alias string, colNames []ast.Id
 // tableFuncNames are the table functions the binder knows.
 var tableFuncNames = map[string]bool{
 	"read_parquet": true, "parquet_scan": true, "parquet_metadata": true, "parquet_schema": true, "parquet_inspect": true,
-	"duckdb_secrets": true, "which_secret": true,
+	"duckdb_secrets": true, "which_secret": true, "peregrine_functions": true, "duckdb_functions": true,
 }

@@ -159,10 +159,10 @@ func (c *exprCtx) function(e *ast.FuncCall) (expr.Expr, error) {
 	switch {
 	case e.Over != nil:
 		return nil, notImplemented(e, "the window function "+name+"(...) OVER (...)")
-	case !scalarFunctions[name] && !isAggName(name) && !nestedFuncs[name] && !isStrFunc(name) && !mathFuncNames[name] && !dateFuncNames[name]:
+	case !functionKind(name, "scalar") && !functionKind(name, "aggregate"):
 		return nil, unknownFunction(e, name, "scalar")
 	case isAggName(name):
-		return nil, binderErr(e, "aggregate function %s is not allowed in %s", name, c.clause)
+		return nil, aggregateNotAllowed(e, c.clause)
 	case e.Distinct:
 		return nil, binderErr(e, "DISTINCT is only allowed in aggregate functions")
 	case e.Filter != nil:

@@ -16,7 +16,18 @@ import (
 // other workers and spill files merge: the hash is the same everywhere.
 type hllAcc struct {
 	sk []*hyperloglog.Sketch
+	// cnt counts each group's inserts up to the point where its sketch is
+	// surely dense; size is the bytes the sketches are charged: a sparse
+	// one grows by a few bytes per value, a dense one holds 2^14 registers.
+	cnt  []int32
+	size int64
 }
+
+const (
+	hllValueBytes = 16
+	hllDenseBytes = 1 << 14
+	hllMaxCount   = hllDenseBytes / hllValueBytes
+)
 
 func newHLLAcc(in coldata.Type) (accumulator, error) {
 	switch in.ID {
@@ -27,8 +38,15 @@ func newHLLAcc(in coldata.Type) (accumulator, error) {
 	return nil, fmt.Errorf("Not implemented Error: approx_count_distinct of %s is not supported", in)
 }
 
-func (a *hllAcc) resize(g int) { a.sk = growZero(a.sk, g) }
-func (a *hllAcc) reset()       { a.sk = emptied(a.sk) }
+func (a *hllAcc) resize(g int) {
+	a.sk = growZero(a.sk, g)
+	a.cnt = growZero(a.cnt, g)
+}
+
+func (a *hllAcc) reset() {
+	a.sk, a.cnt = emptied(a.sk), emptied(a.cnt)
+	a.size = 0
+}
 
 func (a *hllAcc) sketch(g int32) *hyperloglog.Sketch {
 	s := a.sk[g]
@@ -36,7 +54,17 @@ func (a *hllAcc) sketch(g int32) *hyperloglog.Sketch {
 		s = hyperloglog.New14()
 		a.sk[g] = s
 	}
+	a.grow(g, 1)
 	return s
+}
+
+// grow charges group g for n more values.
+func (a *hllAcc) grow(g int32, n int32) {
+	if c := a.cnt[g]; c < hllMaxCount {
+		n = min(n, hllMaxCount-c)
+		a.cnt[g] = c + n
+		a.size += int64(n) * hllValueBytes
+	}
 }
 
 func (a *hllAcc) update(gids []int32, arg *coldata.Vec, n int) {
@@ -99,6 +127,7 @@ func (a *hllAcc) merge(src accumulator, rows, gmap []int32) {
 		if s == nil {
 			continue
 		}
+		a.grow(g, src.(*hllAcc).cnt[srcRow(rows, x)])
 		if a.sk[g] == nil {
 			a.sk[g] = s.Clone()
 			continue
@@ -118,17 +147,7 @@ func (a *hllAcc) finalize(out *coldata.Vec, from, to int) error {
 	return nil
 }
 
-// bytes charges a sketch as its dense registers: a sparse one is smaller,
-// but it turns dense without asking.
-func (a *hllAcc) bytes() int64 {
-	var n int64
-	for _, s := range a.sk {
-		if s != nil {
-			n++
-		}
-	}
-	return 8*int64(cap(a.sk)) + n*(1<<14)
-}
+func (a *hllAcc) bytes() int64 { return 12*int64(cap(a.sk)) + a.size }
 
 // The state is the sketch's binary form, NULL for a group without values.
 func (a *hllAcc) stateTypes(coldata.Type) []coldata.Type { return []coldata.Type{coldata.TypeString} }
@@ -146,7 +165,8 @@ func (a *hllAcc) store(dst []*coldata.Vec, rows []int32) {
 }
 
 func (a *hllAcc) load(src []*coldata.Vec, n int) {
-	a.sk = growZero(emptied(a.sk), n)
+	a.reset()
+	a.resize(n)
 	nulls := argNulls(src[0], n)
 	for k, b := range src[0].Str[:n] {
 		if nulls != nil && nulls[k] {
@@ -155,6 +175,8 @@ func (a *hllAcc) load(src []*coldata.Vec, n int) {
 		s := hyperloglog.New14()
 		if s.UnmarshalBinary([]byte(b)) == nil {
 			a.sk[k] = s
+			// The binary form is about as large as the sketch.
+			a.grow(int32(k), int32(min(len(b)/4+1, hllMaxCount)))
 		}
 	}
 }

@@ -57,6 +57,19 @@ func newNamedAccumulator(s AggSpec, in coldata.Type) (accumulator, error) {
 	return bad()
 }
 
+// distinctSet reports whether the aggregate keeps a set of (group, value)
+// pairs, folded once all are in, rather than a running state: DISTINCT
+// where it changes the result.
+func (s AggSpec) distinctSet() bool {
+	switch s.Func {
+	case AggCount, AggSum, AggAvg:
+		return s.Distinct
+	case AggNamed:
+		return s.Distinct && namedDistinct(s.Name)
+	}
+	return false
+}
+
 // namedDistinct reports whether DISTINCT changes a named aggregate's
 // result (the executor then folds each group's distinct values only).
 func namedDistinct(name string) bool {

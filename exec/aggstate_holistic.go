@@ -286,17 +286,20 @@ func modeOf[T cmp.Ordered](vals []T) T {
 	return best
 }
 
-// entropyOf is the base-2 entropy of the values' frequencies.
+// entropyOf is the base-2 entropy of the values' frequencies, summed in
+// the values' order (a map's order would change the last bits run to run).
 func entropyOf[T cmp.Ordered](vals []T) float64 {
-	counts := make(map[T]int, min(len(vals), 1024))
-	for _, v := range vals {
-		counts[v]++
-	}
+	slices.Sort(vals)
 	n := float64(len(vals))
 	var e float64
-	for _, c := range counts {
-		p := float64(c) / n
+	for i := 0; i < len(vals); {
+		j := i + 1
+		for j < len(vals) && vals[j] == vals[i] {
+			j++
+		}
+		p := float64(j-i) / n
 		e -= p * math.Log2(p)
+		i = j
 	}
 	return e
 }

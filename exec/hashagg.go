@@ -300,7 +300,7 @@ func newAggPartial(h *hashAgg) *aggPartial {
 		acc.resize(p.ngroups)
 		p.accs = append(p.accs, acc)
 		var d *groupTable
-		if a.Distinct && (a.Func == AggCount || a.Func == AggSum || a.Func == AggAvg || a.Func == AggNamed && namedDistinct(a.Name)) {
+		if a.distinctSet() {
 			d = newGroupTable([]coldata.Type{coldata.TypeInt64, in}, false)
 		}
 		p.dist = append(p.dist, d)

@@ -10,8 +10,10 @@ import (
 )
 
 // hllAcc is approx_count_distinct: a HyperLogLog sketch per group
-// (github.com/axiomhq/hyperloglog, precision 14: a sparse list while a
-// group has few values, 16 KiB of registers after). Values are hashed
+// (github.com/axiomhq/hyperloglog, precision 14: its sparse form while a
+// group has few values, 16 KiB of dense registers after; a well-kept
+// library with HyperLogLog++'s sparse mode and bias correction, and a
+// binary form to spill and merge). Values are hashed
 // here, by their bits (mix64, xxhash for strings), so that partial states from
 // other workers and spill files merge: the hash is the same everywhere.
 type hllAcc struct {
@@ -53,6 +55,14 @@ func (a *hllAcc) sketch(g int32) *hyperloglog.Sketch {
 	if s == nil {
 		s = hyperloglog.New14()
 		a.sk[g] = s
+	}
+	if a.cnt[g] == hllMaxCount-1 {
+		// Past a thousand values a sparse sketch costs more to keep
+		// sorted (axiomhq merges its insert buffer into the compressed
+		// list every 163 values) than its registers take.
+		d := hyperloglog.NewNoSparse()
+		_ = d.Merge(s)
+		s, a.sk[g] = d, d
 	}
 	a.grow(g, 1)
 	return s

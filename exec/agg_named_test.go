@@ -3,6 +3,8 @@ package exec
 import (
 	"fmt"
 	"math"
+	"math/rand"
+	"slices"
 	"testing"
 
 	"github.com/peregrinedb/peregrine/exec/coldata"
@@ -139,4 +141,35 @@ func withoutLast(rs []row) []row {
 		out[i] = r[:len(r)-1]
 	}
 	return out
+}
+
+// TestSelectKth: selection puts the sorted order's k-th value at k, with
+// nothing larger before it nor smaller after it, on random inputs with and
+// without duplicates, sorted and reversed ones.
+func TestSelectKth(t *testing.T) {
+	rng := rand.New(rand.NewSource(3))
+	for trial := range 300 {
+		n := 1 + rng.Intn(200)
+		vals := make([]int64, n)
+		for i := range vals {
+			vals[i] = int64(rng.Intn(1 + trial%50*n/10))
+		}
+		switch trial % 5 {
+		case 1:
+			slices.Sort(vals)
+		case 2:
+			slices.Sort(vals)
+			slices.Reverse(vals)
+		}
+		sorted := slices.Sorted(slices.Values(vals))
+		k := rng.Intn(n)
+		got := slices.Clone(vals)
+		selectKth(got, k)
+		if got[k] != sorted[k] {
+			t.Fatalf("trial %d: k=%d got %d want %d", trial, k, got[k], sorted[k])
+		}
+		if slices.Max(got[:k+1]) != got[k] || slices.Min(got[k:]) != got[k] {
+			t.Fatalf("trial %d: k=%d not partitioned", trial, k)
+		}
+	}
 }

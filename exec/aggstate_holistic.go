@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math"
+	"math/bits"
 	"slices"
 	"strings"
 	"unsafe"
@@ -212,8 +213,8 @@ func (a *holisticAcc[T]) finalizeGroup(out *coldata.Vec, i, g int, vals []T) err
 		out.Set(i, coldata.ListDatum(elems...))
 		return nil
 	}
-	slices.Sort(vals)
 	if a.list {
+		slices.Sort(vals)
 		elems := make([]coldata.Datum, len(a.fracs))
 		elemType := out.Type.Nest.Elem
 		tmp := coldata.NewVec(elemType, 1)
@@ -228,23 +229,29 @@ func (a *holisticAcc[T]) finalizeGroup(out *coldata.Vec, i, g int, vals []T) err
 	return nil
 }
 
-// quantile writes fraction q of the sorted vals at out[i]: the value at
-// DuckDB's discrete index, or the interpolation between the two around
-// the continuous one.
+// quantile writes fraction q of vals at out[i]: the value at DuckDB's
+// discrete index, or the interpolation between the two around the
+// continuous one. vals is sorted, or put in order only around the
+// indexes read (selection: linear, where sorting is n log n).
 func (a *holisticAcc[T]) quantile(out *coldata.Vec, i int, vals []T, q float64) {
 	n := len(vals)
 	var z T
 	_, str := any(z).(string)
 	if a.fn == "quantile_disc" || str {
-		idx := max(0, int(math.Ceil(float64(n)*q))-1)
-		a.get(out)[i] = vals[min(idx, n-1)]
+		idx := min(max(0, int(math.Ceil(float64(n)*q))-1), n-1)
+		selectKth(vals, idx)
+		a.get(out)[i] = vals[idx]
 		return
 	}
 	rn := float64(n-1) * q
 	lo := int(math.Floor(rn))
 	hi := int(math.Ceil(rn))
 	d := rn - float64(lo)
-	vlo, vhi := vals[lo], vals[hi]
+	selectKth(vals, lo)
+	vlo, vhi := vals[lo], vals[lo]
+	if hi > lo {
+		vhi = slices.Min(vals[hi:])
+	}
 	switch out.Type.ID {
 	case coldata.Float64:
 		x, y := a.flt(vlo), a.flt(vhi)
@@ -382,6 +389,53 @@ func (a *holisticAcc[T]) load(src []*coldata.Vec, n int) {
 			for j := range nl {
 				a.nulls[k][j] = nl[j] != 0
 			}
+		}
+	}
+}
+
+// selectKth reorders vals so that vals[k] is the value a sort would put
+// there, none before it larger and none after it smaller (Hoare's
+// selection with a median-of-three pivot; a sort past a depth bound keeps
+// the worst case n log n).
+func selectKth[T cmp.Ordered](vals []T, k int) {
+	lo, hi := 0, len(vals)-1
+	for depth := 2 * bits.Len(uint(len(vals))); hi > lo; depth-- {
+		if depth == 0 || hi-lo < 16 {
+			slices.Sort(vals[lo : hi+1])
+			return
+		}
+		mid := lo + (hi-lo)/2
+		if vals[mid] < vals[lo] {
+			vals[mid], vals[lo] = vals[lo], vals[mid]
+		}
+		if vals[hi] < vals[lo] {
+			vals[hi], vals[lo] = vals[lo], vals[hi]
+		}
+		if vals[hi] < vals[mid] {
+			vals[hi], vals[mid] = vals[mid], vals[hi]
+		}
+		p := vals[mid]
+		i, j := lo, hi
+		for i <= j {
+			for vals[i] < p {
+				i++
+			}
+			for p < vals[j] {
+				j--
+			}
+			if i <= j {
+				vals[i], vals[j] = vals[j], vals[i]
+				i++
+				j--
+			}
+		}
+		switch {
+		case k <= j:
+			hi = j
+		case k >= i:
+			lo = i
+		default:
+			return
 		}
 	}
 }

@@ -48,6 +48,7 @@ type AggSpec struct {
 	Out      coldata.Type
 	Name     string          // AggNamed's aggregate
 	Params   []coldata.Datum // its constant arguments
+	Arg2     int             // a two-argument aggregate's second column (twoArgAggs)
 }
 
 func (s AggSpec) String() string {

@@ -45,6 +45,9 @@ func newNamedAccumulator(s AggSpec, in coldata.Type) (accumulator, error) {
 	case "approx_count_distinct":
 		return newHLLAcc(in)
 	}
+	if twoArgAggs[s.Name] {
+		return newPairAccumulator(s, in)
+	}
 	if statAggs[s.Name] {
 		if in.ID != coldata.Float64 && in.ID != coldata.Unknown || s.Out.ID != coldata.Float64 {
 			return bad()
@@ -407,4 +410,51 @@ func (a *firstAcc[T]) load(src []*coldata.Vec, n int) {
 	for k := range a.st {
 		a.st[k] = firstState[T]{v: vals[k], seen: seen[k], null: nulls != nil && nulls[k]}
 	}
+}
+
+// twoArgAggs take a second argument column (AggSpec.Arg2): the value
+// arg_min/arg_max order by, covar's and regr's x.
+var twoArgAggs = map[string]bool{
+	"arg_min": true, "arg_max": true, "covar_pop": true, "covar_samp": true, "corr": true,
+	"regr_slope": true, "regr_intercept": true, "regr_r2": true, "regr_avgx": true,
+	"regr_avgy": true, "regr_sxx": true, "regr_syy": true, "regr_sxy": true,
+}
+
+func (s AggSpec) twoArgs() bool { return s.Func == AggNamed && twoArgAggs[s.Name] }
+
+// argCols are the input columns the aggregate reads.
+func (s AggSpec) argCols() []int {
+	if s.twoArgs() {
+		return []int{s.Arg, s.Arg2}
+	}
+	return []int{s.Arg}
+}
+
+// argType is the type an accumulator is made for: the argument's, or for
+// a two-argument aggregate a STRUCT of both (its update gets both columns
+// as the children of one vector).
+func (s AggSpec) argType(inTypes []coldata.Type) coldata.Type {
+	if s.twoArgs() {
+		return coldata.StructType([]coldata.Field{{Name: "a", Type: inTypes[s.Arg]}, {Name: "b", Type: inTypes[s.Arg2]}})
+	}
+	return inTypes[s.Arg]
+}
+
+// pair is aggregate i's two dense argument columns as one STRUCT vector
+// (no copy: the children are the columns).
+func (p *aggPartial) pair(b *coldata.Batch, i int, arg *coldata.Vec, pos2 int) *coldata.Vec {
+	if p.dense[pos2] == nil {
+		denseCols(b, p.need[pos2:pos2+1], p.dense[pos2:pos2+1], p.scratch[pos2:pos2+1])
+	}
+	if p.pairs == nil {
+		p.pairs = make([]*coldata.Vec, len(p.accs))
+	}
+	v := p.pairs[i]
+	if v == nil {
+		v = &coldata.Vec{Type: coldata.StructType([]coldata.Field{{Name: "a", Type: arg.Type}, {Name: "b", Type: p.dense[pos2].Type}})}
+		p.pairs[i] = v
+	}
+	v.Child = append(v.Child[:0], arg, p.dense[pos2])
+	v.SLen = b.Len()
+	return v
 }

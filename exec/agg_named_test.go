@@ -173,3 +173,48 @@ func TestSelectKth(t *testing.T) {
 		}
 	}
 }
+
+func pairAgg(name string, arg, arg2 int, out coldata.Type) AggSpec {
+	return AggSpec{Func: AggNamed, Name: name, Arg: arg, Arg2: arg2, Out: out}
+}
+
+// TestPairAggs: arg_min/arg_max and the (y, x) statistics under the
+// harness and the spill harness. Every group has two rows of small
+// integers, so the moments are exact whatever order rows merge in, and
+// distinct keys leave arg_min no ties.
+func TestPairAggs(t *testing.T) {
+	ts := types(i64, str, i64, f64, f64)
+	var in []row
+	for k := range 2000 {
+		var y any = float64(k % 7)
+		if k%11 == 0 {
+			y = nil
+		}
+		in = append(in, row{k % 1000, fmt.Sprintf("v%d", k), k, y, float64(k % 5)})
+	}
+	aggs := []AggSpec{pairAgg("arg_min", 1, 2, str), pairAgg("arg_max", 1, 2, str), pairAgg("arg_max", 2, 3, i64),
+		pairAgg("covar_pop", 3, 4, f64), pairAgg("covar_samp", 3, 4, f64), pairAgg("regr_sxy", 3, 4, f64),
+		pairAgg("regr_avgx", 3, 4, f64), pairAgg("regr_sxx", 3, 4, f64)}
+	small := []row{{1, "a", 3, 1.0, 2.0}, {1, "b", 1, 3.0, 4.0}, {2, nil, 0, 5.0, 1.0}, {2, "d", 5, nil, 3.0}, {3, "e", nil, nil, nil}}
+	runCases(t, []opCase{{
+		name:   "grouped",
+		types:  [][]coldata.Type{ts},
+		inputs: [][]row{small},
+		expected: []row{
+			{1, "b", "a", 1, 1.0, 2.0, 2.0, 3.0, 2.0},
+			{2, "d", "d", 0, 0.0, nil, 0.0, 1.0, 0.0},
+			{3, nil, nil, nil, nil, nil, nil, nil, nil},
+		},
+		workers: 2,
+		mk:      func(ins [][]Operator) Operator { return NewHashAgg(ins[0], []int{0}, aggs) },
+	}, {
+		name:     "two tasks",
+		types:    [][]coldata.Type{ts, ts},
+		inputs:   [][]row{small[:1], small[1:]},
+		expected: []row{{"b", "d", 0, -2.0 / 3, -1.0, -2.0, 7.0 / 3, 4.666666666666667}},
+		mk:       twoLevel(ts, nil, aggs[0], aggs[1], aggs[2], aggs[3], aggs[4], aggs[5], aggs[6], aggs[7]),
+	}})
+	c, mk := aggSpillCase("pairs", ts, in, []int{0}, aggs...)
+	c.expected = inMemory(t, c, mk)
+	runSpilling(t, c, 128<<10, true, mk)
+}

@@ -239,7 +239,7 @@ func (b *builder) build(p planner.Physical) (stream, error) {
 			if err != nil {
 				return nil, err
 			}
-			aggs[i] = AggSpec{Func: f, Arg: a.Arg, Distinct: a.Distinct, Out: a.Typ, Name: a.Name, Params: a.Params}
+			aggs[i] = AggSpec{Func: f, Arg: a.Arg, Distinct: a.Distinct, Out: a.Typ, Name: a.Name, Params: a.Params, Arg2: a.Arg2}
 		}
 		h := withMemory(NewHashAgg(in, p.Groups, aggs), b.env).(*hashAgg)
 		h.threads, h.observe = b.threads, b.observer(p)

@@ -113,6 +113,9 @@ type AggCall struct {
 	// string_agg's separator) of an AggNamed aggregate.
 	Name   string
 	Params []coldata.Datum
+	// Arg2 is a two-argument aggregate's second argument (arg_min's
+	// ordering value, covar's x), a column of the input like Arg.
+	Arg2 expr.Expr
 }
 
 // Aggregate groups Input by Groups (columns of the input) and computes Aggs.

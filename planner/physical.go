@@ -97,6 +97,7 @@ type PhysAgg struct {
 	Typ      coldata.Type
 	Name     string // AggNamed's aggregate
 	Params   []coldata.Datum
+	Arg2     int // a two-argument aggregate's second input column (AggCall.Arg2)
 }
 
 type PhysHashAgg struct {
@@ -274,6 +275,11 @@ func (o *optimizer) lower(n Node) (Physical, error) {
 					return nil, fmt.Errorf("internal error: aggregate argument %s is not a column", a.Arg)
 				}
 				pa.Arg = pos[c.Index]
+			}
+			if c, ok := a.Arg2.(*expr.Column); ok {
+				pa.Arg2 = pos[c.Index]
+			} else if a.Arg2 != nil {
+				return nil, fmt.Errorf("internal error: aggregate argument %s is not a column", a.Arg2)
 			}
 			p.Aggs = append(p.Aggs, pa)
 		}

@@ -118,18 +118,24 @@ func (a *aggState) build(b *binder, input planner.Node) planner.Node {
 	}
 	ag := &planner.Aggregate{Input: pre, Groups: a.groupCols}
 	argCols := map[string]planner.ColMeta{}
+	column := func(arg expr.Expr) expr.Expr {
+		k := exprKey(arg)
+		col, ok := argCols[k]
+		if !ok {
+			col = b.newCol(arg.String(), "", arg.Type())
+			pre.Exprs = append(pre.Exprs, arg)
+			pre.Out = append(pre.Out, col)
+			argCols[k] = col
+		}
+		return colExpr(col)
+	}
 	for _, e := range a.aggs {
 		call := e.call
 		if call.Arg != nil {
-			k := exprKey(call.Arg)
-			col, ok := argCols[k]
-			if !ok {
-				col = b.newCol(call.Arg.String(), "", call.Arg.Type())
-				pre.Exprs = append(pre.Exprs, call.Arg)
-				pre.Out = append(pre.Out, col)
-				argCols[k] = col
-			}
-			call.Arg = colExpr(col)
+			call.Arg = column(call.Arg)
+		}
+		if call.Arg2 != nil {
+			call.Arg2 = column(call.Arg2)
 		}
 		ag.Aggs = append(ag.Aggs, call)
 	}
@@ -167,11 +173,10 @@ func (c *exprCtx) bindAgg(fe *ast.FuncCall) (expr.Expr, error) {
 		if fe.Star {
 			return nil, binderErr(fe, "%s(*) is not allowed; only count(*)", name)
 		}
-		arg, params, typ, err := c.namedAggSpec(fe, name, args, inner)
-		if err != nil {
+		var err error
+		if call, err = c.namedAgg(fe, name, args, inner); err != nil {
 			return nil, err
 		}
-		call = planner.AggCall{Func: planner.AggNamed, Name: namedAggs[name], Arg: arg, Params: params, Typ: typ, Distinct: fe.Distinct}
 	case fe.Star || fn == planner.AggCount && len(args) == 0:
 		if fn != planner.AggCount {
 			return nil, binderErr(fe, "%s(*) is not allowed; only count(*)", name)
@@ -231,6 +236,9 @@ func (c *exprCtx) bindAgg(fe *ast.FuncCall) (expr.Expr, error) {
 		call.Typ = call.Arg.Type()
 	}
 	key := call.Func.String() + call.Name + strconv.FormatBool(call.Distinct) + "(" + keyOrStar(call.Arg) + ")"
+	if call.Arg2 != nil {
+		key += "," + exprKey(call.Arg2)
+	}
 	for _, p := range call.Params {
 		key += "," + paramKey(p)
 	}

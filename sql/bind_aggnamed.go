@@ -5,6 +5,7 @@ import (
 
 	"github.com/peregrinedb/peregrine/exec/coldata"
 	"github.com/peregrinedb/peregrine/exec/kernel"
+	"github.com/peregrinedb/peregrine/planner"
 	"github.com/peregrinedb/peregrine/planner/expr"
 	"github.com/peregrinedb/peregrine/sql/ast"
 )
@@ -24,6 +25,17 @@ var namedAggs = map[string]string{
 	"quantile": "quantile_disc", "mode": "mode", "entropy": "entropy", "approx_quantile": "approx_quantile",
 	"string_agg": "string_agg", "listagg": "string_agg", "group_concat": "string_agg",
 	"list": "list", "array_agg": "list",
+	"arg_min": "arg_min", "argmin": "arg_min", "min_by": "arg_min", "arg_max": "arg_max", "argmax": "arg_max",
+	"max_by": "arg_max", "covar_pop": "covar_pop", "covar_samp": "covar_samp", "corr": "corr",
+	"regr_slope": "regr_slope", "regr_intercept": "regr_intercept", "regr_r2": "regr_r2", "regr_avgx": "regr_avgx",
+	"regr_avgy": "regr_avgy", "regr_sxx": "regr_sxx", "regr_syy": "regr_syy", "regr_sxy": "regr_sxy",
+}
+
+// pairAggs take two column arguments (planner.AggCall.Arg2).
+var pairAggs = map[string]bool{
+	"arg_min": true, "arg_max": true, "covar_pop": true, "covar_samp": true, "corr": true, "regr_slope": true,
+	"regr_intercept": true, "regr_r2": true, "regr_avgx": true, "regr_avgy": true, "regr_sxx": true,
+	"regr_syy": true, "regr_sxy": true,
 }
 
 // namedAggSpec binds a named aggregate's arguments: the value argument
@@ -31,6 +43,9 @@ var namedAggs = map[string]string{
 // returns DuckDB's result type.
 func (c *exprCtx) namedAggSpec(fe *ast.FuncCall, name string, args []ast.Expr, inner *exprCtx) (arg expr.Expr, params []coldata.Datum, out coldata.Type, err error) {
 	fn := namedAggs[name]
+	if pairAggs[fn] {
+		return nil, nil, out, binderErr(fe, "internal error: %s takes two columns", name)
+	}
 	nargs := 1
 	switch fn {
 	case "quantile_cont", "quantile_disc", "approx_quantile":
@@ -190,4 +205,57 @@ func paramKey(p coldata.Datum) string {
 		k += paramKey(e) + ","
 	}
 	return k + "]"
+}
+
+// pairAggSpec binds a two-argument aggregate: arg_min/arg_max keep the
+// first argument's type and order by the second; the statistics of
+// (y, x) pairs read DOUBLEs and are DOUBLEs.
+func (c *exprCtx) pairAggSpec(fe *ast.FuncCall, name string, args []ast.Expr, inner *exprCtx) (arg, arg2 expr.Expr, out coldata.Type, err error) {
+	fn := namedAggs[name]
+	if len(args) != 2 {
+		return nil, nil, out, binderErr(fe, "No function matches the given name and argument types '%s'. You might need to add explicit type casts.", name)
+	}
+	var xs [2]expr.Expr
+	for i, a := range args {
+		if containsAggregate(a) {
+			return nil, nil, out, binderErr(fe, "aggregate function calls cannot be nested")
+		}
+		if xs[i], err = inner.bind(a); err != nil {
+			return nil, nil, out, err
+		}
+		t := xs[i].Type()
+		if t.IsNested() || t.ID == coldata.Hugeint {
+			return nil, nil, out, errAt(fe, "Not implemented", "%s of %s is not supported", name, t)
+		}
+		if t.ID == coldata.Unknown {
+			xs[i] = &expr.Cast{Arg: xs[i], Typ: coldata.TypeInt32}
+		}
+	}
+	if fn == "arg_min" || fn == "arg_max" {
+		return xs[0], xs[1], xs[0].Type(), nil
+	}
+	for i, x := range xs {
+		if !x.Type().IsNumeric() {
+			return nil, nil, out, binderErr(fe, "No function matches the given name and argument types '%s(%s, %s)'. You might need to add explicit type casts.", name, xs[0].Type(), xs[1].Type())
+		}
+		if xs[i], err = castTo(x, coldata.TypeFloat64); err != nil {
+			return nil, nil, out, err
+		}
+	}
+	return xs[0], xs[1], coldata.TypeFloat64, nil
+}
+
+// namedAgg binds a call of an aggregate the executor resolves by name.
+func (c *exprCtx) namedAgg(fe *ast.FuncCall, name string, args []ast.Expr, inner *exprCtx) (planner.AggCall, error) {
+	call := planner.AggCall{Func: planner.AggNamed, Name: namedAggs[name], Distinct: fe.Distinct}
+	var err error
+	if pairAggs[call.Name] {
+		if fe.Distinct {
+			return call, notImplemented(fe, "DISTINCT in "+name)
+		}
+		call.Arg, call.Arg2, call.Typ, err = c.pairAggSpec(fe, name, args, inner)
+		return call, err
+	}
+	call.Arg, call.Params, call.Typ, err = c.namedAggSpec(fe, name, args, inner)
+	return call, err
 }

@@ -35,6 +35,11 @@
 //	bind_mathfunc.go  sqrt, ln, log10, ceil/floor, ..., pi, greatest/least
 //	bind_datefunc.go  date_trunc, date_diff, last_day, dayname, monthname, make_date, strftime
 //	bind_agg.go       aggregates and GROUP BY keys
+//	bind_aggnamed.go  the aggregates the executor resolves by name (median, string_agg, stddev, arg_min, corr, ...):
+//	                  DuckDB's aliases, argument casts, result types, constant parameters, two-column forms
+//	functions_registry.go  the function registry (Functions): peregrine_functions()/duckdb_functions(), the shell's
+//	                  completion, unknown-function hints (Jaro-Winkler), an aggregate where a scalar must be
+//	functions_table.go DuckDB's function names by kind ("Not implemented" rather than "does not exist")
 //	bind_subquery.go  EXISTS, IN and scalar subqueries, decorrelated into joins
 //	bind_cte.go       WITH queries computed once when read more than once
 //	bind_nested.go    LIST/STRUCT/MAP access, and nested values through joins

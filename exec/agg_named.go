@@ -32,6 +32,11 @@ func newNamedAccumulator(s AggSpec, in coldata.Type) (accumulator, error) {
 			return bad()
 		}
 		return &bitAcc{op: s.Name}, nil
+	case "fsum", "favg":
+		if in.ID != coldata.Float64 || s.Out.ID != coldata.Float64 {
+			return bad()
+		}
+		return &kahanAcc{avg: s.Name == "favg"}, nil
 	case "product":
 		if in.ID != coldata.Float64 || s.Out.ID != coldata.Float64 {
 			return bad()

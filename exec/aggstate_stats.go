@@ -164,3 +164,89 @@ func (m *momentsAcc) load(src []*coldata.Vec, n int) {
 		m.st[k] = moments{n: src[0].F64[k], a: src[1].F64[k], b: src[2].F64[k], c: src[3].F64[k], d: src[4].F64[k]}
 	}
 }
+
+// kahan is a compensated DOUBLE sum: c holds the low-order bits the
+// running sum lost (Kahan's summation, as DuckDB's fsum).
+type kahan struct {
+	sum, c float64
+	n      int64
+}
+
+func (k *kahan) add(x float64) {
+	y := x - k.c
+	t := k.sum + y
+	k.c = (t - k.sum) - y
+	k.sum = t
+}
+
+// kahanAcc is fsum (kahan_sum, sumkahan) or favg over DOUBLE values.
+type kahanAcc struct {
+	avg bool
+	st  []kahan
+}
+
+func (a *kahanAcc) resize(g int) { a.st = growZero(a.st, g) }
+func (a *kahanAcc) reset()       { a.st = emptied(a.st) }
+
+func (a *kahanAcc) update(gids []int32, arg *coldata.Vec, n int) {
+	if arg.Type.ID != coldata.Float64 {
+		return
+	}
+	vals, nulls := arg.F64[:n], argNulls(arg, n)
+	for i, g := range gids[:n] {
+		if nulls != nil && nulls[i] {
+			continue
+		}
+		s := &a.st[g]
+		s.add(vals[i])
+		s.n++
+	}
+}
+
+// merge adds the other sum and then its lost bits.
+func (a *kahanAcc) merge(src accumulator, rows, gmap []int32) {
+	ss := src.(*kahanAcc).st
+	for x, g := range gmap {
+		s, d := ss[srcRow(rows, x)], &a.st[g]
+		if s.n == 0 {
+			continue
+		}
+		d.add(s.sum)
+		d.add(-s.c)
+		d.n += s.n
+	}
+}
+
+func (a *kahanAcc) finalize(out *coldata.Vec, from, to int) error {
+	for i, s := range a.st[from:to] {
+		switch {
+		case s.n == 0:
+			out.SetNull(i)
+		case a.avg:
+			out.F64[i] = s.sum / float64(s.n)
+		default:
+			out.F64[i] = s.sum
+		}
+	}
+	return nil
+}
+
+func (a *kahanAcc) bytes() int64 { return 24 * int64(cap(a.st)) }
+
+func (a *kahanAcc) stateTypes(coldata.Type) []coldata.Type {
+	return []coldata.Type{coldata.TypeFloat64, coldata.TypeFloat64, coldata.TypeInt64}
+}
+
+func (a *kahanAcc) store(dst []*coldata.Vec, rows []int32) {
+	for k, r := range rows {
+		s := a.st[r]
+		dst[0].F64[k], dst[1].F64[k], dst[2].I64[k] = s.sum, s.c, s.n
+	}
+}
+
+func (a *kahanAcc) load(src []*coldata.Vec, n int) {
+	a.st = coldata.Grow(a.st[:0], n)
+	for k := range a.st {
+		a.st[k] = kahan{sum: src[0].F64[k], c: src[1].F64[k], n: src[2].I64[k]}
+	}
+}

@@ -24,7 +24,7 @@ var namedAggs = map[string]string{
 	"median":       "median", "quantile_cont": "quantile_cont", "quantile_disc": "quantile_disc",
 	"quantile": "quantile_disc", "mode": "mode", "entropy": "entropy", "approx_quantile": "approx_quantile",
 	"string_agg": "string_agg", "listagg": "string_agg", "group_concat": "string_agg",
-	"list": "list", "array_agg": "list",
+	"list": "list", "array_agg": "list", "fsum": "fsum", "kahan_sum": "fsum", "sumkahan": "fsum", "favg": "favg",
 	"arg_min": "arg_min", "argmin": "arg_min", "min_by": "arg_min", "arg_max": "arg_max", "argmax": "arg_max",
 	"max_by": "arg_max", "covar_pop": "covar_pop", "covar_samp": "covar_samp", "corr": "corr",
 	"regr_slope": "regr_slope", "regr_intercept": "regr_intercept", "regr_r2": "regr_r2", "regr_avgx": "regr_avgx",
@@ -100,7 +100,7 @@ func (c *exprCtx) namedAggSpec(fe *ast.FuncCall, name string, args []ast.Expr, i
 			return nil, nil, out, noMatch()
 		}
 		out = t
-	case "product", "var_samp", "var_pop", "stddev_samp", "stddev_pop", "skewness", "kurtosis", "kurtosis_pop":
+	case "product", "fsum", "favg", "var_samp", "var_pop", "stddev_samp", "stddev_pop", "skewness", "kurtosis", "kurtosis_pop":
 		if !t.IsNumeric() {
 			return nil, nil, out, noMatch()
 		}

@@ -24,9 +24,10 @@ const (
 	AggAvg
 	AggMin
 	AggMax
+	AggNamed // AggSpec.Name's accumulator (agg_named.go)
 )
 
-var aggNames = [...]string{"count_star", "count", "sum", "avg", "min", "max"}
+var aggNames = [...]string{"count_star", "count", "sum", "avg", "min", "max", "named"}
 
 // String is the aggregate's lower-case name, for error messages and test
 // output.
@@ -51,6 +52,9 @@ type AggSpec struct {
 	Arg      int
 	Distinct bool
 	Out      coldata.Type
+	Name     string          // AggNamed's aggregate
+	Params   []coldata.Datum // its constant arguments
+	Arg2     int             // a two-argument aggregate's second column (twoArgAggs)
 }
 
 // String prints the aggregate with the position of its input column, as in
@@ -62,6 +66,9 @@ func (s AggSpec) String() string {
 	}
 	if s.Func == AggCountStar {
 		return "count(*)"
+	}
+	if s.Func == AggNamed {
+		return fmt.Sprintf("%s(%s#%d)", s.Name, d, s.Arg)
 	}
 	return fmt.Sprintf("%s(%s#%d)", s.Func, d, s.Arg)
 }
@@ -102,6 +109,8 @@ func newAccumulator(s AggSpec, in coldata.Type) (accumulator, error) {
 		return nil, fmt.Errorf("Internal Error: hash aggregate: %s of %s returning %s is not supported", s.Func, in, s.Out)
 	}
 	switch s.Func {
+	case AggNamed:
+		return newNamedAccumulator(s, in)
 	case AggCountStar, AggCount:
 		if s.Out.ID != coldata.Int64 {
 			return bad()

@@ -33,7 +33,7 @@ func aggSpecs(aggs []planner.PhysAgg) ([]AggSpec, error) {
 		if err != nil {
 			return nil, err
 		}
-		out[i] = AggSpec{Func: f, Arg: a.Arg, Distinct: a.Distinct, Out: a.Typ}
+		out[i] = AggSpec{Func: f, Arg: a.Arg, Distinct: a.Distinct, Out: a.Typ, Name: a.Name, Params: a.Params, Arg2: a.Arg2}
 	}
 	return out, nil
 }
@@ -55,10 +55,10 @@ func stateLayout(inTypes []coldata.Type, groups []int, aggs []AggSpec) ([]coldat
 		}
 		in := coldata.TypeUnknown
 		if a.Func != AggCountStar {
-			if err := checkCols("partial aggregate", []int{a.Arg}, len(inTypes)); err != nil {
+			if err := checkCols("partial aggregate", a.argCols(), len(inTypes)); err != nil {
 				return nil, nil, err
 			}
-			in = inTypes[a.Arg]
+			in = a.argType(inTypes)
 		}
 		acc, err := newAccumulator(a, in)
 		if err != nil {

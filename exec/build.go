@@ -249,7 +249,7 @@ func (b *builder) build(p planner.Physical) (stream, error) {
 			if err != nil {
 				return nil, err
 			}
-			aggs[i] = AggSpec{Func: f, Arg: a.Arg, Distinct: a.Distinct, Out: a.Typ}
+			aggs[i] = AggSpec{Func: f, Arg: a.Arg, Distinct: a.Distinct, Out: a.Typ, Name: a.Name, Params: a.Params, Arg2: a.Arg2}
 		}
 		h := withMemory(NewHashAgg(in, p.Groups, aggs), b.env).(*hashAgg)
 		h.threads, h.observe = b.threads, b.observer(p)
@@ -410,6 +410,8 @@ func aggFunc(f planner.AggFunc) (AggFunc, error) {
 		return AggMin, nil
 	case planner.AggMax:
 		return AggMax, nil
+	case planner.AggNamed:
+		return AggNamed, nil
 	}
 	return 0, fmt.Errorf("Internal Error: aggregate %v", f)
 }

@@ -45,6 +45,13 @@
 //     merge of its workers' tables, accumulators (agg_hugeint.go: HUGEINT
 //     sums, minima and maxima), flushing large tables
 //     into partitions, the parallel readers of its output, spilling.
+//     agg_named.go: the aggregates named by AggSpec.Name (bool_and,
+//     count_if, bit_*, product, first/last/any_value); aggstate_stats.go:
+//     variance, stddev, skewness, kurtosis; aggstate_holistic.go: median,
+//     quantiles, mode, entropy, string_agg, list (every value kept, spilled
+//     as one VARCHAR state); agg_hll.go: approx_count_distinct
+//     (HyperLogLog); aggstate_pairs.go: arg_min/arg_max, covar, corr,
+//     regr_* (two argument columns as one STRUCT vector).
 //   - joinbuild.go, joinpart.go: join builds (broadcast and radix
 //     partitioned); hashjoin.go, hashjoin_pairs.go: the probe;
 //     hashjoin_spill.go: the Grace join after a build spills;

@@ -135,10 +135,10 @@ func (h *hashAgg) initTypes(inTypes []coldata.Type) error {
 	for _, a := range h.aggs {
 		in := coldata.TypeUnknown
 		if a.Func != AggCountStar {
-			if err := checkCols("hash aggregate", []int{a.Arg}, len(h.inTypes)); err != nil {
+			if err := checkCols("hash aggregate", a.argCols(), len(h.inTypes)); err != nil {
 				return err
 			}
-			in = h.inTypes[a.Arg]
+			in = a.argType(h.inTypes)
 		}
 		if _, err := newAccumulator(a, in); err != nil {
 			return err
@@ -253,6 +253,8 @@ type aggPartial struct {
 
 	need    []int // input columns read: group columns, then distinct args
 	argPos  []int // per aggregate, index into need (-1 for COUNT(*))
+	arg2Pos []int // per aggregate, its second argument's index into need (-1: none)
+	pairs   []*coldata.Vec
 	dense   []*coldata.Vec
 	scratch []*coldata.Vec
 	gids    []int32
@@ -294,13 +296,13 @@ func newAggPartial(h *hashAgg) *aggPartial {
 	for _, a := range h.aggs {
 		in := coldata.TypeUnknown
 		if a.Func != AggCountStar {
-			in = h.inTypes[a.Arg]
+			in = a.argType(h.inTypes)
 		}
 		acc, _ := newAccumulator(a, in) // validated by init
 		acc.resize(p.ngroups)
 		p.accs = append(p.accs, acc)
 		var d *groupTable
-		if a.Distinct && (a.Func == AggCount || a.Func == AggSum || a.Func == AggAvg) {
+		if a.distinctSet() {
 			d = newGroupTable([]coldata.Type{coldata.TypeInt64, in}, false)
 		}
 		p.dist = append(p.dist, d)
@@ -320,20 +322,25 @@ func newAggPartial(h *hashAgg) *aggPartial {
 func (p *aggPartial) needArgs() {
 	h := p.h
 	p.need = append(p.need, h.groupCols...)
-	for _, a := range h.aggs {
-		pos := -1
-		if a.Func != AggCountStar {
-			pos = len(p.need)
-			for i, c := range p.need[len(h.groupCols):] {
-				if c == a.Arg {
-					pos = len(h.groupCols) + i
-				}
-			}
-			if pos == len(p.need) {
-				p.need = append(p.need, a.Arg)
+	at := func(col int) int {
+		for i, c := range p.need[len(h.groupCols):] {
+			if c == col {
+				return len(h.groupCols) + i
 			}
 		}
+		p.need = append(p.need, col)
+		return len(p.need) - 1
+	}
+	for _, a := range h.aggs {
+		pos, pos2 := -1, -1
+		if a.Func != AggCountStar {
+			pos = at(a.Arg)
+		}
+		if a.twoArgs() {
+			pos2 = at(a.Arg2)
+		}
 		p.argPos = append(p.argPos, pos)
+		p.arg2Pos = append(p.arg2Pos, pos2)
 	}
 }
 
@@ -417,6 +424,9 @@ func (p *aggPartial) sinkBatch(b *coldata.Batch) {
 				denseCols(b, p.need[pos:pos+1], p.dense[pos:pos+1], p.scratch[pos:pos+1])
 			}
 			arg = p.dense[pos]
+			if pos2 := p.arg2Pos[i]; pos2 >= 0 {
+				arg = p.pair(b, i, arg, pos2)
+			}
 		}
 		if d != nil {
 			p.sinkDistinct(d, gids, arg, n)

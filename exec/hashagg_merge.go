@@ -283,7 +283,7 @@ func (p *aggPartial) mergeStates(vecs []*coldata.Vec, n int) {
 		for i, a := range h.aggs {
 			in := coldata.TypeUnknown
 			if a.Func != AggCountStar {
-				in = h.inTypes[a.Arg]
+				in = a.argType(h.inTypes)
 			}
 			p.tmp[i], _ = newAccumulator(a, in) // validated by init
 		}

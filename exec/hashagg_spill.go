@@ -65,11 +65,9 @@ func (h *hashAgg) newSpill(level int) *aggSpill {
 	sp := &aggSpill{level: level, state: newSpillFile(h.env, h.stateTypes, aggParts, &h.spilledBytes),
 		dist: make([]*spillFile, len(h.aggs))}
 	for i, a := range h.aggs {
-		if a.Func == AggCount || a.Func == AggSum || a.Func == AggAvg {
-			if a.Distinct {
-				ts := append(append([]coldata.Type{}, h.stateTypes[:len(h.groupCols)]...), h.inTypes[a.Arg])
-				sp.dist[i] = newSpillFile(h.env, ts, aggParts, &h.spilledBytes)
-			}
+		if a.distinctSet() {
+			ts := append(append([]coldata.Type{}, h.stateTypes[:len(h.groupCols)]...), h.inTypes[a.Arg])
+			sp.dist[i] = newSpillFile(h.env, ts, aggParts, &h.spilledBytes)
 		}
 	}
 	h.spillMu.Lock()

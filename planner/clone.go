@@ -97,6 +97,11 @@ func (c *cloner) clone(n Node) (Node, error) {
 			if a.Aggs[i].Arg, err = c.expr(call.Arg); err != nil {
 				return nil, err
 			}
+			if call.Arg2 != nil {
+				if a.Aggs[i].Arg2, err = c.expr(call.Arg2); err != nil {
+					return nil, err
+				}
+			}
 		}
 		a.Input, err = c.clone(x.Input)
 		cp = &a

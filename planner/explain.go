@@ -127,7 +127,11 @@ func Describe(p Physical) string {
 			if a.Distinct {
 				arg = "DISTINCT " + arg
 			}
-			aggs[i] = fmt.Sprintf("%s(%s)", a.Func, arg)
+			fn := a.Func.String()
+			if a.Func == AggNamed {
+				fn = a.Name
+			}
+			aggs[i] = fmt.Sprintf("%s(%s)", fn, arg)
 		}
 		return fmt.Sprintf("HASH_AGGREGATE groups: [%s] aggregates: [%s]", colNames(in, p.Groups), strings.Join(aggs, ", "))
 	case *PhysSort:

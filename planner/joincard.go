@@ -520,6 +520,7 @@ func usedColumns(root Node) map[ColID]bool {
 			}
 			for _, a := range n.Aggs {
 				add(a.Arg)
+				add(a.Arg2)
 			}
 		case *Sort:
 			for _, k := range n.Keys {

@@ -114,12 +114,15 @@ const (
 	AggAvg
 	AggMin
 	AggMax
+	// AggNamed is every other aggregate, named by AggCall.Name (the
+	// executor's registry of accumulators resolves it).
+	AggNamed
 )
 
 // String is the aggregate's lower-case name as EXPLAIN prints it (count_star
 // for COUNT(*)).
 func (f AggFunc) String() string {
-	return [...]string{"count_star", "count", "sum", "avg", "min", "max"}[f]
+	return [...]string{"count_star", "count", "sum", "avg", "min", "max", "named"}[f]
 }
 
 // AggCall is one aggregate; Arg is a column of the input (nil for COUNT(*)).
@@ -128,6 +131,13 @@ type AggCall struct {
 	Arg      expr.Expr
 	Distinct bool
 	Typ      coldata.Type
+	// Name and Params (constant arguments such as a quantile's fraction or
+	// string_agg's separator) of an AggNamed aggregate.
+	Name   string
+	Params []coldata.Datum
+	// Arg2 is a two-argument aggregate's second argument (arg_min's
+	// ordering value, covar's x), a column of the input like Arg.
+	Arg2 expr.Expr
 }
 
 // Aggregate groups Input by Groups (columns of the input) and computes Aggs.

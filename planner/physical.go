@@ -105,6 +105,9 @@ type PhysAgg struct {
 	Arg      int // -1 for COUNT(*)
 	Distinct bool
 	Typ      coldata.Type
+	Name     string // AggNamed's aggregate
+	Params   []coldata.Datum
+	Arg2     int // a two-argument aggregate's second input column (AggCall.Arg2)
 }
 
 // PhysHashAgg groups its input by the columns at positions Groups in a hash
@@ -312,13 +315,18 @@ func (o *optimizer) lower(n Node) (Physical, error) {
 			p.Groups = append(p.Groups, pos[g.ID])
 		}
 		for _, a := range n.Aggs {
-			pa := PhysAgg{Func: a.Func, Arg: -1, Distinct: a.Distinct, Typ: a.Typ}
+			pa := PhysAgg{Func: a.Func, Arg: -1, Distinct: a.Distinct, Typ: a.Typ, Name: a.Name, Params: a.Params}
 			if a.Arg != nil {
 				c, ok := a.Arg.(*expr.Column)
 				if !ok {
 					return nil, fmt.Errorf("internal error: aggregate argument %s is not a column", a.Arg)
 				}
 				pa.Arg = pos[c.Index]
+			}
+			if c, ok := a.Arg2.(*expr.Column); ok {
+				pa.Arg2 = pos[c.Index]
+			} else if a.Arg2 != nil {
+				return nil, fmt.Errorf("internal error: aggregate argument %s is not a column", a.Arg2)
 			}
 			p.Aggs = append(p.Aggs, pa)
 		}

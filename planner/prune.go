@@ -73,6 +73,9 @@ func prune(n Node, need map[ColID]bool) Node {
 			if call.Arg != nil {
 				addCols(used, call.Arg)
 			}
+			if call.Arg2 != nil {
+				addCols(used, call.Arg2)
+			}
 		}
 		a.Input = prune(n.Input, used)
 		return a

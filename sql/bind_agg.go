@@ -15,7 +15,13 @@ var aggNames = map[string]planner.AggFunc{
 	"min": planner.AggMin, "max": planner.AggMax,
 }
 
-func isAggName(name string) bool { _, ok := aggNames[name]; return ok }
+func isAggName(name string) bool {
+	if _, ok := aggNames[name]; ok {
+		return true
+	}
+	_, ok := namedAggs[name]
+	return ok
+}
 
 // isAggregate reports a call of an aggregate function (not a window
 // function).
@@ -122,18 +128,24 @@ func (a *aggState) build(b *binder, input planner.Node) planner.Node {
 	}
 	ag := &planner.Aggregate{Input: pre, Groups: a.groupCols}
 	argCols := map[string]planner.ColMeta{}
+	column := func(arg expr.Expr) expr.Expr {
+		k := exprKey(arg)
+		col, ok := argCols[k]
+		if !ok {
+			col = b.newCol(arg.String(), "", arg.Type())
+			pre.Exprs = append(pre.Exprs, arg)
+			pre.Out = append(pre.Out, col)
+			argCols[k] = col
+		}
+		return colExpr(col)
+	}
 	for _, e := range a.aggs {
 		call := e.call
 		if call.Arg != nil {
-			k := exprKey(call.Arg)
-			col, ok := argCols[k]
-			if !ok {
-				col = b.newCol(call.Arg.String(), "", call.Arg.Type())
-				pre.Exprs = append(pre.Exprs, call.Arg)
-				pre.Out = append(pre.Out, col)
-				argCols[k] = col
-			}
-			call.Arg = colExpr(col)
+			call.Arg = column(call.Arg)
+		}
+		if call.Arg2 != nil {
+			call.Arg2 = column(call.Arg2)
 		}
 		ag.Aggs = append(ag.Aggs, call)
 	}
@@ -163,7 +175,16 @@ func (c *exprCtx) bindAgg(fe *ast.FuncCall) (expr.Expr, error) {
 	fn := aggNames[name]
 	call := planner.AggCall{Func: fn, Distinct: fe.Distinct}
 	inner := &exprCtx{b: c.b, sc: c.sc, clause: "aggregate " + name, columns: c.columns, pending: c.agg.pre}
+	_, named := namedAggs[name]
 	switch {
+	case named:
+		if fe.Star {
+			return nil, binderErr(fe, "%s(*) is not allowed; only count(*)", name)
+		}
+		var err error
+		if call, err = c.namedAgg(fe, name, args, inner); err != nil {
+			return nil, err
+		}
 	case fe.Star || fn == planner.AggCount && len(args) == 0:
 		if fn != planner.AggCount {
 			return nil, binderErr(fe, "%s(*) is not allowed; only count(*)", name)
@@ -218,6 +239,7 @@ func (c *exprCtx) bindAgg(fe *ast.FuncCall) (expr.Expr, error) {
 		return nil, err
 	}
 	switch call.Func {
+	case planner.AggNamed:
 	case planner.AggCountStar, planner.AggCount:
 		call.Typ = coldata.TypeInt64
 	case planner.AggSum:
@@ -229,7 +251,13 @@ func (c *exprCtx) bindAgg(fe *ast.FuncCall) (expr.Expr, error) {
 	default:
 		call.Typ = call.Arg.Type()
 	}
-	key := call.Func.String() + strconv.FormatBool(call.Distinct) + "(" + keyOrStar(call.Arg) + ")"
+	key := call.Func.String() + call.Name + strconv.FormatBool(call.Distinct) + "(" + keyOrStar(call.Arg) + ")"
+	if call.Arg2 != nil {
+		key += "," + exprKey(call.Arg2)
+	}
+	for _, p := range call.Params {
+		key += "," + paramKey(p)
+	}
 	for _, e := range c.agg.aggs {
 		if e.key == key {
 			return colExpr(e.out), nil

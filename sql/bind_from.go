@@ -389,6 +389,8 @@ func (b *binder) bindTableFunc(t *ast.TableFunc, alias string, colNames []ast.Id
 		n, err = b.secretsFunc(tf, alias)
 	case "read_csv", "read_csv_auto", "read_json", "read_json_auto", "read_ndjson", "read_ndjson_auto":
 		n, err = b.textFunc(tf, alias)
+	case "peregrine_functions", "duckdb_functions":
+		n, err = b.functionsFunc(tf, alias)
 	default:
 		var tab *storage.Table
 		if tab, err = b.tableFunc(tf); err == nil {
@@ -416,5 +418,5 @@ func (b *binder) bindTableFunc(t *ast.TableFunc, alias string, colNames []ast.Id
 var tableFuncNames = map[string]bool{
 	"read_parquet": true, "parquet_scan": true, "parquet_metadata": true, "parquet_schema": true, "parquet_inspect": true,
 	"duckdb_secrets": true, "which_secret": true, "range": true, "generate_series": true,
-	"read_csv": true, "read_csv_auto": true, "read_json": true, "read_json_auto": true, "read_ndjson": true, "read_ndjson_auto": true,
+	"read_csv": true, "read_csv_auto": true, "read_json": true, "read_json_auto": true, "read_ndjson": true, "read_ndjson_auto": true, "peregrine_functions": true, "duckdb_functions": true,
 }

@@ -159,10 +159,10 @@ func (c *exprCtx) function(e *ast.FuncCall) (expr.Expr, error) {
 	switch {
 	case e.Over != nil:
 		return c.window(e)
-	case !scalarFunctions[name] && !isAggName(name) && !nestedFuncs[name] && !isStrFunc(name) && !mathFuncNames[name] && !dateFuncNames[name]:
+	case !functionKind(name, "scalar") && !functionKind(name, "aggregate"):
 		return nil, unknownFunction(e, name, "scalar")
 	case isAggName(name):
-		return nil, binderErr(e, "aggregate function %s is not allowed in %s", name, c.clause)
+		return nil, aggregateNotAllowed(e, c.clause)
 	case e.Distinct || e.Filter != nil || len(e.OrderBy) > 0 || len(e.WithinGroup) > 0:
 		return nil, errAt(e, "Invalid Input", "Function \"%s\" is a Scalar Function. \"DISTINCT\", \"FILTER\", and \"ORDER BY\" are only applicable to aggregate functions.", name)
 	case e.IgnoreNulls != nil:

@@ -248,6 +248,7 @@ func nodeReads(n planner.Node, above map[planner.ColID]bool) map[planner.ColID]b
 		}
 		for _, a := range n.Aggs {
 			add(a.Arg)
+			add(a.Arg2)
 		}
 	case *planner.Sort:
 		for _, k := range n.Keys {
@@ -362,6 +363,7 @@ func pruneNestedFields(root planner.Node) planner.Node {
 			}
 			for _, a := range n.Aggs {
 				visit(a.Arg)
+				visit(a.Arg2)
 			}
 		case *planner.Sort:
 			for _, k := range n.Keys {

@@ -45,6 +45,11 @@
 //	bind_distincton.go DISTINCT ON: a sort by the keys, the first row of each key
 //	bind_pivot.go     PIVOT and UNPIVOT, rewritten into FILTERed aggregates and UNION ALL; PlanRunner
 //	bind_summarize.go SUMMARIZE (and FROM (SUMMARIZE ...)): one aggregate pass, a row per column
+//	bind_aggnamed.go  the aggregates the executor resolves by name (median, string_agg, stddev, arg_min, corr, ...):
+//	                  DuckDB's aliases, argument casts, result types, constant parameters, two-column forms
+//	functions_registry.go  the function registry (Functions): peregrine_functions()/duckdb_functions(), the shell's
+//	                  completion, unknown-function hints (Jaro-Winkler), an aggregate where a scalar must be
+//	functions_table.go DuckDB's function names by kind ("Not implemented" rather than "does not exist")
 //	bind_subquery.go  EXISTS, IN and scalar subqueries, decorrelated into joins
 //	decorrelate.go    general decorrelation (Neumann/Kemper dependent-join elimination): free columns, D, IS NOT DISTINCT FROM keys
 //	decorrelate_push.go  pushing D down a subquery plan: filters, projections, aggregates (the COUNT bug), joins, unions

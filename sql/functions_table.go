@@ -185,8 +185,12 @@ func unknownFunction(n ast.Node, name, kind string) error {
 		}
 		return notImplemented(n, what+" "+name)
 	}
-	if kind == "table" {
-		return errAt(n, "Catalog", "Table Function with name %s does not exist!", clip(name))
+	hint := ""
+	if s := suggestFunction(name, kind); s != "" {
+		hint = "\nDid you mean \"" + s + "\"?"
 	}
-	return errAt(n, "Catalog", "Scalar Function with name %s does not exist!", clip(name))
+	if kind == "table" {
+		return errAt(n, "Catalog", "Table Function with name %s does not exist!%s", clip(name), hint)
+	}
+	return errAt(n, "Catalog", "Scalar Function with name %s does not exist!%s", clip(name), hint)
 }

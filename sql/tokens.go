@@ -79,27 +79,13 @@ func exportKind(t parser.Token) TokenKind {
 // knows, sorted, for the shell's completion.
 func FunctionNames() []string {
 	var names []string
-	for _, m := range []map[string]bool{scalarFunctions, nestedFuncs, tableFuncNames} {
-		for n := range m {
-			names = append(names, n)
-		}
+	for _, f := range Functions() {
+		names = append(names, f.Name)
 	}
-	for n := range aggNames {
-		names = append(names, n)
-	}
-	for n := range strFuncs {
-		if isStrFunc(n) {
-			names = append(names, n)
-		}
-	}
-	for n := range regexpFuncs {
-		names = append(names, n)
-	}
-	for _, m := range []map[string]bool{mathFuncNames, dateFuncNames} {
-		for n := range m {
-			names = append(names, n)
-		}
-	}
+	return dedupSorted(names)
+}
+
+func dedupSorted(names []string) []string {
 	sort.Strings(names)
 	out := names[:0]
 	for i, n := range names {

@@ -312,6 +312,10 @@ func TestWindow(t *testing.T) {
 		windowBlockRows = block
 		testWindowSpecs(t)
 	}
+	// Integer sums through the segment tree instead of prefix sums.
+	windowPrefixSums = false
+	defer func() { windowPrefixSums = true }()
+	testWindowSpecs(t)
 }
 
 func testWindowSpecs(t *testing.T) {

@@ -7,8 +7,7 @@
 // Set, Copy, Prepare, Execute and Deallocate; everything else parses and is
 // refused with "Not implemented Error: <construct> is not supported yet"
 // pointing at the construct, as are expression and clause forms the
-// engine cannot run yet (window functions, grouping sets,
-// lambdas, ...).
+// engine cannot run yet (grouping sets, lambdas, ...).
 //
 // Parameters (?, $1, $name) bind to expr.Param placeholders typed by
 // their context (or their value's type); a prepared statement binds once
@@ -35,6 +34,7 @@
 //	bind_mathfunc.go  sqrt, ln, log10, ceil/floor, ..., pi, greatest/least
 //	bind_datefunc.go  date_trunc, date_diff, last_day, dayname, monthname, make_date, strftime
 //	bind_agg.go       aggregates and GROUP BY keys
+//	bind_window.go    window functions (OVER, named WINDOWs, frames) and QUALIFY: one Window node per (PARTITION BY, ORDER BY)
 //	bind_subquery.go  EXISTS, IN and scalar subqueries, decorrelated into joins
 //	bind_cte.go       WITH queries computed once when read more than once
 //	bind_nested.go    LIST/STRUCT/MAP access, and nested values through joins

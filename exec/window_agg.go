@@ -151,25 +151,30 @@ func (e *winEval) sumAvg(c *planner.PhysWindowCall, val, out *coldata.Vec, count
 	scale := math.Pow10(int(val.Type.Scale))
 	var err error
 	over(e, ex, s, func(i int, v coldata.Int128) {
-		switch {
-		case counts[i] == 0:
+		if counts[i] == 0 {
 			out.SetNull(i)
-		case avg:
-			f := v.Float64() / float64(counts[i])
-			if val.Type.ID == coldata.Decimal {
-				f /= scale
-			}
-			out.F64[i] = f
-		case out.Type.ID == coldata.Hugeint:
-			out.I128[i] = v
-		default:
-			if !v.IsInt64() {
-				err = errors.New("Out of Range Error: Overflow in SUM")
-			}
-			out.I64[i] = v.Int64()
+		} else if perr := putSum(out, i, v, counts[i], avg, scale); perr != nil {
+			err = perr
 		}
 	})
 	return err
+}
+
+// putSum writes row i's sum of count values (scaled by scale, a decimal's
+// 10^scale), or their average.
+func putSum(out *coldata.Vec, i int, v coldata.Int128, count int64, avg bool, scale float64) error {
+	switch {
+	case avg:
+		out.F64[i] = v.Float64() / float64(count) / scale
+	case out.Type.ID == coldata.Hugeint:
+		out.I128[i] = v
+	default:
+		if !v.IsInt64() {
+			return errors.New("Out of Range Error: Overflow in SUM")
+		}
+		out.I64[i] = v.Int64()
+	}
+	return nil
 }
 
 // windowPrefixSums enables prefixSums (off in tests of the segment tree).
@@ -222,20 +227,8 @@ func (e *winEval) sumPrefix(c *planner.PhysWindowCall, val, out *coldata.Vec, co
 			d, _ := coldata.Int128From(prefix[rs[p+1]]).Sub(coldata.Int128From(prefix[rs[p]]))
 			v, _ = v.Add(d)
 		}
-		switch {
-		case avg:
-			f := v.Float64() / float64(counts[i])
-			if val.Type.ID == coldata.Decimal {
-				f /= scale
-			}
-			out.F64[i] = f
-		case out.Type.ID == coldata.Hugeint:
-			out.I128[i] = v
-		default:
-			if !v.IsInt64() {
-				return errors.New("Out of Range Error: Overflow in SUM")
-			}
-			out.I64[i] = v.Int64()
+		if err := putSum(out, i, v, counts[i], avg, scale); err != nil {
+			return err
 		}
 	}
 	return nil

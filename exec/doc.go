@@ -63,6 +63,12 @@
 //     their building, with POSITIONAL joins' (positional.go).
 //   - sort.go, sortrows.go, sort_spill.go: the parallel sort, its row
 //     comparators and radix index sort, sorted runs on disk; topn.go: top-N.
+//   - window.go: window functions over the parallel, spilling sort by
+//     (partition, order), cut into blocks of whole partitions that
+//     readers evaluate in parallel; window_eval.go: ranking, offset and
+//     value functions; window_frame.go: ROWS/RANGE/GROUPS frames;
+//     window_agg.go: framed aggregates (prefix sums, segment tree);
+//     window_distinct.go: DISTINCT aggregates over sliding frames.
 //   - memory*.go: memory pools and accounts; gctune.go: the runtime's memory
 //     limit kept near the live heap; spill.go: spill files; tempspace*.go:
 //     the bound on the bytes spill files hold (max_temp_directory_size).

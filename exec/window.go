@@ -245,7 +245,7 @@ func (r *winReader) cut(ctx context.Context) (bool, error) {
 		if err == nil {
 			appendBatch(r.buf, b, nil)
 			r.bufBytes += batchBytes(b)
-			err = r.acc.Resize(r.bufBytes)
+			err = r.charge(r.bufBytes)
 		}
 		if err != nil {
 			w.srcErr = err
@@ -266,7 +266,7 @@ func (r *winReader) evaluate(ctx context.Context) error {
 		r.results = append(r.results, v)
 		held += vecBytes(v)
 	}
-	if err := r.acc.Resize(r.bufBytes + held); err != nil {
+	if err := r.charge(r.bufBytes + held); err != nil {
 		return err
 	}
 	if len(r.views) != len(r.buf) {
@@ -298,7 +298,20 @@ func (r *winReader) evaluate(ctx context.Context) error {
 			v.Nulls = nil
 		}
 	}
-	return r.acc.Resize(r.bufBytes + held + r.ev.bytes())
+	return r.charge(r.bufBytes + held + r.ev.bytes())
+}
+
+// charge sizes the reader's account. A block of at most a few times
+// windowBlockRows rows (partitions of ordinary size) is taken even past
+// the limit, like a scan's batches: the sorts around then spill sooner.
+// Only a partition too large for the limit fails.
+func (r *winReader) charge(bytes int64) error {
+	err := r.acc.Resize(bytes)
+	if err == nil || !errors.Is(err, ErrMemoryLimit) || len(r.buf) == 0 || r.buf[0].Len() > 4*windowBlockRows {
+		return err
+	}
+	r.acc.ForceGrow(bytes - r.acc.Used())
+	return nil
 }
 
 func (r *winReader) Close() error {

@@ -128,6 +128,9 @@ func (e *winEval) sumAvg(c *planner.PhysWindowCall, val, out *coldata.Vec, count
 		})
 		return nil
 	}
+	if prefix, ok := prefixSums(val, n); ok && windowPrefixSums {
+		return e.sumPrefix(c, val, out, counts, prefix)
+	}
 	leaves := make([]coldata.Int128, n)
 	for i := range leaves {
 		if val.IsNull(i) {
@@ -148,25 +151,87 @@ func (e *winEval) sumAvg(c *planner.PhysWindowCall, val, out *coldata.Vec, count
 	scale := math.Pow10(int(val.Type.Scale))
 	var err error
 	over(e, ex, s, func(i int, v coldata.Int128) {
-		switch {
-		case counts[i] == 0:
+		if counts[i] == 0 {
 			out.SetNull(i)
-		case avg:
-			f := v.Float64() / float64(counts[i])
-			if val.Type.ID == coldata.Decimal {
-				f /= scale
-			}
-			out.F64[i] = f
-		case out.Type.ID == coldata.Hugeint:
-			out.I128[i] = v
-		default:
-			if !v.IsInt64() {
-				err = errors.New("Out of Range Error: Overflow in SUM")
-			}
-			out.I64[i] = v.Int64()
+		} else if perr := putSum(out, i, v, counts[i], avg, scale); perr != nil {
+			err = perr
 		}
 	})
 	return err
+}
+
+// putSum writes row i's sum of count values (scaled by scale, a decimal's
+// 10^scale), or their average.
+func putSum(out *coldata.Vec, i int, v coldata.Int128, count int64, avg bool, scale float64) error {
+	switch {
+	case avg:
+		out.F64[i] = v.Float64() / float64(count) / scale
+	case out.Type.ID == coldata.Hugeint:
+		out.I128[i] = v
+	default:
+		if !v.IsInt64() {
+			return errors.New("Out of Range Error: Overflow in SUM")
+		}
+		out.I64[i] = v.Int64()
+	}
+	return nil
+}
+
+// windowPrefixSums enables prefixSums (off in tests of the segment tree).
+var windowPrefixSums = true
+
+// prefixSums returns the running sums of an integer or decimal column
+// (prefix[i]: rows before i), or false when one does not fit an int64.
+func prefixSums(val *coldata.Vec, n int) ([]int64, bool) {
+	var get func(i int) int64
+	switch val.Type.ID {
+	case coldata.Int32:
+		get = func(i int) int64 { return int64(val.I32[i]) }
+	case coldata.Int64, coldata.Decimal:
+		get = func(i int) int64 { return val.I64[i] }
+	default:
+		return nil, false
+	}
+	prefix := make([]int64, n+1)
+	var acc int64
+	for i := 0; i < n; i++ {
+		prefix[i] = acc
+		if val.IsNull(i) {
+			continue
+		}
+		x := get(i)
+		next := acc + x
+		if (x > 0 && next < acc) || (x < 0 && next > acc) {
+			return nil, false
+		}
+		acc = next
+	}
+	prefix[n] = acc
+	return prefix, true
+}
+
+// sumPrefix is SUM and AVG of integers and decimals from prefix sums: the
+// sum of any range is a difference, exact in 128 bits.
+func (e *winEval) sumPrefix(c *planner.PhysWindowCall, val, out *coldata.Vec, counts, prefix []int64) error {
+	scale := math.Pow10(int(val.Type.Scale))
+	avg := c.Agg == planner.AggAvg
+	var rs []int32
+	for i := 0; i < e.n; i++ {
+		if counts[i] == 0 {
+			out.SetNull(i)
+			continue
+		}
+		rs = e.pieces(rs[:0], c.Frame.Exclude, int32(i), e.fs[i], e.fe[i])
+		var v coldata.Int128
+		for p := 0; p < len(rs); p += 2 {
+			d, _ := coldata.Int128From(prefix[rs[p+1]]).Sub(coldata.Int128From(prefix[rs[p]]))
+			v, _ = v.Add(d)
+		}
+		if err := putSum(out, i, v, counts[i], avg, scale); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // minMax keeps row numbers in the tree: the lesser (or greater) value's

@@ -163,18 +163,11 @@ func inFrame(rows []row, grp []int, i, j int, order []SortKey, f planner.PhysWin
 		case planner.BoundUnboundedPreceding, planner.BoundUnboundedFollowing:
 			return true
 		}
-		switch f.Mode {
-		case planner.FrameRows:
-			d := j - i
-			switch b.Kind {
-			case planner.BoundPreceding:
-				d += off(b)
-			case planner.BoundFollowing:
-				d -= off(b)
+		if f.Mode != planner.FrameRange {
+			d := j - i // rows or peer groups from row i to row j
+			if f.Mode == planner.FrameGroups {
+				d = group(j) - group(i)
 			}
-			return start && d >= 0 || !start && d <= 0
-		case planner.FrameGroups:
-			d := group(j) - group(i)
 			switch b.Kind {
 			case planner.BoundPreceding:
 				d += off(b)
@@ -312,6 +305,10 @@ func TestWindow(t *testing.T) {
 		windowBlockRows = block
 		testWindowSpecs(t)
 	}
+	// Integer sums through the segment tree instead of prefix sums.
+	windowPrefixSums = false
+	defer func() { windowPrefixSums = true }()
+	testWindowSpecs(t)
 }
 
 func testWindowSpecs(t *testing.T) {

@@ -16,6 +16,9 @@
 //   - series.go: Series, the range/generate_series leaf.
 //   - recursive.go: RecursiveCTE and WorkScan, leaves whose anchor and step
 //     are planned on their own.
+//   - window.go: Window (window functions over partitions sorted by
+//     their ORDER BY, with frames), its pruning, pushdown of filters on
+//     partition keys, lowering and EXPLAIN.
 //   - setop.go: Union (UNION ALL of inputs) and Repeat (rows repeated by
 //     a count column, for INTERSECT/EXCEPT ALL), their rules and lowering.
 //   - pushdown.go, orfactor.go, outerjoin.go, prune.go, partitions.go,

@@ -134,19 +134,23 @@ func (n *Window) usedCols() map[ColID]bool {
 	return used
 }
 
-// pruneWindow drops the calls nobody reads (keeping one: a window with
-// none is still a valid node) and the input columns neither the window
-// nor anything above reads.
+// pruneWindow drops the calls nobody reads (and the window with them when
+// none is read) and the input columns neither the window nor anything
+// above reads.
 func pruneWindow(n *Window, need map[ColID]bool) Node {
 	w := *n
 	w.Calls = nil
 	nIn := len(n.Out) - len(n.Calls)
 	var outs []ColMeta
 	for i, c := range n.Calls {
-		if need[n.Out[nIn+i].ID] || (i == len(n.Calls)-1 && len(w.Calls) == 0) {
+		if need[n.Out[nIn+i].ID] {
 			w.Calls = append(w.Calls, c)
 			outs = append(outs, n.Out[nIn+i])
 		}
+	}
+	if len(w.Calls) == 0 {
+		// Nobody reads a result: a window keeps every row as it is.
+		return prune(n.Input, need)
 	}
 	used := copySet(need)
 	for id := range w.usedCols() {

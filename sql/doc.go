@@ -9,7 +9,7 @@
 // root package runs); everything else parses and is
 // refused with "Not implemented Error: <construct> is not supported yet"
 // pointing at the construct, as are expression and clause forms the
-// engine cannot run yet (window functions, lambdas, ...).
+// engine cannot run yet (lambdas, ...).
 //
 // Parameters (?, $1, $name) bind to expr.Param placeholders typed by
 // their context (or their value's type); a prepared statement binds once
@@ -50,6 +50,7 @@
 //	functions_registry.go  the function registry (Functions): peregrine_functions()/duckdb_functions(), the shell's
 //	                  completion, unknown-function hints (Jaro-Winkler), an aggregate where a scalar must be
 //	functions_table.go DuckDB's function names by kind ("Not implemented" rather than "does not exist")
+//	bind_window.go    window functions (OVER, named WINDOWs, frames) and QUALIFY: one Window node per (PARTITION BY, ORDER BY)
 //	bind_subquery.go  EXISTS, IN and scalar subqueries, decorrelated into joins
 //	decorrelate.go    general decorrelation (Neumann/Kemper dependent-join elimination): free columns, D, IS NOT DISTINCT FROM keys
 //	decorrelate_push.go  pushing D down a subquery plan: filters, projections, aggregates (the COUNT bug), joins, unions

@@ -29,6 +29,10 @@ func (db *DB) alter(ctx context.Context, st *sql.AlterTable) (*Rows, error) {
 		_, err := db.writeTarget(ctx, name)
 		return nil, err
 	}
+	if t.mem.IsStream() {
+		_, err := db.writeTarget(ctx, name)
+		return nil, err
+	}
 	s := *t.schema
 	s.Columns = append([]sql.ColumnDef(nil), s.Columns...)
 	old := t.mem.Snapshot()

@@ -25,14 +25,73 @@ import (
 func (db *DB) RegisterArrowTable(name string, t arrow.Table) error {
 	tr := array.NewTableReader(t, coldata.DefaultBatchSize)
 	defer tr.Release()
-	return db.registerArrow(name, t.Schema(), tr, true)
+	return db.registerArrow(name, t.Schema(), tr)
 }
 
-// RegisterArrowReader makes the records of r queryable as table name. The
-// reader is read to its end once, when it is registered, and its records
-// are kept (charged to the database's memory pool) until Unregister.
+// RegisterArrowReader makes the records of r queryable as table name, for
+// one pass: the first query that scans it pulls the records as it goes
+// (each copied out of its record, so r may reuse its buffers) and later
+// ones fail. r is released by Unregister.
 func (db *DB) RegisterArrowReader(name string, r array.RecordReader) error {
-	return db.registerArrow(name, r.Schema(), r, false)
+	schemaDef, cols, err := arrowSchema(name, r.Schema())
+	if err != nil {
+		return err
+	}
+	types := schemaDef.Types()
+	var pending [][]*coldata.Vec // a record's chunks not handed out yet
+	next := func() ([]*coldata.Vec, error) {
+		if len(pending) > 0 {
+			ch := pending[0]
+			pending = pending[1:]
+			return ch, nil
+		}
+		for r.Next() {
+			rec := r.RecordBatch()
+			n := int(rec.NumRows())
+			if n == 0 {
+				continue
+			}
+			mb := storage.NewMemBuilder(types)
+			b := &coldata.Batch{Vecs: make([]*coldata.Vec, len(cols)), N: n}
+			for i, c := range cols {
+				v, err := fromArrow(rec.Column(i), c.Type, n)
+				if err != nil {
+					return nil, fmt.Errorf("Invalid Input Error: column %s: %v", c.Name, err)
+				}
+				b.Vecs[i] = v
+			}
+			mb.Append(b)
+			pending = mb.Chunks()[1:]
+			return mb.Chunks()[0], nil
+		}
+		return nil, r.Err()
+	}
+	db.objs.write.Lock()
+	defer db.objs.write.Unlock()
+	if db.exists(context.Background(), name) != "" {
+		return fmt.Errorf("Catalog Error: Table with name \"%s\" already exists!", name)
+	}
+	r.Retain()
+	t := db.newLocalTable(schemaDef, false)
+	t.mem = storage.NewMemStream(cols, next)
+	t.source = func() { r.Release() }
+	db.putTable(name, t)
+	return nil
+}
+
+// arrowSchema maps an Arrow schema to a table's columns.
+func arrowSchema(name string, schema *arrow.Schema) (*sql.TableSchema, []scan.Column, error) {
+	schemaDef := &sql.TableSchema{Name: name}
+	cols := make([]scan.Column, len(schema.Fields()))
+	for i, f := range schema.Fields() {
+		t, err := coldataType(f.Type)
+		if err != nil {
+			return nil, nil, fmt.Errorf("Not implemented Error: column %s: %v", f.Name, err)
+		}
+		cols[i] = scan.Column{Name: f.Name, Type: t, Nullable: true}
+		schemaDef.Columns = append(schemaDef.Columns, sql.ColumnDef{Name: f.Name, Type: t})
+	}
+	return schemaDef, cols, nil
 }
 
 // Unregister removes a table registered from Go (or any table of the
@@ -54,23 +113,17 @@ func (db *DB) Unregister(name string) error {
 	return nil
 }
 
-// recordSource is what both registrations read: records in order.
+// recordSource is the table reader RegisterArrowTable reads.
 type recordSource interface {
 	Next() bool
 	RecordBatch() arrow.RecordBatch
 	Err() error
 }
 
-func (db *DB) registerArrow(name string, schema *arrow.Schema, src recordSource, shared bool) error {
-	schemaDef := &sql.TableSchema{Name: name}
-	cols := make([]scan.Column, len(schema.Fields()))
-	for i, f := range schema.Fields() {
-		t, err := coldataType(f.Type)
-		if err != nil {
-			return fmt.Errorf("Not implemented Error: column %s: %v", f.Name, err)
-		}
-		cols[i] = scan.Column{Name: f.Name, Type: t, Nullable: true}
-		schemaDef.Columns = append(schemaDef.Columns, sql.ColumnDef{Name: f.Name, Type: t})
+func (db *DB) registerArrow(name string, schema *arrow.Schema, src recordSource) error {
+	schemaDef, cols, err := arrowSchema(name, schema)
+	if err != nil {
+		return err
 	}
 	mb := storage.NewMemBuilder(schemaDef.Types())
 	var kept []arrow.RecordBatch
@@ -111,10 +164,7 @@ func (db *DB) registerArrow(name string, schema *arrow.Schema, src recordSource,
 	t := db.newLocalTable(schemaDef, false)
 	t.source = release
 	d := mb.Data(cols)
-	if shared {
-		// The caller's table: referenced, not held by us.
-		d.Bytes = 0
-	}
+	d.Bytes = 0 // the caller's table: referenced, not held by us
 	if err := db.publish(t, d); err != nil {
 		release()
 		return err

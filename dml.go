@@ -14,6 +14,9 @@ import (
 // the database's own.
 func (db *DB) writeTarget(ctx context.Context, name string) (*localTable, error) {
 	if t := db.objs.table(name); t != nil {
+		if t.mem.IsStream() {
+			return nil, fmt.Errorf("Invalid Input Error: %s is a one-pass stream registered from Go and cannot be changed", name)
+		}
 		return t, nil
 	}
 	switch db.exists(ctx, name) {

@@ -128,7 +128,8 @@ func ExampleDB_RegisterArrowTable() {
 	// south 5
 }
 
-// A RecordReader is read once, when it is registered.
+// A RecordReader is a one-pass table: the first query that scans it pulls
+// its records; later ones fail.
 func ExampleDB_RegisterArrowReader() {
 	db, err := peregrine.Open("")
 	if err != nil {
@@ -152,7 +153,11 @@ func ExampleDB_RegisterArrowReader() {
 		log.Fatal(err)
 	}
 	printRows(db, "SELECT count(*), sum(x) FROM stream")
-	// Output: 6 33
+	_, err = db.Query(context.Background(), "SELECT count(*) FROM stream")
+	fmt.Println(err)
+	// Output:
+	// 6 33
+	// Invalid Input Error: table stream is a one-pass stream that was already read
 }
 
 // The Appender loads rows from Go: Flush (or Close) adds them as one

@@ -7,6 +7,10 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+
 	"github.com/peregrinedb/peregrine"
 	"github.com/peregrinedb/peregrine/exec/coldata"
 )
@@ -278,5 +282,73 @@ func TestTablesMemoryLimit(t *testing.T) {
 	run(t, db, "CREATE TABLE m2 AS SELECT i, repeat('z', 100) AS s FROM "+numbers(4))
 	if got := queryString(t, db, "SELECT count(*) FROM m2"); got != "10000" {
 		t.Fatalf("count = %s", got)
+	}
+}
+
+// TestRegisterArrow: a registered Arrow table is scanned many times and
+// by concurrent queries, names clash like tables, Unregister removes it,
+// and a one-pass reader cannot be written.
+func TestRegisterArrow(t *testing.T) {
+	ctx := context.Background()
+	db, err := peregrine.Open("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	schema := arrow.NewSchema([]arrow.Field{{Name: "k", Type: arrow.PrimitiveTypes.Int64}, {Name: "s", Type: arrow.BinaryTypes.String, Nullable: true}}, nil)
+	bld := array.NewRecordBuilder(memory.DefaultAllocator, schema)
+	defer bld.Release()
+	var recs []arrow.RecordBatch
+	for r := 0; r < 5; r++ {
+		for i := 0; i < 3000; i++ {
+			bld.Field(0).(*array.Int64Builder).Append(int64(r*3000 + i))
+			if i%10 == 0 {
+				bld.Field(1).AppendNull()
+			} else {
+				bld.Field(1).(*array.StringBuilder).Append("x")
+			}
+		}
+		recs = append(recs, bld.NewRecordBatch())
+	}
+	tbl := array.NewTableFromRecords(schema, recs)
+	defer tbl.Release()
+	if err := db.RegisterArrowTable("arr", tbl); err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	for g := 0; g < 4; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < 5; i++ {
+				if got := queryString(t, db, "SELECT count(*), count(s), sum(k) FROM arr"); got != "15000 13500 112492500" {
+					t.Errorf("got %s", got)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if err := db.RegisterArrowTable("ARR", tbl); err == nil {
+		t.Fatal("registered a second table named arr")
+	}
+	if err := db.Unregister("arr"); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Exec(ctx, "SELECT * FROM arr"); err == nil {
+		t.Fatal("arr still there after Unregister")
+	}
+	rr, err := array.NewRecordReader(schema, recs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rr.Release()
+	if err := db.RegisterArrowReader("once", rr); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Exec(ctx, "INSERT INTO once VALUES (1, 'a')"); err == nil {
+		t.Fatal("inserted into a stream")
+	}
+	if got := queryString(t, db, "SELECT count(*) FROM once WHERE s IS NULL"); got != "1500" {
+		t.Fatalf("got %s", got)
 	}
 }

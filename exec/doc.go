@@ -22,7 +22,8 @@
 //     finalize work); rowbuf.go: the chunked row buffers breakers
 //     materialise into.
 //   - scan_mem.go: the scan of an in-memory table's snapshot (chunks
-//     handed out whole, without copying; row ids for UPDATE/DELETE).
+//     handed out whole, without copying; row ids for UPDATE/DELETE);
+//     scan_stream.go: the one scan of a one-pass table (a Go RecordReader).
 //   - scan.go: the table scan's morsel queue and workers; runtimefilter.go:
 //     filters finished join builds push into probe-side scans.
 //   - distincton.go: the first row of each run of equal keys in a sorted

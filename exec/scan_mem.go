@@ -25,6 +25,9 @@ type memSource struct {
 }
 
 func (b *builder) memScan(p *planner.PhysScan) (stream, error) {
+	if p.Table.Mem.IsStream() {
+		return b.streamScan(p)
+	}
 	data := p.Table.Mem.Snapshot()
 	src := &memSource{data: data, cols: p.ColIdx, types: planner.Types(p), rowID: -1}
 	var at int64

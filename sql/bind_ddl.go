@@ -147,7 +147,7 @@ func (b *binder) bindLocal(t *ast.TableName, name, alias string, colNames []ast.
 		return nil, false, nil
 	}
 	if b.viewDepth >= maxViewDepth {
-		return nil, true, binderErr(t, "infinite recursion detected: view %q reads itself", clip(v.Name))
+		return nil, true, binderErr(t, "infinite recursion detected: attempting to recursively bind view \"%s\"", clip(v.Name))
 	}
 	vb := &binder{cat: b.cat, ids: b.ids, shared: newCTEShare(v.Query), params: b.params, viewDepth: b.viewDepth + 1}
 	n, names, err := vb.bindQuery(v.Query)

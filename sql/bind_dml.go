@@ -49,11 +49,11 @@ func bindInsert(st *Insert, cat Catalog, s *TableSchema, args []Arg) (*Bound, er
 		if len(v.Rows[0]) != len(target) {
 			names = make([]string, len(v.Rows[0]))
 		} else {
-			types := make([]coldata.Type, len(target))
+			cols := make([]ColumnDef, len(target))
 			for j, i := range target {
-				types[j] = s.Columns[i].Type
+				cols[j] = s.Columns[i]
 			}
-			node, err = b.bindInsertValues(v, types)
+			node, err = b.bindInsertValues(v, cols)
 			names = make([]string, len(target))
 		}
 	} else {
@@ -108,8 +108,12 @@ func plainQuery(q *ast.Query) bool {
 // would unify each column's values first). Rows of constants become one
 // constant relation; rows with parameters or other expressions are each
 // computed over one row, and the pieces are concatenated.
-func (b *binder) bindInsertValues(v *ast.Values, types []coldata.Type) (planner.Node, error) {
+func (b *binder) bindInsertValues(v *ast.Values, cols []ColumnDef) (planner.Node, error) {
 	ctx := &exprCtx{b: b, sc: &scope{}, clause: "VALUES"}
+	types := make([]coldata.Type, len(cols))
+	for i, c := range cols {
+		types[i] = c.Type
+	}
 	consts := &planner.Values{}
 	var out []planner.Node
 	for _, row := range v.Rows {
@@ -120,11 +124,14 @@ func (b *binder) bindInsertValues(v *ast.Values, types []coldata.Type) (planner.
 		exprs := make([]expr.Expr, len(row))
 		isConst := true
 		for c, e := range row {
-			x, err := ctx.bind(e)
-			if err != nil {
-				return nil, err
+			var x expr.Expr
+			var err error
+			if _, isDefault := e.(*ast.Default); isDefault {
+				x, err = defaultExpr(b, cols[c].Default, types[c])
+			} else if x, err = ctx.bind(e); err == nil {
+				x, err = castTo(x, types[c])
 			}
-			if x, err = castTo(x, types[c]); err != nil {
+			if err != nil {
 				return nil, at(err, e)
 			}
 			exprs[c] = x
@@ -231,6 +238,12 @@ func bindUpdate(st *Update, cat Catalog, s *TableSchema, args []Arg) (*Bound, er
 			return nil, binderErr(a, "Multiple assignments to same column \"%s\"", a.Column[0].Name)
 		}
 		set[i] = a.Value
+		if _, isDefault := a.Value.(*ast.Default); isDefault {
+			set[i] = s.Columns[i].Default
+			if set[i] == nil {
+				set[i] = &ast.NullLit{At: a.At}
+			}
+		}
 	}
 	items := []*ast.SelectItem{{Expr: qualified(alias, "rowid")}}
 	for i, c := range s.Columns {

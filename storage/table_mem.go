@@ -2,6 +2,7 @@ package storage
 
 import (
 	"strings"
+	"sync"
 	"sync/atomic"
 
 	"github.com/peregrinedb/peregrine/exec/coldata"
@@ -16,6 +17,43 @@ import (
 // leaves nothing behind. Writers are serialised by the caller.
 type MemTable struct {
 	snap atomic.Pointer[MemData]
+
+	// A stream table (RegisterArrowReader) has no snapshot: its one scan
+	// pulls chunks from the source, and later scans find it used up.
+	streamMu sync.Mutex
+	stream   func() ([]*coldata.Vec, error)
+	started  bool
+}
+
+// NewMemStream returns a table whose rows come from next, once: next
+// returns a chunk per call and nil at the end.
+func NewMemStream(cols []scan.Column, next func() ([]*coldata.Vec, error)) *MemTable {
+	t := NewMemTable(cols)
+	t.stream = next
+	return t
+}
+
+// IsStream reports a table read from a one-pass source.
+func (t *MemTable) IsStream() bool { return t.stream != nil }
+
+// StartStream claims the stream for one scan; false when a scan already
+// claimed it.
+func (t *MemTable) StartStream() bool {
+	t.streamMu.Lock()
+	defer t.streamMu.Unlock()
+	if t.started {
+		return false
+	}
+	t.started = true
+	return true
+}
+
+// NextChunk pulls the stream's next chunk (nil at the end); safe for the
+// scan's workers to call concurrently.
+func (t *MemTable) NextChunk() ([]*coldata.Vec, error) {
+	t.streamMu.Lock()
+	defer t.streamMu.Unlock()
+	return t.stream()
 }
 
 // MemData is one snapshot of a MemTable: chunks of at most

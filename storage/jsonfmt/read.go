@@ -177,7 +177,7 @@ func NewScan(ctx context.Context, files []csv.FileRef, opts Options, partCols []
 		s.records = opts.Records == "true" || (opts.Records != "false" && allObjects && n > 0)
 		if s.records && top.kind == kObject {
 			for i, name := range top.names {
-				s.Columns = append(s.Columns, csv.Column{Name: name, Type: top.fields[i].sqlType()})
+				s.Columns = append(s.Columns, csv.Column{Name: strings.Clone(name), Type: top.fields[i].sqlType()})
 			}
 		} else {
 			if opts.Records == "true" {

@@ -67,6 +67,7 @@ func TestCSVCancel(t *testing.T) {
 	}
 	defer db.Close()
 	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
 	rows, err := db.Query(ctx, "SELECT a, b FROM '"+path+"'")
 	if err != nil {
 		t.Fatal(err)

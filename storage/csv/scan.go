@@ -34,10 +34,14 @@ type Scan struct {
 	chunkBytes int
 }
 
-// Describe names the scan for EXPLAIN.
+// Describe names the scan for EXPLAIN (the first files of a long list).
 func (s *Scan) Describe() string {
-	names := make([]string, 0, len(s.Files))
-	for _, f := range s.Files {
+	var names []string
+	for i, f := range s.Files {
+		if i == 3 {
+			names = append(names, fmt.Sprintf("... (%d files)", len(s.Files)))
+			break
+		}
 		names = append(names, f.Path)
 	}
 	return "READ_CSV " + strings.Join(names, ", ")

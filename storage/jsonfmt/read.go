@@ -40,10 +40,14 @@ type Scan struct {
 	size    int64
 }
 
-// Describe names the scan for EXPLAIN.
+// Describe names the scan for EXPLAIN (the first files of a long list).
 func (s *Scan) Describe() string {
 	var names []string
-	for _, f := range s.Files {
+	for i, f := range s.Files {
+		if i == 3 {
+			names = append(names, fmt.Sprintf("... (%d files)", len(s.Files)))
+			break
+		}
 		names = append(names, f.Path)
 	}
 	return "READ_JSON " + strings.Join(names, ", ")

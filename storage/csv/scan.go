@@ -341,6 +341,14 @@ func (w *reader) Next(ctx context.Context) (*coldata.Batch, error) {
 	}
 }
 
+// HeldBytes is the chunk this reader is converting (for memory accounting).
+func (w *reader) HeldBytes() int64 {
+	if w.ch == nil {
+		return 0
+	}
+	return int64(cap(w.ch.data))
+}
+
 // decode converts up to a batch of the current chunk's records; nil when
 // the chunk is used up.
 func (w *reader) decode() (*coldata.Batch, error) {

@@ -238,7 +238,12 @@ type reader struct {
 	recs []value
 	pos  int
 	out  *coldata.Batch
+	held int64 // the loaded file's bytes, for memory accounting
 }
+
+// HeldBytes is the loaded file (its bytes; the parsed records point into
+// them and cost about as much again).
+func (w *reader) HeldBytes() int64 { return 2 * w.held }
 
 func (w *reader) Next(ctx context.Context) (*coldata.Batch, error) {
 	for w.pos >= len(w.recs) {
@@ -317,7 +322,7 @@ func (w *reader) load(ctx context.Context, fi int) error {
 	if err != nil {
 		return err
 	}
-	w.file, w.recs, w.pos = fi, w.recs[:0], 0
+	w.file, w.recs, w.pos, w.held = fi, w.recs[:0], 0, int64(len(buf))
 	perr := eachRecord(buf, s.opts.Format, s.Files[fi].Path, func(v *value) bool {
 		if s.records && v.kind != kObject {
 			if !s.opts.IgnoreErrors {

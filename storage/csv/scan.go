@@ -34,17 +34,21 @@ type Scan struct {
 	chunkBytes int
 }
 
-// Describe names the scan for EXPLAIN (the first files of a long list).
-func (s *Scan) Describe() string {
+// Describe names the scan for EXPLAIN.
+func (s *Scan) Describe() string { return DescribeFiles("READ_CSV", s.Files) }
+
+// DescribeFiles names a scan of files for EXPLAIN: the first three of a
+// long list.
+func DescribeFiles(op string, files []FileRef) string {
 	var names []string
-	for i, f := range s.Files {
+	for i, f := range files {
 		if i == 3 {
-			names = append(names, fmt.Sprintf("... (%d files)", len(s.Files)))
+			names = append(names, fmt.Sprintf("... (%d files)", len(files)))
 			break
 		}
 		names = append(names, f.Path)
 	}
-	return "READ_CSV " + strings.Join(names, ", ")
+	return op + " " + strings.Join(names, ", ")
 }
 
 // EstimatedRows guesses 100 bytes a row.

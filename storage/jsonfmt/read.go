@@ -40,18 +40,8 @@ type Scan struct {
 	size    int64
 }
 
-// Describe names the scan for EXPLAIN (the first files of a long list).
-func (s *Scan) Describe() string {
-	var names []string
-	for i, f := range s.Files {
-		if i == 3 {
-			names = append(names, fmt.Sprintf("... (%d files)", len(s.Files)))
-			break
-		}
-		names = append(names, f.Path)
-	}
-	return "READ_JSON " + strings.Join(names, ", ")
-}
+// Describe names the scan for EXPLAIN.
+func (s *Scan) Describe() string { return csv.DescribeFiles("READ_JSON", s.Files) }
 
 // EstimatedRows guesses 200 bytes a record.
 func (s *Scan) EstimatedRows() float64 { return float64(s.size)/200 + 1 }

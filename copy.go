@@ -50,7 +50,7 @@ func writeOptions(in map[string]sql.Value) (storage.WriteOptions, error) {
 		switch k {
 		case "format":
 			if f := strings.ToLower(v.Str); f != "parquet" {
-				return o, fmt.Errorf("Not implemented Error: COPY FORMAT %s is not supported; only parquet", v.Str)
+				return o, fmt.Errorf("Not implemented Error: COPY FORMAT %s is not supported; only parquet, csv and json", v.Str)
 			}
 		case "compression", "codec":
 			o.Compression = strings.ToLower(v.Str)

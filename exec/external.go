@@ -37,6 +37,8 @@ type externalScan struct {
 	types []coldata.Type
 	r     planner.ExternalReader
 	done_ bool
+	env   memEnv
+	acc   *MemoryAccount
 }
 
 func (e *externalScan) Types() []coldata.Type { return e.types }
@@ -59,8 +61,25 @@ func (e *externalScan) Next(ctx context.Context) (*coldata.Batch, error) {
 	if err != nil {
 		return nil, err
 	}
+	e.account(b)
 	e.done(t0, b.Len())
 	return b, nil
+}
+
+// account books the batch and what the reader holds (the chunk of the file
+// it is converting), forced in like a Parquet scan's: a scan cannot spill.
+func (e *externalScan) account(b *coldata.Batch) {
+	if e.acc == nil {
+		e.acc = e.env.pool.NewAccount("while scanning")
+	}
+	held := colsBytes(b.Vecs, 0)
+	if h, ok := e.r.(interface{ HeldBytes() int64 }); ok {
+		held += h.HeldBytes()
+	}
+	if d := held - e.acc.Used(); d > 0 {
+		e.acc.ForceGrow(d)
+		e.peak(e.acc.Used())
+	}
 }
 
 // Close closes the shared run when the last worker closes.
@@ -69,6 +88,9 @@ func (e *externalScan) Close() error {
 		return nil
 	}
 	e.done_ = true
+	if e.acc != nil {
+		e.acc.Close()
+	}
 	s := e.sh
 	s.mu.Lock()
 	s.open--
@@ -85,7 +107,7 @@ func (b *builder) externalScan(p *planner.PhysValues) stream {
 	sh := &externalShared{src: p.Source, cols: p.ColIdx, workers: b.threads, open: b.threads}
 	s := make(stream, b.threads)
 	for i := range s {
-		s[i] = &externalScan{sh: sh, types: planner.Types(p)}
+		s[i] = &externalScan{sh: sh, types: planner.Types(p), env: b.env}
 	}
 	return b.record(p, s)
 }

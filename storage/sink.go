@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -242,22 +241,9 @@ func (s *sink) open(first arrow.RecordBatch) error {
 	if s.w.opts.Encoder != nil {
 		return s.openText()
 	}
-	name := ""
-	if s.w.folder {
-		if s.w.opts.Mode == WriteAppend {
-			name = s.w.stage.FreshName(s.dir, ".parquet")
-		} else {
-			name = path.Join(s.dir, fmt.Sprintf("data_%d.parquet", s.fileIdx))
-		}
-	}
-	s.final = s.w.finalPath(name)
-	s.fileIdx++
-	fh, err := s.w.stage.Create(name)
-	if err != nil {
+	if err := s.createFile(".parquet"); err != nil {
 		return err
 	}
-	s.fh = fh
-	s.cw = &countingWriter{w: fh}
 	var out io.Writer = s.cw
 	if !s.w.opts.NoPageChecksums {
 		if err := s.openScratch(); err != nil {

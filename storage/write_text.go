@@ -31,19 +31,12 @@ type textFile struct {
 	zc io.WriteCloser // the compressor, or nil
 }
 
-// openText starts the next text file of this sink.
-func (s *sink) openText() error {
-	o := s.w.opts
+// createFile stages the sink's next file: the target itself, or
+// data_N<ext> in its folder (a fresh name when appending).
+func (s *sink) createFile(ext string) error {
 	name := ""
 	if s.w.folder {
-		ext := o.Encoder.Ext()
-		switch o.TextCompression {
-		case "gzip":
-			ext += ".gz"
-		case "zstd":
-			ext += ".zst"
-		}
-		if o.Mode == WriteAppend {
+		if s.w.opts.Mode == WriteAppend {
 			name = s.w.stage.FreshName(s.dir, ext)
 		} else {
 			name = path.Join(s.dir, fmt.Sprintf("data_%d%s", s.fileIdx, ext))
@@ -57,6 +50,23 @@ func (s *sink) openText() error {
 	}
 	s.fh = fh
 	s.cw = &countingWriter{w: fh}
+	return nil
+}
+
+// openText starts the next text file of this sink.
+func (s *sink) openText() error {
+	o := s.w.opts
+	ext := o.Encoder.Ext()
+	switch o.TextCompression {
+	case "gzip":
+		ext += ".gz"
+	case "zstd":
+		ext += ".zst"
+	}
+	if err := s.createFile(ext); err != nil {
+		return err
+	}
+	var err error
 	tf := &textFile{}
 	var out io.Writer = s.cw
 	switch o.TextCompression {

@@ -35,12 +35,20 @@ type Scan struct {
 }
 
 // Describe names the scan for EXPLAIN.
-func (s *Scan) Describe() string {
-	names := make([]string, 0, len(s.Files))
-	for _, f := range s.Files {
+func (s *Scan) Describe() string { return DescribeFiles("READ_CSV", s.Files) }
+
+// DescribeFiles names a scan of files for EXPLAIN: the first three of a
+// long list.
+func DescribeFiles(op string, files []FileRef) string {
+	var names []string
+	for i, f := range files {
+		if i == 3 {
+			names = append(names, fmt.Sprintf("... (%d files)", len(files)))
+			break
+		}
 		names = append(names, f.Path)
 	}
-	return "READ_CSV " + strings.Join(names, ", ")
+	return op + " " + strings.Join(names, ", ")
 }
 
 // EstimatedRows guesses 100 bytes a row.
@@ -335,6 +343,14 @@ func (w *reader) Next(ctx context.Context) (*coldata.Batch, error) {
 		putChunk(w.ch.buf)
 		w.ch = nil
 	}
+}
+
+// HeldBytes is the chunk this reader is converting (for memory accounting).
+func (w *reader) HeldBytes() int64 {
+	if w.ch == nil {
+		return 0
+	}
+	return int64(cap(w.ch.data))
 }
 
 // decode converts up to a batch of the current chunk's records; nil when

@@ -1,6 +1,7 @@
 package csv
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -12,6 +13,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/klauspost/compress/gzip"
+	"github.com/klauspost/compress/zstd"
 	"github.com/peregrinedb/peregrine/exec/coldata"
 	"github.com/peregrinedb/peregrine/storage"
 )
@@ -199,5 +202,44 @@ func TestLongRecord(t *testing.T) {
 	rows, err := readAll(t, s, 2)
 	if err != nil || len(rows) != 2 || rows[0] != "1|"+long || rows[1] != "2|"+long+"\n" {
 		t.Fatalf("got %d rows, %v", len(rows), err)
+	}
+}
+
+// TestCompressedSplits reads the same records gzip- and zstd-compressed in
+// small chunks with several workers: the rows of the plain file.
+func TestCompressedSplits(t *testing.T) {
+	dir := t.TempDir()
+	plain := filepath.Join(dir, "t.csv")
+	writeTricky(t, plain, 2000)
+	raw, err := os.ReadFile(plain)
+	if err != nil {
+		t.Fatal(err)
+	}
+	read := func(path string) []string {
+		s, err := NewScan(context.Background(), []FileRef{localFile(t, path)}, Options{}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.chunkBytes = 777
+		rows, err := readAll(t, s, 3)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return rows
+	}
+	want := read(plain)
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	zw.Write(raw)
+	zw.Close()
+	enc, _ := zstd.NewWriter(nil)
+	for name, data := range map[string][]byte{"t.csv.gz": gz.Bytes(), "t.csv.zst": enc.EncodeAll(raw, nil)} {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if got := read(p); strings.Join(got, "\n") != strings.Join(want, "\n") {
+			t.Errorf("%s: %d rows differ from the plain file's %d", name, len(got), len(want))
+		}
 	}
 }

@@ -88,33 +88,43 @@ func (e *Encoder) End(w io.Writer) error { return nil }
 
 // Encode writes the rows (all when rows is nil) of the columns cols of b.
 func (e *Encoder) Encode(w io.Writer, b *coldata.Batch, cols []int, rows []int32) error {
-	n := b.N
-	if rows != nil {
-		n = len(rows)
-	}
-	buf := e.buf[:0]
-	for k := 0; k < n; k++ {
-		r := k
-		if rows != nil {
-			r = int(rows[k])
-		}
+	var err error
+	e.buf, err = EncodeRows(w, e.buf, b, rows, func(buf []byte, r int) []byte {
 		for j, c := range cols {
 			if j > 0 {
 				buf = append(buf, e.o.Delim)
 			}
 			buf = e.appendValue(buf, b.Vecs[c], r)
 		}
-		buf = append(buf, '\n')
+		return append(buf, '\n')
+	})
+	return err
+}
+
+// EncodeRows appends each row (rows, or all of b's) with row into buf and
+// writes buf to w whenever it has grown past 64 KiB, and at the end; it
+// returns buf for reuse. Text encoders share it.
+func EncodeRows(w io.Writer, buf []byte, b *coldata.Batch, rows []int32, row func(buf []byte, r int) []byte) ([]byte, error) {
+	n := b.N
+	if rows != nil {
+		n = len(rows)
+	}
+	buf = buf[:0]
+	for k := 0; k < n; k++ {
+		r := k
+		if rows != nil {
+			r = int(rows[k])
+		}
+		buf = row(buf, r)
 		if len(buf) > 1<<16 {
 			if _, err := w.Write(buf); err != nil {
-				return err
+				return buf, err
 			}
 			buf = buf[:0]
 		}
 	}
-	e.buf = buf
 	_, err := w.Write(buf)
-	return err
+	return buf, err
 }
 
 func (e *Encoder) appendValue(b []byte, v *coldata.Vec, r int) []byte {

@@ -124,7 +124,9 @@ func (t *jtype) sqlType() coldata.Type {
 		}
 		fs := make([]coldata.Field, len(t.names))
 		for i, n := range t.names {
-			fs[i] = coldata.Field{Name: n, Type: t.fields[i].sqlType()}
+			// Types are interned process-wide: their names must not point
+			// into a file's bytes.
+			fs[i] = coldata.Field{Name: strings.Clone(n), Type: t.fields[i].sqlType()}
 		}
 		return coldata.StructType(fs)
 	}

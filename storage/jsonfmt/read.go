@@ -41,13 +41,7 @@ type Scan struct {
 }
 
 // Describe names the scan for EXPLAIN.
-func (s *Scan) Describe() string {
-	var names []string
-	for _, f := range s.Files {
-		names = append(names, f.Path)
-	}
-	return "READ_JSON " + strings.Join(names, ", ")
-}
+func (s *Scan) Describe() string { return csv.DescribeFiles("READ_JSON", s.Files) }
 
 // EstimatedRows guesses 200 bytes a record.
 func (s *Scan) EstimatedRows() float64 { return float64(s.size)/200 + 1 }
@@ -177,7 +171,7 @@ func NewScan(ctx context.Context, files []csv.FileRef, opts Options, partCols []
 		s.records = opts.Records == "true" || (opts.Records != "false" && allObjects && n > 0)
 		if s.records && top.kind == kObject {
 			for i, name := range top.names {
-				s.Columns = append(s.Columns, csv.Column{Name: name, Type: top.fields[i].sqlType()})
+				s.Columns = append(s.Columns, csv.Column{Name: strings.Clone(name), Type: top.fields[i].sqlType()})
 			}
 		} else {
 			if opts.Records == "true" {
@@ -234,7 +228,12 @@ type reader struct {
 	recs []value
 	pos  int
 	out  *coldata.Batch
+	held int64 // the loaded file's bytes, for memory accounting
 }
+
+// HeldBytes is the loaded file (its bytes; the parsed records point into
+// them and cost about as much again).
+func (w *reader) HeldBytes() int64 { return 2 * w.held }
 
 func (w *reader) Next(ctx context.Context) (*coldata.Batch, error) {
 	for w.pos >= len(w.recs) {
@@ -313,7 +312,7 @@ func (w *reader) load(ctx context.Context, fi int) error {
 	if err != nil {
 		return err
 	}
-	w.file, w.recs, w.pos = fi, w.recs[:0], 0
+	w.file, w.recs, w.pos, w.held = fi, w.recs[:0], 0, int64(len(buf))
 	perr := eachRecord(buf, s.opts.Format, s.Files[fi].Path, func(v *value) bool {
 		if s.records && v.kind != kObject {
 			if !s.opts.IgnoreErrors {

@@ -61,16 +61,8 @@ func (e *Encoder) End(w io.Writer) error {
 
 // Encode writes the rows (all when rows is nil) of the columns cols.
 func (e *Encoder) Encode(w io.Writer, b *coldata.Batch, cols []int, rows []int32) error {
-	n := b.N
-	if rows != nil {
-		n = len(rows)
-	}
-	buf := e.buf[:0]
-	for k := 0; k < n; k++ {
-		r := k
-		if rows != nil {
-			r = int(rows[k])
-		}
+	var err error
+	e.buf, err = csv.EncodeRows(w, e.buf, b, rows, func(buf []byte, r int) []byte {
 		if e.o.Array {
 			if !e.first {
 				buf = append(buf, ",\n"...)
@@ -90,15 +82,8 @@ func (e *Encoder) Encode(w io.Writer, b *coldata.Batch, cols []int, rows []int32
 		if !e.o.Array {
 			buf = append(buf, '\n')
 		}
-		if len(buf) > 1<<16 {
-			if _, err := w.Write(buf); err != nil {
-				return err
-			}
-			buf = buf[:0]
-		}
-	}
-	e.buf = buf
-	_, err := w.Write(buf)
+		return buf
+	})
 	return err
 }
 

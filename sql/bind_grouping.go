@@ -29,6 +29,10 @@ import (
 // the projected input once, as a shared CTE that spills past the memory
 // limit, which each set aggregates.
 
+// materializeSets makes every grouping-sets query take the materialized-
+// input plan (tests: the built-in aggregates all decompose).
+var materializeSets = false
+
 // maxCubeItems bounds CUBE's 2^n sets.
 const maxCubeItems = 12
 
@@ -274,7 +278,7 @@ func (a *aggState) buildSets(b *binder, input planner.Node) planner.Node {
 	}
 	var shared planner.Node = pre
 	var merge func(ref []planner.ColMeta) ([]planner.AggCall, func([]planner.ColMeta) []expr.Expr)
-	if a.decomposable() {
+	if a.decomposable() && !materializeSets {
 		shared, merge = a.partials(b, pre, keys, args)
 	} else {
 		merge = func(ref []planner.ColMeta) ([]planner.AggCall, func([]planner.ColMeta) []expr.Expr) {

@@ -169,6 +169,12 @@ func (b *builder) build(p planner.Physical) (stream, error) {
 		return s, err
 	}
 	switch p := p.(type) {
+	case *planner.PhysDistinctOn:
+		in, err := b.build(p.Input)
+		if err != nil {
+			return nil, err
+		}
+		return b.record(p, stream{NewDistinctOn(b.single(in), p.Keys)}), nil
 	case *planner.PhysScan:
 		if t := p.Table; t.Dataset != nil && !t.Dataset.Uniform(t.DataFiles) {
 			return b.datasetScan(p)
@@ -276,12 +282,6 @@ func (b *builder) build(p planner.Physical) (stream, error) {
 		return b.record(p, stream{NewLimit(b.single(in), p.Offset, p.Count)}), nil
 	case *planner.PhysValues:
 		return b.record(p, stream{NewValues(planner.Types(p), p.Rows)}), nil
-	case *planner.PhysDistinctOn:
-		in, err := b.build(p.Input)
-		if err != nil {
-			return nil, err
-		}
-		return b.record(p, stream{NewDistinctOn(b.single(in), p.Keys)}), nil
 	case *planner.PhysRepeat:
 		in, err := b.build(p.Input)
 		if err != nil {

@@ -9,8 +9,6 @@
 //
 // Files:
 //   - logical.go, physical.go: the plan nodes; Plan/PlanWith and lowering.
-//   - distincton.go: DistinctOn (the first row of each run of equal keys,
-//     over a sort: SELECT DISTINCT ON).
 //   - setop.go: Union (UNION ALL of inputs) and Repeat (rows repeated by
 //     a count column, for INTERSECT/EXCEPT ALL), their rules and lowering.
 //   - pushdown.go, orfactor.go, outerjoin.go, prune.go, partitions.go,
@@ -21,6 +19,8 @@
 //     at plan time through the executor.
 //   - impliedrange.go: range filters implied by join keys and footer
 //     ranges.
+//   - distincton.go: DistinctOn (the first row of each run of equal keys,
+//     over a sort: SELECT DISTINCT ON).
 //   - joincard.go: the cardinality model of a join region; joindp.go,
 //     joinorder.go: join ordering (DPhyp: dynamic programming over
 //     connected subgraphs and their connected complements, greedy past

@@ -61,6 +61,8 @@ func colNames(cols []ColMeta, idx []int) string {
 // Describe is the one-line description of p without estimates.
 func Describe(p Physical) string {
 	switch p := p.(type) {
+	case *PhysDistinctOn:
+		return p.describe()
 	case *PhysScan:
 		names := make([]string, len(p.Out))
 		for i, c := range p.Out {
@@ -137,8 +139,6 @@ func Describe(p Physical) string {
 		return fmt.Sprintf("LIMIT %d OFFSET %d", p.Count, p.Offset)
 	case *PhysValues:
 		return fmt.Sprintf("VALUES (%d rows)", len(p.Rows))
-	case *PhysDistinctOn:
-		return p.describe()
 	case *PhysRepeat:
 		return "REPEAT rows by " + p.Input.Base().Out[p.Count].Name
 	case *PhysUnion:

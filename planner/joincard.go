@@ -502,6 +502,10 @@ func usedColumns(root Node) map[ColID]bool {
 	var walk func(n Node)
 	walk = func(n Node) {
 		switch n := n.(type) {
+		case *DistinctOn:
+			for _, k := range n.Keys {
+				used[k] = true
+			}
 		case *Filter:
 			add(n.Pred)
 		case *Project:
@@ -529,10 +533,6 @@ func usedColumns(root Node) map[ColID]bool {
 			walk(n.Shared.Plan)
 		case *Repeat:
 			used[n.Count.ID] = true
-		case *DistinctOn:
-			for _, k := range n.Keys {
-				used[k] = true
-			}
 		case *Union:
 			for _, in := range n.Ins {
 				for _, c := range in.Cols() {

@@ -111,6 +111,8 @@ func (e *estimator) rows(n Node) float64 {
 	}
 	var r float64
 	switch n := n.(type) {
+	case *DistinctOn:
+		r = e.rows(n.Input)
 	case *Scan:
 		r = float64(n.Table.NumRows)
 		if s := e.sampleScan(n); s != nil {
@@ -129,8 +131,8 @@ func (e *estimator) rows(n Node) float64 {
 		r = e.rows(n.Input) * e.selectivity(n.Pred)
 	case *Project:
 		r = e.rows(n.Input)
-	case *Repeat, *DistinctOn:
-		r = e.rows(n.Inputs()[0])
+	case *Repeat:
+		r = e.rows(n.Input)
 	case *Union:
 		for _, in := range n.Ins {
 			r += e.rows(in)

@@ -7,7 +7,8 @@
 // Set, Copy, Prepare, Execute and Deallocate; everything else parses and is
 // refused with "Not implemented Error: <construct> is not supported yet"
 // pointing at the construct, as are expression and clause forms the
-// engine cannot run yet (window functions, lambdas, ...).
+// engine cannot run yet (window functions, grouping sets,
+// lambdas, ...).
 //
 // Parameters (?, $1, $name) bind to expr.Param placeholders typed by
 // their context (or their value's type); a prepared statement binds once
@@ -25,6 +26,10 @@
 //	bind_star.go      *, t.*, s.*, EXCLUDE/REPLACE/RENAME/LIKE, COLUMNS(...)
 //	bind_from.go      FROM items, joins, CTE references, derived tables, table functions
 //	bind_values.go    VALUES lists
+//	bind_grouping.go  GROUPING SETS/ROLLUP/CUBE (one aggregate per set over a shared input), GROUPING(), FILTER
+//	bind_distincton.go DISTINCT ON: a sort by the keys, the first row of each key
+//	bind_pivot.go     PIVOT and UNPIVOT, rewritten into FILTERed aggregates and UNION ALL; PlanRunner
+//	bind_summarize.go SUMMARIZE (and FROM (SUMMARIZE ...)): one aggregate pass, a row per column
 //	bind_setop.go     UNION [ALL] [BY NAME], INTERSECT [ALL], EXCEPT [ALL]: type unification, counting by side
 //	bind_expr.go      expressions: names, literals, logic, IS, BETWEEN, CASE, casts
 //	bind_ops.go       operators: comparison, arithmetic, bitwise, ||, LIKE/ILIKE/GLOB, IN, ANY/ALL
@@ -34,10 +39,6 @@
 //	bind_mathfunc.go  sqrt, ln, log10, ceil/floor, ..., pi, greatest/least
 //	bind_datefunc.go  date_trunc, date_diff, last_day, dayname, monthname, make_date, strftime
 //	bind_agg.go       aggregates and GROUP BY keys
-//	bind_grouping.go  GROUPING SETS/ROLLUP/CUBE (one aggregate per set over a shared input), GROUPING(), FILTER
-//	bind_distincton.go DISTINCT ON: a sort by the keys, the first row of each key
-//	bind_pivot.go     PIVOT and UNPIVOT, rewritten into FILTERed aggregates and UNION ALL; PlanRunner
-//	bind_summarize.go SUMMARIZE (and FROM (SUMMARIZE ...)): one aggregate pass, a row per column
 //	bind_subquery.go  EXISTS, IN and scalar subqueries, decorrelated into joins
 //	bind_cte.go       WITH queries computed once when read more than once
 //	bind_nested.go    LIST/STRUCT/MAP access, and nested values through joins

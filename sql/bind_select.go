@@ -110,6 +110,11 @@ func (b *binder) bindSelect(sel *ast.Select, t tail, opts selectOpts) (*selectRe
 	case t.percent:
 		return nil, notImplemented(t.limit, "LIMIT with a percentage")
 	}
+	if len(sel.DistinctOn) > 0 {
+		plain := *sel // DISTINCT ON is not also a DISTINCT over every column
+		plain.Distinct = false
+		sel = &plain
+	}
 	res := &selectResult{sel: sel}
 	var (
 		node planner.Node
@@ -170,7 +175,7 @@ func (b *binder) bindSelect(sel *ast.Select, t tail, opts selectOpts) (*selectRe
 	}
 
 	nVisible := len(exprs)
-	orders, err := b.bindOrderBy(t.orderBy, sc, agg, items, sel.Distinct && len(sel.DistinctOn) == 0)
+	orders, err := b.bindOrderBy(t.orderBy, sc, agg, items, sel.Distinct)
 	if err != nil {
 		return nil, err
 	}
@@ -204,7 +209,7 @@ func (b *binder) bindSelect(sel *ast.Select, t tail, opts selectOpts) (*selectRe
 		res.keys[i].inner = proj.Out[len(exprs)-len(res.keys)+i]
 	}
 	node = proj
-	if sel.Distinct && len(don) == 0 {
+	if sel.Distinct {
 		node = b.distinct(node, proj.Out)
 	}
 	if len(don) > 0 {

@@ -455,7 +455,8 @@ func (c *exprCtx) filterArg(fe *ast.FuncCall, call *planner.AggCall) error {
 	default:
 		// An aggregate that may keep NULLs (list, first) needs the filter
 		// in the aggregate itself.
-		return notImplemented(fe.Filter, "FILTER on "+call.Func.String())
+		name, _ := funcName(fe)
+		return notImplemented(fe.Filter, "FILTER on the aggregate "+name)
 	}
 	if containsAggregate(fe.Filter) {
 		return binderErr(fe.Filter, "aggregate function calls cannot be nested")

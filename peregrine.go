@@ -173,6 +173,7 @@ func recoverInternal(err *error) {
 // run runs a statement with its parameters' values; prep is the prepared
 // statement it comes from (nil for a one-off).
 func (db *DB) run(ctx context.Context, st sql.Statement, args []sql.Arg, prep *Stmt) (*Rows, error) {
+	ctx = sql.WithRunner(ctx, planRunner{db}) // binding may run a query first (PIVOT)
 	switch st := st.(type) {
 	case *sql.Set:
 		return emptyRows(), db.setScoped(ctx, st)

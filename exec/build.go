@@ -174,6 +174,12 @@ func (b *builder) build(p planner.Physical) (stream, error) {
 		return s, err
 	}
 	switch p := p.(type) {
+	case *planner.PhysDistinctOn:
+		in, err := b.build(p.Input)
+		if err != nil {
+			return nil, err
+		}
+		return b.record(p, stream{NewDistinctOn(b.single(in), p.Keys)}), nil
 	case *planner.PhysScan:
 		if p.Table.Mem != nil {
 			return b.memScan(p)
@@ -291,12 +297,6 @@ func (b *builder) build(p planner.Physical) (stream, error) {
 			return b.externalScan(p), nil
 		}
 		return b.record(p, stream{NewValues(planner.Types(p), p.Rows)}), nil
-	case *planner.PhysDistinctOn:
-		in, err := b.build(p.Input)
-		if err != nil {
-			return nil, err
-		}
-		return b.record(p, stream{NewDistinctOn(b.single(in), p.Keys)}), nil
 	case *planner.PhysRecursiveCTE:
 		return b.recursiveCTE(p)
 	case *planner.PhysWorkScan:

@@ -52,6 +52,11 @@ func (c *cloner) clone(n Node) (Node, error) {
 	var cp Node
 	var err error
 	switch x := n.(type) {
+	case *DistinctOn:
+		d := *x
+		d.Keys = append([]ColID(nil), x.Keys...)
+		d.Input, err = c.clone(x.Input)
+		cp = &d
 	case *Scan:
 		s := *x
 		s.ColIdx = append([]int(nil), x.ColIdx...)
@@ -120,11 +125,6 @@ func (c *cloner) clone(n Node) (Node, error) {
 		r := *x
 		r.Input, err = c.clone(x.Input)
 		cp = &r
-	case *DistinctOn:
-		d := *x
-		d.Keys = append([]ColID(nil), x.Keys...)
-		d.Input, err = c.clone(x.Input)
-		cp = &d
 	case *Union:
 		u := *x
 		u.Out = append([]ColMeta(nil), x.Out...)

@@ -61,6 +61,8 @@ func colNames(cols []ColMeta, idx []int) string {
 // Describe is the one-line description of p without estimates.
 func Describe(p Physical) string {
 	switch p := p.(type) {
+	case *PhysDistinctOn:
+		return p.describe()
 	case *PhysScan:
 		names := make([]string, len(p.Out))
 		for i, c := range p.Out {
@@ -150,8 +152,6 @@ func Describe(p Physical) string {
 		}
 		return fmt.Sprintf("VALUES (%d rows)", len(p.Rows))
 	case *PhysWindow:
-		return p.describe()
-	case *PhysDistinctOn:
 		return p.describe()
 	case *PhysSeries:
 		return p.describe()

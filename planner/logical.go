@@ -258,6 +258,8 @@ func covers(ids map[ColID]bool, e expr.Expr) bool {
 // rules rewriting below a node share.
 func mapInputs(n Node, f func(Node) Node) {
 	switch x := n.(type) {
+	case *DistinctOn:
+		x.Input = f(x.Input)
 	case *Filter:
 		x.Input = f(x.Input)
 	case *Project:
@@ -273,8 +275,6 @@ func mapInputs(n Node, f func(Node) Node) {
 	case *Repeat:
 		x.Input = f(x.Input)
 	case *Window:
-		x.Input = f(x.Input)
-	case *DistinctOn:
 		x.Input = f(x.Input)
 	case *Union:
 		for i, in := range x.Ins {

@@ -23,6 +23,11 @@ func simplifyOuterJoins(n Node) Node { return simplifyOuter(n, map[ColID]bool{})
 
 func simplifyOuter(n Node, rejected map[ColID]bool) Node {
 	switch x := n.(type) {
+	case *DistinctOn:
+		// A filter above does not decide which row of a key comes first.
+		d := *x
+		d.Input = simplifyOuter(x.Input, map[ColID]bool{})
+		return &d
 	case *Filter:
 		f := *x
 		f.Input = simplifyOuter(x.Input, withRejected(rejected, x.Pred))
@@ -95,11 +100,6 @@ func simplifyOuter(n Node, rejected map[ColID]bool) Node {
 		r := *x
 		r.Input = simplifyOuter(x.Input, rejected)
 		return &r
-	case *DistinctOn:
-		// A filter above does not decide which row of a key comes first.
-		d := *x
-		d.Input = simplifyOuter(x.Input, map[ColID]bool{})
-		return &d
 	case *Union:
 		// Filters above are not pushed through a union by this rule.
 		return mapUnion(x, func(in Node) Node { return simplifyOuter(in, map[ColID]bool{}) })

@@ -253,6 +253,8 @@ func toPos(e expr.Expr, layout []ColMeta) (expr.Expr, error) {
 func (o *optimizer) lower(n Node) (Physical, error) {
 	est := o.est.rows(n)
 	switch n := n.(type) {
+	case *DistinctOn:
+		return o.lowerDistinctOn(n, est)
 	case *Scan:
 		p := &PhysScan{PhysBase: PhysBase{Out: n.Out, EstRows: est}, Table: n.Table, Alias: n.Alias, ColIdx: n.ColIdx, Limit: n.Limit, Pruned: n.Pruned}
 		if len(n.Filters) > 0 {
@@ -362,8 +364,6 @@ func (o *optimizer) lower(n Node) (Physical, error) {
 		return o.lowerCTERef(n, est)
 	case *Union:
 		return o.lowerUnion(n, est)
-	case *DistinctOn:
-		return o.lowerDistinctOn(n, est)
 	case *Repeat:
 		return o.lowerRepeat(n, est)
 	case *Window:

@@ -9,6 +9,12 @@ import (
 // needs (projection pushdown). need holds the IDs required above n.
 func prune(n Node, need map[ColID]bool) Node {
 	switch n := n.(type) {
+	case *DistinctOn:
+		used := copySet(need)
+		for _, k := range n.Keys {
+			used[k] = true
+		}
+		return &DistinctOn{Input: prune(n.Input, used), Keys: n.Keys}
 	case *Scan:
 		s := *n
 		s.Out, s.ColIdx = nil, nil
@@ -95,12 +101,6 @@ func prune(n Node, need map[ColID]bool) Node {
 		if n.Source != nil {
 			return pruneExternal(n, need)
 		}
-	case *DistinctOn:
-		used := copySet(need)
-		for _, k := range n.Keys {
-			used[k] = true
-		}
-		return &DistinctOn{Input: prune(n.Input, used), Keys: n.Keys}
 	case *Repeat:
 		used := copySet(need)
 		used[n.Count.ID] = true

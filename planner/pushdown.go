@@ -11,6 +11,10 @@ import (
 // orderJoins once their single-relation predicates have been pushed.
 func (o *optimizer) pushDown(n Node, preds []expr.Expr) Node {
 	switch n := n.(type) {
+	case *DistinctOn:
+		d := *n
+		d.Input = o.pushDown(n.Input, nil)
+		return filterOver(&d, preds)
 	case *Filter:
 		return o.pushDown(n.Input, append(preds, expr.SplitAnd(n.Pred)...))
 	case *Scan:
@@ -55,10 +59,6 @@ func (o *optimizer) pushDown(n Node, preds []expr.Expr) Node {
 		l := *n
 		l.Input = o.pushDown(n.Input, nil)
 		return filterOver(&l, preds)
-	case *DistinctOn:
-		d := *n
-		d.Input = o.pushDown(n.Input, nil)
-		return filterOver(&d, preds)
 	case *Join:
 		if n.Type == JoinInner {
 			return o.orderJoins(joinRegion(n, preds))

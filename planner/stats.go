@@ -111,6 +111,8 @@ func (e *estimator) rows(n Node) float64 {
 	}
 	var r float64
 	switch n := n.(type) {
+	case *DistinctOn:
+		r = e.rows(n.Input)
 	case *Scan:
 		r = float64(n.Table.NumRows)
 		if s := e.sampleScan(n); s != nil {
@@ -129,7 +131,7 @@ func (e *estimator) rows(n Node) float64 {
 		r = e.rows(n.Input) * e.selectivity(n.Pred)
 	case *Project:
 		r = e.rows(n.Input)
-	case *Repeat, *Window, *DistinctOn:
+	case *Repeat, *Window:
 		r = e.rows(n.Inputs()[0])
 	case *Union:
 		for _, in := range n.Ins {

@@ -72,14 +72,14 @@ func hasAggregate(sel *ast.Select, order []*ast.OrderItem) bool {
 // aggState collects the groups and aggregates of one SELECT while its
 // clauses are bound, then builds Project → Aggregate.
 type aggState struct {
-	groups    []expr.Expr // bound over the FROM scope
-	groupKeys []string
-	groupCols []planner.ColMeta
-	aggs      []aggEntry
 	// sets are the grouping sets by index into groups (nil: one set of all
 	// of them); groupings the GROUPING(...) calls (bind_grouping.go).
 	sets      [][]int
 	groupings []groupingEntry
+	groups    []expr.Expr // bound over the FROM scope
+	groupKeys []string
+	groupCols []planner.ColMeta
+	aggs      []aggEntry
 	// pre collects subqueries inside aggregate arguments, joined before
 	// the grouping.
 	pre *[]pendingJoin

@@ -29,6 +29,10 @@ import (
 // the projected input once, as a shared CTE that spills past the memory
 // limit, which each set aggregates.
 
+// materializeSets makes every grouping-sets query take the materialized-
+// input plan (tests: the built-in aggregates all decompose).
+var materializeSets = false
+
 // maxCubeItems bounds CUBE's 2^n sets.
 const maxCubeItems = 12
 
@@ -274,7 +278,7 @@ func (a *aggState) buildSets(b *binder, input planner.Node) planner.Node {
 	}
 	var shared planner.Node = pre
 	var merge func(ref []planner.ColMeta) ([]planner.AggCall, func([]planner.ColMeta) []expr.Expr)
-	if a.decomposable() {
+	if a.decomposable() && !materializeSets {
 		shared, merge = a.partials(b, pre, keys, args)
 	} else {
 		merge = func(ref []planner.ColMeta) ([]planner.AggCall, func([]planner.ColMeta) []expr.Expr) {
@@ -451,7 +455,8 @@ func (c *exprCtx) filterArg(fe *ast.FuncCall, call *planner.AggCall) error {
 	default:
 		// An aggregate that may keep NULLs (list, first) needs the filter
 		// in the aggregate itself.
-		return notImplemented(fe.Filter, "FILTER on "+call.Func.String())
+		name, _ := funcName(fe)
+		return notImplemented(fe.Filter, "FILTER on the aggregate "+name)
 	}
 	if containsAggregate(fe.Filter) {
 		return binderErr(fe.Filter, "aggregate function calls cannot be nested")

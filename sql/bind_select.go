@@ -103,6 +103,11 @@ func (b *binder) bindSelect(sel *ast.Select, t tail, opts selectOpts) (*selectRe
 	case t.percent:
 		return nil, notImplemented(t.limit, "LIMIT with a percentage")
 	}
+	if len(sel.DistinctOn) > 0 {
+		plain := *sel // DISTINCT ON is not also a DISTINCT over every column
+		plain.Distinct = false
+		sel = &plain
+	}
 	res := &selectResult{sel: sel}
 	var (
 		node planner.Node
@@ -217,7 +222,7 @@ func (b *binder) bindSelect(sel *ast.Select, t tail, opts selectOpts) (*selectRe
 		res.keys[i].inner = proj.Out[len(exprs)-len(res.keys)+i]
 	}
 	node = proj
-	if sel.Distinct && len(don) == 0 {
+	if sel.Distinct {
 		node = b.distinct(node, proj.Out)
 	}
 	if len(don) > 0 {

@@ -32,6 +32,10 @@
 //	bind_from.go      FROM items, joins, CTE references, derived tables, table functions
 //	bind_join.go      FULL JOIN ... USING merged columns (COALESCE), ASOF JOIN conditions
 //	bind_values.go    VALUES lists
+//	bind_grouping.go  GROUPING SETS/ROLLUP/CUBE (one aggregate per set over a shared input), GROUPING(), FILTER
+//	bind_distincton.go DISTINCT ON: a sort by the keys, the first row of each key
+//	bind_pivot.go     PIVOT and UNPIVOT, rewritten into FILTERed aggregates and UNION ALL; PlanRunner
+//	bind_summarize.go SUMMARIZE (and FROM (SUMMARIZE ...)): one aggregate pass, a row per column
 //	bind_setop.go     UNION [ALL] [BY NAME], INTERSECT [ALL], EXCEPT [ALL]: type unification, counting by side
 //	bind_expr.go      expressions: names, literals, logic, IS, BETWEEN, CASE, casts
 //	bind_ops.go       operators: comparison, arithmetic, bitwise, ||, LIKE/ILIKE/GLOB, IN, ANY/ALL
@@ -41,10 +45,6 @@
 //	bind_mathfunc.go  sqrt, ln, log10, ceil/floor, ..., pi, greatest/least
 //	bind_datefunc.go  date_trunc, date_diff, last_day, dayname, monthname, make_date, strftime
 //	bind_agg.go       aggregates and GROUP BY keys
-//	bind_grouping.go  GROUPING SETS/ROLLUP/CUBE (one aggregate per set over a shared input), GROUPING(), FILTER
-//	bind_distincton.go DISTINCT ON: a sort by the keys, the first row of each key
-//	bind_pivot.go     PIVOT and UNPIVOT, rewritten into FILTERed aggregates and UNION ALL; PlanRunner
-//	bind_summarize.go SUMMARIZE (and FROM (SUMMARIZE ...)): one aggregate pass, a row per column
 //	bind_aggnamed.go  the aggregates the executor resolves by name (median, string_agg, stddev, arg_min, corr, ...):
 //	                  DuckDB's aliases, argument casts, result types, constant parameters, two-column forms
 //	functions_registry.go  the function registry (Functions): peregrine_functions()/duckdb_functions(), the shell's

@@ -2,7 +2,6 @@ package exec
 
 import (
 	"context"
-	"math/bits"
 	"sync"
 	"sync/atomic"
 
@@ -37,15 +36,14 @@ func newBuildMarks(jt *joinTable) *buildMarks {
 	return &buildMarks{jt: jt, bits: make([]uint64, (jt.nrows+63)/64), cursor: new(atomic.Int64)}
 }
 
+// unmatched is word w of the rows no probe row matched.
+func (m *buildMarks) unmatched(w int) uint64 { return ^atomic.LoadUint64(&m.bits[w]) }
+
 // set marks build rows (negative: a NULL-extended probe row, skipped).
 func (m *buildMarks) set(rows []int32) {
 	for _, r := range rows {
-		if r < 0 {
-			continue
-		}
-		w, bit := &m.bits[r>>6], uint64(1)<<(r&63)
-		if atomic.LoadUint64(w)&bit == 0 {
-			atomic.OrUint64(w, bit)
+		if r >= 0 {
+			setBit(m.bits, r)
 		}
 	}
 }
@@ -148,19 +146,7 @@ func (j *hashJoin) restBatch(ctx context.Context) (*coldata.Batch, error) {
 			return nil, nil
 		}
 		to := min(n, from+coldata.DefaultBatchSize)
-		// Chunks are multiples of 64 rows: no word straddles two.
-		j.sel = j.sel[:0]
-		for w := from >> 6; w<<6 < to; w++ {
-			keep := ^atomic.LoadUint64(&m.bits[w])
-			for keep != 0 {
-				r := w<<6 + bits.TrailingZeros64(keep)
-				keep &= keep - 1
-				if r >= to {
-					break
-				}
-				j.sel = append(j.sel, int32(r-from))
-			}
-		}
+		j.sel = appendBitRows(j.sel[:0], from, to, m.unmatched)
 		if len(j.sel) == 0 {
 			continue
 		}

@@ -296,8 +296,31 @@ func (sh *leftBuildShared) isMatched(r int32) bool {
 	return atomic.LoadUint64(&sh.matched[r>>6])&(1<<(r&63)) != 0
 }
 
-func (sh *leftBuildShared) setMatched(r int32) {
-	w, bit := &sh.matched[r>>6], uint64(1)<<(r&63)
+func (sh *leftBuildShared) setMatched(r int32) { setBit(sh.matched, r) }
+
+// appendBitRows appends to sel the rows r-from of [from, to) whose bit is
+// set in the words word(w) gives; from is a multiple of 64, so no word
+// straddles two chunks.
+func appendBitRows(sel []int32, from, to int, word func(w int) uint64) []int32 {
+	for w := from >> 6; w<<6 < to; w++ {
+		keep := word(w)
+		for keep != 0 {
+			r := w<<6 + bits.TrailingZeros64(keep)
+			keep &= keep - 1
+			if r >= to {
+				break
+			}
+			sel = append(sel, int32(r-from))
+		}
+	}
+	return sel
+}
+
+// setBit sets bit r of a bitmap that several goroutines set bits of: an
+// atomic OR, skipped when the bit is already set (no write, no contention
+// on the cache line).
+func setBit(bits []uint64, r int32) {
+	w, bit := &bits[r>>6], uint64(1)<<(r&63)
 	if atomic.LoadUint64(w)&bit == 0 {
 		atomic.OrUint64(w, bit)
 	}
@@ -472,20 +495,7 @@ func (m *leftBuildJoin) emitKept(ctx context.Context) (*coldata.Batch, error) {
 			return nil, io.EOF
 		}
 		to := min(sh.nrows, from+coldata.DefaultBatchSize)
-		// Chunks are multiples of 64 rows, so words do not straddle them.
-		m.sel = m.sel[:0]
-		for w := from >> 6; w<<6 < to; w++ {
-			keep := sh.keepWord(w)
-			base := w << 6
-			for keep != 0 {
-				r := base + bits.TrailingZeros64(keep)
-				keep &= keep - 1
-				if r >= to {
-					break
-				}
-				m.sel = append(m.sel, int32(r-from))
-			}
-		}
+		m.sel = appendBitRows(m.sel[:0], from, to, sh.keepWord)
 		if len(m.sel) == 0 {
 			continue
 		}

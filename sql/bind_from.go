@@ -259,9 +259,11 @@ func (b *binder) bindJoin(te *ast.Join, sc *scope) (planner.Node, error) {
 	using := te.Using
 	var full fullUsing
 	if te.Natural {
+		// The names both sides show: an inner join's merged USING column
+		// once, its hidden copy not at all.
 		for _, l := range ls.cols {
 			for _, r := range rs.cols {
-				if strings.EqualFold(l.meta.Name, r.meta.Name) {
+				if !l.hidden && !r.hidden && strings.EqualFold(l.meta.Name, r.meta.Name) {
 					using = append(using, ast.Ident{At: te.At, Name: l.meta.Name})
 				}
 			}

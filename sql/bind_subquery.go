@@ -138,7 +138,9 @@ func (c *exprCtx) exists(ex *ast.Exists, not bool) (expr.Expr, error) {
 	}
 	res, err := c.bindSub(ex.Query, selectOpts{outer: c.sc})
 	if err != nil {
-		return nil, err
+		// The fast path's correlation extraction refuses some shapes (a
+		// correlated set operation); the general path binds them.
+		return c.existsValue(ex, not)
 	}
 	if res.aggregated || res.limited || c.reads(res.plain) {
 		return c.existsValue(ex, not)
@@ -158,10 +160,7 @@ func (c *exprCtx) inSubquery(x expr.Expr, sub *ast.Query, not bool) (expr.Expr, 
 		return nil, errAt(sub, "Not implemented", "IN (subquery) is only supported in WHERE and HAVING conditions")
 	}
 	res, err := c.bindSub(sub, selectOpts{outer: c.sc})
-	if err != nil {
-		return nil, err
-	}
-	if len(res.corr) > 0 || c.reads(res.node) {
+	if err != nil || len(res.corr) > 0 || c.reads(res.node) {
 		return c.inDependentCond(x, sub, not)
 	}
 	cols := res.node.Cols()
@@ -191,10 +190,7 @@ func (c *exprCtx) inSubqueryValue(x expr.Expr, sub *ast.Query, not bool) (expr.E
 		return nil, errAt(sub, "Not implemented", "IN (subquery) is only supported in WHERE, HAVING and SELECT lists without aggregation")
 	}
 	res, err := c.bindSub(sub, selectOpts{outer: c.sc})
-	if err != nil {
-		return nil, err
-	}
-	if len(res.corr) > 0 || c.reads(res.node) {
+	if err != nil || len(res.corr) > 0 || c.reads(res.node) {
 		return c.inDependent(x, sub, not)
 	}
 	if len(res.names) != 1 {

@@ -160,7 +160,10 @@ func (c *exprCtx) inSubquery(x expr.Expr, sub *ast.Query, not bool) (expr.Expr, 
 		return nil, errAt(sub, "Not implemented", "IN (subquery) is only supported in WHERE and HAVING conditions")
 	}
 	res, err := c.bindSub(sub, selectOpts{outer: c.sc})
-	if err != nil || len(res.corr) > 0 || c.reads(res.node) {
+	// A NULL-aware anti join decides NOT IN over all of its right side:
+	// a right side that reads any enclosing query is decorrelated instead,
+	// so that NULLs count per outer row.
+	if err != nil || len(res.corr) > 0 || len(freeCols(res.node)) > 0 {
 		return c.inDependentCond(x, sub, not)
 	}
 	cols := res.node.Cols()

@@ -256,7 +256,9 @@ func (c *exprCtx) scalar(sub *ast.Subquery) (expr.Expr, error) {
 	// A HAVING can filter the one row of an ungrouped aggregate away
 	// (the answer is then NULL, not a lost outer row or a COUNT of 0).
 	having := res.sel != nil && res.sel.Having != nil
-	if len(res.corr) > 0 || c.reads(res.node) || (c.agg != nil && len(res.keys) > 0) || having || (len(res.keys) > 0 && res.sel != nil &&
+	// A LIMIT would apply to all groups of correlation keys at once.
+	limitedGroups := res.limited && len(res.keys) > 0
+	if len(res.corr) > 0 || limitedGroups || c.reads(res.node) || (c.agg != nil && len(res.keys) > 0) || having || (len(res.keys) > 0 && res.sel != nil &&
 		containsCount(res.sel.Items) && !isBareCount(res.sel.Items)) {
 		return c.scalarDependent(sub)
 	}

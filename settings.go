@@ -228,6 +228,19 @@ func (db *DB) setting(name, value string, reset bool) error {
 			return db.SetTempDir("")
 		}
 		return db.SetTempDir(value)
+	case "recursive_cte_max_iterations":
+		// Peregrine's own: DuckDB runs a recursive CTE until it ends.
+		n := int64(0)
+		if !reset {
+			var err error
+			if n, err = strconv.ParseInt(strings.TrimSpace(value), 10, 64); err != nil || n < 1 {
+				return fmt.Errorf("Invalid Input Error: recursive_cte_max_iterations must be a positive integer, got '%s'", value)
+			}
+		}
+		db.mu.Lock()
+		db.maxRecursion = n
+		db.mu.Unlock()
+		return nil
 	case "secret_directory":
 		if reset {
 			value = ""
@@ -243,19 +256,6 @@ func (db *DB) setting(name, value string, reset bool) error {
 			allow = b
 		}
 		return db.cat.Secrets().SetAllowPersistent(allow)
-	case "recursive_cte_max_iterations":
-		// Peregrine's own: DuckDB runs a recursive CTE until it ends.
-		n := int64(0)
-		if !reset {
-			var err error
-			if n, err = strconv.ParseInt(strings.TrimSpace(value), 10, 64); err != nil || n < 1 {
-				return fmt.Errorf("Invalid Input Error: recursive_cte_max_iterations must be a positive integer, got '%s'", value)
-			}
-		}
-		db.mu.Lock()
-		db.maxRecursion = n
-		db.mu.Unlock()
-		return nil
 	}
 	// The object stores' settings (s3_region, s3_endpoint, ...) live in
 	// the catalog, which resolves every path.

@@ -2,6 +2,7 @@ package planner
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/peregrinedb/peregrine/exec/coldata"
 )
@@ -38,7 +39,10 @@ func (n *Series) Rows() float64 {
 	if r < 0 {
 		return 0
 	}
-	return r + 1
+	if s.Inclusive {
+		return math.Floor(r) + 1
+	}
+	return math.Ceil(r)
 }
 
 // PhysSeries is a Series in a physical plan.

@@ -138,7 +138,9 @@ func (c *exprCtx) exists(ex *ast.Exists, not bool) (expr.Expr, error) {
 	}
 	res, err := c.bindSub(ex.Query, selectOpts{outer: c.sc})
 	if err != nil {
-		return nil, err
+		// The fast path's correlation extraction refuses some shapes (a
+		// correlated set operation); the general path binds them.
+		return c.existsValue(ex, not)
 	}
 	if res.aggregated || res.limited || c.reads(res.plain) {
 		return c.existsValue(ex, not)
@@ -158,10 +160,10 @@ func (c *exprCtx) inSubquery(x expr.Expr, sub *ast.Query, not bool) (expr.Expr, 
 		return nil, errAt(sub, "Not implemented", "IN (subquery) is only supported in WHERE and HAVING conditions")
 	}
 	res, err := c.bindSub(sub, selectOpts{outer: c.sc})
-	if err != nil {
-		return nil, err
-	}
-	if len(res.corr) > 0 || c.reads(res.node) {
+	// A NULL-aware anti join decides NOT IN over all of its right side:
+	// a right side that reads any enclosing query is decorrelated instead,
+	// so that NULLs count per outer row.
+	if err != nil || len(res.corr) > 0 || len(freeCols(res.node)) > 0 {
 		return c.inDependentCond(x, sub, not)
 	}
 	cols := res.node.Cols()
@@ -191,10 +193,7 @@ func (c *exprCtx) inSubqueryValue(x expr.Expr, sub *ast.Query, not bool) (expr.E
 		return nil, errAt(sub, "Not implemented", "IN (subquery) is only supported in WHERE, HAVING and SELECT lists without aggregation")
 	}
 	res, err := c.bindSub(sub, selectOpts{outer: c.sc})
-	if err != nil {
-		return nil, err
-	}
-	if len(res.corr) > 0 || c.reads(res.node) {
+	if err != nil || len(res.corr) > 0 || c.reads(res.node) {
 		return c.inDependent(x, sub, not)
 	}
 	if len(res.names) != 1 {
@@ -257,7 +256,9 @@ func (c *exprCtx) scalar(sub *ast.Subquery) (expr.Expr, error) {
 	// A HAVING can filter the one row of an ungrouped aggregate away
 	// (the answer is then NULL, not a lost outer row or a COUNT of 0).
 	having := res.sel != nil && res.sel.Having != nil
-	if len(res.corr) > 0 || c.reads(res.node) || (c.agg != nil && len(res.keys) > 0) || having || (len(res.keys) > 0 && res.sel != nil &&
+	// A LIMIT would apply to all groups of correlation keys at once.
+	limitedGroups := res.limited && len(res.keys) > 0
+	if len(res.corr) > 0 || limitedGroups || c.reads(res.node) || (c.agg != nil && len(res.keys) > 0) || having || (len(res.keys) > 0 && res.sel != nil &&
 		containsCount(res.sel.Items) && !isBareCount(res.sel.Items)) {
 		return c.scalarDependent(sub)
 	}

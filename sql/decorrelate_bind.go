@@ -136,6 +136,18 @@ func (c *exprCtx) scalarDependent(sub *ast.Subquery) (expr.Expr, error) {
 		})
 		return colExpr(val), err
 	}
+	if node, agg, ok := firstRow(res.node); ok {
+		// LIMIT 1: the least or greatest value by its ORDER BY, any
+		// value without one; never the many-rows error.
+		v := c.b.newCol(val.Name, "", val.Type)
+		err := c.dependent(sub, node, func(d *decor, r planner.Node, m colMap) (planner.Node, error) {
+			mc := d.cols(m)
+			a := &planner.Aggregate{Input: r, Groups: mc, Aggs: []planner.AggCall{{Func: agg, Arg: colExpr(val), Typ: val.Type}}}
+			a.Out = append(append(a.Out, mc...), v)
+			return d.joinBack(d.outer, a, m)
+		})
+		return colExpr(v), err
+	}
 	cnt, v := c.b.newCol("__rows", "", coldata.TypeInt64), c.b.newCol(val.Name, "", val.Type)
 	err = c.dependent(sub, res.node, func(d *decor, r planner.Node, m colMap) (planner.Node, error) {
 		mc := d.cols(m)
@@ -273,4 +285,26 @@ func (c *exprCtx) inDependentCond(x expr.Expr, sub *ast.Query, not bool) (expr.E
 
 func errSubqueryColumns(n int) error {
 	return fmt.Errorf("Binder Error: Subquery returns %d columns - expected 1", n)
+}
+
+// firstRow recognises a scalar subquery's `LIMIT 1`, unordered or ordered
+// (NULLs last) by the value itself: its answer is the value's min or max
+// over the rows below the LIMIT.
+func firstRow(n planner.Node) (planner.Node, planner.AggFunc, bool) {
+	l, ok := n.(*planner.Limit)
+	if !ok || l.Count != 1 || l.Offset != 0 {
+		return nil, 0, false
+	}
+	s, ok := l.Input.(*planner.Sort)
+	if !ok {
+		return l.Input, planner.AggMin, true
+	}
+	val := n.Cols()[0]
+	if len(s.Keys) == 0 || s.Keys[0].Col != val.ID || s.Keys[0].NullsFirst {
+		return nil, 0, false
+	}
+	if s.Keys[0].Desc {
+		return s.Input, planner.AggMax, true
+	}
+	return s.Input, planner.AggMin, true
 }

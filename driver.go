@@ -67,13 +67,20 @@ type connector struct {
 	drv *Driver
 }
 
-func (c *connector) Connect(context.Context) (driver.Conn, error) { return &conn{db: c.db}, nil }
-func (c *connector) Driver() driver.Driver                        { return c.drv }
+func (c *connector) Connect(context.Context) (driver.Conn, error) {
+	return &conn{db: c.db, s: c.db.Connect()}, nil
+}
+func (c *connector) Driver() driver.Driver { return c.drv }
 
 // Close is called by sql.DB.Close.
 func (c *connector) Close() error { return c.db.Close() }
 
-type conn struct{ db *DB }
+// conn is a database/sql connection: a session (Conn) of the database, so
+// SET SESSION memory_limit holds for the queries of that connection.
+type conn struct {
+	db *DB
+	s  *Conn
+}
 
 // Prepare parses the statement once; every connection preparing the same
 // text shares the prepared statement and its bound plans.
@@ -90,7 +97,7 @@ func (c *conn) Begin() (driver.Tx, error) {
 }
 
 func (c *conn) QueryContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
-	r, err := c.db.Query(ctx, query, namedArgs(args)...)
+	r, err := c.db.Query(c.s.with(ctx), query, namedArgs(args)...)
 	if err != nil {
 		return nil, err
 	}
@@ -98,7 +105,7 @@ func (c *conn) QueryContext(ctx context.Context, query string, args []driver.Nam
 }
 
 func (c *conn) ExecContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Result, error) {
-	n, err := c.db.exec(ctx, query, namedArgs(args))
+	n, err := c.db.exec(c.s.with(ctx), query, namedArgs(args))
 	if err != nil {
 		return nil, err
 	}
@@ -132,7 +139,7 @@ func (s *stmt) Query(args []driver.Value) (driver.Rows, error) {
 }
 
 func (s *stmt) QueryContext(ctx context.Context, args []driver.NamedValue) (driver.Rows, error) {
-	r, err := s.ps.Query(ctx, namedArgs(args)...)
+	r, err := s.ps.Query(s.c.s.with(ctx), namedArgs(args)...)
 	if err != nil {
 		return nil, err
 	}
@@ -140,7 +147,7 @@ func (s *stmt) QueryContext(ctx context.Context, args []driver.NamedValue) (driv
 }
 
 func (s *stmt) ExecContext(ctx context.Context, args []driver.NamedValue) (driver.Result, error) {
-	r, err := s.ps.Query(ctx, namedArgs(args)...)
+	r, err := s.ps.Query(s.c.s.with(ctx), namedArgs(args)...)
 	if err != nil {
 		return nil, err
 	}

@@ -116,7 +116,11 @@ func TestS3Secrets(t *testing.T) {
 	if _, err := countLineitem(t, db, "s3://lake/other/x.parquet"); err == nil || strings.Contains(err.Error(), "top-secret") {
 		t.Fatalf("the unscoped secret's dead endpoint should fail: %v", err)
 	}
-	for _, si := range db.SecretsList() {
+	list, err := db.SecretsList()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, si := range list {
 		if strings.Contains(si.Redacted, "top-secret") {
 			t.Fatalf("secret listed: %s", si.Redacted)
 		}

@@ -170,7 +170,7 @@ func recoverInternal(err *error) {
 func (db *DB) run(ctx context.Context, st sql.Statement, args []sql.Arg, prep *Stmt) (*Rows, error) {
 	switch st := st.(type) {
 	case *sql.Set:
-		return emptyRows(), db.set(st)
+		return emptyRows(), db.setScoped(ctx, st)
 	case *sql.ShowTables:
 		names, err := db.cat.Query(ctx).TableNames()
 		if err != nil {
@@ -235,7 +235,9 @@ func (db *DB) plan(ctx context.Context, q *sql.Query, args []sql.Arg, prep *Stmt
 }
 
 func (db *DB) start(ctx context.Context, phys planner.Physical, names []string) (*Rows, error) {
-	q, err := exec.Build(phys, db.buildOptions())
+	opts := db.buildOptions()
+	opts.Memory = db.memoryFor(ctx)
+	q, err := exec.Build(phys, opts)
 	if err != nil {
 		return nil, err
 	}

@@ -227,6 +227,21 @@ func (db *DB) setting(name, value string, reset bool) error {
 			return db.SetTempDir("")
 		}
 		return db.SetTempDir(value)
+	case "secret_directory":
+		if reset {
+			value = ""
+		}
+		return db.cat.Secrets().SetDirectory(value)
+	case "allow_persistent_secrets":
+		allow := true
+		if !reset {
+			b, err := strconv.ParseBool(strings.TrimSpace(value))
+			if err != nil {
+				return fmt.Errorf("Conversion Error: Could not convert string '%s' to BOOL", value)
+			}
+			allow = b
+		}
+		return db.cat.Secrets().SetAllowPersistent(allow)
 	}
 	// The object stores' settings (s3_region, s3_endpoint, ...) live in
 	// the catalog, which resolves every path.

@@ -36,23 +36,22 @@ import (
 //	values separated by tabs, one row a line
 //
 // with NULL, (empty) for the empty string, true/false, exact decimals and
-// floats in Go's shortest form (compared with a relative tolerance).
+// floats in Go's shortest form (compared with a relative tolerance). The
+// column types are a letter a column (I integer, R float or decimal, T any
+// other type), written by -complete from DuckDB's result types and checked.
+// Each file runs on a fresh database over the TPC-H tables, in order.
 func TestSQLLogic(t *testing.T) {
 	files, err := filepath.Glob("testdata/sql/*.slt")
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no sqllogictest files: %v", err)
 	}
-	db, err := peregrine.Open(duckdbSF001)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
 	for _, f := range files {
 		t.Run(strings.TrimSuffix(filepath.Base(f), ".slt"), func(t *testing.T) {
 			raw, err := os.ReadFile(f)
 			if err != nil {
 				t.Fatal(err)
 			}
+			db := sltDatabase(t)
 			for _, r := range parseSLT(string(raw)) {
 				r.run(t, db, f)
 			}
@@ -60,11 +59,39 @@ func TestSQLLogic(t *testing.T) {
 	}
 }
 
+// sltDatabase opens a fresh database for one file: a temporary folder
+// linking the TPC-H SF 0.01 tables, so that what a file creates, changes or
+// drops stays out of testdata and out of the other files.
+func sltDatabase(t *testing.T) *peregrine.DB {
+	t.Helper()
+	dir := t.TempDir()
+	src, err := filepath.Abs(duckdbSF001)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ents, err := os.ReadDir(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range ents {
+		if err := os.Symlink(filepath.Join(src, e.Name()), filepath.Join(dir, e.Name())); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db, err := peregrine.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
 type sltRecord struct {
 	line    int
 	kind    string // statement, query
 	verdict string // ok, error (statements)
 	rowsort bool
+	types   string // queries: one letter a column (I integer, R float or decimal, T other)
 	sql     string
 	want    []string
 }
@@ -83,6 +110,9 @@ func parseSLT(text string) []sltRecord {
 			r.verdict = w[1]
 		}
 		r.rowsort = len(w) > 2 && w[2] == "rowsort"
+		if r.kind == "query" && len(w) > 1 {
+			r.types = w[1]
+		}
 		var body []string
 		for i++; i < len(lines) && lines[i] != "" && lines[i] != "----"; i++ {
 			body = append(body, lines[i])
@@ -115,10 +145,13 @@ func (r sltRecord) run(t *testing.T, db *peregrine.DB, file string) {
 			}
 		}
 	case "query":
-		got, floats, err := sltRows(ctx, db, r.sql)
+		got, floats, types, err := sltQuery(ctx, db, r.sql)
 		if err != nil {
 			t.Errorf("%s: %v\n%s", where, err, r.sql)
 			return
+		}
+		if types != r.types {
+			t.Errorf("%s: %s\ngot column types %s, want %s", where, r.sql, types, r.types)
 		}
 		if r.rowsort {
 			sort.Strings(got)
@@ -133,21 +166,34 @@ func (r sltRecord) run(t *testing.T, db *peregrine.DB, file string) {
 
 // sltRows runs q and prints its rows; floats marks the DOUBLE columns.
 func sltRows(ctx context.Context, db *peregrine.DB, q string) (out []string, floats []bool, err error) {
+	out, floats, _, err = sltQuery(ctx, db, q)
+	return out, floats, err
+}
+
+// sltQuery is sltRows with the columns' type letters (sltTypeLetter).
+func sltQuery(ctx context.Context, db *peregrine.DB, q string) (out []string, floats []bool, types string, err error) {
 	rows, err := db.Query(ctx, q)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, "", err
 	}
+	return sltCollect(ctx, rows)
+}
+
+// sltCollect prints rows' batches as sltQuery does, and closes rows.
+func sltCollect(ctx context.Context, rows *peregrine.Rows) (out []string, floats []bool, types string, err error) {
 	defer rows.Close()
+	letters := make([]byte, 0, len(rows.Columns()))
 	for _, c := range rows.Columns() {
 		floats = append(floats, c.Type.ID == coldata.Float64)
+		letters = append(letters, sltTypeLetter(c.Type))
 	}
 	for {
 		b, err := rows.Next(ctx)
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, "", err
 		}
 		if b == nil {
-			return out, floats, nil
+			return out, floats, string(letters), nil
 		}
 		for k := range b.Len() {
 			row := b.Row(k)
@@ -158,6 +204,20 @@ func sltRows(ctx context.Context, db *peregrine.DB, q string) (out []string, flo
 			out = append(out, strings.Join(parts, "\t"))
 		}
 	}
+}
+
+// sltTypeLetter is sqllogictest's column type: I for integers, R for
+// floating-point and decimal numbers, T for everything else (the letters
+// bench/duckdb's -complete writes from DuckDB's result types).
+func sltTypeLetter(t coldata.Type) byte {
+	switch t.ID {
+	case coldata.Int32, coldata.Int64, coldata.Hugeint, coldata.Unknown:
+		// DuckDB's client API reports a column of bare NULLs as INTEGER.
+		return 'I'
+	case coldata.Float64, coldata.Decimal:
+		return 'R'
+	}
+	return 'T'
 }
 
 func sltValue(t coldata.Type, d coldata.Datum) string {

@@ -13,6 +13,10 @@ import (
 // AggFunc names an aggregate function.
 type AggFunc uint8
 
+// The aggregates the executor implements (build.go's aggFunc maps the
+// planner's AggFunc onto them). AggCountStar counts rows and reads no
+// column; AggCount counts non-NULL values; the others ignore NULLs and give
+// NULL for a group with none.
 const (
 	AggCountStar AggFunc = iota
 	AggCount
@@ -25,6 +29,8 @@ const (
 
 var aggNames = [...]string{"count_star", "count", "sum", "avg", "min", "max", "named"}
 
+// String is the aggregate's lower-case name, for error messages and test
+// output.
 func (f AggFunc) String() string {
 	if int(f) < len(aggNames) {
 		return aggNames[f]
@@ -51,6 +57,8 @@ type AggSpec struct {
 	Arg2     int             // a two-argument aggregate's second column (twoArgAggs)
 }
 
+// String prints the aggregate with the position of its input column, as in
+// `sum(#2)` or `count(*)`, for test output and debugging.
 func (s AggSpec) String() string {
 	d := ""
 	if s.Distinct {

@@ -29,6 +29,7 @@ const (
 
 var joinNames = [...]string{"inner", "left", "semi", "anti", "anti-null-aware"}
 
+// String is the join type's lower-case name, for test output and debugging.
 func (t JoinType) String() string {
 	if int(t) < len(joinNames) {
 		return joinNames[t]

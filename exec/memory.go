@@ -24,11 +24,15 @@ type MemoryLimitError struct {
 	What   string // "while building the hash table of a join", ...
 }
 
+// Error is DuckDB's "Out of Memory Error" text, naming the limit, what was
+// being built and how much was missing.
 func (e *MemoryLimitError) Error() string {
 	return fmt.Sprintf("Out of Memory Error: memory limit of %s exceeded %s (needed %s more)",
 		humanBytes(e.Limit), e.What, humanBytes(e.Needed))
 }
 
+// Unwrap returns ErrMemoryLimit, so errors.Is tells a memory limit error
+// from others, whichever operator reported it.
 func (e *MemoryLimitError) Unwrap() error { return ErrMemoryLimit }
 
 // MemoryPool is one memory budget shared by every operator of every query

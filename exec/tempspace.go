@@ -82,6 +82,9 @@ type TempSpaceError struct {
 	Block, Used, Limit int64
 }
 
+// Error is DuckDB's message for a spill that would pass
+// max_temp_directory_size, with the block size, the space used and the
+// limit.
 func (e *TempSpaceError) Error() string {
 	return fmt.Sprintf("Out of Memory Error: failed to offload data block of size %s (%s/%s used).\n"+
 		"This limit was set by the 'max_temp_directory_size' setting.\n"+

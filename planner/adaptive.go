@@ -33,8 +33,12 @@ type Materialized struct {
 	Rows float64
 }
 
+// Cols returns the stage result's columns, with the IDs the region's joins
+// refer to.
 func (n *Materialized) Cols() []ColMeta { return n.Out }
-func (n *Materialized) Inputs() []Node  { return nil }
+
+// Inputs is nil: the stage already ran, so the leaf has no plan below it.
+func (n *Materialized) Inputs() []Node { return nil }
 
 // PhysAdaptive runs Stages first, then Plan, a join region whose
 // PhysMaterialized leaves read the stages' results, or the plan Replan
@@ -91,6 +95,9 @@ func NeedsReplan(est, actual []float64) bool {
 	return false
 }
 
+// Children returns the region's plan, then the stages. Once the region has
+// run the plan is the one that ran (re-planned or not), so EXPLAIN ANALYZE
+// shows what executed.
 func (p *PhysAdaptive) Children() []Physical {
 	plan := p.Plan
 	if p.Outcome != nil {
@@ -103,6 +110,8 @@ func (p *PhysAdaptive) Children() []Physical {
 	return append([]Physical{plan}, p.Stages...)
 }
 
+// Children is nil: the stage the leaf reads is a child of the enclosing
+// PhysAdaptive.
 func (p *PhysMaterialized) Children() []Physical { return nil }
 
 func (p *PhysAdaptive) describe() string {

@@ -31,8 +31,13 @@ type CTERef struct {
 	ColIdx []int
 }
 
+// Cols returns the reference's own columns (Out): each reference has fresh
+// IDs, so two references to one CTE can be joined.
 func (n *CTERef) Cols() []ColMeta { return n.Out }
-func (n *CTERef) Inputs() []Node  { return nil }
+
+// Inputs is nil: rules do not look through a reference into the shared body
+// (cte.go's opening comment says why).
+func (n *CTERef) Inputs() []Node { return nil }
 
 // PhysShared is a shared CTE's physical plan, executed once.
 type PhysShared struct {
@@ -57,6 +62,8 @@ func (e *estimator) cteRows(n *CTERef) float64 {
 	return e.rows(n.Shared.opt)
 }
 
+// Children returns the shared body under the First reference only, so
+// EXPLAIN and other plan walks see the body once, as it runs once.
 func (p *PhysCTEScan) Children() []Physical {
 	if p.First {
 		return []Physical{p.Shared.Plan}

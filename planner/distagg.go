@@ -25,8 +25,11 @@ type PhysFinalAgg struct {
 	Aggs    []PhysAgg
 }
 
+// Children returns the input.
 func (p *PhysPartialAgg) Children() []Physical { return []Physical{p.Input} }
-func (p *PhysFinalAgg) Children() []Physical   { return []Physical{p.Input} }
+
+// Children returns the input, the exchanged partial states.
+func (p *PhysFinalAgg) Children() []Physical { return []Physical{p.Input} }
 
 // aggregate places a hash aggregation. Input already in one task, or
 // partitioned on a subset of the group keys: aggregate in place. Otherwise

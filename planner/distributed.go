@@ -31,12 +31,14 @@ import (
 // FragmentKind says what a fragment's tasks are.
 type FragmentKind uint8
 
+// The kinds of fragment, by what divides the work among its tasks.
 const (
 	FragSplits     FragmentKind = iota // one task per split of Fragment.Scan
 	FragPartitions                     // one task per hash partition of the inputs
 	FragSingle                         // one task
 )
 
+// String is the kind's name: splits, partitions or single.
 func (k FragmentKind) String() string {
 	return [...]string{"splits", "partitions", "single"}[k]
 }
@@ -55,6 +57,8 @@ const (
 	ExchangeGather
 )
 
+// String is the kind's name as EXPLAIN (DISTRIBUTED) prints it: RESULT,
+// HASH, BROADCAST or GATHER.
 func (k ExchangeKind) String() string {
 	return [...]string{"RESULT", "HASH", "BROADCAST", "GATHER"}[k]
 }
@@ -116,6 +120,8 @@ type PhysExchange struct {
 	Kind ExchangeKind
 }
 
+// Children is nil: the producing fragment (From) is a plan of its own, run
+// as separate tasks.
 func (p *PhysExchange) Children() []Physical { return nil }
 
 // DistPlan is a physical plan cut into fragments, producers before

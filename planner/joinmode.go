@@ -15,6 +15,8 @@ const (
 	JoinPartitioned
 )
 
+// String is the mode's name in EXPLAIN's HASH_JOIN line: broadcast or
+// partitioned.
 func (m JoinMode) String() string {
 	if m == JoinPartitioned {
 		return "partitioned"

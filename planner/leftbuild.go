@@ -29,6 +29,8 @@ type PhysLeftBuildJoin struct {
 	Join *PhysHashJoin
 }
 
+// Children returns Left (the hashed side) then Right; the fallback Join
+// shares them, so it is not a child of its own.
 func (p *PhysLeftBuildJoin) Children() []Physical { return []Physical{p.Left, p.Right} }
 
 // LeftBuildRatio is how many times larger the estimated right side of a

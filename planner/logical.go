@@ -53,6 +53,10 @@ type Project struct {
 // JoinType is the logical join kind.
 type JoinType uint8
 
+// The join types the planner runs. The binder turns RIGHT joins into LEFT
+// ones with the sides swapped and CROSS joins into inner ones without keys;
+// SEMI and ANTI come from SEMI/ANTI JOIN and from decorrelated EXISTS and IN
+// subqueries, and return left rows only (LeftOnly).
 const (
 	JoinInner JoinType = iota
 	JoinLeft
@@ -63,11 +67,13 @@ const (
 	JoinAntiNull
 )
 
+// String is the type as EXPLAIN prints it in HASH_JOIN lines; JoinAntiNull
+// is `ANTI (NOT IN)`.
 func (t JoinType) String() string {
 	return [...]string{"INNER", "LEFT", "SEMI", "ANTI", "ANTI (NOT IN)"}[t]
 }
 
-// Preserving reports joins whose output is the left input's rows only.
+// LeftOnly reports joins whose output is the left input's rows only.
 func (t JoinType) LeftOnly() bool { return t == JoinSemi || t == JoinAnti || t == JoinAntiNull }
 
 // Join combines Left and Right. Before the join rules run Cond holds the
@@ -87,6 +93,10 @@ type Join struct {
 // AggFunc is an aggregate function.
 type AggFunc uint8
 
+// The aggregates the planner and executor implement. AggCountStar is
+// COUNT(*), which counts rows and takes no argument; AggCount counts
+// non-NULL values. AVG, SUM, MIN and MAX ignore NULLs and are NULL over no
+// rows.
 const (
 	AggCountStar AggFunc = iota
 	AggCount
@@ -99,6 +109,8 @@ const (
 	AggNamed
 )
 
+// String is the aggregate's lower-case name as EXPLAIN prints it (count_star
+// for COUNT(*)).
 func (f AggFunc) String() string {
 	return [...]string{"count_star", "count", "sum", "avg", "min", "max", "named"}[f]
 }
@@ -153,13 +165,29 @@ type Values struct {
 	Rows [][]coldata.Datum
 }
 
-func (n *Scan) Cols() []ColMeta      { return n.Out }
-func (n *Filter) Cols() []ColMeta    { return n.Input.Cols() }
-func (n *Project) Cols() []ColMeta   { return n.Out }
+// Cols returns the columns read (Out).
+func (n *Scan) Cols() []ColMeta { return n.Out }
+
+// Cols returns the input's columns: a filter drops rows, never columns.
+func (n *Filter) Cols() []ColMeta { return n.Input.Cols() }
+
+// Cols returns the computed columns (Out).
+func (n *Project) Cols() []ColMeta { return n.Out }
+
+// Cols returns the group columns, then one column per aggregate (Out).
 func (n *Aggregate) Cols() []ColMeta { return n.Out }
-func (n *Sort) Cols() []ColMeta      { return n.Input.Cols() }
-func (n *Limit) Cols() []ColMeta     { return n.Input.Cols() }
-func (n *Values) Cols() []ColMeta    { return n.Out }
+
+// Cols returns the input's columns, in their order.
+func (n *Sort) Cols() []ColMeta { return n.Input.Cols() }
+
+// Cols returns the input's columns.
+func (n *Limit) Cols() []ColMeta { return n.Input.Cols() }
+
+// Cols returns the relation's columns (Out).
+func (n *Values) Cols() []ColMeta { return n.Out }
+
+// Cols returns the left columns then the right ones; SEMI, ANTI and NOT IN
+// joins return only the left.
 func (n *Join) Cols() []ColMeta {
 	if n.Type.LeftOnly() {
 		return n.Left.Cols()
@@ -169,14 +197,29 @@ func (n *Join) Cols() []ColMeta {
 	return append(append(out, l...), r...)
 }
 
-func (n *Scan) Inputs() []Node      { return nil }
-func (n *Filter) Inputs() []Node    { return []Node{n.Input} }
-func (n *Project) Inputs() []Node   { return []Node{n.Input} }
+// Inputs is nil: a scan is a leaf.
+func (n *Scan) Inputs() []Node { return nil }
+
+// Inputs returns the filtered input.
+func (n *Filter) Inputs() []Node { return []Node{n.Input} }
+
+// Inputs returns the projected input.
+func (n *Project) Inputs() []Node { return []Node{n.Input} }
+
+// Inputs returns the aggregated input.
 func (n *Aggregate) Inputs() []Node { return []Node{n.Input} }
-func (n *Sort) Inputs() []Node      { return []Node{n.Input} }
-func (n *Limit) Inputs() []Node     { return []Node{n.Input} }
-func (n *Values) Inputs() []Node    { return nil }
-func (n *Join) Inputs() []Node      { return []Node{n.Left, n.Right} }
+
+// Inputs returns the sorted input.
+func (n *Sort) Inputs() []Node { return []Node{n.Input} }
+
+// Inputs returns the limited input.
+func (n *Limit) Inputs() []Node { return []Node{n.Input} }
+
+// Inputs is nil: the rows are constants.
+func (n *Values) Inputs() []Node { return nil }
+
+// Inputs returns Left then Right.
+func (n *Join) Inputs() []Node { return []Node{n.Left, n.Right} }
 
 // IDs returns the column IDs of cols.
 func IDs(cols []ColMeta) map[ColID]bool {

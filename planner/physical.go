@@ -22,6 +22,8 @@ type PhysBase struct {
 	EstRows float64
 }
 
+// Base returns the shared fields; embedding PhysBase gives every physical
+// node this method of the Physical interface.
 func (b *PhysBase) Base() *PhysBase { return b }
 
 // Types lists the output types of p.
@@ -49,12 +51,16 @@ type PhysScan struct {
 	OrPreds []scan.Disjunction
 }
 
+// PhysFilter keeps the input rows for which Pred (over input positions) is
+// TRUE; FALSE and NULL drop the row. Out is the input's layout.
 type PhysFilter struct {
 	PhysBase
 	Input Physical
 	Pred  expr.Expr
 }
 
+// PhysProject computes Exprs over each input row (columns by input
+// position): output column i is Exprs[i].
 type PhysProject struct {
 	PhysBase
 	Input Physical
@@ -90,6 +96,9 @@ type PlanOptions struct {
 	NoAdaptive bool
 }
 
+// PhysAgg is one aggregate of a physical aggregation: Func over input column
+// Arg (a position), over distinct values when Distinct is set; Typ is the
+// result type.
 type PhysAgg struct {
 	Func     AggFunc
 	Arg      int // -1 for COUNT(*)
@@ -100,6 +109,9 @@ type PhysAgg struct {
 	Arg2     int // a two-argument aggregate's second input column (AggCall.Arg2)
 }
 
+// PhysHashAgg groups its input by the columns at positions Groups in a hash
+// table and computes Aggs per group. Output: the group columns, then one per
+// aggregate. Without Groups it returns one row, also over an empty input.
 type PhysHashAgg struct {
 	PhysBase
 	Input  Physical
@@ -107,12 +119,17 @@ type PhysHashAgg struct {
 	Aggs   []PhysAgg
 }
 
+// PhysSortKey orders by the input column at position Col, descending when
+// Desc, NULLs first when NullsFirst (the binder sets it only for NULLS
+// FIRST: DuckDB sorts NULLs last by default).
 type PhysSortKey struct {
 	Col        int
 	Desc       bool
 	NullsFirst bool
 }
 
+// PhysSort orders its input by Keys, the first key most significant. Out is
+// the input's layout.
 type PhysSort struct {
 	PhysBase
 	Input Physical
@@ -128,6 +145,8 @@ type PhysTopN struct {
 	Count  int64
 }
 
+// PhysLimit skips Offset input rows and returns at most Count of the rest
+// (-1: all). An ORDER BY with a LIMIT is a PhysTopN instead.
 type PhysLimit struct {
 	PhysBase
 	Input  Physical
@@ -135,20 +154,39 @@ type PhysLimit struct {
 	Count  int64
 }
 
+// PhysValues returns constant Rows, one datum per column of Out: a VALUES
+// list, or the single empty row of a SELECT without FROM.
 type PhysValues struct {
 	PhysBase
 	Rows [][]coldata.Datum
 }
 
-func (p *PhysScan) Children() []Physical     { return nil }
-func (p *PhysFilter) Children() []Physical   { return []Physical{p.Input} }
-func (p *PhysProject) Children() []Physical  { return []Physical{p.Input} }
+// Children is nil: a scan is a leaf.
+func (p *PhysScan) Children() []Physical { return nil }
+
+// Children returns the filtered input.
+func (p *PhysFilter) Children() []Physical { return []Physical{p.Input} }
+
+// Children returns the projected input.
+func (p *PhysProject) Children() []Physical { return []Physical{p.Input} }
+
+// Children returns Probe then Build, the order of the output's columns.
 func (p *PhysHashJoin) Children() []Physical { return []Physical{p.Probe, p.Build} }
-func (p *PhysHashAgg) Children() []Physical  { return []Physical{p.Input} }
-func (p *PhysSort) Children() []Physical     { return []Physical{p.Input} }
-func (p *PhysTopN) Children() []Physical     { return []Physical{p.Input} }
-func (p *PhysLimit) Children() []Physical    { return []Physical{p.Input} }
-func (p *PhysValues) Children() []Physical   { return nil }
+
+// Children returns the aggregated input.
+func (p *PhysHashAgg) Children() []Physical { return []Physical{p.Input} }
+
+// Children returns the sorted input.
+func (p *PhysSort) Children() []Physical { return []Physical{p.Input} }
+
+// Children returns the input the top rows are taken from.
+func (p *PhysTopN) Children() []Physical { return []Physical{p.Input} }
+
+// Children returns the limited input.
+func (p *PhysLimit) Children() []Physical { return []Physical{p.Input} }
+
+// Children is nil: the rows are constants.
+func (p *PhysValues) Children() []Physical { return nil }
 
 // Plan optimizes a bound logical plan and lowers it to a physical plan for
 // an executor with several threads.

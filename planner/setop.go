@@ -15,8 +15,12 @@ type Union struct {
 	Out []ColMeta
 }
 
+// Cols returns the union's own columns (Out), which have IDs of their own,
+// not any input's.
 func (n *Union) Cols() []ColMeta { return n.Out }
-func (n *Union) Inputs() []Node  { return n.Ins }
+
+// Inputs returns the concatenated inputs, in order.
+func (n *Union) Inputs() []Node { return n.Ins }
 
 // PhysUnion runs its inputs' pipelines side by side: the consumer reads all
 // of their workers' output. Every input's Out has the union's layout.
@@ -25,6 +29,7 @@ type PhysUnion struct {
 	Ins []Physical
 }
 
+// Children returns the inputs, in order.
 func (p *PhysUnion) Children() []Physical { return p.Ins }
 
 // mapUnion replaces each input of u by f(input), returning a copy.
@@ -138,8 +143,11 @@ type Repeat struct {
 	Count ColMeta
 }
 
+// Cols returns the input's columns: the count column stays in the output.
 func (n *Repeat) Cols() []ColMeta { return n.Input.Cols() }
-func (n *Repeat) Inputs() []Node  { return []Node{n.Input} }
+
+// Inputs returns the input whose rows are repeated.
+func (n *Repeat) Inputs() []Node { return []Node{n.Input} }
 
 // PhysRepeat is Repeat with the count column's position.
 type PhysRepeat struct {
@@ -148,6 +156,7 @@ type PhysRepeat struct {
 	Count int
 }
 
+// Children returns the input whose rows are repeated.
 func (p *PhysRepeat) Children() []Physical { return []Physical{p.Input} }
 
 func (o *optimizer) lowerRepeat(n *Repeat, est float64) (Physical, error) {

@@ -27,6 +27,8 @@ const (
 	NDVPlain
 )
 
+// String is the source's lower-case name: none, footer, dictionary,
+// dictionary-fallback or plain.
 func (s NDVSource) String() string {
 	switch s {
 	case NDVFooter:

@@ -24,6 +24,11 @@ type Stats struct {
 // Op is a comparison pushed into the scan.
 type Op uint8
 
+// The comparisons a Predicate applies to a column: Vals holds the constant
+// (OpEq to OpGe), the bounds [lo, hi] (OpBetween) or the list (OpIn); the
+// null tests take none. The scan uses them to skip row groups by their
+// statistics and to narrow the rows it decodes; evaluation may keep a row it
+// cannot decide, since the executor re-applies the query's full filter.
 const (
 	OpEq Op = iota
 	OpNe

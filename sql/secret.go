@@ -198,7 +198,11 @@ func (b *binder) secretsFunc(tf TableFunc, alias string) (planner.Node, error) {
 			add(n, coldata.TypeString)
 		}
 		if s, ok := sc.Secrets().Which(tf.Args[0].Str, tf.Args[1].Str); ok {
-			v.Rows = append(v.Rows, []coldata.Datum{{S: s.Name}, {S: "TEMPORARY"}, {S: s.Storage}})
+			persistent := "TEMPORARY"
+			if s.Persistent {
+				persistent = "PERSISTENT"
+			}
+			v.Rows = append(v.Rows, []coldata.Datum{{S: s.Name}, {S: persistent}, {S: s.Storage}})
 		}
 		return v, nil
 	}
@@ -224,7 +228,11 @@ func (b *binder) secretsFunc(tf TableFunc, alias string) (planner.Node, error) {
 	add("storage", coldata.TypeString)
 	add("scope", coldata.ListType(coldata.TypeString))
 	add("secret_string", coldata.TypeString)
-	for _, s := range sc.Secrets().List() {
+	list, err := sc.Secrets().List()
+	if err != nil {
+		return nil, err
+	}
+	for _, s := range list {
 		scope := make([]coldata.Datum, len(s.Scope))
 		for i, p := range s.Scope {
 			scope[i] = coldata.Datum{S: p}

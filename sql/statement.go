@@ -32,6 +32,9 @@ type Set struct {
 	Name  string
 	Value string
 	Reset bool
+	// Scope is SESSION (this connection only), GLOBAL, LOCAL or "" (the
+	// setting's own scope).
+	Scope string
 }
 
 // ShowTables is SHOW TABLES.
@@ -158,7 +161,7 @@ func convert(st ast.Statement, text string) (Statement, error) {
 		if s.Variable {
 			return nil, notImplemented(s, "RESET VARIABLE")
 		}
-		return &Set{Name: strings.ToLower(s.Name.String()), Reset: true}, nil
+		return &Set{Name: strings.ToLower(s.Name.String()), Reset: true, Scope: s.Scope}, nil
 	case *ast.Copy:
 		return convertCopy(s, text)
 	case *ast.Prepare:
@@ -209,7 +212,7 @@ func convertSet(s *ast.Set) (Statement, error) {
 	}
 	// A name is never longer than a few dozen letters; a huge one is only
 	// echoed in the error, cut.
-	return &Set{Name: clip(strings.ToLower(s.Name.String())), Value: v}, nil
+	return &Set{Name: clip(strings.ToLower(s.Name.String())), Value: v, Scope: s.Scope}, nil
 }
 
 // constText is a constant written as a setting or option value, as text:

@@ -35,6 +35,7 @@
 //	remote.go       Catalog.FileSystem, the one place a path meets a file system;
 //	                SET s3_* settings; per-bucket clients
 //	secrets.go      CREATE SECRET's store (scopes, redaction) and scrubbing of errors
+//	secrets_persist.go  CREATE PERSISTENT SECRET: the secret directory's files, read on first use
 //	sandbox.go      enable_external_access, allowed_directories, allowed_paths: every
 //	                path Catalog.FileSystem hands out is checked at its real location
 //

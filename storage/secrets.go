@@ -27,6 +27,10 @@ type Secret struct {
 	// URL of its type. The longest matching prefix wins.
 	Scope  []string
 	Params map[string]string
+	// Persistent secrets are written to the secret directory and found
+	// again by later processes (CREATE PERSISTENT SECRET); the others live
+	// in memory for the life of the database.
+	Persistent bool
 }
 
 // secretParams lists, per type, the parameters CREATE SECRET accepts; the
@@ -61,13 +65,21 @@ func secretTypesFor(sch string) []string {
 }
 
 // Secrets is the secret manager of a database: temporary (in memory)
-// secrets, by name.
+// secrets and persistent ones (files in the secret directory, see
+// secrets_persist.go), by name; one name may be in both.
 type Secrets struct {
 	mu     sync.RWMutex
-	byName map[string]Secret
+	byName map[string]Secret // temporary
+	stored map[string]Secret // persistent, read from the directory on first use
 	// gen changes with every change, so cached clients built from an older
 	// set of secrets are not reused.
 	gen int
+
+	dir       string // SET secret_directory, when dirSet
+	dirSet    bool
+	noPersist bool  // SET allow_persistent_secrets = false
+	used      bool  // settings are fixed once the manager is used
+	loadErr   error // a persistent secret that could not be read
 }
 
 // defaultScopes are the URL prefixes a secret without SCOPE serves, per
@@ -123,34 +135,78 @@ func (s *Secrets) Create(sec Secret, replace, ifNotExists bool) error {
 	sec.Name = strings.ToLower(sec.Name)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.byName == nil {
-		s.byName = map[string]Secret{}
+	if err := s.use(); err != nil {
+		return err
 	}
-	if _, exists := s.byName[sec.Name]; exists {
+	kind, store := "Temporary", &s.byName
+	if sec.Persistent {
+		kind, store = "Persistent", &s.stored
+	}
+	if _, exists := (*store)[sec.Name]; exists {
 		switch {
 		case ifNotExists:
 			return nil
 		case !replace:
-			return fmt.Errorf("Invalid Input Error: Temporary secret with name '%s' already exists!", sec.Name)
+			return fmt.Errorf("Invalid Input Error: %s secret with name '%s' already exists!", kind, sec.Name)
 		}
 	}
-	s.byName[sec.Name] = sec
+	if sec.Persistent {
+		if err := s.store(sec); err != nil {
+			return err
+		}
+	}
+	if *store == nil {
+		*store = map[string]Secret{}
+	}
+	(*store)[sec.Name] = sec
 	s.gen++
 	return nil
 }
 
-// Drop removes a secret.
+// Drop removes a secret from whichever storage holds it.
 func (s *Secrets) Drop(name string, ifExists bool) error {
+	return s.DropFrom(name, ifExists, "", false)
+}
+
+// DropFrom removes a secret from one storage: "memory" (DROP TEMPORARY
+// SECRET), "local_file" (DROP PERSISTENT SECRET) or "" for the one that
+// holds it; a name in both must say which, as in DuckDB. named is DROP …
+// FROM storage, whose errors name the storage.
+func (s *Secrets) DropFrom(name string, ifExists bool, storage string, named bool) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if err := s.use(); err != nil {
+		return err
+	}
 	name = strings.ToLower(name)
-	if _, ok := s.byName[name]; !ok {
-		if ifExists {
+	var in []string
+	for _, st := range s.storagesOf(name) {
+		if storage == "" || st == storage {
+			in = append(in, st)
+		}
+	}
+	switch len(in) {
+	case 0:
+		switch {
+		case ifExists:
 			return nil
+		case named && storage == "local_file":
+			return fmt.Errorf("Invalid Input Error: Failed to remove non-existent persistent secret '%s' in secret storage 'local_file'", name)
+		case named:
+			return fmt.Errorf("Invalid Input Error: Failed to remove non-existent temporary secret '%s'", name)
 		}
 		return fmt.Errorf("Invalid Input Error: Failed to remove non-existent secret with name '%s'", name)
+	case 2:
+		return fmt.Errorf("Invalid Input Error: Ambiguity found for secret name '%s', secret occurs in multiple storages: [%s] Please specify which secret to drop using: 'DROP <PERSISTENT|TEMPORARY> SECRET'.", name, strings.Join(in, ","))
 	}
-	delete(s.byName, name)
+	if in[0] == "local_file" {
+		if err := s.unstore(name); err != nil {
+			return err
+		}
+		delete(s.stored, name)
+	} else {
+		delete(s.byName, name)
+	}
 	s.gen++
 	return nil
 }
@@ -159,8 +215,8 @@ func (s *Secrets) Drop(name string, ifExists bool) error {
 type SecretInfo struct {
 	Name, Type, Provider string
 	Scope                []string
-	// Persistent is always false and Storage "memory": secrets are
-	// temporary (DuckDB's in-memory secret storage).
+	// Persistent secrets are in Storage "local_file", the others in
+	// "memory" (DuckDB's names).
 	Persistent bool
 	Storage    string
 	// Redacted is DuckDB's secret_string: name, type, provider, scope and
@@ -181,19 +237,29 @@ func (sec Secret) info() SecretInfo {
 	if len(kv) > 0 {
 		head += ";" + strings.Join(kv, ";")
 	}
-	return SecretInfo{Name: sec.Name, Type: sec.Type, Provider: sec.Provider, Scope: sec.Scope, Storage: "memory", Redacted: head}
+	storage := "memory"
+	if sec.Persistent {
+		storage = "local_file"
+	}
+	return SecretInfo{Name: sec.Name, Type: sec.Type, Provider: sec.Provider, Scope: sec.Scope,
+		Persistent: sec.Persistent, Storage: storage, Redacted: head}
 }
 
-// List describes the secrets, sorted by name, without their credentials.
-func (s *Secrets) List() []SecretInfo {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
+// List describes the secrets, sorted by name (a name in both storages:
+// the temporary one first), without their credentials. It fails only
+// when a persistent secret's file cannot be read.
+func (s *Secrets) List() ([]SecretInfo, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	err := s.use()
 	var out []SecretInfo
-	for _, sec := range s.byName {
-		out = append(out, sec.info())
+	for _, m := range []map[string]Secret{s.byName, s.stored} {
+		for _, sec := range m {
+			out = append(out, sec.info())
+		}
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
-	return out
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out, err
 }
 
 // Which describes the secret of type typ that would serve url (DuckDB's
@@ -207,23 +273,29 @@ func (s *Secrets) Which(url, typ string) (SecretInfo, bool) {
 }
 
 // lookup returns the secret of one of types whose scope is the longest
-// prefix of url; between equally long ones, the first by name.
+// prefix of url; between equally long ones, a temporary one before a
+// persistent one, then the first by name.
 func (s *Secrets) lookup(types []string, url string) (Secret, bool) {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.use() // an unreadable file is reported by the statements on secrets
 	best, bestLen := Secret{}, -1
-	for _, sec := range s.byName {
-		if !slices.Contains(types, sec.Type) {
-			continue
-		}
-		l := -1
-		for _, sc := range sec.Scope {
-			if strings.HasPrefix(url, sc) && len(sc) > l {
-				l = len(sc)
+	for _, m := range []map[string]Secret{s.byName, s.stored} {
+		for _, sec := range m {
+			if !slices.Contains(types, sec.Type) {
+				continue
 			}
-		}
-		if l >= 0 && (l > bestLen || l == bestLen && sec.Name < best.Name) {
-			best, bestLen = sec, l
+			l := -1
+			for _, sc := range sec.Scope {
+				if strings.HasPrefix(url, sc) && len(sc) > l {
+					l = len(sc)
+				}
+			}
+			better := l > bestLen || l == bestLen && (best.Persistent && !sec.Persistent ||
+				best.Persistent == sec.Persistent && sec.Name < best.Name)
+			if l >= 0 && better {
+				best, bestLen = sec, l
+			}
 		}
 	}
 	return best, bestLen >= 0

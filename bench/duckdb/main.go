@@ -75,7 +75,13 @@ func main() {
 	}
 	if *slt {
 		for _, f := range flag.Args() {
-			if err := complete(db, f); err != nil {
+			// Each file on a fresh database, as TestSQLLogic runs them.
+			fdb, err := openViews(*data, *threads, views)
+			if err == nil {
+				err = complete(fdb, f)
+				fdb.Close()
+			}
+			if err != nil {
 				fmt.Fprintln(os.Stderr, err)
 				os.Exit(1)
 			}
@@ -222,4 +228,26 @@ func format(v any) string {
 		return strconv.FormatFloat(x.Float64(), 'f', -1, 64)
 	}
 	return fmt.Sprint(v)
+}
+
+// openViews opens an in-memory DuckDB with a view of each of tables' files
+// in data.
+func openViews(data string, threads int, tables []string) (*sql.DB, error) {
+	db, err := sql.Open("duckdb", "")
+	if err != nil {
+		return nil, err
+	}
+	db.SetMaxOpenConns(1)
+	if _, err := db.Exec(fmt.Sprintf("SET threads=%d", threads)); err != nil {
+		db.Close()
+		return nil, err
+	}
+	for _, t := range tables {
+		q := fmt.Sprintf("CREATE VIEW %q AS SELECT * FROM read_parquet('%s')", t, filepath.Join(data, t+".parquet"))
+		if _, err := db.Exec(q); err != nil {
+			db.Close()
+			return nil, err
+		}
+	}
+	return db, nil
 }

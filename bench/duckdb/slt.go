@@ -69,13 +69,17 @@ func complete(db *sql.DB, path string) error {
 			}
 			fmt.Fprintf(&out, "statement %s\n%s\n%s\n", verdict, text, message)
 		case "query":
-			rows, err := queryRows(db, text)
+			rows, letters, err := queryRows(db, text)
 			if err != nil {
 				return fmt.Errorf("%s: %q: %w", path, text, err)
 			}
 			if len(words) > 2 && words[2] == "rowsort" {
 				sort.Strings(rows)
 			}
+			if len(words) < 2 {
+				words = append(words, "")
+			}
+			words[1] = letters
 			fmt.Fprintf(&out, "%s\n%s\n----\n", strings.Join(words, " "), text)
 			for _, r := range rows {
 				out.WriteString(r + "\n")
@@ -88,14 +92,20 @@ func complete(db *sql.DB, path string) error {
 	return os.WriteFile(path, []byte(strings.TrimRight(out.String(), "\n")+"\n"), 0o644)
 }
 
-func queryRows(db *sql.DB, text string) ([]string, error) {
+// queryRows runs text and prints its rows, with sqllogictest's letter for
+// each column's type.
+func queryRows(db *sql.DB, text string) ([]string, string, error) {
 	rows, err := db.Query(text)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	defer rows.Close()
 	cols, _ := rows.Columns()
 	cts, _ := rows.ColumnTypes()
+	letters := make([]byte, len(cts))
+	for i, ct := range cts {
+		letters[i] = typeLetter(ct.DatabaseTypeName())
+	}
 	vals := make([]any, len(cols))
 	ptrs := make([]any, len(cols))
 	for i := range vals {
@@ -104,7 +114,7 @@ func queryRows(db *sql.DB, text string) ([]string, error) {
 	var out []string
 	for rows.Next() {
 		if err := rows.Scan(ptrs...); err != nil {
-			return nil, err
+			return nil, "", err
 		}
 		parts := make([]string, len(cols))
 		for i, v := range vals {
@@ -112,7 +122,20 @@ func queryRows(db *sql.DB, text string) ([]string, error) {
 		}
 		out = append(out, strings.Join(parts, "\t"))
 	}
-	return out, rows.Err()
+	return out, string(letters), rows.Err()
+}
+
+// typeLetter is sqllogictest's letter for a DuckDB type: I for integers, R
+// for floating-point and decimal numbers, T for everything else.
+func typeLetter(name string) byte {
+	if strings.HasPrefix(name, "DECIMAL") || name == "FLOAT" || name == "DOUBLE" {
+		return 'R'
+	}
+	switch name {
+	case "TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT", "UHUGEINT":
+		return 'I'
+	}
+	return 'T'
 }
 
 func sltValue(v any, typ string) string {

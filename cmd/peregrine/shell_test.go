@@ -83,6 +83,11 @@ func TestSwitchesVersionAndRC(t *testing.T) {
 			t.Errorf("%s: code %d err %q\ngot  %q\nwant %q", flag, code, errOut, out, want)
 		}
 	}
+	// HUGEINT (the type of an integer SUM) is a JSON number, as in DuckDB.
+	out, _, _ = runCLI(t, "", "-json", "-c", "SELECT sum(x) AS s FROM (VALUES (1), (2)) t(x)")
+	if want := `[{"s":3}]` + "\n"; out != want {
+		t.Errorf("-json with a HUGEINT: got %q, want %q", out, want)
+	}
 	rc := filepath.Join(os.Getenv("HOME"), ".peregrinerc")
 	os.WriteFile(rc, []byte(".mode csv\n.headers off\n"), 0o644)
 	defer os.Remove(rc)

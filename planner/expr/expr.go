@@ -29,6 +29,13 @@ type Const struct {
 // Op names a scalar function or operator.
 type Op uint8
 
+// The scalar operators and functions a Func applies. The arithmetic (OpAdd
+// to OpNeg), comparison (OpEq to OpGe) and logical (OpAnd, OpOr, OpNot)
+// operators follow the typing contract in doc.go; the others carry their
+// signature as a trailing comment. Apart from coalesce and the ones noted, a
+// NULL argument makes the result NULL; AND and OR use three-valued logic.
+// The binder maps DuckDB's operator and function names onto them; nested.go
+// adds the LIST, STRUCT and MAP operators.
 const (
 	OpAdd Op = iota
 	OpSub
@@ -134,6 +141,9 @@ var opNames = [...]string{
 	OpStrftime: "strftime", OpGcd: "gcd", OpLcm: "lcm",
 }
 
+// String is the operator's SQL spelling (`+`, `<>`) or function name, as
+// expressions print in EXPLAIN; a few ops share one (OpSub and OpNeg are
+// both `-`, OpTrim and OpTrimChars both trim).
 func (o Op) String() string {
 	if s, ok := nestedOpNames[o]; ok {
 		return s
@@ -246,17 +256,40 @@ type IsNull struct {
 	Not bool
 }
 
+// Type is the input column's type.
 func (e *Column) Type() coldata.Type { return e.Typ }
-func (e *Const) Type() coldata.Type  { return e.Typ }
-func (e *Func) Type() coldata.Type   { return e.Typ }
-func (e *Cast) Type() coldata.Type   { return e.Typ }
-func (e *Case) Type() coldata.Type   { return e.Typ }
-func (e *In) Type() coldata.Type     { return coldata.TypeBool }
-func (e *Like) Type() coldata.Type   { return coldata.TypeBool }
-func (e *IsNull) Type() coldata.Type { return coldata.TypeBool }
-func (e *Param) Type() coldata.Type  { return e.Typ }
-func (e *Param) String() string      { return e.Text }
 
+// Type is the constant's type; a NULL constant has one too.
+func (e *Const) Type() coldata.Type { return e.Typ }
+
+// Type is the result type the binder resolved from Op and the argument
+// types.
+func (e *Func) Type() coldata.Type { return e.Typ }
+
+// Type is the target type.
+func (e *Cast) Type() coldata.Type { return e.Typ }
+
+// Type is the type every branch (and Else) has been cast to.
+func (e *Case) Type() coldata.Type { return e.Typ }
+
+// Type is BOOLEAN.
+func (e *In) Type() coldata.Type { return coldata.TypeBool }
+
+// Type is BOOLEAN.
+func (e *Like) Type() coldata.Type { return coldata.TypeBool }
+
+// Type is BOOLEAN: IS [NOT] NULL is never NULL itself.
+func (e *IsNull) Type() coldata.Type { return coldata.TypeBool }
+
+// Type is the type the parameter's context asks for; the value is cast to it
+// when the statement executes.
+func (e *Param) Type() coldata.Type { return e.Typ }
+
+// String is the parameter as written (`?`, `$1`, `$name`).
+func (e *Param) String() string { return e.Text }
+
+// String is the column's name, or `#i` (its input position) when it has
+// none.
 func (e *Column) String() string {
 	if e.Name != "" {
 		return e.Name
@@ -264,6 +297,8 @@ func (e *Column) String() string {
 	return fmt.Sprintf("#%d", e.Index)
 }
 
+// String prints the constant as a SQL literal: strings quoted, dates and
+// timestamps as typed literals (`DATE '1995-03-15'`), NULL as NULL.
 func (e *Const) String() string {
 	if e.Val.Null {
 		return "NULL"
@@ -279,6 +314,9 @@ func (e *Const) String() string {
 	return coldata.Format(e.Typ, e.Val)
 }
 
+// String prints the call as EXPLAIN shows it: infix operators parenthesized,
+// an n-ary AND/OR as the left-nested chain it stands for, other functions as
+// name(args).
 func (e *Func) String() string {
 	switch {
 	case e.Op == OpNeg:
@@ -304,8 +342,10 @@ func (e *Func) String() string {
 	return e.Op.String() + "(" + strings.Join(parts, ", ") + ")"
 }
 
+// String prints `CAST(arg AS type)`.
 func (e *Cast) String() string { return "CAST(" + e.Arg.String() + " AS " + e.Typ.String() + ")" }
 
+// String prints the searched CASE with its branches.
 func (e *Case) String() string {
 	var sb strings.Builder
 	sb.WriteString("CASE")
@@ -319,6 +359,8 @@ func (e *Case) String() string {
 	return sb.String()
 }
 
+// String prints `arg [NOT] IN (values)`, the values as literals of arg's
+// type and NULL last when the list had one.
 func (e *In) String() string {
 	parts := make([]string, len(e.List))
 	for i, d := range e.List {
@@ -334,6 +376,7 @@ func (e *In) String() string {
 	return e.Arg.String() + " " + not + "IN (" + strings.Join(parts, ", ") + ")"
 }
 
+// String prints `arg [NOT] LIKE 'pattern'`.
 func (e *Like) String() string {
 	not := ""
 	if e.Not {
@@ -342,6 +385,7 @@ func (e *Like) String() string {
 	return e.Arg.String() + " " + not + "LIKE '" + strings.ReplaceAll(e.Pattern, "'", "''") + "'"
 }
 
+// String prints `arg IS [NOT] NULL`.
 func (e *IsNull) String() string {
 	if e.Not {
 		return e.Arg.String() + " IS NOT NULL"

@@ -396,17 +396,45 @@ func (x *AlterTable) format(p *printer) {
 	}
 }
 
-func (x *CreateTable) String() string     { return String(x) }
-func (x *ColumnDef) String() string       { return String(x) }
+// String prints the CREATE TABLE statement back as SQL: columns with their
+// constraints, then table constraints, or AS query.
+func (x *CreateTable) String() string { return String(x) }
+
+// String prints the column definition back as SQL: name, type, then its
+// constraints, as inside CREATE TABLE.
+func (x *ColumnDef) String() string { return String(x) }
+
+// String prints the table constraint back as SQL: its CONSTRAINT name when
+// it has one, the kind, then the CHECK expression or the columns and
+// REFERENCES.
 func (x *TableConstraint) String() string { return String(x) }
-func (x *CreateView) String() string      { return String(x) }
-func (x *CreateMacro) String() string     { return String(x) }
-func (x *CreateSchema) String() string    { return String(x) }
-func (x *CreateSequence) String() string  { return String(x) }
-func (x *CreateIndex) String() string     { return String(x) }
-func (x *CreateType) String() string      { return String(x) }
-func (x *Drop) String() string            { return String(x) }
-func (x *AlterTable) String() string      { return String(x) }
+
+// String prints the CREATE VIEW statement back as SQL.
+func (x *CreateView) String() string { return String(x) }
+
+// String prints the CREATE MACRO statement back as SQL: parameters, then the
+// body expression or AS TABLE query.
+func (x *CreateMacro) String() string { return String(x) }
+
+// String prints the CREATE SCHEMA statement back as SQL.
+func (x *CreateSchema) String() string { return String(x) }
+
+// String prints the CREATE SEQUENCE statement with its options back as SQL.
+func (x *CreateSequence) String() string { return String(x) }
+
+// String prints the CREATE INDEX statement back as SQL.
+func (x *CreateIndex) String() string { return String(x) }
+
+// String prints the CREATE TYPE statement back as SQL.
+func (x *CreateType) String() string { return String(x) }
+
+// String prints the DROP statement back as SQL: kind, IF EXISTS, the name,
+// CASCADE.
+func (x *Drop) String() string { return String(x) }
+
+// String prints the ALTER TABLE or ALTER VIEW statement with its one action
+// back as SQL.
+func (x *AlterTable) String() string { return String(x) }
 
 // CreateSecret is `CREATE [OR REPLACE] [PERSISTENT|TEMPORARY] SECRET [IF NOT
 // EXISTS] [name] (options)`.
@@ -438,4 +466,6 @@ func (x *CreateSecret) format(p *printer) {
 	p.options(x.Options)
 }
 
+// String prints the CREATE SECRET statement back as SQL: the options as
+// written, credentials included.
 func (x *CreateSecret) String() string { return String(x) }

@@ -253,8 +253,18 @@ func (x *Merge) format(p *printer) {
 	p.returning(x.Returning)
 }
 
-func (x *Merge) String() string      { return String(x) }
-func (x *Insert) String() string     { return String(x) }
+// String prints the MERGE INTO statement with its WHEN clauses back as SQL.
+func (x *Merge) String() string { return String(x) }
+
+// String prints the INSERT statement back as SQL: target, column list,
+// source, ON CONFLICT and RETURNING.
+func (x *Insert) String() string { return String(x) }
+
+// String prints the assignment of a SET list back as SQL: `col = expr`.
 func (x *Assignment) String() string { return String(x) }
-func (x *Update) String() string     { return String(x) }
-func (x *Delete) String() string     { return String(x) }
+
+// String prints the UPDATE statement back as SQL.
+func (x *Update) String() string { return String(x) }
+
+// String prints the DELETE statement back as SQL.
+func (x *Delete) String() string { return String(x) }

@@ -81,6 +81,8 @@ type Interval struct {
 // ParamKind tells how a parameter was written.
 type ParamKind uint8
 
+// The spellings of a parameter: the binder numbers `?` by position and binds
+// `$name` by name.
 const (
 	ParamQuestion ParamKind = iota // ?
 	ParamNumber                    // $1
@@ -184,6 +186,9 @@ type InSubquery struct {
 // LikeOp names a pattern-matching operator.
 type LikeOp string
 
+// The pattern operators of Like; the value is the keyword as printed. ILIKE
+// is LIKE ignoring case, GLOB takes shell wildcards (`*`, `?`) and SIMILAR TO
+// a regular expression (the binder reports it as not implemented yet).
 const (
 	OpLike      LikeOp = "LIKE"
 	OpILike     LikeOp = "ILIKE"
@@ -402,6 +407,9 @@ type Frame struct {
 // BoundKind is the kind of a frame bound.
 type BoundKind uint8
 
+// The bounds of a window frame, in order from the partition's first row to
+// its last; Preceding and Following carry an offset (FrameBound.Offset), as
+// in `ROWS BETWEEN 2 PRECEDING AND CURRENT ROW`.
 const (
 	UnboundedPreceding BoundKind = iota
 	Preceding

@@ -519,48 +519,167 @@ func (p *printer) bound(b FrameBound) {
 	}
 }
 
-func (x *ColumnRef) String() string         { return String(x) }
-func (x *Star) String() string              { return String(x) }
-func (x *Columns) String() string           { return String(x) }
-func (x *NumberLit) String() string         { return String(x) }
-func (x *StringLit) String() string         { return String(x) }
-func (x *BoolLit) String() string           { return String(x) }
-func (x *NullLit) String() string           { return String(x) }
-func (x *TypedLit) String() string          { return String(x) }
-func (x *Interval) String() string          { return String(x) }
-func (x *Param) String() string             { return String(x) }
-func (x *Unary) String() string             { return String(x) }
-func (x *Binary) String() string            { return String(x) }
-func (x *And) String() string               { return String(x) }
-func (x *Or) String() string                { return String(x) }
-func (x *IsNull) String() string            { return String(x) }
-func (x *IsBool) String() string            { return String(x) }
-func (x *IsDistinct) String() string        { return String(x) }
-func (x *Between) String() string           { return String(x) }
-func (x *InList) String() string            { return String(x) }
-func (x *InSubquery) String() string        { return String(x) }
-func (x *Like) String() string              { return String(x) }
-func (x *Quantified) String() string        { return String(x) }
-func (x *Exists) String() string            { return String(x) }
-func (x *Subquery) String() string          { return String(x) }
-func (x *Case) String() string              { return String(x) }
-func (x *Cast) String() string              { return String(x) }
-func (x *FuncCall) String() string          { return String(x) }
-func (x *NamedArg) String() string          { return String(x) }
-func (x *Lambda) String() string            { return String(x) }
-func (x *ListLit) String() string           { return String(x) }
-func (x *StructLit) String() string         { return String(x) }
-func (x *MapLit) String() string            { return String(x) }
-func (x *RowExpr) String() string           { return String(x) }
-func (x *Index) String() string             { return String(x) }
-func (x *Slice) String() string             { return String(x) }
-func (x *Field) String() string             { return String(x) }
+// String prints the column reference back as SQL: its dotted parts, each in
+// double quotes when it was quoted in the text or is not a plain identifier.
+func (x *ColumnRef) String() string { return String(x) }
+
+// String prints the star back as SQL: qualifier, then EXCLUDE, REPLACE,
+// RENAME and a LIKE/GLOB/SIMILAR TO filter (`* EXCLUDE (a)`).
+func (x *Star) String() string { return String(x) }
+
+// String prints the COLUMNS(...) expression back as SQL, with the unpacking
+// `*` prefix when it was written `*COLUMNS(...)`.
+func (x *Columns) String() string { return String(x) }
+
+// String prints the number back as SQL: the text as written, so `1.50` keeps
+// its digits and its type.
+func (x *NumberLit) String() string { return String(x) }
+
+// String prints the string literal back as SQL: in single quotes, embedded
+// quotes doubled.
+func (x *StringLit) String() string { return String(x) }
+
+// String prints the boolean literal back as SQL: `true` or `false`.
+func (x *BoolLit) String() string { return String(x) }
+
+// String prints the NULL literal back as SQL.
+func (x *NullLit) String() string { return String(x) }
+
+// String prints the typed literal back as SQL: the type name, then the
+// quoted text (`DATE '1995-01-01'`).
+func (x *TypedLit) String() string { return String(x) }
+
+// String prints the interval literal back as SQL: an expression or negative
+// number value in parentheses (`INTERVAL (-3) DAY`), so it parses back as
+// the value.
+func (x *Interval) String() string { return String(x) }
+
+// String prints the parameter as written back as SQL: `?`, `$1` or `$name`.
+func (x *Param) String() string { return String(x) }
+
+// String prints the unary operation back as SQL, parenthesized as DuckDB
+// names such columns: `(NOT x)`, `-(x)`, factorial `((5)!)`.
+func (x *Unary) String() string { return String(x) }
+
+// String prints the binary operation back as SQL, always parenthesized as
+// DuckDB names expression columns: `(a + b)`.
+func (x *Binary) String() string { return String(x) }
+
+// String prints the conjunction back as SQL: all terms in one parenthesized
+// chain, `(a AND b AND c)`.
+func (x *And) String() string { return String(x) }
+
+// String prints the disjunction back as SQL: all terms in one parenthesized
+// chain, `(a OR b OR c)`.
+func (x *Or) String() string { return String(x) }
+
+// String prints the null test back as SQL: `(x IS [NOT] NULL)`.
+func (x *IsNull) String() string { return String(x) }
+
+// String prints the truth test back as SQL: `(x IS [NOT]
+// TRUE|FALSE|UNKNOWN)`.
+func (x *IsBool) String() string { return String(x) }
+
+// String prints the null-safe comparison back as SQL: `(a IS [NOT] DISTINCT
+// FROM b)`.
+func (x *IsDistinct) String() string { return String(x) }
+
+// String prints the range test back as SQL: `(x [NOT] BETWEEN [SYMMETRIC] lo
+// AND hi)`.
+func (x *Between) String() string { return String(x) }
+
+// String prints the IN list test back as SQL, parenthesized.
+func (x *InList) String() string { return String(x) }
+
+// String prints the IN subquery test back as SQL, parenthesized.
+func (x *InSubquery) String() string { return String(x) }
+
+// String prints the pattern match back as SQL: operator, NOT and ESCAPE as
+// written, parenthesized.
+func (x *Like) String() string { return String(x) }
+
+// String prints the quantified comparison back as SQL: `(x op ANY|ALL(query
+// or list))`.
+func (x *Quantified) String() string { return String(x) }
+
+// String prints the EXISTS test back as SQL: `EXISTS (query)`.
+func (x *Exists) String() string { return String(x) }
+
+// String prints the scalar subquery back as SQL: `(query)`, or
+// `ARRAY(query)`.
+func (x *Subquery) String() string { return String(x) }
+
+// String prints the CASE expression back as SQL: operand, WHEN/THEN pairs,
+// ELSE.
+func (x *Case) String() string { return String(x) }
+
+// String prints the cast back as SQL: always in the CAST(x AS T) or TRY_CAST
+// form, also when written `x::T`.
+func (x *Cast) String() string { return String(x) }
+
+// String prints the function call back as SQL: a method call's receiver
+// first (`(x).upper()`), then DISTINCT, arguments, ORDER BY, WITHIN GROUP,
+// FILTER, IGNORE|RESPECT NULLS and OVER as written.
+func (x *FuncCall) String() string { return String(x) }
+
+// String prints the named argument back as SQL: `name := value`.
+func (x *NamedArg) String() string { return String(x) }
+
+// String prints the lambda back as SQL: `(x -> body)` or `(LAMBDA x: body)`,
+// the form it was written in.
+func (x *Lambda) String() string { return String(x) }
+
+// String prints the list literal back as SQL: `[a, b]`.
+func (x *ListLit) String() string { return String(x) }
+
+// String prints the struct literal back as SQL: `{'k': v, ...}`.
+func (x *StructLit) String() string { return String(x) }
+
+// String prints the MAP literal back as SQL.
+func (x *MapLit) String() string { return String(x) }
+
+// String prints the row constructor back as SQL: `(a, b)` or `ROW(a, b)` as
+// written.
+func (x *RowExpr) String() string { return String(x) }
+
+// String prints the subscript back as SQL: `x[i]`, the operand in
+// parentheses unless it is a name, call, literal or another postfix form.
+func (x *Index) String() string { return String(x) }
+
+// String prints the slice back as SQL: `x[lo:hi]` or `x[lo:hi:step]`.
+func (x *Slice) String() string { return String(x) }
+
+// String prints the field access back as SQL: `(x).name`: the parentheses
+// keep a struct field apart from a qualified column name.
+func (x *Field) String() string { return String(x) }
+
+// String prints the list comprehension back as SQL: `[expr FOR x IN list IF
+// cond]`.
 func (x *ListComprehension) String() string { return String(x) }
-func (x *Collate) String() string           { return String(x) }
-func (x *AtTimeZone) String() string        { return String(x) }
-func (x *PositionalRef) String() string     { return String(x) }
-func (x *Default) String() string           { return String(x) }
-func (x *Rollup) String() string            { return String(x) }
-func (x *Cube) String() string              { return String(x) }
-func (x *GroupingSets) String() string      { return String(x) }
-func (x *WindowSpec) String() string        { return String(x) }
+
+// String prints the COLLATE expression back as SQL, parenthesized.
+func (x *Collate) String() string { return String(x) }
+
+// String prints the AT TIME ZONE expression back as SQL, parenthesized.
+func (x *AtTimeZone) String() string { return String(x) }
+
+// String prints the positional column reference back as SQL: `#n`.
+func (x *PositionalRef) String() string { return String(x) }
+
+// String prints DEFAULT, the keyword standing for a column's default in
+// INSERT and UPDATE values.
+func (x *Default) String() string { return String(x) }
+
+// String prints the ROLLUP grouping item back as SQL: `ROLLUP (a, b)`.
+func (x *Rollup) String() string { return String(x) }
+
+// String prints the CUBE grouping item back as SQL: `CUBE (a, b)`.
+func (x *Cube) String() string { return String(x) }
+
+// String prints the GROUPING SETS grouping item back as SQL.
+func (x *GroupingSets) String() string { return String(x) }
+
+// String prints the window specification back as SQL: the parenthesized body
+// of OVER (base window, PARTITION BY, ORDER BY, frame), or only the name of
+// a window it refers to (`OVER w`).
+func (x *WindowSpec) String() string { return String(x) }

@@ -100,8 +100,14 @@ func String(n Node) string {
 	return p.sb.String()
 }
 
+// String prints the identifier, in double quotes when it was quoted in the
+// text or is not a plain identifier (QuoteIdent).
 func (x *Ident) String() string { return QuoteIdent(x.Name, x.Quoted) }
-func (x *Name) String() string  { return String(x) }
+
+// String prints the dotted name, each part quoted where needed.
+func (x *Name) String() string { return String(x) }
+
+// String prints the alias name with its column list, `t(a, b)`.
 func (x *Alias) String() string { return String(x) }
 
 func (x *Ident) format(p *printer) { p.ident(*x) }

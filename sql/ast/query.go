@@ -349,14 +349,42 @@ func (x *Sample) format(p *printer) {
 	}
 }
 
-func (x *Query) String() string      { return String(x) }
-func (x *With) String() string       { return String(x) }
-func (x *CTE) String() string        { return String(x) }
-func (x *Select) String() string     { return String(x) }
+// String prints the query back as SQL: WITH, body (in parentheses when it is
+// itself a query), ORDER BY, LIMIT and OFFSET.
+func (x *Query) String() string { return String(x) }
+
+// String prints the WITH clause back as SQL: RECURSIVE and the CTEs.
+func (x *With) String() string { return String(x) }
+
+// String prints the common table expression back as SQL: `name [(cols)] AS
+// [[NOT] MATERIALIZED] (query)`.
+func (x *CTE) String() string { return String(x) }
+
+// String prints the SELECT block back as SQL: its clauses in SQL order.
+func (x *Select) String() string { return String(x) }
+
+// String prints the select-list item back as SQL: the expression and its
+// alias.
 func (x *SelectItem) String() string { return String(x) }
-func (x *GroupBy) String() string    { return String(x) }
-func (x *WindowDef) String() string  { return String(x) }
-func (x *OrderItem) String() string  { return String(x) }
-func (x *SetOp) String() string      { return String(x) }
-func (x *Values) String() string     { return String(x) }
-func (x *Sample) String() string     { return String(x) }
+
+// String prints the GROUP BY clause back as SQL: ALL or its items.
+func (x *GroupBy) String() string { return String(x) }
+
+// String prints the named window of a WINDOW clause back as SQL: `name AS
+// (spec)`.
+func (x *WindowDef) String() string { return String(x) }
+
+// String prints the ORDER BY item back as SQL: expression (or ALL), then
+// DESC, USING op and NULLS FIRST/LAST when set.
+func (x *OrderItem) String() string { return String(x) }
+
+// String prints the set operation back as SQL: `l UNION|EXCEPT|INTERSECT
+// [ALL] [BY NAME] r`, an operand that is not a SELECT or VALUES in
+// parentheses.
+func (x *SetOp) String() string { return String(x) }
+
+// String prints the VALUES list back as SQL.
+func (x *Values) String() string { return String(x) }
+
+// String prints the sample clause back as SQL: size, unit, method and seed.
+func (x *Sample) String() string { return String(x) }

@@ -14,7 +14,9 @@ type UpdateExtensions struct {
 	Names []Ident
 }
 
-func (*UpdateExtensions) stmtNode()        {}
+func (*UpdateExtensions) stmtNode() {}
+
+// String prints the UPDATE EXTENSIONS statement back as SQL.
 func (x *UpdateExtensions) String() string { return String(x) }
 func (x *UpdateExtensions) format(p *printer) {
 	p.w("UPDATE EXTENSIONS")
@@ -211,7 +213,9 @@ type CommentOn struct {
 	Value Expr
 }
 
-func (*CommentOn) stmtNode()        {}
+func (*CommentOn) stmtNode() {}
+
+// String prints the COMMENT ON statement back as SQL.
 func (x *CommentOn) String() string { return String(x) }
 func (x *CommentOn) format(p *printer) {
 	p.w("COMMENT ON " + x.Kind + " ")
@@ -487,27 +491,80 @@ func (x *ImportDatabase) format(p *printer) {
 	p.node(x.Path)
 }
 
-func (x *Explain) String() string        { return String(x) }
-func (x *Describe) String() string       { return String(x) }
-func (x *Show) String() string           { return String(x) }
-func (x *Summarize) String() string      { return String(x) }
-func (x *Set) String() string            { return String(x) }
-func (x *Reset) String() string          { return String(x) }
-func (x *Pragma) String() string         { return String(x) }
-func (x *Copy) String() string           { return String(x) }
-func (x *Prepare) String() string        { return String(x) }
-func (x *Execute) String() string        { return String(x) }
-func (x *Deallocate) String() string     { return String(x) }
-func (x *Transaction) String() string    { return String(x) }
-func (x *Install) String() string        { return String(x) }
-func (x *Load) String() string           { return String(x) }
-func (x *Attach) String() string         { return String(x) }
-func (x *Detach) String() string         { return String(x) }
-func (x *Use) String() string            { return String(x) }
-func (x *Checkpoint) String() string     { return String(x) }
-func (x *CopyDatabase) String() string   { return String(x) }
-func (x *Vacuum) String() string         { return String(x) }
-func (x *Analyze) String() string        { return String(x) }
-func (x *Call) String() string           { return String(x) }
+// String prints the EXPLAIN statement with its options and statement back as
+// SQL.
+func (x *Explain) String() string { return String(x) }
+
+// String prints the DESCRIBE statement back as SQL.
+func (x *Describe) String() string { return String(x) }
+
+// String prints the SHOW statement back as SQL.
+func (x *Show) String() string { return String(x) }
+
+// String prints the SUMMARIZE statement back as SQL.
+func (x *Summarize) String() string { return String(x) }
+
+// String prints the SET statement back as SQL: scope, setting name and
+// value.
+func (x *Set) String() string { return String(x) }
+
+// String prints the RESET statement back as SQL.
+func (x *Reset) String() string { return String(x) }
+
+// String prints the PRAGMA statement back as SQL: a call with arguments or
+// an assignment.
+func (x *Pragma) String() string { return String(x) }
+
+// String prints the COPY statement back as SQL: direction, target or source,
+// and options.
+func (x *Copy) String() string { return String(x) }
+
+// String prints the PREPARE statement with the statement it names back as
+// SQL.
+func (x *Prepare) String() string { return String(x) }
+
+// String prints the EXECUTE statement with its arguments back as SQL.
+func (x *Execute) String() string { return String(x) }
+
+// String prints the DEALLOCATE statement back as SQL.
+func (x *Deallocate) String() string { return String(x) }
+
+// String prints the transaction statement back as SQL: its keywords as
+// parsed (Kind).
+func (x *Transaction) String() string { return String(x) }
+
+// String prints the INSTALL statement back as SQL.
+func (x *Install) String() string { return String(x) }
+
+// String prints the LOAD statement back as SQL.
+func (x *Load) String() string { return String(x) }
+
+// String prints the ATTACH statement back as SQL: path, alias and options.
+func (x *Attach) String() string { return String(x) }
+
+// String prints the DETACH statement back as SQL.
+func (x *Detach) String() string { return String(x) }
+
+// String prints the USE statement back as SQL.
+func (x *Use) String() string { return String(x) }
+
+// String prints the CHECKPOINT statement back as SQL.
+func (x *Checkpoint) String() string { return String(x) }
+
+// String prints the COPY FROM DATABASE statement back as SQL.
+func (x *CopyDatabase) String() string { return String(x) }
+
+// String prints the VACUUM statement back as SQL.
+func (x *Vacuum) String() string { return String(x) }
+
+// String prints the ANALYZE statement back as SQL.
+func (x *Analyze) String() string { return String(x) }
+
+// String prints the CALL statement back as SQL.
+func (x *Call) String() string { return String(x) }
+
+// String prints the EXPORT DATABASE statement back as SQL.
 func (x *ExportDatabase) String() string { return String(x) }
+
+// String prints the IMPORT DATABASE statement back as SQL.
 func (x *ImportDatabase) String() string { return String(x) }

@@ -46,6 +46,11 @@ type ParenTable struct {
 // JoinKind is the kind of a join.
 type JoinKind string
 
+// The join kinds; the value is the keyword as printed. NATURAL and ASOF are
+// flags of Join, not kinds, and a comma-separated FROM list stays a list of
+// items (Select.From), not JoinCross. POSITIONAL pairs the rows of both
+// sides by position; SEMI and ANTI are DuckDB's `SEMI JOIN` and `ANTI JOIN`
+// (also written LEFT SEMI, LEFT ANTI).
 const (
 	JoinInner      JoinKind = "INNER"
 	JoinLeft       JoinKind = "LEFT"
@@ -109,9 +114,14 @@ type StatementTable struct {
 	Alias *Alias
 }
 
-func (*StatementTable) tableNode()           {}
+func (*StatementTable) tableNode() {}
+
+// TableAlias returns the alias of the parenthesized statement.
 func (x *StatementTable) TableAlias() *Alias { return x.Alias }
-func (x *StatementTable) String() string     { return String(x) }
+
+// String prints the statement in FROM back as SQL: the statement in
+// parentheses, then its alias.
+func (x *StatementTable) String() string { return String(x) }
 func (x *StatementTable) format(p *printer) {
 	p.w("(")
 	p.node(x.Stmt)
@@ -128,14 +138,31 @@ func (*Join) tableNode()         {}
 func (*Pivot) tableNode()        {}
 func (*Unpivot) tableNode()      {}
 
-func (x *TableName) TableAlias() *Alias    { return x.Alias }
-func (x *TablePath) TableAlias() *Alias    { return x.Alias }
-func (x *TableFunc) TableAlias() *Alias    { return x.Alias }
+// TableAlias returns the alias given to the table, nil when it is referred
+// to by its own name.
+func (x *TableName) TableAlias() *Alias { return x.Alias }
+
+// TableAlias returns the alias given to the file path.
+func (x *TablePath) TableAlias() *Alias { return x.Alias }
+
+// TableAlias returns the alias given to the table function's result.
+func (x *TableFunc) TableAlias() *Alias { return x.Alias }
+
+// TableAlias returns the subquery's alias.
 func (x *DerivedTable) TableAlias() *Alias { return x.Alias }
-func (x *ParenTable) TableAlias() *Alias   { return x.Alias }
-func (x *Join) TableAlias() *Alias         { return nil }
-func (x *Pivot) TableAlias() *Alias        { return x.Alias }
-func (x *Unpivot) TableAlias() *Alias      { return x.Alias }
+
+// TableAlias returns the alias given to the parenthesized join.
+func (x *ParenTable) TableAlias() *Alias { return x.Alias }
+
+// TableAlias is always nil: a join has no alias of its own (ParenTable
+// carries one).
+func (x *Join) TableAlias() *Alias { return nil }
+
+// TableAlias returns the alias given to the pivot's result.
+func (x *Pivot) TableAlias() *Alias { return x.Alias }
+
+// TableAlias returns the alias given to the unpivot's result.
+func (x *Unpivot) TableAlias() *Alias { return x.Alias }
 
 func (p *printer) alias(a *Alias, s *Sample) {
 	if a != nil {
@@ -300,11 +327,30 @@ func (x *Unpivot) format(p *printer) {
 	p.alias(x.Alias, nil)
 }
 
-func (x *TableName) String() string    { return String(x) }
-func (x *TablePath) String() string    { return String(x) }
-func (x *TableFunc) String() string    { return String(x) }
+// String prints the table reference back as SQL: name, AT (...) time travel,
+// alias and sample.
+func (x *TableName) String() string { return String(x) }
+
+// String prints the file path in FROM back as SQL: the path as a string
+// literal, alias and sample.
+func (x *TablePath) String() string { return String(x) }
+
+// String prints the table function call and its alias back as SQL.
+func (x *TableFunc) String() string { return String(x) }
+
+// String prints the subquery in FROM back as SQL: `[LATERAL] (query) alias`.
 func (x *DerivedTable) String() string { return String(x) }
-func (x *ParenTable) String() string   { return String(x) }
-func (x *Join) String() string         { return String(x) }
-func (x *Pivot) String() string        { return String(x) }
-func (x *Unpivot) String() string      { return String(x) }
+
+// String prints the parenthesized join and its alias back as SQL.
+func (x *ParenTable) String() string { return String(x) }
+
+// String prints the join back as SQL: NATURAL, ASOF, kind, then ON or USING.
+func (x *Join) String() string { return String(x) }
+
+// String prints the PIVOT back as SQL: in the DuckDB or the standard form it
+// was written in.
+func (x *Pivot) String() string { return String(x) }
+
+// String prints the UNPIVOT back as SQL: in the DuckDB or the standard form
+// it was written in.
+func (x *Unpivot) String() string { return String(x) }

@@ -82,6 +82,8 @@ func (x *TypeName) format(p *printer) {
 	}
 }
 
+// String prints the type name back as SQL: name, modifiers, nested types and
+// array suffixes (`DECIMAL(15,2)[]`).
 func (x *TypeName) String() string { return String(x) }
 
 // Base is the name without modifiers or array suffixes, for messages.

@@ -146,7 +146,7 @@ func JSONValue(t coldata.Type, v string, null bool) string {
 		return "null"
 	}
 	switch t.ID {
-	case coldata.Int32, coldata.Int64, coldata.Decimal, coldata.Bool, coldata.List, coldata.Struct, coldata.Map:
+	case coldata.Int32, coldata.Int64, coldata.Hugeint, coldata.Decimal, coldata.Bool, coldata.List, coldata.Struct, coldata.Map:
 		return v
 	case coldata.Float64:
 		if v == "nan" || v == "inf" || v == "-inf" {

@@ -179,7 +179,7 @@ func (c *exprCtx) bindAgg(fe *ast.FuncCall) (expr.Expr, error) {
 	switch {
 	case named:
 		if fe.Star {
-			return nil, binderErr(fe, "%s(*) is not allowed; only count(*)", name)
+			return nil, binderErr(fe, "No function matches the given name and argument types '%s()'. You might need to add explicit type casts.", name)
 		}
 		var err error
 		if call, err = c.namedAgg(fe, name, args, inner); err != nil {

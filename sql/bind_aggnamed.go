@@ -2,6 +2,7 @@ package sql
 
 import (
 	"strconv"
+	"strings"
 
 	"github.com/peregrinedb/peregrine/exec/coldata"
 	"github.com/peregrinedb/peregrine/exec/kernel"
@@ -58,7 +59,7 @@ func (c *exprCtx) namedAggSpec(fe *ast.FuncCall, name string, args []ast.Expr, i
 		}
 	}
 	if len(args) != nargs {
-		return nil, nil, out, binderErr(fe, "No function matches the given name and argument types '%s'. You might need to add explicit type casts.", name)
+		return nil, nil, out, noAggMatch(fe, name, args, inner)
 	}
 	if containsAggregate(args[0]) {
 		return nil, nil, out, binderErr(fe, "aggregate function calls cannot be nested")
@@ -163,7 +164,7 @@ func (c *exprCtx) aggParam(fe *ast.FuncCall, fn string, a ast.Expr, inner *exprC
 		if fn == "string_agg" {
 			return coldata.Datum{}, false, binderErr(fe, "Separator argument to StringAgg must be a constant")
 		}
-		return coldata.Datum{}, false, binderErr(fe, "QUANTILE can only take constant quantile parameters")
+		return coldata.Datum{}, false, binderErr(fe, "QUANTILE can only take constant parameters")
 	}
 	want := coldata.TypeFloat64
 	list := e.Type().ID == coldata.List
@@ -189,7 +190,8 @@ func (c *exprCtx) aggParam(fe *ast.FuncCall, fn string, a ast.Expr, inner *exprC
 	}
 	for _, f := range fracs {
 		if f.Null || f.F < 0 || f.F > 1 {
-			return coldata.Datum{}, false, binderErr(fe, "QUANTILE parameter must be between 0 and 1")
+			// DuckDB takes -1..0 too (descending); Peregrine not yet.
+			return coldata.Datum{}, false, binderErr(fe, "QUANTILE can only take parameters in the range [-1, 1]")
 		}
 	}
 	return v, list, nil
@@ -213,7 +215,7 @@ func paramKey(p coldata.Datum) string {
 func (c *exprCtx) pairAggSpec(fe *ast.FuncCall, name string, args []ast.Expr, inner *exprCtx) (arg, arg2 expr.Expr, out coldata.Type, err error) {
 	fn := namedAggs[name]
 	if len(args) != 2 {
-		return nil, nil, out, binderErr(fe, "No function matches the given name and argument types '%s'. You might need to add explicit type casts.", name)
+		return nil, nil, out, noAggMatch(fe, name, args, inner)
 	}
 	var xs [2]expr.Expr
 	for i, a := range args {
@@ -258,4 +260,18 @@ func (c *exprCtx) namedAgg(fe *ast.FuncCall, name string, args []ast.Expr, inner
 	}
 	call.Arg, call.Params, call.Typ, err = c.namedAggSpec(fe, name, args, inner)
 	return call, err
+}
+
+// noAggMatch is DuckDB's error for a call with the wrong number of
+// arguments, naming the types of those given.
+func noAggMatch(fe *ast.FuncCall, name string, args []ast.Expr, inner *exprCtx) error {
+	types := make([]string, 0, len(args))
+	for _, a := range args {
+		t := "ANY"
+		if x, err := inner.bind(a); err == nil {
+			t = x.Type().String()
+		}
+		types = append(types, t)
+	}
+	return binderErr(fe, "No function matches the given name and argument types '%s(%s)'. You might need to add explicit type casts.", name, strings.Join(types, ", "))
 }

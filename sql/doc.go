@@ -49,6 +49,7 @@
 //	                  DuckDB's aliases, argument casts, result types, constant parameters, two-column forms
 //	functions_registry.go  the function registry (Functions): peregrine_functions()/duckdb_functions(), the shell's
 //	                  completion, unknown-function hints (Jaro-Winkler), an aggregate where a scalar must be
+//	functions_docs.go  the registry's descriptions and examples of scalar and table functions
 //	functions_table.go DuckDB's function names by kind ("Not implemented" rather than "does not exist")
 //	bind_window.go    window functions (OVER, named WINDOWs, frames) and QUALIFY: one Window node per (PARTITION BY, ORDER BY)
 //	bind_subquery.go  EXISTS, IN and scalar subqueries, decorrelated into joins

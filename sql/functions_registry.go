@@ -129,10 +129,12 @@ func buildRegistry() {
 		add(FunctionInfo{Name: n, Kind: "table", Return: "TABLE", Description: "Lists the functions Peregrine knows: name, kind, parameters, result type, description and example.", Example: "SELECT * FROM " + n + "()"})
 	}
 	for _, n := range scalarNames() {
-		add(FunctionInfo{Name: n, Kind: "scalar"})
+		d := scalarDocs[n]
+		add(FunctionInfo{Name: n, Kind: "scalar", Description: d[0], Example: d[1]})
 	}
 	for n := range tableFuncNames {
-		add(FunctionInfo{Name: n, Kind: "table"})
+		d := scalarDocs[n]
+		add(FunctionInfo{Name: n, Kind: "table", Return: "TABLE", Description: d[0], Example: d[1]})
 	}
 	sort.Slice(registry.all, func(i, j int) bool {
 		a, b := registry.all[i], registry.all[j]

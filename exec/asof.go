@@ -28,6 +28,8 @@ import (
 // AsofOp is the inequality of an ASOF join, probe value against build value.
 type AsofOp uint8
 
+// The four ASOF inequalities, named for probe op build (l.t >= r.t is
+// AsofGe): each picks the nearest build value on its side.
 const (
 	AsofGe AsofOp = iota // the largest build value <= the probe's
 	AsofGt               // the largest build value < the probe's

@@ -12,8 +12,11 @@ type DistinctOn struct {
 	Keys  []ColID
 }
 
+// Cols are the input's columns: DISTINCT ON drops rows, never columns.
 func (n *DistinctOn) Cols() []ColMeta { return n.Input.Cols() }
-func (n *DistinctOn) Inputs() []Node  { return []Node{n.Input} }
+
+// Inputs is the sorted input.
+func (n *DistinctOn) Inputs() []Node { return []Node{n.Input} }
 
 // PhysDistinctOn is DistinctOn with the keys' positions. Its input is one
 // ordered stream.
@@ -23,6 +26,7 @@ type PhysDistinctOn struct {
 	Keys  []int
 }
 
+// Children is the ordered input stream.
 func (p *PhysDistinctOn) Children() []Physical { return []Physical{p.Input} }
 
 func (p *PhysDistinctOn) describe() string {

@@ -8,6 +8,7 @@ type PhysPositionalJoin struct {
 	Left, Right Physical
 }
 
+// Children are the two sides, left first.
 func (p *PhysPositionalJoin) Children() []Physical { return []Physical{p.Left, p.Right} }
 
 func (o *optimizer) lowerPositional(n *Join, est float64) (Physical, error) {

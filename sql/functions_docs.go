@@ -101,4 +101,12 @@ var scalarDocs = map[string][2]string{
 	"parquet_inspect":         {"Peregrine's report of a Parquet file's layout: row groups, pages, encodings, statistics.", "SELECT * FROM parquet_inspect('lineitem.parquet')"},
 	"duckdb_secrets":          {"The secrets of the session (redacted).", "SELECT * FROM duckdb_secrets()"},
 	"which_secret":            {"The secret that applies to a path for a type of secret.", "SELECT * FROM which_secret('s3://bucket/x.parquet', 's3')"},
+	"range":                   {"The numbers (or dates, timestamps) from start up to, not including, stop by step, as a table of one column range.", "SELECT * FROM range(0, 10, 2)"},
+	"generate_series":         {"The numbers (or dates, timestamps) from start up to and including stop by step, as a table of one column generate_series.", "SELECT * FROM generate_series(DATE '1992-01-01', DATE '1992-12-01', INTERVAL 1 MONTH)"},
+	"read_csv":                {"Reads CSV files, sniffing the delimiter, quote, escape, header and column types unless told.", "SELECT * FROM read_csv('flights.csv', delim = '|', header = true)"},
+	"read_csv_auto":           {"Reads CSV files with every dialect option and the column types sniffed.", "SELECT * FROM read_csv_auto('flights.csv')"},
+	"read_json":               {"Reads JSON files (an array of objects, or one object a line), inferring columns; objects become STRUCTs, arrays LISTs.", "SELECT * FROM read_json('todos.json', format = 'array')"},
+	"read_json_auto":          {"Reads JSON files with the format and columns inferred.", "SELECT * FROM read_json_auto('todos.json')"},
+	"read_ndjson":             {"Reads newline-delimited JSON files (one object a line).", "SELECT * FROM read_ndjson('events.ndjson')"},
+	"read_ndjson_auto":        {"Reads newline-delimited JSON files with the columns inferred.", "SELECT * FROM read_ndjson_auto('events.ndjson')"},
 }

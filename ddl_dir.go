@@ -38,6 +38,9 @@ func (db *DB) lockDir() error {
 		return err
 	}
 	db.objs.lock = l
+	// Holding the lock, this process is the folder's only writer: what
+	// killed writers staged is garbage now.
+	storage.SweepDeadStaging(db.cat.Dir())
 	return nil
 }
 

@@ -3,6 +3,7 @@ package storage
 import (
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 )
 
@@ -70,4 +71,31 @@ func WriteCatalogFile(dir string, statements []string) error {
 		d.Close()
 	}
 	return nil
+}
+
+// SweepDeadStaging removes the staged single files (.NAME.peregrine-PID-
+// ....tmp) that writers killed before their commit left in a directory
+// database. The caller holds the folder's write lock, so no other process
+// is writing there: unlike sweepStagingNear it need not wait an hour. A
+// staged single file is never past its commit point (the commit is its
+// rename), so removing it loses nothing.
+func SweepDeadStaging(dir string) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		name := e.Name()
+		if e.IsDir() || !strings.HasPrefix(name, ".") || !strings.HasSuffix(name, ".tmp") {
+			continue
+		}
+		_, rest, ok := strings.Cut(name, stageTag)
+		if !ok {
+			continue
+		}
+		if num, _, _ := strings.Cut(rest, "-"); num == strconv.Itoa(os.Getpid()) {
+			continue
+		}
+		os.Remove(filepath.Join(dir, name))
+	}
 }

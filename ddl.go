@@ -54,6 +54,9 @@ type localObjects struct {
 	tables  map[string]*localTable // by lower-case name
 	views   map[string]*sql.View
 	version atomic.Uint64 // bumped by every change of schema (prepared plans rebind)
+	// lock is the database folder's write lock, taken by the first write
+	// to the folder and held until Close (ddl_dir.go).
+	lock *storage.WriteLock
 }
 
 func newLocalObjects() *localObjects {
@@ -186,7 +189,7 @@ func (db *DB) checkCreate(ctx context.Context, name, kind string, orReplace, ifN
 		return false, nil
 	case ifNotExists:
 		return true, nil
-	case orReplace && have == kind && (db.objs.table(name) != nil || db.objs.view(name) != nil):
+	case orReplace && have == kind:
 		return false, nil
 	case orReplace && have != kind:
 		return false, fmt.Errorf("Catalog Error: Existing object %s is of type %s, trying to replace with type %s", name, have, kind)
@@ -202,6 +205,9 @@ func (db *DB) createTable(ctx context.Context, st *sql.CreateTable) (*Rows, erro
 	skip, err := db.checkCreate(ctx, name, "Table", ct.OrReplace, ct.IfNotExists)
 	if err != nil || skip {
 		return changedRows(0), err
+	}
+	if db.persistent(ct.Temp) {
+		return db.createTableFile(ctx, st)
 	}
 	if ct.As == nil {
 		schema, err := sql.TableSchemaOf(ct)
@@ -285,12 +291,30 @@ func (db *DB) createView(ctx context.Context, st *sql.CreateView) (*Rows, error)
 	if len(cv.Columns) > len(bound.Names) {
 		return nil, fmt.Errorf("Binder Error: view \"%s\" has %d columns available but %d columns specified", name, len(bound.Names), len(cv.Columns))
 	}
-	v := &sql.View{Name: name, Query: cv.Query, Text: st.Text, Columns: cv.Columns}
+	v := &sql.View{Name: name, Query: cv.Query, Text: st.Text, Columns: cv.Columns, Persistent: db.persistent(cv.Temp)}
+	if v.Persistent {
+		if err := db.lockDir(); err != nil {
+			return nil, err
+		}
+	}
 	o := db.objs
 	o.mu.Lock()
+	old := o.views[strings.ToLower(name)]
 	o.views[strings.ToLower(name)] = v
 	o.mu.Unlock()
 	o.version.Add(1)
+	if v.Persistent || old != nil && old.Persistent {
+		if err := db.saveViews(); err != nil {
+			o.mu.Lock()
+			if old != nil {
+				o.views[strings.ToLower(name)] = old
+			} else {
+				delete(o.views, strings.ToLower(name))
+			}
+			o.mu.Unlock()
+			return nil, err
+		}
+	}
 	return emptyCount(), nil
 }
 
@@ -317,7 +341,7 @@ func (db *DB) drop(ctx context.Context, st *sql.DropObject) (*Rows, error) {
 		key := strings.ToLower(name)
 		o.mu.Lock()
 		t, isLocal := o.tables[key]
-		_, isView := o.views[key]
+		v, isView := o.views[key]
 		delete(o.tables, key)
 		delete(o.views, key)
 		o.mu.Unlock()
@@ -325,7 +349,17 @@ func (db *DB) drop(ctx context.Context, st *sql.DropObject) (*Rows, error) {
 			t.close()
 		}
 		if !isLocal && !isView {
-			return nil, fmt.Errorf("Not implemented Error: DROP of a table of the database directory is not supported yet")
+			if err := db.dropTableFile(ctx, name); err != nil {
+				return nil, err
+			}
+		}
+		if isView && v.Persistent {
+			if err := db.saveViews(); err != nil {
+				o.mu.Lock()
+				o.views[key] = v
+				o.mu.Unlock()
+				return nil, err
+			}
 		}
 		o.version.Add(1)
 	}

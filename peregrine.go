@@ -69,6 +69,9 @@ func Open(dir string, opts ...Option) (*DB, error) {
 	db := &DB{cat: cat, threads: runtime.GOMAXPROCS(0),
 		mem: exec.NewChildPool(exec.DefaultMemoryLimit(), process.mem), temp: exec.NewTempSpace(),
 		objs: newLocalObjects()}
+	if err := db.loadViews(); err != nil {
+		return nil, err
+	}
 	registerDB(db)
 	exec.TuneGC() // the heap stays near what queries hold (see exec/gctune.go)
 	if err := db.applyOptions(opts); err != nil {
@@ -81,6 +84,10 @@ func Open(dir string, opts ...Option) (*DB, error) {
 // Close releases cached file handles.
 func (db *DB) Close() error {
 	unregisterDB(db)
+	db.objs.write.Lock()
+	db.objs.lock.Release()
+	db.objs.lock = nil
+	db.objs.write.Unlock()
 	return db.cat.Close()
 }
 

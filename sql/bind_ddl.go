@@ -111,6 +111,8 @@ type View struct {
 	Query   *ast.Query
 	Text    string // the CREATE VIEW statement
 	Columns []ast.Ident
+	// Persistent: kept in a directory database's catalog file (not TEMP).
+	Persistent bool
 }
 
 // LocalCatalog is a catalog with tables and views of its own (CREATE

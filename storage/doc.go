@@ -76,6 +76,9 @@
 //
 // In memory:
 //
+//	catalog_file.go     a directory database's own folder, DIR/.peregrine: catalog.sql
+//	                    (its views as CREATE VIEW statements) and, in catalog_lock_*.go,
+//	                    the write lock (flock) that names the process holding it
 //	table_mem.go        MemTable: the rows of CREATE TABLE in memory, TEMP tables and
 //	                    Go's registered data, as immutable chunk snapshots replaced
 //	                    whole by each write; MemBuilder builds the next snapshot

@@ -26,10 +26,17 @@ type WorkScan struct {
 	Out []ColMeta
 }
 
+// Cols are the CTE's columns as this reference names them.
 func (n *RecursiveCTE) Cols() []ColMeta { return n.Out }
-func (n *RecursiveCTE) Inputs() []Node  { return nil }
-func (n *WorkScan) Cols() []ColMeta     { return n.Out }
-func (n *WorkScan) Inputs() []Node      { return nil }
+
+// Inputs is empty: the anchor and step are planned on their own.
+func (n *RecursiveCTE) Inputs() []Node { return nil }
+
+// Cols are the working table's columns.
+func (n *WorkScan) Cols() []ColMeta { return n.Out }
+
+// Inputs is empty: a WorkScan is a leaf.
+func (n *WorkScan) Inputs() []Node { return nil }
 
 // PhysWorkTable identifies a recursive CTE's working table in a physical
 // plan: the CTE writes it, its WorkScans read it.
@@ -51,8 +58,11 @@ type PhysWorkScan struct {
 	Work *PhysWorkTable
 }
 
+// Children are the anchor and the step, for EXPLAIN.
 func (p *PhysRecursiveCTE) Children() []Physical { return []Physical{p.Anchor, p.Step} }
-func (p *PhysWorkScan) Children() []Physical     { return nil }
+
+// Children is empty: a WorkScan is a leaf.
+func (p *PhysWorkScan) Children() []Physical { return nil }
 
 func (p *PhysRecursiveCTE) describe() string {
 	kind := "UNION ALL"

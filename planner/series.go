@@ -21,8 +21,11 @@ type SeriesSpec struct {
 	Inclusive, Empty  bool
 }
 
+// Cols is the series' one column.
 func (n *Series) Cols() []ColMeta { return n.Out }
-func (n *Series) Inputs() []Node  { return nil }
+
+// Inputs is empty: a Series is a leaf.
+func (n *Series) Inputs() []Node { return nil }
 
 // Rows is the series' length, exact for integers and fixed intervals
 // (months count as 30 days for the estimate).
@@ -51,6 +54,7 @@ type PhysSeries struct {
 	Spec SeriesSpec
 }
 
+// Children is empty: a Series is a leaf.
 func (p *PhysSeries) Children() []Physical { return nil }
 
 func (p *PhysSeries) describe() string {

@@ -11,6 +11,9 @@ import (
 // WinFunc is a window function.
 type WinFunc uint8
 
+// The window functions: an aggregate over the frame, or one of SQL's
+// ranking and value functions, named as in SQL (WinRowNumber is
+// row_number(), WinNthValue nth_value(), ...).
 const (
 	// WinAggregate is an aggregate (WindowCall.Agg) over the frame.
 	WinAggregate WinFunc = iota
@@ -30,12 +33,14 @@ const (
 var winFuncNames = [...]string{"aggregate", "row_number", "rank", "dense_rank", "percent_rank", "cume_dist",
 	"ntile", "lag", "lead", "first_value", "last_value", "nth_value"}
 
+// String is the function's SQL name.
 func (f WinFunc) String() string { return winFuncNames[f] }
 
 // FrameMode is how a frame's offsets count: rows, peer groups, or a
 // distance in the ORDER BY value.
 type FrameMode uint8
 
+// The frame modes: ROWS, RANGE and GROUPS.
 const (
 	FrameRows FrameMode = iota
 	FrameRange
@@ -45,6 +50,8 @@ const (
 // BoundKind is the kind of one end of a frame.
 type BoundKind uint8
 
+// The frame bounds: UNBOUNDED PRECEDING, n PRECEDING, CURRENT ROW, n
+// FOLLOWING, UNBOUNDED FOLLOWING.
 const (
 	BoundUnboundedPreceding BoundKind = iota
 	BoundPreceding
@@ -56,6 +63,8 @@ const (
 // FrameExclude is a frame's EXCLUDE clause.
 type FrameExclude uint8
 
+// The EXCLUDE options: NO OTHERS (the default), CURRENT ROW, GROUP (the
+// current row's peers) and TIES (the peers but the current row).
 const (
 	ExcludeNoOthers FrameExclude = iota
 	ExcludeCurrentRow
@@ -109,8 +118,11 @@ type Window struct {
 	Out       []ColMeta
 }
 
+// Cols are the input's columns and then one per call.
 func (n *Window) Cols() []ColMeta { return n.Out }
-func (n *Window) Inputs() []Node  { return []Node{n.Input} }
+
+// Inputs is the windowed input.
+func (n *Window) Inputs() []Node { return []Node{n.Input} }
 
 // usedCols are the input columns the window reads itself.
 func (n *Window) usedCols() map[ColID]bool {
@@ -216,6 +228,7 @@ type PhysWindow struct {
 	Calls     []PhysWindowCall
 }
 
+// Children is the windowed input.
 func (p *PhysWindow) Children() []Physical { return []Physical{p.Input} }
 
 func (o *optimizer) lowerWindow(n *Window, est float64) (Physical, error) {

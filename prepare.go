@@ -92,7 +92,7 @@ func (s *Stmt) bind(q *sql.Query, cat sql.Catalog, args []sql.Arg) (*sql.Bound, 
 // logicalPlan binds q (through the prepared statement's cache when there is
 // one) and returns a plan with the parameters' values in it.
 func (db *DB) logicalPlan(ctx context.Context, q *sql.Query, args []sql.Arg, prep *Stmt) (planner.Node, []string, error) {
-	cat := db.cat.Query(ctx)
+	cat := db.queryCatalog(ctx)
 	if prep == nil {
 		bound, err := sql.Bind(q, cat, args...)
 		if err != nil {

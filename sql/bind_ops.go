@@ -224,6 +224,15 @@ func arithmetic(op expr.Op, l, r expr.Expr) (expr.Expr, error) {
 		}
 		return &expr.Func{Op: expr.OpDateAddDays, Args: []expr.Expr{l, n}, Typ: coldata.TypeDate}, nil
 	}
+	// DATE - DATE is the days between them, as DuckDB: date_diff('day', r, l).
+	if lt.ID == coldata.Date && rt.ID == coldata.Date && op == expr.OpSub {
+		a, b, err := castBoth(l, r, coldata.TypeTimestamp)
+		if err != nil {
+			return nil, err
+		}
+		day := &expr.Const{Val: coldata.Datum{S: "day"}, Typ: coldata.TypeString}
+		return &expr.Func{Op: expr.OpDateDiff, Args: []expr.Expr{day, b, a}, Typ: coldata.TypeInt64}, nil
+	}
 	if lt.ID == coldata.Unknown || rt.ID == coldata.Unknown {
 		t := lt
 		if t.ID == coldata.Unknown {

@@ -193,7 +193,7 @@ var listFuncNames = map[string]string{
 	"list_reverse": "list_reverse", "array_reverse": "list_reverse",
 	"list_distinct": "list_distinct", "array_distinct": "list_distinct", "list_unique": "list_unique", "array_unique": "list_unique",
 	"list_position": "list_position", "list_indexof": "list_position", "array_position": "list_position", "array_indexof": "list_position",
-	"flatten": "flatten",
+	"flatten":        "flatten",
 	"list_aggregate": "list_aggregate", "array_aggregate": "list_aggregate", "list_aggr": "list_aggregate", "array_aggr": "list_aggregate", "aggregate": "list_aggregate",
 	"list_sum": "sum", "array_sum": "sum", "list_min": "min", "array_min": "min", "list_max": "max", "array_max": "max",
 	"list_avg": "avg", "array_avg": "avg", "list_count": "count",
@@ -376,7 +376,7 @@ func listCall(fn string, args []expr.Expr) (expr.Expr, error) {
 			return call(expr.OpListUnique, coldata.TypeInt64, l), nil
 		}
 		if elem.ID == coldata.Unknown {
-			return call(expr.OpFlatten, lt, castListNull(l, coldata.ListType(coldata.TypeUnknown))), nil
+			return call(expr.OpFlatten, lt, castListNull(l, coldata.ListType(lt))), nil
 		}
 		if elem.ID != coldata.List {
 			return nil, fmt.Errorf("Binder Error: No function matches the given name and argument types 'flatten(%s)'. You might need to add explicit type casts.", lt)
@@ -462,8 +462,11 @@ func listAggregate(name string, l expr.Expr) (expr.Expr, error) {
 			return nil, fmt.Errorf("Binder Error: No function matches the given name and argument types '%s(%s)'. You might need to add explicit type casts.", name, elem)
 		}
 		t = coldata.TypeFloat64
-		if name == "sum" && elem.ID != coldata.Unknown {
+		if name == "sum" {
 			t = coldata.SumType(elem)
+			if elem.ID == coldata.Unknown {
+				t = coldata.TypeHugeint
+			}
 		}
 	case "min", "max":
 		t = elem

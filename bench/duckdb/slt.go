@@ -153,6 +153,9 @@ func isNestedType(name string) bool {
 // typeLetter is sqllogictest's letter for a DuckDB type: I for integers, R
 // for floating-point and decimal numbers, T for everything else.
 func typeLetter(name string) byte {
+	if isNestedType(name) {
+		return 'T'
+	}
 	if strings.HasPrefix(name, "DECIMAL") || name == "FLOAT" || name == "DOUBLE" {
 		return 'R'
 	}

@@ -193,7 +193,7 @@ func (c *compiler) compileNestedCast(e *expr.Cast) (node, error) {
 		return nil, err
 	}
 	if from.ID == coldata.Unknown {
-		return newConst(to, coldata.NullDatum), nil
+		return &nullNestedNode{t: to}, nil
 	}
 	ft, tt := from.ChildTypes(), to.ChildTypes()
 	if from.ID != to.ID || len(ft) != len(tt) {
@@ -213,4 +213,23 @@ func (c *compiler) compileNestedCast(e *expr.Cast) (node, error) {
 		n.elems = append(n.elems, en)
 	}
 	return n, nil
+}
+
+// nullNestedNode is a NULL of a nested type, as many rows as asked
+// (a constant's vector would not be well formed at zero rows).
+type nullNestedNode struct {
+	t   coldata.Type
+	out coldata.Vec
+}
+
+func (n *nullNestedNode) typ() coldata.Type { return n.t }
+
+func (n *nullNestedNode) eval(b *coldata.Batch, _ []int32) (*coldata.Vec, error) {
+	n.out = coldata.Vec{Type: n.t}
+	n.out.Resize(b.N)
+	nulls := n.out.EnsureNulls()
+	for i := range nulls {
+		nulls[i] = true
+	}
+	return &n.out, nil
 }

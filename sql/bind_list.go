@@ -541,12 +541,13 @@ func (c *exprCtx) lambdaCall(e *ast.FuncCall, fn string, argList []ast.Expr) (ex
 		remap[int(m.ID)] = i
 		params = append(params, p.Name)
 	}
-	sub := &exprCtx{b: c.b, sc: sc, clause: c.clause}
+	// The parameters shadow the query's columns, which the body may read
+	// too: those become captures, extra arguments of the call that the
+	// kernel repeats for each element of their row.
+	sub := *c
+	sub.innerFirst = sc
 	body, err := sub.bind(lam.Body)
 	if err != nil {
-		if strings.Contains(err.Error(), "not found in FROM clause") {
-			return nil, notImplemented(lam, "a lambda that reads columns other than its parameters")
-		}
 		return nil, err
 	}
 	switch fn {
@@ -559,13 +560,24 @@ func (c *exprCtx) lambdaCall(e *ast.FuncCall, fn string, argList []ast.Expr) (ex
 			return nil, err
 		}
 	}
+	args := []expr.Expr{l, nil}
+	expr.Walk(body, func(x expr.Expr) bool {
+		if col, ok := x.(*expr.Column); ok {
+			if _, seen := remap[col.Index]; !seen {
+				remap[col.Index] = len(types)
+				types = append(types, col.Typ)
+				args = append(args, &expr.Column{Index: col.Index, Typ: col.Typ, Name: col.Name})
+			}
+		}
+		return true
+	})
 	body = expr.Remap(body, remap)
-	lx := &expr.Lambda{Params: params, Types: types, Body: body}
+	args[1] = &expr.Lambda{Params: params, Types: types, Body: body}
 	switch fn {
 	case "list_transform":
-		return &expr.Func{Op: expr.OpListTransform, Args: []expr.Expr{l, lx}, Typ: coldata.ListType(body.Type())}, nil
+		return &expr.Func{Op: expr.OpListTransform, Args: args, Typ: coldata.ListType(body.Type())}, nil
 	case "list_filter":
-		return &expr.Func{Op: expr.OpListFilter, Args: []expr.Expr{l, lx}, Typ: l.Type()}, nil
+		return &expr.Func{Op: expr.OpListFilter, Args: args, Typ: l.Type()}, nil
 	}
-	return &expr.Func{Op: expr.OpListReduce, Args: []expr.Expr{l, lx}, Typ: elem}, nil
+	return &expr.Func{Op: expr.OpListReduce, Args: args, Typ: elem}, nil
 }

@@ -106,7 +106,7 @@ func (c *compiler) compileList(e *expr.Func) (node, error) {
 }
 
 func (c *compiler) compileLambdaCall(e *expr.Func) (node, error) {
-	if len(e.Args) != 2 {
+	if len(e.Args) < 2 {
 		return nil, errorf("%s takes 2 arguments, got %d", e.Op, len(e.Args))
 	}
 	l, ok := e.Args[1].(*expr.Lambda)
@@ -124,8 +124,12 @@ func (c *compiler) compileLambdaCall(e *expr.Func) (node, error) {
 	if err != nil {
 		return nil, err
 	}
-	if e.Op == expr.OpListReduce {
-		return &reduceNode{list: list, body: body, t: e.Typ}, nil
+	caps, err := c.compileArgs(e.Args[2:])
+	if err != nil {
+		return nil, err
 	}
-	return &lambdaNode{op: e.Op, list: list, body: body, t: e.Typ}, nil
+	if e.Op == expr.OpListReduce {
+		return &reduceNode{list: list, body: body, t: e.Typ, caps: captures{args: caps}}, nil
+	}
+	return &lambdaNode{op: e.Op, list: list, body: body, t: e.Typ, caps: captures{args: caps}}, nil
 }

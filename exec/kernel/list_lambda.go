@@ -27,11 +27,61 @@ func compileLambda(l *expr.Lambda) (node, error) {
 	return sub.compile(l.Body)
 }
 
+// captures are the query's columns a lambda body reads: evaluated on the
+// query's batch and repeated for each element (or accumulator) of a row.
+type captures struct {
+	args []node
+	vs   []*coldata.Vec
+	reps []coldata.Vec
+	from []int32
+}
+
+func (c *captures) eval(b *coldata.Batch, sel []int32) error {
+	c.vs = c.vs[:0]
+	for _, a := range c.args {
+		v, err := a.eval(b, sel)
+		if err != nil {
+			return err
+		}
+		c.vs = append(c.vs, v)
+	}
+	return nil
+}
+
+// repeat appends to vs the captures of rows rows[k] (the row of each element).
+func (c *captures) repeat(vs []*coldata.Vec, rows []int32) []*coldata.Vec {
+	if len(c.reps) < len(c.vs) {
+		c.reps = make([]coldata.Vec, len(c.vs))
+	}
+	for k, v := range c.vs {
+		r := &c.reps[k]
+		*r = coldata.Vec{Type: v.Type}
+		r.Resize(len(rows))
+		if len(rows) > 0 {
+			r.CopyFrom(v, rows, len(rows), 0)
+		}
+		vs = append(vs, r)
+	}
+	return vs
+}
+
+// elemRows maps each element of l to its row.
+func (c *captures) elemRows(l *coldata.Vec, n int) []int32 {
+	c.from = c.from[:0]
+	for i := 0; i < n; i++ {
+		for j := l.Offsets[i]; j < l.Offsets[i+1]; j++ {
+			c.from = append(c.from, int32(i))
+		}
+	}
+	return c.from
+}
+
 // lambdaNode is list_transform and list_filter.
 type lambdaNode struct {
 	op   expr.Op
 	list node
 	body node
+	caps captures
 	t    coldata.Type
 	eb   coldata.Batch
 	o    listOut
@@ -45,7 +95,14 @@ func (n *lambdaNode) eval(b *coldata.Batch, sel []int32) (*coldata.Vec, error) {
 	if err != nil {
 		return nil, err
 	}
-	res, err := n.body.eval(elemBatch(&n.eb, l.Child[0]), nil)
+	vs := []*coldata.Vec{l.Child[0]}
+	if len(n.caps.args) > 0 {
+		if err := n.caps.eval(b, sel); err != nil {
+			return nil, err
+		}
+		vs = n.caps.repeat(vs, n.caps.elemRows(l, b.N))
+	}
+	res, err := n.body.eval(elemBatch(&n.eb, vs...), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -75,6 +132,7 @@ func (n *lambdaNode) eval(b *coldata.Batch, sel []int32) (*coldata.Vec, error) {
 type reduceNode struct {
 	list node
 	body node
+	caps captures
 	t    coldata.Type
 	eb   coldata.Batch
 	acc  coldata.Vec
@@ -85,6 +143,9 @@ func (n *reduceNode) typ() coldata.Type { return n.t }
 func (n *reduceNode) eval(b *coldata.Batch, sel []int32) (*coldata.Vec, error) {
 	l, err := n.list.eval(b, sel)
 	if err != nil {
+		return nil, err
+	}
+	if err := n.caps.eval(b, sel); err != nil {
 		return nil, err
 	}
 	src := l.Child[0]
@@ -131,7 +192,8 @@ func (n *reduceNode) eval(b *coldata.Batch, sel []int32) (*coldata.Vec, error) {
 		elemR = coldata.Vec{Type: src.Type}
 		elemR.Resize(len(rows))
 		elemR.CopyFrom(src, elems, len(elems), 0)
-		res, err := n.body.eval(elemBatch(&n.eb, &accR, &elemR), nil)
+		vs := n.caps.repeat([]*coldata.Vec{&accR, &elemR}, rows)
+		res, err := n.body.eval(elemBatch(&n.eb, vs...), nil)
 		if err != nil {
 			return nil, err
 		}

@@ -276,6 +276,15 @@ func (b *builder) build(p planner.Physical) (stream, error) {
 		return b.record(p, stream{NewLimit(b.single(in), p.Offset, p.Count)}), nil
 	case *planner.PhysValues:
 		return b.record(p, stream{NewValues(planner.Types(p), p.Rows)}), nil
+	case *planner.PhysUnnest:
+		in, err := b.build(p.Input)
+		if err != nil {
+			return nil, err
+		}
+		for i := range in {
+			in[i] = NewUnnest(in[i], p.Lists)
+		}
+		return b.record(p, in), nil
 	case *planner.PhysRepeat:
 		in, err := b.build(p.Input)
 		if err != nil {

@@ -137,6 +137,8 @@ func Describe(p Physical) string {
 		return fmt.Sprintf("LIMIT %d OFFSET %d", p.Count, p.Offset)
 	case *PhysValues:
 		return fmt.Sprintf("VALUES (%d rows)", len(p.Rows))
+	case *PhysUnnest:
+		return p.explain()
 	case *PhysRepeat:
 		return "REPEAT rows by " + p.Input.Base().Out[p.Count].Name
 	case *PhysUnion:

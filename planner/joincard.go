@@ -529,6 +529,10 @@ func usedColumns(root Node) map[ColID]bool {
 			walk(n.Shared.Plan)
 		case *Repeat:
 			used[n.Count.ID] = true
+		case *Unnest:
+			for _, l := range n.Lists {
+				used[l.ID] = true
+			}
 		case *Union:
 			for _, in := range n.Ins {
 				for _, c := range in.Cols() {

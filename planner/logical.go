@@ -248,6 +248,8 @@ func mapInputs(n Node, f func(Node) Node) {
 		x.Left, x.Right = f(x.Left), f(x.Right)
 	case *Repeat:
 		x.Input = f(x.Input)
+	case *Unnest:
+		x.Input = f(x.Input)
 	case *Union:
 		for i, in := range x.Ins {
 			x.Ins[i] = f(in)

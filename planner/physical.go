@@ -341,6 +341,8 @@ func (o *optimizer) lower(n Node) (Physical, error) {
 		return o.lowerUnion(n, est)
 	case *Repeat:
 		return o.lowerRepeat(n, est)
+	case *Unnest:
+		return o.lowerUnnest(n, est)
 	}
 	return nil, fmt.Errorf("internal error: cannot lower %T", n)
 }

@@ -60,6 +60,9 @@ type binder struct {
 	ctes   map[string]visibleCTE // visible WITH names, lower-cased
 	shared *cteShare             // CTEs computed once for the statement
 	params *params
+	// unnests maps the unnest calls of the SELECT list being bound to
+	// their element columns (bind_unnest.go).
+	unnests map[*ast.FuncCall]planner.ColMeta
 }
 
 // visibleCTE is a CTE with its place in its WITH clause, so its body sees

@@ -159,6 +159,8 @@ func (c *exprCtx) function(e *ast.FuncCall) (expr.Expr, error) {
 	switch {
 	case e.Over != nil:
 		return nil, notImplemented(e, "the window function "+name+"(...) OVER (...)")
+	case name == "unnest" && e.Over == nil:
+		return c.unnestRef(e)
 	case listFuncNames[name] != "" && !isAggName(name):
 		return c.listFunction(e, name, argList)
 	case !scalarFunctions[name] && !isAggName(name) && !nestedFuncs[name] && !isStrFunc(name) && !mathFuncNames[name] && !dateFuncNames[name]:

@@ -148,6 +148,10 @@ func (b *binder) bindSelect(sel *ast.Select, t tail, opts selectOpts) (*selectRe
 			return nil, err
 		}
 	}
+	node, uerr := b.selectUnnests(sel.Items, node, sc, agg != nil)
+	if uerr != nil {
+		return nil, uerr
+	}
 	ctx := &exprCtx{b: b, sc: sc, agg: agg, clause: "SELECT"}
 	// Scalar subqueries in the SELECT list join onto the rows before the
 	// projection (not supported over aggregates: their join would have to

@@ -11,43 +11,43 @@ import (
 // CopyFrom, so every element type, nested ones included, takes the same
 // vectorised path.
 
-// listOut assembles a list vector: row i holds src[idx[offs[i]:offs[i+1]]].
-// Rows are written in increasing order (start/end or null); rows skipped
-// (outside the selection) become empty lists.
+// listOut assembles a list vector: row i holds src[idx[...]] for the
+// positions added between start(i) and end(i). Rows may come in any order
+// (selections need not ascend); rows never started are empty lists.
 type listOut struct {
-	offs    []int32
-	idx     []int32
-	nulls   []bool
-	anyNull bool
-	next    int
-	child   coldata.Vec
-	out     coldata.Vec
+	idx      []int32
+	begin    []int32 // per row: where its positions start in idx
+	size     []int32 // per row: how many
+	nulls    []bool
+	anyNull  bool
+	last     int
+	ordered  bool // rows came in ascending order: idx is already in row order
+	offs     []int32
+	gathered []int32
+	child    coldata.Vec
+	out      coldata.Vec
 }
 
 func (o *listOut) reset(n int) {
-	o.offs = coldata.Grow(o.offs, n+1)
-	o.offs[0] = 0
 	o.idx = o.idx[:0]
+	o.begin = coldata.Grow(o.begin, n)
+	o.size = coldata.Grow(o.size, n)
+	clear(o.size)
 	o.nulls = coldata.Grow(o.nulls, n)
 	clear(o.nulls)
-	o.anyNull = false
-	o.next = 0
+	o.anyNull, o.last, o.ordered = false, -1, true
 }
 
-// start closes the rows before i as empty lists.
 func (o *listOut) start(i int) {
-	for ; o.next < i; o.next++ {
-		o.offs[o.next+1] = int32(len(o.idx))
-	}
+	o.ordered = o.ordered && i > o.last
+	o.last = i
+	o.begin[i] = int32(len(o.idx))
 }
 
-func (o *listOut) end(i int) {
-	o.start(i)
-	o.offs[i+1] = int32(len(o.idx))
-	o.next = i + 1
-}
+func (o *listOut) end(i int) { o.size[i] = int32(len(o.idx)) - o.begin[i] }
 
 func (o *listOut) null(i int) {
+	o.start(i)
 	o.end(i)
 	o.nulls[i], o.anyNull = true, true
 }
@@ -67,11 +67,23 @@ func (o *listOut) add(lo, hi int32) {
 
 // finish gathers the elements from src and returns the list vector of type t.
 func (o *listOut) finish(t coldata.Type, src *coldata.Vec, n int) *coldata.Vec {
-	o.start(n)
+	o.offs = coldata.Grow(o.offs, n+1)
+	o.offs[0] = 0
+	idx := o.idx
+	if !o.ordered {
+		o.gathered = o.gathered[:0]
+		for i := 0; i < n; i++ {
+			o.gathered = append(o.gathered, o.idx[o.begin[i]:o.begin[i]+o.size[i]]...)
+		}
+		idx = o.gathered
+	}
+	for i := 0; i < n; i++ {
+		o.offs[i+1] = o.offs[i] + o.size[i]
+	}
 	o.child = coldata.Vec{Type: t.Nest.Elem}
-	o.child.Resize(len(o.idx))
-	if len(o.idx) > 0 {
-		o.child.CopyFrom(src, o.idx, len(o.idx), 0)
+	o.child.Resize(len(idx))
+	if len(idx) > 0 {
+		o.child.CopyFrom(src, idx, len(idx), 0)
 	}
 	o.out = coldata.Vec{Type: t, Offsets: o.offs[:n+1], Child: []*coldata.Vec{&o.child}}
 	if o.anyNull {
@@ -291,13 +303,11 @@ func (n *listCombineNode) eval(bt *coldata.Batch, sel []int32) (*coldata.Vec, er
 type rangeNode struct {
 	args      []node
 	inclusive bool
-	child     coldata.Vec
-	offs      []int32
-	nulls     []bool
-	out       coldata.Vec
+	vals      coldata.Vec
+	o         listOut
 }
 
-// maxRangeElems bounds one list: a typo must not exhaust memory.
+// maxRangeElems bounds the lists of one batch: a typo must not exhaust memory.
 const maxRangeElems = 1 << 28
 
 func (n *rangeNode) typ() coldata.Type { return coldata.ListType(coldata.TypeInt64) }
@@ -311,37 +321,30 @@ func (n *rangeNode) eval(b *coldata.Batch, sel []int32) (*coldata.Vec, error) {
 		}
 		vs[k] = v
 	}
-	n.offs = coldata.Grow(n.offs, b.N+1)
-	n.nulls = coldata.Grow(n.nulls, b.N)
-	clear(n.nulls)
-	anyNull := false
-	vals := n.child.I64[:0]
-	n.offs[0] = 0
-	next := 0
+	n.o.reset(b.N)
+	vals := n.vals.I64[:0]
 	var err error
 	each(sel, b.N, func(i int) {
-		for ; next < i; next++ {
-			n.offs[next+1] = int32(len(vals))
-		}
-		next = i + 1
-		defer func() { n.offs[i+1] = int32(len(vals)) }()
 		for _, v := range vs {
 			if v.IsNull(i) {
-				n.nulls[i], anyNull = true, true
+				n.o.null(i)
 				return
 			}
 		}
+		n.o.start(i)
+		defer n.o.end(i)
 		start, stop, step := vs[0].I64[i], vs[1].I64[i], vs[2].I64[i]
 		if step == 0 {
 			return // DuckDB: an empty list
 		}
-		for v := start; err == nil && (step > 0 && (v < stop || n.inclusive && v == stop) || step < 0 && (v > stop || n.inclusive && v == stop)); v += step {
+		for v := start; step > 0 && (v < stop || n.inclusive && v == stop) || step < 0 && (v > stop || n.inclusive && v == stop); v += step {
 			if len(vals) >= maxRangeElems {
 				err = invalidInputf("range and generate_series produce at most %d elements per batch", maxRangeElems)
 				return
 			}
+			n.o.idx = append(n.o.idx, int32(len(vals)))
 			vals = append(vals, v)
-			if v+step < v != (step < 0) { // overflow
+			if v+step < v != (step < 0) { // the next value would overflow
 				break
 			}
 		}
@@ -349,13 +352,6 @@ func (n *rangeNode) eval(b *coldata.Batch, sel []int32) (*coldata.Vec, error) {
 	if err != nil {
 		return nil, err
 	}
-	for ; next < b.N; next++ {
-		n.offs[next+1] = int32(len(vals))
-	}
-	n.child = coldata.Vec{Type: coldata.TypeInt64, I64: vals}
-	n.out = coldata.Vec{Type: n.typ(), Offsets: n.offs[:b.N+1], Child: []*coldata.Vec{&n.child}}
-	if anyNull {
-		n.out.Nulls = n.nulls[:b.N]
-	}
-	return &n.out, nil
+	n.vals = coldata.Vec{Type: coldata.TypeInt64, I64: vals}
+	return n.o.finish(n.typ(), &n.vals, b.N), nil
 }

@@ -63,6 +63,8 @@ type binder struct {
 	// unnests maps the unnest calls of the SELECT list being bound to
 	// their element columns (bind_unnest.go).
 	unnests map[*ast.FuncCall]planner.ColMeta
+	// structUnnests are the unnest calls whose STRUCT expands into columns.
+	structUnnests map[*ast.FuncCall]expr.Expr
 }
 
 // visibleCTE is a CTE with its place in its WITH clause, so its body sees

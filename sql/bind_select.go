@@ -371,6 +371,12 @@ func (c *exprCtx) bindItems(items []*ast.SelectItem) (*boundItems, error) {
 		if err != nil {
 			return nil, err
 		}
+		if ok, err := c.unnestFields(it, e, out); ok || err != nil {
+			if err != nil {
+				return nil, err
+			}
+			continue
+		}
 		o := itemOrigin{aliased: it.Alias != nil}
 		name := outputName(it.Expr)
 		if it.Alias != nil {

@@ -23,9 +23,10 @@
 //     materialise into.
 //   - scan.go: the table scan's morsel queue and workers; runtimefilter.go:
 //     filters finished join builds push into probe-side scans.
-//   - filter.go, project.go, limit.go, values.go, gather.go, repeat.go:
-//     streaming operators (repeat: rows repeated by a count column, for
-//     INTERSECT/EXCEPT ALL) and the gather that unions parallel workers.
+//   - filter.go, project.go, limit.go, values.go, gather.go, repeat.go,
+//     unnest.go: streaming operators (repeat: rows repeated by a count
+//     column, for INTERSECT/EXCEPT ALL; unnest: one row per list element)
+//     and the gather that unions parallel workers.
 //     A UNION ALL needs no operator: Build concatenates its inputs' worker
 //     streams.
 //   - hashtable.go: the group table (keys → dense ids) that aggregation,

@@ -11,6 +11,7 @@
 //   - logical.go, physical.go: the plan nodes; Plan/PlanWith and lowering.
 //   - setop.go: Union (UNION ALL of inputs) and Repeat (rows repeated by
 //     a count column, for INTERSECT/EXCEPT ALL), their rules and lowering.
+//   - unnest.go: Unnest (one row per list element, lists zipped) and its lowering.
 //   - pushdown.go, orfactor.go, outerjoin.go, prune.go, partitions.go,
 //     footeragg.go, cte.go, leftbuild.go: rewrite rules, one concern each
 //     (outerjoin.go: LEFT joins that are inner or anti joins in disguise).

@@ -391,7 +391,7 @@ func listCall(fn string, args []expr.Expr) (expr.Expr, error) {
 			return nil, err
 		}
 		return call(expr.OpListPosition, coldata.TypeInt32, l, x), nil
-	case "array_to_string":
+	case "array_to_string", "array_to_string_agg":
 		if err := arity(fn, args, 2); err != nil {
 			return nil, err
 		}
@@ -399,16 +399,30 @@ func listCall(fn string, args []expr.Expr) (expr.Expr, error) {
 		if err != nil {
 			return nil, err
 		}
-		return call(expr.OpListToString, coldata.TypeString, l, sep), nil
+		agg := &expr.Const{Val: coldata.Datum{B: fn == "array_to_string_agg"}, Typ: coldata.TypeBool}
+		return call(expr.OpListToString, coldata.TypeString, l, sep, agg), nil
 	case "list_aggregate":
-		if len(args) != 2 {
+		if len(args) < 2 {
 			return nil, arity(fn, args, 2)
 		}
 		k, ok := args[1].(*expr.Const)
 		if !ok || k.Typ.ID != coldata.String || k.Val.Null {
 			return nil, fmt.Errorf("Binder Error: list_aggregate: the aggregate name must be a constant string")
 		}
-		return listAggregate(strings.ToLower(k.Val.S), l)
+		name := strings.ToLower(k.Val.S)
+		if name == "string_agg" || name == "group_concat" {
+			// string_agg(x, sep) over the elements: array_to_string, NULL
+			// when no element is left.
+			sep := expr.Expr(&expr.Const{Val: coldata.Datum{S: ","}, Typ: coldata.TypeString})
+			if len(args) == 3 {
+				sep = args[2]
+			}
+			return listCall("array_to_string_agg", []expr.Expr{l, sep})
+		}
+		if len(args) != 2 {
+			return nil, arity(fn, args, 2)
+		}
+		return listAggregate(name, l)
 	case "sum", "min", "max", "avg", "count":
 		if err := arity(fn, args, 1); err != nil {
 			return nil, err

@@ -78,10 +78,10 @@ func (c *compiler) compileList(e *expr.Func) (node, error) {
 		}
 		return &listScalarNode{op: e.Op, args: args, t: coldata.TypeInt32}, nil
 	case expr.OpListToString:
-		if err := want(2, 0); err != nil {
+		if err := want(3, 0); err != nil {
 			return nil, err
 		}
-		return &listScalarNode{op: e.Op, args: args, t: coldata.TypeString}, nil
+		return &listScalarNode{op: e.Op, args: args[:2], t: coldata.TypeString, nullEmpty: boolConst(2)}, nil
 	case expr.OpListAggregate:
 		if err := want(2, 0); err != nil {
 			return nil, err

@@ -105,10 +105,13 @@ type listScalarNode struct {
 	op   expr.Op
 	args []node
 	agg  string // list_aggregate: sum, min, max, avg, count
-	t    coldata.Type
-	out  coldata.Vec
-	perm []int32
-	sb   strings.Builder
+	// nullEmpty: array_to_string as list_aggregate's string_agg, NULL
+	// when no element is joined.
+	nullEmpty bool
+	t         coldata.Type
+	out       coldata.Vec
+	perm      []int32
+	sb        strings.Builder
 }
 
 func (n *listScalarNode) typ() coldata.Type { return n.t }
@@ -155,6 +158,11 @@ func (n *listScalarNode) eval(b *coldata.Batch, sel []int32) (*coldata.Vec, erro
 				n.sb.WriteString(coldata.Format(src.Type, src.Get(int(j))))
 			}
 			n.out.Str[i] = n.sb.String()
+			// DuckDB: NULL when only NULLs were there to join (an empty
+			// list joins to '', except as list_aggregate's string_agg).
+			if first && (n.nullEmpty || hi > lo) {
+				n.out.SetNull(i)
+			}
 		case expr.OpListAggregate:
 			if e := n.aggregate(i, src, lo, hi); e != nil {
 				err = e

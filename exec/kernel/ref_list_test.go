@@ -151,6 +151,9 @@ func refList(e *expr.Func, row []coldata.Datum) (coldata.Datum, error) {
 		for _, x := range nonNull() {
 			parts = append(parts, coldata.Format(et, x))
 		}
+		if len(parts) == 0 && (len(xs) > 0 || len(args) > 2 && args[2].B) {
+			return null, nil
+		}
 		return coldata.Datum{S: strings.Join(parts, args[1].S)}, nil
 	case expr.OpListAggregate:
 		return refListAgg(e.Args[1].(*expr.Const).Val.S, et, e.Typ, nonNull(), cmp)

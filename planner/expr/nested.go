@@ -32,7 +32,7 @@ const (
 	OpListPosition                  // (list, element) → int32 1-based position of the first equal element, else NULL
 	OpFlatten                       // (list of lists) → list
 	OpListAggregate                 // (list, name const: sum min max avg count) → Func.Typ
-	OpListToString                  // (list, separator) → VARCHAR of the non-NULL elements joined
+	OpListToString                  // (list, separator, null-when-empty bool const) → VARCHAR of the non-NULL elements joined
 	OpListRange                     // (start, stop, step int64, inclusive bool const) → BIGINT[]
 	OpStringSplit                   // (string, separator) → VARCHAR[]
 	OpListTransform                 // (list, *Lambda) → list of the lambda's results

@@ -184,7 +184,7 @@ func (c *exprCtx) slice(x *ast.Slice) (expr.Expr, error) {
 // listFuncNames are the list functions listCall binds (beside the
 // nested functions of bind_nested.go).
 var listFuncNames = map[string]string{
-	"list_value": "list_value", "list_pack": "list_value", "struct_pack": "struct_pack",
+	"list_value": "list_value", "list_pack": "list_value", "array_value": "list_value", "struct_pack": "struct_pack",
 	"list_slice": "list_slice", "array_slice": "list_slice",
 	"list_concat": "list_concat", "list_cat": "list_concat", "array_concat": "list_concat", "array_cat": "list_concat",
 	"list_append": "list_append", "array_append": "list_append", "array_push_back": "list_append",

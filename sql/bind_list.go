@@ -595,3 +595,14 @@ func (c *exprCtx) lambdaCall(e *ast.FuncCall, fn string, argList []ast.Expr) (ex
 	}
 	return &expr.Func{Op: expr.OpListReduce, Args: args, Typ: elem}, nil
 }
+
+// listConcatOp binds l || r with a list on one side: both lists (or a
+// NULL), else DuckDB's error.
+func listConcatOp(l, r expr.Expr) (expr.Expr, error) {
+	for _, x := range []expr.Expr{l, r} {
+		if id := x.Type().ID; id != coldata.List && id != coldata.Unknown {
+			return nil, fmt.Errorf("Binder Error: Cannot concatenate types %s and %s - an explicit cast is required", l.Type(), r.Type())
+		}
+	}
+	return listCall("||", []expr.Expr{l, r})
+}

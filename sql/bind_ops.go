@@ -406,7 +406,7 @@ func (c *exprCtx) concat(l, r ast.Expr) (expr.Expr, error) {
 		return nil, err
 	}
 	if a.Type().ID == coldata.List || b.Type().ID == coldata.List {
-		return listCall("||", []expr.Expr{a, b})
+		return listConcatOp(a, b)
 	}
 	if a, err = castTo(a, coldata.TypeString); err != nil {
 		return nil, err

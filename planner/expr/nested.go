@@ -64,6 +64,7 @@ type Lambda struct {
 // Type is the body's type.
 func (l *Lambda) Type() coldata.Type { return l.Body.Type() }
 
+// String prints the lambda as written: x -> body, (a, b) -> body.
 func (l *Lambda) String() string {
 	p := strings.Join(l.Params, ", ")
 	if len(l.Params) != 1 {

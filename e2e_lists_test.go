@@ -11,9 +11,9 @@ import (
 )
 
 // TestUnnestSpill: rows unnested from lineitem's comments, then grouped and
-// sorted under a 4 MB memory limit, answer as without the limit (the
-// breakers above the unnest spill), leaving no spill files behind; the
-// lists come back through database/sql as DuckDB prints them.
+// sorted under a 4 MB memory limit, answer as without the limit (the sort
+// above the unnest spills), leaving no spill files behind; lists cast to
+// VARCHAR print as DuckDB's.
 func TestUnnestSpill(t *testing.T) {
 	db, err := sql.Open("peregrine", duckdbSF001)
 	if err != nil {

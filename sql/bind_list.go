@@ -483,6 +483,9 @@ func listAggregate(name string, l expr.Expr) (expr.Expr, error) {
 			}
 		}
 	case "min", "max":
+		if elem.IsNested() {
+			return nil, fmt.Errorf("Not implemented Error: list_%s over nested elements (%s) is not supported yet", name, elem)
+		}
 		t = elem
 	case "count":
 		t = coldata.TypeInt64

@@ -80,7 +80,7 @@ func (o *listOut) finish(t coldata.Type, src *coldata.Vec, n int) *coldata.Vec {
 	for i := 0; i < n; i++ {
 		o.offs[i+1] = o.offs[i] + o.size[i]
 	}
-	o.child = coldata.Vec{Type: t.Nest.Elem}
+	o.child.Type = t.Nest.Elem
 	o.child.Resize(len(idx))
 	if len(idx) > 0 {
 		o.child.CopyFrom(src, idx, len(idx), 0)

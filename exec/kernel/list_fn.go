@@ -127,7 +127,7 @@ func (n *listScalarNode) eval(b *coldata.Batch, sel []int32) (*coldata.Vec, erro
 	}
 	l := vs[0]
 	src := l.Child[0]
-	n.out = coldata.Vec{Type: n.t}
+	n.out.Type = n.t
 	n.out.Resize(b.N)
 	var err error
 	each(sel, b.N, func(i int) {

@@ -2,6 +2,7 @@ package exec
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"github.com/peregrinedb/peregrine/exec/coldata"
@@ -11,22 +12,30 @@ import (
 const unnestBatch = 2048
 
 // NewUnnest emits, for each input row, as many rows as its longest list
-// among the columns lists: the input's columns repeated, then one column
-// per list holding its k-th element (NULL past its end). A row whose
+// among the columns lists: the input's other columns repeated (not the
+// lists: that would be quadratic), then one column per list holding its
+// k-th element (NULL past its end). A row whose
 // lists are all NULL or empty emits nothing. Rows with more elements than
 // a batch holds span several batches.
 func NewUnnest(child Operator, lists []int) Operator {
-	types := append([]coldata.Type(nil), child.Types()...)
+	var types []coldata.Type
+	var keep []int
+	for c, t := range child.Types() {
+		if !slices.Contains(lists, c) {
+			types, keep = append(types, t), append(keep, c)
+		}
+	}
 	for _, l := range lists {
 		types = append(types, child.Types()[l].Nest.Elem)
 	}
-	return &unnestOp{child: child, lists: lists, types: types}
+	return &unnestOp{child: child, lists: lists, keep: keep, types: types}
 }
 
 type unnestOp struct {
 	opStats
 	child   Operator
 	lists   []int
+	keep    []int // the input columns passed through
 	types   []coldata.Type
 	in      *coldata.Batch // the batch being unnested (nil: read the next)
 	k       int            // its live row being unnested
@@ -114,12 +123,12 @@ func (u *unnestOp) gather(b *coldata.Batch) {
 		u.out = coldata.NewBatch(u.types, n)
 	}
 	u.out.Reset(n)
-	for c, v := range b.Vecs {
-		u.out.Vecs[c].CopyFrom(v, u.rows, n, 0)
+	for k, c := range u.keep {
+		u.out.Vecs[k].CopyFrom(b.Vecs[c], u.rows, n, 0)
 	}
 	for k, l := range u.lists {
 		child := b.Vecs[l].Child[0]
-		dst := u.out.Vecs[len(b.Vecs)+k]
+		dst := u.out.Vecs[len(u.keep)+k]
 		pos := u.elems[k]
 		missing := false
 		for _, p := range pos {

@@ -2,23 +2,36 @@ package planner
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
 // Unnest turns each input row into as many rows as its longest list in
 // Lists (input columns): Out[k] holds the elements of Lists[k], NULL past
 // its end (DuckDB zips the unnests of one SELECT list). A row whose lists
-// are all NULL or empty yields none. The input's columns pass through,
-// repeated.
+// are all NULL or empty yields none. The input's other columns pass
+// through, repeated; the lists themselves do not (repeating a list per
+// element would be quadratic).
 type Unnest struct {
 	Input Node
 	Lists []ColMeta
 	Out   []ColMeta
 }
 
-// Cols returns the input's columns, then one element column per list.
+// Cols returns the input's columns but the lists, then one element column
+// per list.
 func (n *Unnest) Cols() []ColMeta {
-	return append(append([]ColMeta(nil), n.Input.Cols()...), n.Out...)
+	return append(withoutLists(n.Input.Cols(), n.Lists), n.Out...)
+}
+
+func withoutLists(cols, lists []ColMeta) []ColMeta {
+	var out []ColMeta
+	for _, c := range cols {
+		if !slices.ContainsFunc(lists, func(l ColMeta) bool { return l.ID == c.ID }) {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // Inputs returns the input whose lists are unnested.
@@ -48,7 +61,7 @@ func (o *optimizer) lowerUnnest(n *Unnest, est float64) (Physical, error) {
 		}
 		p.Lists = append(p.Lists, at)
 	}
-	p.Out = append(append([]ColMeta(nil), in.Base().Out...), n.Out...)
+	p.Out = append(withoutLists(in.Base().Out, n.Lists), n.Out...)
 	p.EstRows = est
 	return p, nil
 }

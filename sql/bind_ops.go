@@ -414,6 +414,9 @@ func (c *exprCtx) concat(l, r ast.Expr) (expr.Expr, error) {
 	if err != nil {
 		return nil, err
 	}
+	if a.Type().ID == coldata.List || b.Type().ID == coldata.List {
+		return listConcatOp(a, b)
+	}
 	if a, err = castTo(a, coldata.TypeString); err != nil {
 		return nil, err
 	}

@@ -244,3 +244,22 @@ func TestHugeintResults(t *testing.T) {
 		t.Fatalf("arrow: %s %s", col.DataType(), got)
 	}
 }
+
+// TestCloseReleasesTables: the memory of a database's own tables goes back
+// to the process when the database closes.
+func TestCloseReleasesTables(t *testing.T) {
+	before := peregrine.ProcessMemoryUsed()
+	db, err := peregrine.Open("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustExec(t, db, "CREATE TABLE t AS SELECT * FROM '"+duckdbSF001+"/orders.parquet'")
+	mustExec(t, db, "CREATE TEMP TABLE u AS SELECT * FROM '"+duckdbSF001+"/nation.parquet'")
+	if peregrine.ProcessMemoryUsed() <= before {
+		t.Fatal("tables are not charged to the memory pools")
+	}
+	db.Close()
+	if used := peregrine.ProcessMemoryUsed(); used != before {
+		t.Errorf("after Close the process holds %d bytes, %d before the database", used, before)
+	}
+}

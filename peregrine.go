@@ -87,6 +87,7 @@ func (db *DB) Close() error {
 	db.objs.write.Lock()
 	db.objs.lock.Release()
 	db.objs.lock = nil
+	db.objs.closeTables()
 	db.objs.write.Unlock()
 	return db.cat.Close()
 }

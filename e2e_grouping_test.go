@@ -1,14 +1,10 @@
 package peregrine_test
 
 import (
-	"context"
 	"database/sql"
 	"fmt"
-	"os"
 	"strings"
 	"testing"
-
-	"github.com/peregrinedb/peregrine"
 )
 
 // TestGroupingSpill: grouping sets (finest-groups and materialized-input
@@ -27,44 +23,9 @@ func TestGroupingSpill(t *testing.T) {
 		"SELECT count(*), sum(l), max(c) FROM (SELECT DISTINCT ON (l_comment) l_linenumber AS l, l_comment AS c FROM lineitem ORDER BY l_extendedprice, l_comment, l_orderkey, l_linenumber)",
 		"SELECT count(*), sum(\"F\"), sum(\"O\") FROM (PIVOT (SELECT l_comment, l_linestatus, l_quantity FROM lineitem) ON l_linestatus IN ('F', 'O') USING sum(l_quantity) GROUP BY l_comment)",
 	}
-	want := make([]string, len(queries))
-	for i, q := range queries {
-		want[i] = join(queryStrings(t, db, q))
-	}
-	tmp := t.TempDir()
-	t.Cleanup(func() {
-		other, err := peregrine.Open("")
-		if err == nil {
-			err = other.Exec(context.Background(), "RESET memory_limit")
-			if err == nil {
-				err = other.Exec(context.Background(), "RESET temp_directory")
-			}
-			other.Close()
-		}
-		if err != nil {
-			t.Error(err)
-		}
+	runUnderMemoryLimit(t, db, queries, "the aggregate or sort", func(line string) bool {
+		return strings.Contains(line, "spilled")
 	})
-	for _, s := range []string{"SET temp_directory = '" + tmp + "'", "SET memory_limit = '4MB'"} {
-		if _, err := db.Exec(s); err != nil {
-			t.Fatal(err)
-		}
-	}
-	for i, q := range queries {
-		if got := join(queryStrings(t, db, q)); got != want[i] {
-			t.Errorf("%s under 4 MB: got %s, want %s", q, got, want[i])
-		}
-		spilled := false
-		for _, r := range queryStrings(t, db, "EXPLAIN ANALYZE "+q) {
-			spilled = spilled || strings.Contains(strings.Join(r, " "), "spilled")
-		}
-		if !spilled {
-			t.Errorf("%s: should spill under 4 MB", q)
-		}
-	}
-	if left, _ := os.ReadDir(tmp); len(left) > 0 {
-		t.Errorf("spill files left in %s: %v", tmp, left)
-	}
 }
 
 // TestGroupingParams: a grouping-sets query with parameters (its shared

@@ -115,6 +115,9 @@ func (db *DB) alter(ctx context.Context, st *sql.AlterTable) (*Rows, error) {
 	nt.schema = &s
 	nt.mem = storage.NewMemTable(cols)
 	nt.mem.Publish(d)
+	if t.file != nil {
+		return emptyRows(), db.alterFolderTable(ctx, name, t, &nt, d)
+	}
 	db.swapTable(name, t, &nt)
 	return emptyRows(), nil
 }
@@ -161,6 +164,9 @@ func (db *DB) renameTable(ctx context.Context, t *localTable, from, to string) e
 	s.Name = to
 	nt := *t
 	nt.schema = &s
+	if t.file != nil {
+		return db.renameFolderTable(from, t, &nt)
+	}
 	o := db.objs
 	o.mu.Lock()
 	delete(o.tables, strings.ToLower(from))

@@ -20,10 +20,10 @@ func (db *DB) writeTarget(ctx context.Context, name string) (*localTable, error)
 		return t, nil
 	}
 	switch db.exists(ctx, name) {
+	case "Table":
+		return nil, fmt.Errorf("Not implemented Error: writing the file %s of the database directory is not supported (CREATE TABLE with a column list makes a table that can be written)", name)
 	case "View":
 		return nil, fmt.Errorf("Catalog Error: %s is not an table", name)
-	case "Table":
-		return nil, fmt.Errorf("Not implemented Error: writing a table of the database directory is not supported yet")
 	}
 	return nil, fmt.Errorf("Catalog Error: Table with name %s does not exist!", name)
 }
@@ -86,7 +86,16 @@ func (db *DB) appendRows(ctx context.Context, t *localTable, added *storage.MemB
 		nb.AppendChunks(chunks)
 		nb.AppendChunks(added.Chunks())
 	}
+	var undo func()
+	if t.file != nil {
+		if undo, err = db.fileAppend(ctx, t, added); err != nil {
+			return 0, err
+		}
+	}
 	if err := db.publish(t, nb.Data(old.Columns)); err != nil {
+		if undo != nil {
+			undo()
+		}
 		return 0, err
 	}
 	for i, m := range newKeys {

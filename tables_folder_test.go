@@ -1,0 +1,105 @@
+package peregrine_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/peregrinedb/peregrine"
+)
+
+// TestFolderTablePersists: rows written by INSERT, UPDATE, DELETE and
+// ALTER to a folder table are what a second Open of the folder sees, and
+// only the files holding changed rows are rewritten.
+func TestFolderTablePersists(t *testing.T) {
+	dir := t.TempDir()
+	ctx := context.Background()
+	db, err := peregrine.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	exec := func(db *peregrine.DB, q string) {
+		t.Helper()
+		if err := db.Exec(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	exec(db, "CREATE TABLE t (id INTEGER PRIMARY KEY, name VARCHAR NOT NULL, v DOUBLE DEFAULT 1.5 CHECK (v >= 0))")
+	exec(db, "INSERT INTO t VALUES (1, 'a', 1), (2, 'b', 2)")
+	exec(db, "INSERT INTO t (id, name) VALUES (3, 'c')")
+	exec(db, "INSERT INTO t VALUES (4, 'd', 4)")
+	files := func() []string {
+		m, _ := filepath.Glob(filepath.Join(dir, "t", "*.parquet"))
+		for i := range m {
+			m[i] = filepath.Base(m[i])
+		}
+		return m
+	}
+	if got := strings.Join(files(), " "); got != "data-000000-0.parquet data-000001-0.parquet data-000002-0.parquet" {
+		t.Fatalf("files after INSERTs: %s", got)
+	}
+	exec(db, "UPDATE t SET v = 30 WHERE id = 3")
+	exec(db, "DELETE FROM t WHERE id = 4")
+	if got := strings.Join(files(), " "); got != "data-000000-0.parquet data-000001-1.parquet" {
+		t.Fatalf("files after UPDATE and DELETE: %s", got)
+	}
+	for _, bad := range []string{"INSERT INTO t VALUES (1, 'x', 1)", "INSERT INTO t VALUES (9, NULL, 1)", "UPDATE t SET v = -1"} {
+		if err := db.Exec(ctx, bad); err == nil || !strings.Contains(err.Error(), "Constraint Error") {
+			t.Fatalf("%s: %v", bad, err)
+		}
+	}
+	exec(db, "CREATE TABLE empty (a INTEGER)")
+	db.Close()
+
+	want := "1 a 1.0 2 b 2.0 3 c 30.0"
+	check := func(q, want string) {
+		t.Helper()
+		db, err := peregrine.Open(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		if got := queryString(t, db, q); got != want {
+			t.Fatalf("%s after reopening: got\n%s want\n%s", q, got, want)
+		}
+	}
+	check("SELECT * FROM t ORDER BY id", want)
+	check("SELECT count(*) FROM empty", "0")
+
+	db, err = peregrine.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Exec(ctx, "INSERT INTO t VALUES (2, 'dup', 1)"); err == nil {
+		t.Fatal("duplicate key accepted after reopening")
+	}
+	exec(db, "ALTER TABLE t ADD COLUMN w INTEGER DEFAULT 7")
+	exec(db, "ALTER TABLE t ADD COLUMN z INTEGER")
+	exec(db, "ALTER TABLE t DROP COLUMN z")
+	exec(db, "ALTER TABLE t RENAME COLUMN name TO label")
+	exec(db, "ALTER TABLE t RENAME TO u")
+	db.Close()
+	check("SELECT id, label, w FROM u ORDER BY id", "1 a 7 2 b 7 3 c 7")
+	if _, err := os.Stat(filepath.Join(dir, "t")); !os.IsNotExist(err) {
+		t.Fatalf("old folder left: %v", err)
+	}
+	db, err = peregrine.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	exec(db, "DROP TABLE u")
+	db.Close()
+	db, err = peregrine.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := db.Exec(ctx, "SELECT * FROM u"); err == nil || !strings.Contains(err.Error(), "does not exist") {
+		t.Fatalf("dropped table: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "u")); !os.IsNotExist(err) {
+		t.Fatalf("dropped folder left: %v", err)
+	}
+}

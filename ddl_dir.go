@@ -41,6 +41,7 @@ func (db *DB) lockDir() error {
 	// Holding the lock, this process is the folder's only writer: what
 	// killed writers staged is garbage now.
 	storage.SweepDeadStaging(db.cat.Dir())
+	storage.SweepFolderStaging(db.cat.Dir())
 	return nil
 }
 

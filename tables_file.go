@@ -144,6 +144,9 @@ func (db *DB) writeDataFile(ctx context.Context, s *sql.TableSchema, chunks [][]
 // fileAppend commits INSERT's rows as a new file of t; undo removes it.
 func (db *DB) fileAppend(ctx context.Context, t *localTable, added *storage.MemBuilder) (undo func(), err error) {
 	ft := t.file
+	if err := db.lockDir(); err != nil {
+		return nil, err
+	}
 	if err := os.MkdirAll(ft.dir, 0o755); err != nil {
 		return nil, fmt.Errorf("IO Error: cannot write table %s: %v", t.schema.Name, err)
 	}
@@ -165,6 +168,9 @@ func (db *DB) fileAppend(ctx context.Context, t *localTable, added *storage.MemB
 // folder; undo puts it back.
 func (db *DB) fileRewrite(ctx context.Context, t *localTable, s *sql.TableSchema, d *storage.MemData, dirty []bool, newRows []int64) (finish, undo func(), err error) {
 	ft := t.file
+	if err := db.lockDir(); err != nil {
+		return nil, nil, err
+	}
 	stage := filepath.Join(storage.CatalogDir(db.cat.Dir()), "next-"+filepath.Base(ft.dir))
 	os.RemoveAll(stage)
 	if err := os.MkdirAll(stage, 0o755); err != nil {

@@ -103,3 +103,34 @@ func TestFolderTablePersists(t *testing.T) {
 		t.Fatalf("dropped folder left: %v", err)
 	}
 }
+
+// TestFolderTableSecondWriter: a second database on the folder reads a
+// folder table's committed rows but cannot write it while the first holds
+// the folder.
+func TestFolderTableSecondWriter(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	db, err := peregrine.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	run(t, db, "CREATE TABLE f (a INTEGER)")
+	run(t, db, "INSERT INTO f VALUES (1), (2)")
+	db2, err := peregrine.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db2.Close()
+	if got := queryString(t, db2, "SELECT sum(a) FROM f"); got != "3" {
+		t.Fatalf("second database reads %s", got)
+	}
+	for _, q := range []string{"INSERT INTO f VALUES (3)", "UPDATE f SET a = 0", "DELETE FROM f"} {
+		if err := db2.Exec(ctx, q); err == nil || !strings.Contains(err.Error(), "database is locked by process") {
+			t.Fatalf("%s from a second writer: %v", q, err)
+		}
+	}
+	if got := queryString(t, db2, "SELECT sum(a) FROM f"); got != "3" {
+		t.Fatalf("after the refused writes: %s", got)
+	}
+}

@@ -250,8 +250,7 @@ func (db *DB) fileRewriteAll(ctx context.Context, t *localTable, s *sql.TableSch
 	return db.fileRewrite(ctx, t, s, d, dirty, newRows)
 }
 
-// loadFolderTable reads a folder table recorded in the catalog: its files
-// in name order, each cast to the recorded schema.
+// loadFolderTable reads a folder table recorded in the catalog.
 func (db *DB) loadFolderTable(ctx context.Context, ct *sql.CreateTable) error {
 	schema, err := sql.TableSchemaOf(ct.AST)
 	if err != nil {
@@ -260,9 +259,37 @@ func (db *DB) loadFolderTable(ctx context.Context, ct *sql.CreateTable) error {
 	name := schema.Name
 	t := db.newLocalTable(schema, false)
 	t.file = &fileTable{dir: filepath.Join(db.cat.Dir(), name)}
+	var all *storage.MemBuilder
+	// A writer in another process may commit while this reads: the files
+	// listed can vanish with the old folder. Reading again finds the new.
+	for try := 0; ; try++ {
+		t.file.files, t.file.seq = nil, 0
+		if all, err = db.readFolder(ctx, t); err == nil || try == 4 {
+			break
+		}
+	}
+	if err != nil {
+		return err
+	}
+	d := all.Data(t.mem.Snapshot().Columns)
+	keys, err := t.rebuildKeys(d)
+	if err != nil {
+		return err
+	}
+	if err := db.publish(t, d); err != nil {
+		return err
+	}
+	t.keys = keys
+	db.objs.tables[strings.ToLower(name)] = t
+	return nil
+}
+
+// readFolder reads t's files in name order, each cast to its schema.
+func (db *DB) readFolder(ctx context.Context, t *localTable) (*storage.MemBuilder, error) {
+	schema := t.schema
 	entries, err := os.ReadDir(t.file.dir)
 	if err != nil && !os.IsNotExist(err) {
-		return fmt.Errorf("IO Error: cannot read table %s: %v", name, err)
+		return nil, fmt.Errorf("IO Error: cannot read table %s: %v", schema.Name, err)
 	}
 	var sel strings.Builder
 	for i, c := range schema.Columns {
@@ -280,37 +307,24 @@ func (db *DB) loadFolderTable(ctx context.Context, ct *sql.CreateTable) error {
 		path := filepath.Join(t.file.dir, e.Name())
 		text := fmt.Sprintf("SELECT %s FROM read_parquet('%s')", sel.String(), strings.ReplaceAll(path, "'", "''"))
 		q, err := sql.Parse(text)
-		if err != nil {
-			return err
-		}
 		query, ok := q.(*sql.Query)
-		if !ok {
-			return fmt.Errorf("Internal Error: cannot read table %s", name)
+		if err != nil || !ok {
+			return nil, fmt.Errorf("Internal Error: cannot read table %s: %v", schema.Name, err)
 		}
 		bound, err := sql.BindQueryNode(query.AST, text, db.queryCatalog(ctx))
 		if err != nil {
-			return fmt.Errorf("IO Error: cannot read %s: %v", path, err)
+			return nil, fmt.Errorf("IO Error: cannot read %s: %v", path, err)
 		}
 		mb, err := db.collect(ctx, bound.Plan, bound.Names, schema.Types())
 		if err != nil {
-			return fmt.Errorf("IO Error: cannot read %s: %v", path, err)
+			return nil, fmt.Errorf("IO Error: cannot read %s: %v", path, err)
 		}
 		all.AppendChunks(mb.Chunks())
 		f.rows = mb.Rows()
 		t.file.files = append(t.file.files, f)
 		t.file.seq = max(t.file.seq, f.seq+1)
 	}
-	d := all.Data(t.mem.Snapshot().Columns)
-	keys, err := t.rebuildKeys(d)
-	if err != nil {
-		return err
-	}
-	if err := db.publish(t, d); err != nil {
-		return err
-	}
-	t.keys = keys
-	db.objs.tables[strings.ToLower(name)] = t
-	return nil
+	return all, nil
 }
 
 func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }

@@ -220,20 +220,23 @@ func (db *DB) fileRewriteRows(ctx context.Context, t *localTable, d *storage.Mem
 	files := t.file.files
 	dirty := make([]bool, len(files))
 	newRows := make([]int64, len(files))
-	var start int64
+	// ends[i] is one past file i's last row id.
+	ends := make([]int64, len(files))
+	var end int64
 	for i, f := range files {
-		var hits int64
-		for id := range refs {
-			if id >= start && id < start+f.rows {
-				hits++
-			}
-		}
-		dirty[i] = hits > 0
+		end += f.rows
+		ends[i] = end
+	}
+	hits := make([]int64, len(files))
+	for id := range refs {
+		hits[sort.Search(len(ends), func(i int) bool { return ends[i] > id })]++
+	}
+	for i, f := range files {
+		dirty[i] = hits[i] > 0
 		newRows[i] = f.rows
 		if deleted {
-			newRows[i] -= hits
+			newRows[i] -= hits[i]
 		}
-		start += f.rows
 	}
 	return db.fileRewrite(ctx, t, t.schema, d, dirty, newRows)
 }

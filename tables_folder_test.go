@@ -2,6 +2,7 @@ package peregrine_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -132,5 +133,52 @@ func TestFolderTableSecondWriter(t *testing.T) {
 	}
 	if got := queryString(t, db2, "SELECT sum(a) FROM f"); got != "3" {
 		t.Fatalf("after the refused writes: %s", got)
+	}
+}
+
+// TestFolderTableReadersSeeOneState: databases opened on the folder while
+// another rewrites every file of a folder table over and over each find
+// all of one UPDATE, never files of two.
+func TestFolderTableReadersSeeOneState(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	db, err := peregrine.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	run(t, db, "CREATE TABLE f (k INTEGER, gen INTEGER)")
+	for i := range 6 {
+		run(t, db, fmt.Sprintf("INSERT INTO f SELECT %d * 100 + i, 0 FROM range(100) t(i)", i))
+	}
+	done := make(chan error)
+	go func() {
+		for gen := 1; gen <= 10; gen++ {
+			if err := db.Exec(ctx, fmt.Sprintf("UPDATE f SET gen = %d", gen)); err != nil {
+				done <- err
+				return
+			}
+		}
+		done <- nil
+	}()
+	for reads := 0; ; reads++ {
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Logf("%d reads", reads)
+			return
+		default:
+		}
+		r, err := peregrine.Open(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := queryString(t, r, "SELECT count(*), count(DISTINCT gen) FROM f")
+		r.Close()
+		if got != "600 1" {
+			t.Fatalf("a reader during the writes found %s", got)
+		}
 	}
 }

@@ -23,11 +23,13 @@ func (db *DB) alter(ctx context.Context, st *sql.AlterTable) (*Rows, error) {
 	defer db.objs.write.Unlock()
 	t := db.objs.table(name)
 	if t == nil {
-		if a.IfExists {
+		if a.IfExists && db.exists(ctx, name) == "" {
 			return emptyRows(), nil
 		}
-		_, err := db.writeTarget(ctx, name)
-		return nil, err
+		var err error
+		if t, err = db.writeTarget(ctx, name); err != nil {
+			return nil, err
+		}
 	}
 	if t.mem.IsStream() {
 		_, err := db.writeTarget(ctx, name)

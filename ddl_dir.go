@@ -42,6 +42,7 @@ func (db *DB) lockDir() error {
 	// killed writers staged is garbage now.
 	storage.SweepDeadStaging(db.cat.Dir())
 	storage.SweepFolderStaging(db.cat.Dir())
+	db.sweepAdoptions()
 	return nil
 }
 

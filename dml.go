@@ -21,7 +21,10 @@ func (db *DB) writeTarget(ctx context.Context, name string) (*localTable, error)
 	}
 	switch db.exists(ctx, name) {
 	case "Table":
-		return nil, fmt.Errorf("Not implemented Error: writing the file %s of the database directory is not supported (CREATE TABLE with a column list makes a table that can be written)", name)
+		if t, err := db.adoptFileTable(ctx, name); t != nil || err != nil {
+			return t, err
+		}
+		return nil, fmt.Errorf("Not implemented Error: writing the table %s of the database directory is not supported (it is not a single Parquet file of the folder, nor a table CREATE TABLE made)", name)
 	case "View":
 		return nil, fmt.Errorf("Catalog Error: %s is not an table", name)
 	}

@@ -274,6 +274,15 @@ func (db *DB) loadFolderTable(ctx context.Context, ct *sql.CreateTable) error {
 	if err != nil {
 		return err
 	}
+	if err := db.publishLoaded(t, all); err != nil {
+		return err
+	}
+	db.objs.tables[strings.ToLower(name)] = t
+	return nil
+}
+
+// publishLoaded makes rows read from a table's files its snapshot.
+func (db *DB) publishLoaded(t *localTable, all *storage.MemBuilder) error {
 	d := all.Data(t.mem.Snapshot().Columns)
 	keys, err := t.rebuildKeys(d)
 	if err != nil {
@@ -283,7 +292,6 @@ func (db *DB) loadFolderTable(ctx context.Context, ct *sql.CreateTable) error {
 		return err
 	}
 	t.keys = keys
-	db.objs.tables[strings.ToLower(name)] = t
 	return nil
 }
 

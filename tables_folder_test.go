@@ -182,3 +182,31 @@ func TestFolderTableReadersSeeOneState(t *testing.T) {
 		}
 	}
 }
+
+// TestFileTableBecomesFolderTable: a table CREATE TABLE ... AS wrote as
+// NAME.parquet takes INSERT, UPDATE, DELETE and ALTER by becoming a folder
+// table whose first file is the old file.
+func TestFileTableBecomesFolderTable(t *testing.T) {
+	dir := t.TempDir()
+	db, err := peregrine.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	run(t, db, "CREATE TABLE c AS SELECT i, i * 2 AS j FROM range(5) t(i)")
+	run(t, db, "INSERT INTO c VALUES (10, 20)")
+	run(t, db, "DELETE FROM c WHERE i = 0")
+	run(t, db, "UPDATE c SET j = -1 WHERE i = 1")
+	run(t, db, "ALTER TABLE c RENAME COLUMN j TO k")
+	db.Close()
+	if _, err := os.Stat(filepath.Join(dir, "c.parquet")); !os.IsNotExist(err) {
+		t.Fatalf("c.parquet left: %v", err)
+	}
+	db, err = peregrine.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if got := queryString(t, db, "SELECT i, k FROM c ORDER BY i"); got != "1 -1 2 4 3 6 4 8 10 20" {
+		t.Fatalf("after reopening: %s", got)
+	}
+}

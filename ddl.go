@@ -65,6 +65,17 @@ func newLocalObjects() *localObjects {
 	return &localObjects{tables: map[string]*localTable{}, views: map[string]*sql.View{}}
 }
 
+// closeTables releases every table's memory when the database closes: the
+// pools they are charged to can outlive it (the process ceiling).
+func (o *localObjects) closeTables() {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	for name, t := range o.tables {
+		t.close()
+		delete(o.tables, name)
+	}
+}
+
 func (o *localObjects) table(name string) *localTable {
 	o.mu.RLock()
 	defer o.mu.RUnlock()

@@ -20,8 +20,12 @@ var documentedPackages = []string{
 	"planner",
 	"planner/expr",
 	"storage",
+	"storage/csv",
+	"storage/jsonfmt",
+	"storage/tempdir",
 	"exec",
 	"exec/coldata",
+	"exec/kernel",
 	"scan",
 }
 

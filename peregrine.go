@@ -87,14 +87,7 @@ func (db *DB) Close() error {
 	db.objs.write.Lock()
 	db.objs.lock.Release()
 	db.objs.lock = nil
-	// The tables' rows go back to the memory pool (folder tables hold
-	// what Open loaded; the process ceiling counts it).
-	db.objs.mu.Lock()
-	for k, t := range db.objs.tables {
-		t.close()
-		delete(db.objs.tables, k)
-	}
-	db.objs.mu.Unlock()
+	db.objs.closeTables()
 	db.objs.write.Unlock()
 	return db.cat.Close()
 }

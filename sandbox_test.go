@@ -122,9 +122,26 @@ func TestSandboxRefusesEveryWayOut(t *testing.T) {
 	// Read before the lock: the footer cache must not let it through later
 	// (what a view defined before the lock would rely on).
 	wantRows(t, db, "SELECT * FROM '"+o+"/nation.parquet'", nationRows)
+	// Views and text files made before the lock: a view is bound when
+	// queried, so what it reads is checked then; a table copied in before
+	// the lock is the database's own data.
+	for _, st := range []string{
+		"COPY (SELECT * FROM '" + o + "/nation.parquet') TO '" + o + "/nation.csv'",
+		"COPY (SELECT * FROM '" + o + "/nation.parquet') TO '" + o + "/nation.json'",
+		"CREATE VIEW outside_v AS SELECT * FROM '" + o + "/nation.parquet'",
+		"CREATE TEMP VIEW outside_csv AS SELECT * FROM read_csv('" + o + "/nation.csv')",
+		"CREATE VIEW inside_v AS SELECT * FROM nation",
+		"CREATE TEMP TABLE copied AS SELECT * FROM '" + o + "/nation.parquet'",
+	} {
+		if err := db.Exec(ctx, st); err != nil {
+			t.Fatal(st, err)
+		}
+	}
 	if err := db.Exec(ctx, "SET enable_external_access = false"); err != nil {
 		t.Fatal(err)
 	}
+	wantRows(t, db, "SELECT * FROM inside_v", nationRows)
+	wantRows(t, db, "SELECT * FROM copied", nationRows)
 	wd, _ := os.Getwd()
 	rel, _ := filepath.Rel(wd, o+"/nation.parquet")
 	for _, q := range []string{
@@ -151,10 +168,24 @@ func TestSandboxRefusesEveryWayOut(t *testing.T) {
 		"COPY nation TO '" + o + "/part' (PARTITION_BY (n_regionkey))",
 		"EXPLAIN SELECT * FROM '" + o + "/nation.parquet'",
 		"DESCRIBE SELECT * FROM '" + o + "/nation.parquet'",
+		"SELECT * FROM outside_v",
+		"SELECT * FROM outside_csv",
+		"SELECT * FROM nation JOIN outside_v USING (n_nationkey)",
+		"CREATE VIEW later_v AS SELECT * FROM '" + o + "/nation.parquet'",
+		"CREATE TEMP TABLE later_t AS SELECT * FROM '" + o + "/nation.parquet'",
+		"INSERT INTO copied SELECT * FROM '" + o + "/nation.parquet'",
+		"SELECT * FROM read_csv('" + o + "/nation.csv')",
+		"SELECT * FROM read_csv_auto('" + o + "/*.csv')",
+		"SELECT * FROM '" + o + "/nation.csv'",
+		"SELECT * FROM read_json('" + o + "/nation.json')",
+		"SELECT * FROM read_ndjson('" + o + "/nation.json')",
+		"SELECT * FROM '" + o + "/nation.json'",
+		"COPY nation TO '" + o + "/new.csv'",
+		"COPY nation TO '" + o + "/new.json' (FORMAT json)",
 	} {
 		wantPermission(t, db, q)
 	}
-	for _, f := range []string{"new.parquet", "new2.parquet", "part"} {
+	for _, f := range []string{"new.parquet", "new2.parquet", "part", "new.csv", "new.json"} {
 		if _, err := os.Stat(filepath.Join(o, f)); err == nil {
 			t.Errorf("%s was written", f)
 		}
@@ -167,7 +198,7 @@ func TestSandboxRefusesEveryWayOut(t *testing.T) {
 	// The database's own tables, by name and by path, stay readable.
 	wantRows(t, db, "SELECT * FROM nation", nationRows)
 	wantRows(t, db, "SELECT * FROM '"+tr.db+"/nation.parquet'", nationRows)
-	wantRows(t, db, "SHOW TABLES", 1)
+	wantRows(t, db, "SHOW TABLES", 5) // nation, the three views, the copied table
 	// temp_directory is a place files go to: it stays where it was.
 	if err := db.Exec(ctx, "SET temp_directory = '"+o+"'"); err == nil || !strings.Contains(err.Error(), "Permission Error") {
 		t.Errorf("SET temp_directory: %v", err)

@@ -305,6 +305,15 @@ func (b *builder) build(p planner.Physical) (stream, error) {
 		s := p.Spec
 		return b.record(p, stream{NewSeries(Series{Typ: p.Out[0].Type, Start: s.Start, Stop: s.Stop, Step: s.Step,
 			Months: s.Months, Days: s.Days, Inclusive: s.Inclusive, Empty: s.Empty})}), nil
+	case *planner.PhysUnnest:
+		in, err := b.build(p.Input)
+		if err != nil {
+			return nil, err
+		}
+		for i := range in {
+			in[i] = NewUnnest(in[i], p.Lists)
+		}
+		return b.record(p, in), nil
 	case *planner.PhysRepeat:
 		in, err := b.build(p.Input)
 		if err != nil {

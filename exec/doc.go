@@ -28,9 +28,10 @@
 //     filters finished join builds push into probe-side scans.
 //   - distincton.go: the first row of each run of equal keys in a sorted
 //     stream (SELECT DISTINCT ON).
-//   - filter.go, project.go, limit.go, values.go, gather.go, repeat.go:
-//     streaming operators (repeat: rows repeated by a count column, for
-//     INTERSECT/EXCEPT ALL) and the gather that unions parallel workers.
+//   - filter.go, project.go, limit.go, values.go, gather.go, repeat.go,
+//     unnest.go: streaming operators (repeat: rows repeated by a count
+//     column, for INTERSECT/EXCEPT ALL; unnest: one row per list element)
+//     and the gather that unions parallel workers.
 //     A UNION ALL needs no operator: Build concatenates its inputs' worker
 //     streams.
 //   - recursive.go: WITH RECURSIVE, the anchor then a freshly built step

@@ -68,6 +68,13 @@ func datum(t coldata.Type, v any) coldata.Datum {
 			panic(v)
 		}
 		return coldata.Int128Datum(x)
+	case coldata.List:
+		xs := v.([]any)
+		elems := make([]coldata.Datum, len(xs))
+		for i, x := range xs {
+			elems[i] = datum(t.Nest.Elem, x)
+		}
+		return coldata.ListDatum(elems...)
 	}
 	panic(fmt.Sprintf("datum: type %s", t))
 }

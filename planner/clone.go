@@ -125,6 +125,10 @@ func (c *cloner) clone(n Node) (Node, error) {
 		r := *x
 		r.Input, err = c.clone(x.Input)
 		cp = &r
+	case *Unnest:
+		u := *x
+		u.Input, err = c.clone(x.Input)
+		cp = &u
 	case *Union:
 		u := *x
 		u.Out = append([]ColMeta(nil), x.Out...)

@@ -21,6 +21,7 @@
 //     partition keys, lowering and EXPLAIN.
 //   - setop.go: Union (UNION ALL of inputs) and Repeat (rows repeated by
 //     a count column, for INTERSECT/EXCEPT ALL), their rules and lowering.
+//   - unnest.go: Unnest (one row per list element, lists zipped) and its lowering.
 //   - pushdown.go, orfactor.go, outerjoin.go, prune.go, partitions.go,
 //     footeragg.go, cte.go, leftbuild.go: rewrite rules, one concern each
 //     (outerjoin.go: LEFT joins that are inner or anti joins in disguise).

@@ -159,6 +159,8 @@ func Describe(p Physical) string {
 		return p.describe()
 	case *PhysWorkScan:
 		return p.describe()
+	case *PhysUnnest:
+		return p.explain()
 	case *PhysRepeat:
 		return "REPEAT rows by " + p.Input.Base().Out[p.Count].Name
 	case *PhysUnion:

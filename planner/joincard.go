@@ -538,6 +538,10 @@ func usedColumns(root Node) map[ColID]bool {
 			for _, k := range n.Keys {
 				used[k] = true
 			}
+		case *Unnest:
+			for _, l := range n.Lists {
+				used[l.ID] = true
+			}
 		case *Union:
 			for _, in := range n.Ins {
 				for _, c := range in.Cols() {

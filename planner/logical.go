@@ -276,6 +276,8 @@ func mapInputs(n Node, f func(Node) Node) {
 		x.Input = f(x.Input)
 	case *Window:
 		x.Input = f(x.Input)
+	case *Unnest:
+		x.Input = f(x.Input)
 	case *Union:
 		for i, in := range x.Ins {
 			x.Ins[i] = f(in)

@@ -100,6 +100,10 @@ func simplifyOuter(n Node, rejected map[ColID]bool) Node {
 		r := *x
 		r.Input = simplifyOuter(x.Input, rejected)
 		return &r
+	case *Unnest:
+		u := *x
+		u.Input = simplifyOuter(x.Input, map[ColID]bool{})
+		return &u
 	case *Union:
 		// Filters above are not pushed through a union by this rule.
 		return mapUnion(x, func(in Node) Node { return simplifyOuter(in, map[ColID]bool{}) })

@@ -368,6 +368,8 @@ func (o *optimizer) lower(n Node) (Physical, error) {
 		return o.lowerRepeat(n, est)
 	case *Window:
 		return o.lowerWindow(n, est)
+	case *Unnest:
+		return o.lowerUnnest(n, est)
 	}
 	return nil, fmt.Errorf("internal error: cannot lower %T", n)
 }

@@ -105,6 +105,12 @@ func prune(n Node, need map[ColID]bool) Node {
 		used := copySet(need)
 		used[n.Count.ID] = true
 		return &Repeat{Input: prune(n.Input, used), Count: n.Count}
+	case *Unnest:
+		used := copySet(need)
+		for _, l := range n.Lists {
+			used[l.ID] = true
+		}
+		return &Unnest{Input: prune(n.Input, used), Lists: n.Lists, Out: n.Out}
 	}
 	return n
 }

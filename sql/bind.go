@@ -71,6 +71,11 @@ type binder struct {
 	// outer are the scopes of the queries enclosing this one, innermost
 	// last: names found there are correlated (decorrelate.go).
 	outer []outerScope
+	// unnests maps the unnest calls of the SELECT list being bound to
+	// their element columns (bind_unnest.go).
+	unnests map[*ast.FuncCall]planner.ColMeta
+	// structUnnests are the unnest calls whose STRUCT expands into columns.
+	structUnnests map[*ast.FuncCall]expr.Expr
 }
 
 // visibleCTE is a CTE with its place in its WITH clause, so its body sees

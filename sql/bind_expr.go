@@ -238,6 +238,9 @@ func (c *exprCtx) bindRaw(e ast.Expr) (expr.Expr, error) {
 			return nil, notImplemented(x, "the operator -> (a lambda, or JSON extraction)")
 		}
 	}
+	if x, ok, err := c.nestedExpr(e); ok {
+		return x, err
+	}
 	return nil, notImplemented(e, constructName(e))
 }
 

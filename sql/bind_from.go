@@ -355,6 +355,9 @@ func mergeUsing(ls, rs *scope, l, r planner.ColMeta, right bool) {
 func (b *binder) bindTableFunc(t *ast.TableFunc, alias string, colNames []ast.Ident, sc *scope) (planner.Node, error) {
 	f := t.Call
 	name := strings.ToLower(f.Name.Last())
+	if name == "unnest" && len(f.Name.Parts) == 1 {
+		return b.fromUnnest(f, alias, colNames, sc)
+	}
 	if !tableFuncNames[name] || len(f.Name.Parts) > 1 && !strings.EqualFold(f.Name.Parts[0].Name, "main") {
 		return nil, unknownFunction(f, name, "table")
 	}

@@ -159,6 +159,10 @@ func (c *exprCtx) function(e *ast.FuncCall) (expr.Expr, error) {
 	switch {
 	case e.Over != nil:
 		return c.window(e)
+	case name == "unnest" && e.Over == nil:
+		return c.unnestRef(e)
+	case listFuncNames[name] != "" && !isAggName(name):
+		return c.listFunction(e, name, argList)
 	case !functionKind(name, "scalar") && !functionKind(name, "aggregate"):
 		return nil, unknownFunction(e, name, "scalar")
 	case isAggName(name):

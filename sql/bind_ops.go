@@ -224,6 +224,15 @@ func arithmetic(op expr.Op, l, r expr.Expr) (expr.Expr, error) {
 		}
 		return &expr.Func{Op: expr.OpDateAddDays, Args: []expr.Expr{l, n}, Typ: coldata.TypeDate}, nil
 	}
+	// DATE - DATE is the days between them, as DuckDB: date_diff('day', r, l).
+	if lt.ID == coldata.Date && rt.ID == coldata.Date && op == expr.OpSub {
+		a, b, err := castBoth(l, r, coldata.TypeTimestamp)
+		if err != nil {
+			return nil, err
+		}
+		day := &expr.Const{Val: coldata.Datum{S: "day"}, Typ: coldata.TypeString}
+		return &expr.Func{Op: expr.OpDateDiff, Args: []expr.Expr{day, b, a}, Typ: coldata.TypeInt64}, nil
+	}
 	if lt.ID == coldata.Unknown || rt.ID == coldata.Unknown {
 		t := lt
 		if t.ID == coldata.Unknown {
@@ -404,6 +413,9 @@ func (c *exprCtx) concat(l, r ast.Expr) (expr.Expr, error) {
 	b, err := c.bind(r)
 	if err != nil {
 		return nil, err
+	}
+	if a.Type().ID == coldata.List || b.Type().ID == coldata.List {
+		return listConcatOp(a, b)
 	}
 	if a, err = castTo(a, coldata.TypeString); err != nil {
 		return nil, err

@@ -144,6 +144,10 @@ func (b *binder) bindSelect(sel *ast.Select, t tail, opts selectOpts) (*selectRe
 			return nil, err
 		}
 	}
+	node, uerr := b.selectUnnests(sel.Items, node, sc, agg != nil)
+	if uerr != nil {
+		return nil, uerr
+	}
 	win, err := newWinState(sel)
 	if err != nil {
 		return nil, err
@@ -411,6 +415,12 @@ func (c *exprCtx) bindItems(items []*ast.SelectItem) (*boundItems, error) {
 		e, err := c.bind(it.Expr)
 		if err != nil {
 			return nil, err
+		}
+		if ok, err := c.unnestFields(it, e, out); ok || err != nil {
+			if err != nil {
+				return nil, err
+			}
+			continue
 		}
 		o := itemOrigin{aliased: it.Alias != nil}
 		name := outputName(it.Expr)

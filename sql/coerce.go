@@ -72,6 +72,9 @@ func castTo(e expr.Expr, t coldata.Type) (expr.Expr, error) {
 	if e.Type() == t {
 		return e, nil
 	}
+	if x, ok, err := castNested(e, t); ok {
+		return x, err
+	}
 	switch x := e.(type) {
 	case *expr.Const:
 		v, err := castConst(x.Val, x.Typ, t)

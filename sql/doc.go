@@ -62,6 +62,8 @@
 //	bind_series.go    range and generate_series, constant INTERVALs of any unit
 //	bind_cte.go       WITH queries computed once when read more than once
 //	bind_nested.go    LIST/STRUCT/MAP access, and nested values through joins
+//	bind_list.go      [..] and {..} literals, list_value/struct_pack, slices, casts of nested types, list functions, lambdas
+//	bind_unnest.go    unnest in the SELECT list (zipped; STRUCTs expand into columns) and in FROM
 //	bind_tablefunc.go read_parquet options, parquet_metadata/schema/inspect
 //	tablefunc.go      constant arguments of table functions and COPY options
 //	bind_csv.go       read_csv/read_csv_auto and FROM 'x.csv' (storage/csv), its options

@@ -130,6 +130,9 @@ func buildRegistry() {
 	}
 	for _, n := range scalarNames() {
 		d := scalarDocs[n]
+		if canon := listFuncNames[n]; canon != "" {
+			d = listDocs[canon]
+		}
 		add(FunctionInfo{Name: n, Kind: "scalar", Description: d[0], Example: d[1]})
 	}
 	for n := range tableFuncNames {
@@ -156,6 +159,9 @@ func scalarNames() []string {
 		}
 	}
 	for n := range regexpFuncs {
+		names = append(names, n)
+	}
+	for n := range listFuncNames {
 		names = append(names, n)
 	}
 	return names

@@ -103,8 +103,28 @@ func queryRows(db *sql.DB, text string) ([]string, string, error) {
 	cols, _ := rows.Columns()
 	cts, _ := rows.ColumnTypes()
 	letters := make([]byte, len(cts))
+	typeNames := make([]string, len(cts))
+	var casts []string
+	nested := false
 	for i, ct := range cts {
-		letters[i] = typeLetter(ct.DatabaseTypeName())
+		typeNames[i] = ct.DatabaseTypeName()
+		letters[i] = typeLetter(typeNames[i])
+		c := fmt.Sprintf("#%d", i+1)
+		if isNestedType(typeNames[i]) {
+			// The driver hands nested values over as Go maps and slices
+			// (struct field order lost, floats and strings printed as Go
+			// does): print them as DuckDB's own VARCHAR cast instead.
+			c, typeNames[i], nested = "CAST("+c+" AS VARCHAR)", "VARCHAR", true
+		}
+		casts = append(casts, c)
+	}
+	if nested {
+		rows.Close()
+		q := "SELECT " + strings.Join(casts, ", ") + " FROM (" + strings.TrimRight(strings.TrimSpace(text), ";") + "\n) AS sltq"
+		if rows, err = db.Query(q); err != nil {
+			return nil, "", err
+		}
+		defer rows.Close()
 	}
 	vals := make([]any, len(cols))
 	ptrs := make([]any, len(cols))
@@ -118,16 +138,24 @@ func queryRows(db *sql.DB, text string) ([]string, string, error) {
 		}
 		parts := make([]string, len(cols))
 		for i, v := range vals {
-			parts[i] = sltValue(v, cts[i].DatabaseTypeName())
+			parts[i] = sltValue(v, typeNames[i])
 		}
 		out = append(out, strings.Join(parts, "\t"))
 	}
 	return out, string(letters), rows.Err()
 }
 
+// isNestedType reports a LIST, ARRAY, STRUCT, MAP or UNION type name.
+func isNestedType(name string) bool {
+	return strings.HasSuffix(name, "]") || strings.HasPrefix(name, "STRUCT") || strings.HasPrefix(name, "MAP") || strings.HasPrefix(name, "UNION")
+}
+
 // typeLetter is sqllogictest's letter for a DuckDB type: I for integers, R
 // for floating-point and decimal numbers, T for everything else.
 func typeLetter(name string) byte {
+	if isNestedType(name) {
+		return 'T'
+	}
 	if strings.HasPrefix(name, "DECIMAL") || name == "FLOAT" || name == "DOUBLE" {
 		return 'R'
 	}

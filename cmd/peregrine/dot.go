@@ -250,7 +250,7 @@ func dotOpen(sh *shell, args []string) error {
 		return err
 	}
 	sh.db.Close()
-	sh.db, sh.dir, sh.colCache = db, dir, nil
+	sh.db, sh.conn, sh.dir, sh.colCache = db, nil, dir, nil
 	return nil
 }
 

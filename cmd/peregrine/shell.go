@@ -18,6 +18,7 @@ import (
 // and the dot commands' switches.
 type shell struct {
 	db     *peregrine.DB
+	conn   *peregrine.Conn // the session statements run in (SET SESSION)
 	dir    string
 	stdout io.Writer // the terminal or standard output
 	out    io.Writer // where results go: stdout or the .output file
@@ -146,7 +147,7 @@ func (sh *shell) statement(text string) (ok bool) {
 	}()
 	start := time.Now()
 	u0, s0, cpu := cpuTimes()
-	rows, err := sh.db.Query(ctx, text)
+	rows, err := sh.session().Query(ctx, text)
 	if err == nil {
 		if n, ok := rows.Changes(); ok {
 			// Like DuckDB's shell, a statement that changes rows (COPY …
@@ -219,4 +220,13 @@ func (sh *shell) endOnce() {
 	if sh.once {
 		sh.closeOutput()
 	}
+}
+
+// session is the shell's session on its database, opened on first use
+// and again after .open.
+func (sh *shell) session() *peregrine.Conn {
+	if sh.conn == nil {
+		sh.conn = sh.db.Connect()
+	}
+	return sh.conn
 }

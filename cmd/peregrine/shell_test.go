@@ -83,6 +83,10 @@ func TestSwitchesVersionAndRC(t *testing.T) {
 			t.Errorf("%s: code %d err %q\ngot  %q\nwant %q", flag, code, errOut, out, want)
 		}
 	}
+	// The shell's statements run in one session: SET SESSION holds.
+	if out, errOut, code := runCLI(t, "", "-c", "SET SESSION memory_limit = '1MB'", "-csv", "-c", "SELECT 42 AS x"); code != 0 || out != "x\n42\n" {
+		t.Errorf("SET SESSION memory_limit in the shell: %d %q %q", code, out, errOut)
+	}
 	// HUGEINT (the type of an integer SUM) is a JSON number, as in DuckDB.
 	out, _, _ = runCLI(t, "", "-json", "-c", "SELECT sum(x) AS s FROM (VALUES (1), (2)) t(x)")
 	if want := `[{"s":3}]` + "\n"; out != want {

@@ -388,6 +388,10 @@ func writeNested(sb *strings.Builder, t Type, d Datum) {
 		sb.WriteString("NULL")
 		return
 	}
+	if t.ID == String {
+		writeNestedString(sb, d.S)
+		return
+	}
 	if !t.IsNested() || t.Nest == nil {
 		sb.WriteString(Format(t, d))
 		return
@@ -413,7 +417,7 @@ func writeNested(sb *strings.Builder, t Type, d Datum) {
 				sb.WriteString(", ")
 			}
 			sb.WriteByte('\'')
-			sb.WriteString(f.Name)
+			sb.WriteString(strings.ReplaceAll(f.Name, "'", `\'`))
 			sb.WriteString("': ")
 			e := NullDatum
 			if i < len(nd.Elems) {
@@ -438,6 +442,22 @@ func writeNested(sb *strings.Builder, t Type, d Datum) {
 		}
 		sb.WriteByte('}')
 	}
+}
+
+// writeNestedString writes a string inside a nested value as DuckDB's
+// VARCHAR cast does: quoted (with \' for a quote) when it is empty, has
+// outer spaces, could read as NULL or holds a character of the nested
+// syntax; bare otherwise.
+func writeNestedString(sb *strings.Builder, s string) {
+	quote := s == "" || strings.EqualFold(s, "null") || s[0] == ' ' || s[len(s)-1] == ' ' ||
+		strings.ContainsAny(s, `'":=[]{}(),`)
+	if !quote {
+		sb.WriteString(s)
+		return
+	}
+	sb.WriteByte('\'')
+	sb.WriteString(strings.ReplaceAll(s, "'", `\'`))
+	sb.WriteByte('\'')
 }
 
 // CompareNested orders two non-NULL nested datums of type t (lists and

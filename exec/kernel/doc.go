@@ -46,6 +46,10 @@
 //	datefn.go       date_trunc, date_diff, last_day, dayname, monthname, make_date
 //	strftime.go     strftime with DuckDB's format codes
 //	nested.go       struct fields, list elements and lengths, map lookups
+//	list.go         building lists: list_value, struct_pack, slices/sort/distinct/flatten, concat/append, range
+//	list_fn.go      element comparisons, list aggregates, position, array_to_string, string_split
+//	list_lambda.go  list_transform/filter/reduce (lambda bodies over the elements), casts of nested types
+//	list_compile.go compiling the list operators
 //	nested_codec.go nested values as VARCHAR bytes for flat-only operators
 //	singlerow.go    a scalar subquery's at-most-one-row check
 package kernel

@@ -352,6 +352,12 @@ func randDatum(rng *rand.Rand, t coldata.Type, pNull float64) coldata.Datum {
 			return coldata.Datum{I: []int64{0, -1, 1, 951782400000000, -86400000001}[rng.IntN(5)]}
 		}
 		return coldata.Datum{I: rng.Int64N(4e15) - 1e15}
+	case coldata.List:
+		elems := make([]coldata.Datum, rng.IntN(5))
+		for i := range elems {
+			elems[i] = randDatum(rng, t.Nest.Elem, 0.2)
+		}
+		return coldata.ListDatum(elems...)
 	}
 	return coldata.NullDatum
 }

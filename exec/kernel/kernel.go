@@ -99,6 +99,9 @@ func (c *compiler) compile(e expr.Expr) (node, error) {
 			}
 			return &nestedStringNode{arg: arg}, nil
 		}
+		if e.Typ.IsNested() {
+			return c.compileNestedCast(e)
+		}
 		return c.compileCast(e)
 	case *expr.Case:
 		return c.compileCase(e)

@@ -12,6 +12,9 @@ import (
 // the struct's NULLs folded in; elements are gathered from the child.
 
 func (c *compiler) compileNested(e *expr.Func) (node, error) {
+	if e.Op >= expr.OpListValue {
+		return c.compileList(e)
+	}
 	if e.Op == expr.OpNestedDecode && len(e.Args) == 1 {
 		// A filter pushed below a join's encoding reads the value itself.
 		if in, ok := e.Args[0].(*expr.Func); ok && in.Op == expr.OpNestedEncode && len(in.Args) == 1 && in.Args[0].Type().Equal(e.Typ) {
@@ -328,6 +331,9 @@ func checkNestedUse(e expr.Expr) error {
 	case *expr.Cast:
 		if e.Arg.Type().IsNested() && e.Typ.ID == coldata.String {
 			return nil // printed like DuckDB (nestedStringNode)
+		}
+		if e.Typ.IsNested() && (e.Arg.Type().ID == e.Typ.ID || e.Arg.Type().ID == coldata.Unknown) {
+			return nil // element by element (nestedCastNode)
 		}
 		if e.Typ.IsNested() || e.Arg.Type().IsNested() {
 			t := e.Typ

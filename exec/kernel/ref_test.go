@@ -162,6 +162,9 @@ func refRange(t coldata.Type, bounded bool) (*big.Int, *big.Int) {
 func fits(v *big.Int, lo, hi *big.Int) bool { return v.Cmp(lo) >= 0 && v.Cmp(hi) <= 0 }
 
 func refFunc(e *expr.Func, row []coldata.Datum) (coldata.Datum, error) {
+	if e.Op >= expr.OpListValue {
+		return refList(e, row)
+	}
 	switch e.Op {
 	case expr.OpAnd, expr.OpOr:
 		and := e.Op == expr.OpAnd

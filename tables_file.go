@@ -76,6 +76,9 @@ func (db *DB) createFolderTable(ctx context.Context, st *sql.CreateTable) (*Rows
 	if err != nil {
 		return nil, withText(err, st.Text)
 	}
+	if err := folderColumns(schema); err != nil {
+		return nil, err
+	}
 	if err := db.lockDir(); err != nil {
 		return nil, err
 	}
@@ -412,6 +415,9 @@ func (db *DB) dropFolderOrFile(ctx context.Context, name string) error {
 // alterFolderTable commits ALTER's new schema and rows nt of folder table
 // t: every file rewritten (one folder exchange), then the catalog.
 func (db *DB) alterFolderTable(ctx context.Context, name string, t, nt *localTable, d *storage.MemData) error {
+	if err := folderColumns(nt.schema); err != nil {
+		return err
+	}
 	if err := db.lockDir(); err != nil {
 		return err
 	}
@@ -454,6 +460,20 @@ func (db *DB) renameFolderTable(from string, t, nt *localTable) error {
 		o.tables[strings.ToLower(from)] = t
 		o.mu.Unlock()
 		return err
+	}
+	return nil
+}
+
+// folderColumns refuses the column types a folder table could not keep:
+// nested ones (the Parquet writer does not write them yet) and HUGEINT
+// (the scanner cannot read back a value beyond 64 bits, and a table that
+// cannot be read would keep the database from opening).
+func folderColumns(s *sql.TableSchema) error {
+	for _, c := range s.Columns {
+		switch c.Type.ID {
+		case coldata.Hugeint, coldata.List, coldata.Struct, coldata.Map:
+			return fmt.Errorf("Not implemented Error: a column of type %s in a table of a directory database is not supported yet (column \"%s\"; a TEMP table can hold it)", c.Type, c.Name)
+		}
 	}
 	return nil
 }

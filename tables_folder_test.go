@@ -210,3 +210,22 @@ func TestFileTableBecomesFolderTable(t *testing.T) {
 		t.Fatalf("after reopening: %s", got)
 	}
 }
+
+// TestFolderTableRefusesTypes: column types a folder table could not read
+// back are refused when it is made or altered, not after its rows are
+// written (a table that cannot be read would keep the folder from opening).
+func TestFolderTableRefusesTypes(t *testing.T) {
+	ctx := context.Background()
+	db, err := peregrine.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	run(t, db, "CREATE TABLE n (a INTEGER)")
+	for _, q := range []string{"CREATE TABLE h (a HUGEINT)", "CREATE TABLE l (a INTEGER[])", "ALTER TABLE n ADD COLUMN s STRUCT(x INTEGER)"} {
+		if err := db.Exec(ctx, q); err == nil || !strings.HasPrefix(err.Error(), "Not implemented Error: a column of type") {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	run(t, db, "CREATE TEMP TABLE h (a HUGEINT)")
+}

@@ -23,11 +23,13 @@ func (db *DB) alter(ctx context.Context, st *sql.AlterTable) (*Rows, error) {
 	defer db.objs.write.Unlock()
 	t := db.objs.table(name)
 	if t == nil {
-		if a.IfExists {
+		if a.IfExists && db.exists(ctx, name) == "" {
 			return emptyRows(), nil
 		}
-		_, err := db.writeTarget(ctx, name)
-		return nil, err
+		var err error
+		if t, err = db.writeTarget(ctx, name); err != nil {
+			return nil, err
+		}
 	}
 	if t.mem.IsStream() {
 		_, err := db.writeTarget(ctx, name)
@@ -115,6 +117,9 @@ func (db *DB) alter(ctx context.Context, st *sql.AlterTable) (*Rows, error) {
 	nt.schema = &s
 	nt.mem = storage.NewMemTable(cols)
 	nt.mem.Publish(d)
+	if t.file != nil {
+		return emptyRows(), db.alterFolderTable(ctx, name, t, &nt, d)
+	}
 	db.swapTable(name, t, &nt)
 	return emptyRows(), nil
 }
@@ -161,6 +166,9 @@ func (db *DB) renameTable(ctx context.Context, t *localTable, from, to string) e
 	s.Name = to
 	nt := *t
 	nt.schema = &s
+	if t.file != nil {
+		return db.renameFolderTable(from, t, &nt)
+	}
 	o := db.objs
 	o.mu.Lock()
 	delete(o.tables, strings.ToLower(from))

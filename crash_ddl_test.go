@@ -25,6 +25,9 @@ import (
 // folder writable again. While the child runs, a write from this process
 // is refused naming the child.
 
+// It also runs folder-table generations (crash_dml_test.go): INSERT, an
+// UPDATE of every file and a DELETE, checked the same way.
+
 // TestCrashDDLChild is the child's body; it does nothing in a normal run.
 func TestCrashDDLChild(t *testing.T) {
 	dir := os.Getenv("PEREGRINE_CRASH_DDL_DIR")
@@ -37,11 +40,13 @@ func TestCrashDDLChild(t *testing.T) {
 		os.Exit(3)
 	}
 	ctx := context.Background()
+	g0 := startFolderGenerations(t, db)
 	for gen := 1; ; gen++ {
 		stmts := []string{
 			fmt.Sprintf("CREATE OR REPLACE TABLE t AS SELECT i, %d AS gen FROM %s", gen, numbers(5)),
 			fmt.Sprintf("CREATE OR REPLACE VIEW v AS SELECT gen, count(*) AS n, %d AS written FROM t GROUP BY gen", gen),
 		}
+		stmts = append(stmts, folderGeneration(g0+gen)...)
 		for _, s := range stmts {
 			if err := db.Exec(ctx, s); err != nil {
 				fmt.Println("ERR", err)
@@ -119,6 +124,7 @@ func checkDDLCrashState(t *testing.T, dir string) {
 	if written != gen && written != gen-1 {
 		t.Fatalf("view of generation %d over table generation %d", written, gen)
 	}
+	checkFolderCrashState(t, db)
 	// The next writer (which takes the folder's lock) clears what the
 	// killed one staged.
 	if err := db.Exec(context.Background(), "CREATE OR REPLACE VIEW w AS SELECT 1 AS one; DROP VIEW w"); err != nil {
@@ -126,7 +132,7 @@ func checkDDLCrashState(t *testing.T, dir string) {
 	}
 	entries, _ := os.ReadDir(dir)
 	for _, e := range entries {
-		if e.Name() != "t.parquet" && e.Name() != ".peregrine" {
+		if e.Name() != "t.parquet" && e.Name() != ".peregrine" && e.Name() != "f" {
 			t.Fatalf("left in the folder: %s", e.Name())
 		}
 	}

@@ -34,6 +34,8 @@ type localTable struct {
 	// (parallel to schema.Keys), kept in step with the published snapshot.
 	keys []map[string]struct{}
 	temp bool
+	// file is a folder table's files (tables_file.go); nil in memory.
+	file *fileTable
 	// source releases the Arrow data of a table registered from Go.
 	source any
 }
@@ -217,6 +219,9 @@ func (db *DB) createTable(ctx context.Context, st *sql.CreateTable) (*Rows, erro
 	if err != nil || skip {
 		return changedRows(0), err
 	}
+	if db.persistent(ct.Temp) && ct.As == nil {
+		return db.createFolderTable(ctx, st)
+	}
 	if db.persistent(ct.Temp) {
 		return db.createTableFile(ctx, st)
 	}
@@ -350,6 +355,12 @@ func (db *DB) drop(ctx context.Context, st *sql.DropObject) (*Rows, error) {
 			return nil, fmt.Errorf("Catalog Error: Existing object %s is of type %s, trying to drop type %s", name, have, kind)
 		}
 		key := strings.ToLower(name)
+		if t := o.table(key); t != nil && t.file != nil {
+			if err := db.dropFolderOrFile(ctx, name); err != nil {
+				return nil, err
+			}
+			continue
+		}
 		o.mu.Lock()
 		t, isLocal := o.tables[key]
 		v, isView := o.views[key]

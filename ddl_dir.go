@@ -41,6 +41,8 @@ func (db *DB) lockDir() error {
 	// Holding the lock, this process is the folder's only writer: what
 	// killed writers staged is garbage now.
 	storage.SweepDeadStaging(db.cat.Dir())
+	storage.SweepFolderStaging(db.cat.Dir())
+	db.sweepAdoptions()
 	return nil
 }
 
@@ -48,9 +50,6 @@ func (db *DB) lockDir() error {
 func (db *DB) createTableFile(ctx context.Context, st *sql.CreateTable) (*Rows, error) {
 	ct := st.AST
 	name := ct.Name.Last()
-	if ct.As == nil {
-		return nil, fmt.Errorf("Not implemented Error: CREATE TABLE with a column list in a directory database is not supported yet (use CREATE TABLE ... AS, or CREATE TEMP TABLE)")
-	}
 	if err := db.lockDir(); err != nil {
 		return nil, err
 	}
@@ -116,7 +115,8 @@ func (db *DB) dropTableFile(ctx context.Context, name string) error {
 	return nil
 }
 
-// saveViews writes the persistent views to the catalog file.
+// saveViews writes the persistent views and the folder tables to the
+// catalog file.
 func (db *DB) saveViews() error {
 	if err := db.lockDir(); err != nil {
 		return err
@@ -131,6 +131,7 @@ func (db *DB) saveViews() error {
 	}
 	o.mu.RUnlock()
 	sort.Strings(stmts)
+	stmts = append(db.folderTableStatements(), stmts...)
 	return storage.WriteCatalogFile(db.cat.Dir(), stmts)
 }
 
@@ -158,6 +159,12 @@ func (db *DB) loadViews() error {
 		}
 		s = strings.TrimSpace(strings.Join(lines, "\n"))
 		st, err := sql.Parse(s)
+		if ct, isTable := st.(*sql.CreateTable); err == nil && isTable {
+			if err := db.loadFolderTable(context.Background(), ct); err != nil {
+				return err
+			}
+			continue
+		}
 		cv, ok := st.(*sql.CreateView)
 		if err != nil || !ok {
 			return fmt.Errorf("IO Error: %s: not a CREATE VIEW statement: %.60s", filepath.Join(storage.CatalogDir(dir), "catalog.sql"), s)

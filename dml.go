@@ -20,10 +20,13 @@ func (db *DB) writeTarget(ctx context.Context, name string) (*localTable, error)
 		return t, nil
 	}
 	switch db.exists(ctx, name) {
+	case "Table":
+		if t, err := db.adoptFileTable(ctx, name); t != nil || err != nil {
+			return t, err
+		}
+		return nil, fmt.Errorf("Not implemented Error: writing the table %s of the database directory is not supported (it is not a single Parquet file of the folder, nor a table CREATE TABLE made)", name)
 	case "View":
 		return nil, fmt.Errorf("Catalog Error: %s is not an table", name)
-	case "Table":
-		return nil, fmt.Errorf("Not implemented Error: writing a table of the database directory is not supported yet")
 	}
 	return nil, fmt.Errorf("Catalog Error: Table with name %s does not exist!", name)
 }
@@ -86,7 +89,16 @@ func (db *DB) appendRows(ctx context.Context, t *localTable, added *storage.MemB
 		nb.AppendChunks(chunks)
 		nb.AppendChunks(added.Chunks())
 	}
+	var undo func()
+	if t.file != nil {
+		if undo, err = db.fileAppend(ctx, t, added); err != nil {
+			return 0, err
+		}
+	}
 	if err := db.publish(t, nb.Data(old.Columns)); err != nil {
+		if undo != nil {
+			undo()
+		}
 		return 0, err
 	}
 	for i, m := range newKeys {

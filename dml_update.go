@@ -77,7 +77,7 @@ func (db *DB) update(ctx context.Context, st *sql.Update, args []sql.Arg) (*Rows
 		nb.AppendChunks([][]*coldata.Vec{cp})
 		start += int64(n)
 	}
-	if err := db.replace(t, nb.Data(old.Columns)); err != nil {
+	if err := db.replace(ctx, t, nb.Data(old.Columns), refs, false); err != nil {
 		return nil, err
 	}
 	return changedRows(int64(len(refs))), nil
@@ -118,7 +118,7 @@ func (db *DB) delete(ctx context.Context, st *sql.Delete, args []sql.Arg) (*Rows
 		}
 		start += int64(n)
 	}
-	if err := db.replace(t, nb.Data(old.Columns)); err != nil {
+	if err := db.replace(ctx, t, nb.Data(old.Columns), refs, true); err != nil {
 		return nil, err
 	}
 	return changedRows(int64(len(refs))), nil
@@ -152,14 +152,22 @@ func (db *DB) touched(ctx context.Context, bound *sql.Bound, args []sql.Arg, typ
 }
 
 // replace publishes a rewritten snapshot after checking its keys.
-func (db *DB) replace(t *localTable, d *storage.MemData) error {
+func (db *DB) replace(ctx context.Context, t *localTable, d *storage.MemData, refs map[int64]rowRef, deleted bool) error {
 	keys, err := t.rebuildKeys(d)
 	if err != nil {
 		return err
 	}
+	finish, undo := func() {}, func() {}
+	if t.file != nil {
+		if finish, undo, err = db.fileRewriteRows(ctx, t, d, refs, deleted); err != nil {
+			return err
+		}
+	}
 	if err := db.publish(t, d); err != nil {
+		undo()
 		return err
 	}
+	finish()
 	t.keys = keys
 	return nil
 }

@@ -10,9 +10,13 @@ import (
 // A directory database keeps what Parquet files cannot say in a small
 // folder of its own, DIR/.peregrine (hidden: table listings skip it):
 //
-//	DIR/.peregrine/catalog.sql   the views, as the CREATE VIEW statements that
-//	                             made them, one per statement, separated by
-//	                             ";\n" (read back on Open; edit with care)
+//	DIR/.peregrine/catalog.sql   the folder tables (DIR/NAME/), as CREATE TABLE
+//	                             statements with their defaults and constraints,
+//	                             and the views, as the CREATE VIEW statements
+//	                             that made them, one per statement, separated
+//	                             by ";\n" (read back on Open; edit with care)
+//	DIR/.peregrine/next-NAME/    a folder table's next folder while a write
+//	                             stages it (see doc.go)
 //	DIR/.peregrine/lock          held (flock) by the process writing the folder;
 //	                             it holds that process's id
 //
@@ -43,7 +47,7 @@ func WriteCatalogFile(dir string, statements []string) error {
 		return ioErrorf("cannot write the catalog of %q: %s", dir, sysMessage(err))
 	}
 	var b strings.Builder
-	b.WriteString("-- Peregrine catalog: the views of this database, read when it is opened.\n")
+	b.WriteString("-- Peregrine catalog: the folder tables and views of this database, read when it is opened.\n")
 	for _, s := range statements {
 		b.WriteString(strings.TrimSpace(s))
 		b.WriteString(";\n")

@@ -21,6 +21,33 @@
 // commit them all at once or abort), so that a reader or a crash sees all
 // of a write or none of it, on the local disk and on object stores alike.
 //
+// Folder tables (CREATE TABLE t (cols) in a directory database; the root
+// package's tables_file.go drives them) commit this way:
+//
+//   - The table exists when its CREATE TABLE statement is in
+//     DIR/.peregrine/catalog.sql (one atomic replace of that file); DIR/t/
+//     holds its rows as data-SEQ-GEN.parquet files whose names sort in row
+//     order and are never reused. A missing folder is an empty table.
+//   - INSERT adds one file through a Stage: written under a temporary
+//     name, one rename commits it.
+//   - UPDATE and DELETE (and ALTER's column changes, which rewrite every
+//     file) stage the table's next folder, DIR/.peregrine/next-t/:
+//     unaffected files are hard links, files holding a changed row are
+//     rewritten as SEQ-GEN+1 (left out when DELETE empties them). One
+//     atomic exchange of the two folders (renameat2 RENAME_EXCHANGE,
+//     SwapFolders) commits; the old folder, now at the staged path, is
+//     removed after. A crash before the exchange leaves the old folder,
+//     after it the new one; what is left in .peregrine is garbage the next
+//     writer sweeps (SweepFolderStaging) when it takes the lock.
+//   - Writers hold the folder's flock, so there is one at a time. A reader
+//     in another process lists one folder or the other; one whose files
+//     vanish under it (the old folder removed) retries its load.
+//   - Not single-step: ALTER's column changes (folder exchange, then the
+//     catalog) and RENAME / DROP (catalog, folder): a crash between the two
+//     steps can leave the catalog and the folder disagreeing. Without
+//     RENAME_EXCHANGE, SwapFolders falls back to two renames, and the sweep
+//     puts the old folder back if a crash fell between them.
+//
 // Where bytes come from:
 //
 //	fs.go           the FileSystem interface (Stat, List, Open, Create, Remove), FileStat, URL schemes
@@ -68,6 +95,8 @@
 //	                    rules for existing targets
 //	stage_recover.go    the local commit record and the recovery a later start runs
 //	exchange_*.go       atomic exchange of two paths where the kernel has it
+//	folder_swap.go      SwapFolders (a folder table's commit) and the sweep of its
+//	                    staged folders
 //	stage_object.go     object-store targets: every file an upload (multipart, blocks,
 //	                    resumable session) staged until all are complete, then
 //	                    committed; aborted on failure or cancellation
@@ -77,7 +106,7 @@
 // In memory:
 //
 //	catalog_file.go     a directory database's own folder, DIR/.peregrine: catalog.sql
-//	                    (its views as CREATE VIEW statements) and, in catalog_lock_*.go,
+//	                    (its folder tables and views as CREATE statements) and, in catalog_lock_*.go,
 //	                    the write lock (flock) that names the process holding it
 //	table_mem.go        MemTable: the rows of CREATE TABLE in memory, TEMP tables and
 //	                    Go's registered data, as immutable chunk snapshots replaced

@@ -251,8 +251,8 @@ type aggPartial struct {
 	accs    []accumulator
 	dist    []*groupTable // per aggregate, non-nil for DISTINCT sets
 
-	need    []int // input columns read: group columns, then distinct args
-	argPos  []int // per aggregate, index into need (-1 for COUNT(*))
+	need    []int   // input columns read: group columns, then distinct args
+	argPos  []int   // per aggregate, index into need (-1 for COUNT(*))
 	argsPos [][]int // per aggregate, its further arguments' indexes into need (argCols past the first)
 	pairs   []*coldata.Vec
 	dense   []*coldata.Vec

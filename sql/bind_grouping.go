@@ -457,9 +457,10 @@ func (a *aggState) partials(b *binder, pre *planner.Project, keys []planner.ColM
 	return fin, merge
 }
 
-// filterArg applies an aggregate's FILTER (WHERE p): the aggregates here
-// all skip NULLs, so the argument becomes CASE WHEN p THEN arg END, and
-// count(*) counts CASE WHEN p THEN true END.
+// filterArg applies the FILTER (WHERE p) of count, sum, avg, min or max:
+// they all skip NULLs, so the argument becomes CASE WHEN p THEN arg END,
+// and count(*) counts CASE WHEN p THEN true END. Named aggregates filter
+// their rows instead (filterNamedAgg).
 func (c *exprCtx) filterArg(fe *ast.FuncCall, call *planner.AggCall) error {
 	switch call.Func {
 	case planner.AggCountStar, planner.AggCount, planner.AggSum, planner.AggAvg, planner.AggMin, planner.AggMax:

@@ -32,6 +32,7 @@ func (s AggSpec) wrapped() bool { return len(s.Order) > 0 || s.Filtered }
 // without losing the order.
 type orderedAcc struct {
 	inner    accumulator
+	newInner func() accumulator // a fresh one for each finalize
 	base     int // base argument columns (1, or 2 for arg_min and the like)
 	types    []coldata.Type
 	order    []AggOrderKey
@@ -83,6 +84,10 @@ func newOrderedAcc(s AggSpec, in coldata.Type) (accumulator, error) {
 		return nil, err
 	}
 	a.inner = inner
+	a.newInner = func() accumulator {
+		acc, _ := newAccumulator(innerSpec, innerIn) // made once above
+		return acc
+	}
 	a.arg = &coldata.Vec{Type: innerIn}
 	for _, t := range a.types[:a.base] {
 		a.scratch = append(a.scratch, coldata.NewVec(t, 0))
@@ -144,10 +149,16 @@ func (a *orderedAcc) kept(arg *coldata.Vec, n int) []int32 {
 }
 
 // baseArg gathers the base argument columns of cols at sel into the
-// vector the inner accumulator reads.
+// vector the inner accumulator reads (scratch and arg: a.scratch and a.arg
+// in update, fresh ones in finalize, which runs concurrently on disjoint
+// group ranges).
 func (a *orderedAcc) baseArg(cols []*coldata.Vec, sel []int32) *coldata.Vec {
+	return gatherBase(a.scratch, a.arg, cols, sel)
+}
+
+func gatherBase(scratch []*coldata.Vec, arg *coldata.Vec, cols []*coldata.Vec, sel []int32) *coldata.Vec {
 	n := len(sel)
-	for c, v := range a.scratch {
+	for c, v := range scratch {
 		v.Resize(n)
 		v.Nulls = nil
 		if cols[c].Nulls != nil {
@@ -155,12 +166,12 @@ func (a *orderedAcc) baseArg(cols []*coldata.Vec, sel []int32) *coldata.Vec {
 		}
 		v.CopyFrom(cols[c], sel, n, 0)
 	}
-	if a.base == 1 {
-		return a.scratch[0]
+	if len(scratch) == 1 {
+		return scratch[0]
 	}
-	a.arg.Child = append(a.arg.Child[:0], a.scratch...)
-	a.arg.SLen = n
-	return a.arg
+	arg.Child = append(arg.Child[:0], scratch...)
+	arg.SLen = n
+	return arg
 }
 
 func (a *orderedAcc) update(gids []int32, arg *coldata.Vec, n int) {
@@ -269,9 +280,9 @@ func (a *orderedAcc) finalize(out *coldata.Vec, from, to int) error {
 	if a.direct {
 		return a.inner.finalize(out, from, to)
 	}
-	a.inner.reset()
-	a.inner.resize(to - from)
-	a.gids, a.sel = a.gids[:0], a.sel[:0]
+	inner := a.newInner()
+	inner.resize(to - from)
+	var gids, sel []int32
 	for g := from; g < to; g++ {
 		rows := a.rows[g]
 		slices.SortStableFunc(rows, a.compare)
@@ -285,14 +296,18 @@ func (a *orderedAcc) finalize(out *coldata.Vec, from, to int) error {
 			rows = slices.CompactFunc(rows, a.sameArg)
 		}
 		for _, r := range rows {
-			a.sel = append(a.sel, r)
-			a.gids = append(a.gids, int32(g-from))
+			sel = append(sel, r)
+			gids = append(gids, int32(g-from))
 		}
 	}
-	if n := len(a.sel); n > 0 {
-		a.inner.update(a.gids, a.baseArg(a.buf, a.sel), n)
+	if n := len(sel); n > 0 {
+		scratch := make([]*coldata.Vec, a.base)
+		for c := range scratch {
+			scratch[c] = coldata.NewVec(a.types[c], 0)
+		}
+		inner.update(gids, gatherBase(scratch, &coldata.Vec{Type: a.arg.Type}, a.buf, sel), n)
 	}
-	return a.inner.finalize(out, 0, to-from)
+	return inner.finalize(out, 0, to-from)
 }
 
 func (a *orderedAcc) compareArg(i, j int32) int {

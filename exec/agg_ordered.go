@@ -33,7 +33,7 @@ func (s AggSpec) wrapped() bool { return len(s.Order) > 0 || s.Filtered }
 type orderedAcc struct {
 	inner    accumulator
 	newInner func() accumulator // a fresh one for each finalize
-	base     int // base argument columns (1, or 2 for arg_min and the like)
+	base     int                // base argument columns (1, or 2 for arg_min and the like)
 	types    []coldata.Type
 	order    []AggOrderKey
 	filtered bool

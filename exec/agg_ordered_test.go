@@ -113,3 +113,15 @@ func TestOrderedAggSpill(t *testing.T) {
 		runSpilling(t, c, g.limit, g.spill, mk)
 	}
 }
+
+// TestOrderedAggReaders: several readers finalize disjoint group ranges of
+// the same ordered accumulators at once, from memory, flushed and spilled
+// partitions.
+func TestOrderedAggReaders(t *testing.T) {
+	defer func(old int) { aggReadersForTest = old }(aggReadersForTest)
+	aggReadersForTest = 3
+	t.Run("spill", TestOrderedAggSpill)
+	defer func(old int) { flushGroups = old }(flushGroups)
+	flushGroups = 16
+	t.Run("flushed spill", TestOrderedAggSpill)
+}

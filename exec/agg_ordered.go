@@ -1,8 +1,10 @@
 package exec
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/peregrinedb/peregrine/exec/coldata"
 )
@@ -40,8 +42,9 @@ type orderedAcc struct {
 	direct   bool // FILTER only: update the inner accumulator directly
 	distinct bool
 
-	buf  []*coldata.Vec // kept rows: base arguments then keys
-	rows [][]int32      // per group, its rows in buf
+	buf  []*coldata.Vec         // kept rows: base arguments then keys
+	cmps []func(i, j int32) int // per buf column, valueCmp
+	rows [][]int32              // per group, its rows in buf
 	size int64
 
 	gids    []int32
@@ -94,7 +97,9 @@ func newOrderedAcc(s AggSpec, in coldata.Type) (accumulator, error) {
 	}
 	if !a.direct {
 		for _, t := range a.types {
-			a.buf = append(a.buf, coldata.NewVec(t, 0))
+			v := coldata.NewVec(t, 0)
+			a.buf = append(a.buf, v)
+			a.cmps = append(a.cmps, valueCmp(v))
 		}
 	}
 	return a, nil
@@ -237,10 +242,11 @@ func (a *orderedAcc) merge(src accumulator, rows, gmap []int32) {
 }
 
 // compare orders two kept rows by the ORDER BY keys (NULLs where the key
-// puts them), then by arrival, which keeps ties in input order.
+// puts them); the stable sort keeps ties in arrival order.
 func (a *orderedAcc) compare(i, j int32) int {
 	for k, o := range a.order {
 		v := a.buf[a.base+k]
+		cmpVals := a.cmps[a.base+k]
 		ni, nj := v.IsNull(int(i)), v.IsNull(int(j))
 		c := 0
 		switch {
@@ -252,7 +258,7 @@ func (a *orderedAcc) compare(i, j int32) int {
 			}
 			return c
 		default:
-			c = coldata.Compare(v.Type, v.Get(int(i)), v.Get(int(j)))
+			c = cmpVals(i, j)
 			if o.Desc {
 				c = -c
 			}
@@ -269,7 +275,7 @@ func (a *orderedAcc) compare(i, j int32) int {
 func (a *orderedAcc) sameArg(i, j int32) bool {
 	for _, v := range a.buf[:a.base] {
 		ni, nj := v.IsNull(int(i)), v.IsNull(int(j))
-		if ni != nj || !ni && coldata.Compare(v.Type, v.Get(int(i)), v.Get(int(j))) != 0 {
+		if ni != nj || !ni && valueCmp(v)(i, j) != 0 {
 			return false
 		}
 	}
@@ -321,7 +327,31 @@ func (a *orderedAcc) compareArg(i, j int32) int {
 	case nj:
 		return -1
 	}
-	return coldata.Compare(v.Type, v.Get(int(i)), v.Get(int(j)))
+	return a.cmps[0](i, j)
+}
+
+// valueCmp compares two values of v (not NULL) on its typed slice, as
+// coldata.Compare does, without a Datum per comparison.
+func valueCmp(v *coldata.Vec) func(i, j int32) int {
+	switch v.Type.ID {
+	case coldata.Int32, coldata.Date:
+		return func(i, j int32) int { return cmp.Compare(v.I32[i], v.I32[j]) }
+	case coldata.Int64, coldata.Decimal, coldata.Timestamp:
+		return func(i, j int32) int { return cmp.Compare(v.I64[i], v.I64[j]) }
+	case coldata.Float64:
+		return func(i, j int32) int {
+			switch x, y := v.F64[i], v.F64[j]; {
+			case x < y:
+				return -1
+			case x > y:
+				return 1
+			}
+			return 0
+		}
+	case coldata.String:
+		return func(i, j int32) int { return strings.Compare(v.Str[i], v.Str[j]) }
+	}
+	return func(i, j int32) int { return coldata.Compare(v.Type, v.Get(int(i)), v.Get(int(j))) }
 }
 
 func (a *orderedAcc) bytes() int64 {

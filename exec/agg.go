@@ -55,6 +55,9 @@ type AggSpec struct {
 	Name     string          // AggNamed's aggregate
 	Params   []coldata.Datum // its constant arguments
 	Arg2     int             // a two-argument aggregate's second column (twoArgAggs)
+	Order    []AggOrderKey   // an ordered aggregate's ORDER BY (agg_ordered.go)
+	Filter   int             // the FILTER (WHERE) column, when Filtered
+	Filtered bool
 }
 
 // String prints the aggregate with the position of its input column, as in
@@ -107,6 +110,9 @@ type selUpdater interface {
 func newAccumulator(s AggSpec, in coldata.Type) (accumulator, error) {
 	bad := func() (accumulator, error) {
 		return nil, fmt.Errorf("Internal Error: hash aggregate: %s of %s returning %s is not supported", s.Func, in, s.Out)
+	}
+	if s.wrapped() {
+		return newOrderedAcc(s, in)
 	}
 	switch s.Func {
 	case AggNamed:

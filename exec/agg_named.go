@@ -73,7 +73,8 @@ func (s AggSpec) distinctSet() bool {
 	case AggCount, AggSum, AggAvg:
 		return s.Distinct
 	case AggNamed:
-		return s.Distinct && namedDistinct(s.Name)
+		// An ordered or filtered aggregate deduplicates its own rows.
+		return s.Distinct && namedDistinct(s.Name) && !s.wrapped()
 	}
 	return false
 }
@@ -427,39 +428,61 @@ var twoArgAggs = map[string]bool{
 
 func (s AggSpec) twoArgs() bool { return s.Func == AggNamed && twoArgAggs[s.Name] }
 
-// argCols are the input columns the aggregate reads.
+// argCols are the input columns the aggregate reads: the argument, a
+// second one, then an ordered aggregate's keys and its FILTER column.
 func (s AggSpec) argCols() []int {
+	cols := []int{s.Arg}
 	if s.twoArgs() {
-		return []int{s.Arg, s.Arg2}
+		cols = append(cols, s.Arg2)
 	}
-	return []int{s.Arg}
+	for _, o := range s.Order {
+		cols = append(cols, o.Col)
+	}
+	if s.Filtered {
+		cols = append(cols, s.Filter)
+	}
+	return cols
 }
 
 // argType is the type an accumulator is made for: the argument's, or for
-// a two-argument aggregate a STRUCT of both (its update gets both columns
+// an aggregate of several columns a STRUCT of them (its update gets them
 // as the children of one vector).
 func (s AggSpec) argType(inTypes []coldata.Type) coldata.Type {
-	if s.twoArgs() {
-		return coldata.StructType([]coldata.Field{{Name: "a", Type: inTypes[s.Arg]}, {Name: "b", Type: inTypes[s.Arg2]}})
+	cols := s.argCols()
+	if len(cols) == 1 {
+		return inTypes[s.Arg]
 	}
-	return inTypes[s.Arg]
+	fields := make([]coldata.Field, len(cols))
+	for i, c := range cols {
+		fields[i] = coldata.Field{Name: string(rune('a' + i)), Type: inTypes[c]}
+	}
+	return coldata.StructType(fields)
 }
 
-// pair is aggregate i's two dense argument columns as one STRUCT vector
-// (no copy: the children are the columns).
-func (p *aggPartial) pair(b *coldata.Batch, i int, arg *coldata.Vec, pos2 int) *coldata.Vec {
-	if p.dense[pos2] == nil {
-		denseCols(b, p.need[pos2:pos2+1], p.dense[pos2:pos2+1], p.scratch[pos2:pos2+1])
+// pack is aggregate i's dense argument columns as one STRUCT vector (no
+// copy: the children are the columns).
+func (p *aggPartial) pack(b *coldata.Batch, i int, arg *coldata.Vec, more []int) *coldata.Vec {
+	for _, pos := range more {
+		if p.dense[pos] == nil {
+			denseCols(b, p.need[pos:pos+1], p.dense[pos:pos+1], p.scratch[pos:pos+1])
+		}
 	}
 	if p.pairs == nil {
 		p.pairs = make([]*coldata.Vec, len(p.accs))
 	}
 	v := p.pairs[i]
 	if v == nil {
-		v = &coldata.Vec{Type: coldata.StructType([]coldata.Field{{Name: "a", Type: arg.Type}, {Name: "b", Type: p.dense[pos2].Type}})}
+		fields := []coldata.Field{{Name: "a", Type: arg.Type}}
+		for k, pos := range more {
+			fields = append(fields, coldata.Field{Name: string(rune('b' + k)), Type: p.dense[pos].Type})
+		}
+		v = &coldata.Vec{Type: coldata.StructType(fields)}
 		p.pairs[i] = v
 	}
-	v.Child = append(v.Child[:0], arg, p.dense[pos2])
+	v.Child = append(v.Child[:0], arg)
+	for _, pos := range more {
+		v.Child = append(v.Child, p.dense[pos])
+	}
 	v.SLen = b.Len()
 	return v
 }

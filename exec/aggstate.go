@@ -50,7 +50,7 @@ func stateLayout(inTypes []coldata.Type, groups []int, aggs []AggSpec) ([]coldat
 	}
 	cols := make([]int, len(aggs)+1)
 	for i, a := range aggs {
-		if a.Distinct {
+		if a.Distinct && !a.wrapped() { // orderedAcc keeps rows and deduplicates at the end
 			return nil, nil, fmt.Errorf("partial aggregate: %s has no mergeable state", a)
 		}
 		in := coldata.TypeUnknown

@@ -255,7 +255,10 @@ func (b *builder) build(p planner.Physical) (stream, error) {
 			if err != nil {
 				return nil, err
 			}
-			aggs[i] = AggSpec{Func: f, Arg: a.Arg, Distinct: a.Distinct, Out: a.Typ, Name: a.Name, Params: a.Params, Arg2: a.Arg2}
+			aggs[i] = AggSpec{Func: f, Arg: a.Arg, Distinct: a.Distinct, Out: a.Typ, Name: a.Name, Params: a.Params, Arg2: a.Arg2, Filter: a.Filter, Filtered: a.Filtered}
+			for _, o := range a.Order {
+				aggs[i].Order = append(aggs[i].Order, AggOrderKey{Col: o.Col, Desc: o.Desc, NullsFirst: o.NullsFirst})
+			}
 		}
 		h := withMemory(NewHashAgg(in, p.Groups, aggs), b.env).(*hashAgg)
 		h.threads, h.observe = b.threads, b.observer(p)

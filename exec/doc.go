@@ -53,7 +53,9 @@
 //     quantiles, mode, entropy, string_agg, list (every value kept, spilled
 //     as one VARCHAR state); agg_hll.go: approx_count_distinct
 //     (HyperLogLog); aggstate_pairs.go: arg_min/arg_max, covar, corr,
-//     regr_* (two argument columns as one STRUCT vector).
+//     regr_* (two argument columns as one STRUCT vector); agg_ordered.go:
+//     ORDER BY and FILTER inside a named aggregate (orderedAcc keeps each
+//     group's rows, sorts them at finalize, spills them as encoded blocks).
 //   - joinbuild.go, joinpart.go: join builds (broadcast and radix
 //     partitioned); hashjoin.go, hashjoin_pairs.go: the probe;
 //     hashjoin_spill.go: the Grace join after a build spills;

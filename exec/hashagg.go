@@ -251,9 +251,9 @@ type aggPartial struct {
 	accs    []accumulator
 	dist    []*groupTable // per aggregate, non-nil for DISTINCT sets
 
-	need    []int // input columns read: group columns, then distinct args
-	argPos  []int // per aggregate, index into need (-1 for COUNT(*))
-	arg2Pos []int // per aggregate, its second argument's index into need (-1: none)
+	need    []int   // input columns read: group columns, then distinct args
+	argPos  []int   // per aggregate, index into need (-1 for COUNT(*))
+	argsPos [][]int // per aggregate, its further arguments' indexes into need (argCols past the first)
 	pairs   []*coldata.Vec
 	dense   []*coldata.Vec
 	scratch []*coldata.Vec
@@ -332,15 +332,16 @@ func (p *aggPartial) needArgs() {
 		return len(p.need) - 1
 	}
 	for _, a := range h.aggs {
-		pos, pos2 := -1, -1
+		pos := -1
+		var more []int
 		if a.Func != AggCountStar {
 			pos = at(a.Arg)
-		}
-		if a.twoArgs() {
-			pos2 = at(a.Arg2)
+			for _, c := range a.argCols()[1:] {
+				more = append(more, at(c))
+			}
 		}
 		p.argPos = append(p.argPos, pos)
-		p.arg2Pos = append(p.arg2Pos, pos2)
+		p.argsPos = append(p.argsPos, more)
 	}
 }
 
@@ -424,8 +425,8 @@ func (p *aggPartial) sinkBatch(b *coldata.Batch) {
 				denseCols(b, p.need[pos:pos+1], p.dense[pos:pos+1], p.scratch[pos:pos+1])
 			}
 			arg = p.dense[pos]
-			if pos2 := p.arg2Pos[i]; pos2 >= 0 {
-				arg = p.pair(b, i, arg, pos2)
+			if more := p.argsPos[i]; len(more) > 0 {
+				arg = p.pack(b, i, arg, more)
 			}
 		}
 		if d != nil {

@@ -102,8 +102,9 @@ func (c *cloner) clone(n Node) (Node, error) {
 			if a.Aggs[i].Arg, err = c.expr(call.Arg); err != nil {
 				return nil, err
 			}
-			if call.Arg2 != nil {
-				if a.Aggs[i].Arg2, err = c.expr(call.Arg2); err != nil {
+			a.Aggs[i].Order = append([]AggOrder(nil), call.Order...)
+			for _, x := range a.Aggs[i].Extra() {
+				if *x, err = c.expr(*x); err != nil {
 					return nil, err
 				}
 			}

@@ -131,6 +131,8 @@ func dedupArg(a *PhysHashAgg) (int, bool) {
 		switch {
 		case x.Arg < 0:
 			return 0, false // COUNT(*) counts duplicates
+		case len(x.Order) > 0 || x.Filtered:
+			return 0, false // reads columns past the argument
 		case !x.Distinct && x.Func != AggMin && x.Func != AggMax:
 			return 0, false
 		case arg >= 0 && x.Arg != arg:

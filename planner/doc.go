@@ -9,6 +9,8 @@
 //
 // Files:
 //   - logical.go, physical.go: the plan nodes; Plan/PlanWith and lowering.
+//     aggorder.go: an aggregate's ORDER BY keys and FILTER column
+//     (AggCall.Extra lists every input of a call past Arg).
 //   - external.go: ExternalSource, the relations a Values node reads
 //     through their own reader (CSV, JSON files), and their column pruning.
 //   - distincton.go: DistinctOn (the first row of each run of equal keys,

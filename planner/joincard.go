@@ -520,7 +520,9 @@ func usedColumns(root Node) map[ColID]bool {
 			}
 			for _, a := range n.Aggs {
 				add(a.Arg)
-				add(a.Arg2)
+				for _, x := range a.Extra() {
+					add(*x)
+				}
 			}
 		case *Sort:
 			for _, k := range n.Keys {

@@ -138,6 +138,11 @@ type AggCall struct {
 	// Arg2 is a two-argument aggregate's second argument (arg_min's
 	// ordering value, covar's x), a column of the input like Arg.
 	Arg2 expr.Expr
+	// Order is an ordered aggregate's ORDER BY (AggNamed only), Filter its
+	// FILTER (WHERE) predicate when not rewritten into Arg (a BOOLEAN
+	// column of the input).
+	Order  []AggOrder
+	Filter expr.Expr
 }
 
 // Aggregate groups Input by Groups (columns of the input) and computes Aggs.

@@ -108,6 +108,9 @@ type PhysAgg struct {
 	Name     string // AggNamed's aggregate
 	Params   []coldata.Datum
 	Arg2     int // a two-argument aggregate's second input column (AggCall.Arg2)
+	Order    []PhysAggOrder
+	Filter   int // the FILTER column, when Filtered
+	Filtered bool
 }
 
 // PhysHashAgg groups its input by the columns at positions Groups in a hash
@@ -329,6 +332,9 @@ func (o *optimizer) lower(n Node) (Physical, error) {
 				pa.Arg2 = pos[c.Index]
 			} else if a.Arg2 != nil {
 				return nil, fmt.Errorf("internal error: aggregate argument %s is not a column", a.Arg2)
+			}
+			if err := lowerAggExtras(&pa, a, pos); err != nil {
+				return nil, err
 			}
 			p.Aggs = append(p.Aggs, pa)
 		}

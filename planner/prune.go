@@ -79,8 +79,8 @@ func prune(n Node, need map[ColID]bool) Node {
 			if call.Arg != nil {
 				addCols(used, call.Arg)
 			}
-			if call.Arg2 != nil {
-				addCols(used, call.Arg2)
+			for _, x := range call.Extra() {
+				addCols(used, *x)
 			}
 		}
 		a.Input = prune(n.Input, used)

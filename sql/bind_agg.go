@@ -144,8 +144,9 @@ func (a *aggState) build(b *binder, input planner.Node) planner.Node {
 		if call.Arg != nil {
 			call.Arg = column(call.Arg)
 		}
-		if call.Arg2 != nil {
-			call.Arg2 = column(call.Arg2)
+		call.Order = append([]planner.AggOrder(nil), call.Order...)
+		for _, x := range call.Extra() {
+			*x = column(*x)
 		}
 		ag.Aggs = append(ag.Aggs, call)
 	}
@@ -165,7 +166,7 @@ func outCols(aggs []aggEntry) []planner.ColMeta {
 func (c *exprCtx) bindAgg(fe *ast.FuncCall) (expr.Expr, error) {
 	name, args := funcName(fe)
 	switch {
-	case len(fe.OrderBy) > 0 && !orderInsensitive(name):
+	case len(fe.OrderBy) > 0 && !orderInsensitive(name) && !isNamedAgg(name):
 		return nil, notImplemented(fe.OrderBy[0], "ORDER BY inside an aggregate")
 	case len(fe.WithinGroup) > 0:
 		return nil, notImplemented(fe, "WITHIN GROUP")
@@ -230,13 +231,24 @@ func (c *exprCtx) bindAgg(fe *ast.FuncCall) (expr.Expr, error) {
 			}
 		}
 	}
-	if fe.Filter != nil {
-		if err := inner.filterArg(fe, &call); err != nil {
+	if call.Func == planner.AggNamed {
+		if err := inner.orderNamedAgg(fe, args, &call); err != nil {
 			return nil, err
 		}
-	}
-	if err := inner.checkOrder(fe.OrderBy); err != nil {
-		return nil, err
+		if fe.Filter != nil {
+			if err := inner.filterNamedAgg(fe, &call); err != nil {
+				return nil, err
+			}
+		}
+	} else {
+		if fe.Filter != nil {
+			if err := inner.filterArg(fe, &call); err != nil {
+				return nil, err
+			}
+		}
+		if err := inner.checkOrder(fe.OrderBy); err != nil {
+			return nil, err
+		}
 	}
 	switch call.Func {
 	case planner.AggNamed:
@@ -258,6 +270,7 @@ func (c *exprCtx) bindAgg(fe *ast.FuncCall) (expr.Expr, error) {
 	for _, p := range call.Params {
 		key += "," + paramKey(p)
 	}
+	key += aggExtraKey(call)
 	for _, e := range c.agg.aggs {
 		if e.key == key {
 			return colExpr(e.out), nil

@@ -261,20 +261,27 @@ func (a *aggState) buildSets(b *binder, input planner.Node) planner.Node {
 	}
 	args := make([]int, len(a.aggs)) // position of each aggregate's argument in pre
 	argPos := map[string]int{}
+	project := func(x expr.Expr) int {
+		k := exprKey(x)
+		p, ok := argPos[k]
+		if !ok {
+			p = len(pre.Out)
+			pre.Exprs = append(pre.Exprs, x)
+			pre.Out = append(pre.Out, b.newCol(x.String(), "", x.Type()))
+			argPos[k] = p
+		}
+		return p
+	}
+	extras := make([][]int, len(a.aggs)) // positions of Arg2, ORDER BY keys, FILTER
 	for i, e := range a.aggs {
 		args[i] = -1
 		if e.call.Arg == nil {
 			continue
 		}
-		k := exprKey(e.call.Arg)
-		p, ok := argPos[k]
-		if !ok {
-			p = len(pre.Out)
-			pre.Exprs = append(pre.Exprs, e.call.Arg)
-			pre.Out = append(pre.Out, b.newCol(e.call.Arg.String(), "", e.call.Arg.Type()))
-			argPos[k] = p
+		args[i] = project(e.call.Arg)
+		for _, x := range e.call.Extra() {
+			extras[i] = append(extras[i], project(*x))
 		}
-		args[i] = p
 	}
 	var shared planner.Node = pre
 	var merge func(ref []planner.ColMeta) ([]planner.AggCall, func([]planner.ColMeta) []expr.Expr)
@@ -287,6 +294,10 @@ func (a *aggState) buildSets(b *binder, input planner.Node) planner.Node {
 				calls[i] = e.call
 				if args[i] >= 0 {
 					calls[i].Arg = colExpr(ref[args[i]])
+				}
+				calls[i].Order = append([]planner.AggOrder(nil), e.call.Order...)
+				for k, x := range calls[i].Extra() {
+					*x = colExpr(ref[extras[i][k]])
 				}
 			}
 			return calls, columnsOf
@@ -446,9 +457,10 @@ func (a *aggState) partials(b *binder, pre *planner.Project, keys []planner.ColM
 	return fin, merge
 }
 
-// filterArg applies an aggregate's FILTER (WHERE p): the aggregates here
-// all skip NULLs, so the argument becomes CASE WHEN p THEN arg END, and
-// count(*) counts CASE WHEN p THEN true END.
+// filterArg applies the FILTER (WHERE p) of count, sum, avg, min or max:
+// they all skip NULLs, so the argument becomes CASE WHEN p THEN arg END,
+// and count(*) counts CASE WHEN p THEN true END. Named aggregates filter
+// their rows instead (filterNamedAgg).
 func (c *exprCtx) filterArg(fe *ast.FuncCall, call *planner.AggCall) error {
 	switch call.Func {
 	case planner.AggCountStar, planner.AggCount, planner.AggSum, planner.AggAvg, planner.AggMin, planner.AggMax:

@@ -248,7 +248,9 @@ func nodeReads(n planner.Node, above map[planner.ColID]bool) map[planner.ColID]b
 		}
 		for _, a := range n.Aggs {
 			add(a.Arg)
-			add(a.Arg2)
+			for _, x := range a.Extra() {
+				add(*x)
+			}
 		}
 	case *planner.Sort:
 		for _, k := range n.Keys {
@@ -363,7 +365,9 @@ func pruneNestedFields(root planner.Node) planner.Node {
 			}
 			for _, a := range n.Aggs {
 				visit(a.Arg)
-				visit(a.Arg2)
+				for _, x := range a.Extra() {
+					visit(*x)
+				}
 			}
 		case *planner.Sort:
 			for _, k := range n.Keys {

@@ -79,6 +79,10 @@ func (d *decor) pushAggregate(x *planner.Aggregate) (planner.Node, colMap, error
 	a.Out = append(append(a.Out, x.Out[:len(x.Groups)]...), mc...)
 	for _, call := range x.Aggs {
 		call.Arg = m.remap(call.Arg)
+		call.Order = append([]planner.AggOrder(nil), call.Order...)
+		for _, x := range call.Extra() {
+			*x = m.remap(*x)
+		}
 		a.Aggs = append(a.Aggs, call)
 	}
 	aggOut := x.Out[len(x.Groups):]

@@ -47,6 +47,7 @@
 //	bind_agg.go       aggregates and GROUP BY keys
 //	bind_aggnamed.go  the aggregates the executor resolves by name (median, string_agg, stddev, arg_min, corr, ...):
 //	                  DuckDB's aliases, argument casts, result types, constant parameters, two-column forms
+//	bind_aggorder.go  ORDER BY and FILTER (WHERE) inside a named aggregate (planner.AggCall.Order/Filter)
 //	functions_registry.go  the function registry (Functions): peregrine_functions()/duckdb_functions(), the shell's
 //	                  completion, unknown-function hints (Jaro-Winkler), an aggregate where a scalar must be
 //	functions_docs.go  the registry's descriptions and examples of scalar and table functions

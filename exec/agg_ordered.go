@@ -392,7 +392,10 @@ func (a *orderedAcc) load(src []*coldata.Vec, n int) {
 	for k, s := range src[0].Str[:n] {
 		b := coldata.NewBatch(a.types, 0)
 		if err := decodeBlock([]byte(s), b); err != nil {
-			continue // a state this process wrote: cannot be malformed
+			// A state this process wrote and read back through a checked
+			// spill file: malformed means a bug, which the workers' runner
+			// turns into the query's error rather than a wrong answer.
+			panic(fmt.Errorf("internal error: an ordered aggregate's spilled state does not decode: %w", err))
 		}
 		m := b.Len()
 		sel := make([]int32, m)

@@ -153,6 +153,7 @@ var winFuncs = map[string]planner.WinFunc{
 	"percent_rank": planner.WinPercentRank, "cume_dist": planner.WinCumeDist, "ntile": planner.WinNtile,
 	"lag": planner.WinLag, "lead": planner.WinLead, "first_value": planner.WinFirstValue, "first": planner.WinFirstValue,
 	"last_value": planner.WinLastValue, "last": planner.WinLastValue, "nth_value": planner.WinNthValue,
+	"fill": planner.WinFill,
 }
 
 // window binds a window function call to the column of its result.
@@ -203,6 +204,11 @@ func (c *exprCtx) window(fe *ast.FuncCall) (expr.Expr, error) {
 		k := planner.SortKey{Col: col.ID, Desc: o.Desc, NullsFirst: o.NullsFirst != nil && *o.NullsFirst}
 		e.order = append(e.order, k)
 		fmt.Fprintf(&sk, "o%d/%v/%v,", k.Col, k.Desc, k.NullsFirst)
+	}
+	if call.Func == planner.WinFill {
+		if err := checkFill(fe, orderExprs); err != nil {
+			return nil, err
+		}
 	}
 	if err := inner.frame(fe, spec, orderExprs, call, w); err != nil {
 		return nil, err
@@ -260,9 +266,13 @@ func (c *exprCtx) windowCall(fe *ast.FuncCall, name string, args []ast.Expr, cal
 		return c.windowAgg(fe, name, agg, bound, call, w)
 	}
 	call.Func = fn
+	if fn == planner.WinFill && len(bound) == 1 && !fillable(bound[0].Type()) {
+		return binderErr(fe, "FILL argument must support subtraction")
+	}
 	counts := map[planner.WinFunc][2]int{
 		planner.WinNtile: {1, 1}, planner.WinLag: {1, 3}, planner.WinLead: {1, 3},
 		planner.WinFirstValue: {1, 1}, planner.WinLastValue: {1, 1}, planner.WinNthValue: {2, 2},
+		planner.WinFill: {1, 1},
 	}
 	want := counts[fn]
 	if len(bound) < want[0] || len(bound) > want[1] {

@@ -29,11 +29,16 @@ func main() {
 	}
 	var total fileStats
 	causes := map[string]int{}
+	causeFiles := map[string]map[string]int{}
 	for _, f := range files {
 		st := runFile(f, *timeout)
 		total.add(st)
 		for c, n := range st.causes {
 			causes[c] += n
+			if causeFiles[c] == nil {
+				causeFiles[c] = map[string]int{}
+			}
+			causeFiles[c][filepath.Base(f)] += n
 		}
 		if *quiet && st.queryFail == 0 && st.skipped == "" {
 			continue
@@ -43,7 +48,7 @@ func main() {
 	fmt.Printf("\nTOTAL %d files (%d skipped): queries %d/%d passed (%.1f%%), statements %d/%d\n",
 		len(files), total.skippedFiles, total.queryPass, total.queryPass+total.queryFail,
 		pct(total.queryPass, total.queryPass+total.queryFail), total.stmtPass, total.stmtPass+total.stmtFail)
-	printCauses(causes, *ncause)
+	printCauses(causes, causeFiles, *ncause)
 }
 
 // collect expands directories into their .test and .test_slow files.
@@ -79,7 +84,7 @@ func pct(a, b int) float64 {
 	return 100 * float64(a) / float64(b)
 }
 
-func printCauses(causes map[string]int, n int) {
+func printCauses(causes map[string]int, files map[string]map[string]int, n int) {
 	type kv struct {
 		k string
 		n int
@@ -95,7 +100,26 @@ func printCauses(causes map[string]int, n int) {
 	fmt.Println("\nmost frequent failure causes (query records):")
 	for _, c := range all {
 		fmt.Printf("%6d  %s\n", c.n, c.k)
+		fmt.Printf("        in %s\n", topFiles(files[c.k], 3))
 	}
+}
+
+// topFiles names the files contributing most to one cause.
+func topFiles(m map[string]int, n int) string {
+	names := make([]string, 0, len(m))
+	for f := range m {
+		names = append(names, f)
+	}
+	sort.Slice(names, func(i, j int) bool { return m[names[i]] > m[names[j]] || m[names[i]] == m[names[j]] && names[i] < names[j] })
+	var parts []string
+	for i, f := range names {
+		if i == n {
+			parts = append(parts, fmt.Sprintf("and %d more files", len(names)-n))
+			break
+		}
+		parts = append(parts, fmt.Sprintf("%s (%d)", f, m[f]))
+	}
+	return strings.Join(parts, ", ")
 }
 
 // fileStats counts one file's (or all files') outcomes.

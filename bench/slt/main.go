@@ -110,7 +110,9 @@ func topFiles(m map[string]int, n int) string {
 	for f := range m {
 		names = append(names, f)
 	}
-	sort.Slice(names, func(i, j int) bool { return m[names[i]] > m[names[j]] || m[names[i]] == m[names[j]] && names[i] < names[j] })
+	sort.Slice(names, func(i, j int) bool {
+		return m[names[i]] > m[names[j]] || m[names[i]] == m[names[j]] && names[i] < names[j]
+	})
 	var parts []string
 	for i, f := range names {
 		if i == n {

@@ -166,8 +166,6 @@ func (c *exprCtx) window(fe *ast.FuncCall) (expr.Expr, error) {
 		return nil, binderErr(fe, "window function calls cannot be nested")
 	case c.win == nil:
 		return nil, binderErr(fe, "%s clause cannot contain window functions!", c.clause)
-	case fe.Filter != nil:
-		return nil, notImplemented(fe.Filter, "FILTER on a window function")
 	case len(fe.OrderBy) > 0 || len(fe.WithinGroup) > 0:
 		return nil, notImplemented(fe, "ORDER BY inside a window function's arguments")
 	}
@@ -261,6 +259,16 @@ func (c *exprCtx) windowCall(fe *ast.FuncCall, name string, args []ast.Expr, cal
 			}
 			bound = append(bound, x)
 		}
+	}
+	if fe.Filter != nil {
+		if !isAgg {
+			return notImplemented(fe.Filter, "FILTER on a window function")
+		}
+		fc, fb, err := c.windowFilter(fe, agg, bound)
+		if err != nil {
+			return err
+		}
+		fe, bound = fc, fb
 	}
 	if isAgg {
 		return c.windowAgg(fe, name, agg, bound, call, w)

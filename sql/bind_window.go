@@ -199,7 +199,7 @@ func (c *exprCtx) window(fe *ast.FuncCall) (expr.Expr, error) {
 		}
 		orderExprs = append(orderExprs, x)
 		col := w.column(c.b, x, outputName(o.Expr))
-		k := planner.SortKey{Col: col.ID, Desc: o.Desc, NullsFirst: o.NullsFirst != nil && *o.NullsFirst}
+		k := planner.SortKey{Col: col.ID, Desc: o.Desc, NullsFirst: c.b.nullsFirst(o)}
 		e.order = append(e.order, k)
 		fmt.Fprintf(&sk, "o%d/%v/%v,", k.Col, k.Desc, k.NullsFirst)
 	}

@@ -207,8 +207,10 @@ func valuesMatch(got, want, dbType string) bool {
 	if !isNumericType(t) {
 		return false
 	}
-	g, err1 := strconv.ParseFloat(got, 64)
-	w, err2 := strconv.ParseFloat(want, 64)
+	// DuckDB's runner casts both texts to the column's type, which
+	// tolerates surrounding spaces.
+	g, err1 := strconv.ParseFloat(strings.TrimSpace(got), 64)
+	w, err2 := strconv.ParseFloat(strings.TrimSpace(want), 64)
 	if err1 != nil || err2 != nil {
 		return false
 	}

@@ -75,7 +75,7 @@ func TestCompareAndSort(t *testing.T) {
 	if !valuesMatch("0.3333333333333333", "0.333", "DOUBLE") || valuesMatch("0.5", "0.6", "DOUBLE") {
 		t.Error("float tolerance")
 	}
-	if valuesMatch("1", "2", "INTEGER") || !valuesMatch("1", "true", "BOOLEAN") || valuesMatch("x", "y", "VARCHAR") {
+	if !valuesMatch("1", " 1", "BIGINT") || valuesMatch("1", "2", "INTEGER") || !valuesMatch("1", "true", "BOOLEAN") || valuesMatch("x", "y", "VARCHAR") {
 		t.Error("exact comparisons")
 	}
 	if got := expectedValues([]string{"1\t2", "3\t4"}, 2, 2); len(got) != 4 || got[3] != "4" {

@@ -78,7 +78,7 @@ func TestCompareAndSort(t *testing.T) {
 	if !valuesMatch("1", " 1", "BIGINT") || valuesMatch("1", "2", "INTEGER") || !valuesMatch("1", "true", "BOOLEAN") || valuesMatch("x", "y", "VARCHAR") {
 		t.Error("exact comparisons")
 	}
-	if got := expectedValues([]string{"1\t2", "3\t4"}, 2, 2); len(got) != 4 || got[3] != "4" {
+	if got := expectedValues([]string{"1\t2\t", "3\t4"}, 2, 2); len(got) != 4 || got[3] != "4" {
 		t.Errorf("row-wise split: %v", got)
 	}
 }

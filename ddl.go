@@ -106,7 +106,9 @@ func (o *localObjects) names() []string {
 // tables and views first, then the directory's.
 type queryCatalog struct {
 	*storage.Catalog
-	objs *localObjects
+	objs      *localObjects
+	intDiv    bool   // SET integer_division
+	nullOrder string // SET default_null_order
 }
 
 func (c queryCatalog) LocalTable(name string) *storage.Table {
@@ -123,7 +125,9 @@ func (c queryCatalog) FileCatalog() *storage.Catalog { return c.Catalog }
 func (c queryCatalog) LocalView(name string) *sql.View { return c.objs.view(name) }
 
 func (db *DB) queryCatalog(ctx context.Context) queryCatalog {
-	return queryCatalog{Catalog: db.cat.Query(ctx), objs: db.objs}
+	db.mu.RLock()
+	defer db.mu.RUnlock()
+	return queryCatalog{Catalog: db.cat.Query(ctx), objs: db.objs, intDiv: db.intDiv, nullOrder: db.nullOrder}
 }
 
 // tableNames lists the directory's tables and the database's own, sorted.

@@ -97,6 +97,12 @@ func (c *conn) Begin() (driver.Tx, error) {
 }
 
 func (c *conn) QueryContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
+	if head, last, ok := splitScript(query, len(args)); ok {
+		if err := c.execHead(ctx, head); err != nil {
+			return nil, err
+		}
+		query = last
+	}
 	r, err := c.db.Query(c.s.with(ctx), query, namedArgs(args)...)
 	if err != nil {
 		return nil, err

@@ -40,6 +40,10 @@ type DB struct {
 	tempDir string
 	// maxRecursion bounds a recursive CTE's rounds (0: the default).
 	maxRecursion int64
+	// intDiv and nullOrder are integer_division and default_null_order,
+	// read by the binder through queryCatalog (session_settings.go).
+	intDiv    bool
+	nullOrder string
 	// mem is this database's budget, under the process's ceiling (see
 	// settings.go); temp bounds its spill files on disk.
 	mem  *exec.MemoryPool

@@ -228,6 +228,8 @@ func (db *DB) setting(name, value string, reset bool) error {
 			return db.SetTempDir("")
 		}
 		return db.SetTempDir(value)
+	case "integer_division", "default_null_order":
+		return db.sessionSetting(name, value, reset)
 	case "recursive_cte_max_iterations":
 		// Peregrine's own: DuckDB runs a recursive CTE until it ends.
 		n := int64(0)

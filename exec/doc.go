@@ -72,7 +72,8 @@
 //     readers evaluate in parallel; window_eval.go: ranking, offset and
 //     value functions; window_frame.go: ROWS/RANGE/GROUPS frames;
 //     window_agg.go: framed aggregates (prefix sums, segment tree);
-//     window_distinct.go: DISTINCT aggregates over sliding frames.
+//     window_distinct.go: DISTINCT aggregates over sliding frames;
+//     window_fill.go: fill(), NULLs interpolated along the ORDER BY key.
 //   - memory*.go: memory pools and accounts; gctune.go: the runtime's memory
 //     limit kept near the live heap; spill.go: spill files; tempspace*.go:
 //     the bound on the bytes spill files hold (max_temp_directory_size).

@@ -80,6 +80,8 @@ func (e *winEval) call(c *planner.PhysWindowCall, out *coldata.Vec) error {
 		return e.ntile(e.cols[c.Args[0]], out)
 	case planner.WinLag, planner.WinLead:
 		e.lagLead(c, out)
+	case planner.WinFill:
+		return e.fill(c, out)
 	case planner.WinFirstValue, planner.WinLastValue, planner.WinNthValue:
 		if err := e.frames(&c.Frame); err != nil {
 			return err

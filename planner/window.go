@@ -28,10 +28,11 @@ const (
 	WinFirstValue
 	WinLastValue
 	WinNthValue
+	WinFill // DuckDB's fill(x): NULLs interpolated by the one ORDER BY key
 )
 
 var winFuncNames = [...]string{"aggregate", "row_number", "rank", "dense_rank", "percent_rank", "cume_dist",
-	"ntile", "lag", "lead", "first_value", "last_value", "nth_value"}
+	"ntile", "lag", "lead", "first_value", "last_value", "nth_value", "fill"}
 
 // String is the function's SQL name.
 func (f WinFunc) String() string { return winFuncNames[f] }

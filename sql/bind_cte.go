@@ -70,10 +70,7 @@ func (b *binder) sharedCTERef(cte visibleCTE, alias string, colNames []ast.Ident
 		c.names(sh, names)
 	}
 	cols := sh.Plan.Cols()[:sh.Width]
-	rename := cte.cte.Columns
-	if len(colNames) > 0 {
-		rename = colNames
-	}
+	rename := cteRename(cte.cte.Columns, colNames)
 	ref := &planner.CTERef{Shared: sh, Alias: alias}
 	for i, col := range cols {
 		ref.Out = append(ref.Out, b.newCol(c.nameOf(sh, i), alias, col.Type))
@@ -107,4 +104,14 @@ func aggregates(n planner.Node) bool {
 		}
 	}
 	return false
+}
+
+// cteRename is a CTE reference's column names: the reference's alias
+// list, then the CTE's own column list for the columns it leaves out
+// (`WITH c(x, y) AS (...) SELECT y FROM c t(z)` keeps y).
+func cteRename(cteCols, refCols []ast.Ident) []ast.Ident {
+	if len(refCols) >= len(cteCols) {
+		return refCols
+	}
+	return append(append([]ast.Ident(nil), refCols...), cteCols[len(refCols):]...)
 }

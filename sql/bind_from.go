@@ -122,10 +122,7 @@ func (b *binder) bindTableName(t *ast.TableName, alias string, colNames []ast.Id
 		if err != nil {
 			return nil, err
 		}
-		rename := cte.cte.Columns
-		if len(colNames) > 0 {
-			rename = colNames
-		}
+		rename := cteRename(cte.cte.Columns, colNames)
 		return derived(n, names, rename, alias, sc, t)
 	}
 	var name []string

@@ -325,6 +325,8 @@ func (c *exprCtx) scalarFunction(e *ast.FuncCall, name string, args []expr.Expr)
 			return nil, err
 		}
 		return &expr.Case{Whens: []expr.When{{Cond: eq, Then: &expr.Const{Val: coldata.NullDatum, Typ: args[0].Type()}}}, Else: args[0], Typ: args[0].Type()}, nil
+	case "if":
+		return c.ifFunc(e, name, args)
 	case "coalesce", "ifnull":
 		if len(args) == 0 {
 			return nil, want(1)
@@ -352,7 +354,7 @@ var scalarFunctions = map[string]bool{
 	"lower": true, "lcase": true, "trim": true, "length": true, "char_length": true, "character_length": true,
 	"len": true, "strlen": true, "substring": true, "substr": true, "concat": true, "starts_with": true,
 	"prefix": true, "contains": true, "abs": true, "pow": true, "power": true, "xor": true, "round": true,
-	"nullif": true, "coalesce": true, "ifnull": true, "typeof": true,
+	"nullif": true, "coalesce": true, "ifnull": true, "typeof": true, "if": true,
 }
 
 // extract binds date_part('field', x) (also EXTRACT(field FROM x), year(x)...).

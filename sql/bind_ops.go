@@ -67,6 +67,9 @@ func (c *exprCtx) binary(e *ast.Binary) (expr.Expr, error) {
 		return c.compare(op, l, r)
 	}
 	if op, ok := arithOps[e.Op]; ok {
+		if op == expr.OpDiv && c.b.integerDivision() {
+			op = expr.OpIntDiv // integer_division: / on integers is //
+		}
 		return arithmetic(op, l, r)
 	}
 	if op, ok := bitOps[e.Op]; ok {

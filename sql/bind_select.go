@@ -466,7 +466,7 @@ func (b *binder) bindOrderBy(order []*ast.OrderItem, sc *scope, agg *aggState, i
 		if o.Using != "" {
 			return nil, notImplemented(o, "ORDER BY ... USING "+o.Using)
 		}
-		nullsFirst := o.NullsFirst != nil && *o.NullsFirst
+		nullsFirst := b.nullsFirst(o)
 		if o.All {
 			for i := 0; i < nVisible; i++ {
 				out = append(out, orderItem{item: o, outIdx: i, desc: o.Desc, nullsFirst: nullsFirst})

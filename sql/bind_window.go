@@ -153,6 +153,7 @@ var winFuncs = map[string]planner.WinFunc{
 	"percent_rank": planner.WinPercentRank, "cume_dist": planner.WinCumeDist, "ntile": planner.WinNtile,
 	"lag": planner.WinLag, "lead": planner.WinLead, "first_value": planner.WinFirstValue, "first": planner.WinFirstValue,
 	"last_value": planner.WinLastValue, "last": planner.WinLastValue, "nth_value": planner.WinNthValue,
+	"fill": planner.WinFill,
 }
 
 // window binds a window function call to the column of its result.
@@ -165,8 +166,6 @@ func (c *exprCtx) window(fe *ast.FuncCall) (expr.Expr, error) {
 		return nil, binderErr(fe, "window function calls cannot be nested")
 	case c.win == nil:
 		return nil, binderErr(fe, "%s clause cannot contain window functions!", c.clause)
-	case fe.Filter != nil:
-		return nil, notImplemented(fe.Filter, "FILTER on a window function")
 	case len(fe.OrderBy) > 0 || len(fe.WithinGroup) > 0:
 		return nil, notImplemented(fe, "ORDER BY inside a window function's arguments")
 	}
@@ -200,9 +199,14 @@ func (c *exprCtx) window(fe *ast.FuncCall) (expr.Expr, error) {
 		}
 		orderExprs = append(orderExprs, x)
 		col := w.column(c.b, x, outputName(o.Expr))
-		k := planner.SortKey{Col: col.ID, Desc: o.Desc, NullsFirst: o.NullsFirst != nil && *o.NullsFirst}
+		k := planner.SortKey{Col: col.ID, Desc: o.Desc, NullsFirst: c.b.nullsFirst(o)}
 		e.order = append(e.order, k)
 		fmt.Fprintf(&sk, "o%d/%v/%v,", k.Col, k.Desc, k.NullsFirst)
+	}
+	if call.Func == planner.WinFill {
+		if err := checkFill(fe, orderExprs); err != nil {
+			return nil, err
+		}
 	}
 	if err := inner.frame(fe, spec, orderExprs, call, w); err != nil {
 		return nil, err
@@ -256,13 +260,27 @@ func (c *exprCtx) windowCall(fe *ast.FuncCall, name string, args []ast.Expr, cal
 			bound = append(bound, x)
 		}
 	}
+	if fe.Filter != nil {
+		if !isAgg {
+			return notImplemented(fe.Filter, "FILTER on a window function")
+		}
+		fc, fb, err := c.windowFilter(fe, agg, bound)
+		if err != nil {
+			return err
+		}
+		fe, bound = fc, fb
+	}
 	if isAgg {
 		return c.windowAgg(fe, name, agg, bound, call, w)
 	}
 	call.Func = fn
+	if fn == planner.WinFill && len(bound) == 1 && !fillable(bound[0].Type()) {
+		return binderErr(fe, "FILL argument must support subtraction")
+	}
 	counts := map[planner.WinFunc][2]int{
 		planner.WinNtile: {1, 1}, planner.WinLag: {1, 3}, planner.WinLead: {1, 3},
 		planner.WinFirstValue: {1, 1}, planner.WinLastValue: {1, 1}, planner.WinNthValue: {2, 2},
+		planner.WinFill: {1, 1},
 	}
 	want := counts[fn]
 	if len(bound) < want[0] || len(bound) > want[1] {

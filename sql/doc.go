@@ -53,6 +53,10 @@
 //	functions_docs.go  the registry's descriptions and examples of scalar and table functions
 //	functions_table.go DuckDB's function names by kind ("Not implemented" rather than "does not exist")
 //	bind_window.go    window functions (OVER, named WINDOWs, frames) and QUALIFY: one Window node per (PARTITION BY, ORDER BY)
+//	bind_fill.go      fill()'s rules: one ORDER BY key, value and key numeric or temporal
+//	bind_if.go        if(cond, a, b) as a CASE
+//	session.go        SessionSettings: integer_division and default_null_order, read from the Catalog
+//	bind_window_filter.go  FILTER (WHERE f) on window aggregates, as agg(CASE WHEN f THEN x END)
 //	bind_subquery.go  EXISTS, IN and scalar subqueries, decorrelated into joins
 //	decorrelate.go    general decorrelation (Neumann/Kemper dependent-join elimination): free columns, D, IS NOT DISTINCT FROM keys
 //	decorrelate_push.go  pushing D down a subquery plan: filters, projections, aggregates (the COUNT bug), joins, unions

@@ -34,6 +34,7 @@ var scalarDocs = map[string][2]string{
 	"gcd":                     {"Computes the greatest common divisor of x and y.", "gcd(42, 57)"},
 	"greatest":                {"Returns the largest value.", "greatest(42, 84)"},
 	"greatest_common_divisor": {"Computes the greatest common divisor of x and y.", "greatest_common_divisor(42, 57)"},
+	"if":                      {"Returns the second argument if the condition holds, else the third.", "if(2 > 1, 'yes', 'no')"},
 	"ifnull":                  {"Returns the second argument if the first is NULL.", "ifnull(NULL, 'default')"},
 	"instr":                   {"Returns location of first occurrence of search_string in string, counting from 1. Returns 0 if no match found.", "instr('test test', 'es')"},
 	"last_day":                {"Returns the last day of the month.", "last_day(DATE '1992-09-20')"},

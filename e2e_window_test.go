@@ -68,6 +68,13 @@ func TestWindowSpillSQL(t *testing.T) {
 // be left behind.
 func runUnderMemoryLimit(t *testing.T, db *sql.DB, queries []string, what string, spilled func(line string) bool) {
 	t.Helper()
+	runUnderMemoryLimitSome(t, db, queries, what, spilled, func(int) bool { return true })
+}
+
+// runUnderMemoryLimitSome is runUnderMemoryLimit where only the queries
+// must(i) names have to spill (the others may fit under the limit).
+func runUnderMemoryLimitSome(t *testing.T, db *sql.DB, queries []string, what string, spilled func(line string) bool, must func(i int) bool) {
+	t.Helper()
 	want := make([]string, len(queries))
 	for i, q := range queries {
 		want[i] = join(queryStrings(t, db, q))
@@ -99,7 +106,7 @@ func runUnderMemoryLimit(t *testing.T, db *sql.DB, queries []string, what string
 		for _, r := range queryStrings(t, db, "EXPLAIN ANALYZE "+q) {
 			found = found || spilled(strings.Join(r, " "))
 		}
-		if !found {
+		if !found && must(i) {
 			t.Errorf("%s: %s should spill under 4 MB", q, what)
 		}
 	}

@@ -164,6 +164,7 @@ func (n *structPackNode) eval(b *coldata.Batch, sel []int32) (*coldata.Vec, erro
 // positions into the input list's elements: slices, reverse, sort,
 // distinct, flatten.
 type listShapeNode struct {
+	argv   []*coldata.Vec // the arguments of the batch (evalArgs)
 	op     expr.Op
 	args   []node
 	t      coldata.Type
@@ -176,13 +177,9 @@ type listShapeNode struct {
 func (n *listShapeNode) typ() coldata.Type { return n.t }
 
 func (n *listShapeNode) eval(b *coldata.Batch, sel []int32) (*coldata.Vec, error) {
-	vs := make([]*coldata.Vec, len(n.args))
-	for k, a := range n.args {
-		v, err := a.eval(b, sel)
-		if err != nil {
-			return nil, err
-		}
-		vs[k] = v
+	vs, err := evalArgs(n.args, b, sel, &n.argv)
+	if err != nil {
+		return nil, err
 	}
 	l := vs[0]
 	src := l.Child[0]
@@ -301,6 +298,7 @@ func (n *listCombineNode) eval(bt *coldata.Batch, sel []int32) (*coldata.Vec, er
 // rangeNode is range(start, stop, step) and generate_series (stop
 // included) as list values.
 type rangeNode struct {
+	argv      []*coldata.Vec // the arguments of the batch (evalArgs)
 	args      []node
 	inclusive bool
 	vals      coldata.Vec
@@ -313,17 +311,12 @@ const maxRangeElems = 1 << 28
 func (n *rangeNode) typ() coldata.Type { return coldata.ListType(coldata.TypeInt64) }
 
 func (n *rangeNode) eval(b *coldata.Batch, sel []int32) (*coldata.Vec, error) {
-	vs := make([]*coldata.Vec, len(n.args))
-	for k, a := range n.args {
-		v, err := a.eval(b, sel)
-		if err != nil {
-			return nil, err
-		}
-		vs[k] = v
+	vs, err := evalArgs(n.args, b, sel, &n.argv)
+	if err != nil {
+		return nil, err
 	}
 	n.o.reset(b.N)
 	vals := n.vals.I64[:0]
-	var err error
 	each(sel, b.N, func(i int) {
 		for _, v := range vs {
 			if v.IsNull(i) {

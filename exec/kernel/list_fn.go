@@ -102,6 +102,7 @@ func appendDistinct(dst, p []int32, src *coldata.Vec) []int32 {
 // listScalarNode computes one value per row from a list's elements:
 // list_unique, list_position, list aggregates, array_to_string.
 type listScalarNode struct {
+	argv []*coldata.Vec // the arguments of the batch (evalArgs)
 	op   expr.Op
 	args []node
 	agg  string // list_aggregate: sum, min, max, avg, count
@@ -117,19 +118,14 @@ type listScalarNode struct {
 func (n *listScalarNode) typ() coldata.Type { return n.t }
 
 func (n *listScalarNode) eval(b *coldata.Batch, sel []int32) (*coldata.Vec, error) {
-	vs := make([]*coldata.Vec, len(n.args))
-	for k, a := range n.args {
-		v, err := a.eval(b, sel)
-		if err != nil {
-			return nil, err
-		}
-		vs[k] = v
+	vs, err := evalArgs(n.args, b, sel, &n.argv)
+	if err != nil {
+		return nil, err
 	}
 	l := vs[0]
 	src := l.Child[0]
 	n.out.Type = n.t
 	n.out.Resize(b.N)
-	var err error
 	each(sel, b.N, func(i int) {
 		if l.IsNull(i) || n.op != expr.OpListPosition && len(vs) > 1 && vs[1].IsNull(i) {
 			n.out.SetNull(i)

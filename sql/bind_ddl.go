@@ -34,6 +34,9 @@ type DropObject struct{ AST *ast.Drop }
 type Insert struct {
 	AST  *ast.Insert
 	Text string
+	// CopyFrom is set for COPY t FROM 'file': the rows are the file's
+	// (see copy_from.go).
+	CopyFrom *ast.Copy
 }
 
 // Update is UPDATE t SET ... [FROM ...] [WHERE ...].

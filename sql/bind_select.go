@@ -70,6 +70,13 @@ func (b *binder) bindQueryOpts(q *ast.Query, opts selectOpts) (*selectResult, er
 			}
 		}
 	}
+	if q.LimitPercent {
+		pq, err := limitPercentQuery(q)
+		if err != nil {
+			return nil, err
+		}
+		return b.bindQueryOpts(pq, opts)
+	}
 	nb := b.withCTEs(q.With)
 	t := tail{orderBy: q.OrderBy, limit: q.Limit, offset: q.Offset, percent: q.LimitPercent}
 	return nb.bindBody(q.Body, t, opts)

@@ -3,6 +3,7 @@ package peregrine
 import (
 	"context"
 	"fmt"
+	"path"
 	"sort"
 	"strings"
 	"sync"
@@ -461,4 +462,42 @@ func retype(b *coldata.Batch, types []coldata.Type) *coldata.Batch {
 		out.Vecs[c] = v
 	}
 	return out
+}
+
+// DatabaseName is current_database(): the folder's name, or "memory".
+func (c queryCatalog) DatabaseName() string {
+	if d := c.Dir(); d != "" {
+		return strings.TrimSuffix(path.Base(strings.TrimRight(d, "/")), ".db")
+	}
+	return "memory"
+}
+
+// Objects lists the database's tables and views for duckdb_tables(),
+// information_schema and PRAGMA table_info, sorted by name.
+func (c queryCatalog) Objects() ([]sql.CatalogObject, error) {
+	var out []sql.CatalogObject
+	seen := map[string]bool{}
+	c.objs.mu.RLock()
+	for k, t := range c.objs.tables {
+		seen[k] = true
+		out = append(out, sql.CatalogObject{Name: t.schema.Name, Temp: t.temp, Schema: t.schema})
+	}
+	for k, v := range c.objs.views {
+		seen[k] = true
+		out = append(out, sql.CatalogObject{Name: v.Name, Temp: !v.Persistent && c.Dir() != "", View: v})
+	}
+	c.objs.mu.RUnlock()
+	if c.Dir() != "" {
+		names, err := c.TableNames()
+		if err != nil {
+			return nil, err
+		}
+		for _, n := range names {
+			if !seen[strings.ToLower(n)] {
+				out = append(out, sql.CatalogObject{Name: n})
+			}
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out, nil
 }

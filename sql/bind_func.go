@@ -207,6 +207,9 @@ func (c *exprCtx) scalarFunction(e *ast.FuncCall, name string, args []expr.Expr)
 	if x, ok, err := dateFunction(e, name, args); ok {
 		return x, err
 	}
+	if x, ok, err := c.catalogFunction(e, name, args); ok {
+		return x, err
+	}
 	switch name {
 	case "typeof":
 		// The argument's type, known when binding: a constant.

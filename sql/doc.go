@@ -21,6 +21,10 @@
 //	statement.go      Parse, the runnable statement types, SplitStatements, Complete
 //	secret.go         CREATE/DROP SECRET, duckdb_secrets(), which_secret(), masking of secret literals in errors
 //	copy.go           COPY ... TO
+//	copy_from.go      COPY t FROM 'file': an INSERT from read_csv (the target's names and types), read_json or read_parquet
+//	introspect.go     duckdb_tables/views/columns/schemas(), information_schema, pragma_table_info, PRAGMA table_info/show_tables/version, DESCRIBE's key and default
+//	bind_catalogfunc.go current_database(), current_schema(), version()
+//	bind_limitpct.go  LIMIT n%: a counting window over the query
 //	bind_ddl.go       CREATE TABLE/VIEW, DROP, ALTER statements; table schemas and
 //	                  constraints; views and local tables in FROM (LocalCatalog)
 //	bind_dml.go       INSERT (values cast to the columns, defaults), UPDATE and DELETE

@@ -54,7 +54,13 @@ func (c *exprCtx) bindBool(e ast.Expr) (expr.Expr, error) {
 	case coldata.Unknown:
 		return castTo(x, coldata.TypeBool)
 	}
-	return nil, binderErr(e, "%s clause must be a BOOLEAN expression, got %s: %s", c.clause, x.Type(), clip(e.String()))
+	// DuckDB casts numbers (non-zero is true) and strings ('true', 't',
+	// '1', ...) to BOOLEAN where a condition is expected.
+	if t := x.Type(); t.IsNumeric() || t.ID == coldata.String {
+		b, err := castTo(x, coldata.TypeBool)
+		return b, at(err, e)
+	}
+	return nil, errAt(e, "Conversion", "Unimplemented type for cast (%s -> BOOLEAN)", x.Type())
 }
 
 // colRef references a FROM column, honouring aggregation.

@@ -1,11 +1,3 @@
-// Package peregrine is an embedded analytical SQL engine over Parquet files.
-//
-//	db, err := peregrine.Open("path/to/dir") // each NAME.parquet or folder is a table
-//	rows, err := db.Query(ctx, "SELECT count(*) FROM lineitem WHERE l_quantity < ?", 24)
-//
-// Importing the package also registers the database/sql driver "peregrine"
-// (DSN: a directory, or "" for an in-memory database; options as
-// "dir?threads=4&memory_limit=2GB").
 package peregrine
 
 import (

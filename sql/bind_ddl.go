@@ -72,8 +72,10 @@ func convertWrite(st ast.Statement, text string) (Statement, bool, error) {
 		return &CreateTable{AST: s, Text: text}, true, nil
 	case *ast.CreateView:
 		return &CreateView{AST: s, Text: text}, true, nil
+	case *ast.CreateMacro:
+		return &CreateMacro{AST: s, Text: text}, true, nil
 	case *ast.Drop:
-		if s.Kind == "TABLE" || s.Kind == "VIEW" {
+		if s.Kind == "TABLE" || s.Kind == "VIEW" || s.Kind == "MACRO" || s.Kind == "MACRO TABLE" || s.Kind == "FUNCTION" {
 			return &DropObject{AST: s}, true, nil
 		}
 	case *ast.Insert:

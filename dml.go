@@ -52,6 +52,13 @@ func (db *DB) insert(ctx context.Context, st *sql.Insert, args []sql.Arg) (*Rows
 	if err != nil {
 		return nil, err
 	}
+	if ignore, cols := ignoresConflicts(st); ignore {
+		keys, err := conflictKeys(t, cols)
+		if err != nil {
+			return nil, err
+		}
+		added = dropConflicts(t, added, keys)
+	}
 	n, err := db.appendRows(ctx, t, added)
 	if err != nil {
 		return nil, err

@@ -80,10 +80,12 @@ func convertWrite(st ast.Statement, text string) (Statement, bool, error) {
 		}
 	case *ast.Insert:
 		switch {
-		case s.Or != "":
+		case s.Or != "" && !strings.EqualFold(s.Or, "IGNORE"):
 			return nil, true, notImplemented(s, "INSERT OR "+s.Or)
-		case s.OnConflict != nil:
-			return nil, true, notImplemented(s, "ON CONFLICT")
+		case s.OnConflict != nil && !s.OnConflict.DoNothing:
+			return nil, true, notImplemented(s, "ON CONFLICT DO UPDATE")
+		case s.OnConflict != nil && s.OnConflict.Where != nil:
+			return nil, true, notImplemented(s.OnConflict.Where, "ON CONFLICT (...) WHERE")
 		case len(s.Returning) > 0:
 			return nil, true, notImplemented(s, "RETURNING")
 		case s.ByName:

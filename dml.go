@@ -63,6 +63,9 @@ func (db *DB) insert(ctx context.Context, st *sql.Insert, args []sql.Arg) (*Rows
 	if err != nil {
 		return nil, err
 	}
+	if len(st.AST.Returning) > 0 {
+		return db.returning(ctx, st.AST, t, added)
+	}
 	return changedRows(n), nil
 }
 

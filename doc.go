@@ -28,6 +28,7 @@
 //	ddl_dir.go           a directory database's files and catalog file (views, macros)
 //	macros.go            CREATE/DROP MACRO, kept with the views
 //	dml.go               INSERT (and COPY FROM) into the database's tables, constraint checks
+//	dml_returning.go     INSERT ... RETURNING: the list over the inserted rows
 //	dml_conflict.go      INSERT ... ON CONFLICT DO NOTHING and INSERT OR IGNORE
 //	dml_update.go        UPDATE and DELETE over a table's snapshot
 //	alter.go             ALTER TABLE

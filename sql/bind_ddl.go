@@ -86,8 +86,6 @@ func convertWrite(st ast.Statement, text string) (Statement, bool, error) {
 			return nil, true, notImplemented(s, "ON CONFLICT DO UPDATE")
 		case s.OnConflict != nil && s.OnConflict.Where != nil:
 			return nil, true, notImplemented(s.OnConflict.Where, "ON CONFLICT (...) WHERE")
-		case len(s.Returning) > 0:
-			return nil, true, notImplemented(s, "RETURNING")
 		case s.ByName:
 			return nil, true, notImplemented(s, "INSERT BY NAME")
 		}

@@ -42,6 +42,10 @@ func (db *DB) insert(ctx context.Context, st *sql.Insert, args []sql.Arg) (*Rows
 	if err != nil {
 		return nil, err
 	}
+	ret, err := db.prepareReturning(ctx, st.AST.Table, st.AST.Returning, t)
+	if err != nil {
+		return nil, err
+	}
 	node := bound.Plan
 	if len(args) > 0 {
 		if node, err = bound.Instantiate(args); err != nil {
@@ -63,8 +67,8 @@ func (db *DB) insert(ctx context.Context, st *sql.Insert, args []sql.Arg) (*Rows
 	if err != nil {
 		return nil, err
 	}
-	if len(st.AST.Returning) > 0 {
-		return db.returning(ctx, st.AST, t, added)
+	if ret != nil {
+		return ret.run(ctx, added)
 	}
 	return changedRows(n), nil
 }

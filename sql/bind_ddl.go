@@ -91,14 +91,8 @@ func convertWrite(st ast.Statement, text string) (Statement, bool, error) {
 		}
 		return &Insert{AST: s, Text: text}, true, nil
 	case *ast.Update:
-		if len(s.Returning) > 0 {
-			return nil, true, notImplemented(s, "RETURNING")
-		}
 		return &Update{AST: s, Text: text}, true, nil
 	case *ast.Delete:
-		if len(s.Returning) > 0 {
-			return nil, true, notImplemented(s, "RETURNING")
-		}
 		return &Delete{AST: s, Text: text}, true, nil
 	case *ast.AlterTable:
 		switch s.Op {

@@ -47,6 +47,7 @@
 //	strftime.go     strftime with DuckDB's format codes
 //	nested.go       struct fields, list elements and lengths, map lookups
 //	list.go         building lists: list_value, struct_pack, slices/sort/distinct/flatten, concat/append, range
+//	map.go          map(keys, values) with DuckDB's key checks; map_entries/map_from_entries as zero-copy views
 //	list_fn.go      element comparisons, list aggregates, position, array_to_string, string_split
 //	list_lambda.go  list_transform/filter/reduce (lambda bodies over the elements), casts of nested types
 //	list_compile.go compiling the list operators

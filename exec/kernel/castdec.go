@@ -1,0 +1,138 @@
+package kernel
+
+import "github.com/peregrinedb/peregrine/exec/coldata"
+
+// decimalText is the shape of a decimal string once validated: its digits
+// (with '_' separators and the '.' still in place), how many of them follow
+// the point, and the exponent.
+type decimalText struct {
+	body    string // digits, '_' between digits, at most one '.'
+	nDigits int
+	frac    int
+	exp     int
+	neg     bool
+}
+
+// scanDecimalText validates s as DuckDB's string-to-DECIMAL cast does:
+// surrounding spaces, an optional sign, digits with an optional point (a
+// single '_' may separate two digits), at least one digit, then an optional
+// exponent e[+-]digits within the 16-bit range.
+func scanDecimalText(s string) (decimalText, bool) {
+	var t decimalText
+	s = trimSpace(s)
+	if s != "" && (s[0] == '-' || s[0] == '+') {
+		t.neg, s = s[0] == '-', s[1:]
+	}
+	i, point := 0, false
+	for ; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= '0' && c <= '9':
+			t.nDigits++
+			if point {
+				t.frac++
+			}
+			continue
+		case c == '_':
+			if i > 0 && isDigit(s[i-1]) && i+1 < len(s) && isDigit(s[i+1]) {
+				continue
+			}
+			return t, false
+		case c == '.' && !point:
+			point = true
+			continue
+		}
+		break
+	}
+	if t.nDigits == 0 {
+		return t, false
+	}
+	t.body = s[:i]
+	s = s[i:]
+	if s == "" {
+		return t, true
+	}
+	if s[0] != 'e' && s[0] != 'E' {
+		return t, false
+	}
+	s = s[1:]
+	eneg := false
+	if s != "" && (s[0] == '-' || s[0] == '+') {
+		eneg, s = s[0] == '-', s[1:]
+	}
+	if s == "" {
+		return t, false
+	}
+	e := 0
+	for j := 0; j < len(s); j++ {
+		if !isDigit(s[j]) {
+			return t, false
+		}
+		if e = e*10 + int(s[j]-'0'); e > 1<<15 {
+			return t, false
+		}
+	}
+	if eneg {
+		e = -e
+	} else if e == 1<<15 {
+		return t, false
+	}
+	t.exp = e
+	return t, true
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+// scaled returns the text's value times 10^scale as an unsigned magnitude,
+// rounded half away from zero, and false when it exceeds lim. Digits are
+// consumed only while they still matter, so any exponent and any number of
+// digits cost at most one pass.
+func (t decimalText) scaled(scale int, lim uint64) (uint64, bool) {
+	shift := t.exp - t.frac + scale // value*10^scale = digits * 10^shift
+	keep := t.nDigits               // digits that land left of the point
+	if shift < 0 {
+		keep += shift
+	}
+	var v uint64
+	seen := 0
+	roundUp := false
+	for j := 0; j < len(t.body) && seen <= keep; j++ {
+		c := t.body[j]
+		if !isDigit(c) {
+			continue
+		}
+		if seen == keep {
+			roundUp = c >= '5'
+			break
+		}
+		seen++
+		if v = v*10 + uint64(c-'0'); v > lim {
+			return 0, false
+		}
+	}
+	if roundUp {
+		v++
+	}
+	for ; shift > 0 && v != 0; shift-- {
+		if v > lim/10 {
+			return 0, false
+		}
+		v *= 10
+	}
+	return v, v <= lim
+}
+
+// parseDecimal reads a decimal string into DECIMAL(t) (see scanDecimalText
+// for the accepted forms), rounding half away from zero beyond t's scale and
+// failing beyond its precision.
+func parseDecimal(s string, t coldata.Type) (int64, bool) {
+	d, ok := scanDecimalText(s)
+	if !ok {
+		return 0, false
+	}
+	v, ok := d.scaled(int(t.Scale), uint64(decimalLimit(t)))
+	if d.neg {
+		return -int64(v), ok
+	}
+	return int64(v), ok
+}

@@ -194,9 +194,6 @@ func (c *exprCtx) bindRaw(e ast.Expr) (expr.Expr, error) {
 	case *ast.Case:
 		return c.caseExpr(x)
 	case *ast.Cast:
-		if x.Try {
-			return nil, notImplemented(x, "TRY_CAST")
-		}
 		a, err := c.bind(x.X)
 		if err != nil {
 			return nil, err
@@ -204,6 +201,9 @@ func (c *exprCtx) bindRaw(e ast.Expr) (expr.Expr, error) {
 		t, err := parseType(x.Type)
 		if err != nil {
 			return nil, err
+		}
+		if x.Try {
+			return tryCastTo(x, a, t)
 		}
 		return castTo(a, t)
 	case *ast.FuncCall:

@@ -1,6 +1,10 @@
 package kernel
 
-import "github.com/peregrinedb/peregrine/exec/coldata"
+import (
+	"math"
+
+	"github.com/peregrinedb/peregrine/exec/coldata"
+)
 
 // decimalText is the shape of a decimal string once validated: its digits
 // (with '_' separators and the '.' still in place), how many of them follow
@@ -106,6 +110,9 @@ func (t decimalText) scaled(scale int, lim uint64) (uint64, bool) {
 			break
 		}
 		seen++
+		if v > (math.MaxUint64-9)/10 { // v*10 would pass any limit
+			return 0, false
+		}
 		if v = v*10 + uint64(c-'0'); v > lim {
 			return 0, false
 		}
@@ -134,5 +141,20 @@ func parseDecimal(s string, t coldata.Type) (int64, bool) {
 	if d.neg {
 		return -int64(v), ok
 	}
+	return int64(v), ok
+}
+
+// parseIntText is the integer cast's slow path for what parseInt's digit
+// loop does not take: exponents and '_' separators ('1e2' is 100).
+func parseIntText(s string) (int64, bool) {
+	d, ok := scanDecimalText(s)
+	if !ok {
+		return 0, false
+	}
+	if d.neg {
+		v, ok := d.scaled(0, 1<<63)
+		return -int64(v), ok
+	}
+	v, ok := d.scaled(0, 1<<63-1)
 	return int64(v), ok
 }

@@ -156,6 +156,7 @@ func parseBool(s string) (bool, bool) {
 // parseInt reads an optionally signed integer; a fractional part rounds half
 // away from zero ('1.5' is 2), as DuckDB's string-to-integer cast does.
 func parseInt(s string) (int64, bool) {
+	in := s
 	s = trimSpace(s)
 	neg := false
 	if s != "" && (s[0] == '-' || s[0] == '+') {
@@ -181,7 +182,7 @@ func parseInt(s string) (int64, bool) {
 		s = s[frac:]
 	}
 	if s != "" || n+frac == 0 {
-		return 0, false
+		return parseIntText(in)
 	}
 	if neg {
 		return -int64(u), u <= 1<<63

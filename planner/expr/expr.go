@@ -207,10 +207,12 @@ type Func struct {
 	Typ  coldata.Type
 }
 
-// Cast converts Arg to Typ (DuckDB's cast rules; failures are errors naming the value).
+// Cast converts Arg to Typ (DuckDB's cast rules; failures are errors naming
+// the value, or NULL for a TRY_CAST, Try).
 type Cast struct {
 	Arg Expr
 	Typ coldata.Type
+	Try bool
 }
 
 // Param is a query parameter ($1, ?, $name) awaiting its value: a prepared
@@ -343,7 +345,12 @@ func (e *Func) String() string {
 }
 
 // String prints `CAST(arg AS type)`.
-func (e *Cast) String() string { return "CAST(" + e.Arg.String() + " AS " + e.Typ.String() + ")" }
+func (e *Cast) String() string {
+	if e.Try {
+		return "TRY_CAST(" + e.Arg.String() + " AS " + e.Typ.String() + ")"
+	}
+	return "CAST(" + e.Arg.String() + " AS " + e.Typ.String() + ")"
+}
 
 // String prints the searched CASE with its branches.
 func (e *Case) String() string {
@@ -441,7 +448,7 @@ func Rewrite(e Expr, fn func(Expr) Expr) Expr {
 		}
 		e = &Func{Op: n.Op, Args: args, Typ: n.Typ}
 	case *Cast:
-		e = &Cast{Arg: Rewrite(n.Arg, fn), Typ: n.Typ}
+		e = &Cast{Arg: Rewrite(n.Arg, fn), Typ: n.Typ, Try: n.Try}
 	case *Case:
 		c := &Case{Typ: n.Typ, Whens: make([]When, len(n.Whens))}
 		for i, w := range n.Whens {

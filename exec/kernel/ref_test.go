@@ -31,7 +31,11 @@ func refEval(e expr.Expr, row []coldata.Datum) (coldata.Datum, error) {
 		if err != nil || x.Null {
 			return coldata.NullDatum, err
 		}
-		return refCast(e.Arg.Type(), e.Typ, x)
+		v, err := refCast(e.Arg.Type(), e.Typ, x)
+		if err != nil && e.Try {
+			return coldata.NullDatum, nil
+		}
+		return v, err
 	case *expr.Case:
 		for _, w := range e.Whens {
 			c, err := refEval(w.Cond, row)
@@ -444,7 +448,7 @@ func refSubstring(s string, start, length int64) string {
 }
 
 var (
-	refIntRE  = regexp.MustCompile(`^[+-]?(\d+\.?\d*|\.\d+)$`)
+	refIntRE  = regexp.MustCompile(`^[+-]?(\d+(_\d+)*\.?(\d+(_\d+)*)?|\.\d+(_\d+)*)([eE][+-]?\d{1,5})?$`)
 	refDateRE = regexp.MustCompile(`^(\d{1,9})([-/])(\d{1,2})([-/])(\d{1,2})$`)
 	refTSRE   = regexp.MustCompile(`^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?$`)
 )
@@ -513,7 +517,12 @@ func refCast(from, to coldata.Type, x coldata.Datum) (coldata.Datum, error) {
 		if !refIntRE.MatchString(s) {
 			return fail()
 		}
-		r, _ = new(big.Rat).SetString(s)
+		if e := strings.IndexAny(s, "eE"); e >= 0 {
+			if x, _ := strconv.Atoi(s[e+1:]); x < -32768 || x > 32767 {
+				return fail()
+			}
+		}
+		r, _ = new(big.Rat).SetString(strings.ReplaceAll(s, "_", ""))
 	case coldata.Bool:
 		r = new(big.Rat)
 		if x.B {

@@ -347,7 +347,7 @@ func numberLiteral(x *ast.NumberLit) (expr.Expr, error) {
 	}
 	if !strings.ContainsAny(s, "eE") {
 		p, sc := coldata.DecimalDigits(s)
-		if p <= 18 {
+		if p <= coldata.MaxDecimalPrecision {
 			if d, err := coldata.ParseDecimal(s, sc); err == nil {
 				return &expr.Const{Val: coldata.Datum{I: d}, Typ: coldata.DecimalType(max(p, 1), sc)}, nil
 			}

@@ -158,3 +158,17 @@ func parseIntText(s string) (int64, bool) {
 	v, ok := d.scaled(0, 1<<63-1)
 	return int64(v), ok
 }
+
+// appendDecimalVarchar is a DECIMAL cast to VARCHAR. When every digit is
+// fractional (precision = scale) DuckDB writes no leading zero: '.100'.
+func appendDecimalVarchar(buf []byte, v int64, t coldata.Type) []byte {
+	start := len(buf)
+	buf = appendDecimal(buf, v, int(t.Scale))
+	if t.Scale == 0 || t.Precision != t.Scale {
+		return buf
+	}
+	if v < 0 {
+		start++
+	}
+	return append(buf[:start], buf[start+1:]...)
+}

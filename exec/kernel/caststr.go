@@ -40,7 +40,7 @@ func (n *castNode) toString(out, v *coldata.Vec, sel []int32, rows int) {
 		case coldata.Float64:
 			a.buf = appendFloat(a.buf, v.F64[i])
 		case coldata.Decimal:
-			a.buf = appendDecimal(a.buf, v.I64[i], int(n.from.Scale))
+			a.buf = appendDecimalVarchar(a.buf, v.I64[i], n.from)
 		case coldata.Date:
 			a.buf = appendDate(a.buf, int64(v.I32[i]))
 		case coldata.Timestamp:

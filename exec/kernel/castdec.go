@@ -172,3 +172,68 @@ func appendDecimalVarchar(buf []byte, v int64, t coldata.Type) []byte {
 	}
 	return append(buf[:start], buf[start+1:]...)
 }
+
+// scaled128 is scaled for magnitudes up to lim in 128 bits (HUGEINT, and
+// the precisions a 64-bit value cannot hold).
+func (t decimalText) scaled128(scale int, lim coldata.Int128) (coldata.Int128, bool) {
+	shift := t.exp - t.frac + scale
+	keep := t.nDigits
+	if shift < 0 {
+		keep += shift
+	}
+	ten := coldata.Int128From(10)
+	var v coldata.Int128
+	seen := 0
+	roundUp := false
+	for j := 0; j < len(t.body) && seen <= keep; j++ {
+		c := t.body[j]
+		if !isDigit(c) {
+			continue
+		}
+		if seen == keep {
+			roundUp = c >= '5'
+			break
+		}
+		seen++
+		var over bool
+		if v, over = mulAdd10(v, int64(c-'0'), ten); over || lim.Less(v) {
+			return v, false
+		}
+	}
+	if roundUp {
+		var over bool
+		if v, over = v.Add(coldata.Int128From(1)); over {
+			return v, false
+		}
+	}
+	for ; shift > 0 && v.Sign() != 0; shift-- {
+		var over bool
+		if v, over = mulAdd10(v, 0, ten); over || lim.Less(v) {
+			return v, false
+		}
+	}
+	return v, !lim.Less(v)
+}
+
+// mulAdd10 is v*10+d and whether it overflowed.
+func mulAdd10(v coldata.Int128, d int64, ten coldata.Int128) (coldata.Int128, bool) {
+	v, over := v.Mul(ten)
+	if over {
+		return v, true
+	}
+	return v.Add(coldata.Int128From(d))
+}
+
+// parseI128Text is the HUGEINT cast's slow path for exponents and '_'.
+func parseI128Text(s string) (coldata.Int128, bool) {
+	d, ok := scanDecimalText(s)
+	if !ok {
+		return coldata.Int128{}, false
+	}
+	lim := coldata.Int128{Hi: math.MaxInt64, Lo: math.MaxUint64}
+	v, ok := d.scaled128(0, lim)
+	if d.neg {
+		v, _ = v.Neg()
+	}
+	return v, ok
+}

@@ -107,7 +107,9 @@ func (n *castNode) fromString(out, v *coldata.Vec, sel []int32, rows int) error 
 		case coldata.Bool:
 			out.B[i], ok = parseBool(s)
 		case coldata.Hugeint:
-			out.I128[i], ok = parseI128(s)
+			if out.I128[i], ok = parseI128(s); !ok {
+				out.I128[i], ok = parseI128Text(s)
+			}
 		case coldata.Int32:
 			var x int64
 			x, ok = parseInt(s)

@@ -106,6 +106,7 @@ const (
 	OpLog2            // (double) → double; likewise
 	OpCeil            // (double) → double, (decimal(p,s)) → decimal(p,0)
 	OpFloor           // (double) → double, (decimal(p,s)) → decimal(p,0)
+	OpTrunc           // (double) → double, (decimal(p,s)) → decimal(p,0); toward zero
 	OpGreatest        // (T, T, ...) → T, the largest non-NULL argument (NULL when all are)
 	OpLeast           // (T, T, ...) → T, the smallest non-NULL argument
 	OpDateTrunc       // (timestamp, part string constant) → timestamp (a DATE argument is cast first)
@@ -121,6 +122,7 @@ const (
 )
 
 var opNames = [...]string{
+	OpTrunc: "trunc",
 	OpAdd: "+", OpSub: "-", OpMul: "*", OpDiv: "/", OpMod: "%", OpNeg: "-",
 	OpEq: "=", OpNe: "<>", OpLt: "<", OpLe: "<=", OpGt: ">", OpGe: ">=",
 	OpAnd: "AND", OpOr: "OR", OpNot: "NOT", OpConcat: "||",

@@ -122,7 +122,6 @@ const (
 )
 
 var opNames = [...]string{
-	OpTrunc: "trunc",
 	OpAdd: "+", OpSub: "-", OpMul: "*", OpDiv: "/", OpMod: "%", OpNeg: "-",
 	OpEq: "=", OpNe: "<>", OpLt: "<", OpLe: "<=", OpGt: ">", OpGe: ">=",
 	OpAnd: "AND", OpOr: "OR", OpNot: "NOT", OpConcat: "||",
@@ -141,6 +140,7 @@ var opNames = [...]string{
 	OpGreatest: "greatest", OpLeast: "least", OpDateTrunc: "date_trunc", OpDateDiff: "date_diff",
 	OpLastDay: "last_day", OpDayName: "dayname", OpMonthName: "monthname", OpMakeDate: "make_date",
 	OpStrftime: "strftime", OpGcd: "gcd", OpLcm: "lcm",
+	OpTrunc: "trunc",
 }
 
 // String is the operator's SQL spelling (`+`, `<>`) or function name, as

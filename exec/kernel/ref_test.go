@@ -400,13 +400,14 @@ func refRound(t coldata.Type, x coldata.Datum, d int64) (coldata.Datum, error) {
 	drop = min(drop, 40) // 10^40 already rounds every int64 to 0
 	p := pow10(drop)
 	r := new(big.Int).Mul(refRoundHalfAway(big.NewInt(x.I), p), p)
-	// A rounded decimal may gain a digit (99.9 -> 100.0); only the 18-digit
-	// storage bound applies, the declared precision is CAST's business.
-	rt := t
+	// A rounded decimal may gain a digit (99.9 -> 100.0, or past 18 digits);
+	// only the int64 storage bounds it, the declared precision is CAST's
+	// business.
+	lo, hi := refRange(t, true)
 	if t.ID == coldata.Decimal {
-		rt.Precision = 38
+		lo, hi = big.NewInt(math.MinInt64), big.NewInt(math.MaxInt64)
 	}
-	if lo, hi := refRange(rt, true); !fits(r, lo, hi) {
+	if !fits(r, lo, hi) {
 		return x, fmt.Errorf("overflow in round")
 	}
 	return coldata.Datum{I: r.Int64()}, nil

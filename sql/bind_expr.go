@@ -203,7 +203,7 @@ func (c *exprCtx) bindRaw(e ast.Expr) (expr.Expr, error) {
 			return nil, err
 		}
 		if x.Try {
-			return tryCastTo(x, a, t)
+			return tryCastTo(a, t)
 		}
 		return castTo(a, t)
 	case *ast.FuncCall:

@@ -87,48 +87,6 @@ func scanDecimalText(s string) (decimalText, bool) {
 
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
-// scaled returns the text's value times 10^scale as an unsigned magnitude,
-// rounded half away from zero, and false when it exceeds lim. Digits are
-// consumed only while they still matter, so any exponent and any number of
-// digits cost at most one pass.
-func (t decimalText) scaled(scale int, lim uint64) (uint64, bool) {
-	shift := t.exp - t.frac + scale // value*10^scale = digits * 10^shift
-	keep := t.nDigits               // digits that land left of the point
-	if shift < 0 {
-		keep += shift
-	}
-	var v uint64
-	seen := 0
-	roundUp := false
-	for j := 0; j < len(t.body) && seen <= keep; j++ {
-		c := t.body[j]
-		if !isDigit(c) {
-			continue
-		}
-		if seen == keep {
-			roundUp = c >= '5'
-			break
-		}
-		seen++
-		if v > (math.MaxUint64-9)/10 { // v*10 would pass any limit
-			return 0, false
-		}
-		if v = v*10 + uint64(c-'0'); v > lim {
-			return 0, false
-		}
-	}
-	if roundUp {
-		v++
-	}
-	for ; shift > 0 && v != 0; shift-- {
-		if v > lim/10 {
-			return 0, false
-		}
-		v *= 10
-	}
-	return v, v <= lim
-}
-
 // parseDecimal reads a decimal string into DECIMAL(t) (see scanDecimalText
 // for the accepted forms), rounding half away from zero beyond t's scale and
 // failing beyond its precision.
@@ -137,11 +95,11 @@ func parseDecimal(s string, t coldata.Type) (int64, bool) {
 	if !ok {
 		return 0, false
 	}
-	v, ok := d.scaled(int(t.Scale), uint64(decimalLimit(t)))
+	v, ok := d.scaled(int(t.Scale), coldata.Int128From(decimalLimit(t)))
 	if d.neg {
-		return -int64(v), ok
+		return -v.Int64(), ok
 	}
-	return int64(v), ok
+	return v.Int64(), ok
 }
 
 // parseIntText is the integer cast's slow path for what parseInt's digit
@@ -152,11 +110,11 @@ func parseIntText(s string) (int64, bool) {
 		return 0, false
 	}
 	if d.neg {
-		v, ok := d.scaled(0, 1<<63)
-		return -int64(v), ok
+		v, ok := d.scaled(0, coldata.Int128{Lo: 1 << 63})
+		return -int64(v.Lo), ok
 	}
-	v, ok := d.scaled(0, 1<<63-1)
-	return int64(v), ok
+	v, ok := d.scaled(0, coldata.Int128From(math.MaxInt64))
+	return v.Int64(), ok
 }
 
 // appendDecimalVarchar is a DECIMAL cast to VARCHAR. When every digit is
@@ -173,9 +131,12 @@ func appendDecimalVarchar(buf []byte, v int64, t coldata.Type) []byte {
 	return append(buf[:start], buf[start+1:]...)
 }
 
-// scaled128 is scaled for magnitudes up to lim in 128 bits (HUGEINT, and
-// the precisions a 64-bit value cannot hold).
-func (t decimalText) scaled128(scale int, lim coldata.Int128) (coldata.Int128, bool) {
+// scaled returns the text's value times 10^scale as a non-negative
+// magnitude, rounded half away from zero, and false when it exceeds lim.
+// Digits are consumed only while they still matter, so any exponent and any
+// number of digits cost at most one pass; 128 bits serve every target
+// (DECIMAL, the integers, HUGEINT).
+func (t decimalText) scaled(scale int, lim coldata.Int128) (coldata.Int128, bool) {
 	shift := t.exp - t.frac + scale
 	keep := t.nDigits
 	if shift < 0 {
@@ -231,7 +192,7 @@ func parseI128Text(s string) (coldata.Int128, bool) {
 		return coldata.Int128{}, false
 	}
 	lim := coldata.Int128{Hi: math.MaxInt64, Lo: math.MaxUint64}
-	v, ok := d.scaled128(0, lim)
+	v, ok := d.scaled(0, lim)
 	if d.neg {
 		v, _ = v.Neg()
 	}

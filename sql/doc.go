@@ -81,4 +81,5 @@
 //	bind_json.go      read_json/read_json_auto/read_ndjson options (storage/jsonfmt)
 //	params.go         parameters: Arg, binding, Instantiate
 //	coerce.go         common types, casts of constants
+//	bind_trycast.go   TRY_CAST: folded constants, or a Cast whose failures are NULL
 package sql

@@ -31,6 +31,7 @@ var scalarDocs = map[string][2]string{
 	"ends_with":               {"Returns true if string ends with search_string.", "ends_with('abc', 'c')"},
 	"exp":                     {"Computes e to the power of x.", "exp(1)"},
 	"floor":                   {"Rounds the number down.", "floor(17.4)"},
+	"trunc":                   {"Truncates the number toward zero.", "trunc(-17.4)"},
 	"gcd":                     {"Computes the greatest common divisor of x and y.", "gcd(42, 57)"},
 	"greatest":                {"Returns the largest value.", "greatest(42, 84)"},
 	"greatest_common_divisor": {"Computes the greatest common divisor of x and y.", "greatest_common_divisor(42, 57)"},

@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/peregrinedb/peregrine"
 )
 
 // formatValue prints one result value as DuckDB's sqllogictest runner
@@ -115,6 +117,8 @@ func formatNested(v any) string {
 		return strconv.FormatBool(x)
 	case float64:
 		return formatDouble(x)
+	case peregrine.Decimal:
+		return string(x) // with the type's scale, as DuckDB prints it
 	}
 	return fmt.Sprint(v)
 }

@@ -207,19 +207,13 @@ func ParseDecimal(s string, scale int) (int64, error) {
 	return v, nil
 }
 
-// DecimalDigits returns the (precision, scale) a literal like "12.50" needs.
+// DecimalDigits returns the (precision, scale) DuckDB gives a literal like
+// "12.50": every digit written counts, leading zeros too (0.5 is
+// DECIMAL(2,1), .5 is DECIMAL(1,1), 007.5 is DECIMAL(4,1)).
 func DecimalDigits(s string) (int, int) {
 	s = strings.TrimLeft(strings.TrimSpace(s), "+-")
 	intPart, frac, _ := strings.Cut(s, ".")
-	intPart = strings.TrimLeft(intPart, "0")
-	p := len(intPart) + len(frac)
-	if p == 0 {
-		p = 1
-	}
-	if p < len(frac)+1 {
-		p = len(frac) + 1
-	}
-	return p, len(frac)
+	return max(len(intPart)+len(frac), 1), len(frac)
 }
 
 // Compare orders two non-NULL datums of the same type: -1, 0 or +1.

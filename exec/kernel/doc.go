@@ -39,6 +39,8 @@
 //	intfn.go        gcd, lcm
 //	greatest.go     greatest, least
 //	cast.go         casts between types; caststr.go: casts to and from VARCHAR
+//	castdec.go      decimal strings (exponents, '_' separators) to DECIMAL and integers
+//	trycast.go      TRY_CAST: a failing batch retried row by row, failures NULL
 //	strfn.go        string functions (length, upper/lower, substring, trim, concat, ...)
 //	strops.go       replace, reverse, repeat, pad, split_part, strpos, ascii/chr, md5, ...
 //	regexp.go       regexp_matches, regexp_full_match, regexp_replace, regexp_extract

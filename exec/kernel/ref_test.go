@@ -31,7 +31,11 @@ func refEval(e expr.Expr, row []coldata.Datum) (coldata.Datum, error) {
 		if err != nil || x.Null {
 			return coldata.NullDatum, err
 		}
-		return refCast(e.Arg.Type(), e.Typ, x)
+		v, err := refCast(e.Arg.Type(), e.Typ, x)
+		if err != nil && e.Try {
+			return coldata.NullDatum, nil
+		}
+		return v, err
 	case *expr.Case:
 		for _, w := range e.Whens {
 			c, err := refEval(w.Cond, row)
@@ -396,13 +400,14 @@ func refRound(t coldata.Type, x coldata.Datum, d int64) (coldata.Datum, error) {
 	drop = min(drop, 40) // 10^40 already rounds every int64 to 0
 	p := pow10(drop)
 	r := new(big.Int).Mul(refRoundHalfAway(big.NewInt(x.I), p), p)
-	// A rounded decimal may gain a digit (99.9 -> 100.0); only the 18-digit
-	// storage bound applies, the declared precision is CAST's business.
-	rt := t
+	// A rounded decimal may gain a digit (99.9 -> 100.0, or past 18 digits);
+	// only the int64 storage bounds it, the declared precision is CAST's
+	// business.
+	lo, hi := refRange(t, true)
 	if t.ID == coldata.Decimal {
-		rt.Precision = 38
+		lo, hi = big.NewInt(math.MinInt64), big.NewInt(math.MaxInt64)
 	}
-	if lo, hi := refRange(rt, true); !fits(r, lo, hi) {
+	if !fits(r, lo, hi) {
 		return x, fmt.Errorf("overflow in round")
 	}
 	return coldata.Datum{I: r.Int64()}, nil
@@ -444,7 +449,7 @@ func refSubstring(s string, start, length int64) string {
 }
 
 var (
-	refIntRE  = regexp.MustCompile(`^[+-]?(\d+\.?\d*|\.\d+)$`)
+	refIntRE  = regexp.MustCompile(`^[+-]?(\d+(_\d+)*\.?(\d+(_\d+)*)?|\.\d+(_\d+)*)([eE][+-]?\d{1,5})?$`)
 	refDateRE = regexp.MustCompile(`^(\d{1,9})([-/])(\d{1,2})([-/])(\d{1,2})$`)
 	refTSRE   = regexp.MustCompile(`^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?$`)
 )
@@ -513,7 +518,12 @@ func refCast(from, to coldata.Type, x coldata.Datum) (coldata.Datum, error) {
 		if !refIntRE.MatchString(s) {
 			return fail()
 		}
-		r, _ = new(big.Rat).SetString(s)
+		if e := strings.IndexAny(s, "eE"); e >= 0 {
+			if x, _ := strconv.Atoi(s[e+1:]); x < -32768 || x > 32767 {
+				return fail()
+			}
+		}
+		r, _ = new(big.Rat).SetString(strings.ReplaceAll(s, "_", ""))
 	case coldata.Bool:
 		r = new(big.Rat)
 		if x.B {

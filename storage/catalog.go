@@ -60,6 +60,9 @@ type catalogState struct {
 	// footers counts footers parsed (cache misses), listings the folder
 	// listings made, for tests and EXPLAIN.
 	footers, listings atomic.Int64
+	// opening is Open's listing of an object-store folder, for the first
+	// query (openlist.go).
+	opening openingListing
 }
 
 type cachedFile struct {
@@ -84,6 +87,10 @@ func Open(dir string) (*Catalog, error) {
 		fsys, err := c.FileSystem(ctx, dir)
 		if err != nil {
 			return nil, ioErrorf("cannot open database %q: %s", dir, sysMessage(err))
+		}
+		if IsRemote(dir) && c.listAtOpen(ctx, fsys, strings.TrimRight(dir, "/")) {
+			c.dir = strings.TrimRight(dir, "/")
+			return c, nil
 		}
 		probe := dir
 		if IsRemote(dir) {
@@ -111,7 +118,11 @@ func Open(dir string) (*Catalog, error) {
 // Query returns the catalog as one query sees it: folders are listed at
 // most once during the query, and ctx bounds its file-system calls.
 func (c *Catalog) Query(ctx context.Context) *Catalog {
-	return &Catalog{catalogState: c.catalogState, ctx: ctx, lists: &listCache{m: map[string][]FileStat{}}}
+	lists := &listCache{m: map[string][]FileStat{}}
+	if l := c.claimOpeningListing(); l != nil {
+		lists.m[listKey(c.dir, true)] = l
+	}
+	return &Catalog{catalogState: c.catalogState, ctx: ctx, lists: lists}
 }
 
 // Context is the context of the query this view belongs to.

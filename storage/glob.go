@@ -21,7 +21,7 @@ type listCache struct {
 }
 
 func (c *Catalog) list(ctx context.Context, fsys FileSystem, dir string, recursive bool) ([]FileStat, error) {
-	key := fmt.Sprintf("%t|%s", recursive, dir)
+	key := listKey(dir, recursive)
 	if lc := c.lists; lc != nil {
 		lc.mu.Lock()
 		v, ok := lc.m[key]
@@ -42,6 +42,9 @@ func (c *Catalog) list(ctx context.Context, fsys FileSystem, dir string, recursi
 	}
 	return v, nil
 }
+
+// listKey names a listing in the per-query cache.
+func listKey(dir string, recursive bool) string { return fmt.Sprintf("%t|%s", recursive, dir) }
 
 // hasWildcard reports glob syntax.
 func hasWildcard(s string) bool { return strings.ContainsAny(s, "*?[") }

@@ -63,6 +63,8 @@ type catalogState struct {
 	// opening is Open's listing of an object-store folder, for the first
 	// query (openlist.go).
 	opening openingListing
+	// footerReads holds the footer reads in flight, by path (footer_prefetch.go).
+	footerReads map[string]*openCall
 }
 
 type cachedFile struct {
@@ -242,6 +244,7 @@ func (c *Catalog) dirTables() (map[string]dirTable, error) {
 	for n, t := range folders {
 		files[n] = t
 	}
+	c.prefetchFooters(files)
 	return files, nil
 }
 
@@ -384,26 +387,7 @@ func (c *Catalog) open(ctx context.Context, info FileStat) (*scan.File, error) {
 		delete(c.files, key)
 	}
 	c.mu.Unlock()
-
-	h, err := fsys.Open(ctx, info)
-	if err != nil {
-		return nil, err
-	}
-	f, err := scan.NewFileContext(ctx, h, info.Size, info.Path)
-	if err != nil {
-		h.Close()
-		return nil, err
-	}
-	c.footers.Add(1)
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if cf, ok := c.files[key]; ok && cf.info.sameVersion(info) {
-		// Another goroutine opened it meanwhile: keep one copy.
-		h.Close()
-		return cf.f, nil
-	}
-	c.files[key] = cachedFile{f: f, h: h, info: info}
-	return f, nil
+	return c.readFooter(ctx, fsys, key, info)
 }
 
 // ColumnTypes lists the table's column types.

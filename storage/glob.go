@@ -18,6 +18,9 @@ import (
 type listCache struct {
 	mu sync.Mutex
 	m  map[string][]FileStat
+	// footers is set once the query started reading its database
+	// folder's footers (footer_prefetch.go).
+	footers bool
 }
 
 func (c *Catalog) list(ctx context.Context, fsys FileSystem, dir string, recursive bool) ([]FileStat, error) {

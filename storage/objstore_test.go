@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/peregrinedb/peregrine/scan"
 	"github.com/peregrinedb/peregrine/storage"
@@ -69,11 +70,16 @@ func TestObjectStoreCatalog(t *testing.T) {
 	if n := p.Count("LIST"); n != 0 {
 		t.Fatalf("the first query listed the database folder %d times: Open's listing serves it", n)
 	}
-	if n := cat.FootersOpened(); n != 2 {
-		t.Fatalf("%d footers read, want 2", n)
+	// Listing the folder started reading all eight tables' footers at once;
+	// the two the query opened joined those reads.
+	for deadline := time.Now().Add(10 * time.Second); cat.FootersOpened() < 8 && time.Now().Before(deadline); {
+		time.Sleep(5 * time.Millisecond)
 	}
-	if n := p.Count("GET"); n != 2 {
-		t.Fatalf("%d GETs for two footers: each should be one ranged read of the tail", n)
+	if n := cat.FootersOpened(); n != 8 {
+		t.Fatalf("%d footers read, want the 8 tables'", n)
+	}
+	if n := p.Count("GET"); n != 8 {
+		t.Fatalf("%d GETs for eight footers: each should be one ranged read of the tail", n)
 	}
 
 	// The next query lists again and finds the same ETags: no footer is
@@ -84,7 +90,7 @@ func TestObjectStoreCatalog(t *testing.T) {
 	if n := p.Count("LIST"); n != 1 {
 		t.Fatalf("the second query listed the database folder %d times, want 1", n)
 	}
-	if n := cat.FootersOpened(); n != 2 {
+	if n := cat.FootersOpened(); n != 8 {
 		t.Fatalf("an unchanged object's footer was read again (%d)", n)
 	}
 	s.Put(t, "lake", "tpch/lineitem.parquet", readFile(t, "orders.parquet"))
@@ -92,7 +98,7 @@ func TestObjectStoreCatalog(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n := cat.FootersOpened(); n != 3 || tb.Columns[0].Name != "o_orderkey" {
+	if n := cat.FootersOpened(); n != 9 || tb.Columns[0].Name != "o_orderkey" {
 		t.Fatalf("a rewritten object kept its old footer (%d footers, column %s)", n, tb.Columns[0].Name)
 	}
 	if _, err := cat.Query(ctx).Table("nosuch"); err == nil || !strings.Contains(err.Error(), "does not exist") {

@@ -77,6 +77,10 @@ func (c *Catalog) readFooterOnce(ctx context.Context, fsys FileSystem, key strin
 	return f, nil
 }
 
+// remoteOpenParallelism is how many footers of a remote dataset are read
+// at once.
+const remoteOpenParallelism = 32
+
 // maxSpeculativeFooters bounds the footers prefetchFooters reads: a
 // database folder of a few tables has them all read at once, a lake of
 // thousands of files is left to the tables queries name.

@@ -180,3 +180,35 @@ func ValuesRepeat(t *Table, col int) bool {
 	}
 	return false
 }
+
+// maxFooterOnlyNDV bounds the per-chunk distinct count remoteSameSmallDomain
+// trusts without a sketch.
+const maxFooterOnlyNDV = 64
+
+// remoteSameSmallDomain reports whether the footers of a remote table
+// already answer what a sketch would: every sampled chunk has the same
+// exact distinct count, at most maxFooterOnlyNDV, and the same min and max
+// (TPC-H's l_returnflag: A, N, R in every row group). Such chunks draw
+// from one small domain, so the table has about as many values as one
+// chunk, and sketching their dictionaries would cost planning a round
+// trip per column over an object store. Local files are sketched as
+// before: there a dictionary read is cheap.
+func remoteSameSmallDomain(t *Table, samples []ndvSample, typ coldata.Type) bool {
+	for _, f := range t.Files {
+		if !f.Remote() {
+			return false
+		}
+	}
+	if len(samples) < 2 {
+		return false
+	}
+	first := samples[0]
+	for _, s := range samples {
+		exact := s.source == scan.NDVFooter || s.source == scan.NDVDictionary
+		if !exact || !s.hasRange || s.ndv != first.ndv || s.ndv > maxFooterOnlyNDV ||
+			coldata.Compare(typ, s.lo, first.lo) != 0 || coldata.Compare(typ, s.hi, first.hi) != 0 {
+			return false
+		}
+	}
+	return true
+}

@@ -2,6 +2,7 @@ package storage_test
 
 import (
 	"context"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -177,5 +178,31 @@ func TestGCSGlobs(t *testing.T) {
 		if err != nil || len(d.Files) != n {
 			t.Fatalf("%s: %v, %v", pat, d, err)
 		}
+	}
+}
+
+// TestRemoteNDVFromFooters: over an object store, chunks that agree on a
+// small distinct count and on min and max (n_regionkey: 0 to 4 in every
+// copy of nation) are estimated from the footers alone, without reading a
+// dictionary page; the estimate is the one the sketches give locally.
+func TestRemoteNDVFromFooters(t *testing.T) {
+	_, p := lake(t)
+	cat, err := storage.Open("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cat.Close()
+	tb, err := cat.Query(context.Background()).Table("s3://lake/events/*/*/*.parquet")
+	if err != nil {
+		t.Fatal(err)
+	}
+	col := slices.IndexFunc(tb.Columns, func(c scan.Column) bool { return c.Name == "n_regionkey" })
+	p.ResetCounts()
+	ndv, ok := storage.ColumnNDV(tb, col)
+	if !ok || math.Abs(ndv-5) > 0.5 {
+		t.Errorf("n_regionkey over S3: %v, %v; want 5", ndv, ok)
+	}
+	if n := p.Requests.Load(); n != 0 {
+		t.Errorf("%d requests for an estimate the footers answer", n)
 	}
 }

@@ -21,6 +21,11 @@ type openCall struct {
 // opens of one version share a single read.
 func (c *Catalog) readFooter(ctx context.Context, fsys FileSystem, key string, info FileStat) (*scan.File, error) {
 	c.mu.Lock()
+	if cf, ok := c.files[key]; ok && cf.info.sameVersion(info) {
+		// A read finished since the caller missed the cache.
+		c.mu.Unlock()
+		return cf.f, nil
+	}
 	if call, ok := c.footerReads[key]; ok && call.info.sameVersion(info) {
 		c.mu.Unlock()
 		select {

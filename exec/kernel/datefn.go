@@ -78,7 +78,9 @@ func (c *compiler) compileCalFunc(e *expr.Func, args []node) (node, error) {
 			if !ok {
 				return nil, conversionErrorf("extract specifier %q not recognized", k.d.S)
 			}
-			n.part = partCodes[canon]
+			if n.part, ok = calPart(partCodes[canon]); !ok {
+				return nil, errorf("Specifier type not implemented for %s", map[bool]string{true: "DATETRUNC statistics", false: "DATEDIFF"}[e.Op == expr.OpDateTrunc])
+			}
 		}
 	}
 	if e.Op == expr.OpDateTrunc {
@@ -188,6 +190,9 @@ func truncMicros(us int64, part int) int64 {
 	if part == partWeek { // ISO weeks start on Monday; day 0 was a Thursday
 		return (day - floorMod(day+3, 7)) * usPerDay
 	}
+	if part == partISOYear {
+		return isoYearStart(isoYear(day)) * usPerDay
+	}
 	y, m, _ := civil(day)
 	switch part {
 	case partMonth:
@@ -226,6 +231,9 @@ func diffMicros(a, z int64, part int) int64 {
 		return dz - da
 	case partWeek:
 		return (dz - da) / 7
+	}
+	if part == partISOYear {
+		return isoYear(dz) - isoYear(da)
 	}
 	ya, ma, _ := civil(da)
 	yz, mz, _ := civil(dz)

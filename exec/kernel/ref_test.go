@@ -219,6 +219,9 @@ func refFunc(e *expr.Func, row []coldata.Datum) (coldata.Datum, error) {
 	if d, ok, err := refCalOp(e, args); ok {
 		return d, err
 	}
+	if d, ok, err := refDatePartOp(e, args); ok {
+		return d, err
+	}
 	at := e.Args[0].Type()
 	x := args[0]
 	switch e.Op {

@@ -61,7 +61,7 @@ func refDatePart(t time.Time, part string) coldata.Datum {
 	}
 	v := map[string]int64{
 		"year": y, "month": int64(t.Month()), "day": int64(t.Day()), "decade": y / 10,
-		"century": century(100), "millennium": century(1000), "quarter": (int64(t.Month())+2)/3,
+		"century": century(100), "millennium": century(1000), "quarter": (int64(t.Month()) + 2) / 3,
 		"dow": int64(t.Weekday()), "isodow": (int64(t.Weekday())+6)%7 + 1, "doy": int64(t.YearDay()),
 		"week": int64(iw), "isoyear": int64(iy), "yearweek": int64(iy)*100 + int64(iw),
 		"hour": int64(t.Hour()), "minute": int64(t.Minute()), "second": int64(t.Second()),

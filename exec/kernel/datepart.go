@@ -194,20 +194,21 @@ func (n *datePartNode) eval(b *coldata.Batch, sel []int32) (*coldata.Vec, error)
 		}
 	}
 	out := n.res.reset(n.t, rows)
-	n.res.shareNulls(sel, rows, xv, pv)
-	nulls := out.Nulls
+	nulls := n.res.copyNulls(sel, rows, xv, pv)
 	for k := 0; k < liveLen(sel, rows); k++ {
 		i := rowAt(sel, k)
 		var days, tod int64
 		if n.ts {
 			days = floorDiv(xv.I64[i], usPerDay)
 			tod = xv.I64[i] - days*usPerDay
+			nulls[i] = nulls[i] || xv.I64[i] == math.MaxInt64 || xv.I64[i] == -math.MaxInt64
 		} else {
 			days = int64(xv.I32[i])
+			nulls[i] = nulls[i] || days == math.MaxInt32 || days == -math.MaxInt32
 		}
 		code := n.code
 		if pv != nil {
-			if nulls != nil && nulls[i] {
+			if nulls[i] {
 				continue
 			}
 			if code, err = partCode(pv.Str[i], n.ts); err != nil {

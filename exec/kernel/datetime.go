@@ -438,13 +438,16 @@ func addMonths(days, months int64) (int64, bool) {
 
 func (n *dateNode) extract(out []int64, xv *coldata.Vec, sel []int32, rows int) {
 	ts := n.from.ID == coldata.Timestamp
+	inf := false
 	for k := 0; k < liveLen(sel, rows); k++ {
 		i := rowAt(sel, k)
 		var days int64
 		if ts {
 			days = floorDiv(xv.I64[i], usPerDay)
+			inf = inf || xv.I64[i] == math.MaxInt64 || xv.I64[i] == -math.MaxInt64
 		} else {
 			days = int64(xv.I32[i])
+			inf = inf || days == math.MaxInt32 || days == -math.MaxInt32
 		}
 		y, m, d := civilFast(days)
 		switch n.op {
@@ -454,6 +457,17 @@ func (n *dateNode) extract(out []int64, xv *coldata.Vec, sel []int32, rows int) 
 			out[i] = m
 		default:
 			out[i] = d
+		}
+	}
+	if inf { // ±infinity has no parts: NULL, as in DuckDB
+		nulls := n.res.copyNulls(sel, rows, xv)
+		for k := 0; k < liveLen(sel, rows); k++ {
+			i := rowAt(sel, k)
+			if ts {
+				nulls[i] = nulls[i] || xv.I64[i] == math.MaxInt64 || xv.I64[i] == -math.MaxInt64
+			} else {
+				nulls[i] = nulls[i] || xv.I32[i] == math.MaxInt32 || xv.I32[i] == -math.MaxInt32
+			}
 		}
 	}
 }

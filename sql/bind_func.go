@@ -174,6 +174,9 @@ func (c *exprCtx) function(e *ast.FuncCall) (expr.Expr, error) {
 	case e.Star:
 		return nil, binderErr(e, "* is not a valid argument to %s", name)
 	}
+	if name == "time_bucket" {
+		return c.timeBucket(e, argList)
+	}
 	args, err := c.args(argList, name)
 	if err != nil {
 		return nil, err

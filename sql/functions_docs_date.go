@@ -27,6 +27,7 @@ func init() {
 		"epoch_ms":       {"Extract the epoch component in milliseconds from a temporal type, or the timestamp of milliseconds since the epoch.", "epoch_ms(TIMESTAMP '2021-08-03 11:59:44.123456')"},
 		"epoch_us":       {"Extract the epoch component in microseconds from a temporal type.", "epoch_us(TIMESTAMP '2021-08-03 11:59:44.123456')"},
 		"epoch_ns":       {"Extract the epoch component in nanoseconds from a temporal type.", "epoch_ns(TIMESTAMP '2021-08-03 11:59:44.123456')"},
+		"time_bucket":    {"Truncate the timestamp or date by the specified interval bucket_width. Buckets are aligned relative to the origin (default 2000-01-03, or 2000-01-01 for month widths) or shifted by an offset interval.", "time_bucket(INTERVAL '2 weeks', DATE '1992-04-20', INTERVAL '3 days')"},
 		"make_timestamp": {"The timestamp for the given parts, or for the microseconds since the epoch.", "make_timestamp(1992, 9, 20, 13, 34, 27.123456)"},
 	} {
 		scalarDocs[name] = d

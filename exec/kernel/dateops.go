@@ -9,6 +9,10 @@ func (c *compiler) compileDateOp(e *expr.Func, args []node) (node, error) {
 		return c.compileDatePart(e, args)
 	case expr.OpEpochUnits:
 		return c.compileEpochUnits(e, args)
+	case expr.OpTSAddInterval:
+		return c.compileTSAdd(e, args)
+	case expr.OpTimeBucket:
+		return c.compileTimeBucket(e, args)
 	case expr.OpMakeTS:
 		return c.compileMakeTS(e, args)
 	}

@@ -377,3 +377,56 @@ func secondsToMicros(s float64) (int64, bool) {
 	}
 	return int64(us), true
 }
+
+// tsAddNode is timestamp + (months, days, microseconds), DuckDB's
+// TIMESTAMP + INTERVAL; ±infinity stays as it is.
+type tsAddNode struct {
+	args []node
+	vs   []*coldata.Vec
+	res  result
+}
+
+func (c *compiler) compileTSAdd(e *expr.Func, args []node) (node, error) {
+	if len(args) != 4 || e.Typ.ID != coldata.Timestamp {
+		return nil, errorf("timestamp + interval takes 4 arguments")
+	}
+	for i, a := range args {
+		if isNullConst(a) || a.typ().ID == coldata.Unknown {
+			return newConst(e.Typ, coldata.NullDatum), nil
+		}
+		if want := map[bool]coldata.TypeID{true: coldata.Timestamp, false: coldata.Int64}[i == 0]; a.typ().ID != want {
+			return nil, errorf("timestamp + interval argument %d must be %s, got %s", i+1, coldata.Type{ID: want}, a.typ())
+		}
+	}
+	n := &tsAddNode{args: args}
+	return fold(n, args...), nil
+}
+
+func (n *tsAddNode) typ() coldata.Type { return coldata.TypeTimestamp }
+
+func (n *tsAddNode) eval(b *coldata.Batch, sel []int32) (*coldata.Vec, error) {
+	vs, err := evalArgs(n.args, b, sel, &n.vs)
+	if err != nil {
+		return nil, err
+	}
+	rows := b.N
+	out := n.res.reset(coldata.TypeTimestamp, rows)
+	nulls := n.res.copyNulls(sel, rows, vs...)
+	ts, mo, d, us := vs[0].I64, vs[1].I64, vs[2].I64, vs[3].I64
+	for k := 0; k < liveLen(sel, rows); k++ {
+		i := rowAt(sel, k)
+		if nulls[i] {
+			continue
+		}
+		if ts[i] == math.MaxInt64 || ts[i] == -math.MaxInt64 {
+			out.I64[i] = ts[i]
+			continue
+		}
+		r, ok := TimestampAddInterval(ts[i], mo[i], d[i], us[i])
+		if !ok || r == math.MaxInt64 || r == -math.MaxInt64 {
+			return nil, conversionErrorf("Date and time not in timestamp range")
+		}
+		out.I64[i] = r
+	}
+	return out, nil
+}

@@ -1,6 +1,8 @@
 package sql
 
 import (
+	"strings"
+
 	"github.com/peregrinedb/peregrine/exec/coldata"
 	"github.com/peregrinedb/peregrine/planner/expr"
 	"github.com/peregrinedb/peregrine/sql/ast"
@@ -15,8 +17,11 @@ func (c *exprCtx) timeBucket(e *ast.FuncCall, argList []ast.Expr) (expr.Expr, er
 	if len(argList) < 2 || len(argList) > 3 {
 		return nil, binderErr(e, "function time_bucket does not take %d arguments", len(argList))
 	}
-	iv, ok := argList[0].(*ast.Interval)
-	if !ok {
+	iv, null := intervalLiteral(argList[0])
+	if null {
+		return &expr.Const{Val: coldata.NullDatum, Typ: coldata.TypeTimestamp}, nil
+	}
+	if iv == nil {
 		return nil, notImplemented(e, "time_bucket with a width that is not an INTERVAL literal")
 	}
 	w, err := c.constInterval(iv)
@@ -49,7 +54,9 @@ func (c *exprCtx) timeBucket(e *ast.FuncCall, argList []ast.Expr) (expr.Expr, er
 	var org expr.Expr = origin
 	var off coldata.Datum
 	if len(argList) == 3 {
-		if oiv, ok := argList[2].(*ast.Interval); ok {
+		if oiv, null := intervalLiteral(argList[2]); null {
+			return &expr.Const{Val: coldata.NullDatum, Typ: coldata.TypeTimestamp}, nil
+		} else if oiv != nil {
 			if off, err = c.constInterval(oiv); err != nil {
 				return nil, err
 			}
@@ -76,4 +83,24 @@ func (c *exprCtx) timeBucket(e *ast.FuncCall, argList []ast.Expr) (expr.Expr, er
 		return castTo(out, coldata.TypeDate)
 	}
 	return out, nil
+}
+
+// intervalLiteral reads a constant INTERVAL written as a literal or as
+// 'text'::INTERVAL; null reports NULL::INTERVAL.
+func intervalLiteral(a ast.Expr) (iv *ast.Interval, null bool) {
+	switch x := a.(type) {
+	case *ast.Interval:
+		return x, false
+	case *ast.Cast:
+		if x.Type == nil || !strings.EqualFold(x.Type.Name, "INTERVAL") || x.Try {
+			return nil, false
+		}
+		switch v := x.X.(type) {
+		case *ast.StringLit:
+			return &ast.Interval{At: x.At, Value: v}, false
+		case *ast.NullLit:
+			return nil, true
+		}
+	}
+	return nil, false
 }

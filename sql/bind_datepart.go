@@ -65,11 +65,11 @@ func (c *exprCtx) datePartFunction(e *ast.FuncCall, name string, args []expr.Exp
 func (c *exprCtx) datePartArgs(e *ast.FuncCall, p, x expr.Expr) (expr.Expr, error) {
 	if p.Type().ID == coldata.List {
 		k, ok := p.(*expr.Const)
-		if !ok || k.Val.Null || k.Val.N == nil || p.Type().Nest.Elem.ID != coldata.String {
-			return nil, binderErr(e, "date_part requires a constant list of part names")
-		}
-		if len(k.Val.N.Elems) == 0 {
+		if ok && !k.Val.Null && (k.Val.N == nil || len(k.Val.N.Elems) == 0) {
 			return nil, binderErr(e, "date_part requires non-empty lists of part names")
+		}
+		if !ok || k.Val.Null || p.Type().Nest.Elem.ID != coldata.String {
+			return nil, binderErr(e, "date_part requires a constant list of part names")
 		}
 		names := make([]string, len(k.Val.N.Elems))
 		vals := make([]expr.Expr, len(names))

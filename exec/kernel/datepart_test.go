@@ -37,6 +37,36 @@ func refDatePartOp(e *expr.Func, args []coldata.Datum) (coldata.Datum, bool, err
 			return coldata.Datum{I: t.UnixMicro()}, true, nil
 		}
 		return coldata.Datum{I: t.UnixMicro() * 1000}, true, nil
+	case expr.OpTSAddInterval:
+		t := time.UnixMicro(args[0].I).UTC()
+		if args[0].I == math.MaxInt64 || args[0].I == -math.MaxInt64 {
+			return args[0], true, nil
+		}
+		if args[1].I > 12*290000 || args[1].I < -12*290000 {
+			return coldata.Datum{}, true, conversionErrorf("Date and time not in timestamp range")
+		}
+		return coldata.Datum{I: refAddInterval(t, args[1].I, args[2].I, args[3].I).UnixMicro()}, true, nil
+	case expr.OpTimeBucket:
+		t := refAddInterval(time.UnixMicro(args[0].I).UTC(), -args[4].I, -args[5].I, -args[6].I)
+		o := time.UnixMicro(args[1].I).UTC()
+		var b time.Time
+		if args[2].I == 0 {
+			w := args[3].I
+			d := t.UnixMicro() - o.UnixMicro()
+			q := d / w
+			if d%w < 0 {
+				q--
+			}
+			b = time.UnixMicro(o.UnixMicro() + q*w).UTC()
+		} else {
+			months := int64(t.Year()-o.Year())*12 + int64(t.Month()-o.Month())
+			q := months / args[2].I
+			if months%args[2].I < 0 {
+				q--
+			}
+			b = time.Date(o.Year(), o.Month()+time.Month(q*args[2].I), 1, 0, 0, 0, 0, time.UTC)
+		}
+		return coldata.Datum{I: refAddInterval(b, args[4].I, args[5].I, args[6].I).UnixMicro()}, true, nil
 	case expr.OpMakeTS:
 		sec := math.Floor(args[5].F)
 		t := time.Date(int(args[0].I), time.Month(args[1].I), int(args[2].I), int(args[3].I), int(args[4].I),
@@ -125,5 +155,41 @@ func TestMakeTimestamp(t *testing.T) {
 		{name: "micros", types: ts, rows: rows, e: fn(expr.OpEpochUnits, tTS, col(0, tI64), lit(tI64, "1000000"))},
 		{name: "bad date", types: ts, rows: rowsOf(ts, "2020|2|30|1|1|1"), e: fn(expr.OpMakeTS, tTS, args...),
 			err: "Conversion Error: Date out of range: 2020-2-30"},
+	})
+}
+
+// refAddInterval adds months (the day clamped to the month's end), days and
+// microseconds.
+func refAddInterval(t time.Time, months, days, us int64) time.Time {
+	if months != 0 {
+		first := time.Date(t.Year(), t.Month()+time.Month(months), 1, t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), time.UTC)
+		last := first.AddDate(0, 1, -1).Day()
+		t = first.AddDate(0, 0, min(t.Day(), last)-1)
+	}
+	return t.AddDate(0, 0, int(days)).Add(time.Duration(us) * time.Microsecond)
+}
+
+func TestTimestampInterval(t *testing.T) {
+	ts := types(tTS, tI64, tI64, tI64, tTS)
+	rows := rowsOf(ts,
+		"2020-01-31 10:00:00|1|0|0|2000-01-01 06:00:00",
+		"2020-03-31 12:00:00|-1|-2|-3600000000|1980-02-03 00:00:00",
+		"NULL|1|1|1|2000-01-03 00:00:00",
+		"1969-12-31 23:59:59.999999|0|3|90000000|2000-01-03 00:00:00",
+		"0044-03-15 12:00:00|25|0|1|2000-01-01 00:00:00")
+	a := func(i int) expr.Expr { return col(i, tI64) }
+	k := func(v string) expr.Expr { return lit(tI64, v) }
+	runCases(t, []tcase{
+		{name: "add", types: ts, rows: rows, e: fn(expr.OpTSAddInterval, tTS, col(0, tTS), a(1), a(2), a(3))},
+		{name: "add want", types: ts, rows: rows[:2], e: fn(expr.OpTSAddInterval, tTS, col(0, tTS), a(1), a(2), a(3)),
+			want: strs("2020-02-29 10:00:00", "2020-02-27 11:00:00")},
+		{name: "overflow", types: ts, rows: rowsOf(ts, "2020-01-01 00:00:00|9223372036854775|0|0|2000-01-01 00:00:00"),
+			e: fn(expr.OpTSAddInterval, tTS, col(0, tTS), a(1), a(2), a(3)), err: "Conversion Error: Date and time not in timestamp range"},
+		{name: "bucket days", types: ts, rows: rows, e: fn(expr.OpTimeBucket, tTS, col(0, tTS), col(4, tTS), k("0"), k("172800000000"), k("0"), k("0"), k("0"))},
+		{name: "bucket hour offset", types: ts, rows: rows, e: fn(expr.OpTimeBucket, tTS, col(0, tTS), col(4, tTS), k("0"), k("3600000000"), k("0"), k("0"), k("900000000"))},
+		{name: "bucket months", types: ts, rows: rows, e: fn(expr.OpTimeBucket, tTS, col(0, tTS), col(4, tTS), k("5"), k("0"), k("0"), k("0"), k("0"))},
+		{name: "bucket months offset", types: ts, rows: rows, e: fn(expr.OpTimeBucket, tTS, col(0, tTS), col(4, tTS), k("3"), k("0"), k("0"), k("6"), k("0"))},
+		{name: "bucket want", types: ts, rows: rows[:2], e: fn(expr.OpTimeBucket, tTS, col(0, tTS), col(4, tTS), k("5"), k("0"), k("0"), k("0"), k("0")),
+			want: strs("2020-01-01 00:00:00", "2020-02-01 00:00:00")},
 	})
 }

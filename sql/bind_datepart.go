@@ -1,6 +1,7 @@
 package sql
 
 import (
+	"math"
 	"strings"
 
 	"github.com/peregrinedb/peregrine/exec/coldata"
@@ -22,7 +23,7 @@ func init() {
 	for n := range partFuncs {
 		dateFuncNames[n] = true
 	}
-	for _, n := range []string{"epoch_ms", "epoch_us", "epoch_ns", "make_timestamp"} {
+	for _, n := range []string{"epoch_ms", "epoch_us", "epoch_ns", "make_timestamp", "date_sub", "datesub", "isfinite", "isinf"} {
 		dateFuncNames[n] = true
 	}
 }
@@ -52,6 +53,12 @@ func (c *exprCtx) datePartFunction(e *ast.FuncCall, name string, args []expr.Exp
 			return nil, true, binderErr(e, "function %s does not take %d arguments", name, len(args))
 		}
 		x, err := epochUnits(e, name, args[0])
+		return x, true, err
+	case name == "date_sub" || name == "datesub":
+		x, err := dateSub(e, name, args)
+		return x, true, err
+	case name == "isfinite" || name == "isinf":
+		x, err := isFinite(e, name, args)
 		return x, true, err
 	case name == "make_timestamp":
 		x, err := makeTimestamp(e, args)
@@ -203,4 +210,59 @@ func makeTimestamp(e *ast.FuncCall, args []expr.Expr) (expr.Expr, error) {
 		return &expr.Func{Op: expr.OpMakeTS, Args: out, Typ: coldata.TypeTimestamp}, nil
 	}
 	return nil, binderErr(e, "function make_timestamp does not take %d arguments", len(args))
+}
+
+// dateSub binds date_sub(part, start, end) over DATEs or TIMESTAMPs.
+func dateSub(e *ast.FuncCall, name string, args []expr.Expr) (expr.Expr, error) {
+	if len(args) != 3 {
+		return nil, binderErr(e, "function %s does not take %d arguments", name, len(args))
+	}
+	p, ok := args[0].(*expr.Const)
+	if !ok || (p.Typ.ID != coldata.String && p.Typ.ID != coldata.Unknown) {
+		return nil, notImplemented(e, name+" with a part that is not a constant")
+	}
+	if p.Val.Null {
+		return &expr.Const{Val: coldata.NullDatum, Typ: coldata.TypeInt64}, nil
+	}
+	if _, ok := expr.DatePart(p.Val.S); !ok {
+		return nil, &Error{Kind: "Conversion", Msg: "extract specifier \"" + clip(p.Val.S) + "\" not recognized", Pos: -1}
+	}
+	out := []expr.Expr{p}
+	for _, a := range args[1:] {
+		x, err := datePartArg(e, a)
+		if err != nil {
+			return nil, err
+		}
+		if x, err = castTo(x, coldata.TypeTimestamp); err != nil {
+			return nil, err
+		}
+		out = append(out, x)
+	}
+	return &expr.Func{Op: expr.OpDateSub, Args: out, Typ: coldata.TypeInt64}, nil
+}
+
+// isFinite binds isfinite(x) and isinf(x) of a DATE or TIMESTAMP: a
+// comparison with the ±infinity values.
+func isFinite(e *ast.FuncCall, name string, args []expr.Expr) (expr.Expr, error) {
+	if len(args) != 1 {
+		return nil, binderErr(e, "function %s does not take %d arguments", name, len(args))
+	}
+	x, err := datePartArg(e, args[0])
+	if err != nil {
+		return nil, err
+	}
+	if x.Type().ID == coldata.Unknown {
+		return &expr.Const{Val: coldata.NullDatum, Typ: coldata.TypeBool}, nil
+	}
+	lo, hi := coldata.Datum{I: -math.MaxInt32}, coldata.Datum{I: math.MaxInt32}
+	if x.Type().ID == coldata.Timestamp {
+		lo, hi = coldata.Datum{I: -math.MaxInt64}, coldata.Datum{I: math.MaxInt64}
+	}
+	gt := &expr.Func{Op: expr.OpGt, Args: []expr.Expr{x, &expr.Const{Val: lo, Typ: x.Type()}}, Typ: coldata.TypeBool}
+	lt := &expr.Func{Op: expr.OpLt, Args: []expr.Expr{x, &expr.Const{Val: hi, Typ: x.Type()}}, Typ: coldata.TypeBool}
+	finite := &expr.Func{Op: expr.OpAnd, Args: []expr.Expr{gt, lt}, Typ: coldata.TypeBool}
+	if name == "isinf" {
+		return &expr.Func{Op: expr.OpNot, Args: []expr.Expr{finite}, Typ: coldata.TypeBool}, nil
+	}
+	return finite, nil
 }

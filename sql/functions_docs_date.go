@@ -28,6 +28,10 @@ func init() {
 		"epoch_us":       {"Extract the epoch component in microseconds from a temporal type.", "epoch_us(TIMESTAMP '2021-08-03 11:59:44.123456')"},
 		"epoch_ns":       {"Extract the epoch component in nanoseconds from a temporal type.", "epoch_ns(TIMESTAMP '2021-08-03 11:59:44.123456')"},
 		"time_bucket":    {"Truncate the timestamp or date by the specified interval bucket_width. Buckets are aligned relative to the origin (default 2000-01-03, or 2000-01-01 for month widths) or shifted by an offset interval.", "time_bucket(INTERVAL '2 weeks', DATE '1992-04-20', INTERVAL '3 days')"},
+		"date_sub":       {"The number of complete partitions between the timestamps.", "date_sub('month', DATE '1992-09-15', DATE '1992-11-14')"},
+		"datesub":        {"The number of complete partitions between the timestamps.", "datesub('month', DATE '1992-09-15', DATE '1992-11-14')"},
+		"isfinite":       {"Returns true if the date or timestamp is finite, false otherwise.", "isfinite(DATE '1992-03-07')"},
+		"isinf":          {"Returns true if the date or timestamp is infinite, false otherwise.", "isinf(DATE '-infinity')"},
 		"make_timestamp": {"The timestamp for the given parts, or for the microseconds since the epoch.", "make_timestamp(1992, 9, 20, 13, 34, 27.123456)"},
 	} {
 		scalarDocs[name] = d

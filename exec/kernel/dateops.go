@@ -13,6 +13,8 @@ func (c *compiler) compileDateOp(e *expr.Func, args []node) (node, error) {
 		return c.compileTSAdd(e, args)
 	case expr.OpTimeBucket:
 		return c.compileTimeBucket(e, args)
+	case expr.OpDateSub:
+		return c.compileDateSub(e, args)
 	case expr.OpMakeTS:
 		return c.compileMakeTS(e, args)
 	}

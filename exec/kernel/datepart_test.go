@@ -67,6 +67,24 @@ func refDatePartOp(e *expr.Func, args []coldata.Datum) (coldata.Datum, bool, err
 			b = time.Date(o.Year(), o.Month()+time.Month(q*args[2].I), 1, 0, 0, 0, 0, time.UTC)
 		}
 		return coldata.Datum{I: refAddInterval(b, args[4].I, args[5].I, args[6].I).UnixMicro()}, true, nil
+	case expr.OpDateSub:
+		canon, _ := expr.DatePart(args[0].S)
+		a, z := time.UnixMicro(args[1].I).UTC(), time.UnixMicro(args[2].I).UTC()
+		per := map[string]time.Duration{"microsecond": time.Microsecond, "millisecond": time.Millisecond, "second": time.Second,
+			"minute": time.Minute, "hour": time.Hour, "day": 24 * time.Hour, "week": 7 * 24 * time.Hour}[canon]
+		if per != 0 {
+			return coldata.Datum{I: int64(z.Sub(a) / per)}, true, nil
+		}
+		step := map[string]int64{"month": 1, "quarter": 3, "year": 12, "decade": 120}[canon]
+		sign := int64(1)
+		if z.Before(a) {
+			a, z, sign = z, a, -1
+		}
+		n := int64(0)
+		for !refAddInterval(a, (n+1)*step, 0, 0).After(z) {
+			n++
+		}
+		return coldata.Datum{I: sign * n}, true, nil
 	case expr.OpMakeTS:
 		sec := math.Floor(args[5].F)
 		t := time.Date(int(args[0].I), time.Month(args[1].I), int(args[2].I), int(args[3].I), int(args[4].I),
@@ -192,4 +210,23 @@ func TestTimestampInterval(t *testing.T) {
 		{name: "bucket want", types: ts, rows: rows[:2], e: fn(expr.OpTimeBucket, tTS, col(0, tTS), col(4, tTS), k("5"), k("0"), k("0"), k("0"), k("0")),
 			want: strs("2020-01-01 00:00:00", "2020-02-01 00:00:00")},
 	})
+}
+
+func TestDateSub(t *testing.T) {
+	ts := types(tTS, tTS)
+	rows := rowsOf(ts,
+		"2020-01-31 00:00:00|2020-02-29 00:00:00",
+		"2020-02-29 10:00:00|2021-02-28 11:00:00",
+		"2020-02-29 10:00:00|2021-02-28 09:00:00",
+		"2020-03-31 00:00:00|2020-02-29 00:00:00",
+		"NULL|2020-01-01 00:00:00",
+		"1969-12-31 23:59:59.999999|1970-01-01 00:00:00",
+		"2020-01-01 10:00:00|2020-01-01 08:30:00")
+	var cases []tcase
+	for _, p := range []string{"month", "quarter", "year", "decade", "day", "week", "hour", "minute", "second", "ms", "us"} {
+		cases = append(cases, tcase{name: p, types: ts, rows: rows, e: fn(expr.OpDateSub, tI64, lit(tS, p), col(0, tTS), col(1, tTS))})
+	}
+	cases = append(cases, tcase{name: "month want", types: ts, rows: rows, e: fn(expr.OpDateSub, tI64, lit(tS, "month"), col(0, tTS), col(1, tTS)),
+		want: strs("1", "12", "11", "-1", "NULL", "0", "0")})
+	runCases(t, cases)
 }

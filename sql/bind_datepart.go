@@ -23,7 +23,7 @@ func init() {
 	for n := range partFuncs {
 		dateFuncNames[n] = true
 	}
-	for _, n := range []string{"epoch_ms", "epoch_us", "epoch_ns", "make_timestamp", "date_sub", "datesub", "isfinite", "isinf"} {
+	for _, n := range []string{"epoch_ms", "epoch_us", "epoch_ns", "make_timestamp", "date_sub", "datesub", "isfinite", "isinf", "strptime", "try_strptime"} {
 		dateFuncNames[n] = true
 	}
 }
@@ -59,6 +59,9 @@ func (c *exprCtx) datePartFunction(e *ast.FuncCall, name string, args []expr.Exp
 		return x, true, err
 	case name == "isfinite" || name == "isinf":
 		x, err := isFinite(e, name, args)
+		return x, true, err
+	case name == "strptime" || name == "try_strptime":
+		x, err := strptime(e, name, args)
 		return x, true, err
 	case name == "make_timestamp":
 		x, err := makeTimestamp(e, args)
@@ -265,4 +268,25 @@ func isFinite(e *ast.FuncCall, name string, args []expr.Expr) (expr.Expr, error)
 		return &expr.Func{Op: expr.OpNot, Args: []expr.Expr{finite}, Typ: coldata.TypeBool}, nil
 	}
 	return finite, nil
+}
+
+// strptime binds strptime(text, format) and try_strptime (NULL where the
+// text does not match); the format must be a constant.
+func strptime(e *ast.FuncCall, name string, args []expr.Expr) (expr.Expr, error) {
+	if len(args) != 2 {
+		return nil, binderErr(e, "function %s does not take %d arguments", name, len(args))
+	}
+	x, err := castTo(args[0], coldata.TypeString)
+	if err != nil {
+		return nil, err
+	}
+	f, err := castTo(args[1], coldata.TypeString)
+	if err != nil {
+		return nil, err
+	}
+	if _, ok := f.(*expr.Const); !ok {
+		return nil, notImplemented(e, name+" with a format that is not a constant")
+	}
+	try := &expr.Const{Val: coldata.Datum{B: name == "try_strptime"}, Typ: coldata.TypeBool}
+	return &expr.Func{Op: expr.OpStrptime, Args: []expr.Expr{x, f, try}, Typ: coldata.TypeTimestamp}, nil
 }

@@ -32,6 +32,8 @@ func init() {
 		"datesub":        {"The number of complete partitions between the timestamps.", "datesub('month', DATE '1992-09-15', DATE '1992-11-14')"},
 		"isfinite":       {"Returns true if the date or timestamp is finite, false otherwise.", "isfinite(DATE '1992-03-07')"},
 		"isinf":          {"Returns true if the date or timestamp is infinite, false otherwise.", "isinf(DATE '-infinity')"},
+		"strptime":       {"Converts the string text to timestamp according to the format string.", "strptime('Wed, 1 January 1992 - 08:38:40 PM', '%a, %-d %B %Y - %I:%M:%S %p')"},
+		"try_strptime":   {"Converts the string text to timestamp according to the format string; NULL when it does not match.", "try_strptime('Wed, 1 January 1992 - 08:38:40 PM', '%a, %-d %B %Y - %I:%M:%S %p')"},
 		"make_timestamp": {"The timestamp for the given parts, or for the microseconds since the epoch.", "make_timestamp(1992, 9, 20, 13, 34, 27.123456)"},
 	} {
 		scalarDocs[name] = d

@@ -15,6 +15,8 @@ func (c *compiler) compileDateOp(e *expr.Func, args []node) (node, error) {
 		return c.compileTimeBucket(e, args)
 	case expr.OpDateSub:
 		return c.compileDateSub(e, args)
+	case expr.OpStrptime:
+		return c.compileStrptime(e, args)
 	case expr.OpMakeTS:
 		return c.compileMakeTS(e, args)
 	}

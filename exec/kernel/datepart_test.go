@@ -2,6 +2,7 @@ package kernel
 
 import (
 	"math"
+	"strings"
 	"testing"
 	"time"
 
@@ -85,6 +86,17 @@ func refDatePartOp(e *expr.Func, args []coldata.Datum) (coldata.Datum, bool, err
 			n++
 		}
 		return coldata.Datum{I: sign * n}, true, nil
+	case expr.OpStrptime:
+		layout := strings.NewReplacer("%Y", "2006", "%m", "01", "%d", "02", "%H", "15", "%M", "04", "%S", "05",
+			"%f", "000000", "%B", "January", "%I", "03", "%p", "PM", "%A", "Monday").Replace(args[1].S)
+		t, err := time.Parse(layout, args[0].S)
+		if err != nil {
+			if args[2].B {
+				return coldata.NullDatum, true, nil
+			}
+			return coldata.Datum{}, true, err
+		}
+		return coldata.Datum{I: t.UnixMicro()}, true, nil
 	case expr.OpMakeTS:
 		sec := math.Floor(args[5].F)
 		t := time.Date(int(args[0].I), time.Month(args[1].I), int(args[2].I), int(args[3].I), int(args[4].I),
@@ -229,4 +241,21 @@ func TestDateSub(t *testing.T) {
 	cases = append(cases, tcase{name: "month want", types: ts, rows: rows, e: fn(expr.OpDateSub, tI64, lit(tS, "month"), col(0, tTS), col(1, tTS)),
 		want: strs("1", "12", "11", "-1", "NULL", "0", "0")})
 	runCases(t, cases)
+}
+
+func TestStrptime(t *testing.T) {
+	ts := types(tS)
+	rows := rowsOf(ts, "2020-01-05 10:11:12.123456", "1969-12-31 23:59:59.000001", "NULL", "0044-03-15 12:00:00.000000")
+	f := "%Y-%m-%d %H:%M:%S.%f"
+	bad := rowsOf(ts, "2020-13-05 10:11:12.123456", "2020-01-05 10:11:12.123456", "junk")
+	named := rowsOf(ts, "Monday, March 02, 2020 03:04:05 PM", "Sunday, December 31, 1899 12:00:00 AM")
+	runCases(t, []tcase{
+		{name: "parse", types: ts, rows: rows, e: fn(expr.OpStrptime, tTS, col(0, tS), lit(tS, f), lit(tB, "false")),
+			want: strs("2020-01-05 10:11:12.123456", "1969-12-31 23:59:59.000001", "NULL", "0044-03-15 12:00:00")},
+		{name: "names", types: ts, rows: named, e: fn(expr.OpStrptime, tTS, col(0, tS), lit(tS, "%A, %B %d, %Y %I:%M:%S %p"), lit(tB, "false"))},
+		{name: "error", types: ts, rows: bad, e: fn(expr.OpStrptime, tTS, col(0, tS), lit(tS, f), lit(tB, "false")),
+			err: "Month out of range"},
+		{name: "try", types: ts, rows: bad, e: fn(expr.OpStrptime, tTS, col(0, tS), lit(tS, f), lit(tB, "true")),
+			want: strs("NULL", "2020-01-05 10:11:12.123456", "NULL")},
+	})
 }

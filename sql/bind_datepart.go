@@ -23,7 +23,7 @@ func init() {
 	for n := range partFuncs {
 		dateFuncNames[n] = true
 	}
-	for _, n := range []string{"epoch_ms", "epoch_us", "epoch_ns", "make_timestamp", "date_sub", "datesub", "isfinite", "isinf", "strptime", "try_strptime"} {
+	for _, n := range []string{"epoch_ms", "epoch_us", "epoch_ns", "make_timestamp", "date_sub", "datesub", "isfinite", "isinf", "strptime", "try_strptime", "nanosecond"} {
 		dateFuncNames[n] = true
 	}
 }
@@ -63,6 +63,15 @@ func (c *exprCtx) datePartFunction(e *ast.FuncCall, name string, args []expr.Exp
 	case name == "strptime" || name == "try_strptime":
 		x, err := strptime(e, name, args)
 		return x, true, err
+	case name == "nanosecond":
+		if len(args) != 1 {
+			return nil, true, binderErr(e, "function %s does not take %d arguments", name, len(args))
+		}
+		x, err := c.datePart(e, "microsecond", args[0])
+		if k, ok := x.(*expr.Const); err != nil || ok && k.Val.Null {
+			return x, true, err
+		}
+		return &expr.Func{Op: expr.OpMul, Args: []expr.Expr{x, &expr.Const{Val: coldata.Datum{I: 1000}, Typ: coldata.TypeInt64}}, Typ: coldata.TypeInt64}, true, nil
 	case name == "make_timestamp":
 		x, err := makeTimestamp(e, args)
 		return x, true, err

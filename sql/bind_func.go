@@ -174,8 +174,8 @@ func (c *exprCtx) function(e *ast.FuncCall) (expr.Expr, error) {
 	case e.Star:
 		return nil, binderErr(e, "* is not a valid argument to %s", name)
 	}
-	if name == "time_bucket" {
-		return c.timeBucket(e, argList)
+	if name == "time_bucket" || name == "date_add" {
+		return c.intervalFunction(e, name, argList)
 	}
 	args, err := c.args(argList, name)
 	if err != nil {

@@ -8,7 +8,37 @@ import (
 	"github.com/peregrinedb/peregrine/sql/ast"
 )
 
-func init() { dateFuncNames["time_bucket"] = true }
+func init() { dateFuncNames["time_bucket"], dateFuncNames["date_add"] = true, true }
+
+// intervalFunction binds the functions taking INTERVAL literals:
+// time_bucket, and date_add(x, interval) = x + interval as a TIMESTAMP.
+func (c *exprCtx) intervalFunction(e *ast.FuncCall, name string, argList []ast.Expr) (expr.Expr, error) {
+	if name == "time_bucket" {
+		return c.timeBucket(e, argList)
+	}
+	if len(argList) != 2 {
+		return nil, binderErr(e, "function %s does not take %d arguments", name, len(argList))
+	}
+	iv, null := intervalLiteral(argList[1])
+	if null {
+		return &expr.Const{Val: coldata.NullDatum, Typ: coldata.TypeTimestamp}, nil
+	}
+	if iv == nil {
+		return nil, notImplemented(e, "date_add with an interval that is not an INTERVAL literal")
+	}
+	x, err := c.bind(argList[0])
+	if err != nil {
+		return nil, err
+	}
+	if x, err = datePartArg(e, x); err != nil {
+		return nil, err
+	}
+	parts, err := c.intervalParts(iv)
+	if err != nil {
+		return nil, err
+	}
+	return timestampInterval(x, parts, false)
+}
 
 // timeBucket binds time_bucket(width, x [, offset | origin]): width and
 // offset are constant INTERVALs, x a DATE (the result a DATE) or TIMESTAMP,

@@ -34,6 +34,8 @@ func init() {
 		"isinf":          {"Returns true if the date or timestamp is infinite, false otherwise.", "isinf(DATE '-infinity')"},
 		"strptime":       {"Converts the string text to timestamp according to the format string.", "strptime('Wed, 1 January 1992 - 08:38:40 PM', '%a, %-d %B %Y - %I:%M:%S %p')"},
 		"try_strptime":   {"Converts the string text to timestamp according to the format string; NULL when it does not match.", "try_strptime('Wed, 1 January 1992 - 08:38:40 PM', '%a, %-d %B %Y - %I:%M:%S %p')"},
+		"nanosecond":     {"Extract the nanosecond component from a date or timestamp.", "nanosecond(TIMESTAMP '1992-09-20 20:38:48.123456')"},
+		"date_add":       {"Add the interval to the date or timestamp.", "date_add(DATE '1992-09-15', INTERVAL 2 MONTH)"},
 		"make_timestamp": {"The timestamp for the given parts, or for the microseconds since the epoch.", "make_timestamp(1992, 9, 20, 13, 34, 27.123456)"},
 	} {
 		scalarDocs[name] = d

@@ -106,6 +106,9 @@ func (n *calNode) eval(b *coldata.Batch, sel []int32) (*coldata.Vec, error) {
 	} else {
 		n.res.copyNulls(sel, rows, vs...)
 	}
+	if n.op == expr.OpLastDay || n.op == expr.OpDayName || n.op == expr.OpMonthName {
+		nullInfinite(&n.res, sel, rows, vs[0])
+	}
 	nulls := out.Nulls
 	live := func(i int) bool { return nulls == nil || !nulls[i] }
 	switch n.op {
@@ -114,6 +117,9 @@ func (n *calNode) eval(b *coldata.Batch, sel []int32) (*coldata.Vec, error) {
 		for k := 0; k < liveLen(sel, rows); k++ {
 			i := rowAt(sel, k)
 			out.I64[i] = truncMicros(x[i], n.part)
+			if isInfinite(vs[0], i) {
+				out.I64[i] = x[i]
+			}
 		}
 	case expr.OpDateDiff:
 		a, z := vs[0].I64, vs[1].I64

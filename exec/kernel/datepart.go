@@ -275,6 +275,9 @@ func (n *epochUnitsNode) eval(b *coldata.Batch, sel []int32) (*coldata.Vec, erro
 	rows := b.N
 	out := n.res.reset(n.t, rows)
 	n.res.shareNulls(sel, rows, xv, nil)
+	if n.from != coldata.Int64 {
+		nullInfinite(&n.res, sel, rows, xv)
+	}
 	if n.from == coldata.Int64 { // units to a timestamp
 		for k := 0; k < liveLen(sel, rows); k++ {
 			i := rowAt(sel, k)
@@ -299,7 +302,7 @@ func (n *epochUnitsNode) eval(b *coldata.Batch, sel []int32) (*coldata.Vec, erro
 			continue
 		}
 		v, ov := mul64(us, n.per/usPerSec)
-		if ov != 0 && !xv.IsNull(i) {
+		if ov != 0 && !xv.IsNull(i) && !isInfinite(xv, i) {
 			if n.from == coldata.Date {
 				return nil, conversionErrorf("Could not convert DATE (%s) to nanoseconds", coldata.FormatDate(xv.I32[i]))
 			}
@@ -429,4 +432,28 @@ func (n *tsAddNode) eval(b *coldata.Batch, sel []int32) (*coldata.Vec, error) {
 		out.I64[i] = r
 	}
 	return out, nil
+}
+
+// isInfinite reports whether row i of a DATE or TIMESTAMP vector holds
+// ±infinity.
+func isInfinite(v *coldata.Vec, i int) bool {
+	if v.Type.ID == coldata.Date {
+		return v.I32[i] == math.MaxInt32 || v.I32[i] == -math.MaxInt32
+	}
+	return v.I64[i] == math.MaxInt64 || v.I64[i] == -math.MaxInt64
+}
+
+// nullInfinite makes the output NULL where the DATE or TIMESTAMP input is
+// ±infinity (which has no parts), copying the null mask only when one is.
+func nullInfinite(r *result, sel []int32, rows int, v *coldata.Vec) {
+	for k := 0; k < liveLen(sel, rows); k++ {
+		if i := rowAt(sel, k); isInfinite(v, i) {
+			nulls := r.copyNulls(sel, rows, v)
+			for ; k < liveLen(sel, rows); k++ {
+				i := rowAt(sel, k)
+				nulls[i] = nulls[i] || isInfinite(v, i)
+			}
+			return
+		}
+	}
 }

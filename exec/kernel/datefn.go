@@ -71,6 +71,9 @@ func (c *compiler) compileCalFunc(e *expr.Func, args []node) (node, error) {
 		}
 		if want.args[i] == s {
 			k, ok := a.(*constNode)
+			if !ok && e.Op == expr.OpDateTrunc {
+				return &truncRowsNode{x: args[0], parts: a}, nil
+			}
 			if !ok {
 				return nil, errorf("%s needs a constant part", e.Op)
 			}

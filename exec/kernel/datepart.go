@@ -457,3 +457,44 @@ func nullInfinite(r *result, sel []int32, rows int, v *coldata.Vec) {
 		}
 	}
 }
+
+// truncRowsNode is date_trunc with a part per row.
+type truncRowsNode struct {
+	x, parts node
+	res      result
+}
+
+func (n *truncRowsNode) typ() coldata.Type { return coldata.TypeTimestamp }
+
+func (n *truncRowsNode) eval(b *coldata.Batch, sel []int32) (*coldata.Vec, error) {
+	xv, err := n.x.eval(b, sel)
+	if err != nil {
+		return nil, err
+	}
+	pv, err := n.parts.eval(b, sel)
+	if err != nil {
+		return nil, err
+	}
+	rows := b.N
+	out := n.res.reset(coldata.TypeTimestamp, rows)
+	nulls := n.res.copyNulls(sel, rows, xv, pv)
+	for k := 0; k < liveLen(sel, rows); k++ {
+		i := rowAt(sel, k)
+		if nulls[i] {
+			continue
+		}
+		code, err := partCode(pv.Str[i], true)
+		if err != nil {
+			return nil, err
+		}
+		part, ok := calPart(code)
+		if !ok {
+			return nil, errorf("Specifier type not implemented for DATETRUNC")
+		}
+		out.I64[i] = truncMicros(xv.I64[i], part)
+		if isInfinite(xv, i) {
+			out.I64[i] = xv.I64[i]
+		}
+	}
+	return out, nil
+}

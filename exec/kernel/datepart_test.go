@@ -165,6 +165,8 @@ func TestDatePart(t *testing.T) {
 			want: strs("202020", "197001", "NULL", "202053", "4411", "200009")},
 		tcase{name: "per-row part", types: ts, rows: rows, e: fn(expr.OpDatePart, tI64, col(0, tTS), col(2, tS)),
 			want: strs("0", "1", "NULL", "202053", "0", "60")},
+		tcase{name: "trunc per-row part", types: ts, rows: rows, e: fn(expr.OpDateTrunc, tTS, col(0, tTS), col(2, tS)),
+			want: strs("2020-05-17 00:00:00", "1969-12-29 00:00:00", "NULL", "2020-12-28 00:00:00", "0044-03-15 12:00:00", "2000-02-29 00:00:00")},
 		tcase{name: "bad part", types: ts, rows: rowsOf(ts, "2020-01-01 00:00:00|2020-01-01|fortnight"), e: fn(expr.OpDatePart, tI64, col(0, tTS), col(2, tS)),
 			err: "Conversion Error: extract specifier \"fortnight\" not recognized"},
 		tcase{name: "epoch_ms", types: ts, rows: rows, e: fn(expr.OpEpochUnits, tI64, col(0, tTS), lit(tI64, "1000")),

@@ -109,8 +109,8 @@ func (n *calNode) eval(b *coldata.Batch, sel []int32) (*coldata.Vec, error) {
 	} else {
 		n.res.copyNulls(sel, rows, vs...)
 	}
-	if n.op == expr.OpLastDay || n.op == expr.OpDayName || n.op == expr.OpMonthName {
-		nullInfinite(&n.res, sel, rows, vs[0])
+	if n.op == expr.OpLastDay || n.op == expr.OpDayName || n.op == expr.OpMonthName || n.op == expr.OpDateDiff {
+		nullInfinite(&n.res, sel, rows, vs...)
 	}
 	nulls := out.Nulls
 	live := func(i int) bool { return nulls == nil || !nulls[i] }

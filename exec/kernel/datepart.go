@@ -443,17 +443,21 @@ func isInfinite(v *coldata.Vec, i int) bool {
 	return v.I64[i] == math.MaxInt64 || v.I64[i] == -math.MaxInt64
 }
 
-// nullInfinite makes the output NULL where the DATE or TIMESTAMP input is
+// nullInfinite makes the output NULL where a DATE or TIMESTAMP input is
 // ±infinity (which has no parts), copying the null mask only when one is.
-func nullInfinite(r *result, sel []int32, rows int, v *coldata.Vec) {
-	for k := 0; k < liveLen(sel, rows); k++ {
-		if i := rowAt(sel, k); isInfinite(v, i) {
-			nulls := r.copyNulls(sel, rows, v)
-			for ; k < liveLen(sel, rows); k++ {
-				i := rowAt(sel, k)
-				nulls[i] = nulls[i] || isInfinite(v, i)
+func nullInfinite(r *result, sel []int32, rows int, vs ...*coldata.Vec) {
+	for _, v := range vs {
+		for k := 0; k < liveLen(sel, rows); k++ {
+			if isInfinite(v, rowAt(sel, k)) {
+				nulls := r.copyNulls(sel, rows, vs...)
+				for k := 0; k < liveLen(sel, rows); k++ {
+					i := rowAt(sel, k)
+					for _, w := range vs {
+						nulls[i] = nulls[i] || isInfinite(w, i)
+					}
+				}
+				return
 			}
-			return
 		}
 	}
 }

@@ -55,6 +55,7 @@ func (n *dateSubNode) eval(b *coldata.Batch, sel []int32) (*coldata.Vec, error) 
 	rows := b.N
 	out := n.res.reset(coldata.TypeInt64, rows)
 	n.res.shareNulls(sel, rows, av, zv)
+	nullInfinite(&n.res, sel, rows, av, zv)
 	per := map[int]int64{partMicrosecond: 1, partMillisecond: usPerMs, partSecond: usPerSec, partMinute: usPerMin,
 		partHour: usPerHour, partDay: usPerDay, partWeek: 7 * usPerDay}[n.part]
 	months := map[int]int64{partMonth: 1, partQuarter: 3, partYear: 12, partDecade: 120, partCentury: 1200, partMillennium: 12000}[n.part]

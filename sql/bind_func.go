@@ -179,6 +179,9 @@ func (c *exprCtx) function(e *ast.FuncCall) (expr.Expr, error) {
 	case e.Star:
 		return nil, binderErr(e, "* is not a valid argument to %s", name)
 	}
+	if name == "time_bucket" || name == "date_add" {
+		return c.intervalFunction(e, name, argList)
+	}
 	args, err := c.args(argList, name)
 	if err != nil {
 		return nil, err
@@ -210,6 +213,9 @@ func (c *exprCtx) scalarFunction(e *ast.FuncCall, name string, args []expr.Expr)
 		return x, err
 	}
 	if x, ok, err := c.mathFunction(e, name, args); ok {
+		return x, err
+	}
+	if x, ok, err := c.datePartFunction(e, name, args); ok {
 		return x, err
 	}
 	if x, ok, err := dateFunction(e, name, args); ok {

@@ -50,6 +50,11 @@
 //	bind_strfunc.go   string functions with a kernel each (ltrim, replace, lpad, split_part, ...) and regexp_*
 //	bind_mathfunc.go  sqrt, ln, log10, ceil/floor, ..., pi, greatest/least
 //	bind_datefunc.go  date_trunc, date_diff, last_day, dayname, monthname, make_date, strftime
+//	bind_datepart.go  date_part/extract (constant, per-row and list parts), hour()/dayofweek()/..., epoch_*,
+//	                  make_timestamp, date_sub, isfinite/isinf, strptime, nanosecond
+//	bind_tsinterval.go TIMESTAMP ± INTERVAL (and DATE ± an INTERVAL below a day) as months, days, microseconds
+//	bind_timebucket.go time_bucket and date_add, which take INTERVAL literals ('..'::INTERVAL too)
+//	functions_docs_date.go the registry entries of the date/time functions
 //	bind_agg.go       aggregates and GROUP BY keys
 //	bind_aggnamed.go  the aggregates the executor resolves by name (median, string_agg, stddev, arg_min, corr, ...):
 //	                  DuckDB's aliases, argument casts, result types, constant parameters, two-column forms

@@ -378,12 +378,18 @@ func (n *castNode) dateTime(out, v *coldata.Vec, sel []int32, rows int) error {
 		for k := 0; k < liveLen(sel, rows); k++ {
 			i := rowAt(sel, k)
 			out.I32[i] = int32(floorDiv(v.I64[i], usPerDay))
+			if x := v.I64[i]; x == math.MaxInt64 || x == -math.MaxInt64 { // ±infinity
+				out.I32[i] = int32(x / math.MaxInt64 * math.MaxInt32)
+			}
 		}
 		return nil
 	}
 	for k := 0; k < liveLen(sel, rows); k++ {
 		i := rowAt(sel, k)
 		us, ov := mul64(int64(v.I32[i]), usPerDay)
+		if d := v.I32[i]; d == math.MaxInt32 || d == -math.MaxInt32 { // ±infinity
+			us, ov = int64(d/math.MaxInt32)*math.MaxInt64, 0
+		}
 		if ov != 0 && !v.IsNull(i) {
 			return n.withSource(conversionErrorf("Type INT32 with value %s can't be cast to the destination type INT64", coldata.FormatDate(v.I32[i])))
 		}

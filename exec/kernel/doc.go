@@ -47,6 +47,12 @@
 //	datetime.go     civil-date conversions, parsing and formatting of dates and timestamps, date parts
 //	datefn.go       date_trunc, date_diff, last_day, dayname, monthname, make_date
 //	strftime.go     strftime with DuckDB's format codes
+//	strptime.go     strptime/try_strptime through strftime's specifier table
+//	dateops.go      dispatch of planner/expr/dateops.go's operators
+//	datepart.go     date_part for every part, epoch_ms/us/ns, make_timestamp, TIMESTAMP + INTERVAL,
+//	                date_trunc with a part per row, ±infinity helpers
+//	datesub.go      date_sub: whole parts elapsed
+//	timebucket.go   time_bucket with offsets and origins
 //	nested.go       struct fields, list elements and lengths, map lookups
 //	list.go         building lists: list_value, struct_pack, slices/sort/distinct/flatten, concat/append, range
 //	map.go          map(keys, values) with DuckDB's key checks; map_entries/map_from_entries as zero-copy views

@@ -99,5 +99,8 @@ func (c *compiler) compileFunc(e *expr.Func) (node, error) {
 		}
 		return c.compileDateFunc(e, args)
 	}
+	if expr.IsDateOp(e.Op) {
+		return c.compileDateOp(e, args)
+	}
 	return nil, errorf("unsupported operator %s", e.Op)
 }

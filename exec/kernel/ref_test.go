@@ -223,6 +223,9 @@ func refFunc(e *expr.Func, row []coldata.Datum) (coldata.Datum, error) {
 	if d, ok, err := refCalOp(e, args); ok {
 		return d, err
 	}
+	if d, ok, err := refDatePartOp(e, args); ok {
+		return d, err
+	}
 	at := e.Args[0].Type()
 	x := args[0]
 	switch e.Op {
@@ -482,11 +485,15 @@ func refCast(from, to coldata.Type, x coldata.Datum) (coldata.Datum, error) {
 			}
 			return coldata.Datum{F: f}, nil
 		case coldata.Date:
+			s, bc := refCutBC(s)
 			m := refDateRE.FindStringSubmatch(s)
 			if m == nil || m[2] != m[4] {
 				return fail()
 			}
 			y, _ := strconv.Atoi(m[1])
+			if bc {
+				y = 1 - y
+			}
 			mo, _ := strconv.Atoi(m[3])
 			d, _ := strconv.Atoi(m[5])
 			t := time.Date(y, time.Month(mo), d, 0, 0, 0, 0, time.UTC)
@@ -502,6 +509,7 @@ func refCast(from, to coldata.Type, x coldata.Datum) (coldata.Datum, error) {
 			}
 			return coldata.Datum{I: days}, nil
 		case coldata.Timestamp:
+			s, bc := refCutBC(s)
 			m := refTSRE.FindStringSubmatch(s)
 			if m == nil {
 				return fail()
@@ -509,7 +517,11 @@ func refCast(from, to coldata.Type, x coldata.Datum) (coldata.Datum, error) {
 			num := func(i int) int { v, _ := strconv.Atoi(m[i]); return v }
 			frac := (m[7] + "000000")[:6]
 			us, _ := strconv.Atoi(frac)
-			t := time.Date(num(1), time.Month(num(2)), num(3), num(4), num(5), num(6), us*1000, time.UTC)
+			y := num(1)
+			if bc {
+				y = 1 - y
+			}
+			t := time.Date(y, time.Month(num(2)), num(3), num(4), num(5), num(6), us*1000, time.UTC)
 			if t.Day() != num(3) || num(4) > 23 || num(5) > 59 || num(6) > 59 {
 				return fail()
 			}
@@ -602,4 +614,13 @@ func validUTF8(rows [][]coldata.Datum) bool {
 		}
 	}
 	return true
+}
+
+// refCutBC removes DuckDB's " (BC)" era mark, which follows the date.
+func refCutBC(s string) (string, bool) {
+	i := strings.Index(s, " (BC)")
+	if i < 0 {
+		return s, false
+	}
+	return s[:i] + s[i+5:], true
 }

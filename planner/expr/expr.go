@@ -150,6 +150,9 @@ func (o Op) String() string {
 	if s, ok := nestedOpNames[o]; ok {
 		return s
 	}
+	if s, ok := dateOpNames[o]; ok {
+		return s
+	}
 	if int(o) < len(opNames) && opNames[o] != "" {
 		return opNames[o]
 	}

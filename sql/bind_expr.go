@@ -102,9 +102,11 @@ func fold(e expr.Expr) (expr.Expr, error) {
 func constant(e expr.Expr) bool {
 	ok := true
 	expr.Walk(e, func(x expr.Expr) bool {
-		switch x.(type) {
+		switch x := x.(type) {
 		case *expr.Column, *expr.Param:
 			ok = false
+		case *expr.Func:
+			ok = !x.Op.IsVolatile() // random() is a new value per row
 		}
 		return ok
 	})
@@ -392,8 +394,11 @@ func (c *exprCtx) unary(x *ast.Unary) (expr.Expr, error) {
 		return &expr.Func{Op: expr.OpNot, Args: []expr.Expr{a}, Typ: coldata.TypeBool}, nil
 	}
 	if x.Op == "!" {
-		// DuckDB's factorial returns HUGEINT, which Peregrine lacks.
-		return nil, notImplemented(x, "the factorial operator !")
+		a, err := c.bind(x.X)
+		if err != nil {
+			return nil, err
+		}
+		return c.bindScalarOp(x, "!", scalarOpFuncs["factorial"], []expr.Expr{a})
 	}
 	a, err := c.bind(x.X)
 	if err != nil {

@@ -204,6 +204,9 @@ func (c *exprCtx) scalarFunction(e *ast.FuncCall, name string, args []expr.Expr)
 	if x, ok, err := c.mathFunction(e, name, args); ok {
 		return x, err
 	}
+	if x, ok, err := c.scalarOpFunction(e, name, args); ok {
+		return x, err
+	}
 	if x, ok, err := dateFunction(e, name, args); ok {
 		return x, err
 	}

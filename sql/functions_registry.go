@@ -164,6 +164,9 @@ func scalarNames() []string {
 	for n := range listFuncNames {
 		names = append(names, n)
 	}
+	for n := range scalarOpFuncs {
+		names = append(names, n)
+	}
 	return names
 }
 

@@ -98,7 +98,7 @@ func (n *digestNode) encode(x *coldata.Vec, i int) error {
 	a := &n.a
 	switch x.Type.ID {
 	case coldata.Int32:
-		a.buf = appendIntDigits(a.buf, uint64(uint32(x.I32[i])), 0, n.op == expr.OpToHex)
+		a.buf = appendIntDigits(a.buf, uint64(int64(x.I32[i])), 0, n.op == expr.OpToHex)
 		return nil
 	case coldata.Int64:
 		a.buf = appendIntDigits(a.buf, uint64(x.I64[i]), 0, n.op == expr.OpToHex)

@@ -155,6 +155,7 @@ func (n *jsonNode) value(out *coldata.Vec, nulls []bool, i int, s string, start,
 	c := s[start]
 	switch n.op {
 	case expr.OpJSONArrayLength:
+		out.I64[i] = 0
 		if c == '[' {
 			out.I64[i] = int64(jsonCount(s, start))
 		}

@@ -236,8 +236,8 @@ func (c *exprCtx) bindRaw(e ast.Expr) (expr.Expr, error) {
 		return nil, binderErr(x, "an INTERVAL can only be added to or subtracted from a date (%s)", clip(x.String()))
 	case *ast.Lambda:
 		if !x.Keyword && len(x.Params) == 1 {
-			// x -> y is also JSON extraction when x is a JSON value.
-			return nil, notImplemented(x, "the operator -> (a lambda, or JSON extraction)")
+			// Outside a list function, x -> y is JSON extraction from the column x.
+			return c.jsonArrow(&ast.Binary{At: x.At, Op: "->", L: &ast.ColumnRef{At: x.Params[0].At, Parts: x.Params[:1]}, R: x.Body})
 		}
 	}
 	if x, ok, err := c.nestedExpr(e); ok {

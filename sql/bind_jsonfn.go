@@ -102,6 +102,11 @@ func jsonText(e ast.Node, name string, args []expr.Expr, i int) (expr.Expr, erro
 // jsonArrow binds doc -> path (json_extract) and doc ->> path
 // (json_extract_string).
 func (c *exprCtx) jsonArrow(e *ast.Binary) (expr.Expr, error) {
+	// The parser groups a -> b -> c to the right, as lambdas nest; JSON
+	// paths chain to the left: (a -> b) -> c.
+	if r, ok := e.R.(*ast.Binary); ok && e.Op == "->" && (r.Op == "->" || r.Op == "->>") {
+		return c.jsonArrow(&ast.Binary{At: r.At, Op: r.Op, L: &ast.Binary{At: e.At, Op: "->", L: e.L, R: r.L}, R: r.R})
+	}
 	l, err := c.bind(e.L)
 	if err != nil {
 		return nil, err

@@ -213,50 +213,39 @@ func parseJSONPath(p string) ([]jsonStep, error) {
 	}
 	var steps []jsonStep
 	bad := func(i int) error {
-		return fmt.Errorf("Binder Error: JSON path error near '%s'", clipPath(p[i:]))
+		return fmt.Errorf("Binder Error: JSON path error near '%s'", p[i:])
 	}
 	for i := 1; i < len(p); {
 		switch p[i] {
 		case '.':
 			i++
 			if i < len(p) && p[i] == '"' {
-				end := strings.IndexByte(p[i+1:], '"')
-				if end < 0 {
+				key, n, ok := quotedPathKey(p[i:])
+				if !ok {
 					return nil, bad(i)
 				}
-				steps = append(steps, jsonStep{key: p[i+1 : i+1+end]})
-				i += end + 2
+				steps = append(steps, jsonStep{key: key})
+				i += n
 				continue
 			}
 			k := i
 			for i < len(p) && p[i] != '.' && p[i] != '[' {
 				i++
 			}
-			if k == i || p[k:i] == "*" {
+			if k == i || strings.HasPrefix(p[k:i], "*") {
+				if k < len(p) && p[k] == '*' || k < len(p) && p[k] == '.' {
+					return nil, notWildcard()
+				}
 				return nil, bad(k - 1)
 			}
 			steps = append(steps, jsonStep{key: p[k:i]})
 		case '[':
-			end := strings.IndexByte(p[i:], ']')
-			if end < 0 {
-				return nil, bad(i)
+			st, n, err := indexStep(p, i+1)
+			if err != nil {
+				return nil, err
 			}
-			inner := p[i+1 : i+end]
-			st := jsonStep{isIdx: true}
-			if strings.HasPrefix(inner, "#") {
-				st.fromEnd = true
-				inner = strings.TrimPrefix(inner[1:], "-")
-				if inner == "" {
-					inner = "0"
-				}
-			}
-			n, err := strconv.ParseInt(inner, 10, 64)
-			if err != nil || n < 0 {
-				return nil, bad(i)
-			}
-			st.idx = n
 			steps = append(steps, st)
-			i += end + 1
+			i = n
 		default:
 			return nil, bad(i)
 		}
@@ -264,11 +253,72 @@ func parseJSONPath(p string) ([]jsonStep, error) {
 	return steps, nil
 }
 
-func clipPath(s string) string {
-	if len(s) > 1 {
-		return s[:1]
+func notWildcard() error {
+	return errorf("JSON path wildcards (*, ..) are not supported yet")
+}
+
+// indexStep parses an array index after '[' at i: n, -n or #-n from the
+// end, # (one past the end). It returns the offset after ']'.
+func indexStep(p string, i int) (jsonStep, int, error) {
+	bad := func(j int) error {
+		return fmt.Errorf("Binder Error: JSON path error near '%s'", p[j:])
 	}
-	return s
+	st := jsonStep{isIdx: true}
+	j := i
+	if j < len(p) && p[j] == '*' {
+		return st, 0, notWildcard()
+	}
+	if j < len(p) && p[j] == '#' {
+		st.fromEnd = true
+		j++
+		if j < len(p) && p[j] == ']' {
+			return st, j + 1, nil // [#]: one past the last element
+		}
+		if j >= len(p) || p[j] != '-' {
+			return st, 0, bad(i)
+		}
+	}
+	if j < len(p) && p[j] == '-' {
+		st.fromEnd = true
+		j++
+	}
+	k := j
+	for j < len(p) && p[j] >= '0' && p[j] <= '9' {
+		j++
+	}
+	if k == j || j >= len(p) || p[j] != ']' {
+		if st.fromEnd {
+			return st, 0, bad(k - 1)
+		}
+		return st, 0, bad(i)
+	}
+	n, err := strconv.ParseInt(p[k:j], 10, 64)
+	if err != nil {
+		return st, 0, bad(i)
+	}
+	st.idx = n
+	if st.fromEnd && n == 0 {
+		st.fromEnd = false // DuckDB reads [-0] and [#-0] as the first element
+	}
+	return st, j + 1, nil
+}
+
+// quotedPathKey reads a double-quoted key ("a b", with backslash escapes)
+// at the start of q: the key and the bytes read.
+func quotedPathKey(q string) (string, int, bool) {
+	var sb strings.Builder
+	for j := 1; j < len(q); j++ {
+		switch q[j] {
+		case '"':
+			return sb.String(), j + 1, true
+		case '\\':
+			if j+1 < len(q) {
+				j++
+			}
+		}
+		sb.WriteByte(q[j])
+	}
+	return "", 0, false
 }
 
 // jsonNavigate follows steps from the value at i (no leading space) of a

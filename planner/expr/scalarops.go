@@ -88,3 +88,18 @@ func (o Op) IsScalarOp() bool { _, ok := scalarOpNames[o]; return ok }
 // (random, uuid) or has an effect (setseed): such calls are never folded
 // into constants nor shared between two occurrences.
 func (o Op) IsVolatile() bool { return o == OpRandom || o == OpSetSeed || o == OpUUID }
+
+// HasVolatile reports whether e calls a volatile function: such an
+// expression must be evaluated exactly where it is written, never copied
+// (a filter pushed below the projection computing it would see another
+// value than the one the projection outputs).
+func HasVolatile(e Expr) bool {
+	found := false
+	Walk(e, func(x Expr) bool {
+		if f, ok := x.(*Func); ok && f.Op.IsVolatile() {
+			found = true
+		}
+		return !found
+	})
+	return found
+}

@@ -16,4 +16,6 @@
 //	expr.go      the IR: Expr nodes, operators, constructors, Walk/Rewrite, printing
 //	nested.go    operators on LIST, STRUCT and MAP values
 //	dateparts.go DuckDB's date part names and aliases, resolved once
+//	scalarops.go the math, hashing/encoding and JSON operators (their own block of the Op range),
+//	             volatile operators (random, uuid, setseed) and HasVolatile
 package expr

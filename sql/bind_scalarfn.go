@@ -40,7 +40,8 @@ var scalarOpFuncs = map[string]scalarFn{
 	"factorial": {expr.OpFactorial, 0, coldata.TypeHugeint}, "bit_count": {expr.OpBitCount, 0, coldata.TypeInt32},
 	"random": {expr.OpRandom, 0, f64}, "setseed": {expr.OpSetSeed, 0, coldata.TypeInt32},
 	"uuid": {expr.OpUUID, 0, str}, "gen_random_uuid": {expr.OpUUID, 0, str},
-	"mod": {expr.OpMod, 0, f64}, "divide": {expr.OpIntDiv, 0, f64},
+	"mod": {expr.OpMod, 0, f64}, "divide": {expr.OpIntDiv, 0, f64}, "add": {expr.OpAdd, 0, f64},
+	"subtract": {expr.OpSub, 0, f64}, "multiply": {expr.OpMul, 0, f64},
 	"sha1": {expr.OpSHA1, 0, str}, "sha256": {expr.OpSHA256, 0, str},
 	"md5_number": {expr.OpMD5Number, 0, coldata.TypeHugeint}, "hash": {expr.OpHash, 0, coldata.TypeHugeint},
 	"to_base64": {expr.OpToBase64, 0, str}, "base64": {expr.OpToBase64, 0, str},
@@ -169,7 +170,7 @@ func (c *exprCtx) bindScalarOp(e ast.Node, name string, f scalarFn, args []expr.
 			return nil, err
 		}
 		return call(f.res, x), nil
-	case expr.OpMod, expr.OpIntDiv:
+	case expr.OpMod, expr.OpIntDiv, expr.OpAdd, expr.OpSub, expr.OpMul:
 		if len(args) != 2 {
 			return nil, noMatch(e, name, args)
 		}

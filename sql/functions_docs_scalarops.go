@@ -4,6 +4,9 @@ package sql
 // (bind_scalarfn.go, bind_jsonfn.go): DuckDB's descriptions where it has
 // one, with an example that binds.
 var scalarOpDocs = map[string][2]string{
+	"add":                    {"x + y.", "add(2, 3)"},
+	"subtract":               {"x - y.", "subtract(5, 3)"},
+	"multiply":               {"x * y.", "multiply(2, 3)"},
 	"acos":                   {"Computes the arccosine of x", "acos(0.5)"},
 	"acosh":                  {"Computes the inverse hyperbolic cos of x", "acosh(2.3)"},
 	"asin":                   {"Computes the arcsine of x", "asin(0.5)"},

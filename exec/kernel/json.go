@@ -164,7 +164,7 @@ func (n *jsonNode) value(out *coldata.Vec, nulls []bool, i int, s string, start,
 		out.Str[i] = jsonTypeName(s[start:end])
 		return
 	case expr.OpJSONExtractStr:
-		if c == 'n' {
+		if s[start:end] == "null" {
 			nulls[i] = true
 			return
 		}
@@ -199,9 +199,9 @@ func jsonTypeName(v string) string {
 		return "VARCHAR"
 	case c == 't' || c == 'f':
 		return "BOOLEAN"
-	case c == 'n':
+	case v == "null":
 		return "NULL"
-	case strings.ContainsAny(v, ".eE"):
+	case strings.ContainsAny(v, ".eEiInN"): // also inf and nan
 		return "DOUBLE"
 	case c == '-':
 		if _, err := strconv.ParseInt(v, 10, 64); err == nil {

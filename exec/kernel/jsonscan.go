@@ -59,6 +59,8 @@ func jsonSkip(s string, i, depth int) (int, error) {
 			return i, jsonError(s, i, "nesting too deep")
 		}
 		return jsonSkipContainer(s, i, depth)
+	case jsonNonFinite(s, i) > 0:
+		return i + jsonNonFinite(s, i), nil
 	case c == '-' || c >= '0' && c <= '9':
 		return jsonSkipNumber(s, i)
 	case strings.HasPrefix(s[i:], "true"):
@@ -69,6 +71,21 @@ func jsonSkip(s string, i, depth int) (int, error) {
 		return i + 4, nil
 	}
 	return i, jsonError(s, i, "unexpected character")
+}
+
+// jsonNonFinite is the length of an infinity or NaN literal at i (inf,
+// -Infinity, nan in any case), which DuckDB's reader accepts; 0 if none.
+func jsonNonFinite(s string, i int) int {
+	j := i
+	if j < len(s) && (s[j] == '-' || s[j] == '+') {
+		j++
+	}
+	for _, w := range [...]string{"infinity", "inf", "nan"} {
+		if len(s)-j >= len(w) && strings.EqualFold(s[j:j+len(w)], w) {
+			return j + len(w) - i
+		}
+	}
+	return 0
 }
 
 func jsonSkipContainer(s string, i, depth int) (int, error) {
@@ -518,6 +535,10 @@ func jsonNormalize(dst []byte, s string, i, end int) []byte {
 				dst = jsonQuote(dst[:start], dec)
 			}
 			i = e
+		case jsonNonFinite(s, i) > 0 && !strings.HasPrefix(s[i:], "null"):
+			n := jsonNonFinite(s, i)
+			dst = append(dst, s[i:i+n]...)
+			i += n
 		case c == '-' || c >= '0' && c <= '9':
 			e, _ := jsonSkipNumber(s, i)
 			dst = appendJSONNumber(dst, s[i:e])

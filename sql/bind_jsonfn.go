@@ -80,6 +80,8 @@ func bindJSON(e ast.Node, name string, f scalarFn, args []expr.Expr) (expr.Expr,
 		p, err = castTo(p, coldata.TypeInt64)
 	case t.ID == coldata.String || t.ID == coldata.Unknown:
 		p, err = castTo(p, str)
+	case t.ID == coldata.List && f.op != expr.OpJSONKeys:
+		return jsonPathList(e, name, f, doc, p)
 	case t.IsNested():
 		return nil, notImplemented(e, name+" with a list of paths")
 	default:
@@ -120,4 +122,36 @@ func (c *exprCtx) jsonArrow(e *ast.Binary) (expr.Expr, error) {
 		name = "json_extract_string"
 	}
 	return bindJSON(e, name, jsonFuncs[name], []expr.Expr{l, r})
+}
+
+// jsonPathList binds f(doc, [path, ...]) with a constant list of paths as
+// the list of f(doc, path): DuckDB's list-of-paths form.
+func jsonPathList(e ast.Node, name string, f scalarFn, doc, list expr.Expr) (expr.Expr, error) {
+	var paths []expr.Expr
+	elem := list.Type().Nest.Elem
+	switch l := list.(type) {
+	case *expr.Const:
+		if l.Val.Null {
+			return &expr.Const{Val: coldata.NullDatum, Typ: coldata.ListType(f.res)}, nil
+		}
+		for _, d := range l.Val.N.Elems {
+			paths = append(paths, &expr.Const{Val: d, Typ: elem})
+		}
+	case *expr.Func:
+		if l.Op != expr.OpListValue {
+			return nil, notImplemented(e, name+" with a list of paths that is not constant")
+		}
+		paths = l.Args
+	default:
+		return nil, notImplemented(e, name+" with a list of paths that is not constant")
+	}
+	calls := make([]expr.Expr, len(paths))
+	for i, p := range paths {
+		x, err := bindJSON(e, name, f, []expr.Expr{doc, p})
+		if err != nil {
+			return nil, err
+		}
+		calls[i] = x
+	}
+	return &expr.Func{Op: expr.OpListValue, Args: calls, Typ: coldata.ListType(f.res)}, nil
 }

@@ -106,7 +106,9 @@ func constant(e expr.Expr) bool {
 		case *expr.Column, *expr.Param:
 			ok = false
 		case *expr.Func:
-			ok = !x.Op.IsVolatile() // random() is a new value per row
+			if x.Op.IsVolatile() {
+				ok = false // random() is a new value per row
+			}
 		}
 		return ok
 	})

@@ -220,7 +220,7 @@ func truncFunc(e ast.Node, name string, args []expr.Expr) (expr.Expr, error) {
 	var err error
 	switch {
 	case t.IsInteger() || t.ID == coldata.Hugeint:
-		if len(args) == 1 || t.ID == coldata.Hugeint {
+		if len(args) == 1 {
 			return x, nil
 		}
 	case t.ID == coldata.Decimal:

@@ -39,7 +39,8 @@ func compileIntMath(e *expr.Func, args []node) (node, error) {
 			in.ID == coldata.Decimal && e.Typ == coldata.DecimalType(int(in.Precision), 0)
 	case expr.OpTruncDigits:
 		ok = e.Typ == in && args[1].typ().ID == coldata.Int64 &&
-			(in.ID == coldata.Float64 || in.ID == coldata.Int32 || in.ID == coldata.Int64 || in.ID == coldata.Decimal)
+			(in.ID == coldata.Float64 || in.ID == coldata.Int32 || in.ID == coldata.Int64 || in.ID == coldata.Decimal ||
+				in.ID == coldata.Hugeint)
 	case expr.OpFactorial:
 		ok = in.ID == coldata.Int32 && e.Typ.ID == coldata.Hugeint
 	case expr.OpBitCount:
@@ -144,6 +145,8 @@ func (n *intMathNode) truncDigits(out, x, d *coldata.Vec, sel []int32, rows int)
 			out.I64[i] = truncInt(x.I64[i], -digits)
 		case coldata.Decimal:
 			out.I64[i] = truncInt(x.I64[i], int64(n.in.Scale)-digits)
+		case coldata.Hugeint:
+			out.I128[i] = truncInt128(x.I128[i], -digits)
 		}
 	}
 }
@@ -182,4 +185,21 @@ func factorials(out []coldata.Int128, x []int32, nulls []bool, sel []int32, rows
 		out[i] = r
 	}
 	return nil
+}
+
+// truncInt128 is truncInt for HUGEINT.
+func truncInt128(v coldata.Int128, drop int64) coldata.Int128 {
+	if drop <= 0 {
+		return v
+	}
+	if drop > 38 {
+		return coldata.Int128{}
+	}
+	p := coldata.Int128From(1)
+	for ; drop > 0; drop-- {
+		p, _ = p.Mul(coldata.Int128From(10))
+	}
+	q, _, _ := v.QuoRem(p)
+	r, _ := q.Mul(p)
+	return r
 }

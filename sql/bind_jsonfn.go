@@ -17,7 +17,7 @@ var jsonFuncs = map[string]scalarFn{
 	"json_keys": {expr.OpJSONKeys, 1, coldata.ListType(str)}, "json_valid": {expr.OpJSONValid, 0, bool_},
 	"to_json": {expr.OpJSONQuote, 0, str}, "json_quote": {expr.OpJSONQuote, 0, str},
 	"json_object": {expr.OpJSONObject, 0, str}, "json_array": {expr.OpJSONArray, 0, str},
-	"json": {expr.OpJSONExtract, 0, str},
+	"json": {expr.OpJSONExtract, 0, str}, "json_structure": {expr.OpJSONStructure, 0, str},
 }
 
 // jsonFunction binds the functions of jsonFuncs; ok is false for other
@@ -64,7 +64,7 @@ func bindJSON(e ast.Node, name string, f scalarFn, args []expr.Expr) (expr.Expr,
 			return nil, noMatch(e, name, args)
 		}
 		return call(doc, &expr.Const{Val: coldata.Datum{S: "$"}, Typ: str})
-	case f.op == expr.OpJSONValid:
+	case f.op == expr.OpJSONValid || f.op == expr.OpJSONStructure:
 		if len(args) != 1 {
 			return nil, noMatch(e, name, args)
 		}

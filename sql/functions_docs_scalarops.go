@@ -4,6 +4,7 @@ package sql
 // (bind_scalarfn.go, bind_jsonfn.go): DuckDB's descriptions where it has
 // one, with an example that binds.
 var scalarOpDocs = map[string][2]string{
+	"json_structure":         {"The structure of the JSON value: its type names, arrays and objects merged member-wise.", "json_structure('[{\"a\": 1}, {\"b\": 2.5}]')"},
 	"add":                    {"x + y.", "add(2, 3)"},
 	"subtract":               {"x - y.", "subtract(5, 3)"},
 	"multiply":               {"x * y.", "multiply(2, 3)"},

@@ -59,4 +59,5 @@
 //	encode.go       sha1, sha256, md5_number, hash, base64, hex/unhex, bin/unbin
 //	jsonscan.go     a JSON scanner over text: validation, paths ($.a[0], /a/0), navigation, DuckDB's re-serialization
 //	json.go         the JSON functions: extraction, json_type/array_length/keys/valid, to_json/json_object/json_array
+//	jsonstruct.go   json_structure: a value's shape, arrays and objects merged member-wise
 package kernel

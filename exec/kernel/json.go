@@ -163,6 +163,11 @@ func (n *jsonNode) value(out *coldata.Vec, nulls []bool, i int, s string, start,
 	case expr.OpJSONType:
 		out.Str[i] = jsonTypeName(s[start:end])
 		return
+	case expr.OpJSONStructure:
+		at := len(n.a.buf)
+		n.a.buf = appendShape(n.a.buf, shapeOf(s, start))
+		n.a.mark(int32(i), at)
+		return
 	case expr.OpJSONExtractStr:
 		if s[start:end] == "null" {
 			nulls[i] = true

@@ -153,5 +153,11 @@ func jsonPathList(e ast.Node, name string, f scalarFn, doc, list expr.Expr) (exp
 		}
 		calls[i] = x
 	}
-	return &expr.Func{Op: expr.OpListValue, Args: calls, Typ: coldata.ListType(f.res)}, nil
+	lt := coldata.ListType(f.res)
+	if k, ok := doc.(*expr.Const); ok && k.Val.Null {
+		// A NULL document gives a NULL list. (A NULL row of a column still
+		// gives a list of NULLs: CASE over lists is not supported yet.)
+		return &expr.Const{Val: coldata.NullDatum, Typ: lt}, nil
+	}
+	return &expr.Func{Op: expr.OpListValue, Args: calls, Typ: lt}, nil
 }

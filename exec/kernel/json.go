@@ -184,7 +184,7 @@ func (n *jsonNode) value(out *coldata.Vec, nulls []bool, i int, s string, start,
 			return
 		}
 	case expr.OpJSONValue:
-		if c == '[' || c == '{' {
+		if c == '[' || c == '{' || s[start:end] == "null" {
 			nulls[i] = true
 			return
 		}

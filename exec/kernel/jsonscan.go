@@ -329,8 +329,8 @@ func quotedPathKey(q string) (string, int, bool) {
 		case '"':
 			return sb.String(), j + 1, true
 		case '\\':
-			if j+1 < len(q) {
-				j++
+			if j+1 < len(q) && q[j+1] == '"' {
+				j++ // only \" is an escape; other backslashes are the key's own
 			}
 		}
 		sb.WriteByte(q[j])

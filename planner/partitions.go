@@ -32,7 +32,7 @@ func prunePartitionExprs(s *Scan, d *storage.Dataset, files []storage.DataFile, 
 	var conds []expr.Expr
 	for _, f := range s.Filters {
 		cols := expr.Columns(f)
-		only := len(cols) > 0
+		only := len(cols) > 0 && !expr.HasVolatile(f) // random() is not a function of the partition
 		for c := range cols {
 			if _, ok := part[c]; !ok {
 				only = false

@@ -31,13 +31,19 @@ func (o *optimizer) pushDown(n Node, preds []expr.Expr) Node {
 		for i, c := range n.Out {
 			defs[c.ID] = n.Exprs[i]
 		}
-		var below []expr.Expr
+		var below, above []expr.Expr
 		for _, p := range preds {
-			below = append(below, substitute(p, defs))
+			// A predicate on a random() column stays above: copied below,
+			// it would test another value than the one output.
+			if s := substitute(p, defs); !expr.HasVolatile(s) || expr.HasVolatile(p) {
+				below = append(below, s)
+			} else {
+				above = append(above, p)
+			}
 		}
 		p := *n
 		p.Input = o.pushDown(n.Input, below)
-		return &p
+		return filterOver(&p, above)
 	case *Aggregate:
 		groups := IDs(n.Groups)
 		var below, above []expr.Expr

@@ -57,6 +57,8 @@ func (c *exprCtx) datePartFunction(e *ast.FuncCall, name string, args []expr.Exp
 	case name == "date_sub" || name == "datesub":
 		x, err := dateSub(e, name, args)
 		return x, true, err
+	case (name == "isfinite" || name == "isinf") && (len(args) != 1 || !isDateOrTimestamp(args[0].Type())):
+		return nil, false, nil // the numeric forms are bind_scalarfn.go's
 	case name == "isfinite" || name == "isinf":
 		x, err := isFinite(e, name, args)
 		return x, true, err
@@ -299,3 +301,5 @@ func strptime(e *ast.FuncCall, name string, args []expr.Expr) (expr.Expr, error)
 	try := &expr.Const{Val: coldata.Datum{B: name == "try_strptime"}, Typ: coldata.TypeBool}
 	return &expr.Func{Op: expr.OpStrptime, Args: []expr.Expr{x, f, try}, Typ: coldata.TypeTimestamp}, nil
 }
+
+func isDateOrTimestamp(t coldata.Type) bool { return t.ID == coldata.Date || t.ID == coldata.Timestamp }

@@ -108,9 +108,13 @@ func fold(e expr.Expr) (expr.Expr, error) {
 func constant(e expr.Expr) bool {
 	ok := true
 	expr.Walk(e, func(x expr.Expr) bool {
-		switch x.(type) {
+		switch x := x.(type) {
 		case *expr.Column, *expr.Param:
 			ok = false
+		case *expr.Func:
+			if x.Op.IsVolatile() {
+				ok = false // random() is a new value per row
+			}
 		}
 		return ok
 	})
@@ -240,8 +244,8 @@ func (c *exprCtx) bindRaw(e ast.Expr) (expr.Expr, error) {
 		return nil, binderErr(x, "an INTERVAL can only be added to or subtracted from a date (%s)", clip(x.String()))
 	case *ast.Lambda:
 		if !x.Keyword && len(x.Params) == 1 {
-			// x -> y is also JSON extraction when x is a JSON value.
-			return nil, notImplemented(x, "the operator -> (a lambda, or JSON extraction)")
+			// Outside a list function, x -> y is JSON extraction from the column x.
+			return c.jsonArrow(&ast.Binary{At: x.At, Op: "->", L: &ast.ColumnRef{At: x.Params[0].At, Parts: x.Params[:1]}, R: x.Body})
 		}
 	}
 	if x, ok, err := c.nestedExpr(e); ok {
@@ -398,8 +402,11 @@ func (c *exprCtx) unary(x *ast.Unary) (expr.Expr, error) {
 		return &expr.Func{Op: expr.OpNot, Args: []expr.Expr{a}, Typ: coldata.TypeBool}, nil
 	}
 	if x.Op == "!" {
-		// DuckDB's factorial returns HUGEINT, which Peregrine lacks.
-		return nil, notImplemented(x, "the factorial operator !")
+		a, err := c.bind(x.X)
+		if err != nil {
+			return nil, err
+		}
+		return c.bindScalarOp(x, "!", scalarOpFuncs["factorial"], []expr.Expr{a})
 	}
 	a, err := c.bind(x.X)
 	if err != nil {

@@ -22,6 +22,8 @@ func parseType(t *ast.TypeName) (coldata.Type, error) {
 		return coldata.ListType(elem), nil
 	}
 	switch t.Name {
+	case "JSON":
+		return coldata.TypeString, nil // JSON text; DuckDB's JSON type is VARCHAR underneath
 	case "DECIMAL":
 		return decimalType(t)
 	case "LIST":
@@ -216,6 +218,12 @@ func (c *exprCtx) scalarFunction(e *ast.FuncCall, name string, args []expr.Expr)
 		return x, err
 	}
 	if x, ok, err := c.datePartFunction(e, name, args); ok {
+		return x, err
+	}
+	if x, ok, err := c.scalarOpFunction(e, name, args); ok {
+		return x, err
+	}
+	if x, ok, err := jsonFunction(e, name, args); ok {
 		return x, err
 	}
 	if x, ok, err := dateFunction(e, name, args); ok {

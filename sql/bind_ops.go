@@ -39,7 +39,7 @@ func (c *exprCtx) binary(e *ast.Binary) (expr.Expr, error) {
 	case "||":
 		return c.concat(e.L, e.R)
 	case "->", "->>":
-		return nil, notImplemented(e, "the JSON operator "+e.Op)
+		return c.jsonArrow(e)
 	case "~", "!~", "~*", "!~*":
 		return nil, notImplemented(e, "the regular expression operator "+e.Op)
 	case "@>", "<@", "&&":

@@ -49,6 +49,10 @@
 //	bind_func.go      scalar functions and type names
 //	bind_strfunc.go   string functions with a kernel each (ltrim, replace, lpad, split_part, ...) and regexp_*
 //	bind_mathfunc.go  sqrt, ln, log10, ceil/floor, ..., pi, greatest/least
+//	bind_scalarfn.go  trigonometric and other DOUBLE math, sign/trunc/factorial/bit_count, random/setseed/uuid,
+//	                  hashing and encoding (sha1, hash, base64, hex, bin, ...)
+//	bind_jsonfn.go    JSON functions over VARCHAR JSON text, -> and ->>
+//	functions_docs_scalarops.go  the registry's descriptions and examples of those
 //	bind_datefunc.go  date_trunc, date_diff, last_day, dayname, monthname, make_date, strftime
 //	bind_datepart.go  date_part/extract (constant, per-row and list parts), hour()/dayofweek()/..., epoch_*,
 //	                  make_timestamp, date_sub, isfinite/isinf, strptime, nanosecond

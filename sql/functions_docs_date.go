@@ -30,8 +30,6 @@ func init() {
 		"time_bucket":    {"Truncate the timestamp or date by the specified interval bucket_width. Buckets are aligned relative to the origin (default 2000-01-03, or 2000-01-01 for month widths) or shifted by an offset interval.", "time_bucket(INTERVAL '2 weeks', DATE '1992-04-20', INTERVAL '3 days')"},
 		"date_sub":       {"The number of complete partitions between the timestamps.", "date_sub('month', DATE '1992-09-15', DATE '1992-11-14')"},
 		"datesub":        {"The number of complete partitions between the timestamps.", "datesub('month', DATE '1992-09-15', DATE '1992-11-14')"},
-		"isfinite":       {"Returns true if the date or timestamp is finite, false otherwise.", "isfinite(DATE '1992-03-07')"},
-		"isinf":          {"Returns true if the date or timestamp is infinite, false otherwise.", "isinf(DATE '-infinity')"},
 		"strptime":       {"Converts the string text to timestamp according to the format string.", "strptime('Wed, 1 January 1992 - 08:38:40 PM', '%a, %-d %B %Y - %I:%M:%S %p')"},
 		"try_strptime":   {"Converts the string text to timestamp according to the format string; NULL when it does not match.", "try_strptime('Wed, 1 January 1992 - 08:38:40 PM', '%a, %-d %B %Y - %I:%M:%S %p')"},
 		"nanosecond":     {"Extract the nanosecond component from a date or timestamp.", "nanosecond(TIMESTAMP '1992-09-20 20:38:48.123456')"},

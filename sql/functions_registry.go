@@ -164,6 +164,11 @@ func scalarNames() []string {
 	for n := range listFuncNames {
 		names = append(names, n)
 	}
+	for _, m := range []map[string]scalarFn{scalarOpFuncs, jsonFuncs} {
+		for n := range m {
+			names = append(names, n)
+		}
+	}
 	return names
 }
 

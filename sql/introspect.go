@@ -222,7 +222,7 @@ func (b *binder) introTable(alias string, cols []string, types []coldata.Type, r
 	return v
 }
 
-func str(s string) coldata.Datum { return coldata.Datum{S: s} }
+func strD(s string) coldata.Datum { return coldata.Datum{S: s} }
 
 func optStr(s string) coldata.Datum {
 	if s == "" {
@@ -270,7 +270,7 @@ func (b *binder) introspectFunc(tf TableFunc, alias string) (planner.Node, bool,
 		n = b.duckdbSchemas(alias)
 	case "duckdb_databases":
 		n = b.introTable(alias, []string{"database_name", "path", "internal", "type", "readonly"},
-			[]coldata.Type{tS, tS, tB, tS, tB}, [][]coldata.Datum{{str(b.databaseName()), coldata.NullDatum, boolD(false), str("peregrine"), boolD(false)}})
+			[]coldata.Type{tS, tS, tB, tS, tB}, [][]coldata.Datum{{strD(b.databaseName()), coldata.NullDatum, boolD(false), strD("peregrine"), boolD(false)}})
 	case "pragma_table_info":
 		n, err = b.tableInfo(objs, tf.Args[0].Str, alias)
 	}
@@ -294,8 +294,8 @@ func (b *binder) duckdbTables(objs []introObject, alias string) planner.Node {
 		if o.Schema != nil {
 			keys = len(o.Schema.Keys)
 		}
-		rows = append(rows, []coldata.Datum{str(o.db), str("main"), str(o.Name), coldata.NullDatum, boolD(false), boolD(o.Temp),
-			boolD(o.hasPK), intD(0), intD(len(o.cols)), intD(keys), intD(o.checks), str(o.sqlText)})
+		rows = append(rows, []coldata.Datum{strD(o.db), strD("main"), strD(o.Name), coldata.NullDatum, boolD(false), boolD(o.Temp),
+			boolD(o.hasPK), intD(0), intD(len(o.cols)), intD(keys), intD(o.checks), strD(o.sqlText)})
 	}
 	return b.introTable(alias, []string{"database_name", "schema_name", "table_name", "comment", "internal", "temporary",
 		"has_primary_key", "estimated_size", "column_count", "index_count", "check_constraint_count", "sql"},
@@ -308,8 +308,8 @@ func (b *binder) duckdbViews(objs []introObject, alias string) planner.Node {
 		if o.View == nil {
 			continue
 		}
-		rows = append(rows, []coldata.Datum{str(o.db), str("main"), str(o.Name), coldata.NullDatum, boolD(false), boolD(o.Temp),
-			intD(len(o.cols)), str(o.sqlText)})
+		rows = append(rows, []coldata.Datum{strD(o.db), strD("main"), strD(o.Name), coldata.NullDatum, boolD(false), boolD(o.Temp),
+			intD(len(o.cols)), strD(o.sqlText)})
 	}
 	return b.introTable(alias, []string{"database_name", "schema_name", "view_name", "comment", "internal", "temporary",
 		"column_count", "sql"}, []coldata.Type{tS, tS, tS, tS, tB, tB, tL, tS}, rows)
@@ -320,8 +320,8 @@ func (b *binder) duckdbColumns(objs []introObject, alias string) planner.Node {
 	for _, o := range objs {
 		for _, c := range o.cols {
 			prec, radix, scale := typePrecision(c.typ)
-			rows = append(rows, []coldata.Datum{str(o.db), str("main"), str(o.Name), str(c.name), intD(c.position),
-				coldata.NullDatum, boolD(false), optStr(c.dflt), boolD(!c.notNull), str(c.typ.String()), coldata.NullDatum, prec, radix, scale})
+			rows = append(rows, []coldata.Datum{strD(o.db), strD("main"), strD(o.Name), strD(c.name), intD(c.position),
+				coldata.NullDatum, boolD(false), optStr(c.dflt), boolD(!c.notNull), strD(c.typ.String()), coldata.NullDatum, prec, radix, scale})
 		}
 	}
 	return b.introTable(alias, []string{"database_name", "schema_name", "table_name", "column_name", "column_index",
@@ -332,8 +332,8 @@ func (b *binder) duckdbColumns(objs []introObject, alias string) planner.Node {
 
 func (b *binder) duckdbSchemas(alias string) planner.Node {
 	rows := [][]coldata.Datum{
-		{str(b.databaseName()), str("main"), coldata.NullDatum, boolD(false)},
-		{str("temp"), str("main"), coldata.NullDatum, boolD(false)},
+		{strD(b.databaseName()), strD("main"), coldata.NullDatum, boolD(false)},
+		{strD("temp"), strD("main"), coldata.NullDatum, boolD(false)},
 	}
 	return b.introTable(alias, []string{"database_name", "schema_name", "comment", "internal"},
 		[]coldata.Type{tS, tS, tS, tB}, rows)
@@ -347,7 +347,7 @@ func (b *binder) tableInfo(objs []introObject, name, alias string) (planner.Node
 		}
 		var rows [][]coldata.Datum
 		for _, c := range o.cols {
-			rows = append(rows, []coldata.Datum{intD(c.position - 1), str(c.name), str(c.typ.String()), boolD(c.notNull),
+			rows = append(rows, []coldata.Datum{intD(c.position - 1), strD(c.name), strD(c.typ.String()), boolD(c.notNull),
 				optStr(c.dflt), boolD(c.pk)})
 		}
 		return b.introTable(alias, []string{"cid", "name", "type", "notnull", "dflt_value", "pk"},
@@ -370,8 +370,8 @@ func (b *binder) infoSchema(name, alias string) (planner.Node, bool, error) {
 	}
 	if name == "schemata" {
 		rows := [][]coldata.Datum{
-			{str(b.databaseName()), str("main"), str("peregrine"), coldata.NullDatum},
-			{str("temp"), str("main"), str("peregrine"), coldata.NullDatum},
+			{strD(b.databaseName()), strD("main"), strD("peregrine"), coldata.NullDatum},
+			{strD("temp"), strD("main"), strD("peregrine"), coldata.NullDatum},
 		}
 		return b.introTable(alias, []string{"catalog_name", "schema_name", "schema_owner", "sql_path"},
 			[]coldata.Type{tS, tS, tS, tS}, rows), true, nil
@@ -388,9 +388,9 @@ func (b *binder) infoSchema(name, alias string) (planner.Node, bool, error) {
 			case o.View != nil:
 				kind, insertable = "VIEW", "NO"
 			case o.Temp:
-				kind, commit = "LOCAL TEMPORARY", str("PRESERVE")
+				kind, commit = "LOCAL TEMPORARY", strD("PRESERVE")
 			}
-			rows = append(rows, []coldata.Datum{str(o.db), str("main"), str(o.Name), str(kind), str(insertable), str("NO"), commit})
+			rows = append(rows, []coldata.Datum{strD(o.db), strD("main"), strD(o.Name), strD(kind), strD(insertable), strD("NO"), commit})
 		}
 		return b.introTable(alias, []string{"table_catalog", "table_schema", "table_name", "table_type",
 			"is_insertable_into", "is_typed", "commit_action"}, []coldata.Type{tS, tS, tS, tS, tS, tS, tS}, rows), true, nil
@@ -402,8 +402,8 @@ func (b *binder) infoSchema(name, alias string) (planner.Node, bool, error) {
 			if c.notNull {
 				nullable = "NO"
 			}
-			rows = append(rows, []coldata.Datum{str(o.db), str("main"), str(o.Name), str(c.name), intD(c.position),
-				optStr(c.dflt), str(nullable), str(c.typ.String()), coldata.NullDatum, prec, radix, scale})
+			rows = append(rows, []coldata.Datum{strD(o.db), strD("main"), strD(o.Name), strD(c.name), intD(c.position),
+				optStr(c.dflt), strD(nullable), strD(c.typ.String()), coldata.NullDatum, prec, radix, scale})
 		}
 	}
 	return b.introTable(alias, []string{"table_catalog", "table_schema", "table_name", "column_name", "ordinal_position",

@@ -163,6 +163,7 @@ var supportedRequires = map[string]bool{
 	"skip_reload": true, "no_alternative_verify": true, "no_block_verification": true,
 	"notwindows": true, "notmingw": true, "noforcestorage": true, "no_extension_autoloading": true,
 	"no_latest_storage": true, "64bit": true, "notmusl": true, "exact_vector_size": false,
+	"json": true, // the JSON scalar functions are built in (sql/bind_jsonfn.go)
 }
 
 func requireOK(r string) bool {

@@ -61,4 +61,12 @@
 //	list_compile.go compiling the list operators
 //	nested_codec.go nested values as VARCHAR bytes for flat-only operators
 //	singlerow.go    a scalar subquery's at-most-one-row check
+//	trig.go         the scalar block's dispatch; DOUBLE math (trigonometric, hyperbolic, gamma, log(b,x),
+//	                fmod/fdiv, nextafter, even, round_even) and DOUBLE predicates (isnan, isinf, signbit)
+//	intmath.go      sign, trunc (with digits), factorial, bit_count over integers, decimals and doubles
+//	volatile.go     random, setseed and uuid: never folded; a process-wide seed source reseeded by setseed
+//	encode.go       sha1, sha256, md5_number, hash, base64, hex/unhex, bin/unbin
+//	jsonscan.go     a JSON scanner over text: validation, paths ($.a[0], /a/0), navigation, DuckDB's re-serialization
+//	json.go         the JSON functions: extraction, json_type/array_length/keys/valid, to_json/json_object/json_array
+//	jsonstruct.go   json_structure: a value's shape, arrays and objects merged member-wise
 package kernel

@@ -21,6 +21,9 @@ func (c *compiler) compileFunc(e *expr.Func) (node, error) {
 		}
 		return nil
 	}
+	if e.Op.IsScalarOp() {
+		return c.compileScalarOp(e, args)
+	}
 	switch e.Op {
 	case expr.OpAdd, expr.OpSub, expr.OpMul, expr.OpDiv, expr.OpMod, expr.OpIntDiv:
 		if err := arity(2, 2); err != nil {
@@ -74,7 +77,7 @@ func (c *compiler) compileFunc(e *expr.Func) (node, error) {
 		return c.compileStrOp(e, args)
 	case expr.OpRegexpMatches, expr.OpRegexpFullMatch, expr.OpRegexpReplace, expr.OpRegexpExtract:
 		return c.compileRegexp(e, args)
-	case expr.OpSqrt, expr.OpCbrt, expr.OpExp, expr.OpLn, expr.OpLog10, expr.OpLog2, expr.OpCeil, expr.OpFloor, expr.OpTrunc:
+	case expr.OpSqrt, expr.OpCbrt, expr.OpExp, expr.OpLn, expr.OpLog10, expr.OpLog2, expr.OpCeil, expr.OpFloor:
 		return c.compileFloatFn(e, args)
 	case expr.OpGreatest, expr.OpLeast:
 		return c.compileExtreme(e, args)

@@ -317,7 +317,7 @@ func checkNestedUse(e expr.Expr) error {
 	}
 	switch e := e.(type) {
 	case *expr.Func:
-		if e.Op.IsNestedOp() {
+		if e.Op.IsNestedOp() || e.Op == expr.OpJSONKeys {
 			return nil
 		}
 		if e.Typ.IsNested() {

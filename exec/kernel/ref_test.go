@@ -220,6 +220,9 @@ func refFunc(e *expr.Func, row []coldata.Datum) (coldata.Datum, error) {
 	if d, ok, err := refMathOp(e, args); ok {
 		return d, err
 	}
+	if d, ok, err := refScalarOp(e, args); ok {
+		return d, err
+	}
 	if d, ok, err := refCalOp(e, args); ok {
 		return d, err
 	}

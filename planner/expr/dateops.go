@@ -1,9 +1,9 @@
 package expr
 
 // The date/time operators added with the calendar library. They number from
-// 176 so that the main Op list can grow without renumbering them.
+// 184 so that the main Op list can grow without renumbering them.
 const (
-	OpDatePart      Op = 176 + iota // (date|timestamp, part string) → int64, or double for epoch/julian with a constant part
+	OpDatePart      Op = 184 + iota // (date|timestamp, part string) → int64, or double for epoch/julian with a constant part
 	OpEpochUnits                    // (date|timestamp, units per second int64 constant) → int64: epoch_ms/us/ns
 	OpMakeTS                        // (year, month, day, hour, minute int64, seconds double) → timestamp
 	OpTimeBucket                    // (timestamp, width µs int64, width months int64, origin timestamp) → timestamp

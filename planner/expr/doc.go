@@ -17,4 +17,6 @@
 //	nested.go    operators on LIST, STRUCT and MAP values
 //	dateparts.go DuckDB's date part names and aliases, resolved once
 //	dateops.go   the date/time library's operators (date_part, time_bucket, strptime, TIMESTAMP + INTERVAL, ...)
+//	scalarops.go the math, hashing/encoding and JSON operators (their own block of the Op range),
+//	             volatile operators (random, uuid, setseed) and HasVolatile
 package expr

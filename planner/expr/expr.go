@@ -106,7 +106,6 @@ const (
 	OpLog2            // (double) → double; likewise
 	OpCeil            // (double) → double, (decimal(p,s)) → decimal(p,0)
 	OpFloor           // (double) → double, (decimal(p,s)) → decimal(p,0)
-	OpTrunc           // (double) → double, (decimal(p,s)) → decimal(p,0); toward zero
 	OpGreatest        // (T, T, ...) → T, the largest non-NULL argument (NULL when all are)
 	OpLeast           // (T, T, ...) → T, the smallest non-NULL argument
 	OpDateTrunc       // (timestamp, part string constant) → timestamp (a DATE argument is cast first)
@@ -140,7 +139,7 @@ var opNames = [...]string{
 	OpGreatest: "greatest", OpLeast: "least", OpDateTrunc: "date_trunc", OpDateDiff: "date_diff",
 	OpLastDay: "last_day", OpDayName: "dayname", OpMonthName: "monthname", OpMakeDate: "make_date",
 	OpStrftime: "strftime", OpGcd: "gcd", OpLcm: "lcm",
-	OpTrunc: "trunc",
+
 }
 
 // String is the operator's SQL spelling (`+`, `<>`) or function name, as
@@ -151,6 +150,9 @@ func (o Op) String() string {
 		return s
 	}
 	if s, ok := dateOpNames[o]; ok {
+		return s
+	}
+	if s, ok := scalarOpNames[o]; ok {
 		return s
 	}
 	if int(o) < len(opNames) && opNames[o] != "" {

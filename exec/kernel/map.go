@@ -121,11 +121,11 @@ func checkMapKeys(keys *coldata.Vec, lo, hi int32) error {
 // mapViewNode is map_entries (a map seen as a list of STRUCT(key, value))
 // and map_from_entries (the reverse, checking the keys).
 type mapViewNode struct {
-	arg    node
-	t      coldata.Type
-	check  bool
-	st     coldata.Vec
-	out    coldata.Vec
+	arg   node
+	t     coldata.Type
+	check bool
+	st    coldata.Vec
+	out   coldata.Vec
 }
 
 func (n *mapViewNode) typ() coldata.Type { return n.t }

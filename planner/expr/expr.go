@@ -139,7 +139,6 @@ var opNames = [...]string{
 	OpGreatest: "greatest", OpLeast: "least", OpDateTrunc: "date_trunc", OpDateDiff: "date_diff",
 	OpLastDay: "last_day", OpDayName: "dayname", OpMonthName: "monthname", OpMakeDate: "make_date",
 	OpStrftime: "strftime", OpGcd: "gcd", OpLcm: "lcm",
-
 }
 
 // String is the operator's SQL spelling (`+`, `<>`) or function name, as

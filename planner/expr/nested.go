@@ -10,37 +10,37 @@ import (
 // main Op list, at the top of its range, so that the scalar operators keep
 // their dense numbering.
 const (
-	OpStructExtract Op = 200 + iota // (struct, field name string constant) → the field's type
-	OpListElement                   // (list, int64 1-based, negative from the end) → element; NULL out of range
-	OpListLength                    // (list) → int64
-	OpMapElement                    // (map, key) → value; NULL when the key is absent
-	OpListContains                  // (list, value of the element type) → bool
-	OpMapKeys                       // (map) → list of keys
-	OpMapValues                     // (map) → list of values
-	OpNestedEncode                  // (nested) → VARCHAR holding the value in a self-describing binary form
-	OpNestedDecode                  // (VARCHAR from OpNestedEncode) → the nested type (Func.Typ)
-	OpListValue                     // (elements of the list's element type...) → list
-	OpStructPack                    // (field values...) → the struct Func.Typ
-	OpListSlice                     // (list, begin int64, end int64), 1-based inclusive, negative from the end
-	OpListConcat                    // (list, list [, strict bool const]) → list; a NULL list counts as empty unless strict (||)
-	OpListAppend                    // (list, element) → list
-	OpListPrepend                   // (element, list) → list
-	OpListSort                      // (list, desc bool const, nulls first bool const) → list
-	OpListReverse                   // (list) → list
-	OpListDistinct                  // (list) → list without NULLs and duplicates, first occurrences kept
-	OpListUnique                    // (list) → int64 count of distinct non-NULL elements
-	OpListPosition                  // (list, element) → int32 1-based position of the first equal element, else NULL
-	OpFlatten                       // (list of lists) → list
-	OpListAggregate                 // (list, name const: sum min max avg count) → Func.Typ
-	OpListToString                  // (list, separator, null-when-empty bool const) → VARCHAR of the non-NULL elements joined
-	OpListRange                     // (start, stop, step int64, inclusive bool const) → BIGINT[]
-	OpStringSplit                   // (string, separator) → VARCHAR[]
-	OpListTransform                 // (list, *Lambda) → list of the lambda's results
-	OpListFilter                    // (list, *Lambda returning BOOLEAN) → list
-	OpListReduce                    // (list, *Lambda of two parameters) → element type
-	OpMapFromLists                  // (keys list, values list) → MAP; lengths must agree, keys unique and not NULL
-	OpMapEntries                    // (map) → list of STRUCT(key, value)
-	OpMapFromEntries                // (list of STRUCT(k, v)) → MAP
+	OpStructExtract  Op = 200 + iota // (struct, field name string constant) → the field's type
+	OpListElement                    // (list, int64 1-based, negative from the end) → element; NULL out of range
+	OpListLength                     // (list) → int64
+	OpMapElement                     // (map, key) → value; NULL when the key is absent
+	OpListContains                   // (list, value of the element type) → bool
+	OpMapKeys                        // (map) → list of keys
+	OpMapValues                      // (map) → list of values
+	OpNestedEncode                   // (nested) → VARCHAR holding the value in a self-describing binary form
+	OpNestedDecode                   // (VARCHAR from OpNestedEncode) → the nested type (Func.Typ)
+	OpListValue                      // (elements of the list's element type...) → list
+	OpStructPack                     // (field values...) → the struct Func.Typ
+	OpListSlice                      // (list, begin int64, end int64), 1-based inclusive, negative from the end
+	OpListConcat                     // (list, list [, strict bool const]) → list; a NULL list counts as empty unless strict (||)
+	OpListAppend                     // (list, element) → list
+	OpListPrepend                    // (element, list) → list
+	OpListSort                       // (list, desc bool const, nulls first bool const) → list
+	OpListReverse                    // (list) → list
+	OpListDistinct                   // (list) → list without NULLs and duplicates, first occurrences kept
+	OpListUnique                     // (list) → int64 count of distinct non-NULL elements
+	OpListPosition                   // (list, element) → int32 1-based position of the first equal element, else NULL
+	OpFlatten                        // (list of lists) → list
+	OpListAggregate                  // (list, name const: sum min max avg count) → Func.Typ
+	OpListToString                   // (list, separator, null-when-empty bool const) → VARCHAR of the non-NULL elements joined
+	OpListRange                      // (start, stop, step int64, inclusive bool const) → BIGINT[]
+	OpStringSplit                    // (string, separator) → VARCHAR[]
+	OpListTransform                  // (list, *Lambda) → list of the lambda's results
+	OpListFilter                     // (list, *Lambda returning BOOLEAN) → list
+	OpListReduce                     // (list, *Lambda of two parameters) → element type
+	OpMapFromLists                   // (keys list, values list) → MAP; lengths must agree, keys unique and not NULL
+	OpMapEntries                     // (map) → list of STRUCT(key, value)
+	OpMapFromEntries                 // (list of STRUCT(k, v)) → MAP
 )
 
 var nestedOpNames = map[Op]string{

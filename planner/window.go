@@ -106,6 +106,10 @@ type WindowCall struct {
 	IgnoreNulls bool
 	Frame       WinFrame
 	Typ         coldata.Type
+	// Name and Params of an AggNamed aggregate (AggCall's); its Args are
+	// the argument and, for two-argument aggregates, the second one.
+	Name   string
+	Params []coldata.Datum
 }
 
 // Window computes Calls over the rows of Input partitioned by Partition
@@ -217,6 +221,8 @@ type PhysWindowCall struct {
 	IgnoreNulls bool
 	Frame       PhysWinFrame
 	Typ         coldata.Type
+	Name        string // an AggNamed aggregate's (WindowCall.Name)
+	Params      []coldata.Datum
 }
 
 // PhysWindow sorts its input by (Partition, Order) and computes Calls over
@@ -256,7 +262,8 @@ func (o *optimizer) lowerWindow(n *Window, est float64) (Physical, error) {
 		p.Partition = append(p.Partition, k)
 	}
 	for _, c := range n.Calls {
-		pc := PhysWindowCall{Func: c.Func, Agg: c.Agg, Distinct: c.Distinct, IgnoreNulls: c.IgnoreNulls, Typ: c.Typ}
+		pc := PhysWindowCall{Func: c.Func, Agg: c.Agg, Distinct: c.Distinct, IgnoreNulls: c.IgnoreNulls, Typ: c.Typ,
+			Name: c.Name, Params: c.Params}
 		for _, a := range c.Args {
 			k, err := at(a)
 			if err != nil {
@@ -297,6 +304,9 @@ func (p *PhysWindow) describe() string {
 		name := c.Func.String()
 		if c.Func == WinAggregate {
 			name = c.Agg.String()
+			if c.Agg == AggNamed {
+				name = c.Name
+			}
 		}
 		args := make([]string, len(c.Args))
 		for k, a := range c.Args {

@@ -227,6 +227,9 @@ func (c *exprCtx) window(fe *ast.FuncCall) (expr.Expr, error) {
 func (c *exprCtx) windowCall(fe *ast.FuncCall, name string, args []ast.Expr, call *planner.WindowCall, w *winState) error {
 	fn, isWin := winFuncs[name]
 	agg, isAgg := aggNames[name]
+	if _, named := namedAggs[name]; named && !isWin && !isAgg {
+		return c.windowNamedAgg(fe, name, args, call, w)
+	}
 	if !isWin && !isAgg {
 		if scalarFunctions[name] || isStrFunc(name) || mathFuncNames[name] || dateFuncNames[name] {
 			return errAt(fe, "Catalog", "%s is not an aggregate function", name)

@@ -33,7 +33,7 @@ func (e *winEval) reset(cols []*coldata.Vec, n int, order []SortKey) {
 
 // bytes is the scratch held per partition.
 func (e *winEval) bytes() int64 {
-	return 4 * int64(cap(e.peerStart)+cap(e.peerEnd)+cap(e.groupOf)+cap(e.groupStart)+cap(e.fs)+cap(e.fe)+cap(e.idx)) + e.treeBytes
+	return 4*int64(cap(e.peerStart)+cap(e.peerEnd)+cap(e.groupOf)+cap(e.groupStart)+cap(e.fs)+cap(e.fe)+cap(e.idx)) + e.treeBytes
 }
 
 func (e *winEval) peers() {

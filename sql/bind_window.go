@@ -273,6 +273,9 @@ func (c *exprCtx) windowCall(fe *ast.FuncCall, name string, args []ast.Expr, cal
 		}
 		fe, bound = fc, fb
 	}
+	if name == "count_star" && len(args) > 0 {
+		return noAggMatch(fe, name, args, c)
+	}
 	if isAgg {
 		return c.windowAgg(fe, name, agg, bound, call, w)
 	}

@@ -27,6 +27,7 @@ type FunctionInfo struct {
 // types and an example that runs.
 var aggregateDocs = []FunctionInfo{
 	{Name: "count", Params: []string{"arg"}, ParamTypes: []string{"ANY"}, Return: "BIGINT", Description: "Returns the number of non-NULL values in arg (count(*): the number of rows).", Example: "count(l_orderkey)"},
+	{Name: "count_star", Return: "BIGINT", Description: "Returns the number of rows (count(*)).", Example: "count_star()"},
 	{Name: "sum", Params: []string{"arg"}, ParamTypes: []string{"ANY"}, Return: "ANY", Description: "Calculates the sum value for all tuples in arg: exact for integers and decimals.", Example: "sum(l_extendedprice)"},
 	{Name: "avg", Params: []string{"x"}, ParamTypes: []string{"ANY"}, Return: "DOUBLE", Description: "Calculates the average value for all tuples in x.", Example: "avg(l_quantity)"},
 	{Name: "mean", Params: []string{"x"}, ParamTypes: []string{"ANY"}, Return: "DOUBLE", Description: "Calculates the average value for all tuples in x.", Example: "mean(l_quantity)"},

@@ -20,7 +20,7 @@ import (
 // merge does.
 var holisticAggs = map[string]bool{
 	"median": true, "quantile_cont": true, "quantile_disc": true, "mode": true, "entropy": true,
-	"string_agg": true, "approx_quantile": true, "list": true,
+	"string_agg": true, "approx_quantile": true, "list": true, "mad": true,
 }
 
 // holisticAcc keeps the values of each group in argument order. conv maps
@@ -191,6 +191,9 @@ func (a *holisticAcc[T]) finalizeGroup(out *coldata.Vec, i, g int, vals []T) err
 		return nil
 	case "entropy":
 		out.F64[i] = entropyOf(vals)
+		return nil
+	case "mad":
+		a.mad(out, i, vals)
 		return nil
 	case "string_agg":
 		var sb strings.Builder

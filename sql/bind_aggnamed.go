@@ -23,7 +23,7 @@ var namedAggs = map[string]string{
 	"stddev_samp": "stddev_samp", "stddev_pop": "stddev_pop", "skewness": "skewness", "kurtosis": "kurtosis",
 	"kurtosis_pop": "kurtosis_pop",
 	"median":       "median", "quantile_cont": "quantile_cont", "quantile_disc": "quantile_disc",
-	"quantile": "quantile_disc", "mode": "mode", "entropy": "entropy", "approx_quantile": "approx_quantile",
+	"quantile": "quantile_disc", "mode": "mode", "mad": "mad", "entropy": "entropy", "approx_quantile": "approx_quantile",
 	"string_agg": "string_agg", "listagg": "string_agg", "group_concat": "string_agg",
 	"list": "list", "array_agg": "list", "fsum": "fsum", "kahan_sum": "fsum", "sumkahan": "fsum", "favg": "favg",
 	"arg_min": "arg_min", "argmin": "arg_min", "min_by": "arg_min", "arg_max": "arg_max", "argmax": "arg_max",
@@ -118,6 +118,8 @@ func (c *exprCtx) namedAggSpec(fe *ast.FuncCall, name string, args []ast.Expr, i
 		out = coldata.ListType(t)
 	case "median", "quantile_cont":
 		out = quantileType(t)
+	case "mad":
+		out, err = madType(fe, t, cast)
 	case "approx_quantile":
 		if t.ID == coldata.Decimal || t.ID == coldata.String || t.ID == coldata.Bool {
 			return nil, nil, out, notImplemented(fe, "approx_quantile of "+t.String())

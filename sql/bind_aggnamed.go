@@ -27,14 +27,16 @@ var namedAggs = map[string]string{
 	"string_agg": "string_agg", "listagg": "string_agg", "group_concat": "string_agg",
 	"list": "list", "array_agg": "list", "fsum": "fsum", "kahan_sum": "fsum", "sumkahan": "fsum", "favg": "favg",
 	"arg_min": "arg_min", "argmin": "arg_min", "min_by": "arg_min", "arg_max": "arg_max", "argmax": "arg_max",
-	"max_by": "arg_max", "covar_pop": "covar_pop", "covar_samp": "covar_samp", "corr": "corr",
+	"max_by": "arg_max", "arg_min_null": "arg_min_null", "arg_max_null": "arg_max_null",
+	"arg_min_nulls_last": "arg_min_nulls_last", "arg_max_nulls_last": "arg_max_nulls_last", "covar_pop": "covar_pop", "covar_samp": "covar_samp", "corr": "corr",
 	"regr_slope": "regr_slope", "regr_intercept": "regr_intercept", "regr_r2": "regr_r2", "regr_avgx": "regr_avgx",
 	"regr_avgy": "regr_avgy", "regr_sxx": "regr_sxx", "regr_syy": "regr_syy", "regr_sxy": "regr_sxy",
 }
 
 // pairAggs take two column arguments (planner.AggCall.Arg2).
 var pairAggs = map[string]bool{
-	"arg_min": true, "arg_max": true, "covar_pop": true, "covar_samp": true, "corr": true, "regr_slope": true,
+	"arg_min": true, "arg_max": true, "arg_min_null": true, "arg_max_null": true, "arg_min_nulls_last": true,
+	"arg_max_nulls_last": true, "covar_pop": true, "covar_samp": true, "corr": true, "regr_slope": true,
 	"regr_intercept": true, "regr_r2": true, "regr_avgx": true, "regr_avgy": true, "regr_sxx": true,
 	"regr_syy": true, "regr_sxy": true,
 }
@@ -235,7 +237,7 @@ func (c *exprCtx) pairAggSpec(fe *ast.FuncCall, name string, args []ast.Expr, in
 			xs[i] = &expr.Cast{Arg: xs[i], Typ: coldata.TypeInt32}
 		}
 	}
-	if fn == "arg_min" || fn == "arg_max" {
+	if strings.HasPrefix(fn, "arg_m") {
 		return xs[0], xs[1], xs[0].Type(), nil
 	}
 	for i, x := range xs {

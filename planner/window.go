@@ -110,6 +110,9 @@ type WindowCall struct {
 	// the argument and, for two-argument aggregates, the second one.
 	Name   string
 	Params []coldata.Datum
+	// ArgOrder is an ORDER BY inside the call's arguments (fill's
+	// interpolation key), columns of the input.
+	ArgOrder []SortKey
 }
 
 // Window computes Calls over the rows of Input partitioned by Partition
@@ -138,6 +141,9 @@ func (n *Window) usedCols() map[ColID]bool {
 	for _, c := range n.Calls {
 		for _, a := range c.Args {
 			used[a.ID] = true
+		}
+		for _, k := range c.ArgOrder {
+			used[k.Col] = true
 		}
 		for _, b := range []WinBound{c.Frame.Start, c.Frame.End} {
 			if b.Kind.hasValue() {
@@ -223,6 +229,7 @@ type PhysWindowCall struct {
 	Typ         coldata.Type
 	Name        string // an AggNamed aggregate's (WindowCall.Name)
 	Params      []coldata.Datum
+	ArgOrder    []PhysSortKey
 }
 
 // PhysWindow sorts its input by (Partition, Order) and computes Calls over
@@ -270,6 +277,13 @@ func (o *optimizer) lowerWindow(n *Window, est float64) (Physical, error) {
 				return nil, err
 			}
 			pc.Args = append(pc.Args, k)
+		}
+		for _, o := range c.ArgOrder {
+			k, err := at(ColMeta{ID: o.Col})
+			if err != nil {
+				return nil, err
+			}
+			pc.ArgOrder = append(pc.ArgOrder, PhysSortKey{Col: k, Desc: o.Desc, NullsFirst: o.NullsFirst})
 		}
 		f := c.Frame
 		pc.Frame = PhysWinFrame{Mode: f.Mode, Exclude: f.Exclude, Desc: f.Desc, RangeKey: -1,
@@ -332,6 +346,7 @@ func cloneWindow(c *cloner, x *Window) (*Window, error) {
 	w.Calls = make([]WindowCall, len(x.Calls))
 	for i, call := range x.Calls {
 		call.Args = append([]ColMeta(nil), call.Args...)
+		call.ArgOrder = append([]SortKey(nil), call.ArgOrder...)
 		w.Calls[i] = call
 	}
 	var err error

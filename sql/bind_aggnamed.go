@@ -21,8 +21,8 @@ var namedAggs = map[string]string{
 	"approx_count_distinct": "approx_count_distinct",
 	"var_samp":              "var_samp", "var_pop": "var_pop", "variance": "var_samp", "stddev": "stddev_samp",
 	"stddev_samp": "stddev_samp", "stddev_pop": "stddev_pop", "skewness": "skewness", "kurtosis": "kurtosis",
-	"kurtosis_pop": "kurtosis_pop",
-	"median":       "median", "quantile_cont": "quantile_cont", "quantile_disc": "quantile_disc",
+	"kurtosis_pop": "kurtosis_pop", "sem": "sem",
+	"median": "median", "quantile_cont": "quantile_cont", "quantile_disc": "quantile_disc",
 	"quantile": "quantile_disc", "mode": "mode", "mad": "mad", "entropy": "entropy", "approx_quantile": "approx_quantile",
 	"string_agg": "string_agg", "listagg": "string_agg", "group_concat": "string_agg",
 	"list": "list", "array_agg": "list", "fsum": "fsum", "kahan_sum": "fsum", "sumkahan": "fsum", "favg": "favg",
@@ -103,7 +103,7 @@ func (c *exprCtx) namedAggSpec(fe *ast.FuncCall, name string, args []ast.Expr, i
 			return nil, nil, out, noMatch()
 		}
 		out = t
-	case "product", "fsum", "favg", "var_samp", "var_pop", "stddev_samp", "stddev_pop", "skewness", "kurtosis", "kurtosis_pop":
+	case "product", "fsum", "favg", "var_samp", "var_pop", "stddev_samp", "stddev_pop", "skewness", "kurtosis", "kurtosis_pop", "sem":
 		if !t.IsNumeric() {
 			return nil, nil, out, noMatch()
 		}

@@ -26,6 +26,9 @@ func newPairAccumulator(s AggSpec, in coldata.Type) (accumulator, error) {
 	if a.ID != coldata.Float64 || b.ID != coldata.Float64 {
 		return nil, fmt.Errorf("Internal Error: %s of %s", s.Name, in)
 	}
+	if s.Name == "weighted_avg" {
+		return &wavgAcc{}, nil
+	}
 	return &regrAcc{fn: s.Name}, nil
 }
 

@@ -28,7 +28,8 @@ var namedAggs = map[string]string{
 	"list": "list", "array_agg": "list", "fsum": "fsum", "kahan_sum": "fsum", "sumkahan": "fsum", "favg": "favg",
 	"arg_min": "arg_min", "argmin": "arg_min", "min_by": "arg_min", "arg_max": "arg_max", "argmax": "arg_max",
 	"max_by": "arg_max", "arg_min_null": "arg_min_null", "arg_max_null": "arg_max_null",
-	"arg_min_nulls_last": "arg_min_nulls_last", "arg_max_nulls_last": "arg_max_nulls_last", "covar_pop": "covar_pop", "covar_samp": "covar_samp", "corr": "corr",
+	"arg_min_nulls_last": "arg_min_nulls_last", "arg_max_nulls_last": "arg_max_nulls_last",
+	"weighted_avg": "weighted_avg", "wavg": "weighted_avg", "covar_pop": "covar_pop", "covar_samp": "covar_samp", "corr": "corr",
 	"regr_slope": "regr_slope", "regr_intercept": "regr_intercept", "regr_r2": "regr_r2", "regr_avgx": "regr_avgx",
 	"regr_avgy": "regr_avgy", "regr_sxx": "regr_sxx", "regr_syy": "regr_syy", "regr_sxy": "regr_sxy",
 }
@@ -36,7 +37,7 @@ var namedAggs = map[string]string{
 // pairAggs take two column arguments (planner.AggCall.Arg2).
 var pairAggs = map[string]bool{
 	"arg_min": true, "arg_max": true, "arg_min_null": true, "arg_max_null": true, "arg_min_nulls_last": true,
-	"arg_max_nulls_last": true, "covar_pop": true, "covar_samp": true, "corr": true, "regr_slope": true,
+	"arg_max_nulls_last": true, "weighted_avg": true, "covar_pop": true, "covar_samp": true, "corr": true, "regr_slope": true,
 	"regr_intercept": true, "regr_r2": true, "regr_avgx": true, "regr_avgy": true, "regr_sxx": true,
 	"regr_syy": true, "regr_sxy": true,
 }

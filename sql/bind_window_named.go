@@ -12,6 +12,10 @@ import (
 // arguments and constant parameters bind as in GROUP BY (namedAgg), and
 // the executor folds each row's frame through the same accumulator.
 func (c *exprCtx) windowNamedAgg(fe *ast.FuncCall, name string, args []ast.Expr, call *planner.WindowCall, w *winState) error {
+	if namedAggs[name] == "weighted_avg" {
+		// DuckDB's weighted_avg is a macro over sum()s, not a window function.
+		return errAt(fe, "Catalog", "/ is not an aggregate function")
+	}
 	if fe.Star {
 		return binderErr(fe, "%s(*) is not allowed; only count(*)", name)
 	}

@@ -421,7 +421,8 @@ func (a *firstAcc[T]) load(src []*coldata.Vec, n int) {
 // twoArgAggs take a second argument column (AggSpec.Arg2): the value
 // arg_min/arg_max order by, covar's and regr's x.
 var twoArgAggs = map[string]bool{
-	"arg_min": true, "arg_max": true, "covar_pop": true, "covar_samp": true, "corr": true,
+	"arg_min": true, "arg_max": true, "arg_min_null": true, "arg_max_null": true, "arg_min_nulls_last": true,
+	"arg_max_nulls_last": true, "weighted_avg": true, "covar_pop": true, "covar_samp": true, "corr": true,
 	"regr_slope": true, "regr_intercept": true, "regr_r2": true, "regr_avgx": true,
 	"regr_avgy": true, "regr_sxx": true, "regr_syy": true, "regr_sxy": true,
 }

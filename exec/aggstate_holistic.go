@@ -20,7 +20,7 @@ import (
 // merge does.
 var holisticAggs = map[string]bool{
 	"median": true, "quantile_cont": true, "quantile_disc": true, "mode": true, "entropy": true,
-	"string_agg": true, "approx_quantile": true, "list": true,
+	"string_agg": true, "approx_quantile": true, "list": true, "mad": true,
 }
 
 // holisticAcc keeps the values of each group in argument order. conv maps
@@ -192,6 +192,9 @@ func (a *holisticAcc[T]) finalizeGroup(out *coldata.Vec, i, g int, vals []T) err
 	case "entropy":
 		out.F64[i] = entropyOf(vals)
 		return nil
+	case "mad":
+		a.mad(out, i, vals)
+		return nil
 	case "string_agg":
 		var sb strings.Builder
 		for k, v := range vals {
@@ -214,7 +217,7 @@ func (a *holisticAcc[T]) finalizeGroup(out *coldata.Vec, i, g int, vals []T) err
 		return nil
 	}
 	if a.list {
-		slices.Sort(vals)
+		slices.Sort(vals[:nanLast(vals)])
 		elems := make([]coldata.Datum, len(a.fracs))
 		elemType := out.Type.Nest.Elem
 		tmp := coldata.NewVec(elemType, 1)
@@ -237,9 +240,12 @@ func (a *holisticAcc[T]) quantile(out *coldata.Vec, i int, vals []T, q float64) 
 	n := len(vals)
 	var z T
 	_, str := any(z).(string)
+	m := nanLast(vals) // NaN sorts after every number, as in DuckDB
 	if a.fn == "quantile_disc" || str {
 		idx := min(max(0, int(math.Ceil(float64(n)*q))-1), n-1)
-		selectKth(vals, idx)
+		if idx < m {
+			selectKth(vals[:m], idx)
+		}
 		a.get(out)[i] = vals[idx]
 		return
 	}
@@ -247,10 +253,15 @@ func (a *holisticAcc[T]) quantile(out *coldata.Vec, i int, vals []T, q float64) 
 	lo := int(math.Floor(rn))
 	hi := int(math.Ceil(rn))
 	d := rn - float64(lo)
-	selectKth(vals, lo)
+	if lo < m {
+		selectKth(vals[:m], lo)
+	}
 	vlo, vhi := vals[lo], vals[lo]
-	if hi > lo {
-		vhi = slices.Min(vals[hi:])
+	switch {
+	case hi > lo && hi < m:
+		vhi = slices.Min(vals[hi:m])
+	case hi > lo:
+		vhi = vals[hi]
 	}
 	switch out.Type.ID {
 	case coldata.Float64:
@@ -438,4 +449,22 @@ func selectKth[T cmp.Ordered](vals []T, k int) {
 			return
 		}
 	}
+}
+
+// nanLast moves the NaNs of a DOUBLE group's values after the others
+// (DuckDB orders NaN above every number; Go's < would scatter them) and
+// returns how many others there are: the selections then run over those.
+func nanLast[T cmp.Ordered](vals []T) int {
+	fs, ok := any(vals).([]float64)
+	if !ok {
+		return len(vals)
+	}
+	m := 0
+	for k, f := range fs {
+		if f == f {
+			fs[m], fs[k] = fs[k], fs[m]
+			m++
+		}
+	}
+	return m
 }

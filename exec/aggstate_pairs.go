@@ -17,14 +17,17 @@ func newPairAccumulator(s AggSpec, in coldata.Type) (accumulator, error) {
 		return nil, fmt.Errorf("Internal Error: %s of %s", s.Name, in)
 	}
 	a, b := in.Nest.Fields[0].Type, in.Nest.Fields[1].Type
-	if s.Name == "arg_min" || s.Name == "arg_max" {
+	if v, ok := argMinMaxVariants[s.Name]; ok {
 		if s.Out != a {
 			return nil, fmt.Errorf("Internal Error: %s of %s returning %s", s.Name, in, s.Out)
 		}
-		return newArgMinMax(s.Name == "arg_max", a, b)
+		return newArgMinMax(v, a, b)
 	}
 	if a.ID != coldata.Float64 || b.ID != coldata.Float64 {
 		return nil, fmt.Errorf("Internal Error: %s of %s", s.Name, in)
+	}
+	if s.Name == "weighted_avg" {
+		return &wavgAcc{}, nil
 	}
 	return &regrAcc{fn: s.Name}, nil
 }
@@ -32,7 +35,7 @@ func newPairAccumulator(s AggSpec, in coldata.Type) (accumulator, error) {
 // getter picks a typed slice out of a vector of one physical type.
 type getter[T any] func(*coldata.Vec) []T
 
-func newArgMinMax(max bool, arg, by coldata.Type) (accumulator, error) {
+func newArgMinMax(max argVariant, arg, by coldata.Type) (accumulator, error) {
 	switch by.ID {
 	case coldata.Int32, coldata.Date:
 		return argMinMaxFor(max, arg, func(v *coldata.Vec) []int32 { return v.I32 })
@@ -46,33 +49,34 @@ func newArgMinMax(max bool, arg, by coldata.Type) (accumulator, error) {
 	return nil, fmt.Errorf("Not implemented Error: arg_min/arg_max ordered by %s", by)
 }
 
-func argMinMaxFor[K cmp.Ordered](max bool, arg coldata.Type, key getter[K]) (accumulator, error) {
+func argMinMaxFor[K cmp.Ordered](max argVariant, arg coldata.Type, key getter[K]) (accumulator, error) {
 	switch arg.ID {
 	case coldata.Bool:
-		return &argMinMaxAcc[bool, K]{max: max, val: func(v *coldata.Vec) []bool { return v.B }, key: key}, nil
+		return &argMinMaxAcc[bool, K]{argVariant: max, val: func(v *coldata.Vec) []bool { return v.B }, key: key}, nil
 	case coldata.Int32, coldata.Date:
-		return &argMinMaxAcc[int32, K]{max: max, val: func(v *coldata.Vec) []int32 { return v.I32 }, key: key}, nil
+		return &argMinMaxAcc[int32, K]{argVariant: max, val: func(v *coldata.Vec) []int32 { return v.I32 }, key: key}, nil
 	case coldata.Int64, coldata.Decimal, coldata.Timestamp:
-		return &argMinMaxAcc[int64, K]{max: max, val: func(v *coldata.Vec) []int64 { return v.I64 }, key: key}, nil
+		return &argMinMaxAcc[int64, K]{argVariant: max, val: func(v *coldata.Vec) []int64 { return v.I64 }, key: key}, nil
 	case coldata.Float64:
-		return &argMinMaxAcc[float64, K]{max: max, val: func(v *coldata.Vec) []float64 { return v.F64 }, key: key}, nil
+		return &argMinMaxAcc[float64, K]{argVariant: max, val: func(v *coldata.Vec) []float64 { return v.F64 }, key: key}, nil
 	case coldata.String:
-		return &argMinMaxAcc[string, K]{max: max, val: func(v *coldata.Vec) []string { return v.Str }, key: key}, nil
+		return &argMinMaxAcc[string, K]{argVariant: max, val: func(v *coldata.Vec) []string { return v.Str }, key: key}, nil
 	}
 	return nil, fmt.Errorf("Not implemented Error: arg_min/arg_max of %s", arg)
 }
 
 type argState[T any, K cmp.Ordered] struct {
-	v    T
-	k    K
-	seen bool
+	v            T
+	k            K
+	seen         bool
+	vnull, knull bool // the kept row's value or key is NULL (argVariant)
 }
 
 // argMinMaxAcc is arg_min or arg_max: the value of the row with the least
 // (greatest) key; rows where either is NULL are skipped, and of equal keys
 // the first seen wins, as in DuckDB.
 type argMinMaxAcc[T any, K cmp.Ordered] struct {
-	max bool
+	argVariant
 	val getter[T]
 	key getter[K]
 	st  []argState[T, K]
@@ -81,8 +85,18 @@ type argMinMaxAcc[T any, K cmp.Ordered] struct {
 func (a *argMinMaxAcc[T, K]) resize(g int) { a.st = growZero(a.st, g) }
 func (a *argMinMaxAcc[T, K]) reset()       { a.st = emptied(a.st) }
 
-func (a *argMinMaxAcc[T, K]) better(k K, s *argState[T, K]) bool {
-	return !s.seen || a.max && k > s.k || !a.max && k < s.k
+// better reports whether a row with key k (knull: NULL) replaces s: a
+// NULL key only ever comes last, so it replaces nothing seen.
+func (a *argMinMaxAcc[T, K]) better(k K, knull bool, s *argState[T, K]) bool {
+	switch {
+	case !s.seen:
+		return true
+	case knull:
+		return false
+	case s.knull:
+		return true
+	}
+	return a.max && k > s.k || !a.max && k < s.k
 }
 
 func (a *argMinMaxAcc[T, K]) update(gids []int32, arg *coldata.Vec, n int) {
@@ -90,11 +104,12 @@ func (a *argMinMaxAcc[T, K]) update(gids []int32, arg *coldata.Vec, n int) {
 	vals, keys := a.val(va)[:n], a.key(vk)[:n]
 	na, nk := argNulls(va, n), argNulls(vk, n)
 	for i, g := range gids[:n] {
-		if na != nil && na[i] || nk != nil && nk[i] {
+		vnull, knull := na != nil && na[i], nk != nil && nk[i]
+		if vnull && !a.keepNullArg || knull && !a.nullsLast {
 			continue
 		}
-		if s := &a.st[g]; a.better(keys[i], s) {
-			s.v, s.k, s.seen = vals[i], keys[i], true
+		if s := &a.st[g]; a.better(keys[i], knull, s) {
+			*s = argState[T, K]{v: vals[i], k: keys[i], seen: true, vnull: vnull, knull: knull}
 		}
 	}
 }
@@ -103,7 +118,7 @@ func (a *argMinMaxAcc[T, K]) merge(src accumulator, rows, gmap []int32) {
 	ss := src.(*argMinMaxAcc[T, K]).st
 	for x, g := range gmap {
 		s := ss[srcRow(rows, x)]
-		if s.seen && a.better(s.k, &a.st[g]) {
+		if s.seen && a.better(s.k, s.knull, &a.st[g]) {
 			a.st[g] = s
 		}
 	}
@@ -112,7 +127,7 @@ func (a *argMinMaxAcc[T, K]) merge(src accumulator, rows, gmap []int32) {
 func (a *argMinMaxAcc[T, K]) finalize(out *coldata.Vec, from, to int) error {
 	dst := a.val(out)
 	for i, s := range a.st[from:to] {
-		if !s.seen {
+		if !s.seen || s.vnull {
 			out.SetNull(i)
 			continue
 		}
@@ -126,8 +141,12 @@ func (a *argMinMaxAcc[T, K]) bytes() int64 {
 	return int64(unsafe.Sizeof(z)) * int64(cap(a.st))
 }
 
-// The state is the value and the key, both NULL before a row is seen.
+// The state is the value and the key, both NULL before a row is seen;
+// the variants that keep NULLs add whether a row was seen.
 func (a *argMinMaxAcc[T, K]) stateTypes(out coldata.Type) []coldata.Type {
+	if a.keepNullArg || a.nullsLast {
+		return []coldata.Type{out, a.keyType(), coldata.TypeBool}
+	}
 	return []coldata.Type{out, a.keyType()}
 }
 
@@ -151,18 +170,28 @@ func (a *argMinMaxAcc[T, K]) store(dst []*coldata.Vec, rows []int32) {
 	for k, r := range rows {
 		s := a.st[r]
 		vals[k], keys[k] = s.v, s.k
-		if !s.seen {
+		if !s.seen || s.vnull {
 			dst[0].SetNull(k)
+		}
+		if !s.seen || s.knull {
 			dst[1].SetNull(k)
+		}
+		if len(dst) == 3 {
+			dst[2].B[k] = s.seen
 		}
 	}
 }
 
 func (a *argMinMaxAcc[T, K]) load(src []*coldata.Vec, n int) {
 	a.st = coldata.Grow(a.st[:0], n)
-	vals, keys, nulls := a.val(src[0])[:n], a.key(src[1])[:n], argNulls(src[1], n)
+	vals, keys, vnulls, knulls := a.val(src[0])[:n], a.key(src[1])[:n], argNulls(src[0], n), argNulls(src[1], n)
 	for k := range a.st {
-		a.st[k] = argState[T, K]{v: vals[k], k: keys[k], seen: nulls == nil || !nulls[k]}
+		knull := knulls != nil && knulls[k]
+		seen := !knull
+		if len(src) == 3 {
+			seen = src[2].B[k] && (src[2].Nulls == nil || !src[2].Nulls[k])
+		}
+		a.st[k] = argState[T, K]{v: vals[k], k: keys[k], seen: seen, vnull: vnulls != nil && vnulls[k], knull: knull}
 	}
 }
 

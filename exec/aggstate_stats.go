@@ -9,7 +9,7 @@ import (
 // statAggs are the moment statistics over DOUBLE arguments.
 var statAggs = map[string]bool{
 	"var_samp": true, "var_pop": true, "variance": true, "stddev": true, "stddev_samp": true,
-	"stddev_pop": true, "skewness": true, "kurtosis": true, "kurtosis_pop": true,
+	"stddev_pop": true, "skewness": true, "kurtosis": true, "kurtosis_pop": true, "sem": true,
 }
 
 // moments is one group's state. Variances keep Welford's running mean and
@@ -112,6 +112,8 @@ func (m *momentsAcc) value(s moments) (float64, bool) {
 		return s.b / n, n > 0
 	case "stddev_pop":
 		return math.Sqrt(s.b / n), n > 0
+	case "sem": // the standard error of the mean: stddev_pop / sqrt(n)
+		return math.Sqrt(s.b/n) / math.Sqrt(n), n > 0
 	case "var_samp", "variance":
 		return s.b / (n - 1), n > 1
 	case "stddev_samp", "stddev":

@@ -55,7 +55,9 @@
 //     quantiles, mode, entropy, string_agg, list (every value kept, spilled
 //     as one VARCHAR state); agg_hll.go: approx_count_distinct
 //     (HyperLogLog); aggstate_pairs.go: arg_min/arg_max, covar, corr,
-//     regr_* (two argument columns as one STRUCT vector); agg_ordered.go:
+//     regr_* (two argument columns as one STRUCT vector; agg_argvariants.go:
+//     the arg_min_null and _nulls_last forms; agg_wavg.go: weighted_avg);
+//     agg_mad.go: mad() over the holistic values; agg_ordered.go:
 //     ORDER BY and FILTER inside a named aggregate (orderedAcc keeps each
 //     group's rows, sorts them at finalize, spills them as encoded blocks).
 //   - joinbuild.go, joinpart.go: join builds (broadcast and radix
@@ -75,7 +77,11 @@
 //     value functions; window_frame.go: ROWS/RANGE/GROUPS frames;
 //     window_agg.go: framed aggregates (prefix sums, segment tree);
 //     window_distinct.go: DISTINCT aggregates over sliding frames;
-//     window_fill.go: fill(), NULLs interpolated along the ORDER BY key.
+//     window_fill.go: fill(), NULLs interpolated along the ORDER BY key
+//     (the window's, or fill(x ORDER BY k)'s own); window_named.go: named
+//     aggregates (stddev, arg_min, median, string_agg, ...) over frames, a
+//     segment tree of accumulator states or, for holistic ones, each
+//     frame folded with bounded total work.
 //   - memory*.go: memory pools and accounts; gctune.go: the runtime's memory
 //     limit kept near the live heap; spill.go: spill files; tempspace*.go:
 //     the bound on the bytes spill files hold (max_temp_directory_size).

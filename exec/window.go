@@ -288,7 +288,7 @@ func (r *winReader) evaluate(ctx context.Context) error {
 		}
 		r.ev.reset(r.views, hi-lo, w.order)
 		for k := range w.calls {
-			if err := r.ev.call(&w.calls[k], sliceVec(&out, r.results[k], lo, hi)); err != nil {
+			if err := r.callInto(&w.calls[k], r.results[k], &out, lo, hi); err != nil {
 				return err
 			}
 		}

@@ -66,6 +66,9 @@ func over[T any](e *winEval, ex planner.FrameExclude, s *segTree[T], fn func(i i
 }
 
 func (e *winEval) aggregate(c *planner.PhysWindowCall, out *coldata.Vec) error {
+	if c.Agg == planner.AggNamed {
+		return e.namedAggregate(c, out)
+	}
 	n := e.n
 	ex := c.Frame.Exclude
 	var val *coldata.Vec

@@ -23,6 +23,8 @@ type winEval struct {
 
 	fs, fe []int32 // a call's frame per row: [fs, fe)
 	idx    []int32 // gather indexes (-1: NULL)
+
+	treeBytes int64 // the largest named-aggregate state built (window_named.go)
 }
 
 func (e *winEval) reset(cols []*coldata.Vec, n int, order []SortKey) {
@@ -31,7 +33,7 @@ func (e *winEval) reset(cols []*coldata.Vec, n int, order []SortKey) {
 
 // bytes is the scratch held per partition.
 func (e *winEval) bytes() int64 {
-	return 4 * int64(cap(e.peerStart)+cap(e.peerEnd)+cap(e.groupOf)+cap(e.groupStart)+cap(e.fs)+cap(e.fe)+cap(e.idx))
+	return 4*int64(cap(e.peerStart)+cap(e.peerEnd)+cap(e.groupOf)+cap(e.groupStart)+cap(e.fs)+cap(e.fe)+cap(e.idx)) + e.treeBytes
 }
 
 func (e *winEval) peers() {

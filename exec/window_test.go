@@ -248,6 +248,9 @@ func refCall(rows []row, grp []int, i int, order []SortKey, c planner.PhysWindow
 			vals = append(vals, rows[j][c.Args[0]])
 		}
 	}
+	if c.Agg == planner.AggNamed {
+		return refNamed(c.Name, vals)
+	}
 	if c.Func == planner.WinNthValue {
 		n := rows[i][c.Args[1]].(int)
 		if n <= len(vals) {

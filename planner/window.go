@@ -106,6 +106,13 @@ type WindowCall struct {
 	IgnoreNulls bool
 	Frame       WinFrame
 	Typ         coldata.Type
+	// Name and Params of an AggNamed aggregate (AggCall's); its Args are
+	// the argument and, for two-argument aggregates, the second one.
+	Name   string
+	Params []coldata.Datum
+	// ArgOrder is an ORDER BY inside the call's arguments (fill's
+	// interpolation key), columns of the input.
+	ArgOrder []SortKey
 }
 
 // Window computes Calls over the rows of Input partitioned by Partition
@@ -134,6 +141,9 @@ func (n *Window) usedCols() map[ColID]bool {
 	for _, c := range n.Calls {
 		for _, a := range c.Args {
 			used[a.ID] = true
+		}
+		for _, k := range c.ArgOrder {
+			used[k.Col] = true
 		}
 		for _, b := range []WinBound{c.Frame.Start, c.Frame.End} {
 			if b.Kind.hasValue() {
@@ -222,6 +232,9 @@ type PhysWindowCall struct {
 	IgnoreNulls bool
 	Frame       PhysWinFrame
 	Typ         coldata.Type
+	Name        string // an AggNamed aggregate's (WindowCall.Name)
+	Params      []coldata.Datum
+	ArgOrder    []PhysSortKey
 }
 
 // PhysWindow sorts its input by (Partition, Order) and computes Calls over
@@ -261,13 +274,21 @@ func (o *optimizer) lowerWindow(n *Window, est float64) (Physical, error) {
 		p.Partition = append(p.Partition, k)
 	}
 	for _, c := range n.Calls {
-		pc := PhysWindowCall{Func: c.Func, Agg: c.Agg, Distinct: c.Distinct, IgnoreNulls: c.IgnoreNulls, Typ: c.Typ}
+		pc := PhysWindowCall{Func: c.Func, Agg: c.Agg, Distinct: c.Distinct, IgnoreNulls: c.IgnoreNulls, Typ: c.Typ,
+			Name: c.Name, Params: c.Params}
 		for _, a := range c.Args {
 			k, err := at(a)
 			if err != nil {
 				return nil, err
 			}
 			pc.Args = append(pc.Args, k)
+		}
+		for _, o := range c.ArgOrder {
+			k, err := at(ColMeta{ID: o.Col})
+			if err != nil {
+				return nil, err
+			}
+			pc.ArgOrder = append(pc.ArgOrder, PhysSortKey{Col: k, Desc: o.Desc, NullsFirst: o.NullsFirst})
 		}
 		f := c.Frame
 		pc.Frame = PhysWinFrame{Mode: f.Mode, Exclude: f.Exclude, Desc: f.Desc, RangeKey: -1,
@@ -302,6 +323,9 @@ func (p *PhysWindow) describe() string {
 		name := c.Func.String()
 		if c.Func == WinAggregate {
 			name = c.Agg.String()
+			if c.Agg == AggNamed {
+				name = c.Name
+			}
 		}
 		args := make([]string, len(c.Args))
 		for k, a := range c.Args {
@@ -327,6 +351,7 @@ func cloneWindow(c *cloner, x *Window) (*Window, error) {
 	w.Calls = make([]WindowCall, len(x.Calls))
 	for i, call := range x.Calls {
 		call.Args = append([]ColMeta(nil), call.Args...)
+		call.ArgOrder = append([]SortKey(nil), call.ArgOrder...)
 		w.Calls[i] = call
 	}
 	var err error

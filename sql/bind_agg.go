@@ -12,7 +12,7 @@ import (
 
 var aggNames = map[string]planner.AggFunc{
 	"count": planner.AggCount, "sum": planner.AggSum, "avg": planner.AggAvg, "mean": planner.AggAvg,
-	"min": planner.AggMin, "max": planner.AggMax,
+	"min": planner.AggMin, "max": planner.AggMax, "count_star": planner.AggCount,
 }
 
 func isAggName(name string) bool {
@@ -177,6 +177,9 @@ func (c *exprCtx) bindAgg(fe *ast.FuncCall) (expr.Expr, error) {
 	call := planner.AggCall{Func: fn, Distinct: fe.Distinct}
 	inner := &exprCtx{b: c.b, sc: c.sc, clause: "aggregate " + name, columns: c.columns, pending: c.agg.pre}
 	_, named := namedAggs[name]
+	if name == "count_star" && len(args) > 0 {
+		return nil, noAggMatch(fe, name, args, inner)
+	}
 	switch {
 	case named:
 		if fe.Star {

@@ -21,20 +21,23 @@ var namedAggs = map[string]string{
 	"approx_count_distinct": "approx_count_distinct",
 	"var_samp":              "var_samp", "var_pop": "var_pop", "variance": "var_samp", "stddev": "stddev_samp",
 	"stddev_samp": "stddev_samp", "stddev_pop": "stddev_pop", "skewness": "skewness", "kurtosis": "kurtosis",
-	"kurtosis_pop": "kurtosis_pop",
-	"median":       "median", "quantile_cont": "quantile_cont", "quantile_disc": "quantile_disc",
-	"quantile": "quantile_disc", "mode": "mode", "entropy": "entropy", "approx_quantile": "approx_quantile",
+	"kurtosis_pop": "kurtosis_pop", "sem": "sem",
+	"median": "median", "quantile_cont": "quantile_cont", "quantile_disc": "quantile_disc",
+	"quantile": "quantile_disc", "mode": "mode", "mad": "mad", "entropy": "entropy", "approx_quantile": "approx_quantile",
 	"string_agg": "string_agg", "listagg": "string_agg", "group_concat": "string_agg",
 	"list": "list", "array_agg": "list", "fsum": "fsum", "kahan_sum": "fsum", "sumkahan": "fsum", "favg": "favg",
 	"arg_min": "arg_min", "argmin": "arg_min", "min_by": "arg_min", "arg_max": "arg_max", "argmax": "arg_max",
-	"max_by": "arg_max", "covar_pop": "covar_pop", "covar_samp": "covar_samp", "corr": "corr",
+	"max_by": "arg_max", "arg_min_null": "arg_min_null", "arg_max_null": "arg_max_null",
+	"arg_min_nulls_last": "arg_min_nulls_last", "arg_max_nulls_last": "arg_max_nulls_last",
+	"weighted_avg": "weighted_avg", "wavg": "weighted_avg", "covar_pop": "covar_pop", "covar_samp": "covar_samp", "corr": "corr",
 	"regr_slope": "regr_slope", "regr_intercept": "regr_intercept", "regr_r2": "regr_r2", "regr_avgx": "regr_avgx",
 	"regr_avgy": "regr_avgy", "regr_sxx": "regr_sxx", "regr_syy": "regr_syy", "regr_sxy": "regr_sxy",
 }
 
 // pairAggs take two column arguments (planner.AggCall.Arg2).
 var pairAggs = map[string]bool{
-	"arg_min": true, "arg_max": true, "covar_pop": true, "covar_samp": true, "corr": true, "regr_slope": true,
+	"arg_min": true, "arg_max": true, "arg_min_null": true, "arg_max_null": true, "arg_min_nulls_last": true,
+	"arg_max_nulls_last": true, "weighted_avg": true, "covar_pop": true, "covar_samp": true, "corr": true, "regr_slope": true,
 	"regr_intercept": true, "regr_r2": true, "regr_avgx": true, "regr_avgy": true, "regr_sxx": true,
 	"regr_syy": true, "regr_sxy": true,
 }
@@ -101,7 +104,7 @@ func (c *exprCtx) namedAggSpec(fe *ast.FuncCall, name string, args []ast.Expr, i
 			return nil, nil, out, noMatch()
 		}
 		out = t
-	case "product", "fsum", "favg", "var_samp", "var_pop", "stddev_samp", "stddev_pop", "skewness", "kurtosis", "kurtosis_pop":
+	case "product", "fsum", "favg", "var_samp", "var_pop", "stddev_samp", "stddev_pop", "skewness", "kurtosis", "kurtosis_pop", "sem":
 		if !t.IsNumeric() {
 			return nil, nil, out, noMatch()
 		}
@@ -118,6 +121,8 @@ func (c *exprCtx) namedAggSpec(fe *ast.FuncCall, name string, args []ast.Expr, i
 		out = coldata.ListType(t)
 	case "median", "quantile_cont":
 		out = quantileType(t)
+	case "mad":
+		out, err = madType(fe, t, cast)
 	case "approx_quantile":
 		if t.ID == coldata.Decimal || t.ID == coldata.String || t.ID == coldata.Bool {
 			return nil, nil, out, notImplemented(fe, "approx_quantile of "+t.String())
@@ -233,7 +238,7 @@ func (c *exprCtx) pairAggSpec(fe *ast.FuncCall, name string, args []ast.Expr, in
 			xs[i] = &expr.Cast{Arg: xs[i], Typ: coldata.TypeInt32}
 		}
 	}
-	if fn == "arg_min" || fn == "arg_max" {
+	if strings.HasPrefix(fn, "arg_m") {
 		return xs[0], xs[1], xs[0].Type(), nil
 	}
 	for i, x := range xs {

@@ -166,7 +166,7 @@ func (c *exprCtx) window(fe *ast.FuncCall) (expr.Expr, error) {
 		return nil, binderErr(fe, "window function calls cannot be nested")
 	case c.win == nil:
 		return nil, binderErr(fe, "%s clause cannot contain window functions!", c.clause)
-	case len(fe.OrderBy) > 0 || len(fe.WithinGroup) > 0:
+	case len(fe.OrderBy) > 0 && !argOrderAllowed(name) || len(fe.WithinGroup) > 0:
 		return nil, notImplemented(fe, "ORDER BY inside a window function's arguments")
 	}
 	w := c.win
@@ -203,7 +203,7 @@ func (c *exprCtx) window(fe *ast.FuncCall) (expr.Expr, error) {
 		e.order = append(e.order, k)
 		fmt.Fprintf(&sk, "o%d/%v/%v,", k.Col, k.Desc, k.NullsFirst)
 	}
-	if call.Func == planner.WinFill {
+	if call.Func == planner.WinFill && len(call.ArgOrder) == 0 {
 		if err := checkFill(fe, orderExprs); err != nil {
 			return nil, err
 		}
@@ -227,6 +227,9 @@ func (c *exprCtx) window(fe *ast.FuncCall) (expr.Expr, error) {
 func (c *exprCtx) windowCall(fe *ast.FuncCall, name string, args []ast.Expr, call *planner.WindowCall, w *winState) error {
 	fn, isWin := winFuncs[name]
 	agg, isAgg := aggNames[name]
+	if _, named := namedAggs[name]; named && !isWin && !isAgg {
+		return c.windowNamedAgg(fe, name, args, call, w)
+	}
 	if !isWin && !isAgg {
 		if scalarFunctions[name] || isStrFunc(name) || mathFuncNames[name] || dateFuncNames[name] {
 			return errAt(fe, "Catalog", "%s is not an aggregate function", name)
@@ -270,12 +273,20 @@ func (c *exprCtx) windowCall(fe *ast.FuncCall, name string, args []ast.Expr, cal
 		}
 		fe, bound = fc, fb
 	}
+	if name == "count_star" && len(args) > 0 {
+		return noAggMatch(fe, name, args, c)
+	}
 	if isAgg {
 		return c.windowAgg(fe, name, agg, bound, call, w)
 	}
 	call.Func = fn
 	if fn == planner.WinFill && len(bound) == 1 && !fillable(bound[0].Type()) {
 		return binderErr(fe, "FILL argument must support subtraction")
+	}
+	if fn == planner.WinFill && len(fe.OrderBy) > 0 {
+		if err := c.fillArgOrder(fe, call, w); err != nil {
+			return err
+		}
 	}
 	counts := map[planner.WinFunc][2]int{
 		planner.WinNtile: {1, 1}, planner.WinLag: {1, 3}, planner.WinLead: {1, 3},

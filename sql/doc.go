@@ -69,6 +69,9 @@
 //	functions_table.go DuckDB's function names by kind ("Not implemented" rather than "does not exist")
 //	bind_window.go    window functions (OVER, named WINDOWs, frames) and QUALIFY: one Window node per (PARTITION BY, ORDER BY)
 //	bind_fill.go      fill()'s rules: one ORDER BY key, value and key numeric or temporal
+//	bind_window_named.go  named aggregates (median, stddev, arg_min, ...) as window functions, with FILTER
+//	bind_window_argorder.go  ORDER BY inside a window call's arguments: fill's key; ignored by order-insensitive aggregates
+//	bind_mad.go       mad()'s result type
 //	bind_if.go        if(cond, a, b) as a CASE
 //	session.go        SessionSettings: integer_division and default_null_order, read from the Catalog
 //	bind_window_filter.go  FILTER (WHERE f) on window aggregates, as agg(CASE WHEN f THEN x END)

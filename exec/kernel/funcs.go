@@ -26,6 +26,9 @@ func (c *compiler) compileFunc(e *expr.Func) (node, error) {
 		if err := arity(2, 2); err != nil {
 			return nil, err
 		}
+		if e.Typ.Kind != coldata.KindNone {
+			return c.compileKindArith(e, args)
+		}
 		return c.compileArith(e, args)
 	case expr.OpNeg, expr.OpAbs:
 		if err := arity(1, 1); err != nil {

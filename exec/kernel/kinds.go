@@ -1,0 +1,312 @@
+package kernel
+
+import (
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/peregrinedb/peregrine/exec/coldata"
+	"github.com/peregrinedb/peregrine/planner/expr"
+)
+
+// The small and unsigned integers and FLOAT (coldata.Kind) live in a wider
+// type's storage, so casts and arithmetic on them run the storage type's
+// kernels and then check that every live result lies in the kind's range
+// (and round FLOAT results to float32). The checks are one branch-free pass
+// over the typed slice; only when it flags a row does the node rescan to
+// name the offending value, as the integer kernels do.
+
+// feedNode hands a vector evaluated by its parent to a storage kernel.
+type feedNode struct {
+	v *coldata.Vec
+	t coldata.Type
+}
+
+func (f *feedNode) eval(*coldata.Batch, []int32) (*coldata.Vec, error) { return f.v, nil }
+func (f *feedNode) typ() coldata.Type                                  { return f.t }
+
+// kindCastNode is a cast from or to a kinded type other than VARCHAR.
+type kindCastNode struct {
+	x        node
+	from, to coldata.Type
+	feed     feedNode
+	inner    *castNode // nil when both sides share a storage type
+	check    bool      // the target's range does not contain the source's
+	msg      castNode  // describes errors with the logical types
+	res      result
+	hdr      coldata.Vec
+}
+
+func (c *compiler) compileKindCast(x node, from, to coldata.Type, source string) (node, error) {
+	fs, ts := from.Storage(), to.Storage()
+	if !castable(fs.ID, ts.ID) {
+		return nil, conversionErrorf("Unimplemented type for cast (%s -> %s)", from, to)
+	}
+	n := &kindCastNode{x: x, from: from, to: to, check: !kindContains(to, from)}
+	n.msg = castNode{from: from, to: to, source: source}
+	n.feed.t = fs
+	if fs != ts {
+		n.inner = &castNode{x: &n.feed, from: fs, to: ts, source: source}
+	}
+	return fold(n, x), nil
+}
+
+// kindRange is the interval of values a numeric type holds, in float64
+// (exact enough to compare the integer ranges, whose ends are powers of two).
+func kindRange(t coldata.Type) (lo, hi float64, integer bool) {
+	if lo, hi, ok := t.IntRange(); ok {
+		return float64(lo), float64(hi), true
+	}
+	switch {
+	case t.Kind == coldata.KindUBigint:
+		return 0, math.Exp2(64), true
+	case t.Kind == coldata.KindFloat:
+		return -math.MaxFloat32, math.MaxFloat32, false
+	case t.ID == coldata.Int32:
+		return math.MinInt32, math.MaxInt32, true
+	case t.ID == coldata.Int64:
+		return math.MinInt64, math.MaxInt64, true
+	case t.ID == coldata.Hugeint:
+		return -math.Exp2(127), math.Exp2(127), true
+	case t.ID == coldata.Bool:
+		return 0, 1, true
+	}
+	return math.Inf(-1), math.Inf(1), false
+}
+
+// kindContains reports whether every value of from is a value of to, so a
+// cast needs no range check.
+func kindContains(to, from coldata.Type) bool {
+	if to.Kind == coldata.KindNone {
+		return true // the storage kernel checks its own range
+	}
+	tl, th, ti := kindRange(to)
+	fl, fh, fi := kindRange(from)
+	if ti && !fi && from.ID != coldata.Decimal {
+		return false // a float to an integer
+	}
+	return tl <= fl && fh <= th && from.ID != coldata.String
+}
+
+func (n *kindCastNode) typ() coldata.Type { return n.to }
+
+func (n *kindCastNode) eval(b *coldata.Batch, sel []int32) (*coldata.Vec, error) {
+	v, err := n.x.eval(b, sel)
+	if err != nil {
+		return nil, err
+	}
+	rows := b.N
+	var out *coldata.Vec
+	switch {
+	case n.inner != nil:
+		n.feed.v = v
+		if out, err = n.inner.eval(b, sel); err != nil {
+			return nil, renameKinds(err, n.from, n.to)
+		}
+		out.Type = n.to
+	case n.to.Kind == coldata.KindFloat:
+		out = n.res.reset(n.to, rows)
+		n.res.shareNulls(sel, rows, v, nil)
+		copyLive(out.F64, v.F64, sel, rows)
+	default:
+		n.hdr = *v
+		n.hdr.Type = n.to
+		out = &n.hdr
+	}
+	if n.check && outOfKind(out, sel, rows) {
+		if i := firstOutOfKind(out, sel, rows); i >= 0 {
+			if n.from.ID == coldata.String {
+				return nil, n.msg.withSource(conversionErrorf("Could not convert string '%s' to %s", v.Str[i], typeName(n.to)))
+			}
+			return nil, n.msg.rangeError(v.Get(i))
+		}
+	}
+	if n.to.Kind == coldata.KindFloat {
+		roundFloat32(out.F64, sel, rows)
+	}
+	return out, nil
+}
+
+func copyLive(dst, src []float64, sel []int32, n int) {
+	if sel == nil {
+		copy(dst[:n], src[:n])
+		return
+	}
+	for _, i := range sel {
+		dst[i] = src[i]
+	}
+}
+
+func roundFloat32(f []float64, sel []int32, n int) {
+	if sel == nil {
+		f = f[:n]
+		for i, x := range f {
+			f[i] = float64(float32(x))
+		}
+		return
+	}
+	for _, i := range sel {
+		f[i] = float64(float32(f[i]))
+	}
+}
+
+// outOfKind reports whether some live row (NULL rows included: their
+// slots may hold anything) lies outside v's kind's range.
+func outOfKind(v *coldata.Vec, sel []int32, n int) bool {
+	switch v.Type.Kind {
+	case coldata.KindUBigint:
+		var o int64
+		for k := 0; k < liveLen(sel, n); k++ {
+			o |= v.I128[rowAt(sel, k)].Hi
+		}
+		return o != 0
+	case coldata.KindFloat:
+		o := 0
+		for k := 0; k < liveLen(sel, n); k++ {
+			f := math.Abs(v.F64[rowAt(sel, k)])
+			o |= b2i(f > math.MaxFloat32 && f <= math.MaxFloat64)
+		}
+		return o != 0
+	}
+	lo, hi, _ := v.Type.IntRange()
+	if v.Type.ID == coldata.Int32 {
+		return outOfRange32(v.I32, int32(lo), uint32(hi-lo), sel, n)
+	}
+	return outOfRange64(v.I64, lo, uint64(hi-lo), sel, n)
+}
+
+// outOfRange32 checks x-lo <= span as one unsigned compare per row.
+func outOfRange32(v []int32, lo int32, span uint32, sel []int32, n int) bool {
+	o := 0
+	if sel == nil {
+		for _, x := range v[:n] {
+			o |= b2i(uint32(x-lo) > span)
+		}
+		return o != 0
+	}
+	for _, i := range sel {
+		o |= b2i(uint32(v[i]-lo) > span)
+	}
+	return o != 0
+}
+
+func outOfRange64(v []int64, lo int64, span uint64, sel []int32, n int) bool {
+	o := 0
+	if sel == nil {
+		for _, x := range v[:n] {
+			o |= b2i(uint64(x-lo) > span)
+		}
+		return o != 0
+	}
+	for _, i := range sel {
+		o |= b2i(uint64(v[i]-lo) > span)
+	}
+	return o != 0
+}
+
+// firstOutOfKind is the first live non-NULL row outside the kind's range,
+// or -1.
+func firstOutOfKind(v *coldata.Vec, sel []int32, n int) int {
+	for k := 0; k < liveLen(sel, n); k++ {
+		i := rowAt(sel, k)
+		if !v.IsNull(i) && !coldata.FitsKind(v.Type, v.Get(i)) {
+			return i
+		}
+	}
+	return -1
+}
+
+// renameKinds rewrites a storage kernel's error to name the logical types
+// (INT32 → INT8 etc.).
+func renameKinds(err error, ts ...coldata.Type) error {
+	msg := err.Error()
+	changed := false
+	for _, t := range ts {
+		if t.Kind == coldata.KindNone {
+			continue
+		}
+		s, l := typeName(t.Storage()), typeName(t)
+		for _, pat := range []string{"Type %s with", "destination type %s", " to %s", "of %s ("} {
+			from, to := strings.Replace(pat, "%s", s, 1), strings.Replace(pat, "%s", l, 1)
+			if strings.Contains(msg, from) {
+				msg = strings.Replace(msg, from, to, 1)
+				changed = true
+				break
+			}
+		}
+	}
+	if !changed {
+		return err
+	}
+	return errString(msg)
+}
+
+type errString string
+
+func (e errString) Error() string { return string(e) }
+
+// kindArithNode computes + - * // % of kinded operands in their storage
+// type, then checks the result against the kind's range.
+type kindArithNode struct {
+	op     expr.Op
+	t      coldata.Type
+	l, r   node
+	fl, fr feedNode
+	inner  node
+}
+
+// compileKindArith wraps the storage type's arithmetic for a kinded result.
+func (c *compiler) compileKindArith(e *expr.Func, args []node) (node, error) {
+	n := &kindArithNode{op: e.Op, t: e.Typ, l: args[0], r: args[1]}
+	n.fl.t, n.fr.t = args[0].typ().Storage(), args[1].typ().Storage()
+	se := *e
+	se.Typ = e.Typ.Storage()
+	inner, err := c.compileArith(&se, []node{&n.fl, &n.fr})
+	if err != nil {
+		return nil, err
+	}
+	n.inner = inner
+	return fold(n, n.l, n.r), nil
+}
+
+func (n *kindArithNode) typ() coldata.Type { return n.t }
+
+func (n *kindArithNode) eval(b *coldata.Batch, sel []int32) (*coldata.Vec, error) {
+	lv, err := n.l.eval(b, sel)
+	if err != nil {
+		return nil, err
+	}
+	rv, err := n.r.eval(b, sel)
+	if err != nil {
+		return nil, err
+	}
+	n.fl.v, n.fr.v = lv, rv
+	out, err := n.inner.eval(b, sel)
+	if err != nil {
+		return nil, renameKinds(err, n.t)
+	}
+	out.Type = n.t
+	if n.t.Kind == coldata.KindFloat {
+		roundFloat32(out.F64, sel, b.N)
+		return out, nil
+	}
+	if outOfKind(out, sel, b.N) {
+		if i := firstOutOfKind(out, sel, b.N); i >= 0 {
+			word := opWords[n.op]
+			if word == "" {
+				word = n.op.String()
+			}
+			return nil, rangeErrorf("Overflow in %s of %s (%s %s %s)!", word, typeName(n.t),
+				coldata.Format(n.t, lv.Get(i)), n.op, coldata.Format(n.t, rv.Get(i)))
+		}
+	}
+	return out, nil
+}
+
+// appendFloatKind prints a DOUBLE, or a FLOAT as its shortest float32 form.
+func appendFloatKind(buf []byte, f float64, k coldata.Kind) []byte {
+	if k != coldata.KindFloat || f == math.Trunc(f) && math.Abs(f) < 1e15 || math.IsNaN(f) || math.IsInf(f, 0) {
+		return appendFloat(buf, f)
+	}
+	return strconv.AppendFloat(buf, f, 'g', -1, 32)
+}

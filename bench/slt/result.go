@@ -4,6 +4,7 @@ import (
 	"crypto/md5"
 	"encoding/hex"
 	"fmt"
+	"github.com/peregrinedb/peregrine/exec/coldata"
 	"math"
 	"math/big"
 	"sort"
@@ -35,6 +36,10 @@ func formatValue(v any, dbType string, sqliteMode bool) string {
 		s = strconv.FormatInt(x, 10)
 	case float64:
 		s = formatDouble(x)
+	case float32:
+		s = coldata.FormatFloat32(float64(x))
+	case uint64:
+		s = strconv.FormatUint(x, 10)
 	case string:
 		s = x
 	case []byte:

@@ -297,6 +297,9 @@ func arithmetic(op expr.Op, l, r expr.Expr) (expr.Expr, error) {
 	if err != nil {
 		return nil, err
 	}
+	if (lt.Kind != coldata.KindNone || rt.Kind != coldata.KindNone) && integral(lt) && integral(rt) {
+		t = coldata.ArithInteger(lt, rt) // signed with unsigned: BIGINT
+	}
 	// A constant operand takes the column's type when it fits, so that
 	// 1 - l_discount stays DECIMAL(15,2)-sized rather than widening.
 	if k, ok := l.(*expr.Const); ok && constFits(k, rt) && rt.ID == coldata.Decimal {

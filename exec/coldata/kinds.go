@@ -119,7 +119,9 @@ func FormatFloat32(f float64) string {
 		return FormatFloat(f)
 	}
 	if f == math.Trunc(f) && math.Abs(f) < 1e15 {
-		return strconv.FormatFloat(f, 'f', 1, 64)
+		// 123456789::FLOAT is 123456792 exactly; DuckDB prints the
+		// float32's shortest digits, 123456790.0.
+		return strconv.FormatFloat(f, 'f', -1, 32) + ".0"
 	}
 	return strconv.FormatFloat(f, 'g', -1, 32)
 }

@@ -48,7 +48,7 @@ var (
 func intern(id TypeID, nt *NestedType) Type {
 	var sb strings.Builder
 	key := func(t Type) {
-		fmt.Fprintf(&sb, "%d.%d.%d.%p;", t.ID, t.Precision, t.Scale, t.Nest)
+		fmt.Fprintf(&sb, "%d.%d.%d.%d.%p;", t.ID, t.Precision, t.Scale, t.Kind, t.Nest)
 	}
 	fmt.Fprintf(&sb, "%d:", id)
 	switch id {

@@ -305,8 +305,11 @@ func (n *kindArithNode) eval(b *coldata.Batch, sel []int32) (*coldata.Vec, error
 
 // appendFloatKind prints a DOUBLE, or a FLOAT as its shortest float32 form.
 func appendFloatKind(buf []byte, f float64, k coldata.Kind) []byte {
-	if k != coldata.KindFloat || f == math.Trunc(f) && math.Abs(f) < 1e15 || math.IsNaN(f) || math.IsInf(f, 0) {
+	if k != coldata.KindFloat || math.IsNaN(f) || math.IsInf(f, 0) {
 		return appendFloat(buf, f)
+	}
+	if f == math.Trunc(f) && math.Abs(f) < 1e15 {
+		return append(strconv.AppendFloat(buf, f, 'f', -1, 32), ".0"...)
 	}
 	return strconv.AppendFloat(buf, f, 'g', -1, 32)
 }

@@ -313,3 +313,55 @@ func appendFloatKind(buf []byte, f float64, k coldata.Kind) []byte {
 	}
 	return strconv.AppendFloat(buf, f, 'g', -1, 32)
 }
+
+// kindNegNode negates a small or unsigned integer: the signed kinds fail
+// on their minimum, the unsigned ones wrap modulo 2^bits as DuckDB's do
+// (-(1::UTINYINT) is 255).
+type kindNegNode struct {
+	x   node
+	t   coldata.Type
+	res result
+}
+
+func (n *kindNegNode) typ() coldata.Type { return n.t }
+
+func (n *kindNegNode) eval(b *coldata.Batch, sel []int32) (*coldata.Vec, error) {
+	v, err := n.x.eval(b, sel)
+	if err != nil {
+		return nil, err
+	}
+	out := n.res.reset(n.t, b.N)
+	n.res.shareNulls(sel, b.N, v, nil)
+	switch n.t.Kind {
+	case coldata.KindUBigint:
+		for k := 0; k < liveLen(sel, b.N); k++ {
+			i := rowAt(sel, k)
+			out.I128[i] = coldata.Int128{Lo: -v.I128[i].Lo}
+		}
+	case coldata.KindUInteger:
+		for k := 0; k < liveLen(sel, b.N); k++ {
+			i := rowAt(sel, k)
+			out.I64[i] = -v.I64[i] & math.MaxUint32
+		}
+	case coldata.KindUTinyint, coldata.KindUSmallint:
+		_, hi, _ := n.t.IntRange()
+		mask := int32(hi)
+		for k := 0; k < liveLen(sel, b.N); k++ {
+			i := rowAt(sel, k)
+			out.I32[i] = -v.I32[i] & mask
+		}
+	default: // TINYINT, SMALLINT: only the minimum overflows
+		lo, _, _ := n.t.IntRange()
+		bad := false
+		for k := 0; k < liveLen(sel, b.N); k++ {
+			i := rowAt(sel, k)
+			x := v.I32[i]
+			out.I32[i] = -x
+			bad = bad || (int64(x) == lo && !v.IsNull(i))
+		}
+		if bad {
+			return nil, rangeErrorf("Overflow in negation of numeric value!")
+		}
+	}
+	return out, nil
+}

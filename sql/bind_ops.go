@@ -258,6 +258,7 @@ func arithmetic(op expr.Op, l, r expr.Expr) (expr.Expr, error) {
 			if err != nil {
 				return nil, err
 			}
+			t = kindArithType(t, l, r)
 			a, b, err := castBoth(l, r, t)
 			if err != nil {
 				return nil, err
@@ -267,11 +268,12 @@ func arithmetic(op expr.Op, l, r expr.Expr) (expr.Expr, error) {
 	}
 	switch op {
 	case expr.OpDiv:
-		a, b, err := castBoth(l, r, coldata.TypeFloat64)
+		dt := divType(lt, rt)
+		a, b, err := castBoth(l, r, dt)
 		if err != nil {
 			return nil, err
 		}
-		return &expr.Func{Op: op, Args: []expr.Expr{a, b}, Typ: coldata.TypeFloat64}, nil
+		return &expr.Func{Op: op, Args: []expr.Expr{a, b}, Typ: dt}, nil
 	case expr.OpMul:
 		if lt.ID == coldata.Decimal || rt.ID == coldata.Decimal {
 			if lt.ID == coldata.Float64 || rt.ID == coldata.Float64 {
@@ -297,9 +299,7 @@ func arithmetic(op expr.Op, l, r expr.Expr) (expr.Expr, error) {
 	if err != nil {
 		return nil, err
 	}
-	if (lt.Kind != coldata.KindNone || rt.Kind != coldata.KindNone) && integral(lt) && integral(rt) {
-		t = coldata.ArithInteger(lt, rt) // signed with unsigned: BIGINT
-	}
+	t = kindArithType(t, l, r)
 	// A constant operand takes the column's type when it fits, so that
 	// 1 - l_discount stays DECIMAL(15,2)-sized rather than widening.
 	if k, ok := l.(*expr.Const); ok && constFits(k, rt) && rt.ID == coldata.Decimal {

@@ -75,4 +75,5 @@
 //	bind_json.go      read_json/read_json_auto/read_ndjson options (storage/jsonfmt)
 //	params.go         parameters: Arg, binding, Instantiate
 //	coerce.go         common types, casts of constants
+//	bind_kinds.go     arithmetic types of the small/unsigned integers and FLOAT (literals adapt, mixed signs widen)
 package sql

@@ -119,3 +119,35 @@ func TestKindsArrowAndParquet(t *testing.T) {
 		t.Errorf("read back\n got %s\nwant %s", g, w)
 	}
 }
+
+// CSV and JSON fields read into the kinded types are held to their ranges:
+// 300 in a TINYINT column is an error, as in DuckDB, not a wrapped value.
+func TestKindsTextReaders(t *testing.T) {
+	dir := t.TempDir()
+	db, err := peregrine.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	ctx := context.Background()
+	csvPath, jsonPath := filepath.Join(dir, "k.csv"), filepath.Join(dir, "k.json")
+	if err := os.WriteFile(csvPath, []byte("a,b\n1,0.1\n300,2\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(jsonPath, []byte("{\"a\": 1, \"b\": 0.1}\n{\"a\": 300, \"b\": 2}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for q, want := range map[string]string{
+		"SELECT * FROM read_csv('" + csvPath + "', types={'a':'TINYINT'})":       `Could not convert string "300" to 'TINYINT'`,
+		"SELECT * FROM read_json('" + jsonPath + "', columns={'a':'UTINYINT'})": "Could not convert 300 to UTINYINT",
+	} {
+		r, err := db.Query(ctx, q)
+		if err == nil {
+			_, err = r.Next(ctx)
+			r.Close()
+		}
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: got %v, want %q", q, err, want)
+		}
+	}
+}

@@ -365,3 +365,90 @@ func (n *kindNegNode) eval(b *coldata.Batch, sel []int32) (*coldata.Vec, error) 
 	}
 	return out, nil
 }
+
+// kindGuardNode checks the result of a function whose kernel computes a
+// small or unsigned integer in its wider storage without knowing the
+// kind (abs, shifts, bit operations, ...): a result outside the kind's
+// range is DuckDB's overflow error, not a wrapped value. args, compiled
+// separately, are evaluated only to describe the error.
+type kindGuardNode struct {
+	inner node
+	e     *expr.Func
+	args  []node
+}
+
+// guardKind compiles e with compile and, when its result has an integer
+// kind the arithmetic nodes above do not already check, guards it.
+func (c *compiler) guardKind(e *expr.Func, compile func(*expr.Func) (node, error)) (node, error) {
+	n, err := compile(e)
+	if err != nil || e.Typ.Kind == coldata.KindNone || e.Typ.Kind == coldata.KindFloat {
+		return n, err
+	}
+	switch e.Op {
+	case expr.OpAdd, expr.OpSub, expr.OpMul, expr.OpDiv, expr.OpMod, expr.OpIntDiv, expr.OpNeg,
+		expr.OpCoalesce, expr.OpGreatest, expr.OpLeast:
+		return n, nil
+	}
+	if k, ok := n.(*constNode); ok && (k.d.Null || coldata.FitsKind(e.Typ, k.d)) {
+		return n, nil
+	}
+	g := &kindGuardNode{inner: n, e: e}
+	for _, a := range e.Args {
+		an, err := c.compile(a)
+		if err != nil {
+			return nil, err
+		}
+		g.args = append(g.args, an)
+	}
+	return g, nil
+}
+
+func (g *kindGuardNode) typ() coldata.Type { return g.e.Typ }
+
+func (g *kindGuardNode) eval(b *coldata.Batch, sel []int32) (*coldata.Vec, error) {
+	out, err := g.inner.eval(b, sel)
+	if err != nil {
+		return nil, err
+	}
+	if g.e.Op == expr.OpBitNot && g.e.Typ.IsUnsigned() {
+		maskUnsigned(out, sel, b.N) // ~ of an unsigned value keeps its width: ~200::UTINYINT is 55
+	}
+	if !outOfKind(out, sel, b.N) {
+		return out, nil
+	}
+	i := firstOutOfKind(out, sel, b.N)
+	if i < 0 {
+		return out, nil
+	}
+	vals := make([]string, len(g.args))
+	for k, a := range g.args {
+		v, err := a.eval(b, sel)
+		if err != nil {
+			return nil, err
+		}
+		vals[k] = coldata.Format(a.typ(), v.Get(i))
+	}
+	switch {
+	case g.e.Op == expr.OpAbs && len(vals) == 1:
+		return nil, rangeErrorf("Overflow on abs(%s)", vals[0])
+	case g.e.Op == expr.OpShiftLeft && len(vals) == 2:
+		return nil, rangeErrorf("Overflow in left shift (%s << %s)", vals[0], vals[1])
+	}
+	return nil, rangeErrorf("Overflow in %s of %s (%s)", g.e.Op, typeName(g.e.Typ), strings.Join(vals, ", "))
+}
+
+// maskUnsigned keeps the low bits of an unsigned kind's values.
+func maskUnsigned(v *coldata.Vec, sel []int32, n int) {
+	for k := 0; k < liveLen(sel, n); k++ {
+		i := rowAt(sel, k)
+		switch v.Type.Kind {
+		case coldata.KindUBigint:
+			v.I128[i].Hi = 0
+		case coldata.KindUInteger:
+			v.I64[i] &= math.MaxUint32
+		default:
+			_, hi, _ := v.Type.IntRange()
+			v.I32[i] &= int32(hi)
+		}
+	}
+}

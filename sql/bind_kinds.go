@@ -3,6 +3,7 @@ package sql
 import (
 	"github.com/peregrinedb/peregrine/exec/coldata"
 	"github.com/peregrinedb/peregrine/planner/expr"
+	"github.com/peregrinedb/peregrine/sql/ast"
 )
 
 // kindArithType adjusts the type + - * // % run in when an operand is one
@@ -10,8 +11,9 @@ import (
 // a signed with an unsigned type of which neither holds the other goes to
 // BIGINT (HUGEINT with UBIGINT), and an integer constant that fits the
 // other operand's type takes that type, as DuckDB's integer literals do
-// (200::UTINYINT + 100 is UTINYINT arithmetic and overflows).
-func kindArithType(t coldata.Type, l, r expr.Expr) coldata.Type {
+// (200::UTINYINT + 100 is UTINYINT arithmetic and overflows; litL and litR
+// tell whether an operand is written as a number, not a cast).
+func kindArithType(t coldata.Type, l, r expr.Expr, litL, litR bool) coldata.Type {
 	lt, rt := l.Type(), r.Type()
 	if lt.Kind == coldata.KindNone && rt.Kind == coldata.KindNone {
 		return t
@@ -19,10 +21,10 @@ func kindArithType(t coldata.Type, l, r expr.Expr) coldata.Type {
 	if !integral(lt) || !integral(rt) {
 		return t
 	}
-	if k, ok := r.(*expr.Const); ok && lt.Kind != coldata.KindNone && rt.Kind == coldata.KindNone && constFits(k, lt) {
+	if k, ok := r.(*expr.Const); ok && litR && lt.Kind != coldata.KindNone && rt.Kind == coldata.KindNone && constFits(k, lt) {
 		return lt
 	}
-	if k, ok := l.(*expr.Const); ok && rt.Kind != coldata.KindNone && lt.Kind == coldata.KindNone && constFits(k, rt) {
+	if k, ok := l.(*expr.Const); ok && litL && rt.Kind != coldata.KindNone && lt.Kind == coldata.KindNone && constFits(k, rt) {
 		return rt
 	}
 	return coldata.ArithInteger(lt, rt)
@@ -35,4 +37,10 @@ func divType(lt, rt coldata.Type) coldata.Type {
 		return t
 	}
 	return coldata.TypeFloat64
+}
+
+// isNumberLit reports an operand written as a number (-1 included).
+func isNumberLit(e ast.Expr) bool {
+	_, ok := e.(*ast.NumberLit)
+	return ok
 }

@@ -138,7 +138,7 @@ func TestKindsTextReaders(t *testing.T) {
 		t.Fatal(err)
 	}
 	for q, want := range map[string]string{
-		"SELECT * FROM read_csv('" + csvPath + "', types={'a':'TINYINT'})":       `Could not convert string "300" to 'TINYINT'`,
+		"SELECT * FROM read_csv('" + csvPath + "', types={'a':'TINYINT'})":      `Could not convert string "300" to 'TINYINT'`,
 		"SELECT * FROM read_json('" + jsonPath + "', columns={'a':'UTINYINT'})": "Could not convert 300 to UTINYINT",
 	} {
 		r, err := db.Query(ctx, q)

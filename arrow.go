@@ -138,6 +138,13 @@ func toRecord(mem memory.Allocator, schema *arrow.Schema, b *coldata.Batch) (arr
 	}()
 	for i, v := range dense.Vecs {
 		valid := validity(v, n)
+		if v.Type.Kind != coldata.KindNone {
+			fb := array.NewBuilder(mem, schema.Field(i).Type)
+			storage.AppendKindValues(fb, storage.KindValues(v, nil, 0, n), valid)
+			cols[i] = fb.NewArray()
+			fb.Release()
+			continue
+		}
 		switch v.Type.ID {
 		case coldata.Bool:
 			cols[i] = buildArray(array.NewBooleanBuilder(mem), v.B[:n], valid)

@@ -63,8 +63,14 @@ func driverValue(v *coldata.Vec, i int) any {
 	case coldata.Int64:
 		return v.I64[i]
 	case coldata.Hugeint:
+		if v.Type.Kind == coldata.KindUBigint {
+			return v.I128[i].Lo // uint64, as DuckDB's Go driver returns UBIGINT
+		}
 		return v.I128[i].BigInt() // as DuckDB's Go driver returns HUGEINT
 	case coldata.Float64:
+		if v.Type.Kind == coldata.KindFloat {
+			return float32(v.F64[i])
+		}
 		return v.F64[i]
 	case coldata.Decimal:
 		return Decimal(coldata.FormatDecimal(v.I64[i], int(v.Type.Scale)))
@@ -91,8 +97,14 @@ func goValue(t coldata.Type, d coldata.Datum) any {
 	case coldata.Int32, coldata.Int64:
 		return d.I
 	case coldata.Hugeint:
+		if t.Kind == coldata.KindUBigint {
+			return d.Int128().Lo
+		}
 		return d.Int128().BigInt()
 	case coldata.Float64:
+		if t.Kind == coldata.KindFloat {
+			return float32(d.F)
+		}
 		return d.F
 	case coldata.Decimal:
 		return Decimal(coldata.FormatDecimal(d.I, int(t.Scale)))
@@ -142,8 +154,14 @@ func scanType(t coldata.Type) reflect.Type {
 	case coldata.Int32, coldata.Int64:
 		return reflect.TypeOf(int64(0))
 	case coldata.Hugeint:
+		if t.Kind == coldata.KindUBigint {
+			return reflect.TypeOf(uint64(0))
+		}
 		return reflect.TypeOf((*big.Int)(nil))
 	case coldata.Float64:
+		if t.Kind == coldata.KindFloat {
+			return reflect.TypeOf(float32(0))
+		}
 		return reflect.TypeOf(float64(0))
 	case coldata.Decimal:
 		return reflect.TypeOf(Decimal(""))

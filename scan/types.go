@@ -199,13 +199,13 @@ func mapType(se *elem, li *leafInfo) (coldata.Type, string) {
 			return coldata.TypeInt64, ""
 		case unsigned && wide:
 			li.dk, li.unsigned = dkU32toI64, true
-			return coldata.TypeInt64, ""
+			return coldata.TypeUInteger, ""
 		case unsigned:
 			li.dk, li.unsigned = dkI32, true
-			return coldata.TypeInt32, ""
+			return smallIntType(se, true), ""
 		}
 		li.dk = dkI32
-		return coldata.TypeInt32, ""
+		return smallIntType(se, false), ""
 	case physInt64:
 		switch {
 		case isDecimal:
@@ -235,7 +235,7 @@ func mapType(se *elem, li *leafInfo) (coldata.Type, string) {
 		return coldata.TypeTimestamp, ""
 	case physFloat:
 		li.dk = dkF32
-		return coldata.TypeFloat64, ""
+		return coldata.TypeFloat32, ""
 	case physDouble:
 		li.dk = dkF64
 		return coldata.TypeFloat64, ""
@@ -268,3 +268,35 @@ func mapType(se *elem, li *leafInfo) (coldata.Type, string) {
 	}
 	return coldata.Type{}, fmt.Sprintf("unknown physical type %d", se.phys)
 }
+
+// smallIntType is the type of an INT32 column by its integer annotation:
+// TINYINT/SMALLINT and their unsigned forms for 8 and 16 bits, else
+// INTEGER (an unannotated unsigned INT32 is read as INTEGER bits).
+func smallIntType(se *elem, unsigned bool) coldata.Type {
+	width := int8(32)
+	switch {
+	case se.logical == ltInteger:
+		width = se.intWidth
+	case se.logical == ltNone && (se.conv == ctUint8 || se.conv == ctInt8):
+		width = 8
+	case se.logical == ltNone && (se.conv == ctUint16 || se.conv == ctInt16):
+		width = 16
+	}
+	switch {
+	case width == 8 && unsigned:
+		return coldata.TypeUTinyint
+	case width == 16 && unsigned:
+		return coldata.TypeUSmallint
+	case width == 8:
+		return coldata.TypeTinyint
+	case width == 16:
+		return coldata.TypeSmallint
+	}
+	return coldata.TypeInt32
+}
+
+// Parquet's legacy converted types for signed small integers.
+const (
+	ctInt8  = 15
+	ctInt16 = 16
+)

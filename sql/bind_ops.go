@@ -70,7 +70,7 @@ func (c *exprCtx) binary(e *ast.Binary) (expr.Expr, error) {
 		if op == expr.OpDiv && c.b.integerDivision() {
 			op = expr.OpIntDiv // integer_division: / on integers is //
 		}
-		return arithmetic(op, l, r)
+		return arithmetic(op, l, r, isNumberLit(e.L), isNumberLit(e.R))
 	}
 	if op, ok := bitOps[e.Op]; ok {
 		return bitwise(op, e.Op, l, r)
@@ -214,7 +214,7 @@ func (c *exprCtx) inList(l expr.Expr, list []ast.Expr, not bool) (expr.Expr, err
 }
 
 // arithmetic types l op r (see the typing contract in planner/expr).
-func arithmetic(op expr.Op, l, r expr.Expr) (expr.Expr, error) {
+func arithmetic(op expr.Op, l, r expr.Expr, litL, litR bool) (expr.Expr, error) {
 	lt, rt := l.Type(), r.Type()
 	// Date ± integer days.
 	if lt.ID == coldata.Date && rt.IsInteger() && (op == expr.OpAdd || op == expr.OpSub) {
@@ -258,6 +258,7 @@ func arithmetic(op expr.Op, l, r expr.Expr) (expr.Expr, error) {
 			if err != nil {
 				return nil, err
 			}
+			t = kindArithType(t, l, r, litL, litR)
 			a, b, err := castBoth(l, r, t)
 			if err != nil {
 				return nil, err
@@ -267,11 +268,12 @@ func arithmetic(op expr.Op, l, r expr.Expr) (expr.Expr, error) {
 	}
 	switch op {
 	case expr.OpDiv:
-		a, b, err := castBoth(l, r, coldata.TypeFloat64)
+		dt := divType(lt, rt)
+		a, b, err := castBoth(l, r, dt)
 		if err != nil {
 			return nil, err
 		}
-		return &expr.Func{Op: op, Args: []expr.Expr{a, b}, Typ: coldata.TypeFloat64}, nil
+		return &expr.Func{Op: op, Args: []expr.Expr{a, b}, Typ: dt}, nil
 	case expr.OpMul:
 		if lt.ID == coldata.Decimal || rt.ID == coldata.Decimal {
 			if lt.ID == coldata.Float64 || rt.ID == coldata.Float64 {
@@ -298,6 +300,7 @@ func arithmetic(op expr.Op, l, r expr.Expr) (expr.Expr, error) {
 	if err != nil {
 		return nil, err
 	}
+	t = kindArithType(t, l, r, litL, litR)
 	// A constant operand takes the column's type when it fits, so that
 	// 1 - l_discount stays DECIMAL(15,2)-sized rather than widening.
 	// A DOUBLE constant keeps DOUBLE arithmetic, as in DuckDB.

@@ -174,7 +174,7 @@ func (c *exprCtx) bindScalarOp(e ast.Node, name string, f scalarFn, args []expr.
 		if len(args) != 2 {
 			return nil, noMatch(e, name, args)
 		}
-		return arithmetic(f.op, args[0], args[1])
+		return arithmetic(f.op, args[0], args[1], false, false)
 	}
 	return encodeFunc(e, name, f, args)
 }

@@ -12,6 +12,9 @@ import (
 
 // intDigits is how many decimal digits an integer type needs.
 func intDigits(t coldata.Type) int {
+	if t.Kind != coldata.KindNone {
+		return coldata.IntDigits(t)
+	}
 	switch t.ID {
 	case coldata.Int32:
 		return 10
@@ -141,7 +144,7 @@ func castConst(v coldata.Datum, from, to coldata.Type) (coldata.Datum, error) {
 // without compiling a cast kernel: binding a long IN list or AND chain
 // casts every literal. Anything else goes through the kernel.
 func widenInt(v coldata.Datum, from, to coldata.Type) (coldata.Datum, bool) {
-	if !from.IsInteger() {
+	if !from.IsInteger() || to.Kind != coldata.KindNone {
 		return coldata.Datum{}, false
 	}
 	i := v.I

@@ -94,4 +94,5 @@
 //	params.go         parameters: Arg, binding, Instantiate
 //	coerce.go         common types, casts of constants
 //	bind_trycast.go   TRY_CAST: folded constants, or a Cast whose failures are NULL
+//	bind_kinds.go     arithmetic types of the small/unsigned integers and FLOAT (literals adapt, mixed signs widen)
 package sql

@@ -58,6 +58,9 @@ var HugeintArrowType = &arrow.Decimal128Type{Precision: 38, Scale: 0}
 // to Parquet: DECIMAL as INT32/INT64 when precision ≤ 9/18, DATE as INT32
 // DATE, TIMESTAMP as INT64 TIMESTAMP(MICROS, adjusted to UTC).
 func ArrowType(t coldata.Type) (arrow.DataType, error) {
+	if at, ok := kindArrowType(t); ok {
+		return at, nil
+	}
 	switch t.ID {
 	case coldata.Bool:
 		return arrow.FixedWidthTypes.Boolean, nil
@@ -122,6 +125,9 @@ func (s *sink) append(b *coldata.Batch, rows []int32) error {
 // [from, from+k) — and returns their approximate size in bytes.
 func appendVec(fb array.Builder, v *coldata.Vec, from, k int, rows []int32) int64 {
 	fb.Reserve(k)
+	if size, ok := appendKindVec(fb, v, from, k, rows); ok {
+		return size
+	}
 	row := func(j int) int {
 		if rows != nil {
 			return int(rows[j])

@@ -38,6 +38,10 @@ func formatValue(v any, dbType string, sqliteMode bool) string {
 		s = strconv.FormatInt(x, 10)
 	case float64:
 		s = formatDouble(x)
+	case float32:
+		s = coldata.FormatFloat32(float64(x))
+	case uint64:
+		s = strconv.FormatUint(x, 10)
 	case string:
 		s = x
 	case []byte:

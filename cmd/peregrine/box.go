@@ -40,6 +40,9 @@ func oneLine(s string) string {
 
 // duckType is the type name DuckDB's duckbox header shows.
 func duckType(t coldata.Type) string {
+	if t.Kind != coldata.KindNone {
+		return strings.ToLower(t.Kind.PhysName()) // int8, uint64, float
+	}
 	switch t.ID {
 	case coldata.Int32:
 		return "int32"

@@ -47,6 +47,9 @@ func Format(t Type, d Datum) string {
 	case Hugeint:
 		return d.Int128().String()
 	case Float64:
+		if t.Kind == KindFloat {
+			return FormatFloat32(d.F)
+		}
 		return FormatFloat(d.F)
 	case Decimal:
 		return FormatDecimal(d.I, int(t.Scale))

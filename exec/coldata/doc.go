@@ -7,6 +7,8 @@
 // Files:
 //
 //	types.go    logical types (Type, TypeID), names and parsing
+//	kinds.go    Kind: TINYINT, SMALLINT, the unsigned integers and FLOAT stored in a wider
+//	            type's slice; their ranges, names, common types and printing
 //	nested.go   LIST/STRUCT/MAP type descriptions (NestedType, Field)
 //	vec.go      Vec, one column: typed slices, null masks, copying and slicing
 //	batch.go    Batch: vectors plus a selection vector

@@ -56,6 +56,9 @@ func intWidth(t Type) int {
 
 // intDigits is how many decimal digits an integer type's values need.
 func intDigits(t Type) int {
+	if t.Kind != KindNone {
+		return kindDigits(t)
+	}
 	return [...]int{0, 10, 19, 39}[intWidth(t)]
 }
 
@@ -69,13 +72,18 @@ func CommonNumeric(a, b Type) (Type, bool) {
 	switch {
 	case !a.IsNumeric() || !b.IsNumeric():
 		return Type{}, false
+	case a.ID == Float64 && b.ID == Float64:
+		if a.Kind == KindFloat && b.Kind == KindFloat {
+			return TypeFloat32, true
+		}
+		return TypeFloat64, true
+	case a.Kind == KindFloat || b.Kind == KindFloat:
+		// FLOAT with an integer or DECIMAL is FLOAT, as in DuckDB.
+		return TypeFloat32, true
 	case a.ID == Float64 || b.ID == Float64:
 		return TypeFloat64, true
 	case intWidth(a) > 0 && intWidth(b) > 0:
-		if intWidth(a) >= intWidth(b) {
-			return a, true
-		}
-		return b, true
+		return commonInteger(a, b), true
 	}
 	digits := func(t Type) int {
 		if t.ID == Decimal {
@@ -98,5 +106,5 @@ func SumType(arg Type) Type {
 	case arg.ID == Decimal:
 		return DecimalType(MaxDecimalPrecision, int(arg.Scale))
 	}
-	return arg
+	return arg.Storage()
 }

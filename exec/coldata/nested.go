@@ -48,7 +48,7 @@ var (
 func intern(id TypeID, nt *NestedType) Type {
 	var sb strings.Builder
 	key := func(t Type) {
-		fmt.Fprintf(&sb, "%d.%d.%d.%p;", t.ID, t.Precision, t.Scale, t.Nest)
+		fmt.Fprintf(&sb, "%d.%d.%d.%d.%p;", t.ID, t.Precision, t.Scale, t.Kind, t.Nest)
 	}
 	fmt.Fprintf(&sb, "%d:", id)
 	switch id {
@@ -79,7 +79,7 @@ func (t Type) IsNested() bool { return t.ID == List || t.ID == Struct || t.ID ==
 // Equal compares types structurally (== compares nested descriptors by
 // identity).
 func (t Type) Equal(o Type) bool {
-	if t.ID != o.ID || t.Precision != o.Precision || t.Scale != o.Scale {
+	if t.ID != o.ID || t.Precision != o.Precision || t.Scale != o.Scale || t.Kind != o.Kind {
 		return false
 	}
 	if !t.IsNested() || t.Nest == o.Nest {

@@ -42,6 +42,10 @@ type Type struct {
 	Precision uint8
 	Scale     uint8
 	Nest      *NestedType
+	// Kind refines an integer or DOUBLE storage class into a narrower
+	// logical type (TINYINT, UBIGINT, FLOAT, ...; see kinds.go). ID stays
+	// the storage class, so kernels that dispatch on ID keep working.
+	Kind Kind
 }
 
 // The types without parameters (DecimalType, ListType, StructType and
@@ -78,6 +82,9 @@ func (t Type) IsInteger() bool { return t.ID == Int32 || t.ID == Int64 }
 // String is the type's SQL name as DuckDB prints it (BIGINT,
 // DECIMAL(15,2), VARCHAR[], STRUCT(a BIGINT), ...).
 func (t Type) String() string {
+	if t.Kind != 0 {
+		return t.Kind.String()
+	}
 	switch t.ID {
 	case Unknown:
 		return "NULL"
@@ -110,16 +117,20 @@ func (t Type) String() string {
 // ParseTypeName maps a SQL type name (as written in CAST) to a Type.
 // Decimal precision/scale are given separately by the caller.
 func ParseTypeName(name string) (Type, bool) {
-	switch strings.ToUpper(strings.TrimSpace(name)) {
+	up := strings.ToUpper(strings.TrimSpace(name))
+	if t, ok := parseKindName(up); ok {
+		return t, true
+	}
+	switch up {
 	case "BOOLEAN", "BOOL":
 		return TypeBool, true
-	case "INTEGER", "INT", "INT4", "SIGNED", "SMALLINT", "TINYINT", "INT2", "INT1":
+	case "INTEGER", "INT", "INT4", "SIGNED":
 		return TypeInt32, true
 	case "BIGINT", "INT8", "LONG":
 		return TypeInt64, true
 	case "HUGEINT", "INT128":
 		return TypeHugeint, true
-	case "DOUBLE", "FLOAT", "FLOAT8", "REAL", "FLOAT4", "DOUBLE PRECISION":
+	case "DOUBLE", "FLOAT8", "DOUBLE PRECISION":
 		return TypeFloat64, true
 	case "DECIMAL", "NUMERIC":
 		return DecimalType(18, 3), true

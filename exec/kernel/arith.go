@@ -475,6 +475,9 @@ func (n *arithNode) divisionError(lv, rv *coldata.Vec, nulls []bool, sel []int32
 
 // typeName names a type the way DuckDB's error messages do.
 func typeName(t coldata.Type) string {
+	if t.Kind != coldata.KindNone {
+		return t.Kind.PhysName()
+	}
 	switch t.ID {
 	case coldata.Int32:
 		return "INT32"

@@ -40,6 +40,13 @@ func (c *compiler) compileCast(e *expr.Cast) (node, error) {
 	if from == to {
 		return x, nil
 	}
+	if (from.Kind != coldata.KindNone || to.Kind != coldata.KindNone) && to.ID != coldata.String {
+		src := ""
+		if col, ok := e.Arg.(*expr.Column); ok {
+			src = col.Name
+		}
+		return c.compileKindCast(x, from, to, src)
+	}
 	if !castable(from.ID, to.ID) {
 		if e.Try {
 			return newConst(to, coldata.NullDatum), nil

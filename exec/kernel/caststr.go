@@ -38,7 +38,7 @@ func (n *castNode) toString(out, v *coldata.Vec, sel []int32, rows int) {
 		case coldata.Hugeint:
 			a.buf = append(a.buf, v.I128[i].String()...)
 		case coldata.Float64:
-			a.buf = appendFloat(a.buf, v.F64[i])
+			a.buf = appendFloatKind(a.buf, v.F64[i], n.from.Kind)
 		case coldata.Decimal:
 			a.buf = appendDecimalVarchar(a.buf, v.I64[i], n.from)
 		case coldata.Date:

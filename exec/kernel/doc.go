@@ -33,6 +33,8 @@
 //	like.go         LIKE/ILIKE/GLOB patterns
 //	arith.go        integer, decimal and double arithmetic with overflow checks
 //	hugeint.go      HUGEINT arithmetic, casts and comparisons
+//	kinds.go        TINYINT/SMALLINT/unsigned/FLOAT (coldata.Kind): casts and arithmetic in the
+//	                storage type, then a range check (unsigned negation wraps; FLOAT rounds to float32)
 //	bitwise.go      & | xor ~ << >> and pow
 //	mathfn.go       abs, negation, round
 //	floatfn.go      sqrt, cbrt, exp, ln, log10, log2, ceil, floor

@@ -29,10 +29,16 @@ func (c *compiler) compileFunc(e *expr.Func) (node, error) {
 		if err := arity(2, 2); err != nil {
 			return nil, err
 		}
+		if e.Typ.Kind != coldata.KindNone {
+			return c.compileKindArith(e, args)
+		}
 		return c.compileArith(e, args)
 	case expr.OpNeg, expr.OpAbs:
 		if err := arity(1, 1); err != nil {
 			return nil, err
+		}
+		if e.Op == expr.OpNeg && e.Typ.Kind != coldata.KindNone && e.Typ.Kind != coldata.KindFloat && !isNullConst(args[0]) {
+			return fold(&kindNegNode{x: args[0], t: e.Typ}, args[0]), nil
 		}
 		return c.compileMath(e, args)
 	case expr.OpRound:

@@ -90,7 +90,7 @@ func (c *compiler) compile(e expr.Expr) (node, error) {
 		if e.Op.IsNestedOp() {
 			return c.compileNested(e)
 		}
-		return c.compileFunc(e)
+		return c.guardKind(e, c.compileFunc)
 	case *expr.Cast:
 		if e.Arg.Type().IsNested() && e.Typ.ID == coldata.String {
 			arg, err := c.compile(e.Arg)

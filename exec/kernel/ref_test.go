@@ -31,7 +31,7 @@ func refEval(e expr.Expr, row []coldata.Datum) (coldata.Datum, error) {
 		if err != nil || x.Null {
 			return coldata.NullDatum, err
 		}
-		v, err := refCast(e.Arg.Type(), e.Typ, x)
+		v, err := refCastKind(e.Arg.Type(), e.Typ, x)
 		if err != nil && e.Try {
 			return coldata.NullDatum, nil
 		}
@@ -149,6 +149,9 @@ func resultDatum(t coldata.Type, b *big.Int) coldata.Datum {
 
 // refRange is the inclusive range of a type's values.
 func refRange(t coldata.Type, bounded bool) (*big.Int, *big.Int) {
+	if lo, hi, ok := refKindRange(t); ok {
+		return lo, hi
+	}
 	switch {
 	case t.ID == coldata.Hugeint:
 		lim := new(big.Int).Lsh(big.NewInt(1), 127)
@@ -240,8 +243,12 @@ func refFunc(e *expr.Func, row []coldata.Datum) (coldata.Datum, error) {
 	case expr.OpNot:
 		return coldata.Datum{B: !x.B}, nil
 	case expr.OpAdd, expr.OpSub, expr.OpMul, expr.OpDiv, expr.OpMod, expr.OpIntDiv:
-		return refArith(e, at, x, args[1])
+		d, err := refArith(e, at, x, args[1])
+		return refFloatKind(e.Typ, d, err)
 	case expr.OpNeg, expr.OpAbs:
+		if d, ok := refNegKind(at, x); ok && e.Op == expr.OpNeg {
+			return d, nil
+		}
 		if at.ID == coldata.Float64 {
 			if e.Op == expr.OpAbs {
 				return coldata.Datum{F: math.Abs(x.F)}, nil

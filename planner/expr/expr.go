@@ -319,6 +319,10 @@ func (e *Const) String() string {
 	case coldata.Timestamp:
 		return "TIMESTAMP '" + coldata.Format(e.Typ, e.Val) + "'"
 	}
+	if e.Typ.Kind != coldata.KindNone {
+		// Keeps 1::TINYINT and 1::UTINYINT apart where plans match expressions by text.
+		return "CAST(" + coldata.Format(e.Typ, e.Val) + " AS " + e.Typ.String() + ")"
+	}
 	return coldata.Format(e.Typ, e.Val)
 }
 

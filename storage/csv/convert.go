@@ -294,23 +294,25 @@ func (c *converter) convert(v *coldata.Vec, buf []byte, refs []field, stride, n 
 		}
 		b := text(f)
 		ok := true
-		switch v.Type.ID {
-		case coldata.Int64:
+		switch {
+		case v.Type.Kind != coldata.KindNone:
+			ok = c.convertKind(v, k, b)
+		case v.Type.ID == coldata.Int64:
 			v.I64[k], ok = parseInt(b)
-		case coldata.Int32:
+		case v.Type.ID == coldata.Int32:
 			var x int64
 			x, ok = parseInt(b)
 			ok = ok && x == int64(int32(x))
 			v.I32[k] = int32(x)
-		case coldata.Float64:
+		case v.Type.ID == coldata.Float64:
 			v.F64[k], ok = parseFloat(b)
-		case coldata.Decimal:
+		case v.Type.ID == coldata.Decimal:
 			v.I64[k], ok = parseDecimal(b, int(v.Type.Precision), int(v.Type.Scale))
-		case coldata.Bool:
+		case v.Type.ID == coldata.Bool:
 			v.B[k], ok = parseBool(b, false)
-		case coldata.Date:
+		case v.Type.ID == coldata.Date:
 			v.I32[k], ok = c.date(b)
-		case coldata.Timestamp:
+		case v.Type.ID == coldata.Timestamp:
 			v.I64[k], ok = c.timestamp(b)
 		}
 		if !ok {

@@ -139,6 +139,9 @@ func (e *Encoder) appendValue(b []byte, v *coldata.Vec, r int) []byte {
 	case coldata.Int64:
 		return strconv.AppendInt(b, v.I64[r], 10)
 	case coldata.Float64:
+		if v.Type.Kind == coldata.KindFloat {
+			return AppendFloat32(b, v.F64[r])
+		}
 		return AppendFloat(b, v.F64[r])
 	case coldata.Decimal:
 		return AppendDecimal(b, v.I64[r], int(v.Type.Scale))

@@ -154,6 +154,9 @@ func datum(v *value, t coldata.Type) (coldata.Datum, error) {
 	if v.kind == kNull {
 		return coldata.NullDatum, nil
 	}
+	if t.Kind != coldata.KindNone {
+		return kindDatum(v, t)
+	}
 	switch t.ID {
 	case coldata.String:
 		if v.kind == kString {

@@ -161,6 +161,9 @@ func scalarNames() []string {
 	for n := range regexpFuncs {
 		names = append(names, n)
 	}
+	for n := range strMoreFuncs {
+		names = append(names, n)
+	}
 	for n := range listFuncNames {
 		names = append(names, n)
 	}

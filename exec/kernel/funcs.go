@@ -21,6 +21,9 @@ func (c *compiler) compileFunc(e *expr.Func) (node, error) {
 		}
 		return nil
 	}
+	if e.Op.IsStrMoreOp() {
+		return c.compileStrMore(e, args)
+	}
 	switch e.Op {
 	case expr.OpAdd, expr.OpSub, expr.OpMul, expr.OpDiv, expr.OpMod, expr.OpIntDiv:
 		if err := arity(2, 2); err != nil {

@@ -1,0 +1,95 @@
+package sql
+
+import (
+	"strings"
+
+	"github.com/peregrinedb/peregrine/exec/coldata"
+	"github.com/peregrinedb/peregrine/planner/expr"
+	"github.com/peregrinedb/peregrine/sql/ast"
+)
+
+// strMoreFunc binds one of planner/expr/strmore.go's operators: argument
+// kinds ('s' VARCHAR, 'i' BIGINT, 'd' DOUBLE), the defaults of the trailing
+// optional ones (nil: required) and the result type.
+type strMoreFunc struct {
+	op   expr.Op
+	args string
+	defs []*expr.Const
+	res  coldata.Type
+}
+
+func i64Const(v int64) *expr.Const { return &expr.Const{Val: coldata.Datum{I: v}, Typ: coldata.TypeInt64} }
+
+var strMoreFuncs = map[string]strMoreFunc{
+	"levenshtein":               {expr.OpLevenshtein, "ss", nil, coldata.TypeInt64},
+	"editdist3":                 {expr.OpLevenshtein, "ss", nil, coldata.TypeInt64},
+	"damerau_levenshtein":       {expr.OpDamerauLev, "ss", nil, coldata.TypeInt64},
+	"jaro_similarity":           {expr.OpJaro, "ssd", []*expr.Const{{Val: coldata.Datum{F: 0}, Typ: coldata.TypeFloat64}}, coldata.TypeFloat64},
+	"jaro_winkler_similarity":   {expr.OpJaroWinkler, "ssd", []*expr.Const{{Val: coldata.Datum{F: 0}, Typ: coldata.TypeFloat64}}, coldata.TypeFloat64},
+	"jaccard":                   {expr.OpJaccard, "ss", nil, coldata.TypeFloat64},
+	"hamming":                   {expr.OpHamming, "ss", nil, coldata.TypeInt64},
+	"mismatches":                {expr.OpHamming, "ss", nil, coldata.TypeInt64},
+	"translate":                 {expr.OpTranslate, "sss", nil, coldata.TypeString},
+	"unicode":                   {expr.OpUnicode, "s", nil, coldata.TypeInt32},
+	"ord":                       {expr.OpUnicode, "s", nil, coldata.TypeInt32},
+	"bit_length":                {expr.OpBitLength, "s", nil, coldata.TypeInt64},
+	"regexp_escape":             {expr.OpRegexpEscape, "s", nil, coldata.TypeString},
+	"format_bytes":              {expr.OpFormatBytes, "ii", []*expr.Const{i64Const(1024)}, coldata.TypeString},
+	"pg_size_pretty":            {expr.OpFormatBytes, "ii", []*expr.Const{i64Const(1024)}, coldata.TypeString},
+	"formatreadablesize":        {expr.OpFormatBytes, "ii", []*expr.Const{i64Const(1024)}, coldata.TypeString},
+	"formatreadabledecimalsize": {expr.OpFormatBytes, "ii", []*expr.Const{i64Const(1000)}, coldata.TypeString},
+	"to_base":                   {expr.OpToBase, "iii", []*expr.Const{i64Const(0)}, coldata.TypeString},
+	"bar":                       {expr.OpBar, "dddi", []*expr.Const{i64Const(80)}, coldata.TypeString},
+	"sha1":                      {expr.OpSHA1, "s", nil, coldata.TypeString},
+	"sha256":                    {expr.OpSHA256, "s", nil, coldata.TypeString},
+}
+
+// strMoreFunction binds the functions of strMoreFuncs; ok is false for
+// other names. A wrong number of arguments fails like DuckDB's overload
+// resolution.
+func strMoreFunction(e *ast.FuncCall, name string, args []expr.Expr) (expr.Expr, bool, error) {
+	f, ok := strMoreFuncs[name]
+	if !ok {
+		return nil, false, nil
+	}
+	lo := len(f.args) - len(f.defs)
+	if len(args) < lo || len(args) > len(f.args) {
+		return nil, true, noMatchingFunction(e, name, args)
+	}
+	out := make([]expr.Expr, len(f.args))
+	for i := range f.args {
+		var a expr.Expr
+		if i < len(args) {
+			a = args[i]
+		} else {
+			a = f.defs[i-lo]
+		}
+		t := map[byte]coldata.Type{'s': coldata.TypeString, 'i': coldata.TypeInt64, 'd': coldata.TypeFloat64}[f.args[i]]
+		if p, ok := a.(*expr.Param); ok {
+			p.Typ = t
+		}
+		if at := a.Type(); f.args[i] != 's' && at.ID == coldata.String && !isConstExpr(a) {
+			return nil, true, noMatchingFunction(e, name, args)
+		}
+		x, err := castTo(a, t)
+		if err != nil {
+			return nil, true, err
+		}
+		out[i] = x
+	}
+	return &expr.Func{Op: f.op, Args: out, Typ: f.res}, true, nil
+}
+
+func isConstExpr(x expr.Expr) bool { _, ok := x.(*expr.Const); return ok }
+
+// noMatchingFunction is DuckDB's overload-resolution failure.
+func noMatchingFunction(e *ast.FuncCall, name string, args []expr.Expr) error {
+	ts := make([]string, len(args))
+	for i, a := range args {
+		ts[i] = a.Type().String()
+		if a.Type().ID == coldata.Unknown {
+			ts[i] = `"NULL"`
+		}
+	}
+	return binderErr(e, "No function matches the given name and argument types '%s(%s)'. You might need to add explicit type casts.", name, strings.Join(ts, ", "))
+}

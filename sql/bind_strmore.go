@@ -18,7 +18,9 @@ type strMoreFunc struct {
 	res  coldata.Type
 }
 
-func i64Const(v int64) *expr.Const { return &expr.Const{Val: coldata.Datum{I: v}, Typ: coldata.TypeInt64} }
+func i64Const(v int64) *expr.Const {
+	return &expr.Const{Val: coldata.Datum{I: v}, Typ: coldata.TypeInt64}
+}
 
 var strMoreFuncs = map[string]strMoreFunc{
 	"levenshtein":               {expr.OpLevenshtein, "ss", nil, coldata.TypeInt64},

@@ -1,6 +1,7 @@
 package sql
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/peregrinedb/peregrine/exec/coldata"
@@ -94,4 +95,27 @@ func noMatchingFunction(e *ast.FuncCall, name string, args []expr.Expr) error {
 		}
 	}
 	return binderErr(e, "No function matches the given name and argument types '%s(%s)'. You might need to add explicit type casts.", name, strings.Join(ts, ", "))
+}
+
+// strSubscript binds s[i] and array_extract(s, i) (hi nil), s[lo:hi] and
+// array_slice(s, lo, hi) on a VARCHAR: characters, 1-based, negative from
+// the end, as DuckDB.
+func strSubscript(s, lo, hi expr.Expr) (expr.Expr, bool, error) {
+	bounds := []expr.Expr{lo}
+	name, op := "array_extract", expr.OpStrElement
+	if hi != nil {
+		bounds, name, op = append(bounds, hi), "array_slice", expr.OpStrSlice
+	}
+	out := []expr.Expr{s}
+	for _, b := range bounds {
+		if t := b.Type(); !t.IsInteger() && t.ID != coldata.Unknown && t.ID != coldata.String {
+			return nil, true, &Error{Kind: "Binder", Msg: fmt.Sprintf("No function matches the given name and argument types '%s(%s)'. You might need to add explicit type casts.", name, argTypes(append([]expr.Expr{s}, bounds...))), Pos: -1}
+		}
+		x, err := castTo(b, coldata.TypeInt64)
+		if err != nil {
+			return nil, true, err
+		}
+		out = append(out, x)
+	}
+	return &expr.Func{Op: op, Args: out, Typ: coldata.TypeString}, true, nil
 }

@@ -22,7 +22,8 @@ var strMoreSigs = map[expr.Op]strOpSig{
 	expr.OpBitLength: {"s", 0, coldata.Int64}, expr.OpRegexpEscape: {"s", 0, coldata.String},
 	expr.OpFormatBytes: {"ii", 0, coldata.String}, expr.OpToBase: {"iii", 0, coldata.String},
 	expr.OpBar: {"dddi", 0, coldata.String}, expr.OpSHA1: {"s", 0, coldata.String},
-	expr.OpSHA256: {"s", 0, coldata.String},
+	expr.OpSHA256: {"s", 0, coldata.String}, expr.OpStrElement: {"si", 0, coldata.String},
+	expr.OpStrSlice: {"sii", 0, coldata.String},
 }
 
 // strMoreNode evaluates one of strMoreSigs' functions; a NULL argument
@@ -128,6 +129,24 @@ func (n *strMoreNode) eval(b *coldata.Batch, sel []int32) (*coldata.Vec, error) 
 			} else {
 				r, _ := utf8.DecodeRuneInString(s[i])
 				out.I32[i] = r
+			}
+		}
+	case expr.OpStrElement, expr.OpStrSlice:
+		s := vs[0].Str
+		for k := 0; k < live; k++ {
+			i := rowAt(sel, k)
+			if nulls[i] {
+				continue
+			}
+			if n.op == expr.OpStrElement {
+				j := vs[1].I64[i]
+				if j == 0 {
+					out.Str[i] = ""
+					continue
+				}
+				out.Str[i] = charSlice(s[i], j, j)
+			} else {
+				out.Str[i] = charSlice(s[i], vs[1].I64[i], vs[2].I64[i])
 			}
 		}
 	default:
@@ -321,4 +340,39 @@ func appendBar(buf []byte, x, lo, hi float64, width int64) ([]byte, error) {
 		buf = append(buf, ' ')
 	}
 	return buf, nil
+}
+
+// charSlice is characters begin..end of s (1-based, inclusive; negative
+// counts from the end; 0 is the start), sharing s's bytes.
+func charSlice(s string, begin, end int64) string {
+	if begin < 0 || end < 0 {
+		size := int64(utf8.RuneCountInString(s))
+		if begin < 0 {
+			begin += size + 1
+		}
+		if end < 0 {
+			end += size + 1
+		}
+	}
+	begin = max(begin, 1)
+	if begin > end {
+		return ""
+	}
+	// Walk to the byte offsets of characters begin and end+1.
+	from, to := len(s), len(s)
+	c := int64(1)
+	for off := range s {
+		if c == begin {
+			from = off
+		}
+		if c == end+1 {
+			to = off
+			break
+		}
+		c++
+	}
+	if from > to {
+		return ""
+	}
+	return s[from:to]
 }

@@ -16,9 +16,11 @@ const (
 	OpRegexpEscape                 // (string) → string with regexp metacharacters escaped
 	OpFormatBytes                  // (int64, base 1000|1024 int64 const) → string like 1.5 KiB
 	OpToBase                       // (int64 value, int64 radix, int64 min length) → string
-	OpBar                          // (x, min, max, width double) → string of block characters
+	OpBar                          // (x, min, max double, width int64) → string of block characters
 	OpSHA1                         // (string) → string (hex digest)
 	OpSHA256                       // (string) → string (hex digest)
+	OpStrElement                   // (string, int64 1-based, < 0 from the end) → the character there, '' out of range
+	OpStrSlice                     // (string, begin int64, end int64) → characters begin..end, 1-based inclusive, < 0 from the end
 	strMoreEnd
 )
 
@@ -27,6 +29,7 @@ var strMoreNames = map[Op]string{
 	OpJaroWinkler: "jaro_winkler_similarity", OpJaccard: "jaccard", OpHamming: "hamming", OpTranslate: "translate",
 	OpUnicode: "unicode", OpBitLength: "bit_length", OpRegexpEscape: "regexp_escape", OpFormatBytes: "format_bytes",
 	OpToBase: "to_base", OpBar: "bar", OpSHA1: "sha1", OpSHA256: "sha256",
+	OpStrElement: "array_extract", OpStrSlice: "array_slice",
 }
 
 // IsStrMoreOp reports whether o is one of the operators of this file.

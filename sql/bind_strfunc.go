@@ -91,7 +91,8 @@ func isStrFunc(name string) bool {
 	_, re := regexpFuncs[name]
 	_, ok := strFuncs[name]
 	_, more := strMoreFuncs[name]
-	return re || more || ok && name != "trim(chars)"
+	_, relist := regexpListFuncs[name]
+	return re || more || relist || ok && name != "trim(chars)"
 }
 
 // regexpFuncs are the regexp functions: the operator and the arguments

@@ -51,6 +51,9 @@ var strMoreFuncs = map[string]strMoreFunc{
 // other names. A wrong number of arguments fails like DuckDB's overload
 // resolution.
 func strMoreFunction(e *ast.FuncCall, name string, args []expr.Expr) (expr.Expr, bool, error) {
+	if x, ok, err := regexpListFunction(e, name, args); ok {
+		return x, ok, err
+	}
 	f, ok := strMoreFuncs[name]
 	if !ok {
 		return nil, false, nil
@@ -118,4 +121,80 @@ func strSubscript(s, lo, hi expr.Expr) (expr.Expr, bool, error) {
 		out = append(out, x)
 	}
 	return &expr.Func{Op: op, Args: out, Typ: coldata.TypeString}, true, nil
+}
+
+// regexpListFuncs are the regexp functions with a VARCHAR[] result and
+// the number of arguments before the optional ones.
+var regexpListFuncs = map[string]expr.Op{
+	"regexp_extract_all": expr.OpRegexpExtractAll, "string_split_regex": expr.OpRegexpSplit,
+	"str_split_regex": expr.OpRegexpSplit, "regexp_split_to_array": expr.OpRegexpSplit,
+}
+
+// regexpListFunction binds regexp_extract_all(s, pattern [, group] [,
+// options]) and string_split_regex(s, pattern [, options]); the options
+// must be constant.
+func regexpListFunction(e *ast.FuncCall, name string, args []expr.Expr) (expr.Expr, bool, error) {
+	op, ok := regexpListFuncs[name]
+	if !ok {
+		return nil, false, nil
+	}
+	max := 3
+	if op == expr.OpRegexpExtractAll {
+		max = 4
+	}
+	if len(args) < 2 || len(args) > max {
+		return nil, true, noMatchingFunction(e, name, args)
+	}
+	out := make([]expr.Expr, 0, max)
+	for _, a := range args[:2] {
+		x, err := castTo(a, coldata.TypeString)
+		if err != nil {
+			return nil, true, err
+		}
+		out = append(out, x)
+	}
+	rest := args[2:]
+	if op == expr.OpRegexpExtractAll {
+		g := expr.Expr(i64Const(0))
+		if len(rest) > 0 {
+			if t := rest[0].Type(); t.ID == coldata.List {
+				return nil, true, notImplemented(e, "regexp_extract_all with a list of group names")
+			}
+			if p, ok := rest[0].(*expr.Param); ok {
+				p.Typ = coldata.TypeInt64
+			}
+			x, err := castTo(rest[0], coldata.TypeInt64)
+			if err != nil {
+				return nil, true, err
+			}
+			g, rest = x, rest[1:]
+		}
+		out = append(out, g)
+	}
+	opts := &expr.Const{Val: coldata.Datum{S: ""}, Typ: coldata.TypeString}
+	if len(rest) > 0 {
+		x, err := castTo(rest[0], coldata.TypeString)
+		if err != nil {
+			return nil, true, err
+		}
+		k, ok := x.(*expr.Const)
+		if !ok {
+			return nil, true, binderErr(e, "Regex options field must be a constant")
+		}
+		if k.Val.Null {
+			return &expr.Const{Val: coldata.NullDatum, Typ: coldata.ListType(coldata.TypeString)}, true, nil
+		}
+		for _, c := range k.Val.S {
+			switch c {
+			case 'c', 'i':
+			case 'l', 'm', 'n', 'p', 's', 'x', 'g':
+				return nil, true, notImplemented(e, "the regex option "+string(c))
+			default:
+				return nil, true, &Error{Kind: "Invalid Input", Msg: "Unrecognized Regex option " + string(c), Pos: -1}
+			}
+		}
+		opts = k
+	}
+	out = append(out, opts)
+	return &expr.Func{Op: op, Args: out, Typ: coldata.ListType(coldata.TypeString)}, true, nil
 }

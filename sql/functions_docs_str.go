@@ -23,6 +23,10 @@ var strMoreDocs = map[string][2]string{
 	"to_base":                   {"Converts number to a string in the given base radix, optionally padding with leading zeros to min_length.", "to_base(42, 16, 5)"},
 	"bar":                       {"Draws a band whose width is proportional to (x - min) and equal to width characters when x = max; width defaults to 80.", "bar(5, 0, 20, 10)"},
 	"sha1":                      {"Returns the SHA1 hash of the value.", "sha1('🦆')"},
+	"regexp_extract_all":        {"Finds non-overlapping occurrences of the regex in the string and returns the corresponding values of group (default 0).", "regexp_extract_all('hello_world', '([a-z ]+)_?', 1)"},
+	"string_split_regex":        {"Splits the string along the regex.", "string_split_regex('hello world; 42', ';? ')"},
+	"str_split_regex":           {"Splits the string along the regex.", "str_split_regex('hello world; 42', ';? ')"},
+	"regexp_split_to_array":     {"Splits the string along the regex.", "regexp_split_to_array('hello world; 42', ';? ')"},
 	"sha256":                    {"Returns the SHA256 hash of the value.", "sha256('🦆')"},
 }
 

@@ -164,6 +164,9 @@ func scalarNames() []string {
 	for n := range strMoreFuncs {
 		names = append(names, n)
 	}
+	for n := range regexpListFuncs {
+		names = append(names, n)
+	}
 	for n := range listFuncNames {
 		names = append(names, n)
 	}

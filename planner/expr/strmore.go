@@ -21,6 +21,8 @@ const (
 	OpSHA256                       // (string) → string (hex digest)
 	OpStrElement                   // (string, int64 1-based, < 0 from the end) → the character there, '' out of range
 	OpStrSlice                     // (string, begin int64, end int64) → characters begin..end, 1-based inclusive, < 0 from the end
+	OpRegexpExtractAll             // (string, pattern, group int64, options constant) → VARCHAR[] of every match's group
+	OpRegexpSplit                  // (string, pattern, options constant) → VARCHAR[] of the pieces between matches
 	strMoreEnd
 )
 
@@ -29,8 +31,16 @@ var strMoreNames = map[Op]string{
 	OpJaroWinkler: "jaro_winkler_similarity", OpJaccard: "jaccard", OpHamming: "hamming", OpTranslate: "translate",
 	OpUnicode: "unicode", OpBitLength: "bit_length", OpRegexpEscape: "regexp_escape", OpFormatBytes: "format_bytes",
 	OpToBase: "to_base", OpBar: "bar", OpSHA1: "sha1", OpSHA256: "sha256",
-	OpStrElement: "array_extract", OpStrSlice: "array_slice",
+	OpStrElement: "array_extract", OpStrSlice: "array_slice", OpRegexpExtractAll: "regexp_extract_all",
+	OpRegexpSplit: "string_split_regex",
 }
 
 // IsStrMoreOp reports whether o is one of the operators of this file.
 func (o Op) IsStrMoreOp() bool { return o >= OpLevenshtein && o < strMoreEnd }
+
+// The operators with a LIST result count as nested ones (the kernels'
+// checks let them through).
+func init() {
+	nestedOpNames[OpRegexpExtractAll] = strMoreNames[OpRegexpExtractAll]
+	nestedOpNames[OpRegexpSplit] = strMoreNames[OpRegexpSplit]
+}

@@ -106,17 +106,22 @@ func (n *regexpAllNode) eval(b *coldata.Batch, sel []int32) (*coldata.Vec, error
 		}
 		if n.op == expr.OpRegexpExtractAll {
 			g := vs[2].I64[i]
-			if groups := r.re.NumSubexp(); g > int64(groups) {
-				return nil, invalidInputf("Pattern has %d groups. Cannot access group %d", groups, g)
-			}
+			var bad error
 			if g >= 0 {
 				n.matches(r, s, func(m []int) {
+					if groups := len(m)/2 - 1; g > int64(groups) { // only a match asks for the group
+						bad = invalidInputf("Pattern has %d groups. Cannot access group %d", groups, g)
+						return
+					}
 					if m[2*g] < 0 {
 						add("", true)
 					} else {
 						add(s[m[2*g]:m[2*g+1]], false)
 					}
 				})
+			}
+			if bad != nil {
+				return nil, bad
 			}
 		} else {
 			start, lastEmpty := 0, false

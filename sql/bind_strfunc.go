@@ -92,7 +92,7 @@ func isStrFunc(name string) bool {
 	_, ok := strFuncs[name]
 	_, more := strMoreFuncs[name]
 	_, relist := regexpListFuncs[name]
-	return re || more || relist || ok && name != "trim(chars)"
+	return re || more || relist || name == "printf" || name == "format" || ok && name != "trim(chars)"
 }
 
 // regexpFuncs are the regexp functions: the operator and the arguments

@@ -54,6 +54,9 @@ func strMoreFunction(e *ast.FuncCall, name string, args []expr.Expr) (expr.Expr,
 	if x, ok, err := regexpListFunction(e, name, args); ok {
 		return x, ok, err
 	}
+	if x, ok, err := printfFunction(e, name, args); ok {
+		return x, ok, err
+	}
 	f, ok := strMoreFuncs[name]
 	if !ok {
 		return nil, false, nil
@@ -197,4 +200,40 @@ func regexpListFunction(e *ast.FuncCall, name string, args []expr.Expr) (expr.Ex
 	}
 	out = append(out, opts)
 	return &expr.Func{Op: op, Args: out, Typ: coldata.ListType(coldata.TypeString)}, true, nil
+}
+
+// printfFunction binds printf(format, args...) and format(format,
+// args...): integers become BIGINT, floating and decimal values DOUBLE,
+// booleans stay, anything else is formatted as its VARCHAR cast.
+func printfFunction(e *ast.FuncCall, name string, args []expr.Expr) (expr.Expr, bool, error) {
+	op := expr.OpPrintf
+	switch name {
+	case "printf":
+	case "format":
+		op = expr.OpFormat
+	default:
+		return nil, false, nil
+	}
+	if len(args) == 0 {
+		return nil, true, noMatchingFunction(e, name, args)
+	}
+	out := make([]expr.Expr, len(args))
+	for i, a := range args {
+		t := coldata.TypeString
+		switch at := a.Type(); {
+		case i == 0 || at.ID == coldata.Unknown:
+		case at.IsInteger():
+			t = coldata.TypeInt64
+		case at.ID == coldata.Float64 || at.ID == coldata.Decimal:
+			t = coldata.TypeFloat64
+		case at.ID == coldata.Bool:
+			t = coldata.TypeBool
+		}
+		x, err := castTo(a, t)
+		if err != nil {
+			return nil, true, err
+		}
+		out[i] = x
+	}
+	return &expr.Func{Op: op, Args: out, Typ: coldata.TypeString}, true, nil
 }

@@ -27,6 +27,8 @@ var strMoreDocs = map[string][2]string{
 	"string_split_regex":        {"Splits the string along the regex.", "string_split_regex('hello world; 42', ';? ')"},
 	"str_split_regex":           {"Splits the string along the regex.", "str_split_regex('hello world; 42', ';? ')"},
 	"regexp_split_to_array":     {"Splits the string along the regex.", "regexp_split_to_array('hello world; 42', ';? ')"},
+	"printf":                    {"Formats a string using printf syntax.", "printf('Benchmark \"%s\" took %d seconds', 'CSV', 42)"},
+	"format":                    {"Formats a string using the fmt syntax.", "format('Benchmark \"{}\" took {} seconds', 'CSV', 42)"},
 	"sha256":                    {"Returns the SHA256 hash of the value.", "sha256('🦆')"},
 }
 

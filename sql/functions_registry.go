@@ -167,6 +167,7 @@ func scalarNames() []string {
 	for n := range regexpListFuncs {
 		names = append(names, n)
 	}
+	names = append(names, "printf", "format")
 	for n := range listFuncNames {
 		names = append(names, n)
 	}

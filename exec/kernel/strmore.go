@@ -41,6 +41,9 @@ type strMoreNode struct {
 }
 
 func (c *compiler) compileStrMore(e *expr.Func, args []node) (node, error) {
+	if e.Op == expr.OpPrintf || e.Op == expr.OpFormat {
+		return c.compilePrintf(e, args)
+	}
 	sig, ok := strMoreSigs[e.Op]
 	if !ok {
 		return nil, errorf("unsupported operator %s", e.Op)

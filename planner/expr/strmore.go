@@ -21,6 +21,8 @@ const (
 	OpSHA256                           // (string) → string (hex digest)
 	OpStrElement                       // (string, int64 1-based, < 0 from the end) → the character there, '' out of range
 	OpStrSlice                         // (string, begin int64, end int64) → characters begin..end, 1-based inclusive, < 0 from the end
+	OpPrintf                           // (format, args of BIGINT|DOUBLE|BOOLEAN|VARCHAR...) → string, C's %-conversions
+	OpFormat                           // (format, args...) → string, fmt's {} fields
 	OpRegexpExtractAll                 // (string, pattern, group int64, options constant) → VARCHAR[] of every match's group
 	OpRegexpSplit                      // (string, pattern, options constant) → VARCHAR[] of the pieces between matches
 	strMoreEnd
@@ -32,7 +34,7 @@ var strMoreNames = map[Op]string{
 	OpUnicode: "unicode", OpBitLength: "bit_length", OpRegexpEscape: "regexp_escape", OpFormatBytes: "format_bytes",
 	OpToBase: "to_base", OpBar: "bar", OpSHA1: "sha1", OpSHA256: "sha256",
 	OpStrElement: "array_extract", OpStrSlice: "array_slice", OpRegexpExtractAll: "regexp_extract_all",
-	OpRegexpSplit: "string_split_regex",
+	OpRegexpSplit: "string_split_regex", OpPrintf: "printf", OpFormat: "format",
 }
 
 // IsStrMoreOp reports whether o is one of the operators of this file.

@@ -237,3 +237,22 @@ func printfFunction(e *ast.FuncCall, name string, args []expr.Expr) (expr.Expr, 
 	}
 	return &expr.Func{Op: op, Args: out, Typ: coldata.TypeString}, true, nil
 }
+
+// similarTo binds x SIMILAR TO pattern and x ~ pattern (negated: NOT
+// SIMILAR TO, !~): DuckDB's regexp_full_match.
+func similarTo(x, pattern expr.Expr, not bool) (expr.Expr, error) {
+	s, err := castTo(x, coldata.TypeString)
+	if err != nil {
+		return nil, err
+	}
+	p, err := castTo(pattern, coldata.TypeString)
+	if err != nil {
+		return nil, err
+	}
+	opts := &expr.Const{Val: coldata.Datum{S: ""}, Typ: coldata.TypeString}
+	var out expr.Expr = &expr.Func{Op: expr.OpRegexpFullMatch, Args: []expr.Expr{s, p, opts}, Typ: coldata.TypeBool}
+	if not {
+		out = &expr.Func{Op: expr.OpNot, Args: []expr.Expr{out}, Typ: coldata.TypeBool}
+	}
+	return out, nil
+}

@@ -92,7 +92,8 @@ func isStrFunc(name string) bool {
 	_, ok := strFuncs[name]
 	_, more := strMoreFuncs[name]
 	_, relist := regexpListFuncs[name]
-	return re || more || relist || name == "printf" || name == "format" || ok && name != "trim(chars)"
+	_, path := pathOps[name]
+	return re || more || relist || path || name == "printf" || name == "format" || ok && name != "trim(chars)"
 }
 
 // regexpFuncs are the regexp functions: the operator and the arguments

@@ -57,6 +57,9 @@ func strMoreFunction(e *ast.FuncCall, name string, args []expr.Expr) (expr.Expr,
 	if x, ok, err := printfFunction(e, name, args); ok {
 		return x, ok, err
 	}
+	if x, ok, err := pathFunction(e, name, args); ok {
+		return x, ok, err
+	}
 	f, ok := strMoreFuncs[name]
 	if !ok {
 		return nil, false, nil
@@ -255,4 +258,83 @@ func similarTo(x, pattern expr.Expr, not bool) (expr.Expr, error) {
 		out = &expr.Func{Op: expr.OpNot, Args: []expr.Expr{out}, Typ: coldata.TypeBool}
 	}
 	return out, nil
+}
+
+var pathOps = map[string]expr.Op{
+	"parse_path": expr.OpParsePath, "parse_dirname": expr.OpParseDirname,
+	"parse_dirpath": expr.OpParseDirpath, "parse_filename": expr.OpParseFilename,
+}
+
+// pathFunction binds parse_path/parse_dirname/parse_dirpath(path [,
+// separator]) and parse_filename(path [, trim_extension | separator] [,
+// separator]). The separator option must be a constant; an unknown or NULL
+// one means both slashes, as in DuckDB.
+func pathFunction(e *ast.FuncCall, name string, args []expr.Expr) (expr.Expr, bool, error) {
+	op, ok := pathOps[name]
+	if !ok {
+		return nil, false, nil
+	}
+	hi := 2
+	if op == expr.OpParseFilename {
+		hi = 3
+	}
+	if len(args) < 1 || len(args) > hi || args[0].Type().ID != coldata.String && args[0].Type().ID != coldata.Unknown {
+		return nil, true, noMatchingFunction(e, name, args)
+	}
+	var sepArg, trimArg expr.Expr
+	switch {
+	case len(args) == 3:
+		if args[2].Type().ID != coldata.String && args[2].Type().ID != coldata.Unknown {
+			return nil, true, noMatchingFunction(e, name, args)
+		}
+		trimArg, sepArg = args[1], args[2]
+	case len(args) == 2 && op == expr.OpParseFilename && args[1].Type().ID == coldata.Bool:
+		trimArg = args[1]
+	case len(args) == 2:
+		sepArg = args[1]
+	}
+	seps := "/\\"
+	if sepArg != nil {
+		x, err := castTo(sepArg, coldata.TypeString)
+		if err != nil {
+			return nil, true, err
+		}
+		k, ok := x.(*expr.Const)
+		if !ok {
+			return nil, true, notImplemented(e, name+" with a separator that is not a constant")
+		}
+		switch k.Val.S {
+		case "forward_slash", "system":
+			seps = "/"
+		case "backslash":
+			seps = "\\"
+		}
+	}
+	s, err := castTo(args[0], coldata.TypeString)
+	if err != nil {
+		return nil, true, err
+	}
+	out := []expr.Expr{s, &expr.Const{Val: coldata.Datum{S: seps}, Typ: coldata.TypeString}}
+	typ := coldata.TypeString
+	switch op {
+	case expr.OpParsePath:
+		typ = coldata.ListType(coldata.TypeString)
+	case expr.OpParseFilename:
+		trim := expr.Expr(i64Const(0))
+		if trimArg != nil {
+			x, err := castTo(trimArg, coldata.TypeBool)
+			if err != nil {
+				return nil, true, err
+			}
+			k, ok := x.(*expr.Const)
+			if !ok {
+				return nil, true, notImplemented(e, name+" with a trim_extension that is not a constant")
+			}
+			if k.Val.B && !k.Val.Null {
+				trim = i64Const(1)
+			}
+		}
+		out = append(out, trim)
+	}
+	return &expr.Func{Op: op, Args: out, Typ: typ}, true, nil
 }

@@ -29,6 +29,10 @@ var strMoreDocs = map[string][2]string{
 	"regexp_split_to_array":     {"Splits the string along the regex.", "regexp_split_to_array('hello world; 42', ';? ')"},
 	"printf":                    {"Formats a string using printf syntax.", "printf('Benchmark \"%s\" took %d seconds', 'CSV', 42)"},
 	"format":                    {"Formats a string using the fmt syntax.", "format('Benchmark \"{}\" took {} seconds', 'CSV', 42)"},
+	"parse_path":                {"Returns a list of the components (directories and filename) in the path similarly to Python's pathlib.parts function. separator options: system, both_slash (default), forward_slash, backslash.", "parse_path('/path/to/file.csv', 'system')"},
+	"parse_dirname":             {"Returns the top-level directory name from the given path. separator options: system, both_slash (default), forward_slash, backslash.", "parse_dirname('path/to/file.csv', 'system')"},
+	"parse_dirpath":             {"Returns the head of the path similarly to Python's os.path.dirname. separator options: system, both_slash (default), forward_slash, backslash.", "parse_dirpath('path/to/file.csv', 'forward_slash')"},
+	"parse_filename":            {"Returns the last component of the path similarly to Python's os.path.basename function. If trim_extension is true, the file extension will be removed (defaults to false).", "parse_filename('path/to/file.csv', true, 'forward_slash')"},
 	"sha256":                    {"Returns the SHA256 hash of the value.", "sha256('🦆')"},
 }
 

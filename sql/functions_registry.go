@@ -168,6 +168,9 @@ func scalarNames() []string {
 		names = append(names, n)
 	}
 	names = append(names, "printf", "format")
+	for n := range pathOps {
+		names = append(names, n)
+	}
 	for n := range listFuncNames {
 		names = append(names, n)
 	}

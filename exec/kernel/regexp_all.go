@@ -29,6 +29,12 @@ func (c *compiler) compileRegexpAll(e *expr.Func) (node, error) {
 	if err != nil {
 		return nil, err
 	}
+	if e.Op == expr.OpParsePath {
+		if len(args) != 2 || args[0].typ().ID != coldata.String || args[1].typ().ID != coldata.String {
+			return nil, errorf("parse_path takes (VARCHAR, VARCHAR)")
+		}
+		return &parsePathNode{path: args[0], seps: args[1]}, nil
+	}
 	want := 3
 	if e.Op == expr.OpRegexpExtractAll {
 		want = 4

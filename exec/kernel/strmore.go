@@ -23,7 +23,8 @@ var strMoreSigs = map[expr.Op]strOpSig{
 	expr.OpFormatBytes: {"ii", 0, coldata.String}, expr.OpToBase: {"iii", 0, coldata.String},
 	expr.OpBar: {"dddi", 0, coldata.String}, expr.OpSHA1: {"s", 0, coldata.String},
 	expr.OpSHA256: {"s", 0, coldata.String}, expr.OpStrElement: {"si", 0, coldata.String},
-	expr.OpStrSlice: {"sii", 0, coldata.String},
+	expr.OpStrSlice: {"sii", 0, coldata.String}, expr.OpParseDirname: {"ss", 0, coldata.String},
+	expr.OpParseDirpath: {"ss", 0, coldata.String}, expr.OpParseFilename: {"ssi", 0, coldata.String},
 }
 
 // strMoreNode evaluates one of strMoreSigs' functions; a NULL argument
@@ -132,6 +133,22 @@ func (n *strMoreNode) eval(b *coldata.Batch, sel []int32) (*coldata.Vec, error) 
 			} else {
 				r, _ := utf8.DecodeRuneInString(s[i])
 				out.I32[i] = r
+			}
+		}
+	case expr.OpParseDirname, expr.OpParseDirpath, expr.OpParseFilename:
+		s, seps := vs[0].Str, vs[1].Str
+		for k := 0; k < live; k++ {
+			i := rowAt(sel, k)
+			if nulls[i] {
+				continue
+			}
+			switch n.op {
+			case expr.OpParseDirname:
+				out.Str[i] = parseDirname(s[i], seps[i])
+			case expr.OpParseDirpath:
+				out.Str[i] = parseDirpath(s[i], seps[i])
+			default:
+				out.Str[i] = parseFilename(s[i], seps[i], vs[2].I64[i] != 0)
 			}
 		}
 	case expr.OpStrElement, expr.OpStrSlice:

@@ -23,6 +23,10 @@ const (
 	OpStrSlice                         // (string, begin int64, end int64) → characters begin..end, 1-based inclusive, < 0 from the end
 	OpPrintf                           // (format, args of BIGINT|DOUBLE|BOOLEAN|VARCHAR...) → string, C's %-conversions
 	OpFormat                           // (format, args...) → string, fmt's {} fields
+	OpParseDirname                 // (path, separator characters) → the first component ('/' for a rooted path)
+	OpParseDirpath                 // (path, separator characters) → all before the last separator
+	OpParseFilename                // (path, separator characters, trim extension int64 0|1) → the last component
+	OpParsePath                    // (path, separator characters) → VARCHAR[] of the components
 	OpRegexpExtractAll                 // (string, pattern, group int64, options constant) → VARCHAR[] of every match's group
 	OpRegexpSplit                      // (string, pattern, options constant) → VARCHAR[] of the pieces between matches
 	strMoreEnd
@@ -35,6 +39,7 @@ var strMoreNames = map[Op]string{
 	OpToBase: "to_base", OpBar: "bar", OpSHA1: "sha1", OpSHA256: "sha256",
 	OpStrElement: "array_extract", OpStrSlice: "array_slice", OpRegexpExtractAll: "regexp_extract_all",
 	OpRegexpSplit: "string_split_regex", OpPrintf: "printf", OpFormat: "format",
+	OpParseDirname: "parse_dirname", OpParseDirpath: "parse_dirpath", OpParseFilename: "parse_filename", OpParsePath: "parse_path",
 }
 
 // IsStrMoreOp reports whether o is one of the operators of this file.
@@ -45,4 +50,5 @@ func (o Op) IsStrMoreOp() bool { return o >= OpLevenshtein && o < strMoreEnd }
 func init() {
 	nestedOpNames[OpRegexpExtractAll] = strMoreNames[OpRegexpExtractAll]
 	nestedOpNames[OpRegexpSplit] = strMoreNames[OpRegexpSplit]
+	nestedOpNames[OpParsePath] = strMoreNames[OpParsePath]
 }

@@ -12,7 +12,7 @@ import (
 func isSep(c byte, seps string) bool { return strings.IndexByte(seps, c) >= 0 }
 
 // parseDirname is the top-level directory: the separator itself for a
-// rooted path, '' for a bare file name.
+// rooted path, ” for a bare file name.
 func parseDirname(s, seps string) string {
 	if s == "" {
 		return ""

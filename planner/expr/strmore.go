@@ -23,10 +23,10 @@ const (
 	OpStrSlice                         // (string, begin int64, end int64) → characters begin..end, 1-based inclusive, < 0 from the end
 	OpPrintf                           // (format, args of BIGINT|DOUBLE|BOOLEAN|VARCHAR...) → string, C's %-conversions
 	OpFormat                           // (format, args...) → string, fmt's {} fields
-	OpParseDirname                 // (path, separator characters) → the first component ('/' for a rooted path)
-	OpParseDirpath                 // (path, separator characters) → all before the last separator
-	OpParseFilename                // (path, separator characters, trim extension int64 0|1) → the last component
-	OpParsePath                    // (path, separator characters) → VARCHAR[] of the components
+	OpParseDirname                     // (path, separator characters) → the first component ('/' for a rooted path)
+	OpParseDirpath                     // (path, separator characters) → all before the last separator
+	OpParseFilename                    // (path, separator characters, trim extension int64 0|1) → the last component
+	OpParsePath                        // (path, separator characters) → VARCHAR[] of the components
 	OpRegexpExtractAll                 // (string, pattern, group int64, options constant) → VARCHAR[] of every match's group
 	OpRegexpSplit                      // (string, pattern, options constant) → VARCHAR[] of the pieces between matches
 	strMoreEnd

@@ -495,6 +495,9 @@ func (c *exprCtx) like(e *ast.Like) (expr.Expr, error) {
 	if pat.Val.Null {
 		return &expr.Const{Val: coldata.NullDatum, Typ: coldata.TypeBool}, nil
 	}
+	if e.Op == ast.OpGlob && strings.ContainsAny(pat.Val.S, `[\`) {
+		return similarTo(l, &expr.Const{Val: coldata.Datum{S: globFullRegexp(pat.Val.S)}, Typ: coldata.TypeString}, e.Not)
+	}
 	if out.Pattern, err = likeOf(pat.Val.S, esc, e.Op); err != nil {
 		return nil, at(err, e.Pattern)
 	}

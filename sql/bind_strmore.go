@@ -2,6 +2,7 @@ package sql
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/peregrinedb/peregrine/exec/coldata"
@@ -337,4 +338,72 @@ func pathFunction(e *ast.FuncCall, name string, args []expr.Expr) (expr.Expr, bo
 		out = append(out, trim)
 	}
 	return &expr.Func{Op: op, Args: out, Typ: typ}, true, nil
+}
+
+// globFullRegexp translates a GLOB pattern with character classes into an
+// RE2 pattern for a full match: * and ? any text and character, \ quotes
+// the next character, [...] and [!...] classes (']' first is a member, a-z
+// a range). A class that is never closed makes the pattern match nothing,
+// as in DuckDB.
+func globFullRegexp(p string) string {
+	const never = `[^\x00-\x{10FFFF}]`
+	var sb strings.Builder
+	sb.WriteString(`(?s)`)
+	for i := 0; i < len(p); i++ {
+		switch c := p[i]; c {
+		case '*':
+			sb.WriteString(`.*`)
+		case '?':
+			sb.WriteString(`.`)
+		case '\\':
+			if i+1 < len(p) {
+				i++
+			}
+			sb.WriteString(regexp.QuoteMeta(p[i : i+1]))
+		case '[':
+			class, next, ok := globClass(p, i+1)
+			if !ok {
+				return never
+			}
+			sb.WriteString(class)
+			i = next
+		default:
+			sb.WriteString(regexp.QuoteMeta(p[i : i+1]))
+		}
+	}
+	return sb.String()
+}
+
+// globClass reads a class whose members start at p[j]; next is the index
+// of its closing ']'.
+func globClass(p string, j int) (class string, next int, ok bool) {
+	neg := j < len(p) && p[j] == '!'
+	if neg {
+		j++
+	}
+	var members strings.Builder
+	for k := j; k < len(p); k++ {
+		c := p[k]
+		if c == ']' && k > j {
+			switch {
+			case members.Len() == 0 && neg:
+				return `.`, k, true
+			case members.Len() == 0:
+				return `[^\x00-\x{10FFFF}]`, k, true
+			case neg:
+				return "[^" + members.String() + "]", k, true
+			}
+			return "[" + members.String() + "]", k, true
+		}
+		if k+2 < len(p) && p[k+1] == '-' {
+			lo, hi := c, p[k+2]
+			if lo <= hi {
+				fmt.Fprintf(&members, `\x{%x}-\x{%x}`, lo, hi)
+			}
+			k += 2
+			continue
+		}
+		fmt.Fprintf(&members, `\x{%x}`, c)
+	}
+	return "", 0, false
 }

@@ -2,6 +2,7 @@ package sql
 
 import (
 	"fmt"
+	"math"
 	"regexp"
 	"strings"
 
@@ -44,6 +45,10 @@ var strMoreFuncs = map[string]strMoreFunc{
 	"formatreadabledecimalsize": {expr.OpFormatBytes, "ii", []*expr.Const{i64Const(1000)}, coldata.TypeString},
 	"to_base":                   {expr.OpToBase, "iii", []*expr.Const{i64Const(0)}, coldata.TypeString},
 	"bar":                       {expr.OpBar, "dddi", []*expr.Const{i64Const(80)}, coldata.TypeString},
+	"length_grapheme":           {expr.OpLengthGrapheme, "s", nil, coldata.TypeInt64},
+	"substring_grapheme":        {expr.OpSubstringGrapheme, "sii", []*expr.Const{i64Const(math.MaxInt64)}, coldata.TypeString},
+	"left_grapheme":             {expr.OpLeftGrapheme, "si", nil, coldata.TypeString},
+	"right_grapheme":            {expr.OpRightGrapheme, "si", nil, coldata.TypeString},
 	"sha1":                      {expr.OpSHA1, "s", nil, coldata.TypeString},
 	"sha256":                    {expr.OpSHA256, "s", nil, coldata.TypeString},
 }

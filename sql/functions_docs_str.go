@@ -33,6 +33,10 @@ var strMoreDocs = map[string][2]string{
 	"parse_dirname":             {"Returns the top-level directory name from the given path. separator options: system, both_slash (default), forward_slash, backslash.", "parse_dirname('path/to/file.csv', 'system')"},
 	"parse_dirpath":             {"Returns the head of the path similarly to Python's os.path.dirname. separator options: system, both_slash (default), forward_slash, backslash.", "parse_dirpath('path/to/file.csv', 'forward_slash')"},
 	"parse_filename":            {"Returns the last component of the path similarly to Python's os.path.basename function. If trim_extension is true, the file extension will be removed (defaults to false).", "parse_filename('path/to/file.csv', true, 'forward_slash')"},
+	"length_grapheme":           {"Number of grapheme clusters in string.", "length_grapheme('🤦🏼‍♂️🤦🏽‍♀️')"},
+	"substring_grapheme":        {"Extracts substring starting from grapheme clusters start up to the character end (exclusive), using 1-based indexing.", "substring_grapheme('🦆🤦🏼‍♂️🤦🏽‍♀️🦆', 3, 2)"},
+	"left_grapheme":             {"Extracts the left-most count grapheme clusters.", "left_grapheme('🤦🏼‍♂️🤦🏽‍♀️', 1)"},
+	"right_grapheme":            {"Extracts the right-most count grapheme clusters.", "right_grapheme('🤦🏼‍♂️🤦🏽‍♀️', 1)"},
 	"sha256":                    {"Returns the SHA256 hash of the value.", "sha256('🦆')"},
 }
 

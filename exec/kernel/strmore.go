@@ -25,6 +25,8 @@ var strMoreSigs = map[expr.Op]strOpSig{
 	expr.OpSHA256: {"s", 0, coldata.String}, expr.OpStrElement: {"si", 0, coldata.String},
 	expr.OpStrSlice: {"sii", 0, coldata.String}, expr.OpParseDirname: {"ss", 0, coldata.String},
 	expr.OpParseDirpath: {"ss", 0, coldata.String}, expr.OpParseFilename: {"ssi", 0, coldata.String},
+	expr.OpLengthGrapheme: {"s", 0, coldata.Int64}, expr.OpSubstringGrapheme: {"sii", 0, coldata.String},
+	expr.OpLeftGrapheme: {"si", 0, coldata.String}, expr.OpRightGrapheme: {"si", 0, coldata.String},
 }
 
 // strMoreNode evaluates one of strMoreSigs' functions; a NULL argument
@@ -37,6 +39,7 @@ type strMoreNode struct {
 	arena   strArena
 	vs      []*coldata.Vec
 	sim     simScratch
+	gr      graphemes
 	scratch []byte
 	runes   []rune
 }
@@ -151,6 +154,14 @@ func (n *strMoreNode) eval(b *coldata.Batch, sel []int32) (*coldata.Vec, error) 
 				out.Str[i] = parseFilename(s[i], seps[i], vs[2].I64[i] != 0)
 			}
 		}
+	case expr.OpLengthGrapheme:
+		s := vs[0].Str
+		for k := 0; k < live; k++ {
+			i := rowAt(sel, k)
+			out.I64[i] = n.gr.count(s[i])
+		}
+	case expr.OpSubstringGrapheme, expr.OpLeftGrapheme, expr.OpRightGrapheme:
+		n.graphemeSlices(out.Str, vs, nulls, sel, rows)
 	case expr.OpStrElement, expr.OpStrSlice:
 		s := vs[0].Str
 		for k := 0; k < live; k++ {
@@ -395,4 +406,26 @@ func charSlice(s string, begin, end int64) string {
 		return ""
 	}
 	return s[from:to]
+}
+
+// graphemeSlices computes substring_grapheme, left_grapheme and
+// right_grapheme; results share the input's bytes.
+func (n *strMoreNode) graphemeSlices(out []string, vs []*coldata.Vec, nulls []bool, sel []int32, rows int) {
+	s := vs[0].Str
+	for k := 0; k < liveLen(sel, rows); k++ {
+		i := rowAt(sel, k)
+		if nulls[i] {
+			continue
+		}
+		a := vs[1].I64[i]
+		switch n.op {
+		case expr.OpSubstringGrapheme:
+			l := vs[2].I64[i]
+			out[i] = n.gr.apply(s[i], func(x string) string { return substring(x, a, l) })
+		case expr.OpLeftGrapheme:
+			out[i] = n.gr.apply(s[i], func(x string) string { return left(x, a) })
+		default:
+			out[i] = n.gr.apply(s[i], func(x string) string { return right(x, a) })
+		}
+	}
 }

@@ -118,6 +118,11 @@ func (n *printfNode) format(buf []byte, args []*coldata.Vec, i int) ([]byte, err
 				return buf, invalidInputf("width is not integer")
 			}
 			width = int(args[sp.widthArg].I64[i])
+			if width < 0 { // a negative * width left-aligns
+				sp2 := *sp
+				sp2.minus, width = true, -width
+				sp = &sp2
+			}
 		}
 		if sp.arg >= len(args) {
 			return buf, argOutOfRange(sp.arg)
@@ -128,7 +133,7 @@ func (n *printfNode) format(buf []byte, args []*coldata.Vec, i int) ([]byte, err
 		numeric := true
 		switch v.Type.ID {
 		case coldata.Int64:
-			num, err = appendIntVerb(num, v.I64[i], sp)
+			num, err = appendIntVerb(num, v.I64[i], sp, n.fmtStyle)
 		case coldata.Bool:
 			if sp.verb == 0 || sp.verb == 's' {
 				numeric = false
@@ -138,7 +143,7 @@ func (n *printfNode) format(buf []byte, args []*coldata.Vec, i int) ([]byte, err
 				if v.B[i] {
 					x = 1
 				}
-				num, err = appendIntVerb(num, x, sp)
+				num, err = appendIntVerb(num, x, sp, n.fmtStyle)
 			}
 		case coldata.Float64:
 			num, err = appendFloatVerb(num, v.F64[i], sp, n.fmtStyle)
@@ -163,7 +168,7 @@ func (n *printfNode) format(buf []byte, args []*coldata.Vec, i int) ([]byte, err
 }
 
 // appendIntVerb formats x for d, i, x, X, o, b, c (or the default).
-func appendIntVerb(dst []byte, x int64, sp *fmtSpec) ([]byte, error) {
+func appendIntVerb(dst []byte, x int64, sp *fmtSpec, fmtStyle bool) ([]byte, error) {
 	base, upper := 10, false
 	switch sp.verb {
 	case 0, 'd', 'i':
@@ -180,13 +185,15 @@ func appendIntVerb(dst []byte, x int64, sp *fmtSpec) ([]byte, error) {
 	default:
 		return dst, invalidInputf("Invalid type specifier \"%c\" for formatting a value of type int", sp.verb)
 	}
-	neg := x < 0
+	// printf shows a negative number in another base as its two's
+	// complement, format with a sign.
+	signed := x < 0 && (base == 10 || fmtStyle)
 	u := uint64(x)
-	if neg && base == 10 {
-		u = uint64(-x)
+	if signed {
+		u = -u
 	}
 	switch {
-	case neg && base == 10:
+	case signed:
 		dst = append(dst, '-')
 	case sp.plus:
 		dst = append(dst, '+')
@@ -256,9 +263,6 @@ func appendFloatVerb(dst []byte, x float64, sp *fmtSpec, fmtStyle bool) ([]byte,
 // numeric zero flag pads with zeros after the sign and base prefix.
 func pad(buf, s []byte, width int, sp *fmtSpec, numeric, fmtStyle bool) []byte {
 	align := sp.align
-	if width < 0 { // a negative * width left-aligns
-		width, align = -width, '<'
-	}
 	if sp.minus {
 		align = '<'
 	}

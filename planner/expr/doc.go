@@ -15,5 +15,6 @@
 //
 //	expr.go      the IR: Expr nodes, operators, constructors, Walk/Rewrite, printing
 //	nested.go    operators on LIST, STRUCT and MAP values
+//	strmore.go   more string operators (from 160 on: similarity, printf/format, paths, graphemes, ...)
 //	dateparts.go DuckDB's date part names and aliases, resolved once
 package expr

@@ -23,6 +23,7 @@ type fmtSpec struct {
 	verb                          byte // 0: the default ({})
 	minus, plus, space, zero, alt bool
 	align, fill                   byte // format's < > ^ (0: the type's default) and fill character
+	sep                           byte // thousands separator (DuckDB's extension: , . _ ' or format's t<c>), 0: none
 }
 
 type printfNode struct {
@@ -35,6 +36,7 @@ type printfNode struct {
 	lastFmt  string
 	parsed   bool
 	num      []byte
+	scratch  []byte
 }
 
 func (c *compiler) compilePrintf(e *expr.Func, args []node) (node, error) {
@@ -158,6 +160,9 @@ func (n *printfNode) format(buf []byte, args []*coldata.Vec, i int) ([]byte, err
 			}
 			num = append(num, s...)
 		}
+		if err == nil && sp.sep != 0 && numeric {
+			num = n.group(num, sp.sep)
+		}
 		n.num = num
 		if err != nil {
 			return buf, err
@@ -165,6 +170,32 @@ func (n *printfNode) format(buf []byte, args []*coldata.Vec, i int) ([]byte, err
 		buf = pad(buf, num, width, sp, numeric, n.fmtStyle)
 	}
 	return buf, nil
+}
+
+// group inserts sep between each three digits of the number's integer
+// part.
+func (n *printfNode) group(num []byte, sep byte) []byte {
+	lo := 0
+	for lo < len(num) && (num[lo] < '0' || num[lo] > '9') {
+		lo++
+	}
+	hi := lo
+	for hi < len(num) && num[hi] >= '0' && num[hi] <= '9' {
+		hi++
+	}
+	if hi-lo <= 3 {
+		return num
+	}
+	out := append(n.scratch[:0], num[:lo]...)
+	for k := lo; k < hi; k++ {
+		if k > lo && (hi-k)%3 == 0 {
+			out = append(out, sep)
+		}
+		out = append(out, num[k])
+	}
+	out = append(out, num[hi:]...)
+	n.scratch = num[:0] // the two buffers swap roles
+	return out
 }
 
 // appendIntVerb formats x for d, i, x, X, o, b, c (or the default).
@@ -232,7 +263,14 @@ func appendFloatVerb(dst []byte, x float64, sp *fmtSpec, fmtStyle bool) ([]byte,
 			prec = 6
 		}
 	case 0:
-		verb = 'g'
+		// The shortest digits that read back, fixed unless the exponent is
+		// below -4 or at least 16 (fmt's {} and Python's repr).
+		verb = 'f'
+		if a := math.Abs(x); prec >= 0 {
+			verb = 'g' // {:.N}: N significant digits
+		} else if a != 0 && (a < 1e-4 || a >= 1e16) {
+			verb = 'e'
+		}
 	default:
 		return dst, invalidInputf("Invalid type specifier \"%c\" for formatting a value of type float", verb)
 	}
@@ -355,6 +393,8 @@ func parsePrintfFormat(specs []fmtSpec, f string) ([]fmtSpec, error) {
 				sp.zero = true
 			case '#':
 				sp.alt = true
+			case ',', '_', '\'':
+				sp.sep = f[j]
 			default:
 				break flags
 			}
@@ -366,7 +406,10 @@ func parsePrintfFormat(specs []fmtSpec, f string) ([]fmtSpec, error) {
 		} else {
 			sp.width, j = atoiAt(f, j)
 		}
-		if j < len(f) && f[j] == '.' {
+		if j+1 < len(f) && f[j] == '.' && (f[j+1] == 'd' || f[j+1] == 'i') {
+			sp.sep = '.' // %.d groups with dots
+			j++
+		} else if j < len(f) && f[j] == '.' {
 			sp.prec, j = atoiAt(f, j+1)
 			sp.prec = max(sp.prec, 0)
 		}
@@ -499,6 +542,15 @@ func parseFmtField(body string, next *int) (fmtSpec, error) {
 			return sp, invalidInputf("missing precision specifier")
 		}
 		s = s[k:]
+	}
+	switch {
+	case len(s) == 1 && (s[0] == ',' || s[0] == '_' || s[0] == '\''):
+		sp.sep, s = s[0], ""
+	case len(s) >= 2 && s[0] == 't':
+		sp.sep, s = s[1], s[2:]
+		if s == "s" { // t<c>s: still the default presentation
+			s = ""
+		}
 	}
 	if len(s) > 1 {
 		return sp, invalidInputf("invalid format specifier")

@@ -45,6 +45,8 @@ var strMoreFuncs = map[string]strMoreFunc{
 	"bar":                     {expr.OpBar, "dddi", []*expr.Const{i64Const(80)}, coldata.TypeString},
 	"length_grapheme":         {expr.OpLengthGrapheme, "s", nil, coldata.TypeInt64},
 	"substring_grapheme":      {expr.OpSubstringGrapheme, "sii", []*expr.Const{i64Const(math.MaxInt64)}, coldata.TypeString},
+	"strlen":                  {expr.OpStrlen, "s", nil, coldata.TypeInt64},
+	"reverse":                 {expr.OpReverseGrapheme, "s", nil, coldata.TypeString},
 	"left_grapheme":           {expr.OpLeftGrapheme, "si", nil, coldata.TypeString},
 	"right_grapheme":          {expr.OpRightGrapheme, "si", nil, coldata.TypeString},
 	"sha1":                    {expr.OpSHA1, "s", nil, coldata.TypeString},

@@ -55,6 +55,21 @@ func (g *graphemes) count(s string) int64 {
 	return int64(len(g.split(s)))
 }
 
+// appendReverse appends s with its clusters in reverse order.
+func (g *graphemes) appendReverse(buf []byte, s string) []byte {
+	if simpleGraphemes(s) {
+		for k := len(s) - 1; k >= 0; k-- {
+			buf = append(buf, s[k])
+		}
+		return buf
+	}
+	g.split(s)
+	for k := len(g.offs) - 2; k >= 0; k-- {
+		buf = append(buf, s[g.offs[k]:g.offs[k+1]]...)
+	}
+	return buf
+}
+
 // apply runs a character function f on the clusters of s.
 func (g *graphemes) apply(s string, f func(string) string) string {
 	if simpleGraphemes(s) {

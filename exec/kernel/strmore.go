@@ -27,6 +27,7 @@ var strMoreSigs = map[expr.Op]strOpSig{
 	expr.OpParseDirpath: {"ss", 0, coldata.String}, expr.OpParseFilename: {"ssi", 0, coldata.String},
 	expr.OpLengthGrapheme: {"s", 0, coldata.Int64}, expr.OpSubstringGrapheme: {"sii", 0, coldata.String},
 	expr.OpLeftGrapheme: {"si", 0, coldata.String}, expr.OpRightGrapheme: {"si", 0, coldata.String},
+	expr.OpStrlen: {"s", 0, coldata.Int64}, expr.OpReverseGrapheme: {"s", 0, coldata.String},
 }
 
 // strMoreNode evaluates one of strMoreSigs' functions; a NULL argument
@@ -125,11 +126,13 @@ func (n *strMoreNode) eval(b *coldata.Batch, sel []int32) (*coldata.Vec, error) 
 			}
 			out.F64[i] = sim
 		}
-	case expr.OpUnicode, expr.OpBitLength:
+	case expr.OpUnicode, expr.OpBitLength, expr.OpStrlen:
 		s := vs[0].Str
 		for k := 0; k < live; k++ {
 			i := rowAt(sel, k)
-			if n.op == expr.OpBitLength {
+			if n.op == expr.OpStrlen {
+				out.I64[i] = int64(len(s[i]))
+			} else if n.op == expr.OpBitLength {
 				out.I64[i] = int64(len(s[i])) * 8
 			} else if s[i] == "" {
 				out.I32[i] = -1
@@ -206,6 +209,8 @@ func (n *strMoreNode) build(out []string, vs []*coldata.Vec, nulls []bool, sel [
 			a.buf = n.translate(a.buf, vs[0].Str[i], vs[1].Str[i], vs[2].Str[i])
 		case expr.OpRegexpEscape:
 			a.buf = appendQuoteMeta(a.buf, vs[0].Str[i])
+		case expr.OpReverseGrapheme:
+			a.buf = n.gr.appendReverse(a.buf, vs[0].Str[i])
 		case expr.OpFormatBytes:
 			a.buf = appendFormatBytes(a.buf, vs[0].I64[i], vs[1].I64[i])
 		case expr.OpToBase:

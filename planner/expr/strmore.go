@@ -31,6 +31,8 @@ const (
 	OpSubstringGrapheme                 // (string, start int64, length int64) → substring counted in grapheme clusters
 	OpLeftGrapheme                      // (string, int64 n) → left counted in grapheme clusters
 	OpRightGrapheme                     // (string, int64 n) → right counted in grapheme clusters
+	OpStrlen                            // (string) → int64 bytes
+	OpReverseGrapheme                   // (string) → string with its grapheme clusters in reverse order
 	OpRegexpExtractAll                  // (string, pattern, group int64, options constant) → VARCHAR[] of every match's group
 	OpRegexpSplit                       // (string, pattern, options constant) → VARCHAR[] of the pieces between matches
 	strMoreEnd
@@ -44,7 +46,7 @@ var strMoreNames = map[Op]string{
 	OpStrElement: "array_extract", OpStrSlice: "array_slice", OpRegexpExtractAll: "regexp_extract_all",
 	OpRegexpSplit: "string_split_regex", OpPrintf: "printf", OpFormat: "format",
 	OpLengthGrapheme: "length_grapheme", OpSubstringGrapheme: "substring_grapheme", OpLeftGrapheme: "left_grapheme",
-	OpRightGrapheme: "right_grapheme", OpParseDirname: "parse_dirname", OpParseDirpath: "parse_dirpath", OpParseFilename: "parse_filename", OpParsePath: "parse_path",
+	OpRightGrapheme: "right_grapheme", OpStrlen: "strlen", OpReverseGrapheme: "reverse", OpParseDirname: "parse_dirname", OpParseDirpath: "parse_dirpath", OpParseFilename: "parse_filename", OpParsePath: "parse_path",
 }
 
 // IsStrMoreOp reports whether o is one of the operators of this file.

@@ -1,10 +1,10 @@
 package expr
 
 // More of DuckDB's string functions. Like the nested operators they live
-// apart from the main Op list (from 160 on), so that helpers adding
+// apart from the main Op list (from 120 on, below the date operators' 176), so that helpers adding
 // operators to either list do not renumber each other's.
 const (
-	OpLevenshtein       Op = 160 + iota // (string, string) → int64 edit distance over bytes
+	OpLevenshtein       Op = 120 + iota // (string, string) → int64 edit distance over bytes
 	OpDamerauLev                        // (string, string) → int64, adjacent transpositions count one edit
 	OpJaro                              // (string, string [, cutoff double]) → double
 	OpJaroWinkler                       // (string, string [, cutoff double]) → double

@@ -434,7 +434,7 @@ func substring(s expr.Expr, rest []expr.Expr) (expr.Expr, error) {
 		if p, ok := r.(*expr.Param); ok {
 			p.Typ = coldata.TypeInt64
 		}
-		if !r.Type().IsInteger() {
+		if !r.Type().IsInteger() && r.Type().ID != coldata.Unknown {
 			return nil, &Error{Kind: "Binder", Msg: "substring positions must be integers, got " + r.Type().String(), Pos: -1}
 		}
 		x, err := castTo(r, coldata.TypeInt64)

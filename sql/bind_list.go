@@ -179,7 +179,8 @@ func (c *exprCtx) slice(x *ast.Slice) (expr.Expr, error) {
 		return nil, err
 	}
 	if l.Type().ID == coldata.String {
-		return nil, notImplemented(x, "slicing a string")
+		out, _, err := strSubscript(l, lo, hi)
+		return out, at(err, x)
 	}
 	return listCall("list_slice", []expr.Expr{l, lo, hi})
 }
@@ -280,6 +281,10 @@ func listCall(fn string, args []expr.Expr) (expr.Expr, error) {
 		return &expr.Func{Op: op, Args: xs, Typ: t}
 	}
 	i64 := func(x expr.Expr) (expr.Expr, error) { return castTo(x, coldata.TypeInt64) }
+	if fn == "list_slice" && len(args) == 3 && args[0].Type().ID == coldata.String {
+		out, _, err := strSubscript(args[0], args[1], args[2])
+		return out, err
+	}
 	switch fn {
 	case "list_value":
 		return listValue(args)

@@ -96,7 +96,8 @@ func (c *exprCtx) index(e *ast.Index) (expr.Expr, error) {
 		return nil, err
 	}
 	if x.Type().ID == coldata.String {
-		return nil, notImplemented(e, "indexing a string")
+		out, _, err := strSubscript(x, i, nil)
+		return out, at(err, e)
 	}
 	out, ok, err := nestedFunction("list_element", []expr.Expr{x, i})
 	if !ok {
@@ -148,6 +149,8 @@ func nestedFunction(name string, args []expr.Expr) (x expr.Expr, ok bool, err er
 			return nil, true, err
 		}
 		switch first.ID {
+		case coldata.String:
+			return strSubscript(args[0], args[1], nil)
 		case coldata.Struct:
 			k, isConst := args[1].(*expr.Const)
 			if !isConst || k.Typ.ID != coldata.String || k.Val.Null {

@@ -40,8 +40,18 @@ func (c *exprCtx) binary(e *ast.Binary) (expr.Expr, error) {
 		return c.concat(e.L, e.R)
 	case "->", "->>":
 		return c.jsonArrow(e)
-	case "~", "!~", "~*", "!~*":
-		return nil, notImplemented(e, "the regular expression operator "+e.Op)
+	case "~", "!~":
+		l, err := c.bind(e.L)
+		if err != nil {
+			return nil, err
+		}
+		r, err := c.bind(e.R)
+		if err != nil {
+			return nil, err
+		}
+		return similarTo(l, r, e.Op == "!~")
+	case "~*", "!~*":
+		return nil, errAt(e, "Catalog", "Scalar Function with name %s does not exist!", e.Op)
 	case "@>", "<@", "&&":
 		return nil, notImplemented(e, "the list operator "+e.Op)
 	}
@@ -438,7 +448,18 @@ func (c *exprCtx) concat(l, r ast.Expr) (expr.Expr, error) {
 // pattern; ILIKE compares lower-cased text, GLOB is translated to LIKE.
 func (c *exprCtx) like(e *ast.Like) (expr.Expr, error) {
 	if e.Op == ast.OpSimilarTo {
-		return nil, notImplemented(e, "SIMILAR TO")
+		if e.Escape != nil {
+			return nil, errAt(e, "Not implemented", "Custom escape in SIMILAR TO")
+		}
+		l, err := c.bind(e.X)
+		if err != nil {
+			return nil, err
+		}
+		p, err := c.bind(e.Pattern)
+		if err != nil {
+			return nil, err
+		}
+		return similarTo(l, p, e.Not)
 	}
 	l, err := c.bind(e.X)
 	if err != nil {
@@ -478,6 +499,9 @@ func (c *exprCtx) like(e *ast.Like) (expr.Expr, error) {
 	}
 	if pat.Val.Null {
 		return &expr.Const{Val: coldata.NullDatum, Typ: coldata.TypeBool}, nil
+	}
+	if e.Op == ast.OpGlob && strings.ContainsAny(pat.Val.S, `[\`) {
+		return similarTo(l, &expr.Const{Val: coldata.Datum{S: globFullRegexp(pat.Val.S)}, Typ: coldata.TypeString}, e.Not)
 	}
 	if out.Pattern, err = likeOf(pat.Val.S, esc, e.Op); err != nil {
 		return nil, at(err, e.Pattern)

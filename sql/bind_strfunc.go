@@ -44,6 +44,9 @@ func stringFunction(e *ast.FuncCall, name string, args []expr.Expr) (x expr.Expr
 	if x, ok, err := regexpFunction(e, name, args); ok {
 		return x, ok, err
 	}
+	if x, ok, err := strMoreFunction(e, name, args); ok {
+		return x, ok, err
+	}
 	if name == "trim" && len(args) == 2 {
 		name = "trim(chars)"
 	}
@@ -87,7 +90,10 @@ func stringFunction(e *ast.FuncCall, name string, args []expr.Expr) (x expr.Expr
 func isStrFunc(name string) bool {
 	_, re := regexpFuncs[name]
 	_, ok := strFuncs[name]
-	return re || ok && name != "trim(chars)"
+	_, more := strMoreFuncs[name]
+	_, relist := regexpListFuncs[name]
+	_, path := pathOps[name]
+	return re || more || relist || path || name == "printf" || name == "format" || ok && name != "trim(chars)"
 }
 
 // regexpFuncs are the regexp functions: the operator and the arguments

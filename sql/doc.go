@@ -48,6 +48,9 @@
 //	bind_interval.go  INTERVAL literals and date arithmetic
 //	bind_func.go      scalar functions and type names
 //	bind_strfunc.go   string functions with a kernel each (ltrim, replace, lpad, split_part, ...) and regexp_*
+//	bind_strmore.go   more string functions: similarity measures, translate, format_bytes, bar, printf/format,
+//	                  regexp_extract_all, string_split_regex, parse_path family, _grapheme functions,
+//	                  s[i] and s[a:b], SIMILAR TO / ~, GLOB with character classes
 //	bind_mathfunc.go  sqrt, ln, log10, ceil/floor, ..., pi, greatest/least
 //	bind_scalarfn.go  trigonometric and other DOUBLE math, sign/trunc/factorial/bit_count, random/setseed/uuid,
 //	                  hashing and encoding (sha1, hash, base64, hex, bin, ...)
@@ -66,6 +69,7 @@
 //	functions_registry.go  the function registry (Functions): peregrine_functions()/duckdb_functions(), the shell's
 //	                  completion, unknown-function hints (Jaro-Winkler), an aggregate where a scalar must be
 //	functions_docs.go  the registry's descriptions and examples of scalar and table functions
+//	functions_docs_str.go  those of bind_strmore.go's functions
 //	functions_table.go DuckDB's function names by kind ("Not implemented" rather than "does not exist")
 //	bind_window.go    window functions (OVER, named WINDOWs, frames) and QUALIFY: one Window node per (PARTITION BY, ORDER BY)
 //	bind_fill.go      fill()'s rules: one ORDER BY key, value and key numeric or temporal

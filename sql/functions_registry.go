@@ -170,6 +170,16 @@ func scalarNames() []string {
 	for n := range regexpFuncs {
 		names = append(names, n)
 	}
+	for n := range strMoreFuncs {
+		names = append(names, n)
+	}
+	for n := range regexpListFuncs {
+		names = append(names, n)
+	}
+	names = append(names, "printf", "format")
+	for n := range pathOps {
+		names = append(names, n)
+	}
 	for n := range listFuncNames {
 		names = append(names, n)
 	}

@@ -46,6 +46,13 @@
 //	strfn.go        string functions (length, upper/lower, substring, trim, concat, ...)
 //	strops.go       replace, reverse, repeat, pad, split_part, strpos, ascii/chr, md5, ...
 //	regexp.go       regexp_matches, regexp_full_match, regexp_replace, regexp_extract
+//	regexp_all.go   regexp_extract_all, string_split_regex (VARCHAR[] results); parse_path's node
+//	strmore.go      planner/expr/strmore.go's functions: translate, unicode, format_bytes, to_base, bar, sha1/256,
+//	                string subscripts, parse_dirname/dirpath/filename, the _grapheme functions
+//	strsim.go       levenshtein, damerau_levenshtein, jaro(_winkler), jaccard, hamming
+//	printf.go       printf (C conversions) and format (fmt fields)
+//	parsepath.go    the path functions
+//	grapheme.go     grapheme clusters (rivo/uniseg) for the _grapheme functions
 //	datetime.go     civil-date conversions, parsing and formatting of dates and timestamps, date parts
 //	datefn.go       date_trunc, date_diff, last_day, dayname, monthname, make_date
 //	strftime.go     strftime with DuckDB's format codes

@@ -24,6 +24,9 @@ func (c *compiler) compileFunc(e *expr.Func) (node, error) {
 	if e.Op.IsScalarOp() {
 		return c.compileScalarOp(e, args)
 	}
+	if e.Op.IsStrMoreOp() {
+		return c.compileStrMore(e, args)
+	}
 	switch e.Op {
 	case expr.OpAdd, expr.OpSub, expr.OpMul, expr.OpDiv, expr.OpMod, expr.OpIntDiv:
 		if err := arity(2, 2); err != nil {

@@ -12,6 +12,9 @@ import (
 // the struct's NULLs folded in; elements are gathered from the child.
 
 func (c *compiler) compileNested(e *expr.Func) (node, error) {
+	if e.Op.IsStrMoreOp() {
+		return c.compileRegexpAll(e)
+	}
 	if e.Op >= expr.OpListValue {
 		return c.compileList(e)
 	}

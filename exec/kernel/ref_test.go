@@ -220,6 +220,9 @@ func refFunc(e *expr.Func, row []coldata.Datum) (coldata.Datum, error) {
 	if d, ok, err := refStrOp(e.Op, args); ok {
 		return d, err
 	}
+	if d, ok, err := refStrMoreOp(e, args); ok {
+		return d, err
+	}
 	if d, ok, err := refMathOp(e, args); ok {
 		return d, err
 	}

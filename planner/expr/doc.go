@@ -15,6 +15,7 @@
 //
 //	expr.go      the IR: Expr nodes, operators, constructors, Walk/Rewrite, printing
 //	nested.go    operators on LIST, STRUCT and MAP values
+//	strmore.go   more string operators (from 120 on: similarity, printf/format, paths, graphemes, ...)
 //	dateparts.go DuckDB's date part names and aliases, resolved once
 //	dateops.go   the date/time library's operators (date_part, time_bucket, strptime, TIMESTAMP + INTERVAL, ...)
 //	scalarops.go the math, hashing/encoding and JSON operators (their own block of the Op range),

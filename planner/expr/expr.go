@@ -148,6 +148,9 @@ func (o Op) String() string {
 	if s, ok := nestedOpNames[o]; ok {
 		return s
 	}
+	if s, ok := strMoreNames[o]; ok {
+		return s
+	}
 	if s, ok := dateOpNames[o]; ok {
 		return s
 	}

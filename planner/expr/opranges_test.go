@@ -11,6 +11,7 @@ func TestOpBlocksDoNotOverlap(t *testing.T) {
 		first, last Op
 	}{
 		{"main", 0, Op(len(opNames) - 1)},
+		{"string", OpLevenshtein, strMoreEnd - 1},
 		{"scalar", OpSin, OpJSONValue},
 		{"date", OpDatePart, OpTSAddInterval},
 		{"nested", OpStructExtract, OpMapFromEntries},

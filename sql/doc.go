@@ -19,6 +19,7 @@
 // Files:
 //
 //	statement.go      Parse, the runnable statement types, SplitStatements, Complete
+//	transaction.go    BEGIN/COMMIT/ROLLBACK (run by the root package, txn.go)
 //	secret.go         CREATE/DROP SECRET, duckdb_secrets(), which_secret(), masking of secret literals in errors
 //	copy.go           COPY ... TO
 //	bind_ddl.go       CREATE TABLE/VIEW, DROP, ALTER statements; table schemas and

@@ -40,6 +40,7 @@
 //	bind_setop.go     UNION [ALL] [BY NAME], INTERSECT [ALL], EXCEPT [ALL]: type unification, counting by side
 //	bind_expr.go      expressions: names, literals, logic, IS, BETWEEN, CASE, casts
 //	bind_ops.go       operators: comparison, arithmetic, bitwise, ||, LIKE/ILIKE/GLOB, IN, ANY/ALL
+//	bind_rowvalue.go  row values (a, b): STRUCT comparisons, IN lists, IN/ANY/ALL subqueries as EXISTS
 //	bind_interval.go  INTERVAL literals and date arithmetic
 //	bind_func.go      scalar functions and type names
 //	bind_strfunc.go   string functions with a kernel each (ltrim, replace, lpad, split_part, ...) and regexp_*

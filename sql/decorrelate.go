@@ -49,6 +49,11 @@ func freeCols(n planner.Node) map[int]bool {
 		for _, in := range n.Inputs() {
 			walk(in)
 		}
+		if r, ok := n.(*planner.RecursiveCTE); ok {
+			// Its bodies are planned apart, but read the same outer columns.
+			walk(r.Anchor)
+			walk(r.Step)
+		}
 	}
 	walk(n)
 	free := map[int]bool{}
@@ -212,6 +217,8 @@ func (b *binder) freshCopy(n planner.Node) (planner.Node, map[int]int, error) {
 				cols(x.Out)
 			case *planner.RecursiveCTE:
 				cols(x.Out)
+			case *planner.WorkScan, *planner.Series, *planner.Unnest, *planner.Window:
+				renameMore(cp, cols, ren)
 			case *planner.Sort:
 				for i, k := range x.Keys {
 					if id, ok := ren[k.Col]; ok {
@@ -274,4 +281,37 @@ func (d *decor) cols(m colMap) []planner.ColMeta {
 
 func notImplementedCorr(what string) error {
 	return fmt.Errorf("Not implemented Error: %s in a correlated subquery is not supported yet", what)
+}
+
+// renameMore gives the copies of the nodes that produce columns other than
+// through Out alone their new IDs (the clone shares the column lists of
+// some: they are copied first).
+func renameMore(cp planner.Node, cols func([]planner.ColMeta), ren map[int]int) {
+	fresh := func(cs *[]planner.ColMeta) {
+		*cs = append([]planner.ColMeta(nil), (*cs)...)
+		cols(*cs)
+	}
+	switch x := cp.(type) {
+	case *planner.WorkScan:
+		fresh(&x.Out)
+	case *planner.Series:
+		fresh(&x.Out)
+	case *planner.Unnest:
+		fresh(&x.Lists)
+		fresh(&x.Out)
+	case *planner.Window:
+		fresh(&x.Partition)
+		fresh(&x.Out)
+		for i, k := range x.Order {
+			if id, ok := ren[k.Col]; ok {
+				x.Order[i].Col = id
+			}
+		}
+		for i := range x.Calls {
+			fresh(&x.Calls[i].Args)
+			k := []planner.ColMeta{x.Calls[i].Frame.RangeKey}
+			cols(k)
+			x.Calls[i].Frame.RangeKey = k[0]
+		}
+	}
 }

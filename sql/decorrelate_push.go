@@ -59,6 +59,8 @@ func (d *decor) push(n planner.Node) (planner.Node, colMap, error) {
 		return &planner.Repeat{Input: in, Count: x.Count}, m, nil
 	case *planner.Union:
 		return d.pushUnion(x)
+	case *planner.RecursiveCTE:
+		return d.pushRecursive(x) // decorrelate_recursive.go
 	case *planner.Limit:
 		return nil, nil, notImplementedCorr("LIMIT or OFFSET")
 	}

@@ -62,6 +62,7 @@
 //	bind_subquery.go  EXISTS, IN and scalar subqueries, decorrelated into joins
 //	decorrelate.go    general decorrelation (Neumann/Kemper dependent-join elimination): free columns, D, IS NOT DISTINCT FROM keys
 //	decorrelate_push.go  pushing D down a subquery plan: filters, projections, aggregates (the COUNT bug), joins, unions
+//	decorrelate_recursive.go  pushing D into a recursive CTE: its working table carries D's columns
 //	decorrelate_bind.go  scalar, EXISTS and IN subqueries anywhere in an expression, through dependent joins
 //	decorrelate_quant.go x op ANY|ALL (subquery) for every comparison
 //	bind_lateral.go   LATERAL joins (also implicit) as dependent joins

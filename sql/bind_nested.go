@@ -554,6 +554,7 @@ func (b *binder) encodeNestedBelow(n planner.Node, above map[planner.ColID]bool)
 		if len(orig) == 0 {
 			return &j, nil
 		}
+		j.Cond = decodeIn(j.Cond, orig) // bind_nested_more.go
 		var exprs []expr.Expr
 		var out []planner.ColMeta
 		for _, c := range j.Cols() {
@@ -566,6 +567,9 @@ func (b *binder) encodeNestedBelow(n planner.Node, above map[planner.ColID]bool)
 			out = append(out, c)
 		}
 		return &planner.Project{Input: &j, Exprs: exprs, Out: out}, nil
+	}
+	if m, ok, err := b.encodeNestedMore(n, above); ok { // bind_nested_more.go
+		return m, err
 	}
 	// A node kind this pass does not rewrite: keep it, and refuse nested
 	// columns through joins below it.

@@ -92,6 +92,22 @@ func nodeExprs(n planner.Node) []expr.Expr {
 		}
 	case *planner.Repeat:
 		out = append(out, colExpr(x.Count))
+	case *planner.Unnest:
+		for _, l := range x.Lists {
+			out = append(out, colExpr(l))
+		}
+	case *planner.Window:
+		for _, c := range x.Partition {
+			out = append(out, colExpr(c))
+		}
+		for _, call := range x.Calls {
+			for _, a := range call.Args {
+				out = append(out, colExpr(a))
+			}
+		}
+		for _, k := range x.Order {
+			out = append(out, &expr.Column{Index: k.Col})
+		}
 	}
 	return out
 }
@@ -159,14 +175,16 @@ func (d *decor) domain() (planner.Node, colMap, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	agg := &planner.Aggregate{Input: cp}
-	proj := &planner.Project{Input: agg}
+	groups := make([]planner.ColMeta, len(d.corr))
+	for i, c := range d.corr {
+		groups[i] = c
+		groups[i].ID = ren[c.ID]
+	}
+	// Nested values are grouped by their encoding (bind_nested.go).
+	proj := &planner.Project{Input: d.b.distinct(cp, groups)}
 	m := colMap{}
-	for _, c := range d.corr {
-		g := c
-		g.ID = ren[c.ID]
-		agg.Groups = append(agg.Groups, g)
-		agg.Out = append(agg.Out, g)
+	for i, c := range d.corr {
+		g := groups[i]
 		nc := d.b.newCol(c.Name, c.Table, c.Type)
 		proj.Exprs = append(proj.Exprs, colExpr(g))
 		proj.Out = append(proj.Out, nc)
@@ -244,15 +262,19 @@ func (d *decor) nsEq(a, b colMap) (expr.Expr, error) {
 		if x.ID == 0 {
 			x = c
 		}
-		if x.Type.IsNested() {
-			return nil, fmt.Errorf("Not implemented Error: a subquery correlated on the nested column %s is not supported yet", c.Name)
-		}
 		zero := &expr.Const{Typ: x.Type}
 		eq := func(l, r expr.Expr) expr.Expr {
 			return &expr.Func{Op: expr.OpEq, Args: []expr.Expr{l, r}, Typ: coldata.TypeBool}
 		}
 		coalesce := func(c planner.ColMeta) expr.Expr {
 			return &expr.Func{Op: expr.OpCoalesce, Args: []expr.Expr{colExpr(c), zero}, Typ: c.Type}
+		}
+		if x.Type.IsNested() {
+			// Equal nested values have equal encodings, a flat key.
+			zero = &expr.Const{Typ: coldata.TypeString}
+			coalesce = func(c planner.ColMeta) expr.Expr {
+				return &expr.Func{Op: expr.OpCoalesce, Args: []expr.Expr{nestedEncode(colExpr(c)), zero}, Typ: coldata.TypeString}
+			}
 		}
 		terms = append(terms,
 			eq(coalesce(x), coalesce(y)),
@@ -309,9 +331,10 @@ func renameMore(cp planner.Node, cols func([]planner.ColMeta), ren map[int]int) 
 		}
 		for i := range x.Calls {
 			fresh(&x.Calls[i].Args)
-			k := []planner.ColMeta{x.Calls[i].Frame.RangeKey}
+			f := &x.Calls[i].Frame
+			k := []planner.ColMeta{f.RangeKey, f.Start.Value, f.End.Value}
 			cols(k)
-			x.Calls[i].Frame.RangeKey = k[0]
+			f.RangeKey, f.Start.Value, f.End.Value = k[0], k[1], k[2]
 		}
 	}
 }

@@ -63,6 +63,7 @@
 //	decorrelate.go    general decorrelation (Neumann/Kemper dependent-join elimination): free columns, D, IS NOT DISTINCT FROM keys
 //	decorrelate_push.go  pushing D down a subquery plan: filters, projections, aggregates (the COUNT bug), joins, unions
 //	decorrelate_recursive.go  pushing D into a recursive CTE: its working table carries D's columns
+//	decorrelate_ops.go  pushing D through UNNEST, windows and LIMIT/OFFSET; grouping by nested D columns (encoded keys)
 //	decorrelate_bind.go  scalar, EXISTS and IN subqueries anywhere in an expression, through dependent joins
 //	decorrelate_quant.go x op ANY|ALL (subquery) for every comparison
 //	bind_lateral.go   LATERAL joins (also implicit) as dependent joins
@@ -70,6 +71,7 @@
 //	bind_series.go    range and generate_series, constant INTERVALs of any unit
 //	bind_cte.go       WITH queries computed once when read more than once
 //	bind_nested.go    LIST/STRUCT/MAP access, and nested values through joins
+//	bind_nested_more.go nested columns through UNNEST, windows, unions and join conditions
 //	bind_list.go      [..] and {..} literals, list_value/struct_pack, slices, casts of nested types, list functions, lambdas
 //	bind_unnest.go    unnest in the SELECT list (zipped; STRUCTs expand into columns) and in FROM
 //	bind_tablefunc.go read_parquet options, parquet_metadata/schema/inspect

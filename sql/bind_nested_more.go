@@ -1,0 +1,86 @@
+package sql
+
+import (
+	"github.com/peregrinedb/peregrine/exec/coldata"
+	"github.com/peregrinedb/peregrine/planner"
+	"github.com/peregrinedb/peregrine/planner/expr"
+)
+
+// encodeNestedMore extends encodeNestedBelow to the operators that keep
+// their input's columns by ID (UNNEST, windows, REPEAT, DISTINCT ON, the
+// inputs of a UNION): their inputs are rewritten, which keeps every
+// column's ID and type, so the node itself stays as it is. ok is false for
+// other node kinds.
+func (b *binder) encodeNestedMore(n planner.Node, above map[planner.ColID]bool) (planner.Node, bool, error) {
+	refs := nodeReads(n, above)
+	one := func(in planner.Node) (planner.Node, error) { return b.encodeNestedBelow(in, refs) }
+	var err error
+	switch n := n.(type) {
+	case *planner.Unnest:
+		for _, l := range n.Lists {
+			refs[l.ID] = true
+		}
+		u := *n
+		u.Input, err = one(n.Input)
+		return &u, true, err
+	case *planner.Window:
+		for _, c := range n.Input.Cols() {
+			refs[c.ID] = true
+		}
+		w := *n
+		w.Input, err = one(n.Input)
+		return &w, true, err
+	case *planner.Repeat:
+		r := *n
+		r.Input, err = one(n.Input)
+		return &r, true, err
+	case *planner.DistinctOn:
+		d := *n
+		d.Input, err = one(n.Input)
+		return &d, true, err
+	case *planner.Union:
+		u := *n
+		u.Ins = make([]planner.Node, len(n.Ins))
+		for i, in := range n.Ins {
+			// A union reads its inputs by position: all their columns.
+			all := map[planner.ColID]bool{}
+			for _, c := range in.Cols() {
+				all[c.ID] = true
+			}
+			if u.Ins[i], err = b.encodeNestedBelow(in, all); err != nil {
+				return nil, true, err
+			}
+		}
+		return &u, true, nil
+	}
+	return nil, false, nil
+}
+
+// decodeIn makes a join condition that reads nested columns encoded below
+// the join read their decodings, and nested_encode of them the encoded
+// column itself.
+func decodeIn(cond expr.Expr, orig map[planner.ColID]planner.ColMeta) expr.Expr {
+	if cond == nil {
+		return nil
+	}
+	enc := map[int]planner.ColMeta{}
+	for id, o := range orig {
+		c := o
+		c.ID = id
+		c.Type = coldata.TypeString
+		enc[int(o.ID)] = c
+	}
+	return expr.Rewrite(cond, func(e expr.Expr) expr.Expr {
+		switch x := e.(type) {
+		case *expr.Column:
+			if c, ok := enc[x.Index]; ok {
+				return nestedDecode(colExpr(c), x.Typ)
+			}
+		case *expr.Func:
+			if d, ok := x.Args[0].(*expr.Func); ok && x.Op == expr.OpNestedEncode && d.Op == expr.OpNestedDecode {
+				return d.Args[0]
+			}
+		}
+		return e
+	})
+}

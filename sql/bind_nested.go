@@ -531,7 +531,7 @@ func (b *binder) encodeNestedBelow(n planner.Node, above map[planner.ColID]bool)
 			var out []planner.ColMeta
 			changed := false
 			for _, c := range side.Cols() {
-				if c.Type.IsNested() && above[c.ID] {
+				if c.Type.IsNested() && refs[c.ID] { // read above or by the condition
 					enc := b.newCol(c.Name, c.Table, coldata.TypeString)
 					exprs = append(exprs, nestedEncode(colExpr(c)))
 					out = append(out, enc)
@@ -548,9 +548,7 @@ func (b *binder) encodeNestedBelow(n planner.Node, above map[planner.ColID]bool)
 			return &planner.Project{Input: side, Exprs: exprs, Out: out}
 		}
 		j.Left = wrap(j.Left)
-		if !j.Type.LeftOnly() {
-			j.Right = wrap(j.Right)
-		}
+		j.Right = wrap(j.Right)
 		if len(orig) == 0 {
 			return &j, nil
 		}

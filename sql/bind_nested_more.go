@@ -1,6 +1,8 @@
 package sql
 
 import (
+	"fmt"
+
 	"github.com/peregrinedb/peregrine/exec/coldata"
 	"github.com/peregrinedb/peregrine/planner"
 	"github.com/peregrinedb/peregrine/planner/expr"
@@ -83,4 +85,19 @@ func decodeIn(cond expr.Expr, orig map[planner.ColID]planner.ColMeta) expr.Expr 
 		}
 		return e
 	})
+}
+
+// nestedEquality is l = r or l <> r on LIST/STRUCT/MAP values: both cast
+// to one type, equal when their encodings are (DuckDB compares nested
+// values field by field with NULL fields equal to each other); NULL when
+// either value is NULL.
+func nestedEquality(op expr.Op, l, r expr.Expr) (expr.Expr, error) {
+	t, err := unifyTypes(l.Type(), r.Type())
+	if err != nil {
+		return nil, &Error{Kind: "Binder", Msg: fmt.Sprintf("Cannot compare values of type %s and type %s", l.Type(), r.Type()), Pos: -1}
+	}
+	if l, r, err = castBoth(l, r, t); err != nil {
+		return nil, err
+	}
+	return &expr.Func{Op: op, Args: []expr.Expr{nestedEncode(l), nestedEncode(r)}, Typ: coldata.TypeBool}, nil
 }

@@ -4,8 +4,10 @@ import (
 	"fmt"
 
 	"github.com/peregrinedb/peregrine/exec/coldata"
+	"github.com/peregrinedb/peregrine/exec/kernel"
 	"github.com/peregrinedb/peregrine/planner"
 	"github.com/peregrinedb/peregrine/planner/expr"
+	"github.com/peregrinedb/peregrine/sql/ast"
 )
 
 // encodeNestedMore extends encodeNestedBelow to the operators that keep
@@ -100,4 +102,50 @@ func nestedEquality(op expr.Op, l, r expr.Expr) (expr.Expr, error) {
 		return nil, err
 	}
 	return &expr.Func{Op: op, Args: []expr.Expr{nestedEncode(l), nestedEncode(r)}, Typ: coldata.TypeBool}, nil
+}
+
+// sortKeys adds the sort keys of nested ORDER BY columns below a sort
+// (a projection computing __nested_sort_key) and drops them above it.
+type sortKeys struct {
+	b    *binder
+	in   planner.Node
+	proj *planner.Project
+}
+
+func (b *binder) nestedSortKeys(in planner.Node) *sortKeys { return &sortKeys{b: b, in: in} }
+
+// key is the sort key column standing for nested column c.
+func (k *sortKeys) key(c planner.ColMeta, at ast.Node) (planner.ColMeta, error) {
+	if !kernel.SortKeyable(c.Type) {
+		return c, errAt(at, "Not implemented", "ORDER BY on the nested column %s (%s) is not supported", c.Name, c.Type)
+	}
+	if k.proj == nil {
+		k.proj = &planner.Project{Input: k.in}
+		for _, x := range k.in.Cols() {
+			k.proj.Exprs, k.proj.Out = append(k.proj.Exprs, colExpr(x)), append(k.proj.Out, x)
+		}
+	}
+	key := k.b.newCol(c.Name, "", coldata.TypeString)
+	k.proj.Exprs = append(k.proj.Exprs, &expr.Func{Op: expr.OpNestedSortKey, Args: []expr.Expr{colExpr(c)}, Typ: coldata.TypeString})
+	k.proj.Out = append(k.proj.Out, key)
+	return key, nil
+}
+
+func (k *sortKeys) input() planner.Node {
+	if k.proj == nil {
+		return k.in
+	}
+	return k.proj
+}
+
+// drop removes the keys from the sorted rows' columns.
+func (k *sortKeys) drop(s planner.Node) planner.Node {
+	if k.proj == nil {
+		return s
+	}
+	p := &planner.Project{Input: s}
+	for _, x := range k.in.Cols() {
+		p.Exprs, p.Out = append(p.Exprs, colExpr(x)), append(p.Out, x)
+	}
+	return p
 }

@@ -71,7 +71,7 @@
 //	bind_series.go    range and generate_series, constant INTERVALs of any unit
 //	bind_cte.go       WITH queries computed once when read more than once
 //	bind_nested.go    LIST/STRUCT/MAP access, and nested values through joins
-//	bind_nested_more.go nested columns through UNNEST, windows, unions and join conditions
+//	bind_nested_more.go nested columns through UNNEST, windows, unions and join conditions; = and <> on nested values; ORDER BY nested columns (sort keys)
 //	bind_list.go      [..] and {..} literals, list_value/struct_pack, slices, casts of nested types, list functions, lambdas
 //	bind_unnest.go    unnest in the SELECT list (zipped; STRUCTs expand into columns) and in FROM
 //	bind_tablefunc.go read_parquet options, parquet_metadata/schema/inspect

@@ -38,6 +38,7 @@ const (
 	OpListTransform                 // (list, *Lambda) → list of the lambda's results
 	OpListFilter                    // (list, *Lambda returning BOOLEAN) → list
 	OpListReduce                    // (list, *Lambda of two parameters) → element type
+	OpNestedSortKey                 // (nested) → VARCHAR whose byte order is DuckDB's order of the values
 )
 
 var nestedOpNames = map[Op]string{
@@ -49,6 +50,7 @@ var nestedOpNames = map[Op]string{
 	OpListDistinct: "list_distinct", OpListUnique: "list_unique", OpListPosition: "list_position", OpFlatten: "flatten",
 	OpListAggregate: "list_aggregate", OpListToString: "array_to_string", OpListRange: "range", OpStringSplit: "string_split",
 	OpListTransform: "list_transform", OpListFilter: "list_filter", OpListReduce: "list_reduce",
+	OpNestedSortKey: "__nested_sort_key",
 }
 
 // Lambda is `(params) -> Body` as an argument of list_transform,

@@ -214,8 +214,8 @@ func (c *exprCtx) inDependent(x expr.Expr, sub *ast.Query, not bool) (expr.Expr,
 	}
 	err = c.dependent(sub, res.node, func(d *decor, r planner.Node, m colMap) (planner.Node, error) {
 		mc := d.cols(m)
-		distinct := &planner.Aggregate{Input: r, Groups: append([]planner.ColMeta{v}, mc...)}
-		distinct.Out = distinct.Groups
+		// Nested values are grouped by their encoding.
+		distinct := d.b.distinct(r, append([]planner.ColMeta{v}, mc...))
 		cond := match
 		if len(d.corr) > 0 {
 			eq, err := d.nsEq(d.identity(), m)

@@ -269,6 +269,11 @@ func (d *decor) nsEq(a, b colMap) (expr.Expr, error) {
 		coalesce := func(c planner.ColMeta) expr.Expr {
 			return &expr.Func{Op: expr.OpCoalesce, Args: []expr.Expr{colExpr(c), zero}, Typ: c.Type}
 		}
+		if x.Type.ID == coldata.Unknown {
+			// An untyped NULL column: every value is NULL.
+			terms = append(terms, eq(&expr.IsNull{Arg: colExpr(x)}, &expr.IsNull{Arg: colExpr(y)}))
+			continue
+		}
 		if x.Type.IsNested() {
 			// Equal nested values have equal encodings, a flat key.
 			zero = &expr.Const{Typ: coldata.TypeString}

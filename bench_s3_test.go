@@ -18,7 +18,9 @@ import (
 // answer is checked. The data is PEREGRINE_BENCH_SF1 (default
 // /work/data/sf1: TPC-H SF 1 as DuckDB writes it); the benchmark skips
 // when it is absent. Each query runs on a fresh DB, so every footer is
-// read again (the cold case a user meets first).
+// read again (the cold case a user meets first). With
+// PEREGRINE_S3_TRACE=1 the first S3 run of each query prints its requests
+// as a timeline (start and end in ms, requests in flight at the start).
 //
 //	go test -run '^$' -bench TPCHOverS3Latency -benchtime 3x .
 func BenchmarkTPCHOverS3Latency(b *testing.B) {
@@ -53,6 +55,11 @@ func BenchmarkTPCHOverS3Latency(b *testing.B) {
 			b.Run(fmt.Sprintf("Q%02d/%s", q, name), func(b *testing.B) {
 				p.ResetCounts()
 				for i := 0; i < b.N; i++ {
+					trace := i == 0 && name != "local" && os.Getenv("PEREGRINE_S3_TRACE") != ""
+					if trace {
+						p.StartTrace()
+					}
+					start := time.Now()
 					db, err := peregrine.Open(where)
 					if err != nil {
 						b.Fatal(err)
@@ -64,6 +71,10 @@ func BenchmarkTPCHOverS3Latency(b *testing.B) {
 					}
 					if err := tpch.Check(want, got); err != nil {
 						b.Fatalf("Q%02d over %s: %v", q, where, err)
+					}
+					if trace {
+						fmt.Printf("Q%02d over S3: %.1f ms\n", q, float64(time.Since(start))/1e6)
+						objtest.WriteTrace(os.Stdout, p.StopTrace())
 					}
 				}
 				if name != "local" {

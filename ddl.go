@@ -3,6 +3,7 @@ package peregrine
 import (
 	"context"
 	"fmt"
+	"path"
 	"sort"
 	"strings"
 	"sync"
@@ -55,6 +56,7 @@ type localObjects struct {
 	mu      sync.RWMutex
 	tables  map[string]*localTable // by lower-case name
 	views   map[string]*sql.View
+	macros  map[string]*sql.Macro
 	version atomic.Uint64 // bumped by every change of schema (prepared plans rebind)
 	// lock is the database folder's write lock, taken by the first write
 	// to the folder and held until Close (ddl_dir.go).
@@ -64,7 +66,7 @@ type localObjects struct {
 }
 
 func newLocalObjects() *localObjects {
-	return &localObjects{tables: map[string]*localTable{}, views: map[string]*sql.View{}}
+	return &localObjects{tables: map[string]*localTable{}, views: map[string]*sql.View{}, macros: map[string]*sql.Macro{}}
 }
 
 // closeTables releases every table's memory when the database closes: the
@@ -183,6 +185,8 @@ func (db *DB) runWrite(ctx context.Context, st sql.Statement, args []sql.Arg) (*
 		rows, err = db.createTable(ctx, st)
 	case *sql.CreateView:
 		rows, err = db.createView(ctx, st)
+	case *sql.CreateMacro:
+		rows, err = db.createMacro(ctx, st)
 	case *sql.DropObject:
 		rows, err = db.drop(ctx, st)
 	case *sql.Insert:
@@ -342,6 +346,13 @@ func (db *DB) createView(ctx context.Context, st *sql.CreateView) (*Rows, error)
 
 func (db *DB) drop(ctx context.Context, st *sql.DropObject) (*Rows, error) {
 	d := st.AST
+	if d.Kind == "MACRO" || d.Kind == "MACRO TABLE" || d.Kind == "FUNCTION" {
+		var names []string
+		for _, n := range d.Names {
+			names = append(names, n.Last())
+		}
+		return db.dropMacros(names, d.Kind == "MACRO TABLE", d.IfExists)
+	}
 	kind := "Table"
 	if d.Kind == "VIEW" {
 		kind = "View"
@@ -463,4 +474,42 @@ func retype(b *coldata.Batch, types []coldata.Type) *coldata.Batch {
 		out.Vecs[c] = v
 	}
 	return out
+}
+
+// DatabaseName is current_database(): the folder's name, or "memory".
+func (c queryCatalog) DatabaseName() string {
+	if d := c.Dir(); d != "" {
+		return strings.TrimSuffix(path.Base(strings.TrimRight(d, "/")), ".db")
+	}
+	return "memory"
+}
+
+// Objects lists the database's tables and views for duckdb_tables(),
+// information_schema and PRAGMA table_info, sorted by name.
+func (c queryCatalog) Objects() ([]sql.CatalogObject, error) {
+	var out []sql.CatalogObject
+	seen := map[string]bool{}
+	c.objs.mu.RLock()
+	for k, t := range c.objs.tables {
+		seen[k] = true
+		out = append(out, sql.CatalogObject{Name: t.schema.Name, Temp: t.temp, Schema: t.schema})
+	}
+	for k, v := range c.objs.views {
+		seen[k] = true
+		out = append(out, sql.CatalogObject{Name: v.Name, Temp: !v.Persistent && c.Dir() != "", View: v})
+	}
+	c.objs.mu.RUnlock()
+	if c.Dir() != "" {
+		names, err := c.TableNames()
+		if err != nil {
+			return nil, err
+		}
+		for _, n := range names {
+			if !seen[strings.ToLower(n)] {
+				out = append(out, sql.CatalogObject{Name: n})
+			}
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out, nil
 }

@@ -133,6 +133,7 @@ func (db *DB) saveViews() error {
 		}
 	}
 	o.mu.RUnlock()
+	stmts = append(stmts, o.persistentMacros()...)
 	sort.Strings(stmts)
 	stmts = append(db.folderTableStatements(), stmts...)
 	return storage.WriteCatalogFile(db.cat.Dir(), stmts)
@@ -168,9 +169,14 @@ func (db *DB) loadViews() error {
 			}
 			continue
 		}
+		if cm, isMacro := st.(*sql.CreateMacro); err == nil && isMacro {
+			name := cm.AST.Name.Last()
+			db.objs.macros[strings.ToLower(name)] = &sql.Macro{Name: name, AST: cm.AST, Text: s, Persistent: true}
+			continue
+		}
 		cv, ok := st.(*sql.CreateView)
 		if err != nil || !ok {
-			return fmt.Errorf("IO Error: %s: not a CREATE VIEW statement: %.60s", filepath.Join(storage.CatalogDir(dir), "catalog.sql"), s)
+			return fmt.Errorf("IO Error: %s: not a CREATE VIEW or CREATE MACRO statement: %.60s", filepath.Join(storage.CatalogDir(dir), "catalog.sql"), s)
 		}
 		name := cv.AST.Name.Last()
 		db.objs.views[strings.ToLower(name)] = &sql.View{Name: name, Query: cv.AST.Query, Text: s, Columns: cv.AST.Columns, Persistent: true}

@@ -42,6 +42,10 @@ func (db *DB) insert(ctx context.Context, st *sql.Insert, args []sql.Arg) (*Rows
 	if err != nil {
 		return nil, err
 	}
+	ret, err := db.prepareReturning(ctx, st.AST.Table, st.AST.Returning, t)
+	if err != nil {
+		return nil, err
+	}
 	node := bound.Plan
 	if len(args) > 0 {
 		if node, err = bound.Instantiate(args); err != nil {
@@ -52,9 +56,19 @@ func (db *DB) insert(ctx context.Context, st *sql.Insert, args []sql.Arg) (*Rows
 	if err != nil {
 		return nil, err
 	}
+	if ignore, cols := ignoresConflicts(st); ignore {
+		keys, err := conflictKeys(t, cols)
+		if err != nil {
+			return nil, err
+		}
+		added = dropConflicts(t, added, keys)
+	}
 	n, err := db.appendRows(ctx, t, added)
 	if err != nil {
 		return nil, err
+	}
+	if ret != nil {
+		return ret.run(ctx, added)
 	}
 	return changedRows(n), nil
 }

@@ -28,8 +28,16 @@ func (db *DB) update(ctx context.Context, st *sql.Update, args []sql.Arg) (*Rows
 	if err != nil {
 		return nil, err
 	}
+	retq, err := db.prepareReturning(ctx, st.AST.Table, st.AST.Returning, t)
+	if err != nil {
+		return nil, err
+	}
 	changed, refs, err := db.touched(ctx, bound, args, append([]coldata.Type{coldata.TypeInt64}, t.schema.Types()...))
+	ret := storage.NewMemBuilder(t.schema.Types()) // the new values, for RETURNING
 	if err != nil || len(refs) == 0 {
+		if err == nil && retq != nil {
+			return retq.run(ctx, ret)
+		}
 		return changedRows(0), err
 	}
 	// The new values without the row-id column, for the row checks.
@@ -63,6 +71,7 @@ func (db *DB) update(ctx context.Context, st *sql.Update, args []sql.Arg) (*Rows
 			cp[c].CopyFrom(v, nil, n, 0)
 		}
 		one := []int32{0}
+		var hits []int32
 		for r := range n {
 			ref, ok := refs[start+int64(r)]
 			if !ok {
@@ -73,12 +82,19 @@ func (db *DB) update(ctx context.Context, st *sql.Update, args []sql.Arg) (*Rows
 			for c := range cp {
 				cp[c].CopyFrom(src[c+1], one, 1, r)
 			}
+			hits = append(hits, int32(r))
 		}
 		nb.AppendChunks([][]*coldata.Vec{cp})
+		if retq != nil {
+			ret.Append(&coldata.Batch{Vecs: cp, N: n, Sel: hits})
+		}
 		start += int64(n)
 	}
 	if err := db.replace(ctx, t, nb.Data(old.Columns), refs, false); err != nil {
 		return nil, err
+	}
+	if retq != nil {
+		return retq.run(ctx, ret)
 	}
 	return changedRows(int64(len(refs))), nil
 }
@@ -94,21 +110,35 @@ func (db *DB) delete(ctx context.Context, st *sql.Delete, args []sql.Arg) (*Rows
 	if err != nil {
 		return nil, err
 	}
+	retq, err := db.prepareReturning(ctx, st.AST.Table, st.AST.Returning, t)
+	if err != nil {
+		return nil, err
+	}
 	_, refs, err := db.touched(ctx, bound, args, []coldata.Type{coldata.TypeInt64})
+	gone := storage.NewMemBuilder(t.schema.Types()) // the deleted rows, for RETURNING
 	if err != nil || len(refs) == 0 {
+		if err == nil && retq != nil {
+			return retq.run(ctx, gone)
+		}
 		return changedRows(0), err
 	}
+	var drop []int32
 	old := t.mem.Snapshot()
 	nb := storage.NewMemBuilder(t.schema.Types())
 	var start int64
 	var keep []int32
 	for _, ch := range old.Chunks {
 		n := storage.ChunkLen(ch)
-		keep = keep[:0]
+		keep, drop = keep[:0], drop[:0]
 		for r := range n {
-			if _, gone := refs[start+int64(r)]; !gone {
+			if _, del := refs[start+int64(r)]; !del {
 				keep = append(keep, int32(r))
+			} else {
+				drop = append(drop, int32(r))
 			}
+		}
+		if len(drop) > 0 && retq != nil {
+			gone.Append(&coldata.Batch{Vecs: ch, N: n, Sel: drop})
 		}
 		switch {
 		case len(keep) == n:
@@ -120,6 +150,9 @@ func (db *DB) delete(ctx context.Context, st *sql.Delete, args []sql.Arg) (*Rows
 	}
 	if err := db.replace(ctx, t, nb.Data(old.Columns), refs, true); err != nil {
 		return nil, err
+	}
+	if retq != nil {
+		return retq.run(ctx, gone)
 	}
 	return changedRows(int64(len(refs))), nil
 }

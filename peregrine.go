@@ -1,11 +1,3 @@
-// Package peregrine is an embedded analytical SQL engine over Parquet files.
-//
-//	db, err := peregrine.Open("path/to/dir") // each NAME.parquet or folder is a table
-//	rows, err := db.Query(ctx, "SELECT count(*) FROM lineitem WHERE l_quantity < ?", 24)
-//
-// Importing the package also registers the database/sql driver "peregrine"
-// (DSN: a directory, or "" for an in-memory database; options as
-// "dir?threads=4&memory_limit=2GB").
 package peregrine
 
 import (
@@ -204,11 +196,23 @@ func (db *DB) run(ctx context.Context, st sql.Statement, args []sql.Arg, prep *S
 		if err != nil {
 			return nil, err
 		}
+		var schema *sql.TableSchema
+		if t := db.objs.table(st.TableName()); t != nil {
+			schema = t.schema
+		}
+		opt := func(s string) coldata.Datum {
+			if s == "" {
+				return coldata.NullDatum
+			}
+			return coldata.Datum{S: s}
+		}
 		var rows [][]coldata.Datum
 		for i, c := range plan.Cols()[:len(names)] {
-			rows = append(rows, []coldata.Datum{{S: names[i]}, {S: c.Type.String()}, {S: "YES"}})
+			null, key, dflt := sql.DescribeRow(schema, i)
+			rows = append(rows, []coldata.Datum{{S: names[i]}, {S: c.Type.String()}, {S: null}, opt(key), opt(dflt), coldata.NullDatum})
 		}
-		return valueRows([]Column{{"column_name", coldata.TypeString}, {"column_type", coldata.TypeString}, {"null", coldata.TypeString}}, rows), nil
+		str := coldata.TypeString
+		return valueRows([]Column{{"column_name", str}, {"column_type", str}, {"null", str}, {"key", str}, {"default", str}, {"extra", str}}, rows), nil
 	case *sql.Explain:
 		return db.explain(ctx, st, args, prep)
 	case *sql.Copy:

@@ -25,7 +25,9 @@
 //     handed out whole, without copying; row ids for UPDATE/DELETE);
 //     scan_stream.go: the one scan of a one-pass table (a Go RecordReader).
 //   - scan.go: the table scan's morsel queue and workers; runtimefilter.go:
-//     filters finished join builds push into probe-side scans.
+//     filters finished join builds push into probe-side scans;
+//     scan_prefetch.go: remote files' row groups fetched ahead of the
+//     workers, from the moment the scan is opened.
 //   - distincton.go: the first row of each run of equal keys in a sorted
 //     stream (SELECT DISTINCT ON).
 //   - filter.go, project.go, limit.go, values.go, gather.go, repeat.go,

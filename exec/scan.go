@@ -209,7 +209,12 @@ type scanOp struct {
 
 func (o *scanOp) Types() []coldata.Type { return o.src.types }
 
-func (o *scanOp) Open(context.Context) error { return o.src.err }
+func (o *scanOp) Open(ctx context.Context) error {
+	if o.src.err == nil {
+		o.src.startEarly(ctx, o.env)
+	}
+	return o.src.err
+}
 
 func (o *scanOp) Next(ctx context.Context) (*coldata.Batch, error) {
 	if o.src.err != nil {

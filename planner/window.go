@@ -169,6 +169,11 @@ func pruneWindow(n *Window, need map[ColID]bool) Node {
 	for id := range w.usedCols() {
 		used[id] = true
 	}
+	// The executor counts a window's rows by its input's columns, so the
+	// input keeps one even when nothing above reads any.
+	if in := n.Input.Cols(); len(in) > 0 && !anyUsed(in, used) {
+		used[in[0].ID] = true
+	}
 	w.Input = narrow(prune(n.Input, used), used)
 	w.Out = append(append([]ColMeta{}, w.Input.Cols()...), outs...)
 	return &w
@@ -327,4 +332,13 @@ func cloneWindow(c *cloner, x *Window) (*Window, error) {
 	var err error
 	w.Input, err = c.clone(x.Input)
 	return &w, err
+}
+
+func anyUsed(cols []ColMeta, used map[ColID]bool) bool {
+	for _, c := range cols {
+		if used[c.ID] {
+			return true
+		}
+	}
+	return false
 }

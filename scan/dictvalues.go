@@ -36,7 +36,7 @@ func (f *File) ChunkDictionary(rg, col int) (dict *coldata.Vec, ok bool, err err
 	if err != nil {
 		return nil, false, err
 	}
-	head := make([]byte, min(int64(dictHeaderRead), end-start))
+	head := make([]byte, min(dictReadSize(cc.MetaData.DictionaryPageOffset, cc.MetaData.DataPageOffset), end-start))
 	n, err := f.r.ReadAt(head, start)
 	if err != nil && !errors.Is(err, io.EOF) {
 		return nil, false, err
@@ -48,9 +48,16 @@ func (f *File) ChunkDictionary(rg, col int) (dict *coldata.Vec, ok bool, err err
 	if int64(hl)+int64(h.compressedSize) > end-start {
 		return nil, false, fmt.Errorf("%s: dictionary page of %d bytes runs past its column chunk", f.path, h.compressedSize)
 	}
-	body := make([]byte, h.compressedSize)
-	if _, err := f.r.ReadAt(body, start+int64(hl)); err != nil && !errors.Is(err, io.EOF) {
-		return nil, false, err
+	var body []byte
+	if hl+int(h.compressedSize) <= n {
+		// The first read held the whole page: over an object store that
+		// saves the estimate a round trip.
+		body = head[hl : hl+int(h.compressedSize)]
+	} else {
+		body = make([]byte, h.compressedSize)
+		if _, err := f.r.ReadAt(body, start+int64(hl)); err != nil && !errors.Is(err, io.EOF) {
+			return nil, false, err
+		}
 	}
 	c := &colState{name: f.cols[col].Name, li: li, typ: f.cols[col].Type, codec: codec}
 	var dec decompressor
@@ -60,4 +67,18 @@ func (f *File) ChunkDictionary(rg, col int) (dict *coldata.Vec, ok bool, err err
 	// c.buf (from the page-buffer pool) is not returned: string values
 	// may point into it, and the garbage collector frees it with them.
 	return c.dict, true, nil
+}
+
+// maxDictRead bounds the dictionary page ChunkDictionary reads in one
+// request with its header.
+const maxDictRead = 1 << 20
+
+// dictReadSize is how many bytes ChunkDictionary reads first: the whole
+// dictionary page when the footer places it (it ends where the data pages
+// begin) and it is not large, else just enough for its header.
+func dictReadSize(dictOff *int64, dataOff int64) int64 {
+	if dictOff != nil && *dictOff >= 4 && *dictOff < dataOff && dataOff-*dictOff <= maxDictRead {
+		return max(dataOff-*dictOff, dictHeaderRead)
+	}
+	return dictHeaderRead
 }

@@ -24,6 +24,12 @@
 // Reader.Stats counts what each mechanism saved for EXPLAIN ANALYZE, and
 // File.ExactStats answers ungrouped MIN/MAX/COUNT from exact footers.
 //
+// Over a round-trip reader (object stores, HTTP) the footer costs one
+// tail read, whose last 16 KiB before the footer stay with the File
+// (tailcache.go): small files and page indexes there need no other
+// request; dictionaries the planner sketches come with their page header
+// in one read; Prefetcher fetches row groups ahead of the workers.
+//
 // The reader fetches each needed column chunk with one ReadAt (neighbours
 // coalesced), verifies page CRCs when the writer stored them, decompresses
 // pages (UNCOMPRESSED, SNAPPY, GZIP, ZSTD, LZ4_RAW, the deprecated LZ4 in

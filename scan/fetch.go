@@ -89,6 +89,7 @@ func readTail(ctx context.Context, r io.ReaderAt, size int64, name string) (foot
 		return nil, 0, err
 	}
 	if flen+8 <= n {
+		keepTail(r, tail[:n-8-flen], size-n)
 		return tail[n-8-flen : n-8], flen, nil
 	}
 	buf := make([]byte, flen)

@@ -142,7 +142,18 @@ func NewFileContext(ctx context.Context, r io.ReaderAt, size int64, name string)
 	if size < 12 {
 		return nil, fmt.Errorf("Invalid Input Error: File '%s' too small to be a Parquet file", name)
 	}
-	buf, flen, err := readTail(ctx, r, size, name)
+	var holder *tailHolder
+	if rr, ok := r.(RangeReader); ok && rr.RoundTrips() {
+		holder = &tailHolder{RangeReader: rr}
+	}
+	var buf []byte
+	var flen int64
+	if holder != nil {
+		buf, flen, err = readTail(ctx, holder, size, name)
+		r = holder.wrapTail()
+	} else {
+		buf, flen, err = readTail(ctx, r, size, name)
+	}
 	if err != nil {
 		return nil, err
 	}

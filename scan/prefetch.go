@@ -8,8 +8,11 @@ import (
 // prefetchParallelism bounds the row groups being fetched at once. They
 // are fetched in the order they were asked for (a worker's own row group
 // first), so that they arrive in scan order instead of all together at the
-// end of a shared transfer.
-const prefetchParallelism = 16
+// end of a shared transfer. Each request waits out the store's latency
+// (tens of milliseconds) before its bytes flow: 32 at once fetch a table
+// of 50 row groups in two waves of that latency rather than four; the byte
+// budget, not this, bounds what is held.
+const prefetchParallelism = 32
 
 // Prefetcher reads the column chunks of row groups ahead of the workers
 // that decode them, for files on high-latency stores: while a worker

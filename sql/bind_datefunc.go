@@ -42,6 +42,9 @@ func dateFunction(e *ast.FuncCall, name string, args []expr.Expr) (expr.Expr, bo
 			return nil, err
 		}
 		k, ok := x.(*expr.Const)
+		if !ok && (name == "date_trunc" || name == "datetrunc") {
+			return nil, nil // a part per row
+		}
 		if !ok {
 			return nil, notImplemented(e, name+" with a part that is not a constant")
 		}
@@ -62,6 +65,10 @@ func dateFunction(e *ast.FuncCall, name string, args []expr.Expr) (expr.Expr, bo
 		x, err := cast(1, coldata.TypeTimestamp)
 		if err != nil {
 			return nil, true, err
+		}
+		if p == nil {
+			s, err := castTo(args[0], coldata.TypeString)
+			return &expr.Func{Op: expr.OpDateTrunc, Args: []expr.Expr{x, s}, Typ: coldata.TypeTimestamp}, true, err
 		}
 		if p.Val.Null {
 			return &expr.Const{Val: coldata.NullDatum, Typ: coldata.TypeTimestamp}, true, nil

@@ -34,6 +34,9 @@ type DropObject struct{ AST *ast.Drop }
 type Insert struct {
 	AST  *ast.Insert
 	Text string
+	// CopyFrom is set for COPY t FROM 'file': the rows are the file's
+	// (see copy_from.go).
+	CopyFrom *ast.Copy
 }
 
 // Update is UPDATE t SET ... [FROM ...] [WHERE ...].
@@ -69,31 +72,27 @@ func convertWrite(st ast.Statement, text string) (Statement, bool, error) {
 		return &CreateTable{AST: s, Text: text}, true, nil
 	case *ast.CreateView:
 		return &CreateView{AST: s, Text: text}, true, nil
+	case *ast.CreateMacro:
+		return &CreateMacro{AST: s, Text: text}, true, nil
 	case *ast.Drop:
-		if s.Kind == "TABLE" || s.Kind == "VIEW" {
+		if s.Kind == "TABLE" || s.Kind == "VIEW" || s.Kind == "MACRO" || s.Kind == "MACRO TABLE" || s.Kind == "FUNCTION" {
 			return &DropObject{AST: s}, true, nil
 		}
 	case *ast.Insert:
 		switch {
-		case s.Or != "":
+		case s.Or != "" && !strings.EqualFold(s.Or, "IGNORE"):
 			return nil, true, notImplemented(s, "INSERT OR "+s.Or)
-		case s.OnConflict != nil:
-			return nil, true, notImplemented(s, "ON CONFLICT")
-		case len(s.Returning) > 0:
-			return nil, true, notImplemented(s, "RETURNING")
+		case s.OnConflict != nil && !s.OnConflict.DoNothing:
+			return nil, true, notImplemented(s, "ON CONFLICT DO UPDATE")
+		case s.OnConflict != nil && s.OnConflict.Where != nil:
+			return nil, true, notImplemented(s.OnConflict.Where, "ON CONFLICT (...) WHERE")
 		case s.ByName:
 			return nil, true, notImplemented(s, "INSERT BY NAME")
 		}
 		return &Insert{AST: s, Text: text}, true, nil
 	case *ast.Update:
-		if len(s.Returning) > 0 {
-			return nil, true, notImplemented(s, "RETURNING")
-		}
 		return &Update{AST: s, Text: text}, true, nil
 	case *ast.Delete:
-		if len(s.Returning) > 0 {
-			return nil, true, notImplemented(s, "RETURNING")
-		}
 		return &Delete{AST: s, Text: text}, true, nil
 	case *ast.AlterTable:
 		switch s.Op {

@@ -22,6 +22,15 @@ func BindInsert(st *Insert, cat Catalog, s *TableSchema, args ...Arg) (*Bound, e
 func bindInsert(st *Insert, cat Catalog, s *TableSchema, args []Arg) (*Bound, error) {
 	ins := st.AST
 	src := ins.Query
+	if st.CopyFrom != nil {
+		target, err := insertColumns(ins, s)
+		if err != nil {
+			return nil, err
+		}
+		if src, err = copySource(st.CopyFrom, s, target); err != nil {
+			return nil, err
+		}
+	}
 	if ins.DefaultValues {
 		one, err := parser.ParseOne("SELECT 1")
 		if err != nil {
@@ -45,7 +54,10 @@ func bindInsert(st *Insert, cat Catalog, s *TableSchema, args []Arg) (*Bound, er
 	}
 	var node planner.Node
 	var names []string
-	if v, ok := src.Body.(*ast.Values); ok && plainQuery(src) && !ins.DefaultValues {
+	if st.CopyFrom != nil {
+		node, names, err = b.bindQuery(src)
+		err = atCopy(err, st.CopyFrom)
+	} else if v, ok := src.Body.(*ast.Values); ok && plainQuery(src) && !ins.DefaultValues {
 		if len(v.Rows[0]) != len(target) {
 			names = make([]string, len(v.Rows[0]))
 		} else {

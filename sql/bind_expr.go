@@ -54,7 +54,13 @@ func (c *exprCtx) bindBool(e ast.Expr) (expr.Expr, error) {
 	case coldata.Unknown:
 		return castTo(x, coldata.TypeBool)
 	}
-	return nil, binderErr(e, "%s clause must be a BOOLEAN expression, got %s: %s", c.clause, x.Type(), clip(e.String()))
+	// DuckDB casts numbers (non-zero is true) and strings ('true', 't',
+	// '1', ...) to BOOLEAN where a condition is expected.
+	if t := x.Type(); t.IsNumeric() || t.ID == coldata.String {
+		b, err := castTo(x, coldata.TypeBool)
+		return b, at(err, e)
+	}
+	return nil, errAt(e, "Conversion", "Unimplemented type for cast (%s -> BOOLEAN)", x.Type())
 }
 
 // colRef references a FROM column, honouring aggregation.
@@ -200,9 +206,6 @@ func (c *exprCtx) bindRaw(e ast.Expr) (expr.Expr, error) {
 	case *ast.Case:
 		return c.caseExpr(x)
 	case *ast.Cast:
-		if x.Try {
-			return nil, notImplemented(x, "TRY_CAST")
-		}
 		a, err := c.bind(x.X)
 		if err != nil {
 			return nil, err
@@ -210,6 +213,9 @@ func (c *exprCtx) bindRaw(e ast.Expr) (expr.Expr, error) {
 		t, err := parseType(x.Type)
 		if err != nil {
 			return nil, err
+		}
+		if x.Try {
+			return tryCastTo(a, t)
 		}
 		return castTo(a, t)
 	case *ast.FuncCall:
@@ -353,7 +359,7 @@ func numberLiteral(x *ast.NumberLit) (expr.Expr, error) {
 	}
 	if !strings.ContainsAny(s, "eE") {
 		p, sc := coldata.DecimalDigits(s)
-		if p <= 18 {
+		if p <= coldata.MaxDecimalPrecision {
 			if d, err := coldata.ParseDecimal(s, sc); err == nil {
 				return &expr.Const{Val: coldata.Datum{I: d}, Typ: coldata.DecimalType(max(p, 1), sc)}, nil
 			}

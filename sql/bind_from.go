@@ -134,6 +134,18 @@ func (b *binder) bindTableName(t *ast.TableName, alias string, colNames []ast.Id
 	if alias == "" {
 		alias = tableAlias(full)
 	}
+	if k := len(parts); k >= 2 && strings.EqualFold(parts[k-2].Name, "information_schema") {
+		if n, ok, err := b.infoSchema(parts[k-1].Name, alias); ok {
+			if err != nil {
+				return nil, at(err, t)
+			}
+			if err := renameCols(n.Cols(), colNames, alias, t); err != nil {
+				return nil, err
+			}
+			sc.add(alias, n.Cols())
+			return n, nil
+		}
+	}
 	if n, ok, err := b.bindLocal(t, full, alias, colNames, sc); ok {
 		return n, err
 	}
@@ -394,6 +406,8 @@ func (b *binder) bindTableFunc(t *ast.TableFunc, alias string, colNames []ast.Id
 		n, err = b.textFunc(tf, alias)
 	case "peregrine_functions", "duckdb_functions":
 		n, err = b.functionsFunc(tf, alias)
+	case "duckdb_tables", "duckdb_views", "duckdb_columns", "duckdb_schemas", "duckdb_databases", "pragma_table_info":
+		n, _, err = b.introspectFunc(tf, alias)
 	default:
 		var tab *storage.Table
 		if tab, err = b.tableFunc(tf); err == nil {
@@ -422,4 +436,5 @@ var tableFuncNames = map[string]bool{
 	"read_parquet": true, "parquet_scan": true, "parquet_metadata": true, "parquet_schema": true, "parquet_inspect": true,
 	"duckdb_secrets": true, "which_secret": true, "range": true, "generate_series": true,
 	"read_csv": true, "read_csv_auto": true, "read_json": true, "read_json_auto": true, "read_ndjson": true, "read_ndjson_auto": true, "peregrine_functions": true, "duckdb_functions": true,
+	"duckdb_tables": true, "duckdb_views": true, "duckdb_columns": true, "duckdb_schemas": true, "duckdb_databases": true, "pragma_table_info": true,
 }

@@ -78,7 +78,7 @@ func decimalType(t *ast.TypeName) (coldata.Type, error) {
 		return v, err == nil
 	}
 	if len(t.Mods) > 2 {
-		return coldata.Type{}, binderErr(t, "DECIMAL takes at most two modifiers: width and scale")
+		return coldata.Type{}, binderErr(t, "DECIMAL type can take at most two type modifiers, width and scale")
 	}
 	if len(t.Mods) >= 1 {
 		var ok bool
@@ -93,8 +93,13 @@ func decimalType(t *ast.TypeName) (coldata.Type, error) {
 			return coldata.Type{}, binderErr(t, "DECIMAL scale must be an integer")
 		}
 	}
-	if p < 1 || p > coldata.MaxDecimalPrecision || sc < 0 || sc > p {
-		return coldata.Type{}, binderErr(t, "invalid DECIMAL(%d,%d): width must be between 1 and 38 and scale at most the width", p, sc)
+	switch {
+	case p < 1 || p > coldata.MaxDecimalPrecision:
+		return coldata.Type{}, binderErr(t, "DECIMAL type width must be between 1 and 38")
+	case sc < 0 || sc > coldata.MaxDecimalPrecision:
+		return coldata.Type{}, binderErr(t, "DECIMAL type scale must be between 0 and 38")
+	case sc > p:
+		return coldata.Type{}, binderErr(t, "DECIMAL type scale cannot be greater than width")
 	}
 	if sc > 18 {
 		return coldata.Type{}, notImplemented(t, "DECIMAL scale above 18")
@@ -174,6 +179,9 @@ func (c *exprCtx) function(e *ast.FuncCall) (expr.Expr, error) {
 	case e.Star:
 		return nil, binderErr(e, "* is not a valid argument to %s", name)
 	}
+	if name == "time_bucket" || name == "date_add" {
+		return c.intervalFunction(e, name, argList)
+	}
 	args, err := c.args(argList, name)
 	if err != nil {
 		return nil, err
@@ -195,6 +203,9 @@ func (c *exprCtx) scalarFunction(e *ast.FuncCall, name string, args []expr.Expr)
 		return &expr.Func{Op: op, Args: xs, Typ: t}
 	}
 	str := func(i int) (expr.Expr, error) { return castTo(args[i], coldata.TypeString) }
+	if x, ok, err := mapFunction(e, name, args); ok {
+		return x, err
+	}
 	if x, ok, err := nestedFunction(name, args); ok {
 		return x, err
 	}
@@ -204,7 +215,13 @@ func (c *exprCtx) scalarFunction(e *ast.FuncCall, name string, args []expr.Expr)
 	if x, ok, err := c.mathFunction(e, name, args); ok {
 		return x, err
 	}
+	if x, ok, err := c.datePartFunction(e, name, args); ok {
+		return x, err
+	}
 	if x, ok, err := dateFunction(e, name, args); ok {
+		return x, err
+	}
+	if x, ok, err := c.catalogFunction(e, name, args); ok {
 		return x, err
 	}
 	switch name {

@@ -13,11 +13,15 @@ import (
 type intervalUnit struct {
 	months bool  // months (else days)
 	mult   int64 // how many months or days
+	us     int64 // for the units below a day: how many microseconds (months and mult unused)
 }
 
 var intervalUnits = map[string]intervalUnit{
-	"day": {false, 1}, "week": {false, 7}, "month": {true, 1}, "quarter": {true, 3}, "year": {true, 12},
-	"decade": {true, 120}, "century": {true, 1200}, "centurie": {true, 1200}, "millennium": {true, 12000}, "millennia": {true, 12000},
+	"hour": {us: 3_600_000_000}, "minute": {us: 60_000_000}, "second": {us: 1_000_000},
+	"millisecond": {us: 1000}, "microsecond": {us: 1},
+	"day": {false, 1, 0}, "week": {false, 7, 0}, "month": {true, 1, 0}, "quarter": {true, 3, 0}, "year": {true, 12, 0},
+	"decade": {true, 120, 0}, "century": {true, 1200, 0}, "centurie": {true, 1200, 0}, "millennium": {true, 12000, 0},
+	"millennia": {true, 12000, 0},
 }
 
 // unitOf normalizes an interval unit (DAYS, Day, d...) to its singular.
@@ -107,6 +111,9 @@ func (c *exprCtx) dateInterval(l expr.Expr, iv *ast.Interval, sub bool) (expr.Ex
 		if l, err = castTo(l, coldata.TypeDate); err != nil {
 			return nil, err
 		}
+	}
+	if l.Type().ID == coldata.Timestamp || l.Type().ID == coldata.Date && subDay(parts) {
+		return timestampInterval(l, parts, sub)
 	}
 	if l.Type().ID != coldata.Date {
 		return nil, errAt(iv, "Not implemented", "INTERVAL arithmetic on %s is not supported yet", l.Type())

@@ -45,6 +45,9 @@ func (c *exprCtx) nestedExpr(e ast.Expr) (expr.Expr, bool, error) {
 	case *ast.Slice:
 		out, err := c.slice(x)
 		return out, true, err
+	case *ast.MapLit:
+		out, err := c.mapLiteral(x)
+		return out, true, err
 	}
 	return nil, false, nil
 }

@@ -13,6 +13,7 @@ import (
 var doubleFuncs = map[string]expr.Op{
 	"sqrt": expr.OpSqrt, "cbrt": expr.OpCbrt, "exp": expr.OpExp, "ln": expr.OpLn, "log10": expr.OpLog10,
 	"log2": expr.OpLog2, "ceil": expr.OpCeil, "ceiling": expr.OpCeil, "floor": expr.OpFloor,
+	"trunc": expr.OpTrunc,
 }
 
 // mathFuncNames are the names mathFunction binds.
@@ -98,7 +99,10 @@ func (c *exprCtx) mathFunction(e *ast.FuncCall, name string, args []expr.Expr) (
 	if p, ok := a.(*expr.Param); ok {
 		p.Typ = coldata.TypeFloat64
 	}
-	if t := a.Type(); (op == expr.OpCeil || op == expr.OpFloor) && t.ID == coldata.Decimal {
+	if t := a.Type(); op == expr.OpTrunc && integral(t) {
+		return a, true, nil // DuckDB's trunc of an integer is the integer
+	}
+	if t := a.Type(); (op == expr.OpCeil || op == expr.OpFloor || op == expr.OpTrunc) && t.ID == coldata.Decimal {
 		return &expr.Func{Op: op, Args: []expr.Expr{a}, Typ: coldata.DecimalType(int(t.Precision), 0)}, true, nil
 	}
 	if t := a.Type(); !t.IsNumeric() && t.ID != coldata.Unknown && t.ID != coldata.String {

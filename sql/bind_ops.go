@@ -293,7 +293,8 @@ func arithmetic(op expr.Op, l, r expr.Expr) (expr.Expr, error) {
 			if scale > 18 {
 				return nil, fmt.Errorf("Binder Error: decimal multiplication result scale %d exceeds 18 (%s * %s); cast to DOUBLE", scale, l, r)
 			}
-			return &expr.Func{Op: op, Args: []expr.Expr{a, b}, Typ: decimalOf(int(at.Precision)-int(at.Scale)+int(bt.Precision)-int(bt.Scale), scale)}, nil
+			res := decimalOf(int(at.Precision)-int(at.Scale)+int(bt.Precision)-int(bt.Scale), scale)
+			return &expr.Func{Op: op, Args: []expr.Expr{a, b}, Typ: fitInt64Decimal(res, lt, rt)}, nil
 		}
 	}
 	t, err := commonType(lt, rt)
@@ -302,9 +303,10 @@ func arithmetic(op expr.Op, l, r expr.Expr) (expr.Expr, error) {
 	}
 	// A constant operand takes the column's type when it fits, so that
 	// 1 - l_discount stays DECIMAL(15,2)-sized rather than widening.
-	if k, ok := l.(*expr.Const); ok && constFits(k, rt) && rt.ID == coldata.Decimal {
+	// A DOUBLE constant keeps DOUBLE arithmetic, as in DuckDB.
+	if k, ok := l.(*expr.Const); ok && constFits(k, rt) && rt.ID == coldata.Decimal && lt.ID != coldata.Float64 {
 		t = rt
-	} else if k, ok := r.(*expr.Const); ok && constFits(k, lt) && lt.ID == coldata.Decimal {
+	} else if k, ok := r.(*expr.Const); ok && constFits(k, lt) && lt.ID == coldata.Decimal && rt.ID != coldata.Float64 {
 		t = lt
 	}
 	a, b, err := castBoth(l, r, t)
@@ -313,7 +315,7 @@ func arithmetic(op expr.Op, l, r expr.Expr) (expr.Expr, error) {
 	}
 	res := t
 	if t.ID == coldata.Decimal && (op == expr.OpAdd || op == expr.OpSub) {
-		res = decimalOf(int(t.Precision)-int(t.Scale)+1, int(t.Scale))
+		res = fitInt64Decimal(decimalOf(int(t.Precision)-int(t.Scale)+1, int(t.Scale)), lt, rt)
 	}
 	return &expr.Func{Op: op, Args: []expr.Expr{a, b}, Typ: res}, nil
 }

@@ -63,12 +63,23 @@ func (b *binder) bindQuery(q *ast.Query) (planner.Node, []string, error) {
 
 // bindQueryOpts binds a whole query: its WITH clause is visible to its body.
 func (b *binder) bindQueryOpts(q *ast.Query, opts selectOpts) (*selectResult, error) {
+	q, err := b.expandMacros(q)
+	if err != nil {
+		return nil, err
+	}
 	if q.With != nil {
 		for _, c := range q.With.CTEs {
 			if len(c.UsingKey) > 0 {
 				return nil, notImplemented(c, "USING KEY")
 			}
 		}
+	}
+	if q.LimitPercent {
+		pq, err := limitPercentQuery(q)
+		if err != nil {
+			return nil, err
+		}
+		return b.bindQueryOpts(pq, opts)
 	}
 	nb := b.withCTEs(q.With)
 	t := tail{orderBy: q.OrderBy, limit: q.Limit, offset: q.Offset, percent: q.LimitPercent}

@@ -17,7 +17,7 @@ type Copy struct {
 
 func convertCopy(c *ast.Copy, text string) (Statement, error) {
 	if c.From {
-		return nil, errAt(c, "Not implemented", "COPY ... FROM is not supported: Peregrine reads Parquet in place; query the file directly")
+		return copyInsert(c, text)
 	}
 	out := &Copy{Options: map[string]Value{}}
 	if c.Query != nil {

@@ -22,6 +22,12 @@
 //	transaction.go    BEGIN/COMMIT/ROLLBACK (run by the root package, txn.go)
 //	secret.go         CREATE/DROP SECRET, duckdb_secrets(), which_secret(), masking of secret literals in errors
 //	copy.go           COPY ... TO
+//	copy_from.go      COPY t FROM 'file': an INSERT from read_csv (the target's names and types), read_json or read_parquet
+//	introspect.go     duckdb_tables/views/columns/schemas(), information_schema, pragma_table_info, PRAGMA table_info/show_tables/version, DESCRIBE's key and default
+//	bind_catalogfunc.go current_database(), current_schema(), version()
+//	bind_limitpct.go  LIMIT n%: a counting window over the query
+//	bind_map.go       MAP {k: v} and map(), map_from_entries, map_entries, map_extract/element_at, map_contains
+//	macro.go          CREATE MACRO: scalar and table macros expanded in the syntax tree before binding
 //	bind_ddl.go       CREATE TABLE/VIEW, DROP, ALTER statements; table schemas and
 //	                  constraints; views and local tables in FROM (LocalCatalog)
 //	bind_dml.go       INSERT (values cast to the columns, defaults), UPDATE and DELETE
@@ -46,6 +52,11 @@
 //	bind_strfunc.go   string functions with a kernel each (ltrim, replace, lpad, split_part, ...) and regexp_*
 //	bind_mathfunc.go  sqrt, ln, log10, ceil/floor, ..., pi, greatest/least
 //	bind_datefunc.go  date_trunc, date_diff, last_day, dayname, monthname, make_date, strftime
+//	bind_datepart.go  date_part/extract (constant, per-row and list parts), hour()/dayofweek()/..., epoch_*,
+//	                  make_timestamp, date_sub, isfinite/isinf, strptime, nanosecond
+//	bind_tsinterval.go TIMESTAMP ± INTERVAL (and DATE ± an INTERVAL below a day) as months, days, microseconds
+//	bind_timebucket.go time_bucket and date_add, which take INTERVAL literals ('..'::INTERVAL too)
+//	functions_docs_date.go the registry entries of the date/time functions
 //	bind_agg.go       aggregates and GROUP BY keys
 //	bind_aggnamed.go  the aggregates the executor resolves by name (median, string_agg, stddev, arg_min, corr, ...):
 //	                  DuckDB's aliases, argument casts, result types, constant parameters, two-column forms
@@ -80,4 +91,5 @@
 //	bind_json.go      read_json/read_json_auto/read_ndjson options (storage/jsonfmt)
 //	params.go         parameters: Arg, binding, Instantiate
 //	coerce.go         common types, casts of constants
+//	bind_trycast.go   TRY_CAST: folded constants, or a Cast whose failures are NULL
 package sql

@@ -148,7 +148,7 @@ func buildRegistry() {
 // scalarNames are the scalar functions the binder's tables hold.
 func scalarNames() []string {
 	var names []string
-	for _, m := range []map[string]bool{scalarFunctions, nestedFuncs, mathFuncNames, dateFuncNames} {
+	for _, m := range []map[string]bool{scalarFunctions, nestedFuncs, mathFuncNames, dateFuncNames, catalogFuncNames, mapFuncNames} {
 		for n := range m {
 			names = append(names, n)
 		}

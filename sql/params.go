@@ -297,7 +297,7 @@ func (ps *params) subst(e expr.Expr, vs values) (expr.Expr, error) {
 			}
 			return ps.fold(&expr.Func{Op: x.Op, Args: kids, Typ: x.Typ})
 		case *expr.Cast:
-			return ps.fold(&expr.Cast{Arg: walk(x.Arg), Typ: x.Typ})
+			return ps.fold(&expr.Cast{Arg: walk(x.Arg), Typ: x.Typ, Try: x.Try})
 		case *expr.Case:
 			c := &expr.Case{Typ: x.Typ, Whens: make([]expr.When, len(x.Whens)), Else: walk(x.Else)}
 			for i, w := range x.Whens {

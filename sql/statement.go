@@ -194,6 +194,10 @@ func convert(st ast.Statement, text string) (Statement, error) {
 		if s.Kind == "SECRET" {
 			return convertDropSecret(s)
 		}
+	case *ast.Pragma:
+		if q, ok, err := convertPragma(s, text); ok {
+			return q, err
+		}
 	}
 	return nil, notImplemented(st, statementName(st))
 }

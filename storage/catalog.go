@@ -60,6 +60,11 @@ type catalogState struct {
 	// footers counts footers parsed (cache misses), listings the folder
 	// listings made, for tests and EXPLAIN.
 	footers, listings atomic.Int64
+	// opening is Open's listing of an object-store folder, for the first
+	// query (openlist.go).
+	opening openingListing
+	// footerReads holds the footer reads in flight, by path (footer_prefetch.go).
+	footerReads map[string]*openCall
 }
 
 type cachedFile struct {
@@ -84,6 +89,10 @@ func Open(dir string) (*Catalog, error) {
 		fsys, err := c.FileSystem(ctx, dir)
 		if err != nil {
 			return nil, ioErrorf("cannot open database %q: %s", dir, sysMessage(err))
+		}
+		if IsRemote(dir) && c.listAtOpen(ctx, fsys, strings.TrimRight(dir, "/")) {
+			c.dir = strings.TrimRight(dir, "/")
+			return c, nil
 		}
 		probe := dir
 		if IsRemote(dir) {
@@ -111,7 +120,11 @@ func Open(dir string) (*Catalog, error) {
 // Query returns the catalog as one query sees it: folders are listed at
 // most once during the query, and ctx bounds its file-system calls.
 func (c *Catalog) Query(ctx context.Context) *Catalog {
-	return &Catalog{catalogState: c.catalogState, ctx: ctx, lists: &listCache{m: map[string][]FileStat{}}}
+	lists := &listCache{m: map[string][]FileStat{}}
+	if l := c.claimOpeningListing(); l != nil {
+		lists.m[listKey(c.dir, true)] = l
+	}
+	return &Catalog{catalogState: c.catalogState, ctx: ctx, lists: lists}
 }
 
 // Context is the context of the query this view belongs to.
@@ -231,6 +244,7 @@ func (c *Catalog) dirTables() (map[string]dirTable, error) {
 	for n, t := range folders {
 		files[n] = t
 	}
+	c.prefetchFooters(files)
 	return files, nil
 }
 
@@ -373,26 +387,7 @@ func (c *Catalog) open(ctx context.Context, info FileStat) (*scan.File, error) {
 		delete(c.files, key)
 	}
 	c.mu.Unlock()
-
-	h, err := fsys.Open(ctx, info)
-	if err != nil {
-		return nil, err
-	}
-	f, err := scan.NewFileContext(ctx, h, info.Size, info.Path)
-	if err != nil {
-		h.Close()
-		return nil, err
-	}
-	c.footers.Add(1)
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if cf, ok := c.files[key]; ok && cf.info.sameVersion(info) {
-		// Another goroutine opened it meanwhile: keep one copy.
-		h.Close()
-		return cf.f, nil
-	}
-	c.files[key] = cachedFile{f: f, h: h, info: info}
-	return f, nil
+	return c.readFooter(ctx, fsys, key, info)
 }
 
 // ColumnTypes lists the table's column types.

@@ -316,7 +316,12 @@ func (d *Dataset) Table(ctx context.Context, files []DataFile) (*Table, error) {
 func (c *Catalog) openAll(ctx context.Context, files []DataFile) ([]*scan.File, error) {
 	out := make([]*scan.File, len(files))
 	errs := make([]error, len(files))
-	workers := min(2*runtime.GOMAXPROCS(0), len(files))
+	workers := 2 * runtime.GOMAXPROCS(0)
+	if len(files) > 0 && IsRemote(files[0].info().Path) {
+		// Footer reads over a network are round trips, not CPU.
+		workers = max(workers, remoteOpenParallelism)
+	}
+	workers = min(workers, len(files))
 	stop := make(chan struct{})
 	var once sync.Once
 	next := make(chan int)

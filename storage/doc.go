@@ -73,12 +73,19 @@
 //	files.go, handles.go  table files and the descriptor pool
 //	glob.go         globs over any file system: delimiter listings per wildcard level,
 //	                one recursive listing for **; the per-query listing cache
+//	openlist.go     Open's one-page listing of an object-store folder, handed to the
+//	                first query so that it does not list again
+//	footer_prefetch.go  footer reads: concurrent opens of one file share a read; an
+//	                object-store folder's tables (up to 16 files) are all read at once
+//	                when the folder is listed
 //	dataset.go      Dataset: a table's files before their footers; union_by_name
 //	fileset.go      FileSet: files and hive partitions without opening any (CSV, JSON);
 //	                TextFormat tells CSV and JSON paths by extension
 //	hive.go         hive partitions: parsing, typing, pruning on paths alone
 //	schema.go       schema merging and widening
-//	stats.go, ndv.go, ndvsketch.go  statistics for the planner (ranges, distinct counts)
+//	stats.go, ndv.go, ndvsketch.go  statistics for the planner (ranges, distinct counts);
+//	                over object stores, footers that already settle a count spare the
+//	                dictionary sketches (remoteFootersSuffice)
 //	metadata.go, inspect.go, advice.go
 //	                parquet_metadata, parquet_schema, parquet_inspect and its advice
 //

@@ -18,10 +18,13 @@ import (
 type listCache struct {
 	mu sync.Mutex
 	m  map[string][]FileStat
+	// footers is set once the query started reading its database
+	// folder's footers (footer_prefetch.go).
+	footers bool
 }
 
 func (c *Catalog) list(ctx context.Context, fsys FileSystem, dir string, recursive bool) ([]FileStat, error) {
-	key := fmt.Sprintf("%t|%s", recursive, dir)
+	key := listKey(dir, recursive)
 	if lc := c.lists; lc != nil {
 		lc.mu.Lock()
 		v, ok := lc.m[key]
@@ -42,6 +45,9 @@ func (c *Catalog) list(ctx context.Context, fsys FileSystem, dir string, recursi
 	}
 	return v, nil
 }
+
+// listKey names a listing in the per-query cache.
+func listKey(dir string, recursive bool) string { return fmt.Sprintf("%t|%s", recursive, dir) }
 
 // hasWildcard reports glob syntax.
 func hasWildcard(s string) bool { return strings.ContainsAny(s, "*?[") }

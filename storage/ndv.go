@@ -129,7 +129,7 @@ func ColumnNDV(t *Table, col int) (ndv float64, ok bool) {
 		samples = append(samples, s)
 	}
 	d, ok := combineNDV(samples, typ, float64(t.NumRows))
-	if ok && !ambiguous(samples, float64(t.NumRows)) {
+	if ok && (!ambiguous(samples, float64(t.NumRows)) || remoteFootersSuffice(t, samples, typ)) {
 		return d, true
 	}
 	// Sketch up to maxSketchChunks of the chunks, spread evenly: planning

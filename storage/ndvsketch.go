@@ -180,3 +180,60 @@ func ValuesRepeat(t *Table, col int) bool {
 	}
 	return false
 }
+
+// maxFooterOnlyNDV bounds the per-chunk distinct count remoteFootersSuffice
+// trusts without a sketch when chunks share min and max.
+const maxFooterOnlyNDV = 64
+
+// remoteFootersSuffice reports whether the footers of a remote table
+// already answer what sketching the chunks' dictionaries would, which
+// would cost planning a round trip per column over an object store:
+//
+//   - every sampled chunk has the same exact distinct count, at most
+//     maxFooterOnlyNDV, and the same min and max (TPC-H's l_returnflag: A,
+//     N, R in every row group): the chunks draw from one small domain;
+//   - or the column is integer-valued (integers, dates, decimals) and the
+//     values its min..max range can hold are at most half again the
+//     largest chunk's distinct count (o_orderdate: 2406 days, all in every
+//     chunk): the table cannot have many more values than that chunk.
+//
+// Local files are sketched as before: there a dictionary read is cheap.
+func remoteFootersSuffice(t *Table, samples []ndvSample, typ coldata.Type) bool {
+	for _, f := range t.Files {
+		if !f.Remote() {
+			return false
+		}
+	}
+	if len(samples) < 2 {
+		return false
+	}
+	first := samples[0]
+	same := true
+	var maxD float64
+	lo, hi := first.lo, first.hi
+	for _, s := range samples {
+		exact := s.source == scan.NDVFooter || s.source == scan.NDVDictionary
+		if !exact || !s.hasRange {
+			return false
+		}
+		maxD = math.Max(maxD, s.ndv)
+		if s.ndv != first.ndv || coldata.Compare(typ, s.lo, first.lo) != 0 || coldata.Compare(typ, s.hi, first.hi) != 0 {
+			same = false
+		}
+		if coldata.Compare(typ, s.lo, lo) < 0 {
+			lo = s.lo
+		}
+		if coldata.Compare(typ, s.hi, hi) > 0 {
+			hi = s.hi
+		}
+	}
+	if same && first.ndv <= maxFooterOnlyNDV {
+		return true
+	}
+	switch typ.ID {
+	case coldata.Int32, coldata.Int64, coldata.Date, coldata.Decimal:
+		span := float64(hi.I) - float64(lo.I) + 1
+		return span > 0 && span <= 1.5*math.Max(maxD, 1)
+	}
+	return false
+}

@@ -126,36 +126,14 @@ func (o *objectFS) Stat(ctx context.Context, path string) (FileStat, error) {
 }
 
 func (o *objectFS) List(ctx context.Context, dir string, recursive bool) ([]FileStat, error) {
-	key, err := o.key(dir)
-	if err != nil {
-		return nil, err
-	}
-	prefix := strings.TrimSuffix(key, "/")
-	if prefix != "" {
-		prefix += "/"
-	}
 	var out []FileStat
 	token := ""
 	for {
-		var objs []objInfo
-		var subs []string
-		var next string
-		err := o.retry.do(ctx, "LIST", dir, func(ctx context.Context) (err error) {
-			objs, subs, next, err = o.api.list(ctx, prefix, !recursive, token)
-			return err
-		})
+		page, next, err := o.listPage(ctx, dir, recursive, token)
 		if err != nil {
 			return nil, err
 		}
-		for _, oi := range objs {
-			if strings.HasSuffix(oi.key, "/") {
-				continue // a folder marker some tools create
-			}
-			out = append(out, o.info(oi))
-		}
-		for _, s := range subs {
-			out = append(out, FileStat{Path: o.root + strings.TrimSuffix(s, "/"), IsDir: true})
-		}
+		out = append(out, page...)
 		if next == "" {
 			break
 		}
@@ -163,6 +141,40 @@ func (o *objectFS) List(ctx context.Context, dir string, recursive bool) ([]File
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
 	return out, nil
+}
+
+// listPage returns one page of List's entries (unsorted) and the token of
+// the next page ("" after the last).
+func (o *objectFS) listPage(ctx context.Context, dir string, recursive bool, token string) ([]FileStat, string, error) {
+	key, err := o.key(dir)
+	if err != nil {
+		return nil, "", err
+	}
+	prefix := strings.TrimSuffix(key, "/")
+	if prefix != "" {
+		prefix += "/"
+	}
+	var objs []objInfo
+	var subs []string
+	var next string
+	err = o.retry.do(ctx, "LIST", dir, func(ctx context.Context) (err error) {
+		objs, subs, next, err = o.api.list(ctx, prefix, !recursive, token)
+		return err
+	})
+	if err != nil {
+		return nil, "", err
+	}
+	var out []FileStat
+	for _, oi := range objs {
+		if strings.HasSuffix(oi.key, "/") {
+			continue // a folder marker some tools create
+		}
+		out = append(out, o.info(oi))
+	}
+	for _, s := range subs {
+		out = append(out, FileStat{Path: o.root + strings.TrimSuffix(s, "/"), IsDir: true})
+	}
+	return out, next, nil
 }
 
 func (o *objectFS) Open(_ context.Context, info FileStat) (ReaderAt, error) {

@@ -10,6 +10,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/peregrinedb/peregrine"
+	"github.com/peregrinedb/peregrine/exec/coldata"
 )
 
 // formatValue prints one result value as DuckDB's sqllogictest runner
@@ -81,9 +84,11 @@ func formatDouble(f float64) string {
 func formatTime(t time.Time, dbType string) string {
 	switch strings.ToUpper(dbType) {
 	case "DATE":
-		return t.Format("2006-01-02")
+		return coldata.FormatDate(coldata.DaysFromTime(t))
 	case "TIME":
 		return t.Format("15:04:05.999999")
+	case "TIMESTAMP":
+		return coldata.FormatTimestamp(t.UnixMicro())
 	}
 	return t.Format("2006-01-02 15:04:05.999999")
 }
@@ -115,6 +120,8 @@ func formatNested(v any) string {
 		return strconv.FormatBool(x)
 	case float64:
 		return formatDouble(x)
+	case peregrine.Decimal:
+		return string(x) // with the type's scale, as DuckDB prints it
 	}
 	return fmt.Sprint(v)
 }

@@ -106,18 +106,41 @@ func FormatDecimal(v int64, scale int) string {
 
 var epoch = time.Date(1970, 1, 1, 0, 0, 0, 0, time.UTC)
 
-// FormatDate prints days since the epoch as YYYY-MM-DD.
+// FormatDate prints days since the epoch as DuckDB does: YYYY-MM-DD, years
+// before 1 as "YYYY-MM-DD (BC)", ±(2^31-1) as infinity and -infinity.
 func FormatDate(days int32) string {
-	return epoch.AddDate(0, 0, int(days)).Format("2006-01-02")
+	switch days {
+	case math.MaxInt32:
+		return "infinity"
+	case -math.MaxInt32:
+		return "-infinity"
+	}
+	return formatCivil(epoch.AddDate(0, 0, int(days)), "")
+}
+
+// formatCivil prints t's date, then tod, then " (BC)" for years before 1.
+func formatCivil(t time.Time, tod string) string {
+	y := t.Year()
+	bc := ""
+	if y <= 0 {
+		y, bc = 1-y, " (BC)"
+	}
+	return fmt.Sprintf("%04d-%02d-%02d%s%s", y, int(t.Month()), t.Day(), bc, tod)
 }
 
 // FormatTimestamp prints microseconds since the epoch as DuckDB does.
 func FormatTimestamp(us int64) string {
+	switch us {
+	case math.MaxInt64:
+		return "infinity"
+	case -math.MaxInt64:
+		return "-infinity"
+	}
 	t := time.UnixMicro(us).UTC()
 	if t.Nanosecond() == 0 {
-		return t.Format("2006-01-02 15:04:05")
+		return formatCivil(t, t.Format(" 15:04:05"))
 	}
-	return strings.TrimRight(t.Format("2006-01-02 15:04:05.000000"), "0")
+	return formatCivil(t, strings.TrimRight(t.Format(" 15:04:05.000000"), "0"))
 }
 
 // ParseDate parses YYYY-MM-DD (leading/trailing space allowed) into days.
@@ -207,19 +230,13 @@ func ParseDecimal(s string, scale int) (int64, error) {
 	return v, nil
 }
 
-// DecimalDigits returns the (precision, scale) a literal like "12.50" needs.
+// DecimalDigits returns the (precision, scale) DuckDB gives a literal like
+// "12.50": every digit written counts, leading zeros too (0.5 is
+// DECIMAL(2,1), .5 is DECIMAL(1,1), 007.5 is DECIMAL(4,1)).
 func DecimalDigits(s string) (int, int) {
 	s = strings.TrimLeft(strings.TrimSpace(s), "+-")
 	intPart, frac, _ := strings.Cut(s, ".")
-	intPart = strings.TrimLeft(intPart, "0")
-	p := len(intPart) + len(frac)
-	if p == 0 {
-		p = 1
-	}
-	if p < len(frac)+1 {
-		p = len(frac) + 1
-	}
-	return p, len(frac)
+	return max(len(intPart)+len(frac), 1), len(frac)
 }
 
 // Compare orders two non-NULL datums of the same type: -1, 0 or +1.

@@ -319,7 +319,7 @@ func (c *compiler) compileArith(e *expr.Func, args []node) (node, error) {
 		if e.Typ.Scale != scale {
 			return nil, errorf("%s of %s and %s must have scale %d, got %s", e.Op, lt, rt, scale, e.Typ)
 		}
-		if e.Typ.Precision > 18 {
+		if e.Typ.Precision >= 18 { // DuckDB narrows wide results to 18 digits, checked
 			n.bound = maxDecimal18
 		}
 	case lt.ID == coldata.Int32 || lt.ID == coldata.Int64 || lt.ID == coldata.Float64:

@@ -20,6 +20,9 @@ type castNode struct {
 	// source names the column cast, for DuckDB's "when casting from
 	// source column x" ("" when the argument is not a column).
 	source string
+	// try makes failed rows NULL (TRY_CAST); one is its 1-row selection.
+	try bool
+	one [1]int32
 }
 
 func (c *compiler) compileCast(e *expr.Cast) (node, error) {
@@ -38,9 +41,12 @@ func (c *compiler) compileCast(e *expr.Cast) (node, error) {
 		return x, nil
 	}
 	if !castable(from.ID, to.ID) {
+		if e.Try {
+			return newConst(to, coldata.NullDatum), nil
+		}
 		return nil, conversionErrorf("Unimplemented type for cast (%s -> %s)", from, to)
 	}
-	n := &castNode{x: x, from: from, to: to}
+	n := &castNode{x: x, from: from, to: to, try: e.Try}
 	if col, ok := e.Arg.(*expr.Column); ok {
 		n.source = col.Name
 	}
@@ -84,14 +90,25 @@ func (n *castNode) eval(b *coldata.Batch, sel []int32) (*coldata.Vec, error) {
 	rows := b.N
 	out := n.res.reset(n.to, rows)
 	n.res.shareNulls(sel, rows, v, nil)
+	if err := n.convert(out, v, sel, rows); err != nil {
+		if !n.try {
+			return nil, err
+		}
+		n.retryRows(out, v, sel, rows)
+	}
+	return out, nil
+}
+
+// convert casts the live rows of v into out, stopping at the first failure.
+func (n *castNode) convert(out, v *coldata.Vec, sel []int32, rows int) error {
 	switch {
 	case n.to.ID == coldata.String:
 		n.toString(out, v, sel, rows)
-		return out, nil
+		return nil
 	case n.from.ID == coldata.String:
-		return out, n.fromString(out, v, sel, rows)
+		return n.fromString(out, v, sel, rows)
 	}
-	return out, n.numeric(out, v, sel, rows)
+	return n.numeric(out, v, sel, rows)
 }
 
 type number interface {
@@ -361,12 +378,18 @@ func (n *castNode) dateTime(out, v *coldata.Vec, sel []int32, rows int) error {
 		for k := 0; k < liveLen(sel, rows); k++ {
 			i := rowAt(sel, k)
 			out.I32[i] = int32(floorDiv(v.I64[i], usPerDay))
+			if x := v.I64[i]; x == math.MaxInt64 || x == -math.MaxInt64 { // ±infinity
+				out.I32[i] = int32(x / math.MaxInt64 * math.MaxInt32)
+			}
 		}
 		return nil
 	}
 	for k := 0; k < liveLen(sel, rows); k++ {
 		i := rowAt(sel, k)
 		us, ov := mul64(int64(v.I32[i]), usPerDay)
+		if d := v.I32[i]; d == math.MaxInt32 || d == -math.MaxInt32 { // ±infinity
+			us, ov = int64(d/math.MaxInt32)*math.MaxInt64, 0
+		}
 		if ov != 0 && !v.IsNull(i) {
 			return n.withSource(conversionErrorf("Type INT32 with value %s can't be cast to the destination type INT64", coldata.FormatDate(v.I32[i])))
 		}

@@ -40,7 +40,7 @@ func (n *castNode) toString(out, v *coldata.Vec, sel []int32, rows int) {
 		case coldata.Float64:
 			a.buf = appendFloat(a.buf, v.F64[i])
 		case coldata.Decimal:
-			a.buf = appendDecimal(a.buf, v.I64[i], int(n.from.Scale))
+			a.buf = appendDecimalVarchar(a.buf, v.I64[i], n.from)
 		case coldata.Date:
 			a.buf = appendDate(a.buf, int64(v.I32[i]))
 		case coldata.Timestamp:
@@ -107,7 +107,9 @@ func (n *castNode) fromString(out, v *coldata.Vec, sel []int32, rows int) error 
 		case coldata.Bool:
 			out.B[i], ok = parseBool(s)
 		case coldata.Hugeint:
-			out.I128[i], ok = parseI128(s)
+			if out.I128[i], ok = parseI128(s); !ok {
+				out.I128[i], ok = parseI128Text(s)
+			}
 		case coldata.Int32:
 			var x int64
 			x, ok = parseInt(s)
@@ -156,6 +158,7 @@ func parseBool(s string) (bool, bool) {
 // parseInt reads an optionally signed integer; a fractional part rounds half
 // away from zero ('1.5' is 2), as DuckDB's string-to-integer cast does.
 func parseInt(s string) (int64, bool) {
+	in := s
 	s = trimSpace(s)
 	neg := false
 	if s != "" && (s[0] == '-' || s[0] == '+') {
@@ -181,66 +184,12 @@ func parseInt(s string) (int64, bool) {
 		s = s[frac:]
 	}
 	if s != "" || n+frac == 0 {
-		return 0, false
+		return parseIntText(in)
 	}
 	if neg {
 		return -int64(u), u <= 1<<63
 	}
 	return int64(u), u <= math.MaxInt64
-}
-
-// parseDecimal reads a decimal literal into DECIMAL(t), rounding half away
-// from zero beyond t's scale and failing beyond its precision. The value only
-// grows while digits are read, so checking it against the limit after every
-// step keeps the uint64 arithmetic from overflowing (limit*10+9 < 2^64).
-func parseDecimal(s string, t coldata.Type) (int64, bool) {
-	s = trimSpace(s)
-	neg := false
-	if s != "" && (s[0] == '-' || s[0] == '+') {
-		neg, s = s[0] == '-', s[1:]
-	}
-	lim := uint64(decimalLimit(t))
-	scale := int(t.Scale)
-	var v uint64
-	n := 0
-	for ; n < len(s) && s[n] >= '0' && s[n] <= '9'; n++ {
-		if v = v*10 + uint64(s[n]-'0'); v > lim {
-			return 0, false
-		}
-	}
-	s = s[n:]
-	frac := 0
-	roundUp := false
-	if s != "" && s[0] == '.' {
-		s = s[1:]
-		for ; frac < len(s) && s[frac] >= '0' && s[frac] <= '9'; frac++ {
-			if frac == scale {
-				roundUp = s[frac] >= '5'
-			}
-			if frac < scale {
-				if v = v*10 + uint64(s[frac]-'0'); v > lim {
-					return 0, false
-				}
-			}
-		}
-		s = s[frac:]
-	}
-	if s != "" || n+frac == 0 {
-		return 0, false
-	}
-	for k := frac; k < scale && v <= lim; k++ {
-		v *= 10
-	}
-	if roundUp {
-		v++
-	}
-	if v > lim {
-		return 0, false
-	}
-	if neg {
-		return -int64(v), true
-	}
-	return int64(v), true
 }
 
 // stringCastError is DuckDB's message for a string that does not convert.

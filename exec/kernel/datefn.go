@@ -71,6 +71,9 @@ func (c *compiler) compileCalFunc(e *expr.Func, args []node) (node, error) {
 		}
 		if want.args[i] == s {
 			k, ok := a.(*constNode)
+			if !ok && e.Op == expr.OpDateTrunc {
+				return &truncRowsNode{x: args[0], parts: a}, nil
+			}
 			if !ok {
 				return nil, errorf("%s needs a constant part", e.Op)
 			}
@@ -78,7 +81,9 @@ func (c *compiler) compileCalFunc(e *expr.Func, args []node) (node, error) {
 			if !ok {
 				return nil, conversionErrorf("extract specifier %q not recognized", k.d.S)
 			}
-			n.part = partCodes[canon]
+			if n.part, ok = calPart(partCodes[canon]); !ok {
+				return nil, errorf("Specifier type not implemented for %s", map[bool]string{true: "DATETRUNC statistics", false: "DATEDIFF"}[e.Op == expr.OpDateTrunc])
+			}
 		}
 	}
 	if e.Op == expr.OpDateTrunc {
@@ -104,6 +109,9 @@ func (n *calNode) eval(b *coldata.Batch, sel []int32) (*coldata.Vec, error) {
 	} else {
 		n.res.copyNulls(sel, rows, vs...)
 	}
+	if n.op == expr.OpLastDay || n.op == expr.OpDayName || n.op == expr.OpMonthName || n.op == expr.OpDateDiff {
+		nullInfinite(&n.res, sel, rows, vs...)
+	}
 	nulls := out.Nulls
 	live := func(i int) bool { return nulls == nil || !nulls[i] }
 	switch n.op {
@@ -112,6 +120,9 @@ func (n *calNode) eval(b *coldata.Batch, sel []int32) (*coldata.Vec, error) {
 		for k := 0; k < liveLen(sel, rows); k++ {
 			i := rowAt(sel, k)
 			out.I64[i] = truncMicros(x[i], n.part)
+			if isInfinite(vs[0], i) {
+				out.I64[i] = x[i]
+			}
 		}
 	case expr.OpDateDiff:
 		a, z := vs[0].I64, vs[1].I64
@@ -188,6 +199,9 @@ func truncMicros(us int64, part int) int64 {
 	if part == partWeek { // ISO weeks start on Monday; day 0 was a Thursday
 		return (day - floorMod(day+3, 7)) * usPerDay
 	}
+	if part == partISOYear {
+		return isoYearStart(isoYear(day)) * usPerDay
+	}
 	y, m, _ := civil(day)
 	switch part {
 	case partMonth:
@@ -226,6 +240,9 @@ func diffMicros(a, z int64, part int) int64 {
 		return dz - da
 	case partWeek:
 		return (dz - da) / 7
+	}
+	if part == partISOYear {
+		return isoYear(dz) - isoYear(da)
 	}
 	ya, ma, _ := civil(da)
 	yz, mz, _ := civil(dz)

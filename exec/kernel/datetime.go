@@ -2,6 +2,7 @@ package kernel
 
 import (
 	"math"
+	"strings"
 
 	"github.com/peregrinedb/peregrine/exec/coldata"
 	"github.com/peregrinedb/peregrine/planner/expr"
@@ -133,7 +134,7 @@ func floorDiv(a, b int64) int64 {
 // the slow path so the two never disagree.
 func appendDate(buf []byte, days int64) []byte {
 	y, m, d := civilFast(days)
-	if y < 0 || y > 9999 {
+	if y <= 0 || y > 9999 {
 		return append(buf, coldata.FormatDate(int32(days))...)
 	}
 	return append(buf, byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10), '-',
@@ -143,7 +144,7 @@ func appendDate(buf []byte, days int64) []byte {
 // appendTimestamp formats like coldata.FormatTimestamp.
 func appendTimestamp(buf []byte, us int64) []byte {
 	days := floorDiv(us, usPerDay)
-	if y, _, _ := civilFast(days); y < 0 || y > 9999 {
+	if y, _, _ := civilFast(days); y <= 0 || y > 9999 {
 		return append(buf, coldata.FormatTimestamp(us)...)
 	}
 	buf = appendDate(buf, days)
@@ -166,12 +167,34 @@ func appendTimestamp(buf []byte, us int64) []byte {
 // parseDate reads [space]Y+-M{1,2}-D{1,2}[space] ('/' also separates).
 func parseDate(s string) (int64, bool) {
 	s = trimSpace(s)
+	if inf, ok := infinity(s); ok {
+		return inf * math.MaxInt32, true
+	}
 	days, rest, ok := parseDatePrefix(s)
 	return days, ok && rest == ""
 }
 
+// infinity recognises [+-]infinity, giving its sign.
+func infinity(s string) (int64, bool) {
+	sign := int64(1)
+	if s != "" && (s[0] == '-' || s[0] == '+') {
+		sign = int64(44 - int(s[0])) // '+' is 43, '-' 45
+		s = s[1:]
+	}
+	return sign, len(s) == 8 && strings.EqualFold(s, "infinity")
+}
+
+// parseDatePrefix reads a date: [-]Y+-M-D, the year astronomical when
+// negative, or followed by " (BC)" counting years before 1.
 func parseDatePrefix(s string) (int64, string, bool) {
+	neg := s != "" && s[0] == '-'
+	if neg {
+		s = s[1:]
+	}
 	y, s, ok := digits(s, 1, 9)
+	if neg {
+		y = -y
+	}
 	if !ok || s == "" || (s[0] != '-' && s[0] != '/') {
 		return 0, "", false
 	}
@@ -181,6 +204,9 @@ func parseDatePrefix(s string) (int64, string, bool) {
 		return 0, "", false
 	}
 	d, s, ok := digits(s[1:], 1, 2)
+	if rest, bc := strings.CutPrefix(s, " (BC)"); bc && !neg && y > 0 {
+		y, s = 1-y, rest
+	}
 	if !ok || m < 1 || m > 12 || d < 1 || d > daysInMonth(y, m) {
 		return 0, "", false
 	}
@@ -195,6 +221,9 @@ func parseDatePrefix(s string) (int64, string, bool) {
 // HH:MM[:SS[.fraction]], and an optional 'Z' or ±HH[:MM] offset.
 func parseTimestamp(s string) (int64, bool) {
 	s = trimSpace(s)
+	if inf, ok := infinity(s); ok {
+		return inf * math.MaxInt64, true
+	}
 	days, s, ok := parseDatePrefix(s)
 	if !ok {
 		return 0, false
@@ -409,13 +438,16 @@ func addMonths(days, months int64) (int64, bool) {
 
 func (n *dateNode) extract(out []int64, xv *coldata.Vec, sel []int32, rows int) {
 	ts := n.from.ID == coldata.Timestamp
+	inf := false
 	for k := 0; k < liveLen(sel, rows); k++ {
 		i := rowAt(sel, k)
 		var days int64
 		if ts {
 			days = floorDiv(xv.I64[i], usPerDay)
+			inf = inf || xv.I64[i] == math.MaxInt64 || xv.I64[i] == -math.MaxInt64
 		} else {
 			days = int64(xv.I32[i])
+			inf = inf || days == math.MaxInt32 || days == -math.MaxInt32
 		}
 		y, m, d := civilFast(days)
 		switch n.op {
@@ -425,6 +457,17 @@ func (n *dateNode) extract(out []int64, xv *coldata.Vec, sel []int32, rows int) 
 			out[i] = m
 		default:
 			out[i] = d
+		}
+	}
+	if inf { // ±infinity has no parts: NULL, as in DuckDB
+		nulls := n.res.copyNulls(sel, rows, xv)
+		for k := 0; k < liveLen(sel, rows); k++ {
+			i := rowAt(sel, k)
+			if ts {
+				nulls[i] = nulls[i] || xv.I64[i] == math.MaxInt64 || xv.I64[i] == -math.MaxInt64
+			} else {
+				nulls[i] = nulls[i] || xv.I32[i] == math.MaxInt32 || xv.I32[i] == -math.MaxInt32
+			}
 		}
 	}
 }

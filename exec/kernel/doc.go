@@ -39,14 +39,23 @@
 //	intfn.go        gcd, lcm
 //	greatest.go     greatest, least
 //	cast.go         casts between types; caststr.go: casts to and from VARCHAR
+//	castdec.go      decimal strings (exponents, '_' separators) to DECIMAL and integers
+//	trycast.go      TRY_CAST: a failing batch retried row by row, failures NULL
 //	strfn.go        string functions (length, upper/lower, substring, trim, concat, ...)
 //	strops.go       replace, reverse, repeat, pad, split_part, strpos, ascii/chr, md5, ...
 //	regexp.go       regexp_matches, regexp_full_match, regexp_replace, regexp_extract
 //	datetime.go     civil-date conversions, parsing and formatting of dates and timestamps, date parts
 //	datefn.go       date_trunc, date_diff, last_day, dayname, monthname, make_date
 //	strftime.go     strftime with DuckDB's format codes
+//	strptime.go     strptime/try_strptime through strftime's specifier table
+//	dateops.go      dispatch of planner/expr/dateops.go's operators
+//	datepart.go     date_part for every part, epoch_ms/us/ns, make_timestamp, TIMESTAMP + INTERVAL,
+//	                date_trunc with a part per row, ±infinity helpers
+//	datesub.go      date_sub: whole parts elapsed
+//	timebucket.go   time_bucket with offsets and origins
 //	nested.go       struct fields, list elements and lengths, map lookups
 //	list.go         building lists: list_value, struct_pack, slices/sort/distinct/flatten, concat/append, range
+//	map.go          map(keys, values) with DuckDB's key checks; map_entries/map_from_entries as zero-copy views
 //	list_fn.go      element comparisons, list aggregates, position, array_to_string, string_split
 //	list_lambda.go  list_transform/filter/reduce (lambda bodies over the elements), casts of nested types
 //	list_compile.go compiling the list operators

@@ -564,7 +564,7 @@ func canFail(e expr.Expr) bool {
 	expr.Walk(e, func(x expr.Expr) bool {
 		switch x := x.(type) {
 		case *expr.Cast:
-			fails = fails || x.Arg.Type() != x.Typ
+			fails = fails || (x.Arg.Type() != x.Typ && !x.Try)
 		case *expr.Func:
 			switch x.Op {
 			case expr.OpAdd, expr.OpSub, expr.OpMul, expr.OpNeg, expr.OpAbs, expr.OpRound:

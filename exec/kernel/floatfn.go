@@ -27,7 +27,7 @@ func (c *compiler) compileFloatFn(e *expr.Func, args []node) (node, error) {
 	if t.ID == coldata.Unknown || isNullConst(x) {
 		return newConst(e.Typ, coldata.NullDatum), nil
 	}
-	rounding := e.Op == expr.OpCeil || e.Op == expr.OpFloor
+	rounding := e.Op == expr.OpCeil || e.Op == expr.OpFloor || e.Op == expr.OpTrunc
 	switch {
 	case t.ID == coldata.Float64 && e.Typ.ID == coldata.Float64:
 	case rounding && t.ID == coldata.Decimal && e.Typ == coldata.DecimalType(int(t.Precision), 0):
@@ -48,6 +48,10 @@ func (n *floatFnNode) eval(b *coldata.Batch, sel []int32) (*coldata.Vec, error) 
 	out := n.res.reset(n.t, rows)
 	n.res.shareNulls(sel, rows, xv, nil)
 	if n.in.ID == coldata.Decimal {
+		if n.op == expr.OpTrunc {
+			truncDecimal(out.I64, xv.I64, sel, rows, pow10i(int(n.in.Scale)))
+			return out, nil
+		}
 		roundDecimal(out.I64, xv.I64, sel, rows, pow10i(int(n.in.Scale)), n.op == expr.OpCeil)
 		return out, nil
 	}
@@ -69,6 +73,8 @@ func (n *floatFnNode) eval(b *coldata.Batch, sel []int32) (*coldata.Vec, error) 
 		mapFloats(y, x, sel, rows, math.Ceil)
 	case expr.OpFloor:
 		mapFloats(y, x, sel, rows, math.Floor)
+	case expr.OpTrunc:
+		mapFloats(y, x, sel, rows, math.Trunc)
 	}
 	switch n.op {
 	case expr.OpSqrt, expr.OpLn, expr.OpLog10, expr.OpLog2:
@@ -124,6 +130,14 @@ func roundDecimal(out, x []int64, sel []int32, n int, p int64, up bool) {
 			q--
 		}
 		out[i] = q
+	}
+}
+
+// truncDecimal drops the fraction of scaled decimals (toward zero).
+func truncDecimal(out, x []int64, sel []int32, n int, p int64) {
+	for k := 0; k < liveLen(sel, n); k++ {
+		i := rowAt(sel, k)
+		out[i] = x[i] / p
 	}
 }
 

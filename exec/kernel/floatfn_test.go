@@ -15,12 +15,13 @@ func TestFloatFunctions(t *testing.T) {
 		{name: "sqrt", types: ts, rows: rows, e: fn(expr.OpSqrt, tF, x), want: strs("2", "1.4142135623730951", "0.7071067811865476", "1e+150", "NULL", "nan", "inf", "10")},
 		{name: "ceil decimal", types: ts, rows: rows, e: fn(expr.OpCeil, dec(15, 0), d), want: strs("2", "-1", "0", "0", "NULL", "100", "-99", "1")},
 		{name: "floor decimal", types: ts, rows: rows, e: fn(expr.OpFloor, dec(15, 0), d), want: strs("1", "-2", "0", "-1", "NULL", "99", "-100", "0")},
+		{name: "trunc decimal", types: ts, rows: rows, e: fn(expr.OpTrunc, dec(15, 0), d), want: strs("1", "-1", "0", "0", "NULL", "99", "-99", "0")},
 		{name: "sqrt negative", types: ts, rows: rows, e: fn(expr.OpSqrt, tF, fn(expr.OpNeg, tF, x)), err: "cannot take square root of a negative number"},
 		{name: "ln zero", types: ts, rows: rows[2:3], e: fn(expr.OpLn, tF, fn(expr.OpSub, tF, x, lit(tF, "0.5"))), err: "cannot take logarithm of zero"},
 		{name: "log2 negative", types: ts, rows: rows[:2], e: fn(expr.OpLog2, tF, fn(expr.OpNeg, tF, x)), err: "cannot take logarithm of a negative number"},
 		{name: "ln in case", types: ts, rows: rows, e: caseOf(tF, lit(tF, "0"), fn(expr.OpGt, tB, x, lit(tF, "0")), fn(expr.OpLn, tF, x))},
 	}
-	for _, op := range []expr.Op{expr.OpCbrt, expr.OpExp, expr.OpLn, expr.OpLog10, expr.OpLog2, expr.OpCeil, expr.OpFloor} {
+	for _, op := range []expr.Op{expr.OpCbrt, expr.OpExp, expr.OpLn, expr.OpLog10, expr.OpLog2, expr.OpCeil, expr.OpFloor, expr.OpTrunc} {
 		r := rows
 		if op == expr.OpLn || op == expr.OpLog10 || op == expr.OpLog2 {
 			r = rows[:5] // positive or NULL

@@ -74,7 +74,7 @@ func (c *compiler) compileFunc(e *expr.Func) (node, error) {
 		return c.compileStrOp(e, args)
 	case expr.OpRegexpMatches, expr.OpRegexpFullMatch, expr.OpRegexpReplace, expr.OpRegexpExtract:
 		return c.compileRegexp(e, args)
-	case expr.OpSqrt, expr.OpCbrt, expr.OpExp, expr.OpLn, expr.OpLog10, expr.OpLog2, expr.OpCeil, expr.OpFloor:
+	case expr.OpSqrt, expr.OpCbrt, expr.OpExp, expr.OpLn, expr.OpLog10, expr.OpLog2, expr.OpCeil, expr.OpFloor, expr.OpTrunc:
 		return c.compileFloatFn(e, args)
 	case expr.OpGreatest, expr.OpLeast:
 		return c.compileExtreme(e, args)
@@ -98,6 +98,9 @@ func (c *compiler) compileFunc(e *expr.Func) (node, error) {
 			return nil, err
 		}
 		return c.compileDateFunc(e, args)
+	}
+	if expr.IsDateOp(e.Op) {
+		return c.compileDateOp(e, args)
 	}
 	return nil, errorf("unsupported operator %s", e.Op)
 }

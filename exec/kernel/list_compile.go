@@ -8,6 +8,9 @@ import (
 // compileList compiles the list constructors and functions (the nested
 // operators from OpListValue on).
 func (c *compiler) compileList(e *expr.Func) (node, error) {
+	if e.Op >= expr.OpMapFromLists {
+		return c.compileMap(e)
+	}
 	if e.Op == expr.OpListTransform || e.Op == expr.OpListFilter || e.Op == expr.OpListReduce {
 		return c.compileLambdaCall(e)
 	}

@@ -259,6 +259,9 @@ func (c *compiler) compileNestedCast(e *expr.Cast) (node, error) {
 	}
 	ft, tt := from.ChildTypes(), to.ChildTypes()
 	if from.ID != to.ID || len(ft) != len(tt) {
+		if e.Try {
+			return &nullNestedNode{t: to}, nil
+		}
 		return nil, conversionErrorf("Unimplemented type for cast (%s -> %s)", from, to)
 	}
 	n := &nestedCastNode{arg: arg, t: to}
@@ -266,7 +269,7 @@ func (c *compiler) compileNestedCast(e *expr.Cast) (node, error) {
 		sub := &compiler{input: []coldata.Type{ft[k]}}
 		var x expr.Expr = &expr.Column{Index: 0, Typ: ft[k]}
 		if !ft[k].Equal(tt[k]) {
-			x = &expr.Cast{Arg: x, Typ: tt[k]}
+			x = &expr.Cast{Arg: x, Typ: tt[k], Try: e.Try} // TRY_CAST: failed elements are NULL
 		}
 		en, err := sub.compile(x)
 		if err != nil {

@@ -50,7 +50,14 @@ func refCalOp(e *expr.Func, args []coldata.Datum) (coldata.Datum, bool, error) {
 		p, _ := expr.DatePart(args[1].S)
 		t := asTime(args[0], e.Args[0].Type())
 		var r time.Time
+		if alias, ok := map[string]string{"dow": "day", "isodow": "day", "doy": "day", "julian": "day", "yearweek": "week", "epoch": "second"}[p]; ok {
+			p = alias
+		}
 		switch p {
+		case "isoyear":
+			iy, _ := t.ISOWeek()
+			jan4 := time.Date(iy, 1, 4, 0, 0, 0, 0, time.UTC)
+			r = jan4.AddDate(0, 0, -((int(jan4.Weekday()) + 6) % 7))
 		case "microsecond", "millisecond", "second", "minute", "hour":
 			u := map[string]time.Duration{"microsecond": time.Microsecond, "millisecond": time.Millisecond,
 				"second": time.Second, "minute": time.Minute, "hour": time.Hour}[p]

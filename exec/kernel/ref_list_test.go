@@ -1,6 +1,7 @@
 package kernel
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -34,6 +35,43 @@ func refList(e *expr.Func, row []coldata.Datum) (coldata.Datum, error) {
 	switch e.Op {
 	case expr.OpListValue:
 		return list(args)
+	case expr.OpMapFromLists:
+		if args[0].Null || args[1].Null {
+			return null, nil
+		}
+		ks, vs := elems(args[0]), elems(args[1])
+		if len(ks) != len(vs) {
+			return null, errors.New("The map key list does not align with the map value list.")
+		}
+		for i, k := range ks {
+			if k.Null {
+				return null, errors.New("Map keys can not be NULL.")
+			}
+			for _, p := range ks[:i] {
+				if coldata.Compare(e.Typ.Nest.Key, p, k) == 0 {
+					return null, errors.New("Map keys must be unique.")
+				}
+			}
+		}
+		return coldata.MapDatum(ks, vs), nil
+	case expr.OpMapEntries:
+		if args[0].Null {
+			return null, nil
+		}
+		var out []coldata.Datum
+		for i, k := range args[0].N.Keys {
+			out = append(out, coldata.StructDatum(k, args[0].N.Elems[i]))
+		}
+		return list(out)
+	case expr.OpMapFromEntries:
+		if args[0].Null {
+			return null, nil
+		}
+		var ks, vs []coldata.Datum
+		for _, en := range elems(args[0]) {
+			ks, vs = append(ks, en.N.Elems[0]), append(vs, en.N.Elems[1])
+		}
+		return coldata.MapDatum(ks, vs), nil
 	case expr.OpStructPack:
 		return coldata.StructDatum(args...), nil
 	case expr.OpListConcat:

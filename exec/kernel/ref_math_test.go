@@ -35,6 +35,7 @@ func refMathOp(e *expr.Func, args []coldata.Datum) (coldata.Datum, bool, error) 
 	f := map[expr.Op]func(float64) float64{
 		expr.OpSqrt: math.Sqrt, expr.OpCbrt: math.Cbrt, expr.OpExp: math.Exp, expr.OpLn: math.Log,
 		expr.OpLog10: math.Log10, expr.OpLog2: math.Log2, expr.OpCeil: math.Ceil, expr.OpFloor: math.Floor,
+		expr.OpTrunc: math.Trunc,
 	}[e.Op]
 	if f == nil {
 		return coldata.Datum{}, false, nil
@@ -44,6 +45,9 @@ func refMathOp(e *expr.Func, args []coldata.Datum) (coldata.Datum, bool, error) 
 		q, m := new(big.Int).DivMod(big.NewInt(args[0].I), pow10(int64(at.Scale)), new(big.Int)) // Euclidean: q is the floor
 		if e.Op == expr.OpCeil && m.Sign() != 0 {
 			q.Add(q, big.NewInt(1))
+		}
+		if e.Op == expr.OpTrunc {
+			q.Quo(big.NewInt(args[0].I), pow10(int64(at.Scale))) // truncated division
 		}
 		return coldata.Datum{I: q.Int64()}, true, nil
 	}

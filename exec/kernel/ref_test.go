@@ -31,7 +31,11 @@ func refEval(e expr.Expr, row []coldata.Datum) (coldata.Datum, error) {
 		if err != nil || x.Null {
 			return coldata.NullDatum, err
 		}
-		return refCast(e.Arg.Type(), e.Typ, x)
+		v, err := refCast(e.Arg.Type(), e.Typ, x)
+		if err != nil && e.Try {
+			return coldata.NullDatum, nil
+		}
+		return v, err
 	case *expr.Case:
 		for _, w := range e.Whens {
 			c, err := refEval(w.Cond, row)
@@ -219,6 +223,9 @@ func refFunc(e *expr.Func, row []coldata.Datum) (coldata.Datum, error) {
 	if d, ok, err := refCalOp(e, args); ok {
 		return d, err
 	}
+	if d, ok, err := refDatePartOp(e, args); ok {
+		return d, err
+	}
 	at := e.Args[0].Type()
 	x := args[0]
 	switch e.Op {
@@ -396,13 +403,14 @@ func refRound(t coldata.Type, x coldata.Datum, d int64) (coldata.Datum, error) {
 	drop = min(drop, 40) // 10^40 already rounds every int64 to 0
 	p := pow10(drop)
 	r := new(big.Int).Mul(refRoundHalfAway(big.NewInt(x.I), p), p)
-	// A rounded decimal may gain a digit (99.9 -> 100.0); only the 18-digit
-	// storage bound applies, the declared precision is CAST's business.
-	rt := t
+	// A rounded decimal may gain a digit (99.9 -> 100.0, or past 18 digits);
+	// only the int64 storage bounds it, the declared precision is CAST's
+	// business.
+	lo, hi := refRange(t, true)
 	if t.ID == coldata.Decimal {
-		rt.Precision = 38
+		lo, hi = big.NewInt(math.MinInt64), big.NewInt(math.MaxInt64)
 	}
-	if lo, hi := refRange(rt, true); !fits(r, lo, hi) {
+	if !fits(r, lo, hi) {
 		return x, fmt.Errorf("overflow in round")
 	}
 	return coldata.Datum{I: r.Int64()}, nil
@@ -444,7 +452,7 @@ func refSubstring(s string, start, length int64) string {
 }
 
 var (
-	refIntRE  = regexp.MustCompile(`^[+-]?(\d+\.?\d*|\.\d+)$`)
+	refIntRE  = regexp.MustCompile(`^[+-]?(\d+(_\d+)*\.?(\d+(_\d+)*)?|\.\d+(_\d+)*)([eE][+-]?\d{1,5})?$`)
 	refDateRE = regexp.MustCompile(`^(\d{1,9})([-/])(\d{1,2})([-/])(\d{1,2})$`)
 	refTSRE   = regexp.MustCompile(`^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?$`)
 )
@@ -477,11 +485,15 @@ func refCast(from, to coldata.Type, x coldata.Datum) (coldata.Datum, error) {
 			}
 			return coldata.Datum{F: f}, nil
 		case coldata.Date:
+			s, bc := refCutBC(s)
 			m := refDateRE.FindStringSubmatch(s)
 			if m == nil || m[2] != m[4] {
 				return fail()
 			}
 			y, _ := strconv.Atoi(m[1])
+			if bc {
+				y = 1 - y
+			}
 			mo, _ := strconv.Atoi(m[3])
 			d, _ := strconv.Atoi(m[5])
 			t := time.Date(y, time.Month(mo), d, 0, 0, 0, 0, time.UTC)
@@ -497,6 +509,7 @@ func refCast(from, to coldata.Type, x coldata.Datum) (coldata.Datum, error) {
 			}
 			return coldata.Datum{I: days}, nil
 		case coldata.Timestamp:
+			s, bc := refCutBC(s)
 			m := refTSRE.FindStringSubmatch(s)
 			if m == nil {
 				return fail()
@@ -504,7 +517,11 @@ func refCast(from, to coldata.Type, x coldata.Datum) (coldata.Datum, error) {
 			num := func(i int) int { v, _ := strconv.Atoi(m[i]); return v }
 			frac := (m[7] + "000000")[:6]
 			us, _ := strconv.Atoi(frac)
-			t := time.Date(num(1), time.Month(num(2)), num(3), num(4), num(5), num(6), us*1000, time.UTC)
+			y := num(1)
+			if bc {
+				y = 1 - y
+			}
+			t := time.Date(y, time.Month(num(2)), num(3), num(4), num(5), num(6), us*1000, time.UTC)
 			if t.Day() != num(3) || num(4) > 23 || num(5) > 59 || num(6) > 59 {
 				return fail()
 			}
@@ -513,7 +530,12 @@ func refCast(from, to coldata.Type, x coldata.Datum) (coldata.Datum, error) {
 		if !refIntRE.MatchString(s) {
 			return fail()
 		}
-		r, _ = new(big.Rat).SetString(s)
+		if e := strings.IndexAny(s, "eE"); e >= 0 {
+			if x, _ := strconv.Atoi(s[e+1:]); x < -32768 || x > 32767 {
+				return fail()
+			}
+		}
+		r, _ = new(big.Rat).SetString(strings.ReplaceAll(s, "_", ""))
 	case coldata.Bool:
 		r = new(big.Rat)
 		if x.B {
@@ -592,4 +614,13 @@ func validUTF8(rows [][]coldata.Datum) bool {
 		}
 	}
 	return true
+}
+
+// refCutBC removes DuckDB's " (BC)" era mark, which follows the date.
+func refCutBC(s string) (string, bool) {
+	i := strings.Index(s, " (BC)")
+	if i < 0 {
+		return s, false
+	}
+	return s[:i] + s[i+5:], true
 }

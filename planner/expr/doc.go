@@ -16,4 +16,5 @@
 //	expr.go      the IR: Expr nodes, operators, constructors, Walk/Rewrite, printing
 //	nested.go    operators on LIST, STRUCT and MAP values
 //	dateparts.go DuckDB's date part names and aliases, resolved once
+//	dateops.go   the date/time library's operators (date_part, time_bucket, strptime, TIMESTAMP + INTERVAL, ...)
 package expr

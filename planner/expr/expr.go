@@ -106,6 +106,7 @@ const (
 	OpLog2            // (double) → double; likewise
 	OpCeil            // (double) → double, (decimal(p,s)) → decimal(p,0)
 	OpFloor           // (double) → double, (decimal(p,s)) → decimal(p,0)
+	OpTrunc           // (double) → double, (decimal(p,s)) → decimal(p,0); toward zero
 	OpGreatest        // (T, T, ...) → T, the largest non-NULL argument (NULL when all are)
 	OpLeast           // (T, T, ...) → T, the smallest non-NULL argument
 	OpDateTrunc       // (timestamp, part string constant) → timestamp (a DATE argument is cast first)
@@ -139,6 +140,7 @@ var opNames = [...]string{
 	OpGreatest: "greatest", OpLeast: "least", OpDateTrunc: "date_trunc", OpDateDiff: "date_diff",
 	OpLastDay: "last_day", OpDayName: "dayname", OpMonthName: "monthname", OpMakeDate: "make_date",
 	OpStrftime: "strftime", OpGcd: "gcd", OpLcm: "lcm",
+	OpTrunc: "trunc",
 }
 
 // String is the operator's SQL spelling (`+`, `<>`) or function name, as
@@ -146,6 +148,9 @@ var opNames = [...]string{
 // both `-`, OpTrim and OpTrimChars both trim).
 func (o Op) String() string {
 	if s, ok := nestedOpNames[o]; ok {
+		return s
+	}
+	if s, ok := dateOpNames[o]; ok {
 		return s
 	}
 	if int(o) < len(opNames) && opNames[o] != "" {
@@ -207,10 +212,12 @@ type Func struct {
 	Typ  coldata.Type
 }
 
-// Cast converts Arg to Typ (DuckDB's cast rules; failures are errors naming the value).
+// Cast converts Arg to Typ (DuckDB's cast rules; failures are errors naming
+// the value, or NULL for a TRY_CAST, Try).
 type Cast struct {
 	Arg Expr
 	Typ coldata.Type
+	Try bool
 }
 
 // Param is a query parameter ($1, ?, $name) awaiting its value: a prepared
@@ -343,7 +350,12 @@ func (e *Func) String() string {
 }
 
 // String prints `CAST(arg AS type)`.
-func (e *Cast) String() string { return "CAST(" + e.Arg.String() + " AS " + e.Typ.String() + ")" }
+func (e *Cast) String() string {
+	if e.Try {
+		return "TRY_CAST(" + e.Arg.String() + " AS " + e.Typ.String() + ")"
+	}
+	return "CAST(" + e.Arg.String() + " AS " + e.Typ.String() + ")"
+}
 
 // String prints the searched CASE with its branches.
 func (e *Case) String() string {
@@ -441,7 +453,7 @@ func Rewrite(e Expr, fn func(Expr) Expr) Expr {
 		}
 		e = &Func{Op: n.Op, Args: args, Typ: n.Typ}
 	case *Cast:
-		e = &Cast{Arg: Rewrite(n.Arg, fn), Typ: n.Typ}
+		e = &Cast{Arg: Rewrite(n.Arg, fn), Typ: n.Typ, Try: n.Try}
 	case *Case:
 		c := &Case{Typ: n.Typ, Whens: make([]When, len(n.Whens))}
 		for i, w := range n.Whens {

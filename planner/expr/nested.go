@@ -38,6 +38,9 @@ const (
 	OpListTransform                 // (list, *Lambda) → list of the lambda's results
 	OpListFilter                    // (list, *Lambda returning BOOLEAN) → list
 	OpListReduce                    // (list, *Lambda of two parameters) → element type
+	OpMapFromLists                  // (keys list, values list) → MAP; lengths must agree, keys unique and not NULL
+	OpMapEntries                    // (map) → list of STRUCT(key, value)
+	OpMapFromEntries                // (list of STRUCT(k, v)) → MAP
 	OpNestedSortKey                 // (nested) → VARCHAR whose byte order is DuckDB's order of the values
 )
 
@@ -50,6 +53,7 @@ var nestedOpNames = map[Op]string{
 	OpListDistinct: "list_distinct", OpListUnique: "list_unique", OpListPosition: "list_position", OpFlatten: "flatten",
 	OpListAggregate: "list_aggregate", OpListToString: "array_to_string", OpListRange: "range", OpStringSplit: "string_split",
 	OpListTransform: "list_transform", OpListFilter: "list_filter", OpListReduce: "list_reduce",
+	OpMapFromLists: "map", OpMapEntries: "map_entries", OpMapFromEntries: "map_from_entries",
 	OpNestedSortKey: "__nested_sort_key",
 }
 

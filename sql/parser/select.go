@@ -33,10 +33,17 @@ func (p *parser) queryTail(q *ast.Query) {
 			if p.accept("ALL") {
 				continue
 			}
-			if (p.peek().Kind == Number || p.peek().Kind == Param) && p.peekAt(1).isOp("%") && endOfClause(p.peekAt(2)) {
-				q.Limit = p.primary()
-				p.i++
-				q.LimitPercent = true
+			if k := p.percentLimitEnd(); k >= 0 {
+				// LIMIT expr %: the % is read as the end of the
+				// expression, not as a modulo missing its right side.
+				saved := p.toks[k]
+				p.toks[k] = Token{Kind: EOF, Pos: saved.Pos}
+				q.Limit = p.expr()
+				p.toks[k] = saved
+				if p.i == k {
+					p.i++
+					q.LimitPercent = true
+				}
 				continue
 			}
 			q.Limit = p.expr()
@@ -454,6 +461,33 @@ func lowerWord(s string) string {
 }
 
 // endOfClause reports a token that ends a LIMIT clause.
+// percentLimitEnd finds the token index of LIMIT's trailing %, the last
+// token of the clause outside parentheses (LIMIT 10%, LIMIT -1%, LIMIT
+// (SELECT 50)%), or -1.
+func (p *parser) percentLimitEnd() int {
+	depth := 0
+	for k := p.i; k < len(p.toks); k++ {
+		t := &p.toks[k]
+		switch {
+		case t.isOp("("):
+			depth++
+		case t.isOp(")"):
+			if depth == 0 {
+				return -1
+			}
+			depth--
+		case depth == 0 && endOfClause(t):
+			return -1
+		case depth == 0 && t.isOp("%") && k+1 < len(p.toks) && endOfClause(&p.toks[k+1]):
+			return k
+		}
+		if t.Kind == EOF {
+			return -1
+		}
+	}
+	return -1
+}
+
 func endOfClause(t *Token) bool {
 	return t.Kind == EOF || t.isOp(")") || t.isOp(";") || t.is("OFFSET") || t.is("UNION") || t.is("EXCEPT") || t.is("INTERSECT")
 }

@@ -121,9 +121,14 @@ func (p *parser) typeName() *ast.TypeName {
 // gives no (n) modifiers.
 var noModifiers = map[string]bool{"INT": true, "INTEGER": true, "SMALLINT": true, "BIGINT": true, "REAL": true, "BOOLEAN": true, "DOUBLE PRECISION": true}
 
-// typeMods reads (n [, m]) after a type name.
+// typeMods reads (n [, m]) after a type name; () is no modifiers, as in
+// DuckDB (DECIMAL() is DECIMAL).
 func (p *parser) typeMods() []ast.Expr {
 	p.expectOp("(")
+	if p.atOp(")") {
+		p.i++
+		return nil
+	}
 	mods := p.exprList()
 	p.expectOp(")")
 	return mods

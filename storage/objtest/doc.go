@@ -14,4 +14,5 @@
 //	gcs.go      the GCS emulator (fakestorage)
 //	azurite.go  Azurite, started when installed
 //	proxy.go    the fault- and latency-injecting proxy, with request and byte counts
+//	trace.go    the proxy's request trace (start, end, bytes of each request) and its timeline
 package objtest

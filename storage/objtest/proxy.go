@@ -46,6 +46,8 @@ type Proxy struct {
 
 	Requests, BytesOut, Injected atomic.Int64
 	byMethod                     sync.Map // method → *atomic.Int64
+
+	trace tracer
 }
 
 // StartProxy starts a proxy to target (a server URL); it stops when the
@@ -121,6 +123,11 @@ func (p *Proxy) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	v, _ := p.byMethod.LoadOrStore(kind, new(atomic.Int64))
 	v.(*atomic.Int64).Add(1)
+	if done := p.traceBegin(r, kind); done != nil {
+		cw := &countingWriter{ResponseWriter: w}
+		w = cw
+		defer func() { done(cw.n) }()
+	}
 	f, what := p.pick(r)
 	if f.Latency > 0 {
 		time.Sleep(f.Latency)

@@ -61,6 +61,8 @@ type localObjects struct {
 	// lock is the database folder's write lock, taken by the first write
 	// to the folder and held until Close (ddl_dir.go).
 	lock *storage.WriteLock
+	// txn is what ROLLBACK restores while BEGIN is open (txn.go).
+	txn *txnSnapshot
 }
 
 func newLocalObjects() *localObjects {

@@ -27,6 +27,9 @@ func (db *DB) persistent(temp bool) bool { return db.cat.Dir() != "" && !temp }
 
 // lockDir takes the folder's write lock once; writers hold objs.write.
 func (db *DB) lockDir() error {
+	if err := db.txnRefusesFiles(); err != nil {
+		return err
+	}
 	if storage.IsRemote(db.cat.Dir()) {
 		return fmt.Errorf("Not implemented Error: writing a database on an object store is not supported yet (use TEMP tables and views)")
 	}

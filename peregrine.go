@@ -231,6 +231,8 @@ func (db *DB) run(ctx context.Context, st sql.Statement, args []sql.Arg, prep *S
 	case *sql.Deallocate:
 		db.deallocate(st)
 		return emptyRows(), nil
+	case *sql.Transaction:
+		return emptyRows(), db.transaction(st)
 	case *sql.CreateSecret:
 		return db.createSecretSQL(st)
 	case *sql.DropSecret:

@@ -392,6 +392,9 @@ func (db *DB) folderTableStatements() []string {
 // dropFolderOrFile removes a table of the folder (a folder table of the
 // catalog or a file of the directory) for CREATE OR REPLACE and DROP.
 func (db *DB) dropFolderOrFile(ctx context.Context, name string) error {
+	if err := db.txnRefusesFiles(); err != nil {
+		return err
+	}
 	key := strings.ToLower(name)
 	o := db.objs
 	o.mu.Lock()

@@ -58,6 +58,11 @@ func (b *binder) sharedCTERef(cte visibleCTE, alias string, colNames []ast.Ident
 	if sh == nil {
 		cb := &binder{cat: b.cat, ids: b.ids, ctes: ctesBefore(b.ctes, cte), shared: c, params: b.params}
 		n, names, err := cb.bindQuery(cte.cte.Query)
+		if err != nil && len(b.outer) > 0 {
+			// The body may read an enclosing query's columns: inlined
+			// where it is read, it is correlated like any subquery.
+			return nil, nil
+		}
 		if err != nil {
 			return nil, err
 		}

@@ -143,6 +143,12 @@ func (c *exprCtx) bindRaw(e ast.Expr) (expr.Expr, error) {
 			}
 		}
 	}
+	switch e.(type) {
+	case *ast.Binary, *ast.InList, *ast.InSubquery, *ast.Quantified:
+		if x, ok, err := c.rowValue(e); ok { // bind_rowvalue.go
+			return x, err
+		}
+	}
 	switch x := e.(type) {
 	case *ast.ColumnRef:
 		return c.column(x)

@@ -116,8 +116,9 @@ func (b *binder) bindTableName(t *ast.TableName, alias string, colNames []ast.Id
 			return ref, err
 		}
 		// A CTE binds like a derived table at each reference; its body
-		// sees only the CTEs defined before it.
-		cb := &binder{cat: b.cat, ids: b.ids, ctes: ctesBefore(b.ctes, cte), shared: b.shared, params: b.params}
+		// sees only the CTEs defined before it, and the enclosing queries'
+		// columns (a WITH inside a correlated subquery).
+		cb := &binder{cat: b.cat, ids: b.ids, ctes: ctesBefore(b.ctes, cte), shared: b.shared, params: b.params, outer: b.outer}
 		n, names, err := cb.bindQuery(cte.cte.Query)
 		if err != nil {
 			return nil, err

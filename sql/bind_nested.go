@@ -534,7 +534,7 @@ func (b *binder) encodeNestedBelow(n planner.Node, above map[planner.ColID]bool)
 			var out []planner.ColMeta
 			changed := false
 			for _, c := range side.Cols() {
-				if c.Type.IsNested() && above[c.ID] {
+				if c.Type.IsNested() && refs[c.ID] { // read above or by the condition
 					enc := b.newCol(c.Name, c.Table, coldata.TypeString)
 					exprs = append(exprs, nestedEncode(colExpr(c)))
 					out = append(out, enc)
@@ -551,12 +551,11 @@ func (b *binder) encodeNestedBelow(n planner.Node, above map[planner.ColID]bool)
 			return &planner.Project{Input: side, Exprs: exprs, Out: out}
 		}
 		j.Left = wrap(j.Left)
-		if !j.Type.LeftOnly() {
-			j.Right = wrap(j.Right)
-		}
+		j.Right = wrap(j.Right)
 		if len(orig) == 0 {
 			return &j, nil
 		}
+		j.Cond = decodeIn(j.Cond, orig) // bind_nested_more.go
 		var exprs []expr.Expr
 		var out []planner.ColMeta
 		for _, c := range j.Cols() {
@@ -569,6 +568,9 @@ func (b *binder) encodeNestedBelow(n planner.Node, above map[planner.ColID]bool)
 			out = append(out, c)
 		}
 		return &planner.Project{Input: &j, Exprs: exprs, Out: out}, nil
+	}
+	if m, ok, err := b.encodeNestedMore(n, above); ok { // bind_nested_more.go
+		return m, err
 	}
 	// A node kind this pass does not rewrite: keep it, and refuse nested
 	// columns through joins below it.

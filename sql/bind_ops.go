@@ -107,6 +107,9 @@ func (c *exprCtx) binary(e *ast.Binary) (expr.Expr, error) {
 // stays a column-vs-constant predicate the scanner can use; a parameter
 // takes the other side's type too.
 func (c *exprCtx) compare(op expr.Op, l, r expr.Expr) (expr.Expr, error) {
+	if (op == expr.OpEq || op == expr.OpNe) && (l.Type().IsNested() || r.Type().IsNested()) {
+		return nestedEquality(op, l, r) // bind_nested_more.go
+	}
 	if err := checkNotNested("comparison", l); err != nil {
 		return nil, err
 	}

@@ -41,7 +41,7 @@ func (b *binder) bindRecursiveRef(cte visibleCTE, set *ast.SetOp, alias string, 
 	if q.OrderBy != nil || q.Limit != nil || q.Offset != nil {
 		return nil, notImplemented(q, "ORDER BY or LIMIT on a recursive CTE's body")
 	}
-	cb := &binder{cat: b.cat, ids: b.ids, ctes: ctesBefore(b.ctes, cte), shared: b.shared, params: b.params}
+	cb := &binder{cat: b.cat, ids: b.ids, ctes: ctesBefore(b.ctes, cte), shared: b.shared, params: b.params, outer: b.outer}
 	cb = cb.withCTEs(q.With)
 	anchor, err := cb.bindSetSide(set.L, nil)
 	if err != nil {

@@ -247,14 +247,19 @@ func (b *binder) bindSelect(sel *ast.Select, t tail, opts selectOpts) (*selectRe
 	}
 	if len(orders) > 0 {
 		s := &planner.Sort{Input: node}
+		keyed := b.nestedSortKeys(node) // bind_nested_more.go
 		for _, o := range orders {
-			if c := proj.Out[o.outIdx]; c.Type.IsNested() {
-				return nil, errAt(o.item, "Not implemented", "ORDER BY on the nested column %s (%s) is not supported", c.Name, c.Type)
+			c := proj.Out[o.outIdx]
+			if c.Type.IsNested() {
+				if c, err = keyed.key(c, o.item); err != nil {
+					return nil, err
+				}
 			}
 			// DuckDB's default: NULLs sort last in both directions.
-			s.Keys = append(s.Keys, planner.SortKey{Col: proj.Out[o.outIdx].ID, Desc: o.desc, NullsFirst: o.nullsFirst})
+			s.Keys = append(s.Keys, planner.SortKey{Col: c.ID, Desc: o.desc, NullsFirst: o.nullsFirst})
 		}
-		node = s
+		s.Input = keyed.input()
+		node = keyed.drop(s)
 	}
 	if t.limit != nil || t.offset != nil {
 		lim, err := b.bindLimit(t)

@@ -201,7 +201,7 @@ func (c *exprCtx) inSubqueryValue(x expr.Expr, sub *ast.Query, not bool) (expr.E
 	}
 	b := c.b
 	v := res.node.Cols()[0]
-	distinct := &planner.Aggregate{Input: res.node, Groups: []planner.ColMeta{v}, Out: []planner.ColMeta{v}}
+	distinct := b.distinct(res.node, []planner.ColMeta{v}) // a nested v by its encoding
 	match, err := c.compare(expr.OpEq, x, colExpr(v))
 	if err != nil {
 		return nil, err

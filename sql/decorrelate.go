@@ -49,6 +49,11 @@ func freeCols(n planner.Node) map[int]bool {
 		for _, in := range n.Inputs() {
 			walk(in)
 		}
+		if r, ok := n.(*planner.RecursiveCTE); ok {
+			// Its bodies are planned apart, but read the same outer columns.
+			walk(r.Anchor)
+			walk(r.Step)
+		}
 	}
 	walk(n)
 	free := map[int]bool{}
@@ -87,6 +92,22 @@ func nodeExprs(n planner.Node) []expr.Expr {
 		}
 	case *planner.Repeat:
 		out = append(out, colExpr(x.Count))
+	case *planner.Unnest:
+		for _, l := range x.Lists {
+			out = append(out, colExpr(l))
+		}
+	case *planner.Window:
+		for _, c := range x.Partition {
+			out = append(out, colExpr(c))
+		}
+		for _, call := range x.Calls {
+			for _, a := range call.Args {
+				out = append(out, colExpr(a))
+			}
+		}
+		for _, k := range x.Order {
+			out = append(out, &expr.Column{Index: k.Col})
+		}
 	}
 	return out
 }
@@ -154,14 +175,16 @@ func (d *decor) domain() (planner.Node, colMap, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	agg := &planner.Aggregate{Input: cp}
-	proj := &planner.Project{Input: agg}
+	groups := make([]planner.ColMeta, len(d.corr))
+	for i, c := range d.corr {
+		groups[i] = c
+		groups[i].ID = ren[c.ID]
+	}
+	// Nested values are grouped by their encoding (bind_nested.go).
+	proj := &planner.Project{Input: d.b.distinct(cp, groups)}
 	m := colMap{}
-	for _, c := range d.corr {
-		g := c
-		g.ID = ren[c.ID]
-		agg.Groups = append(agg.Groups, g)
-		agg.Out = append(agg.Out, g)
+	for i, c := range d.corr {
+		g := groups[i]
 		nc := d.b.newCol(c.Name, c.Table, c.Type)
 		proj.Exprs = append(proj.Exprs, colExpr(g))
 		proj.Out = append(proj.Out, nc)
@@ -212,6 +235,8 @@ func (b *binder) freshCopy(n planner.Node) (planner.Node, map[int]int, error) {
 				cols(x.Out)
 			case *planner.RecursiveCTE:
 				cols(x.Out)
+			case *planner.WorkScan, *planner.Series, *planner.Unnest, *planner.Window:
+				renameMore(cp, cols, ren)
 			case *planner.Sort:
 				for i, k := range x.Keys {
 					if id, ok := ren[k.Col]; ok {
@@ -237,15 +262,24 @@ func (d *decor) nsEq(a, b colMap) (expr.Expr, error) {
 		if x.ID == 0 {
 			x = c
 		}
-		if x.Type.IsNested() {
-			return nil, fmt.Errorf("Not implemented Error: a subquery correlated on the nested column %s is not supported yet", c.Name)
-		}
 		zero := &expr.Const{Typ: x.Type}
 		eq := func(l, r expr.Expr) expr.Expr {
 			return &expr.Func{Op: expr.OpEq, Args: []expr.Expr{l, r}, Typ: coldata.TypeBool}
 		}
 		coalesce := func(c planner.ColMeta) expr.Expr {
 			return &expr.Func{Op: expr.OpCoalesce, Args: []expr.Expr{colExpr(c), zero}, Typ: c.Type}
+		}
+		if x.Type.ID == coldata.Unknown {
+			// An untyped NULL column: every value is NULL.
+			terms = append(terms, eq(&expr.IsNull{Arg: colExpr(x)}, &expr.IsNull{Arg: colExpr(y)}))
+			continue
+		}
+		if x.Type.IsNested() {
+			// Equal nested values have equal encodings, a flat key.
+			zero = &expr.Const{Typ: coldata.TypeString}
+			coalesce = func(c planner.ColMeta) expr.Expr {
+				return &expr.Func{Op: expr.OpCoalesce, Args: []expr.Expr{nestedEncode(colExpr(c)), zero}, Typ: coldata.TypeString}
+			}
 		}
 		terms = append(terms,
 			eq(coalesce(x), coalesce(y)),
@@ -274,4 +308,38 @@ func (d *decor) cols(m colMap) []planner.ColMeta {
 
 func notImplementedCorr(what string) error {
 	return fmt.Errorf("Not implemented Error: %s in a correlated subquery is not supported yet", what)
+}
+
+// renameMore gives the copies of the nodes that produce columns other than
+// through Out alone their new IDs (the clone shares the column lists of
+// some: they are copied first).
+func renameMore(cp planner.Node, cols func([]planner.ColMeta), ren map[int]int) {
+	fresh := func(cs *[]planner.ColMeta) {
+		*cs = append([]planner.ColMeta(nil), (*cs)...)
+		cols(*cs)
+	}
+	switch x := cp.(type) {
+	case *planner.WorkScan:
+		fresh(&x.Out)
+	case *planner.Series:
+		fresh(&x.Out)
+	case *planner.Unnest:
+		fresh(&x.Lists)
+		fresh(&x.Out)
+	case *planner.Window:
+		fresh(&x.Partition)
+		fresh(&x.Out)
+		for i, k := range x.Order {
+			if id, ok := ren[k.Col]; ok {
+				x.Order[i].Col = id
+			}
+		}
+		for i := range x.Calls {
+			fresh(&x.Calls[i].Args)
+			f := &x.Calls[i].Frame
+			k := []planner.ColMeta{f.RangeKey, f.Start.Value, f.End.Value}
+			cols(k)
+			f.RangeKey, f.Start.Value, f.End.Value = k[0], k[1], k[2]
+		}
+	}
 }

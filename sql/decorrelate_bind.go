@@ -144,7 +144,7 @@ func (c *exprCtx) scalarDependent(sub *ast.Subquery) (expr.Expr, error) {
 			mc := d.cols(m)
 			a := &planner.Aggregate{Input: r, Groups: mc, Aggs: []planner.AggCall{{Func: agg, Arg: colExpr(val), Typ: val.Type}}}
 			a.Out = append(append(a.Out, mc...), v)
-			return d.joinBack(d.outer, a, m)
+			return d.joinBack(d.outer, d.byD(a), m)
 		})
 		return colExpr(v), err
 	}
@@ -156,7 +156,7 @@ func (c *exprCtx) scalarDependent(sub *ast.Subquery) (expr.Expr, error) {
 			{Func: planner.AggMin, Arg: colExpr(val), Typ: val.Type},
 		}}
 		agg.Out = append(append(agg.Out, mc...), cnt, v)
-		return d.joinBack(d.outer, agg, m)
+		return d.joinBack(d.outer, d.byD(agg), m)
 	})
 	if err != nil {
 		return nil, err
@@ -181,7 +181,7 @@ func (c *exprCtx) existsDependent(ex *ast.Exists) (expr.Expr, error) {
 		mc := d.cols(m)
 		agg := &planner.Aggregate{Input: r, Groups: mc, Aggs: []planner.AggCall{{Func: planner.AggCountStar, Typ: coldata.TypeInt64}}}
 		agg.Out = append(append(agg.Out, mc...), cnt)
-		return d.joinBack(d.outer, agg, m)
+		return d.joinBack(d.outer, d.byD(agg), m)
 	})
 	if err != nil {
 		return nil, err
@@ -214,8 +214,8 @@ func (c *exprCtx) inDependent(x expr.Expr, sub *ast.Query, not bool) (expr.Expr,
 	}
 	err = c.dependent(sub, res.node, func(d *decor, r planner.Node, m colMap) (planner.Node, error) {
 		mc := d.cols(m)
-		distinct := &planner.Aggregate{Input: r, Groups: append([]planner.ColMeta{v}, mc...)}
-		distinct.Out = distinct.Groups
+		// Nested values are grouped by their encoding.
+		distinct := d.b.distinct(r, append([]planner.ColMeta{v}, mc...))
 		cond := match
 		if len(d.corr) > 0 {
 			eq, err := d.nsEq(d.identity(), m)
@@ -237,7 +237,7 @@ func (c *exprCtx) inDependent(x expr.Expr, sub *ast.Query, not bool) (expr.Expr,
 			{Func: planner.AggCount, Arg: colExpr(v2), Typ: coldata.TypeInt64},
 		}}
 		counts.Out = append(append(counts.Out, mc...), rows, vals)
-		return d.joinBack(d.outer, counts, m)
+		return d.joinBack(d.outer, d.byD(counts), m)
 	})
 	if err != nil {
 		return nil, err

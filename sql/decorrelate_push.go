@@ -59,8 +59,14 @@ func (d *decor) push(n planner.Node) (planner.Node, colMap, error) {
 		return &planner.Repeat{Input: in, Count: x.Count}, m, nil
 	case *planner.Union:
 		return d.pushUnion(x)
+	case *planner.RecursiveCTE:
+		return d.pushRecursive(x) // decorrelate_recursive.go
 	case *planner.Limit:
-		return nil, nil, notImplementedCorr("LIMIT or OFFSET")
+		return d.pushLimit(x) // decorrelate_ops.go
+	case *planner.Unnest:
+		return d.pushUnnest(x)
+	case *planner.Window:
+		return d.pushWindow(x)
 	}
 	return nil, nil, notImplementedCorr("this operator")
 }
@@ -74,9 +80,10 @@ func (d *decor) pushAggregate(x *planner.Aggregate) (planner.Node, colMap, error
 		return nil, nil, err
 	}
 	mc := d.cols(m)
+	in, keys, decode := d.b.encodeKeys(in, mc) // decorrelate_ops.go
 	a := &planner.Aggregate{Input: in}
-	a.Groups = append(append(a.Groups, x.Groups...), mc...)
-	a.Out = append(append(a.Out, x.Out[:len(x.Groups)]...), mc...)
+	a.Groups = append(append(a.Groups, x.Groups...), keys...)
+	a.Out = append(append(a.Out, x.Out[:len(x.Groups)]...), keys...)
 	for _, call := range x.Aggs {
 		call.Arg = m.remap(call.Arg)
 		call.Order = append([]planner.AggOrder(nil), call.Order...)
@@ -88,7 +95,7 @@ func (d *decor) pushAggregate(x *planner.Aggregate) (planner.Node, colMap, error
 	aggOut := x.Out[len(x.Groups):]
 	if len(x.Groups) > 0 {
 		a.Out = append(a.Out, aggOut...)
-		return a, m, nil
+		return decode(a), m, nil
 	}
 	dom, dm, err := d.domain()
 	if err != nil {
@@ -115,7 +122,7 @@ func (d *decor) pushAggregate(x *planner.Aggregate) (planner.Node, colMap, error
 	if err != nil {
 		return nil, nil, err
 	}
-	proj.Input = &planner.Join{Left: dom, Right: a, Type: planner.JoinLeft, Cond: cond}
+	proj.Input = &planner.Join{Left: dom, Right: decode(a), Type: planner.JoinLeft, Cond: cond}
 	return proj, dm, nil
 }
 

@@ -36,7 +36,7 @@ func (c *exprCtx) quantifiedDependent(e *ast.Quantified, op expr.Op) (expr.Expr,
 			{Func: planner.AggCount, Arg: colExpr(v), Typ: coldata.TypeInt64},
 		}}
 		agg.Out = append(append(agg.Out, mc...), mn, mx, rows, vals)
-		return d.joinBack(d.outer, agg, m)
+		return d.joinBack(d.outer, d.byD(agg), m)
 	})
 	if err != nil {
 		return nil, err

@@ -19,6 +19,7 @@
 // Files:
 //
 //	statement.go      Parse, the runnable statement types, SplitStatements, Complete
+//	transaction.go    BEGIN/COMMIT/ROLLBACK (run by the root package, txn.go)
 //	secret.go         CREATE/DROP SECRET, duckdb_secrets(), which_secret(), masking of secret literals in errors
 //	copy.go           COPY ... TO
 //	copy_from.go      COPY t FROM 'file': an INSERT from read_csv (the target's names and types), read_json or read_parquet
@@ -45,6 +46,7 @@
 //	bind_setop.go     UNION [ALL] [BY NAME], INTERSECT [ALL], EXCEPT [ALL]: type unification, counting by side
 //	bind_expr.go      expressions: names, literals, logic, IS, BETWEEN, CASE, casts
 //	bind_ops.go       operators: comparison, arithmetic, bitwise, ||, LIKE/ILIKE/GLOB, IN, ANY/ALL
+//	bind_rowvalue.go  row values (a, b): STRUCT comparisons, IN lists, IN/ANY/ALL subqueries as EXISTS
 //	bind_interval.go  INTERVAL literals and date arithmetic
 //	bind_func.go      scalar functions and type names
 //	bind_strfunc.go   string functions with a kernel each (ltrim, replace, lpad, split_part, ...) and regexp_*
@@ -82,6 +84,8 @@
 //	bind_subquery.go  EXISTS, IN and scalar subqueries, decorrelated into joins
 //	decorrelate.go    general decorrelation (Neumann/Kemper dependent-join elimination): free columns, D, IS NOT DISTINCT FROM keys
 //	decorrelate_push.go  pushing D down a subquery plan: filters, projections, aggregates (the COUNT bug), joins, unions
+//	decorrelate_recursive.go  pushing D into a recursive CTE: its working table carries D's columns
+//	decorrelate_ops.go  pushing D through UNNEST, windows and LIMIT/OFFSET; grouping by nested D columns (encoded keys)
 //	decorrelate_bind.go  scalar, EXISTS and IN subqueries anywhere in an expression, through dependent joins
 //	decorrelate_quant.go x op ANY|ALL (subquery) for every comparison
 //	bind_lateral.go   LATERAL joins (also implicit) as dependent joins
@@ -89,6 +93,7 @@
 //	bind_series.go    range and generate_series, constant INTERVALs of any unit
 //	bind_cte.go       WITH queries computed once when read more than once
 //	bind_nested.go    LIST/STRUCT/MAP access, and nested values through joins
+//	bind_nested_more.go nested columns through UNNEST, windows, unions and join conditions; = and <> on nested values; ORDER BY nested columns (sort keys)
 //	bind_list.go      [..] and {..} literals, list_value/struct_pack, slices, casts of nested types, list functions, lambdas
 //	bind_unnest.go    unnest in the SELECT list (zipped; STRUCTs expand into columns) and in FROM
 //	bind_tablefunc.go read_parquet options, parquet_metadata/schema/inspect

@@ -186,6 +186,8 @@ func convert(st ast.Statement, text string) (Statement, error) {
 		return &Execute{Name: strings.ToLower(s.Name.Name), Args: args}, nil
 	case *ast.Deallocate:
 		return &Deallocate{Name: strings.ToLower(s.Name.Name), All: s.All}, nil
+	case *ast.Transaction:
+		return &Transaction{Kind: s.Kind}, nil
 	case *ast.CreateSecret:
 		return convertCreateSecret(s)
 	case *ast.Drop:

@@ -69,6 +69,7 @@
 //	list_lambda.go  list_transform/filter/reduce (lambda bodies over the elements), casts of nested types
 //	list_compile.go compiling the list operators
 //	nested_codec.go nested values as VARCHAR bytes for flat-only operators
+//	nested_sortkey.go sort keys of LIST/STRUCT values (ORDER BY): VARCHAR bytes in DuckDB's order
 //	singlerow.go    a scalar subquery's at-most-one-row check
 //	trig.go         the scalar block's dispatch; DOUBLE math (trigonometric, hyperbolic, gamma, log(b,x),
 //	                fmod/fdiv, nextafter, even, round_even) and DOUBLE predicates (isnan, isinf, signbit)

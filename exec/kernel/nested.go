@@ -15,7 +15,7 @@ func (c *compiler) compileNested(e *expr.Func) (node, error) {
 	if e.Op.IsStrMoreOp() {
 		return c.compileRegexpAll(e)
 	}
-	if e.Op >= expr.OpListValue {
+	if e.Op >= expr.OpListValue && e.Op != expr.OpNestedSortKey {
 		return c.compileList(e)
 	}
 	if e.Op == expr.OpNestedDecode && len(e.Args) == 1 {
@@ -101,6 +101,14 @@ func (c *compiler) compileNested(e *expr.Func) (node, error) {
 			return nil, err
 		}
 		return &encodeNode{arg: args[0]}, nil
+	case expr.OpNestedSortKey:
+		if err := want(1); err != nil {
+			return nil, err
+		}
+		if !SortKeyable(args[0].typ()) {
+			return nil, errorf("__nested_sort_key cannot order %s", args[0].typ())
+		}
+		return &sortKeyNode{arg: args[0]}, nil
 	case expr.OpNestedDecode:
 		if err := want(1); err != nil {
 			return nil, err

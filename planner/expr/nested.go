@@ -41,6 +41,7 @@ const (
 	OpMapFromLists                   // (keys list, values list) → MAP; lengths must agree, keys unique and not NULL
 	OpMapEntries                     // (map) → list of STRUCT(key, value)
 	OpMapFromEntries                 // (list of STRUCT(k, v)) → MAP
+	OpNestedSortKey                  // (nested) → VARCHAR whose byte order is DuckDB's order of the values
 )
 
 var nestedOpNames = map[Op]string{
@@ -53,6 +54,7 @@ var nestedOpNames = map[Op]string{
 	OpListAggregate: "list_aggregate", OpListToString: "array_to_string", OpListRange: "range", OpStringSplit: "string_split",
 	OpListTransform: "list_transform", OpListFilter: "list_filter", OpListReduce: "list_reduce",
 	OpMapFromLists: "map", OpMapEntries: "map_entries", OpMapFromEntries: "map_from_entries",
+	OpNestedSortKey: "__nested_sort_key",
 }
 
 // Lambda is `(params) -> Body` as an argument of list_transform,

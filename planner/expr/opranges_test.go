@@ -14,7 +14,7 @@ func TestOpBlocksDoNotOverlap(t *testing.T) {
 		{"string", OpLevenshtein, strMoreEnd - 1},
 		{"scalar", OpSin, OpJSONValue},
 		{"date", OpDatePart, OpTSAddInterval},
-		{"nested", OpStructExtract, OpMapFromEntries},
+		{"nested", OpStructExtract, OpNestedSortKey},
 	}
 	for i := 1; i < len(blocks); i++ {
 		if blocks[i].first <= blocks[i-1].last {

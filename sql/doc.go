@@ -27,6 +27,7 @@
 //	bind_catalogfunc.go current_database(), current_schema(), version()
 //	bind_limitpct.go  LIMIT n%: a counting window over the query
 //	bind_map.go       MAP {k: v} and map(), map_from_entries, map_entries, map_extract/element_at, map_contains
+//	index.go          CREATE [UNIQUE] INDEX statements (the root package keeps them)
 //	macro.go          CREATE MACRO: scalar and table macros expanded in the syntax tree before binding
 //	bind_ddl.go       CREATE TABLE/VIEW, DROP, ALTER statements; table schemas and
 //	                  constraints; views and local tables in FROM (LocalCatalog)

@@ -18,7 +18,9 @@ import (
 //     percentage) keeps each row with probability p/100: a filter on
 //     key < p/100;
 //   - a row count (reservoir, the default for a count) keeps min(n, count)
-//     rows chosen uniformly: a sort on the key and a LIMIT n.
+//     rows chosen uniformly: a sort on the key and a LIMIT n;
+//   - a reservoir percentage keeps round(p * count / 100) rows chosen
+//     uniformly: the rows numbered in key order and counted (two windows).
 //
 // The key is random() in [0, 1); with a seed it is a seeded hash of the
 // row's values scaled to [0, 1), so a seeded sample of the same data is
@@ -97,18 +99,39 @@ func (b *binder) sample(s *ast.Sample, node planner.Node) (planner.Node, error) 
 		lt := &expr.Func{Op: expr.OpLt, Args: []expr.Expr{key, &expr.Const{Val: coldata.Datum{F: sp.size / 100}, Typ: f64}}, Typ: coldata.TypeBool}
 		return &planner.Filter{Input: node, Pred: lt}, nil
 	}
-	if sp.percent {
-		return nil, notImplemented(s, "reservoir sampling by percentage")
-	}
 	exprs := make([]expr.Expr, len(cols), len(cols)+1)
 	for i, c := range cols {
 		exprs[i] = colExpr(c)
 	}
 	keyCol := b.newCol("__sample_key", "", f64)
 	withKey := &planner.Project{Input: node, Exprs: append(exprs, key), Out: append(append([]planner.ColMeta(nil), cols...), keyCol)}
+	exprs = exprs[:len(cols)]
+	if sp.percent {
+		return &planner.Project{Input: b.reservoirPercent(withKey, keyCol, sp.size), Exprs: exprs, Out: cols}, nil
+	}
 	sorted := &planner.Sort{Input: withKey, Keys: []planner.SortKey{{Col: keyCol.ID}}}
 	limited := &planner.Limit{Input: sorted, Count: int64(math.Min(sp.size, math.MaxInt64/2))}
 	return &planner.Project{Input: limited, Exprs: exprs, Out: cols}, nil
+}
+
+// reservoirPercent keeps the round(p * n / 100) rows of the n rows of in
+// with the smallest keys (DuckDB rounds half up): the row count over the
+// whole input, the row number in key order, and rn <= n * p / 100 + 0.5.
+func (b *binder) reservoirPercent(in planner.Node, key planner.ColMeta, p float64) planner.Node {
+	i64, f64 := coldata.TypeInt64, coldata.TypeFloat64
+	cnt := b.newCol("__sample_count", "", i64)
+	whole := planner.WinFrame{Start: planner.WinBound{Kind: planner.BoundUnboundedPreceding}, End: planner.WinBound{Kind: planner.BoundUnboundedFollowing}}
+	counted := &planner.Window{Input: in, Calls: []planner.WindowCall{{Func: planner.WinAggregate, Agg: planner.AggCountStar, Frame: whole, Typ: i64}},
+		Out: append(append([]planner.ColMeta(nil), in.Cols()...), cnt)}
+	rn := b.newCol("__sample_rn", "", i64)
+	numbered := &planner.Window{Input: counted, Order: []planner.SortKey{{Col: key.ID}},
+		Calls: []planner.WindowCall{{Func: planner.WinRowNumber, Typ: i64}},
+		Out:   append(append([]planner.ColMeta(nil), counted.Out...), rn)}
+	num := func(v float64) expr.Expr { return &expr.Const{Val: coldata.Datum{F: v}, Typ: f64} }
+	arith := func(op expr.Op, l, r expr.Expr) expr.Expr { return &expr.Func{Op: op, Args: []expr.Expr{l, r}, Typ: f64} }
+	bound := arith(expr.OpAdd, arith(expr.OpDiv, arith(expr.OpMul, &expr.Cast{Arg: colExpr(cnt), Typ: f64}, num(p)), num(100)), num(0.5))
+	pred := &expr.Func{Op: expr.OpLe, Args: []expr.Expr{&expr.Cast{Arg: colExpr(rn), Typ: f64}, bound}, Typ: coldata.TypeBool}
+	return &planner.Filter{Input: numbered, Pred: pred}
 }
 
 // sampleKey is a row's key in [0, 1): random(), or with a seed the hash of

@@ -128,7 +128,9 @@ func (b *binder) reservoirPercent(in planner.Node, key planner.ColMeta, p float6
 		Calls: []planner.WindowCall{{Func: planner.WinRowNumber, Typ: i64}},
 		Out:   append(append([]planner.ColMeta(nil), counted.Out...), rn)}
 	num := func(v float64) expr.Expr { return &expr.Const{Val: coldata.Datum{F: v}, Typ: f64} }
-	arith := func(op expr.Op, l, r expr.Expr) expr.Expr { return &expr.Func{Op: op, Args: []expr.Expr{l, r}, Typ: f64} }
+	arith := func(op expr.Op, l, r expr.Expr) expr.Expr {
+		return &expr.Func{Op: op, Args: []expr.Expr{l, r}, Typ: f64}
+	}
 	bound := arith(expr.OpAdd, arith(expr.OpDiv, arith(expr.OpMul, &expr.Cast{Arg: colExpr(cnt), Typ: f64}, num(p)), num(100)), num(0.5))
 	pred := &expr.Func{Op: expr.OpLe, Args: []expr.Expr{&expr.Cast{Arg: colExpr(rn), Typ: f64}, bound}, Typ: coldata.TypeBool}
 	return &planner.Filter{Input: numbered, Pred: pred}

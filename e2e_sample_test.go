@@ -11,7 +11,7 @@ import (
 // 10% sample of 10,000 rows keeps about 1,000 of them (one run's standard
 // deviation is 30, the mean of 20 runs' about 7); a reservoir sample of 500
 // rows of 0..9999 is uniform (its mean is about 4999.5, one run's standard
-// deviation 129); each run draws a new sample; a seeded sample is the same
+// deviation 129); the sample precedes WHERE; each run draws a new sample; a seeded sample is the same
 // sample at every run and another seed draws another.
 func TestSampleStatistics(t *testing.T) {
 	db, err := sql.Open("peregrine", duckdbSF001)
@@ -48,6 +48,10 @@ func TestSampleStatistics(t *testing.T) {
 	}
 	if m, _ := mean("SELECT avg(range) FROM range(10000) USING SAMPLE 5% (reservoir)", 10); math.Abs(m-4999.5) > 250 {
 		t.Errorf("reservoir 5%% of 0..9999: mean %v over 10 runs (want about 4999.5)", m)
+	}
+	// The sample comes before WHERE: 10 rows of 0..999 of which about 5 are below 500.
+	if m, _ := mean("SELECT count(*) FROM range(1000) t(x) WHERE x < 500 USING SAMPLE 10", 20); m > 7 || m < 3 {
+		t.Errorf("WHERE over a reservoir sample of 10 rows: mean count %v over 20 runs (want about 5)", m)
 	}
 	for _, q := range []string{
 		"SELECT sum(l_orderkey * 7 + l_linenumber) FROM lineitem USING SAMPLE 10% (bernoulli, 42)",

@@ -83,6 +83,9 @@ func ParseTime(s string) (int64, bool) {
 				return 0, false
 			}
 			i++
+			if i == len(s) { // '11:' and '11:11:' leave the rest zero
+				break
+			}
 		}
 		n := 0
 		for i < len(s) && s[i] >= '0' && s[i] <= '9' && n < 2 {

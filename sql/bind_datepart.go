@@ -23,7 +23,7 @@ func init() {
 	for n := range partFuncs {
 		dateFuncNames[n] = true
 	}
-	for _, n := range []string{"epoch_ms", "epoch_us", "epoch_ns", "make_timestamp", "date_sub", "datesub", "isfinite", "isinf", "strptime", "try_strptime", "nanosecond"} {
+	for _, n := range []string{"epoch_ms", "epoch_us", "epoch_ns", "make_timestamp", "make_time", "date_sub", "datesub", "isfinite", "isinf", "strptime", "try_strptime", "nanosecond"} {
 		dateFuncNames[n] = true
 	}
 }
@@ -76,6 +76,9 @@ func (c *exprCtx) datePartFunction(e *ast.FuncCall, name string, args []expr.Exp
 		return &expr.Func{Op: expr.OpMul, Args: []expr.Expr{x, &expr.Const{Val: coldata.Datum{I: 1000}, Typ: coldata.TypeInt64}}, Typ: coldata.TypeInt64}, true, nil
 	case name == "make_timestamp":
 		x, err := makeTimestamp(e, args)
+		return x, true, err
+	case name == "make_time":
+		x, err := makeTime(e, args)
 		return x, true, err
 	}
 	return nil, false, nil
@@ -316,3 +319,18 @@ func isDateOrTimestamp(t coldata.Type) bool { return t.ID == coldata.Date || t.I
 // function matches").
 var timeParts = map[string]bool{"hour": true, "minute": true, "second": true,
 	"millisecond": true, "microsecond": true, "epoch": true}
+
+// makeTime binds make_time(hour, minute, seconds) as the time of day of
+// make_timestamp(1970, 1, 1, hour, minute, seconds), whose range checks
+// give DuckDB's "Time out of range" errors.
+func makeTime(e *ast.FuncCall, args []expr.Expr) (expr.Expr, error) {
+	if len(args) != 3 {
+		return nil, binderErr(e, "function make_time does not take %d arguments", len(args))
+	}
+	day := func(v int64) expr.Expr { return &expr.Const{Val: coldata.Datum{I: v}, Typ: coldata.TypeInt64} }
+	ts, err := makeTimestamp(e, append([]expr.Expr{day(1970), day(1), day(1)}, args...))
+	if err != nil {
+		return nil, err
+	}
+	return castTo(ts, coldata.TypeTime)
+}

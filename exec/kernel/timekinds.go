@@ -1,6 +1,8 @@
 package kernel
 
 import (
+	"math"
+
 	"github.com/peregrinedb/peregrine/exec/coldata"
 	"github.com/peregrinedb/peregrine/planner/expr"
 )
@@ -84,6 +86,9 @@ func (n *timeOfDayNode) eval(b *coldata.Batch, sel []int32) (*coldata.Vec, error
 	for k := 0; k < liveLen(sel, b.N); k++ {
 		i := rowAt(sel, k)
 		us := v.I64[i]
+		if (us == math.MaxInt64 || us == -math.MaxInt64) && !v.IsNull(i) {
+			return nil, invalidInputf("Type INT64 with value %s can't be cast to the destination type INT64", coldata.FormatTimestamp(us))
+		}
 		out.I64[i] = us - floorDiv(us, usPerDay)*usPerDay
 	}
 	return out, nil

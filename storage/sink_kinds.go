@@ -8,7 +8,9 @@ import (
 
 // kindArrowType maps the small, unsigned and single-precision types to
 // Arrow's (and so to Parquet's INT(8|16|32|64, signed|unsigned) logical
-// types and its FLOAT physical type).
+// types and its FLOAT physical type), TIME to Time64(µs) (Parquet
+// TIME(MICROS)) and TIMESTAMPTZ to a UTC timestamp (Parquet TIMESTAMP
+// adjusted to UTC).
 func kindArrowType(t coldata.Type) (arrow.DataType, bool) {
 	switch t.Kind {
 	case coldata.KindTinyint:
@@ -25,6 +27,10 @@ func kindArrowType(t coldata.Type) (arrow.DataType, bool) {
 		return arrow.PrimitiveTypes.Uint64, true
 	case coldata.KindFloat:
 		return arrow.PrimitiveTypes.Float32, true
+	case coldata.KindTime:
+		return arrow.FixedWidthTypes.Time64us, true
+	case coldata.KindTimestampTZ:
+		return &arrow.TimestampType{Unit: arrow.Microsecond, TimeZone: "UTC"}, true
 	}
 	return nil, false
 }
@@ -57,6 +63,10 @@ func KindValues(v *coldata.Vec, rows []int32, from, n int) any {
 		return out
 	case coldata.KindFloat:
 		return narrow[float32](v.F64, row, n)
+	case coldata.KindTime:
+		return retype[arrow.Time64](v.I64, row, n)
+	case coldata.KindTimestampTZ:
+		return retype[arrow.Timestamp](v.I64, row, n)
 	}
 	return nil
 }
@@ -104,5 +114,18 @@ func AppendKindValues(fb array.Builder, vals any, valid []bool) {
 		b.AppendValues(vals.([]uint64), valid)
 	case *array.Float32Builder:
 		b.AppendValues(vals.([]float32), valid)
+	case *array.Time64Builder:
+		b.AppendValues(vals.([]arrow.Time64), valid)
+	case *array.TimestampBuilder:
+		b.AppendValues(vals.([]arrow.Timestamp), valid)
 	}
+}
+
+// retype copies int64 microseconds into an Arrow time type's slice.
+func retype[D arrow.Time64 | arrow.Timestamp](src []int64, row func(int) int, n int) []D {
+	out := make([]D, n)
+	for j := range out {
+		out[j] = D(src[row(j)])
+	}
+	return out
 }

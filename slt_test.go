@@ -210,6 +210,9 @@ func sltCollect(ctx context.Context, rows *peregrine.Rows) (out []string, floats
 // floating-point and decimal numbers, T for everything else (the letters
 // bench/duckdb's -complete writes from DuckDB's result types).
 func sltTypeLetter(t coldata.Type) byte {
+	if t.Kind == coldata.KindTime {
+		return 'T' // TIME is stored in Int64
+	}
 	switch t.ID {
 	case coldata.Int32, coldata.Int64, coldata.Hugeint, coldata.Unknown:
 		// DuckDB's client API reports a column of bare NULLs as INTEGER.
@@ -230,6 +233,9 @@ func sltValue(t coldata.Type, d coldata.Datum) string {
 			return "(empty)"
 		}
 	case coldata.Float64:
+		if t.Kind == coldata.KindFloat {
+			return strconv.FormatFloat(d.F, 'g', -1, 32) // FLOAT: float32 digits
+		}
 		return strconv.FormatFloat(d.F, 'g', -1, 64)
 	}
 	return coldata.Format(t, d)

@@ -28,6 +28,8 @@ const (
 	KindUInteger
 	KindUBigint
 	KindFloat
+	KindBlob // bytes in Vec.Str (blob.go)
+	KindUUID // canonical lower-case 36-char text in Vec.Str (blob.go)
 )
 
 // The kinded types.
@@ -55,6 +57,8 @@ var kindInfo = [...]struct {
 	KindUInteger:  {"UINTEGER", "UINT32", 0, math.MaxUint32, 10, true, 4},
 	KindUBigint:   {"UBIGINT", "UINT64", 0, math.MaxInt64, 20, true, 8},
 	KindFloat:     {"FLOAT", "FLOAT", 0, 0, 0, false, 4},
+	KindBlob:      {"BLOB", "BLOB", 0, 0, 0, false, 0},
+	KindUUID:      {"UUID", "UUID", 0, 0, 0, false, 0},
 }
 
 // String is the kind's SQL name.
@@ -76,7 +80,7 @@ func (t Type) IsUnsigned() bool { return t.Kind != KindNone && kindInfo[t.Kind].
 // IntRange is the range of a kinded integer type stored in 64 bits or less
 // (ok is false for other types; UBIGINT checks its range with UBigintMax).
 func (t Type) IntRange() (lo, hi int64, ok bool) {
-	if t.Kind == KindNone || t.Kind == KindFloat || t.Kind == KindUBigint {
+	if t.Kind == KindNone || t.Kind == KindFloat || t.Kind == KindUBigint || t.IsBytes() {
 		return 0, 0, false
 	}
 	k := kindInfo[t.Kind]
@@ -90,7 +94,7 @@ var UBigintMax = Int128{Hi: 0, Lo: math.MaxUint64}
 // t's range (true for types without a kind).
 func FitsKind(t Type, d Datum) bool {
 	switch t.Kind {
-	case KindNone:
+	case KindNone, KindBlob, KindUUID:
 		return true
 	case KindFloat:
 		return FitsFloat32(d.F)
@@ -143,6 +147,10 @@ func parseKindName(up string) (Type, bool) {
 		return TypeUBigint, true
 	case "FLOAT", "FLOAT4", "REAL":
 		return TypeFloat32, true
+	case "BLOB", "BYTEA", "BINARY", "VARBINARY":
+		return TypeBlob, true
+	case "UUID":
+		return TypeUUID, true
 	}
 	return Type{}, false
 }
@@ -151,7 +159,7 @@ func parseKindName(up string) (Type, bool) {
 // width in bytes (INTEGER 4, BIGINT 8, HUGEINT 16) and signedness.
 func integerKindRank(t Type) (width int, unsigned bool, ok bool) {
 	if t.Kind != KindNone {
-		if t.Kind == KindFloat {
+		if t.Kind == KindFloat || t.IsBytes() {
 			return 0, false, false
 		}
 		k := kindInfo[t.Kind]

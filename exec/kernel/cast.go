@@ -40,6 +40,9 @@ func (c *compiler) compileCast(e *expr.Cast) (node, error) {
 	if from == to {
 		return x, nil
 	}
+	if from.IsBytes() || to.IsBytes() {
+		return c.compileBytesCast(x, from, to, e.Try)
+	}
 	if (from.Kind != coldata.KindNone || to.Kind != coldata.KindNone) && to.ID != coldata.String {
 		src := ""
 		if col, ok := e.Arg.(*expr.Column); ok {

@@ -110,3 +110,38 @@ func AppendUUIDParse(dst []byte, s string) ([]byte, bool) {
 	}
 	return dst, n == 32
 }
+
+// AppendUUIDBytes appends the 16 bytes of the canonical UUID text u.
+func AppendUUIDBytes(dst []byte, u string) ([]byte, bool) {
+	var hi byte
+	n := 0
+	for i := 0; i < len(u); i++ {
+		v, ok := hexVal(u[i])
+		if !ok {
+			continue
+		}
+		if n%2 == 0 {
+			hi = v
+		} else {
+			dst = append(dst, hi<<4|v)
+		}
+		n++
+	}
+	return dst, n == 32
+}
+
+// AppendUUIDText appends the canonical text of the 16 bytes b (nothing
+// when b is not 16 bytes long).
+func AppendUUIDText(dst []byte, b string) []byte {
+	if len(b) != 16 {
+		return dst
+	}
+	const digits = "0123456789abcdef"
+	for i := 0; i < 16; i++ {
+		if i == 4 || i == 6 || i == 8 || i == 10 {
+			dst = append(dst, '-')
+		}
+		dst = append(dst, digits[b[i]>>4], digits[b[i]&15])
+	}
+	return dst
+}

@@ -21,7 +21,8 @@ func (c *compiler) compileBytesCast(x node, from, to coldata.Type, try bool) (no
 	switch {
 	case from.Kind == coldata.KindUUID && to == coldata.TypeString:
 		return &retypeNode{x: x, t: to}, nil
-	case text && to.IsBytes(), from.Kind == coldata.KindBlob && to == coldata.TypeString:
+	case text && to.IsBytes(), from.Kind == coldata.KindBlob && to == coldata.TypeString,
+		from.Kind == coldata.KindBlob && to.Kind == coldata.KindUUID, from.Kind == coldata.KindUUID && to.Kind == coldata.KindBlob:
 	default:
 		if try {
 			return newConst(to, coldata.NullDatum), nil
@@ -56,14 +57,23 @@ func (n *bytesCastNode) eval(b *coldata.Batch, sel []int32) (*coldata.Vec, error
 		start := len(n.a.buf)
 		s := v.Str[i]
 		var err error
-		switch n.to.Kind {
-		case coldata.KindNone:
+		switch {
+		case n.to.Kind == coldata.KindNone:
 			n.a.buf = coldata.AppendBlobText(n.a.buf, s)
-		case coldata.KindBlob:
+		case n.from.Kind == coldata.KindUUID:
+			// the 16 bytes of the value, most significant first
+			n.a.buf, _ = coldata.AppendUUIDBytes(n.a.buf, s)
+		case n.to.Kind == coldata.KindBlob:
 			n.a.buf, err = coldata.AppendBlobParse(n.a.buf, s)
-		case coldata.KindUUID:
+		default:
 			var ok bool
-			if n.a.buf, ok = coldata.AppendUUIDParse(n.a.buf, s); !ok {
+			if n.from.Kind == coldata.KindBlob {
+				ok = len(s) == 16
+				n.a.buf = coldata.AppendUUIDText(n.a.buf, s)
+			} else {
+				n.a.buf, ok = coldata.AppendUUIDParse(n.a.buf, s)
+			}
+			if !ok {
 				err = conversionErrorf("Could not convert string '%s' to INT128", s)
 			}
 		}

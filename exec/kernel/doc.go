@@ -35,6 +35,7 @@
 //	hugeint.go      HUGEINT arithmetic, casts and comparisons
 //	kinds.go        TINYINT/SMALLINT/unsigned/FLOAT (coldata.Kind): casts and arithmetic in the
 //	                storage type, then a range check (unsigned negation wraps; FLOAT rounds to float32)
+//	blob.go         casts between VARCHAR, BLOB and UUID (escapes, validation, UUID <-> 16 bytes)
 //	bitwise.go      & | xor ~ << >> and pow
 //	mathfn.go       abs, negation, round
 //	floatfn.go      sqrt, cbrt, exp, ln, log10, log2, ceil, floor

@@ -70,3 +70,33 @@ func TestBlobArrowAndParquet(t *testing.T) {
 		t.Errorf("read back\n got %s\nwant %s", g, w)
 	}
 }
+
+// CSV holds blobs as their \xNN text both ways, as DuckDB writes them;
+// UUID columns accept DuckDB's spellings.
+func TestBlobCSV(t *testing.T) {
+	dir := t.TempDir()
+	db, err := peregrine.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	ctx := context.Background()
+	path := filepath.Join(dir, "b.csv")
+	if err := db.Exec(ctx, "COPY (SELECT '\\xAA\\x00b'::BLOB AS b, '{A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11}' AS u) TO '"+path+"'"); err != nil {
+		t.Fatal(err)
+	}
+	r, err := db.Query(ctx, "SELECT b, u FROM read_csv('"+path+"', columns={'b': 'BLOB', 'u': 'UUID'})")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	b, err := r.Next(ctx)
+	if err != nil || b == nil {
+		t.Fatal(err, b)
+	}
+	row := b.Row(0)
+	got := coldata.Format(r.Columns()[0].Type, row[0]) + " " + coldata.Format(r.Columns()[1].Type, row[1])
+	if want := `\xAA\x00b a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11`; got != want {
+		t.Errorf("got %s, want %s", got, want)
+	}
+}

@@ -57,6 +57,7 @@ type localObjects struct {
 	tables  map[string]*localTable // by lower-case name
 	views   map[string]*sql.View
 	macros  map[string]*sql.Macro
+	indexes map[string]*index
 	version atomic.Uint64 // bumped by every change of schema (prepared plans rebind)
 	// lock is the database folder's write lock, taken by the first write
 	// to the folder and held until Close (ddl_dir.go).
@@ -66,7 +67,7 @@ type localObjects struct {
 }
 
 func newLocalObjects() *localObjects {
-	return &localObjects{tables: map[string]*localTable{}, views: map[string]*sql.View{}, macros: map[string]*sql.Macro{}}
+	return &localObjects{tables: map[string]*localTable{}, views: map[string]*sql.View{}, macros: map[string]*sql.Macro{}, indexes: map[string]*index{}}
 }
 
 // closeTables releases every table's memory when the database closes: the
@@ -187,6 +188,8 @@ func (db *DB) runWrite(ctx context.Context, st sql.Statement, args []sql.Arg) (*
 		rows, err = db.createView(ctx, st)
 	case *sql.CreateMacro:
 		rows, err = db.createMacro(ctx, st)
+	case *sql.CreateIndex:
+		rows, err = db.createIndex(ctx, st)
 	case *sql.DropObject:
 		rows, err = db.drop(ctx, st)
 	case *sql.Insert:
@@ -346,6 +349,13 @@ func (db *DB) createView(ctx context.Context, st *sql.CreateView) (*Rows, error)
 
 func (db *DB) drop(ctx context.Context, st *sql.DropObject) (*Rows, error) {
 	d := st.AST
+	if d.Kind == "INDEX" {
+		var names []string
+		for _, n := range d.Names {
+			names = append(names, n.Last())
+		}
+		return db.dropIndexes(names, d.IfExists)
+	}
 	if d.Kind == "MACRO" || d.Kind == "MACRO TABLE" || d.Kind == "FUNCTION" {
 		var names []string
 		for _, n := range d.Names {

@@ -61,6 +61,9 @@ func driverValue(v *coldata.Vec, i int) any {
 	case coldata.Int32:
 		return int64(v.I32[i])
 	case coldata.Int64:
+		if v.Type.Kind == coldata.KindTime {
+			return timeOfDay(v.I64[i])
+		}
 		return v.I64[i]
 	case coldata.Hugeint:
 		if v.Type.Kind == coldata.KindUBigint {
@@ -98,6 +101,9 @@ func goValue(t coldata.Type, d coldata.Datum) any {
 	case coldata.Bool:
 		return d.B
 	case coldata.Int32, coldata.Int64:
+		if t.Kind == coldata.KindTime {
+			return timeOfDay(d.I)
+		}
 		return d.I
 	case coldata.Hugeint:
 		if t.Kind == coldata.KindUBigint {
@@ -154,6 +160,9 @@ func goValue(t coldata.Type, d coldata.Datum) any {
 
 // scanType is the Go type database/sql hands out for t.
 func scanType(t coldata.Type) reflect.Type {
+	if t.Kind == coldata.KindTime {
+		return reflect.TypeOf(time.Time{})
+	}
 	switch t.ID {
 	case coldata.Bool:
 		return reflect.TypeOf(false)
@@ -183,4 +192,10 @@ func scanType(t coldata.Type) reflect.Type {
 		return reflect.TypeOf(map[any]any(nil))
 	}
 	return reflect.TypeOf((*any)(nil)).Elem()
+}
+
+// timeOfDay is a TIME as database/sql returns it: a time.Time on
+// 0001-01-01 UTC, as DuckDB's Go driver does.
+func timeOfDay(us int64) time.Time {
+	return time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(us) * time.Microsecond)
 }

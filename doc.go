@@ -27,6 +27,7 @@
 //	ddl.go               the database's own tables and views (CREATE, DROP), queryCatalog, introspection
 //	ddl_dir.go           a directory database's files and catalog file (views, macros)
 //	macros.go            CREATE/DROP MACRO, kept with the views
+//	indexes.go           CREATE [UNIQUE] INDEX / DROP INDEX: names, and a UNIQUE index's key
 //	dml.go               INSERT (and COPY FROM) into the database's tables, constraint checks
 //	dml_returning.go     INSERT ... RETURNING: the list over the inserted rows
 //	dml_conflict.go      INSERT ... ON CONFLICT DO NOTHING and INSERT OR IGNORE

@@ -361,6 +361,9 @@ func createStatement(s *sql.TableSchema) string {
 		parts = append(parts, ch.Text)
 	}
 	for _, k := range s.Keys {
+		if k.Index != "" {
+			continue // a UNIQUE index's, not the table's (indexes.go)
+		}
 		var cols []string
 		for _, c := range k.Cols {
 			cols = append(cols, quoteIdent(s.Columns[c].Name))

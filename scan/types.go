@@ -24,6 +24,7 @@ type elem struct {
 
 	logical  logicalKind
 	unit     timeUnit // TIME / TIMESTAMP
+	utc      bool     // TIMESTAMP isAdjustedToUTC: TIMESTAMP WITH TIME ZONE
 	intWidth int8     // INTEGER
 	intSign  bool
 	ltScale  int32 // DECIMAL logical type
@@ -106,7 +107,7 @@ func schemaElems(md *metadata.FileMetaData) []elem {
 					e.unit = unitOf(u.MILLIS != nil, u.NANOS != nil)
 				}
 			case lt.TIMESTAMP != nil:
-				e.logical = ltTimestamp
+				e.logical, e.utc = ltTimestamp, lt.TIMESTAMP.IsAdjustedToUTC
 				if u := lt.TIMESTAMP.Unit; u != nil {
 					e.unit = unitOf(u.MILLIS != nil, u.NANOS != nil)
 				}
@@ -196,7 +197,7 @@ func mapType(se *elem, li *leafInfo) (coldata.Type, string) {
 				return coldata.Type{}, "TIME on INT32 with a unit other than milliseconds"
 			}
 			li.dk = dkI32Millis
-			return coldata.TypeInt64, ""
+			return coldata.TypeTime, ""
 		case unsigned && wide:
 			li.dk, li.unsigned = dkU32toI64, true
 			return coldata.TypeUInteger, ""
@@ -220,8 +221,11 @@ func mapType(se *elem, li *leafInfo) (coldata.Type, string) {
 			default:
 				li.dk = dkI64
 			}
-			if isTime {
-				return coldata.TypeInt64, ""
+			switch {
+			case isTime:
+				return coldata.TypeTime, ""
+			case se.utc:
+				return coldata.TypeTimestampTZ, ""
 			}
 			return coldata.TypeTimestamp, ""
 		case unsigned:

@@ -23,7 +23,7 @@ func init() {
 	for n := range partFuncs {
 		dateFuncNames[n] = true
 	}
-	for _, n := range []string{"epoch_ms", "epoch_us", "epoch_ns", "make_timestamp", "date_sub", "datesub", "isfinite", "isinf", "strptime", "try_strptime", "nanosecond"} {
+	for _, n := range []string{"epoch_ms", "epoch_us", "epoch_ns", "make_timestamp", "make_time", "date_sub", "datesub", "isfinite", "isinf", "strptime", "try_strptime", "nanosecond"} {
 		dateFuncNames[n] = true
 	}
 }
@@ -77,6 +77,9 @@ func (c *exprCtx) datePartFunction(e *ast.FuncCall, name string, args []expr.Exp
 	case name == "make_timestamp":
 		x, err := makeTimestamp(e, args)
 		return x, true, err
+	case name == "make_time":
+		x, err := makeTime(e, args)
+		return x, true, err
 	}
 	return nil, false, nil
 }
@@ -115,6 +118,11 @@ func (c *exprCtx) datePartArgs(e *ast.FuncCall, p, x expr.Expr) (expr.Expr, erro
 	if p.Type().ID != coldata.String {
 		return nil, binderErr(e, "date_part needs a VARCHAR part name, got %s", p.Type())
 	}
+	if x.Type() == coldata.TypeTime {
+		// The kernel reads a TIME as a time on 1970-01-01: only the
+		// constant parts checked by datePart are a TIME's.
+		return nil, notImplemented(e, "date_part of a TIME with a part that is not a constant")
+	}
 	x, err := datePartArg(e, x)
 	if err != nil || x.Type().ID == coldata.Unknown {
 		return &expr.Const{Val: coldata.NullDatum, Typ: coldata.TypeInt64}, err
@@ -133,7 +141,7 @@ func datePartArg(e *ast.FuncCall, a expr.Expr) (expr.Expr, error) {
 			return nil, err
 		}
 	}
-	if id := a.Type().ID; id != coldata.Date && id != coldata.Timestamp && id != coldata.Unknown {
+	if id := a.Type().ID; id != coldata.Date && id != coldata.Timestamp && id != coldata.Unknown && a.Type() != coldata.TypeTime {
 		return nil, binderErr(e, "%s needs a DATE or TIMESTAMP, got %s", funcNameOf(e), a.Type())
 	}
 	return a, nil
@@ -158,6 +166,9 @@ func (c *exprCtx) datePart(e *ast.FuncCall, part string, a expr.Expr) (expr.Expr
 	}
 	if a.Type().ID == coldata.Unknown {
 		return &expr.Const{Val: coldata.NullDatum, Typ: t}, nil
+	}
+	if a.Type() == coldata.TypeTime && !timeParts[canon] {
+		return nil, binderErr(e, "No function matches the given name and argument types '%s(TIME)'. You might need to add explicit type casts.", canon)
 	}
 	if strings.HasPrefix(canon, "timezone") && a.Type().ID == coldata.Date {
 		return nil, &Error{Kind: "Not implemented", Msg: "\"date\" units \"" + clip(part) + "\" not recognized", Pos: -1}
@@ -303,3 +314,23 @@ func strptime(e *ast.FuncCall, name string, args []expr.Expr) (expr.Expr, error)
 }
 
 func isDateOrTimestamp(t coldata.Type) bool { return t.ID == coldata.Date || t.ID == coldata.Timestamp }
+
+// timeParts are the parts a TIME has (extract of others is DuckDB's "no
+// function matches").
+var timeParts = map[string]bool{"hour": true, "minute": true, "second": true,
+	"millisecond": true, "microsecond": true, "epoch": true}
+
+// makeTime binds make_time(hour, minute, seconds) as the time of day of
+// make_timestamp(1970, 1, 1, hour, minute, seconds), whose range checks
+// give DuckDB's "Time out of range" errors.
+func makeTime(e *ast.FuncCall, args []expr.Expr) (expr.Expr, error) {
+	if len(args) != 3 {
+		return nil, binderErr(e, "function make_time does not take %d arguments", len(args))
+	}
+	day := func(v int64) expr.Expr { return &expr.Const{Val: coldata.Datum{I: v}, Typ: coldata.TypeInt64} }
+	ts, err := makeTimestamp(e, append([]expr.Expr{day(1970), day(1), day(1)}, args...))
+	if err != nil {
+		return nil, err
+	}
+	return castTo(ts, coldata.TypeTime)
+}

@@ -74,8 +74,10 @@ func convertWrite(st ast.Statement, text string) (Statement, bool, error) {
 		return &CreateView{AST: s, Text: text}, true, nil
 	case *ast.CreateMacro:
 		return &CreateMacro{AST: s, Text: text}, true, nil
+	case *ast.CreateIndex:
+		return &CreateIndex{AST: s}, true, nil
 	case *ast.Drop:
-		if s.Kind == "TABLE" || s.Kind == "VIEW" || s.Kind == "MACRO" || s.Kind == "MACRO TABLE" || s.Kind == "FUNCTION" {
+		if s.Kind == "TABLE" || s.Kind == "VIEW" || s.Kind == "MACRO" || s.Kind == "MACRO TABLE" || s.Kind == "FUNCTION" || s.Kind == "INDEX" {
 			return &DropObject{AST: s}, true, nil
 		}
 	case *ast.Insert:
@@ -199,6 +201,9 @@ type Check struct {
 type Key struct {
 	Cols    []int
 	Primary bool
+	// Index names the UNIQUE index that added the key (CREATE UNIQUE
+	// INDEX); such a key is not part of the table's definition.
+	Index string
 }
 
 // TableSchema is a table's definition.

@@ -11,6 +11,13 @@ import (
 
 // bindTableExpr binds one FROM item, adding its columns to sc.
 func (b *binder) bindTableExpr(te ast.TableExpr, sc *scope) (planner.Node, error) {
+	if plain, s := withoutSample(te); s != nil {
+		n, err := b.bindTableExpr(plain, sc)
+		if err != nil {
+			return nil, err
+		}
+		return b.sample(s, n)
+	}
 	alias := ""
 	var colNames []ast.Ident
 	if a := te.TableAlias(); a != nil {
@@ -18,17 +25,11 @@ func (b *binder) bindTableExpr(te ast.TableExpr, sc *scope) (planner.Node, error
 	}
 	switch t := te.(type) {
 	case *ast.TableName:
-		if t.Sample != nil {
-			return nil, notImplemented(t.Sample, "TABLESAMPLE")
-		}
 		if t.AtClause != nil {
 			return nil, notImplemented(t.AtClause, "time travel (AT)")
 		}
 		return b.bindTableName(t, alias, colNames, sc)
 	case *ast.TablePath:
-		if t.Sample != nil {
-			return nil, notImplemented(t.Sample, "TABLESAMPLE")
-		}
 		if alias == "" {
 			alias = tableAlias(t.Path)
 		}
@@ -41,16 +42,8 @@ func (b *binder) bindTableExpr(te ast.TableExpr, sc *scope) (planner.Node, error
 		}
 		return b.scan(tab, alias, colNames, sc, t)
 	case *ast.TableFunc:
-		switch {
-		case t.Sample != nil:
-			return nil, notImplemented(t.Sample, "TABLESAMPLE")
-		}
 		return b.bindTableFunc(t, alias, colNames, sc)
 	case *ast.DerivedTable:
-		switch {
-		case t.Sample != nil:
-			return nil, notImplemented(t.Sample, "TABLESAMPLE")
-		}
 		if alias == "" {
 			alias = "unnamed_subquery"
 		}

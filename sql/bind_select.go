@@ -109,8 +109,6 @@ func (b *binder) bindBody(body ast.QueryBody, t tail, opts selectOpts) (*selectR
 
 func (b *binder) bindSelect(sel *ast.Select, t tail, opts selectOpts) (*selectResult, error) {
 	switch {
-	case sel.Sample != nil:
-		return nil, notImplemented(sel.Sample, "USING SAMPLE")
 	case t.percent:
 		return nil, notImplemented(t.limit, "LIMIT with a percentage")
 	}
@@ -135,6 +133,12 @@ func (b *binder) bindSelect(sel *ast.Select, t tail, opts selectOpts) (*selectRe
 		if node == nil {
 			node = n
 		} else if node, err = b.lateralJoin(node, n, planner.JoinInner, nil); err != nil {
+			return nil, err
+		}
+	}
+	if sel.Sample != nil {
+		var err error
+		if node, err = b.sample(sel.Sample, node); err != nil {
 			return nil, err
 		}
 	}

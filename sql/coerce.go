@@ -59,7 +59,11 @@ func commonType(a, b coldata.Type) (coldata.Type, error) {
 		// DOUBLE with DOUBLE, else a DECIMAL holding both.
 		t, _ := coldata.CommonNumeric(a, b)
 		return t, nil
-	case a.ID == coldata.Date && b.ID == coldata.Timestamp, a.ID == coldata.Timestamp && b.ID == coldata.Date:
+	case a.ID == coldata.Date && b.ID == coldata.Timestamp, a.ID == coldata.Timestamp && b.ID == coldata.Date,
+		a.ID == coldata.Timestamp && b.ID == coldata.Timestamp:
+		if a == coldata.TypeTimestampTZ || b == coldata.TypeTimestampTZ {
+			return coldata.TypeTimestampTZ, nil
+		}
 		return coldata.TypeTimestamp, nil
 	case a.ID == coldata.String && b.ID != coldata.Interval:
 		return b, nil

@@ -26,7 +26,10 @@
 //	introspect.go     duckdb_tables/views/columns/schemas(), information_schema, pragma_table_info, PRAGMA table_info/show_tables/version, DESCRIBE's key and default
 //	bind_catalogfunc.go current_database(), current_schema(), version()
 //	bind_limitpct.go  LIMIT n%: a counting window over the query
+//	bind_sample.go    USING SAMPLE / TABLESAMPLE: a filter on a random (or seeded hash) key for bernoulli/system
+//	                  percentages, a sort on it and a LIMIT for reservoir counts, two windows for reservoir percentages
 //	bind_map.go       MAP {k: v} and map(), map_from_entries, map_entries, map_extract/element_at, map_contains
+//	index.go          CREATE [UNIQUE] INDEX statements (the root package keeps them)
 //	macro.go          CREATE MACRO: scalar and table macros expanded in the syntax tree before binding
 //	bind_ddl.go       CREATE TABLE/VIEW, DROP, ALTER statements; table schemas and
 //	                  constraints; views and local tables in FROM (LocalCatalog)

@@ -35,6 +35,7 @@ func init() {
 		"nanosecond":     {"Extract the nanosecond component from a date or timestamp.", "nanosecond(TIMESTAMP '1992-09-20 20:38:48.123456')"},
 		"date_add":       {"Add the interval to the date or timestamp.", "date_add(DATE '1992-09-15', INTERVAL 2 MONTH)"},
 		"make_timestamp": {"The timestamp for the given parts, or for the microseconds since the epoch.", "make_timestamp(1992, 9, 20, 13, 34, 27.123456)"},
+		"make_time":      {"The time for the given parts.", "make_time(13, 34, 27.123456)"},
 	} {
 		scalarDocs[name] = d
 	}

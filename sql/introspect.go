@@ -471,6 +471,9 @@ func DescribeRow(s *TableSchema, i int) (null, key, dflt string) {
 	}
 	c := s.Columns[i]
 	for _, k := range s.Keys {
+		if k.Index != "" {
+			continue // a UNIQUE index's key, not the table's
+		}
 		if len(k.Cols) == 1 && k.Cols[0] == i {
 			if k.Primary {
 				key = "PRI"

@@ -56,7 +56,7 @@ var HugeintArrowType = &arrow.Decimal128Type{Precision: 38, Scale: 0}
 
 // ArrowType is the Arrow type a coldata type is written as; pqarrow maps it
 // to Parquet: DECIMAL as INT32/INT64 when precision ≤ 9/18, DATE as INT32
-// DATE, TIMESTAMP as INT64 TIMESTAMP(MICROS, adjusted to UTC).
+// DATE, TIMESTAMP as INT64 TIMESTAMP(MICROS, not adjusted to UTC).
 func ArrowType(t coldata.Type) (arrow.DataType, error) {
 	if at, ok := kindArrowType(t); ok {
 		return at, nil
@@ -82,7 +82,9 @@ func ArrowType(t coldata.Type) (arrow.DataType, error) {
 	case coldata.Date:
 		return arrow.FixedWidthTypes.Date32, nil
 	case coldata.Timestamp:
-		return &arrow.TimestampType{Unit: arrow.Microsecond, TimeZone: "UTC"}, nil
+		// Without a zone: Parquet's isAdjustedToUTC=false, as DuckDB
+		// writes TIMESTAMP (TIMESTAMPTZ is the UTC-adjusted one).
+		return &arrow.TimestampType{Unit: arrow.Microsecond}, nil
 	}
 	return nil, fmt.Errorf("Not implemented Error: writing %s to Parquet is not supported", t)
 }

@@ -8,7 +8,9 @@ import (
 
 // kindArrowType maps the small, unsigned and single-precision types to
 // Arrow's (and so to Parquet's INT(8|16|32|64, signed|unsigned) logical
-// types and its FLOAT physical type).
+// types and its FLOAT physical type), TIME to Time64(µs) (Parquet
+// TIME(MICROS)) and TIMESTAMPTZ to a UTC timestamp (Parquet TIMESTAMP
+// adjusted to UTC).
 func kindArrowType(t coldata.Type) (arrow.DataType, bool) {
 	switch t.Kind {
 	case coldata.KindTinyint:
@@ -31,6 +33,10 @@ func kindArrowType(t coldata.Type) (arrow.DataType, bool) {
 	case coldata.KindUUID:
 		// Written as its text, as VARCHAR.
 		return arrow.BinaryTypes.String, true
+	case coldata.KindTime:
+		return arrow.FixedWidthTypes.Time64us, true
+	case coldata.KindTimestampTZ:
+		return &arrow.TimestampType{Unit: arrow.Microsecond, TimeZone: "UTC"}, true
 	}
 	return nil, false
 }
@@ -75,6 +81,10 @@ func KindValues(v *coldata.Vec, rows []int32, from, n int) any {
 			out[j] = v.Str[row(j)]
 		}
 		return out
+	case coldata.KindTime:
+		return retype[arrow.Time64](v.I64, row, n)
+	case coldata.KindTimestampTZ:
+		return retype[arrow.Timestamp](v.I64, row, n)
 	}
 	return nil
 }
@@ -126,5 +136,18 @@ func AppendKindValues(fb array.Builder, vals any, valid []bool) {
 		b.AppendValues(vals.([][]byte), valid)
 	case *array.StringBuilder:
 		b.AppendValues(vals.([]string), valid)
+	case *array.Time64Builder:
+		b.AppendValues(vals.([]arrow.Time64), valid)
+	case *array.TimestampBuilder:
+		b.AppendValues(vals.([]arrow.Timestamp), valid)
 	}
+}
+
+// retype copies int64 microseconds into an Arrow time type's slice.
+func retype[D arrow.Time64 | arrow.Timestamp](src []int64, row func(int) int, n int) []D {
+	out := make([]D, n)
+	for j := range out {
+		out[j] = D(src[row(j)])
+	}
+	return out
 }

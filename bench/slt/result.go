@@ -94,6 +94,8 @@ func formatTime(t time.Time, dbType string) string {
 		return t.Format("15:04:05.999999")
 	case "TIMESTAMP":
 		return coldata.FormatTimestamp(t.UnixMicro())
+	case "TIMESTAMP WITH TIME ZONE", "TIMESTAMPTZ":
+		return coldata.FormatTimestampTZ(t.UnixMicro())
 	}
 	return t.Format("2006-01-02 15:04:05.999999")
 }

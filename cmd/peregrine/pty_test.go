@@ -210,9 +210,10 @@ func TestREPLCompletion(t *testing.T) {
 	s.expect("lineitem")
 	s.send(";\r")
 	s.expect(`60175`)
-	// A column of the table named, and a keyword in the user's case.
+	// A column of the table named, and a keyword in the user's case
+	// ("orde": ord is also a function, DuckDB's alias of unicode).
 	s.mark()
-	s.send("SELECT r_reg\t FROM region ord\t")
+	s.send("SELECT r_reg\t FROM region orde\t")
 	s.expect(`order`)
 	s.send(" BY 1 LIMIT 1;\r")
 	out := s.expect(`r_regionkey[\s\S]*│\s+0 │`)

@@ -43,6 +43,9 @@ func Format(t Type, d Datum) string {
 		}
 		return "false"
 	case Int32, Int64:
+		if t.Kind == KindTime {
+			return FormatTime(d.I)
+		}
 		return strconv.FormatInt(d.I, 10)
 	case Hugeint:
 		return d.Int128().String()
@@ -61,6 +64,9 @@ func Format(t Type, d Datum) string {
 	case Date:
 		return FormatDate(int32(d.I))
 	case Timestamp:
+		if t.Kind == KindTimestampTZ {
+			return FormatTimestampTZ(d.I)
+		}
 		return FormatTimestamp(d.I)
 	case Interval:
 		return fmt.Sprintf("%d months %d days %d us", d.I, d.I2, d.I3)

@@ -11,6 +11,8 @@
 //	            type's slice; their ranges, names, common types and printing
 //	blob.go     BLOB and UUID, kinds over String storage: blob text (\xNN escapes) both
 //	            ways, UUID parsing into canonical text, UUID <-> 16 bytes
+//	timekinds.go  TIME (µs since midnight in Int64) and TIMESTAMPTZ (UTC µs in
+//	            Timestamp) kinds: parsing and printing TIME, TIMESTAMPTZ with its offset
 //	nested.go   LIST/STRUCT/MAP type descriptions (NestedType, Field)
 //	vec.go      Vec, one column: typed slices, null masks, copying and slicing
 //	batch.go    Batch: vectors plus a selection vector

@@ -68,6 +68,9 @@ func DecimalType(p, s int) Type { return Type{ID: Decimal, Precision: uint8(p), 
 
 // IsNumeric reports whether t takes part in arithmetic.
 func (t Type) IsNumeric() bool {
+	if t.IsTemporalKind() {
+		return false
+	}
 	switch t.ID {
 	case Int32, Int64, Float64, Decimal, Hugeint:
 		return true
@@ -77,7 +80,9 @@ func (t Type) IsNumeric() bool {
 
 // IsInteger reports whether t is one of the 32- or 64-bit integer types
 // (HUGEINT, 128 bits wide, has its own kernels and is not among them).
-func (t Type) IsInteger() bool { return t.ID == Int32 || t.ID == Int64 }
+func (t Type) IsInteger() bool {
+	return (t.ID == Int32 || t.ID == Int64) && !t.IsTemporalKind()
+}
 
 // String is the type's SQL name as DuckDB prints it (BIGINT,
 // DECIMAL(15,2), VARCHAR[], STRUCT(a BIGINT), ...).

@@ -94,23 +94,3 @@ func (n *bytesCastNode) eval(b *coldata.Batch, sel []int32) (*coldata.Vec, error
 	n.a.finish(out.Str, sel, rows)
 	return out, nil
 }
-
-// retypeNode hands on its input's vector under another type with the same
-// storage.
-type retypeNode struct {
-	x   node
-	t   coldata.Type
-	hdr coldata.Vec
-}
-
-func (n *retypeNode) typ() coldata.Type { return n.t }
-
-func (n *retypeNode) eval(b *coldata.Batch, sel []int32) (*coldata.Vec, error) {
-	v, err := n.x.eval(b, sel)
-	if err != nil {
-		return nil, err
-	}
-	n.hdr = *v
-	n.hdr.Type = n.t
-	return &n.hdr, nil
-}

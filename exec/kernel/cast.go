@@ -43,6 +43,9 @@ func (c *compiler) compileCast(e *expr.Cast) (node, error) {
 	if from.IsBytes() || to.IsBytes() {
 		return c.compileBytesCast(x, from, to, e.Try)
 	}
+	if from.IsTemporalKind() || to.IsTemporalKind() {
+		return c.compileTimeCast(e, x, from, to)
+	}
 	if (from.Kind != coldata.KindNone || to.Kind != coldata.KindNone) && to.ID != coldata.String {
 		src := ""
 		if col, ok := e.Arg.(*expr.Column); ok {

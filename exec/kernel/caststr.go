@@ -34,6 +34,10 @@ func (n *castNode) toString(out, v *coldata.Vec, sel []int32, rows int) {
 		case coldata.Int32:
 			a.buf = strconv.AppendInt(a.buf, int64(v.I32[i]), 10)
 		case coldata.Int64:
+			if n.from.Kind == coldata.KindTime {
+				a.buf = coldata.AppendTime(a.buf, v.I64[i])
+				break
+			}
 			a.buf = strconv.AppendInt(a.buf, v.I64[i], 10)
 		case coldata.Hugeint:
 			a.buf = append(a.buf, v.I128[i].String()...)
@@ -45,6 +49,9 @@ func (n *castNode) toString(out, v *coldata.Vec, sel []int32, rows int) {
 			a.buf = appendDate(a.buf, int64(v.I32[i]))
 		case coldata.Timestamp:
 			a.buf = appendTimestamp(a.buf, v.I64[i])
+			if n.from.Kind == coldata.KindTimestampTZ && v.I64[i] != math.MaxInt64 && v.I64[i] != -math.MaxInt64 {
+				a.buf = append(a.buf, "+00"...)
+			}
 		}
 		a.mark(i, start)
 	}
@@ -116,6 +123,10 @@ func (n *castNode) fromString(out, v *coldata.Vec, sel []int32, rows int) error 
 			ok = ok && x >= math.MinInt32 && x <= math.MaxInt32
 			out.I32[i] = int32(x)
 		case coldata.Int64:
+			if to.Kind == coldata.KindTime {
+				out.I64[i], ok = coldata.ParseTime(s)
+				break
+			}
 			out.I64[i], ok = parseInt(s)
 		case coldata.Float64:
 			f, err := strconv.ParseFloat(trimSpace(s), 64)
@@ -194,6 +205,9 @@ func parseInt(s string) (int64, bool) {
 
 // stringCastError is DuckDB's message for a string that does not convert.
 func stringCastError(s string, to coldata.Type) error {
+	if to.Kind == coldata.KindTime {
+		return conversionErrorf("time field value out of range: \"%s\", expected format is ([YYYY-MM-DD ]HH:MM:SS[.MS])", s)
+	}
 	switch to.ID {
 	case coldata.Decimal:
 		return conversionErrorf("Could not convert string \"%s\" to %s", s, to)

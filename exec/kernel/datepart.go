@@ -141,6 +141,11 @@ func (c *compiler) compileDatePart(e *expr.Func, args []node) (node, error) {
 	if isNullConst(x) || isNullConst(p) || x.typ().ID == coldata.Unknown {
 		return newConst(e.Typ, coldata.NullDatum), nil
 	}
+	if x.typ() == coldata.TypeTime {
+		// µs since midnight are the µs of that time on 1970-01-01, so the
+		// TIMESTAMP parts of the day (hour ... microsecond, epoch) apply.
+		x = &retypeNode{x: x, t: coldata.TypeTimestamp}
+	}
 	if id := x.typ().ID; (id != coldata.Date && id != coldata.Timestamp) || p.typ().ID != coldata.String {
 		return nil, errorf("date_part takes (DATE|TIMESTAMP, VARCHAR), got (%s, %s)", x.typ(), p.typ())
 	}

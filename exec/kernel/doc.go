@@ -36,6 +36,8 @@
 //	kinds.go        TINYINT/SMALLINT/unsigned/FLOAT (coldata.Kind): casts and arithmetic in the
 //	                storage type, then a range check (unsigned negation wraps; FLOAT rounds to float32)
 //	blob.go         casts between VARCHAR, BLOB and UUID (escapes, validation, UUID <-> 16 bytes)
+//	timekinds.go    casts of TIME and TIMESTAMPTZ: VARCHAR, TIMESTAMP/DATE <-> TIMESTAMPTZ
+//	                (a relabelling, the session zone being UTC), TIMESTAMP -> TIME
 //	bitwise.go      & | xor ~ << >> and pow
 //	mathfn.go       abs, negation, round
 //	floatfn.go      sqrt, cbrt, exp, ln, log10, log2, ceil, floor

@@ -237,6 +237,13 @@ func (p *parser) tableSample() *ast.Sample {
 	} else {
 		s.Size = p.exprBP(precExp)
 		p.sampleUnit(s)
+		if s.Method == "" && p.acceptOp("(") { // TABLESAMPLE 10 ROWS (reservoir, 250)
+			s.Method = lowerWord(p.upperWord())
+			if p.acceptOp(",") {
+				s.Seed = p.expr()
+			}
+			p.expectOp(")")
+		}
 	}
 	if p.accept("REPEATABLE") {
 		p.expectOp("(")

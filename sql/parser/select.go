@@ -415,9 +415,11 @@ func (p *parser) groupSetList() []ast.Expr {
 func (p *parser) usingSample() *ast.Sample {
 	s := &ast.Sample{At: ast.At{Pos: p.pos()}}
 	p.i += 2
-	if p.at("RESERVOIR") || p.at("BERNOULLI") || p.at("SYSTEM") {
-		// USING SAMPLE reservoir(10%)
-		s.Method = lowerWord(p.upperWord())
+	if p.at("RESERVOIR") || p.at("BERNOULLI") || p.at("SYSTEM") || p.peek().isOp("(") {
+		// USING SAMPLE reservoir(10%), or USING SAMPLE (1 ROWS)
+		if !p.peek().isOp("(") {
+			s.Method = lowerWord(p.upperWord())
+		}
 		p.expectOp("(")
 		s.Size = p.exprBP(precExp)
 		p.sampleUnit(s)

@@ -78,6 +78,9 @@ func driverValue(v *coldata.Vec, i int) any {
 	case coldata.Decimal:
 		return Decimal(coldata.FormatDecimal(v.I64[i], int(v.Type.Scale)))
 	case coldata.String:
+		if v.Type.Kind == coldata.KindBlob {
+			return []byte(v.Str[i]) // as DuckDB's Go driver returns BLOB
+		}
 		return v.Str[i]
 	case coldata.Date:
 		return coldata.DateToTime(v.I32[i])
@@ -115,6 +118,9 @@ func goValue(t coldata.Type, d coldata.Datum) any {
 	case coldata.Decimal:
 		return Decimal(coldata.FormatDecimal(d.I, int(t.Scale)))
 	case coldata.String:
+		if t.Kind == coldata.KindBlob {
+			return []byte(d.S)
+		}
 		return d.S
 	case coldata.Date:
 		return coldata.DateToTime(int32(d.I))

@@ -91,8 +91,9 @@ func TestTestdataSchemas(t *testing.T) {
 			"l_quantity:DECIMAL(15,2)? l_extendedprice:DECIMAL(15,2)? l_discount:DECIMAL(15,2)? l_tax:DECIMAL(15,2)? " +
 			"l_returnflag:VARCHAR? l_linestatus:VARCHAR? l_shipdate:DATE? l_commitdate:DATE? l_receiptdate:DATE? " +
 			"l_shipinstruct:VARCHAR? l_shipmode:VARCHAR? l_comment:VARCHAR?"},
+		// BYTE_ARRAY without a STRING annotation: BLOB, as DuckDB reads it.
 		{"alltypes_plain.parquet", "id:INTEGER? bool_col:BOOLEAN? tinyint_col:INTEGER? smallint_col:INTEGER? int_col:INTEGER? " +
-			"bigint_col:BIGINT? float_col:FLOAT? double_col:DOUBLE? date_string_col:VARCHAR? string_col:VARCHAR? timestamp_col:TIMESTAMP?"},
+			"bigint_col:BIGINT? float_col:FLOAT? double_col:DOUBLE? date_string_col:BLOB? string_col:BLOB? timestamp_col:TIMESTAMP?"},
 		{"datapage_v2.snappy.parquet", "a:VARCHAR? b:INTEGER c:DOUBLE d:BOOLEAN e:INTEGER[]?"},
 		{"nulls.snappy.parquet", "b_struct:STRUCT(b_c_int INTEGER)?"},
 		{"int32_decimal.parquet", "value:DECIMAL(4,2)?"},

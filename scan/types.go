@@ -249,6 +249,11 @@ func mapType(se *elem, li *leafInfo) (coldata.Type, string) {
 			return decType, ""
 		}
 		li.dk, li.strLike = dkBAStr, true
+		if se.logical == ltBSON || se.logical == ltNone && se.conv < 0 {
+			// No STRING/UTF8 (or ENUM, JSON) annotation: bytes, as DuckDB
+			// reads them.
+			return coldata.TypeBlob, ""
+		}
 		return coldata.TypeString, ""
 	case physFLBA:
 		if se.typeLen <= 0 {

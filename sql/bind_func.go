@@ -205,6 +205,9 @@ func (c *exprCtx) scalarFunction(e *ast.FuncCall, name string, args []expr.Expr)
 		return &expr.Func{Op: op, Args: xs, Typ: t}
 	}
 	str := func(i int) (expr.Expr, error) { return castTo(args[i], coldata.TypeString) }
+	if x, ok, err := blobFunction(e, name, args); ok {
+		return x, err
+	}
 	if x, ok, err := mapFunction(e, name, args); ok {
 		return x, err
 	}

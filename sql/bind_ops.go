@@ -438,6 +438,10 @@ func (c *exprCtx) concat(l, r ast.Expr) (expr.Expr, error) {
 	if a.Type().ID == coldata.List || b.Type().ID == coldata.List {
 		return listConcatOp(a, b)
 	}
+	if a.Type().Kind == coldata.KindBlob && b.Type().Kind == coldata.KindBlob {
+		// Bytes joined as bytes; with any other operand DuckDB joins text.
+		return &expr.Func{Op: expr.OpConcat, Args: []expr.Expr{a, b}, Typ: coldata.TypeBlob}, nil
+	}
 	if a, err = castTo(a, coldata.TypeString); err != nil {
 		return nil, err
 	}

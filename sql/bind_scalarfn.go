@@ -21,6 +21,7 @@ var (
 	f64   = coldata.TypeFloat64
 	bool_ = coldata.TypeBool
 	str   = coldata.TypeString
+	blob  = coldata.TypeBlob
 )
 
 // scalarOpFuncs are the functions scalarOpFunction binds, by DuckDB name
@@ -39,16 +40,16 @@ var scalarOpFuncs = map[string]scalarFn{
 	"trunc": {expr.OpTrunc, 0, f64}, "sign": {expr.OpSign, 0, coldata.TypeInt32},
 	"factorial": {expr.OpFactorial, 0, coldata.TypeHugeint}, "bit_count": {expr.OpBitCount, 0, coldata.TypeInt32},
 	"random": {expr.OpRandom, 0, f64}, "setseed": {expr.OpSetSeed, 0, coldata.TypeInt32},
-	"uuid": {expr.OpUUID, 0, str}, "gen_random_uuid": {expr.OpUUID, 0, str},
+	"uuid": {expr.OpUUID, 0, coldata.TypeUUID}, "gen_random_uuid": {expr.OpUUID, 0, coldata.TypeUUID},
 	"mod": {expr.OpMod, 0, f64}, "divide": {expr.OpIntDiv, 0, f64}, "add": {expr.OpAdd, 0, f64},
 	"subtract": {expr.OpSub, 0, f64}, "multiply": {expr.OpMul, 0, f64},
 	"sha1": {expr.OpSHA1, 0, str}, "sha256": {expr.OpSHA256, 0, str},
 	"md5_number": {expr.OpMD5Number, 0, coldata.TypeHugeint}, "hash": {expr.OpHash, 0, coldata.TypeHugeint},
 	"to_base64": {expr.OpToBase64, 0, str}, "base64": {expr.OpToBase64, 0, str},
-	"from_base64": {expr.OpFromBase64, 0, str}, "hex": {expr.OpToHex, 0, str}, "to_hex": {expr.OpToHex, 0, str},
-	"unhex": {expr.OpFromHex, 0, str}, "from_hex": {expr.OpFromHex, 0, str},
+	"from_base64": {expr.OpFromBase64, 0, blob}, "hex": {expr.OpToHex, 0, str}, "to_hex": {expr.OpToHex, 0, str},
+	"unhex": {expr.OpFromHex, 0, blob}, "from_hex": {expr.OpFromHex, 0, blob},
 	"bin": {expr.OpToBinary, 0, str}, "to_binary": {expr.OpToBinary, 0, str},
-	"unbin": {expr.OpFromBinary, 0, str}, "from_binary": {expr.OpFromBinary, 0, str},
+	"unbin": {expr.OpFromBinary, 0, blob}, "from_binary": {expr.OpFromBinary, 0, blob},
 }
 
 // noMatch is DuckDB's error for arguments no overload takes.
@@ -269,6 +270,8 @@ func encodeFunc(e ast.Node, name string, f scalarFn, args []expr.Expr) (expr.Exp
 	t := a.Type()
 	switch {
 	case (f.op == expr.OpToHex || f.op == expr.OpToBinary) && (t.IsInteger() || t.ID == coldata.Hugeint):
+	case t.Kind == coldata.KindBlob:
+		// the bytes themselves, not their escaped text
 	case t.ID == coldata.String || t.ID == coldata.Unknown:
 		var err error
 		if a, err = castTo(a, str); err != nil {

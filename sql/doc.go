@@ -107,4 +107,5 @@
 //	coerce.go         common types, casts of constants
 //	bind_trycast.go   TRY_CAST: folded constants, or a Cast whose failures are NULL
 //	bind_kinds.go     arithmetic types of the small/unsigned integers and FLOAT (literals adapt, mixed signs widen)
+//	bind_blob.go      octet_length of a BLOB; text functions without a BLOB overload fail to bind
 package sql

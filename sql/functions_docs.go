@@ -91,6 +91,7 @@ var scalarDocs = map[string][2]string{
 	"starts_with":             {"Returns true if string begins with search_string.", "starts_with('abc', 'a')"},
 	"strftime":                {"Converts a date to a string according to the format string.", "strftime(DATE '1992-01-01', '%a, %-d %B %Y')"},
 	"strlen":                  {"Number of bytes in string.", "strlen('🦆')"},
+	"octet_length":            {"Number of bytes in blob.", "octet_length('\\xAA\\xBB'::BLOB)"},
 	"strpos":                  {"Returns location of first occurrence of search_string in string, counting from 1. Returns 0 if no match found.", "strpos('test test', 'es')"},
 	"struct_extract":          {"Extract the named entry from the STRUCT.", "struct_extract({'i': 3, 'v2': 3, 'v3': 0}, 'i')"},
 	"substr":                  {"Extracts substring starting from character start up to the end of the string.", "substr('Hello', 2, 2)"},

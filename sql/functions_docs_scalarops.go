@@ -27,11 +27,11 @@ var scalarOpDocs = map[string][2]string{
 	"factorial":              {"Factorial of x. Computes the product of the current integer and all integers below it", "4!"},
 	"fdiv":                   {"Floor of x divided by y, as a DOUBLE.", "fdiv(7, 2)"},
 	"fmod":                   {"x modulo y as x - y * floor(x / y), a DOUBLE.", "fmod(7, 2)"},
-	"from_base64":            {"Decodes a base64 encoded string (to VARCHAR: BLOB is not a type yet).", "from_base64('QQ==')"},
-	"from_binary":            {"Converts a value from binary representation to its bytes (VARCHAR: BLOB is not a type yet).", "from_binary('0110')"},
-	"from_hex":               {"Converts a value from hexadecimal representation to its bytes (VARCHAR: BLOB is not a type yet).", "from_hex('2A')"},
+	"from_base64":            {"Decodes a base64 encoded string to a BLOB.", "from_base64('QQ==')"},
+	"from_binary":            {"Converts a value from binary representation to its bytes.", "from_binary('0110')"},
+	"from_hex":               {"Converts a value from hexadecimal representation to its bytes.", "from_hex('2A')"},
 	"gamma":                  {"Interpolation of (x-1) factorial (so decimal inputs are allowed)", "gamma(5.5)"},
-	"gen_random_uuid":        {"Returns a random UUID v4 (as VARCHAR: UUID is not a type yet).", "gen_random_uuid()"},
+	"gen_random_uuid":        {"Returns a random UUID v4.", "gen_random_uuid()"},
 	"hash":                   {"Returns a 64-bit hash of the values (unsigned, as HUGEINT until UBIGINT exists). Deterministic, but not DuckDB's hash values; not a cryptographic hash.", "hash('🦆')"},
 	"hex":                    {"Converts the `string` to hexadecimal representation.", "hex('Hello')"},
 	"isfinite":               {"Returns true if the number, date or timestamp is finite, false otherwise", "isfinite(5.5)"},
@@ -74,9 +74,9 @@ var scalarOpDocs = map[string][2]string{
 	"to_hex":                 {"Converts the `string` to hexadecimal representation.", "to_hex('Hello')"},
 	"to_json":                {"Converts the value to JSON.", "to_json(42)"},
 	"trunc":                  {"Truncates the number", "trunc(17.4)"},
-	"unbin":                  {"Converts a value from binary representation to its bytes (VARCHAR: BLOB is not a type yet).", "unbin('0110')"},
-	"unhex":                  {"Converts a value from hexadecimal representation to its bytes (VARCHAR: BLOB is not a type yet).", "unhex('2A')"},
-	"uuid":                   {"Returns a random UUID v4 (as VARCHAR: UUID is not a type yet).", "uuid()"},
+	"unbin":                  {"Converts a value from binary representation to its bytes.", "unbin('0110')"},
+	"unhex":                  {"Converts a value from hexadecimal representation to its bytes.", "unhex('2A')"},
+	"uuid":                   {"Returns a random UUID v4.", "uuid()"},
 }
 
 func init() {

@@ -176,7 +176,7 @@ func scalarNames() []string {
 	for n := range regexpListFuncs {
 		names = append(names, n)
 	}
-	names = append(names, "printf", "format")
+	names = append(names, "printf", "format", "octet_length")
 	for n := range pathOps {
 		names = append(names, n)
 	}

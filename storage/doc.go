@@ -94,6 +94,8 @@
 //	write.go, sink.go   WriteParquet and Catalog.WriteParquet (COPY ... TO with
 //	                    PARTITION_BY, FILE_SIZE_BYTES): partition routing, Arrow
 //	                    builders, row groups and file rotation, into a Stage
+//	sink_kinds.go       Arrow/Parquet types and builders of TINYINT..UBIGINT, FLOAT, BLOB (Binary) and
+//	                    UUID (written as its text, VARCHAR)
 //	sink_kinds.go       Arrow/Parquet types and builders of TINYINT..UBIGINT, FLOAT, TIME
 //	                    (Time64 µs) and TIMESTAMPTZ (UTC timestamp; TIMESTAMP has no zone)
 //	write_text.go       RowEncoder: the same writer, stage and partitioning for text

@@ -27,6 +27,12 @@ func kindArrowType(t coldata.Type) (arrow.DataType, bool) {
 		return arrow.PrimitiveTypes.Uint64, true
 	case coldata.KindFloat:
 		return arrow.PrimitiveTypes.Float32, true
+	case coldata.KindBlob:
+		// Binary: Parquet BYTE_ARRAY without the STRING annotation.
+		return arrow.BinaryTypes.Binary, true
+	case coldata.KindUUID:
+		// Written as its text, as VARCHAR.
+		return arrow.BinaryTypes.String, true
 	case coldata.KindTime:
 		return arrow.FixedWidthTypes.Time64us, true
 	case coldata.KindTimestampTZ:
@@ -63,6 +69,18 @@ func KindValues(v *coldata.Vec, rows []int32, from, n int) any {
 		return out
 	case coldata.KindFloat:
 		return narrow[float32](v.F64, row, n)
+	case coldata.KindBlob:
+		out := make([][]byte, n)
+		for j := range out {
+			out[j] = []byte(v.Str[row(j)])
+		}
+		return out
+	case coldata.KindUUID:
+		out := make([]string, n)
+		for j := range out {
+			out[j] = v.Str[row(j)]
+		}
+		return out
 	case coldata.KindTime:
 		return retype[arrow.Time64](v.I64, row, n)
 	case coldata.KindTimestampTZ:
@@ -114,6 +132,10 @@ func AppendKindValues(fb array.Builder, vals any, valid []bool) {
 		b.AppendValues(vals.([]uint64), valid)
 	case *array.Float32Builder:
 		b.AppendValues(vals.([]float32), valid)
+	case *array.BinaryBuilder:
+		b.AppendValues(vals.([][]byte), valid)
+	case *array.StringBuilder:
+		b.AppendValues(vals.([]string), valid)
 	case *array.Time64Builder:
 		b.AppendValues(vals.([]arrow.Time64), valid)
 	case *array.TimestampBuilder:

@@ -45,7 +45,8 @@ func formatValue(v any, dbType string, sqliteMode bool) string {
 	case string:
 		s = x
 	case []byte:
-		s = string(x)
+		// BLOB: DuckDB's text form, \xNN for bytes that are not printable
+		s = coldata.FormatBlob(string(x))
 	case *big.Int:
 		s = x.String()
 	case time.Time:

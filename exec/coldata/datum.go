@@ -57,6 +57,9 @@ func Format(t Type, d Datum) string {
 	case Decimal:
 		return FormatDecimal(d.I, int(t.Scale))
 	case String:
+		if t.Kind == KindBlob {
+			return FormatBlob(d.S)
+		}
 		return d.S
 	case Date:
 		return FormatDate(int32(d.I))

@@ -9,6 +9,8 @@
 //	types.go    logical types (Type, TypeID), names and parsing
 //	kinds.go    Kind: TINYINT, SMALLINT, the unsigned integers and FLOAT stored in a wider
 //	            type's slice; their ranges, names, common types and printing
+//	blob.go     BLOB and UUID, kinds over String storage: blob text (\xNN escapes) both
+//	            ways, UUID parsing into canonical text, UUID <-> 16 bytes
 //	timekinds.go  TIME (µs since midnight in Int64) and TIMESTAMPTZ (UTC µs in
 //	            Timestamp) kinds: parsing and printing TIME, TIMESTAMPTZ with its offset
 //	nested.go   LIST/STRUCT/MAP type descriptions (NestedType, Field)

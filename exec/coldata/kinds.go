@@ -28,6 +28,8 @@ const (
 	KindUInteger
 	KindUBigint
 	KindFloat
+	KindBlob        // bytes in Vec.Str (blob.go)
+	KindUUID        // canonical lower-case 36-char text in Vec.Str (blob.go)
 	KindTime        // TIME in Int64 (Vec.I64), microseconds since midnight; see timekinds.go
 	KindTimestampTZ // TIMESTAMPTZ in Timestamp (Vec.I64), microseconds since the epoch, UTC
 )
@@ -57,6 +59,8 @@ var kindInfo = [...]struct {
 	KindUInteger:  {"UINTEGER", "UINT32", 0, math.MaxUint32, 10, true, 4},
 	KindUBigint:   {"UBIGINT", "UINT64", 0, math.MaxInt64, 20, true, 8},
 	KindFloat:     {"FLOAT", "FLOAT", 0, 0, 0, false, 4},
+	KindBlob:      {"BLOB", "BLOB", 0, 0, 0, false, 0},
+	KindUUID:      {"UUID", "UUID", 0, 0, 0, false, 0},
 	// The time kinds are not numbers: IsTemporalKind keeps them out of
 	// the integer rules below.
 	KindTime:        {"TIME", "TIME", 0, 0, 0, false, 0},
@@ -82,7 +86,7 @@ func (t Type) IsUnsigned() bool { return t.Kind != KindNone && kindInfo[t.Kind].
 // IntRange is the range of a kinded integer type stored in 64 bits or less
 // (ok is false for other types; UBIGINT checks its range with UBigintMax).
 func (t Type) IntRange() (lo, hi int64, ok bool) {
-	if t.Kind == KindNone || t.Kind == KindFloat || t.Kind == KindUBigint || t.IsTemporalKind() {
+	if t.Kind == KindNone || t.Kind == KindFloat || t.Kind == KindUBigint || t.IsTemporalKind() || t.IsBytes() {
 		return 0, 0, false
 	}
 	k := kindInfo[t.Kind]
@@ -96,7 +100,7 @@ var UBigintMax = Int128{Hi: 0, Lo: math.MaxUint64}
 // t's range (true for types without a kind).
 func FitsKind(t Type, d Datum) bool {
 	switch t.Kind {
-	case KindNone, KindTime, KindTimestampTZ:
+	case KindNone, KindBlob, KindUUID, KindTime, KindTimestampTZ:
 		return true
 	case KindFloat:
 		return FitsFloat32(d.F)
@@ -149,6 +153,10 @@ func parseKindName(up string) (Type, bool) {
 		return TypeUBigint, true
 	case "FLOAT", "FLOAT4", "REAL":
 		return TypeFloat32, true
+	case "BLOB", "BYTEA", "BINARY", "VARBINARY":
+		return TypeBlob, true
+	case "UUID":
+		return TypeUUID, true
 	case "TIME", "TIME WITHOUT TIME ZONE":
 		return TypeTime, true
 	case "TIMESTAMPTZ", "TIMESTAMP WITH TIME ZONE":
@@ -161,7 +169,7 @@ func parseKindName(up string) (Type, bool) {
 // width in bytes (INTEGER 4, BIGINT 8, HUGEINT 16) and signedness.
 func integerKindRank(t Type) (width int, unsigned bool, ok bool) {
 	if t.Kind != KindNone {
-		if t.Kind == KindFloat || t.IsTemporalKind() {
+		if t.Kind == KindFloat || t.IsTemporalKind() || t.IsBytes() {
 			return 0, false, false
 		}
 		k := kindInfo[t.Kind]

@@ -40,6 +40,9 @@ func (c *compiler) compileCast(e *expr.Cast) (node, error) {
 	if from == to {
 		return x, nil
 	}
+	if from.IsBytes() || to.IsBytes() {
+		return c.compileBytesCast(x, from, to, e.Try)
+	}
 	if from.IsTemporalKind() || to.IsTemporalKind() {
 		return c.compileTimeCast(e, x, from, to)
 	}

@@ -35,6 +35,7 @@
 //	hugeint.go      HUGEINT arithmetic, casts and comparisons
 //	kinds.go        TINYINT/SMALLINT/unsigned/FLOAT (coldata.Kind): casts and arithmetic in the
 //	                storage type, then a range check (unsigned negation wraps; FLOAT rounds to float32)
+//	blob.go         casts between VARCHAR, BLOB and UUID (escapes, validation, UUID <-> 16 bytes)
 //	timekinds.go    casts of TIME and TIMESTAMPTZ: VARCHAR, TIMESTAMP/DATE <-> TIMESTAMPTZ
 //	                (a relabelling, the session zone being UTC), TIMESTAMP -> TIME
 //	bitwise.go      & | xor ~ << >> and pow

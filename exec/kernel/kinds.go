@@ -381,7 +381,7 @@ type kindGuardNode struct {
 // kind the arithmetic nodes above do not already check, guards it.
 func (c *compiler) guardKind(e *expr.Func, compile func(*expr.Func) (node, error)) (node, error) {
 	n, err := compile(e)
-	if err != nil || e.Typ.Kind == coldata.KindNone || e.Typ.Kind == coldata.KindFloat {
+	if err != nil || e.Typ.Kind == coldata.KindNone || e.Typ.Kind == coldata.KindFloat || e.Typ.IsBytes() {
 		return n, err
 	}
 	switch e.Op {

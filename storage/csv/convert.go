@@ -283,7 +283,7 @@ func (c *converter) convert(v *coldata.Vec, buf []byte, refs []field, stride, n 
 		bad[k] = true
 		return false
 	}
-	if v.Type.ID == coldata.String {
+	if v.Type.ID == coldata.String && !v.Type.IsBytes() {
 		return c.convertStrings(v, buf, refs, stride, n, d, nulls)
 	}
 	for k := 0; k < n; k++ {

@@ -13,6 +13,15 @@ import (
 // DuckDB, never a wrong value.
 func (c *converter) convertKind(v *coldata.Vec, k int, b []byte) bool {
 	switch v.Type.Kind {
+	case coldata.KindBlob:
+		// DuckDB's blob text, \xNN escapes
+		out, err := coldata.AppendBlobParse(nil, string(b))
+		v.Str[k] = string(out)
+		return err == nil
+	case coldata.KindUUID:
+		out, ok := coldata.AppendUUIDParse(nil, string(trimSpace(b)))
+		v.Str[k] = string(out)
+		return ok
 	case coldata.KindUBigint:
 		x, err := strconv.ParseUint(string(trimSpace(b)), 10, 64)
 		v.I128[k] = coldata.Int128{Lo: x}

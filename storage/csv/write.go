@@ -156,6 +156,9 @@ func (e *Encoder) appendValue(b []byte, v *coldata.Vec, r int) []byte {
 		}
 		return AppendTimestamp(b, v.I64[r])
 	case coldata.String:
+		if v.Type.Kind == coldata.KindBlob {
+			return e.appendString(b, coldata.FormatBlob(v.Str[r]))
+		}
 		return e.appendString(b, v.Str[r])
 	}
 	return e.appendString(b, coldata.Format(v.Type, v.Get(r)))

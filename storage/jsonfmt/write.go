@@ -104,6 +104,9 @@ func appendVec(b []byte, v *coldata.Vec, r int) []byte {
 		// DuckDB writes decimals as JSON numbers through DOUBLE (3.10 as 3.1).
 		return appendFloat(b, float64(v.I64[r])/float64(coldata.Pow10[v.Type.Scale]))
 	case coldata.String:
+		if v.Type.Kind == coldata.KindBlob {
+			return appendString(b, coldata.FormatBlob(v.Str[r]))
+		}
 		return appendString(b, v.Str[r])
 	case coldata.Date:
 		b = append(b, '"')

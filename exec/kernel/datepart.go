@@ -329,13 +329,10 @@ func (c *compiler) compileMakeTS(e *expr.Func, args []node) (node, error) {
 	if len(args) != 6 || e.Typ.ID != coldata.Timestamp {
 		return nil, errorf("make_timestamp takes 6 arguments")
 	}
-	for i, a := range args {
-		if isNullConst(a) || a.typ().ID == coldata.Unknown {
-			return newConst(e.Typ, coldata.NullDatum), nil
-		}
-		if want := map[bool]coldata.TypeID{true: coldata.Float64, false: coldata.Int64}[i == 5]; a.typ().ID != want {
-			return nil, errorf("make_timestamp argument %d must be %s, got %s", i+1, coldata.Type{ID: want}, a.typ())
-		}
+	if null, err := checkArgTypes("make_timestamp", e, args, func(i int) coldata.TypeID {
+		return map[bool]coldata.TypeID{true: coldata.Float64, false: coldata.Int64}[i == 5]
+	}); null != nil || err != nil {
+		return null, err
 	}
 	n := &makeTSNode{args: args}
 	return fold(n, args...), nil
@@ -398,13 +395,10 @@ func (c *compiler) compileTSAdd(e *expr.Func, args []node) (node, error) {
 	if len(args) != 4 || e.Typ.ID != coldata.Timestamp {
 		return nil, errorf("timestamp + interval takes 4 arguments")
 	}
-	for i, a := range args {
-		if isNullConst(a) || a.typ().ID == coldata.Unknown {
-			return newConst(e.Typ, coldata.NullDatum), nil
-		}
-		if want := map[bool]coldata.TypeID{true: coldata.Timestamp, false: coldata.Int64}[i == 0]; a.typ().ID != want {
-			return nil, errorf("timestamp + interval argument %d must be %s, got %s", i+1, coldata.Type{ID: want}, a.typ())
-		}
+	if null, err := checkArgTypes("timestamp + interval", e, args, func(i int) coldata.TypeID {
+		return map[bool]coldata.TypeID{true: coldata.Timestamp, false: coldata.Int64}[i == 0]
+	}); null != nil || err != nil {
+		return null, err
 	}
 	n := &tsAddNode{args: args}
 	return fold(n, args...), nil
@@ -506,4 +500,18 @@ func (n *truncRowsNode) eval(b *coldata.Batch, sel []int32) (*coldata.Vec, error
 		}
 	}
 	return out, nil
+}
+
+// checkArgTypes checks each argument's storage type against want(i); a
+// NULL argument makes the call a NULL constant (returned as null).
+func checkArgTypes(name string, e *expr.Func, args []node, want func(i int) coldata.TypeID) (null node, err error) {
+	for i, a := range args {
+		if isNullConst(a) || a.typ().ID == coldata.Unknown {
+			return newConst(e.Typ, coldata.NullDatum), nil
+		}
+		if w := want(i); a.typ().ID != w {
+			return nil, errorf("%s argument %d must be %s, got %s", name, i+1, coldata.Type{ID: w}, a.typ())
+		}
+	}
+	return nil, nil
 }

@@ -312,6 +312,10 @@ func (c *exprCtx) column(x *ast.ColumnRef) (expr.Expr, error) {
 	if a, ok := c.aliases[strings.ToLower(parts[0].Name)]; ok && n == 1 {
 		return a, nil
 	}
+	if fn, ok := clockNames[strings.ToLower(parts[0].Name)]; ok && n == 1 && !parts[0].Quoted {
+		x, _ := clockValue(c.b.params.statementClock(), fn)
+		return x, nil
+	}
 	if a, ok := c.itemAliases[strings.ToLower(parts[0].Name)]; ok && n == 1 {
 		if containsAggregate(a) && c.agg == nil {
 			return nil, binderErr(x, "%s clause cannot contain aggregates!", c.clause)

@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/peregrinedb/peregrine/exec/coldata"
 	"github.com/peregrinedb/peregrine/planner"
@@ -31,6 +32,20 @@ type params struct {
 	likes   map[*expr.Like]likeParam
 	ins     map[*expr.In][]*expr.Param
 	limits  map[*planner.Limit]limitParams
+	// clock is the statement's time for now()/current_date (read once,
+	// so every call of one statement sees the same value).
+	clock time.Time
+}
+
+// statementClock is the statement's time, read on first use.
+func (ps *params) statementClock() time.Time {
+	if ps == nil {
+		return time.Now()
+	}
+	if ps.clock.IsZero() {
+		ps.clock = time.Now()
+	}
+	return ps.clock
 }
 
 type likeParam struct {

@@ -46,26 +46,7 @@ func TestBlobArrowAndParquet(t *testing.T) {
 	if err := db.Exec(ctx, "COPY ("+blobQuery+") TO '"+path+"'"); err != nil {
 		t.Fatal(err)
 	}
-	r, err := db.Query(ctx, "SELECT typeof(b), typeof(u), b, u FROM '"+path+"'")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
-	var vals []string
-	for {
-		b, err := r.Next(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if b == nil {
-			break
-		}
-		for k := 0; k < b.Len(); k++ {
-			for i, d := range b.Row(k) {
-				vals = append(vals, coldata.Format(r.Columns()[i].Type, d))
-			}
-		}
-	}
+	vals := queryValues(t, db, "SELECT typeof(b), typeof(u), b, u FROM '"+path+"'")
 	if g, w := strings.Join(vals, " "), `BLOB VARCHAR \xAA\x00b a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11`; g != w {
 		t.Errorf("read back\n got %s\nwant %s", g, w)
 	}

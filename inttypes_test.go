@@ -10,7 +10,6 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/peregrinedb/peregrine"
-	"github.com/peregrinedb/peregrine/exec/coldata"
 )
 
 const kindsQuery = "SELECT -5::TINYINT AS a, 300::SMALLINT AS b, 255::UTINYINT AS c, 65535::USMALLINT AS d, " +
@@ -95,26 +94,7 @@ func TestKindsArrowAndParquet(t *testing.T) {
 	if _, err := os.Stat(path); err != nil {
 		t.Fatal(err)
 	}
-	r, err := db.Query(ctx, "SELECT typeof(a), typeof(b), typeof(c), typeof(d), typeof(e), typeof(g), a, c, e, g::VARCHAR FROM '"+path+"'")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
-	var vals []string
-	for {
-		b, err := r.Next(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if b == nil {
-			break
-		}
-		for k := 0; k < b.Len(); k++ {
-			for i, d := range b.Row(k) {
-				vals = append(vals, coldata.Format(r.Columns()[i].Type, d))
-			}
-		}
-	}
+	vals := queryValues(t, db, "SELECT typeof(a), typeof(b), typeof(c), typeof(d), typeof(e), typeof(g), a, c, e, g::VARCHAR FROM '"+path+"'")
 	if g, w := strings.Join(vals, " "), "TINYINT SMALLINT UTINYINT USMALLINT UINTEGER FLOAT -5 255 4294967295 0.1"; g != w {
 		t.Errorf("read back\n got %s\nwant %s", g, w)
 	}

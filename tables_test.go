@@ -4,6 +4,7 @@ import (
 	"context"
 	dbsql "database/sql"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 
@@ -213,13 +214,20 @@ func run(t *testing.T, db *peregrine.DB, q string) {
 // queryString runs q and prints its rows' values separated by spaces.
 func queryString(t *testing.T, db *peregrine.DB, q string) string {
 	t.Helper()
+	return strings.Join(queryValues(t, db, q), " ")
+}
+
+// queryValues runs q and formats every value of its result, row by row,
+// with the result column's type (its kind included: TIME, FLOAT, BLOB…).
+func queryValues(t *testing.T, db *peregrine.DB, q string) []string {
+	t.Helper()
 	ctx := context.Background()
 	rows, err := db.Query(ctx, q)
 	if err != nil {
 		t.Fatalf("%s: %v", q, err)
 	}
 	defer rows.Close()
-	out := ""
+	var out []string
 	for {
 		b, err := rows.Next(ctx)
 		if err != nil {
@@ -229,15 +237,8 @@ func queryString(t *testing.T, db *peregrine.DB, q string) string {
 			return out
 		}
 		for k := 0; k < b.Len(); k++ {
-			i := k
-			if b.Sel != nil {
-				i = int(b.Sel[k])
-			}
-			for _, v := range b.Vecs {
-				if out != "" {
-					out += " "
-				}
-				out += coldata.Format(v.Type, v.Get(i))
+			for i, d := range b.Row(k) {
+				out = append(out, coldata.Format(rows.Columns()[i].Type, d))
 			}
 		}
 	}

@@ -11,7 +11,6 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/peregrinedb/peregrine"
-	"github.com/peregrinedb/peregrine/exec/coldata"
 )
 
 const timeQuery = "SELECT TIME '10:11:12.5' AS t, TIMESTAMPTZ '2020-01-01 02:00:00+02' AS tz, TIMESTAMP '2020-01-01 00:00:00' AS ts"
@@ -77,26 +76,7 @@ func TestTimeKindsArrowAndParquet(t *testing.T) {
 	if err := db.Exec(ctx, "COPY ("+timeQuery+") TO '"+path+"'"); err != nil {
 		t.Fatal(err)
 	}
-	r, err := db.Query(ctx, "SELECT typeof(t), typeof(tz), typeof(ts), t, tz, ts FROM '"+path+"'")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
-	var vals []string
-	for {
-		b, err := r.Next(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if b == nil {
-			break
-		}
-		for k := 0; k < b.Len(); k++ {
-			for i, d := range b.Row(k) {
-				vals = append(vals, coldata.Format(r.Columns()[i].Type, d))
-			}
-		}
-	}
+	vals := queryValues(t, db, "SELECT typeof(t), typeof(tz), typeof(ts), t, tz, ts FROM '"+path+"'")
 	want := "TIME|TIMESTAMP WITH TIME ZONE|TIMESTAMP|10:11:12.5|2020-01-01 00:00:00+00|2020-01-01 00:00:00"
 	if g := strings.Join(vals, "|"); g != want {
 		t.Errorf("read back\n got %s\nwant %s", g, want)

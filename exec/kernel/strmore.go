@@ -48,21 +48,14 @@ func (c *compiler) compileStrMore(e *expr.Func, args []node) (node, error) {
 	if !ok {
 		return nil, errorf("unsupported operator %s", e.Op)
 	}
-	if e.Typ.ID != sig.res {
-		return nil, errorf("%s returns %s, not %s", e.Op, coldata.Type{ID: sig.res}, e.Typ)
-	}
-	if len(args) < len(sig.args)-sig.opt || len(args) > len(sig.args) {
-		return nil, errorf("%s takes %d to %d arguments, got %d", e.Op, len(sig.args)-sig.opt, len(sig.args), len(args))
-	}
-	for i, a := range args {
-		t := a.typ()
-		if t.ID == coldata.Unknown || isNullConst(a) {
-			return newConst(e.Typ, coldata.NullDatum), nil
-		}
-		want := map[byte]coldata.TypeID{'s': coldata.String, 'i': coldata.Int64, 'd': coldata.Float64}[sig.args[i]]
+	if null, err := sig.check(e, args, func(i int, code byte, t coldata.Type) error {
+		want := map[byte]coldata.TypeID{'s': coldata.String, 'i': coldata.Int64, 'd': coldata.Float64}[code]
 		if t.ID != want {
-			return nil, errorf("%s needs a %s argument %d, got %s", e.Op, coldata.Type{ID: want}, i+1, t)
+			return errorf("%s needs a %s argument %d, got %s", e.Op, coldata.Type{ID: want}, i+1, t)
 		}
+		return nil
+	}); null != nil || err != nil {
+		return null, err
 	}
 	n := &strMoreNode{op: e.Op, args: args, t: e.Typ}
 	return fold(n, args...), nil

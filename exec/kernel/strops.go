@@ -18,6 +18,28 @@ type strOpSig struct {
 	res  coldata.TypeID
 }
 
+// check checks a call against the signature: the result type, the
+// number of arguments, and each argument by its code (argOK). A NULL
+// argument makes the call a NULL constant, returned as null.
+func (sig strOpSig) check(e *expr.Func, args []node, argOK func(i int, code byte, t coldata.Type) error) (null node, err error) {
+	if e.Typ.ID != sig.res {
+		return nil, errorf("%s returns %s, not %s", e.Op, coldata.Type{ID: sig.res}, e.Typ)
+	}
+	if len(args) < len(sig.args)-sig.opt || len(args) > len(sig.args) {
+		return nil, errorf("%s takes %d to %d arguments, got %d", e.Op, len(sig.args)-sig.opt, len(sig.args), len(args))
+	}
+	for i, a := range args {
+		t := a.typ()
+		if t.ID == coldata.Unknown || isNullConst(a) {
+			return newConst(e.Typ, coldata.NullDatum), nil
+		}
+		if err := argOK(i, sig.args[i], t); err != nil {
+			return nil, err
+		}
+	}
+	return nil, nil
+}
+
 var strOpSigs = map[expr.Op]strOpSig{
 	expr.OpLTrim: {"ss", 1, coldata.String}, expr.OpRTrim: {"ss", 1, coldata.String},
 	expr.OpTrimChars: {"ss", 0, coldata.String}, expr.OpReplace: {"sss", 0, coldata.String},
@@ -50,23 +72,16 @@ func (c *compiler) compileStrOp(e *expr.Func, args []node) (node, error) {
 	if !ok {
 		return nil, errorf("unsupported operator %s", e.Op)
 	}
-	if e.Typ.ID != sig.res {
-		return nil, errorf("%s returns %s, not %s", e.Op, coldata.Type{ID: sig.res}, e.Typ)
-	}
-	if len(args) < len(sig.args)-sig.opt || len(args) > len(sig.args) {
-		return nil, errorf("%s takes %d to %d arguments, got %d", e.Op, len(sig.args)-sig.opt, len(sig.args), len(args))
-	}
-	for i, a := range args {
-		t := a.typ()
-		if t.ID == coldata.Unknown || isNullConst(a) {
-			return newConst(e.Typ, coldata.NullDatum), nil
+	if null, err := sig.check(e, args, func(i int, code byte, t coldata.Type) error {
+		if code == 'i' && t.ID != coldata.Int32 && t.ID != coldata.Int64 {
+			return errorf("%s needs an INTEGER or BIGINT argument %d, got %s", e.Op, i+1, t)
 		}
-		if sig.args[i] == 'i' && t.ID != coldata.Int32 && t.ID != coldata.Int64 {
-			return nil, errorf("%s needs an INTEGER or BIGINT argument %d, got %s", e.Op, i+1, t)
+		if code == 's' && t.ID != coldata.String {
+			return errorf("%s needs a VARCHAR argument %d, got %s", e.Op, i+1, t)
 		}
-		if sig.args[i] == 's' && t.ID != coldata.String {
-			return nil, errorf("%s needs a VARCHAR argument %d, got %s", e.Op, i+1, t)
-		}
+		return nil
+	}); null != nil || err != nil {
+		return null, err
 	}
 	n := &strOpNode{op: e.Op, args: args, t: e.Typ}
 	return fold(n, args...), nil
